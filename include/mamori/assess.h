@@ -1,0 +1,195 @@
+/*
+ * mamori: an assessment (answers per objective and requirement, ODP values, POA&M) and
+ * its evaluation (requirement results rolled up from objectives, family totals, the SPRS
+ * score of the DoD Assessment Methodology v1.2.1 for Rev 2, CMMC Level 2 eligibility).
+ *
+ * An assessment borrows its catalog, which must outlive it. Every pointer inside an
+ * mm_assessment or mm_result is owned by it; treat the structs as read-only.
+ */
+#ifndef MAMORI_ASSESS_H
+#define MAMORI_ASSESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mamori/catalog.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The determination of one assessment objective (SP 800-171A). */
+typedef enum mm_determination {
+    MM_DET_NOT_ASSESSED = 0,
+    MM_DET_SATISFIED,
+    MM_DET_OTHER_THAN_SATISFIED,
+    MM_DET_NOT_APPLICABLE
+} mm_determination;
+
+/* The result of one requirement. */
+typedef enum mm_status {
+    MM_STATUS_NOT_ASSESSED = 0,
+    MM_STATUS_MET,
+    MM_STATUS_NOT_MET,
+    MM_STATUS_PARTIAL, /* only where the methodology gives partial credit */
+    MM_STATUS_NOT_APPLICABLE
+} mm_status;
+
+const char *mm_determination_name(mm_determination d); /* "satisfied", ... */
+const char *mm_status_name(mm_status s);               /* "met", "not-met", ... */
+
+typedef struct mm_identifier {
+    const char *scheme; /* "CAGE", "UEI", "DUNS", "corporate-number", ... */
+    const char *value;
+} mm_identifier;
+
+typedef struct mm_answer {
+    mm_determination determination;
+    bool from_requirement;     /* set by a requirement-level status, not per objective */
+    const char *justification; /* required for not-applicable */
+    const char **evidence;     /* evidence references (file names, URLs, ticket ids) */
+    size_t nevidence;
+    const char *notes; /* assessor notes */
+} mm_answer;
+
+typedef struct mm_requirement_answer {
+    mm_status status;           /* requirement-level status given in the file, if any */
+    const char *implementation; /* implementation statement (for the SSP) */
+    const char *justification;  /* for not-applicable, or why partial */
+    const char *notes;
+    const char **evidence;
+    size_t nevidence;
+    const char *responsible; /* who implements it (role or person) */
+} mm_requirement_answer;
+
+typedef struct mm_milestone {
+    const char *description;
+    const char *due;       /* YYYY-MM-DD */
+    const char *status;    /* "planned", "in-progress", "completed" */
+    const char *completed; /* YYYY-MM-DD or NULL */
+} mm_milestone;
+
+typedef struct mm_poam_item {
+    const char *id;          /* "POAM-1" */
+    const char *weakness;    /* what is wrong */
+    const char *requirement; /* requirement id, as in the catalog */
+    size_t requirement_index;
+    const char *responsible; /* responsible party */
+    const char *status;      /* "open", "closed", "risk-accepted" */
+    const char *detected;    /* YYYY-MM-DD or NULL */
+    const char *scheduled_completion; /* YYYY-MM-DD or NULL */
+    const char *remediation;          /* planned remediation */
+    const char *resources;            /* resources required */
+    mm_milestone *milestones;
+    size_t nmilestones;
+} mm_poam_item;
+
+typedef struct mm_assessment {
+    mm_framework framework;
+    const mm_catalog *catalog; /* borrowed */
+    const char *source;        /* file name given to the parser */
+    const char *org_name;
+    mm_identifier *org_ids;
+    size_t norg_ids;
+    const char *system_name;
+    const char *system_description;
+    const char *boundary;
+    const char *scope; /* "enterprise", "enclave" or "contract" */
+    const char *contract; /* contract number when scope is "contract" */
+    const char *assessed;    /* date of the assessment, YYYY-MM-DD */
+    const char *valid_until; /* YYYY-MM-DD */
+    const char *assessor;
+    const char *affirming_official;
+    const char **odp_values; /* parallel to catalog->odps; NULL where not given */
+    mm_answer *answers;      /* parallel to catalog->objectives */
+    mm_requirement_answer *requirements; /* parallel to catalog->requirements */
+    mm_poam_item *poam;
+    size_t npoam;
+    struct mm_arena *arena;
+} mm_assessment;
+
+#define MM_ASSESSMENT_MAX_BYTES (16u * 1024 * 1024)
+
+/* Reads only the "framework" member of an assessment file (for choosing the catalog).
+ * Errors as mm_assessment_parse. */
+int mm_assessment_framework(mm_framework *out, const char *data, size_t len, const char *name);
+
+/* Parses an assessment (full or short form, see docs/assessment-format.md) against cat.
+ * name is used in messages ("FILE:LINE:COL: ..." or "FILE: $.path: ..."). The caller owns
+ * *out (mm_assessment_free). Errors: MM_EPARSE (malformed JSON, not UTF-8), MM_EINVALID
+ * (unknown id, status not allowed, framework mismatch, ...), MM_ENOMEM. */
+int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *data, size_t len,
+                        const char *name);
+
+/* Reads and parses a file ("-" for stdin); files over MM_ASSESSMENT_MAX_BYTES: MM_ETOOBIG. */
+int mm_assessment_load(mm_assessment **out, const mm_catalog *cat, const char *path);
+
+/* A complete template for fw with every objective and its text, as JSON (malloc'd). */
+int mm_assessment_template(char **out, const mm_catalog *cat, const mm_profile *profile);
+
+void mm_assessment_free(mm_assessment *a);
+
+/* ---- evaluation ------------------------------------------------------------------------ */
+
+typedef struct mm_requirement_result {
+    mm_status status;
+    size_t satisfied, not_applicable, other_than_satisfied, not_assessed; /* objectives */
+    int points_lost; /* Rev 2: SPRS deduction */
+    bool on_poam;    /* an open POA&M item names it */
+} mm_requirement_result;
+
+typedef struct mm_family_result {
+    size_t met, total;                 /* requirements (active ones) */
+    size_t objectives_met, objectives_total;
+} mm_family_result;
+
+typedef enum mm_cmmc_status {
+    MM_CMMC_NOT_ELIGIBLE = 0,
+    MM_CMMC_CONDITIONAL, /* POA&M open; close-out within 180 days */
+    MM_CMMC_FINAL        /* every requirement met */
+} mm_cmmc_status;
+
+/* An ODP whose value in the assessment contradicts the profile's fixed one. */
+typedef struct mm_odp_conflict {
+    size_t odp; /* index into catalog->odps */
+    const char *given;
+    const char *fixed;
+} mm_odp_conflict;
+
+typedef struct mm_result {
+    const mm_assessment *assessment; /* borrowed */
+    const mm_profile *profile;       /* borrowed; NULL for Rev 2 */
+    mm_requirement_result *requirements; /* parallel to catalog->requirements */
+    mm_family_result *families;          /* parallel to catalog->families */
+    size_t requirements_met, requirements_total, requirements_not_assessed;
+    size_t objectives_met, objectives_total, objectives_not_assessed;
+    /* Rev 2 */
+    bool sprs_valid;
+    int sprs;                    /* meaningful only when sprs_valid */
+    const char *sprs_invalid_reason;
+    mm_cmmc_status cmmc;
+    const char **cmmc_reasons;   /* why not eligible, or the conditions of conditional */
+    size_t ncmmc_reasons;
+    const char *cmmc_closeout;   /* conditional: POA&M close-out deadline YYYY-MM-DD */
+    /* both */
+    const char **warnings;
+    size_t nwarnings;
+    size_t *gaps; /* requirement indices not met, in priority order */
+    size_t ngaps;
+    const char **odp_effective; /* parallel to catalog->odps: value used in reports */
+    mm_odp_conflict *conflicts;
+    size_t nconflicts;
+    struct mm_arena *arena;
+} mm_result;
+
+/* Evaluates an assessment. profile may be NULL (Rev 2, or no ODP profile). */
+int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_profile *profile);
+void mm_result_free(mm_result *r);
+
+/* Lookup function for mm_catalog_render giving the effective ODP values of r. */
+const char *mm_result_odp_lookup(void *result, const char *odp_id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,418 @@
+/*
+ * Evaluation: requirement results rolled up from objective determinations, family totals,
+ * the SPRS score (DoD Assessment Methodology v1.2.1) and CMMC Level 2 eligibility
+ * (32 CFR 170.21(a)(2)) for Rev 2, met/total counts for Rev 3, the gaps in priority order,
+ * and the effective ODP values under a profile.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mamori/assess.h"
+#include "mamori/error.h"
+#include "util/util.h"
+
+#define CMMC_CLOSEOUT_DAYS 180
+
+typedef struct list {
+    const char **items;
+    size_t n, cap;
+} list;
+
+static void list_add(mm_arena *a, list *l, const char *s)
+{
+    if (!s)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        const char **items = mm_arena_calloc(a, cap, sizeof(*items));
+        if (!items)
+            return;
+        if (l->n)
+            memcpy(items, l->items, l->n * sizeof(*items));
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = s;
+}
+
+/* Appends ids to a comma-separated list held in b, at most max of them shown. */
+static void id_list(mm_buf *b, const char *id, size_t *count)
+{
+    if (*count < 12)
+        mm_buf_printf(b, "%s%s", *count ? ", " : "", id);
+    else if (*count == 12)
+        mm_buf_puts(b, ", ...");
+    (*count)++;
+}
+
+/* ODP values compare equal ignoring case and runs of white space. */
+static bool same_value(const char *a, const char *b)
+{
+    for (;;) {
+        while (isspace((unsigned char)*a) && (isspace((unsigned char)a[1]) || !a[1]))
+            a++;
+        while (isspace((unsigned char)*b) && (isspace((unsigned char)b[1]) || !b[1]))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        int ca = isspace((unsigned char)*a) ? ' ' : tolower((unsigned char)*a);
+        int cb = isspace((unsigned char)*b) ? ' ' : tolower((unsigned char)*b);
+        if (ca != cb)
+            return false;
+        a++;
+        b++;
+    }
+}
+
+void mm_result_free(mm_result *r)
+{
+    if (!r)
+        return;
+    mm_arena_free(r->arena);
+    free(r);
+}
+
+const char *mm_result_odp_lookup(void *result, const char *odp_id)
+{
+    const mm_result *r = result;
+    const mm_catalog *cat = r->assessment->catalog;
+    const mm_odp *o = mm_catalog_odp(cat, odp_id);
+    return o ? r->odp_effective[o - cat->odps] : NULL;
+}
+
+static void effective_odps(mm_result *res, mm_arena *ar)
+{
+    const mm_assessment *a = res->assessment;
+    const mm_catalog *cat = a->catalog;
+    const mm_profile *prof = res->profile;
+    res->conflicts = mm_arena_calloc(ar, cat->nodps + 1, sizeof(mm_odp_conflict));
+    if (!res->conflicts)
+        return;
+    for (size_t i = 0; i < cat->nodps; i++) {
+        const char *given = a->odp_values[i];
+        const mm_profile_value *pv = prof && i < prof->nvalues ? &prof->values[i] : NULL;
+        if (pv && pv->value && pv->fixed) {
+            res->odp_effective[i] = pv->value;
+            if (given && !same_value(given, pv->value)) {
+                mm_odp_conflict *c = &res->conflicts[res->nconflicts++];
+                c->odp = i;
+                c->given = given;
+                c->fixed = pv->value;
+            }
+        } else if (given) {
+            res->odp_effective[i] = given;
+        } else if (pv && pv->value) {
+            res->odp_effective[i] = pv->value;
+        }
+    }
+}
+
+static mm_status roll_up(const mm_requirement_result *rr, mm_status given, size_t nobjectives)
+{
+    if (nobjectives == 0)
+        return given;
+    if (rr->other_than_satisfied == 0 && rr->not_assessed == 0)
+        return rr->satisfied == 0 ? MM_STATUS_NOT_APPLICABLE : MM_STATUS_MET;
+    if (rr->other_than_satisfied > 0)
+        return given == MM_STATUS_PARTIAL ? MM_STATUS_PARTIAL : MM_STATUS_NOT_MET;
+    return MM_STATUS_NOT_ASSESSED;
+}
+
+static bool unmet(mm_status s)
+{
+    return s == MM_STATUS_NOT_MET || s == MM_STATUS_PARTIAL || s == MM_STATUS_NOT_ASSESSED;
+}
+
+/* Gap order: Rev 2 by points lost, Rev 3 by objectives unmet; then catalog order. */
+static int gap_cmp(const mm_result *res, size_t a, size_t b)
+{
+    const mm_requirement_result *ra = &res->requirements[a];
+    const mm_requirement_result *rb = &res->requirements[b];
+    long ka, kb;
+    if (res->assessment->framework == MM_FW_R2) {
+        ka = ra->points_lost;
+        kb = rb->points_lost;
+    } else {
+        ka = (long)(ra->other_than_satisfied + ra->not_assessed);
+        kb = (long)(rb->other_than_satisfied + rb->not_assessed);
+    }
+    if (ka != kb)
+        return ka > kb ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* The last date an open POA&M item plans to finish: its scheduled completion, or its
+ * latest milestone; -1 when it has none. */
+static long poam_finish(const mm_poam_item *it)
+{
+    long last = it->scheduled_completion ? mm_date_days(it->scheduled_completion) : -1;
+    for (size_t k = 0; k < it->nmilestones; k++) {
+        if (mm_streq(it->milestones[k].status, "completed"))
+            continue;
+        long d = mm_date_days(it->milestones[k].due);
+        if (d > last)
+            last = d;
+    }
+    return last;
+}
+
+static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
+{
+    const mm_assessment *a = res->assessment;
+    const mm_catalog *cat = a->catalog;
+    int score = cat->sprs_base;
+    const mm_requirement *ssp = NULL, *poam_req = NULL;
+    mm_buf nopoam = MM_BUF_INIT, notassessed = MM_BUF_INIT;
+    size_t n_nopoam = 0, n_notassessed = 0;
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const mm_requirement *r = &cat->requirements[i];
+        mm_requirement_result *rr = &res->requirements[i];
+        if (r->withdrawn)
+            continue;
+        if (r->sprs_na)
+            ssp = r;
+        /* 3.12.2 is the plan-of-action requirement; the data names it by its CMMC id */
+        if (r->cmmc_id && strstr(r->cmmc_id, "-3.12.2"))
+            poam_req = r;
+        switch (rr->status) {
+        case MM_STATUS_MET:
+        case MM_STATUS_NOT_APPLICABLE:
+            rr->points_lost = 0;
+            break;
+        case MM_STATUS_PARTIAL:
+            rr->points_lost = r->sprs_partial;
+            break;
+        default:
+            rr->points_lost = r->sprs_points;
+            break;
+        }
+        score -= rr->points_lost;
+        if (rr->status == MM_STATUS_NOT_ASSESSED)
+            id_list(&notassessed, r->id, &n_notassessed);
+        if (unmet(rr->status) && !rr->on_poam && !r->sprs_na)
+            id_list(&nopoam, r->id, &n_nopoam);
+    }
+    res->sprs = score;
+    res->sprs_valid = true;
+    if (ssp && res->requirements[ssp - cat->requirements].status != MM_STATUS_MET) {
+        res->sprs_valid = false;
+        res->sprs_invalid_reason = mm_arena_printf(
+            ar,
+            "%s (system security plan) is %s: without an SSP the assessment cannot be "
+            "completed and there is no valid score (DoD Assessment Methodology 5(g)(i))",
+            ssp->id, mm_status_name(res->requirements[ssp - cat->requirements].status));
+    }
+    if (n_notassessed)
+        list_add(ar, warn,
+                 mm_arena_printf(ar,
+                                 "%zu requirement%s not assessed, scored as not implemented: %s",
+                                 n_notassessed, n_notassessed == 1 ? "" : "s",
+                                 mm_buf_cstr(&notassessed)));
+    if (poam_req && res->requirements[poam_req - cat->requirements].status == MM_STATUS_MET &&
+        n_nopoam)
+        list_add(ar, warn,
+                 mm_arena_printf(ar,
+                                 "%s (plans of action) is claimed met, but %zu unmet "
+                                 "requirement%s %s no POA&M item: %s",
+                                 poam_req->id, n_nopoam, n_nopoam == 1 ? "" : "s",
+                                 n_nopoam == 1 ? "has" : "have", mm_buf_cstr(&nopoam)));
+    mm_buf_free(&nopoam);
+    mm_buf_free(&notassessed);
+
+    /* CMMC Level 2 (self), 32 CFR 170.21(a)(2) */
+    list reasons = {0};
+    long assessed = a->assessed ? mm_date_days(a->assessed) : today;
+    if (!res->sprs_valid) {
+        list_add(ar, &reasons, res->sprs_invalid_reason);
+    } else if (score == cat->sprs_base) {
+        res->cmmc = MM_CMMC_FINAL;
+    } else {
+        int min = (int)(cat->sprs_base * cat->cmmc_min_ratio + 0.999);
+        if (score < min)
+            list_add(ar, &reasons,
+                     mm_arena_printf(ar,
+                                     "score %d is below %d (%.0f%% of %d), the minimum for "
+                                     "conditional status (170.21(a)(2)(i))",
+                                     score, min, cat->cmmc_min_ratio * 100, cat->sprs_base));
+        for (size_t i = 0; i < cat->nrequirements; i++) {
+            const mm_requirement *r = &cat->requirements[i];
+            const mm_requirement_result *rr = &res->requirements[i];
+            if (r->withdrawn || !unmet(rr->status))
+                continue;
+            if (r->never_on_poam)
+                list_add(ar, &reasons,
+                         mm_arena_printf(ar,
+                                         "%s is %s and may never be on a POA&M "
+                                         "(170.21(a)(2)(iii))",
+                                         r->id, mm_status_name(rr->status)));
+            else if (rr->points_lost > cat->cmmc_max_poam_points &&
+                     !(rr->status == MM_STATUS_PARTIAL && r->sprs_partial &&
+                       strcmp(r->id, "3.13.11") == 0))
+                list_add(ar, &reasons,
+                         mm_arena_printf(ar,
+                                         "%s is %s and worth %d points; only %d-point "
+                                         "requirements (and 3.13.11 at its reduced value) may "
+                                         "be on a POA&M (170.21(a)(2)(ii))",
+                                         r->id, mm_status_name(rr->status), rr->points_lost,
+                                         cat->cmmc_max_poam_points));
+            else if (!rr->on_poam)
+                list_add(ar, &reasons,
+                         mm_arena_printf(ar, "%s is %s and has no open POA&M item", r->id,
+                                         mm_status_name(rr->status)));
+        }
+        long closeout = assessed + CMMC_CLOSEOUT_DAYS;
+        char cdate[11];
+        mm_date_format(cdate, closeout);
+        for (size_t k = 0; k < a->npoam; k++) {
+            const mm_poam_item *it = &a->poam[k];
+            if (mm_streq(it->status, "closed"))
+                continue;
+            long fin = poam_finish(it);
+            if (fin > closeout) {
+                char fdate[11];
+                mm_date_format(fdate, fin);
+                list_add(ar, &reasons,
+                         mm_arena_printf(ar,
+                                         "%s (%s) plans to finish on %s, after the 180-day "
+                                         "POA&M close-out deadline %s",
+                                         it->id, it->requirement, fdate, cdate));
+            }
+        }
+        if (reasons.n == 0) {
+            res->cmmc = MM_CMMC_CONDITIONAL;
+            res->cmmc_closeout = mm_arena_strdup(ar, cdate);
+            list_add(ar, &reasons,
+                     mm_arena_printf(ar,
+                                     "conditional: every open POA&M item must be closed out "
+                                     "by %s (180 days)",
+                                     cdate));
+        }
+    }
+    res->cmmc_reasons = reasons.items;
+    res->ncmmc_reasons = reasons.n;
+}
+
+int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_profile *profile)
+{
+    *out = NULL;
+    const mm_catalog *cat = a->catalog;
+    mm_result *res = calloc(1, sizeof(*res));
+    if (!res || !(res->arena = mm_arena_new())) {
+        free(res);
+        return MM_ENOMEM;
+    }
+    mm_arena *ar = res->arena;
+    res->assessment = a;
+    res->profile = cat->framework == MM_FW_R3 ? profile : NULL;
+    res->requirements = mm_arena_calloc(ar, cat->nrequirements + 1, sizeof(mm_requirement_result));
+    res->families = mm_arena_calloc(ar, cat->nfamilies + 1, sizeof(mm_family_result));
+    res->gaps = mm_arena_calloc(ar, cat->nrequirements + 1, sizeof(size_t));
+    res->odp_effective = mm_arena_calloc(ar, cat->nodps + 1, sizeof(char *));
+    if (mm_arena_failed(ar)) {
+        mm_result_free(res);
+        return MM_ENOMEM;
+    }
+    list warn = {0};
+    mm_buf mismatch = MM_BUF_INIT, nojust = MM_BUF_INIT;
+    size_t n_mismatch = 0, n_nojust = 0;
+
+    for (size_t k = 0; k < a->npoam; k++)
+        if (!mm_streq(a->poam[k].status, "closed"))
+            res->requirements[a->poam[k].requirement_index].on_poam = true;
+
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const mm_requirement *r = &cat->requirements[i];
+        mm_requirement_result *rr = &res->requirements[i];
+        if (r->withdrawn)
+            continue;
+        bool missing_just = false;
+        for (size_t j = 0; j < r->nobjectives; j++) {
+            const mm_answer *ans = &a->answers[&r->objectives[j] - cat->objectives];
+            switch (ans->determination) {
+            case MM_DET_SATISFIED:
+                rr->satisfied++;
+                break;
+            case MM_DET_NOT_APPLICABLE:
+                rr->not_applicable++;
+                missing_just |= !ans->justification;
+                break;
+            case MM_DET_OTHER_THAN_SATISFIED:
+                rr->other_than_satisfied++;
+                break;
+            default:
+                rr->not_assessed++;
+                break;
+            }
+        }
+        mm_status given = a->requirements[i].status;
+        rr->status = roll_up(rr, given, r->nobjectives);
+        if (given == MM_STATUS_PARTIAL && rr->status == MM_STATUS_MET)
+            rr->status = MM_STATUS_MET; /* every objective satisfied: no deduction */
+        if ((given == MM_STATUS_MET || given == MM_STATUS_NOT_APPLICABLE) && given != rr->status)
+            id_list(&mismatch, r->id, &n_mismatch);
+        if (missing_just)
+            id_list(&nojust, r->id, &n_nojust);
+
+        mm_family_result *fr = &res->families[r->family];
+        fr->total++;
+        fr->objectives_total += r->nobjectives;
+        fr->objectives_met += rr->satisfied + rr->not_applicable;
+        res->requirements_total++;
+        res->objectives_total += r->nobjectives;
+        res->objectives_met += rr->satisfied + rr->not_applicable;
+        res->objectives_not_assessed += rr->not_assessed;
+        if (rr->status == MM_STATUS_MET || rr->status == MM_STATUS_NOT_APPLICABLE) {
+            fr->met++;
+            res->requirements_met++;
+        } else {
+            if (rr->status == MM_STATUS_NOT_ASSESSED)
+                res->requirements_not_assessed++;
+            res->gaps[res->ngaps++] = i;
+        }
+    }
+    if (n_mismatch)
+        list_add(ar, &warn,
+                 mm_arena_printf(ar,
+                                 "requirement status contradicted by its objectives (the "
+                                 "objectives decide): %s",
+                                 mm_buf_cstr(&mismatch)));
+    if (n_nojust)
+        list_add(ar, &warn,
+                 mm_arena_printf(ar, "not-applicable without a justification: %s",
+                                 mm_buf_cstr(&nojust)));
+    mm_buf_free(&mismatch);
+    mm_buf_free(&nojust);
+
+    effective_odps(res, ar);
+    for (size_t i = 0; i < res->nconflicts; i++) {
+        const mm_odp *o = &cat->odps[res->conflicts[i].odp];
+        list_add(ar, &warn,
+                 mm_arena_printf(ar,
+                                 "ODP %s (%s): the assessment says \"%s\" but the profile "
+                                 "fixes \"%s\"; the profile's value is used",
+                                 o->id, cat->requirements[o->requirement].id,
+                                 res->conflicts[i].given, res->conflicts[i].fixed));
+    }
+
+    if (cat->framework == MM_FW_R2) {
+        time_t now = time(NULL);
+        score_r2(res, ar, &warn, (long)(now / 86400));
+    }
+    for (size_t i = 1; i < res->ngaps; i++) { /* insertion sort: at most 130 gaps */
+        size_t g = res->gaps[i], j = i;
+        for (; j > 0 && gap_cmp(res, g, res->gaps[j - 1]) < 0; j--)
+            res->gaps[j] = res->gaps[j - 1];
+        res->gaps[j] = g;
+    }
+    res->warnings = warn.items;
+    res->nwarnings = warn.n;
+    if (mm_arena_failed(ar)) {
+        mm_result_free(res);
+        return MM_ENOMEM;
+    }
+    *out = res;
+    return MM_OK;
+}

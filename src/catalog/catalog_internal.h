@@ -1,0 +1,24 @@
+/* Internal parts of the catalog module shared by its files. */
+#ifndef MM_CATALOG_INTERNAL_H
+#define MM_CATALOG_INTERNAL_H
+
+#include <jansson.h>
+
+#include "mamori/catalog.h"
+#include "util/util.h"
+
+struct mm_catalog_private {
+    mm_arena *arena;
+    mm_map requirements; /* id -> mm_requirement* */
+    mm_map objectives;   /* id -> mm_objective* */
+    mm_map odps;         /* id -> mm_odp* */
+};
+
+/* Reads a content file (embedded when content_dir is NULL) and parses it as JSON. */
+int mm_content_json(json_t **out, const char *content_dir, const char *name);
+
+/* Formats a jansson error as "NAME:LINE:COL: text" into mm_error_set and returns
+ * MM_EPARSE. */
+int mm_json_error(const char *name, const json_error_t *err);
+
+#endif

@@ -1,0 +1,75 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog_internal.h"
+#include "mamori/error.h"
+
+/* Built by CMake from src/util/embed.S.in: {name, start, length} rows, ended by zeros. */
+struct embed_row {
+    const char *name;
+    const char *start;
+    uint64_t len;
+};
+extern const struct embed_row mm_embed_table[];
+
+#define CONTENT_MAX_BYTES (64u * 1024 * 1024)
+
+const char *mm_content_embedded(const char *name, size_t *len)
+{
+    for (const struct embed_row *r = mm_embed_table; r->name; r++) {
+        if (strcmp(r->name, name) == 0) {
+            if (len)
+                *len = (size_t)r->len;
+            return r->start;
+        }
+    }
+    return NULL;
+}
+
+int mm_json_error(const char *name, const json_error_t *err)
+{
+    if (err->line > 0)
+        mm_error_set("%s:%d:%d: %s", name, err->line, err->column, err->text);
+    else
+        mm_error_set("%s: %s", name, err->text);
+    return MM_EPARSE;
+}
+
+int mm_content_json(json_t **out, const char *content_dir, const char *name)
+{
+    json_error_t err;
+    *out = NULL;
+    if (!content_dir) {
+        size_t len;
+        const char *data = mm_content_embedded(name, &len);
+        if (!data) {
+            mm_error_set("embedded content %s is missing", name);
+            return MM_ENOTFOUND;
+        }
+        *out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+        if (!*out) {
+            char where[256];
+            snprintf(where, sizeof(where), "embedded %s", name);
+            return mm_json_error(where, &err);
+        }
+        return MM_OK;
+    }
+    size_t n = strlen(content_dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (!path)
+        return MM_ENOMEM;
+    snprintf(path, n, "%s/%s", content_dir, name);
+    char *data;
+    size_t len;
+    int rc = mm_file_read(&data, &len, path, CONTENT_MAX_BYTES);
+    if (rc == MM_OK) {
+        *out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+        if (!*out)
+            rc = mm_json_error(path, &err);
+        free(data);
+    }
+    free(path);
+    return rc;
+}

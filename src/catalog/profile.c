@@ -1,0 +1,190 @@
+/* ODP profiles and the rendering of requirement and objective text with ODP values. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog_internal.h"
+#include "mamori/error.h"
+
+#define PROFILE_FILE "odp/dod-odp-r3.json"
+#define PROFILE_MAX_BYTES (16u * 1024 * 1024)
+
+void mm_profile_free(mm_profile *p)
+{
+    if (!p)
+        return;
+    mm_arena_free(p->arena);
+    free(p);
+}
+
+int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, size_t len,
+                     const char *name)
+{
+    *out = NULL;
+    if (cat->framework != MM_FW_R3) {
+        mm_error_set("%s: ODP profiles apply to SP 800-171 Rev 3 only; Rev 2 has no ODPs", name);
+        return MM_EUSAGE;
+    }
+    json_error_t err;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    if (!root)
+        return mm_json_error(name, &err);
+    int rc = MM_OK;
+    mm_profile *p = calloc(1, sizeof(*p));
+    if (!p || !(p->arena = mm_arena_new())) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    p->nvalues = cat->nodps;
+    p->values = mm_arena_calloc(p->arena, cat->nodps + 1, sizeof(mm_profile_value));
+    p->source = mm_arena_strdup(p->arena, name);
+    const json_t *values = json_object_get(root, "values");
+    if (!json_is_object(root) || !json_is_object(values)) {
+        mm_error_set("%s: $.values: expected an object mapping ODP ids to values", name);
+        rc = MM_EINVALID;
+        goto done;
+    }
+    const json_t *meta = json_object_get(root, "_meta");
+    const char *title = json_string_value(json_object_get(meta, "title"));
+    if (!title)
+        title = json_string_value(json_object_get(root, "name"));
+    p->name = mm_arena_strdup(p->arena, title ? title : name);
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)values, key, v)
+    {
+        const mm_odp *odp = mm_catalog_odp(cat, key);
+        if (!odp) {
+            mm_error_set("%s: $.values[\"%s\"]: unknown ODP id (expected one like "
+                         "A.03.01.01.ODP.01)",
+                         name, key);
+            rc = MM_EINVALID;
+            goto done;
+        }
+        mm_profile_value *pv = &p->values[odp - cat->odps];
+        const char *val = json_string_value(v);
+        pv->fixed = true;
+        if (json_is_object(v)) {
+            val = json_string_value(json_object_get(v, "value"));
+            pv->guidance = json_is_true(json_object_get(v, "guidance"));
+            json_t *fixed = json_object_get(v, "fixed");
+            if (json_is_boolean(fixed))
+                pv->fixed = json_is_true(fixed);
+            if (pv->guidance)
+                pv->fixed = false;
+        }
+        if (!val) {
+            mm_error_set("%s: $.values[\"%s\"]: expected a string or an object with a "
+                         "string \"value\"",
+                         name, key);
+            rc = MM_EINVALID;
+            goto done;
+        }
+        pv->value = mm_arena_strdup(p->arena, val);
+        p->nset++;
+    }
+    if (mm_arena_failed(p->arena))
+        rc = MM_ENOMEM;
+done:
+    json_decref(root);
+    if (rc) {
+        mm_profile_free(p);
+        return rc;
+    }
+    *out = p;
+    return MM_OK;
+}
+
+int mm_profile_load(mm_profile **out, const mm_catalog *cat, const char *path)
+{
+    if (!path) {
+        size_t len;
+        const char *data = mm_content_embedded(PROFILE_FILE, &len);
+        if (!data) {
+            mm_error_set("embedded content %s is missing", PROFILE_FILE);
+            return MM_ENOTFOUND;
+        }
+        int rc = mm_profile_parse(out, cat, data, len, "embedded DoD ODP profile");
+        if (!rc)
+            (*out)->source = "embedded: content/odp/dod-odp-r3.json";
+        return rc;
+    }
+    char *data;
+    size_t len;
+    int rc = mm_file_read(&data, &len, path, PROFILE_MAX_BYTES);
+    if (rc)
+        return rc;
+    rc = mm_profile_parse(out, cat, data, len, path);
+    free(data);
+    return rc;
+}
+
+/* ---- rendering ----------------------------------------------------------------------- */
+
+static void render_into(mm_buf *b, const mm_catalog *cat, const char *text, mm_odp_lookup lookup,
+                        void *ctx, const char *open, const char *close, int depth)
+{
+    static const char tag[] = "{{ insert: param,";
+    const char *s = text;
+    while (s && *s) {
+        const char *p = strstr(s, tag);
+        if (!p) {
+            mm_buf_puts(b, s);
+            break;
+        }
+        const char *end = strstr(p, "}}");
+        if (!end) {
+            mm_buf_puts(b, s);
+            break;
+        }
+        mm_buf_put(b, s, (size_t)(p - s));
+        const char *id = p + sizeof(tag) - 1;
+        while (*id == ' ')
+            id++;
+        size_t idlen = (size_t)(end - id);
+        while (idlen && id[idlen - 1] == ' ')
+            idlen--;
+        char idbuf[64];
+        if (idlen >= sizeof(idbuf))
+            idlen = sizeof(idbuf) - 1;
+        memcpy(idbuf, id, idlen);
+        idbuf[idlen] = '\0';
+        const char *val = lookup ? lookup(ctx, idbuf) : NULL;
+        const mm_odp *odp = mm_catalog_odp(cat, idbuf);
+        if (val) {
+            mm_buf_puts(b, open);
+            mm_buf_puts(b, val);
+            mm_buf_puts(b, close);
+        } else if (odp && odp->nchoices && depth < 4) {
+            mm_buf_puts(b, "[Selection");
+            if (mm_streq(odp->how_many, "one-or-more"))
+                mm_buf_puts(b, " (one or more)");
+            mm_buf_puts(b, ": ");
+            for (size_t i = 0; i < odp->nchoices; i++) {
+                if (i)
+                    mm_buf_puts(b, "; ");
+                render_into(b, cat, odp->choices[i], lookup, ctx, open, close, depth + 1);
+            }
+            mm_buf_putc(b, ']');
+        } else {
+            mm_buf_puts(b, "[Assignment: ");
+            mm_buf_puts(b, odp && odp->usage ? odp->usage : odp && odp->label ? odp->label : idbuf);
+            mm_buf_putc(b, ']');
+        }
+        s = end + 2;
+    }
+}
+
+char *mm_catalog_render(const mm_catalog *cat, const char *text, mm_odp_lookup lookup, void *ctx,
+                        const char *open, const char *close)
+{
+    mm_buf b = MM_BUF_INIT;
+    render_into(&b, cat, text, lookup, ctx, open ? open : "", close ? close : "", 0);
+    if (b.failed) {
+        mm_buf_free(&b);
+        return NULL;
+    }
+    if (!b.data)
+        return strdup("");
+    return b.data;
+}

@@ -1,0 +1,29 @@
+#ifndef MM_CLI_ARGS_H
+#define MM_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CLI_MAX_POS 16
+#define CLI_MAX_MULTI 64
+
+typedef struct cli_option {
+    const char *name; /* without "--" */
+    bool takes_value;
+    const char **value; /* single value */
+    bool *flag;         /* for options without a value */
+    bool multi;         /* may repeat: values go to list/count */
+    const char **list;
+    size_t *count;
+} cli_option;
+
+typedef struct cli_args {
+    const char *pos[CLI_MAX_POS];
+    size_t npos;
+    bool help;
+} cli_args;
+
+/* Parses argv[1..]; prints a message and returns -1 on an unknown or incomplete option. */
+int cli_parse_args(cli_args *a, int argc, char **argv, const cli_option *opts);
+
+#endif

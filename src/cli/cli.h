@@ -1,0 +1,36 @@
+/* The mamori command line: shared helpers of the cmd_*.c files. */
+#ifndef MM_CLI_H
+#define MM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mamori/assess.h"
+#include "mamori/catalog.h"
+#include "mamori/error.h"
+
+/* Exit codes, the same for every subcommand. */
+enum { MM_EXIT_OK = 0, MM_EXIT_FINDINGS = 1, MM_EXIT_USAGE = 2 };
+
+typedef struct mm_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} mm_command;
+
+/* Prints "mamori: <message>" to stderr (message from printf format). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "mamori: <mm_error_last()>" and returns the exit code for rc. */
+int cli_fail(int rc);
+
+/* The content directory from --content or MAMORI_CONTENT; NULL for the embedded data. */
+const char *cli_content_dir(const char *flag);
+
+/* True when colour should be used on stream (a tty, NO_COLOR unset, TERM not dumb). */
+bool cli_use_color(FILE *stream);
+
+int cmd_catalog(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,454 @@
+/* mamori catalog list|show|search: the requirements of SP 800-171 Rev 3 and Rev 2. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+
+static const char usage_text[] =
+    "usage: mamori catalog list   [--framework 800-171r3|800-171r2] [--format text|json]\n"
+    "       mamori catalog show   ID [--framework F] [--odp PROFILE.json] [--format text|json]\n"
+    "       mamori catalog search WORDS [--framework F] [--format text|json]\n"
+    "\n"
+    "  --framework F   800-171r3 (default) or 800-171r2\n"
+    "  --format F      text (default) or json\n"
+    "  --odp FILE      ODP profile whose values fill the requirement text (Rev 3; default:\n"
+    "                  the DoD values of 2025-04-10, embedded)\n"
+    "  --content DIR   read catalogs from DIR/catalogs instead of the embedded copies\n";
+
+static json_t *str_array_json(const char **items, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(items[i]));
+    return arr;
+}
+
+static json_t *requirement_json(const mm_catalog *cat, const mm_requirement *r, bool full,
+                                const mm_profile *prof)
+{
+    const mm_family *f = &cat->families[r->family];
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(r->id));
+    json_object_set_new(o, "family", json_string(f->id));
+    json_object_set_new(o, "family_abbrev", json_string(f->abbrev));
+    json_object_set_new(o, "family_title", json_string(f->title));
+    json_object_set_new(o, "title", json_string(r->title));
+    json_object_set_new(o, "withdrawn", json_boolean(r->withdrawn));
+    if (r->withdrawn) {
+        json_object_set_new(o, "withdrawn_relation",
+                            r->withdrawn_relation ? json_string(r->withdrawn_relation)
+                                                  : json_null());
+        json_object_set_new(o, "withdrawn_to", str_array_json(r->withdrawn_to, r->nwithdrawn_to));
+    }
+    json_t *objs = json_array();
+    for (size_t i = 0; i < r->nobjectives; i++)
+        json_array_append_new(objs, json_string(r->objectives[i].id));
+    json_object_set_new(o, "objectives", objs);
+    json_object_set_new(o, cat->framework == MM_FW_R3 ? "r2_sources" : "r3_targets",
+                        str_array_json(r->related, r->nrelated));
+    json_object_set_new(o, cat->framework == MM_FW_R3 ? "sp800_53r5" : "sp800_53r4",
+                        str_array_json(r->controls, r->ncontrols));
+    if (cat->framework == MM_FW_R2) {
+        json_object_set_new(o, "sprs_points",
+                            r->sprs_na ? json_null() : json_integer(r->sprs_points));
+        if (r->sprs_partial)
+            json_object_set_new(o, "sprs_partial_points", json_integer(r->sprs_partial));
+        json_object_set_new(o, "basic", json_boolean(r->basic));
+        json_object_set_new(o, "far_52_204_21", json_boolean(r->far_52_204_21));
+        json_object_set_new(o, "cmmc_id", r->cmmc_id ? json_string(r->cmmc_id) : json_null());
+        if (r->related_note)
+            json_object_set_new(o, "r3_disposition", json_string(r->related_note));
+    }
+    if (!full)
+        return o;
+    mm_odp_lookup lookup = NULL;
+    void *ctx = NULL;
+    (void)lookup;
+    (void)ctx;
+    if (r->statement) {
+        char *s = mm_catalog_render(cat, r->statement, NULL, NULL, "", "");
+        json_object_set_new(o, "statement_template", json_string(s ? s : ""));
+        free(s);
+    }
+    json_object_set_new(o, "guidance", r->guidance ? json_string(r->guidance) : json_null());
+    json_t *odps = json_array();
+    for (size_t i = 0; i < r->nodps; i++) {
+        const mm_odp *p = &r->odps[i];
+        json_t *po = json_object();
+        json_object_set_new(po, "id", json_string(p->id));
+        json_object_set_new(po, "label", p->label ? json_string(p->label) : json_null());
+        json_object_set_new(po, "guideline",
+                            p->guideline ? json_string(p->guideline) : json_null());
+        if (p->nchoices) {
+            json_object_set_new(po, "how_many", json_string(p->how_many));
+            json_object_set_new(po, "choices", str_array_json(p->choices, p->nchoices));
+        }
+        const mm_profile_value *pv = prof ? &prof->values[p - cat->odps] : NULL;
+        json_object_set_new(po, "value", pv && pv->value ? json_string(pv->value) : json_null());
+        json_object_set_new(po, "fixed", json_boolean(pv && pv->value && pv->fixed));
+        json_array_append_new(odps, po);
+    }
+    json_object_set_new(o, "odps", odps);
+    json_t *objd = json_array();
+    for (size_t i = 0; i < r->nobjectives; i++) {
+        json_t *ob = json_object();
+        json_object_set_new(ob, "id", json_string(r->objectives[i].id));
+        json_object_set_new(ob, "text", json_string(r->objectives[i].text));
+        json_array_append_new(objd, ob);
+    }
+    json_object_set_new(o, "objective_details", objd);
+    json_t *meths = json_array();
+    for (size_t i = 0; i < r->nmethods; i++) {
+        json_t *m = json_object();
+        json_object_set_new(m, "method", json_string(r->methods[i].method));
+        json_object_set_new(m, "objects",
+                            str_array_json(r->methods[i].objects, r->methods[i].nobjects));
+        json_array_append_new(meths, m);
+    }
+    json_object_set_new(o, "methods", meths);
+    return o;
+}
+
+typedef struct profile_ctx {
+    const mm_catalog *cat;
+    const mm_profile *prof;
+} profile_ctx;
+
+static const char *profile_lookup(void *ctx, const char *id)
+{
+    profile_ctx *pc = ctx;
+    const mm_odp *o = mm_catalog_odp(pc->cat, id);
+    if (!o || !pc->prof)
+        return NULL;
+    return pc->prof->values[o - pc->cat->odps].value;
+}
+
+static int print_json(json_t *root)
+{
+    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!s) {
+        cli_error("out of memory");
+        return MM_EXIT_FINDINGS;
+    }
+    puts(s);
+    free(s);
+    return MM_EXIT_OK;
+}
+
+static void print_wrapped(const char *indent, const char *text)
+{
+    /* keep the catalog's own line breaks; wrap long lines at 96 columns */
+    const char *s = text;
+    while (s && *s) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        size_t lead = 0;
+        while (lead < len && s[lead] == ' ')
+            lead++;
+        size_t col = 0;
+        printf("%s%.*s", indent, (int)lead, s);
+        col = strlen(indent) + lead;
+        size_t i = lead;
+        while (i < len) {
+            size_t w = i;
+            while (w < len && s[w] != ' ')
+                w++;
+            size_t wl = w - i;
+            if (col + wl > 96 && col > strlen(indent) + lead) {
+                printf("\n%s%*s", indent, (int)lead + 3, "");
+                col = strlen(indent) + lead + 3;
+            }
+            printf("%.*s", (int)wl, s + i);
+            col += wl;
+            while (w < len && s[w] == ' ') {
+                if (w + 1 < len && col < 96)
+                    putchar(' ');
+                col++;
+                w++;
+            }
+            i = w;
+        }
+        putchar('\n');
+        s = nl ? nl + 1 : NULL;
+    }
+}
+
+static int show(const mm_catalog *cat, const char *id, bool json, const mm_profile *prof)
+{
+    const mm_requirement *r = mm_catalog_requirement(cat, id);
+    if (!r) {
+        const mm_objective *o = mm_catalog_objective(cat, id);
+        if (o)
+            r = &cat->requirements[o->requirement];
+    }
+    if (!r) {
+        cli_error("unknown requirement '%s' in %s (try 'mamori catalog search')", id,
+                  mm_framework_name(cat->framework));
+        return MM_EXIT_USAGE;
+    }
+    if (json)
+        return print_json(requirement_json(cat, r, true, prof));
+    profile_ctx pc = {cat, prof};
+    const mm_family *f = &cat->families[r->family];
+    printf("%s  %s%s\n", r->id, cat->framework == MM_FW_R3 ? r->title : "",
+           r->withdrawn ? "  [withdrawn]" : "");
+    printf("Family: %s %s (%s)\n", f->id, f->title, f->abbrev);
+    if (r->withdrawn) {
+        printf("Withdrawn: %s", r->withdrawn_relation ? r->withdrawn_relation : "no target");
+        for (size_t i = 0; i < r->nwithdrawn_to; i++)
+            printf("%s%s", i ? ", " : " ", r->withdrawn_to[i]);
+        printf("\n");
+        return MM_EXIT_OK;
+    }
+    if (cat->framework == MM_FW_R2) {
+        if (r->sprs_na)
+            printf("SPRS points: NA (no score without it)\n");
+        else if (r->sprs_partial)
+            printf("SPRS points: %d (%d when partially implemented: %s)\n", r->sprs_points,
+                   r->sprs_partial, r->partial_condition);
+        else
+            printf("SPRS points: %d\n", r->sprs_points);
+        printf("Type: %s%s   CMMC: %s%s\n", r->basic ? "basic" : "derived",
+               r->far_52_204_21 ? " (FAR 52.204-21)" : "", r->cmmc_id ? r->cmmc_id : "-",
+               r->never_on_poam ? " (never on a POA&M)" : "");
+    }
+    printf("\nRequirement\n");
+    char *st = mm_catalog_render(cat, r->statement, profile_lookup, &pc, "", "");
+    print_wrapped("  ", st ? st : "");
+    free(st);
+    if (r->nodps) {
+        printf("\nOrganization-defined parameters%s%s\n", prof ? " from " : "",
+               prof ? prof->name : "");
+        for (size_t i = 0; i < r->nodps; i++) {
+            const mm_odp *p = &r->odps[i];
+            const mm_profile_value *pv = prof ? &prof->values[p - cat->odps] : NULL;
+            printf("  %s  %s\n", p->id, p->guideline ? p->guideline : "");
+            if (pv && pv->value) {
+                char line[64];
+                snprintf(line, sizeof(line), "    %s: ", pv->guidance ? "guidance" : "value");
+                printf("%s", line);
+                print_wrapped("", pv->value);
+            }
+        }
+    }
+    printf("\nAssessment objectives (%zu)\n", r->nobjectives);
+    for (size_t i = 0; i < r->nobjectives; i++) {
+        char *t = mm_catalog_render(cat, r->objectives[i].text, profile_lookup, &pc, "", "");
+        printf("  %-22s ", r->objectives[i].id);
+        print_wrapped("", t ? t : "");
+        free(t);
+    }
+    for (size_t i = 0; i < r->nmethods; i++) {
+        printf("\n%c%s:\n", toupper((unsigned char)r->methods[i].method[0]),
+               r->methods[i].method + 1);
+        for (size_t j = 0; j < r->methods[i].nobjects; j++)
+            printf("  - %s\n", r->methods[i].objects[j]);
+    }
+    if (r->ncontrols) {
+        printf("\nSP 800-53 %s:", cat->framework == MM_FW_R3 ? "Rev 5 sources" : "Rev 4 mapping");
+        for (size_t i = 0; i < r->ncontrols; i++)
+            printf("%s%s", i ? ", " : " ", r->controls[i]);
+        printf("\n");
+    }
+    if (r->nrelated) {
+        printf("%s:", cat->framework == MM_FW_R3 ? "Rev 2 sources" : "Rev 3");
+        for (size_t i = 0; i < r->nrelated; i++)
+            printf("%s%s", i ? ", " : " ", r->related[i]);
+        if (r->related_note)
+            printf(" (%s)", r->related_note);
+        printf("\n");
+    }
+    if (r->guidance) {
+        printf("\nDiscussion\n");
+        print_wrapped("  ", r->guidance);
+    }
+    return MM_EXIT_OK;
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    if (!hay)
+        return false;
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+static int search(const mm_catalog *cat, const char *words, bool json)
+{
+    json_t *arr = json ? json_array() : NULL;
+    size_t hits = 0;
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const mm_requirement *r = &cat->requirements[i];
+        const char *where = NULL;
+        if (contains_ci(r->id, words) || contains_ci(r->title, words))
+            where = "title";
+        else if (contains_ci(r->statement, words))
+            where = "statement";
+        for (size_t j = 0; !where && j < r->nobjectives; j++)
+            if (contains_ci(r->objectives[j].text, words) || contains_ci(r->objectives[j].id, words))
+                where = "objective";
+        for (size_t j = 0; !where && j < r->ncontrols; j++)
+            if (contains_ci(r->controls[j], words))
+                where = "sp800-53";
+        if (!where && contains_ci(r->guidance, words))
+            where = "discussion";
+        if (!where)
+            continue;
+        hits++;
+        if (json) {
+            json_t *o = requirement_json(cat, r, false, NULL);
+            json_object_set_new(o, "matched_in", json_string(where));
+            json_array_append_new(arr, o);
+        } else {
+            printf("%-9s %-10s %.80s%s\n", r->id, where, r->title,
+                   strlen(r->title) > 80 ? "..." : "");
+        }
+    }
+    if (json) {
+        json_t *root = json_object();
+        json_object_set_new(root, "framework", json_string(mm_framework_name(cat->framework)));
+        json_object_set_new(root, "query", json_string(words));
+        json_object_set_new(root, "requirements", arr);
+        return print_json(root);
+    }
+    if (!hits)
+        fprintf(stderr, "mamori: no requirement matches '%s'\n", words);
+    return MM_EXIT_OK;
+}
+
+static int list(const mm_catalog *cat, bool json)
+{
+    if (json) {
+        json_t *root = json_object();
+        json_object_set_new(root, "framework", json_string(mm_framework_name(cat->framework)));
+        json_object_set_new(root, "title", json_string(cat->title ? cat->title : ""));
+        json_object_set_new(root, "version", json_string(cat->version ? cat->version : ""));
+        json_object_set_new(root, "active_requirements",
+                            json_integer((json_int_t)mm_catalog_active_count(cat)));
+        json_object_set_new(root, "objectives", json_integer((json_int_t)cat->nobjectives));
+        json_t *fams = json_array();
+        for (size_t i = 0; i < cat->nfamilies; i++) {
+            json_t *f = json_object();
+            json_object_set_new(f, "id", json_string(cat->families[i].id));
+            json_object_set_new(f, "abbrev", json_string(cat->families[i].abbrev));
+            json_object_set_new(f, "title", json_string(cat->families[i].title));
+            json_array_append_new(fams, f);
+        }
+        json_object_set_new(root, "families", fams);
+        json_t *arr = json_array();
+        for (size_t i = 0; i < cat->nrequirements; i++)
+            json_array_append_new(arr, requirement_json(cat, &cat->requirements[i], false, NULL));
+        json_object_set_new(root, "requirements", arr);
+        return print_json(root);
+    }
+    for (size_t f = 0; f < cat->nfamilies; f++) {
+        const mm_family *fam = &cat->families[f];
+        printf("%s %s (%s)\n", fam->id, fam->title, fam->abbrev);
+        for (size_t i = fam->first; i < fam->first + fam->count; i++) {
+            const mm_requirement *r = &cat->requirements[i];
+            if (r->withdrawn) {
+                printf("  %-9s withdrawn%s%s", r->id, r->withdrawn_relation ? ": " : "",
+                       r->withdrawn_relation ? r->withdrawn_relation : "");
+                for (size_t j = 0; j < r->nwithdrawn_to; j++)
+                    printf("%s%s", j ? ", " : " ", r->withdrawn_to[j]);
+                printf("\n");
+            } else {
+                printf("  %-9s %.84s%s  [%zu]\n", r->id, r->title, strlen(r->title) > 84 ? "..." : "",
+                       r->nobjectives);
+            }
+        }
+    }
+    printf("\n%s: %zu requirements (%zu withdrawn), %zu objectives\n",
+           mm_framework_name(cat->framework), mm_catalog_active_count(cat),
+           cat->nrequirements - mm_catalog_active_count(cat), cat->nobjectives);
+    return MM_EXIT_OK;
+}
+
+int cmd_catalog(int argc, char **argv)
+{
+    const char *fw_name = NULL, *format = "text", *odp = NULL, *content = NULL;
+    const cli_option opts[] = {
+        {"framework", true, &fw_name, NULL, false, NULL, NULL},
+        {"format", true, &format, NULL, false, NULL, NULL},
+        {"odp", true, &odp, NULL, false, NULL, NULL},
+        {"content", true, &content, NULL, false, NULL, NULL},
+        {NULL, false, NULL, NULL, false, NULL, NULL},
+    };
+    cli_args a;
+    if (cli_parse_args(&a, argc, argv, opts) != 0) {
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (a.help) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (a.npos < 1) {
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    mm_framework fw = MM_FW_R3;
+    if (fw_name && mm_framework_parse(&fw, fw_name) != MM_OK)
+        return cli_fail(MM_EINVALID);
+    bool json = strcmp(format, "json") == 0;
+    if (!json && strcmp(format, "text") != 0) {
+        cli_error("unknown format '%s': expected text or json", format);
+        return MM_EXIT_USAGE;
+    }
+    const char *sub = a.pos[0];
+    if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "search") != 0) {
+        cli_error("unknown catalog command '%s': expected list, show or search", sub);
+        return MM_EXIT_USAGE;
+    }
+    if (strcmp(sub, "list") != 0 && a.npos < 2) {
+        cli_error("catalog %s needs %s", sub, strcmp(sub, "show") == 0 ? "an ID" : "WORDS");
+        return MM_EXIT_USAGE;
+    }
+    mm_catalog *cat = NULL;
+    mm_profile *prof = NULL;
+    int rc = mm_catalog_load(&cat, fw, cli_content_dir(content));
+    if (rc)
+        return cli_fail(rc);
+    int code;
+    if (strcmp(sub, "list") == 0) {
+        code = list(cat, json);
+    } else if (strcmp(sub, "search") == 0) {
+        char words[512] = "";
+        for (size_t i = 1; i < a.npos; i++) {
+            if (i > 1)
+                strncat(words, " ", sizeof(words) - strlen(words) - 1);
+            strncat(words, a.pos[i], sizeof(words) - strlen(words) - 1);
+        }
+        code = search(cat, words, json);
+    } else {
+        if (fw == MM_FW_R3) {
+            rc = mm_profile_load(&prof, cat, odp);
+            if (rc) {
+                code = cli_fail(rc);
+                goto done;
+            }
+        } else if (odp) {
+            cli_error("--odp applies to 800-171r3 only: Rev 2 has no ODPs");
+            code = MM_EXIT_USAGE;
+            goto done;
+        }
+        code = show(cat, a.pos[1], json, prof);
+    }
+done:
+    mm_profile_free(prof);
+    mm_catalog_free(cat);
+    return code;
+}

@@ -1,0 +1,86 @@
+/* mamori: the subcommand table and the helpers every subcommand shares. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const mm_command commands[] = {
+    {"catalog", cmd_catalog, "list, show and search SP 800-171 Rev 3 and Rev 2 requirements"},
+    {"assess", cmd_assess, "evaluate an assessment: score, gaps, SSP, POA&M (init: template)"},
+    {"version", cmd_version, "print the version"},
+};
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("mamori: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_fail(int rc)
+{
+    const char *msg = mm_error_last();
+    cli_error("%s", msg[0] ? msg : mm_strerror(rc));
+    return rc == MM_ENOMEM || rc == MM_EIO ? MM_EXIT_FINDINGS : MM_EXIT_USAGE;
+}
+
+const char *cli_content_dir(const char *flag)
+{
+    if (flag)
+        return flag;
+    const char *env = getenv("MAMORI_CONTENT");
+    return env && env[0] ? env : NULL;
+}
+
+bool cli_use_color(FILE *stream)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && nc[0])
+        return false;
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(fileno(stream));
+}
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("mamori %s\n", MM_VERSION);
+    return MM_EXIT_OK;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: mamori <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\nRun 'mamori <command> --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return MM_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (see 'mamori --help')", argv[1]);
+    return MM_EXIT_USAGE;
+}
