@@ -74,9 +74,9 @@ typedef struct mm_poam_item {
     const char *weakness;    /* what is wrong */
     const char *requirement; /* requirement id, as in the catalog */
     size_t requirement_index;
-    const char *responsible; /* responsible party */
-    const char *status;      /* "open", "closed", "risk-accepted" */
-    const char *detected;    /* YYYY-MM-DD or NULL */
+    const char *responsible;          /* responsible party */
+    const char *status;               /* "open", "closed", "risk-accepted" */
+    const char *detected;             /* YYYY-MM-DD or NULL */
     const char *scheduled_completion; /* YYYY-MM-DD or NULL */
     const char *remediation;          /* planned remediation */
     const char *resources;            /* resources required */
@@ -94,14 +94,14 @@ typedef struct mm_assessment {
     const char *system_name;
     const char *system_description;
     const char *boundary;
-    const char *scope; /* "enterprise", "enclave" or "contract" */
-    const char *contract; /* contract number when scope is "contract" */
+    const char *scope;       /* "enterprise", "enclave" or "contract" */
+    const char *contract;    /* contract number when scope is "contract" */
     const char *assessed;    /* date of the assessment, YYYY-MM-DD */
     const char *valid_until; /* YYYY-MM-DD */
     const char *assessor;
     const char *affirming_official;
-    const char **odp_values; /* parallel to catalog->odps; NULL where not given */
-    mm_answer *answers;      /* parallel to catalog->objectives */
+    const char **odp_values;             /* parallel to catalog->odps; NULL where not given */
+    mm_answer *answers;                  /* parallel to catalog->objectives */
     mm_requirement_answer *requirements; /* parallel to catalog->requirements */
     mm_poam_item *poam;
     size_t npoam;
@@ -139,7 +139,7 @@ typedef struct mm_requirement_result {
 } mm_requirement_result;
 
 typedef struct mm_family_result {
-    size_t met, total;                 /* requirements (active ones) */
+    size_t met, total; /* requirements (active ones) */
     size_t objectives_met, objectives_total;
 } mm_family_result;
 
@@ -157,20 +157,20 @@ typedef struct mm_odp_conflict {
 } mm_odp_conflict;
 
 typedef struct mm_result {
-    const mm_assessment *assessment; /* borrowed */
-    const mm_profile *profile;       /* borrowed; NULL for Rev 2 */
+    const mm_assessment *assessment;     /* borrowed */
+    const mm_profile *profile;           /* borrowed; NULL for Rev 2 */
     mm_requirement_result *requirements; /* parallel to catalog->requirements */
     mm_family_result *families;          /* parallel to catalog->families */
     size_t requirements_met, requirements_total, requirements_not_assessed;
     size_t objectives_met, objectives_total, objectives_not_assessed;
     /* Rev 2 */
     bool sprs_valid;
-    int sprs;                    /* meaningful only when sprs_valid */
+    int sprs; /* meaningful only when sprs_valid */
     const char *sprs_invalid_reason;
     mm_cmmc_status cmmc;
-    const char **cmmc_reasons;   /* why not eligible, or the conditions of conditional */
+    const char **cmmc_reasons; /* why not eligible, or the conditions of conditional */
     size_t ncmmc_reasons;
-    const char *cmmc_closeout;   /* conditional: POA&M close-out deadline YYYY-MM-DD */
+    const char *cmmc_closeout; /* conditional: POA&M close-out deadline YYYY-MM-DD */
     /* both */
     const char **warnings;
     size_t nwarnings;

@@ -48,14 +48,14 @@ typedef struct mm_objective {
 /* An assessment method with its objects (Rev 3 only: NIST publishes no machine-readable
  * Rev 2 objects). */
 typedef struct mm_method {
-    const char *method;  /* "examine", "interview" or "test" */
+    const char *method; /* "examine", "interview" or "test" */
     const char **objects;
     size_t nobjects;
 } mm_method;
 
 typedef struct mm_requirement {
-    const char *id;  /* "03.01.01" or "3.1.1" */
-    size_t family;   /* index into mm_catalog.families */
+    const char *id;        /* "03.01.01" or "3.1.1" */
+    size_t family;         /* index into mm_catalog.families */
     const char *title;     /* Rev 3 title; Rev 2 has none, so its text */
     const char *statement; /* the requirement text, items on their own lines */
     const char *guidance;  /* discussion */
@@ -75,14 +75,14 @@ typedef struct mm_requirement {
     size_t nrelated;
     const char *related_note; /* Rev 2: its disposition in Rev 3 ("carried_forward", ...) */
     /* Rev 2 only (zero for Rev 3): the DoD Assessment Methodology v1.2.1 and CMMC */
-    int sprs_points;      /* points lost when not implemented (3.12.4: 0, see sprs_na) */
-    bool sprs_na;         /* 3.12.4: no points; without it there is no valid score */
-    int sprs_partial;     /* points lost when partially implemented (3.5.3, 3.13.11), else 0 */
+    int sprs_points;  /* points lost when not implemented (3.12.4: 0, see sprs_na) */
+    bool sprs_na;     /* 3.12.4: no points; without it there is no valid score */
+    int sprs_partial; /* points lost when partially implemented (3.5.3, 3.13.11), else 0 */
     const char *partial_condition; /* the methodology's wording for that partial case */
-    bool basic;           /* basic (FIPS 200) rather than derived (SP 800-53) */
-    bool far_52_204_21;   /* one of FAR 52.204-21's basic safeguarding requirements */
-    bool never_on_poam;   /* CMMC: may never be on a POA&M (32 CFR 170.21(a)(2)(iii)) */
-    const char *cmmc_id;  /* "AC.L1-3.1.1" */
+    bool basic;                    /* basic (FIPS 200) rather than derived (SP 800-53) */
+    bool far_52_204_21;            /* one of FAR 52.204-21's basic safeguarding requirements */
+    bool never_on_poam;            /* CMMC: may never be on a POA&M (32 CFR 170.21(a)(2)(iii)) */
+    const char *cmmc_id;           /* "AC.L1-3.1.1" */
 } mm_requirement;
 
 typedef struct mm_family {
@@ -96,8 +96,8 @@ typedef struct mm_family {
 typedef struct mm_catalog {
     mm_framework framework;
     const char *title;
-    const char *version;  /* the catalog's version */
-    const char *source;   /* where the data came from */
+    const char *version; /* the catalog's version */
+    const char *source;  /* where the data came from */
     mm_family *families;
     size_t nfamilies;
     mm_requirement *requirements; /* in catalog order, withdrawn ones included */
@@ -107,9 +107,9 @@ typedef struct mm_catalog {
     mm_odp *odps;
     size_t nodps;
     /* Rev 2 scoring constants, read from sprs-weights-r2.json */
-    int sprs_base;       /* 110 */
-    int sprs_min;        /* -203 */
-    double cmmc_min_ratio; /* 0.8 */
+    int sprs_base;            /* 110 */
+    int sprs_min;             /* -203 */
+    double cmmc_min_ratio;    /* 0.8 */
     int cmmc_max_poam_points; /* 1 */
     struct mm_catalog_private *priv;
 } mm_catalog;
@@ -144,8 +144,8 @@ typedef struct mm_profile_value {
 } mm_profile_value;
 
 typedef struct mm_profile {
-    const char *name;   /* title of the profile */
-    const char *source; /* file it came from, or "embedded: DoD ODP values (2025-04-10)" */
+    const char *name;         /* title of the profile */
+    const char *source;       /* file it came from, or "embedded: DoD ODP values (2025-04-10)" */
     mm_profile_value *values; /* parallel to the catalog's odps */
     size_t nvalues;
     size_t nset; /* how many ODPs the profile sets */
@@ -168,8 +168,8 @@ typedef const char *(*mm_odp_lookup)(void *ctx, const char *odp_id);
 /* Replaces each {{ insert: param, ID }} in text with open + value + close, or, when lookup
  * gives no value, with "[Assignment: <usage or label>]" (or "[Selection: a; b]"). Returns
  * a malloc'd string the caller frees; NULL when out of memory. */
-char *mm_catalog_render(const mm_catalog *cat, const char *text, mm_odp_lookup lookup,
-                        void *ctx, const char *open, const char *close);
+char *mm_catalog_render(const mm_catalog *cat, const char *text, mm_odp_lookup lookup, void *ctx,
+                        const char *open, const char *close);
 
 /* Raw embedded content file ("catalogs/sp800-171r3-catalog.json"); NULL if absent. */
 const char *mm_content_embedded(const char *name, size_t *len);

@@ -207,10 +207,9 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
     }
     if (n_notassessed)
         list_add(ar, warn,
-                 mm_arena_printf(ar,
-                                 "%zu requirement%s not assessed, scored as not implemented: %s",
-                                 n_notassessed, n_notassessed == 1 ? "" : "s",
-                                 mm_buf_cstr(&notassessed)));
+                 mm_arena_printf(
+                     ar, "%zu requirement%s not assessed, scored as not implemented: %s",
+                     n_notassessed, n_notassessed == 1 ? "" : "s", mm_buf_cstr(&notassessed)));
     if (poam_req && res->requirements[poam_req - cat->requirements].status == MM_STATUS_MET &&
         n_nopoam)
         list_add(ar, warn,

@@ -93,6 +93,8 @@ static int opt_str(const parser *p, const json_t *obj, const char *key, const ch
         return MM_OK;
     if (!json_is_string(v))
         return fail(p, path, "\"%s\" must be a string, found %s", key, type_name(v));
+    if (json_string_length(v) == 0)
+        return MM_OK; /* an empty field, as in a fresh template, is the same as none */
     *out = mm_arena_strdup(p->arena, json_string_value(v));
     return *out ? MM_OK : MM_ENOMEM;
 }
@@ -141,8 +143,8 @@ static int str_list(const parser *p, const json_t *v, const char *path, const ch
 static int check_keys(const parser *p, const json_t *obj, const char *path,
                       const char *const *allowed)
 {
-    static const char *const info[] = {"title", "text", "statement", "family", "objective_text",
-                                       "odp_text", "points", NULL};
+    static const char *const info[] = {"title",          "text",     "statement", "family",
+                                       "objective_text", "odp_text", "points",    NULL};
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)obj, key, v)
@@ -243,8 +245,7 @@ static int parse_objective(const parser *p, const char *id, const json_t *v, con
     if (!json_is_object(v))
         return fail(p, path, "expected a determination string or an object, found %s",
                     type_name(v));
-    static const char *const keys[] = {"determination", "justification", "evidence", "notes",
-                                       NULL};
+    static const char *const keys[] = {"determination", "justification", "evidence", "notes", NULL};
     int rc = check_keys(p, v, path, keys);
     const char *det = NULL;
     if (!rc)
@@ -269,8 +270,9 @@ static int parse_objectives(const parser *p, const json_t *objs, const char *pat
     if (!objs || json_is_null(objs))
         return MM_OK;
     if (!json_is_object(objs))
-        return fail(p, path, "expected an object mapping objective ids to determinations, "
-                             "found %s",
+        return fail(p, path,
+                    "expected an object mapping objective ids to determinations, "
+                    "found %s",
                     type_name(objs));
     const char *key;
     json_t *v;
@@ -315,9 +317,8 @@ static int parse_requirement(const parser *p, const char *id, const json_t *v, c
     if (json_is_string(v)) {
         rc = parse_status(p, r, json_string_value(v), path, &ra->status);
     } else if (json_is_object(v)) {
-        static const char *const keys[] = {"status", "implementation", "justification",
-                                           "notes", "evidence", "responsible", "objectives",
-                                           NULL};
+        static const char *const keys[] = {"status",   "implementation", "justification", "notes",
+                                           "evidence", "responsible",    "objectives",    NULL};
         rc = check_keys(p, v, path, keys);
         const char *st = NULL;
         if (!rc)
@@ -425,16 +426,19 @@ static int parse_org(const parser *p, const json_t *org)
     {
         char path[96];
         snprintf(path, sizeof(path), "$.organization.identifiers[%zu]", i);
-        mm_identifier *id = &p->a->org_ids[p->a->norg_ids++];
+        mm_identifier *id = &p->a->org_ids[p->a->norg_ids];
         if (!json_is_object(v))
             return fail(p, path, "expected an object {\"scheme\": ..., \"value\": ...}");
         rc = opt_str(p, v, "scheme", path, &id->scheme);
         if (!rc)
             rc = opt_str(p, v, "value", path, &id->value);
-        if (!rc && (!id->scheme || !id->value))
-            rc = fail(p, path, "both \"scheme\" (e.g. CAGE) and \"value\" are required");
         if (rc)
             return rc;
+        if (!id->value)
+            continue; /* a template's blank identifier */
+        if (!id->scheme)
+            return fail(p, path, "\"scheme\" (e.g. CAGE, UEI) is required with a value");
+        p->a->norg_ids++;
     }
     return MM_OK;
 }
@@ -457,9 +461,17 @@ static int parse_poam(const parser *p, const json_t *arr)
         snprintf(path, sizeof(path), "$.poam[%zu]", i);
         if (!json_is_object(v))
             return fail(p, path, "expected an object, found %s", type_name(v));
-        static const char *const keys[] = {"id", "weakness", "requirement", "responsible",
-                                           "status", "detected", "scheduled_completion",
-                                           "remediation", "resources", "milestones", NULL};
+        static const char *const keys[] = {"id",
+                                           "weakness",
+                                           "requirement",
+                                           "responsible",
+                                           "status",
+                                           "detected",
+                                           "scheduled_completion",
+                                           "remediation",
+                                           "resources",
+                                           "milestones",
+                                           NULL};
         mm_poam_item *it = &a->poam[a->npoam++];
         int rc = check_keys(p, v, path, keys);
         if (!rc)
@@ -483,8 +495,9 @@ static int parse_poam(const parser *p, const json_t *arr)
         if (rc)
             return rc;
         if (!it->requirement)
-            return fail(p, path, "\"requirement\" is required (the requirement id the weakness "
-                                 "is against)");
+            return fail(p, path,
+                        "\"requirement\" is required (the requirement id the weakness "
+                        "is against)");
         const mm_requirement *r = mm_catalog_requirement(p->cat, it->requirement);
         if (!r)
             return fail(p, path, "unknown requirement \"%s\" in %s%s", it->requirement,
@@ -516,8 +529,7 @@ static int parse_poam(const parser *p, const json_t *arr)
             snprintf(mpath, sizeof(mpath), "%s.milestones[%zu]", path, j);
             if (!json_is_object(m))
                 return fail(p, mpath, "expected an object, found %s", type_name(m));
-            static const char *const mkeys[] = {"description", "due", "status", "completed",
-                                                NULL};
+            static const char *const mkeys[] = {"description", "due", "status", "completed", NULL};
             mm_milestone *ml = &it->milestones[it->nmilestones++];
             rc = check_keys(p, m, mpath, mkeys);
             if (!rc)
@@ -561,8 +573,7 @@ static int parse_odps(const parser *p, const json_t *odp)
         snprintf(path, sizeof(path), "$.odp[\"%.64s\"]", key);
         const mm_odp *o = mm_catalog_odp(p->cat, key);
         if (!o)
-            return fail(p, path, "unknown ODP \"%s\" (expected an id like A.03.01.01.ODP.01)",
-                        key);
+            return fail(p, path, "unknown ODP \"%s\" (expected an id like A.03.01.01.ODP.01)", key);
         if (json_is_null(v))
             continue;
         if (!json_is_string(v))
@@ -648,8 +659,8 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
     a->source = mm_arena_strdup(a->arena, name);
     a->odp_values = mm_arena_calloc(a->arena, cat->nodps + 1, sizeof(char *));
     a->answers = mm_arena_calloc(a->arena, cat->nobjectives + 1, sizeof(mm_answer));
-    a->requirements = mm_arena_calloc(a->arena, cat->nrequirements + 1,
-                                      sizeof(mm_requirement_answer));
+    a->requirements =
+        mm_arena_calloc(a->arena, cat->nrequirements + 1, sizeof(mm_requirement_answer));
     if (mm_arena_failed(a->arena)) {
         rc = MM_ENOMEM;
         goto done;
@@ -664,9 +675,10 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
         goto done;
     }
     a->framework = fw;
-    static const char *const keys[] = {"framework", "organization", "system", "scope",
-                                       "contract", "dates", "assessor", "affirming_official",
-                                       "odp", "requirements", "objectives", "poam", NULL};
+    static const char *const keys[] = {
+        "framework", "organization",       "system", "scope",        "contract",   "dates",
+        "assessor",  "affirming_official", "odp",    "requirements", "objectives", "poam",
+        NULL};
     rc = check_keys(&p, root, "$", keys);
     if (rc)
         goto done;
@@ -694,8 +706,8 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
     rc = opt_str(&p, root, "scope", "$", &a->scope);
     if (!rc && a->scope && !mm_streq(a->scope, "enterprise") && !mm_streq(a->scope, "enclave") &&
         !mm_streq(a->scope, "contract"))
-        rc = fail(&p, "$.scope", "expected enterprise, enclave or contract, found \"%s\"",
-                  a->scope);
+        rc =
+            fail(&p, "$.scope", "expected enterprise, enclave or contract, found \"%s\"", a->scope);
     if (!rc)
         rc = opt_str(&p, root, "contract", "$", &a->contract);
     if (!rc)

@@ -11,9 +11,9 @@
 #include "catalog/catalog_internal.h"
 #include "mamori/error.h"
 
-#define R3_FILE "catalogs/sp800-171r3-catalog.json"
-#define R2_FILE "catalogs/sp800-171r2.json"
-#define MAP_FILE "catalogs/r2-r3-mapping.json"
+#define R3_FILE   "catalogs/sp800-171r3-catalog.json"
+#define R2_FILE   "catalogs/sp800-171r2.json"
+#define MAP_FILE  "catalogs/r2-r3-mapping.json"
 #define SPRS_FILE "catalogs/sprs-weights-r2.json"
 
 const char *mm_framework_name(mm_framework fw)
@@ -329,7 +329,8 @@ static int load_r3(mm_catalog *cat, const char *content_dir)
                 json_t *links = json_object_get(ctl, "links");
                 r->withdrawn_to = str_array(a, links, "href", &r->nwithdrawn_to);
                 if (json_array_size(links))
-                    r->withdrawn_relation = mm_arena_strdup(a, jstr(json_array_get(links, 0), "rel"));
+                    r->withdrawn_relation =
+                        mm_arena_strdup(a, jstr(json_array_get(links, 0), "rel"));
             }
             /* ODPs */
             r->odps = &cat->odps[cat->nodps];
@@ -339,8 +340,8 @@ static int load_r3(mm_catalog *cat, const char *content_dir)
                 o->id = mm_arena_strdup(a, jstr(part, "id"));
                 o->label = mm_arena_strdup(a, jstr(part, "label"));
                 o->usage = mm_arena_strdup(a, jstr(part, "usage"));
-                o->guideline =
-                    mm_arena_strdup(a, jstr(json_array_get(json_object_get(part, "guidelines"), 0), "prose"));
+                o->guideline = mm_arena_strdup(
+                    a, jstr(json_array_get(json_object_get(part, "guidelines"), 0), "prose"));
                 const json_t *sel = json_object_get(part, "select");
                 if (sel) {
                     o->how_many = mm_arena_strdup(a, jstr(sel, "how-many"));
@@ -410,8 +411,8 @@ static int load_r3(mm_catalog *cat, const char *content_dir)
             }
             /* the mapping: SP 800-53 sources, Rev 2 sources */
             const json_t *row = map_row(r3_to_53, "r3_id", r->id);
-            r->controls =
-                str_array(a, json_object_get(row, "sp800_53r5_source_controls"), "id", &r->ncontrols);
+            r->controls = str_array(a, json_object_get(row, "sp800_53r5_source_controls"), "id",
+                                    &r->ncontrols);
             row = map_row(r3_from_r2, "r3_id", r->id);
             r->related = str_array(a, json_object_get(row, "r2_sources"), "r2_id", &r->nrelated);
             f->count++;
@@ -463,9 +464,11 @@ static int load_r2(mm_catalog *cat, const char *content_dir)
     const json_t *smeta = json_object_get(sprs, "_meta");
     cat->sprs_base = (int)json_integer_value(json_object_get(smeta, "base_score"));
     cat->sprs_min = (int)json_integer_value(json_object_get(smeta, "min_score"));
-    const json_t *cmmc = json_object_get(json_object_get(sprs, "_cmmc_32cfr170"), "poam_conditional_level2");
+    const json_t *cmmc =
+        json_object_get(json_object_get(sprs, "_cmmc_32cfr170"), "poam_conditional_level2");
     cat->cmmc_min_ratio = json_number_value(json_object_get(cmmc, "min_score_ratio"));
-    cat->cmmc_max_poam_points = (int)json_integer_value(json_object_get(cmmc, "max_point_value_on_poam"));
+    cat->cmmc_max_poam_points =
+        (int)json_integer_value(json_object_get(cmmc, "max_point_value_on_poam"));
     if (cat->sprs_base <= 0 || cat->cmmc_min_ratio <= 0) {
         rc = shape_error(SPRS_FILE, "$._meta.base_score or $._cmmc_32cfr170: missing");
         goto done;
@@ -522,7 +525,8 @@ static int load_r2(mm_catalog *cat, const char *content_dir)
         r->basic = mm_streq(jstr(v, "basic_or_derived"), "basic");
         r->far_52_204_21 = json_is_true(json_object_get(v, "far_52_204_21"));
         r->cmmc_id = mm_arena_strdup(a, jstr(v, "cmmc_id"));
-        r->controls = str_array(a, json_object_get(v, "nist_800_53r4_mapping"), NULL, &r->ncontrols);
+        r->controls =
+            str_array(a, json_object_get(v, "nist_800_53r4_mapping"), NULL, &r->ncontrols);
         json_t *pts = json_object_get(sprs, r->id);
         if (!json_is_integer(pts)) {
             mm_error_set("%s: $[\"%s\"]: no point value", SPRS_FILE, r->id);

@@ -16,8 +16,26 @@ extern const struct embed_row mm_embed_table[];
 
 #define CONTENT_MAX_BYTES (64u * 1024 * 1024)
 
+static struct {
+    const char *name;
+    const char *data;
+    size_t len;
+} override;
+
+void mm_content_override(const char *name, const char *data, size_t len)
+{
+    override.name = name;
+    override.data = data;
+    override.len = len;
+}
+
 const char *mm_content_embedded(const char *name, size_t *len)
 {
+    if (override.name && strcmp(override.name, name) == 0) {
+        if (len)
+            *len = override.len;
+        return override.data;
+    }
     for (const struct embed_row *r = mm_embed_table; r->name; r++) {
         if (strcmp(r->name, name) == 0) {
             if (len)

@@ -6,7 +6,7 @@
 #include "catalog/catalog_internal.h"
 #include "mamori/error.h"
 
-#define PROFILE_FILE "odp/dod-odp-r3.json"
+#define PROFILE_FILE      "odp/dod-odp-r3.json"
 #define PROFILE_MAX_BYTES (16u * 1024 * 1024)
 
 void mm_profile_free(mm_profile *p)

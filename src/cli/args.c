@@ -14,6 +14,22 @@ int cli_parse_args(cli_args *a, int argc, char **argv, const cli_option *opts)
                 a->pos[a->npos++] = argv[i];
             break;
         }
+        if (arg[0] == '-' && arg[1] && arg[1] != '-' && arg[2] == '\0') {
+            const cli_option *o = opts;
+            for (; o && o->name; o++)
+                if (o->short_name == arg[1])
+                    break;
+            if (!o || !o->name || !o->takes_value) {
+                cli_error("unknown option '%s' (see --help)", arg);
+                return -1;
+            }
+            if (i + 1 >= argc) {
+                cli_error("option '%s' needs a value", arg);
+                return -1;
+            }
+            *o->value = argv[++i];
+            continue;
+        }
         if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
             if (a->npos == CLI_MAX_POS) {
                 cli_error("too many arguments");

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CLI_MAX_POS 16
+#define CLI_MAX_POS   16
 #define CLI_MAX_MULTI 64
 
 typedef struct cli_option {
@@ -15,6 +15,7 @@ typedef struct cli_option {
     bool multi;         /* may repeat: values go to list/count */
     const char **list;
     size_t *count;
+    char short_name; /* "-o" style alias, or 0 */
 } cli_option;
 
 typedef struct cli_args {

@@ -1,7 +1,175 @@
+/* mamori assess FILE | mamori assess init: evaluate an assessment or write a template. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/args.h"
 #include "cli/cli.h"
+#include "mamori/report.h"
+#include "util/util.h"
+
+static const char usage_text[] =
+    "usage: mamori assess FILE [--odp PROFILE.json] [--format FORMAT] [-o OUT] [--fail-on-gaps]\n"
+    "       mamori assess init --framework 800-171r3|800-171r2 [--odp PROFILE.json] [-o OUT]\n"
+    "\n"
+    "  FILE              an assessment (docs/assessment-format.md); '-' reads stdin\n"
+    "  --format FORMAT   text (default), json, html, oscal-ssp, oscal-poam, oscal-ar, csv-poam\n"
+    "  -o, --output OUT  write to OUT (atomically) instead of standard output\n"
+    "  --odp FILE        ODP profile (Rev 3); default: DoD values of 2025-04-10 (embedded)\n"
+    "  --framework F     expect this framework (init: the template's framework)\n"
+    "  --fail-on-gaps    exit 1 when any requirement is not met\n"
+    "  --content DIR     read catalogs from DIR/catalogs instead of the embedded copies\n"
+    "\n"
+    "exit: 0 success, 1 gaps (with --fail-on-gaps), 2 usage or invalid input\n";
+
+static long long report_now(void)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && v >= 0)
+            return v;
+    }
+    return (long long)time(NULL);
+}
+
+static int write_output(const char *out, const char *data, size_t len)
+{
+    int rc = mm_file_write_atomic(out ? out : "-", data, len);
+    return rc ? cli_fail(rc) : MM_EXIT_OK;
+}
+
+static int init(const char *fw_name, const char *odp, const char *content, const char *out)
+{
+    if (!fw_name) {
+        cli_error("assess init needs --framework 800-171r3 or --framework 800-171r2");
+        return MM_EXIT_USAGE;
+    }
+    mm_framework fw;
+    if (mm_framework_parse(&fw, fw_name))
+        return cli_fail(MM_EINVALID);
+    mm_catalog *cat = NULL;
+    mm_profile *prof = NULL;
+    char *s = NULL;
+    int code;
+    int rc = mm_catalog_load(&cat, fw, cli_content_dir(content));
+    if (!rc && fw == MM_FW_R3)
+        rc = mm_profile_load(&prof, cat, odp);
+    if (!rc)
+        rc = mm_assessment_template(&s, cat, prof);
+    if (rc) {
+        code = cli_fail(rc);
+    } else {
+        size_t n = strlen(s);
+        s[n] = '\0';
+        char *withnl = realloc(s, n + 2);
+        if (withnl) {
+            s = withnl;
+            s[n++] = '\n';
+            s[n] = '\0';
+        }
+        code = write_output(out, s, n);
+    }
+    free(s);
+    mm_profile_free(prof);
+    mm_catalog_free(cat);
+    return code;
+}
+
 int cmd_assess(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return 2;
+    const char *fw_name = NULL, *format = "text", *odp = NULL, *content = NULL, *out = NULL;
+    bool fail_on_gaps = false;
+    const cli_option opts[] = {
+        {.name = "framework", .takes_value = true, .value = &fw_name},
+        {.name = "format", .takes_value = true, .value = &format},
+        {.name = "odp", .takes_value = true, .value = &odp},
+        {.name = "content", .takes_value = true, .value = &content},
+        {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
+        {.name = "fail-on-gaps", .flag = &fail_on_gaps},
+        {.name = NULL},
+    };
+    cli_args a;
+    if (cli_parse_args(&a, argc, argv, opts) != 0) {
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (a.help) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (a.npos == 1 && strcmp(a.pos[0], "init") == 0)
+        return init(fw_name, odp, content, out);
+    if (a.npos != 1) {
+        cli_error(a.npos ? "assess takes one assessment file" : "assess needs an assessment file");
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    mm_report_format fmt;
+    if (mm_report_format_parse(&fmt, format))
+        return cli_fail(MM_EUSAGE);
+
+    const char *path = a.pos[0];
+    char *data = NULL, *report = NULL;
+    size_t len = 0, rlen = 0;
+    mm_catalog *cat = NULL;
+    mm_profile *prof = NULL;
+    mm_assessment *as = NULL;
+    mm_result *res = NULL;
+    int code = MM_EXIT_USAGE;
+    mm_framework fw;
+    int rc = mm_file_read(&data, &len, path, MM_ASSESSMENT_MAX_BYTES);
+    if (!rc)
+        rc = mm_assessment_framework(&fw, data, len, path);
+    if (rc) {
+        code = cli_fail(rc);
+        goto done;
+    }
+    if (fw_name) {
+        mm_framework want;
+        if (mm_framework_parse(&want, fw_name)) {
+            code = cli_fail(MM_EINVALID);
+            goto done;
+        }
+        if (want != fw) {
+            cli_error("%s: $.framework: the file is for %s but --framework asks for %s", path,
+                      mm_framework_name(fw), mm_framework_name(want));
+            goto done;
+        }
+    }
+    if (odp && fw != MM_FW_R3) {
+        cli_error("--odp applies to 800-171r3 only: Rev 2 has no ODPs");
+        goto done;
+    }
+    rc = mm_catalog_load(&cat, fw, cli_content_dir(content));
+    if (!rc && fw == MM_FW_R3)
+        rc = mm_profile_load(&prof, cat, odp);
+    if (!rc)
+        rc = mm_assessment_parse(&as, cat, data, len, path);
+    if (!rc)
+        rc = mm_assessment_evaluate(&res, as, prof);
+    mm_report_options ro = {
+        .color = fmt == MM_REPORT_TEXT && !out && cli_use_color(stdout),
+        .now = report_now(),
+        .tool_version = MM_VERSION,
+    };
+    if (!rc)
+        rc = mm_report_render(&report, &rlen, res, fmt, &ro);
+    if (rc) {
+        code = cli_fail(rc);
+        goto done;
+    }
+    code = write_output(out, report, rlen);
+    if (code == MM_EXIT_OK && fail_on_gaps && res->ngaps)
+        code = MM_EXIT_FINDINGS;
+done:
+    free(report);
+    mm_result_free(res);
+    mm_assessment_free(as);
+    mm_profile_free(prof);
+    mm_catalog_free(cat);
+    free(data);
+    return code;
 }

@@ -278,7 +278,8 @@ static bool contains_ci(const char *hay, const char *needle)
     size_t n = strlen(needle);
     for (; *hay; hay++) {
         size_t i = 0;
-        while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+        while (i < n && hay[i] &&
+               tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
             i++;
         if (i == n)
             return true;
@@ -298,7 +299,8 @@ static int search(const mm_catalog *cat, const char *words, bool json)
         else if (contains_ci(r->statement, words))
             where = "statement";
         for (size_t j = 0; !where && j < r->nobjectives; j++)
-            if (contains_ci(r->objectives[j].text, words) || contains_ci(r->objectives[j].id, words))
+            if (contains_ci(r->objectives[j].text, words) ||
+                contains_ci(r->objectives[j].id, words))
                 where = "objective";
         for (size_t j = 0; !where && j < r->ncontrols; j++)
             if (contains_ci(r->controls[j], words))
@@ -366,8 +368,8 @@ static int list(const mm_catalog *cat, bool json)
                     printf("%s%s", j ? ", " : " ", r->withdrawn_to[j]);
                 printf("\n");
             } else {
-                printf("  %-9s %.84s%s  [%zu]\n", r->id, r->title, strlen(r->title) > 84 ? "..." : "",
-                       r->nobjectives);
+                printf("  %-9s %.84s%s  [%zu]\n", r->id, r->title,
+                       strlen(r->title) > 84 ? "..." : "", r->nobjectives);
             }
         }
     }
@@ -381,11 +383,11 @@ int cmd_catalog(int argc, char **argv)
 {
     const char *fw_name = NULL, *format = "text", *odp = NULL, *content = NULL;
     const cli_option opts[] = {
-        {"framework", true, &fw_name, NULL, false, NULL, NULL},
-        {"format", true, &format, NULL, false, NULL, NULL},
-        {"odp", true, &odp, NULL, false, NULL, NULL},
-        {"content", true, &content, NULL, false, NULL, NULL},
-        {NULL, false, NULL, NULL, false, NULL, NULL},
+        {.name = "framework", .takes_value = true, .value = &fw_name},
+        {.name = "format", .takes_value = true, .value = &format},
+        {.name = "odp", .takes_value = true, .value = &odp},
+        {.name = "content", .takes_value = true, .value = &content},
+        {.name = NULL},
     };
     cli_args a;
     if (cli_parse_args(&a, argc, argv, opts) != 0) {

@@ -97,8 +97,7 @@ void mm_uuid_v5(char out[37], const char *name)
     mm_sha1(d, buf, 16 + n);
     d[6] = (uint8_t)((d[6] & 0x0F) | 0x50);
     d[8] = (uint8_t)((d[8] & 0x3F) | 0x80);
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0],
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", d[0],
              d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13],
              d[14], d[15]);
 }

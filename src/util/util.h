@@ -36,7 +36,10 @@ typedef struct mm_buf {
     bool failed;
 } mm_buf;
 
-#define MM_BUF_INIT {NULL, 0, 0, false}
+#define MM_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, false                                                                          \
+    }
 
 void mm_buf_free(mm_buf *b);
 void mm_buf_reset(mm_buf *b);
@@ -61,7 +64,10 @@ typedef struct mm_map {
     size_t count;
 } mm_map;
 
-#define MM_MAP_INIT {NULL, NULL, 0, 0}
+#define MM_MAP_INIT                                                                                \
+    {                                                                                              \
+        NULL, NULL, 0, 0                                                                           \
+    }
 
 int mm_map_put(mm_map *m, const char *key, void *val);
 void *mm_map_get(const mm_map *m, const char *key);

@@ -1,0 +1,71 @@
+# mamori: make run | make test | make bench | make fuzz | make deps
+# Every target installs what is missing first (Debian 12, apt-get; npm ci for validators).
+
+BUILD      ?= build
+TEST_BUILD ?= build-test
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 120
+TEST_FUZZ_SECONDS ?= 15
+EXAMPLE    ?= examples/hokuto/assessment-r3.json
+
+.PHONY: all deps build run test unit format-check fuzz fuzz-smoke bench clean
+
+all: build
+
+deps: node_modules/.package-lock.json
+	@./scripts/deps.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@./scripts/deps.sh
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMM_TESTS=OFF
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job on the embedded defaults: the example organization's Rev 3 assessment
+# checked against the embedded DoD ODP profile, with every report written to out/.
+run: build
+	@mkdir -p out
+	./$(BUILD)/mamori assess $(EXAMPLE)
+	@for f in json html oscal-ssp oscal-poam oscal-ar csv-poam; do \
+	  ext=$$f; case $$f in html) ext=html;; csv-poam) ext=poam.csv;; *) ext=$$f.json;; esac; \
+	  ./$(BUILD)/mamori assess $(EXAMPLE) --format $$f -o out/hokuto-r3.$$ext || exit 1; \
+	done
+	./$(BUILD)/mamori assess examples/hokuto/assessment-r2.json --format text
+	@echo "reports written to out/: $$(ls out | tr '\n' ' ')"
+
+$(TEST_BUILD)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMM_SANITIZE=ON -DMM_TESTS=ON
+
+unit: deps $(TEST_BUILD)/CMakeCache.txt
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+format-check:
+	@./scripts/check-format.sh
+
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMM_FUZZ=ON -DMM_TESTS=OFF
+
+fuzz-smoke: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	./scripts/fuzz.sh $(FUZZ_BUILD) $(TEST_FUZZ_SECONDS)
+
+test: deps format-check unit fuzz-smoke
+	@echo "make test: all passed"
+
+fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	./scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+bench: build
+	cmake -S . -B $(BUILD) -DMM_BENCH=ON >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	./bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) out

@@ -1,0 +1,47 @@
+/*
+ * mamori: reports of an evaluated assessment: a terminal summary, machine JSON, a
+ * self-contained HTML page, OSCAL 1.1.3 JSON (SSP, POA&M, assessment results) and a POA&M
+ * spreadsheet (CSV).
+ */
+#ifndef MAMORI_REPORT_H
+#define MAMORI_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mamori/assess.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum mm_report_format {
+    MM_REPORT_TEXT = 0,
+    MM_REPORT_JSON,
+    MM_REPORT_HTML,
+    MM_REPORT_OSCAL_SSP,
+    MM_REPORT_OSCAL_POAM,
+    MM_REPORT_OSCAL_AR,
+    MM_REPORT_CSV_POAM
+} mm_report_format;
+
+/* "text", "json", "html", "oscal-ssp", "oscal-poam", "oscal-ar", "csv-poam". */
+int mm_report_format_parse(mm_report_format *out, const char *name);
+const char *mm_report_format_name(mm_report_format fmt);
+
+typedef struct mm_report_options {
+    bool color;               /* ANSI colour in text output */
+    long long now;            /* Unix time used where the assessment gives no date (OSCAL
+                                 timestamps): pass SOURCE_DATE_EPOCH for reproducible output */
+    const char *tool_version; /* "0.1.0" */
+} mm_report_options;
+
+/* Renders r in fmt into a malloc'd, NUL-terminated buffer (*out, *len); the caller frees
+ * *out. Output depends only on r and opts, so equal inputs give identical bytes. */
+int mm_report_render(char **out, size_t *len, const mm_result *r, mm_report_format fmt,
+                     const mm_report_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,11 @@
+#include "mamori/error.h"
+#include "report/report_internal.h"
+
+int mm_report_csv_poam(mm_buf *b, const mm_result *r, const mm_report_options *o)
+{
+    (void)b;
+    (void)r;
+    (void)o;
+    mm_error_set("csv-poam: not implemented yet");
+    return MM_ERROR;
+}

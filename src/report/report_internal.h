@@ -1,0 +1,23 @@
+/* Internal interface of the report module: one renderer per format, and helpers. */
+#ifndef MM_REPORT_INTERNAL_H
+#define MM_REPORT_INTERNAL_H
+
+#include "mamori/report.h"
+#include "util/util.h"
+
+int mm_report_text(mm_buf *b, const mm_result *r, const mm_report_options *o);
+int mm_report_json(mm_buf *b, const mm_result *r, const mm_report_options *o);
+int mm_report_html(mm_buf *b, const mm_result *r, const mm_report_options *o);
+int mm_report_oscal_ssp(mm_buf *b, const mm_result *r, const mm_report_options *o);
+int mm_report_oscal_poam(mm_buf *b, const mm_result *r, const mm_report_options *o);
+int mm_report_oscal_ar(mm_buf *b, const mm_result *r, const mm_report_options *o);
+int mm_report_csv_poam(mm_buf *b, const mm_result *r, const mm_report_options *o);
+
+/* The timestamp of the report: the assessment date at 00:00:00Z when given, else
+ * opts->now; RFC 3339 into out[21]. */
+void mm_report_timestamp(char out[21], const mm_result *r, const mm_report_options *o);
+
+/* Requirement or objective text with the effective ODP values in place (malloc'd). */
+char *mm_report_render_text(const mm_result *r, const char *text);
+
+#endif
