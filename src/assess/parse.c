@@ -589,7 +589,7 @@ static int load_json(json_t **out, const char *data, size_t len, const char *nam
     *out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
     if (!*out) {
         if (err.line > 0)
-            mm_error_set("%s:%d:%d: %s", name, err.line, err.column, err.text);
+            mm_error_set("%s:%d:%d: invalid JSON: %s", name, err.line, err.column, err.text);
         else
             mm_error_set("%s: %s", name, err.text);
         return MM_EPARSE;

@@ -49,7 +49,7 @@ const char *mm_content_embedded(const char *name, size_t *len)
 int mm_json_error(const char *name, const json_error_t *err)
 {
     if (err->line > 0)
-        mm_error_set("%s:%d:%d: %s", name, err->line, err->column, err->text);
+        mm_error_set("%s:%d:%d: invalid JSON: %s", name, err->line, err->column, err->text);
     else
         mm_error_set("%s: %s", name, err->text);
     return MM_EPARSE;

@@ -27,7 +27,8 @@ int cli_fail(int rc)
 {
     const char *msg = mm_error_last();
     cli_error("%s", msg[0] ? msg : mm_strerror(rc));
-    return rc == MM_ENOMEM || rc == MM_EIO ? MM_EXIT_FINDINGS : MM_EXIT_USAGE;
+    (void)rc;
+    return MM_EXIT_USAGE; /* 1 is kept for "gaps found" (--fail-on-gaps) */
 }
 
 const char *cli_content_dir(const char *flag)
