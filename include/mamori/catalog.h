@@ -82,6 +82,8 @@ typedef struct mm_requirement {
     bool basic;                    /* basic (FIPS 200) rather than derived (SP 800-53) */
     bool far_52_204_21;            /* one of FAR 52.204-21's basic safeguarding requirements */
     bool never_on_poam;            /* CMMC: may never be on a POA&M (32 CFR 170.21(a)(2)(iii)) */
+    bool poam_at_partial;          /* CMMC: may be on a POA&M at its partial value (3.13.11) */
+    bool plans_of_action;          /* the requirement to have plans of action (3.12.2) */
     const char *cmmc_id;           /* "AC.L1-3.1.1" */
 } mm_requirement;
 

@@ -174,8 +174,7 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
             continue;
         if (r->sprs_na)
             ssp = r;
-        /* 3.12.2 is the plan-of-action requirement; the data names it by its CMMC id */
-        if (r->cmmc_id && strstr(r->cmmc_id, "-3.12.2"))
+        if (r->plans_of_action)
             poam_req = r;
         switch (rr->status) {
         case MM_STATUS_MET:
@@ -248,8 +247,7 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
                                          "(170.21(a)(2)(iii))",
                                          r->id, mm_status_name(rr->status)));
             else if (rr->points_lost > cat->cmmc_max_poam_points &&
-                     !(rr->status == MM_STATUS_PARTIAL && r->sprs_partial &&
-                       strcmp(r->id, "3.13.11") == 0))
+                     !(rr->status == MM_STATUS_PARTIAL && r->poam_at_partial))
                 list_add(ar, &reasons,
                          mm_arena_printf(ar,
                                          "%s is %s and worth %d points; only %d-point "
@@ -348,8 +346,6 @@ int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_pro
         }
         mm_status given = a->requirements[i].status;
         rr->status = roll_up(rr, given, r->nobjectives);
-        if (given == MM_STATUS_PARTIAL && rr->status == MM_STATUS_MET)
-            rr->status = MM_STATUS_MET; /* every objective satisfied: no deduction */
         if ((given == MM_STATUS_MET || given == MM_STATUS_NOT_APPLICABLE) && given != rr->status)
             id_list(&mismatch, r->id, &n_mismatch);
         if (missing_just)

@@ -474,6 +474,19 @@ static int load_r2(mm_catalog *cat, const char *content_dir)
         goto done;
     }
     const json_t *never = json_object_get(cmmc, "never_on_poam");
+    const char *exception = jstr(cmmc, "exception");
+    /* the methodology's rules are keyed "<id>_poam" for the plan-of-action requirement */
+    const char *poam_rule = NULL;
+    {
+        const char *k;
+        json_t *rv;
+        json_object_foreach(json_object_get(sprs, "_rules"), k, rv)
+        {
+            const char *us = strchr(k, '_');
+            if (us && strcmp(us, "_poam") == 0)
+                poam_rule = k;
+        }
+    }
     const json_t *partial = json_object_get(sprs, "_partial_credit");
     const json_t *na = json_object_get(sprs, "_na");
     const json_t *r2_to_r3 = json_object_get(map, "r2_to_r3");
@@ -551,6 +564,15 @@ static int load_r2(mm_catalog *cat, const char *content_dir)
             }
         }
         r->never_on_poam = in_list(never, r->id);
+        /* the CMMC exception names the requirement by its CMMC id ("SC.L2-3.13.11 may be") */
+        if (r->sprs_partial && r->cmmc_id && exception) {
+            const char *hit = strstr(exception, r->cmmc_id);
+            size_t n = strlen(r->cmmc_id);
+            r->poam_at_partial = hit && (hit[n] == ' ' || hit[n] == '\0' || hit[n] == ',');
+        }
+        size_t idlen = strlen(r->id);
+        r->plans_of_action =
+            poam_rule && strncmp(poam_rule, r->id, idlen) == 0 && poam_rule[idlen] == '_';
         const json_t *row = map_row(r2_to_r3, "r2_id", r->id);
         r->related = str_array(a, json_object_get(row, "targets"), NULL, &r->nrelated);
         r->related_note = mm_arena_strdup(a, jstr(row, "disposition"));
