@@ -182,8 +182,13 @@ typedef struct mm_result {
     struct mm_arena *arena;
 } mm_result;
 
-/* Evaluates an assessment. profile may be NULL (Rev 2, or no ODP profile). */
+/* Evaluates an assessment. profile may be NULL (Rev 2, or no ODP profile). Dates that
+ * need "today" (the CMMC close-out when the assessment has no date) use the clock. */
 int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_profile *profile);
+
+/* Same, with "today" given as a Unix time (e.g. SOURCE_DATE_EPOCH), for reproducible output. */
+int mm_assessment_evaluate_at(mm_result **out, const mm_assessment *a, const mm_profile *profile,
+                              long long now);
 void mm_result_free(mm_result *r);
 
 /* Lookup function for mm_catalog_render giving the effective ODP values of r. */

@@ -294,6 +294,12 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
 
 int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_profile *profile)
 {
+    return mm_assessment_evaluate_at(out, a, profile, (long long)time(NULL));
+}
+
+int mm_assessment_evaluate_at(mm_result **out, const mm_assessment *a, const mm_profile *profile,
+                              long long now)
+{
     *out = NULL;
     const mm_catalog *cat = a->catalog;
     mm_result *res = calloc(1, sizeof(*res));
@@ -392,10 +398,8 @@ int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_pro
                                  res->conflicts[i].given, res->conflicts[i].fixed));
     }
 
-    if (cat->framework == MM_FW_R2) {
-        time_t now = time(NULL);
+    if (cat->framework == MM_FW_R2)
         score_r2(res, ar, &warn, (long)(now / 86400));
-    }
     for (size_t i = 1; i < res->ngaps; i++) { /* insertion sort: at most 130 gaps */
         size_t g = res->gaps[i], j = i;
         for (; j > 0 && gap_cmp(res, g, res->gaps[j - 1]) < 0; j--)

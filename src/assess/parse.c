@@ -172,15 +172,15 @@ static int check_keys(const parser *p, const json_t *obj, const char *path,
 /* A requirement id of the other revision, for a clearer message. */
 static const char *other_revision_hint(mm_framework fw, const char *id)
 {
+    if (fw == MM_FW_R2 && strncmp(id, "A.03.", 5) == 0)
+        return " (this is a Rev 3 objective, but the file says framework 800-171r2)";
+    if (fw == MM_FW_R3 && id[0] == '3' && strchr(id, '['))
+        return " (this is a Rev 2 objective, but the file says framework 800-171r3)";
     if (fw == MM_FW_R2 && strncmp(id, "03.", 3) == 0)
         return " (this is a Rev 3 id, but the file says framework 800-171r2)";
     if (fw == MM_FW_R3 && id[0] == '3' && id[1] == '.')
         return " (this is a Rev 2 id, but the file says framework 800-171r3; Rev 3 writes "
                "03.01.01)";
-    if (fw == MM_FW_R2 && strncmp(id, "A.03.", 5) == 0)
-        return " (this is a Rev 3 objective, but the file says framework 800-171r2)";
-    if (fw == MM_FW_R3 && id[0] == '3' && strchr(id, '['))
-        return " (this is a Rev 2 objective, but the file says framework 800-171r3)";
     return "";
 }
 
@@ -503,6 +503,11 @@ static int parse_poam(const parser *p, const json_t *arr)
             return fail(p, path, "unknown requirement \"%s\" in %s%s", it->requirement,
                         mm_framework_name(p->cat->framework),
                         other_revision_hint(p->cat->framework, it->requirement));
+        if (r->withdrawn)
+            return fail(p, path,
+                        "requirement %s is withdrawn in %s; name the requirement it "
+                        "went to",
+                        r->id, mm_framework_name(p->cat->framework));
         it->requirement = r->id;
         it->requirement_index = mm_catalog_requirement_index(p->cat, r);
         if (!it->weakness)
@@ -516,6 +521,8 @@ static int parse_poam(const parser *p, const json_t *arr)
         if (!it->id)
             it->id = mm_arena_printf(p->arena, "POAM-%zu", i + 1);
         const json_t *ms = json_object_get(v, "milestones");
+        if (json_is_null(ms))
+            ms = NULL;
         if (ms && !json_is_array(ms))
             return fail(p, path, "\"milestones\" must be an array, found %s", type_name(ms));
         it->milestones = mm_arena_calloc(p->arena, json_array_size(ms) + 1, sizeof(mm_milestone));

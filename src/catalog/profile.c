@@ -66,9 +66,17 @@ int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, 
         pv->fixed = true;
         if (json_is_object(v)) {
             val = json_string_value(json_object_get(v, "value"));
-            pv->guidance = json_is_true(json_object_get(v, "guidance"));
             json_t *fixed = json_object_get(v, "fixed");
-            if (json_is_boolean(fixed))
+            json_t *guidance = json_object_get(v, "guidance");
+            if ((fixed && !json_is_boolean(fixed)) || (guidance && !json_is_boolean(guidance))) {
+                mm_error_set("%s: $.values[\"%s\"]: \"fixed\" and \"guidance\" must be true or "
+                             "false",
+                             name, key);
+                rc = MM_EINVALID;
+                goto done;
+            }
+            pv->guidance = json_is_true(guidance);
+            if (fixed)
                 pv->fixed = json_is_true(fixed);
             if (pv->guidance)
                 pv->fixed = false;

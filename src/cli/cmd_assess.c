@@ -50,6 +50,10 @@ static int init(const char *fw_name, const char *odp, const char *content, const
     mm_framework fw;
     if (mm_framework_parse(&fw, fw_name))
         return cli_fail(MM_EINVALID);
+    if (odp && fw != MM_FW_R3) {
+        cli_error("--odp applies to 800-171r3 only: Rev 2 has no ODPs");
+        return MM_EXIT_USAGE;
+    }
     mm_catalog *cat = NULL;
     mm_profile *prof = NULL;
     char *s = NULL;
@@ -149,7 +153,7 @@ int cmd_assess(int argc, char **argv)
     if (!rc)
         rc = mm_assessment_parse(&as, cat, data, len, path);
     if (!rc)
-        rc = mm_assessment_evaluate(&res, as, prof);
+        rc = mm_assessment_evaluate_at(&res, as, prof, report_now());
     mm_report_options ro = {
         .color = fmt == MM_REPORT_TEXT && !out && cli_use_color(stdout),
         .now = report_now(),

@@ -196,8 +196,10 @@ static int show(const mm_catalog *cat, const char *id, bool json, const mm_profi
         return print_json(requirement_json(cat, r, true, prof));
     profile_ctx pc = {cat, prof};
     const mm_family *f = &cat->families[r->family];
-    printf("%s  %s%s\n", r->id, cat->framework == MM_FW_R3 ? r->title : "",
-           r->withdrawn ? "  [withdrawn]" : "");
+    const char *heading = cat->framework == MM_FW_R3 && !r->withdrawn ? r->title
+                          : r->cmmc_id                                ? r->cmmc_id
+                                                                      : "";
+    printf("%s  %s%s\n", r->id, heading, r->withdrawn ? "[withdrawn]" : "");
     printf("Family: %s %s (%s)\n", f->id, f->title, f->abbrev);
     if (r->withdrawn) {
         printf("Withdrawn: %s", r->withdrawn_relation ? r->withdrawn_relation : "no target");
@@ -271,64 +273,126 @@ static int show(const mm_catalog *cat, const char *id, bool json, const mm_profi
     return MM_EXIT_OK;
 }
 
+/* Case-insensitive substring test that ignores hyphens on both sides, so "multifactor"
+ * finds "Multi-Factor". */
 static bool contains_ci(const char *hay, const char *needle)
 {
-    if (!hay)
+    if (!hay || !*needle)
         return false;
-    size_t n = strlen(needle);
     for (; *hay; hay++) {
-        size_t i = 0;
-        while (i < n && hay[i] &&
-               tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
-            i++;
-        if (i == n)
+        const char *h = hay, *n = needle;
+        while (*h && *n) {
+            if (*h == '-') {
+                h++;
+                continue;
+            }
+            if (*n == '-') {
+                n++;
+                continue;
+            }
+            if (tolower((unsigned char)*h) != tolower((unsigned char)*n))
+                break;
+            h++;
+            n++;
+        }
+        while (*n == '-')
+            n++;
+        if (!*n)
             return true;
     }
     return false;
 }
 
-static int search(const mm_catalog *cat, const char *words, bool json)
+typedef struct hit {
+    size_t req;
+    int score;
+    const char *where;
+} hit;
+
+/* Every word must occur somewhere in the requirement; a word in the id or title counts
+ * most, then statement and objectives, then discussion and SP 800-53 ids. */
+static int match(const mm_requirement *r, char **words, size_t nwords, const char **where)
 {
-    json_t *arr = json ? json_array() : NULL;
-    size_t hits = 0;
-    for (size_t i = 0; i < cat->nrequirements; i++) {
-        const mm_requirement *r = &cat->requirements[i];
-        const char *where = NULL;
-        if (contains_ci(r->id, words) || contains_ci(r->title, words))
-            where = "title";
-        else if (contains_ci(r->statement, words))
-            where = "statement";
-        for (size_t j = 0; !where && j < r->nobjectives; j++)
-            if (contains_ci(r->objectives[j].text, words) ||
-                contains_ci(r->objectives[j].id, words))
-                where = "objective";
-        for (size_t j = 0; !where && j < r->ncontrols; j++)
-            if (contains_ci(r->controls[j], words))
-                where = "sp800-53";
-        if (!where && contains_ci(r->guidance, words))
-            where = "discussion";
-        if (!where)
-            continue;
-        hits++;
-        if (json) {
-            json_t *o = requirement_json(cat, r, false, NULL);
-            json_object_set_new(o, "matched_in", json_string(where));
-            json_array_append_new(arr, o);
+    int score = 0;
+    *where = NULL;
+    for (size_t w = 0; w < nwords; w++) {
+        const char *wd = words[w];
+        int best = 0;
+        const char *at = NULL;
+        if (contains_ci(r->id, wd) || contains_ci(r->title, wd)) {
+            best = 4;
+            at = "title";
+        } else if (contains_ci(r->statement, wd)) {
+            best = 3;
+            at = "statement";
         } else {
-            printf("%-9s %-10s %.80s%s\n", r->id, where, r->title,
-                   strlen(r->title) > 80 ? "..." : "");
+            for (size_t j = 0; j < r->nobjectives && !best; j++)
+                if (contains_ci(r->objectives[j].text, wd) ||
+                    contains_ci(r->objectives[j].id, wd)) {
+                    best = 3;
+                    at = "objective";
+                }
+            for (size_t j = 0; j < r->ncontrols && !best; j++)
+                if (contains_ci(r->controls[j], wd)) {
+                    best = 2;
+                    at = "sp800-53";
+                }
+            if (!best && contains_ci(r->guidance, wd)) {
+                best = 1;
+                at = "discussion";
+            }
         }
+        if (!best)
+            return 0;
+        if (!*where || best > score / (int)(w ? w : 1))
+            *where = at;
+        score += best;
     }
+    return score;
+}
+
+static int search(const mm_catalog *cat, char **words, size_t nwords, const char *query, bool json)
+{
+    hit *hits = calloc(cat->nrequirements + 1, sizeof(hit));
+    size_t nhits = 0;
+    if (!hits) {
+        cli_error("out of memory");
+        return MM_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const char *where;
+        int sc = match(&cat->requirements[i], words, nwords, &where);
+        if (!sc)
+            continue;
+        size_t j = nhits++;
+        for (; j > 0 && hits[j - 1].score < sc; j--) /* stable: best first */
+            hits[j] = hits[j - 1];
+        hits[j] = (hit){i, sc, where};
+    }
+    int code = MM_EXIT_OK;
     if (json) {
+        json_t *arr = json_array();
+        for (size_t k = 0; k < nhits; k++) {
+            json_t *o = requirement_json(cat, &cat->requirements[hits[k].req], false, NULL);
+            json_object_set_new(o, "matched_in", json_string(hits[k].where));
+            json_array_append_new(arr, o);
+        }
         json_t *root = json_object();
         json_object_set_new(root, "framework", json_string(mm_framework_name(cat->framework)));
-        json_object_set_new(root, "query", json_string(words));
+        json_object_set_new(root, "query", json_string(query));
         json_object_set_new(root, "requirements", arr);
-        return print_json(root);
+        code = print_json(root);
+    } else {
+        for (size_t k = 0; k < nhits; k++) {
+            const mm_requirement *r = &cat->requirements[hits[k].req];
+            printf("%-9s %-10s %.80s%s\n", r->id, hits[k].where, r->title,
+                   strlen(r->title) > 80 ? "..." : "");
+        }
+        if (!nhits)
+            fprintf(stderr, "mamori: no requirement matches '%s'\n", query);
     }
-    if (!hits)
-        fprintf(stderr, "mamori: no requirement matches '%s'\n", words);
-    return MM_EXIT_OK;
+    free(hits);
+    return code;
 }
 
 static int list(const mm_catalog *cat, bool json)
@@ -428,13 +492,24 @@ int cmd_catalog(int argc, char **argv)
     if (strcmp(sub, "list") == 0) {
         code = list(cat, json);
     } else if (strcmp(sub, "search") == 0) {
-        char words[512] = "";
+        char query[512] = "", buf[512];
+        char *words[64];
+        size_t nwords = 0;
         for (size_t i = 1; i < a.npos; i++) {
             if (i > 1)
-                strncat(words, " ", sizeof(words) - strlen(words) - 1);
-            strncat(words, a.pos[i], sizeof(words) - strlen(words) - 1);
+                strncat(query, " ", sizeof(query) - strlen(query) - 1);
+            strncat(query, a.pos[i], sizeof(query) - strlen(query) - 1);
         }
-        code = search(cat, words, json);
+        memcpy(buf, query, sizeof(buf));
+        for (char *save = NULL, *w = strtok_r(buf, " \t", &save); w && nwords < 64;
+             w = strtok_r(NULL, " \t", &save))
+            words[nwords++] = w;
+        if (!nwords) {
+            cli_error("catalog search needs WORDS");
+            code = MM_EXIT_USAGE;
+            goto done;
+        }
+        code = search(cat, words, nwords, query, json);
     } else {
         if (fw == MM_FW_R3) {
             rc = mm_profile_load(&prof, cat, odp);

@@ -40,6 +40,7 @@ json_t *mm_report_poam_json(const mm_assessment *a)
         json_object_set_new(o, "detected", jstr_or_null(it->detected));
         json_object_set_new(o, "scheduled_completion", jstr_or_null(it->scheduled_completion));
         json_object_set_new(o, "remediation", jstr_or_null(it->remediation));
+        json_object_set_new(o, "resources", jstr_or_null(it->resources));
         json_t *ms = json_array();
         for (size_t k = 0; k < it->nmilestones; k++) {
             const mm_milestone *m = &it->milestones[k];
@@ -78,10 +79,15 @@ int mm_report_json(mm_buf *b, const mm_result *r, const mm_report_options *o)
     json_object_set_new(root, "organization", org);
     json_t *sys = json_object();
     json_object_set_new(sys, "name", jstr_or_null(a->system_name));
+    json_object_set_new(sys, "description", jstr_or_null(a->system_description));
     json_object_set_new(sys, "boundary", jstr_or_null(a->boundary));
     json_object_set_new(root, "system", sys);
     json_object_set_new(root, "scope", jstr_or_null(a->scope));
+    json_object_set_new(root, "contract", jstr_or_null(a->contract));
     json_object_set_new(root, "assessed", jstr_or_null(a->assessed));
+    json_object_set_new(root, "valid_until", jstr_or_null(a->valid_until));
+    json_object_set_new(root, "assessor", jstr_or_null(a->assessor));
+    json_object_set_new(root, "affirming_official", jstr_or_null(a->affirming_official));
     if (r->profile) {
         json_t *p = json_object();
         json_object_set_new(p, "name", jstr_or_null(r->profile->name));

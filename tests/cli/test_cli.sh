@@ -106,6 +106,8 @@ bad no-framework '{"requirements": {"3.1.1": "met"}}' '\$\.framework: missing'
 bad withdrawn '{"framework": "800-171r3", "requirements": {"03.01.13": "met"}}' 'withdrawn'
 bad wrong-type '{"framework": "800-171r2", "requirements": ["3.1.1"]}' '\$\.requirements: expected an object'
 bad bad-date '{"framework": "800-171r2", "poam": [{"requirement": "3.1.1", "weakness": "w", "milestones": [{"description": "d", "due": "2026-13-01"}]}]}' 'milestones\[0\].*YYYY-MM-DD'
+bad poam-withdrawn '{"framework": "800-171r3", "poam": [{"requirement": "03.01.13", "weakness": "w"}]}' 'poam\[0\]: requirement 03\.01\.13 is withdrawn'
+bad r2-obj-in-r3 '{"framework": "800-171r3", "objectives": {"3.1.1[a]": "satisfied"}}' 'Rev 2 objective'
 bad duplicate '{"framework": "800-171r2", "framework": "800-171r3"}' 'duplicate'
 bad not-object '[1,2,3]' 'expected a JSON object'
 bad empty '' 'empty.json'
@@ -151,6 +153,11 @@ for fw in 800-171r3 800-171r2; do
     [ "$got" = "true" ] && ok "fresh template: everything not assessed" || no "template eval: $got"
 done
 expect 2 "assess init needs a framework" -- "$MAMORI" assess init
+expect 2 "assess init --odp on Rev 2" -- "$MAMORI" assess init --framework 800-171r2 --odp "$T/profile.json"
+# a profile whose "fixed" is not a boolean is refused, not silently read as fixed
+printf '{"values": {"A.03.01.01.ODP.01": {"value": "30 days", "fixed": "false"}}}' >"$T/badprof.json"
+expect 2 "profile with a non-boolean fixed" -- "$MAMORI" catalog show 03.01.01 --odp "$T/badprof.json"
+err_has 'badprof.json: \$\.values\["A\.03\.01\.01\.ODP\.01"\]: "fixed"' "profile error names the path"
 
 # ---- golden outputs ------------------------------------------------------------------------
 G=tests/fixtures/golden
