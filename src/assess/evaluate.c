@@ -48,22 +48,35 @@ static void id_list(mm_buf *b, const char *id, size_t *count)
     (*count)++;
 }
 
-/* ODP values compare equal ignoring case and runs of white space. */
+/* Next significant character of s for comparison: white space runs read as one ' ',
+ * leading and trailing white space as nothing, letters in lower case; 0 at the end. */
+static int next_norm(const char **s, bool *started)
+{
+    const char *p = *s;
+    if (isspace((unsigned char)*p)) {
+        while (isspace((unsigned char)*p))
+            p++;
+        *s = p;
+        if (*started && *p)
+            return ' ';
+    }
+    if (!*p)
+        return 0;
+    *started = true;
+    *s = p + 1;
+    return tolower((unsigned char)*p);
+}
+
+/* ODP values compare equal ignoring case and white space differences. */
 static bool same_value(const char *a, const char *b)
 {
+    bool sa = false, sb = false;
     for (;;) {
-        while (isspace((unsigned char)*a) && (isspace((unsigned char)a[1]) || !a[1]))
-            a++;
-        while (isspace((unsigned char)*b) && (isspace((unsigned char)b[1]) || !b[1]))
-            b++;
-        if (!*a || !*b)
-            return !*a && !*b;
-        int ca = isspace((unsigned char)*a) ? ' ' : tolower((unsigned char)*a);
-        int cb = isspace((unsigned char)*b) ? ' ' : tolower((unsigned char)*b);
+        int ca = next_norm(&a, &sa), cb = next_norm(&b, &sb);
         if (ca != cb)
             return false;
-        a++;
-        b++;
+        if (!ca)
+            return true;
     }
 }
 

@@ -585,6 +585,8 @@ static int parse_odps(const parser *p, const json_t *odp)
             continue;
         if (!json_is_string(v))
             return fail(p, path, "expected a string, found %s", type_name(v));
+        if (json_string_length(v) == 0)
+            continue; /* blank, as in a fresh template: not given */
         p->a->odp_values[o - p->cat->odps] = mm_arena_strdup(p->arena, json_string_value(v));
     }
     return MM_OK;

@@ -76,7 +76,8 @@ void mm_sha1(uint8_t out[20], const void *data, size_t len)
     }
 }
 
-/* mamori's namespace: uuid5(NAMESPACE_URL, "https://mamori.dev/ns/oscal") */
+/* mamori's own namespace UUID (6f1c2b9e-583d-5a41-9c07-4e2a7710b35d), a fixed random
+ * value: changing it would change every generated id. */
 static const uint8_t mm_namespace[16] = {0x6f, 0x1c, 0x2b, 0x9e, 0x58, 0x3d, 0x5a, 0x41,
                                          0x9c, 0x07, 0x4e, 0x2a, 0x77, 0x10, 0xb3, 0x5d};
 

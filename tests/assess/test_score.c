@@ -1005,6 +1005,24 @@ static void test_odp_same_value(void **state)
     }
 }
 
+/* White space differences are not conflicts, leading white space included
+ * ("  at most 90 days" vs "at most 90 days"). */
+static void test_odp_leading_whitespace(void **state)
+{
+    (void)state;
+    const char *same[] = {"\" at most 90 days\"", "\"\\tat most 90 days\"",
+                          "\"  At most 90 days\""};
+    for (size_t k = 0; k < sizeof(same) / sizeof(same[0]); k++) {
+        char o[256];
+        snprintf(o, sizeof(o), "\"A.03.01.01.ODP.01\": %s", same[k]);
+        run x = eval_odps(o, dod);
+        size_t n = x.r->nconflicts;
+        run_free(&x);
+        if (n != 0)
+            fail_msg("%s reported as a conflict with \"at most 90 days\"", same[k]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1028,6 +1046,7 @@ int main(void)
         cmocka_unit_test(test_odp_fixed_wins),
         cmocka_unit_test(test_odp_not_fixed),
         cmocka_unit_test(test_odp_same_value),
+        cmocka_unit_test(test_odp_leading_whitespace),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
