@@ -126,7 +126,8 @@ void mm_buf_put_csv(mm_buf *b, const char *s)
         return;
     bool quote = strpbrk(s, ",\"\r\n") != NULL;
     /* A cell that starts like a formula is shown as text by spreadsheets (CWE-1236). */
-    bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+    bool formula =
+        s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
     if (quote || formula)
         mm_buf_putc(b, '"');
     if (formula)
