@@ -31,12 +31,14 @@ build: deps $(BUILD)/CMakeCache.txt
 run: build
 	@mkdir -p out
 	./$(BUILD)/mamori assess $(EXAMPLE)
-	@for f in json html oscal-ssp oscal-poam oscal-ar csv-poam; do \
-	  ext=$$f; case $$f in html) ext=html;; csv-poam) ext=poam.csv;; *) ext=$$f.json;; esac; \
-	  ./$(BUILD)/mamori assess $(EXAMPLE) --format $$f -o out/hokuto-r3.$$ext || exit 1; \
-	done
-	./$(BUILD)/mamori assess examples/hokuto/assessment-r2.json --format text
-	@echo "reports written to out/: $$(ls out | tr '\n' ' ')"
+	./$(BUILD)/mamori assess $(EXAMPLE) --format json       -o out/result.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --format html       -o out/report.html
+	./$(BUILD)/mamori assess $(EXAMPLE) --format oscal-ssp  -o out/ssp.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --format oscal-poam -o out/poam.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --format oscal-ar   -o out/assessment-results.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --format csv-poam   -o out/poam.csv
+	./$(BUILD)/mamori assess examples/hokuto/assessment-r2.json
+	@echo "reports of $(EXAMPLE) written to out/: $$(ls out | tr '\n' ' ')"
 
 $(TEST_BUILD)/CMakeCache.txt:
 	CC=clang cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMM_SANITIZE=ON -DMM_TESTS=ON
