@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every libFuzzer target in BUILD_DIR for SECONDS each, seeded from tests/fuzz/corpus/
 # and tests/fixtures. A crash fails the run and leaves the input in the working directory.
+# tests/fuzz/<target>.dict, when present, is passed as the libFuzzer dictionary.
 set -eu
 build=$1
 seconds=$2
@@ -14,10 +15,12 @@ for t in "$build"/fuzz_*; do
     work=$(mktemp -d)
     mkdir -p "$work/corpus"
     [ -d "$seeds" ] && cp "$seeds"/* "$work/corpus/" 2>/dev/null || true
+    dict=""
+    [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
     echo "fuzz: $name for ${seconds}s"
     ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         "$t" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=262144 \
-        -print_final_stats=0 "$work/corpus" 2>"$work/log" || {
+        -print_final_stats=0 $dict "$work/corpus" 2>"$work/log" || {
         tail -n 60 "$work/log" >&2
         echo "fuzz: $name FAILED (log above)" >&2
         rm -rf "$work"
