@@ -104,7 +104,7 @@ echo "bench: CLI measurements ($cli_runs runs each)" >&2
 {
     if [ -x /usr/bin/time ]; then
         printf '| run | peak RSS |\n|---|---:|\n'
-        for spec in "$example text" "$full json" "$full html" "$full oscal-ssp"; do
+        for spec in "$example text" "$full json" "$full oscal-ssp" "$full oscal-ar"; do
             set -- $spec
             if /usr/bin/time -v "$bin" assess "$1" --format "$2" >/dev/null 2>"$tmp/time"; then
                 kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/time")
