@@ -134,9 +134,38 @@ void mm_catalog_free(mm_catalog *cat)
     free(cat);
 }
 
+/* Fills the text fields the rest of mamori prints with "" where the data left them out,
+ * so a thin catalog degrades to blank text rather than NULL pointers. */
+static void fill_blanks(mm_catalog *cat)
+{
+    for (size_t i = 0; i < cat->nfamilies; i++) {
+        mm_family *f = &cat->families[i];
+        if (!f->id)
+            f->id = "";
+        if (!f->title)
+            f->title = "";
+        if (!f->abbrev)
+            f->abbrev = "";
+        if (f->first == SIZE_MAX)
+            f->first = 0;
+    }
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        mm_requirement *r = &cat->requirements[i];
+        if (!r->title)
+            r->title = r->id;
+        if (!r->statement)
+            r->statement = "";
+    }
+    if (!cat->title)
+        cat->title = "";
+    if (!cat->version)
+        cat->version = "";
+}
+
 static int index_catalog(mm_catalog *cat)
 {
     struct mm_catalog_private *p = cat->priv;
+    fill_blanks(cat);
     for (size_t i = 0; i < cat->nrequirements; i++)
         if (mm_map_put(&p->requirements, cat->requirements[i].id, &cat->requirements[i]))
             return MM_ENOMEM;
@@ -310,6 +339,10 @@ static int load_r3(mm_catalog *cat, const char *content_dir)
         const char *sort = prop(g, "sort-id");
         f->id = mm_arena_strdup(a, sort ? sort : gid);
         f->title = mm_arena_strdup(a, jstr(g, "title"));
+        if (!f->id) {
+            rc = shape_error(R3_FILE, "a family (group) has no id");
+            goto done;
+        }
         f->abbrev = family_abbrev(a, map, f->id);
         f->first = cat->nrequirements;
         json_array_foreach(json_object_get(g, "controls"), ci, ctl)
@@ -338,6 +371,10 @@ static int load_r3(mm_catalog *cat, const char *content_dir)
             {
                 mm_odp *o = &cat->odps[cat->nodps++];
                 o->id = mm_arena_strdup(a, jstr(part, "id"));
+                if (!o->id) {
+                    rc = shape_error(R3_FILE, "a parameter (ODP) has no id");
+                    goto done;
+                }
                 o->label = mm_arena_strdup(a, jstr(part, "label"));
                 o->usage = mm_arena_strdup(a, jstr(part, "usage"));
                 o->guideline = mm_arena_strdup(
