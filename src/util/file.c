@@ -107,6 +107,24 @@ int mm_file_write_atomic(const char *path, const char *data, size_t len)
         }
         return MM_OK;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* a device or pipe (/dev/null, /dev/stdout, a FIFO): write straight into it, never
+         * rename a temporary file over it */
+        if (S_ISDIR(st.st_mode)) {
+            mm_error_set("%s: is a directory", path);
+            return MM_EIO;
+        }
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, data, len) != 0) {
+            mm_error_set("%s: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return MM_EIO;
+        }
+        close(fd);
+        return MM_OK;
+    }
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp)

@@ -139,6 +139,10 @@ expect 2 "bad input with -o" -- "$MAMORI" assess "$T/malformed.json" --format js
 expect 0 "good input with -o" -- "$MAMORI" assess examples/short-r2.json --format json -o "$T/o/report.json"
 js 'process.exit(d.framework==="800-171r2"?0:1)' "$T/o/report.json" && ok "output replaced" || no "output not replaced"
 [ "$(ls "$T/o" | wc -l)" -eq 1 ] && ok "no temporary files left" || { no "temporary files left"; ls "$T/o"; }
+expect 0 "output to /dev/null (a device, written in place)" -- "$MAMORI" assess examples/short-r2.json -o /dev/null
+[ -c /dev/null ] && ok "/dev/null is still a device" || no "/dev/null replaced"
+expect 2 "output to a directory" -- "$MAMORI" assess examples/short-r2.json -o "$T/o"
+one_line "output to a directory"
 expect 2 "output into a missing folder" -- "$MAMORI" assess examples/short-r2.json -o "$T/missing/dir/r.json"
 one_line "unwritable output"
 
