@@ -175,6 +175,8 @@ char *mm_catalog_render(const mm_catalog *cat, const char *text, mm_odp_lookup l
 
 /* Raw embedded content file ("catalogs/sp800-171r3-catalog.json"); NULL if absent. */
 const char *mm_content_embedded(const char *name, size_t *len);
+/* The i-th embedded content file (its name in *name), or NULL past the last one. */
+const char *mm_content_embedded_at(size_t i, const char **name, size_t *len);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,19 @@ const char *mm_content_embedded(const char *name, size_t *len)
     return NULL;
 }
 
+const char *mm_content_embedded_at(size_t i, const char **name, size_t *len)
+{
+    for (size_t k = 0; mm_embed_table[k].name; k++) {
+        if (k == i) {
+            *name = mm_embed_table[k].name;
+            if (len)
+                *len = (size_t)mm_embed_table[k].len;
+            return mm_embed_table[k].start;
+        }
+    }
+    return NULL;
+}
+
 int mm_json_error(const char *name, const json_error_t *err)
 {
     if (err->line > 0)

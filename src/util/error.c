@@ -42,6 +42,8 @@ const char *mm_strerror(int code)
         return "input too large";
     case MM_EUSAGE:
         return "invalid usage";
+    case MM_EACCES:
+        return "permission denied";
     default:
         return "failure";
     }
