@@ -3,8 +3,9 @@
  * Fedora 33+). The RPM database is opened read-only and immutable (no journal, WAL or
  * lock file is ever created, nothing is written) after every component of its path was
  * checked with mm_root_lstat to be a real folder or file, not a symbolic link: SQLite opens
- * the path itself, so no link may take it out of the root. The older BerkeleyDB and ndb
- * formats are not read.
+ * the path itself, so no link may take it out of the root. Immutable also means that
+ * changes still in rpmdb.sqlite-wal (rpm running, or killed before its checkpoint) are not
+ * seen. The older BerkeleyDB and ndb formats are not read.
  */
 #include <stdio.h>
 #include <stdlib.h>
