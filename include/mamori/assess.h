@@ -50,6 +50,12 @@ typedef struct mm_answer {
     const char **evidence;     /* evidence references (file names, URLs, ticket ids) */
     size_t nevidence;
     const char *notes; /* assessor notes */
+    /* from host scans (mm_assessment_apply_scan) */
+    mm_determination scan;      /* what the scans say; MM_DET_NOT_ASSESSED when nothing */
+    const char **scan_evidence; /* "host: rule: status: message (file:line)" lines */
+    size_t nscan_evidence;
+    bool human;    /* the file answered this objective (or its requirement) */
+    bool override; /* a human answer kept against the scans, with justification */
 } mm_answer;
 
 typedef struct mm_requirement_answer {
@@ -105,6 +111,11 @@ typedef struct mm_assessment {
     mm_requirement_answer *requirements; /* parallel to catalog->requirements */
     mm_poam_item *poam;
     size_t npoam;
+    const char **scan_hosts; /* hosts of the scans applied, in order */
+    size_t nscan_hosts;
+    const char **scan_notes; /* what merging the scans decided (overrides, ignored answers) */
+    size_t nscan_notes;
+    struct mm_scan_tally *tally; /* private: per-objective counts while scans are applied */
     struct mm_arena *arena;
 } mm_assessment;
 
@@ -123,6 +134,19 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
 
 /* Reads and parses a file ("-" for stdin); files over MM_ASSESSMENT_MAX_BYTES: MM_ETOOBIG. */
 int mm_assessment_load(mm_assessment **out, const mm_catalog *cat, const char *path);
+
+/* Applies a scan result file (the JSON of `mamori scan --format json`) to the assessment:
+ * for Rev 3, each rule's objectives; for Rev 2, each rule's requirements (a fail makes the
+ * requirement not met; a pass is attached as evidence only, since a setting shows only part
+ * of a Rev 2 requirement). Call once per scan, then mm_assessment_finish_scans. Errors name
+ * the file and the JSON path. */
+int mm_assessment_apply_scan(mm_assessment *a, const char *data, size_t len, const char *name);
+
+/* Decides every scanned objective: any fail on any host: other than satisfied; all pass:
+ * satisfied (Rev 3). A human answer that contradicts the scans is kept only when it has a
+ * written justification (an override, reported); otherwise the scans decide and a note
+ * says so. */
+int mm_assessment_finish_scans(mm_assessment *a);
 
 /* A complete template for fw with every objective and its text, as JSON (malloc'd). */
 int mm_assessment_template(char **out, const mm_catalog *cat, const mm_profile *profile);

@@ -150,7 +150,8 @@ typedef struct mm_profile {
     const char *source;       /* file it came from, or "embedded: DoD ODP values (2025-04-10)" */
     mm_profile_value *values; /* parallel to the catalog's odps */
     size_t nvalues;
-    size_t nset; /* how many ODPs the profile sets */
+    size_t nset;                      /* how many ODPs the profile sets */
+    const struct mm_catalog *catalog; /* borrowed: the catalog the values are parallel to */
     struct mm_arena *arena;
 } mm_profile;
 

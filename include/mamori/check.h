@@ -1,5 +1,5 @@
 /*
- * mamori: the host scanner. Rules (content/rules/*.json, see docs/rules.md) combine
+ * mamori: the host scanner. Rules (content/rules/NAME.json, see docs/rules.md) combine
  * read-only probes of a system under a root directory; each result carries its evidence
  * (what was read, from which file and line, observed and expected values) and names the
  * SP 800-171 Rev 3 objectives and Rev 2 requirements it gives evidence for.
@@ -60,6 +60,8 @@ typedef struct mm_ruleset {
     mm_rule *rules; /* sorted by id */
     size_t nrules;
     struct mm_arena *arena;
+    void **regexes; /* private: compiled regular expressions */
+    size_t nregexes;
 } mm_ruleset;
 
 /* Loads every *.json rule file of dir (NULL: the rules compiled into the library),

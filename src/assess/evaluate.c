@@ -400,6 +400,8 @@ int mm_assessment_evaluate_at(mm_result **out, const mm_assessment *a, const mm_
     mm_buf_free(&mismatch);
     mm_buf_free(&nojust);
 
+    for (size_t i = 0; i < a->nscan_notes; i++)
+        list_add(ar, &warn, a->scan_notes[i]);
     effective_odps(res, ar);
     for (size_t i = 0; i < res->nconflicts; i++) {
         const mm_odp *o = &cat->odps[res->conflicts[i].odp];

@@ -764,6 +764,8 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
     if (rc)
         goto done;
     apply_requirement_status(a);
+    for (size_t i = 0; i < cat->nobjectives; i++)
+        a->answers[i].human = a->answers[i].determination != MM_DET_NOT_ASSESSED;
     if (mm_arena_failed(a->arena))
         rc = MM_ENOMEM;
 done:

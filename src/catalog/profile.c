@@ -36,6 +36,7 @@ int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, 
         goto done;
     }
     p->nvalues = cat->nodps;
+    p->catalog = cat;
     p->values = mm_arena_calloc(p->arena, cat->nodps + 1, sizeof(mm_profile_value));
     p->source = mm_arena_strdup(p->arena, name);
     const json_t *values = json_object_get(root, "values");

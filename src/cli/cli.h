@@ -31,6 +31,7 @@ bool cli_use_color(FILE *stream);
 
 int cmd_catalog(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

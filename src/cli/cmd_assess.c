@@ -10,7 +10,8 @@
 #include "util/util.h"
 
 static const char usage_text[] =
-    "usage: mamori assess FILE [--odp PROFILE.json] [--format FORMAT] [-o OUT] [--fail-on-gaps]\n"
+    "usage: mamori assess FILE [--scan RESULTS.json]... [--odp PROFILE.json] [--format FORMAT]\n"
+    "                          [-o OUT] [--fail-on-gaps]\n"
     "       mamori assess init --framework 800-171r3|800-171r2 [--odp PROFILE.json] [-o OUT]\n"
     "\n"
     "  FILE              an assessment (docs/assessment-format.md); '-' reads stdin\n"
@@ -18,6 +19,8 @@ static const char usage_text[] =
     "  -o, --output OUT  write to OUT (atomically) instead of standard output\n"
     "  --odp FILE        ODP profile (Rev 3); default: DoD values of 2025-04-10 (embedded)\n"
     "  --framework F     expect this framework (init: the template's framework)\n"
+    "  --scan RESULTS    host scan results (mamori scan --format json); repeat for several\n"
+    "                    hosts: objectives the rules cover are decided by the scans\n"
     "  --fail-on-gaps    exit 1 when any requirement is not met\n"
     "  --content DIR     read catalogs from DIR/catalogs instead of the embedded copies\n"
     "\n"
@@ -86,7 +89,10 @@ int cmd_assess(int argc, char **argv)
 {
     const char *fw_name = NULL, *format = "text", *odp = NULL, *content = NULL, *out = NULL;
     bool fail_on_gaps = false;
+    const char *scans[CLI_MAX_MULTI];
+    size_t nscans = 0;
     const cli_option opts[] = {
+        {.name = "scan", .takes_value = true, .multi = true, .list = scans, .count = &nscans},
         {.name = "framework", .takes_value = true, .value = &fw_name},
         {.name = "format", .takes_value = true, .value = &format},
         {.name = "odp", .takes_value = true, .value = &odp},
@@ -152,6 +158,16 @@ int cmd_assess(int argc, char **argv)
         rc = mm_profile_load(&prof, cat, odp);
     if (!rc)
         rc = mm_assessment_parse(&as, cat, data, len, path);
+    for (size_t i = 0; !rc && i < nscans; i++) {
+        char *sd = NULL;
+        size_t sl;
+        rc = mm_file_read(&sd, &sl, scans[i], 64u * 1024 * 1024);
+        if (!rc)
+            rc = mm_assessment_apply_scan(as, sd, sl, scans[i]);
+        free(sd);
+    }
+    if (!rc && nscans)
+        rc = mm_assessment_finish_scans(as);
     if (!rc)
         rc = mm_assessment_evaluate_at(&res, as, prof, report_now());
     mm_report_options ro = {

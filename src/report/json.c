@@ -169,6 +169,11 @@ int mm_report_json(mm_buf *b, const mm_result *r, const mm_report_options *o)
         if (r2)
             json_object_set_new(j, "points_lost", json_integer(rr->points_lost));
         json_object_set_new(j, "on_poam", json_boolean(rr->on_poam));
+        char *cite = mm_report_scan_citation(r, i);
+        if (cite) {
+            json_object_set_new(j, "scan_evidence", json_string(cite));
+            free(cite);
+        }
         json_array_append_new(reqs, j);
     }
     json_object_set_new(root, "requirements", reqs);
@@ -204,6 +209,25 @@ int mm_report_json(mm_buf *b, const mm_result *r, const mm_report_options *o)
         json_array_append_new(conf, c);
     }
     json_object_set_new(root, "odp_conflicts", conf);
+    json_t *scans = json_object();
+    json_object_set_new(scans, "hosts", str_array(a->scan_hosts, a->nscan_hosts));
+    json_t *ov = json_array();
+    for (size_t i = 0; i < cat->nobjectives; i++) {
+        const mm_answer *ans = &a->answers[i];
+        if (!ans->override)
+            continue;
+        json_t *ovr = json_object();
+        json_object_set_new(ovr, "objective", json_string(cat->objectives[i].id));
+        json_object_set_new(ovr, "answer", json_string(mm_determination_name(ans->determination)));
+        json_object_set_new(ovr, "scan", json_string(mm_determination_name(ans->scan)));
+        const char *why = ans->justification
+                              ? ans->justification
+                              : a->requirements[cat->objectives[i].requirement].justification;
+        json_object_set_new(ovr, "justification", jstr_or_null(why));
+        json_array_append_new(ov, ovr);
+    }
+    json_object_set_new(scans, "overrides", ov);
+    json_object_set_new(root, "scans", scans);
     json_object_set_new(root, "warnings", str_array(r->warnings, r->nwarnings));
 
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -883,7 +883,19 @@ static json_t *implemented_requirement(doc *d, size_t i)
     json_t *bc = obj(d);
     put_str(d, bc, "component-uuid", d->component);
     put(bc, "uuid", uuid_json(d, "ssp", "by-component/%s/this-system", q->id));
-    put_str(d, bc, "description", text(ra->implementation, NO_STATEMENT));
+    char *cite = mm_report_scan_citation(d->r, i);
+    if (cite) {
+        char *desc = NULL;
+        size_t dl = strlen(cite) + (ra->implementation ? strlen(ra->implementation) : 0) + 4;
+        if ((desc = malloc(dl)))
+            snprintf(desc, dl, "%s%s%s", ra->implementation ? ra->implementation : "",
+                     ra->implementation ? "\n\n" : "", cite);
+        put_str(d, bc, "description", desc ? desc : cite);
+        free(desc);
+        free(cite);
+    } else {
+        put_str(d, bc, "description", text(ra->implementation, NO_STATEMENT));
+    }
     if (state) {
         json_t *is = obj(d);
         put_str(d, is, "state", state);

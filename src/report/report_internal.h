@@ -20,4 +20,9 @@ void mm_report_timestamp(char out[21], const mm_result *r, const mm_report_optio
 /* Requirement or objective text with the effective ODP values in place (malloc'd). */
 char *mm_report_render_text(const mm_result *r, const char *text);
 
+/* The host-scan evidence of requirement i's objectives as one paragraph ("Automated
+ * evidence (mamori scan): host: rule: pass: ...; ..."), duplicates removed; NULL when no
+ * scan covered it. malloc'd. */
+char *mm_report_scan_citation(const mm_result *r, size_t i);
+
 #endif

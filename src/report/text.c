@@ -114,6 +114,15 @@ int mm_report_text(mm_buf *b, const mm_result *r, const mm_report_options *o)
                               it->milestones[m].status, it->milestones[m].description);
         }
     }
+    if (a->nscan_hosts) {
+        mm_buf_printf(b, "\n%sHost scans%s: ", s->bold, s->off);
+        for (size_t i = 0; i < a->nscan_hosts; i++)
+            mm_buf_printf(b, "%s%s", i ? ", " : "", a->scan_hosts[i]);
+        size_t nov = 0;
+        for (size_t i = 0; i < cat->nobjectives; i++)
+            nov += a->answers[i].override;
+        mm_buf_printf(b, "  (%zu override%s of a scan result)\n", nov, nov == 1 ? "" : "s");
+    }
     if (r->nwarnings) {
         mm_buf_printf(b, "\n%sWarnings%s\n", s->yellow, s->off);
         for (size_t i = 0; i < r->nwarnings; i++)

@@ -1,0 +1,243 @@
+/*
+ * Host scan results merged into an assessment (`mamori assess FILE --scan RESULTS.json`).
+ * The scan file is read as data (its JSON shape is documented in docs/rules.md); the
+ * assess module does not depend on the scanner's code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "mamori/assess.h"
+#include "mamori/error.h"
+#include "util/util.h"
+
+#define MAX_SCAN_EVIDENCE 12
+
+typedef struct mm_scan_tally {
+    unsigned pass, fail, error;
+    const char *ev[MAX_SCAN_EVIDENCE];
+    size_t nev;
+} tally_t;
+
+static int fail_at(const char *name, const char *path, const char *what)
+{
+    mm_error_set("%s: %s: %s", name, path, what);
+    return MM_EINVALID;
+}
+
+static void note(mm_assessment *a, const char *s)
+{
+    if (!s)
+        return;
+    const char **v = mm_arena_calloc(a->arena, a->nscan_notes + 1, sizeof(char *));
+    if (!v)
+        return;
+    if (a->nscan_notes)
+        memcpy(v, a->scan_notes, a->nscan_notes * sizeof(char *));
+    v[a->nscan_notes++] = s;
+    a->scan_notes = v;
+}
+
+static const char *evidence_line(mm_arena *ar, const char *host, const char *rule,
+                                 const char *status, const json_t *res)
+{
+    const char *msg = json_string_value(json_object_get(res, "message"));
+    const json_t *ev = json_array_get(json_object_get(res, "evidence"), 0);
+    const char *src = json_string_value(json_object_get(ev, "source"));
+    json_int_t line = json_integer_value(json_object_get(ev, "line"));
+    if (src && line)
+        return mm_arena_printf(ar, "%s: %s: %s: %s (%s:%lld)", host, rule, status, msg ? msg : "",
+                               src, (long long)line);
+    if (src)
+        return mm_arena_printf(ar, "%s: %s: %s: %s (%s)", host, rule, status, msg ? msg : "", src);
+    return mm_arena_printf(ar, "%s: %s: %s: %s", host, rule, status, msg ? msg : "");
+}
+
+static void count(tally_t *t, const char *status, const char *line)
+{
+    if (!strcmp(status, "pass"))
+        t->pass++;
+    else if (!strcmp(status, "fail"))
+        t->fail++;
+    else if (!strcmp(status, "error"))
+        t->error++;
+    else
+        return;
+    /* keep failures first in the evidence: replace a pass when full */
+    if (t->nev < MAX_SCAN_EVIDENCE)
+        t->ev[t->nev++] = line;
+    else if (!strcmp(status, "fail"))
+        t->ev[MAX_SCAN_EVIDENCE - 1] = line;
+}
+
+int mm_assessment_apply_scan(mm_assessment *a, const char *data, size_t len, const char *name)
+{
+    const mm_catalog *cat = a->catalog;
+    json_error_t err;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    if (!root) {
+        mm_error_set("%s:%d:%d: invalid JSON: %s", name, err.line, err.column, err.text);
+        return MM_EPARSE;
+    }
+    int rc = MM_OK;
+    const json_t *results = json_object_get(root, "results");
+    const char *host = json_string_value(json_object_get(root, "host"));
+    if (!json_is_array(results) || !host) {
+        rc = fail_at(name, "$",
+                     "not a mamori scan result (expected \"host\" and \"results\"; "
+                     "make it with 'mamori scan --format json')");
+        goto done;
+    }
+    if (!a->tally) {
+        size_t n = cat->framework == MM_FW_R3 ? cat->nobjectives : cat->nrequirements;
+        a->tally = mm_arena_calloc(a->arena, n + 1, sizeof(tally_t));
+        if (!a->tally) {
+            rc = MM_ENOMEM;
+            goto done;
+        }
+    }
+    const char **hosts = mm_arena_calloc(a->arena, a->nscan_hosts + 1, sizeof(char *));
+    if (!hosts) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    if (a->nscan_hosts)
+        memcpy(hosts, a->scan_hosts, a->nscan_hosts * sizeof(char *));
+    hosts[a->nscan_hosts++] = mm_arena_strdup(a->arena, host);
+    a->scan_hosts = hosts;
+    size_t i;
+    json_t *res;
+    json_array_foreach(results, i, res)
+    {
+        char path[64];
+        snprintf(path, sizeof(path), "$.results[%zu]", i);
+        const char *rule = json_string_value(json_object_get(res, "rule"));
+        const char *status = json_string_value(json_object_get(res, "status"));
+        if (!rule || !status) {
+            rc = fail_at(name, path, "each result needs \"rule\" and \"status\"");
+            goto done;
+        }
+        if (strcmp(status, "pass") && strcmp(status, "fail") && strcmp(status, "error") &&
+            strcmp(status, "not-applicable")) {
+            rc = fail_at(name, path, "status must be pass, fail, error or not-applicable");
+            goto done;
+        }
+        const char *line = evidence_line(a->arena, host, rule, status, res);
+        const json_t *ids =
+            json_object_get(res, cat->framework == MM_FW_R3 ? "objectives" : "requirements_r2");
+        size_t k;
+        json_t *id;
+        json_array_foreach(ids, k, id)
+        {
+            const char *s = json_string_value(id);
+            if (cat->framework == MM_FW_R3) {
+                const mm_objective *o = mm_catalog_objective(cat, s);
+                if (!o) {
+                    rc = fail_at(name, path, "unknown Rev 3 objective in \"objectives\"");
+                    goto done;
+                }
+                count(&a->tally[o - cat->objectives], status, line);
+            } else {
+                const mm_requirement *q = mm_catalog_requirement(cat, s);
+                if (!q) {
+                    rc = fail_at(name, path, "unknown Rev 2 requirement in \"requirements_r2\"");
+                    goto done;
+                }
+                count(&a->tally[q - cat->requirements], status, line);
+            }
+        }
+    }
+done:
+    json_decref(root);
+    return rc;
+}
+
+static void attach(mm_assessment *a, mm_answer *ans, const tally_t *t)
+{
+    ans->scan_evidence = mm_arena_calloc(a->arena, t->nev + 1, sizeof(char *));
+    if (!ans->scan_evidence)
+        return;
+    for (size_t k = 0; k < t->nev; k++)
+        ans->scan_evidence[k] = t->ev[k];
+    ans->nscan_evidence = t->nev;
+}
+
+/* Sets one objective from the scans, weighing a human answer against them. */
+static void decide(mm_assessment *a, mm_answer *ans, mm_determination scan, const char *id,
+                   const char *req_justification)
+{
+    ans->scan = scan;
+    if (!ans->human || ans->determination == scan) {
+        ans->determination = scan;
+        return;
+    }
+    const char *why = ans->justification ? ans->justification : req_justification;
+    if (ans->determination == MM_DET_NOT_APPLICABLE && why) {
+        ans->override = true;
+        note(a, mm_arena_printf(a->arena,
+                                "override: %s is kept not-applicable against the scans (%s); "
+                                "justification: %s",
+                                id, mm_determination_name(scan), why));
+        return;
+    }
+    if (why) {
+        ans->override = true;
+        note(a, mm_arena_printf(a->arena,
+                                "override: %s is kept %s although the scans say %s; "
+                                "justification: %s",
+                                id, mm_determination_name(ans->determination),
+                                mm_determination_name(scan), why));
+        return;
+    }
+    note(a, mm_arena_printf(a->arena,
+                            "%s: the answer %s contradicts the scans (%s) and has no "
+                            "justification: the scans decide",
+                            id, mm_determination_name(ans->determination),
+                            mm_determination_name(scan)));
+    ans->determination = scan;
+}
+
+int mm_assessment_finish_scans(mm_assessment *a)
+{
+    const mm_catalog *cat = a->catalog;
+    if (!a->tally)
+        return MM_OK;
+    if (cat->framework == MM_FW_R3) {
+        for (size_t i = 0; i < cat->nobjectives; i++) {
+            const tally_t *t = &a->tally[i];
+            if (!t->pass && !t->fail && !t->error)
+                continue;
+            mm_answer *ans = &a->answers[i];
+            attach(a, ans, t);
+            if (t->fail)
+                decide(a, ans, MM_DET_OTHER_THAN_SATISFIED, cat->objectives[i].id,
+                       a->requirements[cat->objectives[i].requirement].justification);
+            else if (t->pass && !t->error)
+                decide(a, ans, MM_DET_SATISFIED, cat->objectives[i].id,
+                       a->requirements[cat->objectives[i].requirement].justification);
+            else if (t->error)
+                note(a, mm_arena_printf(a->arena,
+                                        "%s: a scan could not read what it needed (error); the "
+                                        "objective is left to the human answer",
+                                        cat->objectives[i].id));
+        }
+    } else {
+        for (size_t i = 0; i < cat->nrequirements; i++) {
+            const tally_t *t = &a->tally[i];
+            const mm_requirement *q = &cat->requirements[i];
+            if (!t->pass && !t->fail && !t->error)
+                continue;
+            for (size_t j = 0; j < q->nobjectives; j++) {
+                mm_answer *ans = &a->answers[&q->objectives[j] - cat->objectives];
+                attach(a, ans, t);
+                if (t->fail)
+                    decide(a, ans, MM_DET_OTHER_THAN_SATISFIED, q->objectives[j].id,
+                           a->requirements[i].justification);
+            }
+        }
+    }
+    a->tally = NULL;
+    return mm_arena_failed(a->arena) ? MM_ENOMEM : MM_OK;
+}
