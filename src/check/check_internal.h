@@ -53,6 +53,24 @@ typedef struct mm_check_node {
     size_t nowners, ngroups;
 } mm_check_node;
 
+/* What one walk of the whole tree found (paths as seen inside the root). */
+#define MM_WALK_KEEP 100000 /* paths kept per list; count goes on */
+typedef struct mm_walk_list {
+    char **paths;
+    size_t n, cap;
+    size_t count;
+} mm_walk_list;
+
+typedef struct mm_walk_result {
+    mm_walk_list world_writable, unowned, suid;
+    bool owners_known; /* passwd and group could be read */
+} mm_walk_result;
+
+/* Walks the tree under root once (its file system only, no links followed). */
+int mm_walk_all(mm_walk_result *out, const mm_root *root, const mm_facts *passwd,
+                const mm_facts *group);
+void mm_walk_result_free(mm_walk_result *r);
+
 /* Seconds in one unit ("seconds", "minutes", "hours", "days"; singular too); 0 if unknown. */
 long mm_unit_seconds(const char *unit);
 

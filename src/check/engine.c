@@ -62,7 +62,11 @@ typedef struct scan_ctx {
     const mm_scan_options *opts;
     pthread_mutex_t lock; /* guards sources and the scan arena */
     parsed *sources;
-    mm_arena *arena; /* the scan's arena: evidence and messages */
+    mm_arena *arena;           /* the scan's arena: evidence and messages */
+    pthread_mutex_t walk_lock; /* one whole-filesystem walk, shared by the deep rules */
+    bool walked;
+    int walk_rc;
+    mm_walk_result walk;
     const char *os_id, *os_like;
 } scan_ctx;
 
@@ -1053,27 +1057,48 @@ static mm_check_status eval_process(eval *e, const mm_check_node *n)
     return found == (n->present != 0) ? MM_CHECK_PASS : MM_CHECK_FAIL;
 }
 
-mm_check_status mm_walk_eval(mm_root *root, const mm_check_node *n, size_t *count, char **examples,
-                             size_t max_examples, size_t *nexamples, const mm_facts *passwd,
-                             const mm_facts *group);
+static const mm_walk_result *get_walk(scan_ctx *c, int *rc)
+{
+    parsed *pw = get_source(c, "passwd", p_passwd, NULL);
+    parsed *gr = get_source(c, "group", p_group, NULL);
+    pthread_mutex_lock(&c->walk_lock);
+    if (!c->walked) {
+        c->walk_rc = mm_walk_all(&c->walk, c->root, pw && !pw->rc ? &pw->facts : NULL,
+                                 gr && !gr->rc ? &gr->facts : NULL);
+        c->walked = true;
+    }
+    pthread_mutex_unlock(&c->walk_lock);
+    *rc = c->walk_rc;
+    return &c->walk;
+}
 
 static mm_check_status eval_walk(eval *e, const mm_check_node *n)
 {
     scan_ctx *c = e->c;
-    parsed *pw = get_source(c, "passwd", p_passwd, NULL);
-    parsed *gr = get_source(c, "group", p_group, NULL);
-    size_t count = 0, nex = 0;
-    char *ex[10];
-    mm_check_status st =
-        mm_walk_eval(c->root, n, &count, ex, 10, &nex, pw && !pw->rc ? &pw->facts : NULL,
-                     gr && !gr->rc ? &gr->facts : NULL);
-    for (size_t i = 0; i < nex; i++) {
-        add_ev(e, ex[i], 0, n->target, "found", "none", NULL);
-        free(ex[i]);
+    int rc;
+    const mm_walk_result *w = get_walk(c, &rc);
+    if (rc) {
+        e->message = "could not walk the file system";
+        return MM_CHECK_ERROR;
     }
-    if (st == MM_CHECK_ERROR) {
-        e->message = cfmt(c, "could not walk the file system: %s", mm_error_last());
-        return st;
+    const mm_walk_list *l = !strcmp(n->target, "world_writable") ? &w->world_writable
+                            : !strcmp(n->target, "suid")         ? &w->suid
+                                                                 : &w->unowned;
+    if (l == &w->unowned && !w->owners_known) {
+        e->message = "files without an owner need /etc/passwd and /etc/group";
+        return MM_CHECK_ERROR;
+    }
+    size_t count = l->count, shown = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        bool allowed = false;
+        for (size_t k = 0; k < n->nlist && !allowed; k++)
+            allowed = !strcmp(n->list[k], l->paths[i]);
+        if (allowed) {
+            count--;
+            continue;
+        }
+        if (shown++ < 10)
+            add_ev(e, l->paths[i], 0, n->target, "found", "none", NULL);
     }
     if (!count)
         add_ev(e, mm_root_path(c->root), 0, n->target, "none", "none", NULL);
@@ -1320,9 +1345,11 @@ int mm_scan_run(mm_scan **out, const mm_ruleset *rs, const mm_scan_options *opts
     c.opts = opts;
     c.arena = s->arena;
     pthread_mutex_init(&c.lock, NULL);
+    pthread_mutex_init(&c.walk_lock, NULL);
     const char *rootpath = opts->root ? opts->root : "/";
     int rc = mm_root_open(&c.root, rootpath);
     if (rc) {
+        pthread_mutex_destroy(&c.walk_lock);
         pthread_mutex_destroy(&c.lock);
         mm_scan_free(s);
         return rc;
@@ -1360,6 +1387,8 @@ int mm_scan_run(mm_scan **out, const mm_ruleset *rs, const mm_scan_options *opts
         c.sources = n;
     }
     mm_root_free(c.root);
+    mm_walk_result_free(&c.walk);
+    pthread_mutex_destroy(&c.walk_lock);
     pthread_mutex_destroy(&c.lock);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->duration_ms =

@@ -1,7 +1,8 @@
 /*
- * Whole-filesystem walks for the deep rules (world-writable files, files without an owner,
- * set-uid programs): one pass over the tree under the root, on its file system only,
- * never following symbolic links, with openat/fstatat so the cost is close to find(1)'s.
+ * The whole-filesystem walk for the deep rules (world-writable files, files without an
+ * owner, set-uid/set-gid programs): ONE pass over the tree under the root for all of them,
+ * on the root's file system only, never following symbolic links, with openat/fstatat, so
+ * the cost is that of one find(1) run however many deep rules there are.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,34 +16,24 @@
 #include "mamori/error.h"
 
 #define WALK_MAX_DEPTH 128
+#define ID_LIMIT       (1u << 20)
 
 typedef struct walker {
-    const mm_check_node *n;
     dev_t dev;
-    size_t count;
-    char **examples;
-    size_t max_examples, nexamples;
-    unsigned char *uids, *gids; /* bitmaps of known ids (first 1<<20 ids) */
-    bool error;
+    mm_walk_result *out;
+    unsigned char *uids, *gids; /* bitmaps of the ids the root's passwd/group know */
 } walker;
 
-#define ID_LIMIT (1u << 20)
-
-static void mark(unsigned char *bits, const mm_facts *f, int field)
+static void mark(unsigned char *bits, const mm_facts *f)
 {
+    /* passwd value "x:UID:GID:...", group value "x:GID:...": the id is field 1 */
     for (size_t i = 0; f && i < f->n; i++) {
-        /* passwd value "x:UID:GID:...", group value "x:GID:...": the id is field 1 */
-        const char *p = f->items[i].value;
-        for (int k = 0; k < field && p; k++) {
-            p = strchr(p, ':');
-            if (p)
-                p++;
-        }
+        const char *p = strchr(f->items[i].value, ':');
         if (!p)
             continue;
         char *end;
-        unsigned long id = strtoul(p, &end, 10);
-        if (end != p && id < ID_LIMIT)
+        unsigned long id = strtoul(p + 1, &end, 10);
+        if (end != p + 1 && id < ID_LIMIT)
             bits[id / 8] |= (unsigned char)(1u << (id % 8));
     }
 }
@@ -52,30 +43,26 @@ static bool known(const unsigned char *bits, unsigned id)
     return id < ID_LIMIT && (bits[id / 8] & (1u << (id % 8)));
 }
 
-static bool allowed(const mm_check_node *n, const char *path)
+static void add(mm_walk_list *l, const char *path)
 {
-    for (size_t i = 0; i < n->nlist; i++)
-        if (strcmp(n->list[i], path) == 0)
-            return true;
-    return false;
-}
-
-static void found(walker *w, const char *path)
-{
-    if (allowed(w->n, path))
+    l->count++;
+    if (l->n == MM_WALK_KEEP)
         return;
-    w->count++;
-    if (w->nexamples < w->max_examples) {
-        char *p = strdup(path);
-        if (p)
-            w->examples[w->nexamples++] = p;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **p = realloc(l->paths, cap * sizeof(char *));
+        if (!p)
+            return;
+        l->paths = p;
+        l->cap = cap;
     }
+    char *s = strdup(path);
+    if (s)
+        l->paths[l->n++] = s;
 }
 
 static void walk_dir(walker *w, int dfd, char *path, size_t plen, int depth)
 {
-    if (depth > WALK_MAX_DEPTH)
-        return;
     DIR *d = fdopendir(dfd);
     if (!d) {
         close(dfd);
@@ -94,77 +81,70 @@ static void walk_dir(walker *w, int dfd, char *path, size_t plen, int depth)
         struct stat st;
         if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
+        bool unowned = w->uids && (!known(w->uids, st.st_uid) || !known(w->gids, st.st_gid));
+        if (unowned)
+            add(&w->out->unowned, path);
         if (S_ISDIR(st.st_mode)) {
-            if (st.st_dev != w->dev)
-                continue; /* another file system (-xdev) */
-            if (!strcmp(w->n->target, "unowned") &&
-                (!known(w->uids, st.st_uid) || !known(w->gids, st.st_gid)))
-                found(w, path);
+            if (st.st_dev != w->dev || depth >= WALK_MAX_DEPTH)
+                continue; /* another file system (like find -xdev) */
             int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub >= 0)
                 walk_dir(w, sub, path, plen + 1 + nl, depth + 1);
             continue;
         }
-        if (S_ISLNK(st.st_mode))
+        if (!S_ISREG(st.st_mode))
             continue;
-        const char *kind = w->n->target;
-        if (!strcmp(kind, "world_writable")) {
-            if (S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH))
-                found(w, path);
-        } else if (!strcmp(kind, "suid")) {
-            if (S_ISREG(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID)))
-                found(w, path);
-        } else if (!known(w->uids, st.st_uid) || !known(w->gids, st.st_gid)) {
-            found(w, path);
-        }
+        if (st.st_mode & S_IWOTH)
+            add(&w->out->world_writable, path);
+        if (st.st_mode & (S_ISUID | S_ISGID))
+            add(&w->out->suid, path);
     }
     closedir(d);
 }
 
-mm_check_status mm_walk_eval(mm_root *root, const mm_check_node *n, size_t *count, char **examples,
-                             size_t max_examples, size_t *nexamples, const mm_facts *passwd,
-                             const mm_facts *group);
-
-mm_check_status mm_walk_eval(mm_root *root, const mm_check_node *n, size_t *count, char **examples,
-                             size_t max_examples, size_t *nexamples, const mm_facts *passwd,
-                             const mm_facts *group)
+void mm_walk_result_free(mm_walk_result *r)
 {
-    walker w = {n, 0, 0, examples, max_examples, 0, NULL, NULL, false};
-    *count = 0;
-    *nexamples = 0;
+    mm_walk_list *lists[] = {&r->world_writable, &r->unowned, &r->suid};
+    for (int i = 0; i < 3; i++) {
+        for (size_t k = 0; k < lists[i]->n; k++)
+            free(lists[i]->paths[k]);
+        free(lists[i]->paths);
+    }
+    memset(r, 0, sizeof(*r));
+}
+
+int mm_walk_all(mm_walk_result *out, const mm_root *root, const mm_facts *passwd,
+                const mm_facts *group)
+{
+    memset(out, 0, sizeof(*out));
+    walker w = {0, out, NULL, NULL};
     int fd = open(mm_root_path(root), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         mm_error_set("%s: %s", mm_root_path(root), strerror(errno));
-        return MM_CHECK_ERROR;
+        return MM_EIO;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         close(fd);
-        return MM_CHECK_ERROR;
+        return MM_EIO;
     }
     w.dev = st.st_dev;
-    if (!strcmp(n->target, "unowned")) {
-        if (!passwd || !group) {
-            close(fd);
-            mm_error_set("unowned files need /etc/passwd and /etc/group");
-            return MM_CHECK_ERROR;
-        }
+    if (passwd && group) {
         w.uids = calloc(ID_LIMIT / 8, 1);
         w.gids = calloc(ID_LIMIT / 8, 1);
         if (!w.uids || !w.gids) {
             free(w.uids);
             free(w.gids);
             close(fd);
-            return MM_CHECK_ERROR;
+            return MM_ENOMEM;
         }
-        mark(w.uids, passwd, 1);
-        mark(w.gids, group, 1);
+        mark(w.uids, passwd);
+        mark(w.gids, group);
+        out->owners_known = true;
     }
     char path[4096] = "";
     walk_dir(&w, fd, path, 0, 0);
     free(w.uids);
     free(w.gids);
-    *count = w.count;
-    *nexamples = w.nexamples;
-    return MM_CHECK_PASS;
+    return MM_OK;
 }
