@@ -30,15 +30,20 @@ build: deps $(BUILD)/CMakeCache.txt
 # checked against the embedded DoD ODP profile, with every report written to out/.
 run: build
 	@mkdir -p out
-	./$(BUILD)/mamori assess $(EXAMPLE)
-	./$(BUILD)/mamori assess $(EXAMPLE) --format json       -o out/result.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --format html       -o out/report.html
-	./$(BUILD)/mamori assess $(EXAMPLE) --format oscal-ssp  -o out/ssp.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --format oscal-poam -o out/poam.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --format oscal-ar   -o out/assessment-results.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --format csv-poam   -o out/poam.csv
-	./$(BUILD)/mamori assess examples/hokuto/assessment-r2.json
-	@echo "reports of $(EXAMPLE) written to out/: $$(ls out | tr '\n' ' ')"
+	@echo "== mamori scan of this machine (read-only) =="
+	./$(BUILD)/mamori scan --format json -o out/scan.json
+	./$(BUILD)/mamori scan --format html -o out/scan.html
+	./$(BUILD)/mamori scan
+	@echo "== the example organization's assessment, with this machine's scan merged in =="
+	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format json       -o out/result.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format html       -o out/report.html
+	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format oscal-ssp  -o out/ssp.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format oscal-poam -o out/poam.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format oscal-ar   -o out/assessment-results.json
+	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format csv-poam   -o out/poam.csv
+	./$(BUILD)/mamori assess examples/hokuto/assessment-r2.json --scan out/scan.json
+	@echo "reports written to out/: $$(ls out | tr '\n' ' ')"
 
 $(TEST_BUILD)/CMakeCache.txt:
 	CC=clang cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMM_SANITIZE=ON -DMM_TESTS=ON
