@@ -164,39 +164,60 @@ static void attach(mm_assessment *a, mm_answer *ans, const tally_t *t)
     ans->nscan_evidence = t->nev;
 }
 
+enum { KEPT_SCAN, KEPT_OVERRIDE, CONTRADICTED };
+
 /* Sets one objective from the scans, weighing a human answer against them. */
-static void decide(mm_assessment *a, mm_answer *ans, mm_determination scan, const char *id,
-                   const char *req_justification)
+static int decide(mm_answer *ans, mm_determination scan, const char *req_justification)
 {
     ans->scan = scan;
     if (!ans->human || ans->determination == scan) {
         ans->determination = scan;
-        return;
+        return KEPT_SCAN;
     }
-    const char *why = ans->justification ? ans->justification : req_justification;
-    if (ans->determination == MM_DET_NOT_APPLICABLE && why) {
+    if (ans->justification || req_justification) {
         ans->override = true;
-        note(a, mm_arena_printf(a->arena,
-                                "override: %s is kept not-applicable against the scans (%s); "
-                                "justification: %s",
-                                id, mm_determination_name(scan), why));
-        return;
+        return KEPT_OVERRIDE;
     }
-    if (why) {
-        ans->override = true;
-        note(a, mm_arena_printf(a->arena,
-                                "override: %s is kept %s although the scans say %s; "
-                                "justification: %s",
-                                id, mm_determination_name(ans->determination),
-                                mm_determination_name(scan), why));
-        return;
-    }
-    note(a, mm_arena_printf(a->arena,
-                            "%s: the answer %s contradicts the scans (%s) and has no "
-                            "justification: the scans decide",
-                            id, mm_determination_name(ans->determination),
-                            mm_determination_name(scan)));
     ans->determination = scan;
+    return CONTRADICTED;
+}
+
+/* One note per requirement and kind: "03.01.08 (A.03.01.08.a, A.03.01.08.b): ...". */
+static void summarize(mm_assessment *a, const mm_requirement *q, mm_determination *human,
+                      const int *kind)
+{
+    const mm_catalog *cat = a->catalog;
+    for (int k = KEPT_OVERRIDE; k <= CONTRADICTED; k++) {
+        mm_buf ids = MM_BUF_INIT;
+        mm_determination said = MM_DET_NOT_ASSESSED, scan = MM_DET_NOT_ASSESSED;
+        for (size_t j = 0; j < q->nobjectives; j++) {
+            if (kind[j] != k)
+                continue;
+            const mm_answer *ans = &a->answers[&q->objectives[j] - cat->objectives];
+            mm_buf_printf(&ids, "%s%s", ids.len ? ", " : "", q->objectives[j].id);
+            said = human[j];
+            scan = ans->scan;
+        }
+        if (!ids.len)
+            continue;
+        const char *why = a->requirements[q - cat->requirements].justification;
+        for (size_t j = 0; !why && j < q->nobjectives; j++)
+            if (kind[j] == k)
+                why = a->answers[&q->objectives[j] - cat->objectives].justification;
+        if (k == KEPT_OVERRIDE)
+            note(a, mm_arena_printf(a->arena,
+                                    "override: %s (%s) kept %s although the scans say %s; "
+                                    "justification: %s",
+                                    q->id, mm_buf_cstr(&ids), mm_determination_name(said),
+                                    mm_determination_name(scan), why ? why : ""));
+        else
+            note(a, mm_arena_printf(a->arena,
+                                    "%s (%s): answered %s, but the scans say %s and there is no "
+                                    "justification: the scans decide",
+                                    q->id, mm_buf_cstr(&ids), mm_determination_name(said),
+                                    mm_determination_name(scan)));
+        mm_buf_free(&ids);
+    }
 }
 
 int mm_assessment_finish_scans(mm_assessment *a)
@@ -204,39 +225,41 @@ int mm_assessment_finish_scans(mm_assessment *a)
     const mm_catalog *cat = a->catalog;
     if (!a->tally)
         return MM_OK;
-    if (cat->framework == MM_FW_R3) {
-        for (size_t i = 0; i < cat->nobjectives; i++) {
-            const tally_t *t = &a->tally[i];
+    bool r3 = cat->framework == MM_FW_R3;
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const mm_requirement *q = &cat->requirements[i];
+        if (q->withdrawn || !q->nobjectives)
+            continue;
+        int kind[64];
+        mm_determination human[64];
+        size_t n = q->nobjectives < 64 ? q->nobjectives : 64;
+        bool any = false, errors = false;
+        for (size_t j = 0; j < n; j++) {
+            size_t oi = (size_t)(&q->objectives[j] - cat->objectives);
+            mm_answer *ans = &a->answers[oi];
+            const tally_t *t = r3 ? &a->tally[oi] : &a->tally[i];
+            kind[j] = -1;
+            human[j] = ans->determination;
             if (!t->pass && !t->fail && !t->error)
                 continue;
-            mm_answer *ans = &a->answers[i];
             attach(a, ans, t);
             if (t->fail)
-                decide(a, ans, MM_DET_OTHER_THAN_SATISFIED, cat->objectives[i].id,
-                       a->requirements[cat->objectives[i].requirement].justification);
-            else if (t->pass && !t->error)
-                decide(a, ans, MM_DET_SATISFIED, cat->objectives[i].id,
-                       a->requirements[cat->objectives[i].requirement].justification);
+                kind[j] =
+                    decide(ans, MM_DET_OTHER_THAN_SATISFIED, a->requirements[i].justification);
+            else if (r3 && t->pass && !t->error)
+                kind[j] = decide(ans, MM_DET_SATISFIED, a->requirements[i].justification);
             else if (t->error)
-                note(a, mm_arena_printf(a->arena,
-                                        "%s: a scan could not read what it needed (error); the "
-                                        "objective is left to the human answer",
-                                        cat->objectives[i].id));
+                errors = true;
+            any = true;
         }
-    } else {
-        for (size_t i = 0; i < cat->nrequirements; i++) {
-            const tally_t *t = &a->tally[i];
-            const mm_requirement *q = &cat->requirements[i];
-            if (!t->pass && !t->fail && !t->error)
-                continue;
-            for (size_t j = 0; j < q->nobjectives; j++) {
-                mm_answer *ans = &a->answers[&q->objectives[j] - cat->objectives];
-                attach(a, ans, t);
-                if (t->fail)
-                    decide(a, ans, MM_DET_OTHER_THAN_SATISFIED, q->objectives[j].id,
-                           a->requirements[i].justification);
-            }
-        }
+        if (!any)
+            continue;
+        summarize(a, q, human, kind);
+        if (errors)
+            note(a, mm_arena_printf(a->arena,
+                                    "%s: a scan could not read what it needed (error) for some "
+                                    "objectives; those are left to the human answers",
+                                    q->id));
     }
     a->tally = NULL;
     return mm_arena_failed(a->arena) ? MM_ENOMEM : MM_OK;
