@@ -269,15 +269,22 @@ static bool odp_number(scan_ctx *c, const char *odp, const char *unit, double *o
         return false;
     const char *v = pv->value;
     *text = v;
+    /* "at most five (5)": the number in parentheses; else the first number that is not a
+     * list marker like "1)" in "1) Must have a minimum length of 16 characters" */
     const char *num = NULL;
     const char *paren = strchr(v, '(');
     if (paren && isdigit((unsigned char)paren[1]))
         num = paren + 1;
-    for (const char *s = v; !num && *s; s++)
-        if (isdigit((unsigned char)*s))
-            num = s;
-    if (!num)
-        return false;
+    for (const char *t = v; !num && *t; t++) {
+        if (!isdigit((unsigned char)*t) || (t > v && isdigit((unsigned char)t[-1])))
+            continue;
+        const char *q = t;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (*q == ')' || (*q == '.' && (q[1] == ' ' || !q[1])))
+            continue; /* a list marker */
+        num = t;
+    }
     double n = strtod(num, NULL);
     long from = 0;
     const char *after = num;
@@ -372,7 +379,8 @@ static mm_check_status compare(eval *e, const mm_check_node *n, const char *obse
 static mm_check_status judge(eval *e, const mm_check_node *n, const mm_fact *f, const char *where,
                              const char *key)
 {
-    const char *observed = f ? f->value : NULL, *note = NULL, *expected = NULL;
+    const char *observed = f ? (f->value && f->value[0] ? f->value : "set") : NULL;
+    const char *note = NULL, *expected = NULL;
     if (!f && n->def) {
         observed = n->def;
         note = "not set: the program's default applies";
@@ -979,7 +987,8 @@ static mm_check_status eval_sudoers(eval *e, const mm_check_node *n)
         e->message = cfmt(e->c, "no sudo rule matches %s", n->value);
         return MM_CHECK_PASS;
     }
-    e->message = cfmt(e->c, "%zu sudo rule%s match %s", bad, bad == 1 ? "" : "s", n->value);
+    e->message = cfmt(e->c, "%zu sudo rule%s %s %s", bad, bad == 1 ? "" : "s",
+                      bad == 1 ? "matches" : "match", n->value);
     return MM_CHECK_FAIL;
 }
 
@@ -1141,7 +1150,13 @@ static mm_check_status eval_node(eval *e, const mm_check_node *n)
         return n->kind == N_ALL ? MM_CHECK_PASS : MM_CHECK_FAIL;
     }
     case N_NOT: {
+        size_t first = e->ev.n;
         mm_check_status s = eval_node(e, n->kids[0]);
+        for (size_t i = first; i < e->ev.n; i++) /* what is expected is the opposite */
+            if (e->ev.v[i].expected)
+                e->ev.v[i].expected = cfmt(e->c, "not %s", e->ev.v[i].expected);
+        if (e->message && (s == MM_CHECK_PASS || s == MM_CHECK_FAIL))
+            e->message = cfmt(e->c, "%s (the rule requires the opposite)", e->message);
         if (s == MM_CHECK_PASS)
             return MM_CHECK_FAIL;
         if (s == MM_CHECK_FAIL)
