@@ -178,5 +178,11 @@ mkdir -p "$(dirname "$out")"
     echo
     echo "Figures vary with CPU frequency scaling and other load on the machine; compare runs"
     echo "made on the same machine only. hyperfine is used for the CLI when installed."
-} >"$out"
+    # keep the section bench/scan-vs-oscap maintains
+    if [ -f "$out" ] && grep -q '<!-- scan-vs-oscap:begin -->' "$out"; then
+        echo
+        sed -n '/<!-- scan-vs-oscap:begin -->/,/<!-- scan-vs-oscap:end -->/p' "$out"
+    fi
+} >"$tmp/out.md"
+mv "$tmp/out.md" "$out"
 echo "bench: wrote $out" >&2
