@@ -152,16 +152,21 @@ typedef struct mm_profile {
     size_t nvalues;
     size_t nset;                      /* how many ODPs the profile sets */
     const struct mm_catalog *catalog; /* borrowed: the catalog the values are parallel to */
+    const char **ids;                 /* without a catalog (cat NULL): the ODP id of each value */
     struct mm_arena *arena;
 } mm_profile;
 
 /* Loads a profile for cat (a Rev 3 catalog). path NULL loads the embedded DoD profile.
- * Unknown ODP ids are MM_EINVALID with the JSON path in the message. */
+ * Unknown ODP ids are MM_EINVALID with the JSON path in the message. With cat NULL the ids
+ * are not checked and the values are kept in file order with their ids (p->ids): enough to
+ * look values up by id (mm_profile_value_of), as the scanner does. */
 int mm_profile_load(mm_profile **out, const mm_catalog *cat, const char *path);
 /* Same, from memory; name is used in messages. */
 int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, size_t len,
                      const char *name);
 void mm_profile_free(mm_profile *p);
+/* The value the profile gives ODP id, or NULL. */
+const mm_profile_value *mm_profile_value_of(const mm_profile *p, const char *odp_id);
 
 /* ---- rendering -------------------------------------------------------------------------- */
 

@@ -21,7 +21,7 @@ int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, 
                      const char *name)
 {
     *out = NULL;
-    if (cat->framework != MM_FW_R3) {
+    if (cat && cat->framework != MM_FW_R3) {
         mm_error_set("%s: ODP profiles apply to SP 800-171 Rev 3 only; Rev 2 has no ODPs", name);
         return MM_EUSAGE;
     }
@@ -35,9 +35,12 @@ int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, 
         rc = MM_ENOMEM;
         goto done;
     }
-    p->nvalues = cat->nodps;
+    const json_t *vals = json_object_get(root, "values");
+    p->nvalues = cat ? cat->nodps : json_object_size(vals);
     p->catalog = cat;
-    p->values = mm_arena_calloc(p->arena, cat->nodps + 1, sizeof(mm_profile_value));
+    p->values = mm_arena_calloc(p->arena, p->nvalues + 1, sizeof(mm_profile_value));
+    if (!cat)
+        p->ids = mm_arena_calloc(p->arena, p->nvalues + 1, sizeof(char *));
     p->source = mm_arena_strdup(p->arena, name);
     const json_t *values = json_object_get(root, "values");
     if (!json_is_object(root) || !json_is_object(values)) {
@@ -54,15 +57,22 @@ int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, 
     json_t *v;
     json_object_foreach((json_t *)values, key, v)
     {
-        const mm_odp *odp = mm_catalog_odp(cat, key);
-        if (!odp) {
+        const mm_odp *odp = cat ? mm_catalog_odp(cat, key) : NULL;
+        if (!cat) {
+            /* no catalog to check ids against: keep the values in file order with ids */
+            if (!p->ids || p->nset >= p->nvalues) {
+                rc = MM_ENOMEM;
+                goto done;
+            }
+            p->ids[p->nset] = mm_arena_strdup(p->arena, key);
+        } else if (!odp) {
             mm_error_set("%s: $.values[\"%s\"]: unknown ODP id (expected one like "
                          "A.03.01.01.ODP.01)",
                          name, key);
             rc = MM_EINVALID;
             goto done;
         }
-        mm_profile_value *pv = &p->values[odp - cat->odps];
+        mm_profile_value *pv = cat ? &p->values[odp - cat->odps] : &p->values[p->nset];
         const char *val = json_string_value(v);
         pv->fixed = true;
         if (json_is_object(v)) {
@@ -102,6 +112,20 @@ done:
     }
     *out = p;
     return MM_OK;
+}
+
+const mm_profile_value *mm_profile_value_of(const mm_profile *p, const char *odp_id)
+{
+    if (!p || !odp_id)
+        return NULL;
+    if (p->catalog) {
+        const mm_odp *o = mm_catalog_odp(p->catalog, odp_id);
+        return o ? &p->values[o - p->catalog->odps] : NULL;
+    }
+    for (size_t i = 0; p->ids && i < p->nset; i++)
+        if (p->ids[i] && strcmp(p->ids[i], odp_id) == 0)
+            return &p->values[i];
+    return NULL;
 }
 
 int mm_profile_load(mm_profile **out, const mm_catalog *cat, const char *path)

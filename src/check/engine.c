@@ -261,10 +261,9 @@ static bool odp_number(scan_ctx *c, const char *odp, const char *unit, double *o
 {
     const mm_profile *p = c->opts->profile;
     *text = NULL;
-    if (!p || !p->values)
+    if (!p)
         return false;
-    const mm_odp *o = p->catalog ? mm_catalog_odp(p->catalog, odp) : NULL;
-    const mm_profile_value *pv = o ? &p->values[o - p->catalog->odps] : NULL;
+    const mm_profile_value *pv = mm_profile_value_of(p, odp);
     if (!pv || !pv->value)
         return false;
     const char *v = pv->value;
