@@ -73,6 +73,7 @@ bench: build
 	cmake -S . -B $(BUILD) -DMM_BENCH=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	./bench/run.sh $(BUILD)
+	./bench/scan-vs-oscap ./$(BUILD)/mamori
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) out
