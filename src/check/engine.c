@@ -130,6 +130,11 @@ static int p_shadow(mm_facts *o, const mm_root *r, const char *a)
     (void)a;
     return mm_parse_shadow(o, r);
 }
+static int p_wanted(mm_facts *o, const mm_root *r, const char *a)
+{
+    (void)a;
+    return mm_parse_systemd_wanted(o, r);
+}
 static int p_space(mm_facts *o, const mm_root *r, const char *a)
 {
     return mm_parse_kv_file(o, r, a, MM_KV_SPACE);
@@ -784,7 +789,9 @@ static mm_check_status eval_package(eval *e, const mm_check_node *n)
 static mm_check_status eval_service(eval *e, const mm_check_node *n)
 {
     const char *state = NULL;
-    int rc = mm_systemd_unit_state(e->c->root, n->target, &state);
+    parsed *w = get_source(e->c, "systemd-wanted", p_wanted, NULL);
+    int rc =
+        mm_systemd_unit_state_with(e->c->root, w && !w->rc ? &w->facts : NULL, n->target, &state);
     if (rc) {
         add_ev(e, "/etc/systemd/system", 0, n->target, NULL, NULL, mm_error_last());
         e->message = cfmt(e->c, "could not read the state of %s: %s", n->target, mm_error_last());

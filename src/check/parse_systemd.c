@@ -60,8 +60,9 @@ static int masked(const mm_root *r, const char *dir, const char *name, char *ali
     return is_null;
 }
 
-/* 1 when a *.wants/ or *.requires/ folder of a unit folder holds name. */
-static int wanted(const mm_root *r, const char *name)
+/* Every unit named in a *.wants/ or *.requires/ folder of the unit folders: key = unit
+ * name, value = the folder. One listing per folder, whatever the number of lookups. */
+int mm_parse_systemd_wanted(mm_facts *out, const mm_root *r)
 {
     for (size_t d = 0; d < sizeof(unit_dirs) / sizeof(unit_dirs[0]); d++) {
         char **names;
@@ -79,14 +80,47 @@ static int wanted(const mm_root *r, const char *name)
                 continue;
             char dir[UNIT_MAX + 32];
             snprintf(dir, sizeof(dir), "%s/%s", unit_dirs[d], names[i]);
-            struct stat st;
-            rc = exists(r, dir, name, &st);
+            char **units;
+            size_t nu;
+            int lrc = mm_root_list(r, dir, &units, &nu);
+            if (lrc == MM_ENOTFOUND)
+                continue;
+            if (lrc) {
+                rc = lrc;
+                break;
+            }
+            for (size_t k = 0; k < nu && rc == 0; k++)
+                rc = mm_facts_add(out, units[k], dir, dir, 0, NULL);
+            mm_strv_free(units, nu);
         }
         mm_strv_free(names, n);
         if (rc)
             return rc;
     }
-    return 0;
+    return MM_OK;
+}
+
+/* 1 when a *.wants/ or *.requires/ folder of a unit folder holds name. */
+static int wanted(const mm_root *r, const mm_facts *known, const char *name)
+{
+    mm_facts local;
+    const mm_facts *f = known;
+    if (!f) {
+        if (mm_facts_init(&local))
+            return MM_ENOMEM;
+        int rc = mm_parse_systemd_wanted(&local, r);
+        if (rc) {
+            mm_facts_free(&local);
+            return rc;
+        }
+        f = &local;
+    }
+    int hit = 0;
+    for (size_t i = 0; i < f->n && !hit; i++)
+        hit = strcmp(f->items[i].key, name) == 0;
+    if (f == &local)
+        mm_facts_free(&local);
+    return hit;
 }
 
 /* The template of an instance ("getty@tty1.service" -> "getty@.service"), else "". */
@@ -99,6 +133,12 @@ static void template_of(const char *unit, char *out, size_t size)
 }
 
 int mm_systemd_unit_state(const mm_root *r, const char *unit, const char **state)
+{
+    return mm_systemd_unit_state_with(r, NULL, unit, state);
+}
+
+int mm_systemd_unit_state_with(const mm_root *r, const mm_facts *wanted_units, const char *unit,
+                               const char **state)
 {
     *state = "absent";
     if (!unit || !valid_unit(unit)) {
@@ -118,7 +158,8 @@ int mm_systemd_unit_state(const mm_root *r, const char *unit, const char **state
                 *state = "masked";
                 return MM_OK;
             }
-    if ((rc = wanted(r, unit)) != 0 || (alias[0] && (rc = wanted(r, alias)) != 0)) {
+    if ((rc = wanted(r, wanted_units, unit)) != 0 ||
+        (alias[0] && (rc = wanted(r, wanted_units, alias)) != 0)) {
         if (rc < 0)
             return rc;
         *state = "enabled";

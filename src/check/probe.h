@@ -151,5 +151,10 @@ int mm_parse_packages(mm_facts *out, const mm_root *r);
  * (/etc/systemd/system/UNIT -> /dev/null), "disabled" (the unit file exists only), or
  * "absent". *state is a static string. */
 int mm_systemd_unit_state(const mm_root *r, const char *unit, const char **state);
+/* The units named in any *.wants/ or *.requires/ folder (key = unit, value = folder), and
+ * the same lookup reusing them, so that many lookups list the folders once. */
+int mm_parse_systemd_wanted(mm_facts *out, const mm_root *r);
+int mm_systemd_unit_state_with(const mm_root *r, const mm_facts *wanted_units, const char *unit,
+                               const char **state);
 
 #endif
