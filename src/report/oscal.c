@@ -1297,12 +1297,32 @@ static void ar_requirement(doc *d, size_t i, json_t *observations, json_t *findi
         put_str(d, f, "title",
                 mm_arena_printf(d->ar, "%s: %s", o->id, line(d, otext, NOT_PROVIDED)));
         free(otext);
+        const char *why = ans->justification ? ans->justification : ra->justification;
+        const char *scanned =
+            ans->scan == MM_DET_NOT_ASSESSED
+                ? ""
+                : mm_arena_printf(d->ar, " Host scans: %s (%zu result%s).",
+                                  mm_determination_name(ans->scan), ans->nscan_evidence,
+                                  ans->nscan_evidence == 1 ? "" : "s");
+        const char *over = ans->override
+                               ? mm_arena_printf(d->ar,
+                                                 " Override: the assessor's answer is kept against "
+                                                 "the host scans; justification: %s",
+                                                 why ? why : NOT_PROVIDED)
+                               : "";
         put_str(d, f, "description",
-                mm_arena_printf(d->ar, "Determination: %s%s.",
+                mm_arena_printf(d->ar, "Determination: %s%s.%s%s",
                                 mm_determination_name(ans->determination),
-                                ans->from_requirement ? " (from the requirement's status)" : ""));
+                                ans->from_requirement && ans->scan == MM_DET_NOT_ASSESSED
+                                    ? " (from the requirement's status)"
+                                    : "",
+                                scanned, over));
         json_t *props = arr(d);
         add_prop(d, props, "determination", mm_determination_name(ans->determination), true, NULL);
+        if (ans->scan != MM_DET_NOT_ASSESSED)
+            add_prop(d, props, "scan-determination", mm_determination_name(ans->scan), true, NULL);
+        if (ans->override)
+            add_prop(d, props, "override", "true", true, NULL);
         put(f, "props", props);
         put(f, "target",
             target(d, "objective-id", objective_id(d, o),

@@ -123,6 +123,16 @@ got=$(js 'console.log(d.warnings.some(w=>/^03.01.08 \(A.03.01.08.a\): answered s
 [ "$got" = "true true" ] && ok "contradictions and overrides are reported" || no "warnings: $got"
 "$MAMORI" assess "$T/a.json" --scan "$T/s.json" --format oscal-ssp -o "$T/ssp.json"
 grep -q 'Automated evidence (mamori scan): testhost: t-faillock: fail' "$T/ssp.json" && ok "the SSP cites the scan evidence" || no "SSP citation"
+"$MAMORI" assess "$T/a.json" --scan "$T/s.json" --format oscal-ar -o "$T/ar-oscal.json"
+if node tests/tools/validate-oscal.mjs tests/schemas/oscal_assessment-results_schema.json "$T/ar-oscal.json" >"$T/err" 2>&1 &&
+    node tests/tools/validate-oscal.mjs tests/schemas/oscal_ssp_schema.json "$T/ssp.json" >>"$T/err" 2>&1; then
+    ok "SSP and assessment results with scans merged pass NIST's OSCAL schemas"
+else
+    no "OSCAL with scans invalid"; cat "$T/err"
+fi
+grep -q 'Override: the assessor' "$T/ar-oscal.json" && grep -q '"scan-determination"' "$T/ar-oscal.json" && ok "the assessment results mark the override" || no "AR override"
+"$MAMORI" assess "$T/a.json" --scan "$T/s.json" --format html -o "$T/ar.html"
+grep -q 'override: 03.01.01' "$T/ar.html" && ok "the HTML report shows the override" || no "HTML override"
 printf '{"host": "h"}' >"$T/notscan.json"
 "$MAMORI" assess "$T/a.json" --scan "$T/notscan.json" 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q 'notscan.json: \$: not a mamori scan result' "$T/err" && ok "a file that is not a scan is refused" || no "notscan exit $rc"
