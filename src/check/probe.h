@@ -80,6 +80,16 @@ const mm_fact *mm_facts_first(const mm_facts *f, const char *key);
 /* The last fact with key and a NULL context, or NULL. */
 const mm_fact *mm_facts_last(const mm_facts *f, const char *key);
 
+/* ---- drop-in folders ------------------------------------------------------------------- */
+
+/* The paths of the winning *.conf names of dirs (earlier folders win), sorted by name;
+ * free with mm_strv_free. *found tells whether any folder exists. */
+int mm_dropin_files(const mm_root *r, const char *const *dirs, size_t ndirs, char ***out,
+                    size_t *nout, bool *found);
+/* Reads a winning file; *data stays NULL when the name is masked (a symlink to /dev/null, a
+ * dangling symlink, not a regular file). */
+int mm_dropin_read(const mm_root *r, const char *path, char **data, size_t *len, struct stat *st);
+
 /* ---- parsers ---------------------------------------------------------------------------- */
 /* Each appends to out and returns MM_OK, MM_ENOTFOUND when the main file is absent,
  * MM_EACCES when it cannot be read, or MM_EIO/MM_ETOOBIG. Files included by a main file
