@@ -68,6 +68,9 @@ typedef struct mm_ruleset {
  * checking each rule's ids against the catalogs (r3 and r2 may be NULL to skip that
  * check). Errors name the file and the JSON path. */
 int mm_rules_load(mm_ruleset **out, const char *dir, const mm_catalog *r3, const mm_catalog *r2);
+/* Same, from one rule file in memory (name is used in messages). */
+int mm_rules_parse(mm_ruleset **out, const char *data, size_t len, const char *name,
+                   const mm_catalog *r3, const mm_catalog *r2);
 void mm_ruleset_free(mm_ruleset *rs);
 
 typedef struct mm_rule_result {

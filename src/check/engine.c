@@ -289,6 +289,8 @@ static bool odp_number(scan_ctx *c, const char *odp, const char *unit, double *o
             continue; /* a list marker */
         num = t;
     }
+    if (!num)
+        return false;
     double n = strtod(num, NULL);
     long from = 0;
     const char *after = num;
@@ -392,6 +394,8 @@ static mm_check_status judge(eval *e, const mm_check_node *n, const mm_fact *f, 
     mm_check_status st = compare(e, n, observed, &expected);
     add_ev(e, f ? f->file : where, f ? f->line : 0, key, observed, expected,
            note ? note : (f && f->context ? f->context : (!f ? "not set" : NULL)));
+    if (st == MM_CHECK_ERROR)
+        return st; /* compare() said why */
     if (!e->message || st != MM_CHECK_PASS) {
         if (f && f->line)
             e->message = cfmt(e->c, "%s is %s at %s:%d (expected %s)", key, observed, f->file,

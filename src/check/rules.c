@@ -533,6 +533,25 @@ void mm_ruleset_free(mm_ruleset *rs)
     free(rs);
 }
 
+static int finish(mm_ruleset *rs, loader *l, rulev *rv, int rc);
+
+int mm_rules_parse(mm_ruleset **out, const char *data, size_t len, const char *name,
+                   const mm_catalog *r3, const mm_catalog *r2)
+{
+    *out = NULL;
+    mm_ruleset *rs = calloc(1, sizeof(*rs));
+    if (!rs || !(rs->arena = mm_arena_new())) {
+        free(rs);
+        return MM_ENOMEM;
+    }
+    loader l = {rs->arena, "", r3, r2, NULL, 0, 0};
+    rulev rv = {0};
+    int rc = finish(rs, &l, &rv, load_file(&l, &rv, data, len, name));
+    if (!rc)
+        *out = rs;
+    return rc;
+}
+
 int mm_rules_load(mm_ruleset **out, const char *dir, const mm_catalog *r3, const mm_catalog *r2)
 {
     *out = NULL;
@@ -564,10 +583,19 @@ int mm_rules_load(mm_ruleset **out, const char *dir, const mm_catalog *r3, const
             rc = MM_ENOTFOUND;
         }
     }
-    rs->rules = rv.v;
-    rs->nrules = rv.n;
-    rs->regexes = (void **)l.regexes;
-    rs->nregexes = l.nregexes;
+    rc = finish(rs, &l, &rv, rc);
+    if (!rc)
+        *out = rs;
+    return rc;
+}
+
+/* Hands the loaded rules to rs, sorts them and refuses duplicate ids; frees rs on error. */
+static int finish(mm_ruleset *rs, loader *l, rulev *rv, int rc)
+{
+    rs->rules = rv->v;
+    rs->nrules = rv->n;
+    rs->regexes = (void **)l->regexes;
+    rs->nregexes = l->nregexes;
     if (!rc && rs->nrules > 1) {
         qsort(rs->rules, rs->nrules, sizeof(mm_rule), cmp_rule);
         for (size_t i = 1; i < rs->nrules; i++)
@@ -578,10 +606,7 @@ int mm_rules_load(mm_ruleset **out, const char *dir, const mm_catalog *r3, const
                 break;
             }
     }
-    if (rc) {
+    if (rc)
         mm_ruleset_free(rs);
-        return rc;
-    }
-    *out = rs;
-    return MM_OK;
+    return rc;
 }

@@ -53,6 +53,11 @@ got=$(js 'const r=d.results.find(r=>r.rule=="t-faillock");console.log(r.evidence
 if grep -q OUTSIDE-SECRET "$T/s.json"; then no "read a file outside --root"; else ok "a symlink out of --root is not followed"; fi
 
 
+# an ODP value without a number cannot give an expectation: error, not pass or fail
+printf '{"values": {"A.03.01.08.ODP.01": "1) a few, 2) not many"}}' >"$T/wordy.json"
+"$MAMORI" scan --root "$R" --rules "$T/rules" --odp "$T/wordy.json" --format json -o "$T/w.json"
+got=$(js 'const r=d.results.find(r=>r.rule=="t-faillock");console.log(r.status, /gives no number/.test(r.message))' "$T/w.json")
+[ "$got" = "error true" ] && ok "an ODP value without a number is an error result" || no "wordy ODP: $got"
 "$MAMORI" scan --root "$R" --rules "$T/rules" --format json --jobs 4 -o "$T/s4.json"
 a=$(js 'console.log(JSON.stringify(d.results))' "$T/s.json"); b=$(js 'console.log(JSON.stringify(d.results))' "$T/s4.json")
 [ "$a" = "$b" ] && ok "--jobs 4 gives the same results in the same order" || no "--jobs changes results"
@@ -133,6 +138,12 @@ fi
 grep -q 'Override: the assessor' "$T/ar-oscal.json" && grep -q '"scan-determination"' "$T/ar-oscal.json" && ok "the assessment results mark the override" || no "AR override"
 "$MAMORI" assess "$T/a.json" --scan "$T/s.json" --format html -o "$T/ar.html"
 grep -q 'override: 03.01.01' "$T/ar.html" && ok "the HTML report shows the override" || no "HTML override"
+printf '{"host": "h", "results": [{"rule": "x", "status": "pass"' >"$T/truncscan.json"
+"$MAMORI" assess "$T/a.json" --scan "$T/truncscan.json" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q 'truncscan.json:1:[0-9]*: invalid JSON' "$T/err" && ok "a truncated scan file: exit 2 with line and column" || { no "truncated scan exit $rc"; cat "$T/err"; }
+printf '{"host": "h", "results": [{"rule": "x", "status": "maybe", "objectives": []}]}' >"$T/badstatus.json"
+"$MAMORI" assess "$T/a.json" --scan "$T/badstatus.json" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q 'badstatus.json: \$.results\[0\]: status must be' "$T/err" && ok "a scan with a bad status is refused with its path" || { no "bad scan status exit $rc"; cat "$T/err"; }
 printf '{"host": "h"}' >"$T/notscan.json"
 "$MAMORI" assess "$T/a.json" --scan "$T/notscan.json" 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q 'notscan.json: \$: not a mamori scan result' "$T/err" && ok "a file that is not a scan is refused" || no "notscan exit $rc"
