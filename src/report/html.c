@@ -703,9 +703,12 @@ static void gap(mm_buf *b, const mm_result *r, size_t i, bool r2)
     put_text(b, r, q->statement);
     mm_buf_puts(b, "</p>\n");
 
-    if (ra->implementation || ra->justification || ra->notes || ra->responsible || ra->nevidence) {
+    char *scan = mm_report_scan_citation(r, (size_t)(q - r->assessment->catalog->requirements));
+    if (ra->implementation || ra->justification || ra->notes || ra->responsible || ra->nevidence ||
+        scan) {
         mm_buf_puts(b, "<dl class=\"facts\">\n");
         dt_dd(b, "Implementation", ra->implementation);
+        dt_dd(b, "Host scans", scan);
         dt_dd(b, "Justification", ra->justification);
         dt_dd(b, "Notes", ra->notes);
         dt_dd(b, "Responsible", ra->responsible);
@@ -716,6 +719,7 @@ static void gap(mm_buf *b, const mm_result *r, size_t i, bool r2)
         }
         mm_buf_puts(b, "</dl>\n");
     }
+    free(scan);
 
     unmet_objectives(b, r, q);
     mm_buf_puts(b, "</article>\n");
