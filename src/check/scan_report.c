@@ -142,6 +142,50 @@ int mm_scan_to_text(char **out, const mm_scan *s, bool color)
     return MM_OK;
 }
 
+static void html_row(mm_buf *b, const mm_rule_result *r)
+{
+    const char *st = mm_check_status_name(r->status);
+    mm_buf_printf(b, "<tr><td class=\"%s\">%s</td><td><strong>", st, st);
+    mm_buf_put_html(b, r->rule->title);
+    mm_buf_puts(b, "</strong><br><code>");
+    mm_buf_put_html(b, r->rule->id);
+    mm_buf_puts(b, "</code><br>");
+    mm_buf_put_html(b, r->message);
+    if (r->status == MM_CHECK_FAIL && r->rule->remediation) {
+        mm_buf_puts(b, "<br><em>Fix:</em> ");
+        mm_buf_put_html(b, r->rule->remediation);
+    }
+    mm_buf_puts(b, "</td><td>");
+    for (size_t k = 0; k < r->rule->nrequirements; k++) {
+        mm_buf_puts(b, k ? ", " : "");
+        mm_buf_put_html(b, r->rule->requirements[k]);
+    }
+    mm_buf_puts(b, "</td><td>");
+    for (size_t k = 0; k < r->rule->nrequirements_r2; k++) {
+        mm_buf_puts(b, k ? ", " : "");
+        mm_buf_put_html(b, r->rule->requirements_r2[k]);
+    }
+    mm_buf_puts(b, "</td><td>");
+    for (size_t k = 0; k < r->nevidence && k < 6; k++) {
+        const mm_evidence *e = &r->evidence[k];
+        mm_buf_puts(b, "<code>");
+        mm_buf_put_html(b, e->source);
+        if (e->line)
+            mm_buf_printf(b, ":%d", e->line);
+        mm_buf_puts(b, "</code> ");
+        mm_buf_put_html(b, e->key);
+        mm_buf_puts(b, " = ");
+        mm_buf_put_html(b, e->observed ? e->observed : "(absent)");
+        if (e->expected) {
+            mm_buf_puts(b, " (expected ");
+            mm_buf_put_html(b, e->expected);
+            mm_buf_puts(b, ")");
+        }
+        mm_buf_puts(b, "<br>");
+    }
+    mm_buf_puts(b, "</td></tr>\n");
+}
+
 int mm_scan_to_html(char **out, const mm_scan *s)
 {
     mm_buf b = MM_BUF_INIT;
@@ -152,7 +196,8 @@ int mm_scan_to_html(char **out, const mm_scan *s)
     mm_buf_puts(&b, "</title>\n<style>\nbody{font:14px/1.45 system-ui,sans-serif;margin:2em auto;"
                     "max-width:70em;color:#1f2328;padding:0 1em}\ntable{border-collapse:collapse;"
                     "width:100%}\nth,td{text-align:left;padding:.35em .5em;border-bottom:1px solid "
-                    "#d0d7de;vertical-align:top}\n.pass{color:#1a7f37}.fail{color:#cf222e;"
+                    "#d0d7de;vertical-align:top;overflow-wrap:anywhere}\n.pass{color:#1a7f37}.fail{"
+                    "color:#cf222e;"
                     "font-weight:600}.error{color:#9a6700}.not-applicable{color:#6e7781}\n"
                     "code{font-size:12px}\n@media print{tr{break-inside:avoid}}\n</style>\n"
                     "</head>\n<body>\n<h1>mamori scan of ");
@@ -172,49 +217,13 @@ int mm_scan_to_html(char **out, const mm_scan *s)
                   s->counts[3]);
     mm_buf_puts(&b, "<table>\n<thead><tr><th>Status</th><th>Rule</th><th>Rev 3</th><th>Rev "
                     "2</th><th>Evidence</th></tr></thead>\n<tbody>\n");
-    for (size_t i = 0; i < s->nresults; i++) {
-        const mm_rule_result *r = &s->results[i];
-        const char *st = mm_check_status_name(r->status);
-        mm_buf_printf(&b, "<tr><td class=\"%s\">%s</td><td><strong>", st, st);
-        mm_buf_put_html(&b, r->rule->title);
-        mm_buf_puts(&b, "</strong><br><code>");
-        mm_buf_put_html(&b, r->rule->id);
-        mm_buf_puts(&b, "</code><br>");
-        mm_buf_put_html(&b, r->message);
-        if (r->status == MM_CHECK_FAIL && r->rule->remediation) {
-            mm_buf_puts(&b, "<br><em>Fix:</em> ");
-            mm_buf_put_html(&b, r->rule->remediation);
-        }
-        mm_buf_puts(&b, "</td><td>");
-        for (size_t k = 0; k < r->rule->nrequirements; k++) {
-            mm_buf_puts(&b, k ? ", " : "");
-            mm_buf_put_html(&b, r->rule->requirements[k]);
-        }
-        mm_buf_puts(&b, "</td><td>");
-        for (size_t k = 0; k < r->rule->nrequirements_r2; k++) {
-            mm_buf_puts(&b, k ? ", " : "");
-            mm_buf_put_html(&b, r->rule->requirements_r2[k]);
-        }
-        mm_buf_puts(&b, "</td><td>");
-        for (size_t k = 0; k < r->nevidence && k < 6; k++) {
-            const mm_evidence *e = &r->evidence[k];
-            mm_buf_puts(&b, "<code>");
-            mm_buf_put_html(&b, e->source);
-            if (e->line)
-                mm_buf_printf(&b, ":%d", e->line);
-            mm_buf_puts(&b, "</code> ");
-            mm_buf_put_html(&b, e->key);
-            mm_buf_puts(&b, " = ");
-            mm_buf_put_html(&b, e->observed ? e->observed : "(absent)");
-            if (e->expected) {
-                mm_buf_puts(&b, " (expected ");
-                mm_buf_put_html(&b, e->expected);
-                mm_buf_puts(&b, ")");
-            }
-            mm_buf_puts(&b, "<br>");
-        }
-        mm_buf_puts(&b, "</td></tr>\n");
-    }
+    /* failures first, then errors, passes, not applicable; rule id order within each */
+    static const mm_check_status order[] = {MM_CHECK_FAIL, MM_CHECK_ERROR, MM_CHECK_PASS,
+                                            MM_CHECK_NOT_APPLICABLE};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; i < s->nresults; i++)
+            if (s->results[i].status == order[k])
+                html_row(&b, &s->results[i]);
     mm_buf_puts(&b, "</tbody>\n</table>\n</body>\n</html>\n");
     if (b.failed || !b.data) {
         mm_buf_free(&b);
