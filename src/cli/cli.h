@@ -32,6 +32,8 @@ bool cli_use_color(FILE *stream);
 int cmd_catalog(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_admin(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -11,6 +11,8 @@ static const mm_command commands[] = {
     {"catalog", cmd_catalog, "list, show and search SP 800-171 Rev 3 and Rev 2 requirements"},
     {"assess", cmd_assess, "evaluate an assessment: score, gaps, SSP, POA&M (init: template)"},
     {"scan", cmd_scan, "scan a Linux system (or an image under --root) for SP 800-171 evidence"},
+    {"admin", cmd_admin, "server administration (init: the database and the first admin)"},
+    {"audit", cmd_audit, "verify the server's hash-chained audit log"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -1,0 +1,151 @@
+/* mamori admin init: the server's database, the authority and its first administrator. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "mamori/store.h"
+
+static const char usage_text[] =
+    "usage: mamori admin init --db PATH [--org NAME] [--login LOGIN]\n"
+    "\n"
+    "  Creates the database (mode 0600), the authority organization and its first\n"
+    "  authority-admin user, and prints that user's one-time password once.\n"
+    "\n"
+    "  --db PATH       the database: sqlite:PATH or a file path\n"
+    "  --org NAME      the authority's name (default: Authority)\n"
+    "  --login LOGIN   the administrator's login (default: admin)\n";
+
+#define PASSWORD_LEN 20
+
+static char *detail_json(const char *k1, const char *v1, const char *k2, const char *v2,
+                         const char *k3, const char *v3)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, k1, json_string(v1));
+    json_object_set_new(o, k2, json_string(v2));
+    json_object_set_new(o, k3, json_string(v3));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    return s;
+}
+
+static int admin_init(int argc, char **argv)
+{
+    const char *db = NULL, *org_name = "Authority", *login = "admin";
+    const cli_option opts[] = {
+        {.name = "db", .takes_value = true, .value = &db},
+        {.name = "org", .takes_value = true, .value = &org_name},
+        {.name = "login", .takes_value = true, .value = &login},
+        {.name = NULL},
+    };
+    cli_args a;
+    if (cli_parse_args(&a, argc, argv, opts) != 0) {
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (a.help) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (a.npos || !db) {
+        cli_error("%s",
+                  a.npos ? "admin init takes no arguments" : "admin init: --db PATH is required");
+        return MM_EXIT_USAGE;
+    }
+    if (!org_name[0] || !login[0]) {
+        cli_error("admin init: --org and --login must not be empty");
+        return MM_EXIT_USAGE;
+    }
+
+    mm_store *s = NULL;
+    char password[PASSWORD_LEN + 1] = "";
+    char hash[128] = "";
+    char org_id[37];
+    char *d1 = NULL, *d2 = NULL;
+    int64_t admins = 0, user_id = 0;
+    int code = MM_EXIT_USAGE;
+    int rc = mm_store_open(&s, db);
+    if (rc)
+        goto fail;
+    rc = mm_store_begin(s);
+    if (rc)
+        goto fail;
+    rc = mm_store_count_users(s, &admins, "authority-admin");
+    if (rc)
+        goto fail;
+    if (admins > 0) {
+        mm_store_rollback(s);
+        cli_error("%s: already initialised (it has an authority admin)", db);
+        goto done;
+    }
+    mm_store_new_id(org_id);
+    rc = mm_password_generate(password, sizeof(password), PASSWORD_LEN);
+    if (rc == MM_OK)
+        rc = mm_password_hash(hash, password);
+    if (rc)
+        goto fail;
+    mm_org org = {.id = org_id, .kind = "authority", .name = org_name};
+    mm_user user = {.org_id = org_id,
+                    .login = (char *)login,
+                    .role = (char *)"authority-admin",
+                    .password_hash = hash};
+    char object[64];
+    snprintf(object, sizeof(object), "org:%s", org_id);
+    d1 = detail_json("kind", "authority", "name", org_name, "id", org_id);
+    d2 = detail_json("login", login, "org", org_id, "role", "authority-admin");
+    if (!d1 || !d2) {
+        mm_error_set("out of memory");
+        rc = MM_ENOMEM;
+        goto fail;
+    }
+    rc = mm_store_create_org(s, &org);
+    if (rc == MM_OK)
+        rc = mm_store_audit_append(s, NULL, "cli:admin-init", "admin.init", object, d1);
+    if (rc == MM_OK)
+        rc = mm_store_create_user(s, &user_id, &user);
+    if (rc == MM_OK) {
+        char uobj[48];
+        snprintf(uobj, sizeof(uobj), "user:%lld", (long long)user_id);
+        rc = mm_store_audit_append(s, NULL, "cli:admin-init", "user.create", uobj, d2);
+    }
+    if (rc == MM_OK)
+        rc = mm_store_commit(s);
+    if (rc)
+        goto fail;
+    printf("authority:       %s (%s)\n"
+           "login:           %s\n"
+           "password:        %s\n"
+           "This password is shown once; it is stored only as an Argon2id hash.\n",
+           org_name, org_id, login, password);
+    code = MM_EXIT_OK;
+    goto done;
+fail:
+    if (s)
+        mm_store_rollback(s);
+    code = cli_fail(rc);
+done:
+    sodium_memzero(password, sizeof(password));
+    free(d1);
+    free(d2);
+    mm_store_free(s);
+    return code;
+}
+
+int cmd_admin(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "init") == 0)
+        return admin_init(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (argc >= 2)
+        cli_error("unknown admin command '%s' (see 'mamori admin --help')", argv[1]);
+    fputs(usage_text, stderr);
+    return MM_EXIT_USAGE;
+}
