@@ -1,6 +1,8 @@
 /* mamori audit verify: walk the server's hash-chained audit log. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -34,6 +36,17 @@ static int audit_verify(int argc, char **argv)
         cli_error("%s", a.npos ? "audit verify takes no arguments"
                                : "audit verify: --db PATH is required");
         return MM_EXIT_USAGE;
+    }
+    /* verifying must not create an empty database where there was none */
+    const char *file = !strncmp(db, "sqlite://", 9) ? db + 9
+                       : !strncmp(db, "sqlite:", 7) ? db + 7
+                                                    : db;
+    struct stat st;
+    if (!strstr(db, "://") || !strncmp(db, "sqlite://", 9)) {
+        if (stat(file, &st) != 0) {
+            cli_error("%s: no database there (%s)", file, strerror(errno));
+            return MM_EXIT_USAGE;
+        }
     }
     mm_store *s = NULL;
     mm_audit_report r;

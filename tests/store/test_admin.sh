@@ -69,5 +69,8 @@ PY
 expect 1 "audit verify detects the edit" -- "$MAMORI" audit verify --db "$DB"
 out_has '^audit log: record 2: .*\(expected hash [0-9a-f]{64}, found [0-9a-f]{64}\)$' "audit verify names record 2"
 
+expect 2 "audit verify of a missing database" -- "$MAMORI" audit verify --db "$T/none.db"
+[ ! -e "$T/none.db" ] && ok "audit verify does not create a database" || no "audit verify created a database"
+
 [ "$fails" = 0 ] || { printf '%s failed\n' "$fails"; exit 1; }
 echo "all passed"
