@@ -13,6 +13,9 @@ static const mm_command commands[] = {
     {"scan", cmd_scan, "scan a Linux system (or an image under --root) for SP 800-171 evidence"},
     {"admin", cmd_admin, "server administration (init: the database and the first admin)"},
     {"audit", cmd_audit, "verify the server's hash-chained audit log"},
+    {"keygen", cmd_keygen, "make an Ed25519 key pair for signing submissions"},
+    {"sign", cmd_sign, "sign an assessment, its evidence hashes and the affirming official"},
+    {"verify", cmd_verify, "verify a signed submission against a public key"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -1,0 +1,101 @@
+/*
+ * mamori: signed submissions. Ed25519 key pairs of an organization (key files), the
+ * canonical form of a submission (the assessment, the hashes of its evidence files and
+ * the affirming official), signing it and verifying a signed submission document.
+ * The format is described byte by byte in docs/signing.md.
+ */
+#ifndef MAMORI_SUBMIT_H
+#define MAMORI_SUBMIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MM_KEY_PUBLIC_BYTES   32
+#define MM_KEY_SECRET_BYTES   64
+#define MM_EVIDENCE_MAX_BYTES (1024ull * 1024 * 1024) /* 1 GiB per evidence file */
+#define MM_SIGNED_MAX_BYTES   (32u * 1024 * 1024)     /* a signed submission document */
+
+/* A key of an organization: a public key, and the secret key when loaded from a secret
+ * key file. Owned by the caller (mm_key_free, which wipes the secret). */
+typedef struct mm_key {
+    char *org;
+    char key_id[17]; /* first 16 hex digits of SHA-256 of the public key */
+    unsigned char public_key[MM_KEY_PUBLIC_BYTES];
+    unsigned char secret_key[MM_KEY_SECRET_BYTES]; /* all zero when has_secret is false */
+    bool has_secret;
+} mm_key;
+
+/* Makes a new key pair for org. Errors: MM_EINVALID (empty org), MM_ENOMEM, MM_ERROR. */
+int mm_key_generate(mm_key **out, const char *org);
+
+/* Writes the secret key file at path (mode 0600) and the public key file at path + ".pub";
+ * neither is ever overwritten: an existing file fails with MM_EINVALID and nothing is left
+ * behind. created is a Unix time for the "created" member. Errors: MM_EIO, MM_EINVALID. */
+int mm_key_write(const mm_key *k, const char *path, long long created);
+
+/* Reads a secret or a public key file (its "kind" says which). Errors: MM_EIO, MM_EPARSE,
+ * MM_EINVALID (wrong kind, bad base64, wrong length, halves that do not match). */
+int mm_key_load(mm_key **out, const char *path);
+
+/* The key_id of a public key, as 16 hex digits + NUL. */
+void mm_key_id(char out[17], const unsigned char public_key[MM_KEY_PUBLIC_BYTES]);
+
+void mm_key_free(mm_key *k);
+
+/* One evidence file of a submission: its path as given, and its SHA-256 in lowercase hex. */
+typedef struct mm_evidence_hash {
+    const char *path; /* borrowed */
+    char sha256[65];
+} mm_evidence_hash;
+
+/* Hashes a file with SHA-256, streaming. Errors: MM_EIO, MM_ETOOBIG (over
+ * MM_EVIDENCE_MAX_BYTES), MM_EINVALID (not a regular file). */
+int mm_evidence_hash_file(char out[65], const char *path);
+
+/* What a submission is made of. All borrowed. */
+typedef struct mm_submission {
+    const char *assessment; /* the assessment file's bytes (JSON object) */
+    size_t assessment_len;
+    const char *name; /* the assessment file's name, for messages */
+    const mm_evidence_hash *evidence;
+    size_t nevidence;
+    const char *official; /* the affirming official's name */
+    const char *date;     /* YYYY-MM-DD */
+} mm_submission;
+
+/* The canonical bytes of the submission's envelope (malloc'd, NUL-terminated; the caller
+ * frees). Errors: MM_EPARSE (assessment not JSON), MM_EINVALID (not an object, a
+ * non-integer number, empty official, bad date, duplicate evidence path), MM_ENOMEM. */
+int mm_submission_canonical(char **out, size_t *out_len, const mm_submission *s);
+
+/* Signs the submission with k (which must hold a secret key) and returns the signed
+ * submission document {"envelope", "signature", "key_id"} as JSON text (malloc'd).
+ * Errors: as mm_submission_canonical, and MM_EUSAGE for a public-only key. */
+int mm_submission_sign(char **out, const mm_submission *s, const mm_key *k);
+
+/* The outcome of verifying a well-formed signed document. */
+typedef enum mm_verify_status {
+    MM_VERIFY_VALID = 0,
+    MM_VERIFY_WRONG_KEY,    /* its key_id is not the key_id of the public key */
+    MM_VERIFY_BAD_ENCODING, /* the signature is not base64 of 64 bytes */
+    MM_VERIFY_TAMPERED      /* the signature does not match the envelope */
+} mm_verify_status;
+
+const char *mm_verify_status_name(mm_verify_status st);
+
+/* Verifies a signed submission document against the public key pub. Returns MM_OK when
+ * the document is well-formed, with *status the outcome (and the message of
+ * mm_error_last() saying why when not valid); MM_EPARSE or MM_EINVALID for a malformed
+ * document (not JSON, missing or extra members, an envelope of the wrong shape), MM_ETOOBIG
+ * over MM_SIGNED_MAX_BYTES. name is used in messages. */
+int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
+                         const mm_key *pub);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

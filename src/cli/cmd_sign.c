@@ -1,0 +1,86 @@
+/* mamori sign: sign an assessment, its evidence hashes and the affirming official. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "mamori/submit.h"
+#include "util/util.h"
+
+static const char usage_text[] =
+    "usage: mamori sign ASSESSMENT.json --key KEYFILE --official NAME --date YYYY-MM-DD\n"
+    "                   [--evidence FILE]... -o SIGNED.json\n"
+    "\n"
+    "  Signs the canonical form of the assessment, the SHA-256 of each evidence file and the\n"
+    "  affirming official's name and date with the organization's secret key, and writes a\n"
+    "  signed submission document. See docs/signing.md.\n"
+    "\n"
+    "  --key FILE       the secret key file (mamori keygen)\n"
+    "  --official NAME  the affirming official\n"
+    "  --date DATE      the date of the affirmation, YYYY-MM-DD\n"
+    "  --evidence FILE  an evidence file to hash (repeatable, at most 64, 1 GiB each)\n"
+    "  -o, --output F   the signed document (\"-\" for standard output)\n";
+
+int cmd_sign(int argc, char **argv)
+{
+    const char *keyfile = NULL, *official = NULL, *date = NULL, *out = NULL;
+    const char *evidence[CLI_MAX_MULTI];
+    size_t nevidence = 0;
+    const cli_option opts[] = {
+        {.name = "key", .takes_value = true, .value = &keyfile},
+        {.name = "official", .takes_value = true, .value = &official},
+        {.name = "date", .takes_value = true, .value = &date},
+        {.name = "evidence",
+         .takes_value = true,
+         .multi = true,
+         .list = evidence,
+         .count = &nevidence},
+        {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
+        {.name = NULL},
+    };
+    cli_args a;
+    if (cli_parse_args(&a, argc, argv, opts) != 0) {
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (a.help) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (a.npos != 1 || !keyfile || !official || !date || !out) {
+        cli_error("sign: ASSESSMENT.json, --key, --official, --date and -o are required");
+        return MM_EXIT_USAGE;
+    }
+    mm_key *k = NULL;
+    char *text = NULL, *signed_doc = NULL;
+    size_t len = 0;
+    mm_evidence_hash ev[CLI_MAX_MULTI];
+    int rc = mm_key_load(&k, keyfile);
+    if (rc == MM_OK && !k->has_secret) {
+        mm_error_set("%s: a public key file; signing needs the secret key file", keyfile);
+        rc = MM_EUSAGE;
+    }
+    for (size_t i = 0; rc == MM_OK && i < nevidence; i++) {
+        ev[i].path = evidence[i];
+        rc = mm_evidence_hash_file(ev[i].sha256, evidence[i]);
+    }
+    if (rc == MM_OK)
+        rc = mm_file_read(&text, &len, a.pos[0], MM_ASSESSMENT_MAX_BYTES);
+    if (rc == MM_OK) {
+        mm_submission s = {text, len, a.pos[0], ev, nevidence, official, date};
+        rc = mm_submission_sign(&signed_doc, &s, k);
+    }
+    if (rc == MM_OK) {
+        size_t n = strlen(signed_doc);
+        signed_doc[n] = '\n'; /* json_dumps leaves room for the NUL: replace it */
+        rc = mm_file_write_atomic(out, signed_doc, n + 1);
+        signed_doc[n] = '\0';
+    }
+    if (rc == MM_OK && strcmp(out, "-") != 0)
+        fprintf(stderr, "signed by %s (key %s): %s\n", k->org, k->key_id, out);
+    mm_key_free(k);
+    free(text);
+    free(signed_doc);
+    return rc ? cli_fail(rc) : MM_EXIT_OK;
+}

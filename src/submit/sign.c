@@ -1,0 +1,633 @@
+/* Signed submissions: key files, the canonical envelope, Ed25519 signing and verifying. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mamori/error.h"
+#include "mamori/submit.h"
+#include "util/util.h"
+
+#define KIND_SECRET     "mamori-ed25519-secret"
+#define KIND_PUBLIC     "mamori-ed25519-public"
+#define KIND_SUBMISSION "mamori-submission"
+#define B64             sodium_base64_VARIANT_ORIGINAL
+#define KEY_FILE_MAX    (64u * 1024)
+
+static int init_sodium(void)
+{
+    if (sodium_init() < 0) {
+        mm_error_set("libsodium could not be initialised");
+        return MM_ERROR;
+    }
+    return MM_OK;
+}
+
+void mm_key_id(char out[17], const unsigned char public_key[MM_KEY_PUBLIC_BYTES])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, public_key, MM_KEY_PUBLIC_BYTES);
+    sodium_bin2hex(out, 17, h, 8);
+}
+
+void mm_key_free(mm_key *k)
+{
+    if (!k)
+        return;
+    free(k->org);
+    sodium_memzero(k, sizeof *k);
+    free(k);
+}
+
+int mm_key_generate(mm_key **out, const char *org)
+{
+    *out = NULL;
+    if (init_sodium())
+        return MM_ERROR;
+    if (!org || !org[0]) {
+        mm_error_set("keygen: the organization name is empty");
+        return MM_EINVALID;
+    }
+    mm_key *k = calloc(1, sizeof *k);
+    if (!k || !(k->org = strdup(org))) {
+        free(k);
+        return MM_ENOMEM;
+    }
+    crypto_sign_keypair(k->public_key, k->secret_key);
+    k->has_secret = true;
+    mm_key_id(k->key_id, k->public_key);
+    *out = k;
+    return MM_OK;
+}
+
+/* Writes text to a new file (O_EXCL) with mode; fsyncs. */
+static int write_new(const char *path, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) {
+        int e = errno;
+        mm_error_set("%s: %s%s", path, strerror(e),
+                     e == EEXIST ? " (key files are never overwritten)" : "");
+        return e == EEXIST ? MM_EINVALID : MM_EIO;
+    }
+    int rc = MM_OK;
+    if (fchmod(fd, mode) != 0)
+        rc = MM_EIO;
+    const char *parts[2] = {text, "\n"};
+    for (int p = 0; p < 2; p++) {
+        size_t len = strlen(parts[p]), done = 0;
+        while (rc == MM_OK && done < len) {
+            ssize_t n = write(fd, parts[p] + done, len - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                rc = MM_EIO;
+            else
+                done += (size_t)n;
+        }
+    }
+    if (rc == MM_OK && fsync(fd) != 0)
+        rc = MM_EIO;
+    if (close(fd) != 0 && rc == MM_OK)
+        rc = MM_EIO;
+    if (rc) {
+        mm_error_set("%s: cannot write: %s", path, strerror(errno));
+        unlink(path);
+    }
+    return rc;
+}
+
+static char *b64(const unsigned char *bin, size_t len)
+{
+    size_t n = sodium_base64_encoded_len(len, B64);
+    char *s = malloc(n);
+    if (s)
+        sodium_bin2base64(s, n, bin, len, B64);
+    return s;
+}
+
+/* Decodes base64 of exactly want bytes; false otherwise. */
+static bool unb64(unsigned char *out, size_t want, const char *s)
+{
+    size_t got = 0;
+    if (!s || sodium_base642bin(out, want, s, strlen(s), NULL, &got, NULL, B64) != 0)
+        return false;
+    return got == want;
+}
+
+int mm_key_write(const mm_key *k, const char *path, long long created)
+{
+    if (!k->has_secret) {
+        mm_error_set("keygen: no secret key to write");
+        return MM_EUSAGE;
+    }
+    char when[21];
+    mm_time_rfc3339(when, created);
+    char *pk = b64(k->public_key, MM_KEY_PUBLIC_BYTES);
+    char *sk = b64(k->secret_key, MM_KEY_SECRET_BYTES);
+    char *pubpath = malloc(strlen(path) + 5);
+    json_t *sec = NULL, *pub = NULL;
+    char *sec_text = NULL, *pub_text = NULL;
+    int rc = MM_ENOMEM;
+    if (!pk || !sk || !pubpath)
+        goto done;
+    sprintf(pubpath, "%s.pub", path);
+    sec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kind", KIND_SECRET, "org", k->org,
+                    "public_key", pk, "secret_key", sk, "key_id", k->key_id, "created", when);
+    pub = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", KIND_PUBLIC, "org", k->org, "public_key",
+                    pk, "key_id", k->key_id, "created", when);
+    if (!sec || !pub) {
+        mm_error_set("keygen: the organization name is not valid UTF-8");
+        rc = MM_EINVALID;
+        goto done;
+    }
+    sec_text = json_dumps(sec, JSON_INDENT(2) | JSON_SORT_KEYS);
+    pub_text = json_dumps(pub, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (!sec_text || !pub_text)
+        goto done;
+    struct stat st;
+    if (lstat(pubpath, &st) == 0) {
+        mm_error_set("%s: file exists (key files are never overwritten)", pubpath);
+        rc = MM_EINVALID;
+        goto done;
+    }
+    rc = write_new(path, sec_text, 0600);
+    if (rc)
+        goto done;
+    rc = write_new(pubpath, pub_text, 0644);
+    if (rc)
+        unlink(path);
+done:
+    if (sk)
+        sodium_memzero(sk, strlen(sk));
+    if (sec_text)
+        sodium_memzero(sec_text, strlen(sec_text));
+    if (sec) {
+        json_t *v = json_object_get(sec, "secret_key");
+        if (v)
+            sodium_memzero((char *)json_string_value(v), json_string_length(v));
+    }
+    free(pk);
+    free(sk);
+    free(pubpath);
+    free(sec_text);
+    free(pub_text);
+    json_decref(sec);
+    json_decref(pub);
+    return rc;
+}
+
+int mm_key_load(mm_key **out, const char *path)
+{
+    *out = NULL;
+    if (init_sodium())
+        return MM_ERROR;
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mm_file_read(&text, &len, path, KEY_FILE_MAX);
+    if (rc)
+        return rc;
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    sodium_memzero(text, len);
+    free(text);
+    mm_key *k = NULL;
+    if (!root) {
+        mm_error_set("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+        return MM_EPARSE;
+    }
+    rc = MM_EINVALID;
+    const char *kind = json_string_value(json_object_get(root, "kind"));
+    const char *org = json_string_value(json_object_get(root, "org"));
+    const char *pk = json_string_value(json_object_get(root, "public_key"));
+    json_t *skv = json_object_get(root, "secret_key");
+    bool secret = mm_streq(kind, KIND_SECRET);
+    if (!secret && !mm_streq(kind, KIND_PUBLIC)) {
+        mm_error_set("%s: not a mamori key file (\"kind\" is not \"%s\" or \"%s\")", path,
+                     KIND_SECRET, KIND_PUBLIC);
+        goto done;
+    }
+    if (!org || !org[0]) {
+        mm_error_set("%s: \"org\" is missing or empty", path);
+        goto done;
+    }
+    if (!(k = calloc(1, sizeof *k)) || !(k->org = strdup(org))) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    if (!unb64(k->public_key, MM_KEY_PUBLIC_BYTES, pk)) {
+        mm_error_set("%s: \"public_key\" is not base64 of %d bytes", path, MM_KEY_PUBLIC_BYTES);
+        goto done;
+    }
+    if (secret) {
+        if (!unb64(k->secret_key, MM_KEY_SECRET_BYTES, json_string_value(skv))) {
+            mm_error_set("%s: \"secret_key\" is not base64 of %d bytes", path, MM_KEY_SECRET_BYTES);
+            goto done;
+        }
+        /* libsodium's secret key is seed || public key; derive and compare both */
+        unsigned char pk2[MM_KEY_PUBLIC_BYTES], sk2[MM_KEY_SECRET_BYTES];
+        crypto_sign_seed_keypair(pk2, sk2, k->secret_key);
+        bool match = sodium_memcmp(pk2, k->public_key, sizeof pk2) == 0 &&
+                     sodium_memcmp(sk2, k->secret_key, sizeof sk2) == 0;
+        sodium_memzero(sk2, sizeof sk2);
+        if (!match) {
+            mm_error_set("%s: \"secret_key\" and \"public_key\" are not one key pair", path);
+            goto done;
+        }
+        k->has_secret = true;
+    }
+    mm_key_id(k->key_id, k->public_key);
+    const char *kid = json_string_value(json_object_get(root, "key_id"));
+    if (kid && strcmp(kid, k->key_id) != 0) {
+        mm_error_set("%s: \"key_id\" %s is not the key_id of its public key (%s)", path, kid,
+                     k->key_id);
+        goto done;
+    }
+    *out = k;
+    k = NULL;
+    rc = MM_OK;
+done:
+    if (json_is_string(skv))
+        sodium_memzero((char *)json_string_value(skv), json_string_length(skv));
+    json_decref(root);
+    mm_key_free(k);
+    return rc;
+}
+
+int mm_evidence_hash_file(char out[65], const char *path)
+{
+    if (init_sodium())
+        return MM_ERROR;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        mm_error_set("%s: %s", path, strerror(errno));
+        return errno == EACCES ? MM_EACCES : MM_EIO;
+    }
+    struct stat st;
+    int rc = MM_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        mm_error_set("%s: not a regular file", path);
+        close(fd);
+        return MM_EINVALID;
+    }
+    if ((unsigned long long)st.st_size > MM_EVIDENCE_MAX_BYTES) {
+        mm_error_set("%s: evidence files are limited to 1 GiB", path);
+        close(fd);
+        return MM_ETOOBIG;
+    }
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    enum { CHUNK = 64 * 1024 };
+    unsigned char *buf = malloc(CHUNK);
+    unsigned long long total = 0;
+    if (!buf) {
+        close(fd);
+        return MM_ENOMEM;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            mm_error_set("%s: %s", path, strerror(errno));
+            rc = MM_EIO;
+            break;
+        }
+        if (n == 0)
+            break;
+        total += (unsigned long long)n;
+        if (total > MM_EVIDENCE_MAX_BYTES) { /* grew while being read */
+            mm_error_set("%s: evidence files are limited to 1 GiB", path);
+            rc = MM_ETOOBIG;
+            break;
+        }
+        crypto_hash_sha256_update(&h, buf, (unsigned long long)n);
+    }
+    close(fd);
+    free(buf);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, digest);
+    if (rc == MM_OK)
+        sodium_bin2hex(out, 65, digest, sizeof digest);
+    return rc;
+}
+
+/* ---- canonical form ------------------------------------------------------------------ */
+
+/* Rejects reals anywhere in v (their printing is not canonical); path names the place. */
+static int check_numbers(json_t *v, char *path, size_t cap, const char *name)
+{
+    size_t len = strlen(path);
+    if (json_is_real(v)) {
+        mm_error_set("%s: %s: non-integer numbers cannot be signed (write it as a string)", name,
+                     path);
+        return MM_EINVALID;
+    }
+    if (json_is_object(v)) {
+        const char *key;
+        json_t *m;
+        json_object_foreach(v, key, m)
+        {
+            snprintf(path + len, cap - len, ".%s", key);
+            int rc = check_numbers(m, path, cap, name);
+            path[len] = '\0';
+            if (rc)
+                return rc;
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *m;
+        json_array_foreach(v, i, m)
+        {
+            snprintf(path + len, cap - len, "[%zu]", i);
+            int rc = check_numbers(m, path, cap, name);
+            path[len] = '\0';
+            if (rc)
+                return rc;
+        }
+    }
+    return MM_OK;
+}
+
+static int cmp_evidence(const void *a, const void *b)
+{
+    return strcmp(((const mm_evidence_hash *)a)->path, ((const mm_evidence_hash *)b)->path);
+}
+
+static bool is_hex64(const char *s)
+{
+    if (!s || strlen(s) != 64)
+        return false;
+    for (size_t i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}
+
+/* The envelope object of s (new reference), or NULL with the error set in *rc. */
+static json_t *build_envelope(const mm_submission *s, int *rc)
+{
+    json_error_t jerr;
+    json_t *assessment = NULL, *ev = NULL, *env = NULL;
+    mm_evidence_hash *sorted = NULL;
+    char path[512] = "$";
+    *rc = MM_EINVALID;
+    if (!s->official || !s->official[0]) {
+        mm_error_set("the affirming official's name is empty");
+        return NULL;
+    }
+    if (!s->date || !mm_is_date(s->date)) {
+        mm_error_set("the affirming official's date '%s' is not YYYY-MM-DD",
+                     s->date ? s->date : "");
+        return NULL;
+    }
+    assessment = json_loadb(s->assessment, s->assessment_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!assessment) {
+        mm_error_set("%s:%d:%d: %s", s->name, jerr.line, jerr.column, jerr.text);
+        *rc = MM_EPARSE;
+        return NULL;
+    }
+    if (!json_is_object(assessment)) {
+        mm_error_set("%s: an assessment is a JSON object", s->name);
+        goto fail;
+    }
+    if ((*rc = check_numbers(assessment, path, sizeof path, s->name)) != MM_OK)
+        goto fail;
+    *rc = MM_ENOMEM;
+    if (s->nevidence && !(sorted = malloc(s->nevidence * sizeof *sorted)))
+        goto fail;
+    if (s->nevidence)
+        memcpy(sorted, s->evidence, s->nevidence * sizeof *sorted);
+    if (s->nevidence > 1)
+        qsort(sorted, s->nevidence, sizeof *sorted, cmp_evidence);
+    if (!(ev = json_array()))
+        goto fail;
+    for (size_t i = 0; i < s->nevidence; i++) {
+        *rc = MM_EINVALID;
+        if (i && strcmp(sorted[i].path, sorted[i - 1].path) == 0) {
+            mm_error_set("evidence file '%s' is given twice", sorted[i].path);
+            goto fail;
+        }
+        if (!is_hex64(sorted[i].sha256)) {
+            mm_error_set("evidence file '%s': bad SHA-256", sorted[i].path);
+            goto fail;
+        }
+        json_t *e = json_pack("{s:s, s:s}", "path", sorted[i].path, "sha256", sorted[i].sha256);
+        if (!e || json_array_append_new(ev, e)) {
+            mm_error_set("evidence path '%s' is not valid UTF-8", sorted[i].path);
+            goto fail;
+        }
+    }
+    env = json_pack("{s:s, s:i, s:O, s:O, s:{s:s, s:s}}", "kind", KIND_SUBMISSION, "version", 1,
+                    "assessment", assessment, "evidence", ev, "affirming_official", "name",
+                    s->official, "date", s->date);
+    if (!env) {
+        mm_error_set("the affirming official's name is not valid UTF-8");
+        *rc = MM_EINVALID;
+        goto fail;
+    }
+    *rc = MM_OK;
+fail:
+    free(sorted);
+    json_decref(assessment);
+    json_decref(ev);
+    return env;
+}
+
+static char *canonical_bytes(const json_t *env)
+{
+    return json_dumps(env, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+}
+
+int mm_submission_canonical(char **out, size_t *out_len, const mm_submission *s)
+{
+    *out = NULL;
+    int rc;
+    json_t *env = build_envelope(s, &rc);
+    if (!env)
+        return rc;
+    *out = canonical_bytes(env);
+    json_decref(env);
+    if (!*out)
+        return MM_ENOMEM;
+    *out_len = strlen(*out);
+    return MM_OK;
+}
+
+int mm_submission_sign(char **out, const mm_submission *s, const mm_key *k)
+{
+    *out = NULL;
+    if (init_sodium())
+        return MM_ERROR;
+    if (!k->has_secret) {
+        mm_error_set("signing needs a secret key file, not a public one");
+        return MM_EUSAGE;
+    }
+    int rc;
+    json_t *env = build_envelope(s, &rc), *doc = NULL;
+    if (!env)
+        return rc;
+    char *canon = canonical_bytes(env), *sig64 = NULL;
+    rc = MM_ENOMEM;
+    if (!canon)
+        goto done;
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)canon, strlen(canon), k->secret_key);
+    if (!(sig64 = b64(sig, sizeof sig)))
+        goto done;
+    doc = json_pack("{s:O, s:s, s:s}", "envelope", env, "signature", sig64, "key_id", k->key_id);
+    if (!doc || !(*out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS)))
+        goto done;
+    rc = MM_OK;
+done:
+    free(canon);
+    free(sig64);
+    json_decref(doc);
+    json_decref(env);
+    return rc;
+}
+
+/* ---- verifying -------------------------------------------------------------------------- */
+
+const char *mm_verify_status_name(mm_verify_status st)
+{
+    switch (st) {
+    case MM_VERIFY_VALID:
+        return "valid";
+    case MM_VERIFY_WRONG_KEY:
+        return "wrong key";
+    case MM_VERIFY_BAD_ENCODING:
+        return "bad signature encoding";
+    case MM_VERIFY_TAMPERED:
+        return "tampered envelope";
+    }
+    return "unknown";
+}
+
+/* True when obj has exactly the n members named. */
+static bool has_exactly(const json_t *obj, const char *const *names, size_t n)
+{
+    if (!json_is_object(obj) || json_object_size(obj) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!json_object_get(obj, names[i]))
+            return false;
+    return true;
+}
+
+static int check_envelope(json_t *env, const char *name)
+{
+    static const char *const members[] = {"kind", "version", "assessment", "evidence",
+                                          "affirming_official"};
+    static const char *const evm[] = {"path", "sha256"};
+    static const char *const offm[] = {"name", "date"};
+    char path[512] = "$.envelope.assessment";
+    if (!has_exactly(env, members, 5)) {
+        mm_error_set("%s: $.envelope: must have exactly the members kind, version, assessment, "
+                     "evidence, affirming_official",
+                     name);
+        return MM_EINVALID;
+    }
+    json_t *version = json_object_get(env, "version");
+    if (!mm_streq(json_string_value(json_object_get(env, "kind")), KIND_SUBMISSION) ||
+        !json_is_integer(version) || json_integer_value(version) != 1) {
+        mm_error_set("%s: $.envelope: not a version 1 \"%s\"", name, KIND_SUBMISSION);
+        return MM_EINVALID;
+    }
+    json_t *a = json_object_get(env, "assessment");
+    if (!json_is_object(a)) {
+        mm_error_set("%s: $.envelope.assessment: not an object", name);
+        return MM_EINVALID;
+    }
+    int rc = check_numbers(a, path, sizeof path, name);
+    if (rc)
+        return rc;
+    json_t *ev = json_object_get(env, "evidence"), *e;
+    size_t i;
+    if (!json_is_array(ev)) {
+        mm_error_set("%s: $.envelope.evidence: not an array", name);
+        return MM_EINVALID;
+    }
+    const char *prev = NULL;
+    json_array_foreach(ev, i, e)
+    {
+        const char *p = json_string_value(json_object_get(e, "path"));
+        if (!has_exactly(e, evm, 2) || !p ||
+            !is_hex64(json_string_value(json_object_get(e, "sha256"))) ||
+            (prev && strcmp(prev, p) >= 0)) {
+            mm_error_set("%s: $.envelope.evidence[%zu]: not {path, sha256} in path order", name, i);
+            return MM_EINVALID;
+        }
+        prev = p;
+    }
+    json_t *off = json_object_get(env, "affirming_official");
+    const char *oname = json_string_value(json_object_get(off, "name"));
+    const char *date = json_string_value(json_object_get(off, "date"));
+    if (!has_exactly(off, offm, 2) || !oname || !oname[0] || !date || !mm_is_date(date)) {
+        mm_error_set("%s: $.envelope.affirming_official: not {name, date YYYY-MM-DD}", name);
+        return MM_EINVALID;
+    }
+    return MM_OK;
+}
+
+int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
+                         const mm_key *pub)
+{
+    static const char *const members[] = {"envelope", "signature", "key_id"};
+    *status = MM_VERIFY_TAMPERED;
+    if (init_sodium())
+        return MM_ERROR;
+    if (len > MM_SIGNED_MAX_BYTES) {
+        mm_error_set("%s: larger than %u bytes", name, MM_SIGNED_MAX_BYTES);
+        return MM_ETOOBIG;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        mm_error_set("%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+        return MM_EPARSE;
+    }
+    int rc = MM_EINVALID;
+    char *canon = NULL;
+    const char *sig64 = json_string_value(json_object_get(root, "signature"));
+    const char *kid = json_string_value(json_object_get(root, "key_id"));
+    if (!has_exactly(root, members, 3) || !sig64 || !kid) {
+        mm_error_set("%s: not a signed submission (members envelope, signature, key_id)", name);
+        goto done;
+    }
+    json_t *env = json_object_get(root, "envelope");
+    if ((rc = check_envelope(env, name)) != MM_OK)
+        goto done;
+    rc = MM_OK;
+    if (strlen(kid) != 16 || sodium_memcmp(kid, pub->key_id, 16) != 0) {
+        *status = MM_VERIFY_WRONG_KEY;
+        mm_error_set("signed with key %.16s, not with key %s of %s", kid, pub->key_id, pub->org);
+        goto done;
+    }
+    unsigned char sig[crypto_sign_BYTES];
+    if (!unb64(sig, sizeof sig, sig64)) {
+        *status = MM_VERIFY_BAD_ENCODING;
+        mm_error_set("the signature is not base64 of %d bytes", crypto_sign_BYTES);
+        goto done;
+    }
+    if (!(canon = canonical_bytes(env))) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, strlen(canon),
+                                    pub->public_key) != 0) {
+        *status = MM_VERIFY_TAMPERED;
+        mm_error_set("the signature does not match the envelope (changed after signing)");
+        goto done;
+    }
+    *status = MM_VERIFY_VALID;
+done:
+    free(canon);
+    json_decref(root);
+    return rc;
+}
