@@ -34,6 +34,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_admin(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

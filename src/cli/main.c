@@ -12,6 +12,7 @@ static const mm_command commands[] = {
     {"assess", cmd_assess, "evaluate an assessment: score, gaps, SSP, POA&M (init: template)"},
     {"scan", cmd_scan, "scan a Linux system (or an image under --root) for SP 800-171 evidence"},
     {"admin", cmd_admin, "server administration (init: the database and the first admin)"},
+    {"serve", cmd_serve, "run the authority's HTTP server (health, readiness, version)"},
     {"audit", cmd_audit, "verify the server's hash-chained audit log"},
     {"keygen", cmd_keygen, "make an Ed25519 key pair for signing submissions"},
     {"sign", cmd_sign, "sign an assessment, its evidence hashes and the affirming official"},
