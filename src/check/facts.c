@@ -59,3 +59,15 @@ const mm_fact *mm_facts_last(const mm_facts *f, const char *key)
             return &f->items[i];
     return NULL;
 }
+
+int mm_parse_root_file(mm_facts *out, const mm_root *r, const char *path, mm_text_parser parse)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = mm_root_read(r, path, MM_CONFIG_MAX_BYTES, &data, &len);
+    if (rc)
+        return rc;
+    rc = parse(out, data, len, path);
+    free(data);
+    return rc;
+}

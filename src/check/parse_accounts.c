@@ -31,29 +31,17 @@ int mm_parse_colon_text(mm_facts *out, const char *data, size_t len, const char 
     return rc;
 }
 
-static int parse_file(mm_facts *out, const mm_root *r, const char *path)
-{
-    char *data;
-    size_t len;
-    int rc = mm_root_read(r, path, MM_CONFIG_MAX_BYTES, &data, &len);
-    if (rc)
-        return rc;
-    rc = mm_parse_colon_text(out, data, len, path);
-    free(data);
-    return rc;
-}
-
 int mm_parse_passwd(mm_facts *out, const mm_root *r)
 {
-    return parse_file(out, r, "/etc/passwd");
+    return mm_parse_root_file(out, r, "/etc/passwd", mm_parse_colon_text);
 }
 
 int mm_parse_group(mm_facts *out, const mm_root *r)
 {
-    return parse_file(out, r, "/etc/group");
+    return mm_parse_root_file(out, r, "/etc/group", mm_parse_colon_text);
 }
 
 int mm_parse_shadow(mm_facts *out, const mm_root *r)
 {
-    return parse_file(out, r, "/etc/shadow");
+    return mm_parse_root_file(out, r, "/etc/shadow", mm_parse_colon_text);
 }

@@ -93,18 +93,6 @@ static int cmp_natural(const void *a, const void *b)
     return c ? c : strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int parse_file(mm_facts *out, const mm_root *r, const char *path)
-{
-    char *data;
-    size_t len;
-    int rc = mm_root_read(r, path, MM_CONFIG_MAX_BYTES, &data, &len);
-    if (rc)
-        return rc;
-    rc = mm_parse_audit_text(out, data, len, path);
-    free(data);
-    return rc;
-}
-
 int mm_parse_audit_rules(mm_facts *out, const mm_root *r)
 {
     static const char dir[] = "/etc/audit/rules.d";
@@ -138,12 +126,12 @@ int mm_parse_audit_rules(mm_facts *out, const mm_root *r)
             continue;
         }
         if (!rc && S_ISREG(st.st_mode)) {
-            rc = parse_file(out, r, path);
+            rc = mm_parse_root_file(out, r, path, mm_parse_audit_text);
             files++;
         }
     }
     mm_strv_free(names, used);
     if (rc || files)
         return rc;
-    return parse_file(out, r, "/etc/audit/audit.rules");
+    return mm_parse_root_file(out, r, "/etc/audit/audit.rules", mm_parse_audit_text);
 }

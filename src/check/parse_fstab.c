@@ -63,21 +63,9 @@ int mm_parse_fstab_text(mm_facts *out, const char *data, size_t len, const char 
     return rc;
 }
 
-static int parse_file(mm_facts *out, const mm_root *r, const char *path)
-{
-    char *data;
-    size_t len;
-    int rc = mm_root_read(r, path, MM_CONFIG_MAX_BYTES, &data, &len);
-    if (rc)
-        return rc;
-    rc = mm_parse_fstab_text(out, data, len, path);
-    free(data);
-    return rc;
-}
-
 int mm_parse_fstab(mm_facts *out, const mm_root *r)
 {
-    return parse_file(out, r, "/etc/fstab");
+    return mm_parse_root_file(out, r, "/etc/fstab", mm_parse_fstab_text);
 }
 
 int mm_parse_mounts(mm_facts *out, const mm_root *r)
@@ -86,5 +74,5 @@ int mm_parse_mounts(mm_facts *out, const mm_root *r)
         mm_error_set("/proc/mounts: %s is not the running system's root", mm_root_path(r));
         return MM_ENOTFOUND;
     }
-    return parse_file(out, r, "/proc/mounts");
+    return mm_parse_root_file(out, r, "/proc/mounts", mm_parse_fstab_text);
 }

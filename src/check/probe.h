@@ -91,6 +91,12 @@ int mm_dropin_files(const mm_root *r, const char *const *dirs, size_t ndirs, cha
 int mm_dropin_read(const mm_root *r, const char *path, char **data, size_t *len, struct stat *st);
 
 /* ---- parsers ---------------------------------------------------------------------------- */
+
+/* A parser of a file's text (no file access): appends facts read from data. */
+typedef int (*mm_text_parser)(mm_facts *out, const char *data, size_t len, const char *file);
+
+/* Reads path under r (at most MM_CONFIG_MAX_BYTES) and hands its text to parse. */
+int mm_parse_root_file(mm_facts *out, const mm_root *r, const char *path, mm_text_parser parse);
 /* Each appends to out and returns MM_OK, MM_ENOTFOUND when the main file is absent,
  * MM_EACCES when it cannot be read, or MM_EIO/MM_ETOOBIG. Files included by a main file
  * that are absent are skipped silently; unreadable ones fail the parse with MM_EACCES. */

@@ -29,6 +29,14 @@ const char *cli_content_dir(const char *flag);
 /* True when colour should be used on stream (a tty, NO_COLOR unset, TERM not dumb). */
 bool cli_use_color(FILE *stream);
 
+/* "Now" as Unix time: SOURCE_DATE_EPOCH when set (reproducible output), else the clock. */
+long long cli_now(void);
+
+/* For a command with subcommands ("admin init"): runs fn when argv[1] is sub, prints usage
+ * for --help, and a message for anything else. */
+int cli_subcommand(int argc, char **argv, const char *group, const char *sub,
+                   int (*fn)(int argc, char **argv), const char *usage);
+
 int cmd_catalog(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

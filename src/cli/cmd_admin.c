@@ -138,14 +138,5 @@ done:
 
 int cmd_admin(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "init") == 0)
-        return admin_init(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
-    if (argc >= 2)
-        cli_error("unknown admin command '%s' (see 'mamori admin --help')", argv[1]);
-    fputs(usage_text, stderr);
-    return MM_EXIT_USAGE;
+    return cli_subcommand(argc, argv, "admin", "init", admin_init, usage_text);
 }

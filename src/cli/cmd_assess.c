@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -25,18 +24,6 @@ static const char usage_text[] =
     "  --content DIR     read catalogs from DIR/catalogs instead of the embedded copies\n"
     "\n"
     "exit: 0 success, 1 gaps (with --fail-on-gaps), 2 usage or invalid input\n";
-
-static long long report_now(void)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (!*end && v >= 0)
-            return v;
-    }
-    return (long long)time(NULL);
-}
 
 static int write_output(const char *out, const char *data, size_t len)
 {
@@ -169,10 +156,10 @@ int cmd_assess(int argc, char **argv)
     if (!rc && nscans)
         rc = mm_assessment_finish_scans(as);
     if (!rc)
-        rc = mm_assessment_evaluate_at(&res, as, prof, report_now());
+        rc = mm_assessment_evaluate_at(&res, as, prof, cli_now());
     mm_report_options ro = {
         .color = fmt == MM_REPORT_TEXT && !out && cli_use_color(stdout),
-        .now = report_now(),
+        .now = cli_now(),
         .tool_version = MM_VERSION,
     };
     if (!rc)

@@ -70,14 +70,5 @@ static int audit_verify(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-        return audit_verify(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
-    if (argc >= 2)
-        cli_error("unknown audit command '%s' (see 'mamori audit --help')", argv[1]);
-    fputs(usage_text, stderr);
-    return MM_EXIT_USAGE;
+    return cli_subcommand(argc, argv, "audit", "verify", audit_verify, usage_text);
 }

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/args.h"
@@ -36,18 +35,6 @@ static void progress(void *ctx, size_t done, size_t total)
     if (done == total)
         fputs("\r\033[K", stderr);
     fflush(stderr);
-}
-
-static long long now_epoch(void)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (!*end && v >= 0)
-            return v;
-    }
-    return (long long)time(NULL);
 }
 
 int cmd_scan(int argc, char **argv)
@@ -127,7 +114,7 @@ int cmd_scan(int argc, char **argv)
         .deep = deep,
         .jobs = jobs,
         .progress = isatty(STDERR_FILENO) && !getenv("MAMORI_NO_PROGRESS") ? progress : NULL,
-        .now = now_epoch(),
+        .now = cli_now(),
     };
     rc = mm_scan_run(&scan, rs, &so);
     if (!rc)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -55,6 +56,33 @@ bool cli_use_color(FILE *stream)
     if (term && strcmp(term, "dumb") == 0)
         return false;
     return isatty(fileno(stream));
+}
+
+long long cli_now(void)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && v >= 0)
+            return v;
+    }
+    return (long long)time(NULL);
+}
+
+int cli_subcommand(int argc, char **argv, const char *group, const char *sub,
+                   int (*fn)(int argc, char **argv), const char *usage)
+{
+    if (argc >= 2 && strcmp(argv[1], sub) == 0)
+        return fn(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return MM_EXIT_OK;
+    }
+    if (argc >= 2)
+        cli_error("unknown %s command '%s' (see 'mamori %s --help')", group, argv[1], group);
+    fputs(usage, stderr);
+    return MM_EXIT_USAGE;
 }
 
 int cmd_version(int argc, char **argv)

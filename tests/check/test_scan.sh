@@ -58,6 +58,19 @@ printf '{"values": {"A.03.01.08.ODP.01": "1) a few, 2) not many"}}' >"$T/wordy.j
 "$MAMORI" scan --root "$R" --rules "$T/rules" --odp "$T/wordy.json" --format json -o "$T/w.json"
 got=$(js 'const r=d.results.find(r=>r.rule=="t-faillock");console.log(r.status, /gives no number/.test(r.message))' "$T/w.json")
 [ "$got" = "error true" ] && ok "an ODP value without a number is an error result" || no "wordy ODP: $got"
+# a huge configuration file is not slurped: the rule reports an error naming the limit
+H=$T/hugeroot
+mkdir -p "$H/etc/security"
+cp "$R/etc/os-release" "$R/etc/passwd" "$R/etc/group" "$H/etc/"
+dd if=/dev/zero of="$H/etc/security/faillock.conf" bs=1M count=0 seek=2048 2>/dev/null
+"$MAMORI" scan --root "$H" --rules "$T/rules" --format json -o "$T/h.json"
+got=$(js 'const r=d.results.find(r=>r.rule=="t-faillock");console.log(r.status, /larger than the limit/.test(r.message))' "$T/h.json")
+[ "$got" = "error true" ] && ok "a 2 GB configuration file: error result, not read" || no "huge config: $got"
+rm -f "$H/etc/security/faillock.conf"
+"$MAMORI" scan --root "$R" --rules "$T/rules" --jobs 0 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q -- '--jobs must be a number' "$T/err" && ok "--jobs 0 is refused" || no "--jobs 0 exit $rc"
+"$MAMORI" scan --root "$R" --rules "$T/rules" --format pdf 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "unknown format 'pdf'" "$T/err" && ok "unknown scan format is refused" || no "scan format exit $rc"
 "$MAMORI" scan --root "$R" --rules "$T/rules" --format json --jobs 4 -o "$T/s4.json"
 a=$(js 'console.log(JSON.stringify(d.results))' "$T/s.json"); b=$(js 'console.log(JSON.stringify(d.results))' "$T/s4.json")
 [ "$a" = "$b" ] && ok "--jobs 4 gives the same results in the same order" || no "--jobs changes results"
