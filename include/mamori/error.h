@@ -21,9 +21,10 @@ typedef enum mm_error {
     MM_EPARSE = -4,   /* malformed input: not JSON, truncated, not UTF-8 */
     MM_EINVALID = -5, /* well-formed input that breaks a rule: unknown id, status not allowed */
     MM_ENOTFOUND = -6,
-    MM_ETOOBIG = -7, /* input larger than the limit for its kind */
-    MM_EUSAGE = -8,  /* a caller passed arguments that make no sense together */
-    MM_EACCES = -9   /* permission denied (e.g. reading /etc/shadow as non-root) */
+    MM_ETOOBIG = -7,   /* input larger than the limit for its kind */
+    MM_EUSAGE = -8,    /* a caller passed arguments that make no sense together */
+    MM_EACCES = -9,    /* permission denied (e.g. reading /etc/shadow as non-root) */
+    MM_ECONFLICT = -10 /* already exists, or already done (a replayed submission) */
 } mm_error;
 
 /* Sets the thread's last error message (printf format). */

@@ -11,6 +11,7 @@
 #ifndef MAMORI_STORE_H
 #define MAMORI_STORE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -36,6 +37,11 @@ typedef struct mm_user {
     char *login;         /* unique */
     char *role;          /* authority-admin|authority-analyst|contractor-admin|contractor-member */
     char *password_hash; /* crypto_pwhash_str (Argon2id) string */
+    bool must_change;    /* a one-time password: only a password change is allowed */
+    bool disabled;
+    int failed_logons;  /* consecutive failures within the current window */
+    char *failed_since; /* RFC 3339 UTC time of the first of them, or NULL */
+    char *locked_until; /* RFC 3339 UTC, or NULL */
 } mm_user;
 
 /* The result of walking the audit chain. bad_id is 0 when the chain is intact. */
@@ -108,6 +114,179 @@ int mm_store_audit_verify(mm_store *s, mm_audit_report *out) __attribute__((warn
  * (id, prev_hash, ts, actor, action, object, detail); see docs/store.md. */
 void mm_audit_hash(char out[65], int64_t id, const char *prev_hash, const char *ts,
                    const char *actor, const char *action, const char *object, const char *detail);
+
+/* ---- organizations, users, credentials (schema 2) ---------------------------------------
+ *
+ * Times are RFC 3339 UTC strings with seconds ("2026-11-23T14:41:51Z") given by the caller,
+ * so that they sort as text. Read functions that return json_t give a new reference the
+ * caller must json_decref. Unknown ids give MM_ENOTFOUND; duplicates give MM_ECONFLICT.
+ */
+
+/* The organization as {"id", "kind", "name", "identifiers": {...}, "parent_id": id|null,
+ * "prime_consent": bool, "created", "latest_submission": id|null}. */
+int mm_store_get_org(mm_store *s, json_t **out, const char *id) __attribute__((warn_unused_result));
+/* A subcontractor's consent that its prime may see its summary status. */
+int mm_store_set_org_consent(mm_store *s, const char *id, bool consent)
+    __attribute__((warn_unused_result));
+
+/* The contractor list of the authority (and of a prime: parent_id set). */
+typedef struct mm_org_query {
+    const char *kind;         /* "contractor", "authority" or NULL for both */
+    const char *parent_id;    /* only the subcontractors of this prime, or NULL */
+    const char *status;       /* only this status (see below), or NULL */
+    const char *q;            /* substring of name or of the identifiers' text, or NULL */
+    const char *sort;         /* "name" (default), "score", "status", "assessed", "received" */
+    bool desc;                /* descending; ties are always broken by id ascending */
+    const char *stale_before; /* YYYY-MM-DD: a latest assessment dated before is "stale" */
+    int64_t offset, limit;    /* limit 1..1000 */
+} mm_org_query;
+/* {"total": N (matching, before paging), "items": [org object as mm_store_get_org plus
+ * "latest": null | {"id", "received", "framework", "score": int|null, "status",
+ * "assessed", "affirmed_by"}, where "status" is the submission's status unless the
+ * assessment is stale: "meets", "conditional", "not-met", "no-valid-score", "stale";
+ * organizations without a submission have status "none"]}. */
+int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
+    __attribute__((warn_unused_result));
+
+/* Users. mm_store_get_user_by_id as mm_store_get_user. */
+int mm_store_get_user_by_id(mm_store *s, mm_user **out, int64_t id)
+    __attribute__((warn_unused_result));
+/* [{"id", "login", "role", "org_id", "must_change", "disabled", "locked_until", "created"}]
+ * of one organization (org_id) or of all (NULL), ordered by login. */
+int mm_store_list_users(mm_store *s, json_t **out, const char *org_id)
+    __attribute__((warn_unused_result));
+/* Records the lockout state after a logon attempt (the caller decides it). */
+int mm_store_set_logon_state(mm_store *s, int64_t user_id, int failed_logons,
+                             const char *failed_since, const char *locked_until)
+    __attribute__((warn_unused_result));
+/* Sets a new password hash and the one-time flag; resets the lockout state. */
+int mm_store_set_password(mm_store *s, int64_t user_id, const char *password_hash, bool must_change)
+    __attribute__((warn_unused_result));
+
+/* API tokens. The secret is never stored: token_hash is the lowercase hex SHA-256 of it. */
+typedef struct mm_token {
+    int64_t id;
+    int64_t user_id;
+    char token_hash[65];
+    char expires[32]; /* "" for none */
+    bool revoked;
+} mm_token;
+int mm_store_create_token(mm_store *s, int64_t *out_id, int64_t user_id, const char *token_hash,
+                          const char *name, const char *created, const char *expires)
+    __attribute__((warn_unused_result));
+int mm_store_get_token(mm_store *s, mm_token *out, int64_t id) __attribute__((warn_unused_result));
+/* [{"id", "name", "created", "expires", "revoked"}] of one user, by id. */
+int mm_store_list_tokens(mm_store *s, json_t **out, int64_t user_id)
+    __attribute__((warn_unused_result));
+/* Revokes token id of user_id (MM_ENOTFOUND when it is not theirs). */
+int mm_store_revoke_token(mm_store *s, int64_t id, int64_t user_id, const char *now)
+    __attribute__((warn_unused_result));
+
+/* Sessions (server-side; the cookie holds id and a secret whose hash is stored). */
+typedef struct mm_session {
+    char id[33];          /* 32 hex digits */
+    char secret_hash[65]; /* SHA-256 hex of the cookie's secret */
+    char csrf[65];        /* the CSRF token (sent to the client; not a credential alone) */
+    int64_t user_id;
+    char created[32], last_seen[32], expires[32];
+} mm_session;
+int mm_store_create_session(mm_store *s, const mm_session *sess)
+    __attribute__((warn_unused_result));
+int mm_store_get_session(mm_store *s, mm_session *out, const char *id)
+    __attribute__((warn_unused_result));
+int mm_store_touch_session(mm_store *s, const char *id, const char *last_seen)
+    __attribute__((warn_unused_result));
+int mm_store_delete_session(mm_store *s, const char *id) __attribute__((warn_unused_result));
+/* Ends every session of a user (after a password change or a lockout). */
+int mm_store_delete_user_sessions(mm_store *s, int64_t user_id) __attribute__((warn_unused_result));
+
+/* Signing keys of organizations. public_key is base64 of 32 bytes; key_id 16 hex digits
+ * (mm_key_id). A public key can be registered once, for one organization. */
+typedef struct mm_key_rec {
+    int64_t id;
+    char org_id[64];
+    char key_id[17];
+    char public_key[48];
+    bool revoked;
+} mm_key_rec;
+int mm_store_add_key(mm_store *s, int64_t *out_id, const char *org_id, const char *key_id,
+                     const char *public_key, const char *label, const char *created)
+    __attribute__((warn_unused_result));
+/* The organization's unrevoked key with this key_id. MM_ENOTFOUND if none. */
+int mm_store_find_key(mm_store *s, mm_key_rec *out, const char *org_id, const char *key_id)
+    __attribute__((warn_unused_result));
+/* [{"id", "key_id", "public_key", "label", "created", "revoked": time|null}], by id. */
+int mm_store_list_keys(mm_store *s, json_t **out, const char *org_id)
+    __attribute__((warn_unused_result));
+int mm_store_revoke_key(mm_store *s, const char *org_id, int64_t id, const char *now)
+    __attribute__((warn_unused_result));
+
+/* ---- submissions ------------------------------------------------------------------------ */
+
+typedef struct mm_gap_rec {
+    const char *requirement; /* requirement id, e.g. "03.05.03" or "3.5.3" */
+    const char *status;      /* "not-met", "partial", "not-assessed" */
+} mm_gap_rec;
+
+typedef struct mm_milestone_rec {
+    const char *requirement;
+    const char *poam_id;
+    const char *description;
+    const char *due;    /* YYYY-MM-DD */
+    const char *status; /* "planned", "in-progress", "completed" */
+} mm_milestone_rec;
+
+/* One verified submission, as the server stores it. All borrowed. */
+typedef struct mm_submission_rec {
+    const char *id; /* a UUID chosen by the caller */
+    const char *org_id;
+    int64_t key_row;       /* the signing_keys row that verified it */
+    const char *received;  /* server time */
+    const char *body;      /* the signed document exactly as received */
+    const char *body_hash; /* SHA-256 hex of the envelope's canonical bytes; unique */
+    const char *signature; /* base64 */
+    const char *framework; /* "800-171r3" or "800-171r2" */
+    bool has_score;
+    int score;            /* SPRS (Rev 2); requirements met (Rev 3) */
+    const char *status;   /* "meets", "conditional", "not-met", "no-valid-score" */
+    const char *assessed; /* YYYY-MM-DD (the assessment's date) */
+    const char *affirmed_by, *affirmed_on;
+    const char *summary; /* JSON object text: the server's computed summary */
+    const mm_gap_rec *gaps;
+    size_t ngaps;
+    const mm_milestone_rec *milestones; /* of open POA&M items */
+    size_t nmilestones;
+} mm_submission_rec;
+
+/* Stores a submission (and its gaps and milestones) and makes it its organization's latest
+ * when its assessment date is not older than the latest's. MM_ECONFLICT when a submission
+ * with the same body_hash exists (a replay), with nothing stored. */
+int mm_store_insert_submission(mm_store *s, const mm_submission_rec *rec)
+    __attribute__((warn_unused_result));
+/* {"id", "org_id", "received", "body_hash", "framework", "score": int|null, "status",
+ * "assessed", "affirmed_by", "affirmed_on", "key_id", "summary": {...}} plus "body" (the
+ * signed document as a string) when with_body. */
+int mm_store_get_submission(mm_store *s, json_t **out, const char *id, bool with_body)
+    __attribute__((warn_unused_result));
+/* {"total", "items": [as mm_store_get_submission without summary and body]} of one
+ * organization, newest received first. */
+int mm_store_list_submissions(mm_store *s, json_t **out, const char *org_id, int64_t offset,
+                              int64_t limit) __attribute__((warn_unused_result));
+/* Across every contractor's latest submission: [{"requirement", "framework", "not_met",
+ * "partial", "not_assessed", "contractors" (how many have it as a gap)}], most first
+ * (ties by requirement id), at most limit rows. */
+int mm_store_failure_counts(mm_store *s, json_t **out, int64_t limit)
+    __attribute__((warn_unused_result));
+/* Milestones of contractors' latest submissions due before today (YYYY-MM-DD) and not
+ * completed: {"total", "items": [{"org_id", "org_name", "submission_id", "requirement",
+ * "poam_id", "description", "due", "status"}]}, oldest due first. */
+int mm_store_overdue_milestones(mm_store *s, json_t **out, const char *today, int64_t offset,
+                                int64_t limit) __attribute__((warn_unused_result));
+
+/* The server's own receipt-signing key (Ed25519), created on first use and kept in the
+ * database: secret_key is 64 bytes, public_key 32. */
+int mm_store_server_key(mm_store *s, unsigned char public_key[32], unsigned char secret_key[64])
+    __attribute__((warn_unused_result));
 
 /* ---- credentials -------------------------------------------------------------------- */
 

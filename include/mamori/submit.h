@@ -7,6 +7,7 @@
 #ifndef MAMORI_SUBMIT_H
 #define MAMORI_SUBMIT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -94,6 +95,57 @@ const char *mm_verify_status_name(mm_verify_status st);
  * over MM_SIGNED_MAX_BYTES. name is used in messages. */
 int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
                          const mm_key *pub);
+
+/* Parses and checks a signed submission document without verifying the signature: fills
+ * *key_id (17 bytes) and *envelope (a new reference to the "envelope" object; the caller
+ * json_decrefs it) and the canonical bytes' SHA-256 in hex (hash[65]). Errors as
+ * mm_submission_verify for malformed documents. Used by the server to find the key. */
+int mm_submission_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
+                          size_t len, const char *name);
+
+/* ---- receipts ---------------------------------------------------------------------------
+ * The server's answer to an accepted submission: {"receipt": {"kind": "mamori-receipt",
+ * "version": 1, "submission_id", "org_id", "body_hash", "received", "status",
+ * "score": int|null, "server_key_id"}, "signature": base64 Ed25519 over the canonical
+ * bytes of "receipt" (the same serialisation as the envelope's)}. */
+typedef struct mm_receipt {
+    const char *submission_id, *org_id, *body_hash, *received, *status;
+    bool has_score;
+    int score;
+} mm_receipt;
+
+/* The receipt document as JSON text (malloc'd), signed with the server's 64-byte secret
+ * key. Errors: MM_EINVALID (a missing member), MM_ENOMEM. */
+int mm_receipt_sign(char **out, const mm_receipt *r, const unsigned char secret_key[64]);
+
+/* Verifies a receipt document against the server's 32-byte public key: MM_OK with *valid,
+ * MM_EPARSE/MM_EINVALID when it is not a receipt. body_hash_out (65, may be NULL) gets the
+ * receipt's body_hash, submission_id_out (64, may be NULL) its submission id. */
+int mm_receipt_verify(bool *valid, const char *doc, size_t len, const unsigned char public_key[32],
+                      char *body_hash_out, char *submission_id_out);
+
+/* ---- the server's summary of a submission ------------------------------------------------ */
+struct mm_result;
+/* The status of an evaluated assessment: "meets", "conditional", "not-met" or
+ * "no-valid-score" (see docs/api.md). */
+const char *mm_submission_status(const struct mm_result *r);
+
+/* The server's summary of an evaluated assessment (a new JSON object):
+ * {"framework", "assessed", "organization", "status", "score": int|null,
+ *  "sprs": {"valid", "score", "reason"} (Rev 2 only), "cmmc": {"status", "reasons",
+ *  "closeout"} (Rev 2 only), "requirements": {"met", "total", "not_assessed"},
+ *  "objectives": {"met", "total", "not_assessed"},
+ *  "families": [{"id", "title", "met", "total"}],
+ *  "gaps": [{"requirement", "title", "status", "points_lost", "on_poam"}],
+ *  "milestones": [{"requirement", "poam_id", "description", "due", "status"}] (open POA&M
+ *  items' milestones not completed), "warnings": [...]} */
+int mm_submission_summary(json_t **out, const struct mm_result *r);
+
+/* What changed between two summaries of one organization (older, newer):
+ * {"from", "to" (their "assessed"), "score": {"from", "to", "delta"}, "status": {"from",
+ * "to"}, "fixed": [requirement ids gap in older, not in newer], "new_gaps": [...],
+ * "changed": [{"requirement", "from", "to"}] (gap in both with another status)}. */
+int mm_summary_diff(json_t **out, const json_t *older, const json_t *newer);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,8 @@ const char *mm_strerror(int code)
         return "invalid usage";
     case MM_EACCES:
         return "permission denied";
+    case MM_ECONFLICT:
+        return "conflict";
     default:
         return "failure";
     }
