@@ -168,6 +168,13 @@ void mm_profile_free(mm_profile *p);
 /* The value the profile gives ODP id, or NULL. */
 const mm_profile_value *mm_profile_value_of(const mm_profile *p, const char *odp_id);
 
+/* The number an ODP value gives, converted to unit ("second", "minute", "hour", "day", or
+ * NULL for a plain count): "at most five (5)" -> 5; "period of five (5) minutes" in seconds
+ * -> 300. List markers such as "1)" are skipped. False when the value has no number. */
+bool mm_odp_number(const char *value, const char *unit, double *out);
+/* Seconds in a unit named by its singular or plural word, or 0 for an unknown unit. */
+long mm_unit_seconds(const char *unit);
+
 /* ---- rendering -------------------------------------------------------------------------- */
 
 /* Looks up the value to show for ODP id; NULL when there is none. */

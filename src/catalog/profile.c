@@ -1,4 +1,5 @@
 /* ODP profiles and the rendering of requirement and objective text with ODP values. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,4 +221,58 @@ char *mm_catalog_render(const mm_catalog *cat, const char *text, mm_odp_lookup l
     if (!b.data)
         return strdup("");
     return b.data;
+}
+
+/* ---- numbers in ODP values ------------------------------------------------------------- */
+
+long mm_unit_seconds(const char *unit)
+{
+    if (!unit)
+        return 0;
+    if (strncmp(unit, "second", 6) == 0)
+        return 1;
+    if (strncmp(unit, "minute", 6) == 0)
+        return 60;
+    if (strncmp(unit, "hour", 4) == 0)
+        return 3600;
+    if (strncmp(unit, "day", 3) == 0)
+        return 86400;
+    return 0;
+}
+
+bool mm_odp_number(const char *v, const char *unit, double *out)
+{
+    if (!v)
+        return false;
+    /* "at most five (5)": the number in parentheses; else the first number that is not a
+     * list marker like "1)" in "1) Must have a minimum length of 16 characters" */
+    const char *num = NULL;
+    const char *paren = strchr(v, '(');
+    if (paren && isdigit((unsigned char)paren[1]))
+        num = paren + 1;
+    for (const char *t = v; !num && *t; t++) {
+        if (!isdigit((unsigned char)*t) || (t > v && isdigit((unsigned char)t[-1])))
+            continue;
+        const char *q = t;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (*q == ')' || (*q == '.' && (q[1] == ' ' || !q[1])))
+            continue; /* a list marker */
+        num = t;
+    }
+    if (!num)
+        return false;
+    double n = strtod(num, NULL);
+    long from = 0;
+    const char *after = num;
+    while (*after && !isalpha((unsigned char)*after))
+        after++;
+    if (!strncmp(after, "second", 6) || !strncmp(after, "minute", 6) ||
+        !strncmp(after, "hour", 4) || !strncmp(after, "day", 3))
+        from = mm_unit_seconds(after);
+    long to = mm_unit_seconds(unit);
+    if (from && to)
+        n = n * (double)from / (double)to;
+    *out = n;
+    return true;
 }

@@ -72,6 +72,5 @@ int mm_walk_all(mm_walk_result *out, const mm_root *root, const mm_facts *passwd
 void mm_walk_result_free(mm_walk_result *r);
 
 /* Seconds in one unit ("seconds", "minutes", "hours", "days"; singular too); 0 if unknown. */
-long mm_unit_seconds(const char *unit);
 
 #endif

@@ -32,21 +32,6 @@ const char *mm_check_status_name(mm_check_status s)
     }
 }
 
-long mm_unit_seconds(const char *unit)
-{
-    if (!unit)
-        return 0;
-    if (strncmp(unit, "second", 6) == 0)
-        return 1;
-    if (strncmp(unit, "minute", 6) == 0)
-        return 60;
-    if (strncmp(unit, "hour", 4) == 0)
-        return 3600;
-    if (strncmp(unit, "day", 3) == 0)
-        return 86400;
-    return 0;
-}
-
 /* ---- the cache of parsed sources ------------------------------------------------------- */
 
 typedef struct parsed {
@@ -259,8 +244,7 @@ static bool is_number(const char *s, double *out)
     return true;
 }
 
-/* The number an ODP value gives, converted to unit: "at most five (5)" -> 5; "no longer
- * than 15 minutes" in seconds -> 900. False when the profile has no number. */
+/* The number an ODP value of the scan's profile gives, converted to unit. */
 static bool odp_number(scan_ctx *c, const char *odp, const char *unit, double *out,
                        const char **text)
 {
@@ -271,39 +255,8 @@ static bool odp_number(scan_ctx *c, const char *odp, const char *unit, double *o
     const mm_profile_value *pv = mm_profile_value_of(p, odp);
     if (!pv || !pv->value)
         return false;
-    const char *v = pv->value;
-    *text = v;
-    /* "at most five (5)": the number in parentheses; else the first number that is not a
-     * list marker like "1)" in "1) Must have a minimum length of 16 characters" */
-    const char *num = NULL;
-    const char *paren = strchr(v, '(');
-    if (paren && isdigit((unsigned char)paren[1]))
-        num = paren + 1;
-    for (const char *t = v; !num && *t; t++) {
-        if (!isdigit((unsigned char)*t) || (t > v && isdigit((unsigned char)t[-1])))
-            continue;
-        const char *q = t;
-        while (isdigit((unsigned char)*q))
-            q++;
-        if (*q == ')' || (*q == '.' && (q[1] == ' ' || !q[1])))
-            continue; /* a list marker */
-        num = t;
-    }
-    if (!num)
-        return false;
-    double n = strtod(num, NULL);
-    long from = 0;
-    const char *after = num;
-    while (*after && !isalpha((unsigned char)*after))
-        after++;
-    if (!strncmp(after, "second", 6) || !strncmp(after, "minute", 6) ||
-        !strncmp(after, "hour", 4) || !strncmp(after, "day", 3))
-        from = mm_unit_seconds(after);
-    long to = mm_unit_seconds(unit);
-    if (from && to)
-        n = n * (double)from / (double)to;
-    *out = n;
-    return true;
+    *text = pv->value;
+    return mm_odp_number(pv->value, unit, out);
 }
 
 static const char *op_text(int op)
