@@ -3,6 +3,7 @@
 #define MM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "mamori/assess.h"
@@ -37,6 +38,16 @@ long long cli_now(void);
 int cli_subcommand(int argc, char **argv, const char *group, const char *sub,
                    int (*fn)(int argc, char **argv), const char *usage);
 
+struct mm_key;
+/* Signs a submission exactly as `mamori sign` does: loads the secret key file, hashes the
+ * evidence files, reads the assessment and signs. *out gets the signed document (JSON text,
+ * malloc'd) and *key_out the organization's key (mm_key_free); both are the caller's, and
+ * NULL on failure. Errors: those of mm_key_load, mm_evidence_hash_file, mm_file_read and
+ * mm_submission_sign; MM_EUSAGE for a public key file. */
+int cli_sign_submission(char **out, struct mm_key **key_out, const char *assessment,
+                        const char *keyfile, const char *official, const char *date,
+                        const char *const *evidence, size_t nevidence);
+
 int cmd_catalog(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
@@ -45,6 +56,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 

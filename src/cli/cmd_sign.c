@@ -22,6 +22,43 @@ static const char usage_text[] =
     "  --evidence FILE  an evidence file to hash (repeatable, at most 64, 1 GiB each)\n"
     "  -o, --output F   the signed document (\"-\" for standard output)\n";
 
+int cli_sign_submission(char **out, mm_key **key_out, const char *assessment, const char *keyfile,
+                        const char *official, const char *date, const char *const *evidence,
+                        size_t nevidence)
+{
+    mm_key *k = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    mm_evidence_hash ev[CLI_MAX_MULTI];
+    *out = NULL;
+    *key_out = NULL;
+    if (nevidence > CLI_MAX_MULTI) {
+        mm_error_set("at most %d evidence files", CLI_MAX_MULTI);
+        return MM_EUSAGE;
+    }
+    int rc = mm_key_load(&k, keyfile);
+    if (rc == MM_OK && !k->has_secret) {
+        mm_error_set("%s: a public key file; signing needs the secret key file", keyfile);
+        rc = MM_EUSAGE;
+    }
+    for (size_t i = 0; rc == MM_OK && i < nevidence; i++) {
+        ev[i].path = evidence[i];
+        rc = mm_evidence_hash_file(ev[i].sha256, evidence[i]);
+    }
+    if (rc == MM_OK)
+        rc = mm_file_read(&text, &len, assessment, MM_ASSESSMENT_MAX_BYTES);
+    if (rc == MM_OK) {
+        mm_submission s = {text, len, assessment, ev, nevidence, official, date};
+        rc = mm_submission_sign(out, &s, k);
+    }
+    free(text);
+    if (rc == MM_OK)
+        *key_out = k;
+    else
+        mm_key_free(k);
+    return rc;
+}
+
 int cmd_sign(int argc, char **argv)
 {
     const char *keyfile = NULL, *official = NULL, *date = NULL, *out = NULL;
@@ -53,24 +90,9 @@ int cmd_sign(int argc, char **argv)
         return MM_EXIT_USAGE;
     }
     mm_key *k = NULL;
-    char *text = NULL, *signed_doc = NULL;
-    size_t len = 0;
-    mm_evidence_hash ev[CLI_MAX_MULTI];
-    int rc = mm_key_load(&k, keyfile);
-    if (rc == MM_OK && !k->has_secret) {
-        mm_error_set("%s: a public key file; signing needs the secret key file", keyfile);
-        rc = MM_EUSAGE;
-    }
-    for (size_t i = 0; rc == MM_OK && i < nevidence; i++) {
-        ev[i].path = evidence[i];
-        rc = mm_evidence_hash_file(ev[i].sha256, evidence[i]);
-    }
-    if (rc == MM_OK)
-        rc = mm_file_read(&text, &len, a.pos[0], MM_ASSESSMENT_MAX_BYTES);
-    if (rc == MM_OK) {
-        mm_submission s = {text, len, a.pos[0], ev, nevidence, official, date};
-        rc = mm_submission_sign(&signed_doc, &s, k);
-    }
+    char *signed_doc = NULL;
+    int rc = cli_sign_submission(&signed_doc, &k, a.pos[0], keyfile, official, date, evidence,
+                                 nevidence);
     if (rc == MM_OK) {
         size_t n = strlen(signed_doc);
         signed_doc[n] = '\n'; /* json_dumps leaves room for the NUL: replace it */
@@ -80,7 +102,6 @@ int cmd_sign(int argc, char **argv)
     if (rc == MM_OK && strcmp(out, "-") != 0)
         fprintf(stderr, "signed by %s (key %s): %s\n", k->org, k->key_id, out);
     mm_key_free(k);
-    free(text);
     free(signed_doc);
     return rc ? cli_fail(rc) : MM_EXIT_OK;
 }

@@ -18,6 +18,7 @@ static const mm_command commands[] = {
     {"keygen", cmd_keygen, "make an Ed25519 key pair for signing submissions"},
     {"sign", cmd_sign, "sign an assessment, its evidence hashes and the affirming official"},
     {"verify", cmd_verify, "verify a signed submission against a public key"},
+    {"submit", cmd_submit, "sign an assessment and submit it to the authority's server"},
     {"version", cmd_version, "print the version"},
 };
 
