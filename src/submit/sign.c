@@ -11,6 +11,7 @@
 
 #include "mamori/error.h"
 #include "mamori/submit.h"
+#include "submit/submit_internal.h"
 #include "util/util.h"
 
 #define KIND_SECRET     "mamori-ed25519-secret"
@@ -19,7 +20,7 @@
 #define B64             sodium_base64_VARIANT_ORIGINAL
 #define KEY_FILE_MAX    (64u * 1024)
 
-static int init_sodium(void)
+int mm_submit_init_sodium(void)
 {
     if (sodium_init() < 0) {
         mm_error_set("libsodium could not be initialised");
@@ -47,7 +48,7 @@ void mm_key_free(mm_key *k)
 int mm_key_generate(mm_key **out, const char *org)
 {
     *out = NULL;
-    if (init_sodium())
+    if (mm_submit_init_sodium())
         return MM_ERROR;
     if (!org || !org[0]) {
         mm_error_set("keygen: the organization name is empty");
@@ -102,7 +103,7 @@ static int write_new(const char *path, const char *text, mode_t mode)
     return rc;
 }
 
-static char *b64(const unsigned char *bin, size_t len)
+char *mm_submit_b64(const unsigned char *bin, size_t len)
 {
     size_t n = sodium_base64_encoded_len(len, B64);
     char *s = malloc(n);
@@ -111,8 +112,7 @@ static char *b64(const unsigned char *bin, size_t len)
     return s;
 }
 
-/* Decodes base64 of exactly want bytes; false otherwise. */
-static bool unb64(unsigned char *out, size_t want, const char *s)
+bool mm_submit_unb64(unsigned char *out, size_t want, const char *s)
 {
     size_t got = 0;
     if (!s || sodium_base642bin(out, want, s, strlen(s), NULL, &got, NULL, B64) != 0)
@@ -128,8 +128,8 @@ int mm_key_write(const mm_key *k, const char *path, long long created)
     }
     char when[21];
     mm_time_rfc3339(when, created);
-    char *pk = b64(k->public_key, MM_KEY_PUBLIC_BYTES);
-    char *sk = b64(k->secret_key, MM_KEY_SECRET_BYTES);
+    char *pk = mm_submit_b64(k->public_key, MM_KEY_PUBLIC_BYTES);
+    char *sk = mm_submit_b64(k->secret_key, MM_KEY_SECRET_BYTES);
     char *pubpath = malloc(strlen(path) + 5);
     json_t *sec = NULL, *pub = NULL;
     char *sec_text = NULL, *pub_text = NULL;
@@ -185,7 +185,7 @@ done:
 int mm_key_load(mm_key **out, const char *path)
 {
     *out = NULL;
-    if (init_sodium())
+    if (mm_submit_init_sodium())
         return MM_ERROR;
     char *text = NULL;
     size_t len = 0;
@@ -220,12 +220,12 @@ int mm_key_load(mm_key **out, const char *path)
         rc = MM_ENOMEM;
         goto done;
     }
-    if (!unb64(k->public_key, MM_KEY_PUBLIC_BYTES, pk)) {
+    if (!mm_submit_unb64(k->public_key, MM_KEY_PUBLIC_BYTES, pk)) {
         mm_error_set("%s: \"public_key\" is not base64 of %d bytes", path, MM_KEY_PUBLIC_BYTES);
         goto done;
     }
     if (secret) {
-        if (!unb64(k->secret_key, MM_KEY_SECRET_BYTES, json_string_value(skv))) {
+        if (!mm_submit_unb64(k->secret_key, MM_KEY_SECRET_BYTES, json_string_value(skv))) {
             mm_error_set("%s: \"secret_key\" is not base64 of %d bytes", path, MM_KEY_SECRET_BYTES);
             goto done;
         }
@@ -261,7 +261,7 @@ done:
 
 int mm_evidence_hash_file(char out[65], const char *path)
 {
-    if (init_sodium())
+    if (mm_submit_init_sodium())
         return MM_ERROR;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -359,7 +359,7 @@ static int cmp_evidence(const void *a, const void *b)
     return strcmp(((const mm_evidence_hash *)a)->path, ((const mm_evidence_hash *)b)->path);
 }
 
-static bool is_hex64(const char *s)
+bool mm_submit_is_hex64(const char *s)
 {
     if (!s || strlen(s) != 64)
         return false;
@@ -413,7 +413,7 @@ static json_t *build_envelope(const mm_submission *s, int *rc)
             mm_error_set("evidence file '%s' is given twice", sorted[i].path);
             goto fail;
         }
-        if (!is_hex64(sorted[i].sha256)) {
+        if (!mm_submit_is_hex64(sorted[i].sha256)) {
             mm_error_set("evidence file '%s': bad SHA-256", sorted[i].path);
             goto fail;
         }
@@ -439,9 +439,9 @@ fail:
     return env;
 }
 
-static char *canonical_bytes(const json_t *env)
+char *mm_submit_canonical_bytes(const json_t *v)
 {
-    return json_dumps(env, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 }
 
 int mm_submission_canonical(char **out, size_t *out_len, const mm_submission *s)
@@ -451,7 +451,7 @@ int mm_submission_canonical(char **out, size_t *out_len, const mm_submission *s)
     json_t *env = build_envelope(s, &rc);
     if (!env)
         return rc;
-    *out = canonical_bytes(env);
+    *out = mm_submit_canonical_bytes(env);
     json_decref(env);
     if (!*out)
         return MM_ENOMEM;
@@ -462,7 +462,7 @@ int mm_submission_canonical(char **out, size_t *out_len, const mm_submission *s)
 int mm_submission_sign(char **out, const mm_submission *s, const mm_key *k)
 {
     *out = NULL;
-    if (init_sodium())
+    if (mm_submit_init_sodium())
         return MM_ERROR;
     if (!k->has_secret) {
         mm_error_set("signing needs a secret key file, not a public one");
@@ -472,13 +472,13 @@ int mm_submission_sign(char **out, const mm_submission *s, const mm_key *k)
     json_t *env = build_envelope(s, &rc), *doc = NULL;
     if (!env)
         return rc;
-    char *canon = canonical_bytes(env), *sig64 = NULL;
+    char *canon = mm_submit_canonical_bytes(env), *sig64 = NULL;
     rc = MM_ENOMEM;
     if (!canon)
         goto done;
     unsigned char sig[crypto_sign_BYTES];
     crypto_sign_detached(sig, NULL, (const unsigned char *)canon, strlen(canon), k->secret_key);
-    if (!(sig64 = b64(sig, sizeof sig)))
+    if (!(sig64 = mm_submit_b64(sig, sizeof sig)))
         goto done;
     doc = json_pack("{s:O, s:s, s:s}", "envelope", env, "signature", sig64, "key_id", k->key_id);
     if (!doc || !(*out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS)))
@@ -509,8 +509,7 @@ const char *mm_verify_status_name(mm_verify_status st)
     return "unknown";
 }
 
-/* True when obj has exactly the n members named. */
-static bool has_exactly(const json_t *obj, const char *const *names, size_t n)
+bool mm_submit_has_exactly(const json_t *obj, const char *const *names, size_t n)
 {
     if (!json_is_object(obj) || json_object_size(obj) != n)
         return false;
@@ -527,7 +526,7 @@ static int check_envelope(json_t *env, const char *name)
     static const char *const evm[] = {"path", "sha256"};
     static const char *const offm[] = {"name", "date"};
     char path[512] = "$.envelope.assessment";
-    if (!has_exactly(env, members, 5)) {
+    if (!mm_submit_has_exactly(env, members, 5)) {
         mm_error_set("%s: $.envelope: must have exactly the members kind, version, assessment, "
                      "evidence, affirming_official",
                      name);
@@ -557,8 +556,8 @@ static int check_envelope(json_t *env, const char *name)
     json_array_foreach(ev, i, e)
     {
         const char *p = json_string_value(json_object_get(e, "path"));
-        if (!has_exactly(e, evm, 2) || !p ||
-            !is_hex64(json_string_value(json_object_get(e, "sha256"))) ||
+        if (!mm_submit_has_exactly(e, evm, 2) || !p ||
+            !mm_submit_is_hex64(json_string_value(json_object_get(e, "sha256"))) ||
             (prev && strcmp(prev, p) >= 0)) {
             mm_error_set("%s: $.envelope.evidence[%zu]: not {path, sha256} in path order", name, i);
             return MM_EINVALID;
@@ -568,54 +567,72 @@ static int check_envelope(json_t *env, const char *name)
     json_t *off = json_object_get(env, "affirming_official");
     const char *oname = json_string_value(json_object_get(off, "name"));
     const char *date = json_string_value(json_object_get(off, "date"));
-    if (!has_exactly(off, offm, 2) || !oname || !oname[0] || !date || !mm_is_date(date)) {
+    if (!mm_submit_has_exactly(off, offm, 2) || !oname || !oname[0] || !date || !mm_is_date(date)) {
         mm_error_set("%s: $.envelope.affirming_official: not {name, date YYYY-MM-DD}", name);
         return MM_EINVALID;
     }
     return MM_OK;
 }
 
-int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
-                         const mm_key *pub)
+/* Parses a signed submission document and checks its shape (the one code path of
+ * mm_submission_verify and mm_submission_inspect): *root gets the document (the caller
+ * json_decrefs it), *env, *sig64 and *kid point into it. */
+static int parse_signed(json_t **root, json_t **env, const char **sig64, const char **kid,
+                        const char *doc, size_t len, const char *name)
 {
     static const char *const members[] = {"envelope", "signature", "key_id"};
-    *status = MM_VERIFY_TAMPERED;
-    if (init_sodium())
+    *root = NULL;
+    if (mm_submit_init_sodium())
         return MM_ERROR;
     if (len > MM_SIGNED_MAX_BYTES) {
         mm_error_set("%s: larger than %u bytes", name, MM_SIGNED_MAX_BYTES);
         return MM_ETOOBIG;
     }
     json_error_t jerr;
-    json_t *root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
+    json_t *r = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!r) {
         mm_error_set("%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
         return MM_EPARSE;
     }
-    int rc = MM_EINVALID;
-    char *canon = NULL;
-    const char *sig64 = json_string_value(json_object_get(root, "signature"));
-    const char *kid = json_string_value(json_object_get(root, "key_id"));
-    if (!has_exactly(root, members, 3) || !sig64 || !kid) {
+    *sig64 = json_string_value(json_object_get(r, "signature"));
+    *kid = json_string_value(json_object_get(r, "key_id"));
+    if (!mm_submit_has_exactly(r, members, 3) || !*sig64 || !*kid) {
         mm_error_set("%s: not a signed submission (members envelope, signature, key_id)", name);
-        goto done;
+        json_decref(r);
+        return MM_EINVALID;
     }
-    json_t *env = json_object_get(root, "envelope");
-    if ((rc = check_envelope(env, name)) != MM_OK)
-        goto done;
-    rc = MM_OK;
+    *env = json_object_get(r, "envelope");
+    int rc = check_envelope(*env, name);
+    if (rc) {
+        json_decref(r);
+        return rc;
+    }
+    *root = r;
+    return MM_OK;
+}
+
+int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
+                         const mm_key *pub)
+{
+    *status = MM_VERIFY_TAMPERED;
+    json_t *root = NULL, *env = NULL;
+    const char *sig64 = NULL, *kid = NULL;
+    char *canon = NULL;
+    int rc = parse_signed(&root, &env, &sig64, &kid, doc, len, name);
+    if (rc)
+        return rc;
     if (strlen(kid) != 16 || sodium_memcmp(kid, pub->key_id, 16) != 0) {
         *status = MM_VERIFY_WRONG_KEY;
         mm_error_set("signed with key %.16s, not with key %s of %s", kid, pub->key_id, pub->org);
         goto done;
     }
     unsigned char sig[crypto_sign_BYTES];
-    if (!unb64(sig, sizeof sig, sig64)) {
+    if (!mm_submit_unb64(sig, sizeof sig, sig64)) {
         *status = MM_VERIFY_BAD_ENCODING;
         mm_error_set("the signature is not base64 of %d bytes", crypto_sign_BYTES);
         goto done;
     }
-    if (!(canon = canonical_bytes(env))) {
+    if (!(canon = mm_submit_canonical_bytes(env))) {
         rc = MM_ENOMEM;
         goto done;
     }
@@ -628,6 +645,37 @@ int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, 
     *status = MM_VERIFY_VALID;
 done:
     free(canon);
+    json_decref(root);
+    return rc;
+}
+
+int mm_submission_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
+                          size_t len, const char *name)
+{
+    *envelope = NULL;
+    json_t *root = NULL, *env = NULL;
+    const char *sig64 = NULL, *kid = NULL;
+    int rc = parse_signed(&root, &env, &sig64, &kid, doc, len, name);
+    if (rc)
+        return rc;
+    rc = MM_EINVALID;
+    if (strlen(kid) != 16) {
+        mm_error_set("%s: $.key_id: not a key id of 16 hex digits", name);
+        goto done;
+    }
+    char *canon = mm_submit_canonical_bytes(env);
+    if (!canon) {
+        rc = MM_ENOMEM;
+        goto done;
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
+    free(canon);
+    sodium_bin2hex(hash, 65, h, sizeof h);
+    memcpy(key_id, kid, 17);
+    *envelope = json_incref(env);
+    rc = MM_OK;
+done:
     json_decref(root);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "mamori/error.h"
 #include "mamori/submit.h"
@@ -289,6 +290,77 @@ static void test_evidence_hash(void **state)
     assert_int_equal(mm_evidence_hash_file(hex, "/nonexistent/x"), MM_EIO);
 }
 
+static void test_inspect(void **state)
+{
+    fixture *f = *state;
+    mm_submission s = submission(f, assessment_a);
+    char *doc = NULL, *canon = NULL;
+    size_t clen = 0;
+    assert_int_equal(mm_submission_sign(&doc, &s, f->key), MM_OK);
+    assert_int_equal(mm_submission_canonical(&canon, &clen, &s), MM_OK);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char want[65];
+    crypto_hash_sha256(h, (const unsigned char *)canon, clen);
+    sodium_bin2hex(want, sizeof want, h, sizeof h);
+
+    json_t *env = NULL;
+    char kid[17], hash[65];
+    assert_int_equal(mm_submission_inspect(&env, kid, hash, doc, strlen(doc), "signed.json"),
+                     MM_OK);
+    assert_string_equal(hash, want);
+    assert_string_equal(kid, f->key->key_id);
+    assert_true(json_is_object(env));
+    assert_string_equal(json_string_value(json_object_get(env, "kind")), "mamori-submission");
+    char *again = json_dumps(env, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    assert_string_equal(again, canon);
+    free(again);
+    json_decref(env);
+
+    /* the signature is not checked, the shape is: a forged signature still inspects */
+    char *forged = strdup(doc);
+    char *sp = strstr(forged, "\"signature\": \"");
+    assert_non_null(sp);
+    sp += strlen("\"signature\": \"");
+    *sp = *sp == 'A' ? 'B' : 'A';
+    assert_int_equal(mm_submission_inspect(&env, kid, hash, forged, strlen(forged), "s.json"),
+                     MM_OK);
+    assert_string_equal(hash, want);
+    json_decref(env);
+    free(forged);
+    /* the same checks as verify for malformed documents */
+    static const char *const bad[] = {
+        "{",
+        "[]",
+        "{\"envelope\": {}, \"signature\": \"\", \"key_id\": \"0123456789abcdef\"}",
+        "{\"signature\": \"x\", \"key_id\": \"x\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mm_verify_status st;
+        int want_rc = mm_submission_verify(&st, bad[i], strlen(bad[i]), "b.json", f->key);
+        assert_true(want_rc == MM_EPARSE || want_rc == MM_EINVALID);
+        env = (json_t *)1;
+        assert_int_equal(mm_submission_inspect(&env, kid, hash, bad[i], strlen(bad[i]), "b.json"),
+                         want_rc);
+        assert_null(env);
+    }
+    /* a key_id that is not 16 characters cannot be looked up */
+    char *longkid = NULL;
+    {
+        const char *p = strstr(doc, f->key->key_id);
+        assert_non_null(p);
+        size_t at = (size_t)(p - doc), n = strlen(doc);
+        longkid = malloc(n + 2);
+        memcpy(longkid, doc, at);
+        longkid[at] = '0';
+        memcpy(longkid + at + 1, doc + at, n - at + 1);
+    }
+    assert_int_equal(mm_submission_inspect(&env, kid, hash, longkid, strlen(longkid), "l.json"),
+                     MM_EINVALID);
+    free(longkid);
+    free(canon);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_garbled_signature),
         cmocka_unit_test(test_secret_key_file),
         cmocka_unit_test(test_evidence_hash),
+        cmocka_unit_test(test_inspect),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,28 @@
+/* Internal parts of the submit module shared by its files (sign.c, receipt.c, summary.c). */
+#ifndef MM_SUBMIT_INTERNAL_H
+#define MM_SUBMIT_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Initialises libsodium; MM_ERROR with a message when it cannot. */
+int mm_submit_init_sodium(void);
+
+/* The canonical bytes of v (compact, sorted members, ASCII-escaped; see docs/signing.md),
+ * malloc'd and NUL-terminated; NULL when out of memory. */
+char *mm_submit_canonical_bytes(const json_t *v);
+
+/* Standard base64 with padding of len bytes (malloc'd), or NULL when out of memory. */
+char *mm_submit_b64(const unsigned char *bin, size_t len);
+
+/* Decodes base64 of exactly want bytes into out; false otherwise (s may be NULL). */
+bool mm_submit_unb64(unsigned char *out, size_t want, const char *s);
+
+/* True when obj is an object with exactly the n members named. */
+bool mm_submit_has_exactly(const json_t *obj, const char *const *names, size_t n);
+
+/* True when s is 64 lowercase hex digits. */
+bool mm_submit_is_hex64(const char *s);
+
+#endif
