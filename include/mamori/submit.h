@@ -127,7 +127,7 @@ int mm_receipt_verify(bool *valid, const char *doc, size_t len, const unsigned c
 /* ---- the server's summary of a submission ------------------------------------------------ */
 struct mm_result;
 /* The status of an evaluated assessment: "meets", "conditional", "not-met" or
- * "no-valid-score" (see docs/api.md). */
+ * "no-valid-score" (see docs/signing.md, "Status and summary"). */
 const char *mm_submission_status(const struct mm_result *r);
 
 /* The server's summary of an evaluated assessment (a new JSON object):
