@@ -53,6 +53,13 @@ typedef struct mm_audit_report {
     char found[65];    /* the hash found there */
 } mm_audit_report;
 
+/* declared below, with their functions */
+struct mm_org_query;
+struct mm_token;
+struct mm_session;
+struct mm_key_rec;
+struct mm_submission_rec;
+
 /* The backend interface (one per scheme). impl is the backend's own handle. */
 typedef struct mm_store_backend {
     const char *name;
@@ -69,6 +76,41 @@ typedef struct mm_store_backend {
     int (*audit_append)(void *impl, int64_t *out_id, const char *actor, const char *action,
                         const char *object, const char *detail);
     int (*audit_verify)(void *impl, mm_audit_report *out);
+    /* schema 2: arguments are checked by the front end before they get here */
+    int (*get_org)(void *impl, json_t **out, const char *id);
+    int (*set_org_consent)(void *impl, const char *id, bool consent);
+    int (*list_orgs)(void *impl, json_t **out, const struct mm_org_query *q);
+    int (*get_user_by_id)(void *impl, mm_user **out, int64_t id);
+    int (*list_users)(void *impl, json_t **out, const char *org_id);
+    int (*set_logon_state)(void *impl, int64_t user_id, int failed_logons, const char *failed_since,
+                           const char *locked_until);
+    int (*set_password)(void *impl, int64_t user_id, const char *password_hash, bool must_change);
+    int (*create_token)(void *impl, int64_t *out_id, int64_t user_id, const char *token_hash,
+                        const char *name, const char *created, const char *expires);
+    int (*get_token)(void *impl, struct mm_token *out, int64_t id);
+    int (*list_tokens)(void *impl, json_t **out, int64_t user_id);
+    int (*revoke_token)(void *impl, int64_t id, int64_t user_id, const char *now);
+    int (*create_session)(void *impl, const struct mm_session *sess);
+    int (*get_session)(void *impl, struct mm_session *out, const char *id);
+    int (*touch_session)(void *impl, const char *id, const char *last_seen);
+    int (*delete_session)(void *impl, const char *id);
+    int (*delete_user_sessions)(void *impl, int64_t user_id);
+    int (*add_key)(void *impl, int64_t *out_id, const char *org_id, const char *key_id,
+                   const char *public_key, const char *label, const char *created);
+    int (*find_key)(void *impl, struct mm_key_rec *out, const char *org_id, const char *key_id);
+    int (*list_keys)(void *impl, json_t **out, const char *org_id);
+    int (*revoke_key)(void *impl, const char *org_id, int64_t id, const char *now);
+    int (*insert_submission)(void *impl, const struct mm_submission_rec *rec);
+    int (*get_submission)(void *impl, json_t **out, const char *id, bool with_body);
+    int (*list_submissions)(void *impl, json_t **out, const char *org_id, int64_t offset,
+                            int64_t limit);
+    int (*failure_counts)(void *impl, json_t **out, int64_t limit);
+    int (*overdue_milestones)(void *impl, json_t **out, const char *today, int64_t offset,
+                              int64_t limit);
+    /* The stored server key (base64 strings). On entry public_key/secret_key hold a fresh
+     * candidate pair; the backend stores it if no key exists yet (in one transaction) and
+     * returns the stored pair in the same buffers. */
+    int (*server_key)(void *impl, char public_key[64], char secret_key[128]);
 } mm_store_backend;
 
 /* Opens (creating if needed, mode 0600) the store named by url and applies any pending

@@ -1,5 +1,6 @@
-/* Unit tests for src/store: migrations, organizations and users, passwords, the audit chain
- * and its tamper detection, the append-only triggers, transactions. */
+/* Unit tests for src/store: migrations (1 to 2), organizations and users, passwords, the
+ * audit chain and its tamper detection, the append-only triggers, transactions, tokens,
+ * sessions, signing keys, submissions and the authority's views, the server key. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+#include <sodium.h>
 #include <sqlite3.h>
+#include <time.h>
 
 #include "mamori/store.h"
 
@@ -362,6 +366,1026 @@ static void test_tamper_delete(void **state)
     assert_int_equal(r.records, 9);
 }
 
+/* ---- schema 2 ------------------------------------------------------------------------ */
+
+static int64_t add_user(mm_store *s, const char *org, const char *login, const char *role)
+{
+    mm_user u = {.org_id = (char *)org,
+                 .login = (char *)login,
+                 .role = (char *)role,
+                 .password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"};
+    int64_t id = 0;
+    assert_int_equal(mm_store_create_user(s, &id, &u), MM_OK);
+    return id;
+}
+
+/* A hex SHA-256 of text: distinct, valid hashes for tests. */
+static void hex_hash(char out[65], const char *text)
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(d, (const unsigned char *)text, strlen(text));
+    sodium_bin2hex(out, 65, d, sizeof(d));
+}
+
+/* Registers a fresh Ed25519 public key for org; returns its row. */
+static int64_t add_key(mm_store *s, const char *org, char key_id[17], char b64[48])
+{
+    unsigned char pk[32], sk[64];
+    crypto_sign_keypair(pk, sk);
+    sodium_bin2base64(b64, 48, pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2hex(key_id, 17, pk, 8);
+    int64_t id = 0;
+    assert_int_equal(mm_store_add_key(s, &id, org, key_id, b64, "laptop", "2026-11-01T00:00:00Z"),
+                     MM_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+/* Inserts submission id for org with the given assessment date, status and score (-1:
+ * none), plus gaps and milestones; returns the store's answer. */
+static int put_sub(mm_store *s, const char *id, const char *org, int64_t key_row,
+                   const char *received, const char *assessed, const char *status, int score,
+                   const mm_gap_rec *gaps, size_t ngaps, const mm_milestone_rec *ms, size_t nms)
+{
+    char hash[65];
+    hex_hash(hash, id);
+    mm_submission_rec r = {.id = id,
+                           .org_id = org,
+                           .key_row = key_row,
+                           .received = received,
+                           .body = "{\"signed\":\"document\"}",
+                           .body_hash = hash,
+                           .signature = "c2lnbmF0dXJl",
+                           .framework = "800-171r2",
+                           .has_score = score >= 0,
+                           .score = score,
+                           .status = status,
+                           .assessed = assessed,
+                           .affirmed_by = "Senior Official",
+                           .affirmed_on = assessed,
+                           .summary = "{\"met\":100}",
+                           .gaps = gaps,
+                           .ngaps = ngaps,
+                           .milestones = ms,
+                           .nmilestones = nms};
+    return mm_store_insert_submission(s, &r);
+}
+
+static const char *latest_of(mm_store *s, const char *org, char buf[64])
+{
+    json_t *o = NULL;
+    assert_int_equal(mm_store_get_org(s, &o, org), MM_OK);
+    json_t *l = json_object_get(o, "latest_submission");
+    snprintf(buf, 64, "%s", json_is_string(l) ? json_string_value(l) : "(null)");
+    json_decref(o);
+    return buf;
+}
+
+/* The first migration exactly as it shipped (a copy: the store's own must never change). */
+static const char migration1[] =
+    "CREATE TABLE organizations (id TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('authority', 'contractor')), name TEXT NOT NULL,"
+    "  identifiers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(identifiers)),"
+    "  parent_id TEXT REFERENCES organizations(id), created TEXT NOT NULL);"
+    "CREATE TABLE users (id INTEGER PRIMARY KEY,"
+    "  org_id TEXT NOT NULL REFERENCES organizations(id), login TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('authority-admin', 'authority-analyst',"
+    "                                     'contractor-admin', 'contractor-member')),"
+    "  password_hash TEXT NOT NULL, failed_logons INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until TEXT, disabled INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);"
+    "CREATE INDEX users_org ON users(org_id);"
+    "CREATE TABLE api_tokens (id INTEGER PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id), token_hash TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, expires TEXT, revoked TEXT);"
+    "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id), csrf_hash TEXT NOT NULL,"
+    "  created TEXT NOT NULL, last_seen TEXT NOT NULL, expires TEXT NOT NULL);"
+    "CREATE TABLE signing_keys (id INTEGER PRIMARY KEY,"
+    "  org_id TEXT NOT NULL REFERENCES organizations(id), public_key TEXT NOT NULL UNIQUE,"
+    "  created TEXT NOT NULL, revoked TEXT);"
+    "CREATE TABLE submissions (id TEXT PRIMARY KEY,"
+    "  org_id TEXT NOT NULL REFERENCES organizations(id),"
+    "  key_id INTEGER NOT NULL REFERENCES signing_keys(id), received TEXT NOT NULL,"
+    "  body TEXT NOT NULL, body_hash TEXT NOT NULL, signature TEXT NOT NULL, score INTEGER,"
+    "  affirmed_by TEXT NOT NULL, affirmed_on TEXT NOT NULL,"
+    "  supersedes TEXT REFERENCES submissions(id));"
+    "CREATE INDEX submissions_org ON submissions(org_id, received);"
+    "CREATE TRIGGER submissions_no_update BEFORE UPDATE ON submissions"
+    "  BEGIN SELECT RAISE(ABORT, 'submissions are immutable'); END;"
+    "CREATE TRIGGER submissions_no_delete BEFORE DELETE ON submissions"
+    "  BEGIN SELECT RAISE(ABORT, 'submissions are immutable'); END;"
+    "CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL, ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+    "  object TEXT NOT NULL, detail TEXT NOT NULL);"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+static void test_migrate_v1(void **state)
+{
+    fixture *f = *state;
+    mm_store_free(f->s);
+    f->s = NULL;
+    unlink(f->path);
+    /* a version-1 database with data in it, as an older mamori left it */
+    assert_int_equal(raw_exec(f, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
+                                 " applied TEXT NOT NULL);"
+                                 "INSERT INTO schema_version VALUES (1, '2026-10-01T00:00:00Z');"),
+                     SQLITE_OK);
+    assert_int_equal(raw_exec(f, migration1), SQLITE_OK);
+    assert_int_equal(
+        raw_exec(f, "INSERT INTO organizations (id, kind, name, created)"
+                    "  VALUES ('c1', 'contractor', 'Old Co', '2026-10-01T00:00:00Z');"
+                    "INSERT INTO users (org_id, login, role, password_hash, failed_logons,"
+                    "  locked_until, created) VALUES ('c1', 'old', 'contractor-admin',"
+                    "  '$argon2id$x', 2, '2026-10-02T00:00:00Z', '2026-10-01T00:00:00Z');"
+                    "INSERT INTO sessions VALUES ('h', 1, 'c', 't', 't', 't');"
+                    "INSERT INTO signing_keys (org_id, public_key, created)"
+                    "  VALUES ('c1', 'AAAA', '2026-10-01T00:00:00Z');"
+                    "INSERT INTO submissions (id, org_id, key_id, received, body, body_hash,"
+                    "  signature, score, affirmed_by, affirmed_on) VALUES ('s-old', 'c1', 1,"
+                    "  '2026-10-03T00:00:00Z', '{}', 'oldhash', 'sig', 88, 'A', '2026-10-03')"),
+        SQLITE_OK);
+    assert_int_equal(mm_store_open(&f->s, f->path), MM_OK);
+    int v = 0;
+    assert_int_equal(mm_store_schema_version(f->s, &v), MM_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM schema_version"), 2);
+    /* the data survived; the new columns have their defaults */
+    mm_user *u = NULL;
+    assert_int_equal(mm_store_get_user(f->s, &u, "old"), MM_OK);
+    assert_false(u->must_change);
+    assert_false(u->disabled);
+    assert_int_equal(u->failed_logons, 2);
+    assert_null(u->failed_since);
+    assert_string_equal(u->locked_until, "2026-10-02T00:00:00Z");
+    mm_user_free(u);
+    json_t *o = NULL;
+    assert_int_equal(mm_store_get_org(f->s, &o, "c1"), MM_OK);
+    assert_true(json_is_false(json_object_get(o, "prime_consent")));
+    assert_true(json_is_null(json_object_get(o, "latest_submission")));
+    json_decref(o);
+    json_t *sub = NULL;
+    assert_int_equal(mm_store_get_submission(f->s, &sub, "s-old", false), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(sub, "score")), 88);
+    assert_true(json_is_null(json_object_get(sub, "framework")));
+    assert_int_equal(json_object_size(json_object_get(sub, "summary")), 0);
+    json_decref(sub);
+    /* sessions were rebuilt (the old ones are gone), the new tables exist */
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM sessions"), 0);
+    assert_int_equal(raw_count(f,
+                               "SELECT count(*) FROM pragma_table_info('sessions') WHERE name IN"
+                               " ('id', 'secret_hash', 'csrf', 'user_id', 'created', 'last_seen',"
+                               " 'expires')"),
+                     7);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                  " ('submission_gaps', 'submission_milestones', 'server_keys',"
+                                  " 'submissions_body_hash', 'signing_keys_org_key')"),
+                     5);
+    /* submissions are still immutable, and a replay of the old one is refused */
+    assert_int_equal(raw_exec(f, "UPDATE submissions SET score = 1"), SQLITE_CONSTRAINT);
+    assert_int_equal(raw_exec(f, "INSERT INTO submissions (id, org_id, key_id, received, body,"
+                                 " body_hash, signature, affirmed_by, affirmed_on) VALUES"
+                                 " ('s2', 'c1', 1, 't', '{}', 'oldhash', 's', 'A', 'd')"),
+                     SQLITE_CONSTRAINT);
+    /* reopening applies nothing more */
+    mm_store_free(f->s);
+    f->s = NULL;
+    assert_int_equal(mm_store_open(&f->s, f->path), MM_OK);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM schema_version"), 2);
+}
+
+static void test_org_read(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "prime", "contractor", NULL);
+    add_org(f->s, "sub", "contractor", "prime");
+    json_t *o = NULL;
+    assert_int_equal(mm_store_get_org(f->s, &o, "sub"), MM_OK);
+    assert_string_equal(json_string_value(json_object_get(o, "id")), "sub");
+    assert_string_equal(json_string_value(json_object_get(o, "kind")), "contractor");
+    assert_string_equal(json_string_value(json_object_get(o, "parent_id")), "prime");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(o, "identifiers"), "cage")), "1ABC2");
+    assert_true(json_is_false(json_object_get(o, "prime_consent")));
+    assert_int_equal(strlen(json_string_value(json_object_get(o, "created"))), 20);
+    json_decref(o);
+    assert_int_equal(mm_store_set_org_consent(f->s, "sub", true), MM_OK);
+    assert_int_equal(mm_store_get_org(f->s, &o, "sub"), MM_OK);
+    assert_true(json_is_true(json_object_get(o, "prime_consent")));
+    json_decref(o);
+    assert_int_equal(mm_store_get_org(f->s, &o, "prime"), MM_OK);
+    assert_true(json_is_null(json_object_get(o, "parent_id")));
+    assert_true(json_is_false(json_object_get(o, "prime_consent"))); /* only sub changed */
+    json_decref(o);
+    assert_int_equal(mm_store_get_org(f->s, &o, "nope"), MM_ENOTFOUND);
+    assert_null(o);
+    assert_int_equal(mm_store_set_org_consent(f->s, "nope", true), MM_ENOTFOUND);
+    assert_int_equal(mm_store_get_org(f->s, &o, ""), MM_EINVALID);
+}
+
+static void test_user_state(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    add_org(f->s, "b", "contractor", NULL);
+    char hash[128];
+    assert_int_equal(mm_password_hash(hash, "one-time"), MM_OK);
+    mm_user nu = {.org_id = "a",
+                  .login = "zed",
+                  .role = "contractor-admin",
+                  .password_hash = hash,
+                  .must_change = true};
+    int64_t zed = 0;
+    assert_int_equal(mm_store_create_user(f->s, &zed, &nu), MM_OK);
+    int64_t amy = add_user(f->s, "a", "amy", "contractor-member");
+    int64_t bob = add_user(f->s, "b", "bob", "contractor-admin");
+
+    mm_user *u = NULL;
+    assert_int_equal(mm_store_get_user_by_id(f->s, &u, zed), MM_OK);
+    assert_string_equal(u->login, "zed");
+    assert_true(u->must_change);
+    assert_int_equal(u->failed_logons, 0);
+    assert_null(u->failed_since);
+    assert_null(u->locked_until);
+    mm_user_free(u);
+    assert_int_equal(mm_store_get_user_by_id(f->s, &u, amy), MM_OK);
+    assert_false(u->must_change);
+    mm_user_free(u);
+    u = NULL;
+    assert_int_equal(mm_store_get_user_by_id(f->s, &u, 9999), MM_ENOTFOUND);
+    assert_null(u);
+
+    assert_int_equal(
+        mm_store_set_logon_state(f->s, amy, 3, "2026-11-23T10:00:00Z", "2026-11-23T10:15:00Z"),
+        MM_OK);
+    assert_int_equal(mm_store_get_user(f->s, &u, "amy"), MM_OK);
+    assert_int_equal(u->failed_logons, 3);
+    assert_string_equal(u->failed_since, "2026-11-23T10:00:00Z");
+    assert_string_equal(u->locked_until, "2026-11-23T10:15:00Z");
+    mm_user_free(u);
+    assert_int_equal(mm_store_set_logon_state(f->s, 9999, 1, NULL, NULL), MM_ENOTFOUND);
+    assert_int_equal(mm_store_set_logon_state(f->s, amy, -1, NULL, NULL), MM_EINVALID);
+
+    /* a new password clears the lockout and sets the one-time flag as asked */
+    char hash2[128];
+    assert_int_equal(mm_password_hash(hash2, "new secret"), MM_OK);
+    assert_int_equal(mm_store_set_password(f->s, amy, hash2, true), MM_OK);
+    assert_int_equal(mm_store_get_user_by_id(f->s, &u, amy), MM_OK);
+    assert_true(mm_password_verify(u->password_hash, "new secret"));
+    assert_true(u->must_change);
+    assert_int_equal(u->failed_logons, 0);
+    assert_null(u->failed_since);
+    assert_null(u->locked_until);
+    mm_user_free(u);
+    assert_int_equal(mm_store_set_password(f->s, zed, hash2, false), MM_OK);
+    assert_int_equal(mm_store_get_user_by_id(f->s, &u, zed), MM_OK);
+    assert_false(u->must_change);
+    mm_user_free(u);
+    assert_int_equal(mm_store_set_password(f->s, amy, "plain", false), MM_EINVALID);
+    assert_int_equal(mm_store_set_password(f->s, 9999, hash2, false), MM_ENOTFOUND);
+
+    json_t *list = NULL;
+    assert_int_equal(mm_store_list_users(f->s, &list, "a"), MM_OK);
+    assert_int_equal(json_array_size(list), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "login")),
+                        "amy");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "login")),
+                        "zed");
+    assert_true(json_is_true(json_object_get(json_array_get(list, 0), "must_change")));
+    assert_true(json_is_null(json_object_get(json_array_get(list, 0), "locked_until")));
+    assert_null(json_object_get(json_array_get(list, 0), "password_hash"));
+    json_decref(list);
+    assert_int_equal(mm_store_list_users(f->s, &list, NULL), MM_OK);
+    assert_int_equal(json_array_size(list), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "id")), bob);
+    json_decref(list);
+    assert_int_equal(mm_store_list_users(f->s, &list, "nobody"), MM_OK);
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(list);
+}
+
+static void test_tokens(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    int64_t amy = add_user(f->s, "a", "amy", "contractor-admin");
+    int64_t bob = add_user(f->s, "a", "bob", "contractor-member");
+    char h1[65], h2[65];
+    hex_hash(h1, "secret one");
+    hex_hash(h2, "secret two");
+    int64_t t1 = 0, t2 = 0;
+    assert_int_equal(mm_store_create_token(f->s, &t1, amy, h1, "ci", "2026-11-01T00:00:00Z", NULL),
+                     MM_OK);
+    assert_int_equal(mm_store_create_token(f->s, &t2, amy, h2, NULL, "2026-11-02T00:00:00Z",
+                                           "2027-11-02T00:00:00Z"),
+                     MM_OK);
+    assert_true(t2 > t1);
+    assert_int_equal(
+        mm_store_create_token(f->s, NULL, bob, h1, "dup", "2026-11-03T00:00:00Z", NULL),
+        MM_ECONFLICT);
+    char h3[65];
+    hex_hash(h3, "secret three");
+    assert_int_equal(mm_store_create_token(f->s, NULL, 9999, h3, "x", "2026-11-03T00:00:00Z", NULL),
+                     MM_ENOTFOUND);
+    assert_int_equal(mm_store_create_token(f->s, NULL, amy, "ABC", "x", "t", NULL), MM_EINVALID);
+
+    mm_token tok;
+    assert_int_equal(mm_store_get_token(f->s, &tok, t1), MM_OK);
+    assert_int_equal(tok.user_id, amy);
+    assert_string_equal(tok.token_hash, h1);
+    assert_string_equal(tok.expires, "");
+    assert_false(tok.revoked);
+    assert_int_equal(mm_store_get_token(f->s, &tok, t2), MM_OK);
+    assert_string_equal(tok.expires, "2027-11-02T00:00:00Z");
+    assert_int_equal(mm_store_get_token(f->s, &tok, 9999), MM_ENOTFOUND);
+
+    /* someone else's token cannot be revoked, and stays valid */
+    assert_int_equal(mm_store_revoke_token(f->s, t1, bob, "2026-11-05T00:00:00Z"), MM_ENOTFOUND);
+    assert_int_equal(mm_store_get_token(f->s, &tok, t1), MM_OK);
+    assert_false(tok.revoked);
+    assert_int_equal(mm_store_revoke_token(f->s, t1, amy, "2026-11-05T00:00:00Z"), MM_OK);
+    assert_int_equal(mm_store_revoke_token(f->s, t1, amy, "2026-11-06T00:00:00Z"), MM_OK);
+    assert_int_equal(mm_store_get_token(f->s, &tok, t1), MM_OK);
+    assert_true(tok.revoked);
+    assert_int_equal(mm_store_revoke_token(f->s, 9999, amy, "2026-11-05T00:00:00Z"), MM_ENOTFOUND);
+
+    json_t *list = NULL;
+    assert_int_equal(mm_store_list_tokens(f->s, &list, amy), MM_OK);
+    assert_int_equal(json_array_size(list), 2);
+    json_t *first = json_array_get(list, 0);
+    assert_int_equal(json_integer_value(json_object_get(first, "id")), t1);
+    assert_string_equal(json_string_value(json_object_get(first, "name")), "ci");
+    assert_string_equal(json_string_value(json_object_get(first, "revoked")),
+                        "2026-11-05T00:00:00Z"); /* the first revocation's time */
+    assert_true(json_is_null(json_object_get(first, "expires")));
+    assert_true(json_is_null(json_object_get(json_array_get(list, 1), "revoked")));
+    assert_null(json_object_get(first, "token_hash"));
+    json_decref(list);
+    assert_int_equal(mm_store_list_tokens(f->s, &list, bob), MM_OK);
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(list);
+}
+
+static void fill_session(mm_session *ss, const char *seed, int64_t user)
+{
+    char h[65];
+    memset(ss, 0, sizeof(*ss));
+    hex_hash(h, seed);
+    snprintf(ss->id, sizeof(ss->id), "%.32s", h);
+    hex_hash(ss->secret_hash, h);
+    snprintf(ss->csrf, sizeof(ss->csrf), "csrf-%s", seed);
+    ss->user_id = user;
+    snprintf(ss->created, sizeof(ss->created), "2026-11-23T10:00:00Z");
+    snprintf(ss->last_seen, sizeof(ss->last_seen), "2026-11-23T10:00:00Z");
+    snprintf(ss->expires, sizeof(ss->expires), "2026-11-23T18:00:00Z");
+}
+
+static void test_sessions(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    int64_t amy = add_user(f->s, "a", "amy", "contractor-admin");
+    int64_t bob = add_user(f->s, "a", "bob", "contractor-member");
+    mm_session s1, s2, s3, got;
+    fill_session(&s1, "one", amy);
+    fill_session(&s2, "two", amy);
+    fill_session(&s3, "three", bob);
+    assert_int_equal(mm_store_create_session(f->s, &s1), MM_OK);
+    assert_int_equal(mm_store_create_session(f->s, &s2), MM_OK);
+    assert_int_equal(mm_store_create_session(f->s, &s3), MM_OK);
+    assert_int_equal(mm_store_create_session(f->s, &s1), MM_ECONFLICT);
+    mm_session orphan;
+    fill_session(&orphan, "orphan", 9999);
+    assert_int_equal(mm_store_create_session(f->s, &orphan), MM_ENOTFOUND);
+    mm_session bad = s1;
+    bad.id[3] = 'Z';
+    assert_int_equal(mm_store_create_session(f->s, &bad), MM_EINVALID);
+
+    assert_int_equal(mm_store_get_session(f->s, &got, s1.id), MM_OK);
+    assert_memory_equal(&got, &s1, sizeof(got));
+    assert_int_equal(mm_store_touch_session(f->s, s1.id, "2026-11-23T11:00:00Z"), MM_OK);
+    assert_int_equal(mm_store_get_session(f->s, &got, s1.id), MM_OK);
+    assert_string_equal(got.last_seen, "2026-11-23T11:00:00Z");
+    assert_string_equal(got.created, "2026-11-23T10:00:00Z");
+    assert_int_equal(mm_store_touch_session(f->s, orphan.id, "2026-11-23T11:00:00Z"), MM_ENOTFOUND);
+    assert_int_equal(mm_store_get_session(f->s, &got, orphan.id), MM_ENOTFOUND);
+
+    assert_int_equal(mm_store_delete_session(f->s, s2.id), MM_OK);
+    assert_int_equal(mm_store_get_session(f->s, &got, s2.id), MM_ENOTFOUND);
+    assert_int_equal(mm_store_delete_session(f->s, s2.id), MM_ENOTFOUND);
+    /* all of amy's sessions end; bob's stays */
+    assert_int_equal(mm_store_create_session(f->s, &s2), MM_OK);
+    assert_int_equal(mm_store_delete_user_sessions(f->s, amy), MM_OK);
+    assert_int_equal(mm_store_get_session(f->s, &got, s1.id), MM_ENOTFOUND);
+    assert_int_equal(mm_store_get_session(f->s, &got, s2.id), MM_ENOTFOUND);
+    assert_int_equal(mm_store_get_session(f->s, &got, s3.id), MM_OK);
+    assert_int_equal(got.user_id, bob);
+    assert_int_equal(mm_store_delete_user_sessions(f->s, amy), MM_OK); /* none left: fine */
+}
+
+static void test_keys(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    add_org(f->s, "b", "contractor", NULL);
+    char kid1[17], kid2[17], pk1[48], pk2[48];
+    int64_t k1 = add_key(f->s, "a", kid1, pk1);
+    int64_t k2 = add_key(f->s, "a", kid2, pk2);
+    /* the same public key again, for either organization */
+    assert_int_equal(mm_store_add_key(f->s, NULL, "a", kid1, pk1, NULL, "2026-11-02T00:00:00Z"),
+                     MM_ECONFLICT);
+    assert_int_equal(mm_store_add_key(f->s, NULL, "b", kid1, pk1, NULL, "2026-11-02T00:00:00Z"),
+                     MM_ECONFLICT);
+    char kid3[17], pk3[48];
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(pk3, sizeof(pk3), raw, sizeof(raw), sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2hex(kid3, sizeof(kid3), raw, 8);
+    assert_int_equal(mm_store_add_key(f->s, NULL, "nope", kid3, pk3, NULL, "t"), MM_ENOTFOUND);
+    assert_int_equal(mm_store_add_key(f->s, NULL, "a", kid3, "bm90IDMyIGJ5dGVz", NULL, "t"),
+                     MM_EINVALID);
+    assert_int_equal(mm_store_add_key(f->s, NULL, "a", "XYZ", pk3, NULL, "t"), MM_EINVALID);
+
+    mm_key_rec k;
+    assert_int_equal(mm_store_find_key(f->s, &k, "a", kid2), MM_OK);
+    assert_int_equal(k.id, k2);
+    assert_string_equal(k.org_id, "a");
+    assert_string_equal(k.key_id, kid2);
+    assert_string_equal(k.public_key, pk2);
+    assert_false(k.revoked);
+    assert_int_equal(mm_store_find_key(f->s, &k, "b", kid2), MM_ENOTFOUND);
+
+    /* b cannot revoke a's key; a can, and then it is not found */
+    assert_int_equal(mm_store_revoke_key(f->s, "b", k1, "2026-11-10T00:00:00Z"), MM_ENOTFOUND);
+    assert_int_equal(mm_store_find_key(f->s, &k, "a", kid1), MM_OK);
+    assert_int_equal(mm_store_revoke_key(f->s, "a", k1, "2026-11-10T00:00:00Z"), MM_OK);
+    assert_int_equal(mm_store_find_key(f->s, &k, "a", kid1), MM_ENOTFOUND);
+    assert_int_equal(mm_store_find_key(f->s, &k, "a", kid2), MM_OK);
+
+    json_t *list = NULL;
+    assert_int_equal(mm_store_list_keys(f->s, &list, "a"), MM_OK);
+    assert_int_equal(json_array_size(list), 2);
+    json_t *first = json_array_get(list, 0);
+    assert_int_equal(json_integer_value(json_object_get(first, "id")), k1);
+    assert_string_equal(json_string_value(json_object_get(first, "key_id")), kid1);
+    assert_string_equal(json_string_value(json_object_get(first, "public_key")), pk1);
+    assert_string_equal(json_string_value(json_object_get(first, "label")), "laptop");
+    assert_string_equal(json_string_value(json_object_get(first, "revoked")),
+                        "2026-11-10T00:00:00Z");
+    assert_true(json_is_null(json_object_get(json_array_get(list, 1), "revoked")));
+    json_decref(list);
+    assert_int_equal(mm_store_list_keys(f->s, &list, "b"), MM_OK);
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(list);
+}
+
+static void test_submissions(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    add_org(f->s, "b", "contractor", NULL);
+    char kid[17], pk[48], kidb[17], pkb[48];
+    int64_t key = add_key(f->s, "a", kid, pk);
+    int64_t keyb = add_key(f->s, "b", kidb, pkb);
+    mm_gap_rec gaps[] = {{"3.1.1", "not-met"}, {"3.5.3", "partial"}};
+    mm_milestone_rec ms[] = {{"3.5.3", "P-1", "MFA for all", "2027-01-31", "planned"}};
+    char buf[64];
+
+    assert_int_equal(put_sub(f->s, "s1", "a", key, "2026-11-01T00:00:00Z", "2026-10-30",
+                             "conditional", 95, gaps, 2, ms, 1),
+                     MM_OK);
+    assert_string_equal(latest_of(f->s, "a", buf), "s1");
+    json_t *sub = NULL;
+    assert_int_equal(mm_store_get_submission(f->s, &sub, "s1", true), MM_OK);
+    assert_string_equal(json_string_value(json_object_get(sub, "org_id")), "a");
+    assert_string_equal(json_string_value(json_object_get(sub, "framework")), "800-171r2");
+    assert_string_equal(json_string_value(json_object_get(sub, "status")), "conditional");
+    assert_string_equal(json_string_value(json_object_get(sub, "assessed")), "2026-10-30");
+    assert_string_equal(json_string_value(json_object_get(sub, "key_id")), kid);
+    assert_int_equal(json_integer_value(json_object_get(sub, "score")), 95);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(sub, "summary"), "met")),
+                     100);
+    assert_string_equal(json_string_value(json_object_get(sub, "body")),
+                        "{\"signed\":\"document\"}");
+    json_decref(sub);
+    assert_int_equal(mm_store_get_submission(f->s, &sub, "s1", false), MM_OK);
+    assert_null(json_object_get(sub, "body"));
+    json_decref(sub);
+    assert_int_equal(mm_store_get_submission(f->s, &sub, "nope", false), MM_ENOTFOUND);
+
+    /* a replay (same content hash under a new id): refused, nothing stored */
+    char hash[65];
+    hex_hash(hash, "s1");
+    mm_submission_rec replay = {.id = "s1-again",
+                                .org_id = "a",
+                                .key_row = key,
+                                .received = "2026-11-02T00:00:00Z",
+                                .body = "{}",
+                                .body_hash = hash,
+                                .signature = "c2ln",
+                                .framework = "800-171r2",
+                                .status = "meets",
+                                .assessed = "2026-11-02",
+                                .affirmed_by = "X",
+                                .affirmed_on = "2026-11-02",
+                                .gaps = gaps,
+                                .ngaps = 2,
+                                .milestones = ms,
+                                .nmilestones = 1};
+    assert_int_equal(mm_store_insert_submission(f->s, &replay), MM_ECONFLICT);
+    assert_string_equal(mm_error_last(), "submission already received (same content hash)");
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submissions"), 1);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submission_gaps"), 2);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submission_milestones"), 1);
+    assert_string_equal(latest_of(f->s, "a", buf), "s1");
+    /* the same id again is a conflict too */
+    assert_int_equal(
+        put_sub(f->s, "s1", "a", key, "t", "2026-11-02", "meets", 110, NULL, 0, NULL, 0),
+        MM_ECONFLICT);
+
+    /* unknown organization or key; a key of another organization */
+    assert_int_equal(
+        put_sub(f->s, "s9", "nope", key, "t", "2026-11-02", "meets", 110, NULL, 0, NULL, 0),
+        MM_ENOTFOUND);
+    assert_int_equal(
+        put_sub(f->s, "s9", "a", 9999, "t", "2026-11-02", "meets", 110, NULL, 0, NULL, 0),
+        MM_ENOTFOUND);
+    assert_int_equal(
+        put_sub(f->s, "s9", "a", keyb, "t", "2026-11-02", "meets", 110, NULL, 0, NULL, 0),
+        MM_EINVALID);
+    assert_int_equal(
+        put_sub(f->s, "s9", "a", key, "t", "2026/11/02", "meets", 110, NULL, 0, NULL, 0),
+        MM_EINVALID);
+    assert_int_equal(
+        put_sub(f->s, "s9", "a", key, "t", "2026-11-02", "great", 110, NULL, 0, NULL, 0),
+        MM_EINVALID);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submissions"), 1);
+
+    /* latest: an older assessment received later does not replace it; the same date does;
+     * a newer one does */
+    assert_int_equal(put_sub(f->s, "s2", "a", key, "2026-11-03T00:00:00Z", "2026-09-01", "meets",
+                             110, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_string_equal(latest_of(f->s, "a", buf), "s1");
+    assert_int_equal(put_sub(f->s, "s3", "a", key, "2026-11-04T00:00:00Z", "2026-10-30", "not-met",
+                             40, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_string_equal(latest_of(f->s, "a", buf), "s3");
+    assert_int_equal(put_sub(f->s, "s4", "a", key, "2026-11-05T00:00:00Z", "2026-11-05",
+                             "no-valid-score", -1, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_string_equal(latest_of(f->s, "a", buf), "s4");
+    assert_string_equal(latest_of(f->s, "b", buf), "(null)");
+
+    /* the list: newest received first, paged, with the total */
+    json_t *list = NULL;
+    assert_int_equal(mm_store_list_submissions(f->s, &list, "a", 0, 2), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(list, "total")), 4);
+    json_t *items = json_object_get(list, "items");
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "id")), "s4");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "id")), "s3");
+    assert_true(json_is_null(json_object_get(json_array_get(items, 0), "score")));
+    assert_null(json_object_get(json_array_get(items, 0), "summary"));
+    assert_null(json_object_get(json_array_get(items, 0), "body"));
+    json_decref(list);
+    assert_int_equal(mm_store_list_submissions(f->s, &list, "a", 3, 2), MM_OK);
+    assert_int_equal(json_array_size(json_object_get(list, "items")), 1);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(list, "items"), 0), "id")),
+        "s1");
+    json_decref(list);
+    assert_int_equal(mm_store_list_submissions(f->s, &list, "a", 10, 2), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(list, "total")), 4);
+    assert_int_equal(json_array_size(json_object_get(list, "items")), 0);
+    json_decref(list);
+    assert_int_equal(mm_store_list_submissions(f->s, &list, "b", 0, 10), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(list, "total")), 0);
+    json_decref(list);
+    assert_int_equal(mm_store_list_submissions(f->s, &list, "nope", 0, 10), MM_ENOTFOUND);
+    assert_int_equal(mm_store_list_submissions(f->s, &list, "a", 0, 0), MM_EUSAGE);
+    assert_int_equal(mm_store_list_submissions(f->s, &list, "a", 0, 1001), MM_EUSAGE);
+    assert_null(list);
+}
+
+static void test_submission_in_tx(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    char kid[17], pk[48], buf[64];
+    int64_t key = add_key(f->s, "a", kid, pk);
+    mm_gap_rec gaps[] = {{"3.1.1", "not-met"}};
+    /* inside the caller's transaction: a replay fails alone, the rest commits */
+    assert_int_equal(mm_store_begin(f->s), MM_OK);
+    assert_int_equal(put_sub(f->s, "t1", "a", key, "2026-11-01T00:00:00Z", "2026-11-01", "meets",
+                             110, gaps, 1, NULL, 0),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "t1", "a", key, "2026-11-01T00:00:00Z", "2026-11-01", "meets",
+                             110, gaps, 1, NULL, 0),
+                     MM_ECONFLICT);
+    assert_int_equal(mm_store_audit_append(f->s, NULL, "t", "submission.receive", "t1", NULL),
+                     MM_OK);
+    assert_int_equal(mm_store_commit(f->s), MM_OK);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submissions"), 1);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submission_gaps"), 1);
+    assert_string_equal(latest_of(f->s, "a", buf), "t1");
+    /* rolled back with the caller's transaction: gone, latest as before */
+    assert_int_equal(mm_store_begin(f->s), MM_OK);
+    assert_int_equal(put_sub(f->s, "t2", "a", key, "2026-11-02T00:00:00Z", "2026-11-02", "meets",
+                             110, gaps, 1, NULL, 0),
+                     MM_OK);
+    assert_int_equal(mm_store_rollback(f->s), MM_OK);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submissions"), 1);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submission_gaps"), 1);
+    assert_string_equal(latest_of(f->s, "a", buf), "t1");
+}
+
+/* ids and names of the list's items, joined by commas */
+static void item_ids(json_t *list, char *out, size_t size)
+{
+    size_t i, n = 0;
+    json_t *it;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(list, "items"), i, it)
+    {
+        n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : "",
+                              json_string_value(json_object_get(it, "id")));
+        assert_true(n < size);
+    }
+}
+
+static void list_ids(mm_store *s, mm_org_query *q, char *out, size_t size, int64_t *total)
+{
+    json_t *list = NULL;
+    assert_int_equal(mm_store_list_orgs(s, &list, q), MM_OK);
+    item_ids(list, out, size);
+    if (total)
+        *total = json_integer_value(json_object_get(list, "total"));
+    json_decref(list);
+}
+
+static void test_list_orgs(void **state)
+{
+    fixture *f = *state;
+    mm_org orgs[] = {
+        {.id = "o1", .kind = "contractor", .name = "Bravo", .identifiers = "{\"cage\":\"11111\"}"},
+        {.id = "o2", .kind = "contractor", .name = "alpha", .identifiers = "{\"cage\":\"22222\"}"},
+        {.id = "o3", .kind = "contractor", .name = "100% Charlie"},
+        {.id = "o4", .kind = "contractor", .name = "Delta_Ltd", .parent_id = "o1"},
+        {.id = "o5", .kind = "contractor", .name = "Echo", .parent_id = "o1"},
+        {.id = "o6", .kind = "authority", .name = "Agency"},
+        {.id = "o7", .kind = "contractor", .name = "Bravo"}, /* same name as o1: tie by id */
+    };
+    for (size_t i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++)
+        assert_int_equal(mm_store_create_org(f->s, &orgs[i]), MM_OK);
+    char kid[17], pk[48];
+    int64_t k1 = add_key(f->s, "o1", kid, pk), k2 = add_key(f->s, "o2", kid, pk);
+    int64_t k3 = add_key(f->s, "o3", kid, pk), k4 = add_key(f->s, "o4", kid, pk);
+    int64_t k7 = add_key(f->s, "o7", kid, pk);
+    /* o1 meets (110), o2 conditional (90), o3 not-met (20) but assessed long ago (stale),
+     * o4 no-valid-score, o5 none, o7 meets (110, same as o1) */
+    assert_int_equal(put_sub(f->s, "x1", "o1", k1, "2026-11-10T00:00:00Z", "2026-11-01", "meets",
+                             110, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "x2", "o2", k2, "2026-11-11T00:00:00Z", "2026-11-02",
+                             "conditional", 90, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "x3", "o3", k3, "2026-11-12T00:00:00Z", "2023-01-15", "not-met",
+                             20, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "x4", "o4", k4, "2026-11-09T00:00:00Z", "2026-11-03",
+                             "no-valid-score", -1, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "x7", "o7", k7, "2026-11-13T00:00:00Z", "2026-11-04", "meets",
+                             110, NULL, 0, NULL, 0),
+                     MM_OK);
+    char ids[256];
+    int64_t total = 0;
+    mm_org_query q = {.kind = "contractor", .stale_before = "2023-11-23", .limit = 100};
+
+    /* by name (case-insensitive), ties by id */
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_string_equal(ids, "o3,o2,o1,o7,o4,o5");
+    assert_int_equal(total, 6);
+    q.desc = true;
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o5,o4,o1,o7,o2,o3");
+
+    /* the object: computed status and latest */
+    json_t *list = NULL;
+    q.desc = false;
+    assert_int_equal(mm_store_list_orgs(f->s, &list, &q), MM_OK);
+    json_t *items = json_object_get(list, "items");
+    json_t *o3 = json_array_get(items, 0), *o2 = json_array_get(items, 1);
+    json_t *o5 = json_array_get(items, 5);
+    assert_string_equal(json_string_value(json_object_get(o3, "status")), "stale");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o3, "latest"), "status")),
+                        "stale");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o2, "latest"), "status")),
+                        "conditional");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(o2, "latest"), "score")),
+                     90);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(o2, "latest"), "received")),
+        "2026-11-11T00:00:00Z");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(o2, "latest"), "affirmed_by")),
+        "Senior Official");
+    assert_string_equal(json_string_value(json_object_get(o2, "latest_submission")), "x2");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(o2, "identifiers"), "cage")), "22222");
+    assert_true(json_is_null(json_object_get(o5, "latest")));
+    assert_string_equal(json_string_value(json_object_get(o5, "status")), "none");
+    json_decref(list);
+
+    /* status filter on the computed status */
+    q.status = "stale";
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_string_equal(ids, "o3");
+    q.status = "not-met";
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_string_equal(ids, "");
+    assert_int_equal(total, 0);
+    q.status = "none";
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o5");
+    q.status = "meets";
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_string_equal(ids, "o1,o7");
+    assert_int_equal(total, 2);
+    /* without stale_before nothing is stale */
+    q.status = "not-met";
+    q.stale_before = NULL;
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o3");
+    q.stale_before = "2023-11-23";
+    q.status = NULL;
+
+    /* sorts: ties always by id ascending */
+    q.sort = "score";
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o3,o2,o1,o7,o4,o5");
+    q.desc = true;
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o1,o7,o2,o3,o4,o5");
+    q.sort = "status"; /* meets, conditional, stale, not-met, no-valid-score, none */
+    q.desc = false;
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o1,o7,o2,o3,o4,o5");
+    q.desc = true;
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o5,o4,o3,o2,o1,o7");
+    q.sort = "assessed";
+    q.desc = false;
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o3,o1,o2,o4,o7,o5");
+    q.sort = "received";
+    q.desc = true;
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o7,o3,o2,o1,o4,o5");
+
+    /* paging: total counts every match */
+    q.sort = "name";
+    q.desc = false;
+    q.offset = 2;
+    q.limit = 2;
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_string_equal(ids, "o1,o7");
+    assert_int_equal(total, 6);
+    q.offset = 6;
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_string_equal(ids, "");
+    assert_int_equal(total, 6);
+    q.offset = 0;
+    q.limit = 100;
+
+    /* search: substring of name or identifiers, case-insensitive, % and _ literal */
+    q.q = "%";
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_string_equal(ids, "o3");
+    q.q = "_";
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o4");
+    q.q = "BRAV";
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o1,o7");
+    q.q = "2222";
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o2");
+    q.q = "' OR 1=1 --";
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_int_equal(total, 0);
+    q.q = NULL;
+
+    /* kind and prime */
+    q.parent_id = "o1";
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o4,o5");
+    q.parent_id = NULL;
+    q.kind = NULL;
+    list_ids(f->s, &q, ids, sizeof(ids), &total);
+    assert_int_equal(total, 7);
+    q.kind = "authority";
+    list_ids(f->s, &q, ids, sizeof(ids), NULL);
+    assert_string_equal(ids, "o6");
+
+    /* bad queries */
+    json_t *none = NULL;
+    q.kind = NULL;
+    q.limit = 0;
+    assert_int_equal(mm_store_list_orgs(f->s, &none, &q), MM_EUSAGE);
+    q.limit = 1001;
+    assert_int_equal(mm_store_list_orgs(f->s, &none, &q), MM_EUSAGE);
+    q.limit = 10;
+    q.sort = "id; DROP TABLE organizations";
+    assert_int_equal(mm_store_list_orgs(f->s, &none, &q), MM_EUSAGE);
+    q.sort = NULL;
+    q.status = "great";
+    assert_int_equal(mm_store_list_orgs(f->s, &none, &q), MM_EUSAGE);
+    q.status = NULL;
+    q.stale_before = "last year";
+    assert_int_equal(mm_store_list_orgs(f->s, &none, &q), MM_EUSAGE);
+    assert_null(none);
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_list_orgs_10k(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(mm_store_begin(f->s), MM_OK);
+    for (int i = 0; i < 10000; i++) {
+        char id[16], name[32], kid[17], pk[48], sid[16], assessed[11];
+        snprintf(id, sizeof(id), "org%05d", i);
+        snprintf(name, sizeof(name), "Contractor %d", (i * 7919) % 10000);
+        mm_org o = {.id = id, .kind = "contractor", .name = name};
+        assert_int_equal(mm_store_create_org(f->s, &o), MM_OK);
+        if (i % 2)
+            continue;
+        int64_t k = add_key(f->s, id, kid, pk);
+        snprintf(sid, sizeof(sid), "sub%05d", i);
+        snprintf(assessed, sizeof(assessed), "20%02d-01-01", 20 + i % 7);
+        assert_int_equal(put_sub(f->s, sid, id, k, "2026-11-01T00:00:00Z", assessed,
+                                 i % 4 ? "meets" : "not-met", i % 111, NULL, 0, NULL, 0),
+                         MM_OK);
+    }
+    assert_int_equal(mm_store_commit(f->s), MM_OK);
+    const char *sorts[] = {"name", "score", "status", "assessed", "received"};
+    for (size_t i = 0; i < 5; i++) {
+        mm_org_query q = {.kind = "contractor",
+                          .sort = sorts[i],
+                          .desc = i % 2,
+                          .stale_before = "2023-06-01",
+                          .offset = 9950,
+                          .limit = 100};
+        json_t *list = NULL;
+        double t0 = seconds();
+        assert_int_equal(mm_store_list_orgs(f->s, &list, &q), MM_OK);
+        double dt = seconds() - t0;
+        assert_int_equal(json_integer_value(json_object_get(list, "total")), 10000);
+        assert_int_equal(json_array_size(json_object_get(list, "items")), 50);
+        json_decref(list);
+        assert_true(dt < 1.0); /* tens of milliseconds normally; generous for sanitizers */
+        q.status = "stale";
+        q.q = "contractor 1";
+        q.offset = 0;
+        assert_int_equal(mm_store_list_orgs(f->s, &list, &q), MM_OK);
+        /* stale: even i with i % 7 in {0, 1, 2} (assessed 2020..2022), names with "1" */
+        assert_true(json_integer_value(json_object_get(list, "total")) > 0);
+        json_t *it;
+        size_t j;
+        json_array_foreach(json_object_get(list, "items"), j, it)
+            assert_string_equal(json_string_value(json_object_get(it, "status")), "stale");
+        json_decref(list);
+    }
+}
+
+static void test_authority_views(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    add_org(f->s, "b", "contractor", NULL);
+    add_org(f->s, "c", "contractor", NULL);
+    char kid[17], pk[48];
+    int64_t ka = add_key(f->s, "a", kid, pk), kb = add_key(f->s, "b", kid, pk);
+    int64_t kc = add_key(f->s, "c", kid, pk);
+    mm_gap_rec old_gaps[] = {{"3.9.9", "not-met"}, {"3.1.1", "not-met"}};
+    mm_milestone_rec old_ms[] = {{"3.9.9", "P-0", "old plan", "2026-01-01", "planned"}};
+    mm_gap_rec a_gaps[] = {{"3.1.1", "not-met"}, {"3.5.3", "partial"}};
+    mm_milestone_rec a_ms[] = {{"3.5.3", "P-1", "MFA", "2026-10-01", "in-progress"},
+                               {"3.1.1", "P-2", "access", "2026-09-01", "completed"},
+                               {"3.1.1", "P-3", "later", "2027-06-01", "planned"}};
+    mm_gap_rec b_gaps[] = {{"3.1.1", "partial"}, {"3.5.3", "not-assessed"}, {"3.3.1", "not-met"}};
+    mm_milestone_rec b_ms[] = {{"3.3.1", "B-1", "logs", "2026-08-15", "planned"},
+                               {"3.5.3", "B-2", "due today", "2026-11-23", "planned"}};
+    mm_gap_rec c_gaps[] = {{"3.1.1", "not-met"}};
+    /* a's first submission is superseded: its gaps and milestones no longer count */
+    assert_int_equal(put_sub(f->s, "a-old", "a", ka, "2026-06-01T00:00:00Z", "2026-06-01",
+                             "not-met", 50, old_gaps, 2, old_ms, 1),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "a-new", "a", ka, "2026-11-01T00:00:00Z", "2026-11-01",
+                             "conditional", 95, a_gaps, 2, a_ms, 3),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "b-1", "b", kb, "2026-11-02T00:00:00Z", "2026-11-02", "not-met",
+                             60, b_gaps, 3, b_ms, 2),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "c-1", "c", kc, "2026-11-03T00:00:00Z", "2026-11-03", "not-met",
+                             70, c_gaps, 1, NULL, 0),
+                     MM_OK);
+
+    json_t *fc = NULL;
+    assert_int_equal(mm_store_failure_counts(f->s, &fc, 10), MM_OK);
+    assert_int_equal(json_array_size(fc), 3);
+    json_t *r0 = json_array_get(fc, 0), *r1 = json_array_get(fc, 1), *r2 = json_array_get(fc, 2);
+    assert_string_equal(json_string_value(json_object_get(r0, "requirement")), "3.1.1");
+    assert_string_equal(json_string_value(json_object_get(r0, "framework")), "800-171r2");
+    assert_int_equal(json_integer_value(json_object_get(r0, "contractors")), 3);
+    assert_int_equal(json_integer_value(json_object_get(r0, "not_met")), 2);
+    assert_int_equal(json_integer_value(json_object_get(r0, "partial")), 1);
+    assert_int_equal(json_integer_value(json_object_get(r0, "not_assessed")), 0);
+    assert_string_equal(json_string_value(json_object_get(r1, "requirement")), "3.5.3");
+    assert_int_equal(json_integer_value(json_object_get(r1, "contractors")), 2);
+    assert_int_equal(json_integer_value(json_object_get(r1, "partial")), 1);
+    assert_int_equal(json_integer_value(json_object_get(r1, "not_assessed")), 1);
+    assert_string_equal(json_string_value(json_object_get(r2, "requirement")), "3.3.1");
+    assert_int_equal(json_integer_value(json_object_get(r2, "contractors")), 1);
+    json_decref(fc);
+    assert_int_equal(mm_store_failure_counts(f->s, &fc, 1), MM_OK);
+    assert_int_equal(json_array_size(fc), 1);
+    json_decref(fc);
+    assert_int_equal(mm_store_failure_counts(f->s, &fc, 0), MM_EUSAGE);
+
+    json_t *od = NULL;
+    assert_int_equal(mm_store_overdue_milestones(f->s, &od, "2026-11-23", 0, 10), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(od, "total")), 2);
+    json_t *items = json_object_get(od, "items");
+    assert_int_equal(json_array_size(items), 2);
+    json_t *m0 = json_array_get(items, 0), *m1 = json_array_get(items, 1);
+    assert_string_equal(json_string_value(json_object_get(m0, "poam_id")), "B-1");
+    assert_string_equal(json_string_value(json_object_get(m0, "org_id")), "b");
+    assert_string_equal(json_string_value(json_object_get(m0, "org_name")), "b");
+    assert_string_equal(json_string_value(json_object_get(m0, "submission_id")), "b-1");
+    assert_string_equal(json_string_value(json_object_get(m0, "requirement")), "3.3.1");
+    assert_string_equal(json_string_value(json_object_get(m0, "description")), "logs");
+    assert_string_equal(json_string_value(json_object_get(m0, "due")), "2026-08-15");
+    assert_string_equal(json_string_value(json_object_get(m0, "status")), "planned");
+    assert_string_equal(json_string_value(json_object_get(m1, "poam_id")), "P-1");
+    json_decref(od);
+    assert_int_equal(mm_store_overdue_milestones(f->s, &od, "2026-11-23", 1, 1), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(od, "total")), 2);
+    assert_int_equal(json_array_size(json_object_get(od, "items")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(od, "items"), 0), "poam_id")),
+                        "P-1");
+    json_decref(od);
+    assert_int_equal(mm_store_overdue_milestones(f->s, &od, "2026-11-24", 0, 10), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(od, "total")), 3); /* B-2 now late */
+    json_decref(od);
+    assert_int_equal(mm_store_overdue_milestones(f->s, &od, "2026-01-01", 0, 10), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(od, "total")), 0);
+    assert_int_equal(json_array_size(json_object_get(od, "items")), 0);
+    json_decref(od);
+    od = NULL;
+    assert_int_equal(mm_store_overdue_milestones(f->s, &od, "today", 0, 10), MM_EUSAGE);
+    assert_int_equal(mm_store_overdue_milestones(f->s, &od, "2026-11-23", -1, 10), MM_EUSAGE);
+    assert_null(od);
+}
+
+static void test_server_key(void **state)
+{
+    fixture *f = *state;
+    unsigned char pk[32], sk[64], pk2[32], sk2[64];
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM server_keys"), 0);
+    assert_int_equal(mm_store_server_key(f->s, pk, sk), MM_OK);
+    assert_int_equal(mm_store_server_key(f->s, pk2, sk2), MM_OK);
+    assert_memory_equal(pk, pk2, 32);
+    assert_memory_equal(sk, sk2, 64);
+    mm_store_free(f->s);
+    f->s = NULL;
+    assert_int_equal(mm_store_open(&f->s, f->path), MM_OK);
+    assert_int_equal(mm_store_server_key(f->s, pk2, sk2), MM_OK);
+    assert_memory_equal(pk, pk2, 32);
+    assert_memory_equal(sk, sk2, 64);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM server_keys"), 1);
+    /* a working pair, stored as base64 */
+    unsigned char sig[64];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)"receipt", 7, sk2);
+    assert_int_equal(crypto_sign_verify_detached(sig, (const unsigned char *)"receipt", 7, pk), 0);
+    assert_int_equal(raw_count(f, "SELECT length(public_key) = 44 AND length(secret_key) = 88"
+                                  " FROM server_keys"),
+                     1);
+    /* a damaged row is reported, not used */
+    assert_int_equal(raw_exec(f, "UPDATE server_keys SET secret_key = 'AAAA'"), SQLITE_OK);
+    assert_int_equal(mm_store_server_key(f->s, pk2, sk2), MM_EINVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +1399,18 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_triggers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_org_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submissions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submission_in_tx, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_orgs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_orgs_10k, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_authority_views, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_server_key, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
