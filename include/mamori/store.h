@@ -217,10 +217,12 @@ int mm_store_create_token(mm_store *s, int64_t *out_id, int64_t user_id, const c
                           const char *name, const char *created, const char *expires)
     __attribute__((warn_unused_result));
 int mm_store_get_token(mm_store *s, mm_token *out, int64_t id) __attribute__((warn_unused_result));
-/* [{"id", "name", "created", "expires", "revoked"}] of one user, by id. */
+/* [{"id", "name", "created", "expires": time|null, "revoked": time|null}] of one user, by
+ * id. */
 int mm_store_list_tokens(mm_store *s, json_t **out, int64_t user_id)
     __attribute__((warn_unused_result));
-/* Revokes token id of user_id (MM_ENOTFOUND when it is not theirs). */
+/* Revokes token id of user_id (MM_ENOTFOUND when it is not theirs); revoking again keeps
+ * the first time. */
 int mm_store_revoke_token(mm_store *s, int64_t id, int64_t user_id, const char *now)
     __attribute__((warn_unused_result));
 
@@ -238,6 +240,7 @@ int mm_store_get_session(mm_store *s, mm_session *out, const char *id)
     __attribute__((warn_unused_result));
 int mm_store_touch_session(mm_store *s, const char *id, const char *last_seen)
     __attribute__((warn_unused_result));
+/* MM_ENOTFOUND when there is no such session. */
 int mm_store_delete_session(mm_store *s, const char *id) __attribute__((warn_unused_result));
 /* Ends every session of a user (after a password change or a lockout). */
 int mm_store_delete_user_sessions(mm_store *s, int64_t user_id) __attribute__((warn_unused_result));
@@ -302,7 +305,9 @@ typedef struct mm_submission_rec {
 
 /* Stores a submission (and its gaps and milestones) and makes it its organization's latest
  * when its assessment date is not older than the latest's. MM_ECONFLICT when a submission
- * with the same body_hash exists (a replay), with nothing stored. */
+ * with the same body_hash exists (a replay), with nothing stored; MM_ENOTFOUND for an unknown
+ * organization or key row; MM_EINVALID when the key row is another organization's. Inside
+ * mm_store_begin a failure leaves nothing of the submission and the transaction open. */
 int mm_store_insert_submission(mm_store *s, const mm_submission_rec *rec)
     __attribute__((warn_unused_result));
 /* {"id", "org_id", "received", "body_hash", "framework", "score": int|null, "status",

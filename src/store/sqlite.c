@@ -623,7 +623,7 @@ static int sq_audit_verify(void *impl, mm_audit_report *r)
                  " FROM audit_log ORDER BY id");
     if (rc)
         goto done;
-    int step;
+    int step = SQLITE_DONE;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         const char *prev_hash = col_text(st, 1);
@@ -880,7 +880,7 @@ static int sq_list_orgs(void *impl, json_t **out, const mm_org_query *q)
     sqlite3_bind_int64(st, 7, q->offset);
     json_t *res = json_object(), *items = json_array();
     bool ok = res && items;
-    int step;
+    int step = SQLITE_DONE;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
         if (!json_object_get(res, "total"))
             put(res, "total", json_integer(sqlite3_column_int64(st, 0)), &ok);
@@ -943,7 +943,7 @@ static int sq_list_users(void *impl, json_t **out, const char *org_id)
     bind_text_or_null(st, 1, org_id);
     json_t *arr = json_array();
     bool ok = arr != NULL;
-    int step;
+    int step = SQLITE_DONE;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *u = json_object();
         ok = u != NULL;
@@ -1080,7 +1080,7 @@ static int sq_list_tokens(void *impl, json_t **out, int64_t user_id)
     sqlite3_bind_int64(st, 1, user_id);
     json_t *arr = json_array();
     bool ok = arr != NULL;
-    int step;
+    int step = SQLITE_DONE;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *t = json_object();
         ok = t != NULL;
@@ -1303,7 +1303,7 @@ static int sq_list_keys(void *impl, json_t **out, const char *org_id)
     sqlite3_bind_text(st, 1, org_id, -1, SQLITE_TRANSIENT);
     json_t *arr = json_array();
     bool ok = arr != NULL;
-    int step;
+    int step = SQLITE_DONE;
     while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *k = json_object();
         ok = k != NULL;
