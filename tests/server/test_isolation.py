@@ -1,0 +1,569 @@
+#!/usr/bin/env python3
+"""The access matrix of `mamori serve` (docs/api.md, "Roles and who sees what"): every
+endpoint of the spec's table x every role (and anonymous) x own / other organization, prime ->
+subcontractor with and without consent, a nonexistent organization. Each cell asserts the
+exact status (401 anonymous, 404 a resource of an organization the caller may not read, 403
+a readable organization but a role that does not allow it, 2xx allowed) and, for allowed
+reads, that the body holds only what that caller may see.
+
+The expectations are computed from the spec's rules (want() below), kept as data next to the
+endpoint list (ENDPOINTS), which is checked against docs/api.md's table.
+
+Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
+"""
+
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mmserver as mm  # noqa: E402
+
+NX = "00000000-0000-4000-8000-000000000000"  # an organization / submission that does not exist
+
+# The endpoints of docs/api.md's table, with its "needs" column verbatim. One place only.
+ENDPOINTS = [
+    ("GET", "/healthz", "nothing"),
+    ("GET", "/readyz", "nothing"),
+    ("GET", "/api/v1/version", "nothing"),
+    ("GET", "/api/v1/server-key", "nothing"),
+    ("POST", "/api/v1/session", "nothing"),
+    ("GET", "/api/v1/session", "self"),
+    ("DELETE", "/api/v1/session", "self"),
+    ("POST", "/api/v1/password", "self"),
+    ("GET", "/api/v1/tokens", "self"),
+    ("POST", "/api/v1/tokens", "self"),
+    ("DELETE", "/api/v1/tokens/{id}", "self"),
+    ("GET", "/api/v1/contractors", "authority-read"),
+    ("POST", "/api/v1/organizations", "authority-admin"),
+    ("GET", "/api/v1/organizations/{org}", "org: summary"),
+    ("GET", "/api/v1/organizations/{org}/subcontractors", "org: read"),
+    ("PUT", "/api/v1/organizations/{org}/consent", "org: admin (contractor-admin)"),
+    ("GET", "/api/v1/organizations/{org}/users", "org: users"),
+    ("POST", "/api/v1/organizations/{org}/users", "org: users"),
+    ("GET", "/api/v1/organizations/{org}/keys", "org: read"),
+    ("POST", "/api/v1/organizations/{org}/keys", "org: keys (contractor-admin)"),
+    ("DELETE", "/api/v1/organizations/{org}/keys/{id}", "org: keys"),
+    ("GET", "/api/v1/organizations/{org}/submissions", "org: read"),
+    ("POST", "/api/v1/submissions", "submit (contractor)"),
+    ("GET", "/api/v1/submissions/{id}", "org of it: read"),
+    ("GET", "/api/v1/submissions/{id}/diff/{other}", "org of both: read"),
+    ("GET", "/api/v1/requirements/failures", "authority-read"),
+    ("GET", "/api/v1/poam/overdue", "authority-read"),
+]
+N_ENDPOINTS = 27
+
+# Subjects: (name, organization, role). None: anonymous.
+SUBJECTS = [
+    ("anon", None, None),
+    ("AUadm", "AUTH", "authority-admin"),
+    ("AUana", "AUTH", "authority-analyst"),
+    ("Aadm", "A", "contractor-admin"),
+    ("Amem", "A", "contractor-member"),
+    ("Badm", "B", "contractor-admin"),
+    ("Cadm", "C", "contractor-admin"),
+    ("Cmem", "C", "contractor-member"),
+]
+ORG_TARGETS = ["AUTH", "A", "B", "C", "NX"]
+PARENT = {"B": "A"}  # B is A's subcontractor
+FORBIDDEN_ANYWHERE = ("password_hash", "$argon2", "token_hash", "secret_key", "csrf_hash", "id_hash",
+                      "secret_hash")
+# a prime's view of a consenting subcontractor: summary status only
+NOT_IN_SUMMARY = {"users", "submissions", "gaps", "milestones", "summary", "body", "keys", "poam",
+                  "requirements", "families", "signature"}
+
+
+class World:
+    pass
+
+
+W = World()
+W.consent = {"B": False}
+RESULTS = []  # (endpoint, target, subject, got, want, ok, note)
+
+
+def check_endpoint_list(C):
+    with open(os.path.join(mm.SRC, "docs", "api.md"), encoding="utf-8") as f:
+        doc = f.read()
+    rows = re.findall(r"^\| `(GET|POST|PUT|PATCH|DELETE|HEAD) ([^`]+)` \| ([^|]+?) \|", doc, re.M)
+    spec = {(m, p): n.strip().replace("`", "") for m, p, n in rows}
+    ours = {(m, p): n for m, p, n in ENDPOINTS}
+    C.check(len(ENDPOINTS) == N_ENDPOINTS, "the matrix has %d endpoints" % N_ENDPOINTS, str(len(ENDPOINTS)))
+    C.check(len(spec) == N_ENDPOINTS, "docs/api.md lists %d endpoints" % N_ENDPOINTS, str(sorted(spec)))
+    missing = sorted(set(spec) - set(ours))
+    extra = sorted(set(ours) - set(spec))
+    C.check(not missing, "every endpoint of docs/api.md is in the matrix", str(missing))
+    C.check(not extra, "every endpoint of the matrix is in docs/api.md", str(extra))
+    changed = sorted(k for k in spec if k in ours and spec[k] != ours[k])
+    C.check(not changed, "the 'needs' column matches the matrix", str([(k, spec[k], ours[k]) for k in changed]))
+
+
+# ---- expectations (the rules of docs/api.md as code) -------------------------------------------
+
+
+def subj(name):
+    return next(s for s in SUBJECTS if s[0] == name)
+
+
+def rel(sname, target):
+    """"read" (the authority, or a user of that organization), "summary" (a prime whose
+    subcontractor consented), or "none"."""
+    _, org, role = subj(sname)
+    if target == "NX" or org is None:
+        return "none"
+    if org == "AUTH":
+        return "read"
+    if org == target:
+        return "read"
+    if PARENT.get(target) == org and W.consent.get(target):
+        return "summary"
+    return "none"
+
+
+def org_rule(level, sname, target, ok):
+    """Expected status of an org route: level in summary|read|admin|users|keys."""
+    _, org, role = subj(sname)
+    if org is None:
+        return 401
+    r = rel(sname, target)
+    if level == "summary":
+        return ok if r in ("read", "summary") else 404
+    if r != "read":
+        return 404
+    if level == "read":
+        return ok
+    if level == "admin":
+        return ok if (role == "contractor-admin" and org == target) else 403
+    if level == "users":
+        return ok if (role == "authority-admin" or (role == "contractor-admin" and org == target)) else 403
+    if level == "keys":
+        return ok if (role == "contractor-admin" and org == target) else 403
+    raise ValueError(level)
+
+
+def self_rule(sname, target, ok):
+    if subj(sname)[1] is None:
+        return 401
+    return ok if target in ("own", "-") else 404
+
+
+def authority_rule(sname, admin_only, ok):
+    _, org, role = subj(sname)
+    if org is None:
+        return 401
+    if org != "AUTH":
+        return 403
+    if admin_only and role != "authority-admin":
+        return 403
+    return ok
+
+
+def submit_rule(sname, target):
+    _, org, role = subj(sname)
+    if org is None:
+        return 401
+    if org == "AUTH":
+        return 403
+    return 201 if target == "own" else 422
+
+
+def sub_rule(sname, target_orgs):
+    _, org, role = subj(sname)
+    if org is None:
+        return 401
+    if "NX" in target_orgs:
+        return 404
+    if len(set(target_orgs)) > 1 and all(rel(sname, t) == "read" for t in target_orgs):
+        return (400, 404, 422)  # two organizations' submissions: not one organization's diff
+    return 200 if all(rel(sname, t) == "read" for t in target_orgs) else 404
+
+
+OK2 = (200, 204)  # the spec gives no status for these successes: 200 or 204
+
+# ---- the cells ---------------------------------------------------------------------------
+
+
+def client(sname):
+    return W.clients[sname]
+
+
+def do_get(path):
+    return lambda s, t: client(s).get(path.format(org=W.org.get(t, NX)))
+
+
+def content_ok(method, path, sname, target, resp):
+    """Extra checks on an allowed answer; returns "" or what is wrong."""
+    text = resp.text
+    for bad in FORBIDDEN_ANYWHERE:
+        if bad in text:
+            return "body contains %r" % bad
+    if resp.status >= 300 or method != "GET":
+        return ""
+    j = resp.json
+    keys = set(mm.walk_keys(j))
+    org = W.org.get(target)
+    if path == "/api/v1/organizations/{org}":
+        if rel(sname, target) == "summary":
+            leak = keys & NOT_IN_SUMMARY
+            if leak:
+                return "a prime's summary view shows %s" % sorted(leak)
+            lat = (j or {}).get("latest") or (j or {}).get("organization", {}).get("latest")
+            if not (isinstance(lat, dict) and lat.get("status")):
+                return "the consented summary has no latest status"
+        if org and org not in text:
+            return "not the organization asked for"
+    if path == "/api/v1/organizations/{org}/subcontractors":
+        items = (j or {}).get("items", []) if isinstance(j, dict) else (j or [])
+        ids = [i.get("id") for i in items]
+        want_ids = [W.org[x] for x, p in PARENT.items() if W.org.get(p) == org]
+        if sorted(ids) != sorted(want_ids):
+            return "subcontractors %s, want %s" % (ids, want_ids)
+        for i in items:
+            leak = set(mm.walk_keys(i)) & NOT_IN_SUMMARY
+            if leak:
+                return "a subcontractor item shows %s" % sorted(leak)
+            sub = next(x for x, v in W.org.items() if v == i.get("id"))
+            lat = i.get("latest")
+            see = subj(sname)[1] == "AUTH" or W.consent.get(sub)
+            if not see and (lat not in (None, {}) or i.get("status") not in (None,) or i.get("score") is not None):
+                return "status of a subcontractor without consent is shown: %s" % json.dumps(i)
+            if see and not (isinstance(lat, dict) and lat.get("status")):
+                return "status of a consenting subcontractor is missing: %s" % json.dumps(i)
+    if path in ("/api/v1/organizations/{org}/users",):
+        items = (j or {}).get("items", j) if isinstance(j, dict) else j
+        if not isinstance(items, list) or any(u.get("org_id") != org for u in items):
+            return "users of another organization listed"
+    if path in ("/api/v1/organizations/{org}/keys",):
+        items = (j or {}).get("items", j) if isinstance(j, dict) else j
+        if not isinstance(items, list):
+            return "no list"
+        kids = {k.get("key_id") for k in items}
+        if not kids <= W.key_ids.get(target, set()):
+            return "keys of another organization: %s" % sorted(kids - W.key_ids.get(target, set()))
+    if path == "/api/v1/organizations/{org}/submissions":
+        items = (j or {}).get("items", []) if isinstance(j, dict) else []
+        ids = {i.get("id") for i in items}
+        if not ids <= set(W.subs.get(target, [])):
+            return "submissions of another organization: %s" % sorted(ids - set(W.subs.get(target, [])))
+        if any(i.get("org_id") not in (None, org) for i in items):
+            return "an item of another org"
+    if path == "/api/v1/tokens":
+        items = (j or {}).get("items", j) if isinstance(j, dict) else j
+        ids = {str(t.get("id")) for t in (items or [])}
+        others = set()
+        for s2, ids2 in W.token_ids.items():
+            if s2 != sname:
+                others |= ids2
+        if ids & others:
+            return "another user's tokens listed: %s" % sorted(ids & others)
+    if path == "/api/v1/session":
+        if ((j or {}).get("user") or {}).get("login") != W.logins.get(sname):
+            return "not the caller"
+    if path == "/api/v1/submissions/{id}":
+        if (j or {}).get("org_id") != org:
+            return "org_id %s, want %s" % ((j or {}).get("org_id"), org)
+    if path == "/api/v1/contractors":
+        items = (j or {}).get("items", [])
+        if any(i.get("kind") != "contractor" for i in items):
+            return "a non-contractor listed"
+    return ""
+
+
+def make_rows():
+    """[(method, path, targets, do(s, t), want(s, t), phase)]. phase: "main", or "last"
+    (changes the caller's credentials)."""
+    rows = []
+
+    def add(method, path, targets, do, want, phase="main"):
+        rows.append((method, path, targets, do, want, phase))
+
+    add("GET", "/healthz", ["-"], lambda s, t: client(s).get("/healthz"), lambda s, t: 200)
+    add("GET", "/readyz", ["-"], lambda s, t: client(s).get("/readyz"), lambda s, t: 200)
+    add("GET", "/api/v1/version", ["-"], lambda s, t: client(s).get("/api/v1/version"), lambda s, t: 200)
+    add("GET", "/api/v1/server-key", ["-"], lambda s, t: client(s).get("/api/v1/server-key"), lambda s, t: 200)
+    add("POST", "/api/v1/session", ["-"], lambda s, t: mm.request(
+        W.srv.port, "POST", "/api/v1/session",
+        {"login": W.logins.get(s, "anon-logon"), "password": W.passwords.get(s, mm.GOOD_PASSWORD)}),
+        lambda s, t: 200)
+    add("GET", "/api/v1/session", ["-"], lambda s, t: client(s).get("/api/v1/session"),
+        lambda s, t: self_rule(s, t, 200))
+    add("GET", "/api/v1/tokens", ["-"], lambda s, t: client(s).get("/api/v1/tokens"),
+        lambda s, t: self_rule(s, t, 200))
+
+    def post_token(s, t):
+        r = client(s).post("/api/v1/tokens", {"name": "matrix-extra"})
+        if r.status == 201:
+            W.token_ids.setdefault(s, set()).add(str((r.json or {}).get("id")))
+        return r
+    add("POST", "/api/v1/tokens", ["-"], post_token, lambda s, t: self_rule(s, t, 201))
+
+    def del_token(s, t):
+        if t == "own":
+            if s == "anon":
+                tid = next(iter(W.token_ids["Aadm"]))
+            else:
+                r = client(s).post("/api/v1/tokens", {"name": "to-revoke"})
+                tid = (r.json or {}).get("id")
+                W.token_ids.setdefault(s, set()).add(str(tid))
+        else:
+            tid = W.victim_token_id
+        return client(s).delete("/api/v1/tokens/%s" % tid)
+    add("DELETE", "/api/v1/tokens/{id}", ["own", "other"], del_token, lambda s, t: self_rule(s, t, OK2))
+
+    add("GET", "/api/v1/contractors", ["-"], lambda s, t: client(s).get("/api/v1/contractors"),
+        lambda s, t: authority_rule(s, False, 200))
+
+    def post_org(s, t):
+        W.n += 1
+        return client(s).post("/api/v1/organizations", {"name": "Matrix Org %d" % W.n})
+    add("POST", "/api/v1/organizations", ["-"], post_org, lambda s, t: authority_rule(s, True, 201))
+
+    add("GET", "/api/v1/organizations/{org}", ORG_TARGETS, do_get("/api/v1/organizations/{org}"),
+        lambda s, t: org_rule("summary", s, t, 200))
+    add("GET", "/api/v1/organizations/{org}/subcontractors", ORG_TARGETS,
+        do_get("/api/v1/organizations/{org}/subcontractors"), lambda s, t: org_rule("read", s, t, 200))
+    add("PUT", "/api/v1/organizations/{org}/consent", ORG_TARGETS,
+        lambda s, t: client(s).put("/api/v1/organizations/%s/consent" % W.org.get(t, NX),
+                                   {"prime_may_see_status": bool(W.consent.get(t, False))}),
+        lambda s, t: org_rule("admin", s, t, OK2))
+    add("GET", "/api/v1/organizations/{org}/users", ORG_TARGETS, do_get("/api/v1/organizations/{org}/users"),
+        lambda s, t: org_rule("users", s, t, 200))
+
+    def post_user(s, t):
+        W.n += 1
+        role = "authority-analyst" if t == "AUTH" else "contractor-member"
+        return client(s).post("/api/v1/organizations/%s/users" % W.org.get(t, NX),
+                              {"login": "matrix-user-%d" % W.n, "role": role})
+    add("POST", "/api/v1/organizations/{org}/users", ORG_TARGETS, post_user,
+        lambda s, t: org_rule("users", s, t, 201))
+    add("GET", "/api/v1/organizations/{org}/keys", ORG_TARGETS, do_get("/api/v1/organizations/{org}/keys"),
+        lambda s, t: org_rule("read", s, t, 200))
+
+    def post_key(s, t):
+        W.n += 1
+        pub, sec = mm.keygen("matrix %d" % W.n, os.path.join(W.T, "mk%d.key" % W.n))
+        r = client(s).post("/api/v1/organizations/%s/keys" % W.org.get(t, NX), pub,
+                           headers={"Content-Type": "application/json"})
+        if r.status == 201:
+            W.key_ids.setdefault(t, set()).add(sec["key_id"])
+        return r
+    add("POST", "/api/v1/organizations/{org}/keys", ORG_TARGETS, post_key,
+        lambda s, t: org_rule("keys", s, t, 201))
+
+    def del_key(s, t):
+        if org_rule("keys", s, t, 200) == 200:
+            kid = spare_key(t)  # a key made for this, so the org's main key stays
+        elif t in W.main_key:
+            kid = W.main_key[t]
+        else:
+            kid = 999999
+        return client(s).delete("/api/v1/organizations/%s/keys/%s" % (W.org.get(t, NX), kid))
+    add("DELETE", "/api/v1/organizations/{org}/keys/{id}", ORG_TARGETS, del_key,
+        lambda s, t: org_rule("keys", s, t, OK2))
+
+    def del_key_cross(s, t):
+        # the path names the caller's own org, the key is another org's: 404 for everyone
+        own = subj(s)[1] or "A"
+        other = "C" if own != "C" else "A"
+        return client(s).delete("/api/v1/organizations/%s/keys/%s" % (W.org[own], W.main_key[other]))
+    add("DELETE", "/api/v1/organizations/{org}/keys/{id}", ["own-path-other-key"], del_key_cross,
+        lambda s, t: 401 if subj(s)[1] is None else (403 if subj(s)[1] == "AUTH" or subj(s)[2] != "contractor-admin" else 404))
+
+    add("GET", "/api/v1/organizations/{org}/submissions", ORG_TARGETS,
+        do_get("/api/v1/organizations/{org}/submissions"), lambda s, t: org_rule("read", s, t, 200))
+
+    def post_sub(s, t):
+        own = subj(s)[1]
+        if own in (None, "AUTH"):
+            signer = "A"
+        else:
+            signer = own if t == "own" else ("C" if own != "C" else "A")
+        doc = signed_doc(signer)
+        r = client(s).post("/api/v1/submissions", doc, headers={"Content-Type": "application/json"})
+        if r.status == 201:
+            W.subs.setdefault(own, []).append(mm.receipt_of(r).get("submission_id"))
+        return r
+    add("POST", "/api/v1/submissions", ["own", "other"], post_sub, lambda s, t: submit_rule(s, t))
+
+    add("GET", "/api/v1/submissions/{id}", ["A", "B", "C", "NX"],
+        lambda s, t: client(s).get("/api/v1/submissions/%s" % (W.subs0[t][0] if t != "NX" else NX)),
+        lambda s, t: sub_rule(s, [t]))
+    pairs = {"A": ("A", "A"), "B": ("B", "B"), "C": ("C", "C"), "A+C": ("A", "C"), "A+NX": ("A", "NX")}
+    add("GET", "/api/v1/submissions/{id}/diff/{other}", list(pairs),
+        lambda s, t: client(s).get("/api/v1/submissions/%s/diff/%s" % (
+            W.subs0[pairs[t][0]][0], W.subs0[pairs[t][1]][-1] if pairs[t][1] != "NX" else NX)),
+        lambda s, t: sub_rule(s, list(pairs[t])))
+    add("GET", "/api/v1/requirements/failures", ["-"], lambda s, t: client(s).get("/api/v1/requirements/failures"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/poam/overdue", ["-"], lambda s, t: client(s).get("/api/v1/poam/overdue"),
+        lambda s, t: authority_rule(s, False, 200))
+
+    # last: they change the caller's credentials
+    def post_password(s, t):
+        if s == "anon":
+            return mm.request(W.srv.port, "POST", "/api/v1/password",
+                              {"current": mm.GOOD_PASSWORD, "new": mm.GOOD_PASSWORD + "-new"})
+        r, c = mm.logon(W.srv, W.logins[s], W.passwords[s])
+        if not c:
+            return r
+        new = W.passwords[s] + "-new"
+        r = mm.change_password(c, W.passwords[s], new)
+        if r.status in (200, 204):
+            W.passwords[s] = new
+        return r
+    add("POST", "/api/v1/password", ["-"], post_password, lambda s, t: self_rule(s, t, OK2), "last")
+
+    def del_session(s, t):
+        if s == "anon":
+            return mm.request(W.srv.port, "DELETE", "/api/v1/session")
+        r, c = mm.logon(W.srv, W.logins[s], W.passwords[s])
+        if not c:
+            return r
+        r = c.delete("/api/v1/session")
+        if r.status in (200, 204) and c.get("/api/v1/session").status != 401:
+            r.text += " [but the session still works]"
+            r.status = 299
+        return r
+    add("DELETE", "/api/v1/session", ["-"], del_session, lambda s, t: self_rule(s, t, OK2), "last")
+    return rows
+
+
+def spare_key(t):
+    W.n += 1
+    pub, sec = mm.keygen("spare %d" % W.n, os.path.join(W.T, "spare%d.key" % W.n))
+    r = mm.expect(W.clients[W.admin_of[t]].post("/api/v1/organizations/%s/keys" % W.org[t], pub,
+                                                headers={"Content-Type": "application/json"}),
+                  201, "spare key for %s" % t)
+    W.key_ids.setdefault(t, set()).add(sec["key_id"])
+    return mm.key_row_id(r)
+
+
+def signed_doc(org):
+    W.n += 1
+    a = mm.variant(mm.EXAMPLE_R3, os.path.join(W.T, "as%d.json" % W.n), "matrix %d" % W.n)
+    return mm.sign(a, W.keyfile[org], os.path.join(W.T, "sd%d.json" % W.n))
+
+
+# ---- set-up ------------------------------------------------------------------------------------
+
+
+def setup():
+    W.T = mm.fresh_tmp()
+    W.db = os.path.join(W.T, "mamori.db")
+    W.log = os.path.join(W.T, "serve.log")
+    W.n = 0
+    auth_id, otp = mm.admin_init(W.db, "root")
+    W.srv = mm.Server(W.db, W.log, ["--threads", "4"]).start()
+    root_sess = mm.activate(W.srv, "root", otp)
+    root = mm.token_client(W.srv, root_sess, "matrix-root")
+    W.org = {"AUTH": root_sess.user.get("org_id") if root_sess.user else auth_id}
+    W.org["A"] = mm.create_org(root, "Prime A Corp", identifiers={"cage": "AAAA1"})["id"]
+    W.org["B"] = mm.create_org(root, "Sub B Ltd", parent_id=W.org["A"], identifiers={"cage": "BBBB1"})["id"]
+    W.org["C"] = mm.create_org(root, "Unrelated C Inc", identifiers={"cage": "CCCC1"})["id"]
+    W.clients = {"anon": mm.Client(W.srv), "AUadm": root}
+    W.logins = {"AUadm": "root"}
+    W.passwords = {"AUadm": mm.GOOD_PASSWORD}
+    W.token_ids = {"AUadm": {str(root.token_id)}}
+    for name, org, role in SUBJECTS:
+        if name in W.clients:
+            continue
+        login = "m-" + name.lower()
+        c = mm.make_user(W.srv, root, W.org[org], login, role)
+        W.clients[name] = c
+        W.logins[name] = login
+        W.passwords[name] = mm.GOOD_PASSWORD
+        W.token_ids[name] = {str(c.token_id)}
+    # a user anonymous logs on as, and a victim whose token others try to revoke
+    mm.activate(W.srv, "anon-logon", mm.create_user(root, W.org["C"], "anon-logon", "contractor-member"))
+    victim = mm.make_user(W.srv, root, W.org["B"], "victim", "contractor-member")
+    W.victim = victim
+    W.victim_token_id = victim.token_id
+    W.admin_of = {"A": "Aadm", "B": "Badm", "C": "Cadm"}
+    W.keyfile, W.main_key, W.key_ids = {}, {}, {}
+    W.subs = {}
+    for o in ("A", "B", "C"):
+        kf = os.path.join(W.T, "%s.key" % o)
+        pub, sec = mm.keygen("org %s" % o, kf)
+        r = mm.expect(mm.register_key(W.clients[W.admin_of[o]], W.org[o], pub), 201, "key of %s" % o)
+        W.keyfile[o] = kf
+        W.main_key[o] = mm.key_row_id(r)
+        W.key_ids[o] = {sec["key_id"]}
+        for i in range(2):
+            submitter = W.clients[W.admin_of[o]] if i == 0 or o == "B" else W.clients[o[0] + "mem"]
+            r = mm.expect(mm.submit(submitter, signed_doc(o)), 201, "submission %d of %s" % (i, o))
+            W.subs.setdefault(o, []).append(mm.receipt_of(r).get("submission_id"))
+    W.subs0 = {k: list(v) for k, v in W.subs.items()}
+    set_consent(False)
+
+
+def set_consent(on):
+    r = W.clients["Badm"].put("/api/v1/organizations/%s/consent" % W.org["B"], {"prime_may_see_status": on})
+    mm.expect(r, OK2, "B's consent %s" % on)
+    W.consent["B"] = on
+
+
+# ---- running ------------------------------------------------------------------------------------
+
+
+def run_rows(C, rows, phase, only_targets=None, label=""):
+    for method, path, targets, do, want in ((r[0], r[1], r[2], r[3], r[4]) for r in rows if r[5] == phase):
+        for t in targets:
+            if only_targets and t not in only_targets:
+                continue
+            cells = []
+            for sname, _, _ in SUBJECTS:
+                w = want(sname, t)
+                wants = w if isinstance(w, tuple) else (w,)
+                try:
+                    r = do(sname, t)
+                    got = r.status
+                    note = content_ok(method, path, sname, t, r) if got in wants else ""
+                    body = r.text
+                except Exception as e:  # a dead connection, a set-up failure
+                    got, note, body = "ERR", "%s: %s" % (type(e).__name__, e), ""
+                ok = got in wants and not note
+                RESULTS.append((method, path, t, sname, got, w, ok, note))
+                cells.append("%s%s" % (got, "" if ok else "!"))
+                if not ok:
+                    C.check(False, "%s %s [%s] as %s%s" % (method, path, t, sname, label),
+                            "got %s, want %s%s; body: %s" % (got, "/".join(map(str, wants)),
+                                                           ("; " + note) if note else "", mm.short(body, 160)))
+                else:
+                    C.oks += 1
+            print("%-6s %-44s %-18s %s" % (method, path[:44], (t + label)[:18], " ".join("%-5s" % c for c in cells)),
+                  flush=True)
+
+
+def main():
+    C = mm.Checker()
+    check_endpoint_list(C)
+    setup()
+    try:
+        rows = make_rows()
+        covered = {(r[0], r[1]) for r in rows}
+        C.check(covered == {(m, p) for m, p, _ in ENDPOINTS}, "every endpoint has matrix rows",
+                str({(m, p) for m, p, _ in ENDPOINTS} ^ covered))
+        print("%-6s %-44s %-18s %s" % ("", "endpoint", "target", " ".join("%-5s" % s[0][:5] for s in SUBJECTS)))
+        run_rows(C, rows, "main")
+        # the prime's view once B consents, and again after B withdraws it
+        set_consent(True)
+        run_rows(C, rows, "main", only_targets=["A", "B", "A+C"], label=" consent")
+        set_consent(False)
+        run_rows(C, rows, "main", only_targets=["B"], label=" withdrawn")
+        run_rows(C, rows, "last")
+        C.check(W.victim.get("/api/v1/session").status == 200, "the victim's token survived the others' DELETE attempts")
+        cp = mm.audit_verify(W.db)
+        C.check(cp.returncode == 0, "audit verify: chain intact", cp.stdout + cp.stderr)
+        C.check(W.srv.alive(), "server alive at the end")
+    finally:
+        rc = W.srv.stop()
+    C.check(rc == 0, "server exit 0 after SIGTERM", str(rc))
+    bad = [r for r in RESULTS if not r[6]]
+    print("%d cells, %d mismatches" % (len(RESULTS), len(bad)))
+    C.finish()
+
+
+if __name__ == "__main__":
+    mm.need_env()
+    main()
