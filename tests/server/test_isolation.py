@@ -550,7 +550,7 @@ def main():
         set_consent(True)
         run_rows(C, rows, "main", only_targets=["A", "B", "A+C"], label=" consent")
         set_consent(False)
-        run_rows(C, rows, "main", only_targets=["B"], label=" withdrawn")
+        run_rows(C, rows, "main", only_targets=["A", "B"], label=" withdrawn")
         run_rows(C, rows, "last")
         C.check(W.victim.get("/api/v1/session").status == 200, "the victim's token survived the others' DELETE attempts")
         cp = mm.audit_verify(W.db)
