@@ -21,11 +21,19 @@ import mmserver as mm  # noqa: E402
 
 C = mm.Checker()
 SECRETS = set()  # every password, token, cookie value and CSRF token: never in the log
+CSRFS = set()  # the CSRF tokens among them (not credentials: the database may keep them)
 
 
 def secret(s):
     if s:
         SECRETS.add(s)
+    return s
+
+
+def csrf(s):
+    if s:
+        SECRETS.add(s)
+        CSRFS.add(s)
     return s
 
 
@@ -89,7 +97,7 @@ def logon_and_otp(ctx, otp):
         raise SystemExit("cannot log on as root; stopping")
     value, attrs = mm.parse_set_cookie(r)
     secret(value)
-    secret(c.csrf)
+    csrf(c.csrf)
     low = [a.lower() for a in attrs]
     C.check(value is not None and "." in value, "Set-Cookie mm_session=<id>.<secret>", str(r.header_all("Set-Cookie")))
     C.check("httponly" in low, "cookie HttpOnly", str(attrs))
@@ -101,6 +109,8 @@ def logon_and_otp(ctx, otp):
         C.check(k in j, "logon answer has %s" % k, r.text)
     C.check(j.get("must_change_password") is True, "one-time password: must_change_password true", r.text)
     C.check(value not in r.text if value else True, "the cookie secret is not in the body")
+    C.check("no-store" in (r.header("Cache-Control") or ""), "logon answer (CSRF token) is Cache-Control: no-store",
+            str(r.header("Cache-Control")))
 
     # Every other request: 403 password_change_required
     for method, path, body in (("GET", "/api/v1/contractors", None),
@@ -129,7 +139,7 @@ def logon_and_otp(ctx, otp):
     C.status(r, 200, "the new password logs on")
     C.check((r.json or {}).get("must_change_password") is False, "new password: must_change_password false", r.text)
     secret(mm.parse_set_cookie(r)[0])
-    secret(root.csrf)
+    csrf(root.csrf)
     rr = root.get("/api/v1/session")
     C.status(rr, 200, "GET /api/v1/session: 200")
     u = (rr.json or {}).get("user", {})
@@ -151,7 +161,7 @@ def sessions_csrf_logout(ctx):
     otp = secret(mm.create_user(ctx["root_token"], org["id"], "sess-admin", "contractor-admin"))
     s1 = mm.activate(srv, "sess-admin", otp)
     r, s2 = mm.logon(srv, "sess-admin", mm.GOOD_PASSWORD)
-    secret(s1.cookie), secret(s2.cookie), secret(s1.csrf), secret(s2.csrf)
+    secret(s1.cookie), secret(s2.cookie), csrf(s1.csrf), csrf(s2.csrf)
     C.status(s2.get("/api/v1/session"), 200, "second session works")
 
     # CSRF
@@ -186,8 +196,11 @@ def sessions_csrf_logout(ctx):
     r, s3 = mm.logon(srv, "sess-admin", mm.GOOD_PASSWORD + "-2")
     secret(mm.GOOD_PASSWORD + "-2")
     C.status(r, 200, "logon with the changed password")
-    secret(s3.cookie), secret(s3.csrf)
+    secret(s3.cookie), csrf(s3.csrf)
     # logout
+    C.status(s3.delete("/api/v1/session", csrf=False), 403, "cookie logout without X-CSRF-Token: 403")
+    C.status(s3.post("/api/v1/password", {"current": mm.GOOD_PASSWORD + "-2", "new": "y" * 20}, csrf=False), 403,
+             "cookie password change without X-CSRF-Token: 403")
     rr = s3.delete("/api/v1/session")
     C.status(rr, (200, 204), "logout: 2xx")
     C.status(s3.get("/api/v1/session"), 401, "after logout the cookie gives 401")
@@ -200,7 +213,7 @@ def sessions_csrf_logout(ctx):
     if s3.cookie and "." in s3.cookie:
         sid = s3.cookie.split("=", 1)[1].split(".", 1)[0]
         r, s4 = mm.logon(srv, "sess-admin", mm.GOOD_PASSWORD + "-2")
-        secret(s4.cookie), secret(s4.csrf)
+        secret(s4.cookie), csrf(s4.csrf)
         real = s4.cookie.split("=", 1)[1]
         forged = mm.Client(srv, cookie="mm_session=" + real.split(".", 1)[0] + "." + "A" * len(real.split(".", 1)[1]))
         C.status(forged.get("/api/v1/session"), 401, "right session id with a wrong secret: 401")
@@ -237,7 +250,7 @@ def tokens(ctx):
     # another user's token
     sess = mm.logon(srv, "sess-admin", mm.GOOD_PASSWORD + "-2")[1]
     other = mm.token_client(srv, sess, "other")
-    secret(other.token), secret(sess.cookie), secret(sess.csrf)
+    secret(other.token), secret(sess.cookie), csrf(sess.csrf)
     rr = root.delete("/api/v1/tokens/%s" % other.token_id)
     C.status(rr, 404, "DELETE another user's token: 404")
     C.status(other.get("/api/v1/session"), 200, "the other user's token still works")
@@ -325,7 +338,7 @@ def submissions(ctx):
     ctx["hokuto"] = org["id"]
     otp = secret(mm.create_user(rt, org["id"], "hokuto-admin", "contractor-admin"))
     sess = mm.activate(srv, "hokuto-admin", otp)
-    secret(sess.cookie), secret(sess.csrf)
+    secret(sess.cookie), csrf(sess.csrf)
     adm = mm.token_client(srv, sess, "hokuto")
     secret(adm.token)
     ctx["hokuto_admin"] = adm
@@ -333,7 +346,7 @@ def submissions(ctx):
     ctx["other_org"] = other["id"]
     ootp = secret(mm.create_user(rt, other["id"], "other-admin", "contractor-admin"))
     osess = mm.activate(srv, "other-admin", ootp)
-    secret(osess.cookie), secret(osess.csrf)
+    secret(osess.cookie), csrf(osess.csrf)
     oadm = mm.token_client(srv, osess, "other")
     secret(oadm.token)
 
@@ -353,6 +366,18 @@ def submissions(ctx):
     bad_pub["key_id"] = "0000000000000000"
     C.status(mm.register_key(adm, org["id"], json.dumps(bad_pub).encode()), (400, 422), "register a key whose key_id does not match: 400/422")
 
+    with open(key, "rb") as f:
+        secret_file = f.read()
+    n_keys = mm.table_counts(ctx["db"]).get("signing_keys")
+    rr = mm.register_key(adm, org["id"], secret_file)
+    C.status(rr, 400, "registering the SECRET key file by mistake: 400")
+    con = mm.db_ro(ctx["db"])
+    try:
+        dump = "\n".join(str(row) for row in con.execute("SELECT * FROM signing_keys"))
+    finally:
+        con.close()
+    C.check(sec["secret_key"] not in dump and mm.table_counts(ctx["db"]).get("signing_keys") == n_keys,
+            "the secret key is not stored")
     okey = os.path.join(T, "other.key")
     opub, _ = mm.keygen("Other Co.", okey)
     C.status(mm.register_key(oadm, other["id"], opub), 201, "register the other org's key")
@@ -533,7 +558,7 @@ def statuses(ctx):
     org = mm.create_org(rt, "Status Test Co")
     otp = secret(mm.create_user(rt, org["id"], "status-admin", "contractor-admin"))
     sess = mm.activate(srv, "status-admin", otp)
-    secret(sess.cookie), secret(sess.csrf)
+    secret(sess.cookie), csrf(sess.csrf)
     c = mm.token_client(srv, sess, "st")
     secret(c.token)
     k = os.path.join(T, "status.key")
@@ -610,7 +635,7 @@ def authority_views(ctx):
     sub_of_zeta = mm.create_org(rt, "Zeta Sub", parent_id=names["Zeta Works"])["id"]
     zotp = secret(mm.create_user(rt, sub_of_zeta, "zeta-sub-admin", "contractor-admin"))
     zs = mm.activate(srv, "zeta-sub-admin", zotp)
-    secret(zs.cookie), secret(zs.csrf)
+    secret(zs.cookie), csrf(zs.csrf)
     rr = zs.put("/api/v1/organizations/%s/consent" % sub_of_zeta, {"prime_may_see_status": True})
     C.status(rr, (200, 204), "a subcontractor's admin gives consent (session + CSRF): 2xx")
     # each org that submits: admin + key + one submission
@@ -620,7 +645,7 @@ def authority_views(ctx):
         login = "adm-%s" % names[n][:8]
         otp = secret(mm.create_user(rt, names[n], login, "contractor-admin"))
         sess = mm.activate(srv, login, otp)
-        secret(sess.cookie), secret(sess.csrf)
+        secret(sess.cookie), csrf(sess.csrf)
         c = mm.token_client(srv, sess, "t")
         secret(c.token)
         k = os.path.join(T, "k-%s" % names[n])
@@ -771,6 +796,10 @@ def hostile(ctx):
     C.check("$.identifiers" in (r.error_message() or ""), "the message names $.identifiers", r.text)
     r = rt.post(P, {"name": "X", "parent_id": "00000000-0000-4000-8000-000000000000"})
     C.status(r, (400, 404, 422), "unknown parent_id: 4xx")
+    r = rt.post(P, {"name": "X", "parent_id": ctx["auth_org"]})
+    C.status(r, 400, "the authority as a contractor's prime: 400")
+    r = rt.post(P, {"name": "X", "identifiers": {"cage": 5}})
+    C.status(r, 400, "an identifier that is not a string: 400")
     r = rt.post(P, {"name": "X", "admin": True})
     C.status(r, 400, "unknown member: 400")
     r = rt.post(P, {"name": ""})
@@ -864,7 +893,7 @@ def idle_timeout(ctx):
     srv.start()
     r, s = mm.logon(srv, "root", mm.GOOD_PASSWORD)
     C.status(r, 200, "logon (idle timeout 2 s)")
-    secret(s.cookie), secret(s.csrf)
+    secret(s.cookie), csrf(s.csrf)
     C.check((r.json or {}).get("idle_timeout") == 2, "logon answer idle_timeout 2", r.text)
     # used every 0.5 s for 3 s: stays alive
     t0 = time.monotonic()
@@ -886,7 +915,7 @@ def idle_timeout(ctx):
     srv.start()
     r, s = mm.logon(srv, "root", mm.GOOD_PASSWORD)
     C.status(r, 200, "logon (session lifetime 3 s)")
-    secret(s.cookie), secret(s.csrf)
+    secret(s.cookie), csrf(s.csrf)
     t0 = time.monotonic()
     end = None
     while time.monotonic() - t0 < 8:
@@ -961,6 +990,34 @@ def log_hygiene(ctx):
                 leaked.append(mm.short(p, 24))
     C.check(not leaked, "the log holds no password, token, cookie or CSRF value (%d checked)" % len(SECRETS), str(leaked))
     C.check("wrong-password" not in text, "no attempted password in the log")
+    # nor the database: passwords, token secrets and cookie secrets are stored only as hashes
+    csrfs = set(CSRFS)
+    creds = set()
+    for s in SECRETS:
+        if not s or s in csrfs:
+            continue
+        if s.startswith("mm_session="):
+            creds.add(s.split("=", 1)[1].split(".", 1)[-1])  # the secret half (the id is a lookup key)
+        elif s.startswith("mm_"):
+            creds.add(s.rsplit("_", 1)[-1])
+        elif "." in s and len(s) > 40:
+            creds.add(s.split(".", 1)[-1])
+        else:
+            creds.add(s)
+    creds = {c for c in creds if len(c) >= 8}
+    con = mm.db_ro(ctx["db"])
+    found = []
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for t in tables:
+            for row in con.execute('SELECT * FROM "%s"' % t):
+                cells = " ".join(str(c) for c in row)
+                for c in creds:
+                    if c in cells:
+                        found.append("%s: %s" % (t, mm.short(c, 12)))
+    finally:
+        con.close()
+    C.check(not found, "the database holds no password, token secret or cookie secret (%d checked)" % len(creds), str(found[:10]))
     bad = [l for l in text.splitlines() if l.strip() and not (l.startswith("{") and l.endswith("}"))]
     C.check(not bad, "every log line is a JSON object", "\n".join(bad[:5]))
 
