@@ -581,7 +581,6 @@ def statuses(ctx):
         return a
     # (case, assessment, status, score)
     cases = [
-        ("Rev 3 all met", make("800-171r3", {}), "meets", 97),
         ("Rev 3 gap on an open POA&M item", make("800-171r3", {"03.13.11": "not-met"}, poam="03.13.11"), "conditional", 96),
         ("Rev 3 gap without POA&M", make("800-171r3", {"03.13.11": "not-met"}), "not-met", 96),
         ("Rev 3 a requirement not assessed", make("800-171r3", {}, drop="03.01.02"), "no-valid-score", 96),
@@ -589,6 +588,7 @@ def statuses(ctx):
         ("Rev 2 1-point gap on POA&M (CMMC conditional)", make("800-171r2", {"3.1.8": "not-met"}, poam="3.1.8"), "conditional", 109),
         ("Rev 2 5-point gap (not eligible)", make("800-171r2", {"3.1.1": "not-met"}), "not-met", 105),
         ("Rev 2 3.12.4 not met (no SPRS score)", make("800-171r2", {"3.12.4": "not-met"}), "no-valid-score", None),
+        ("Rev 3 all met", make("800-171r3", {}), "meets", 97),  # last: the org's latest is "meets"
     ]
     for i, (name, a, want_status, want_score) in enumerate(cases):
         p = os.path.join(T, "status%d.json" % i)
@@ -685,6 +685,14 @@ def authority_views(ctx):
     C.check(got == ["Stale Old Co"], "status=stale filter", str(got) + " " + rr.text[:200])
     got, rr = names_of("status=none&per_page=1000")
     C.check(got is not None and "Never Submitted" in got and "Zeta Works" not in got, "status=none filter", str(got))
+    for st in ("meets", "conditional", "not-met", "no-valid-score", "stale", "none"):
+        rr = rt.get("/api/v1/contractors?per_page=1000&status=" + st)
+        its = (rr.json or {}).get("items", []) if rr.status == 200 else None
+        good = its is not None and all(
+            (i.get("latest") is None) if st == "none" else ((i.get("latest") or {}).get("status") == st) for i in its)
+        want_n = sum(1 for i in items if ((i.get("latest") or {}).get("status") if i.get("latest") else "none") == st)
+        C.check(good and len(its) == want_n, "status=%s: exactly the contractors with that status (%d)" % (st, want_n),
+                rr.text[:300])
     got, rr = names_of("q=alpha")
     C.check(got == ["Alpha Industries"], "q= substring of the name (case-insensitive)", str(got))
     got, rr = names_of("q=UEIALPHA")
