@@ -1,6 +1,6 @@
 /*
- * mamori: the authority's HTTP server (libmicrohttpd). This release answers health,
- * readiness and version; the API under /api/v1/ grows in later releases.
+ * mamori: the authority's HTTP server (libmicrohttpd): the JSON API under /api/v1/
+ * described in docs/api.md, health and readiness.
  *
  * The server logs one JSON object per line on stderr (ts, level, msg, and for requests
  * method, path, status, duration_ms); it never logs request bodies, cookies or
@@ -26,16 +26,23 @@ typedef struct mm_server_config {
     size_t max_body;    /* largest request body accepted, in bytes; larger gets 413 */
     unsigned timeout_s; /* idle connection time limit, seconds */
     unsigned max_connections;
+    const char *db;       /* the store's URL (mm_store_open); one connection per thread */
+    const char *profile;  /* the authority's ODP profile file, or NULL for the embedded DoD one */
+    const char *tls_cert; /* PEM files: serve HTTPS (both or neither) */
+    const char *tls_key;
+    /* the security policy; 0 takes the value from the ODP profile (03.01.08, 03.01.10,
+     * 03.01.11), in seconds except attempts */
+    long lockout_attempts, lockout_window, lockout_duration, idle_timeout, session_lifetime;
 } mm_server_config;
 
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */
 void mm_server_config_init(mm_server_config *cfg);
 
-/* Starts serving in background threads and logs the "listening" line with the actual
- * port. store is borrowed and must outlive the server; the server serialises its use.
- * *out is the caller's; stop and free it with mm_server_stop. MM_EUSAGE for a bad
- * listen address or limits, MM_EIO when the address cannot be bound. */
-int mm_server_start(mm_server **out, mm_store *store, const mm_server_config *cfg)
+/* Opens the store (a pool of threads + 1 connections), loads the catalogs and the ODP
+ * profile, then serves in background threads and logs the "listening" line with the actual
+ * port. *out is the caller's; stop and free it with mm_server_stop. MM_EUSAGE for a bad
+ * listen address or limits, MM_EIO when the address cannot be bound, the store's errors. */
+int mm_server_start(mm_server **out, const mm_server_config *cfg)
     __attribute__((warn_unused_result));
 
 /* The port the server listens on (useful after asking for port 0). */

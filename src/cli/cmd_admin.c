@@ -93,7 +93,8 @@ static int admin_init(int argc, char **argv)
     mm_user user = {.org_id = org_id,
                     .login = (char *)login,
                     .role = (char *)"authority-admin",
-                    .password_hash = hash};
+                    .password_hash = hash,
+                    .must_change = true};
     char object[64];
     snprintf(object, sizeof(object), "org:%s", org_id);
     d1 = detail_json("kind", "authority", "name", org_name, "id", org_id);
@@ -120,7 +121,8 @@ static int admin_init(int argc, char **argv)
     printf("authority:       %s (%s)\n"
            "login:           %s\n"
            "password:        %s\n"
-           "This password is shown once; it is stored only as an Argon2id hash.\n",
+           "This password is shown once; it is stored only as an Argon2id hash, and must be\n"
+           "changed at the first logon (POST /api/v1/password).\n",
            org_name, org_id, login, password);
     code = MM_EXIT_OK;
     goto done;

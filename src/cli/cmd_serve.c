@@ -1,5 +1,6 @@
 /* mamori serve: run the authority's HTTP server until SIGTERM or SIGINT. */
 #include <errno.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,17 +11,28 @@
 #include "cli/cli.h"
 #include "mamori/server.h"
 #include "mamori/store.h"
+#include "util/util.h"
 
 static const char usage_text[] =
-    "usage: mamori serve --db PATH [--listen ADDR:PORT] [--threads N] [--max-body BYTES]\n"
+    "usage: mamori serve --db PATH [--listen ADDR:PORT] [--config FILE] [options]\n"
     "\n"
-    "  Serves health, readiness and version over HTTP (the API comes in a later release).\n"
-    "  Logs one JSON object per line on stderr. SIGTERM or SIGINT stops it gracefully.\n"
+    "  Serves the HTTP API (docs/api.md). Logs one JSON object per line on stderr.\n"
+    "  SIGTERM or SIGINT stops it gracefully.\n"
     "\n"
-    "  --db PATH          the database: sqlite:PATH or a file path (created, migrated)\n"
-    "  --listen ADDR:PORT the address to bind (default 127.0.0.1:8171; port 0: any free)\n"
-    "  --threads N        worker threads (default 4, at most 256)\n"
-    "  --max-body BYTES   largest request body (default 16777216); larger gets 413\n";
+    "  --db PATH              the database: sqlite:PATH or a file path (created, migrated)\n"
+    "  --listen ADDR:PORT     the address to bind (default 127.0.0.1:8171; port 0: any free)\n"
+    "  --config FILE          a JSON object with any of these options by name, e.g.\n"
+    "                         {\"db\": \"/var/lib/mamori/mamori.db\", \"threads\": 8}; flags win\n"
+    "  --threads N            worker threads (default 4, at most 256)\n"
+    "  --max-body BYTES       largest request body (default 16777216); larger gets 413\n"
+    "  --tls-cert FILE        serve HTTPS with this PEM certificate (chain) ...\n"
+    "  --tls-key FILE         ... and this PEM private key\n"
+    "  --profile FILE         the authority's ODP profile (default: the embedded DoD values)\n"
+    "  --lockout-attempts N   failed logons before a lockout (default: ODP 03.01.08, 5)\n"
+    "  --lockout-window S     within this many seconds (default: 03.01.08, 300)\n"
+    "  --lockout-duration S   locked for this many seconds (default: 03.01.08, 900)\n"
+    "  --idle-timeout S       a session ends after this idle time (default: 03.01.10, 900)\n"
+    "  --session-lifetime S   a session's longest life (default: 03.01.11, 86400)\n";
 
 /* A whole decimal number in [min, max], or -1 after printing why not. */
 static int parse_count(unsigned long long *out, const char *flag, const char *text,
@@ -37,16 +49,77 @@ static int parse_count(unsigned long long *out, const char *flag, const char *te
     return 0;
 }
 
+static int serve(const char **vals, json_t *keep);
+
+/* The option names a config file may hold, in the order of vals[] in cmd_serve. */
+static const char *const names[] = {
+    "db",           "listen",           "threads",          "max-body",       "tls-cert",
+    "tls-key",      "profile",          "lockout-attempts", "lockout-window", "lockout-duration",
+    "idle-timeout", "session-lifetime",
+};
+#define NNAMES (sizeof names / sizeof names[0])
+
+/* Fills the values not given as flags from the config file. Numbers may be written as JSON
+ * numbers or strings. The strings are kept in *keep (freed by the caller). */
+static int read_config(const char *path, const char **vals, json_t **keep)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mm_file_read(&text, &len, path, 1 << 20);
+    if (rc)
+        return cli_fail(rc);
+    json_error_t err;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    free(text);
+    if (!j || !json_is_object(j)) {
+        if (j)
+            cli_error("%s: expected a JSON object of options", path);
+        else
+            cli_error("%s:%d:%d: invalid JSON: %s", path, err.line, err.column, err.text);
+        json_decref(j);
+        return MM_EXIT_USAGE;
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach(j, k, v)
+    {
+        size_t i = 0;
+        while (i < NNAMES && strcmp(names[i], k) != 0)
+            i++;
+        if (i == NNAMES) {
+            cli_error("%s: $.%s: unknown option (known: db, listen, threads, max-body, tls-cert, "
+                      "tls-key, profile, lockout-*, idle-timeout, session-lifetime)",
+                      path, k);
+            json_decref(j);
+            return MM_EXIT_USAGE;
+        }
+        if (json_is_integer(v)) {
+            char num[32];
+            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+            json_object_set_new(j, k, json_string(num));
+            v = json_object_get(j, k);
+        }
+        if (!json_is_string(v)) {
+            cli_error("%s: $.%s: expected a string or a whole number", path, k);
+            json_decref(j);
+            return MM_EXIT_USAGE;
+        }
+        if (!vals[i])
+            vals[i] = json_string_value(v);
+    }
+    *keep = j;
+    return MM_EXIT_OK;
+}
+
 int cmd_serve(int argc, char **argv)
 {
-    const char *db = NULL, *listen = NULL, *threads = NULL, *max_body = NULL;
-    const cli_option opts[] = {
-        {.name = "db", .takes_value = true, .value = &db},
-        {.name = "listen", .takes_value = true, .value = &listen},
-        {.name = "threads", .takes_value = true, .value = &threads},
-        {.name = "max-body", .takes_value = true, .value = &max_body},
-        {.name = NULL},
-    };
+    const char *vals[NNAMES] = {0};
+    const char *config = NULL;
+    cli_option opts[NNAMES + 2];
+    memset(opts, 0, sizeof opts);
+    for (size_t i = 0; i < NNAMES; i++)
+        opts[i] = (cli_option){.name = names[i], .takes_value = true, .value = &vals[i]};
+    opts[NNAMES] = (cli_option){.name = "config", .takes_value = true, .value = &config};
     cli_args a;
     if (cli_parse_args(&a, argc, argv, opts) != 0) {
         fputs(usage_text, stderr);
@@ -56,24 +129,57 @@ int cmd_serve(int argc, char **argv)
         fputs(usage_text, stdout);
         return MM_EXIT_OK;
     }
-    if (a.npos || !db) {
-        cli_error("%s", a.npos ? "serve takes no arguments" : "serve: --db PATH is required");
+    if (a.npos) {
+        cli_error("serve takes no arguments");
+        return MM_EXIT_USAGE;
+    }
+    json_t *keep = NULL;
+    if (config) {
+        int x = read_config(config, vals, &keep);
+        if (x)
+            return x;
+    }
+    int code = serve(vals, keep);
+    json_decref(keep);
+    return code;
+}
+
+static int serve(const char **vals, json_t *keep)
+{
+    (void)keep;
+    if (!vals[0]) {
+        cli_error("serve: --db PATH is required (or \"db\" in --config)");
         return MM_EXIT_USAGE;
     }
     mm_server_config cfg;
     mm_server_config_init(&cfg);
+    cfg.db = vals[0];
+    if (vals[1])
+        cfg.listen = vals[1];
     unsigned long long n;
-    if (listen)
-        cfg.listen = listen;
-    if (threads) {
-        if (parse_count(&n, "--threads", threads, 1, 256))
+    if (vals[2]) {
+        if (parse_count(&n, "--threads", vals[2], 1, 256))
             return MM_EXIT_USAGE;
         cfg.threads = (unsigned)n;
     }
-    if (max_body) {
-        if (parse_count(&n, "--max-body", max_body, 0, (unsigned long long)1 << 40))
+    if (vals[3]) {
+        if (parse_count(&n, "--max-body", vals[3], 0, (unsigned long long)1 << 40))
             return MM_EXIT_USAGE;
         cfg.max_body = (size_t)n;
+    }
+    cfg.tls_cert = vals[4];
+    cfg.tls_key = vals[5];
+    cfg.profile = vals[6];
+    long *pol[] = {&cfg.lockout_attempts, &cfg.lockout_window, &cfg.lockout_duration,
+                   &cfg.idle_timeout, &cfg.session_lifetime};
+    for (size_t i = 0; i < 5; i++) {
+        if (!vals[7 + i])
+            continue;
+        char flag[40];
+        snprintf(flag, sizeof flag, "--%s", names[7 + i]);
+        if (parse_count(&n, flag, vals[7 + i], 1, 10u * 365 * 86400))
+            return MM_EXIT_USAGE;
+        *pol[i] = (long)n;
     }
 
     /* Block the stop signals before any thread starts, so every thread inherits the mask
@@ -85,21 +191,15 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    mm_store *store = NULL;
     mm_server *srv = NULL;
-    int rc = mm_store_open(&store, db);
-    if (rc == MM_OK)
-        rc = mm_server_start(&srv, store, &cfg);
-    if (rc) {
-        mm_store_free(store);
+    int rc = mm_server_start(&srv, &cfg);
+    if (rc)
         return cli_fail(rc);
-    }
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;
     mm_server_log("info", sig == SIGTERM ? "shutdown: SIGTERM" : "shutdown: SIGINT");
     mm_server_stop(srv);
-    mm_store_free(store);
     mm_server_log("info", "stopped");
     return MM_EXIT_OK;
 }

@@ -14,19 +14,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "mamori/server.h"
+#include "mamori/submit.h"
+#include "server/internal.h"
+#include "util/util.h"
 
 #define DRAIN_SECONDS 10
-
-struct mm_server {
-    struct MHD_Daemon *daemon;
-    mm_store *store;
-    pthread_mutex_t store_lock; /* one SQLite connection: one request at a time uses it */
-    size_t max_body;
-    unsigned port;
-    atomic_int in_flight; /* requests begun and not yet completed */
-    atomic_bool stopping;
-};
 
 /* Per-request state, freed when MHD reports the request completed. */
 typedef struct request {
@@ -35,7 +30,9 @@ typedef struct request {
     char path[256];
     unsigned status;
     size_t body_bytes;
+    char *body; /* the body read so far (max_body at most), NUL-terminated */
     bool counted;
+    bool answered; /* an answer was queued before the body was read */
 } request;
 
 /* ---- logging ---------------------------------------------------------------------- */
@@ -80,6 +77,11 @@ void mm_server_log(const char *level, const char *msg)
     log_json(level, msg, NULL);
 }
 
+void mm_server_log_json(const char *level, const char *msg, json_t *obj)
+{
+    log_json(level, msg, obj);
+}
+
 /* libmicrohttpd's own messages, as warnings. */
 __attribute__((format(printf, 2, 0))) static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
@@ -104,111 +106,183 @@ static void copy_printable(char *out, size_t size, const char *in)
     out[i] = '\0';
 }
 
-/* ---- responses -------------------------------------------------------------------- */
+/* ---- replies ---------------------------------------------------------------------- */
 
-static enum MHD_Result respond(struct MHD_Connection *conn, mm_server *srv, request *req,
-                               unsigned status, json_t *body, const char *allow)
+void reply_json(reply *out, unsigned status, json_t *body)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(body);
+    json_decref(out->json);
+    out->status = body ? status : 500;
+    out->json = body;
+}
+
+void reply_error(reply *out, unsigned status, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    free(out->text);
+    out->text = NULL;
+    reply_json(out, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+}
+
+void reply_store_error(reply *out, int rc)
+{
+    switch (rc) {
+    case MM_ENOTFOUND:
+        reply_error(out, 404, "not_found", "no such resource");
+        break;
+    case MM_ECONFLICT:
+        reply_error(out, 409, "conflict", "%s", mm_error_last());
+        break;
+    case MM_EINVALID:
+    case MM_EUSAGE:
+        reply_error(out, 400, "bad_request", "%s", mm_error_last());
+        break;
+    default:
+        mm_server_log_json("error", "store", json_pack("{s:s}", "error", mm_error_last()));
+        reply_error(out, 503, "unavailable", "the store failed; try again");
+        break;
+    }
+}
+
+const char *req_query(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* ---- the store pool --------------------------------------------------------------- */
+
+mm_store *mm_pool_get(mm_server *srv)
+{
+    store_pool *p = &srv->pool;
+    pthread_mutex_lock(&p->lock);
+    while (p->nfree == 0)
+        pthread_cond_wait(&p->free_cv, &p->lock);
+    mm_store *st = p->free[--p->nfree];
+    pthread_mutex_unlock(&p->lock);
+    return st;
+}
+
+void mm_pool_put(mm_server *srv, mm_store *st)
+{
+    store_pool *p = &srv->pool;
+    pthread_mutex_lock(&p->lock);
+    p->free[p->nfree++] = st;
+    pthread_cond_signal(&p->free_cv);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- answering ---------------------------------------------------------------------- */
+
+static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, request *req, reply *rp)
+{
+    char *text = rp->text;
+    const char *ctype = rp->ctype ? rp->ctype : "application/json; charset=utf-8";
+    if (!text && rp->json)
+        text = json_dumps(rp->json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(rp->json);
+    rp->json = NULL;
+    unsigned status = rp->status ? rp->status : 500;
     if (!text) {
         status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        ctype = "application/json; charset=utf-8";
         text = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
         if (!text)
             return MHD_NO;
     }
-    size_t len = strlen(text);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(text);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Type", ctype);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (allow)
-        MHD_add_response_header(resp, "Allow", allow);
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (srv->tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    if (rp->allow[0])
+        MHD_add_response_header(resp, "Allow", rp->allow);
+    if (rp->set_cookie)
+        MHD_add_response_header(resp, "Set-Cookie", rp->set_cookie);
+    if (rp->retry_after > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%ld", rp->retry_after);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
+    if (strstr(ctype, "text/csv"))
+        MHD_add_response_header(resp, "Content-Disposition",
+                                "attachment; filename=\"contractors.csv\"");
     if (atomic_load(&srv->stopping))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    free(rp->set_cookie);
+    rp->set_cookie = NULL;
     req->status = status;
     enum MHD_Result r = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
     return r;
 }
 
-static const char *error_code(unsigned status)
+static enum MHD_Result queue_error(struct MHD_Connection *conn, mm_server *srv, request *req,
+                                   unsigned status, const char *code, const char *msg)
 {
-    switch (status) {
-    case 400:
-        return "bad_request";
-    case 404:
-        return "not_found";
-    case 405:
-        return "method_not_allowed";
-    case 413:
-        return "payload_too_large";
-    case 503:
-        return "unavailable";
-    default:
-        return status >= 500 ? "internal" : "error";
+    reply rp = {0};
+    reply_error(&rp, status, code, "%s", msg);
+    return queue(conn, srv, req, &rp);
+}
+
+/* The request line's path must be plain: no NUL, no control bytes, no "..", not too long. */
+static bool plain_path(const char *url)
+{
+    size_t n = strlen(url);
+    if (n == 0 || n > 1024 || url[0] != '/')
+        return false;
+    for (const char *p = url; *p; p++)
+        if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
+            return false;
+    return !strstr(url, "/../") && !strstr(url, "//") &&
+           !(n >= 3 && strcmp(url + n - 3, "/..") == 0);
+}
+
+static enum MHD_Result answer(struct MHD_Connection *conn, mm_server *srv, request *req,
+                              const char *url, const char *method)
+{
+    if (!plain_path(url))
+        return queue_error(conn, srv, req, 400, "bad_request", "malformed path");
+    http_req r;
+    memset(&r, 0, sizeof r);
+    r.srv = srv;
+    r.conn = conn;
+    r.method = method;
+    r.url = url;
+    r.body = req->body;
+    r.body_len = req->body_bytes;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    r.now_unix = now.tv_sec;
+    mm_time_rfc3339(r.now, r.now_unix);
+    memcpy(r.today, r.now, 10);
+    r.today[10] = '\0';
+    reply rp = {0};
+    r.st = mm_pool_get(srv);
+    mm_api_dispatch(&r, &rp);
+    mm_pool_put(srv, r.st);
+    json_decref(r.json);
+    if (strcmp(method, "HEAD") == 0 && rp.status < 300) {
+        /* HEAD: the same status and headers; libmicrohttpd drops the body */
     }
-}
-
-/* The one way every error is answered: {"error": {"code", "message"}}. */
-static enum MHD_Result respond_error(struct MHD_Connection *conn, mm_server *srv, request *req,
-                                     unsigned status, const char *message, const char *allow)
-{
-    json_t *body =
-        json_pack("{s:{s:s,s:s}}", "error", "code", error_code(status), "message", message);
-    return respond(conn, srv, req, status, body, allow);
-}
-
-/* ---- endpoints -------------------------------------------------------------------- */
-
-static int schema_version(mm_server *srv, int *out)
-{
-    pthread_mutex_lock(&srv->store_lock);
-    int rc = mm_store_schema_version(srv->store, out);
-    pthread_mutex_unlock(&srv->store_lock);
-    return rc;
-}
-
-typedef enum route { ROUTE_NONE, ROUTE_HEALTHZ, ROUTE_READYZ, ROUTE_VERSION } route;
-
-static route find_route(const char *url)
-{
-    if (!strcmp(url, "/healthz"))
-        return ROUTE_HEALTHZ;
-    if (!strcmp(url, "/readyz"))
-        return ROUTE_READYZ;
-    if (!strcmp(url, "/api/v1/version"))
-        return ROUTE_VERSION;
-    return ROUTE_NONE;
-}
-
-static enum MHD_Result serve_route(struct MHD_Connection *conn, mm_server *srv, request *req,
-                                   route rt)
-{
-    int version = 0;
-    switch (rt) {
-    case ROUTE_HEALTHZ:
-        return respond(conn, srv, req, MHD_HTTP_OK, json_pack("{s:s}", "status", "ok"), NULL);
-    case ROUTE_READYZ:
-        if (schema_version(srv, &version) != MM_OK)
-            return respond_error(conn, srv, req, MHD_HTTP_SERVICE_UNAVAILABLE,
-                                 "the store does not answer", NULL);
-        return respond(conn, srv, req, MHD_HTTP_OK,
-                       json_pack("{s:s,s:i}", "status", "ready", "schema", version), NULL);
-    case ROUTE_VERSION:
-        if (schema_version(srv, &version) != MM_OK)
-            return respond_error(conn, srv, req, MHD_HTTP_SERVICE_UNAVAILABLE,
-                                 "the store does not answer", NULL);
-        return respond(conn, srv, req, MHD_HTTP_OK,
-                       json_pack("{s:s,s:i}", "mamori", MM_VERSION, "schema", version), NULL);
-    case ROUTE_NONE:
-        break;
-    }
-    return respond_error(conn, srv, req, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+    return queue(conn, srv, req, &rp);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -216,7 +290,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   size_t *upload_data_size, void **con_cls)
 {
     (void)version;
-    (void)upload_data;
     mm_server *srv = cls;
     request *req = *con_cls;
     if (!req) {
@@ -235,28 +308,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (cl) {
             char *end = NULL;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (end == cl || *end || n > srv->max_body)
-                return respond_error(conn, srv, req, MHD_HTTP_CONTENT_TOO_LARGE,
-                                     "the request body is larger than the limit", NULL);
+            if (end == cl || *end || n > srv->max_body) {
+                req->answered = true;
+                return queue_error(conn, srv, req, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
+                                   "the request body is larger than the limit");
+            }
         }
         return MHD_YES;
     }
     if (*upload_data_size) {
-        /* no endpoint takes a body yet: count and discard it */
-        req->body_bytes += *upload_data_size;
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (req->body_bytes > srv->max_body) {
+        if (req->answered)
+            return MHD_YES; /* already answered (413): discard */
+        if (req->body_bytes + n > srv->max_body) {
             req->status = MHD_HTTP_CONTENT_TOO_LARGE; /* chunked: cannot answer mid-body */
             return MHD_NO;
         }
+        char *nb = realloc(req->body, req->body_bytes + n + 1);
+        if (!nb)
+            return MHD_NO;
+        memcpy(nb + req->body_bytes, upload_data, n);
+        req->body = nb;
+        req->body_bytes += n;
+        req->body[req->body_bytes] = '\0';
         return MHD_YES;
     }
-    route rt = find_route(url);
-    if (rt != ROUTE_NONE && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-        return respond_error(conn, srv, req, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed here",
-                             "GET, HEAD");
-    return serve_route(conn, srv, req, rt);
+    if (req->answered)
+        return MHD_YES;
+    req->answered = true;
+    return answer(conn, srv, req, url, method);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -277,6 +358,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_json(ok ? "info" : "warn", ok ? "request" : "request aborted", f);
     if (req->counted)
         atomic_fetch_sub(&srv->in_flight, 1);
+    free(req->body);
     free(req);
     *con_cls = NULL;
 }
@@ -285,11 +367,50 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 void mm_server_config_init(mm_server_config *cfg)
 {
+    memset(cfg, 0, sizeof *cfg);
     cfg->listen = "127.0.0.1:8171";
     cfg->threads = 4;
     cfg->max_body = (size_t)16 << 20;
     cfg->timeout_s = 30;
     cfg->max_connections = 256;
+}
+
+/* One value of the security policy: the flag's if given, else the profile's ODP, else the
+ * fallback; logged with where it came from. */
+static long policy_value(const mm_profile *prof, long flag, const char *odp, const char *unit,
+                         long fallback, const char *name, json_t *log)
+{
+    const char *src = "default";
+    long v = fallback;
+    double n = 0;
+    const mm_profile_value *pv = prof ? mm_profile_value_of(prof, odp) : NULL;
+    if (flag > 0) {
+        v = flag;
+        src = "flag";
+    } else if (pv && pv->value && mm_odp_number(pv->value, unit, &n) && n >= 1) {
+        v = (long)n;
+        src = odp;
+    }
+    json_object_set_new(log, name, json_pack("{s:I,s:s}", "value", (json_int_t)v, "from", src));
+    return v;
+}
+
+static void set_policy(mm_server *srv, const mm_server_config *cfg)
+{
+    json_t *log = json_object();
+    security_policy *p = &srv->policy;
+    const mm_profile *pr = srv->profile;
+    p->lockout_attempts = policy_value(pr, cfg->lockout_attempts, "A.03.01.08.ODP.01", NULL, 5,
+                                       "lockout_attempts", log);
+    p->lockout_window = policy_value(pr, cfg->lockout_window, "A.03.01.08.ODP.02", "second", 300,
+                                     "lockout_window_s", log);
+    p->lockout_duration = policy_value(pr, cfg->lockout_duration, "A.03.01.08.ODP.04", "second",
+                                       900, "lockout_duration_s", log);
+    p->idle_timeout = policy_value(pr, cfg->idle_timeout, "A.03.01.10.ODP.02", "second", 900,
+                                   "idle_timeout_s", log);
+    p->session_lifetime = policy_value(pr, cfg->session_lifetime, "A.03.01.11.ODP.01", "second",
+                                       86400, "session_lifetime_s", log);
+    log_json("info", "security policy", log);
 }
 
 /* Parses "HOST:PORT" / "[V6]:PORT" (numeric only) into addr. */
@@ -334,7 +455,55 @@ bad:
     return MM_EUSAGE;
 }
 
-int mm_server_start(mm_server **out, mm_store *store, const mm_server_config *cfg)
+static void free_server(mm_server *srv)
+{
+    for (size_t i = 0; i < srv->pool.nfree; i++)
+        mm_store_free(srv->pool.free[i]);
+    free(srv->pool.free);
+    pthread_mutex_destroy(&srv->pool.lock);
+    pthread_cond_destroy(&srv->pool.free_cv);
+    mm_catalog_free(srv->r3);
+    mm_catalog_free(srv->r2);
+    mm_profile_free(srv->profile);
+    sodium_memzero(srv->server_sk, sizeof srv->server_sk);
+    free(srv);
+}
+
+/* Loads what the server needs besides the network: catalogs, profile, the store pool, the
+ * receipt key, the policy. */
+static int prepare(mm_server *srv, const mm_server_config *cfg)
+{
+    int rc = mm_catalog_load(&srv->r3, MM_FW_R3, NULL);
+    if (rc == MM_OK)
+        rc = mm_catalog_load(&srv->r2, MM_FW_R2, NULL);
+    if (rc == MM_OK)
+        rc = mm_profile_load(&srv->profile, srv->r3, cfg->profile);
+    if (rc)
+        return rc;
+    size_t n = cfg->threads + 1;
+    srv->pool.free = calloc(n, sizeof *srv->pool.free);
+    if (!srv->pool.free)
+        return MM_ENOMEM;
+    srv->pool.size = n;
+    for (size_t i = 0; i < n; i++) {
+        rc = mm_store_open(&srv->pool.free[i], cfg->db);
+        if (rc)
+            return rc;
+        srv->pool.nfree++;
+    }
+    rc = mm_store_server_key(srv->pool.free[0], srv->server_pk, srv->server_sk);
+    if (rc)
+        return rc;
+    mm_key_id(srv->server_key_id, srv->server_pk);
+    char pw[40];
+    if (mm_password_generate(pw, sizeof pw, 24) != MM_OK ||
+        mm_password_hash(srv->dummy_hash, pw) != MM_OK)
+        return MM_ENOMEM;
+    set_policy(srv, cfg);
+    return MM_OK;
+}
+
+int mm_server_start(mm_server **out, const mm_server_config *cfg)
 {
     *out = NULL;
     struct sockaddr_storage addr;
@@ -345,31 +514,67 @@ int mm_server_start(mm_server **out, mm_store *store, const mm_server_config *cf
         mm_error_set("--threads %u: expected 1 to 256", cfg->threads);
         return MM_EUSAGE;
     }
+    if (!cfg->db) {
+        mm_error_set("serve: --db is required");
+        return MM_EUSAGE;
+    }
+    if (!cfg->tls_cert != !cfg->tls_key) {
+        mm_error_set("--tls-cert and --tls-key go together");
+        return MM_EUSAGE;
+    }
+    char *cert = NULL, *key = NULL;
+    size_t cert_len = 0, key_len = 0;
+    if (cfg->tls_cert) {
+        rc = mm_file_read(&cert, &cert_len, cfg->tls_cert, 1 << 20);
+        if (rc == MM_OK)
+            rc = mm_file_read(&key, &key_len, cfg->tls_key, 1 << 20);
+        if (rc) {
+            free(cert);
+            return rc;
+        }
+    }
     mm_server *srv = calloc(1, sizeof *srv);
     if (!srv) {
+        free(cert);
+        free(key);
         mm_error_set("out of memory");
         return MM_ENOMEM;
     }
-    srv->store = store;
     srv->max_body = cfg->max_body;
+    srv->tls = cert != NULL;
     atomic_init(&srv->in_flight, 0);
     atomic_init(&srv->stopping, false);
-    pthread_mutex_init(&srv->store_lock, NULL);
+    pthread_mutex_init(&srv->pool.lock, NULL);
+    pthread_cond_init(&srv->pool.free_cv, NULL);
+    rc = prepare(srv, cfg);
+    if (rc) {
+        free(cert);
+        free(key);
+        free_server(srv);
+        return rc;
+    }
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    if (srv->tls)
+        flags |= MHD_USE_TLS;
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+        MHD_OPTION_END);
+    if (key)
+        sodium_memzero(key, key_len);
+    free(cert);
+    free(key);
     if (!srv->daemon) {
-        mm_error_set("%s: cannot listen there (in use, or not an address of this host)",
-                     cfg->listen);
-        pthread_mutex_destroy(&srv->store_lock);
-        free(srv);
+        mm_error_set("%s: cannot listen there (in use, not an address of this host%s)", cfg->listen,
+                     srv->tls ? ", or the TLS certificate and key do not load" : "");
+        free_server(srv);
         return MM_EIO;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_LISTEN_FD);
@@ -384,8 +589,9 @@ int mm_server_start(mm_server **out, mm_store *store, const mm_server_config *cf
     else
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
     log_json("info", "listening",
-             json_pack("{s:s,s:i,s:i,s:I}", "addr", host, "port", (int)srv->port, "threads",
-                       (int)cfg->threads, "max_body", (json_int_t)cfg->max_body));
+             json_pack("{s:s,s:i,s:i,s:I,s:b,s:s}", "addr", host, "port", (int)srv->port, "threads",
+                       (int)cfg->threads, "max_body", (json_int_t)cfg->max_body, "tls", srv->tls,
+                       "server_key_id", srv->server_key_id));
     *out = srv;
     return MM_OK;
 }
@@ -408,6 +614,5 @@ void mm_server_stop(mm_server *srv)
     for (int i = 0; i < DRAIN_SECONDS * 50 && atomic_load(&srv->in_flight) > 0; i++)
         nanosleep(&tick, NULL);
     MHD_stop_daemon(srv->daemon); /* closes idle keep-alive connections, joins threads */
-    pthread_mutex_destroy(&srv->store_lock);
-    free(srv);
+    free_server(srv);
 }

@@ -1,0 +1,178 @@
+/* mamori serve: request bodies. Each JSON body is checked against a small table of the
+ * members it may have (no others), their types and lengths, before any handler reads it. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "server/bodies.h"
+
+const body_field body_login[] = {
+    {"login", BODY_STRING, true, 1, 128},
+    {"password", BODY_STRING, true, 1, 1024},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_password[] = {
+    {"current", BODY_STRING, true, 1, 1024},
+    {"new", BODY_STRING, true, 12, 1024},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_token[] = {
+    {"name", BODY_STRING, true, 1, 100},
+    {"expires_days", BODY_INTEGER, false, 1, 366},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_org[] = {
+    {"name", BODY_STRING, true, 1, 200},
+    {"kind", BODY_STRING, false, 1, 20},
+    {"identifiers", BODY_OBJECT, false, 0, 20},
+    {"parent_id", BODY_STRING, false, 1, 64},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_user[] = {
+    {"login", BODY_STRING, true, 1, 128},
+    {"role", BODY_STRING, true, 1, 32},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_consent[] = {
+    {"prime_may_see_status", BODY_BOOL, true, 0, 0},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_key[] = {
+    {"kind", BODY_STRING, true, 1, 64},
+    {"public_key", BODY_STRING, true, 44, 44},
+    {"key_id", BODY_STRING, false, 16, 16},
+    {"org", BODY_STRING, false, 0, 200},
+    {"created", BODY_STRING, false, 0, 40},
+    {"label", BODY_STRING, false, 0, 200},
+    {NULL, 0, false, 0, 0},
+};
+
+static const char *type_name(body_type t)
+{
+    switch (t) {
+    case BODY_STRING:
+        return "a string";
+    case BODY_INTEGER:
+        return "an integer";
+    case BODY_BOOL:
+        return "true or false";
+    case BODY_OBJECT:
+        return "an object";
+    }
+    return "?";
+}
+
+/* Characters in a UTF-8 string (jansson has checked it is valid UTF-8). */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            n++;
+    return n;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+int mm_body_check(const json_t *body, const body_field *fields, char *msg, size_t size)
+{
+    if (!json_is_object(body)) {
+        snprintf(msg, size, "$: expected a JSON object");
+        return -1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)body, key, v)
+    {
+        const body_field *f = fields;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (!f->name) {
+            snprintf(msg, size, "$.%.64s: unknown member", key);
+            return -1;
+        }
+    }
+    for (const body_field *f = fields; f->name; f++) {
+        json_t *m = json_object_get(body, f->name);
+        if (!m || json_is_null(m)) {
+            if (f->required) {
+                snprintf(msg, size, "$.%s: required", f->name);
+                return -1;
+            }
+            continue;
+        }
+        bool ok = false;
+        switch (f->type) {
+        case BODY_STRING:
+            ok = json_is_string(m);
+            if (ok) {
+                const char *s = json_string_value(m);
+                size_t n = utf8_chars(s);
+                if (json_string_length(m) != strlen(s) || has_control(s)) {
+                    snprintf(msg, size, "$.%s: control characters are not allowed", f->name);
+                    return -1;
+                }
+                if ((long long)n < f->min || (long long)n > f->max) {
+                    snprintf(msg, size, "$.%s: expected %lld to %lld characters, got %zu", f->name,
+                             f->min, f->max, n);
+                    return -1;
+                }
+            }
+            break;
+        case BODY_INTEGER:
+            ok = json_is_integer(m);
+            if (ok && (json_integer_value(m) < f->min || json_integer_value(m) > f->max)) {
+                snprintf(msg, size, "$.%s: expected %lld to %lld", f->name, f->min, f->max);
+                return -1;
+            }
+            break;
+        case BODY_BOOL:
+            ok = json_is_boolean(m);
+            break;
+        case BODY_OBJECT:
+            ok = json_is_object(m);
+            if (ok && (long long)json_object_size(m) > f->max) {
+                snprintf(msg, size, "$.%s: at most %lld members", f->name, f->max);
+                return -1;
+            }
+            if (ok) {
+                const char *k2;
+                json_t *v2;
+                json_object_foreach(m, k2, v2)
+                {
+                    if (!json_is_string(v2) || json_string_length(v2) > 200 || strlen(k2) > 64 ||
+                        has_control(json_string_value(v2))) {
+                        snprintf(msg, size,
+                                 "$.%s.%.64s: expected a string of at most 200 characters", f->name,
+                                 k2);
+                        return -1;
+                    }
+                }
+            }
+            break;
+        }
+        if (!ok) {
+            snprintf(msg, size, "$.%s: expected %s", f->name, type_name(f->type));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+json_t *mm_body_parse(const char *data, size_t len, char *msg, size_t size)
+{
+    json_error_t err;
+    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    if (!j) {
+        snprintf(msg, size, "invalid JSON at line %d, column %d: %s", err.line, err.column,
+                 err.text);
+        return NULL;
+    }
+    return j;
+}

@@ -1,0 +1,213 @@
+/* mamori serve: taking in a signed submission. The signature is checked with a key of the
+ * caller's own organization; the assessment is parsed and scored again here (a client's
+ * numbers are never read); the submission, its summary and an audit record are stored in
+ * one transaction; only then is a receipt signed by the server's key sent. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mamori/submit.h"
+#include "server/internal.h"
+
+static void refuse(reply *out, const char *what)
+{
+    reply_error(out, 422, "invalid_submission", "%s", what);
+}
+
+/* The summary's gaps and milestones as store records (pointing into summary). */
+static int collect(const json_t *summary, mm_gap_rec **gaps, size_t *ngaps, mm_milestone_rec **ms,
+                   size_t *nms)
+{
+    json_t *g = json_object_get(summary, "gaps");
+    json_t *m = json_object_get(summary, "milestones");
+    size_t ng = json_array_size(g), nm = json_array_size(m);
+    *gaps = calloc(ng ? ng : 1, sizeof **gaps);
+    *ms = calloc(nm ? nm : 1, sizeof **ms);
+    if (!*gaps || !*ms)
+        return MM_ENOMEM;
+    for (size_t i = 0; i < ng; i++) {
+        json_t *e = json_array_get(g, i);
+        (*gaps)[i].requirement = json_string_value(json_object_get(e, "requirement"));
+        (*gaps)[i].status = json_string_value(json_object_get(e, "status"));
+    }
+    for (size_t i = 0; i < nm; i++) {
+        json_t *e = json_array_get(m, i);
+        (*ms)[i].requirement = json_string_value(json_object_get(e, "requirement"));
+        (*ms)[i].poam_id = json_string_value(json_object_get(e, "poam_id"));
+        (*ms)[i].description = json_string_value(json_object_get(e, "description"));
+        (*ms)[i].due = json_string_value(json_object_get(e, "due"));
+        (*ms)[i].status = json_string_value(json_object_get(e, "status"));
+    }
+    *ngaps = ng;
+    *nms = nm;
+    return MM_OK;
+}
+
+void mm_ingest(mm_server *srv, mm_store *st, const char *org_id, const char *actor, const char *doc,
+               size_t len, const char *now, long long now_unix, reply *out)
+{
+    json_t *env = NULL, *summary = NULL;
+    char key_id[17] = "", hash[65] = "";
+    mm_key *key = NULL;
+    mm_assessment *a = NULL;
+    mm_result *res = NULL;
+    char *assessment = NULL, *summary_text = NULL, *receipt = NULL;
+    mm_gap_rec *gaps = NULL;
+    mm_milestone_rec *ms = NULL;
+
+    /* 1. the shape of the document, and which key it names */
+    int rc = mm_submission_inspect(&env, key_id, hash, doc, len, "submission");
+    if (rc) {
+        reply_error(out, rc == MM_ETOOBIG ? 413 : 400,
+                    rc == MM_ETOOBIG ? "payload_too_large" : "bad_request", "%s", mm_error_last());
+        goto done;
+    }
+    /* 2. the key must be one of the caller's organization's unrevoked keys */
+    mm_key_rec kr;
+    rc = mm_store_find_key(st, &kr, org_id, key_id);
+    if (rc == MM_ENOTFOUND) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "unknown key %s: not a registered, unrevoked signing key of your organization",
+                 key_id);
+        refuse(out, msg);
+        goto done;
+    }
+    if (rc) {
+        reply_store_error(out, rc);
+        goto done;
+    }
+    key = calloc(1, sizeof *key);
+    size_t got = 0;
+    if (!key ||
+        sodium_base642bin(key->public_key, sizeof key->public_key, kr.public_key,
+                          strlen(kr.public_key), NULL, &got, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        got != sizeof key->public_key) {
+        reply_error(out, 500, "internal", "the stored key %s cannot be read", key_id);
+        goto done;
+    }
+    mm_key_id(key->key_id, key->public_key);
+    mm_verify_status vs;
+    rc = mm_submission_verify(&vs, doc, len, "submission", key);
+    if (rc || vs != MM_VERIFY_VALID) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "signature %s: %s", rc ? "unreadable" : mm_verify_status_name(vs),
+                 mm_error_last());
+        refuse(out, msg);
+        goto done;
+    }
+    /* 3. score it ourselves */
+    json_t *aj = json_object_get(env, "assessment");
+    assessment = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!assessment) {
+        reply_error(out, 500, "internal", "out of memory");
+        goto done;
+    }
+    size_t alen = strlen(assessment);
+    mm_framework fw;
+    rc = mm_assessment_framework(&fw, assessment, alen, "assessment");
+    if (rc == MM_OK)
+        rc = mm_assessment_parse(&a, fw == MM_FW_R2 ? srv->r2 : srv->r3, assessment, alen,
+                                 "assessment");
+    if (rc == MM_OK)
+        rc = mm_assessment_evaluate_at(&res, a, fw == MM_FW_R2 ? NULL : srv->profile, now_unix);
+    if (rc == MM_OK)
+        rc = mm_submission_summary(&summary, res);
+    if (rc) {
+        refuse(out, mm_error_last());
+        goto done;
+    }
+    summary_text = json_dumps(summary, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    size_t ngaps = 0, nms = 0;
+    if (!summary_text || collect(summary, &gaps, &ngaps, &ms, &nms) != MM_OK) {
+        reply_error(out, 500, "internal", "out of memory");
+        goto done;
+    }
+    json_t *score = json_object_get(summary, "score");
+    json_t *official = json_object_get(env, "affirming_official");
+    const char *status = mm_submission_status(res);
+    char id[37];
+    mm_store_new_id(id);
+    mm_submission_rec rec = {
+        .id = id,
+        .org_id = org_id,
+        .key_row = kr.id,
+        .received = now,
+        .body = doc,
+        .body_hash = hash,
+        .signature = NULL,
+        .framework = mm_framework_name(fw),
+        .has_score = json_is_integer(score),
+        .score = json_is_integer(score) ? (int)json_integer_value(score) : 0,
+        .status = status,
+        .assessed = a->assessed ? a->assessed : "",
+        .affirmed_by = json_string_value(json_object_get(official, "name")),
+        .affirmed_on = json_string_value(json_object_get(official, "date")),
+        .summary = summary_text,
+        .gaps = gaps,
+        .ngaps = ngaps,
+        .milestones = ms,
+        .nmilestones = nms,
+    };
+    /* the signature as sent (the document was checked, so it is there) */
+    json_t *docj = json_loadb(doc, len, 0, NULL);
+    rec.signature = json_string_value(json_object_get(docj, "signature"));
+    json_t *detail = json_pack("{s:s,s:s,s:s,s:s,s:O}", "org_id", org_id, "body_hash", hash,
+                               "key_id", key_id, "status", status, "score", score);
+    char *detail_text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(detail);
+    rc = mm_store_begin(st);
+    if (rc == MM_OK)
+        rc = mm_store_insert_submission(st, &rec);
+    if (rc == MM_OK)
+        rc = mm_store_audit_append(st, NULL, actor, "submission.create", id, detail_text);
+    if (rc == MM_OK)
+        rc = mm_store_commit(st);
+    else
+        mm_store_rollback(st);
+    free(detail_text);
+    json_decref(docj);
+    if (rc == MM_ECONFLICT) {
+        reply_error(out, 409, "conflict",
+                    "this signed submission was already received (same content hash %s): a "
+                    "replay is refused",
+                    hash);
+        goto done;
+    }
+    if (rc) {
+        reply_store_error(out, rc);
+        goto done;
+    }
+    /* 4. the receipt, signed by the server, only after the commit */
+    mm_receipt rr = {
+        .submission_id = id,
+        .org_id = org_id,
+        .body_hash = hash,
+        .received = now,
+        .status = status,
+        .has_score = rec.has_score,
+        .score = rec.score,
+    };
+    rc = mm_receipt_sign(&receipt, &rr, srv->server_sk);
+    if (rc) {
+        reply_error(out, 500, "internal", "stored as %s, but the receipt could not be signed", id);
+        goto done;
+    }
+    out->status = 201;
+    out->text = receipt;
+    out->ctype = "application/json; charset=utf-8";
+    receipt = NULL;
+done:
+    json_decref(env);
+    json_decref(summary);
+    mm_key_free(key);
+    mm_result_free(res);
+    mm_assessment_free(a);
+    free(assessment);
+    free(summary_text);
+    free(receipt);
+    free(gaps);
+    free(ms);
+}
