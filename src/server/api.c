@@ -366,7 +366,11 @@ static void h_keys_revoke(http_req *r, reply *out)
 
 static void h_submit(http_req *r, reply *out)
 {
-    mm_ingest(r->srv, r->st, r->who.org_id, r->who.login, r->body, r->body_len, r->now, r->now_unix,
+    ingest_ctx ctx = {.r3 = r->srv->r3,
+                      .r2 = r->srv->r2,
+                      .profile = r->srv->profile,
+                      .server_sk = r->srv->server_sk};
+    mm_ingest(&ctx, r->st, r->who.org_id, r->who.login, r->body, r->body_len, r->now, r->now_unix,
               out);
 }
 

@@ -44,8 +44,8 @@ static int collect(const json_t *summary, mm_gap_rec **gaps, size_t *ngaps, mm_m
     return MM_OK;
 }
 
-void mm_ingest(mm_server *srv, mm_store *st, const char *org_id, const char *actor, const char *doc,
-               size_t len, const char *now, long long now_unix, reply *out)
+void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
+               const char *doc, size_t len, const char *now, long long now_unix, reply *out)
 {
     json_t *env = NULL, *summary = NULL;
     char key_id[17] = "", hash[65] = "";

@@ -76,6 +76,13 @@ typedef struct security_policy {
     long session_lifetime; /* seconds, 03.01.11 */
 } security_policy;
 
+/* What taking in a submission needs (the server's, or the demo seeder's). */
+typedef struct ingest_ctx {
+    const mm_catalog *r3, *r2;
+    const mm_profile *profile;      /* the authority's ODP profile (Rev 3) */
+    const unsigned char *server_sk; /* 64 bytes: signs receipts */
+} ingest_ctx;
+
 struct mm_server {
     struct MHD_Daemon *daemon;
     store_pool pool;
@@ -162,8 +169,8 @@ void mm_random_hex(char *out, size_t n);
 
 /* Verifies, evaluates and stores a signed submission for org_id; fills out with the receipt
  * (201) or the error. actor names the user for the audit record. */
-void mm_ingest(mm_server *srv, mm_store *st, const char *org_id, const char *actor, const char *doc,
-               size_t len, const char *now, long long now_unix, reply *out);
+void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
+               const char *doc, size_t len, const char *now, long long now_unix, reply *out);
 
 /* ---- routing (api.c) ----------------------------------------------------------------- */
 
