@@ -32,7 +32,9 @@ typedef struct request {
     size_t body_bytes;
     char *body; /* the body read so far (max_body at most), NUL-terminated */
     bool counted;
-    bool answered; /* an answer was queued before the body was read */
+    bool answered;  /* an answer was queued before the body was read */
+    bool too_large; /* a chunked body went past the limit: dropped */
+    size_t dropped;
 } request;
 
 /* ---- logging ---------------------------------------------------------------------- */
@@ -321,9 +323,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         if (req->answered)
             return MHD_YES; /* already answered (413): discard */
-        if (req->body_bytes + n > srv->max_body) {
-            req->status = MHD_HTTP_CONTENT_TOO_LARGE; /* chunked: cannot answer mid-body */
-            return MHD_NO;
+        if (req->too_large || req->body_bytes + n > srv->max_body) {
+            /* chunked (no Content-Length): read and drop the rest, then answer 413; a body
+             * that goes on past twice the limit gets the connection closed */
+            req->too_large = true;
+            free(req->body);
+            req->body = NULL;
+            req->dropped += n;
+            return req->dropped > 2 * srv->max_body + 65536 ? MHD_NO : MHD_YES;
         }
         char *nb = realloc(req->body, req->body_bytes + n + 1);
         if (!nb)
@@ -337,6 +344,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (req->answered)
         return MHD_YES;
     req->answered = true;
+    if (req->too_large)
+        return queue_error(conn, srv, req, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
+                           "the request body is larger than the limit");
     return answer(conn, srv, req, url, method);
 }
 
