@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format \
-libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev curl ca-certificates time python3 python3-cryptography"
+libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev curl ca-certificates time python3 python3-cryptography openssl"
 
 missing=""
 for p in $PKGS; do

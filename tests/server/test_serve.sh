@@ -132,6 +132,52 @@ else
     cat "$LOG"
 fi
 
+# HTTPS with a self-signed certificate, options from a config file; the session cookie
+# carries Secure under TLS.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$T/tls.key" -out "$T/tls.crt" 2>/dev/null || no "openssl could not make a certificate"
+cat >"$T/serve.json" <<CFG
+{"db": "$DB", "listen": "127.0.0.1:0", "threads": 2, "tls-cert": "$T/tls.crt", "tls-key": "$T/tls.key", "idle-timeout": 600}
+CFG
+LOG2=$T/serve-tls.log
+"$MAMORI" serve --config "$T/serve.json" 2>"$LOG2" &
+pid=$!
+port=""
+i=0
+while [ $i -lt 100 ]; do
+    port=$(sed -n 's/.*"msg":"listening".*"port":\([0-9][0-9]*\).*/\1/p' "$LOG2" | head -n 1)
+    [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+done
+if [ -z "$port" ]; then
+    no "TLS server did not start"
+    cat "$LOG2"
+else
+    if grep -q '"tls":true' "$LOG2"; then ok "config file: TLS on"; else no "config file: tls not on"; fi
+    if grep -q '"idle_timeout_s":{"value":600,"from":"flag"}' "$LOG2"; then
+        ok "config file: idle-timeout 600 s"
+    else
+        no "config file: idle-timeout not taken: $(grep 'security policy' "$LOG2")"
+    fi
+    status=$(curl -s -m 10 --cacert "$T/tls.crt" -o "$T/body" -w '%{http_code}' "https://127.0.0.1:$port/healthz")
+    if [ "$status" = 200 ]; then ok "HTTPS /healthz: 200"; else no "HTTPS /healthz: $status"; fi
+    status=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/healthz")
+    if [ "$status" = 000 ]; then ok "HTTPS refused without trusting the certificate"; else no "untrusted certificate accepted: $status"; fi
+    curl -s -m 10 --cacert "$T/tls.crt" -D "$T/headers" -o /dev/null -H 'Content-Type: application/json' \
+        -d '{"login":"nobody","password":"wrong password"}' "https://127.0.0.1:$port/api/v1/session"
+    if grep -qi '^Strict-Transport-Security:' "$T/headers"; then ok "HSTS under TLS"; else no "no HSTS under TLS"; fi
+    kill -TERM "$pid"
+    wait "$pid"
+    pid=""
+fi
+printf '{"db": "%s", "bogus": 1}\n' "$DB" >"$T/bad.json"
+if "$MAMORI" serve --config "$T/bad.json" 2>"$T/err"; then no "unknown config option accepted"; \
+elif grep -q 'bogus: unknown option' "$T/err"; then ok "unknown config option refused"; \
+else no "unknown config option: $(cat "$T/err")"; fi
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
     exit 1
