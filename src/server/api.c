@@ -418,8 +418,19 @@ static void h_sub_diff(http_req *r, reply *out)
     json_t *d = NULL;
     rc = mm_summary_diff(&d, json_object_get(a, "summary"), json_object_get(b, "summary"));
     if (rc == MM_OK) {
+        json_t *fa = json_object_get(a, "framework"), *fb = json_object_get(b, "framework");
         json_object_set_new(d, "older", json_string(r->param[0]));
         json_object_set_new(d, "newer", json_string(r->param[1]));
+        json_object_set_new(d, "framework", json_pack("{s:O,s:O}", "from", fa, "to", fb));
+        /* Rev 2 and Rev 3 number their requirements differently: a gap list across them
+         * compares nothing, and neither do their scores (SPRS vs requirements met) */
+        bool same = json_equal(fa, fb);
+        json_object_set_new(d, "comparable", json_boolean(same));
+        if (!same)
+            json_object_set_new(d, "note",
+                                json_string("the two submissions use different frameworks "
+                                            "(SP 800-171 Rev 2 and Rev 3): their requirement "
+                                            "ids and scores are not comparable"));
     }
     json_decref(a);
     json_decref(b);
