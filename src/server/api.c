@@ -427,6 +427,8 @@ static void h_sub_diff(http_req *r, reply *out)
         bool same = json_equal(fa, fb);
         json_object_set_new(d, "comparable", json_boolean(same));
         if (!same)
+            json_object_set_new(json_object_get(d, "score"), "delta", json_null());
+        if (!same)
             json_object_set_new(d, "note",
                                 json_string("the two submissions use different frameworks "
                                             "(SP 800-171 Rev 2 and Rev 3): their requirement "
