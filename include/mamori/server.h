@@ -55,6 +55,34 @@ void mm_server_stop(mm_server *srv);
 /* Writes one structured log line to stderr: {"ts", "level", "msg"}. */
 void mm_server_log(const char *level, const char *msg);
 
+/* ---- demo data (src/server/seed.c) ------------------------------------------------------ */
+
+typedef struct mm_seed_options {
+    unsigned contractors;    /* how many contractors (default 1000) */
+    unsigned submissions;    /* signed submissions per contractor (default 5) */
+    unsigned long long seed; /* the same seed gives the same organizations and documents */
+    unsigned jobs;           /* worker threads that generate, sign and take in (default 1) */
+    long long now;           /* Unix time of "today" for the dates (0: the clock) */
+    const char *profile;     /* the authority's ODP profile, or NULL for the embedded DoD one */
+    /* called on the calling thread about once a second and at the end (may be NULL) */
+    void (*progress)(void *ctx, unsigned long long done, unsigned long long total);
+    void *progress_ctx;
+} mm_seed_options;
+
+/* The defaults above. */
+void mm_seed_options_init(mm_seed_options *o);
+
+/* Fills the database at db_url (initialised by `mamori admin init`, without contractors)
+ * with demo data: o->contractors contractors with made-up Japanese and US company names,
+ * CAGE codes and sectors (about one in five a subcontractor of a prime, half of those
+ * consenting), one Ed25519 signing key each, and o->submissions assessments per contractor
+ * dated over the last four years, each signed and taken in by mm_ingest exactly as
+ * `POST /api/v1/submissions` would (verified, scored, stored, audited). Organizations,
+ * keys and documents depend only on o->seed and o->now. No users are made.
+ * MM_EINVALID when the database has no authority admin or already has contractors; the
+ * store's errors; MM_ERROR when a generated submission is refused (a bug). */
+int mm_seed_demo(const char *db_url, const mm_seed_options *o) __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

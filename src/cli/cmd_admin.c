@@ -1,24 +1,38 @@
-/* mamori admin init: the server's database, the authority and its first administrator. */
+/* mamori admin init: the server's database, the authority and its first administrator.
+ * mamori admin seed-demo: demo contractors and signed submissions (src/server/seed.c). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "mamori/server.h"
 #include "mamori/store.h"
 
 static const char usage_text[] =
     "usage: mamori admin init --db PATH [--org NAME] [--login LOGIN]\n"
+    "       mamori admin seed-demo --db PATH [--contractors N] [--submissions M] [--seed S]\n"
+    "                              [--jobs J]\n"
     "\n"
     "  Creates the database (mode 0600), the authority organization and its first\n"
     "  authority-admin user, and prints that user's one-time password once.\n"
     "\n"
     "  --db PATH       the database: sqlite:PATH or a file path\n"
     "  --org NAME      the authority's name (default: Authority)\n"
-    "  --login LOGIN   the administrator's login (default: admin)\n";
+    "  --login LOGIN   the administrator's login (default: admin)\n"
+    "\n"
+    "  seed-demo fills a database made by `admin init` (and without contractors) with\n"
+    "  demo data: N contractors (default 1000) with made-up names, CAGE codes and sectors,\n"
+    "  some of them subcontractors, one signing key each, and M signed submissions each\n"
+    "  (default 5) over the last four years, taken in and scored as the server does.\n"
+    "  The same --seed (default 1) gives the same data; SOURCE_DATE_EPOCH fixes \"today\".\n"
+    "  --jobs J (default: the number of CPUs) threads generate, sign and verify.\n";
 
 #define PASSWORD_LEN 20
 
@@ -138,7 +152,105 @@ done:
     return code;
 }
 
+/* An unsigned number option into *out; false (with a message) when it is not one. */
+static bool number_opt(unsigned long long *out, const char *name, const char *text,
+                       unsigned long long max)
+{
+    if (!text)
+        return true;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || end == text || *end || text[0] == '-' || v > max) {
+        cli_error("admin seed-demo: --%s %s: expected a whole number up to %llu", name, text, max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+typedef struct seed_progress {
+    struct timespec start;
+    bool tty;
+} seed_progress;
+
+static double elapsed(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void seed_report(void *ctx, unsigned long long done, unsigned long long total)
+{
+    seed_progress *p = ctx;
+    double s = elapsed(&p->start);
+    fprintf(stderr, "%sseed-demo: %llu/%llu submissions, %.0f s, %.0f/s%s", p->tty ? "\r" : "",
+            done, total, s, s > 0 ? (double)done / s : 0.0, p->tty ? "" : "\n");
+    fflush(stderr);
+}
+
+static int admin_seed_demo(int argc, char **argv)
+{
+    const char *db = NULL, *n_text = NULL, *m_text = NULL, *seed_text = NULL, *jobs_text = NULL;
+    const cli_option opts[] = {
+        {.name = "db", .takes_value = true, .value = &db},
+        {.name = "contractors", .takes_value = true, .value = &n_text},
+        {.name = "submissions", .takes_value = true, .value = &m_text},
+        {.name = "seed", .takes_value = true, .value = &seed_text},
+        {.name = "jobs", .takes_value = true, .value = &jobs_text},
+        {.name = NULL},
+    };
+    cli_args a;
+    if (cli_parse_args(&a, argc, argv, opts) != 0) {
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (a.help) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (a.npos || !db) {
+        cli_error("%s", a.npos ? "admin seed-demo takes no arguments"
+                               : "admin seed-demo: --db PATH is required");
+        return MM_EXIT_USAGE;
+    }
+    mm_seed_options o;
+    mm_seed_options_init(&o);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned long long n = o.contractors, m = o.submissions, seed = o.seed,
+                       jobs = cpus > 0 ? (unsigned long long)cpus : 1;
+    if (!number_opt(&n, "contractors", n_text, 1000000) ||
+        !number_opt(&m, "submissions", m_text, 10000) ||
+        !number_opt(&seed, "seed", seed_text, ~0ULL) || !number_opt(&jobs, "jobs", jobs_text, 256))
+        return MM_EXIT_USAGE;
+    if (n < 1 || jobs < 1) {
+        cli_error("admin seed-demo: --contractors and --jobs must be at least 1");
+        return MM_EXIT_USAGE;
+    }
+    o.contractors = (unsigned)n;
+    o.submissions = (unsigned)m;
+    o.seed = seed;
+    o.jobs = (unsigned)jobs;
+    o.now = cli_now();
+    seed_progress p = {.tty = isatty(STDERR_FILENO) == 1};
+    clock_gettime(CLOCK_MONOTONIC, &p.start);
+    o.progress = seed_report;
+    o.progress_ctx = &p;
+    int rc = mm_seed_demo(db, &o);
+    if (p.tty)
+        fputc('\n', stderr);
+    if (rc)
+        return cli_fail(rc);
+    printf("seeded %s: %u contractors, %llu submissions in %.1f s (seed %llu, %u jobs)\n", db,
+           o.contractors, (unsigned long long)o.contractors * o.submissions, elapsed(&p.start),
+           o.seed, o.jobs);
+    return MM_EXIT_OK;
+}
+
 int cmd_admin(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "seed-demo") == 0)
+        return admin_seed_demo(argc - 1, argv + 1);
     return cli_subcommand(argc, argv, "admin", "init", admin_init, usage_text);
 }
