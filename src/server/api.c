@@ -194,8 +194,10 @@ static void h_org_subs(http_req *r, reply *out)
     json_array_foreach(json_object_get(res, "items"), i, it)
     {
         bool consent = json_is_true(json_object_get(it, "prime_consent"));
-        if (!consent && !r->who.authority)
+        if (!consent && !r->who.authority) {
             json_object_set_new(it, "latest", json_null());
+            json_object_del(it, "status");
+        }
         json_object_set_new(it, "status_visible", json_boolean(consent || r->who.authority));
         json_object_del(it, "latest_submission");
     }
@@ -248,6 +250,13 @@ static void h_users_create(http_req *r, reply *out)
                     "$.role: '%.32s' is not a role for this organization (%s)", role,
                     authority_org ? "authority-admin or authority-analyst"
                                   : "contractor-admin or contractor-member");
+        return;
+    }
+    mm_user *taken = NULL;
+    rc = mm_store_get_user(r->st, &taken, login);
+    mm_user_free(taken);
+    if (rc == MM_OK) {
+        reply_error(out, 409, "conflict", "$.login: '%.128s' is already taken", login);
         return;
     }
     char password[24], hash[128];
@@ -332,6 +341,13 @@ static void h_keys_add(http_req *r, reply *out)
         rc = mm_store_add_key(r->st, &id, r->param[0], key_id, pk, label ? label : "", r->now);
     rc = audit_commit(r, rc, "key.register", key_id,
                       json_pack("{s:s,s:s}", "org_id", r->param[0], "public_key", pk));
+    if (rc == MM_ECONFLICT) {
+        reply_error(out, 409, "conflict",
+                    "$.public_key: this key (%s) is already registered; make a new key pair "
+                    "with mamori keygen",
+                    key_id);
+        return;
+    }
     if (rc) {
         reply_store_error(out, rc);
         return;

@@ -154,7 +154,9 @@ static int resolve_session(http_req *r, const char *cookie, reply *out)
     r->who.via_session = true;
     memcpy(r->who.session_id, id, sizeof id);
     memcpy(r->who.csrf, s.csrf, sizeof s.csrf);
-    if (r->now_unix - last >= 15) /* keep writes rare: touch at most every 15 s */
+    /* keep writes rare (at most every 15 s) but often enough for a short idle timeout */
+    long every = r->srv->policy.idle_timeout / 4 < 15 ? r->srv->policy.idle_timeout / 4 : 15;
+    if (r->now_unix - last >= (every < 1 ? 1 : every))
         (void)mm_store_touch_session(r->st, id, r->now);
     return 0;
 }
@@ -274,20 +276,33 @@ void h_login(http_req *r, reply *out)
     }
     bool good = mm_password_verify(u->password_hash, password);
     if (!good) {
-        long long since = parse_time(u->failed_since);
-        int failed = u->failed_logons;
-        char since_s[32];
-        if (!u->failed_since || r->now_unix - since >= pol->lockout_window || locked) {
-            failed = 0; /* a new window (or the first failure after a lock ran out) */
-            snprintf(since_s, sizeof since_s, "%s", r->now);
-        } else {
-            snprintf(since_s, sizeof since_s, "%s", u->failed_since);
-        }
-        failed++;
+        /* count the failure against the state as it is now, under the write lock: guesses
+         * sent at once are counted one after the other */
         char until[32] = "";
-        if (failed >= pol->lockout_attempts)
-            time_after(until, r->now_unix, pol->lockout_duration);
-        if (mm_store_begin(r->st) == MM_OK) {
+        int failed = 0;
+        bool already_locked = false;
+        rc = mm_store_begin(r->st);
+        mm_user *now_u = NULL;
+        if (rc == MM_OK)
+            rc = mm_store_get_user_by_id(r->st, &now_u, u->id);
+        if (rc == MM_OK) {
+            long long lock_now = parse_time(now_u->locked_until);
+            long long since = parse_time(now_u->failed_since);
+            already_locked = lock_now > r->now_unix;
+            failed = now_u->failed_logons;
+            char since_s[32];
+            if (!now_u->failed_since || r->now_unix - since >= pol->lockout_window ||
+                (lock_now && !already_locked)) {
+                failed = 0; /* a new window (or the first failure after a lock ran out) */
+                snprintf(since_s, sizeof since_s, "%s", r->now);
+            } else {
+                snprintf(since_s, sizeof since_s, "%s", now_u->failed_since);
+            }
+            failed++;
+            if (already_locked)
+                snprintf(until, sizeof until, "%s", now_u->locked_until);
+            else if (failed >= pol->lockout_attempts)
+                time_after(until, r->now_unix, pol->lockout_duration);
             rc = mm_store_set_logon_state(r->st, u->id, failed, since_s, until[0] ? until : NULL);
             json_t *d = json_pack("{s:s,s:i}", "reason", "wrong password", "failures", failed);
             char *dt = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
@@ -295,7 +310,7 @@ void h_login(http_req *r, reply *out)
                 rc = mm_store_audit_append(r->st, NULL, who, "logon.failure", uid, dt);
             free(dt);
             json_decref(d);
-            if (rc == MM_OK && until[0]) {
+            if (rc == MM_OK && until[0] && !already_locked) {
                 d = json_pack("{s:s,s:i}", "until", until, "failures", failed);
                 dt = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
                 rc = mm_store_audit_append(r->st, NULL, "system", "account.locked", uid, dt);
@@ -306,14 +321,19 @@ void h_login(http_req *r, reply *out)
                 rc = mm_store_commit(r->st);
             else
                 mm_store_rollback(r->st);
+        } else if (rc != MM_OK) {
+            mm_store_rollback(r->st);
         }
+        mm_user_free(now_u);
         if (until[0]) {
-            (void)mm_store_delete_user_sessions(r->st, u->id);
-            out->retry_after = pol->lockout_duration;
+            long long left = parse_time(until) - r->now_unix;
+            if (!already_locked)
+                (void)mm_store_delete_user_sessions(r->st, u->id);
+            out->retry_after = (long)(left > 0 ? left : 1);
             reply_error(out, 423, "locked",
-                        "wrong login or password; the account is now locked for %ld s after %d "
+                        "wrong login or password; the account is locked for %lld s after %ld "
                         "failed logons",
-                        pol->lockout_duration, failed);
+                        left > 0 ? left : 1, pol->lockout_attempts);
         } else {
             reply_error(out, 401, "unauthenticated", "wrong login or password");
         }

@@ -597,6 +597,7 @@ typedef struct seed_run {
     _Atomic bool failed;
     _Atomic unsigned running;
     pthread_mutex_t lock;
+    pthread_mutex_t ingest_lock;
     int rc;
     char msg[512];
 } seed_run;
@@ -673,7 +674,12 @@ static int seed_contractor(seed_run *run, mm_store *st, unsigned i)
             break;
         }
         reply out = {0};
+        /* one ingest at a time: SQLite serialises the writers anyway, and a writer that
+         * finds the lock taken sleeps in its busy handler (1, 2, 5, 10 ms...), which costs
+         * more than the lock's wait; generating and signing stay parallel */
+        pthread_mutex_lock(&run->ingest_lock);
         mm_ingest(&run->ctx, st, c->id, ACTOR, doc, strlen(doc), now, received, &out);
+        pthread_mutex_unlock(&run->ingest_lock);
         free(doc);
         if (out.status != 201) {
             json_t *err = json_object_get(out.json, "error");
@@ -765,6 +771,7 @@ int mm_seed_demo(const char *db_url, const mm_seed_options *o)
     }
     seed_run run = {.db = db_url, .o = o};
     pthread_mutex_init(&run.lock, NULL);
+    pthread_mutex_init(&run.ingest_lock, NULL);
     mm_catalog *r3 = NULL, *r2 = NULL;
     mm_profile *profile = NULL;
     mm_store *st = NULL;
@@ -884,5 +891,6 @@ done:
     mm_catalog_free(r2);
     mm_catalog_free(r3);
     pthread_mutex_destroy(&run.lock);
+    pthread_mutex_destroy(&run.ingest_lock);
     return rc;
 }

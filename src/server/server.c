@@ -135,12 +135,16 @@ void reply_store_error(reply *out, int rc)
     case MM_ENOTFOUND:
         reply_error(out, 404, "not_found", "no such resource");
         break;
+    /* the store's own messages may name the database file or SQL: they go to the log,
+     * the client gets a plain one (handlers check what users can get wrong beforehand) */
     case MM_ECONFLICT:
-        reply_error(out, 409, "conflict", "%s", mm_error_last());
+        mm_server_log_json("warn", "store conflict", json_pack("{s:s}", "error", mm_error_last()));
+        reply_error(out, 409, "conflict", "that already exists");
         break;
     case MM_EINVALID:
     case MM_EUSAGE:
-        reply_error(out, 400, "bad_request", "%s", mm_error_last());
+        mm_server_log_json("warn", "store refused", json_pack("{s:s}", "error", mm_error_last()));
+        reply_error(out, 400, "bad_request", "the request breaks a rule of the stored data");
         break;
     default:
         mm_server_log_json("error", "store", json_pack("{s:s}", "error", mm_error_last()));
@@ -257,11 +261,32 @@ static bool plain_path(const char *url)
            !(n >= 3 && strcmp(url + n - 3, "/..") == 0);
 }
 
+/* Header iterator: a NUL or another control byte (except tab) in a name or value makes
+ * the request malformed (C strings would silently cut such a value short). */
+static enum MHD_Result header_ok(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    bool *bad = cls;
+    for (size_t i = 0; i < key_size; i++)
+        if ((unsigned char)key[i] <= 0x20 || key[i] == 0x7f)
+            *bad = true;
+    for (size_t i = 0; value && i < value_size; i++)
+        if (((unsigned char)value[i] < 0x20 && value[i] != '\t') || value[i] == 0x7f)
+            *bad = true;
+    return *bad ? MHD_NO : MHD_YES;
+}
+
 static enum MHD_Result answer(struct MHD_Connection *conn, mm_server *srv, request *req,
                               const char *url, const char *method)
 {
     if (!plain_path(url))
         return queue_error(conn, srv, req, 400, "bad_request", "malformed path");
+    bool bad = false;
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_ok, &bad);
+    if (bad)
+        return queue_error(conn, srv, req, 400, "bad_request",
+                           "a header has a control character in its name or value");
     http_req r;
     memset(&r, 0, sizeof r);
     r.srv = srv;
