@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 120
 TEST_FUZZ_SECONDS ?= 15
 EXAMPLE    ?= examples/hokuto/assessment-r3.json
 
-.PHONY: all deps build run test unit format-check fuzz fuzz-smoke bench clean
+.PHONY: all deps bench-deps build run test unit format-check fuzz fuzz-smoke bench clean
 
 all: build
 
@@ -69,11 +69,16 @@ fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	./scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-bench: build
+# wrk and nginx for bench/server/run.sh only (make test does not need them)
+bench-deps:
+	@./scripts/deps.sh bench
+
+bench: build bench-deps
 	cmake -S . -B $(BUILD) -DMM_BENCH=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	./bench/run.sh $(BUILD)
 	./bench/scan-vs-oscap ./$(BUILD)/mamori
+	BUILD=$(BUILD) BENCH_NO_BUILD=1 ./bench/server/run.sh
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) out

@@ -183,6 +183,11 @@ mkdir -p "$(dirname "$out")"
         echo
         sed -n '/<!-- scan-vs-oscap:begin -->/,/<!-- scan-vs-oscap:end -->/p' "$out"
     fi
+    # and the one bench/server/run.sh maintains
+    if [ -f "$out" ] && grep -q '<!-- server-bench:begin -->' "$out"; then
+        echo
+        sed -n '/<!-- server-bench:begin -->/,/<!-- server-bench:end -->/p' "$out"
+    fi
 } >"$tmp/out.md"
 mv "$tmp/out.md" "$out"
 echo "bench: wrote $out" >&2

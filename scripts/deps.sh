@@ -3,6 +3,34 @@
 # Non-interactive and idempotent: a second run installs nothing.
 set -eu
 
+# `scripts/deps.sh bench` (make bench-deps): only what bench/server/run.sh needs besides the
+# build (a load generator and a static-file server to compare with), so `make test` never
+# needs them.
+if [ "${1:-}" = bench ]; then
+    missing=""
+    for p in wrk nginx-light; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+            missing="$missing $p"
+        fi
+    done
+    # any nginx will do (nginx, nginx-full, nginx-light)
+    if [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; then
+        missing=$(echo "$missing" | sed 's/ nginx-light//')
+    fi
+    if [ -n "$missing" ]; then
+        echo "deps: installing for the benchmarks:$missing"
+        SUDO=""
+        if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+        export DEBIAN_FRONTEND=noninteractive
+        $SUDO apt-get update -q
+        # shellcheck disable=SC2086
+        $SUDO apt-get install -y -q --no-install-recommends $missing
+    else
+        echo "deps: benchmark packages present"
+    fi
+    exit 0
+fi
+
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format \
 libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev curl ca-certificates time python3 python3-cryptography openssl"
 

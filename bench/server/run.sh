@@ -1,0 +1,319 @@
+#!/bin/sh
+# bench/server/run.sh: the authority server under load (not a test; by hand or `make bench`).
+#
+#   BUILD=build bench/server/run.sh
+#
+# (a) builds BUILD (default build/) with `make build` and the bench programs (MM_BENCH);
+# (b) seeds BENCH_CONTRACTORS (10000) x BENCH_SUBMISSIONS (20) with `mamori admin seed-demo
+#     --seed BENCH_SEED` (1), cached in BUILD/bench-server.db (+ .meta) keyed by those and
+#     by src/server/seed.c's hash; each run works on a copy;
+# (c) starts `mamori serve` (BENCH_SERVE_THREADS, default 4) on a free loopback port and
+#     makes, through the API (bench/server/api_setup.py), an authority-analyst token and a
+#     contractor that can submit;
+# (d) runs wrk (BENCH_DURATION s, default 10; 2 threads, 32 connections, BENCH_RUNS runs,
+#     default 3, medians) with the analyst's token against three read endpoints;
+# (e) serves the same bytes (fetched from mamori) as static files with nginx (2 workers, a
+#     temporary config) and runs the same wrk against it;
+# (f) submissions per second: in process (bench_ingest: mm_ingest on one thread into a fresh
+#     database, median of 3) and over HTTP (wrk POSTing distinct pre-signed documents;
+#     only 201s are counted);
+# then writes the section between <!-- server-bench:begin --> and <!-- server-bench:end -->
+# of BENCH_OUT (default docs/benchmarks.md). Needs wrk and nginx (`make bench-deps`),
+# curl and python3. Every process it starts is stopped by its PID on exit.
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+CONTRACTORS=${BENCH_CONTRACTORS:-10000}
+SUBS=${BENCH_SUBMISSIONS:-20}
+SEED=${BENCH_SEED:-1}
+DURATION=${BENCH_DURATION:-10}
+RUNS=${BENCH_RUNS:-3}
+SERVE_THREADS=${BENCH_SERVE_THREADS:-4}
+POST_BODIES=${BENCH_POST_BODIES:-30000}
+OUT=${BENCH_OUT:-docs/benchmarks.md}
+WRK_THREADS=2
+WRK_CONNS=32
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+for t in wrk nginx curl python3; do
+    command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || {
+        echo "bench/server: $t is not installed (make bench-deps)" >&2
+        exit 1
+    }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+# (a) the build
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+    make build BUILD="$BUILD" >&2
+    cmake -S . -B "$BUILD" -DMM_BENCH=ON >/dev/null
+    cmake --build "$BUILD" -j "$JOBS" >&2
+fi
+BIN=$BUILD/mamori
+for x in "$BIN" "$BUILD/bench_ingest"; do
+    [ -x "$x" ] || { echo "bench/server: $x not found (configure $BUILD with -DMM_BENCH=ON)" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d)
+serve_pid=""
+nginx_pid=""
+cleanup() {
+    for p in $serve_pid $nginx_pid; do
+        if kill -0 "$p" 2>/dev/null; then
+            kill -TERM "$p" 2>/dev/null || true
+            i=0
+            while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+            kill -KILL "$p" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# (b) the seeded database, cached
+cache=$BUILD/bench-server.db
+meta=$BUILD/bench-server.meta
+key="contractors=$CONTRACTORS submissions=$SUBS seed=$SEED generator=$(sha256sum src/server/seed.c | cut -c1-16)"
+if [ -f "$cache" ] && [ -f "$meta" ] && [ "$(sed -n 's/^key=//p' "$meta")" = "$key" ]; then
+    echo "bench/server: using the cached $cache ($key)" >&2
+else
+    echo "bench/server: seeding $CONTRACTORS x $SUBS (seed $SEED, $JOBS jobs) into $cache" >&2
+    rm -f "$cache" "$cache-wal" "$cache-shm" "$meta" "$BUILD/bench-server.seeding.db"*
+    pw=$("$BIN" admin init --db "$BUILD/bench-server.seeding.db" | sed -n 's/^password: *//p')
+    t0=$(date +%s)
+    "$BIN" admin seed-demo --db "$BUILD/bench-server.seeding.db" --contractors "$CONTRACTORS" \
+        --submissions "$SUBS" --seed "$SEED" --jobs "$JOBS" >&2
+    t1=$(date +%s)
+    mv "$BUILD/bench-server.seeding.db" "$cache"
+    printf 'key=%s\npassword=%s\nseed_seconds=%s\nseeded_on=%s\n' "$key" "$pw" $((t1 - t0)) \
+        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$meta"
+fi
+chmod 600 "$meta"
+admin_pw=$(sed -n 's/^password=//p' "$meta")
+seed_seconds=$(sed -n 's/^seed_seconds=//p' "$meta")
+seeded_on=$(sed -n 's/^seeded_on=//p' "$meta")
+db=$tmp/bench.db
+cp "$cache" "$db"
+db_mib=$(du -m "$cache" | cut -f1)
+
+# (c) the server, an analyst's token, a contractor that submits
+port=$(free_port)
+"$BIN" serve --db "$db" --listen "127.0.0.1:$port" --threads "$SERVE_THREADS" \
+    2>"$tmp/serve.log" &
+serve_pid=$!
+i=0
+until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do
+    i=$((i + 1))
+    if [ $i -gt 100 ] || ! kill -0 "$serve_pid" 2>/dev/null; then
+        echo "bench/server: mamori serve did not start:" >&2
+        tail -n 5 "$tmp/serve.log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+URL=http://127.0.0.1:$port
+"$BIN" keygen --org "Benchmark Poster K.K." -o "$tmp/poster.key" >/dev/null
+python3 bench/server/api_setup.py "$URL" "$admin_pw" "$tmp/poster.key.pub" >"$tmp/setup.env"
+. "$tmp/setup.env"
+AUTH="Authorization: Bearer $ANALYST_TOKEN"
+sub_id=$(curl -sf -H "$AUTH" "$URL/api/v1/contractors?page=1&per_page=1&sort=received&order=desc" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["latest"]["id"])')
+
+# the endpoints: name, path on mamori, file under nginx
+ep_paths="/api/v1/contractors?page=1&per_page=50&sort=score&order=desc /api/v1/submissions/$sub_id /api/v1/requirements/failures"
+mkdir -p "$tmp/www"
+n=0
+for p in $ep_paths; do
+    n=$((n + 1))
+    curl -sf -H "$AUTH" -o "$tmp/www/e$n.json" "$URL$p"
+done
+
+# (e) nginx with the same bytes
+mkdir -p "$tmp/nginx"
+nport=$(free_port)
+cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes 2;
+user $(id -un) $(id -gn);
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    default_type application/json;
+    access_log $tmp/nginx/access.log;
+    client_body_temp_path $tmp/nginx/body;
+    proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fastcgi;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$nport;
+        root $tmp/www;
+    }
+}
+EOF
+"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
+nginx_pid=$!
+i=0
+until curl -sf -o /dev/null "http://127.0.0.1:$nport/e1.json"; do
+    i=$((i + 1))
+    if [ $i -gt 50 ] || ! kill -0 "$nginx_pid" 2>/dev/null; then
+        echo "bench/server: nginx did not start:" >&2
+        cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 2>/dev/null || true
+        exit 1
+    fi
+    sleep 0.1
+done
+
+# one wrk run: prints "req_per_s p50_ms p99_ms errors"
+wrk_run() {
+    wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --latency "$@" >"$tmp/wrk.out" 2>&1 || true
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+            return v
+        }
+        /Requests\/sec:/ { rps = $2 }
+        $1 == "50.000%" || $1 == "50%" { p50 = ms($2) }
+        $1 == "99.000%" || $1 == "99%" { p99 = ms($2) }
+        /Non-2xx or 3xx responses:/ { err = $5 }
+        /Socket errors:/ { err += 0 }
+        END { printf "%s %s %s %d\n", rps, p50, p99, err + 0 }' "$tmp/wrk.out"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# (d) and (e): mamori and nginx, alternately, RUNS times each
+echo "bench/server: wrk, $RUNS x ${DURATION}s per endpoint and server" >&2
+: >"$tmp/results"
+r=1
+while [ $r -le "$RUNS" ]; do
+    n=0
+    for p in $ep_paths; do
+        n=$((n + 1))
+        set -- $(wrk_run -H "$AUTH" "$URL$p")
+        echo "mamori e$n $*" >>"$tmp/results"
+        set -- $(wrk_run "http://127.0.0.1:$nport/e$n.json")
+        echo "nginx e$n $*" >>"$tmp/results"
+    done
+    r=$((r + 1))
+done
+
+# (f) submissions per second: over HTTP (distinct pre-signed documents; only 201s count)
+echo "bench/server: signing $POST_BODIES submissions for POST" >&2
+"$BUILD/bench_ingest" --write-bodies "$tmp/bodies" --key "$tmp/poster.key" -n "$POST_BODIES" 2>/dev/null
+per=$((POST_BODIES / RUNS))
+: >"$tmp/post"
+r=1
+while [ $r -le "$RUNS" ]; do
+    sed -n "$(((r - 1) * per + 1)),$((r * per))p" "$tmp/bodies" >"$tmp/bodies.$r"
+    BODIES=$tmp/bodies.$r TOKEN=$POSTER_TOKEN WRK_THREADS=$WRK_THREADS \
+        wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --latency -s bench/server/post.lua \
+        "$URL" >"$tmp/wrk.out" 2>&1 || true
+    lat=$(awk '
+        function ms(v) {
+            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+            return v
+        }
+        $1 == "50.000%" || $1 == "50%" { p50 = ms($2) }
+        $1 == "99.000%" || $1 == "99%" { p99 = ms($2) }
+        END { printf "%s %s\n", p50, p99 }' "$tmp/wrk.out")
+    res=$(sed -n 's/^POSTRESULT //p' "$tmp/wrk.out")
+    created=$(echo "$res" | sed -n 's/.*created=\([0-9]*\).*/\1/p')
+    other=$(echo "$res" | sed -n 's/.*other=\([0-9]*\).*/\1/p')
+    exhausted=$(echo "$res" | sed -n 's/.*exhausted=\([0-9]*\).*/\1/p')
+    secs=$(echo "$res" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+    rate=$(awk -v c="${created:-0}" -v s="${secs:-0}" 'BEGIN { printf "%.0f", (s > 0) ? c / s : 0 }')
+    echo "$rate $lat ${other:-0} ${exhausted:-0} ${created:-0}" >>"$tmp/post"
+    r=$((r + 1))
+done
+# in process, one thread, a fresh database
+echo "bench/server: bench_ingest (in process)" >&2
+"$BUILD/bench_ingest" -n 2000 -r 3 --dir "$tmp" >"$tmp/ingest.out" 2>/dev/null
+ingest=$(sed -n 's/^median //p' "$tmp/ingest.out")
+ingest_runs=$(sed -n 's/^run [0-9]*: [0-9]* submissions, \([0-9]*\)\/s$/\1/p' "$tmp/ingest.out" | tr '\n' ' ')
+
+# the report
+col() { awk -v s="$1" -v e="$2" -v c="$3" '$1 == s && $2 == e { print $c }' "$tmp/results" | median; }
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || uname -m)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+buildtype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+ccver=$("${cc:-cc}" --version 2>/dev/null | head -n 1 || true)
+names="contractors submission failures"
+{
+    echo "<!-- server-bench:begin -->"
+    echo "## The server under load (bench/server/run.sh)"
+    echo
+    echo "Written by \`bench/server/run.sh\`; do not edit by hand."
+    echo
+    echo "- machine: $cpu, $(nproc) online CPUs (\`nproc\`), $(uname -sr); wrk, mamori and nginx share them"
+    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $commit; build type ${buildtype:-default}, ${ccver:-unknown compiler}"
+    echo "- data: \`mamori admin seed-demo --contractors $CONTRACTORS --submissions $SUBS --seed $SEED --jobs $JOBS\`:"
+    echo "  $CONTRACTORS contractors, $((CONTRACTORS * SUBS)) signed submissions, each verified and scored by"
+    echo "  \`mm_ingest\`; seeding took ${seed_seconds} s (on $seeded_on); the SQLite file is $db_mib MiB"
+    echo "- \`mamori serve --threads $SERVE_THREADS\` (one JSON log line per request, to a file);"
+    echo "  nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') with \`worker_processes 2\`, an access log, serving the"
+    echo "  same bytes as static files (fetched from mamori just before)"
+    echo "- wrk $(wrk --version 2>&1 | head -n 1 | awk '{ print $2 }'): $WRK_THREADS threads, $WRK_CONNS connections, ${DURATION} s per run,"
+    echo "  keep-alive; each figure is the median of $RUNS runs, mamori and nginx alternating;"
+    echo "  mamori's requests carry an authority-analyst's API token (\`Authorization: Bearer\`)"
+    echo
+    echo "| endpoint | bytes | mamori req/s | p50 (ms) | p99 (ms) | nginx req/s | p50 (ms) | p99 (ms) | mamori / nginx |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    n=0
+    for p in $ep_paths; do
+        n=$((n + 1))
+        shown=$(echo "$p" | sed "s/$sub_id/{id}/")
+        m_rps=$(col mamori "e$n" 3)
+        g_rps=$(col nginx "e$n" 3)
+        errs=$(awk -v e="e$n" '$1 == "mamori" && $2 == e { s += $6 } END { print s + 0 }' "$tmp/results")
+        note=""
+        [ "$errs" -gt 0 ] && note=" ($errs non-2xx)"
+        printf '| `GET %s`%s | %s | %.0f | %s | %s | %.0f | %s | %s | %s |\n' "$shown" "$note" \
+            "$(wc -c <"$tmp/www/e$n.json" | tr -d ' ')" "$m_rps" "$(col mamori "e$n" 4)" \
+            "$(col mamori "e$n" 5)" "$g_rps" "$(col nginx "e$n" 4)" "$(col nginx "e$n" 5)" \
+            "$(awk -v a="$m_rps" -v b="$g_rps" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')"
+    done
+    echo
+    echo "Submissions taken in per second (signature verification, scoring, storing, receipt):"
+    echo
+    echo "| how | submissions/s | p50 (ms) | p99 (ms) | notes |"
+    echo "|---|---:|---:|---:|---|"
+    printf '| in process: `bench_ingest`, one thread, `mm_ingest` into a fresh database | %s | | | runs: %s; 2000 distinct signed copies of the Hokuto examples (Rev 3 and Rev 2 alternately), signed before timing |\n' \
+        "$ingest" "$ingest_runs"
+    post_rate=$(cut -d' ' -f1 "$tmp/post" | median)
+    post_p50=$(cut -d' ' -f2 "$tmp/post" | median)
+    post_p99=$(cut -d' ' -f3 "$tmp/post" | median)
+    post_other=$(awk '{ s += $4 } END { print s + 0 }' "$tmp/post")
+    post_exh=$(awk '{ s += $5 } END { print s + 0 }' "$tmp/post")
+    printf '| HTTP: wrk POST /api/v1/submissions, %s connections, into the seeded database | %s | %s | %s | 201s only, per run: %s; other answers: %s; replays for lack of fresh bodies: %s |\n' \
+        "$WRK_CONNS" "$post_rate" "$post_p50" "$post_p99" "$(cut -d' ' -f1 "$tmp/post" | tr '\n' ' ')" \
+        "$post_other" "$post_exh"
+    echo
+    echo "Reproduce: \`make bench\` (all benchmarks) or \`BUILD=build bench/server/run.sh\`; the seeded"
+    echo "database is cached in \`BUILD/bench-server.db\` (the first run seeds it). Knobs:"
+    echo "\`BENCH_CONTRACTORS\`, \`BENCH_SUBMISSIONS\`, \`BENCH_SEED\`, \`BENCH_DURATION\`, \`BENCH_RUNS\`,"
+    echo "\`BENCH_SERVE_THREADS\`, \`BENCH_NO_BUILD=1\`. On 2 CPUs wrk takes a large share of the"
+    echo "machine from either server; compare the ratio rather than the absolute figures."
+    echo "<!-- server-bench:end -->"
+} >"$tmp/section.md"
+cat "$tmp/section.md" >&2
+python3 - "$OUT" "$tmp/section.md" <<'EOF'
+import re, sys
+out, sec = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
+try:
+    text = open(out).read()
+except FileNotFoundError:
+    text = "# Benchmarks\n"
+pat = re.compile(r"<!-- server-bench:begin -->.*?<!-- server-bench:end -->", re.S)
+text = pat.sub(lambda m: sec, text) if pat.search(text) else text.rstrip("\n") + "\n\n" + sec + "\n"
+open(out, "w").write(text)
+EOF
+echo "bench/server: wrote the server-bench section of $OUT" >&2
