@@ -32,7 +32,8 @@ if [ "${1:-}" = bench ]; then
 fi
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format \
-libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev curl ca-certificates time python3 python3-cryptography openssl"
+libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev curl ca-certificates time python3 python3-cryptography openssl \
+chromium"
 
 missing=""
 for p in $PKGS; do
@@ -40,8 +41,10 @@ for p in $PKGS; do
         missing="$missing $p"
     fi
 done
-# Node.js and npm run the independent OSCAL validator (ajv). A machine may already have
-# a newer Node.js outside Debian's packages; use it when present.
+# chromium (/usr/bin/chromium) is the browser of the dashboard's end-to-end tests
+# (tests/web/), driven by playwright-core from npm; no browser is ever downloaded.
+# Node.js and npm run the independent OSCAL validator (ajv) and those tests. A machine
+# may already have a newer Node.js outside Debian's packages; use it when present.
 if ! command -v node >/dev/null 2>&1; then missing="$missing nodejs"; fi
 if ! command -v npm >/dev/null 2>&1; then missing="$missing npm"; fi
 
