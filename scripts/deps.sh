@@ -32,7 +32,7 @@ if [ "${1:-}" = bench ]; then
 fi
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format \
-libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev curl ca-certificates time python3 python3-cryptography openssl \
+libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev libcurl4-openssl-dev curl ca-certificates time python3 python3-cryptography openssl \
 chromium"
 
 missing=""

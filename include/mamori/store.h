@@ -2,11 +2,14 @@
  * mamori: the store. All persistent state of the server (organizations, users, tokens,
  * sessions, signing keys, submissions, the audit log) lives behind this narrow interface.
  * A backend is a struct of function pointers chosen by the scheme of the --db URL:
- * "sqlite:PATH" or a plain PATH selects SQLite; "postgresql://..." is reserved.
+ * "sqlite:PATH" or a plain PATH selects SQLite; "postgresql://..." (or "postgres://...", a
+ * libpq connection URL) selects PostgreSQL.
  *
  * Every write is one transaction: a write function called outside mm_store_begin() runs
  * in its own; between mm_store_begin() and mm_store_commit() the writes land together or
- * not at all. Audit appends take the write lock first, so two writers cannot fork the chain.
+ * not at all. Audit appends take the write lock first, so two writers cannot fork the chain
+ * (on PostgreSQL the write lock is a transaction-scoped advisory lock, so this holds across
+ * several servers sharing one database).
  */
 #ifndef MAMORI_STORE_H
 #define MAMORI_STORE_H

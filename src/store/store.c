@@ -41,8 +41,7 @@ int mm_store_open(mm_store **out, const char *url)
         if (strncmp(path, "//", 2) == 0)
             path += 2;
     } else if (strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0) {
-        mm_error_set("%s: the PostgreSQL store is not built yet (use sqlite:PATH)", url);
-        return MM_EUSAGE;
+        be = &mm_store_postgres; /* libpq takes the whole URL */
     } else {
         const char *colon = strchr(url, ':');
         const char *slash = strchr(url, '/');

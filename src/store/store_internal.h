@@ -7,6 +7,7 @@
 #include "mamori/store.h"
 
 extern const mm_store_backend mm_store_sqlite;
+extern const mm_store_backend mm_store_postgres;
 
 bool mm_store_valid_kind(const char *kind);
 bool mm_store_valid_role(const char *role);

@@ -1,12 +1,14 @@
 /* Unit tests for src/store: migrations (1 to 2), organizations and users, passwords, the
  * audit chain and its tamper detection, the append-only triggers, transactions, tokens,
- * sessions, signing keys, submissions and the authority's views, the server key. */
+ * sessions, signing keys, submissions and the authority's views, the server key. The same
+ * suite runs on PostgreSQL when MM_TEST_DB is a postgresql:// URL (ctest: test_store_pg). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +17,149 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <time.h>
 
 #include "mamori/store.h"
 
+/* The database under test: MM_TEST_DB (a postgresql:// URL runs every case against
+ * PostgreSQL, each on an empty schema) or, by default, a temporary SQLite file per case. */
+static const char *pg_url;
+
+static bool on_pg(void)
+{
+    return pg_url != NULL;
+}
+
 typedef struct fixture {
     char dir[64];
     char path[96];
+    const char *url; /* what mm_store_open gets: path, or pg_url */
     mm_store *s;
 } fixture;
+
+enum { RAW_OK, RAW_CONSTRAINT, RAW_ERROR };
+
+static PGconn *pg_connect(void)
+{
+    PGconn *c = PQconnectdb(pg_url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "test_store: cannot connect to MM_TEST_DB: %s", PQerrorMessage(c));
+        PQfinish(c);
+        return NULL;
+    }
+    PQclear(PQexec(c, "SET client_min_messages = warning"));
+    return c;
+}
+
+/* An empty public schema: every case starts from nothing. */
+static int pg_reset(void)
+{
+    PGconn *c = pg_connect();
+    if (!c)
+        return -1;
+    PGresult *r = PQexec(c, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "test_store: cannot reset the schema: %s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
+/* Runs sql (sqlite_sql or pg_sql, by backend) on a second, raw connection: RAW_OK, or
+ * RAW_CONSTRAINT when a constraint or trigger refused it. */
+static int raw_exec2(const fixture *f, const char *sqlite_sql, const char *pg_sql)
+{
+    if (on_pg()) {
+        PGconn *c = pg_connect();
+        assert_non_null(c);
+        PGresult *r = PQexec(c, pg_sql);
+        ExecStatusType st = PQresultStatus(r);
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? RAW_OK
+                 : state && strncmp(state, "23", 2) == 0         ? RAW_CONSTRAINT
+                                                                 : RAW_ERROR;
+        if (rc == RAW_ERROR)
+            fprintf(stderr, "raw_exec: %s", PQerrorMessage(c));
+        PQclear(r);
+        PQfinish(c);
+        return rc;
+    }
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 2000);
+    int rc = sqlite3_exec(db, sqlite_sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? RAW_OK : rc == SQLITE_CONSTRAINT ? RAW_CONSTRAINT : RAW_ERROR;
+}
+
+static int raw_exec(const fixture *f, const char *sql)
+{
+    return raw_exec2(f, sql, sql);
+}
+
+/* The first row of a query, its columns as strings into cols[i] (each 256 bytes). */
+static void raw_row2(const fixture *f, const char *sqlite_sql, const char *pg_sql, char cols[][256],
+                     int n)
+{
+    if (on_pg()) {
+        PGconn *c = pg_connect();
+        assert_non_null(c);
+        PGresult *r = PQexec(c, pg_sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            fprintf(stderr, "raw_row: %s", PQerrorMessage(c));
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        assert_true(PQntuples(r) >= 1);
+        assert_true(PQnfields(r) >= n);
+        for (int i = 0; i < n; i++)
+            snprintf(cols[i], 256, "%s", PQgetvalue(r, 0, i));
+        PQclear(r);
+        PQfinish(c);
+        return;
+    }
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sqlite_sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    for (int i = 0; i < n; i++) {
+        const unsigned char *t = sqlite3_column_text(st, i);
+        snprintf(cols[i], 256, "%s", t ? (const char *)t : "");
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static int64_t raw_count2(const fixture *f, const char *sqlite_sql, const char *pg_sql)
+{
+    char v[1][256];
+    raw_row2(f, sqlite_sql, pg_sql, v, 1);
+    return strtoll(v[0], NULL, 10);
+}
+
+static int64_t raw_count(const fixture *f, const char *sql)
+{
+    return raw_count2(f, sql, sql);
+}
+
+/* Closes the store and makes its database empty (a new file, or an empty schema). */
+static void wipe(fixture *f)
+{
+    mm_store_free(f->s);
+    f->s = NULL;
+    if (on_pg()) {
+        assert_int_equal(pg_reset(), 0);
+    } else {
+        const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+        char p[128];
+        for (size_t i = 0; i < 4; i++) {
+            snprintf(p, sizeof(p), "%s%s", f->path, suffix[i]);
+            unlink(p);
+        }
+    }
+}
 
 static int setup(void **state)
 {
@@ -35,8 +170,16 @@ static int setup(void **state)
     if (!mkdtemp(f->dir))
         return -1;
     snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
-    if (mm_store_open(&f->s, f->path) != MM_OK)
+    f->url = f->path;
+    if (on_pg()) {
+        f->url = pg_url;
+        if (pg_reset() != 0)
+            return -1;
+    }
+    if (mm_store_open(&f->s, f->url) != MM_OK) {
+        fprintf(stderr, "test_store: open: %s\n", mm_error_last());
         return -1;
+    }
     *state = f;
     return 0;
 }
@@ -54,30 +197,6 @@ static int teardown(void **state)
     rmdir(f->dir);
     free(f);
     return 0;
-}
-
-/* Runs sql on a second, raw connection; returns the sqlite3 result code. */
-static int raw_exec(const fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 2000);
-    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    sqlite3_close(db);
-    return rc;
-}
-
-static int64_t raw_count(const fixture *f, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
 }
 
 static void add_org(mm_store *s, const char *id, const char *kind, const char *parent)
@@ -111,22 +230,29 @@ static void test_migrations(void **state)
     assert_true(v >= 1);
     mm_store_free(f->s);
     f->s = NULL;
-    assert_int_equal(mm_store_open(&f->s, f->path), MM_OK);
+    assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
     assert_int_equal(mm_store_schema_version(f->s, &v), MM_OK);
     assert_int_equal(v, mm_store_schema_latest());
     /* each migration recorded once */
     assert_int_equal(raw_count(f, "SELECT count(*) FROM schema_version"), v);
-    assert_int_equal(raw_count(f, "SELECT count(*) FROM sqlite_master WHERE name IN "
-                                  "('organizations','users','api_tokens','sessions',"
-                                  "'signing_keys','submissions','audit_log')"),
+    assert_int_equal(raw_count2(f,
+                                "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                "('organizations','users','api_tokens','sessions',"
+                                "'signing_keys','submissions','audit_log')",
+                                "SELECT count(*) FROM information_schema.tables"
+                                " WHERE table_schema = current_schema() AND table_name IN "
+                                "('organizations','users','api_tokens','sessions',"
+                                "'signing_keys','submissions','audit_log')"),
                      7);
-    struct stat sb;
-    assert_int_equal(stat(f->path, &sb), 0);
-    assert_int_equal(sb.st_mode & 0777, 0600);
+    if (!on_pg()) {
+        struct stat sb;
+        assert_int_equal(stat(f->path, &sb), 0);
+        assert_int_equal(sb.st_mode & 0777, 0600);
+    }
     /* a newer schema than this build knows is refused */
-    assert_int_equal(raw_exec(f, "INSERT INTO schema_version VALUES (999, 'x')"), SQLITE_OK);
+    assert_int_equal(raw_exec(f, "INSERT INTO schema_version VALUES (999, 'x')"), RAW_OK);
     mm_store *s2 = NULL;
-    assert_int_equal(mm_store_open(&s2, f->path), MM_EINVALID);
+    assert_int_equal(mm_store_open(&s2, f->url), MM_EINVALID);
     assert_null(s2);
 }
 
@@ -134,8 +260,16 @@ static void test_schemes(void **state)
 {
     fixture *f = *state;
     mm_store *s = NULL;
-    assert_int_equal(mm_store_open(&s, "postgresql://localhost/mamori"), MM_EUSAGE);
-    assert_non_null(strstr(mm_error_last(), "not built yet"));
+    /* PostgreSQL: a server that is not there is MM_EIO, and the message names the URL
+     * without its password (nor the query, which may hold one) */
+    assert_int_equal(mm_store_open(&s, "postgresql://mamori:s3cr3t-pw@127.0.0.1:1/mamori"), MM_EIO);
+    assert_null(s);
+    assert_non_null(strstr(mm_error_last(), "postgresql://mamori@127.0.0.1:1/mamori"));
+    assert_null(strstr(mm_error_last(), "s3cr3t-pw"));
+    assert_int_equal(mm_store_open(&s, "postgres://127.0.0.1:1/mamori?password=s3cr3t-pw"), MM_EIO);
+    assert_null(strstr(mm_error_last(), "s3cr3t-pw"));
+    assert_int_equal(mm_store_open(&s, "postgresql://u:s3cr3t-pw@127.0.0.1:notaport/x"), MM_EIO);
+    assert_null(strstr(mm_error_last(), "s3cr3t-pw"));
     assert_int_equal(mm_store_open(&s, "mysql://x"), MM_EUSAGE);
     assert_int_equal(mm_store_open(&s, ""), MM_EUSAGE);
     char url[128];
@@ -279,18 +413,25 @@ static void test_triggers(void **state)
     fixture *f = *state;
     append_n(f->s, 3);
     assert_int_equal(raw_exec(f, "UPDATE audit_log SET detail = '{}' WHERE id = 2"),
-                     SQLITE_CONSTRAINT);
-    assert_int_equal(raw_exec(f, "DELETE FROM audit_log WHERE id = 3"), SQLITE_CONSTRAINT);
-    assert_int_equal(raw_exec(f, "DELETE FROM audit_log"), SQLITE_CONSTRAINT);
+                     RAW_CONSTRAINT);
+    assert_int_equal(raw_exec(f, "DELETE FROM audit_log WHERE id = 3"), RAW_CONSTRAINT);
+    assert_int_equal(raw_exec(f, "DELETE FROM audit_log"), RAW_CONSTRAINT);
     assert_int_equal(raw_count(f, "SELECT count(*) FROM audit_log"), 3);
-    assert_int_equal(raw_exec(f, "PRAGMA foreign_keys = OFF;"
-                                 "INSERT INTO submissions (id, org_id, key_id, received, body,"
-                                 " body_hash, signature, affirmed_by, affirmed_on)"
-                                 " VALUES ('s1', 'o', 1, 't', '{}', 'h', 'sig', 'A', 'd')"),
-                     SQLITE_OK);
-    assert_int_equal(raw_exec(f, "UPDATE submissions SET score = 110"), SQLITE_CONSTRAINT);
-    assert_int_equal(raw_exec(f, "DELETE FROM submissions"), SQLITE_CONSTRAINT);
+    assert_int_equal(raw_exec2(f,
+                               "PRAGMA foreign_keys = OFF;"
+                               "INSERT INTO submissions (id, org_id, key_id, received, body,"
+                               " body_hash, signature, affirmed_by, affirmed_on)"
+                               " VALUES ('s1', 'o', 1, 't', '{}', 'h', 'sig', 'A', 'd')",
+                               "SET session_replication_role = replica;"
+                               "INSERT INTO submissions (id, org_id, key_id, received, body,"
+                               " body_hash, signature, affirmed_by, affirmed_on)"
+                               " VALUES ('s1', 'o', 1, 't', '{}', 'h', 'sig', 'A', 'd')"),
+                     RAW_OK);
+    assert_int_equal(raw_exec(f, "UPDATE submissions SET score = 110"), RAW_CONSTRAINT);
+    assert_int_equal(raw_exec(f, "DELETE FROM submissions"), RAW_CONSTRAINT);
     assert_int_equal(raw_count(f, "SELECT count(*) FROM submissions WHERE score IS NULL"), 1);
+    if (on_pg()) /* TRUNCATE skips row triggers; it is refused too */
+        assert_int_equal(raw_exec(f, "TRUNCATE audit_log"), RAW_CONSTRAINT);
     mm_audit_report r;
     assert_int_equal(mm_store_audit_verify(f->s, &r), MM_OK);
     assert_int_equal(r.bad_id, 0);
@@ -300,9 +441,12 @@ static void test_tamper_update(void **state)
 {
     fixture *f = *state;
     append_n(f->s, 100);
-    assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_update;"
-                                 "UPDATE audit_log SET detail = '{\"n\":0}' WHERE id = 37"),
-                     SQLITE_OK);
+    assert_int_equal(raw_exec2(f,
+                               "DROP TRIGGER audit_log_no_update;"
+                               "UPDATE audit_log SET detail = '{\"n\":0}' WHERE id = 37",
+                               "DROP TRIGGER audit_log_no_update ON audit_log;"
+                               "UPDATE audit_log SET detail = '{\"n\":0}' WHERE id = 37"),
+                     RAW_OK);
     mm_audit_report r;
     assert_int_equal(mm_store_audit_verify(f->s, &r), MM_OK);
     assert_int_equal(r.bad_id, 37);
@@ -313,28 +457,14 @@ static void test_tamper_update(void **state)
     assert_string_not_equal(r.expected, r.found);
 
     /* recomputing the record's own hash is caught at the next record */
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT prev_hash, ts, actor, action, object, detail"
-                                        " FROM audit_log WHERE id = 37",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    char h[65];
-    mm_audit_hash(
-        h, 37, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-        (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-        (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5));
-    sqlite3_finalize(st);
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "UPDATE audit_log SET hash = ?1 WHERE id = 37", -1, &st, NULL),
-        SQLITE_OK);
-    sqlite3_bind_text(st, 1, h, -1, SQLITE_TRANSIENT);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    const char *sel = "SELECT prev_hash, ts, actor, action, object, detail"
+                      " FROM audit_log WHERE id = 37";
+    char c[6][256];
+    raw_row2(f, sel, sel, c, 6);
+    char h[65], sql[160];
+    mm_audit_hash(h, 37, c[0], c[1], c[2], c[3], c[4], c[5]);
+    snprintf(sql, sizeof(sql), "UPDATE audit_log SET hash = '%s' WHERE id = 37", h); /* hex */
+    assert_int_equal(raw_exec(f, sql), RAW_OK);
     assert_int_equal(mm_store_audit_verify(f->s, &r), MM_OK);
     assert_int_equal(r.bad_id, 38);
     assert_non_null(strstr(r.what, "prev_hash"));
@@ -345,22 +475,26 @@ static void test_tamper_delete(void **state)
 {
     fixture *f = *state;
     append_n(f->s, 100);
-    assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_delete;"
-                                 "DELETE FROM audit_log WHERE id = 37"),
-                     SQLITE_OK);
+    assert_int_equal(raw_exec2(f,
+                               "DROP TRIGGER audit_log_no_delete;"
+                               "DELETE FROM audit_log WHERE id = 37",
+                               "DROP TRIGGER audit_log_no_delete ON audit_log;"
+                               "DELETE FROM audit_log WHERE id = 37"),
+                     RAW_OK);
     mm_audit_report r;
     assert_int_equal(mm_store_audit_verify(f->s, &r), MM_OK);
     assert_int_equal(r.bad_id, 37);
     assert_non_null(strstr(r.what, "missing"));
     /* the last record removed */
-    mm_store_free(f->s);
-    f->s = NULL;
-    unlink(f->path);
-    assert_int_equal(mm_store_open(&f->s, f->path), MM_OK);
+    wipe(f);
+    assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
     append_n(f->s, 10);
-    assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_delete;"
-                                 "DELETE FROM audit_log WHERE id = 10"),
-                     SQLITE_OK);
+    assert_int_equal(raw_exec2(f,
+                               "DROP TRIGGER audit_log_no_delete;"
+                               "DELETE FROM audit_log WHERE id = 10",
+                               "DROP TRIGGER audit_log_no_delete ON audit_log;"
+                               "DELETE FROM audit_log WHERE id = 10"),
+                     RAW_OK);
     assert_int_equal(mm_store_audit_verify(f->s, &r), MM_OK);
     assert_int_equal(r.bad_id, 10);
     assert_int_equal(r.records, 9);
@@ -482,18 +616,83 @@ static const char migration1[] =
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
+/* The same for PostgreSQL: migration 1 of postgres.c as it shipped (a copy). */
+#define PT  "TEXT COLLATE \"C\""
+#define PID "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+#define PREFUSE(table, msg)                                                                        \
+    "CREATE TRIGGER " table "_no_update BEFORE UPDATE ON " table                                   \
+    " FOR EACH ROW EXECUTE FUNCTION mm_refuse('" msg "');"                                         \
+    "CREATE TRIGGER " table "_no_delete BEFORE DELETE ON " table                                   \
+    " FOR EACH ROW EXECUTE FUNCTION mm_refuse('" msg "');"                                         \
+    "CREATE TRIGGER " table "_no_truncate BEFORE TRUNCATE ON " table                               \
+    " FOR EACH STATEMENT EXECUTE FUNCTION mm_refuse('" msg "');"
+static const char *const pg_migration1[] = {
+    "CREATE FUNCTION mm_json_object(t text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$"
+    " BEGIN RETURN jsonb_typeof(t::jsonb) = 'object';"
+    " EXCEPTION WHEN others THEN RETURN false; END $$;"
+    "CREATE FUNCTION mm_refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',"
+    " MESSAGE = TG_ARGV[0]; END $$;"
+    "CREATE TABLE organizations (id " PT " PRIMARY KEY,"
+    "  kind " PT " NOT NULL CHECK (kind IN ('authority', 'contractor')), name " PT " NOT NULL,"
+    "  identifiers " PT " NOT NULL DEFAULT '{}' CHECK (mm_json_object(identifiers)),"
+    "  parent_id " PT " REFERENCES organizations(id), created " PT " NOT NULL);"
+    "CREATE TABLE users (id " PID ", org_id " PT " NOT NULL REFERENCES organizations(id),"
+    "  login " PT " NOT NULL UNIQUE, role " PT " NOT NULL CHECK (role IN ('authority-admin',"
+    "  'authority-analyst', 'contractor-admin', 'contractor-member')),"
+    "  password_hash " PT " NOT NULL, failed_logons INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until " PT ", disabled BOOLEAN NOT NULL DEFAULT false, created " PT " NOT NULL);"
+    "CREATE INDEX users_org ON users(org_id);"
+    "CREATE TABLE api_tokens (id " PID ", user_id BIGINT NOT NULL REFERENCES users(id),"
+    "  token_hash " PT " NOT NULL UNIQUE, name " PT " NOT NULL DEFAULT '',"
+    "  created " PT " NOT NULL, expires " PT ", revoked " PT ");"
+    "CREATE TABLE sessions (id_hash " PT " PRIMARY KEY,"
+    "  user_id BIGINT NOT NULL REFERENCES users(id), csrf_hash " PT " NOT NULL,"
+    "  created " PT " NOT NULL, last_seen " PT " NOT NULL, expires " PT " NOT NULL);",
+    "CREATE TABLE signing_keys (id " PID ", org_id " PT " NOT NULL REFERENCES organizations(id),"
+    "  public_key " PT " NOT NULL UNIQUE, created " PT " NOT NULL, revoked " PT ");"
+    "CREATE TABLE submissions (id " PT " PRIMARY KEY,"
+    "  org_id " PT " NOT NULL REFERENCES organizations(id),"
+    "  key_id BIGINT NOT NULL REFERENCES signing_keys(id), received " PT " NOT NULL,"
+    "  body " PT " NOT NULL, body_hash " PT " NOT NULL, signature " PT " NOT NULL,"
+    "  score INTEGER, affirmed_by " PT " NOT NULL, affirmed_on " PT " NOT NULL,"
+    "  supersedes " PT " REFERENCES submissions(id));"
+    "CREATE INDEX submissions_org ON submissions(org_id, received);",
+    PREFUSE(
+        "submissions",
+        "submissions are immutable") "CREATE TABLE audit_log (id BIGINT PRIMARY KEY, prev_hash " PT
+                                     " NOT NULL,"
+                                     "  hash " PT " NOT NULL, ts " PT " NOT NULL, actor " PT
+                                     " NOT NULL, action " PT " NOT NULL,"
+                                     "  object " PT " NOT NULL, detail " PT " NOT NULL);",
+    PREFUSE(
+        "audit_log",
+        "the audit log is append-only") "CREATE TABLE audit_log_issued (one BOOLEAN PRIMARY KEY "
+                                        "DEFAULT true CHECK (one),"
+                                        "  seq BIGINT NOT NULL);"
+                                        "INSERT INTO audit_log_issued (seq) VALUES (0);"
+                                        "CREATE FUNCTION mm_audit_issued() RETURNS trigger "
+                                        "LANGUAGE plpgsql AS $$"
+                                        " BEGIN UPDATE audit_log_issued SET seq = greatest(seq, "
+                                        "NEW.id); RETURN NULL; END $$;"
+                                        "CREATE TRIGGER audit_log_issued AFTER INSERT ON audit_log"
+                                        "  FOR EACH ROW EXECUTE FUNCTION mm_audit_issued();",
+};
+
 static void test_migrate_v1(void **state)
 {
     fixture *f = *state;
-    mm_store_free(f->s);
-    f->s = NULL;
-    unlink(f->path);
+    wipe(f);
     /* a version-1 database with data in it, as an older mamori left it */
     assert_int_equal(raw_exec(f, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
                                  " applied TEXT NOT NULL);"
                                  "INSERT INTO schema_version VALUES (1, '2026-10-01T00:00:00Z');"),
-                     SQLITE_OK);
-    assert_int_equal(raw_exec(f, migration1), SQLITE_OK);
+                     RAW_OK);
+    if (on_pg())
+        for (size_t i = 0; i < sizeof(pg_migration1) / sizeof(pg_migration1[0]); i++)
+            assert_int_equal(raw_exec(f, pg_migration1[i]), RAW_OK);
+    else
+        assert_int_equal(raw_exec(f, migration1), RAW_OK);
     assert_int_equal(
         raw_exec(f, "INSERT INTO organizations (id, kind, name, created)"
                     "  VALUES ('c1', 'contractor', 'Old Co', '2026-10-01T00:00:00Z');"
@@ -506,8 +705,8 @@ static void test_migrate_v1(void **state)
                     "INSERT INTO submissions (id, org_id, key_id, received, body, body_hash,"
                     "  signature, score, affirmed_by, affirmed_on) VALUES ('s-old', 'c1', 1,"
                     "  '2026-10-03T00:00:00Z', '{}', 'oldhash', 'sig', 88, 'A', '2026-10-03')"),
-        SQLITE_OK);
-    assert_int_equal(mm_store_open(&f->s, f->path), MM_OK);
+        RAW_OK);
+    assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
     int v = 0;
     assert_int_equal(mm_store_schema_version(f->s, &v), MM_OK);
     assert_int_equal(v, 2);
@@ -534,25 +733,36 @@ static void test_migrate_v1(void **state)
     json_decref(sub);
     /* sessions were rebuilt (the old ones are gone), the new tables exist */
     assert_int_equal(raw_count(f, "SELECT count(*) FROM sessions"), 0);
-    assert_int_equal(raw_count(f,
-                               "SELECT count(*) FROM pragma_table_info('sessions') WHERE name IN"
-                               " ('id', 'secret_hash', 'csrf', 'user_id', 'created', 'last_seen',"
-                               " 'expires')"),
+    assert_int_equal(raw_count2(f,
+                                "SELECT count(*) FROM pragma_table_info('sessions') WHERE name IN"
+                                " ('id', 'secret_hash', 'csrf', 'user_id', 'created', 'last_seen',"
+                                " 'expires')",
+                                "SELECT count(*) FROM information_schema.columns"
+                                " WHERE table_schema = current_schema()"
+                                " AND table_name = 'sessions' AND column_name IN"
+                                " ('id', 'secret_hash', 'csrf', 'user_id', 'created', 'last_seen',"
+                                " 'expires')"),
                      7);
-    assert_int_equal(raw_count(f, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                  " ('submission_gaps', 'submission_milestones', 'server_keys',"
-                                  " 'submissions_body_hash', 'signing_keys_org_key')"),
+    assert_int_equal(raw_count2(f,
+                                "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                " ('submission_gaps', 'submission_milestones', 'server_keys',"
+                                " 'submissions_body_hash', 'signing_keys_org_key')",
+                                "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+                                " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+                                " AND c.relname IN"
+                                " ('submission_gaps', 'submission_milestones', 'server_keys',"
+                                " 'submissions_body_hash', 'signing_keys_org_key')"),
                      5);
     /* submissions are still immutable, and a replay of the old one is refused */
-    assert_int_equal(raw_exec(f, "UPDATE submissions SET score = 1"), SQLITE_CONSTRAINT);
+    assert_int_equal(raw_exec(f, "UPDATE submissions SET score = 1"), RAW_CONSTRAINT);
     assert_int_equal(raw_exec(f, "INSERT INTO submissions (id, org_id, key_id, received, body,"
                                  " body_hash, signature, affirmed_by, affirmed_on) VALUES"
                                  " ('s2', 'c1', 1, 't', '{}', 'oldhash', 's', 'A', 'd')"),
-                     SQLITE_CONSTRAINT);
+                     RAW_CONSTRAINT);
     /* reopening applies nothing more */
     mm_store_free(f->s);
     f->s = NULL;
-    assert_int_equal(mm_store_open(&f->s, f->path), MM_OK);
+    assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
     assert_int_equal(raw_count(f, "SELECT count(*) FROM schema_version"), 2);
 }
 
@@ -1369,7 +1579,7 @@ static void test_server_key(void **state)
     assert_memory_equal(sk, sk2, 64);
     mm_store_free(f->s);
     f->s = NULL;
-    assert_int_equal(mm_store_open(&f->s, f->path), MM_OK);
+    assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
     assert_int_equal(mm_store_server_key(f->s, pk2, sk2), MM_OK);
     assert_memory_equal(pk, pk2, 32);
     assert_memory_equal(sk, sk2, 64);
@@ -1378,16 +1588,31 @@ static void test_server_key(void **state)
     unsigned char sig[64];
     crypto_sign_detached(sig, NULL, (const unsigned char *)"receipt", 7, sk2);
     assert_int_equal(crypto_sign_verify_detached(sig, (const unsigned char *)"receipt", 7, pk), 0);
-    assert_int_equal(raw_count(f, "SELECT length(public_key) = 44 AND length(secret_key) = 88"
-                                  " FROM server_keys"),
+    assert_int_equal(raw_count2(f,
+                                "SELECT length(public_key) = 44 AND length(secret_key) = 88"
+                                " FROM server_keys",
+                                "SELECT (length(public_key) = 44 AND length(secret_key) = 88)::int"
+                                " FROM server_keys"),
                      1);
     /* a damaged row is reported, not used */
-    assert_int_equal(raw_exec(f, "UPDATE server_keys SET secret_key = 'AAAA'"), SQLITE_OK);
+    assert_int_equal(raw_exec(f, "UPDATE server_keys SET secret_key = 'AAAA'"), RAW_OK);
     assert_int_equal(mm_store_server_key(f->s, pk2, sk2), MM_EINVALID);
 }
 
 int main(void)
 {
+    const char *db = getenv("MM_TEST_DB");
+    if (db && db[0]) {
+        if (strncmp(db, "postgresql://", 13) != 0 && strncmp(db, "postgres://", 11) != 0) {
+            fprintf(stderr, "test_store: MM_TEST_DB must be a postgresql:// URL (or unset)\n");
+            return 1;
+        }
+        pg_url = db;
+        PGconn *c = pg_connect();
+        if (!c)
+            return 1; /* never a skip: no database is a failure */
+        PQfinish(c);
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schemes, setup, teardown),
