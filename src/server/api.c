@@ -11,7 +11,9 @@
 
 #include "mamori/submit.h"
 #include "server/bodies.h"
+#include "server/form.h"
 #include "server/internal.h"
+#include "server/web.h"
 #include "store/store_internal.h"
 #include "util/util.h"
 
@@ -306,7 +308,7 @@ static void h_keys_list(http_req *r, reply *out)
     reply_json(out, 200, json_pack("{s:o}", "items", items));
 }
 
-static void h_keys_add(http_req *r, reply *out)
+void h_keys_add(http_req *r, reply *out)
 {
     const char *kind = json_string_value(json_object_get(r->json, "kind"));
     const char *pk = json_string_value(json_object_get(r->json, "public_key"));
@@ -357,7 +359,7 @@ static void h_keys_add(http_req *r, reply *out)
                          pk, "org_id", r->param[0]));
 }
 
-static void h_keys_revoke(http_req *r, reply *out)
+void h_keys_revoke(http_req *r, reply *out)
 {
     char *end = NULL;
     long long id = strtoll(r->param[1], &end, 10);
@@ -664,7 +666,8 @@ static void h_server_key(http_req *r, reply *out)
 
 /* ---- the route table ----------------------------------------------------------------- */
 
-typedef enum target_kind { T_NONE, T_ORG, T_SUB } target_kind;
+/* T_OWN_ORG: the caller's own organization (the dashboard's /my pages) */
+typedef enum target_kind { T_NONE, T_ORG, T_SUB, T_OWN_ORG } target_kind;
 
 typedef struct route {
     const char *method;
@@ -675,45 +678,76 @@ typedef struct route {
     bool raw_body;          /* the handler reads the raw body (submissions) */
     bool one_time_ok;       /* allowed before a one-time password is changed */
     handler_fn fn;
+    /* a dashboard page (web.c): no credentials redirect to /login, 403 and 404 are HTML
+     * pages, a POST is a form whose csrf field is checked */
+    bool html;
 } route;
 
 static const route routes[] = {
-    {"GET", "/healthz", NEED_NONE, T_NONE, NULL, false, true, h_healthz},
-    {"GET", "/readyz", NEED_NONE, T_NONE, NULL, false, true, h_readyz},
-    {"GET", "/api/v1/version", NEED_NONE, T_NONE, NULL, false, true, h_version},
-    {"GET", "/api/v1/server-key", NEED_NONE, T_NONE, NULL, false, true, h_server_key},
-    {"POST", "/api/v1/session", NEED_NONE, T_NONE, body_login, false, true, h_login},
-    {"GET", "/api/v1/session", NEED_SELF, T_NONE, NULL, false, true, h_whoami},
-    {"DELETE", "/api/v1/session", NEED_SELF, T_NONE, NULL, false, true, h_logout},
-    {"POST", "/api/v1/password", NEED_SELF, T_NONE, body_password, false, true, h_password},
-    {"GET", "/api/v1/tokens", NEED_SELF, T_NONE, NULL, false, false, h_tokens_list},
-    {"POST", "/api/v1/tokens", NEED_SELF, T_NONE, body_token, false, false, h_tokens_create},
-    {"DELETE", "/api/v1/tokens/{}", NEED_SELF, T_NONE, NULL, false, false, h_tokens_revoke},
-    {"GET", "/api/v1/contractors", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, h_contractors},
+    {"GET", "/healthz", NEED_NONE, T_NONE, NULL, false, true, h_healthz, false},
+    {"GET", "/readyz", NEED_NONE, T_NONE, NULL, false, true, h_readyz, false},
+    {"GET", "/api/v1/version", NEED_NONE, T_NONE, NULL, false, true, h_version, false},
+    {"GET", "/api/v1/server-key", NEED_NONE, T_NONE, NULL, false, true, h_server_key, false},
+    {"POST", "/api/v1/session", NEED_NONE, T_NONE, body_login, false, true, h_login, false},
+    {"GET", "/api/v1/session", NEED_SELF, T_NONE, NULL, false, true, h_whoami, false},
+    {"DELETE", "/api/v1/session", NEED_SELF, T_NONE, NULL, false, true, h_logout, false},
+    {"POST", "/api/v1/password", NEED_SELF, T_NONE, body_password, false, true, h_password, false},
+    {"GET", "/api/v1/tokens", NEED_SELF, T_NONE, NULL, false, false, h_tokens_list, false},
+    {"POST", "/api/v1/tokens", NEED_SELF, T_NONE, body_token, false, false, h_tokens_create, false},
+    {"DELETE", "/api/v1/tokens/{}", NEED_SELF, T_NONE, NULL, false, false, h_tokens_revoke, false},
+    {"GET", "/api/v1/contractors", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, h_contractors,
+     false},
     {"POST", "/api/v1/organizations", NEED_AUTHORITY_ADMIN, T_NONE, body_org, false, false,
-     h_org_create},
-    {"GET", "/api/v1/organizations/{}", NEED_ORG_SUMMARY, T_ORG, NULL, false, false, h_org_get},
+     h_org_create, false},
+    {"GET", "/api/v1/organizations/{}", NEED_ORG_SUMMARY, T_ORG, NULL, false, false, h_org_get,
+     false},
     {"GET", "/api/v1/organizations/{}/subcontractors", NEED_ORG_READ, T_ORG, NULL, false, false,
-     h_org_subs},
+     h_org_subs, false},
     {"PUT", "/api/v1/organizations/{}/consent", NEED_ORG_ADMIN, T_ORG, body_consent, false, false,
-     h_org_consent},
+     h_org_consent, false},
     {"GET", "/api/v1/organizations/{}/users", NEED_ORG_USERS, T_ORG, NULL, false, false,
-     h_users_list},
+     h_users_list, false},
     {"POST", "/api/v1/organizations/{}/users", NEED_ORG_USERS, T_ORG, body_user, false, false,
-     h_users_create},
-    {"GET", "/api/v1/organizations/{}/keys", NEED_ORG_READ, T_ORG, NULL, false, false, h_keys_list},
+     h_users_create, false},
+    {"GET", "/api/v1/organizations/{}/keys", NEED_ORG_READ, T_ORG, NULL, false, false, h_keys_list,
+     false},
     {"POST", "/api/v1/organizations/{}/keys", NEED_ORG_ADMIN, T_ORG, body_key, false, false,
-     h_keys_add},
+     h_keys_add, false},
     {"DELETE", "/api/v1/organizations/{}/keys/{}", NEED_ORG_ADMIN, T_ORG, NULL, false, false,
-     h_keys_revoke},
+     h_keys_revoke, false},
     {"GET", "/api/v1/organizations/{}/submissions", NEED_ORG_READ, T_ORG, NULL, false, false,
-     h_subs_list},
-    {"POST", "/api/v1/submissions", NEED_SUBMIT, T_NONE, NULL, true, false, h_submit},
-    {"GET", "/api/v1/submissions/{}", NEED_SUB_READ, T_SUB, NULL, false, false, h_sub_get},
-    {"GET", "/api/v1/submissions/{}/diff/{}", NEED_SUB_READ, T_SUB, NULL, false, false, h_sub_diff},
+     h_subs_list, false},
+    {"POST", "/api/v1/submissions", NEED_SUBMIT, T_NONE, NULL, true, false, h_submit, false},
+    {"GET", "/api/v1/submissions/{}", NEED_SUB_READ, T_SUB, NULL, false, false, h_sub_get, false},
+    {"GET", "/api/v1/submissions/{}/diff/{}", NEED_SUB_READ, T_SUB, NULL, false, false, h_sub_diff,
+     false},
     {"GET", "/api/v1/requirements/failures", NEED_AUTHORITY_READ, T_NONE, NULL, false, false,
-     h_failures},
-    {"GET", "/api/v1/poam/overdue", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, h_overdue},
+     h_failures, false},
+    {"GET", "/api/v1/poam/overdue", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, h_overdue,
+     false},
+    /* the dashboard (web.c, docs/dashboard.md) */
+    {"GET", "/static/{}", NEED_NONE, T_NONE, NULL, false, true, w_static, false},
+    {"GET", "/", NEED_SELF, T_NONE, NULL, false, true, w_root, true},
+    {"GET", "/login", NEED_NONE, T_NONE, NULL, false, true, w_login_form, true},
+    {"POST", "/login", NEED_NONE, T_NONE, NULL, false, true, w_login, true},
+    {"POST", "/logout", NEED_SELF, T_NONE, NULL, false, true, w_logout, true},
+    {"GET", "/password", NEED_SELF, T_NONE, NULL, false, true, w_password_form, true},
+    {"POST", "/password", NEED_SELF, T_NONE, NULL, false, true, w_password, true},
+    {"GET", "/overview", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, w_overview, true},
+    {"GET", "/contractors", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, w_contractors, true},
+    {"GET", "/contractors/{}", NEED_ORG_SUMMARY, T_ORG, NULL, false, false, w_contractor, true},
+    {"GET", "/contractors/{}/diff", NEED_ORG_READ, T_ORG, NULL, false, false, w_diff, true},
+    {"GET", "/requirements/{}", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, w_requirement,
+     true},
+    {"GET", "/my", NEED_SUBMIT, T_OWN_ORG, NULL, false, false, w_my, true},
+    {"POST", "/my/upload", NEED_SUBMIT, T_OWN_ORG, NULL, false, false, w_upload, true},
+    {"GET", "/my/tokens", NEED_SELF, T_NONE, NULL, false, false, w_tokens, true},
+    {"POST", "/my/tokens", NEED_SELF, T_NONE, NULL, false, false, w_token_create, true},
+    {"POST", "/my/tokens/{}/revoke", NEED_SELF, T_NONE, NULL, false, false, w_token_revoke, true},
+    {"GET", "/my/keys", NEED_ORG_READ, T_OWN_ORG, NULL, false, false, w_keys, true},
+    {"POST", "/my/keys", NEED_ORG_ADMIN, T_OWN_ORG, NULL, false, false, w_key_add, true},
+    {"POST", "/my/keys/{}/revoke", NEED_ORG_ADMIN, T_OWN_ORG, NULL, false, false, w_key_revoke,
+     true},
 };
 
 #define NROUTES (sizeof routes / sizeof routes[0])
@@ -750,6 +784,93 @@ static bool unsafe(const char *method)
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* The request's path and query, for /login?next= (NULL when it does not fit). */
+typedef struct next_buf {
+    char s[900];
+    bool first, cut;
+} next_buf;
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    next_buf *n = cls;
+    if (!key || strcmp(key, "lang") == 0)
+        return MHD_YES;
+    size_t l = strlen(n->s);
+    if (l + 2 >= sizeof n->s) {
+        n->cut = true;
+        return MHD_NO;
+    }
+    n->s[l] = n->first ? '?' : '&';
+    n->s[l + 1] = '\0';
+    n->first = false;
+    if (!mm_url_encode(n->s, sizeof n->s, key) || strlen(n->s) + 2 >= sizeof n->s) {
+        n->cut = true;
+        return MHD_NO;
+    }
+    strcat(n->s, "=");
+    if (value && !mm_url_encode(n->s, sizeof n->s, value))
+        n->cut = true;
+    return n->cut ? MHD_NO : MHD_YES;
+}
+
+/* A page that needs a signed-in user, asked for without one: 303 to the logon form, which
+ * comes back here (a GET) afterwards. reason: "idle" after inactivity, or NULL. */
+static void to_login(http_req *r, reply *out, const char *reason)
+{
+    char loc[1200] = "/login?";
+    if (reason) {
+        strcat(loc, "reason=");
+        strcat(loc, reason);
+    }
+    if (strcmp(r->method, "GET") == 0 && strcmp(r->url, "/") != 0) {
+        next_buf n = {.first = true};
+        snprintf(n.s, sizeof n.s, "%s", r->url);
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_query, &n);
+        char enc[1000] = "";
+        if (!n.cut && mm_url_encode(enc, sizeof enc, n.s)) {
+            strcat(loc, reason ? "&next=" : "next=");
+            strcat(loc, enc);
+        }
+    }
+    size_t l = strlen(loc);
+    if (loc[l - 1] == '?')
+        loc[l - 1] = '\0';
+    web_redirect(out, loc);
+    if (reason) /* the ended session's cookie */
+        out->set_cookie =
+            strdup(r->srv->tls ? "mm_session=; HttpOnly; SameSite=Strict; Path=/; "
+                                 "Max-Age=0; Secure"
+                               : "mm_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+}
+
+/* The form of an html POST into r->form; false after filling out (a 400 page). */
+static bool read_form(http_req *r, reply *out)
+{
+    mm_form *f = calloc(1, sizeof *f);
+    if (!f) {
+        web_error_page(r, out, 503, "error.busy");
+        return false;
+    }
+    r->form = f;
+    char msg[160];
+    if (mm_form_parse(f, req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), r->body, r->body_len,
+                      r->srv->max_body, msg, sizeof msg) != 0) {
+        web_error_page(r, out, 400, "error.form");
+        return false;
+    }
+    return true;
+}
+
+/* Constant-time comparison of a form's csrf field with expected (64 hex digits). */
+static bool form_csrf_ok(const http_req *r, const char *expected)
+{
+    const char *v = mm_form_value(r->form, "csrf");
+    return v && expected && strlen(v) == 64 && strlen(expected) == 64 &&
+           sodium_memcmp(v, expected, 64) == 0;
+}
+
 void mm_api_dispatch(http_req *r, reply *out)
 {
     const route *rt = NULL;
@@ -777,26 +898,61 @@ void mm_api_dispatch(http_req *r, reply *out)
             snprintf(out->allow, sizeof out->allow, "%s", allow);
             return;
         }
+        const char *acc = req_header(r, MHD_HTTP_HEADER_ACCEPT);
+        if (strncmp(r->url, "/api/", 5) != 0 && acc && strstr(acc, "text/html")) {
+            web_error_page(r, out, 404, "error.not_found");
+            return;
+        }
         reply_error(out, 404, "not_found", "no such resource");
         return;
     }
+    /* a page's form: its csrf field stands for the X-CSRF-Token header */
+    if (rt->html && unsafe(r->method) && !read_form(r, out))
+        return;
     /* who is asking */
     if (rt->need != NEED_NONE) {
-        if (mm_auth_resolve(r, out) != 0)
+        if (mm_auth_resolve(r, out) != 0) {
+            if (rt->html) {
+                /* an ended session: back to the logon form, saying why when it was idle */
+                const char *msg = json_string_value(
+                    json_object_get(json_object_get(out->json, "error"), "message"));
+                to_login(r, out, msg && strstr(msg, "inactivity") ? "idle" : "ended");
+            }
             return;
+        }
         if (!r->who.authenticated) {
+            if (rt->html) {
+                to_login(r, out, NULL);
+                return;
+            }
             reply_error(out, 401, "unauthenticated",
                         "sign in (POST /api/v1/session) or send Authorization: Bearer TOKEN");
             return;
         }
-        if (r->who.via_session && unsafe(r->method) && !mm_auth_csrf_ok(r)) {
+        if (r->who.via_session && unsafe(r->method) &&
+            !(rt->html ? form_csrf_ok(r, r->who.csrf) : mm_auth_csrf_ok(r))) {
+            if (rt->html) {
+                web_error_page(r, out, 403, "error.csrf");
+                return;
+            }
             reply_error(out, 403, "forbidden",
                         "missing or wrong X-CSRF-Token header (the csrf_token given at logon)");
             return;
         }
         if (r->who.must_change && !rt->one_time_ok) {
+            if (rt->html) {
+                web_redirect(out, "/password");
+                return;
+            }
             reply_error(out, 403, "password_change_required",
                         "change the one-time password first: POST /api/v1/password");
+            return;
+        }
+    } else if (rt->html && unsafe(r->method)) {
+        /* the logon form: no session yet, so a double-submit cookie set with the form */
+        const char *c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "mm_prelogin");
+        if (!form_csrf_ok(r, c)) {
+            web_error_page(r, out, 403, "error.prelogin");
             return;
         }
     }
@@ -804,14 +960,14 @@ void mm_api_dispatch(http_req *r, reply *out)
     json_t *org = NULL, *sub = NULL;
     target_org t = {0};
     if (rt->target != T_NONE) {
-        const char *org_id = r->param[0];
+        const char *org_id = rt->target == T_OWN_ORG ? r->who.org_id : r->param[0];
         if (rt->target == T_SUB) {
             if (mm_store_get_submission(r->st, &sub, r->param[0], false) == MM_OK)
                 org_id = json_string_value(json_object_get(sub, "org_id"));
             else
                 org_id = NULL;
         }
-        if (org_id && mm_store_get_org(r->st, &org, org_id) == MM_OK) {
+        if (org_id && org_id[0] && mm_store_get_org(r->st, &org, org_id) == MM_OK) {
             t.exists = true;
             t.id = json_string_value(json_object_get(org, "id"));
             t.kind = json_string_value(json_object_get(org, "kind"));
@@ -824,14 +980,26 @@ void mm_api_dispatch(http_req *r, reply *out)
     json_decref(org);
     json_decref(sub);
     if (decision == 401) {
+        if (rt->html) {
+            to_login(r, out, NULL);
+            return;
+        }
         reply_error(out, 401, "unauthenticated", "sign in first");
         return;
     }
     if (decision == 404) {
+        if (rt->html) {
+            web_error_page(r, out, 404, "error.not_found");
+            return;
+        }
         reply_error(out, 404, "not_found", "no such resource");
         return;
     }
     if (decision) {
+        if (rt->html) {
+            web_error_page(r, out, 403, "error.forbidden");
+            return;
+        }
         reply_error(out, 403, "forbidden", "%s", why ? why : "not allowed");
         return;
     }

@@ -112,6 +112,11 @@ typedef struct reply {
     char *set_cookie; /* malloc'd Set-Cookie value, or NULL */
     long retry_after; /* seconds for Retry-After, or 0 */
     char allow[64];   /* for 405 */
+    /* the dashboard's pages (web.c) */
+    bool html;                 /* an HTML page: the page's Content-Security-Policy */
+    char *location;            /* malloc'd Location for a redirect, or NULL */
+    char *set_cookie_more[2];  /* malloc'd further Set-Cookie values, or NULL */
+    const char *cache_control; /* static: instead of no-store, or NULL */
 } reply;
 
 typedef struct http_req {
@@ -125,8 +130,9 @@ typedef struct http_req {
     size_t body_len;
     json_t *json; /* the parsed body for routes that take one */
     principal who;
-    mm_store *st; /* a pooled connection for this request */
-    char now[32]; /* RFC 3339 UTC of the request */
+    struct mm_form *form; /* an HTML form's fields (routes with html set, POST) */
+    mm_store *st;         /* a pooled connection for this request */
+    char now[32];         /* RFC 3339 UTC of the request */
     long long now_unix;
     char today[11];
 } http_req;
@@ -171,6 +177,10 @@ void mm_random_hex(char *out, size_t n);
  * (201) or the error. actor names the user for the audit record. */
 void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
                const char *doc, size_t len, const char *now, long long now_unix, reply *out);
+
+/* Signing keys of an organization (r->param[0]): JSON bodies as the API's. */
+void h_keys_add(http_req *r, reply *out);
+void h_keys_revoke(http_req *r, reply *out);
 
 /* ---- routing (api.c) ----------------------------------------------------------------- */
 

@@ -18,6 +18,7 @@
 
 #include "mamori/server.h"
 #include "mamori/submit.h"
+#include "server/form.h"
 #include "server/internal.h"
 #include "util/util.h"
 
@@ -211,10 +212,20 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
     }
     MHD_add_response_header(resp, "Content-Type", ctype);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control",
+                            rp->cache_control ? rp->cache_control : "no-store");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    /* pages load their own stylesheet and script (never inline) and post only here */
     MHD_add_response_header(resp, "Content-Security-Policy",
-                            "default-src 'none'; frame-ancestors 'none'");
+                            rp->html ? "default-src 'none'; style-src 'self'; script-src 'self'; "
+                                       "img-src 'self' data:; form-action 'self'; "
+                                       "frame-ancestors 'none'; base-uri 'none'"
+                                     : "default-src 'none'; frame-ancestors 'none'");
+    if (rp->location)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rp->location);
+    for (size_t i = 0; i < 2; i++)
+        if (rp->set_cookie_more[i])
+            MHD_add_response_header(resp, "Set-Cookie", rp->set_cookie_more[i]);
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     if (srv->tls)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
@@ -234,6 +245,12 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     free(rp->set_cookie);
     rp->set_cookie = NULL;
+    free(rp->location);
+    rp->location = NULL;
+    for (size_t i = 0; i < 2; i++) {
+        free(rp->set_cookie_more[i]);
+        rp->set_cookie_more[i] = NULL;
+    }
     req->status = status;
     enum MHD_Result r = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
@@ -306,6 +323,10 @@ static enum MHD_Result answer(struct MHD_Connection *conn, mm_server *srv, reque
     mm_api_dispatch(&r, &rp);
     mm_pool_put(srv, r.st);
     json_decref(r.json);
+    if (r.form) {
+        mm_form_free(r.form);
+        free(r.form);
+    }
     if (strcmp(method, "HEAD") == 0 && rp.status < 300) {
         /* HEAD: the same status and headers; libmicrohttpd drops the body */
     }

@@ -1,0 +1,117 @@
+/* mamori serve: the dashboard's shared pieces (web_render.c) and its pages (web.c). Pages
+ * are built server-side from content/web/ (layout, strings in English and Japanese, CSS and
+ * a little JavaScript), all compiled into the binary. */
+#ifndef MAMORI_SERVER_WEB_H
+#define MAMORI_SERVER_WEB_H
+
+#include <jansson.h>
+
+#include "server/internal.h"
+#include "util/util.h"
+
+/* One page being built: the language, the main content and what the layout needs. */
+typedef struct page {
+    http_req *r;
+    const char *lang; /* "en" or "ja" */
+    const char *title;
+    const char *self; /* the GET path the language links point to (NULL: the request's) */
+    const char *body_class;
+    mm_buf b; /* the contents of <main> */
+} page;
+
+/* Starts a page for r: picks the language (?lang=, the mm_lang cookie, Accept-Language)
+ * and, when ?lang= was given, remembers it in out's cookie. */
+void web_page_init(page *p, http_req *r, reply *out);
+/* Puts the layout around p->b and fills out with the page (status); frees p->b. */
+void web_page_finish(page *p, reply *out, unsigned status);
+
+/* The string key in the page's language (English when missing; the key when missing in
+ * both). */
+const char *web_tr(const page *p, const char *key);
+/* The string, escaped; {0}, {1}, {2} replaced by the escaped args (NULL: nothing). */
+void web_put_tr(page *p, const char *key);
+void web_put_trf(page *p, const char *key, const char *a0, const char *a1, const char *a2);
+/* The same as plain text (not escaped) into out. */
+void web_trf_plain(const page *p, char *out, size_t size, const char *key, const char *a0,
+                   const char *a1, const char *a2);
+void web_esc(page *p, const char *s);
+void web_printf(page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void web_puts(page *p, const char *s);
+/* <span class="badge" data-status="s">label</span> */
+void web_badge(page *p, const char *status);
+/* The hidden csrf field of forms of a signed-in user. */
+void web_csrf_field(page *p);
+/* <div class="error" role="alert">text</div> (text escaped) */
+void web_error_box(page *p, const char *text);
+
+/* A 303 to location (a path of this server). */
+void web_redirect(reply *out, const char *location);
+/* An HTML error page (403, 404, 400, ...) with a message key. */
+void web_error_page(http_req *r, reply *out, unsigned status, const char *key);
+
+/* A submission as mm_store_get_submission returns it (without body), from an in-memory
+ * LRU cache: submissions never change. A new reference, or NULL (not found / error). */
+json_t *web_submission(http_req *r, const char *id);
+
+/* Every contractor (mm_store_list_orgs items) matching q, in pages of 1,000. A new
+ * reference (an array), or NULL on a store error. */
+json_t *web_all_contractors(http_req *r, const char *status, const char *parent_id);
+
+/* YYYY-MM-DD three years before today: older assessments are stale. */
+void web_stale_before(const http_req *r, char out[11]);
+
+/* ---- charts (inline SVG; each in a <figure> with a text alternative and a table) ------- */
+
+typedef struct hist_bin {
+    const char *label;
+    long count;
+} hist_bin;
+
+/* A bar chart of counts (one row per group: nrows groups of nbins bins each). */
+void web_chart_histogram(page *p, const char *id, const char *title, const char *const *row_titles,
+                         const hist_bin *bins, size_t nrows, size_t nbins);
+/* A heatmap: rows × cols of rates in [0, 1] (negative: no data), labels escaped. */
+void web_chart_heatmap(page *p, const char *id, const char *title, const char *const *rows,
+                       size_t nrows, const char *const *cols, size_t ncols, const double *rate,
+                       const long *n);
+/* A line chart of values over labels (x evenly spaced). has[i] false: no value. */
+void web_chart_line(page *p, const char *id, const char *title, const char *const *labels,
+                    const double *values, const bool *has, size_t n, const char *value_head);
+/* Horizontal bars met/total per row. */
+void web_chart_bars(page *p, const char *id, const char *title, const char *const *labels,
+                    const long *met, const long *total, size_t n);
+/* Milestones on a time axis: dates YYYY-MM-DD; overdue ones marked. */
+typedef struct timeline_item {
+    const char *label; /* requirement / POA&M id */
+    const char *description;
+    const char *due;
+    const char *status;
+    bool overdue;
+} timeline_item;
+void web_chart_timeline(page *p, const char *id, const char *title, const timeline_item *items,
+                        size_t n, const char *today);
+
+/* ---- the page handlers (web.c) ---------------------------------------------------------- */
+
+void w_static(http_req *r, reply *out);
+void w_root(http_req *r, reply *out);
+void w_login_form(http_req *r, reply *out);
+void w_login(http_req *r, reply *out);
+void w_logout(http_req *r, reply *out);
+void w_password_form(http_req *r, reply *out);
+void w_password(http_req *r, reply *out);
+void w_overview(http_req *r, reply *out);
+void w_contractors(http_req *r, reply *out);
+void w_contractor(http_req *r, reply *out);
+void w_diff(http_req *r, reply *out);
+void w_requirement(http_req *r, reply *out);
+void w_my(http_req *r, reply *out);
+void w_upload(http_req *r, reply *out);
+void w_tokens(http_req *r, reply *out);
+void w_token_create(http_req *r, reply *out);
+void w_token_revoke(http_req *r, reply *out);
+void w_keys(http_req *r, reply *out);
+void w_key_add(http_req *r, reply *out);
+void w_key_revoke(http_req *r, reply *out);
+
+#endif
