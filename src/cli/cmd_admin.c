@@ -23,7 +23,7 @@ static const char usage_text[] =
     "  Creates the database (mode 0600), the authority organization and its first\n"
     "  authority-admin user, and prints that user's one-time password once.\n"
     "\n"
-    "  --db PATH       the database: sqlite:PATH or a file path\n"
+    "  --db PATH       the database: sqlite:PATH, a file path or postgresql://URL\n"
     "  --org NAME      the authority's name (default: Authority)\n"
     "  --login LOGIN   the administrator's login (default: admin)\n"
     "\n"

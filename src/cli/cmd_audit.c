@@ -14,7 +14,7 @@ static const char usage_text[] =
     "  Checks every record of the audit log against its hash and the hash of the record\n"
     "  before it. Exit 0 when the chain is intact, 1 naming the first broken record.\n"
     "\n"
-    "  --db PATH   the database: sqlite:PATH or a file path\n";
+    "  --db PATH   the database: sqlite:PATH, a file path or postgresql://URL\n";
 
 static int audit_verify(int argc, char **argv)
 {

@@ -11,10 +11,15 @@ private scratch folder) from the environment, as CMake sets them.
   signing and submitting.
 - ed25519_sign/ed25519_verify: RFC 8032 Ed25519 in pure Python (the standard library has
   none), to check the server's receipts and to sign many documents without a process each.
+- the database: tests name it by a file path (T/mamori.db). With MM_TEST_DB_URL set (a
+  postgresql:// URL of the throwaway cluster, scripts/pg-test.sh), every helper maps that path
+  to a fresh PostgreSQL database of its own (created on first use, empty), passes its URL to
+  `mamori`, and db_ro/db_rw give a connection-like object that runs the same SQL through psql.
 """
 
 import atexit
 import base64
+import glob
 import hashlib
 import http.client
 import json
@@ -158,7 +163,7 @@ class Server:
         errf = open(self.log, "ab")
         try:
             self.proc = subprocess.Popen(
-                [MAMORI, "serve", "--db", self.db, "--listen", "127.0.0.1:0"] + self.extra,
+                [MAMORI, "serve", "--db", db_url(self.db), "--listen", "127.0.0.1:0"] + self.extra,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errf)
         finally:
             errf.close()
@@ -251,7 +256,7 @@ def run(args, input=None, timeout=120, check=False):
 
 def admin_init(db, login="root"):
     """`mamori admin init`; returns (authority org id, one-time password)."""
-    cp = run(["admin", "init", "--db", db, "--login", login], check=True)
+    cp = run(["admin", "init", "--db", db_url(db), "--login", login], check=True)
     m = re.search(r"^password:\s+(\S+)\s*$", cp.stdout, re.M)
     o = re.search(r"^authority:\s+.*\(([^()]+)\)\s*$", cp.stdout, re.M)
     if not m:
@@ -260,12 +265,177 @@ def admin_init(db, login="root"):
 
 
 def audit_verify(db):
-    return run(["audit", "verify", "--db", db])
+    return run(["audit", "verify", "--db", db_url(db)])
+
+
+# ---- the database: SQLite file, or PostgreSQL with MM_TEST_DB_URL -------------------------------
+
+PG_URL = os.environ.get("MM_TEST_DB_URL", "")
+_pg_dbs = {}  # test path -> URL of its own fresh database
+
+
+class DatabaseError(Exception):
+    """A statement the database refused (sqlite3.DatabaseError on SQLite)."""
+
+
+def on_pg():
+    return bool(PG_URL)
+
+
+def _pg_bin(name):
+    for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if os.access(os.path.join(d, name), os.X_OK):
+            return os.path.join(d, name)
+    return shutil.which(name) or name
+
+
+def _psql(url, sql):
+    """Runs sql (one statement) through psql; returns stdout; DatabaseError if refused."""
+    cp = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url,
+                         "-c", sql], capture_output=True, text=True, timeout=120)
+    if cp.returncode != 0:
+        raise DatabaseError(cp.stderr.strip())
+    return cp.stdout
+
+
+def db_url(db):
+    """What `mamori --db` gets for the test database named by path db: the path itself on
+    SQLite; on PostgreSQL the URL of a database made fresh (dropped and created, so empty) the
+    first time this process names that path."""
+    if not PG_URL or "://" in db:
+        return db
+    if db not in _pg_dbs:
+        tag = re.sub(r"[^a-z0-9]+", "_", os.path.basename(TMP.rstrip("/")).lower())[:30]
+        name = "mm_%s_%s" % (tag, hashlib.sha256(db.encode()).hexdigest()[:10])
+        _psql(PG_URL, 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+        _psql(PG_URL, 'CREATE DATABASE "%s"' % name)
+        u = urllib.parse.urlsplit(PG_URL)
+        _pg_dbs[db] = urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, u.fragment))
+    return _pg_dbs[db]
+
+
+def _pg_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return "'" + str(v).replace("'", "''") + "'"  # standard_conforming_strings: no escapes
+
+
+class _Rows:
+    def __init__(self, rows):
+        self.rows = rows
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self):
+        return list(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+class PgConnection:
+    """The part of sqlite3.Connection the tests use (execute, fetchone/fetchall, iteration,
+    commit, rollback, close), on PostgreSQL through psql: every statement on its own (autocommit),
+    `?` parameters as literals. SQLite's catalog queries and statements the tests use are
+    given their PostgreSQL equivalents here, so the tests' assertions stay the same."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def _translate(self, sql):
+        s = " ".join(sql.split())
+        if re.match(r"SELECT name FROM sqlite_master WHERE type='table'", s):
+            return ("SELECT table_name::text FROM information_schema.tables"
+                    " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+                    " ORDER BY 1")
+        m = re.match(r"SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='(\w+)'$", s)
+        if m:
+            return ("SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal"
+                    " AND tgrelid = '%s'::regclass ORDER BY 1" % m.group(1))
+        m = re.match(r'DROP TRIGGER "([^"]+)"$', s)
+        if m:  # PostgreSQL names the table too
+            rows = self._query("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s"
+                               % _pg_literal(m.group(1)))
+            if not rows:
+                raise DatabaseError("no trigger %s" % m.group(1))
+            return 'DROP TRIGGER "%s" ON %s' % (m.group(1), rows[0][0])
+        return sql
+
+    def _query(self, sql):
+        """The rows of a SELECT, as tuples of JSON-typed values in column order."""
+        out = _psql(self.url, "SELECT coalesce(json_agg(q), '[]'::json) FROM (%s) q" % sql)
+        return [tuple(v for _, v in row)
+                for row in json.loads(out or "[]", object_pairs_hook=lambda pairs: pairs)]
+
+    def execute(self, sql, params=()):
+        if sql.strip().upper() == "PRAGMA INTEGRITY_CHECK":
+            # PostgreSQL's: pg_amcheck over every table and index of the database
+            u = urllib.parse.urlsplit(self.url)
+            cp = subprocess.run([_pg_bin("pg_amcheck"), "--install-missing", "-h", u.hostname,
+                                 "-p", str(u.port or 5432), "-U", u.username or "postgres",
+                                 u.path.lstrip("/")],
+                                capture_output=True, text=True, timeout=300)
+            return _Rows([("ok" if cp.returncode == 0 else (cp.stdout + cp.stderr).strip(),)])
+        sql = self._translate(sql)
+        parts = sql.split("?")
+        if len(parts) - 1 != len(params):
+            raise DatabaseError("%d parameters for %d placeholders" % (len(params), len(parts) - 1))
+        text = parts[0] + "".join(_pg_literal(p) + rest for p, rest in zip(params, parts[1:]))
+        if re.match(r"\s*(SELECT|WITH)\b", text, re.I):
+            return _Rows(self._query(text))
+        _psql(self.url, text)
+        return _Rows([])
+
+    def commit(self):
+        pass
+
+    def rollback(self):
+        pass
+
+    def close(self):
+        pass
 
 
 def db_ro(db):
-    """A read-only connection to the SQLite database (never creates or changes it)."""
+    """A read-only connection to the test database (never creates or changes it)."""
+    if on_pg():
+        return PgConnection(db_url(db))
     return sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(db), uri=True, timeout=10)
+
+
+def db_rw(db):
+    """A read-write connection to the test database, as an attacker with file or database
+    access has (statements the schema refuses raise DatabaseError)."""
+    if on_pg():
+        return PgConnection(db_url(db))
+    return _SqliteRW(sqlite3.connect(db))
+
+
+class _SqliteRW:
+    """sqlite3.Connection whose refusals are DatabaseError (the same name on both backends)."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def execute(self, sql, params=()):
+        try:
+            return self.con.execute(sql, params)
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(str(e))
+
+    def commit(self):
+        self.con.commit()
+
+    def rollback(self):
+        self.con.rollback()
+
+    def close(self):
+        self.con.close()
 
 
 def table_counts(db):

@@ -960,8 +960,7 @@ def audit(ctx):
     C.check(sub_audit >= sub_rows, "an audit record per submission", "%d records, %d submissions" % (sub_audit, sub_rows))
     # the attacker with file access: drop the trigger, edit one record's detail
     target = max(2, n // 2)
-    import sqlite3
-    con = sqlite3.connect(db)
+    con = mm.db_rw(db)
     try:
         for t in triggers:
             con.execute('DROP TRIGGER "%s"' % t.replace('"', '""'))
@@ -973,14 +972,14 @@ def audit(ctx):
     C.check(cp.returncode == 1, "audit verify after an edit: exit 1", "exit %d: %s" % (cp.returncode, cp.stdout + cp.stderr))
     C.check(("record %d:" % target) in (cp.stdout + cp.stderr), "audit verify names record %d" % target, cp.stdout + cp.stderr)
     # submissions cannot be updated or deleted (triggers)
-    con = sqlite3.connect(db)
+    con = mm.db_rw(db)
     try:
         for sql in ("UPDATE submissions SET status='meets'", "DELETE FROM submissions"):
             try:
                 con.execute(sql)
                 con.commit()
                 C.check(False, "trigger refuses: " + sql)
-            except sqlite3.DatabaseError:
+            except mm.DatabaseError:
                 C.check(True, "trigger refuses: " + sql)
                 con.rollback()
     finally:
