@@ -101,6 +101,8 @@ db=$tmp/bench.db
 cp "$cache" "$db"
 db_mib=$(du -m "$cache" | cut -f1)
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
 # (c) the server, an analyst's token, a contractor that submits
 port=$(free_port)
 "$BIN" serve --db "$db" --listen "127.0.0.1:$port" --threads "$SERVE_THREADS" \
@@ -243,6 +245,12 @@ ingest_runs=$(sed -n 's/^run [0-9]*: [0-9]* submissions, \([0-9]*\)\/s$/\1/p' "$
 col() { awk -v s="$1" -v e="$2" -v c="$3" '$1 == s && $2 == e { print $c }' "$tmp/results" | median; }
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || uname -m)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no -- src include content 2>/dev/null)" ]; then
+    commit="$commit (with uncommitted changes under src/, include/ or content/)"
+fi
+src_dir=$(sed -n 's/^CMAKE_HOME_DIRECTORY:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+[ -n "$src_dir" ] && [ "$(cd "$src_dir" && pwd -P)" != "$(pwd -P)" ] &&
+    commit="$commit; the binaries were built from $src_dir${BENCH_SOURCE_NOTE:+ ($BENCH_SOURCE_NOTE)}"
 buildtype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
 cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
 ccver=$("${cc:-cc}" --version 2>/dev/null | head -n 1 || true)
@@ -254,6 +262,7 @@ names="contractors submission failures"
     echo "Written by \`bench/server/run.sh\`; do not edit by hand."
     echo
     echo "- machine: $cpu, $(nproc) online CPUs (\`nproc\`), $(uname -sr); wrk, mamori and nginx share them"
+    echo "  (load average when the run began: $load0; other work on the machine shows in the figures)"
     echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $commit; build type ${buildtype:-default}, ${ccver:-unknown compiler}"
     echo "- data: \`mamori admin seed-demo --contractors $CONTRACTORS --submissions $SUBS --seed $SEED --jobs $JOBS\`:"
     echo "  $CONTRACTORS contractors, $((CONTRACTORS * SUBS)) signed submissions, each verified and scored by"
@@ -279,7 +288,7 @@ names="contractors submission failures"
         printf '| `GET %s`%s | %s | %.0f | %s | %s | %.0f | %s | %s | %s |\n' "$shown" "$note" \
             "$(wc -c <"$tmp/www/e$n.json" | tr -d ' ')" "$m_rps" "$(col mamori "e$n" 4)" \
             "$(col mamori "e$n" 5)" "$g_rps" "$(col nginx "e$n" 4)" "$(col nginx "e$n" 5)" \
-            "$(awk -v a="$m_rps" -v b="$g_rps" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')"
+            "$(awk -v a="$m_rps" -v b="$g_rps" 'BEGIN { if (a > 0 && b > 0) printf "%.3g (1/%.0f)", a / b, b / a; else printf "-" }')"
     done
     echo
     echo "Submissions taken in per second (signature verification, scoring, storing, receipt):"
