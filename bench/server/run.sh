@@ -172,7 +172,7 @@ done
 
 # one wrk run: prints "req_per_s p50_ms p99_ms errors"
 wrk_run() {
-    wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --latency "$@" >"$tmp/wrk.out" 2>&1 || true
+    wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --timeout 30s --latency "$@" >"$tmp/wrk.out" 2>&1 || true
     awk '
         function ms(v) {
             if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
@@ -184,7 +184,7 @@ wrk_run() {
         $1 == "50.000%" || $1 == "50%" { p50 = ms($2) }
         $1 == "99.000%" || $1 == "99%" { p99 = ms($2) }
         /Non-2xx or 3xx responses:/ { err = $5 }
-        /Socket errors:/ { err += 0 }
+        /Socket errors:/ { err += $4 + $6 + $8 + $10 }
         END { printf "%s %s %s %d\n", rps, p50, p99, err + 0 }' "$tmp/wrk.out"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -214,7 +214,7 @@ r=1
 while [ $r -le "$RUNS" ]; do
     sed -n "$(((r - 1) * per + 1)),$((r * per))p" "$tmp/bodies" >"$tmp/bodies.$r"
     BODIES=$tmp/bodies.$r TOKEN=$POSTER_TOKEN WRK_THREADS=$WRK_THREADS \
-        wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --latency -s bench/server/post.lua \
+        wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --timeout 30s --latency -s bench/server/post.lua \
         "$URL" >"$tmp/wrk.out" 2>&1 || true
     lat=$(awk '
         function ms(v) {
@@ -284,7 +284,7 @@ names="contractors submission failures"
         g_rps=$(col nginx "e$n" 3)
         errs=$(awk -v e="e$n" '$1 == "mamori" && $2 == e { s += $6 } END { print s + 0 }' "$tmp/results")
         note=""
-        [ "$errs" -gt 0 ] && note=" ($errs non-2xx)"
+        [ "$errs" -gt 0 ] && note=" ($errs non-2xx or socket errors)"
         printf '| `GET %s`%s | %s | %.0f | %s | %s | %.0f | %s | %s | %s |\n' "$shown" "$note" \
             "$(wc -c <"$tmp/www/e$n.json" | tr -d ' ')" "$m_rps" "$(col mamori "e$n" 4)" \
             "$(col mamori "e$n" 5)" "$g_rps" "$(col nginx "e$n" 4)" "$(col nginx "e$n" 5)" \
