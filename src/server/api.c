@@ -36,19 +36,19 @@ static long long query_int(http_req *r, reply *out, const char *name, long long 
     return n;
 }
 
-/* page and per_page into offset/limit; false after filling out. */
-static bool paging(http_req *r, reply *out, long long *page, long long *per_page)
+/* page_no and per_page into offset/limit; false after filling out. */
+static bool paging(http_req *r, reply *out, long long *page_no, long long *per_page)
 {
-    *page = query_int(r, out, "page", 1, 1, 1000000);
-    if (*page < 0)
+    *page_no = query_int(r, out, "page", 1, 1, 1000000);
+    if (*page_no < 0)
         return false;
     *per_page = query_int(r, out, "per_page", 50, 1, 1000);
     return *per_page >= 0;
 }
 
-static void paged(reply *out, json_t *result, long long page, long long per_page)
+static void paged(reply *out, json_t *result, long long page_no, long long per_page)
 {
-    json_object_set_new(result, "page", json_integer(page));
+    json_object_set_new(result, "page", json_integer(page_no));
     json_object_set_new(result, "per_page", json_integer(per_page));
     reply_json(out, 200, result);
 }
@@ -174,8 +174,8 @@ static void h_org_get(http_req *r, reply *out)
 
 static void h_org_subs(http_req *r, reply *out)
 {
-    long long page, per_page;
-    if (!paging(r, out, &page, &per_page))
+    long long page_no, per_page;
+    if (!paging(r, out, &page_no, &per_page))
         return;
     char sb[11];
     stale_before(r, sb);
@@ -183,7 +183,7 @@ static void h_org_subs(http_req *r, reply *out)
                       .parent_id = r->param[0],
                       .sort = "name",
                       .stale_before = sb,
-                      .offset = (page - 1) * per_page,
+                      .offset = (page_no - 1) * per_page,
                       .limit = per_page};
     json_t *res = NULL;
     int rc = mm_store_list_orgs(r->st, &res, &q);
@@ -203,7 +203,7 @@ static void h_org_subs(http_req *r, reply *out)
         json_object_set_new(it, "status_visible", json_boolean(consent || r->who.authority));
         json_object_del(it, "latest_submission");
     }
-    paged(out, res, page, per_page);
+    paged(out, res, page_no, per_page);
 }
 
 static void h_org_consent(http_req *r, reply *out)
@@ -394,16 +394,17 @@ static void h_submit(http_req *r, reply *out)
 
 static void h_subs_list(http_req *r, reply *out)
 {
-    long long page, per_page;
-    if (!paging(r, out, &page, &per_page))
+    long long page_no, per_page;
+    if (!paging(r, out, &page_no, &per_page))
         return;
     json_t *res = NULL;
-    int rc = mm_store_list_submissions(r->st, &res, r->param[0], (page - 1) * per_page, per_page);
+    int rc =
+        mm_store_list_submissions(r->st, &res, r->param[0], (page_no - 1) * per_page, per_page);
     if (rc) {
         reply_store_error(out, rc);
         return;
     }
-    paged(out, res, page, per_page);
+    paged(out, res, page_no, per_page);
 }
 
 static void h_sub_get(http_req *r, reply *out)
@@ -518,8 +519,8 @@ static void contractors_csv(json_t *items, reply *out)
 
 static void h_contractors(http_req *r, reply *out)
 {
-    long long page, per_page;
-    if (!paging(r, out, &page, &per_page))
+    long long page_no, per_page;
+    if (!paging(r, out, &page_no, &per_page))
         return;
     static const char *const sorts[] = {"name", "score", "status", "assessed", "received"};
     static const char *const statuses[] = {"meets",          "conditional", "not-met",
@@ -567,7 +568,7 @@ static void h_contractors(http_req *r, reply *out)
                        .sort = sort ? sort : "name",
                        .desc = order && strcmp(order, "desc") == 0,
                        .stale_before = sb,
-                       .offset = (page - 1) * per_page,
+                       .offset = (page_no - 1) * per_page,
                        .limit = per_page};
     json_t *res = NULL;
     int rc = mm_store_list_orgs(r->st, &res, &qq);
@@ -584,7 +585,7 @@ static void h_contractors(http_req *r, reply *out)
         json_decref(res);
         return;
     }
-    paged(out, res, page, per_page);
+    paged(out, res, page_no, per_page);
 }
 
 static void h_failures(http_req *r, reply *out)
@@ -614,17 +615,17 @@ static void h_failures(http_req *r, reply *out)
 
 static void h_overdue(http_req *r, reply *out)
 {
-    long long page, per_page;
-    if (!paging(r, out, &page, &per_page))
+    long long page_no, per_page;
+    if (!paging(r, out, &page_no, &per_page))
         return;
     json_t *res = NULL;
-    int rc = mm_store_overdue_milestones(r->st, &res, r->today, (page - 1) * per_page, per_page);
+    int rc = mm_store_overdue_milestones(r->st, &res, r->today, (page_no - 1) * per_page, per_page);
     if (rc) {
         reply_store_error(out, rc);
         return;
     }
     json_object_set_new(res, "today", json_string(r->today));
-    paged(out, res, page, per_page);
+    paged(out, res, page_no, per_page);
 }
 
 /* ---- public -------------------------------------------------------------------------- */
@@ -678,7 +679,7 @@ typedef struct route {
     bool raw_body;          /* the handler reads the raw body (submissions) */
     bool one_time_ok;       /* allowed before a one-time password is changed */
     handler_fn fn;
-    /* a dashboard page (web.c): no credentials redirect to /login, 403 and 404 are HTML
+    /* a dashboard page_no (web.c): no credentials redirect to /login, 403 and 404 are HTML
      * pages, a POST is a form whose csrf field is checked */
     bool html;
 } route;
@@ -815,7 +816,7 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
     return n->cut ? MHD_NO : MHD_YES;
 }
 
-/* A page that needs a signed-in user, asked for without one: 303 to the logon form, which
+/* A page_no that needs a signed-in user, asked for without one: 303 to the logon form, which
  * comes back here (a GET) afterwards. reason: "idle" after inactivity, or NULL. */
 static void to_login(http_req *r, reply *out, const char *reason)
 {
@@ -845,7 +846,7 @@ static void to_login(http_req *r, reply *out, const char *reason)
                                : "mm_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 }
 
-/* The form of an html POST into r->form; false after filling out (a 400 page). */
+/* The form of an html POST into r->form; false after filling out (a 400 page_no). */
 static bool read_form(http_req *r, reply *out)
 {
     mm_form *f = calloc(1, sizeof *f);
@@ -906,7 +907,7 @@ void mm_api_dispatch(http_req *r, reply *out)
         reply_error(out, 404, "not_found", "no such resource");
         return;
     }
-    /* a page's form: its csrf field stands for the X-CSRF-Token header */
+    /* a page_no's form: its csrf field stands for the X-CSRF-Token header */
     if (rt->html && unsafe(r->method) && !read_form(r, out))
         return;
     /* who is asking */

@@ -43,6 +43,15 @@ static bool all_hex(const char *s, size_t n)
     return true;
 }
 
+/* A store call whose failure must not fail the request (a session touch, a record of a
+ * refused logon): the failure is logged, never ignored silently. */
+static void best_effort(int rc, const char *what)
+{
+    if (rc != MM_OK)
+        mm_server_log_json("warn", "store write failed",
+                           json_pack("{s:s,s:s}", "what", what, "error", mm_error_last()));
+}
+
 static void time_after(char out[32], long long t, long seconds)
 {
     mm_time_rfc3339(out, t + seconds);
@@ -136,8 +145,9 @@ static int resolve_session(http_req *r, const char *cookie, reply *out)
         return unauthenticated(out, "the session has ended; sign in again");
     long long last = parse_time(s.last_seen);
     if (strcmp(s.expires, r->now) <= 0 || r->now_unix - last >= r->srv->policy.idle_timeout) {
-        (void)mm_store_delete_session(r->st, id);
-        (void)mm_store_audit_append(r->st, NULL, "system", "session.expired", id, NULL);
+        best_effort(mm_store_delete_session(r->st, id), "delete_session");
+        best_effort(mm_store_audit_append(r->st, NULL, "system", "session.expired", id, NULL),
+                    "audit_append");
         return unauthenticated(out, strcmp(s.expires, r->now) <= 0
                                         ? "the session reached its longest lifetime; sign in again"
                                         : "the session ended after inactivity; sign in again");
@@ -157,7 +167,7 @@ static int resolve_session(http_req *r, const char *cookie, reply *out)
     /* keep writes rare (at most every 15 s) but often enough for a short idle timeout */
     long every = r->srv->policy.idle_timeout / 4 < 15 ? r->srv->policy.idle_timeout / 4 : 15;
     if (r->now_unix - last >= (every < 1 ? 1 : every))
-        (void)mm_store_touch_session(r->st, id, r->now);
+        best_effort(mm_store_touch_session(r->st, id, r->now), "touch_session");
     return 0;
 }
 
@@ -250,7 +260,8 @@ void h_login(http_req *r, reply *out)
         (void)mm_password_verify(r->srv->dummy_hash, password); /* the same time as a user */
         json_t *d = json_pack("{s:s}", "reason", rc == MM_OK ? "disabled user" : "unknown user");
         char *dt = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-        (void)mm_store_audit_append(r->st, NULL, who, "logon.failure", who, dt);
+        best_effort(mm_store_audit_append(r->st, NULL, who, "logon.failure", who, dt),
+                    "audit_append");
         free(dt);
         json_decref(d);
         mm_user_free(u);
@@ -265,7 +276,8 @@ void h_login(http_req *r, reply *out)
     snprintf(uid, sizeof uid, "user:%lld", (long long)u->id);
     long long locked = parse_time(u->locked_until);
     if (locked > r->now_unix) {
-        (void)mm_store_audit_append(r->st, NULL, who, "logon.refused-locked", uid, NULL);
+        best_effort(mm_store_audit_append(r->st, NULL, who, "logon.refused-locked", uid, NULL),
+                    "audit_append");
         out->retry_after = (long)(locked - r->now_unix);
         reply_error(out, 423, "locked",
                     "the account is locked after %ld failed logons; try again in %lld s or "
@@ -328,7 +340,7 @@ void h_login(http_req *r, reply *out)
         if (until[0]) {
             long long left = parse_time(until) - r->now_unix;
             if (!already_locked)
-                (void)mm_store_delete_user_sessions(r->st, u->id);
+                best_effort(mm_store_delete_user_sessions(r->st, u->id), "delete_user_sessions");
             out->retry_after = (long)(left > 0 ? left : 1);
             reply_error(out, 423, "locked",
                         "wrong login or password; the account is locked for %lld s after %ld "
@@ -411,8 +423,9 @@ void h_password(http_req *r, reply *out)
         return;
     }
     if (!mm_password_verify(u->password_hash, cur)) {
-        (void)mm_store_audit_append(r->st, NULL, r->who.login, "password.change-refused",
-                                    r->who.login, NULL);
+        best_effort(mm_store_audit_append(r->st, NULL, r->who.login, "password.change-refused",
+                                          r->who.login, NULL),
+                    "audit_append");
         reply_error(out, 403, "forbidden", "the current password is wrong");
         mm_user_free(u);
         return;
