@@ -62,7 +62,7 @@ fuzz-smoke: deps $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	./scripts/fuzz.sh $(FUZZ_BUILD) $(TEST_FUZZ_SECONDS)
 
-test: deps format-check unit fuzz-smoke
+test: deps build format-check unit fuzz-smoke
 	@echo "make test: all passed"
 
 fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
