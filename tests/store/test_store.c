@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,6 +392,53 @@ static void test_audit_intact(void **state)
                      99);
     assert_int_equal(mm_store_audit_append(f->s, NULL, "t", "x", "o", "[1]"), MM_EINVALID);
     assert_int_equal(mm_store_audit_append(f->s, NULL, "", "x", "o", NULL), MM_EINVALID);
+}
+
+/* Two connections (two servers on one database) appending at once still form one chain. */
+typedef struct appender {
+    const char *url;
+    int n, failures;
+} appender;
+
+static void *append_many(void *arg)
+{
+    appender *a = arg;
+    mm_store *s = NULL;
+    if (mm_store_open(&s, a->url) != MM_OK) {
+        a->failures = a->n;
+        return NULL;
+    }
+    for (int i = 0; i < a->n; i++) {
+        int64_t id = 0;
+        if (mm_store_audit_append(s, &id, "tester", "test.concurrent", "obj", "{}") != MM_OK)
+            a->failures++;
+    }
+    mm_store_free(s);
+    return NULL;
+}
+
+static void test_audit_concurrent(void **state)
+{
+    fixture *f = *state;
+    appender a[3] = {{f->url, 60, 0}, {f->url, 60, 0}, {f->url, 60, 0}};
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, append_many, &a[i]), 0);
+    /* and one in a transaction of its own, with other writes, on the fixture's connection */
+    assert_int_equal(mm_store_begin(f->s), MM_OK);
+    add_org(f->s, "during", "contractor", NULL);
+    assert_int_equal(mm_store_audit_append(f->s, NULL, "t", "org.create", "org:during", NULL),
+                     MM_OK);
+    assert_int_equal(mm_store_commit(f->s), MM_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(a[i].failures, 0);
+    }
+    mm_audit_report r;
+    assert_int_equal(mm_store_audit_verify(f->s, &r), MM_OK);
+    assert_int_equal(r.bad_id, 0);
+    assert_int_equal(r.records, 181);
+    assert_int_equal(raw_count(f, "SELECT count(DISTINCT prev_hash) FROM audit_log"), 181);
 }
 
 static void test_audit_hash_encoding(void **state)
@@ -1620,6 +1668,7 @@ int main(void)
         cmocka_unit_test(test_password),
         cmocka_unit_test_setup_teardown(test_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_intact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_concurrent, setup, teardown),
         cmocka_unit_test(test_audit_hash_encoding),
         cmocka_unit_test_setup_teardown(test_triggers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_update, setup, teardown),
