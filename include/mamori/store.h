@@ -79,6 +79,7 @@ typedef struct mm_store_backend {
     int (*audit_append)(void *impl, int64_t *out_id, const char *actor, const char *action,
                         const char *object, const char *detail);
     int (*audit_verify)(void *impl, mm_audit_report *out);
+    int (*audit_head)(void *impl, int64_t *out);
     /* schema 2: arguments are checked by the front end before they get here */
     int (*get_org)(void *impl, json_t **out, const char *id);
     int (*set_org_consent)(void *impl, const char *id, bool consent);
@@ -154,6 +155,10 @@ int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const
 /* Walks the whole chain and fills *out; returns MM_OK whether or not it is intact (look at
  * out->bad_id), an error only when the log cannot be read. */
 int mm_store_audit_verify(mm_store *s, mm_audit_report *out) __attribute__((warn_unused_result));
+/* The id of the last audit record (0 when none). Every change of stored data appends one,
+ * in the same transaction, so this is a version of the whole store: answers computed from
+ * the store can be cached until it moves (on every backend, across server instances). */
+int mm_store_audit_head(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
 
 /* The hash of one audit record: lowercase hex SHA-256 of the length-prefixed encoding of
  * (id, prev_hash, ts, actor, action, object, detail); see docs/store.md. */

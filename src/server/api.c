@@ -11,6 +11,7 @@
 
 #include "mamori/submit.h"
 #include "server/bodies.h"
+#include "server/cache.h"
 #include "server/form.h"
 #include "server/internal.h"
 #include "server/web.h"
@@ -628,6 +629,58 @@ static void h_overdue(http_req *r, reply *out)
     paged(out, res, page_no, per_page);
 }
 
+/* The cached authority views: the key is the route, today's date (stale and overdue
+ * depend on it) and every query parameter the handler reads. */
+static void cached_view(http_req *r, reply *out, const char *route, const char *const *params,
+                        handler_fn fn)
+{
+    int64_t version = 0;
+    if (mm_store_audit_head(r->st, &version) != MM_OK) {
+        fn(r, out); /* no version, no cache */
+        return;
+    }
+    mm_buf key = {0};
+    mm_buf_printf(&key, "%s\x1f%s", route, r->today);
+    for (const char *const *p = params; *p; p++) {
+        const char *v = req_query(r, *p);
+        mm_buf_printf(&key, "\x1f%s=%s", *p, v ? v : "\x1e");
+    }
+    const char *k = mm_buf_cstr(&key);
+    if (k && !mm_view_cache_get(k, version, out)) {
+        fn(r, out);
+        mm_view_cache_put(k, version, out);
+    } else if (!k) {
+        fn(r, out);
+    }
+    mm_buf_free(&key);
+}
+
+static void h_contractors_cached(http_req *r, reply *out)
+{
+    static const char *const params[] = {"page", "per_page", "sort",   "order", "status",
+                                         "q",    "parent",   "format", NULL};
+    if (!req_query(r, "format") && wants_csv(r)) {
+        /* the Accept header chose CSV: a key of its own */
+        static const char *const none[] = {"page",   "per_page", "sort",   "order",
+                                           "status", "q",        "parent", NULL};
+        cached_view(r, out, "contractors.csv", none, h_contractors);
+        return;
+    }
+    cached_view(r, out, "contractors", params, h_contractors);
+}
+
+static void h_failures_cached(http_req *r, reply *out)
+{
+    static const char *const params[] = {"limit", NULL};
+    cached_view(r, out, "failures", params, h_failures);
+}
+
+static void h_overdue_cached(http_req *r, reply *out)
+{
+    static const char *const params[] = {"page", "per_page", NULL};
+    cached_view(r, out, "overdue", params, h_overdue);
+}
+
 /* ---- public -------------------------------------------------------------------------- */
 
 static void h_healthz(http_req *r, reply *out)
@@ -696,8 +749,8 @@ static const route routes[] = {
     {"GET", "/api/v1/tokens", NEED_SELF, T_NONE, NULL, false, false, h_tokens_list, false},
     {"POST", "/api/v1/tokens", NEED_SELF, T_NONE, body_token, false, false, h_tokens_create, false},
     {"DELETE", "/api/v1/tokens/{}", NEED_SELF, T_NONE, NULL, false, false, h_tokens_revoke, false},
-    {"GET", "/api/v1/contractors", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, h_contractors,
-     false},
+    {"GET", "/api/v1/contractors", NEED_AUTHORITY_READ, T_NONE, NULL, false, false,
+     h_contractors_cached, false},
     {"POST", "/api/v1/organizations", NEED_AUTHORITY_ADMIN, T_NONE, body_org, false, false,
      h_org_create, false},
     {"GET", "/api/v1/organizations/{}", NEED_ORG_SUMMARY, T_ORG, NULL, false, false, h_org_get,
@@ -723,9 +776,9 @@ static const route routes[] = {
     {"GET", "/api/v1/submissions/{}/diff/{}", NEED_SUB_READ, T_SUB, NULL, false, false, h_sub_diff,
      false},
     {"GET", "/api/v1/requirements/failures", NEED_AUTHORITY_READ, T_NONE, NULL, false, false,
-     h_failures, false},
-    {"GET", "/api/v1/poam/overdue", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, h_overdue,
-     false},
+     h_failures_cached, false},
+    {"GET", "/api/v1/poam/overdue", NEED_AUTHORITY_READ, T_NONE, NULL, false, false,
+     h_overdue_cached, false},
     /* the dashboard (web.c, docs/dashboard.md) */
     {"GET", "/static/{}", NEED_NONE, T_NONE, NULL, false, true, w_static, false},
     {"GET", "/", NEED_SELF, T_NONE, NULL, false, true, w_root, true},

@@ -254,6 +254,7 @@ enum {
     Q_USER_BY_ID,
     Q_COUNT_USERS,
     Q_AUDIT_LAST,
+    Q_AUDIT_HEAD,
     Q_AUDIT_INSERT,
     Q_AUDIT_PAGE,
     Q_AUDIT_ISSUED,
@@ -305,6 +306,7 @@ static const char *const statements[Q_LIST_ORGS] = {
     [Q_USER_BY_ID] = "SELECT " USER_COLS " FROM users WHERE id = $1::bigint",
     [Q_COUNT_USERS] = "SELECT count(*) FROM users WHERE role = $1::text",
     [Q_AUDIT_LAST] = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+    [Q_AUDIT_HEAD] = "SELECT coalesce(max(id), 0) FROM audit_log",
     [Q_AUDIT_INSERT] =
         "INSERT INTO audit_log (id, prev_hash, hash, ts, actor, action, object, detail)"
         " VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text,"
@@ -1014,6 +1016,17 @@ static int pg_count_users_with_role(void *impl, int64_t *out, const char *role)
 }
 
 /* ---- the audit log --------------------------------------------------------------------- */
+
+static int pg_audit_head(void *impl, int64_t *out)
+{
+    pg *s = impl;
+    PGresult *r = NULL;
+    int rc = run(s, Q_AUDIT_HEAD, 0, NULL, &r, "read the audit head", MAP_PLAIN);
+    if (rc == MM_OK)
+        *out = col_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
 
 static int append_record(pg *s, int64_t *out_id, const char *actor, const char *action,
                          const char *object, const char *detail)
@@ -1890,6 +1903,7 @@ const mm_store_backend mm_store_postgres = {
     .count_users_with_role = pg_count_users_with_role,
     .audit_append = pg_audit_append,
     .audit_verify = pg_audit_verify,
+    .audit_head = pg_audit_head,
     .get_org = pg_get_org,
     .set_org_consent = pg_set_org_consent,
     .list_orgs = pg_list_orgs,

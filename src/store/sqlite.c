@@ -607,6 +607,21 @@ static void broken(mm_audit_report *r, int64_t id, const char *what, const char 
     snprintf(r->found, sizeof(r->found), "%s", found);
 }
 
+static int sq_audit_head(void *impl, int64_t *out)
+{
+    sq *s = impl;
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, &st, "SELECT coalesce(max(id), 0) FROM audit_log");
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = fail(s, "read the audit head");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int sq_audit_verify(void *impl, mm_audit_report *r)
 {
     sq *s = impl;
@@ -1809,6 +1824,7 @@ const mm_store_backend mm_store_sqlite = {
     .count_users_with_role = sq_count_users_with_role,
     .audit_append = sq_audit_append,
     .audit_verify = sq_audit_verify,
+    .audit_head = sq_audit_head,
     .get_org = sq_get_org,
     .set_org_consent = sq_set_org_consent,
     .list_orgs = sq_list_orgs,

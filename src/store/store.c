@@ -188,6 +188,12 @@ int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const
     return rc;
 }
 
+int mm_store_audit_head(mm_store *s, int64_t *out)
+{
+    *out = 0;
+    return s->be->audit_head(s->impl, out);
+}
+
 int mm_store_audit_verify(mm_store *s, mm_audit_report *out)
 {
     memset(out, 0, sizeof(*out));

@@ -1,0 +1,22 @@
+/* mamori serve: a small cache of the authority's views (contractor list, failure counts,
+ * overdue milestones). Every change of stored data appends an audit record in the same
+ * transaction, so the last audit id is a version of the whole store: an answer is reused
+ * only while the version it was computed at is still the current one, on this instance or
+ * any other sharing the database. Only routes that every authority reader sees alike are
+ * cached, after the access decision. */
+#ifndef MAMORI_SERVER_CACHE_H
+#define MAMORI_SERVER_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "server/internal.h"
+
+/* Fills out (status, text, content type) from the cache when key was stored at version. */
+bool mm_view_cache_get(const char *key, int64_t version, reply *out);
+
+/* Stores the answer in out under key at version; out's JSON body (if any) is rendered to
+ * text first, and out keeps an equal answer. */
+void mm_view_cache_put(const char *key, int64_t version, reply *out);
+
+#endif
