@@ -97,7 +97,15 @@ struct mm_server {
     unsigned char server_pk[32], server_sk[64];
     char server_key_id[17];
     char dummy_hash[128]; /* verified against for unknown logins: equal timing */
+    /* the dashboard's cache warm-up (web_render.c) */
+    pthread_t warm_thread;
+    bool warm_running;
+    _Atomic bool warm_stop;
 };
+
+/* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */
+void web_warm_start(mm_server *srv);
+void web_warm_stop(mm_server *srv);
 
 mm_store *mm_pool_get(mm_server *srv);
 void mm_pool_put(mm_server *srv, mm_store *st);

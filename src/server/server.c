@@ -648,6 +648,7 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
              json_pack("{s:s,s:i,s:i,s:I,s:b,s:s}", "addr", host, "port", (int)srv->port, "threads",
                        (int)cfg->threads, "max_body", (json_int_t)cfg->max_body, "tls", srv->tls,
                        "server_key_id", srv->server_key_id));
+    web_warm_start(srv);
     *out = srv;
     return MM_OK;
 }
@@ -670,5 +671,6 @@ void mm_server_stop(mm_server *srv)
     for (int i = 0; i < DRAIN_SECONDS * 50 && atomic_load(&srv->in_flight) > 0; i++)
         nanosleep(&tick, NULL);
     MHD_stop_daemon(srv->daemon); /* closes idle keep-alive connections, joins threads */
+    web_warm_stop(srv);
     free_server(srv);
 }

@@ -346,6 +346,8 @@ static void th(page *p, const char *key, const char *cls)
 
 /* ---- the overview -------------------------------------------------------------------------- */
 
+#define NBINS 8
+
 typedef struct famrow {
     const char *title;
     long met[64], total[64];
@@ -363,23 +365,26 @@ void w_overview(http_req *r, reply *out)
         return;
     }
     long counts[NSTATUS] = {0};
-    /* score histograms: Rev 3 (requirements met) and Rev 2 (SPRS) */
-    static const char *const r3_labels[] = {"0–9",   "10–19", "20–29", "30–39", "40–49",
-                                            "50–59", "60–69", "70–79", "80–89", "90+"};
-    static const char *const r2_labels[] = {"−203…−101", "−100…−51", "−50…−1", "0…24",
-                                            "25…49",     "50…74",    "75…99",  "100…110"};
-    hist_bin bins[2 * 10];
+    /* score histograms: Rev 3 (requirements met) and Rev 2 (SPRS), finer near the top */
+    static const char *const r3_labels[NBINS] = {"<50",   "50–59", "60–69", "70–79",
+                                                 "80–84", "85–89", "90–94", "95+"};
+    static const long r3_edges[NBINS - 1] = {50, 60, 70, 80, 85, 90, 95};
+    static const char *const r2_labels[NBINS] = {"<0",    "0–49",  "50–69",   "70–79",
+                                                 "80–89", "90–99", "100–104", "105–110"};
+    static const long r2_edges[NBINS - 1] = {0, 50, 70, 80, 90, 100, 105};
+    hist_bin bins[2 * NBINS];
     memset(bins, 0, sizeof bins);
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < NBINS; i++) {
         bins[i].label = r3_labels[i];
-    for (int i = 0; i < 10; i++)
-        bins[10 + i].label = i < 8 ? r2_labels[i] : "";
+        bins[NBINS + i].label = r2_labels[i];
+    }
     long no_score = 0;
     /* heatmap: family titles × sectors */
     const char *sectors[64];
     size_t nsec = 0;
     famrow *fams = calloc(64, sizeof *fams);
     size_t nfam = 0;
+    json_t *held = json_array(); /* the summaries read, kept until the page is done */
     size_t i;
     json_t *it;
     json_array_foreach(all, i, it)
@@ -394,16 +399,11 @@ void w_overview(http_req *r, reply *out)
             no_score++;
         } else {
             long v = (long)json_integer_value(sc);
-            if (!r2) {
-                long b = v / 10;
-                bins[b < 0 ? 0 : b > 9 ? 9 : b].count++;
-            } else {
-                static const long edges[] = {-101, -51, 0, 25, 50, 75, 100};
-                int b = 0;
-                while (b < 7 && v >= edges[b])
-                    b++;
-                bins[10 + b].count++;
-            }
+            const long *edges = r2 ? r2_edges : r3_edges;
+            int b = 0;
+            while (b < NBINS - 1 && v >= edges[b])
+                b++;
+            bins[(r2 ? NBINS : 0) + b].count++;
         }
         const char *sec = sector_of(it);
         size_t s = 0;
@@ -429,12 +429,13 @@ void w_overview(http_req *r, reply *out)
             if (fi == nfam) {
                 if (nfam == 64)
                     continue;
-                fams[nfam++].title = t; /* borrowed: the cached summary outlives this page */
+                fams[nfam++].title = t;
             }
             fams[fi].met[s] += (long)json_integer_value(json_object_get(f, "met"));
             fams[fi].total[s] += (long)json_integer_value(json_object_get(f, "total"));
         }
-        json_decref(sub);
+        if (sub)
+            json_array_append_new(held, sub); /* the family titles point into it */
     }
     web_puts(&p, "<h1>");
     web_put_tr(&p, "overview.title");
@@ -460,7 +461,7 @@ void w_overview(http_req *r, reply *out)
     web_puts(&p, "</h2>");
     const char *rows[2] = {web_tr(&p, "overview.hist_r3"), web_tr(&p, "overview.hist_r2")};
     web_chart_histogram(&p, "score-histogram", web_tr(&p, "overview.hist_title"), rows, bins, 2,
-                        10);
+                        NBINS);
     if (no_score) {
         char ns[24];
         snprintf(ns, sizeof ns, "%ld", no_score);
@@ -489,6 +490,7 @@ void w_overview(http_req *r, reply *out)
     free(rate);
     free(nn);
     free(fams);
+    json_decref(held);
     /* the requirements that fail most */
     web_puts(&p, "<section><h2>");
     web_put_tr(&p, "overview.top_failures");
@@ -1163,7 +1165,8 @@ void w_diff(http_req *r, reply *out)
     json_t *d = NULL;
     int rc = mm_summary_diff(&d, json_object_get(sa, "summary"), json_object_get(sb, "summary"));
     json_t *org = NULL;
-    (void)mm_store_get_org(r->st, &org, r->param[0]);
+    if (mm_store_get_org(r->st, &org, r->param[0]) != MM_OK)
+        org = NULL;
     page p;
     web_page_init(&p, r, out);
     p.title = web_tr(&p, "diff.title");
@@ -1663,7 +1666,8 @@ static void tokens_page(http_req *r, reply *out, const json_t *created, const ch
         web_puts(&p, "</code></pre></div>");
     }
     json_t *items = NULL;
-    (void)mm_store_list_tokens(r->st, &items, r->who.user_id);
+    if (mm_store_list_tokens(r->st, &items, r->who.user_id) != MM_OK)
+        items = NULL;
     web_puts(&p, "<table id=\"tokens\" class=\"data\"><thead><tr>");
     th(&p, "col.name", NULL);
     th(&p, "col.created", NULL);
@@ -1781,7 +1785,8 @@ static void keys_page(http_req *r, reply *out, const char *ok, const char *err, 
     }
     bool admin = strcmp(r->who.role, "contractor-admin") == 0;
     json_t *items = NULL;
-    (void)mm_store_list_keys(r->st, &items, r->who.org_id);
+    if (mm_store_list_keys(r->st, &items, r->who.org_id) != MM_OK)
+        items = NULL;
     web_puts(&p, "<table id=\"keys\" class=\"data\"><thead><tr>");
     th(&p, "col.key_id", NULL);
     th(&p, "col.label", NULL);

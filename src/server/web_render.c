@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -446,7 +448,7 @@ static void lru_push(centry *e)
         lru_tail = e;
 }
 
-json_t *web_submission(http_req *r, const char *id)
+static json_t *cached_submission(mm_store *st, const char *id)
 {
     if (!id || strlen(id) >= sizeof((centry *)0)->id)
         return NULL;
@@ -463,7 +465,7 @@ json_t *web_submission(http_req *r, const char *id)
     }
     pthread_mutex_unlock(&cache_lock);
     json_t *sub = NULL;
-    if (mm_store_get_submission(r->st, &sub, id, false) != MM_OK)
+    if (mm_store_get_submission(st, &sub, id, false) != MM_OK)
         return NULL;
     centry *ne = calloc(1, sizeof *ne);
     if (!ne)
@@ -497,6 +499,67 @@ json_t *web_submission(http_req *r, const char *id)
     }
     pthread_mutex_unlock(&cache_lock);
     return sub;
+}
+
+json_t *web_submission(http_req *r, const char *id)
+{
+    return cached_submission(r->st, id);
+}
+
+/* Fills the cache with every contractor's latest submission, so that the first overview
+ * after a start does not read a thousand summaries. Runs on its own thread; takes a store
+ * connection from the pool for one page of 1,000 contractors at a time. */
+static void *warm_main(void *arg)
+{
+    mm_server *srv = arg;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long n = 0;
+    for (int64_t off = 0; !atomic_load(&srv->warm_stop) && n < CACHE_MAX; off += 1000) {
+        mm_store *st = mm_pool_get(srv);
+        mm_org_query q = {.kind = "contractor", .sort = "name", .offset = off, .limit = 1000};
+        json_t *res = NULL;
+        int rc = mm_store_list_orgs(st, &res, &q);
+        size_t i, got = 0;
+        json_t *it;
+        if (rc == MM_OK) {
+            json_t *items = json_object_get(res, "items");
+            got = json_array_size(items);
+            json_array_foreach(items, i, it)
+            {
+                if (atomic_load(&srv->warm_stop) || n >= CACHE_MAX)
+                    break;
+                json_t *sub = cached_submission(
+                    st, json_string_value(json_object_get(json_object_get(it, "latest"), "id")));
+                n += sub != NULL;
+                json_decref(sub);
+            }
+        }
+        json_decref(res);
+        mm_pool_put(srv, st);
+        if (rc != MM_OK || got < 1000)
+            break;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    mm_server_log_json("info", "dashboard cache warmed",
+                       json_pack("{s:i,s:f}", "submissions", (int)n, "duration_ms", ms));
+    return NULL;
+}
+
+void web_warm_start(mm_server *srv)
+{
+    atomic_store(&srv->warm_stop, false);
+    srv->warm_running = pthread_create(&srv->warm_thread, NULL, warm_main, srv) == 0;
+}
+
+void web_warm_stop(mm_server *srv)
+{
+    if (!srv->warm_running)
+        return;
+    atomic_store(&srv->warm_stop, true);
+    pthread_join(srv->warm_thread, NULL);
+    srv->warm_running = false;
 }
 
 /* ---- charts ------------------------------------------------------------------------------ */
@@ -595,9 +658,11 @@ void web_chart_histogram(page *p, const char *id, const char *title, const char 
     fig_close(p);
 }
 
-/* red (0) to amber (0.5) to green (1) */
+/* red (at most half met) to amber (three quarters) to green (all met): the target is 100 %,
+ * so the scale spends its colours on the upper half */
 static void rate_color(char out[8], double v)
 {
+    v = v <= 0.5 ? 0 : (v - 0.5) * 2;
     static const int c0[3] = {0xb9, 0x1c, 0x1c}, c1[3] = {0xd4, 0xa7, 0x2c},
                      c2[3] = {0x1a, 0x7f, 0x37};
     const int *a = v < 0.5 ? c0 : c1, *b = v < 0.5 ? c1 : c2;
@@ -613,7 +678,7 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
                        const long *n)
 {
     const int LW = 230, CW = 58, CH = 22, TH = 110;
-    int W = LW + CW * (int)ncols + 10, H = TH + CH * (int)nrows + 10;
+    int W = LW + CW * (int)ncols + 110, H = TH + CH * (int)nrows + 10;
     char desc[200];
     char a0[24];
     snprintf(a0, sizeof a0, "%ld", (long)(nrows));
@@ -691,7 +756,7 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
 void web_chart_line(page *p, const char *id, const char *title, const char *const *labels,
                     const double *values, const bool *has, size_t n, const char *value_head)
 {
-    const int W = 680, H = 240, L = 50, R = 20, T = 20, B = 50;
+    const int W = 720, H = 240, L = 50, R = 50, T = 20, B = 50;
     double lo = 0, hi = 1;
     bool any = false;
     for (size_t i = 0; i < n; i++) {
@@ -764,7 +829,7 @@ void web_chart_line(page *p, const char *id, const char *title, const char *cons
 void web_chart_bars(page *p, const char *id, const char *title, const char *const *labels,
                     const long *met, const long *total, size_t n)
 {
-    const int LW = 250, W = 680, RH = 22, T = 6;
+    const int LW = 320, W = 760, RH = 22, T = 6;
     int H = T * 2 + RH * (int)n;
     char desc[160];
     char a0[24];
@@ -810,7 +875,7 @@ void web_chart_bars(page *p, const char *id, const char *title, const char *cons
 void web_chart_timeline(page *p, const char *id, const char *title, const timeline_item *items,
                         size_t n, const char *today)
 {
-    const int W = 680, L = 150, R = 20, T = 30, RH = 20;
+    const int W = 720, L = 150, R = 50, T = 30, RH = 20;
     size_t shown = n > 40 ? 40 : n;
     int H = T + RH * (int)(shown ? shown : 1) + 30;
     long lo = mm_date_days(today), hi = lo;
