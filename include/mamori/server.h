@@ -26,7 +26,9 @@ typedef struct mm_server_config {
     size_t max_body;    /* largest request body accepted, in bytes; larger gets 413 */
     unsigned timeout_s; /* idle connection time limit, seconds */
     unsigned max_connections;
-    const char *db;       /* the store's URL (mm_store_open); one connection per thread */
+    const char *db;       /* the store's URL (mm_store_open) */
+    unsigned db_pool;     /* store connections (requests wait for a free one), 1..1024;
+                           * 0 means threads + 1 */
     const char *profile;  /* the authority's ODP profile file, or NULL for the embedded DoD one */
     const char *tls_cert; /* PEM files: serve HTTPS (both or neither) */
     const char *tls_key;
@@ -38,9 +40,9 @@ typedef struct mm_server_config {
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */
 void mm_server_config_init(mm_server_config *cfg);
 
-/* Opens the store (a pool of threads + 1 connections), loads the catalogs and the ODP
- * profile, then serves in background threads and logs the "listening" line with the actual
- * port. *out is the caller's; stop and free it with mm_server_stop. MM_EUSAGE for a bad
+/* Opens the store (a pool of cfg->db_pool connections, by default threads + 1), loads the catalogs
+ * and the ODP profile, then serves in background threads and logs the "listening" line with the
+ * actual port. *out is the caller's; stop and free it with mm_server_stop. MM_EUSAGE for a bad
  * listen address or limits, MM_EIO when the address cannot be bound, the store's errors. */
 int mm_server_start(mm_server **out, const mm_server_config *cfg)
     __attribute__((warn_unused_result));

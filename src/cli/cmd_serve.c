@@ -25,6 +25,8 @@ static const char usage_text[] =
     "  --config FILE          a JSON object with any of these options by name, e.g.\n"
     "                         {\"db\": \"/var/lib/mamori/mamori.db\", \"threads\": 8}; flags win\n"
     "  --threads N            worker threads (default 4, at most 256)\n"
+    "  --db-pool N            store connections (default threads + 1, 1 to 1024); requests\n"
+    "                         wait for a free one\n"
     "  --max-body BYTES       largest request body (default 16777216); larger gets 413\n"
     "  --tls-cert FILE        serve HTTPS with this PEM certificate (chain) ...\n"
     "  --tls-key FILE         ... and this PEM private key\n"
@@ -56,7 +58,7 @@ static int serve(const char **vals, json_t *keep);
 static const char *const names[] = {
     "db",           "listen",           "threads",          "max-body",       "tls-cert",
     "tls-key",      "profile",          "lockout-attempts", "lockout-window", "lockout-duration",
-    "idle-timeout", "session-lifetime",
+    "idle-timeout", "session-lifetime", "db-pool",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -89,7 +91,7 @@ static int read_config(const char *path, const char **vals, json_t **keep)
             i++;
         if (i == NNAMES) {
             cli_error("%s: $.%s: unknown option (known: db, listen, threads, max-body, tls-cert, "
-                      "tls-key, profile, lockout-*, idle-timeout, session-lifetime)",
+                      "tls-key, profile, lockout-*, idle-timeout, session-lifetime, db-pool)",
                       path, k);
             json_decref(j);
             return MM_EXIT_USAGE;
@@ -181,6 +183,11 @@ static int serve(const char **vals, json_t *keep)
         if (parse_count(&n, flag, vals[7 + i], 1, 10u * 365 * 86400))
             return MM_EXIT_USAGE;
         *pol[i] = (long)n;
+    }
+    if (vals[12]) {
+        if (parse_count(&n, "--db-pool", vals[12], 1, 1024))
+            return MM_EXIT_USAGE;
+        cfg.db_pool = (unsigned)n;
     }
 
     /* Block the stop signals before any thread starts, so every thread inherits the mask

@@ -536,7 +536,7 @@ static int prepare(mm_server *srv, const mm_server_config *cfg)
         rc = mm_profile_load(&srv->profile, srv->r3, cfg->profile);
     if (rc)
         return rc;
-    size_t n = cfg->threads + 1;
+    size_t n = cfg->db_pool ? cfg->db_pool : (size_t)cfg->threads + 1;
     srv->pool.free = calloc(n, sizeof *srv->pool.free);
     if (!srv->pool.free)
         return MM_ENOMEM;
@@ -568,6 +568,10 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
         return rc;
     if (cfg->threads < 1 || cfg->threads > 256) {
         mm_error_set("--threads %u: expected 1 to 256", cfg->threads);
+        return MM_EUSAGE;
+    }
+    if (cfg->db_pool > 1024) {
+        mm_error_set("--db-pool %u: expected 1 to 1024", cfg->db_pool);
         return MM_EUSAGE;
     }
     if (!cfg->db) {
@@ -645,9 +649,10 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
     else
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
     log_json("info", "listening",
-             json_pack("{s:s,s:i,s:i,s:I,s:b,s:s}", "addr", host, "port", (int)srv->port, "threads",
-                       (int)cfg->threads, "max_body", (json_int_t)cfg->max_body, "tls", srv->tls,
-                       "server_key_id", srv->server_key_id));
+             json_pack("{s:s,s:i,s:i,s:i,s:I,s:b,s:s}", "addr", host, "port", (int)srv->port,
+                       "threads", (int)cfg->threads, "db_pool", (int)srv->pool.size, "max_body",
+                       (json_int_t)cfg->max_body, "tls", srv->tls, "server_key_id",
+                       srv->server_key_id));
     web_warm_start(srv);
     *out = srv;
     return MM_OK;
