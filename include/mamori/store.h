@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mamori/error.h"
 
@@ -62,6 +63,7 @@ struct mm_token;
 struct mm_session;
 struct mm_key_rec;
 struct mm_submission_rec;
+struct mm_dump_table;
 
 /* The backend interface (one per scheme). impl is the backend's own handle. */
 typedef struct mm_store_backend {
@@ -115,6 +117,29 @@ typedef struct mm_store_backend {
      * candidate pair; the backend stores it if no key exists yet (in one transaction) and
      * returns the stored pair in the same buffers. */
     int (*server_key)(void *impl, char public_key[64], char secret_key[128]);
+
+    /* ---- dump: export and import (mm_store_export, mm_store_import) ----
+     * Table and column names come only from the fixed descriptors (store_internal.h),
+     * never from a dump; every value is a bound parameter. */
+    /* Calls row(ctx, i, row) for every row of tables[0..n) in order (each table by its key,
+     * ascending), all in one read snapshot; row is a JSON object of the table's columns in
+     * order (text: string, int: integer, bool: true/false, NULL: null), borrowed for the
+     * call. Stops at the first non-zero return of row and returns it. */
+    int (*dump_export)(void *impl, const struct mm_dump_table *tables, size_t n,
+                       int (*row)(void *ctx, size_t table, json_t *row), void *ctx);
+    /* *out = false and the table's name in what[64] when any of tables[0..n) or sessions
+     * holds a row. */
+    int (*dump_empty)(void *impl, bool *out, char what[64], const struct mm_dump_table *tables,
+                      size_t n);
+    /* Inserts one row as it is (ids too; deferred columns as NULL). Inside mm_store_begin. */
+    int (*dump_insert)(void *impl, const struct mm_dump_table *t, json_t *row);
+    /* Sets the deferred columns of the row with the row's key (after every table is in). */
+    int (*dump_link)(void *impl, const struct mm_dump_table *t, json_t *row);
+    /* After the rows: id counters continue after the highest imported id. */
+    int (*dump_finish)(void *impl, const struct mm_dump_table *tables, size_t n);
+    /* The schema version of the database at url without migrating it or creating anything:
+     * 0 when there is no database or no schema yet. Not bound to an open store. */
+    int (*schema_peek)(const char *url, int *out);
 } mm_store_backend;
 
 /* Opens (creating if needed, mode 0600) the store named by url and applies any pending
@@ -355,6 +380,63 @@ int mm_password_generate(char *out, size_t size, size_t len);
 int mm_password_hash(char out[128], const char *password) __attribute__((warn_unused_result));
 /* True when password matches hash. */
 bool mm_password_verify(const char *hash, const char *password);
+
+/* ---- dump: export and import (docs/store.md, "Dump format") --------------------------
+ *
+ * A dump is JSON Lines: a header {"kind":"mamori-dump","version":1,"schema":N,"exported":
+ * TIME,"tables":[...]}, one {"table":T,"row":{...}} line per row, tables in dependency
+ * order, then a trailer {"kind":"mamori-dump-end","rows":{T:count,...},"sha256":HEX} where
+ * HEX is the SHA-256 of every byte before the trailer line. Every table but sessions; the
+ * dump holds the server's receipt secret key and password hashes. */
+
+typedef struct mm_dump_stats {
+    int64_t rows;          /* rows written or imported */
+    int64_t audit_records; /* of which audit records */
+    int schema;            /* the dump's schema version */
+    char sha256[65];       /* the trailer's hash */
+} mm_dump_stats;
+
+/* Writes a dump of the whole store to f (the caller opens it, mode 0600: it holds secrets),
+ * read in one snapshot. exported is the time for the header (RFC 3339). MM_EINVALID when
+ * the store's audit chain does not verify (nothing is written then); MM_EIO on a write
+ * error; the store's errors. */
+int mm_store_export(mm_store *s, FILE *f, const char *exported, mm_dump_stats *out)
+    __attribute__((warn_unused_result));
+/* Reads a dump from f (name: for messages) into s, which must be empty (MM_ECONFLICT
+ * otherwise), in one transaction: the ids and values as they are, id counters reset after
+ * them, the trailer's counts and hash checked and the audit chain verified before the
+ * commit. Any failure (a truncated or edited dump, a chain that does not verify:
+ * MM_EINVALID) rolls everything back. */
+int mm_store_import(mm_store *s, FILE *f, const char *name, mm_dump_stats *out)
+    __attribute__((warn_unused_result));
+/* The schema version of the database at url without opening it as a store (no migration,
+ * nothing created): 0 when it does not exist yet. */
+int mm_store_schema_peek(const char *url, int *out) __attribute__((warn_unused_result));
+
+typedef enum mm_dump_kind { MM_DUMP_HEADER = 1, MM_DUMP_ROW, MM_DUMP_TRAILER } mm_dump_kind;
+
+#define MM_DUMP_MAX_TABLES 16
+
+/* One parsed dump line. */
+typedef struct mm_dump_line {
+    mm_dump_kind kind;
+    int schema;                         /* header */
+    size_t table;                       /* row: index in the fixed table list */
+    json_t *row;                        /* row: the row object (owned; mm_dump_line_clear) */
+    int64_t counts[MM_DUMP_MAX_TABLES]; /* trailer: rows per table, in table order */
+    char sha256[65];                    /* trailer */
+} mm_dump_line;
+
+/* Parses and checks one line (without its newline) against the fixed table list: the
+ * header's version, schema and tables; a row's table and exactly its columns with their
+ * types (text without NUL, integer, boolean, null where allowed); the trailer's counts and
+ * hash. No database involved. MM_EINVALID with a message naming what is wrong. */
+int mm_dump_parse_line(mm_dump_line *out, const char *line, size_t len)
+    __attribute__((warn_unused_result));
+void mm_dump_line_clear(mm_dump_line *l);
+/* The number of tables in a dump and the name of table i (i < that number). */
+size_t mm_dump_table_count(void);
+const char *mm_dump_table_name(size_t i);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,13 @@
 /* mamori admin init: the server's database, the authority and its first administrator.
- * mamori admin seed-demo: demo contractors and signed submissions (src/server/seed.c). */
+ * mamori admin seed-demo: demo contractors and signed submissions (src/server/seed.c).
+ * mamori admin export / import / migrate: the portable dump (src/store/dump.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -14,11 +17,15 @@
 #include "cli/cli.h"
 #include "mamori/server.h"
 #include "mamori/store.h"
+#include "util/util.h"
 
 static const char usage_text[] =
     "usage: mamori admin init --db PATH [--org NAME] [--login LOGIN]\n"
     "       mamori admin seed-demo --db PATH [--contractors N] [--submissions M] [--seed S]\n"
     "                              [--jobs J]\n"
+    "       mamori admin export --db URL -o DUMP\n"
+    "       mamori admin import --db URL DUMP\n"
+    "       mamori admin migrate --from URL --to URL | --db URL\n"
     "\n"
     "  Creates the database (mode 0600), the authority organization and its first\n"
     "  authority-admin user, and prints that user's one-time password once.\n"
@@ -32,7 +39,10 @@ static const char usage_text[] =
     "  some of them subcontractors, one signing key each, and M signed submissions each\n"
     "  (default 5) over the last four years, taken in and scored as the server does.\n"
     "  The same --seed (default 1) gives the same data; SOURCE_DATE_EPOCH fixes \"today\".\n"
-    "  --jobs J (default: the number of CPUs) threads generate, sign and verify.\n";
+    "  --jobs J (default: the number of CPUs) threads generate, sign and verify.\n"
+    "\n"
+    "  export, import and migrate move a whole database (docs/store.md, \"Dump format\");\n"
+    "  `mamori admin export --help` tells more.\n";
 
 #define PASSWORD_LEN 20
 
@@ -248,9 +258,233 @@ static int admin_seed_demo(int argc, char **argv)
     return MM_EXIT_OK;
 }
 
+/* ---- admin export / import / migrate (docs/store.md, "Dump format") --------------------- */
+
+/* the usage lines of export, import and migrate */
+static const char dump_usage[] =
+    "usage: mamori admin export --db URL -o DUMP\n"
+    "       mamori admin import --db URL DUMP\n"
+    "       mamori admin migrate --from URL --to URL\n"
+    "       mamori admin migrate --db URL\n"
+    "\n"
+    "  export writes every table but sessions (JSON Lines, a SHA-256 trailer) to DUMP,\n"
+    "  created with mode 0600: it holds password hashes and the server's receipt secret key.\n"
+    "  import loads a dump into an EMPTY database (SQLite or PostgreSQL) in one transaction:\n"
+    "  ids and values as they are, the trailer and the audit chain checked; all or nothing.\n"
+    "  migrate --from --to does both in one go; migrate --db applies the schema migrations\n"
+    "  and prints the schema version before and after.\n";
+
+static void dump_time(char out[21])
+{
+    mm_time_rfc3339(out, cli_now());
+}
+
+/* Parses the options of one of the dump commands; -1 after a usage message, 1 for --help. */
+static int dump_args(int argc, char **argv, const cli_option *opts, cli_args *a, const char *cmd,
+                     size_t npos)
+{
+    if (cli_parse_args(a, argc, argv, opts) != 0) {
+        fputs(dump_usage, stderr);
+        return -1;
+    }
+    if (a->help) {
+        fputs(dump_usage, stdout);
+        return 1;
+    }
+    if (a->npos != npos) {
+        cli_error("admin %s: %s", cmd,
+                  npos ? "expected one DUMP file (or - for standard input)" : "takes no arguments");
+        return -1;
+    }
+    return 0;
+}
+
+static int admin_export(int argc, char **argv)
+{
+    const char *db = NULL, *path = NULL;
+    const cli_option opts[] = {
+        {.name = "db", .takes_value = true, .value = &db},
+        {.name = "output", .short_name = 'o', .takes_value = true, .value = &path},
+        {.name = NULL},
+    };
+    cli_args a;
+    int x = dump_args(argc, argv, opts, &a, "export", 0);
+    if (x)
+        return x < 0 ? MM_EXIT_USAGE : MM_EXIT_OK;
+    if (!db || !path) {
+        cli_error("admin export: --db URL and -o DUMP are required");
+        return MM_EXIT_USAGE;
+    }
+    mm_store *s = NULL;
+    int rc = mm_store_open(&s, db);
+    if (rc)
+        return cli_fail(rc);
+    /* the dump holds secrets: 0600 from its first moment, also when it already existed */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || fchmod(fd, 0600) != 0) {
+        cli_error("%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        mm_store_free(s);
+        return MM_EXIT_USAGE;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        mm_store_free(s);
+        cli_error("%s: %s", path, strerror(errno));
+        return MM_EXIT_USAGE;
+    }
+    char now[21];
+    dump_time(now);
+    mm_dump_stats st;
+    rc = mm_store_export(s, f, now, &st);
+    if (rc == MM_OK && fsync(fileno(f)) != 0) {
+        mm_error_set("%s: %s", path, strerror(errno));
+        rc = MM_EIO;
+    }
+    if (fclose(f) != 0 && rc == MM_OK) {
+        mm_error_set("%s: %s", path, strerror(errno));
+        rc = MM_EIO;
+    }
+    mm_store_free(s);
+    if (rc) {
+        unlink(path); /* no partial dump left behind */
+        return cli_fail(rc);
+    }
+    printf("exported %lld rows (%lld audit records) of schema %d to %s (mode 0600)\n"
+           "sha256 %s\n"
+           "The dump holds password hashes and the server's receipt secret key: keep it as\n"
+           "safe as the database.\n",
+           (long long)st.rows, (long long)st.audit_records, st.schema, path, st.sha256);
+    return MM_EXIT_OK;
+}
+
+static int admin_import(int argc, char **argv)
+{
+    const char *db = NULL;
+    const cli_option opts[] = {
+        {.name = "db", .takes_value = true, .value = &db},
+        {.name = NULL},
+    };
+    cli_args a;
+    int x = dump_args(argc, argv, opts, &a, "import", 1);
+    if (x)
+        return x < 0 ? MM_EXIT_USAGE : MM_EXIT_OK;
+    if (!db) {
+        cli_error("admin import: --db URL is required");
+        return MM_EXIT_USAGE;
+    }
+    const char *path = a.pos[0];
+    bool std_in = strcmp(path, "-") == 0;
+    FILE *f = std_in ? stdin : fopen(path, "r");
+    if (!f) {
+        cli_error("%s: %s", path, strerror(errno));
+        return MM_EXIT_USAGE;
+    }
+    mm_store *s = NULL;
+    int rc = mm_store_open(&s, db);
+    mm_dump_stats st;
+    if (rc == MM_OK)
+        rc = mm_store_import(s, f, std_in ? "(stdin)" : path, &st);
+    mm_store_free(s);
+    if (!std_in)
+        fclose(f);
+    if (rc)
+        return cli_fail(rc);
+    printf("imported %lld rows (%lld audit records, chain intact) of schema %d into %s\n",
+           (long long)st.rows, (long long)st.audit_records, st.schema, db);
+    return MM_EXIT_OK;
+}
+
+/* migrate --db URL: the migrations are applied at open; show the version before and after */
+static int migrate_schema(const char *db)
+{
+    int before = 0, after = 0;
+    int rc = mm_store_schema_peek(db, &before);
+    if (rc)
+        return cli_fail(rc);
+    mm_store *s = NULL;
+    rc = mm_store_open(&s, db);
+    if (rc == MM_OK)
+        rc = mm_store_schema_version(s, &after);
+    mm_store_free(s);
+    if (rc)
+        return cli_fail(rc);
+    if (before == after)
+        printf("schema version %d (up to date; this mamori knows %d)\n", after,
+               mm_store_schema_latest());
+    else
+        printf("schema version %d -> %d (migrated)\n", before, after);
+    return MM_EXIT_OK;
+}
+
+static int admin_migrate(int argc, char **argv)
+{
+    const char *db = NULL, *from = NULL, *to = NULL;
+    const cli_option opts[] = {
+        {.name = "db", .takes_value = true, .value = &db},
+        {.name = "from", .takes_value = true, .value = &from},
+        {.name = "to", .takes_value = true, .value = &to},
+        {.name = NULL},
+    };
+    cli_args a;
+    int x = dump_args(argc, argv, opts, &a, "migrate", 0);
+    if (x)
+        return x < 0 ? MM_EXIT_USAGE : MM_EXIT_OK;
+    if (db && !from && !to)
+        return migrate_schema(db);
+    if (db || !from || !to) {
+        cli_error("admin migrate: either --db URL, or --from URL and --to URL");
+        return MM_EXIT_USAGE;
+    }
+    if (strcmp(from, to) == 0) {
+        cli_error("admin migrate: --from and --to are the same database");
+        return MM_EXIT_USAGE;
+    }
+    /* the dump goes through an unnamed temporary file (mode 0600, gone when closed) */
+    FILE *f = tmpfile();
+    if (!f) {
+        cli_error("admin migrate: a temporary file: %s", strerror(errno));
+        return MM_EXIT_USAGE;
+    }
+    mm_store *src = NULL, *dst = NULL;
+    mm_dump_stats out, in;
+    char now[21];
+    dump_time(now);
+    int rc = mm_store_open(&src, from);
+    if (rc == MM_OK)
+        rc = mm_store_export(src, f, now, &out);
+    mm_store_free(src);
+    if (rc == MM_OK && fseek(f, 0, SEEK_SET) != 0) {
+        mm_error_set("admin migrate: the temporary file: %s", strerror(errno));
+        rc = MM_EIO;
+    }
+    if (rc == MM_OK)
+        rc = mm_store_open(&dst, to);
+    if (rc == MM_OK)
+        rc = mm_store_import(dst, f, "(the dump of --from)", &in);
+    mm_store_free(dst);
+    fclose(f);
+    if (rc)
+        return cli_fail(rc);
+    printf("migrated %lld rows (%lld audit records, chain intact) of schema %d\n"
+           "from %s\n"
+           "to   %s\n"
+           "sha256 of the dump %s\n",
+           (long long)in.rows, (long long)in.audit_records, in.schema, from, to, in.sha256);
+    return MM_EXIT_OK;
+}
+
 int cmd_admin(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "seed-demo") == 0)
         return admin_seed_demo(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "export") == 0)
+        return admin_export(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "import") == 0)
+        return admin_import(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "migrate") == 0)
+        return admin_migrate(argc - 1, argv + 1);
     return cli_subcommand(argc, argv, "admin", "init", admin_init, usage_text);
 }

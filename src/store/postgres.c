@@ -1889,6 +1889,298 @@ static int pg_server_key(void *impl, char public_key[64], char secret_key[128])
     return tx_end(s, server_key_rows(s, public_key, secret_key));
 }
 
+/* ---- dump: export and import (src/store/dump.c) -------------------------------------
+ * Table and column names come only from the fixed descriptors in dump.c; values are
+ * parameters (PQexecParams, text format). */
+
+/* Appends text to sql[size] at *len; false when it does not fit. */
+static bool sql_add(char *sql, size_t size, size_t *len, const char *text)
+{
+    size_t n = strlen(text);
+    if (*len + n >= size)
+        return false;
+    memcpy(sql + *len, text, n + 1);
+    *len += n;
+    return true;
+}
+
+static int sql_too_long(const mm_dump_table *t)
+{
+    mm_error_set("%s: the dump statement is too long", t->name);
+    return MM_ERROR;
+}
+
+/* "c1, c2, ..." of t into sql */
+static bool sql_cols(char *sql, size_t size, size_t *len, const mm_dump_table *t)
+{
+    for (size_t c = 0; c < t->ncols; c++)
+        if ((c && !sql_add(sql, size, len, ", ")) || !sql_add(sql, size, len, t->cols[c].name))
+            return false;
+    return true;
+}
+
+static json_t *pg_dump_value(const PGresult *r, int row, int i, const mm_dump_column *c)
+{
+    if (is_null(r, row, i))
+        return json_null();
+    switch (c->type) {
+    case MM_COL_INT:
+        return json_integer((json_int_t)col_i64(r, row, i));
+    case MM_COL_BOOL:
+        return json_boolean(col_bool(r, row, i));
+    case MM_COL_TEXT:
+        break;
+    }
+    return json_stringn(PQgetvalue(r, row, i), (size_t)PQgetlength(r, row, i));
+}
+
+static int pg_dump_table(pg *s, size_t ti, const mm_dump_table *t,
+                         int (*row)(void *ctx, size_t table, json_t *row), void *ctx)
+{
+    char sql[1024] = "DECLARE mm_dump NO SCROLL CURSOR FOR SELECT ";
+    size_t len = strlen(sql);
+    if (!sql_cols(sql, sizeof(sql), &len, t) || !sql_add(sql, sizeof(sql), &len, " FROM ") ||
+        !sql_add(sql, sizeof(sql), &len, t->name) ||
+        !sql_add(sql, sizeof(sql), &len, " ORDER BY ") || !sql_add(sql, sizeof(sql), &len, t->key))
+        return sql_too_long(t);
+    int rc = exec(s, sql, "read a table for the dump");
+    /* a page at a time: submissions' bodies need not all be in memory at once */
+    while (rc == MM_OK) {
+        PGresult *r = PQexec(s->conn, "FETCH 500 FROM mm_dump");
+        if (!result_ok(r)) {
+            rc = fail(s, r, "read a table for the dump", MAP_PLAIN);
+            PQclear(r);
+            break;
+        }
+        int n = PQntuples(r);
+        for (int i = 0; rc == MM_OK && i < n; i++) {
+            json_t *o = json_object();
+            for (size_t c = 0; o && c < t->ncols; c++) {
+                json_t *v = pg_dump_value(r, i, (int)c, &t->cols[c]);
+                if (!v || json_object_set_new(o, t->cols[c].name, v)) {
+                    mm_error_set("%s: %s.%s of a row is not UTF-8 text (or out of memory)",
+                                 s->where, t->name, t->cols[c].name);
+                    json_decref(o);
+                    o = NULL;
+                    rc = MM_EINVALID;
+                }
+            }
+            if (rc == MM_OK && !o)
+                rc = oom();
+            if (rc == MM_OK)
+                rc = row(ctx, ti, o);
+            json_decref(o);
+        }
+        PQclear(r);
+        if (n == 0)
+            break;
+    }
+    if (rc == MM_OK)
+        rc = exec(s, "CLOSE mm_dump", "read a table for the dump");
+    return rc;
+}
+
+static int pg_dump_export(void *impl, const mm_dump_table *tables, size_t n,
+                          int (*row)(void *ctx, size_t table, json_t *row), void *ctx)
+{
+    pg *s = impl;
+    if (s->in_tx) {
+        mm_error_set("%s: export inside a transaction", s->where);
+        return MM_EUSAGE;
+    }
+    /* one snapshot for every table while writers go on */
+    int rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin");
+    for (size_t i = 0; rc == MM_OK && i < n; i++)
+        rc = pg_dump_table(s, i, &tables[i], row, ctx);
+    PQclear(PQexec(s->conn, rc == MM_OK ? "COMMIT" : "ROLLBACK"));
+    return rc;
+}
+
+static int pg_dump_empty(void *impl, bool *out, char what[64], const mm_dump_table *tables,
+                         size_t n)
+{
+    pg *s = impl;
+    *out = true;
+    int rc = MM_OK;
+    for (size_t i = 0; rc == MM_OK && *out && i <= n; i++) {
+        const char *name = i < n ? tables[i].name : "sessions";
+        char sql[128];
+        snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s)", name);
+        PGresult *r = PQexec(s->conn, sql);
+        if (!result_ok(r) || PQntuples(r) != 1)
+            rc = fail(s, r, "check that the database is empty", MAP_PLAIN);
+        else if (col_bool(r, 0, 0)) {
+            *out = false;
+            snprintf(what, 64, "%s", name);
+        }
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* The text parameter of value v of column c (NULL for SQL NULL); num holds numbers. */
+static const char *pg_dump_param(char num[24], const mm_dump_column *c, json_t *v)
+{
+    if (!v || json_is_null(v))
+        return NULL;
+    if (c->type == MM_COL_INT)
+        return i64(num, (int64_t)json_integer_value(v));
+    if (c->type == MM_COL_BOOL)
+        return json_is_true(v) ? "true" : "false";
+    return json_string_value(v);
+}
+
+#define DUMP_MAX_COLS 32
+
+static int pg_dump_insert(void *impl, const mm_dump_table *t, json_t *row)
+{
+    pg *s = impl;
+    if (t->ncols > DUMP_MAX_COLS)
+        return sql_too_long(t);
+    char sql[1024] = "INSERT INTO ";
+    size_t len = strlen(sql);
+    if (!sql_add(sql, sizeof(sql), &len, t->name) || !sql_add(sql, sizeof(sql), &len, " (") ||
+        !sql_cols(sql, sizeof(sql), &len, t) || !sql_add(sql, sizeof(sql), &len, ") VALUES ("))
+        return sql_too_long(t);
+    char nums[DUMP_MAX_COLS][24];
+    const char *vals[DUMP_MAX_COLS];
+    for (size_t c = 0; c < t->ncols; c++) {
+        char p[16];
+        snprintf(p, sizeof(p), "%s$%zu", c ? ", " : "", c + 1);
+        if (!sql_add(sql, sizeof(sql), &len, p))
+            return sql_too_long(t);
+        vals[c] = t->cols[c].deferred
+                      ? NULL
+                      : pg_dump_param(nums[c], &t->cols[c], json_object_get(row, t->cols[c].name));
+    }
+    if (!sql_add(sql, sizeof(sql), &len, ")"))
+        return sql_too_long(t);
+    PGresult *r = PQexecParams(s->conn, sql, (int)t->ncols, NULL, vals, NULL, NULL, 0);
+    char what[96];
+    snprintf(what, sizeof(what), "insert a %s row", t->name);
+    int rc = result_ok(r) ? MM_OK : fail(s, r, what, MAP_WRITE);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_dump_link(void *impl, const mm_dump_table *t, json_t *row)
+{
+    pg *s = impl;
+    if (t->ncols >= DUMP_MAX_COLS)
+        return sql_too_long(t);
+    char sql[512] = "UPDATE ";
+    size_t len = strlen(sql);
+    char nums[DUMP_MAX_COLS][24];
+    const char *vals[DUMP_MAX_COLS];
+    bool any = false;
+    int n = 0;
+    if (!sql_add(sql, sizeof(sql), &len, t->name) || !sql_add(sql, sizeof(sql), &len, " SET "))
+        return sql_too_long(t);
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (!t->cols[c].deferred)
+            continue;
+        json_t *v = json_object_get(row, t->cols[c].name);
+        any = any || (v && !json_is_null(v));
+        vals[n] = pg_dump_param(nums[n], &t->cols[c], v);
+        char p[16];
+        snprintf(p, sizeof(p), " = $%d", ++n);
+        if ((n > 1 && !sql_add(sql, sizeof(sql), &len, ", ")) ||
+            !sql_add(sql, sizeof(sql), &len, t->cols[c].name) ||
+            !sql_add(sql, sizeof(sql), &len, p))
+            return sql_too_long(t);
+    }
+    if (!any)
+        return MM_OK;
+    vals[n] = pg_dump_param(nums[n], &t->cols[0], json_object_get(row, t->key));
+    char p[16];
+    snprintf(p, sizeof(p), " = $%d", n + 1);
+    if (!sql_add(sql, sizeof(sql), &len, " WHERE ") || !sql_add(sql, sizeof(sql), &len, t->key) ||
+        !sql_add(sql, sizeof(sql), &len, p))
+        return sql_too_long(t);
+    PGresult *r = PQexecParams(s->conn, sql, n + 1, NULL, vals, NULL, NULL, 0);
+    char what[96];
+    snprintf(what, sizeof(what), "link a %s row", t->name);
+    int rc = result_ok(r) ? MM_OK : fail(s, r, what, MAP_WRITE);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_dump_finish(void *impl, const mm_dump_table *tables, size_t n)
+{
+    pg *s = impl;
+    int rc = MM_OK;
+    /* identity columns continue after the highest imported id (audit_log_issued follows
+     * the inserted audit ids by its trigger) */
+    for (size_t i = 0; rc == MM_OK && i < n; i++) {
+        if (!tables[i].identity)
+            continue;
+        char sql[400];
+        snprintf(sql, sizeof(sql),
+                 "SELECT setval(pg_get_serial_sequence('%s', '%s'),"
+                 " coalesce((SELECT max(%s) FROM %s), 0) + 1, false)",
+                 tables[i].name, tables[i].key, tables[i].key, tables[i].name);
+        rc = exec(s, sql, "reset an id counter");
+    }
+    return rc;
+}
+
+static int pg_schema_peek(const char *url, int *out)
+{
+    *out = 0;
+    pg tmp = {0};
+    if (!(tmp.where = display_url(url)))
+        return oom();
+    int rc = MM_OK;
+    char *err = NULL;
+    PQconninfoOption *opts = PQconninfoParse(url, &err);
+    if (!opts) {
+        rc = err ? MM_EUSAGE : MM_ENOMEM;
+        set_message(&tmp, "not a PostgreSQL connection URL", err ? err : "out of memory");
+        PQfreemem(err);
+        goto done;
+    }
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val && o->val[0])
+            tmp.password = strdup(o->val);
+    PQconninfoFree(opts);
+    const char *const keys[] = {"client_encoding", "application_name", "connect_timeout", "dbname",
+                                NULL};
+    const char *const vals[] = {"UTF8", "mamori", "10", url, NULL};
+    tmp.conn = PQconnectdbParams(keys, vals, 1);
+    if (!tmp.conn) {
+        rc = oom();
+        goto done;
+    }
+    if (PQstatus(tmp.conn) != CONNECTION_OK) {
+        set_message(&tmp, "cannot connect", PQerrorMessage(tmp.conn));
+        rc = MM_EIO;
+        goto done;
+    }
+    PQsetNoticeProcessor(tmp.conn, quiet, NULL);
+    PGresult *r = PQexec(tmp.conn, "SELECT to_regclass('schema_version') IS NOT NULL");
+    bool has = result_ok(r) && PQntuples(r) == 1 && col_bool(r, 0, 0);
+    if (!result_ok(r))
+        rc = fail(&tmp, r, "read schema version", MAP_PLAIN);
+    PQclear(r);
+    if (rc == MM_OK && has) {
+        r = PQexec(tmp.conn, "SELECT coalesce(max(version), 0) FROM schema_version");
+        if (result_ok(r) && PQntuples(r) == 1)
+            *out = atoi(PQgetvalue(r, 0, 0));
+        else
+            rc = fail(&tmp, r, "read schema version", MAP_PLAIN);
+        PQclear(r);
+    }
+done:
+    if (tmp.conn)
+        PQfinish(tmp.conn);
+    free(tmp.where);
+    if (tmp.password) {
+        memset(tmp.password, 0, strlen(tmp.password));
+        free(tmp.password);
+    }
+    return rc;
+}
+
 const mm_store_backend mm_store_postgres = {
     .name = "postgresql",
     .open = pg_open,
@@ -1930,4 +2222,11 @@ const mm_store_backend mm_store_postgres = {
     .failure_counts = pg_failure_counts,
     .overdue_milestones = pg_overdue_milestones,
     .server_key = pg_server_key,
+    /* dump */
+    .dump_export = pg_dump_export,
+    .dump_empty = pg_dump_empty,
+    .dump_insert = pg_dump_insert,
+    .dump_link = pg_dump_link,
+    .dump_finish = pg_dump_finish,
+    .schema_peek = pg_schema_peek,
 };

@@ -23,16 +23,9 @@ static int crypto_ready(void)
     return MM_OK;
 }
 
-int mm_store_open(mm_store **out, const char *url)
+/* The backend for url's scheme and the path or URL it takes. */
+static int pick_backend(const mm_store_backend **out, const char **path_out, const char *url)
 {
-    *out = NULL;
-    if (!url || !url[0]) {
-        mm_error_set("--db: no database given");
-        return MM_EUSAGE;
-    }
-    int rc = crypto_ready();
-    if (rc)
-        return rc;
     const mm_store_backend *be = NULL;
     const char *path = url;
     if (strncmp(url, "sqlite:", 7) == 0) {
@@ -55,6 +48,26 @@ int mm_store_open(mm_store **out, const char *url)
         mm_error_set("%s: no database path", url);
         return MM_EUSAGE;
     }
+    *out = be;
+    *path_out = path;
+    return MM_OK;
+}
+
+int mm_store_open(mm_store **out, const char *url)
+{
+    *out = NULL;
+    if (!url || !url[0]) {
+        mm_error_set("--db: no database given");
+        return MM_EUSAGE;
+    }
+    int rc = crypto_ready();
+    if (rc)
+        return rc;
+    const mm_store_backend *be = NULL;
+    const char *path = NULL;
+    rc = pick_backend(&be, &path, url);
+    if (rc)
+        return rc;
     mm_store *s = calloc(1, sizeof(*s));
     if (!s) {
         mm_error_set("out of memory");
@@ -721,4 +734,31 @@ bool mm_password_verify(const char *hash, const char *password)
     if (!hash || !password || crypto_ready())
         return false;
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* ---- dump: export and import (src/store/dump.c) --------------------------------------- */
+
+const mm_store_backend *mm_store_be(mm_store *s)
+{
+    return s->be;
+}
+
+void *mm_store_impl(mm_store *s)
+{
+    return s->impl;
+}
+
+int mm_store_schema_peek(const char *url, int *out)
+{
+    *out = 0;
+    if (!url || !url[0]) {
+        mm_error_set("--db: no database given");
+        return MM_EUSAGE;
+    }
+    const mm_store_backend *be = NULL;
+    const char *path = NULL;
+    int rc = pick_backend(&be, &path, url);
+    if (rc)
+        return rc;
+    return be->schema_peek(path, out);
 }

@@ -1,0 +1,556 @@
+/* The store's portable dump (mamori admin export / import / migrate): the fixed list of
+ * tables and columns, the line parser (no database: tests/fuzz/fuzz_dump.c) and the export
+ * and import drivers over the backends' dump_* functions. docs/store.md, "Dump format". */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "mamori/store.h"
+#include "store/store_internal.h"
+
+/* ---- the tables, in dependency order ------------------------------------------------ */
+
+/* clang-format off */
+#define TEXT(n)  {n, MM_COL_TEXT, false, false}
+#define TEXTN(n) {n, MM_COL_TEXT, true, false}
+#define INT(n)   {n, MM_COL_INT, false, false}
+#define INTN(n)  {n, MM_COL_INT, true, false}
+#define BOOL(n)  {n, MM_COL_BOOL, false, false}
+#define LATER(n) {n, MM_COL_TEXT, true, true}
+/* clang-format on */
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* parent_id and latest_submission point at rows that may come later (another organization,
+ * a submission): set once every table is in */
+static const mm_dump_column organizations[] = {
+    TEXT("id"),         TEXT("kind"),    TEXT("name"),          TEXT("identifiers"),
+    LATER("parent_id"), TEXT("created"), BOOL("prime_consent"), LATER("latest_submission"),
+};
+static const mm_dump_column users[] = {
+    INT("id"),
+    TEXT("org_id"),
+    TEXT("login"),
+    TEXT("role"),
+    TEXT("password_hash"),
+    INT("failed_logons"),
+    TEXTN("locked_until"),
+    BOOL("disabled"),
+    TEXT("created"),
+    BOOL("must_change"),
+    TEXTN("failed_since"),
+};
+static const mm_dump_column tokens[] = {
+    INT("id"),       INT("user_id"),   TEXT("token_hash"), TEXT("name"),
+    TEXT("created"), TEXTN("expires"), TEXTN("revoked"),
+};
+static const mm_dump_column signing_keys[] = {
+    INT("id"),        TEXT("org_id"),  TEXT("public_key"), TEXT("created"),
+    TEXTN("revoked"), TEXTN("key_id"), TEXT("label"),
+};
+static const mm_dump_column submissions[] = {
+    TEXT("id"),          TEXT("org_id"),      INT("key_id"),       TEXT("received"),
+    TEXT("body"),        TEXT("body_hash"),   TEXT("signature"),   INTN("score"),
+    TEXT("affirmed_by"), TEXT("affirmed_on"), TEXTN("supersedes"), TEXTN("framework"),
+    TEXTN("status"),     TEXTN("assessed"),   TEXT("summary"),
+};
+static const mm_dump_column gaps[] = {
+    INT("id"),
+    TEXT("submission_id"),
+    TEXT("requirement"),
+    TEXT("status"),
+};
+static const mm_dump_column milestones[] = {
+    INT("id"),           TEXT("submission_id"), TEXT("requirement"), TEXT("poam_id"),
+    TEXT("description"), TEXT("due"),           TEXT("status"),
+};
+static const mm_dump_column audit_log[] = {
+    INT("id"),     TEXT("prev_hash"), TEXT("hash"),   TEXT("ts"),
+    TEXT("actor"), TEXT("action"),    TEXT("object"), TEXT("detail"),
+};
+static const mm_dump_column server_keys[] = {
+    INT("id"),
+    TEXT("public_key"),
+    TEXT("secret_key"),
+    TEXT("created"),
+};
+
+const mm_dump_table mm_dump_tables[] = {
+    {"organizations", "id", organizations, NCOLS(organizations), false, true},
+    {"users", "id", users, NCOLS(users), true, false},
+    {"api_tokens", "id", tokens, NCOLS(tokens), true, false},
+    {"signing_keys", "id", signing_keys, NCOLS(signing_keys), true, false},
+    {"submissions", "id", submissions, NCOLS(submissions), false, false},
+    {"submission_gaps", "id", gaps, NCOLS(gaps), true, false},
+    {"submission_milestones", "id", milestones, NCOLS(milestones), true, false},
+    {"audit_log", "id", audit_log, NCOLS(audit_log), false, false},
+    {"server_keys", "id", server_keys, NCOLS(server_keys), false, false},
+};
+const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
+
+_Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");
+
+size_t mm_dump_table_count(void)
+{
+    return mm_dump_ntables;
+}
+
+const char *mm_dump_table_name(size_t i)
+{
+    return i < mm_dump_ntables ? mm_dump_tables[i].name : NULL;
+}
+
+#define DUMP_KIND  "mamori-dump"
+#define TRAIL_KIND "mamori-dump-end"
+#define VERSION    1
+
+/* ---- the line parser (outside input: fuzzed) ---------------------------------------- */
+
+void mm_dump_line_clear(mm_dump_line *l)
+{
+    if (!l)
+        return;
+    json_decref(l->row);
+    memset(l, 0, sizeof(*l));
+}
+
+static int bad(json_t *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int bad(json_t *j, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    mm_error_set("%s", msg);
+    json_decref(j);
+    return MM_EINVALID;
+}
+
+static bool only_keys(json_t *o, const char *const *keys)
+{
+    size_t n = 0;
+    for (; keys[n]; n++)
+        if (!json_object_get(o, keys[n]))
+            return false;
+    return json_object_size(o) == n;
+}
+
+static int find_table(const char *name)
+{
+    for (size_t i = 0; i < mm_dump_ntables; i++)
+        if (strcmp(mm_dump_tables[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int parse_header(mm_dump_line *out, json_t *j)
+{
+    static const char *const keys[] = {"kind", "version", "schema", "exported", "tables", NULL};
+    if (!only_keys(j, keys))
+        return bad(j, "header: expected exactly kind, version, schema, exported, tables");
+    json_t *v = json_object_get(j, "version");
+    if (!json_is_integer(v) || json_integer_value(v) != VERSION)
+        return bad(j, "header: the dump format version is not 1");
+    json_t *sc = json_object_get(j, "schema");
+    if (!json_is_integer(sc) || json_integer_value(sc) < 1 || json_integer_value(sc) > 1000)
+        return bad(j, "header: schema must be a whole number (1 to 1000)");
+    if (!json_is_string(json_object_get(j, "exported")))
+        return bad(j, "header: exported must be a time (string)");
+    json_t *t = json_object_get(j, "tables");
+    if (!json_is_array(t) || json_array_size(t) != mm_dump_ntables)
+        return bad(j, "header: tables must list the tables of this format");
+    for (size_t i = 0; i < mm_dump_ntables; i++) {
+        json_t *name = json_array_get(t, i);
+        if (!json_is_string(name) || strcmp(json_string_value(name), mm_dump_tables[i].name) != 0)
+            return bad(j, "header: tables[] must be, in order, the tables of this format (%s...)",
+                       mm_dump_tables[0].name);
+    }
+    out->kind = MM_DUMP_HEADER;
+    out->schema = (int)json_integer_value(sc);
+    json_decref(j);
+    return MM_OK;
+}
+
+static bool lower_hex64(const char *s)
+{
+    if (strlen(s) != 64)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+static int parse_trailer(mm_dump_line *out, json_t *j)
+{
+    static const char *const keys[] = {"kind", "rows", "sha256", NULL};
+    if (!only_keys(j, keys))
+        return bad(j, "trailer: expected exactly kind, rows, sha256");
+    json_t *rows = json_object_get(j, "rows");
+    if (!json_is_object(rows) || json_object_size(rows) != mm_dump_ntables)
+        return bad(j, "trailer: rows must give the count of each table");
+    for (size_t i = 0; i < mm_dump_ntables; i++) {
+        json_t *c = json_object_get(rows, mm_dump_tables[i].name);
+        if (!json_is_integer(c) || json_integer_value(c) < 0)
+            return bad(j, "trailer: rows.%s must be a count", mm_dump_tables[i].name);
+        out->counts[i] = json_integer_value(c);
+    }
+    json_t *h = json_object_get(j, "sha256");
+    if (!json_is_string(h) || !lower_hex64(json_string_value(h)))
+        return bad(j, "trailer: sha256 must be 64 lowercase hex digits");
+    snprintf(out->sha256, sizeof(out->sha256), "%s", json_string_value(h));
+    out->kind = MM_DUMP_TRAILER;
+    json_decref(j);
+    return MM_OK;
+}
+
+static int parse_row(mm_dump_line *out, json_t *j)
+{
+    static const char *const keys[] = {"table", "row", NULL};
+    if (!only_keys(j, keys))
+        return bad(j, "expected a header, a row {\"table\", \"row\"} or the trailer");
+    json_t *tn = json_object_get(j, "table");
+    int ti = json_is_string(tn) ? find_table(json_string_value(tn)) : -1;
+    if (ti < 0)
+        return bad(j, "table: not a table of this format");
+    const mm_dump_table *t = &mm_dump_tables[ti];
+    json_t *row = json_object_get(j, "row");
+    if (!json_is_object(row) || json_object_size(row) != t->ncols)
+        return bad(j, "%s: row must be an object of exactly the table's columns", t->name);
+    for (size_t c = 0; c < t->ncols; c++) {
+        const mm_dump_column *col = &t->cols[c];
+        json_t *v = json_object_get(row, col->name);
+        bool ok = false;
+        if (!v)
+            ok = false;
+        else if (json_is_null(v))
+            ok = col->nullable;
+        else if (col->type == MM_COL_TEXT)
+            ok = json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v);
+        else if (col->type == MM_COL_INT)
+            ok = json_is_integer(v);
+        else
+            ok = json_is_boolean(v);
+        if (!ok) {
+            char what[160];
+            snprintf(what, sizeof(what), "%s.%s: missing, or not %s", t->name, col->name,
+                     col->type == MM_COL_TEXT  ? "text"
+                     : col->type == MM_COL_INT ? "a whole number"
+                                               : "true or false");
+            return bad(j, "%s", what);
+        }
+    }
+    out->kind = MM_DUMP_ROW;
+    out->table = (size_t)ti;
+    out->row = json_incref(row);
+    json_decref(j);
+    return MM_OK;
+}
+
+int mm_dump_parse_line(mm_dump_line *out, const char *line, size_t len)
+{
+    memset(out, 0, sizeof(*out));
+    json_error_t err;
+    /* jansson refuses "\u0000" in strings (no JSON_ALLOW_NUL) and anything after the value */
+    json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
+    if (!j) {
+        mm_error_set("not a JSON line: column %d: %s", err.column, err.text);
+        return MM_EINVALID;
+    }
+    if (!json_is_object(j))
+        return bad(j, "not a JSON object");
+    json_t *kind = json_object_get(j, "kind");
+    if (!kind)
+        return parse_row(out, j);
+    if (json_is_string(kind) && strcmp(json_string_value(kind), DUMP_KIND) == 0)
+        return parse_header(out, j);
+    if (json_is_string(kind) && strcmp(json_string_value(kind), TRAIL_KIND) == 0)
+        return parse_trailer(out, j);
+    return bad(j, "kind: not \"" DUMP_KIND "\" or \"" TRAIL_KIND "\"");
+}
+
+/* ---- export ------------------------------------------------------------------------- */
+
+typedef struct writer {
+    FILE *f;
+    crypto_hash_sha256_state h;
+    int64_t counts[MM_DUMP_MAX_TABLES];
+    int64_t rows;
+} writer;
+
+/* Writes obj as one compact line (members in insertion order, UTF-8 as it is). */
+static int write_line(writer *w, json_t *obj, bool hashed)
+{
+    char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!text) {
+        mm_error_set("out of memory (or text that is not UTF-8)");
+        return MM_ENOMEM;
+    }
+    size_t n = strlen(text);
+    int rc = MM_OK;
+    if (fwrite(text, 1, n, w->f) != n || fputc('\n', w->f) == EOF) {
+        mm_error_set("writing the dump failed");
+        rc = MM_EIO;
+    }
+    if (hashed) {
+        crypto_hash_sha256_update(&w->h, (const unsigned char *)text, n);
+        crypto_hash_sha256_update(&w->h, (const unsigned char *)"\n", 1);
+    }
+    free(text);
+    return rc;
+}
+
+static int export_row(void *ctx, size_t table, json_t *row)
+{
+    writer *w = ctx;
+    json_t *line = json_object();
+    if (!line || json_object_set_new(line, "table", json_string(mm_dump_tables[table].name)) ||
+        json_object_set(line, "row", row)) {
+        json_decref(line);
+        mm_error_set("out of memory");
+        return MM_ENOMEM;
+    }
+    int rc = write_line(w, line, true);
+    json_decref(line);
+    if (rc == MM_OK) {
+        w->counts[table]++;
+        w->rows++;
+    }
+    return rc;
+}
+
+static void hex(char out[65], const unsigned char h[32])
+{
+    sodium_bin2hex(out, 65, h, 32);
+}
+
+int mm_store_export(mm_store *s, FILE *f, const char *exported, mm_dump_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    const mm_store_backend *be = mm_store_be(s);
+    mm_audit_report rep;
+    int rc = mm_store_audit_verify(s, &rep);
+    if (rc)
+        return rc;
+    if (rep.bad_id) {
+        mm_error_set("the audit log does not verify (record %lld: %s): not exported",
+                     (long long)rep.bad_id, rep.what);
+        return MM_EINVALID;
+    }
+    int schema = 0;
+    rc = mm_store_schema_version(s, &schema);
+    if (rc)
+        return rc;
+    writer w = {.f = f};
+    crypto_hash_sha256_init(&w.h);
+    json_t *tables = json_array();
+    for (size_t i = 0; tables && i < mm_dump_ntables; i++)
+        json_array_append_new(tables, json_string(mm_dump_tables[i].name));
+    json_t *head = json_pack("{s:s,s:i,s:i,s:s,s:o}", "kind", DUMP_KIND, "version", VERSION,
+                             "schema", schema, "exported", exported, "tables", tables);
+    if (!head) {
+        mm_error_set("out of memory");
+        return MM_ENOMEM;
+    }
+    rc = write_line(&w, head, true);
+    json_decref(head);
+    if (rc == MM_OK)
+        rc = be->dump_export(mm_store_impl(s), mm_dump_tables, mm_dump_ntables, export_row, &w);
+    if (rc)
+        return rc;
+    unsigned char digest[32];
+    crypto_hash_sha256_final(&w.h, digest);
+    hex(out->sha256, digest);
+    json_t *counts = json_object();
+    for (size_t i = 0; counts && i < mm_dump_ntables; i++)
+        json_object_set_new(counts, mm_dump_tables[i].name, json_integer(w.counts[i]));
+    json_t *trail =
+        json_pack("{s:s,s:o,s:s}", "kind", TRAIL_KIND, "rows", counts, "sha256", out->sha256);
+    if (!trail) {
+        mm_error_set("out of memory");
+        return MM_ENOMEM;
+    }
+    rc = write_line(&w, trail, false);
+    json_decref(trail);
+    if (rc == MM_OK && (fflush(f) != 0 || ferror(f))) {
+        mm_error_set("writing the dump failed");
+        rc = MM_EIO;
+    }
+    out->rows = w.rows;
+    out->schema = schema;
+    for (size_t i = 0; i < mm_dump_ntables; i++)
+        if (strcmp(mm_dump_tables[i].name, "audit_log") == 0)
+            out->audit_records = w.counts[i];
+    return rc;
+}
+
+/* ---- import ------------------------------------------------------------------------- */
+
+/* Prefixes the current message with "name:line: ". */
+static int at_line(int rc, const char *name, long long line)
+{
+    char msg[600];
+    snprintf(msg, sizeof(msg), "%s", mm_error_last());
+    mm_error_set("%s:%lld: %s", name, line, msg);
+    return rc;
+}
+
+static int import_lines(mm_store *s, FILE *f, const char *name, mm_dump_stats *out)
+{
+    const mm_store_backend *be = mm_store_be(s);
+    void *impl = mm_store_impl(s);
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    int64_t counts[MM_DUMP_MAX_TABLES] = {0};
+    json_t *later = json_array(); /* rows with deferred columns, set at the end */
+    char *buf = NULL;
+    size_t cap = 0;
+    long long lineno = 0;
+    size_t table = 0;
+    bool header = false, trailer = false;
+    int rc = later ? MM_OK : MM_ENOMEM;
+    mm_dump_line l = {0};
+    while (rc == MM_OK) {
+        ssize_t n = getline(&buf, &cap, f);
+        if (n < 0)
+            break;
+        lineno++;
+        if (trailer) {
+            mm_error_set("data after the trailer");
+            rc = at_line(MM_EINVALID, name, lineno);
+            break;
+        }
+        if (buf[n - 1] != '\n') {
+            mm_error_set("the last line has no newline: the dump is truncated");
+            rc = at_line(MM_EINVALID, name, lineno);
+            break;
+        }
+        rc = mm_dump_parse_line(&l, buf, (size_t)n - 1);
+        if (rc) {
+            rc = at_line(rc, name, lineno);
+            break;
+        }
+        if (!header && l.kind != MM_DUMP_HEADER) {
+            mm_error_set("the first line is not a mamori dump header");
+            rc = at_line(MM_EINVALID, name, lineno);
+        } else if (header && l.kind == MM_DUMP_HEADER) {
+            mm_error_set("a second header");
+            rc = at_line(MM_EINVALID, name, lineno);
+        } else if (l.kind == MM_DUMP_HEADER) {
+            header = true;
+            out->schema = l.schema;
+            if (l.schema != mm_store_schema_latest()) {
+                mm_error_set("a dump of schema %d; this mamori imports schema %d (export it with "
+                             "the same version of mamori)",
+                             l.schema, mm_store_schema_latest());
+                rc = at_line(MM_EINVALID, name, lineno);
+            }
+        } else if (l.kind == MM_DUMP_ROW) {
+            if (l.table < table) {
+                mm_error_set("a %s row after the %s rows: tables must come in the header's order",
+                             mm_dump_tables[l.table].name, mm_dump_tables[table].name);
+                rc = at_line(MM_EINVALID, name, lineno);
+            } else {
+                table = l.table;
+                const mm_dump_table *t = &mm_dump_tables[table];
+                rc = be->dump_insert(impl, t, l.row);
+                if (rc == MM_OK && t->deferred && json_array_append(later, l.row))
+                    rc = MM_ENOMEM;
+                if (rc)
+                    rc = at_line(rc, name, lineno);
+                counts[table]++;
+                out->rows++;
+            }
+        } else { /* the trailer */
+            trailer = true;
+            unsigned char digest[32];
+            char got[65];
+            crypto_hash_sha256_final(&h, digest);
+            hex(got, digest);
+            snprintf(out->sha256, sizeof(out->sha256), "%s", got);
+            if (strcmp(got, l.sha256) != 0) {
+                mm_error_set("the trailer's sha256 %s is not that of the lines before it (%s): "
+                             "the dump was changed or damaged",
+                             l.sha256, got);
+                rc = at_line(MM_EINVALID, name, lineno);
+            }
+            for (size_t i = 0; rc == MM_OK && i < mm_dump_ntables; i++)
+                if (counts[i] != l.counts[i]) {
+                    mm_error_set("the trailer counts %lld %s rows; the dump has %lld",
+                                 (long long)l.counts[i], mm_dump_tables[i].name,
+                                 (long long)counts[i]);
+                    rc = at_line(MM_EINVALID, name, lineno);
+                }
+        }
+        if (rc == MM_OK && l.kind != MM_DUMP_TRAILER) {
+            crypto_hash_sha256_update(&h, (const unsigned char *)buf, (size_t)n);
+        }
+        mm_dump_line_clear(&l);
+    }
+    mm_dump_line_clear(&l);
+    free(buf);
+    if (rc == MM_OK && ferror(f)) {
+        mm_error_set("%s: read error", name);
+        rc = MM_EIO;
+    }
+    if (rc == MM_OK && !trailer) {
+        mm_error_set("%s: the dump ends before its trailer (after %lld lines): truncated", name,
+                     lineno);
+        rc = MM_EINVALID;
+    }
+    /* the links (organizations' parent and latest submission), then the id counters */
+    size_t i;
+    json_t *row;
+    json_array_foreach(later, i, row)
+    {
+        if (rc)
+            break;
+        rc = be->dump_link(impl, &mm_dump_tables[0], row);
+    }
+    if (rc == MM_OK)
+        rc = be->dump_finish(impl, mm_dump_tables, mm_dump_ntables);
+    for (size_t t = 0; t < mm_dump_ntables; t++)
+        if (strcmp(mm_dump_tables[t].name, "audit_log") == 0)
+            out->audit_records = counts[t];
+    json_decref(later);
+    return rc;
+}
+
+int mm_store_import(mm_store *s, FILE *f, const char *name, mm_dump_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    const mm_store_backend *be = mm_store_be(s);
+    int rc = mm_store_begin(s);
+    if (rc)
+        return rc;
+    bool empty = false;
+    char what[64] = "";
+    rc = be->dump_empty(mm_store_impl(s), &empty, what, mm_dump_tables, mm_dump_ntables);
+    if (rc == MM_OK && !empty) {
+        mm_error_set("the database is not empty (%s has rows): a dump is imported only into a "
+                     "new, empty database",
+                     what);
+        rc = MM_ECONFLICT;
+    }
+    if (rc == MM_OK)
+        rc = import_lines(s, f, name, out);
+    if (rc == MM_OK) {
+        mm_audit_report rep;
+        rc = mm_store_audit_verify(s, &rep);
+        if (rc == MM_OK && rep.bad_id) {
+            mm_error_set("%s: the imported audit log does not verify (record %lld: %s): nothing "
+                         "imported",
+                         name, (long long)rep.bad_id, rep.what);
+            rc = MM_EINVALID;
+        }
+    }
+    if (rc == MM_OK)
+        return mm_store_commit(s);
+    mm_store_rollback(s);
+    return rc;
+}
