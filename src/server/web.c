@@ -925,6 +925,11 @@ static void put_gaps_table(page *p, const json_t *summary, bool links)
         }
         web_puts(p, "</td></tr>");
     }
+    if (json_array_size(json_object_get(summary, "gaps")) == 0) {
+        web_puts(p, "<tr class=\"empty\"><td colspan=\"5\">");
+        web_put_tr(p, "contractor.no_gaps");
+        web_puts(p, "</td></tr>");
+    }
     web_puts(p, "</tbody></table>");
 }
 
@@ -952,6 +957,11 @@ static void put_timeline(page *p, http_req *r, const json_t *summary)
                            !mm_streq(items[i].status, "completed");
     }
     web_chart_timeline(p, "poam-timeline", web_tr(p, "contractor.timeline"), items, n, r->today);
+    if (n == 0) {
+        web_puts(p, "<p class=\"muted\" id=\"no-milestones\">");
+        web_put_tr(p, "contractor.no_milestones");
+        web_puts(p, "</p>");
+    }
     free(items);
     free(labels);
 }
