@@ -869,6 +869,26 @@ static json_t *latest_row(http_req *r, const json_t *org)
     return o ? o : json_null();
 }
 
+/* One line under a gap's title: a label and the strings of g's array member, escaped. */
+static void put_gap_detail(page *p, const json_t *g, const char *member, const char *label)
+{
+    json_t *a = json_object_get(g, member);
+    if (!json_is_array(a) || json_array_size(a) == 0)
+        return;
+    web_printf(p, "<div class=\"gap-detail\" data-detail=\"%s\"><span class=\"muted\">", member);
+    web_put_tr(p, label);
+    web_puts(p, "</span> ");
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v)
+    {
+        if (i)
+            web_puts(p, member[0] == 'o' ? ", " : "; ");
+        web_esc(p, json_string_value(v));
+    }
+    web_puts(p, "</div>");
+}
+
 static void put_gaps_table(page *p, const json_t *summary, bool links)
 {
     web_puts(p, "<table id=\"gaps\" class=\"data\"><thead><tr>");
@@ -888,6 +908,14 @@ static void put_gaps_table(page *p, const json_t *summary, bool links)
         put_req_link(p, req, links);
         web_puts(p, "</td><td>");
         web_esc(p, sval(g, "title"));
+        put_gap_detail(p, g, "objectives", "contractor.gap_objectives");
+        put_gap_detail(p, g, "evidence", "contractor.gap_evidence");
+        put_gap_detail(p, g, "scan_evidence", "contractor.gap_scans");
+        if (sval(g, "notes")) {
+            web_puts(p, "<div class=\"gap-detail\">");
+            web_esc(p, sval(g, "notes"));
+            web_puts(p, "</div>");
+        }
         web_printf(p, "</td><td><span class=\"gap\" data-gap=\"%s\">",
                    mm_streq(sval(g, "status"), "partial")        ? "partial"
                    : mm_streq(sval(g, "status"), "not-assessed") ? "not-assessed"
@@ -1269,8 +1297,11 @@ void w_requirement(http_req *r, reply *out)
     page p;
     web_page_init(&p, r, out);
     p.title = req->id;
-    long assessed = 0, failing = 0;
+    long assessed = 0, failing = 0, detailed = 0;
     json_t *fails = json_array();
+    /* per objective: how many contractors' latest submissions fail it (summaries made since
+     * the gaps carry their objectives; older ones count only for the requirement) */
+    long *obj_fail = calloc(req->nobjectives ? req->nobjectives : 1, sizeof *obj_fail);
     size_t i;
     json_t *it;
     json_array_foreach(all, i, it)
@@ -1289,6 +1320,18 @@ void w_requirement(http_req *r, reply *out)
             if (!mm_streq(sval(g, "requirement"), req->id))
                 continue;
             failing++;
+            json_t *objs = json_object_get(g, "objectives");
+            if (json_is_array(objs) && obj_fail) {
+                detailed++;
+                size_t q;
+                json_t *oid;
+                json_array_foreach(objs, q, oid)
+                {
+                    for (size_t o = 0; o < req->nobjectives; o++)
+                        if (mm_streq(json_string_value(oid), req->objectives[o].id))
+                            obj_fail[o]++;
+                }
+            }
             json_array_append_new(
                 fails, json_pack("{s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(it, "id"), "name",
                                  json_object_get(it, "name"), "gap", json_object_get(g, "status"),
@@ -1336,20 +1379,36 @@ void w_requirement(http_req *r, reply *out)
     web_puts(&p, "</tbody></table></section>\n<section><h2>");
     web_put_tr(&p, "requirement.objectives");
     web_puts(&p, "</h2><p class=\"note\" id=\"objectives-note\">");
-    web_put_tr(&p, "requirement.objectives_note");
+    char d0[24], d1[24];
+    snprintf(d0, sizeof d0, "%ld", detailed);
+    snprintf(d1, sizeof d1, "%ld", failing);
+    web_put_trf(&p, "requirement.objectives_note", d0, d1, NULL);
     web_puts(&p, "</p><table id=\"failing-objectives\" class=\"data\"><thead><tr>");
     th(&p, "col.objective", NULL);
     th(&p, "col.text", NULL);
-    th(&p, "col.contractors_with_gap", "num");
+    th(&p, "col.contractors_failing", "num");
     web_puts(&p, "</tr></thead><tbody>");
-    for (size_t o = 0; o < req->nobjectives; o++) {
+    /* most failed first; ties in catalog order */
+    size_t *order = calloc(req->nobjectives ? req->nobjectives : 1, sizeof *order);
+    for (size_t o = 0; order && o < req->nobjectives; o++) {
+        size_t k = o;
+        while (k > 0 && obj_fail && obj_fail[order[k - 1]] < obj_fail[o]) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = o;
+    }
+    for (size_t n = 0; order && n < req->nobjectives; n++) {
+        size_t o = order[n];
         web_puts(&p, "<tr><td>");
         web_esc(&p, req->objectives[o].id);
         web_puts(&p, "</td><td>");
         web_esc(&p, req->objectives[o].text);
-        web_printf(&p, "</td><td class=\"num\">%ld</td></tr>", failing);
+        web_printf(&p, "</td><td class=\"num\">%ld</td></tr>", obj_fail ? obj_fail[o] : 0);
     }
     web_puts(&p, "</tbody></table></section>\n");
+    free(order);
+    free(obj_fail);
     json_decref(fails);
     json_decref(all);
     web_page_finish(&p, out, 200);

@@ -25,8 +25,12 @@
  *   "gaps":         [{"requirement" (id), "title" (the catalog's; Rev 2: the requirement
  *                   text), "status" (mm_status_name: "not-met", "partial", "not-assessed"),
  *                   "points_lost" (Rev 2: the SPRS deduction; Rev 3: null), "on_poam" (bool:
- *                   a POA&M item that is not closed names it)}] in the order of
- *                   mm_result.gaps (Rev 2 by points lost, Rev 3 by objectives unmet)
+ *                   a POA&M item that is not closed names it), "objectives" (ids of its
+ *                   objectives other than satisfied or not assessed), "evidence" (the
+ *                   references the file gives for it and its objectives, at most 20),
+ *                   "scan_evidence" (what host scans found, at most 20 lines), "notes"
+ *                   (string | null)}] in the order of mm_result.gaps (Rev 2 by points
+ *                   lost, Rev 3 by objectives unmet)
  *   "milestones":   [{"requirement", "poam_id", "description", "due", "status"}]: for each
  *                   POA&M item whose status is "open", in file order, each milestone whose
  *                   status is not "completed", in file order; an open item without milestones
@@ -165,6 +169,64 @@ static json_t *families(const mm_result *r)
     return arr;
 }
 
+#define GAP_EVIDENCE_MAX 20
+
+/* Appends s to arr unless it is there already or arr is full. */
+static int add_unique(json_t *arr, const char *s)
+{
+    if (!s || !s[0] || json_array_size(arr) >= GAP_EVIDENCE_MAX)
+        return 0;
+    size_t k;
+    json_t *v;
+    json_array_foreach(arr, k, v)
+    {
+        if (strcmp(json_string_value(v), s) == 0)
+            return 0;
+    }
+    return json_array_append_new(arr, json_string(s));
+}
+
+/* What a reader of a gap needs next to it: the objectives not satisfied (or not assessed),
+ * the evidence the file cites for the requirement and those objectives, what the host scans
+ * found, and the assessor's notes. */
+static int gap_details(json_t *j, const mm_result *r, size_t req_index)
+{
+    const mm_assessment *a = r->assessment;
+    const mm_catalog *cat = a->catalog;
+    const mm_requirement_answer *ra = &a->requirements[req_index];
+    json_t *objs = json_array(), *ev = json_array(), *scan = json_array();
+    int rc = objs && ev && scan ? 0 : -1;
+    for (size_t e = 0; rc == 0 && e < ra->nevidence; e++)
+        rc = add_unique(ev, ra->evidence[e]);
+    for (size_t o = 0; rc == 0 && o < cat->nobjectives; o++) {
+        if (cat->objectives[o].requirement != req_index)
+            continue;
+        const mm_answer *an = &a->answers[o];
+        if (an->determination == MM_DET_OTHER_THAN_SATISFIED ||
+            an->determination == MM_DET_NOT_ASSESSED)
+            rc = json_array_append_new(objs, json_string(cat->objectives[o].id));
+        for (size_t e = 0; rc == 0 && e < an->nevidence; e++)
+            rc = add_unique(ev, an->evidence[e]);
+        for (size_t e = 0; rc == 0 && e < an->nscan_evidence; e++)
+            rc = add_unique(scan, an->scan_evidence[e]);
+    }
+    if (rc == 0)
+        rc = json_object_set_new(j, "objectives", objs);
+    else
+        json_decref(objs);
+    if (rc == 0)
+        rc = json_object_set_new(j, "evidence", ev);
+    else
+        json_decref(ev);
+    if (rc == 0)
+        rc = json_object_set_new(j, "scan_evidence", scan);
+    else
+        json_decref(scan);
+    if (rc == 0)
+        rc = json_object_set_new(j, "notes", ra->notes ? json_string(ra->notes) : json_null());
+    return rc;
+}
+
 static json_t *gaps(const mm_result *r)
 {
     const mm_catalog *cat = r->assessment->catalog;
@@ -178,7 +240,11 @@ static json_t *gaps(const mm_result *r)
             json_pack("{s:s?, s:s?, s:s, s:o, s:b}", "requirement", req->id, "title", req->title,
                       "status", mm_status_name(rr->status), "points_lost",
                       r2 ? json_integer(rr->points_lost) : json_null(), "on_poam", rr->on_poam);
-        if (json_array_append_new(arr, j)) {
+        if (j && gap_details(j, r, i) != 0) {
+            json_decref(j);
+            j = NULL;
+        }
+        if (!j || json_array_append_new(arr, j)) {
             json_decref(arr);
             return NULL;
         }

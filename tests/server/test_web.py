@@ -238,6 +238,13 @@ def run(T, srv, otp):
     rq = b.get("/requirements/03.01.01")
     for sel in ('id="met-count"', 'id="failing-contractors"', 'id="failing-objectives"'):
         C.check(sel in rq.text, "requirement page has %s" % sel)
+    # a gap of the example (03.03.05 not met): its objectives are counted, most failed first
+    rq = b.get("/requirements/03.03.05")
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td></tr>',
+                                         rq.text.split('id="failing-objectives"', 1)[-1])]
+    C.check(counts and counts[0] >= 1 and counts == sorted(counts, reverse=True),
+            "failing objectives of 03.03.05 counted, most first", counts)
+    C.check('data-detail="objectives"' in cp.text, "the contractor page lists a gap's objectives not met")
     C.status(b.get("/requirements/99.99.99"), 404, "unknown requirement: 404")
     r = b.get("/my")
     C.status(r, 403, "root GET /my: 403 (contractors only)")

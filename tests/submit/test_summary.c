@@ -257,6 +257,23 @@ static void test_r3_not_met(void **state)
     for (size_t g = 0; g < 3; g++) {
         const json_t *j = json_array_get(gaps, g);
         assert_string_equal(str(j, "requirement"), r3->requirements[x.r->gaps[g]].id);
+        /* a requirement-level "not-met" makes every one of its objectives a failing one */
+        size_t nobj = 0;
+        for (size_t k = 0; k < r3->nobjectives; k++)
+            nobj += r3->objectives[k].requirement == x.r->gaps[g];
+        assert_true(nobj > 0);
+        const json_t *objs = arr(j, "objectives", nobj);
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "A.%s.", str(j, "requirement"));
+        for (size_t k = 0; k < nobj; k++) {
+            const char *oid = json_string_value(json_array_get(objs, k));
+            /* "A.03.05.03.01", or "A.03.13.11" for a requirement with one objective */
+            if (!oid || (strncmp(oid, prefix, strlen(prefix)) != 0 &&
+                         strncmp(oid, prefix, strlen(prefix) - 1) != 0))
+                fail_msg("objective %s of gap %s", oid ? oid : "(null)", prefix);
+        }
+        assert_true(json_is_array(json_object_get(j, "evidence")));
+        assert_true(json_is_array(json_object_get(j, "scan_evidence")));
         if (!json_is_true(json_object_get(j, "on_poam"))) {
             assert_string_equal(str(j, "requirement"), "03.05.03");
             nonpoam++;
