@@ -87,3 +87,25 @@ void mm_view_cache_put(const char *key, int64_t version, reply *out)
     victim->used = ++tick;
     pthread_mutex_unlock(&lock);
 }
+
+char *mm_view_cache_text(const char *key, int64_t version)
+{
+    reply r = {0};
+    if (!mm_view_cache_get(key, version, &r))
+        return NULL;
+    return r.text;
+}
+
+void mm_view_cache_store(const char *key, int64_t version, const char *text)
+{
+    if (!text)
+        return;
+    reply r = {0};
+    r.status = 200;
+    r.text = strdup(text);
+    r.ctype = "text/html; charset=utf-8";
+    if (!r.text)
+        return;
+    mm_view_cache_put(key, version, &r);
+    free(r.text);
+}

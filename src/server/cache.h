@@ -19,4 +19,8 @@ bool mm_view_cache_get(const char *key, int64_t version, reply *out);
  * text first, and out keeps an equal answer. */
 void mm_view_cache_put(const char *key, int64_t version, reply *out);
 
+/* The same for a piece of text (a page's contents): a malloc'd copy, or NULL on a miss. */
+char *mm_view_cache_text(const char *key, int64_t version);
+void mm_view_cache_store(const char *key, int64_t version, const char *text);
+
 #endif

@@ -13,6 +13,7 @@
 #include "mamori/submit.h"
 #include "server/bodies.h"
 #include "server/form.h"
+#include "server/cache.h"
 #include "server/web.h"
 
 #define PER_PAGE 50
@@ -353,11 +354,42 @@ typedef struct famrow {
     long met[64], total[64];
 } famrow;
 
+/* The contents of the authority's aggregate pages depend only on the stored data, the
+ * language and the day, never on who reads them (no forms inside): they are kept in the view
+ * cache under the store's version (cache.h) and rebuilt only after a change. */
+static bool page_cached(page *p, http_req *r, char *key, size_t size, const char *what,
+                        int64_t *version)
+{
+    snprintf(key, size, "page:%s\x1f%s\x1f%s", what, p->lang, r->today);
+    if (mm_store_audit_head(r->st, version) != MM_OK) {
+        *version = -1;
+        return false;
+    }
+    char *hit = mm_view_cache_text(key, *version);
+    if (!hit)
+        return false;
+    mm_buf_puts(&p->b, hit);
+    free(hit);
+    return true;
+}
+
+static void page_keep(page *p, const char *key, int64_t version)
+{
+    if (version >= 0)
+        mm_view_cache_store(key, version, mm_buf_cstr(&p->b));
+}
+
 void w_overview(http_req *r, reply *out)
 {
     page p;
     web_page_init(&p, r, out);
     p.title = web_tr(&p, "overview.title");
+    char ckey[96];
+    int64_t cver = -1;
+    if (page_cached(&p, r, ckey, sizeof ckey, "overview", &cver)) {
+        web_page_finish(&p, out, 200);
+        return;
+    }
     json_t *all = web_all_contractors(r, NULL, NULL);
     if (!all) {
         web_error_page(r, out, 503, "error.busy");
@@ -597,6 +629,7 @@ void w_overview(http_req *r, reply *out)
     }
     web_puts(&p, "</section>\n");
     json_decref(all);
+    page_keep(&p, ckey, cver);
     web_page_finish(&p, out, 200);
 }
 
@@ -1289,14 +1322,22 @@ void w_requirement(http_req *r, reply *out)
         return;
     }
     const char *fw = mm_framework_name(cat->framework);
-    json_t *all = web_all_contractors(r, NULL, NULL);
-    if (!all) {
-        web_error_page(r, out, 503, "error.busy");
-        return;
-    }
     page p;
     web_page_init(&p, r, out);
     p.title = req->id;
+    char ckey[96], what[48];
+    int64_t cver = -1;
+    snprintf(what, sizeof what, "requirement:%s", req->id);
+    if (page_cached(&p, r, ckey, sizeof ckey, what, &cver)) {
+        web_page_finish(&p, out, 200);
+        return;
+    }
+    json_t *all = web_all_contractors(r, NULL, NULL);
+    if (!all) {
+        mm_buf_free(&p.b);
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
     long assessed = 0, failing = 0, detailed = 0;
     json_t *fails = json_array();
     /* per objective: how many contractors' latest submissions fail it (summaries made since
@@ -1411,6 +1452,7 @@ void w_requirement(http_req *r, reply *out)
     free(obj_fail);
     json_decref(fails);
     json_decref(all);
+    page_keep(&p, ckey, cver);
     web_page_finish(&p, out, 200);
 }
 

@@ -210,6 +210,12 @@ def run(T, srv, otp):
         C.check(sel in ov.text, "overview has %s" % sel)
     m = re.search(r'data-status="none">.*?class="count">(\d+)<', ov.text, re.S)
     C.check(m and m.group(1) == "3", "overview: 3 contractors without a submission", m and m.group(1))
+    # the overview is cached until the store changes: a new contractor shows at once
+    mm.create_org(root, "Gamma Late Joiner")
+    ov2 = b.get("/overview")
+    m = re.search(r'data-status="none">.*?class="count">(\d+)<', ov2.text, re.S)
+    C.check(m and m.group(1) == "4", "overview after a new contractor: 4 without a submission",
+            m and m.group(1))
     lst = b.get("/contractors")
     for sel in ('id="filter"', 'name="q"', 'name="status"', 'id="contractors"', 'data-sort="name"',
                 'data-sort="score"', 'data-sort="status"', 'data-sort="assessed"', 'data-org-id="%s"' % a["id"],
