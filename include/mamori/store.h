@@ -140,6 +140,13 @@ typedef struct mm_store_backend {
     /* The schema version of the database at url without migrating it or creating anything:
      * 0 when there is no database or no schema yet. Not bound to an open store. */
     int (*schema_peek)(const char *url, int *out);
+    /* schema 3: runs one fixed statement of the front end (src/store/share.c; SQL text in
+     * the dialect both backends share, parameters written $1..$n) with n text parameters
+     * (NULL: SQL NULL); never SQL built from data. *out (when out is given) gets the rows
+     * as arrays of strings or null; *changes (may be NULL) the rows a write changed. A
+     * write runs in its own transaction, or inside the caller's (mm_store_begin). */
+    int (*exec_params)(void *impl, json_t **out, int64_t *changes, const char *sql, int n,
+                       const char *const *v);
 } mm_store_backend;
 
 /* Opens (creating if needed, mode 0600) the store named by url and applies any pending
@@ -437,6 +444,74 @@ void mm_dump_line_clear(mm_dump_line *l);
 /* The number of tables in a dump and the name of table i (i < that number). */
 size_t mm_dump_table_count(void);
 const char *mm_dump_table_name(size_t i);
+
+/* ---- shared threat information (schema 3; src/store/share.c, docs/sharing.md) ----------
+ *
+ * The store keeps items, their labels and recipients; it never decides who may read them:
+ * the server filters every read through mm_tlp_may_read (mamori/share.h). Multi-statement
+ * writes belong inside mm_store_begin / mm_store_commit (with their audit record). */
+
+/* Creates a community (id from mm_store_new_id). MM_ECONFLICT when the name is taken. */
+int mm_store_create_community(mm_store *s, const char *id, const char *name,
+                              const char *description, const char *created)
+    __attribute__((warn_unused_result));
+/* [{"id", "name", "description", "created", "members": [org id, ...]}] by name: every
+ * community (org_id NULL) or only those org_id is a member of. */
+int mm_store_list_communities(mm_store *s, json_t **out, const char *org_id)
+    __attribute__((warn_unused_result));
+/* One community as in the list. MM_ENOTFOUND. */
+int mm_store_get_community(mm_store *s, json_t **out, const char *id)
+    __attribute__((warn_unused_result));
+/* Adds (MM_ECONFLICT when already a member; MM_ENOTFOUND for an unknown community or
+ * organization) or removes (MM_ENOTFOUND when not a member) a member organization. */
+int mm_store_add_community_member(mm_store *s, const char *community_id, const char *org_id,
+                                  const char *added) __attribute__((warn_unused_result));
+int mm_store_remove_community_member(mm_store *s, const char *community_id, const char *org_id)
+    __attribute__((warn_unused_result));
+/* [[id, kind, parent_id|null], ...] of every organization, by id (for the sharing rules). */
+int mm_store_org_tree(mm_store *s, json_t **out) __attribute__((warn_unused_result));
+
+/* A new item. recipient_users: [user id (integer), ...], recipient_orgs: [org id, ...]
+ * (both may be NULL); body: JSON object text; sources: JSON array text (NULL: "[]"). */
+typedef struct mm_item_rec {
+    const char *id;
+    const char *kind; /* "report" or "incident" */
+    const char *originator_org;
+    int64_t originator_user; /* 0: none */
+    const char *tlp;         /* the stored name: "CLEAR" ... "RED" */
+    const char *community_id;
+    const char *title;
+    const char *body;
+    const char *sources;
+    const char *created;
+    const json_t *recipient_users;
+    const json_t *recipient_orgs;
+    const char *added_by; /* the login that named the recipients */
+} mm_item_rec;
+int mm_store_create_item(mm_store *s, const mm_item_rec *rec) __attribute__((warn_unused_result));
+/* Every item (or the one with id, MM_ENOTFOUND if none) as [{"id", "kind", "tlp",
+ * "originator_org", "originator_user": int|null, "community_id": id|null, "title", "body":
+ * {...}, "sources": [...], "created", "modified", "recipients": {"orgs": [...], "users":
+ * [int, ...]}}], newest first (modified, then id). Filtering is the caller's. */
+int mm_store_list_items(mm_store *s, json_t **out, const char *id)
+    __attribute__((warn_unused_result));
+/* Adds recipients (as in mm_item_rec; ones already there are skipped). */
+int mm_store_add_item_recipients(mm_store *s, const char *item_id, const json_t *users,
+                                 const json_t *orgs, const char *added, const char *added_by)
+    __attribute__((warn_unused_result));
+/* Sets the label and community (NULL: none) and the modified time. MM_ENOTFOUND. */
+int mm_store_set_item_label(mm_store *s, const char *item_id, const char *tlp,
+                            const char *community_id, const char *modified)
+    __attribute__((warn_unused_result));
+/* Records the originator's permission for grantee_org to redistribute (what: JSON object
+ * text); *out_id (may be NULL) gets its id. */
+int mm_store_add_item_permission(mm_store *s, int64_t *out_id, const char *item_id,
+                                 const char *grantee_org, const char *what, const char *granted_by,
+                                 const char *granted) __attribute__((warn_unused_result));
+/* [{"id", "grantee_org", "what": {...}, "granted_by", "granted"}] of an item, oldest first;
+ * only those for grantee_org unless it is NULL. */
+int mm_store_list_item_permissions(mm_store *s, json_t **out, const char *item_id,
+                                   const char *grantee_org) __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

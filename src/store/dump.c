@@ -78,6 +78,32 @@ static const mm_dump_column server_keys[] = {
     TEXT("created"),
 };
 
+/* schema 3: sharing (src/store/share.c) */
+static const mm_dump_column communities[] = {
+    TEXT("id"),
+    TEXT("name"),
+    TEXT("description"),
+    TEXT("created"),
+};
+static const mm_dump_column community_members[] = {
+    INT("id"),
+    TEXT("community_id"),
+    TEXT("org_id"),
+    TEXT("added"),
+};
+static const mm_dump_column shared_items[] = {
+    TEXT("id"),      TEXT("kind"),          TEXT("originator_org"), INTN("originator_user"),
+    TEXT("tlp"),     TEXTN("community_id"), TEXT("title"),          TEXT("body"),
+    TEXT("sources"), TEXT("created"),       TEXT("modified"),
+};
+static const mm_dump_column item_recipients[] = {
+    INT("id"), TEXT("item_id"), TEXTN("org_id"), INTN("user_id"), TEXT("added"), TEXT("added_by"),
+};
+static const mm_dump_column item_permissions[] = {
+    INT("id"),    TEXT("item_id"),    TEXT("grantee_org"),
+    TEXT("what"), TEXT("granted_by"), TEXT("granted"),
+};
+
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
     {"users", "id", users, NCOLS(users), true, false},
@@ -88,6 +114,11 @@ const mm_dump_table mm_dump_tables[] = {
     {"submission_milestones", "id", milestones, NCOLS(milestones), true, false},
     {"audit_log", "id", audit_log, NCOLS(audit_log), false, false},
     {"server_keys", "id", server_keys, NCOLS(server_keys), false, false},
+    {"communities", "id", communities, NCOLS(communities), false, false},
+    {"community_members", "id", community_members, NCOLS(community_members), true, false},
+    {"shared_items", "id", shared_items, NCOLS(shared_items), false, false},
+    {"item_recipients", "id", item_recipients, NCOLS(item_recipients), true, false},
+    {"item_permissions", "id", item_permissions, NCOLS(item_permissions), true, false},
 };
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 

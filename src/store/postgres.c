@@ -182,11 +182,61 @@ static const char *const migration2[] = {
     NULL,
 };
 
+static const char *const migration3[] = {
+    "CREATE FUNCTION mm_json_array(t text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$"
+    " BEGIN RETURN jsonb_typeof(t::jsonb) = 'array';"
+    " EXCEPTION WHEN others THEN RETURN false; END $$;"
+    "CREATE TABLE communities ("
+    "  id " T " PRIMARY KEY,"
+    "  name " T " NOT NULL UNIQUE,"
+    "  description " T " NOT NULL DEFAULT '',"
+    "  created " T " NOT NULL);"
+    "CREATE TABLE community_members ("
+    "  id " ID ","
+    "  community_id " T " NOT NULL REFERENCES communities(id),"
+    "  org_id " T " NOT NULL REFERENCES organizations(id),"
+    "  added " T " NOT NULL,"
+    "  UNIQUE (community_id, org_id));"
+    "CREATE INDEX community_members_org ON community_members(org_id);"
+    "CREATE TABLE shared_items ("
+    "  id " T " PRIMARY KEY,"
+    "  kind " T " NOT NULL DEFAULT 'report' CHECK (kind IN ('report', 'incident')),"
+    "  originator_org " T " NOT NULL REFERENCES organizations(id),"
+    "  originator_user BIGINT REFERENCES users(id),"
+    "  tlp " T " NOT NULL CHECK (tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED')),"
+    "  community_id " T " REFERENCES communities(id),"
+    "  title " T " NOT NULL,"
+    "  body " T " NOT NULL DEFAULT '{}' CHECK (mm_json_object(body)),"
+    "  sources " T " NOT NULL DEFAULT '[]' CHECK (mm_json_array(sources)),"
+    "  created " T " NOT NULL,"
+    "  modified " T " NOT NULL);"
+    "CREATE TABLE item_recipients ("
+    "  id " ID ","
+    "  item_id " T " NOT NULL REFERENCES shared_items(id),"
+    "  org_id " T " REFERENCES organizations(id),"
+    "  user_id BIGINT REFERENCES users(id),"
+    "  added " T " NOT NULL,"
+    "  added_by " T " NOT NULL,"
+    "  CHECK ((org_id IS NULL) <> (user_id IS NULL)));"
+    "CREATE INDEX item_recipients_item ON item_recipients(item_id);"
+    "CREATE TABLE item_permissions ("
+    "  id " ID ","
+    "  item_id " T " NOT NULL REFERENCES shared_items(id),"
+    "  grantee_org " T " NOT NULL REFERENCES organizations(id),"
+    "  what " T " NOT NULL DEFAULT '{}' CHECK (mm_json_object(what)),"
+    "  granted_by " T " NOT NULL,"
+    "  granted " T " NOT NULL);"
+    "CREATE INDEX item_permissions_item ON item_permissions(item_id, grantee_org);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
      * gaps and milestones for the authority's views, the server's receipt key */
     migration2,
+    /* 3: shared threat information under TLP 2.0 (src/store/share.c) */
+    migration3,
 };
 /* clang-format on */
 
@@ -414,7 +464,7 @@ typedef struct pg {
 } pg;
 
 /* mm_store_schema_latest (sqlite.c) is the same number for both backends */
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == 2,
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == 3,
                "a new migration goes into sqlite.c and postgres.c together");
 _Static_assert(sizeof(org_orders) / sizeof(org_orders[0]) == 5, "NQ counts 5 sorts");
 
@@ -2181,6 +2231,62 @@ done:
     return rc;
 }
 
+/* ---- fixed statements of the front end (src/store/share.c) ---------------------------- */
+
+/* As sq_exec_params: one fixed statement with $1..$n text parameters; a write runs under
+ * the write lock in its own transaction, or under a savepoint inside the caller's. */
+static int pg_exec_params(void *impl, json_t **out, int64_t *changes, const char *sql, int n,
+                          const char *const *v)
+{
+    pg *s = impl;
+    if (out)
+        *out = NULL;
+    bool write = strncmp(sql, "SELECT", 6) != 0;
+    int rc = MM_OK;
+    if (write) {
+        rc = tx_begin(s);
+        if (rc)
+            return rc;
+    } else {
+        ready(s);
+    }
+    PGresult *r = PQexecParams(s->conn, sql, n, NULL, v, NULL, NULL, 0);
+    json_t *rows = NULL;
+    if (!result_ok(r)) {
+        rc = fail(s, r, "run a statement", write ? MAP_WRITE : MAP_PLAIN);
+    } else if (out) {
+        rows = json_array();
+        int nr = PQntuples(r), nc = PQnfields(r);
+        for (int i = 0; rows && i < nr; i++) {
+            json_t *row = json_array();
+            for (int c = 0; row && c < nc; c++)
+                if (json_array_append_new(
+                        row, is_null(r, i, c) ? json_null() : json_string(PQgetvalue(r, i, c)))) {
+                    json_decref(row);
+                    row = NULL;
+                }
+            if (!row || json_array_append_new(rows, row)) {
+                json_decref(rows);
+                rows = NULL;
+            }
+        }
+        if (!rows)
+            rc = oom();
+    }
+    if (rc == MM_OK && changes)
+        *changes = write ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
+    PQclear(r);
+    if (write)
+        rc = tx_end(s, rc);
+    if (rc) {
+        json_decref(rows);
+        return rc;
+    }
+    if (out)
+        *out = rows;
+    return MM_OK;
+}
+
 const mm_store_backend mm_store_postgres = {
     .name = "postgresql",
     .open = pg_open,
@@ -2229,4 +2335,5 @@ const mm_store_backend mm_store_postgres = {
     .dump_link = pg_dump_link,
     .dump_finish = pg_dump_finish,
     .schema_peek = pg_schema_peek,
+    .exec_params = pg_exec_params,
 };

@@ -153,6 +153,51 @@ static const char *const migrations[] = {
     "  public_key TEXT NOT NULL,"
     "  secret_key TEXT NOT NULL,"
     "  created TEXT NOT NULL);",
+    /* 3: shared threat information under TLP 2.0 (src/store/share.c, docs/sharing.md):
+     * communities and their member organizations, items with one label each, their named
+     * recipients and the originator's recorded permissions to redistribute */
+    "CREATE TABLE communities ("
+    "  id TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  created TEXT NOT NULL);"
+    "CREATE TABLE community_members ("
+    "  id INTEGER PRIMARY KEY,"
+    "  community_id TEXT NOT NULL REFERENCES communities(id),"
+    "  org_id TEXT NOT NULL REFERENCES organizations(id),"
+    "  added TEXT NOT NULL,"
+    "  UNIQUE (community_id, org_id));"
+    "CREATE INDEX community_members_org ON community_members(org_id);"
+    "CREATE TABLE shared_items ("
+    "  id TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL DEFAULT 'report' CHECK (kind IN ('report', 'incident')),"
+    "  originator_org TEXT NOT NULL REFERENCES organizations(id),"
+    "  originator_user INTEGER REFERENCES users(id),"
+    "  tlp TEXT NOT NULL CHECK (tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED')),"
+    "  community_id TEXT REFERENCES communities(id),"
+    "  title TEXT NOT NULL,"
+    "  body TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(body) AND json_type(body) = 'object'),"
+    "  sources TEXT NOT NULL DEFAULT '[]'"
+    "    CHECK (json_valid(sources) AND json_type(sources) = 'array'),"
+    "  created TEXT NOT NULL,"
+    "  modified TEXT NOT NULL);"
+    "CREATE TABLE item_recipients ("
+    "  id INTEGER PRIMARY KEY,"
+    "  item_id TEXT NOT NULL REFERENCES shared_items(id),"
+    "  org_id TEXT REFERENCES organizations(id),"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  added TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  CHECK ((org_id IS NULL) <> (user_id IS NULL)));"
+    "CREATE INDEX item_recipients_item ON item_recipients(item_id);"
+    "CREATE TABLE item_permissions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  item_id TEXT NOT NULL REFERENCES shared_items(id),"
+    "  grantee_org TEXT NOT NULL REFERENCES organizations(id),"
+    "  what TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(what) AND json_type(what) = 'object'),"
+    "  granted_by TEXT NOT NULL,"
+    "  granted TEXT NOT NULL);"
+    "CREATE INDEX item_permissions_item ON item_permissions(item_id, grantee_org);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -2076,6 +2121,71 @@ done:
     return rc;
 }
 
+/* ---- fixed statements of the front end (src/store/share.c) ---------------------------- */
+
+/* Runs one fixed statement whose parameters are written $1..$n (as PostgreSQL's; here
+ * ?1..?n) with n text values (NULL: SQL NULL). Rows come back as arrays of strings (NULL:
+ * null) in *out when out is given; *changes (may be NULL) gets the rows changed. */
+static int sq_exec_params(void *impl, json_t **out, int64_t *changes, const char *sql, int n,
+                          const char *const *v)
+{
+    sq *s = impl;
+    if (out)
+        *out = NULL;
+    char *text = strdup(sql);
+    if (!text)
+        return oom();
+    for (char *c = text; *c; c++)
+        if (c[0] == '$' && c[1] >= '0' && c[1] <= '9')
+            c[0] = '?';
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, &st, text);
+    free(text);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n; i++)
+        if (v[i])
+            sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_TRANSIENT);
+    bool write = !sqlite3_stmt_readonly(st);
+    json_t *rows = out ? json_array() : NULL;
+    if (out && !rows) {
+        sqlite3_finalize(st);
+        return oom();
+    }
+    if (write)
+        rc = tx_begin(s);
+    int step = SQLITE_DONE;
+    while (rc == MM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!rows)
+            continue;
+        json_t *row = json_array();
+        int nc = sqlite3_column_count(st);
+        for (int c = 0; row && c < nc; c++) {
+            const char *t = (const char *)sqlite3_column_text(st, c);
+            if (json_array_append_new(row, t ? json_string(t) : json_null())) {
+                json_decref(row);
+                row = NULL;
+            }
+        }
+        if (!row || json_array_append_new(rows, row))
+            rc = oom();
+    }
+    if (rc == MM_OK && step != SQLITE_DONE)
+        rc = write ? fail_write(s, "run a statement") : fail(s, "run a statement");
+    if (rc == MM_OK && changes)
+        *changes = write ? sqlite3_changes(s->db) : 0;
+    sqlite3_finalize(st);
+    if (write)
+        rc = tx_end(s, rc);
+    if (rc) {
+        json_decref(rows);
+        return rc;
+    }
+    if (out)
+        *out = rows;
+    return MM_OK;
+}
+
 const mm_store_backend mm_store_sqlite = {
     .name = "sqlite",
     .open = sq_open,
@@ -2124,4 +2234,5 @@ const mm_store_backend mm_store_sqlite = {
     .dump_link = sq_dump_link,
     .dump_finish = sq_dump_finish,
     .schema_peek = sq_schema_peek,
+    .exec_params = sq_exec_params,
 };

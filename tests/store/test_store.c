@@ -757,8 +757,8 @@ static void test_migrate_v1(void **state)
     assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
     int v = 0;
     assert_int_equal(mm_store_schema_version(f->s, &v), MM_OK);
-    assert_int_equal(v, 2);
-    assert_int_equal(raw_count(f, "SELECT count(*) FROM schema_version"), 2);
+    assert_int_equal(v, mm_store_schema_latest());
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM schema_version"), v);
     /* the data survived; the new columns have their defaults */
     mm_user *u = NULL;
     assert_int_equal(mm_store_get_user(f->s, &u, "old"), MM_OK);
@@ -811,7 +811,7 @@ static void test_migrate_v1(void **state)
     mm_store_free(f->s);
     f->s = NULL;
     assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
-    assert_int_equal(raw_count(f, "SELECT count(*) FROM schema_version"), 2);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM schema_version"), mm_store_schema_latest());
 }
 
 static void test_org_read(void **state)
@@ -841,6 +841,83 @@ static void test_org_read(void **state)
     assert_null(o);
     assert_int_equal(mm_store_set_org_consent(f->s, "nope", true), MM_ENOTFOUND);
     assert_int_equal(mm_store_get_org(f->s, &o, ""), MM_EINVALID);
+}
+
+/* schema 3: communities, items, recipients, permissions (the same on both backends) */
+static void test_share(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "orig", "contractor", NULL);
+    add_org(f->s, "other", "contractor", NULL);
+    assert_int_equal(
+        mm_store_create_community(f->s, "c1", "Defence ISAC", "d", "2026-11-01T00:00:00Z"), MM_OK);
+    assert_int_equal(
+        mm_store_create_community(f->s, "c2", "Defence ISAC", "", "2026-11-01T00:00:00Z"),
+        MM_ECONFLICT);
+    assert_int_equal(mm_store_add_community_member(f->s, "c1", "other", "2026-11-01T00:00:00Z"),
+                     MM_OK);
+    assert_int_equal(mm_store_add_community_member(f->s, "c1", "other", "2026-11-01T00:00:00Z"),
+                     MM_ECONFLICT);
+    assert_int_equal(mm_store_add_community_member(f->s, "c1", "nope", "2026-11-01T00:00:00Z"),
+                     MM_ENOTFOUND);
+    json_t *l = NULL;
+    assert_int_equal(mm_store_list_communities(f->s, &l, "other"), MM_OK);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(json_array_size(json_object_get(json_array_get(l, 0), "members")), 1);
+    json_decref(l);
+    assert_int_equal(mm_store_list_communities(f->s, &l, "orig"), MM_OK);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    json_t *users = json_pack("[I]", (json_int_t)1), *orgs = json_pack("[s]", "other");
+    mm_item_rec r = {.id = "i1",
+                     .originator_org = "orig",
+                     .tlp = "AMBER",
+                     .title = "t",
+                     .body = "{\"description\":\"d\"}",
+                     .created = "2026-11-02T00:00:00Z",
+                     .recipient_orgs = orgs,
+                     .added_by = "x"};
+    assert_int_equal(mm_store_create_item(f->s, &r), MM_OK);
+    assert_int_equal(
+        mm_store_add_item_recipients(f->s, "i1", NULL, orgs, "2026-11-02T00:00:00Z", "x"),
+        MM_OK); /* already there: skipped */
+    assert_int_equal(mm_store_set_item_label(f->s, "i1", "GREEN", "c1", "2026-11-03T00:00:00Z"),
+                     MM_OK);
+    assert_int_equal(mm_store_set_item_label(f->s, "i1", "PINK", NULL, "2026-11-03T00:00:00Z"),
+                     MM_EINVALID);
+    json_t *it = NULL;
+    assert_int_equal(mm_store_list_items(f->s, &it, "i1"), MM_OK);
+    assert_string_equal(json_string_value(json_object_get(it, "tlp")), "GREEN");
+    assert_string_equal(json_string_value(json_object_get(it, "community_id")), "c1");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(it, "body"), "description")), "d");
+    assert_int_equal(json_array_size(json_object_get(json_object_get(it, "recipients"), "orgs")),
+                     1);
+    assert_true(json_is_null(json_object_get(it, "originator_user")));
+    json_decref(it);
+    assert_int_equal(mm_store_list_items(f->s, &it, "nope"), MM_ENOTFOUND);
+    int64_t pid = 0;
+    assert_int_equal(mm_store_add_item_permission(f->s, &pid, "i1", "other",
+                                                  "{\"widen_to\":\"CLEAR\"}", "x",
+                                                  "2026-11-03T00:00:00Z"),
+                     MM_OK);
+    assert_true(pid > 0);
+    assert_int_equal(mm_store_list_item_permissions(f->s, &l, "i1", "other"), MM_OK);
+    assert_int_equal(json_array_size(l), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_array_get(l, 0), "what"), "widen_to")),
+                        "CLEAR");
+    json_decref(l);
+    assert_int_equal(mm_store_list_item_permissions(f->s, &l, "i1", "orig"), MM_OK);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(mm_store_remove_community_member(f->s, "c1", "other"), MM_OK);
+    assert_int_equal(mm_store_remove_community_member(f->s, "c1", "other"), MM_ENOTFOUND);
+    assert_int_equal(mm_store_org_tree(f->s, &l), MM_OK);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    json_decref(users);
+    json_decref(orgs);
 }
 
 static void test_user_state(void **state)
@@ -1680,6 +1757,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submissions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_share, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submission_in_tx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_orgs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_orgs_10k, setup, teardown),

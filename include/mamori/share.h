@@ -1,0 +1,109 @@
+/*
+ * mamori: shared threat information under the Traffic Light Protocol 2.0 (FIRST, August
+ * 2022, https://www.first.org/tlp/). The labels, their most-restrictive merge, and the one
+ * decision every read path of the server asks: may this reader see this item?
+ * docs/sharing.md is the user's manual (recipient classes, and the choices made here).
+ * Pure functions: no store, no I/O.
+ */
+#ifndef MAMORI_SHARE_H
+#define MAMORI_SHARE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mamori/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The labels, widest first: a larger value is more restrictive. */
+typedef enum mm_tlp {
+    MM_TLP_CLEAR = 0,
+    MM_TLP_GREEN = 1,
+    MM_TLP_AMBER = 2,
+    MM_TLP_AMBER_STRICT = 3,
+    MM_TLP_RED = 4
+} mm_tlp;
+
+/* Parses a label as FIRST writes it ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER",
+ * "TLP:AMBER+STRICT", "TLP:RED"; upper case) or the bare name ("AMBER+STRICT"). MM_EINVALID
+ * (with a message) for anything else, TLP 1.0's "TLP:WHITE" included. */
+int mm_tlp_parse(mm_tlp *out, const char *text) __attribute__((warn_unused_result));
+/* "TLP:AMBER+STRICT" etc.: static text. */
+const char *mm_tlp_label(mm_tlp t);
+/* "AMBER+STRICT" etc. (the stored form): static text. */
+const char *mm_tlp_name(mm_tlp t);
+/* The most restrictive of two labels (content merged from several sources takes it). */
+mm_tlp mm_tlp_merge(mm_tlp a, mm_tlp b);
+
+/* What the decision needs to know about an item: borrowed pointers, none kept. */
+typedef struct mm_share_access {
+    mm_tlp tlp;
+    const char *originator_org;        /* the organization that shared it */
+    int64_t originator_user;           /* the user who shared it (0: none) */
+    const char *const *recipient_orgs; /* organizations named as recipients */
+    size_t n_recipient_orgs;           /* (AMBER+STRICT and wider) */
+    const int64_t *recipient_users;    /* users named as recipients (every label) */
+    size_t n_recipient_users;          /* */
+    const char *community_id;          /* GREEN: the item's community, or NULL */
+} mm_share_access;
+
+/* Who is reading. anonymous: no credentials (only TLP:CLEAR). */
+typedef struct mm_share_reader {
+    bool anonymous;
+    int64_t user_id;                /* 0: no particular user (a plain member of org_id) */
+    const char *org_id;             /* the reader's organization */
+    const char *parent_org;         /* its prime contractor (organizations.parent_id), or NULL */
+    bool authority;                 /* org_id is the authority organization */
+    const char *authority_org;      /* the authority organization's id (clients, see below) */
+    const char *const *communities; /* the communities org_id is a member of */
+    size_t n_communities;
+} mm_share_reader;
+
+/* The one access decision for shared items (docs/sharing.md, "Who may read"):
+ *   RED          the named users, and the user who shared it;
+ *   AMBER+STRICT those, and every user of the originator and of the recipient organizations;
+ *   AMBER        those, and every user of their clients: the organizations whose parent_id
+ *                is one of them (a prime's subcontractors); the authority's clients are
+ *                every contractor;
+ *   GREEN        those, and every user of a member organization of the item's community;
+ *   CLEAR        everyone, anonymous readers included.
+ * The authority is not special: it reads a RED or AMBER item only as a recipient. Each
+ * label's readers include the next narrower label's. *why (may be NULL) gets a static
+ * sentence saying which rule decided. */
+bool mm_tlp_may_read(const mm_share_access *item, const mm_share_reader *reader, const char **why);
+
+/* ---- the body of POST /api/v1/items (outside input: tests/fuzz/fuzz_share_item.c) ----- */
+
+/* A parsed, checked item body. Every pointer is borrowed from json (which it holds a
+ * reference to; mm_share_item_clear drops it). */
+typedef struct mm_share_item_body {
+    json_t *json;
+    const char *title; /* 1..300 characters */
+    mm_tlp tlp;
+    const char *description; /* may be "" */
+    json_t *indicators;      /* [{"type", "value"}] (borrowed), at most 1000 */
+    json_t *attachments;     /* [{"name", "sha256"}] (borrowed), at most 100 */
+    json_t *recipient_users; /* [login, ...] (borrowed), at most 200 */
+    json_t *recipient_orgs;  /* [org id, ...] (borrowed), at most 200 */
+    const char *community;   /* a community id, or NULL */
+} mm_share_item_body;
+
+/* Parses and checks the JSON text of an item (docs/api.md, "Shared items"): only the known
+ * members, their types and sizes, and that the label's recipient kinds make sense (RED names
+ * users and nothing else; a community only with GREEN). MM_EPARSE (not JSON) or MM_EINVALID
+ * with a message naming the member ("$.tlp: ..."). */
+int mm_share_parse_item(mm_share_item_body *out, const char *text, size_t len)
+    __attribute__((warn_unused_result));
+void mm_share_item_clear(mm_share_item_body *b);
+/* The stored body object {"description", "indicators", "attachments"} of a parsed item: a
+ * new reference. */
+json_t *mm_share_item_stored_body(const mm_share_item_body *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
