@@ -8,6 +8,11 @@
 #   scripts/pg-test.sh run STATE VAR CMD...
 #                                    run CMD with VAR set to the URL in STATE/url; fails with
 #                                    a clear message when there is none (the start failed)
+#   scripts/pg-test.sh newdb URL|URLFILE NAME
+#                                    (re)create the empty database NAME on the cluster of URL
+#                                    (a postgresql:// URL, or a file holding one, e.g. STATE/url)
+#                                    and print its URL: each shell test's run on PostgreSQL
+#                                    gets fresh databases of its own
 #
 # STATE is a directory of the caller's (e.g. in the build tree) that records where the cluster
 # is. As root, the cluster belongs to the postgres system user (initdb refuses root). The role
@@ -135,6 +140,32 @@ run() {
     exec "$@"
 }
 
+newdb() {
+    url=$1
+    name=$2
+    case "$url" in
+    *://*) ;;
+    *)
+        [ -s "$url" ] || die "newdb: no URL in $url (did the cluster start?)"
+        url=$(cat "$url")
+        ;;
+    esac
+    case "$name" in
+    *[!a-z0-9_]* | "") die "newdb: NAME must be [a-z0-9_]+: $name" ;;
+    esac
+    case "$url" in
+    postgresql://*/* | postgres://*/*) ;;
+    *) die "newdb: not a postgresql:// URL with a database: $url" ;;
+    esac
+    PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$url" \
+        -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" -c "CREATE DATABASE \"$name\"" \
+        >/dev/null || die "newdb: could not create $name"
+    # the same server and options, another database
+    base=${url%%\?*}
+    query=${url#"$base"}
+    echo "${base%/*}/$name$query"
+}
+
 case "${1:-}" in
 start)
     [ $# -eq 2 ] || die "usage: pg-test.sh start STATE"
@@ -149,5 +180,9 @@ run)
     shift
     run "$@"
     ;;
-*) die "usage: pg-test.sh start|stop|run STATE ..." ;;
+newdb)
+    [ $# -eq 3 ] || die "usage: pg-test.sh newdb URL|URLFILE NAME"
+    newdb "$2" "$3"
+    ;;
+*) die "usage: pg-test.sh start|stop|run STATE ... | newdb URL NAME" ;;
 esac

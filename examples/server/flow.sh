@@ -6,12 +6,16 @@
 #
 #   sh examples/server/flow.sh [WORKDIR]      (MAMORI=path/to/mamori; default build/mamori)
 #
+# MAMORI_DB names the database (default mamori.db in WORKDIR; a postgresql:// URL of an empty
+# database works the same).
+#
 # Needs curl and python3 (only to read fields out of JSON answers). Stops the server it
 # started, by its PID, on exit.
 set -eu
 MAMORI=${MAMORI:-build/mamori}
 case $MAMORI in /*) ;; *) MAMORI=$(pwd)/$MAMORI ;; esac
 EXAMPLES=$(cd "$(dirname "$0")/.." && pwd)
+DB=${MAMORI_DB:-mamori.db}
 W=${1:-$(mktemp -d)}
 mkdir -p "$W" && cd "$W"
 rm -f mamori.db* hokuto.key hokuto.key.pub
@@ -20,10 +24,10 @@ pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; true' EXIT
 
 # 1. The authority's database and first administrator (a one-time password).
-PASSWORD=$("$MAMORI" admin init --db mamori.db --login root | sed -n 's/^password: *//p')
+PASSWORD=$("$MAMORI" admin init --db "$DB" --login root | sed -n 's/^password: *//p')
 
 # 2. The server (here on a free port; by default it listens on 127.0.0.1:8171).
-"$MAMORI" serve --db mamori.db --listen 127.0.0.1:0 2>serve.log &
+"$MAMORI" serve --db "$DB" --listen 127.0.0.1:0 2>serve.log &
 pid=$!
 for _ in $(seq 50); do grep -q '"msg":"listening"' serve.log 2>/dev/null && break; sleep 0.1; done
 URL=http://127.0.0.1:$(sed -n 's/.*"msg":"listening".*"port":\([0-9]*\).*/\1/p' serve.log)
@@ -69,4 +73,4 @@ curl -sf "$URL/api/v1/server-key" >server-key.json
 # 7. The authority's contractor list, as JSON and as CSV.
 curl -sf -H "$AUTH" "$URL/api/v1/contractors?sort=score&order=desc" >contractors.json
 curl -sf -H "$AUTH" "$URL/api/v1/contractors?format=csv"
-"$MAMORI" audit verify --db mamori.db
+"$MAMORI" audit verify --db "$DB"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The README's server flow (examples/server/flow.sh) must work as written: run it against
-# the built binary and check what a user would look at.
+# the built binary and check what a user would look at. With MM_TEST_DB_URL (a postgresql://
+# URL of the throwaway cluster, scripts/pg-test.sh) the flow runs on a fresh PostgreSQL database.
 set -u
 : "${MAMORI:?}" "${MM_SOURCE_DIR:?}" "${MM_TMP:?}"
 rm -rf "$MM_TMP" && mkdir -p "$MM_TMP"
@@ -8,6 +9,13 @@ fails=0
 ok() { printf 'ok   %s\n' "$1"; }
 no() { printf 'FAIL %s\n' "$1"; fails=$((fails + 1)); }
 
+if [ -n "${MM_TEST_DB_URL:-}" ]; then
+    MAMORI_DB=$(sh "$MM_SOURCE_DIR/scripts/pg-test.sh" newdb "$MM_TEST_DB_URL" mm_flow) || {
+        no "a fresh PostgreSQL database"
+        exit 1
+    }
+    export MAMORI_DB
+fi
 if MAMORI=$MAMORI sh "$MM_SOURCE_DIR/examples/server/flow.sh" "$MM_TMP/w" >"$MM_TMP/out" 2>&1; then
     ok "examples/server/flow.sh ran"
 else

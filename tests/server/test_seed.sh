@@ -3,11 +3,12 @@
 # a temporary database, then checks the database (python3's sqlite3), the contractor list
 # through the real server (`mamori serve` + curl), the audit chain, and that the same seed
 # gives the same organizations. Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Needs curl and python3.
+# With MM_TEST_DB_URL (a postgresql:// URL of the throwaway cluster, scripts/pg-test.sh) each
+# database is a fresh PostgreSQL database, read through psql.
 set -u
 : "${MAMORI:?}" "${MM_SOURCE_DIR:?}" "${MM_TMP:?}"
 rm -rf "$MM_TMP" && mkdir -p "$MM_TMP"
 T=$MM_TMP
-DB=$T/seed.db
 LOG=$T/serve.log
 fails=0
 pid=""
@@ -24,18 +25,44 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# sql DB QUERY: the rows, one per line, columns separated by |
+# newdb NAME: a fresh test database (the file T/NAME.db, or a new PostgreSQL database)
+newdb() {
+    if [ -n "${MM_TEST_DB_URL:-}" ]; then
+        sh "$MM_SOURCE_DIR/scripts/pg-test.sh" newdb "$MM_TEST_DB_URL" "mm_seed_$1"
+    else
+        echo "$T/$1.db"
+    fi
+}
+for n in seed empty b c; do
+    url=$(newdb $n) || {
+        no "a fresh test database $n"
+        exit 1
+    }
+    eval "db_$n=\$url"
+done
+DB=$db_seed
+
+# sql DB QUERY: the rows, one per line, columns separated by | (on PostgreSQL through psql,
+# SQLite's json_extract(col, '$.key') read as (col::jsonb ->> 'key'))
 sql() {
-    python3 - "$1" "$2" <<'EOF'
+    case "$1" in
+    postgres*://*)
+        q=$(printf '%s' "$2" | sed "s/json_extract(\([a-z_]*\), '\\\$\.\([a-z_]*\)')/(\1::jsonb ->> '\2')/g")
+        psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 -d "$1" -c "$q"
+        ;;
+    *)
+        python3 - "$1" "$2" <<'EOF'
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 for row in con.execute(sys.argv[2]):
     print("|".join("" if v is None else str(v) for v in row))
 EOF
+        ;;
+    esac
 }
 
 # seed-demo refuses a database without an authority
-if "$MAMORI" admin seed-demo --db "$T/empty.db" --contractors 2 >/dev/null 2>"$T/err"; then
+if "$MAMORI" admin seed-demo --db "$db_empty" --contractors 2 >/dev/null 2>"$T/err"; then
     no "seed-demo without admin init should fail"
 elif grep -q "admin init" "$T/err"; then ok "seed-demo without admin init: refused, names admin init"
 else no "seed-demo without admin init: message: $(cat "$T/err")"; fi
@@ -84,17 +111,17 @@ else ok "seeding again is refused: $(cat "$T/err")"; fi
 
 # the same seed gives the same organizations; another seed others
 sql "$DB" "select name || '|' || identifiers from organizations where kind = 'contractor' order by id" >"$T/names1"
-"$MAMORI" admin init --db "$T/b.db" >/dev/null 2>&1
-"$MAMORI" admin seed-demo --db "$T/b.db" --contractors 30 --submissions 3 --seed 7 --jobs 1 >/dev/null 2>&1
-sql "$T/b.db" "select name || '|' || identifiers from organizations where kind = 'contractor' order by id" >"$T/names2"
+"$MAMORI" admin init --db "$db_b" >/dev/null 2>&1
+"$MAMORI" admin seed-demo --db "$db_b" --contractors 30 --submissions 3 --seed 7 --jobs 1 >/dev/null 2>&1
+sql "$db_b" "select name || '|' || identifiers from organizations where kind = 'contractor' order by id" >"$T/names2"
 cmp -s "$T/names1" "$T/names2" && ok "the same seed gives the same organizations" || no "seed 7 twice: organizations differ"
-"$MAMORI" admin init --db "$T/c.db" >/dev/null 2>&1
-"$MAMORI" admin seed-demo --db "$T/c.db" --contractors 30 --submissions 1 --seed 8 >/dev/null 2>&1
-sql "$T/c.db" "select name || '|' || identifiers from organizations where kind = 'contractor' order by id" >"$T/names3"
+"$MAMORI" admin init --db "$db_c" >/dev/null 2>&1
+"$MAMORI" admin seed-demo --db "$db_c" --contractors 30 --submissions 1 --seed 8 >/dev/null 2>&1
+sql "$db_c" "select name || '|' || identifiers from organizations where kind = 'contractor' order by id" >"$T/names3"
 cmp -s "$T/names1" "$T/names3" && no "seeds 7 and 8 gave the same organizations" || ok "another seed gives other organizations"
 # and the same signed documents, whatever the number of jobs (Ed25519 is deterministic)
 sql "$DB" "select body_hash from submissions order by body_hash" >"$T/hash1"
-sql "$T/b.db" "select body_hash from submissions order by body_hash" >"$T/hash2"
+sql "$db_b" "select body_hash from submissions order by body_hash" >"$T/hash2"
 [ -s "$T/hash1" ] && cmp -s "$T/hash1" "$T/hash2" && ok "the same seed gives the same signed documents (2 jobs and 1)" || no "seed 7 twice: documents differ"
 
 # the server lists them

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Process-level test of `mamori serve`: starts the real server on a free loopback port
-# against a temporary database, checks the endpoints, the limits and a graceful stop.
+# against a temporary database, checks the endpoints, the limits and a graceful stop. With
+# MM_TEST_DB_URL (a postgresql:// URL of the throwaway cluster, scripts/pg-test.sh) the
+# database is a fresh PostgreSQL database instead of a file.
 # Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Needs curl and node.
 set -u
 : "${MAMORI:?}" "${MM_SOURCE_DIR:?}" "${MM_TMP:?}"
@@ -13,6 +15,12 @@ pid=""
 
 ok() { printf 'ok   %s\n' "$1"; }
 no() { printf 'FAIL %s\n' "$1"; fails=$((fails + 1)); }
+if [ -n "${MM_TEST_DB_URL:-}" ]; then
+    DB=$(sh "$MM_SOURCE_DIR/scripts/pg-test.sh" newdb "$MM_TEST_DB_URL" mm_serve) || {
+        no "a fresh PostgreSQL database"
+        exit 1
+    }
+fi
 # Never leave the server running: kill it (by its PID only) on any exit.
 cleanup() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then

@@ -103,7 +103,7 @@ def main():
     os.makedirs(shots, exist_ok=True)
 
     _, root_otp = mm.admin_init(db, "root")
-    cp = mm.run(["admin", "seed-demo", "--db", db, "--contractors", "60", "--submissions", "3",
+    cp = mm.run(["admin", "seed-demo", "--db", mm.db_url(db), "--contractors", "60", "--submissions", "3",
                  "--seed", "1"], timeout=60)
     if cp.returncode != 0:
         print("FAIL mamori admin seed-demo: exit %d: %s" % (cp.returncode, cp.stderr[-2000:]))
