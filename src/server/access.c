@@ -37,7 +37,7 @@ int mm_access_decide(const principal *p, need n, const target_org *target, const
     if (!why)
         why = &dummy;
     *why = NULL;
-    if (n == NEED_NONE)
+    if (n == NEED_NONE || n == NEED_ANY)
         return 0;
     if (!p || !p->authenticated)
         return 401;
@@ -45,6 +45,7 @@ int mm_access_decide(const principal *p, need n, const target_org *target, const
     bool sees = false;
     switch (n) {
     case NEED_NONE:
+    case NEED_ANY:
     case NEED_SELF:
         return 0;
     case NEED_AUTHORITY_READ:

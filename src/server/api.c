@@ -779,6 +779,25 @@ static const route routes[] = {
      h_failures_cached, false},
     {"GET", "/api/v1/poam/overdue", NEED_AUTHORITY_READ, T_NONE, NULL, false, false,
      h_overdue_cached, false},
+    /* shared threat information under TLP 2.0 (share_api.c, docs/sharing.md); the item
+     * reads are NEED_ANY: what each reader may see is decided per item by mm_tlp_may_read */
+    {"POST", "/api/v1/communities", NEED_AUTHORITY_ADMIN, T_NONE, body_community, false, false,
+     h_communities_create, false},
+    {"GET", "/api/v1/communities", NEED_SELF, T_NONE, NULL, false, false, h_communities_list,
+     false},
+    {"POST", "/api/v1/communities/{}/members", NEED_AUTHORITY_ADMIN, T_NONE, body_member, false,
+     false, h_community_member_add, false},
+    {"DELETE", "/api/v1/communities/{}/members/{}", NEED_AUTHORITY_ADMIN, T_NONE, NULL, false,
+     false, h_community_member_remove, false},
+    {"POST", "/api/v1/items", NEED_SELF, T_NONE, NULL, true, false, h_items_create, false},
+    {"GET", "/api/v1/items", NEED_ANY, T_NONE, NULL, false, false, h_items_list, false},
+    {"GET", "/api/v1/items/count", NEED_ANY, T_NONE, NULL, false, false, h_items_count, false},
+    {"POST", "/api/v1/items/merge", NEED_SELF, T_NONE, NULL, true, false, h_items_merge, false},
+    {"GET", "/api/v1/items/{}", NEED_ANY, T_NONE, NULL, false, false, h_item_get, false},
+    {"GET", "/api/v1/items/{}/export", NEED_ANY, T_NONE, NULL, false, false, h_item_export, false},
+    {"POST", "/api/v1/items/{}/share", NEED_SELF, T_NONE, NULL, true, false, h_item_share, false},
+    {"POST", "/api/v1/items/{}/permissions", NEED_SELF, T_NONE, NULL, true, false,
+     h_item_permission, false},
     /* the dashboard (web.c, docs/dashboard.md) */
     {"GET", "/static/{}", NEED_NONE, T_NONE, NULL, false, true, w_static, false},
     {"GET", "/", NEED_SELF, T_NONE, NULL, false, true, w_root, true},
@@ -974,7 +993,7 @@ void mm_api_dispatch(http_req *r, reply *out)
             }
             return;
         }
-        if (!r->who.authenticated) {
+        if (!r->who.authenticated && rt->need != NEED_ANY) {
             if (rt->html) {
                 to_login(r, out, NULL);
                 return;

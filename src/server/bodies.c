@@ -37,6 +37,15 @@ const body_field body_consent[] = {
     {"prime_may_see_status", BODY_BOOL, true, 0, 0},
     {NULL, 0, false, 0, 0},
 };
+const body_field body_community[] = {
+    {"name", BODY_STRING, true, 1, 100},
+    {"description", BODY_STRING, false, 0, 2000},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_member[] = {
+    {"org_id", BODY_STRING, true, 1, 64},
+    {NULL, 0, false, 0, 0},
+};
 const body_field body_key[] = {
     {"kind", BODY_STRING, true, 1, 64},
     {"public_key", BODY_STRING, true, 44, 44},

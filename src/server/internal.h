@@ -40,7 +40,9 @@ typedef enum need {
     NEED_ORG_USERS,       /* authority-admin, or the organization's contractor-admin */
     NEED_ORG_ADMIN,       /* the organization's contractor-admin (keys, consent) */
     NEED_SUBMIT,          /* a contractor user, for its own organization */
-    NEED_SUB_READ         /* ORG_READ on the organization that owns the submission */
+    NEED_SUB_READ,        /* ORG_READ on the organization that owns the submission */
+    NEED_ANY              /* anyone, anonymous too; credentials are resolved when sent (the
+                           * shared items' reads: what each reader sees is mm_tlp_may_read's) */
 } need;
 
 /* What the access decision knows about the organization a request is about. */
@@ -189,6 +191,21 @@ void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const ch
 /* Signing keys of an organization (r->param[0]): JSON bodies as the API's. */
 void h_keys_add(http_req *r, reply *out);
 void h_keys_revoke(http_req *r, reply *out);
+
+/* ---- shared threat information under TLP 2.0 (share_api.c, docs/sharing.md) -------- */
+
+void h_communities_create(http_req *r, reply *out);
+void h_communities_list(http_req *r, reply *out);
+void h_community_member_add(http_req *r, reply *out);
+void h_community_member_remove(http_req *r, reply *out);
+void h_items_create(http_req *r, reply *out);
+void h_items_list(http_req *r, reply *out);
+void h_items_count(http_req *r, reply *out);
+void h_item_get(http_req *r, reply *out);
+void h_item_export(http_req *r, reply *out);
+void h_items_merge(http_req *r, reply *out);
+void h_item_share(http_req *r, reply *out);
+void h_item_permission(http_req *r, reply *out);
 
 /* ---- routing (api.c) ----------------------------------------------------------------- */
 
