@@ -513,6 +513,40 @@ int mm_store_add_item_permission(mm_store *s, int64_t *out_id, const char *item_
 int mm_store_list_item_permissions(mm_store *s, json_t **out, const char *item_id,
                                    const char *grantee_org) __attribute__((warn_unused_result));
 
+/* ---- incident reports (schema 4; src/store/incident.c, docs/incidents.md) --------------
+ *
+ * Each report is a shared item of kind "incident" (its label and recipients: create it with
+ * mm_store_create_item first, in the same transaction) and an incidents row with its details.
+ * Times are RFC 3339 UTC text. Like the items, the store never decides who may read one. */
+
+typedef struct mm_incident_rec {
+    const char *item_id;     /* the shared item (kind "incident") */
+    const char *org_id;      /* the reporting organization */
+    const char *report_type; /* "initial", "follow-on" or "voluntary" */
+    int64_t initial_id;      /* follow-on: the initial report's incidents.id; else 0 */
+    const char *discovered;  /* UTC */
+    int discovered_offset;   /* seconds east of UTC, as the reporter wrote it */
+    const char *reported;    /* UTC; its year is the report number's */
+    const char *due;
+    const char *preserve_until;
+    const char *body;              /* the canonical report (JSON object text) */
+    const char *sub_report_number; /* may be NULL */
+    const char *created;
+} mm_incident_rec;
+
+/* Inserts the row and assigns the next report number of the year of rec->reported,
+ * "MAM-YYYY-NNNNNN". *out_id and number (at least 32 bytes) get them (either may be NULL).
+ * MM_ECONFLICT when a concurrent writer took the number (try again). */
+int mm_store_create_incident(mm_store *s, int64_t *out_id, char *number, const mm_incident_rec *rec)
+    __attribute__((warn_unused_result));
+
+/* Incidents as [{"id", "item_id", "org_id", "report_type", "initial_id": int|null,
+ * "initial_report": number|null, "report_number", "discovered", "discovered_offset",
+ * "reported", "due", "preserve_until", "body": {...}, "sub_report_number": text|null,
+ * "created"}] by id; each filter (org_id, id, report_number) applies when not NULL / 0. */
+int mm_store_list_incidents(mm_store *s, json_t **out, const char *org_id, int64_t id,
+                            const char *report_number) __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

@@ -104,6 +104,23 @@ static const mm_dump_column item_permissions[] = {
     TEXT("what"), TEXT("granted_by"), TEXT("granted"),
 };
 
+static const mm_dump_column incidents[] = {
+    INT("id"),
+    TEXT("item_id"),
+    TEXT("org_id"),
+    TEXT("report_type"),
+    INTN("initial_id"),
+    TEXT("report_number"),
+    TEXT("discovered"),
+    INT("discovered_offset"),
+    TEXT("reported"),
+    TEXT("due"),
+    TEXT("preserve_until"),
+    TEXT("body"),
+    TEXTN("sub_report_number"),
+    TEXT("created"),
+};
+
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
     {"users", "id", users, NCOLS(users), true, false},
@@ -119,6 +136,7 @@ const mm_dump_table mm_dump_tables[] = {
     {"shared_items", "id", shared_items, NCOLS(shared_items), false, false},
     {"item_recipients", "id", item_recipients, NCOLS(item_recipients), true, false},
     {"item_permissions", "id", item_permissions, NCOLS(item_permissions), true, false},
+    {"incidents", "id", incidents, NCOLS(incidents), true, false},
 };
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 

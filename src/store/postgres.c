@@ -230,6 +230,27 @@ static const char *const migration3[] = {
     NULL,
 };
 
+static const char *const migration4[] = {
+    "CREATE TABLE incidents ("
+    "  id " ID ","
+    "  item_id " T " NOT NULL UNIQUE REFERENCES shared_items(id),"
+    "  org_id " T " NOT NULL REFERENCES organizations(id),"
+    "  report_type " T " NOT NULL CHECK (report_type IN ('initial', 'follow-on', 'voluntary')),"
+    "  initial_id BIGINT REFERENCES incidents(id),"
+    "  report_number " T " NOT NULL UNIQUE,"
+    "  discovered " T " NOT NULL,"
+    "  discovered_offset BIGINT NOT NULL,"
+    "  reported " T " NOT NULL,"
+    "  due " T " NOT NULL,"
+    "  preserve_until " T " NOT NULL,"
+    "  body " T " NOT NULL CHECK (mm_json_object(body)),"
+    "  sub_report_number " T ","
+    "  created " T " NOT NULL,"
+    "  CHECK ((report_type = 'follow-on') = (initial_id IS NOT NULL)));",
+    "CREATE INDEX incidents_org ON incidents(org_id);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -237,6 +258,8 @@ static const char *const *const migrations[] = {
     migration2,
     /* 3: shared threat information under TLP 2.0 (src/store/share.c) */
     migration3,
+    /* 4: incident reports (src/store/incident.c) */
+    migration4,
 };
 /* clang-format on */
 
@@ -464,7 +487,7 @@ typedef struct pg {
 } pg;
 
 /* mm_store_schema_latest (sqlite.c) is the same number for both backends */
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == 3,
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == 4,
                "a new migration goes into sqlite.c and postgres.c together");
 _Static_assert(sizeof(org_orders) / sizeof(org_orders[0]) == 5, "NQ counts 5 sorts");
 

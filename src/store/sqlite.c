@@ -198,6 +198,25 @@ static const char *const migrations[] = {
     "  granted_by TEXT NOT NULL,"
     "  granted TEXT NOT NULL);"
     "CREATE INDEX item_permissions_item ON item_permissions(item_id, grantee_org);",
+    /* 4: incident reports (src/store/incident.c): each one a shared item of kind 'incident'
+     * for its label and recipients, and this row for its details and deadline */
+    "CREATE TABLE incidents ("
+    "  id INTEGER PRIMARY KEY,"
+    "  item_id TEXT NOT NULL UNIQUE REFERENCES shared_items(id),"
+    "  org_id TEXT NOT NULL REFERENCES organizations(id),"
+    "  report_type TEXT NOT NULL CHECK (report_type IN ('initial', 'follow-on', 'voluntary')),"
+    "  initial_id INTEGER REFERENCES incidents(id),"
+    "  report_number TEXT NOT NULL UNIQUE,"
+    "  discovered TEXT NOT NULL,"
+    "  discovered_offset INTEGER NOT NULL,"
+    "  reported TEXT NOT NULL,"
+    "  due TEXT NOT NULL,"
+    "  preserve_until TEXT NOT NULL,"
+    "  body TEXT NOT NULL CHECK (json_valid(body) AND json_type(body) = 'object'),"
+    "  sub_report_number TEXT,"
+    "  created TEXT NOT NULL,"
+    "  CHECK ((report_type = 'follow-on') = (initial_id IS NOT NULL)));"
+    "CREATE INDEX incidents_org ON incidents(org_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -452,11 +452,13 @@ static void test_example_files(void **state)
     (void)state;
     mm_incident *inc = NULL;
     assert_int_equal(
-        mm_incident_load(&inc, MM_SOURCE_DIR "/tests/fixtures/incident/initial.json", r3, r2), MM_OK);
+        mm_incident_load(&inc, MM_SOURCE_DIR "/tests/fixtures/incident/initial.json", r3, r2),
+        MM_OK);
     assert_string_equal(inc->information_impact, "PROPRIETARY INFORMATION BREACH");
     mm_incident_free(inc);
     assert_int_equal(
-        mm_incident_load(&inc, MM_SOURCE_DIR "/tests/fixtures/incident/follow-on.json", r3, r2), MM_OK);
+        mm_incident_load(&inc, MM_SOURCE_DIR "/tests/fixtures/incident/follow-on.json", r3, r2),
+        MM_OK);
     mm_incident_free(inc);
 }
 

@@ -920,6 +920,80 @@ static void test_share(void **state)
     json_decref(orgs);
 }
 
+/* schema 4: incident reports, each on a shared item of kind "incident" */
+static void test_incidents(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "auth", "authority", NULL);
+    add_org(f->s, "c1", "contractor", NULL);
+    add_org(f->s, "c2", "contractor", NULL);
+    json_t *orgs = json_pack("[s,s]", "c1", "auth");
+    mm_item_rec item = {.id = "inc-1",
+                        .kind = "incident",
+                        .originator_org = "c1",
+                        .tlp = "AMBER+STRICT",
+                        .title = "incident",
+                        .body = "{}",
+                        .created = "2026-03-09T00:00:00Z",
+                        .recipient_orgs = orgs,
+                        .added_by = "x"};
+    assert_int_equal(mm_store_create_item(f->s, &item), MM_OK);
+    mm_incident_rec r = {.item_id = "inc-1",
+                         .org_id = "c1",
+                         .report_type = "initial",
+                         .discovered = "2026-03-08T04:00:00Z",
+                         .discovered_offset = -18000,
+                         .reported = "2026-03-09T00:00:00Z",
+                         .due = "2026-03-11T04:00:00Z",
+                         .preserve_until = "2026-06-07T00:00:00Z",
+                         .body = "{\"narrative\":\"n\"}",
+                         .created = "2026-03-09T00:00:00Z"};
+    int64_t id1 = 0, id2 = 0;
+    char num[32];
+    assert_int_equal(mm_store_create_incident(f->s, &id1, num, &r), MM_OK);
+    assert_string_equal(num, "MAM-2026-000001");
+    assert_true(id1 > 0);
+    /* one report per item */
+    assert_int_equal(mm_store_create_incident(f->s, NULL, NULL, &r), MM_ECONFLICT);
+    item.id = "inc-2";
+    assert_int_equal(mm_store_create_item(f->s, &item), MM_OK);
+    r.item_id = "inc-2";
+    r.report_type = "follow-on";
+    r.initial_id = id1;
+    r.sub_report_number = "DIBNET-1";
+    assert_int_equal(mm_store_create_incident(f->s, &id2, num, &r), MM_OK);
+    assert_string_equal(num, "MAM-2026-000002");
+    /* a follow-on needs its initial report, and only a follow-on has one */
+    item.id = "inc-3";
+    assert_int_equal(mm_store_create_item(f->s, &item), MM_OK);
+    r.item_id = "inc-3";
+    r.initial_id = 0;
+    assert_int_not_equal(mm_store_create_incident(f->s, NULL, NULL, &r), MM_OK);
+    json_t *l = NULL;
+    assert_int_equal(mm_store_list_incidents(f->s, &l, "c1", 0, NULL), MM_OK);
+    assert_int_equal(json_array_size(l), 2);
+    json_t *fo = json_array_get(l, 1);
+    assert_string_equal(json_string_value(json_object_get(fo, "initial_report")),
+                        "MAM-2026-000001");
+    assert_int_equal(json_integer_value(json_object_get(fo, "discovered_offset")), -18000);
+    assert_string_equal(json_string_value(json_object_get(fo, "sub_report_number")), "DIBNET-1");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(fo, "body"), "narrative")), "n");
+    assert_true(json_is_null(json_object_get(json_array_get(l, 0), "initial_id")));
+    json_decref(l);
+    assert_int_equal(mm_store_list_incidents(f->s, &l, "c2", 0, NULL), MM_OK);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    assert_int_equal(mm_store_list_incidents(f->s, &l, NULL, id2, NULL), MM_OK);
+    assert_int_equal(json_array_size(l), 1);
+    json_decref(l);
+    assert_int_equal(mm_store_list_incidents(f->s, &l, NULL, 0, "MAM-2026-000001"), MM_OK);
+    assert_int_equal(json_array_size(l), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "id")), id1);
+    json_decref(l);
+    json_decref(orgs);
+}
+
 static void test_user_state(void **state)
 {
     fixture *f = *state;
@@ -1758,6 +1832,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submissions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incidents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submission_in_tx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_orgs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_orgs_10k, setup, teardown),
