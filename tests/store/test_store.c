@@ -1619,13 +1619,6 @@ static void test_list_orgs(void **state)
     assert_null(none);
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void test_list_orgs_10k(void **state)
 {
     fixture *f = *state;
@@ -1655,13 +1648,12 @@ static void test_list_orgs_10k(void **state)
                           .offset = 9950,
                           .limit = 100};
         json_t *list = NULL;
-        double t0 = seconds();
         assert_int_equal(mm_store_list_orgs(f->s, &list, &q), MM_OK);
-        double dt = seconds() - t0;
         assert_int_equal(json_integer_value(json_object_get(list, "total")), 10000);
         assert_int_equal(json_array_size(json_object_get(list, "items")), 50);
         json_decref(list);
-        assert_true(dt < 1.0); /* tens of milliseconds normally; generous for sanitizers */
+        /* (its speed is measured in bench/server, not asserted here: a timed unit test fails
+         * on a loaded machine and measures nothing reliable) */
         q.status = "stale";
         q.q = "contractor 1";
         q.offset = 0;
