@@ -35,6 +35,8 @@ typedef struct mm_server_config {
     /* the security policy; 0 takes the value from the ODP profile (03.01.08, 03.01.10,
      * 03.01.11), in seconds except attempts */
     long lockout_attempts, lockout_window, lockout_duration, idle_timeout, session_lifetime;
+    /* incident reports are due this many hours after discovery (docs/incidents.md); 0: 72 */
+    unsigned incident_hours;
 } mm_server_config;
 
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */

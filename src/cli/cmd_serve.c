@@ -35,7 +35,9 @@ static const char usage_text[] =
     "  --lockout-window S     within this many seconds (default: 03.01.08, 300)\n"
     "  --lockout-duration S   locked for this many seconds (default: 03.01.08, 900)\n"
     "  --idle-timeout S       a session ends after this idle time (default: 03.01.10, 900)\n"
-    "  --session-lifetime S   a session's longest life (default: 03.01.11, 86400)\n";
+    "  --session-lifetime S   a session's longest life (default: 03.01.11, 86400)\n"
+    "  --incident-hours N     incident reports are due N hours after discovery (default 72,\n"
+    "                         DFARS 252.204-7012; docs/incidents.md)\n";
 
 /* A whole decimal number in [min, max], or -1 after printing why not. */
 static int parse_count(unsigned long long *out, const char *flag, const char *text,
@@ -58,7 +60,7 @@ static int serve(const char **vals, json_t *keep);
 static const char *const names[] = {
     "db",           "listen",           "threads",          "max-body",       "tls-cert",
     "tls-key",      "profile",          "lockout-attempts", "lockout-window", "lockout-duration",
-    "idle-timeout", "session-lifetime", "db-pool",
+    "idle-timeout", "session-lifetime", "db-pool",          "incident-hours",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -188,6 +190,11 @@ static int serve(const char **vals, json_t *keep)
         if (parse_count(&n, "--db-pool", vals[12], 1, 1024))
             return MM_EXIT_USAGE;
         cfg.db_pool = (unsigned)n;
+    }
+    if (vals[13]) {
+        if (parse_count(&n, "--incident-hours", vals[13], 1, 8760))
+            return MM_EXIT_USAGE;
+        cfg.incident_hours = (unsigned)n;
     }
 
     /* Block the stop signals before any thread starts, so every thread inherits the mask

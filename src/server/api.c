@@ -798,6 +798,11 @@ static const route routes[] = {
     {"POST", "/api/v1/items/{}/share", NEED_SELF, T_NONE, NULL, true, false, h_item_share, false},
     {"POST", "/api/v1/items/{}/permissions", NEED_SELF, T_NONE, NULL, true, false,
      h_item_permission, false},
+    /* incident reports (incident_api.c, docs/incidents.md): reads through the sharing core */
+    {"POST", "/api/v1/incidents", NEED_SUBMIT, T_NONE, NULL, true, false, h_incidents_create,
+     false},
+    {"GET", "/api/v1/incidents", NEED_SELF, T_NONE, NULL, false, false, h_incidents_list, false},
+    {"GET", "/api/v1/incidents/{}", NEED_SELF, T_NONE, NULL, false, false, h_incident_get, false},
     /* the dashboard (web.c, docs/dashboard.md) */
     {"GET", "/static/{}", NEED_NONE, T_NONE, NULL, false, true, w_static, false},
     {"GET", "/", NEED_SELF, T_NONE, NULL, false, true, w_root, true},

@@ -103,6 +103,7 @@ struct mm_server {
     pthread_t warm_thread;
     bool warm_running;
     _Atomic bool warm_stop;
+    int incident_hours; /* incident reports are due this long after discovery */
 };
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */
@@ -206,6 +207,19 @@ void h_item_export(http_req *r, reply *out);
 void h_items_merge(http_req *r, reply *out);
 void h_item_share(http_req *r, reply *out);
 void h_item_permission(http_req *r, reply *out);
+
+/* Every shared item the requester may read (mm_tlp_may_read), as mm_store_list_items gives
+ * them: a new reference; NULL with out filled on failure. */
+json_t *share_visible_items(http_req *r, reply *out);
+/* Appends "item.read" to the audit log for every RED or AMBER item of items (via: "list",
+ * "get", ...), in one transaction. */
+int share_audit_reads(http_req *r, json_t *items, const char *via);
+
+/* ---- incident reports (incident_api.c, docs/incidents.md) ---------------------------- */
+
+void h_incidents_create(http_req *r, reply *out);
+void h_incidents_list(http_req *r, reply *out);
+void h_incident_get(http_req *r, reply *out);
 
 /* ---- routing (api.c) ----------------------------------------------------------------- */
 

@@ -19,6 +19,7 @@
 #include "mamori/server.h"
 #include "mamori/submit.h"
 #include "server/form.h"
+#include "mamori/incident.h"
 #include "server/internal.h"
 #include "util/util.h"
 
@@ -601,6 +602,8 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
         return MM_ENOMEM;
     }
     srv->max_body = cfg->max_body;
+    srv->incident_hours =
+        cfg->incident_hours ? (int)cfg->incident_hours : MM_INCIDENT_DEFAULT_HOURS;
     srv->tls = cert != NULL;
     atomic_init(&srv->in_flight, 0);
     atomic_init(&srv->stopping, false);

@@ -1136,3 +1136,15 @@ done:
     json_decref(it);
     json_decref(j);
 }
+
+/* ---- for the other kinds of shared items (incident_api.c) ------------------------------ */
+
+json_t *share_visible_items(http_req *r, reply *out)
+{
+    return visible_items(r, out, NULL);
+}
+
+int share_audit_reads(http_req *r, json_t *items, const char *via)
+{
+    return audit_reads(r, items, via);
+}

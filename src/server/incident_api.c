@@ -1,0 +1,290 @@
+/* mamori serve: cyber incident reports (docs/incidents.md, docs/api.md "Incident reports").
+ *
+ * Each report is a shared item of kind "incident" (its TLP label and recipients: by default
+ * AMBER+STRICT to the reporter's organization and the authority) plus an incidents row. Who
+ * may read a report is decided only by the sharing core: every read here starts from
+ * share_visible_items (mm_tlp_may_read), and a report the reader may not see answers 404,
+ * exactly as one that does not exist. RED and AMBER reads are audited like other items. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mamori/incident.h"
+#include "mamori/share.h"
+#include "server/internal.h"
+
+/* Unix seconds of a stored UTC time ("...Z"); -1 when missing. */
+static long long utc_of(const json_t *v)
+{
+    long long t;
+    int off;
+    const char *s = json_string_value(v);
+    return s && mm_incident_parse_time(&t, &off, s) == MM_OK ? t : -1;
+}
+
+/* A report as the API shows it: the row, the label, the deadline state at now and the due
+ * time in the reporter's local time. A new reference. */
+static json_t *incident_out(const json_t *row, const char *tlp, long long now)
+{
+    json_t *body = json_object_get(row, "body");
+    long long due = utc_of(json_object_get(row, "due"));
+    long long reported = utc_of(json_object_get(row, "reported"));
+    int off = (int)json_integer_value(json_object_get(row, "discovered_offset"));
+    const char *zone = json_string_value(json_object_get(body, "time_zone"));
+    if (zone && mm_incident_zone_offset(&off, zone, due) != MM_OK)
+        off = (int)json_integer_value(json_object_get(row, "discovered_offset"));
+    char due_local[MM_INCIDENT_TIME_TEXT_BYTES];
+    mm_incident_format_time(due_local, due, off);
+    mm_deadline_state st = mm_incident_state(due, reported, now, MM_INCIDENT_DUE_SOON_HOURS);
+    mm_tlp t = MM_TLP_RED;
+    if (mm_tlp_parse(&t, tlp ? tlp : "") != MM_OK)
+        t = MM_TLP_RED;
+    return json_pack(
+        "{s:O,s:O,s:O,s:O,s:O,s:s,s:O,s:O,s:O,s:O,s:O,s:s,s:s,s:O,s:O,s:O,s:O}", "id",
+        json_object_get(row, "id"), "report_number", json_object_get(row, "report_number"),
+        "report_type", json_object_get(row, "report_type"), "initial_report",
+        json_object_get(row, "initial_report"), "org_id", json_object_get(row, "org_id"), "tlp",
+        mm_tlp_label(t), "item_id", json_object_get(row, "item_id"), "discovered",
+        json_object_get(body, "discovered"), "discovered_utc", json_object_get(row, "discovered"),
+        "reported", json_object_get(row, "reported"), "due", json_object_get(row, "due"),
+        "due_local", due_local, "deadline_state", mm_deadline_state_name(st), "preserve_until",
+        json_object_get(row, "preserve_until"), "sub_report_number",
+        json_object_get(row, "sub_report_number"), "report", body, "created",
+        json_object_get(row, "created"));
+}
+
+/* The visible incident items by id: {item id: item}. NULL with out filled on failure. */
+static json_t *visible_incident_items(http_req *r, reply *out)
+{
+    json_t *vis = share_visible_items(r, out);
+    if (!vis)
+        return NULL;
+    json_t *map = json_object();
+    size_t i;
+    json_t *it;
+    json_array_foreach(vis, i, it)
+    {
+        const char *kind = json_string_value(json_object_get(it, "kind"));
+        const char *id = json_string_value(json_object_get(it, "id"));
+        if (map && kind && id && strcmp(kind, "incident") == 0)
+            json_object_set(map, id, it);
+    }
+    json_decref(vis);
+    if (!map)
+        reply_error(out, 503, "unavailable", "out of memory");
+    return map;
+}
+
+/* The reports of rows the requester may read, audited as via, into {"incidents": [...]}
+ * (or the single report when one is true: 404 when it is not readable). */
+static void answer(http_req *r, reply *out, json_t *rows, const char *via, bool one)
+{
+    json_t *items = visible_incident_items(r, out);
+    if (!items) {
+        json_decref(rows);
+        return;
+    }
+    json_t *list = json_array(), *read = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        json_t *it = json_object_get(items, json_string_value(json_object_get(row, "item_id")));
+        if (!it || !list || !read)
+            continue;
+        json_array_append_new(
+            list, incident_out(row, json_string_value(json_object_get(it, "tlp")), r->now_unix));
+        json_array_append(read, it);
+    }
+    json_decref(rows);
+    json_decref(items);
+    if (!list || !read) {
+        json_decref(list);
+        json_decref(read);
+        reply_error(out, 503, "unavailable", "out of memory");
+        return;
+    }
+    if (one && json_array_size(list) == 0) {
+        json_decref(list);
+        json_decref(read);
+        reply_error(out, 404, "not_found", "no such incident report");
+        return;
+    }
+    int rc = share_audit_reads(r, read, via);
+    json_decref(read);
+    if (rc) {
+        json_decref(list);
+        reply_store_error(out, rc);
+        return;
+    }
+    if (one) {
+        json_t *o = json_incref(json_array_get(list, 0));
+        json_decref(list);
+        reply_json(out, 200, json_pack("{s:o}", "incident", o));
+        return;
+    }
+    reply_json(out, 200, json_pack("{s:o}", "incidents", list));
+}
+
+void h_incidents_list(http_req *r, reply *out)
+{
+    json_t *rows = NULL;
+    int rc = mm_store_list_incidents(r->st, &rows, NULL, 0, NULL);
+    if (rc) {
+        reply_store_error(out, rc);
+        return;
+    }
+    answer(r, out, rows, "list", false);
+}
+
+void h_incident_get(http_req *r, reply *out)
+{
+    const char *key = r->param[0];
+    char *end = NULL;
+    long long id = strtoll(key, &end, 10);
+    json_t *rows = NULL;
+    int rc = key[0] && end && !*end && id > 0
+                 ? mm_store_list_incidents(r->st, &rows, NULL, id, NULL)
+                 : mm_store_list_incidents(r->st, &rows, NULL, 0, key);
+    if (rc) {
+        reply_store_error(out, rc);
+        return;
+    }
+    answer(r, out, rows, "get", true);
+}
+
+/* The authority organization's id (borrowed from tree), or NULL. */
+static const char *authority_of(const json_t *tree)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(tree, i, row)
+    {
+        const char *kind = json_string_value(json_array_get(row, 1));
+        if (kind && strcmp(kind, "authority") == 0)
+            return json_string_value(json_array_get(row, 0));
+    }
+    return NULL;
+}
+
+void h_incidents_create(http_req *r, reply *out)
+{
+    mm_incident *inc = NULL;
+    mm_error_clear();
+    int rc = mm_incident_parse(&inc, r->body ? r->body : "", r->body_len, "body", r->srv->r3,
+                               r->srv->r2);
+    if (rc == MM_ENOMEM) {
+        reply_error(out, 503, "unavailable", "out of memory");
+        return;
+    }
+    if (rc) {
+        reply_error(out, rc == MM_EINVALID ? 422 : 400,
+                    rc == MM_EINVALID ? "invalid" : "bad_request", "%s", mm_error_last());
+        return;
+    }
+    json_t *tree = NULL, *initial = NULL, *users = NULL, *orgs = NULL, *rows = NULL;
+    char *body = NULL;
+    int64_t initial_id = 0, new_id = 0;
+    char number[32] = "", item_id[37];
+    rc = mm_store_org_tree(r->st, &tree);
+    if (rc == MM_OK && inc->type == MM_INCIDENT_FOLLOW_ON) {
+        rc = mm_store_list_incidents(r->st, &initial, r->who.org_id, 0, inc->initial_report);
+        json_t *first = json_array_get(initial, 0);
+        const char *type = json_string_value(json_object_get(first, "report_type"));
+        if (rc == MM_OK && (!type || strcmp(type, "initial") != 0)) {
+            reply_error(out, 422, "invalid",
+                        "body: $.initial_report: \"%.64s\" is not an initial report of your "
+                        "organization",
+                        inc->initial_report);
+            goto done;
+        }
+        initial_id = json_integer_value(json_object_get(first, "id"));
+    }
+    if (rc) {
+        reply_store_error(out, rc);
+        goto done;
+    }
+    const char *authority = authority_of(tree);
+    if (strcmp(inc->tlp, "RED") == 0) {
+        users = json_pack("[I]", (json_int_t)r->who.user_id); /* RED: the reporter only */
+    } else {
+        orgs = json_pack("[s]", r->who.org_id);
+        if (orgs && authority && strcmp(authority, r->who.org_id) != 0)
+            json_array_append_new(orgs, json_string(authority));
+    }
+    rc = mm_incident_to_json(&body, inc);
+    if (rc || (!users && !orgs)) {
+        reply_error(out, 503, "unavailable", "out of memory");
+        goto done;
+    }
+    long long due = mm_incident_due(inc->discovered, r->srv->incident_hours);
+    long long pres = mm_incident_preserve_until(r->now_unix, MM_INCIDENT_PRESERVE_DAYS);
+    char disc[MM_INCIDENT_TIME_TEXT_BYTES], now[MM_INCIDENT_TIME_TEXT_BYTES],
+        due_s[MM_INCIDENT_TIME_TEXT_BYTES], pres_s[MM_INCIDENT_TIME_TEXT_BYTES];
+    mm_incident_format_time(disc, inc->discovered, 0);
+    mm_incident_format_time(now, r->now_unix, 0);
+    mm_incident_format_time(due_s, due, 0);
+    mm_incident_format_time(pres_s, pres, 0);
+    char title[160];
+    snprintf(title, sizeof title, "Cyber incident report (%s), discovered %s",
+             mm_incident_type_name(inc->type), disc);
+    mm_store_new_id(item_id);
+    mm_item_rec item = {.id = item_id,
+                        .kind = "incident",
+                        .originator_org = r->who.org_id,
+                        .originator_user = r->who.user_id,
+                        .tlp = inc->tlp,
+                        .title = title,
+                        .body = "{}",
+                        .sources = "[]",
+                        .created = now,
+                        .recipient_users = users,
+                        .recipient_orgs = orgs,
+                        .added_by = r->who.login};
+    mm_incident_rec rec = {.item_id = item_id,
+                           .org_id = r->who.org_id,
+                           .report_type = mm_incident_type_name(inc->type),
+                           .initial_id = initial_id,
+                           .discovered = disc,
+                           .discovered_offset = inc->discovered_offset,
+                           .reported = now,
+                           .due = due_s,
+                           .preserve_until = pres_s,
+                           .body = body,
+                           .sub_report_number = inc->sub_report_number,
+                           .created = now};
+    rc = mm_store_begin(r->st);
+    if (rc == MM_OK)
+        rc = mm_store_create_item(r->st, &item);
+    if (rc == MM_OK)
+        rc = mm_store_create_incident(r->st, &new_id, number, &rec);
+    if (rc == MM_OK) {
+        json_t *d = json_pack("{s:s,s:s,s:s}", "report_number", number, "tlp", inc->tlp,
+                              "report_type", rec.report_type);
+        char *dt = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        json_decref(d);
+        rc = dt ? mm_store_audit_append(r->st, NULL, r->who.login, "incident.create", item_id, dt)
+                : MM_ENOMEM;
+        free(dt);
+    }
+    if (rc == MM_OK)
+        rc = mm_store_commit(r->st);
+    else
+        mm_store_rollback(r->st);
+    if (rc == MM_OK)
+        rc = mm_store_list_incidents(r->st, &rows, NULL, new_id, NULL);
+    if (rc) {
+        reply_store_error(out, rc);
+        goto done;
+    }
+    json_t *o = incident_out(json_array_get(rows, 0), inc->tlp, r->now_unix);
+    reply_json(out, 201, json_pack("{s:o}", "incident", o));
+done:
+    json_decref(rows);
+    json_decref(tree);
+    json_decref(initial);
+    json_decref(users);
+    json_decref(orgs);
+    free(body);
+    mm_incident_free(inc);
+}
