@@ -79,6 +79,7 @@ bench: build bench-deps
 	./bench/run.sh $(BUILD)
 	./bench/scan-vs-oscap ./$(BUILD)/mamori
 	BUILD=$(BUILD) BENCH_NO_BUILD=1 ./bench/server/run.sh
+	BUILD=$(BUILD) BENCH_NO_BUILD=1 ./bench/server/run-pg.sh
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) out

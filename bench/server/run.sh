@@ -19,9 +19,11 @@
 #     only 201s are counted);
 # then writes the section between <!-- server-bench:begin --> and <!-- server-bench:end -->
 # of BENCH_OUT (default docs/benchmarks.md). Needs wrk and nginx (`make bench-deps`),
-# curl and python3. Every process it starts is stopped by its PID on exit.
+# curl and python3. Every process it starts is stopped by its PID on exit. Shared functions
+# (also used by bench/server/run-pg.sh, the same on PostgreSQL) in bench/server/lib.sh.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/server/lib.sh
 BUILD=${BUILD:-build}
 CONTRACTORS=${BENCH_CONTRACTORS:-10000}
 SUBS=${BENCH_SUBMISSIONS:-20}
@@ -41,7 +43,6 @@ for t in wrk nginx curl python3; do
         exit 1
     }
 done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # (a) the build
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
@@ -58,22 +59,11 @@ tmp=$(mktemp -d)
 serve_pid=""
 nginx_pid=""
 cleanup() {
-    for p in $serve_pid $nginx_pid; do
-        if kill -0 "$p" 2>/dev/null; then
-            kill -TERM "$p" 2>/dev/null || true
-            i=0
-            while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-            kill -KILL "$p" 2>/dev/null || true
-        fi
-    done
+    bench_stop "$serve_pid" "$nginx_pid"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # (b) the seeded database, cached
 cache=$BUILD/bench-server.db
@@ -101,23 +91,14 @@ db=$tmp/bench.db
 cp "$cache" "$db"
 db_mib=$(du -mL "$cache" | cut -f1)
 
-load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+load0=$(bench_loadavg)
 
 # (c) the server, an analyst's token, a contractor that submits
-port=$(free_port)
+port=$(bench_free_port)
 "$BIN" serve --db "$db" --listen "127.0.0.1:$port" --threads "$SERVE_THREADS" \
     2>"$tmp/serve.log" &
 serve_pid=$!
-i=0
-until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do
-    i=$((i + 1))
-    if [ $i -gt 100 ] || ! kill -0 "$serve_pid" 2>/dev/null; then
-        echo "bench/server: mamori serve did not start:" >&2
-        tail -n 5 "$tmp/serve.log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
+bench_wait_http "http://127.0.0.1:$port/readyz" "$serve_pid" "$tmp/serve.log" "mamori serve"
 URL=http://127.0.0.1:$port
 "$BIN" keygen --org "Benchmark Poster K.K." -o "$tmp/poster.key" >/dev/null
 python3 bench/server/api_setup.py "$URL" "$admin_pw" "$tmp/poster.key.pub" >"$tmp/setup.env"
@@ -149,58 +130,8 @@ for i in 2 3 4 5 6 7 8 9 10 11 12; do
 done
 
 # (e) nginx with the same bytes
-mkdir -p "$tmp/nginx"
-nport=$(free_port)
-cat >"$tmp/nginx/nginx.conf" <<EOF
-worker_processes 2;
-user $(id -un) $(id -gn);
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    default_type application/json;
-    access_log $tmp/nginx/access.log;
-    client_body_temp_path $tmp/nginx/body;
-    proxy_temp_path $tmp/nginx/proxy;
-    fastcgi_temp_path $tmp/nginx/fastcgi;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$nport;
-        root $tmp/www;
-    }
-}
-EOF
-"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
-nginx_pid=$!
-i=0
-until curl -sf -o /dev/null "http://127.0.0.1:$nport/e1.json"; do
-    i=$((i + 1))
-    if [ $i -gt 50 ] || ! kill -0 "$nginx_pid" 2>/dev/null; then
-        echo "bench/server: nginx did not start:" >&2
-        cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 2>/dev/null || true
-        exit 1
-    fi
-    sleep 0.1
-done
-
-# one wrk run: prints "req_per_s p50_ms p99_ms errors"
-wrk_run() {
-    wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --timeout 30s --latency "$@" >"$tmp/wrk.out" 2>&1 || true
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-            return v
-        }
-        /Requests\/sec:/ { rps = $2 }
-        $1 == "50.000%" || $1 == "50%" { p50 = ms($2) }
-        $1 == "99.000%" || $1 == "99%" { p99 = ms($2) }
-        /Non-2xx or 3xx responses:/ { err = $5 }
-        /Socket errors:/ { err += $4 + $6 + $8 + $10 }
-        END { printf "%s %s %s %d\n", rps, p50, p99, err + 0 }' "$tmp/wrk.out"
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+bench_nginx_start "$tmp/www"
+nport=$nginx_port
 
 # (d) and (e): mamori and nginx, alternately, RUNS times each
 echo "bench/server: wrk, $RUNS x ${DURATION}s per endpoint and server" >&2
@@ -210,10 +141,10 @@ while [ $r -le "$RUNS" ]; do
     n=0
     for p in $ep_paths; do
         n=$((n + 1))
-        set -- $(wrk_run -H "$AUTH" "$URL$p")
-        echo "mamori e$n $*" >>"$tmp/results"
-        set -- $(wrk_run "http://127.0.0.1:$nport/e$n.json")
-        echo "nginx e$n $*" >>"$tmp/results"
+        bench_wrk "$WRK_THREADS" "$WRK_CONNS" "$tmp/wrk.out" -H "$AUTH" "$URL$p"
+        echo "mamori e$n $(bench_wrk_parse "$tmp/wrk.out")" >>"$tmp/results"
+        bench_wrk "$WRK_THREADS" "$WRK_CONNS" "$tmp/wrk.out" "http://127.0.0.1:$nport/e$n.json"
+        echo "nginx e$n $(bench_wrk_parse "$tmp/wrk.out")" >>"$tmp/results"
     done
     r=$((r + 1))
 done
@@ -226,26 +157,12 @@ per=$((POST_BODIES / RUNS))
 r=1
 while [ $r -le "$RUNS" ]; do
     sed -n "$(((r - 1) * per + 1)),$((r * per))p" "$tmp/bodies" >"$tmp/bodies.$r"
-    BODIES=$tmp/bodies.$r TOKEN=$POSTER_TOKEN WRK_THREADS=$WRK_THREADS \
-        wrk -t "$WRK_THREADS" -c "$WRK_CONNS" -d "${DURATION}s" --timeout 30s --latency -s bench/server/post.lua \
-        "$URL" >"$tmp/wrk.out" 2>&1 || true
-    lat=$(awk '
-        function ms(v) {
-            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-            return v
-        }
-        $1 == "50.000%" || $1 == "50%" { p50 = ms($2) }
-        $1 == "99.000%" || $1 == "99%" { p99 = ms($2) }
-        END { printf "%s %s\n", p50, p99 }' "$tmp/wrk.out")
-    res=$(sed -n 's/^POSTRESULT //p' "$tmp/wrk.out")
-    created=$(echo "$res" | sed -n 's/.*created=\([0-9]*\).*/\1/p')
-    other=$(echo "$res" | sed -n 's/.*other=\([0-9]*\).*/\1/p')
-    exhausted=$(echo "$res" | sed -n 's/.*exhausted=\([0-9]*\).*/\1/p')
-    secs=$(echo "$res" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
-    rate=$(awk -v c="${created:-0}" -v s="${secs:-0}" 'BEGIN { printf "%.0f", (s > 0) ? c / s : 0 }')
-    echo "$rate $lat ${other:-0} ${exhausted:-0} ${created:-0}" >>"$tmp/post"
+    (
+        export BODIES="$tmp/bodies.$r" TOKEN="$POSTER_TOKEN" WRK_THREADS
+        bench_wrk "$WRK_THREADS" "$WRK_CONNS" "$tmp/wrk.out" -s bench/server/post.lua "$URL"
+    )
+    # "rate p50 p99 other exhausted created"
+    bench_post_parse "$tmp/wrk.out" >>"$tmp/post"
     r=$((r + 1))
 done
 # in process, one thread, a fresh database
@@ -255,18 +172,8 @@ ingest=$(sed -n 's/^median //p' "$tmp/ingest.out")
 ingest_runs=$(sed -n 's/^run [0-9]*: [0-9]* submissions, \([0-9]*\)\/s$/\1/p' "$tmp/ingest.out" | tr '\n' ' ')
 
 # the report
-col() { awk -v s="$1" -v e="$2" -v c="$3" '$1 == s && $2 == e { print $c }' "$tmp/results" | median; }
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || uname -m)
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git status --porcelain --untracked-files=no -- src include content 2>/dev/null)" ]; then
-    commit="$commit (with uncommitted changes under src/, include/ or content/)"
-fi
-src_dir=$(sed -n 's/^CMAKE_HOME_DIRECTORY:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
-[ -n "$src_dir" ] && [ "$(cd "$src_dir" && pwd -P)" != "$(pwd -P)" ] &&
-    commit="$commit; the binaries were built from $src_dir${BENCH_SOURCE_NOTE:+ ($BENCH_SOURCE_NOTE)}"
-buildtype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
-cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
-ccver=$("${cc:-cc}" --version 2>/dev/null | head -n 1 || true)
+col() { awk -v s="$1" -v e="$2" -v c="$3" '$1 == s && $2 == e { print $c }' "$tmp/results" | bench_median; }
+cpu=$(bench_cpu)
 names="contractors submission failures"
 {
     echo "<!-- server-bench:begin -->"
@@ -276,7 +183,7 @@ names="contractors submission failures"
     echo
     echo "- machine: $cpu, $(nproc) online CPUs (\`nproc\`), $(uname -sr); wrk, mamori and nginx share them"
     echo "  (load average when the run began: $load0; other work on the machine shows in the figures)"
-    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $commit; build type ${buildtype:-default}, ${ccver:-unknown compiler}"
+    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $(bench_describe_build "$BUILD")"
     echo "- data: \`mamori admin seed-demo --contractors $CONTRACTORS --submissions $SUBS --seed $SEED --jobs $JOBS\`:"
     echo "  $CONTRACTORS contractors, $((CONTRACTORS * SUBS)) signed submissions, each verified and scored by"
     echo "  \`mm_ingest\`; seeding took ${seed_seconds} s (on $seeded_on); the SQLite file is $db_mib MiB"
@@ -308,8 +215,8 @@ names="contractors submission failures"
     echo "change appends an audit record; the cache is keyed by the last audit id), so the rows"
     echo "above are mostly cache hits, as they are in use: the data changes when a submission"
     echo "arrives. Computed from the database (a query not asked before; median of 11, one at a"
-    echo "time with curl): contractor list $(awk '$1 == "contractors" { print $2 }' "$tmp/uncached" | median) ms,"
-    echo "failure counts $(awk '$1 == "failures" { print $2 }' "$tmp/uncached" | median) ms."
+    echo "time with curl): contractor list $(awk '$1 == "contractors" { print $2 }' "$tmp/uncached" | bench_median) ms,"
+    echo "failure counts $(awk '$1 == "failures" { print $2 }' "$tmp/uncached" | bench_median) ms."
     echo
     echo "Submissions taken in per second (signature verification, scoring, storing, receipt):"
     echo
@@ -317,9 +224,9 @@ names="contractors submission failures"
     echo "|---|---:|---:|---:|---|"
     printf '| in process: `bench_ingest`, one thread, `mm_ingest` into a fresh database | %s | | | runs: %s; 2000 distinct signed copies of the Hokuto examples (Rev 3 and Rev 2 alternately), signed before timing |\n' \
         "$ingest" "$ingest_runs"
-    post_rate=$(cut -d' ' -f1 "$tmp/post" | median)
-    post_p50=$(cut -d' ' -f2 "$tmp/post" | median)
-    post_p99=$(cut -d' ' -f3 "$tmp/post" | median)
+    post_rate=$(cut -d' ' -f1 "$tmp/post" | bench_median)
+    post_p50=$(cut -d' ' -f2 "$tmp/post" | bench_median)
+    post_p99=$(cut -d' ' -f3 "$tmp/post" | bench_median)
     post_other=$(awk '{ s += $4 } END { print s + 0 }' "$tmp/post")
     post_exh=$(awk '{ s += $5 } END { print s + 0 }' "$tmp/post")
     printf '| HTTP: wrk POST /api/v1/submissions, %s connections, into the seeded database | %s | %s | %s | 201s only, per run: %s; other answers: %s; replays for lack of fresh bodies: %s |\n' \
@@ -334,15 +241,5 @@ names="contractors submission failures"
     echo "<!-- server-bench:end -->"
 } >"$tmp/section.md"
 cat "$tmp/section.md" >&2
-python3 - "$OUT" "$tmp/section.md" <<'EOF'
-import re, sys
-out, sec = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
-try:
-    text = open(out).read()
-except FileNotFoundError:
-    text = "# Benchmarks\n"
-pat = re.compile(r"<!-- server-bench:begin -->.*?<!-- server-bench:end -->", re.S)
-text = pat.sub(lambda m: sec, text) if pat.search(text) else text.rstrip("\n") + "\n\n" + sec + "\n"
-open(out, "w").write(text)
-EOF
+bench_write_section "$OUT" server-bench "$tmp/section.md"
 echo "bench/server: wrote the server-bench section of $OUT" >&2
