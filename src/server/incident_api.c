@@ -253,24 +253,33 @@ void h_incidents_create(http_req *r, reply *out)
                            .body = body,
                            .sub_report_number = inc->sub_report_number,
                            .created = now};
-    rc = mm_store_begin(r->st);
-    if (rc == MM_OK)
-        rc = mm_store_create_item(r->st, &item);
-    if (rc == MM_OK)
-        rc = mm_store_create_incident(r->st, &new_id, number, &rec);
-    if (rc == MM_OK) {
-        json_t *d = json_pack("{s:s,s:s,s:s}", "report_number", number, "tlp", inc->tlp,
-                              "report_type", rec.report_type);
-        char *dt = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-        json_decref(d);
-        rc = dt ? mm_store_audit_append(r->st, NULL, r->who.login, "incident.create", item_id, dt)
-                : MM_ENOMEM;
-        free(dt);
+    /* The report number is the year's count + 1: two reports at once on PostgreSQL can
+     * draw the same one, and the second insert then fails on its UNIQUE: try again. */
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if (attempt)
+            mm_store_new_id(item_id);
+        rc = mm_store_begin(r->st);
+        if (rc == MM_OK)
+            rc = mm_store_create_item(r->st, &item);
+        if (rc == MM_OK)
+            rc = mm_store_create_incident(r->st, &new_id, number, &rec);
+        if (rc == MM_OK) {
+            json_t *d = json_pack("{s:s,s:s,s:s}", "report_number", number, "tlp", inc->tlp,
+                                  "report_type", rec.report_type);
+            char *dt = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+            json_decref(d);
+            rc = dt ? mm_store_audit_append(r->st, NULL, r->who.login, "incident.create", item_id,
+                                            dt)
+                    : MM_ENOMEM;
+            free(dt);
+        }
+        if (rc == MM_OK)
+            rc = mm_store_commit(r->st);
+        else
+            mm_store_rollback(r->st);
+        if (rc != MM_ECONFLICT)
+            break;
     }
-    if (rc == MM_OK)
-        rc = mm_store_commit(r->st);
-    else
-        mm_store_rollback(r->st);
     if (rc == MM_OK)
         rc = mm_store_list_incidents(r->st, &rows, NULL, new_id, NULL);
     if (rc) {

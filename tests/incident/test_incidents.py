@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
 import mmserver as mm  # noqa: E402
@@ -167,6 +168,22 @@ def main():
         C.check(sub_no in nos, "the prime sees the number on its own report", mm.short(r.text))
         C.check(all(i["org_id"] == prime for i in r.json["incidents"]),
                 "and no report of its sub", mm.short(r.text))
+
+        # ---- concurrent reports: distinct numbers, none lost ------------------------------------
+        results = []
+
+        def post():
+            results.append(pc.post("/api/v1/incidents", report(ago(1))))
+
+        threads = [threading.Thread(target=post) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        nums = [(x.json or {}).get("incident", {}).get("report_number") for x in results]
+        C.check([x.status for x in results] == [201] * 8 and len(set(nums)) == 8,
+                "8 reports at once: 8 distinct report numbers",
+                "%s %s" % ([x.status for x in results], nums))
 
         # ---- the CLI --------------------------------------------------------------------------
         path = os.path.join(T, "r.json")
