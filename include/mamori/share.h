@@ -103,6 +103,44 @@ void mm_share_item_clear(mm_share_item_body *b);
  * new reference. */
 json_t *mm_share_item_stored_body(const mm_share_item_body *b);
 
+/* ---- STIX 2.1 (src/share/stix.c; docs/sharing.md, "STIX 2.1") ------------------------- */
+
+/* Exports items (a JSON array of items as the API answers them: {"id", "tlp", "title",
+ * "created", "modified", "body": {"description", "indicators", "attachments"}}, or one such
+ * object) as a STIX 2.1 bundle, a new reference through *out: per item a `report` whose
+ * object_refs name its `indicator`s (ipv4-addr, ipv6-addr, domain-name, url, email-addr and
+ * file hashes as STIX patterns; other indicators stay in the report's description), the
+ * official TLP 2.0 marking-definition of its label in the bundle and object_marking_refs on
+ * every object. Ids are UUIDv5 of the item id, so the same item gives the same bundle.
+ * MM_EINVALID (with a message) for an item without an id, title or label; MM_ENOMEM. */
+int mm_stix_export(json_t **out, const json_t *items) __attribute__((warn_unused_result));
+
+/* One item read from a bundle: everything the store needs except who owns it. */
+typedef struct mm_stix_item {
+    char *title;   /* the report's name (1..300 characters) */
+    mm_tlp tlp;    /* the most restrictive marking of the report and its indicators */
+    json_t *body;  /* {"description", "indicators", "attachments"}: the stored body */
+    char *stix_id; /* the report's (or note's) STIX id */
+} mm_stix_item;
+
+typedef struct mm_stix_import {
+    mm_stix_item *items;
+    size_t n_items;
+} mm_stix_import;
+
+/* Parses a STIX 2.1 bundle (outside input: tests/fuzz/fuzz_stix.c) into items, one per
+ * `report` or `note`, without storing anything. Markings: TLP 2.0 (the extension's
+ * marking-definition ids) or TLP 1.0 (WHITE is taken as CLEAR); an object that carries
+ * several takes the most restrictive; an unmarked report, note or indicator is refused
+ * unless default_tlp is not NULL. Refused with MM_EPARSE (not JSON) or MM_EINVALID and a
+ * message naming the JSON path ("bundle: $.objects[3].object_marking_refs: ..."): nesting
+ * deeper than 32, more than 10,000 objects, a string over 1 MiB, wrong types, marking ids
+ * that are neither TLP nor defined in the bundle, a bundle with nothing to import. On
+ * success *out is the caller's (mm_stix_import_free); on failure *out is NULL. */
+int mm_stix_parse(mm_stix_import **out, const char *text, size_t len, const mm_tlp *default_tlp)
+    __attribute__((warn_unused_result));
+void mm_stix_import_free(mm_stix_import *imp);
+
 #ifdef __cplusplus
 }
 #endif

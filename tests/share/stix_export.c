@@ -1,0 +1,67 @@
+/*
+ * Test helper for tests/share/test_stix_schema.sh: writes STIX 2.1 bundles made by
+ * mm_stix_export to OUTDIR: bundle-<label>.json for each of the 5 TLP 2.0 labels (one item
+ * with every kind of indicator) and bundle-all.json (five items, one per label).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mamori/share.h"
+
+static json_t *item(int n, const char *tlp)
+{
+    char id[32];
+    snprintf(id, sizeof(id), "item-%d", n);
+    return json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},"
+        "{s:s,s:s},{s:s,s:s},{s:s,s:s}],s:[{s:s,s:s}]}}",
+        "id", id, "tlp", tlp, "title", "Phishing wave against suppliers", "created",
+        "2026-11-23T10:00:00Z", "modified", "2026-11-23T11:30:00Z", "body", "description",
+        "Mails with \"invoice\" links.", "indicators", "type", "ipv4-addr", "value", "192.0.2.10",
+        "type", "ipv6-addr", "value", "2001:db8::1", "type", "domain-name", "value",
+        "login-update.example", "type", "url", "value",
+        "https://login-update.example/a?b='c'&d=\\e", "type", "email-addr", "value",
+        "billing@login-update.example", "type", "sha256", "value",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "type", "md5", "value",
+        "d41d8cd98f00b204e9800998ecf8427e", "type", "mutex", "value", "Global\\x1", "attachments",
+        "name", "mail.eml", "sha256",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static int write(const char *dir, const char *name, const json_t *items)
+{
+    json_t *b = NULL;
+    if (mm_stix_export(&b, items) != MM_OK) {
+        fprintf(stderr, "stix_export: %s\n", mm_error_last());
+        return 1;
+    }
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    int rc = json_dump_file(b, path, JSON_INDENT(2) | JSON_SORT_KEYS) ? 1 : 0;
+    json_decref(b);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static const char *const labels[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT",
+                                         "TLP:RED"};
+    static const char *const files[] = {"bundle-clear.json", "bundle-green.json",
+                                        "bundle-amber.json", "bundle-amber-strict.json",
+                                        "bundle-red.json"};
+    if (argc != 2) {
+        fprintf(stderr, "usage: stix_export OUTDIR\n");
+        return 2;
+    }
+    int rc = 0;
+    json_t *all = json_array();
+    for (int i = 0; i < 5; i++) {
+        json_t *it = item(i + 1, labels[i]);
+        rc |= write(argv[1], files[i], it);
+        json_array_append_new(all, it);
+    }
+    rc |= write(argv[1], "bundle-all.json", all);
+    json_decref(all);
+    return rc;
+}

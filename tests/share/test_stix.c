@@ -1,0 +1,281 @@
+/* STIX 2.1 export and import of shared items (src/share/stix.c): the round trip for every
+ * label, TLP 1.0 bundles (WHITE read as CLEAR), unmarked bundles with and without a default
+ * label, the most restrictive of several markings, and hostile bundles refused with a
+ * message naming the JSON path. The OASIS schema check is tests/share/test_stix_schema.sh. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mamori/share.h"
+
+#define TLP1_WHITE "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"
+#define TLP1_GREEN "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
+#define TLP1_RED   "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"
+#define TLP2_AMBER "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
+#define TLP2_RED   "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+
+static const char *const labels[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT",
+                                     "TLP:RED"};
+
+static json_t *item(const char *id, const char *tlp, const char *title)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}],"
+                     "s:[{s:s,s:s}]}}",
+                     "id", id, "tlp", tlp, "title", title, "created", "2026-11-23T10:00:00Z",
+                     "modified", "2026-11-23T10:00:00Z", "body", "description", "free text",
+                     "indicators", "type", "ipv4-addr", "value", "192.0.2.1", "type", "domain-name",
+                     "value", "login-update.example", "type", "url", "value",
+                     "http://x.example/it's\\here", "type", "sha256", "value",
+                     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     "attachments", "name", "mail 'one'.eml", "sha256",
+                     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static int import_text(mm_stix_import **out, const char *text, const mm_tlp *dflt)
+{
+    return mm_stix_parse(out, text, strlen(text), dflt);
+}
+
+static int import_json(mm_stix_import **out, json_t *bundle, const mm_tlp *dflt)
+{
+    char *text = json_dumps(bundle, JSON_COMPACT);
+    assert_non_null(text);
+    int rc = import_text(out, text, dflt);
+    free(text);
+    return rc;
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    for (int t = 0; t < 5; t++) {
+        json_t *it = item("42", labels[t], "Phishing wave");
+        json_t *b = NULL;
+        assert_int_equal(mm_stix_export(&b, it), MM_OK);
+        /* deterministic: the same item gives the same bundle */
+        json_t *b2 = NULL;
+        assert_int_equal(mm_stix_export(&b2, it), MM_OK);
+        assert_true(json_equal(b, b2));
+        json_decref(b2);
+        mm_stix_import *imp = NULL;
+        assert_int_equal(import_json(&imp, b, NULL), MM_OK);
+        assert_int_equal(imp->n_items, 1);
+        assert_int_equal((int)imp->items[0].tlp, t);
+        assert_string_equal(imp->items[0].title, "Phishing wave");
+        json_t *body = json_object_get(it, "body");
+        assert_true(json_equal(json_object_get(imp->items[0].body, "indicators"),
+                               json_object_get(body, "indicators")));
+        assert_true(json_equal(json_object_get(imp->items[0].body, "attachments"),
+                               json_object_get(body, "attachments")));
+        assert_string_equal(json_string_value(json_object_get(imp->items[0].body, "description")),
+                            "free text");
+        assert_non_null(strstr(imp->items[0].stix_id, "report--"));
+        mm_stix_import_free(imp);
+        json_decref(b);
+        json_decref(it);
+    }
+}
+
+static void test_export_shape(void **state)
+{
+    (void)state;
+    json_t *items = json_pack("[o,o]", item("1", "TLP:GREEN", "a"), item("2", "TLP:RED", "b"));
+    json_object_set_new(json_object_get(json_array_get(items, 0), "body"), "indicators",
+                        json_pack("[{s:s,s:s}]", "type", "mutex", "value", "Global\\x"));
+    json_t *b = NULL;
+    assert_int_equal(mm_stix_export(&b, items), MM_OK);
+    size_t i;
+    json_t *o;
+    int markings = 0, reports = 0;
+    json_array_foreach(json_object_get(b, "objects"), i, o)
+    {
+        const char *type = json_string_value(json_object_get(o, "type"));
+        if (strcmp(type, "marking-definition") == 0) {
+            markings++;
+            continue;
+        }
+        assert_int_equal(json_array_size(json_object_get(o, "object_marking_refs")), 1);
+        const char *c = json_string_value(json_object_get(o, "created"));
+        assert_int_equal(strlen(c), 24); /* 2026-11-23T10:00:00.000Z */
+        if (strcmp(type, "report") == 0) {
+            reports++;
+            if (strcmp(json_string_value(json_object_get(o, "name")), "a") == 0)
+                assert_non_null(strstr(json_string_value(json_object_get(o, "description")),
+                                       "- mutex: Global\\x"));
+        }
+    }
+    assert_int_equal(markings, 2);
+    assert_int_equal(reports, 2);
+    /* pattern escaping */
+    char *text = json_dumps(b, 0);
+    assert_non_null(strstr(text, "[url:value = 'http://x.example/it\\\\'s\\\\\\\\here']"));
+    free(text);
+    mm_stix_import *imp = NULL;
+    assert_int_equal(import_json(&imp, b, NULL), MM_OK);
+    assert_int_equal(imp->n_items, 2);
+    json_decref(b);
+    mm_stix_import_free(imp);
+    /* an item without a label or id */
+    json_object_del(json_array_get(items, 1), "tlp");
+    assert_int_equal(mm_stix_export(&b, items), MM_EINVALID);
+    assert_null(b);
+    json_decref(items);
+}
+
+/* A bundle with one report and one indicator, markings as given (NULL: none). */
+static json_t *bundle(json_t *report_refs, json_t *ind_refs)
+{
+    json_t *ind = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "type", "indicator", "spec_version", "2.1", "id",
+        "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created", "2017-01-20T00:00:00.000Z",
+        "modified", "2017-01-20T00:00:00.000Z", "pattern", "[domain-name:value = 'evil.example']",
+        "pattern_type", "stix", "valid_from", "2017-01-20T00:00:00.000Z");
+    json_t *rep = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s]}", "type", "report", "spec_version",
+                            "2.1", "id", "report--84e4d88f-44ea-4bcd-bbf3-b2c1c320bcb3", "created",
+                            "2017-01-20T00:00:00.000Z", "modified", "2017-01-20T00:00:00.000Z",
+                            "name", "Old report", "published", "2017-01-20T00:00:00.000Z",
+                            "object_refs", "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+    if (report_refs)
+        json_object_set_new(rep, "object_marking_refs", report_refs);
+    if (ind_refs)
+        json_object_set_new(ind, "object_marking_refs", ind_refs);
+    json_t *md =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s}}", "type", "marking-definition", "spec_version",
+                  "2.1", "id", TLP1_WHITE, "created", "2017-01-20T00:00:00.000Z", "definition_type",
+                  "tlp", "name", "TLP:WHITE", "definition", "tlp", "white");
+    return json_pack("{s:s,s:s,s:[o,o,o]}", "type", "bundle", "id",
+                     "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects", md, ind, rep);
+}
+
+static void test_tlp1(void **state)
+{
+    (void)state;
+    mm_stix_import *imp = NULL;
+    json_t *b = bundle(json_pack("[s]", TLP1_WHITE), json_pack("[s]", TLP1_WHITE));
+    assert_int_equal(import_json(&imp, b, NULL), MM_OK);
+    assert_int_equal((int)imp->items[0].tlp, MM_TLP_CLEAR);
+    assert_string_equal(imp->items[0].title, "Old report");
+    json_t *ind = json_array_get(json_object_get(imp->items[0].body, "indicators"), 0);
+    assert_string_equal(json_string_value(json_object_get(ind, "type")), "domain-name");
+    assert_string_equal(json_string_value(json_object_get(ind, "value")), "evil.example");
+    mm_stix_import_free(imp);
+    json_decref(b);
+    /* the most restrictive: a GREEN report whose indicator is RED; several on one object */
+    b = bundle(json_pack("[s]", TLP1_GREEN), json_pack("[s]", TLP1_RED));
+    assert_int_equal(import_json(&imp, b, NULL), MM_OK);
+    assert_int_equal((int)imp->items[0].tlp, MM_TLP_RED);
+    mm_stix_import_free(imp);
+    json_decref(b);
+    b = bundle(json_pack("[s,s]", TLP1_GREEN, TLP2_AMBER), json_pack("[s]", TLP1_GREEN));
+    assert_int_equal(import_json(&imp, b, NULL), MM_OK);
+    assert_int_equal((int)imp->items[0].tlp, MM_TLP_AMBER);
+    mm_stix_import_free(imp);
+    json_decref(b);
+}
+
+static void test_unmarked(void **state)
+{
+    (void)state;
+    mm_stix_import *imp = NULL;
+    json_t *b = bundle(NULL, NULL);
+    assert_int_equal(import_json(&imp, b, NULL), MM_EINVALID);
+    assert_null(imp);
+    assert_non_null(strstr(mm_error_last(), "carries no TLP marking"));
+    assert_non_null(strstr(mm_error_last(), "$.objects[1]"));
+    mm_tlp dflt = MM_TLP_AMBER_STRICT;
+    assert_int_equal(import_json(&imp, b, &dflt), MM_OK);
+    assert_int_equal((int)imp->items[0].tlp, MM_TLP_AMBER_STRICT);
+    mm_stix_import_free(imp);
+    json_decref(b);
+    /* only the indicator marked: it decides, even with a default */
+    b = bundle(NULL, json_pack("[s]", TLP2_RED));
+    dflt = MM_TLP_CLEAR;
+    assert_int_equal(import_json(&imp, b, &dflt), MM_OK);
+    assert_int_equal((int)imp->items[0].tlp, MM_TLP_RED);
+    mm_stix_import_free(imp);
+    json_decref(b);
+}
+
+static void refused(const char *text, const char *msg)
+{
+    mm_stix_import *imp = NULL;
+    int rc = import_text(&imp, text, NULL);
+    if (rc == MM_OK)
+        fail_msg("accepted: %.200s", text);
+    assert_null(imp);
+    if (!strstr(mm_error_last(), msg))
+        fail_msg("message \"%s\" lacks \"%s\"", mm_error_last(), msg);
+    assert_non_null(strstr(mm_error_last(), "bundle: "));
+}
+
+static void test_hostile(void **state)
+{
+    (void)state;
+    /* deep nesting */
+    char deep[200];
+    memset(deep, '[', 100);
+    memset(deep + 100, ']', 99);
+    deep[199] = '\0';
+    refused(deep, "nested deeper than 32");
+    /* huge arrays */
+    size_t n = 10001;
+    char *big = malloc(n * 3 + 64);
+    assert_non_null(big);
+    char *p = big + sprintf(big, "{\"type\":\"bundle\",\"objects\":[");
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s{}", i ? "," : "");
+    strcpy(p, "]}");
+    refused(big, "$.objects: 10001 objects, more than 10000");
+    free(big);
+    /* a string over 1 MiB */
+    size_t sl = 1024 * 1024 + 10;
+    char *ls = malloc(sl + 64);
+    assert_non_null(ls);
+    p = ls + sprintf(ls, "{\"type\":\"");
+    memset(p, 'a', sl);
+    strcpy(p + sl, "\"}");
+    refused(ls, "string longer than 1 MiB");
+    free(ls);
+    /* wrong types */
+    refused("[]", "$: expected a bundle object");
+    refused("{\"type\":\"bundle\",\"objects\":{}}", "$.objects: expected an array");
+    refused("{\"type\":\"collection\",\"objects\":[]}", "$.type");
+    refused("{\"type\":\"bundle\",\"objects\":[1]}", "$.objects[0]: expected an object");
+    refused("{\"type\":\"bundle\",\"objects\":[{\"type\":7,\"id\":\"x\"}]}",
+            "$.objects[0].type: expected a string");
+    refused("{\"type\":\"bundle\",\"objects\":[]}", "no report or note");
+    refused("{\"type\":\"bundle\",\"objects\":[{\"type\":\"report\",\"id\":\"report--1\","
+            "\"name\":\"x\",\"object_marking_refs\":\"" TLP2_RED "\"}]}",
+            "$.objects[0].object_marking_refs: expected an array");
+    refused("{\"type\":\"bundle\",\"objects\":[{\"type\":\"report\",\"id\":\"report--1\","
+            "\"name\":\"x\",\"object_marking_refs\":[3]}]}",
+            "$.objects[0].object_marking_refs[0]: expected a marking id");
+    refused("{\"type\":\"bundle\",\"objects\":[{\"type\":\"report\",\"id\":\"report--1\","
+            "\"name\":[],\"object_marking_refs\":[\"" TLP2_RED "\"]}]}",
+            "$.objects[0].name: expected a string");
+    refused("{\"type\":\"bundle\",\"objects\":[{\"type\":\"report\",\"id\":\"report--1\","
+            "\"name\":\"x\",\"object_marking_refs\":[\"" TLP2_RED "\"],\"object_refs\":{}}]}",
+            "$.objects[0].object_refs: expected an array");
+    /* unknown marking ids */
+    refused("{\"type\":\"bundle\",\"objects\":[{\"type\":\"report\",\"id\":\"report--1\","
+            "\"name\":\"x\",\"object_marking_refs\":[\"marking-definition--00000000-0000-4000-"
+            "8000-000000000000\"]}]}",
+            "$.objects[0].object_marking_refs[0]: unknown marking definition");
+    refused("not json", "bundle: not JSON");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_export_shape),
+        cmocka_unit_test(test_tlp1),       cmocka_unit_test(test_unmarked),
+        cmocka_unit_test(test_hostile),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
