@@ -205,6 +205,8 @@ void h_items_count(http_req *r, reply *out);
 void h_item_get(http_req *r, reply *out);
 void h_item_export(http_req *r, reply *out);
 void h_items_merge(http_req *r, reply *out);
+void h_item_stix(http_req *r, reply *out);
+void h_items_import(http_req *r, reply *out);
 void h_item_share(http_req *r, reply *out);
 void h_item_permission(http_req *r, reply *out);
 

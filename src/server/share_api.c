@@ -609,14 +609,17 @@ static json_t *readable_item(http_req *r, reply *out, const char *id)
     return it;
 }
 
-static void read_one(http_req *r, reply *out, bool export)
+/* How a single item is answered: as it is, the mamori export, or a STIX 2.1 bundle. */
+enum read_as { READ_GET, READ_EXPORT, READ_STIX };
+
+static void read_one(http_req *r, reply *out, enum read_as as)
 {
     json_t *it = readable_item(r, out, r->param[0]);
     if (!it)
         return;
     json_t *one = json_pack("[o]", item_out(it));
     json_decref(it);
-    int rc = one ? audit_reads(r, one, export ? "export" : "get") : MM_ENOMEM;
+    int rc = one ? audit_reads(r, one, as == READ_GET ? "get" : "export") : MM_ENOMEM;
     if (rc) {
         json_decref(one);
         reply_store_error(out, rc);
@@ -624,11 +627,22 @@ static void read_one(http_req *r, reply *out, bool export)
     }
     json_t *o = json_incref(json_array_get(one, 0));
     json_decref(one);
-    if (export) {
+    if (as == READ_EXPORT) {
         json_t *e =
             json_pack("{s:s,s:i,s:s,s:s,s:o}", "kind", "mamori-item", "version", 1, "marking",
                       json_string_value(json_object_get(o, "tlp")), "exported", r->now, "item", o);
         reply_json(out, 200, e);
+        return;
+    }
+    if (as == READ_STIX) {
+        json_t *bundle = NULL;
+        rc = mm_stix_export(&bundle, o);
+        json_decref(o);
+        if (rc) {
+            reply_error(out, 500, "internal", "%s", mm_error_last());
+            return;
+        }
+        reply_json(out, 200, bundle);
         return;
     }
     reply_json(out, 200, o);
@@ -636,12 +650,99 @@ static void read_one(http_req *r, reply *out, bool export)
 
 void h_item_get(http_req *r, reply *out)
 {
-    read_one(r, out, false);
+    read_one(r, out, READ_GET);
 }
 
 void h_item_export(http_req *r, reply *out)
 {
-    read_one(r, out, true);
+    read_one(r, out, READ_EXPORT);
+}
+
+void h_item_stix(http_req *r, reply *out)
+{
+    read_one(r, out, READ_STIX);
+}
+
+/* ---- STIX import ----------------------------------------------------------------------- */
+
+/* POST /api/v1/items/import: a STIX 2.1 bundle (mm_stix_parse) becomes items owned by the
+ * caller's organization, each body marked "imported"; ?default=LABEL for unmarked bundles.
+ * All items in one transaction: nothing is stored on an error. */
+void h_items_import(http_req *r, reply *out)
+{
+    mm_tlp dflt;
+    const char *d = req_query(r, "default");
+    if (d && mm_tlp_parse(&dflt, d) != MM_OK) {
+        reply_error(out, 400, "bad_request", "?default=: %s", mm_error_last());
+        return;
+    }
+    mm_stix_import *imp = NULL;
+    int rc = mm_stix_parse(&imp, r->body ? r->body : "", r->body_len, d ? &dflt : NULL);
+    if (rc) {
+        reply_error(out, rc == MM_EPARSE ? 400 : 422, rc == MM_EPARSE ? "bad_request" : "invalid",
+                    "%s", mm_error_last());
+        return;
+    }
+    /* a RED item names its reader: the importing user */
+    json_t *self = json_pack("[I]", (json_int_t)r->who.user_id);
+    json_t *none = json_array();
+    json_t *ids = json_array();
+    rc = self && none && ids ? mm_store_begin(r->st) : MM_ENOMEM;
+    for (size_t i = 0; rc == MM_OK && i < imp->n_items; i++) {
+        const mm_stix_item *it = &imp->items[i];
+        json_t *body = json_deep_copy(it->body);
+        if (!body || json_object_set_new(body, "imported",
+                                         json_pack("{s:s,s:s,s:s}", "format", "stix-2.1", "stix_id",
+                                                   it->stix_id, "at", r->now))) {
+            json_decref(body);
+            rc = MM_ENOMEM;
+            break;
+        }
+        char *body_text = json_dumps(body, JSON_COMPACT);
+        json_decref(body);
+        char id[37];
+        mm_store_new_id(id);
+        mm_item_rec rec = {.id = id,
+                           .kind = "report",
+                           .originator_org = r->who.org_id,
+                           .originator_user = r->who.user_id,
+                           .tlp = mm_tlp_name(it->tlp),
+                           .community_id = NULL,
+                           .title = it->title,
+                           .body = body_text,
+                           .sources = "[]",
+                           .created = r->now,
+                           .recipient_users = it->tlp == MM_TLP_RED ? self : none,
+                           .recipient_orgs = none,
+                           .added_by = r->who.login};
+        rc = body_text ? mm_store_create_item(r->st, &rec) : MM_ENOMEM;
+        free(body_text);
+        if (rc == MM_OK && json_array_append_new(ids, json_string(id)))
+            rc = MM_ENOMEM;
+    }
+    size_t n = imp->n_items;
+    mm_stix_import_free(imp);
+    json_decref(self);
+    json_decref(none);
+    rc = audit_commit(r, rc, "item.import", "stix",
+                      json_pack("{s:I,s:O}", "items", (json_int_t)n, "ids", ids));
+    if (rc) {
+        json_decref(ids);
+        reply_store_error(out, rc);
+        return;
+    }
+    json_t *items = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v)
+    {
+        json_t *one = NULL;
+        if (mm_store_list_items(r->st, &one, json_string_value(v)) == MM_OK)
+            json_array_append_new(items, item_out(one)); /* one item, not an array */
+        json_decref(one);
+    }
+    json_decref(ids);
+    reply_json(out, 201, json_pack("{s:o}", "items", items));
 }
 
 /* ---- merge ----------------------------------------------------------------------------- */

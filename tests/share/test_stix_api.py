@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""STIX 2.1 through the real server (docs/sharing.md "STIX 2.1", docs/api.md "Shared
+items"): GET /api/v1/items/{id}/stix goes through the sharing core (404 to a reader the label
+excludes, RED/AMBER reads audited); POST /api/v1/items/import stores a bundle's reports as
+items of the caller's organization marked as imported, with the bundle's most restrictive
+TLP 1.0 or 2.0 marking, refuses unmarked bundles unless ?default= is given, and stores
+nothing when the bundle is refused.
+
+On SQLite. Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
+import mmserver as mm  # noqa: E402
+
+TLP2 = {"TLP:CLEAR": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+        "TLP:AMBER": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+        "TLP:RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"}
+TLP1_WHITE = "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"
+JSON = {"Content-Type": "application/json"}
+TLP1_AMBER = "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"
+
+
+class W:
+    pass
+
+
+def setup(C):
+    W.T = mm.fresh_tmp()
+    W.db = os.path.join(W.T, "mamori.db")
+    _, otp = mm.admin_init(W.db, "root")
+    W.srv = mm.Server(W.db, os.path.join(W.T, "serve.log"), ["--threads", "2"]).start()
+    root = mm.token_client(W.srv, mm.activate(W.srv, "root", otp), "stix-root")
+    a = mm.create_org(root, "Sharer Corp")["id"]
+    b = mm.create_org(root, "Importer Ltd")["id"]
+    W.sharer = mm.make_user(W.srv, root, a, "st-sharer", "contractor-member")
+    W.colleague = mm.make_user(W.srv, root, a, "st-colleague", "contractor-member")
+    W.importer = mm.make_user(W.srv, root, b, "st-importer", "contractor-member")
+    W.anon = mm.Client(W.srv)
+    W.org_b = b
+
+
+def count(c):
+    r = c.get("/api/v1/items/count")
+    return (r.json or {}).get("count", -1)
+
+
+def create(C, label):
+    body = {"title": "Phishing %s" % label, "tlp": label, "description": "seen twice",
+            "indicators": [{"type": "domain-name", "value": "login-update.example"},
+                           {"type": "url", "value": "http://x.example/it's"}],
+            "attachments": [{"name": "mail.eml", "sha256": "ab" * 32}]}
+    if label == "TLP:RED":
+        body["recipients"] = {"users": ["st-colleague"]}
+    r = W.sharer.post("/api/v1/items", body)
+    C.status(r, 201, "create a %s item" % label)
+    return (r.json or {}).get("id", "x")
+
+
+def export(C):
+    W.bundles = {}
+    for label in ["TLP:CLEAR", "TLP:AMBER", "TLP:RED"]:
+        iid = create(C, label)
+        r = W.colleague.get("/api/v1/items/%s/stix" % iid)
+        C.status(r, 200, "%s: a reader gets the STIX bundle" % label)
+        b = r.json or {}
+        W.bundles[label] = b
+        marks = [o["id"] for o in b.get("objects", []) if o.get("type") == "marking-definition"]
+        C.check(b.get("type") == "bundle" and marks == [TLP2[label]],
+                "%s: the bundle carries the official TLP 2.0 marking" % label, mm.short(r.text))
+        C.check(all(o.get("object_marking_refs") == [TLP2[label]] for o in b.get("objects", [])
+                    if o.get("type") != "marking-definition"),
+                "%s: every object is marked" % label)
+        want = 200 if label == "TLP:CLEAR" else 404
+        C.status(W.importer.get("/api/v1/items/%s/stix" % iid), want,
+                 "%s: another organization's user" % label)
+        C.status(W.anon.get("/api/v1/items/%s/stix" % iid), want, "%s: anonymous" % label)
+
+
+def imports(C):
+    before = count(W.importer)
+    r = W.importer.post("/api/v1/items/import", W.bundles["TLP:AMBER"])
+    C.status(r, 201, "import an AMBER bundle")
+    items = (r.json or {}).get("items", [])
+    it = items[0] if items else {}
+    C.check(len(items) == 1 and it.get("tlp") == "TLP:AMBER" and
+            it.get("originator_org") == W.org_b and it.get("title") == "Phishing TLP:AMBER",
+            "the imported item: its label and title, owned by the importer's organization",
+            mm.short(r.text))
+    body = it.get("body", {})
+    C.check(body.get("imported", {}).get("format") == "stix-2.1" and
+            {"type": "url", "value": "http://x.example/it's"} in body.get("indicators", []) and
+            body.get("attachments") == [{"name": "mail.eml", "sha256": "ab" * 32}],
+            "marked as imported, indicators and attachments read back", json.dumps(body))
+    C.check(count(W.importer) == before + 1, "one item stored")
+    C.status(W.colleague.get("/api/v1/items/" + it.get("id", "x")), 404,
+             "the imported AMBER copy is not readable by the exporter's organization")
+    r = W.importer.post("/api/v1/items/import", W.bundles["TLP:RED"])
+    C.status(r, 201, "import a RED bundle")
+    red = ((r.json or {}).get("items") or [{}])[0]
+    C.status(W.importer.get("/api/v1/items/" + red.get("id", "x")), 200,
+             "a RED import is readable by the importing user")
+    # TLP 1.0, WHITE -> CLEAR; AMBER on the indicator makes the item AMBER
+    b = json.loads(json.dumps(W.bundles["TLP:CLEAR"]))
+    for o in b["objects"]:
+        if o["type"] == "marking-definition":
+            o.clear()
+            o.update({"type": "marking-definition", "spec_version": "2.1", "id": TLP1_WHITE,
+                      "created": "2017-01-20T00:00:00.000Z", "definition_type": "tlp",
+                      "name": "TLP:WHITE", "definition": {"tlp": "white"}})
+        else:
+            o["object_marking_refs"] = [TLP1_WHITE]
+    r = W.importer.post("/api/v1/items/import", b)
+    C.check(r.status == 201 and (r.json or {}).get("items", [{}])[0].get("tlp") == "TLP:CLEAR",
+            "TLP 1.0 WHITE is imported as TLP:CLEAR", mm.short(r.text))
+    next(o for o in b["objects"] if o["type"] == "indicator")["object_marking_refs"] = [TLP1_AMBER]
+    r = W.importer.post("/api/v1/items/import", b)
+    C.check(r.status == 201 and (r.json or {}).get("items", [{}])[0].get("tlp") == "TLP:AMBER",
+            "the most restrictive marking wins", mm.short(r.text))
+
+
+def refused(C):
+    before = count(W.importer)
+    unmarked = json.loads(json.dumps(W.bundles["TLP:AMBER"]))
+    unmarked["objects"] = [o for o in unmarked["objects"] if o["type"] != "marking-definition"]
+    for o in unmarked["objects"]:
+        del o["object_marking_refs"]
+    r = W.importer.post("/api/v1/items/import", unmarked)
+    C.check(r.status == 422 and "no TLP marking" in r.text, "an unmarked bundle is refused",
+            mm.short(r.text))
+    r = W.importer.post("/api/v1/items/import?default=TLP:GREEN", unmarked)
+    C.check(r.status == 201 and (r.json or {}).get("items", [{}])[0].get("tlp") == "TLP:GREEN",
+            "with ?default=TLP:GREEN it is accepted as GREEN", mm.short(r.text))
+    C.status(W.importer.post("/api/v1/items/import?default=TLP:WHITE", unmarked), 400,
+             "?default= takes a TLP 2.0 label")
+    before += 1
+    # two reports, the second with an unknown marking: nothing stored
+    two = json.loads(json.dumps(W.bundles["TLP:AMBER"]))
+    rep = json.loads(json.dumps(next(o for o in two["objects"] if o["type"] == "report")))
+    rep["id"] = "report--00000000-0000-4000-8000-000000000001"
+    rep["object_marking_refs"] = ["marking-definition--00000000-0000-4000-8000-000000000000"]
+    two["objects"].append(rep)
+    r = W.importer.post("/api/v1/items/import", two)
+    C.check(r.status == 422 and "unknown marking definition" in r.text and
+            "$.objects[" in r.text, "an unknown marking id is refused, naming the path",
+            mm.short(r.text))
+    r = W.importer.post("/api/v1/items/import", "[" * 40 + "]" * 40, headers=JSON)
+    C.check(r.status == 422 and "nested deeper than 32" in r.text, "deep nesting is refused",
+            mm.short(r.text))
+    r = W.importer.post("/api/v1/items/import",
+                        {"type": "bundle", "objects": [{}] * 10001})
+    C.check(r.status in (413, 422), "10,001 objects are refused", mm.short(r.text))
+    r = W.importer.post("/api/v1/items/import", {"type": "bundle", "objects": {"a": 1}})
+    C.check(r.status == 422 and "$.objects: expected an array" in r.text,
+            "wrong types are refused", mm.short(r.text))
+    C.status(W.importer.post("/api/v1/items/import", "not json", headers=JSON), 400, "not JSON")
+    C.status(W.anon.post("/api/v1/items/import", W.bundles["TLP:CLEAR"]), 401,
+             "anonymous may not import")
+    C.check(count(W.importer) == before, "nothing stored by the refused bundles")
+
+
+def main():
+    C = mm.Checker()
+    try:
+        setup(C)
+        export(C)
+        imports(C)
+        refused(C)
+    finally:
+        if getattr(W, "srv", None):
+            C.check(W.srv.stop() == 0, "the server stops")
+            r = mm.audit_verify(W.db)
+            C.check(r.returncode == 0 and "chain intact" in r.stdout,
+                    "the audit chain verifies", r.stdout + r.stderr)
+    sys.exit(C.finish())
+
+
+if __name__ == "__main__":
+    main()
