@@ -814,6 +814,7 @@ static const route routes[] = {
     {"GET", "/password", NEED_SELF, T_NONE, NULL, false, true, w_password_form, true},
     {"POST", "/password", NEED_SELF, T_NONE, NULL, false, true, w_password, true},
     {"GET", "/overview", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, w_overview, true},
+    {"GET", "/incidents", NEED_SELF, T_NONE, NULL, false, false, w_incidents, true},
     {"GET", "/contractors", NEED_AUTHORITY_READ, T_NONE, NULL, false, false, w_contractors, true},
     {"GET", "/contractors/{}", NEED_ORG_SUMMARY, T_ORG, NULL, false, false, w_contractor, true},
     {"GET", "/contractors/{}/diff", NEED_ORG_READ, T_ORG, NULL, false, false, w_diff, true},

@@ -101,6 +101,7 @@ void w_logout(http_req *r, reply *out);
 void w_password_form(http_req *r, reply *out);
 void w_password(http_req *r, reply *out);
 void w_overview(http_req *r, reply *out);
+void w_incidents(http_req *r, reply *out);
 void w_contractors(http_req *r, reply *out);
 void w_contractor(http_req *r, reply *out);
 void w_diff(http_req *r, reply *out);

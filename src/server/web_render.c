@@ -235,7 +235,9 @@ static void put_header(page *p, mm_buf *h)
             web_put_tr(&hp, "nav.keys");
             web_puts(&hp, "</a>");
         }
-        web_puts(&hp, "<a href=\"/my/tokens\">");
+        web_puts(&hp, "<a href=\"/incidents\">");
+        web_put_tr(&hp, "nav.incidents");
+        web_puts(&hp, "</a><a href=\"/my/tokens\">");
         web_put_tr(&hp, "nav.tokens");
         web_puts(&hp, "</a>");
     }

@@ -15,6 +15,7 @@ Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -140,6 +141,20 @@ def main():
                 "the authority sees every report with its deadline state", mm.short(r.text))
         r = root.get("/api/v1/incidents/%s" % first_no)
         C.status(r, 200, "the authority reads a report by number")
+        # ---- the dashboard's page: the same reports, the same TLP decision ----------------------
+        page = sess.get("/incidents", headers={"Accept": "text/html"})
+        rows = sorted(re.findall(r'<tr data-report="(MAM-[0-9-]+)"', page.text))
+        api = sorted(i["report_number"] for i in (root.get("/api/v1/incidents").json or {}).get(
+            "incidents", []))
+        C.check(page.status == 200 and rows == api and len(rows) == 3,
+                "the /incidents page lists exactly the reports the API gives the authority",
+                "%s %s vs %s" % (page.status, rows, api))
+        C.check('data-state="late"' in page.text and 'data-state="on-time"' in page.text,
+                "the page shows each report's deadline state")
+        _, oc_sess = mm.logon(srv, "inc-other", mm.GOOD_PASSWORD)
+        op = oc_sess.get("/incidents", headers={"Accept": "text/html"}) if oc_sess else None
+        C.check(op is not None and op.status == 200 and first_no not in op.text
+                and 'id="no-incidents"' in op.text, "another contractor's page lists none of them")
         r = pc.get("/api/v1/items")
         kinds = [i.get("kind") for i in (r.json or {}).get("items", [])]
         C.check(r.status == 200 and kinds.count("incident") == 3,
