@@ -111,7 +111,12 @@ json_t *mm_share_item_stored_body(const mm_share_item_body *b);
  * object_refs name its `indicator`s (ipv4-addr, ipv6-addr, domain-name, url, email-addr and
  * file hashes as STIX patterns; other indicators stay in the report's description), the
  * official TLP 2.0 marking-definition of its label in the bundle and object_marking_refs on
- * every object. Ids are UUIDv5 of the item id, so the same item gives the same bundle.
+ * every object. An item of "kind" "incident" that carries "incident" (the report as GET
+ * /api/v1/incidents/{id} shows it) becomes a STIX `incident` instead, with the incident core
+ * extension (extension-definition--ef765651-680c-498d-9894-99799f2fa126): determination
+ * "suspected", investigation_status "open", CISA's recoverability in the extension's
+ * vocabulary (docs/sharing.md, "Incident reports"). Ids are UUIDv5 of the item id, so the
+ * same item gives the same bundle.
  * MM_EINVALID (with a message) for an item without an id, title or label; MM_ENOMEM. */
 int mm_stix_export(json_t **out, const json_t *items) __attribute__((warn_unused_result));
 

@@ -12,6 +12,7 @@
 #include "mamori/incident.h"
 #include "mamori/share.h"
 #include "server/internal.h"
+#include "util/util.h"
 
 /* Unix seconds of a stored UTC time ("...Z"); -1 when missing. */
 static long long utc_of(const json_t *v)
@@ -151,6 +152,29 @@ void h_incident_get(http_req *r, reply *out)
         return;
     }
     answer(r, out, rows, "get", true);
+}
+
+int incident_attach(http_req *r, json_t *item)
+{
+    const char *item_id = json_string_value(json_object_get(item, "id"));
+    json_t *rows = NULL;
+    int rc = mm_store_list_incidents(
+        r->st, &rows, json_string_value(json_object_get(item, "originator_org")), 0, NULL);
+    if (rc)
+        return rc;
+    rc = MM_ENOTFOUND;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        if (!item_id || !mm_streq(json_string_value(json_object_get(row, "item_id")), item_id))
+            continue;
+        json_t *o = incident_out(row, json_string_value(json_object_get(item, "tlp")), r->now_unix);
+        rc = o && json_object_set_new(item, "incident", o) == 0 ? MM_OK : MM_ENOMEM;
+        break;
+    }
+    json_decref(rows);
+    return rc;
 }
 
 /* The authority organization's id (borrowed from tree), or NULL. */

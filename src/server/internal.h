@@ -222,6 +222,9 @@ int share_audit_reads(http_req *r, json_t *items, const char *via);
 void h_incidents_create(http_req *r, reply *out);
 void h_incidents_list(http_req *r, reply *out);
 void h_incident_get(http_req *r, reply *out);
+/* Sets item's "incident" to its report as GET /api/v1/incidents/{id} shows it (the item
+ * must already have been found readable: no access decision here). MM_ENOTFOUND. */
+int incident_attach(http_req *r, json_t *item);
 
 /* ---- routing (api.c) ----------------------------------------------------------------- */
 

@@ -16,6 +16,7 @@
 #include "mamori/share.h"
 #include "server/bodies.h"
 #include "server/internal.h"
+#include "util/util.h"
 
 /* ---- who is reading, and what an item allows ------------------------------------------- */
 
@@ -636,6 +637,15 @@ static void read_one(http_req *r, reply *out, enum read_as as)
     }
     if (as == READ_STIX) {
         json_t *bundle = NULL;
+        /* an incident report: its incidents row too (an incident with the core extension) */
+        rc = mm_streq(json_string_value(json_object_get(o, "kind")), "incident")
+                 ? incident_attach(r, o)
+                 : MM_OK;
+        if (rc) {
+            json_decref(o);
+            reply_store_error(out, rc);
+            return;
+        }
         rc = mm_stix_export(&bundle, o);
         json_decref(o);
         if (rc) {

@@ -13,6 +13,7 @@
 
 #define TLP2_EXT     "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 #define TLP2_CREATED "2022-10-01T00:00:00.000Z"
+#define INCIDENT_EXT "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
 #define MAX_DEPTH    32
 #define MAX_OBJECTS  10000
 #define MAX_STRING   (1024 * 1024)
@@ -160,6 +161,93 @@ static json_t *indicator(const char *id, const char *created, const char *modifi
                      created, "object_marking_refs", tlp2_ids[t]);
 }
 
+/* CISA's recoverability categories in the incident core extension's vocabulary; NULL for
+ * anything else (left out: not knowing is not "not-applicable"). */
+static const char *recoverability_of(const char *cisa)
+{
+    static const struct {
+        const char *cisa, *stix;
+    } map[] = {{"REGULAR", "regular"},
+               {"SUPPLEMENTED", "supplemented"},
+               {"EXTENDED", "extended"},
+               {"NOT RECOVERABLE", "not-recoverable"}};
+    for (size_t i = 0; cisa && i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(cisa, map[i].cisa) == 0)
+            return map[i].stix;
+    return NULL;
+}
+
+/* "label: a, b" lines of a report's list member, appended to buf. */
+static void list_line(mm_buf *buf, const char *label, const json_t *list)
+{
+    if (!json_is_array(list) || json_array_size(list) == 0)
+        return;
+    mm_buf_printf(buf, "\n%s: ", label);
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+        mm_buf_printf(buf, "%s%s", i ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
+}
+
+static void text_line(mm_buf *buf, const char *label, const json_t *v)
+{
+    if (json_string_value(v) && json_string_value(v)[0])
+        mm_buf_printf(buf, "\n%s: %s", label, json_string_value(v));
+}
+
+/* An incident report (an item of kind "incident" carrying "incident": the report as GET
+ * /api/v1/incidents/{id} shows it) as a STIX `incident` with the incident core extension.
+ * determination and investigation_status: see docs/sharing.md ("Incident reports"). */
+static int export_incident(json_t *objects, const char *id, const char *title, mm_tlp t,
+                           const char *created, const char *modified, const json_t *inc)
+{
+    const json_t *rep = json_object_get(inc, "report");
+    mm_buf d = MM_BUF_INIT;
+    const char *narrative = json_string_value(json_object_get(rep, "narrative"));
+    mm_buf_printf(&d, "%s\n", narrative ? narrative : "");
+    text_line(&d, "Report number", json_object_get(inc, "report_number"));
+    text_line(&d, "Report type", json_object_get(inc, "report_type"));
+    text_line(&d, "Initial report", json_object_get(inc, "initial_report"));
+    text_line(&d, "Discovered", json_object_get(inc, "discovered"));
+    text_line(&d, "Reported", json_object_get(inc, "reported"));
+    text_line(&d, "Functional impact (CISA)", json_object_get(rep, "functional_impact"));
+    text_line(&d, "Information impact (CISA)", json_object_get(rep, "information_impact"));
+    text_line(&d, "Recoverability (CISA)", json_object_get(rep, "recoverability"));
+    list_line(&d, "Attack vectors (CISA)", json_object_get(rep, "attack_vectors"));
+    list_line(&d, "Affected systems", json_object_get(rep, "affected_systems"));
+    list_line(&d, "NIST SP 800-171 requirements", json_object_get(rep, "requirements"));
+    text_line(&d, "Type of compromise", json_object_get(rep, "type_of_compromise"));
+    text_line(&d, "Technique", json_object_get(rep, "technique"));
+    text_line(&d, "Outcome", json_object_get(rep, "outcome"));
+    if (d.failed) {
+        mm_buf_free(&d);
+        return fail(MM_ENOMEM, "out of memory");
+    }
+    /* mamori's report form has no determination: every report is of a suspected incident,
+     * and a report (initial, follow-on or voluntary) does not close the investigation */
+    json_t *ext = json_pack("{s:s,s:s,s:s}", "extension_type", "property-extension",
+                            "determination", "suspected", "investigation_status", "open");
+    const char *rec = recoverability_of(json_string_value(json_object_get(rep, "recoverability")));
+    if (ext && rec)
+        json_object_set_new(ext, "recoverability", json_string(rec));
+    char sid[100];
+    stix_id(sid, sizeof(sid), "incident", id, "");
+    json_t *o = ext ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s],s:{s:o}}", "type", "incident",
+                                "spec_version", "2.1", "id", sid, "created", created, "modified",
+                                modified, "name", title, "description", d.data,
+                                "object_marking_refs", tlp2_ids[t], "extensions", INCIDENT_EXT, ext)
+                    : NULL;
+    mm_buf_free(&d);
+    const char *number = json_string_value(json_object_get(inc, "report_number"));
+    if (o && number && number[0])
+        json_object_set_new(
+            o, "external_references",
+            json_pack("[{s:s,s:s}]", "source_name", "mamori", "external_id", number));
+    if (!o || json_array_append_new(objects, o))
+        return fail(MM_ENOMEM, "out of memory");
+    return MM_OK;
+}
+
 static int export_one(json_t *objects, bool used[5], const json_t *item)
 {
     const char *id = json_string_value(json_object_get(item, "id"));
@@ -181,6 +269,10 @@ static int export_one(json_t *objects, bool used[5], const json_t *item)
     stix_time(modified, json_string_value(json_object_get(item, "modified")));
     if (strcmp(modified, created) < 0)
         memcpy(modified, created, sizeof(created));
+    const json_t *inc = json_object_get(item, "incident");
+    if (mm_streq(json_string_value(json_object_get(item, "kind")), "incident") &&
+        json_is_object(inc))
+        return export_incident(objects, id, title, t, created, modified, inc);
     const json_t *body = json_object_get(item, "body");
     if (!body)
         body = item;

@@ -1,7 +1,9 @@
 /*
  * Test helper for tests/share/test_stix_schema.sh: writes STIX 2.1 bundles made by
  * mm_stix_export to OUTDIR: bundle-<label>.json for each of the 5 TLP 2.0 labels (one item
- * with every kind of indicator) and bundle-all.json (five items, one per label).
+ * with every kind of indicator), bundle-all.json (five items, one per label) and
+ * bundle-incident.json (an incident report: a STIX incident with the incident core extension,
+ * AMBER+STRICT).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,5 +65,19 @@ int main(int argc, char **argv)
     }
     rc |= write(argv[1], "bundle-all.json", all);
     json_decref(all);
+    json_t *inc = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:s,s:{},s:{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:[s,s],s:[s],s:[s]}}"
+        "}",
+        "id", "incident-item-1", "kind", "incident", "tlp", "TLP:AMBER+STRICT", "title",
+        "Cyber incident report (initial), discovered 2026-11-20T14:00:00Z", "created",
+        "2026-11-21T09:00:00Z", "modified", "2026-11-21T09:00:00Z", "body", "incident",
+        "report_number", "2026-0001", "report_type", "initial", "discovered",
+        "2026-11-20T09:00:00-05:00", "reported", "2026-11-21T09:00:00Z", "report", "narrative",
+        "Credential phishing led to access to the \"engineering\" share.", "functional_impact",
+        "MINIMAL IMPACT TO NON-CRITICAL SERVICES", "information_impact",
+        "PROPRIETARY INFORMATION BREACH", "recoverability", "NOT RECOVERABLE", "attack_vectors",
+        "Email/Phishing", "Web", "affected_systems", "eng-fs01", "requirements", "03.05.03");
+    rc |= inc ? write(argv[1], "bundle-incident.json", inc) : 1;
+    json_decref(inc);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,66 @@ static json_t *bundle(json_t *report_refs, json_t *ind_refs)
                      "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects", md, ind, rep);
 }
 
+/* An incident report: a STIX incident with the incident core extension, its required members
+ * and values from the extension's vocabularies (tlp-stix.json "incident_core_extension"). */
+static void test_incident(void **state)
+{
+    (void)state;
+    static const char *const determinations[] = {
+        "blocked",   "failed-attempt",     "false-positive",
+        "low-value", "successful-attempt", "suspected"};
+    static const char *const cisa[] = {"REGULAR", "SUPPLEMENTED", "EXTENDED", "NOT RECOVERABLE",
+                                       "SOMETHING ELSE"};
+    static const char *const want[] = {"regular", "supplemented", "extended", "not-recoverable",
+                                       NULL};
+    for (int k = 0; k < 5; k++) {
+        json_t *item = json_pack(
+            "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}}}", "id", "inc-1", "kind", "incident",
+            "tlp", "TLP:AMBER+STRICT", "title", "Cyber incident report (initial)", "created",
+            "2026-11-21T09:00:00Z", "incident", "report_number", "2026-0007", "report_type",
+            "initial", "report", "narrative", "Phishing.", "recoverability", cisa[k]);
+        json_t *b = NULL;
+        assert_int_equal(mm_stix_export(&b, item), MM_OK);
+        json_t *objs = json_object_get(b, "objects");
+        assert_int_equal(json_array_size(objs), 2);
+        json_t *md = json_array_get(objs, 0), *inc = json_array_get(objs, 1);
+        assert_string_equal(json_string_value(json_object_get(md, "id")),
+                            "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003");
+        assert_string_equal(json_string_value(json_object_get(inc, "type")), "incident");
+        assert_non_null(strstr(json_string_value(json_object_get(inc, "id")), "incident--"));
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(inc, "object_marking_refs"), 0)),
+            "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003");
+        json_t *exts = json_object_get(inc, "extensions");
+        assert_int_equal(json_object_size(exts), 1);
+        json_t *e =
+            json_object_get(exts, "extension-definition--ef765651-680c-498d-9894-99799f2fa126");
+        assert_non_null(e);
+        assert_string_equal(json_string_value(json_object_get(e, "extension_type")),
+                            "property-extension");
+        const char *det = json_string_value(json_object_get(e, "determination"));
+        assert_non_null(det);
+        bool known = false;
+        for (size_t i = 0; i < sizeof(determinations) / sizeof(determinations[0]); i++)
+            known = known || strcmp(det, determinations[i]) == 0;
+        assert_true(known);
+        assert_string_equal(det, "suspected");
+        assert_string_equal(json_string_value(json_object_get(e, "investigation_status")), "open");
+        const char *rec = json_string_value(json_object_get(e, "recoverability"));
+        if (want[k])
+            assert_string_equal(rec, want[k]);
+        else
+            assert_null(rec);
+        /* deterministic: the same item gives the same bundle */
+        json_t *b2 = NULL;
+        assert_int_equal(mm_stix_export(&b2, item), MM_OK);
+        assert_true(json_equal(b, b2));
+        json_decref(b2);
+        json_decref(b);
+        json_decref(item);
+    }
+}
+
 static void test_tlp1(void **state)
 {
     (void)state;
@@ -275,7 +336,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip), cmocka_unit_test(test_export_shape),
         cmocka_unit_test(test_tlp1),       cmocka_unit_test(test_unmarked),
-        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_hostile),    cmocka_unit_test(test_incident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,10 @@ items of the caller's organization marked as imported, with the bundle's most re
 TLP 1.0 or 2.0 marking, refuses unmarked bundles unless ?default= is given, and stores
 nothing when the bundle is refused.
 
-On SQLite. Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
+Incident reports export as a STIX incident with the incident core extension.
+
+On SQLite, and on PostgreSQL as test_stix_api_py_pg (MM_TEST_DB_URL). Env: MAMORI,
+MM_SOURCE_DIR, MM_TMP. Standard library only.
 """
 
 import json
@@ -22,6 +25,8 @@ TLP2 = {"TLP:CLEAR": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
 TLP1_WHITE = "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"
 JSON = {"Content-Type": "application/json"}
 TLP1_AMBER = "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"
+AMBER_STRICT = "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"
+INCIDENT_EXT = "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
 
 
 class W:
@@ -78,6 +83,36 @@ def export(C):
         C.status(W.importer.get("/api/v1/items/%s/stix" % iid), want,
                  "%s: another organization's user" % label)
         C.status(W.anon.get("/api/v1/items/%s/stix" % iid), want, "%s: anonymous" % label)
+
+
+def incident(C):
+    """An incident report's item exports as a STIX incident with the incident core extension,
+    through the same TLP-enforcing read (AMBER+STRICT: the reporter's organization only)."""
+    fixture = os.path.join(os.environ.get("MM_SOURCE_DIR", "."), "tests", "fixtures",
+                           "incident", "initial.json")
+    with open(fixture) as f:
+        rep = json.load(f)
+    rep.pop("$schema", None)
+    r = W.sharer.post("/api/v1/incidents", rep)
+    C.status(r, 201, "report an incident")
+    iid = ((r.json or {}).get("incident") or {}).get("item_id", "x")
+    r = W.colleague.get("/api/v1/items/%s/stix" % iid)
+    C.status(r, 200, "incident: a colleague gets the STIX bundle")
+    objs = (r.json or {}).get("objects", [])
+    inc = [o for o in objs if o.get("type") == "incident"]
+    ext = (inc[0].get("extensions") or {}).get(INCIDENT_EXT, {}) if inc else {}
+    C.check(len(inc) == 1 and not [o for o in objs if o.get("type") == "report"] and
+            ext.get("extension_type") == "property-extension" and
+            ext.get("determination") == "suspected" and
+            ext.get("investigation_status") == "open" and
+            inc[0].get("object_marking_refs") == [AMBER_STRICT] and
+            [o["id"] for o in objs if o.get("type") == "marking-definition"] == [AMBER_STRICT],
+            "incident: a STIX incident with the core extension, AMBER+STRICT", mm.short(r.text))
+    C.check(r.json == W.colleague.get("/api/v1/items/%s/stix" % iid).json,
+            "incident: the same bundle twice (deterministic ids)")
+    C.status(W.importer.get("/api/v1/items/%s/stix" % iid), 404,
+             "incident: another organization's user gets 404")
+    C.status(W.anon.get("/api/v1/items/%s/stix" % iid), 404, "incident: anonymous gets 404")
 
 
 def imports(C):
@@ -167,6 +202,7 @@ def main():
     try:
         setup(C)
         export(C)
+        incident(C)
         imports(C)
         refused(C)
     finally:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # STIX 2.1 exports against the OASIS STIX 2.1 JSON Schemas with an independent validator
 # (ajv, draft 2020-12; tests/tools/validate-stix.mjs): a bundle for each TLP 2.0 label and
-# one with all five, made by mm_stix_export through the test helper stix_export (built next
+# one with all five, and an incident report (a STIX incident with the incident core
+# extension, checked against sdos/incident.json too), made by mm_stix_export through the test helper stix_export (built next
 # to the mamori binary); broken bundles are rejected by the validator.
 # Env: MAMORI, MM_SOURCE_DIR, MM_TMP.
 set -u
@@ -23,7 +24,7 @@ V="node tests/tools/validate-stix.mjs tests/schemas/stix"
 HELPER=$(dirname "$MAMORI")/stix_export
 
 if "$HELPER" "$T" 2>"$T/err"; then ok "stix_export wrote the bundles"; else no "stix_export"; cat "$T/err"; fi
-for f in clear green amber amber-strict red all; do
+for f in clear green amber amber-strict red all incident; do
     if $V "$T/bundle-$f.json" >"$T/v.out" 2>&1; then
         ok "bundle-$f.json is valid STIX 2.1"
     else
@@ -48,6 +49,39 @@ for pair in clear:94868c89 green:bab4a63c amber:55d920b0 amber-strict:939a9414 r
         no "bundle-$f.json: marking"
     fi
 done
+
+# the incident: the core extension under its official id, its required members, values from
+# its vocabularies, CISA's recoverability mapped, AMBER+STRICT on it
+if node -e '
+    const b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const inc = b.objects.filter((o) => o.type === "incident");
+    const ext = "extension-definition--ef765651-680c-498d-9894-99799f2fa126";
+    const amberStrict = "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
+    const e = inc.length === 1 && inc[0].extensions && inc[0].extensions[ext];
+    const det = ["blocked", "failed-attempt", "false-positive", "low-value",
+                 "successful-attempt", "suspected"];
+    const ok = e && Object.keys(inc[0].extensions).length === 1 &&
+        e.extension_type === "property-extension" && det.includes(e.determination) &&
+        e.determination === "suspected" && e.investigation_status === "open" &&
+        e.recoverability === "not-recoverable" &&
+        inc[0].object_marking_refs.length === 1 && inc[0].object_marking_refs[0] === amberStrict &&
+        b.objects.some((o) => o.id === amberStrict) &&
+        inc[0].external_references[0].external_id === "2026-0001";
+    process.exit(ok ? 0 : 1);' "$T/bundle-incident.json"; then
+    ok "bundle-incident.json: the incident core extension (suspected, open, not-recoverable), AMBER+STRICT"
+else
+    no "bundle-incident.json: incident core extension"; cat "$T/bundle-incident.json"
+fi
+if node -e '
+    const fs = require("fs");
+    const b = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    delete b.objects.find((o) => o.type === "incident").name;
+    fs.writeFileSync(process.argv[2], JSON.stringify(b));' "$T/bundle-incident.json" "$T/broken.json" &&
+    ! $V "$T/broken.json" >"$T/v.out" 2>&1; then
+    ok "validator rejects: incident without a name (the incident schema is applied)"
+else
+    no "validator accepts an incident without a name"
+fi
 
 # broken bundles: the validator must reject them
 broken() {
