@@ -69,36 +69,34 @@ static int audit_commit(http_req *r, int rc, const char *action, const char *obj
     return rc;
 }
 
-/* YYYY-MM-DD three years before today. */
-static void stale_before(const http_req *r, char out[11])
+json_t *latest_view(const http_req *r, const json_t *sub)
 {
-    snprintf(out, 11, "%04d%s", atoi(r->today) - 3, r->today + 4);
-    if (strcmp(out + 4, "-02-29") == 0)
-        memcpy(out + 4, "-02-28", 7);
-}
-
-/* The organization's latest submission as {"id","status",...} or null. */
-static json_t *latest_of(http_req *r, const json_t *org)
-{
-    const char *sid = json_string_value(json_object_get(org, "latest_submission"));
-    json_t *sub = NULL;
-    if (!sid || mm_store_get_submission(r->st, &sub, sid, false) != MM_OK)
+    if (!sub)
         return json_null();
-    char sb[11];
-    stale_before(r, sb);
     const char *assessed = json_string_value(json_object_get(sub, "assessed"));
     const char *status = json_string_value(json_object_get(sub, "status"));
     json_t *o =
         json_pack("{s:O,s:O,s:O,s:O,s:s,s:O,s:O}", "id", json_object_get(sub, "id"), "received",
                   json_object_get(sub, "received"), "framework", json_object_get(sub, "framework"),
                   "score", json_object_get(sub, "score"), "status",
-                  assessed && strcmp(assessed, sb) < 0 ? "stale"
-                  : status                             ? status
-                                                       : "",
+                  assessed && strcmp(assessed, r->stale_before) < 0 ? "stale"
+                  : status                                          ? status
+                                                                    : "none",
                   "assessed", json_object_get(sub, "assessed"), "affirmed_by",
                   json_object_get(sub, "affirmed_by"));
-    json_decref(sub);
     return o ? o : json_null();
+}
+
+/* The organization's latest submission (latest_view), or null. */
+static json_t *latest_of(http_req *r, const json_t *org)
+{
+    const char *sid = json_string_value(json_object_get(org, "latest_submission"));
+    json_t *sub = NULL;
+    if (!sid || mm_store_get_submission(r->st, &sub, sid, false) != MM_OK)
+        return json_null();
+    json_t *o = latest_view(r, sub);
+    json_decref(sub);
+    return o;
 }
 
 /* ---- organizations ------------------------------------------------------------------- */
@@ -178,12 +176,10 @@ static void h_org_subs(http_req *r, reply *out)
     long long page_no, per_page;
     if (!paging(r, out, &page_no, &per_page))
         return;
-    char sb[11];
-    stale_before(r, sb);
     mm_org_query q = {.kind = "contractor",
                       .parent_id = r->param[0],
                       .sort = "name",
-                      .stale_before = sb,
+                      .stale_before = r->stale_before,
                       .offset = (page_no - 1) * per_page,
                       .limit = per_page};
     json_t *res = NULL;
@@ -559,8 +555,6 @@ static void h_contractors(http_req *r, reply *out)
         reply_error(out, 400, "bad_request", "?q: at most 200 characters");
         return;
     }
-    char sb[11];
-    stale_before(r, sb);
     bool csv = wants_csv(r);
     mm_org_query qq = {.kind = "contractor",
                        .parent_id = req_query(r, "parent"),
@@ -568,7 +562,7 @@ static void h_contractors(http_req *r, reply *out)
                        .q = q && q[0] ? q : NULL,
                        .sort = sort ? sort : "name",
                        .desc = order && strcmp(order, "desc") == 0,
-                       .stale_before = sb,
+                       .stale_before = r->stale_before,
                        .offset = (page_no - 1) * per_page,
                        .limit = per_page};
     json_t *res = NULL;
@@ -659,14 +653,9 @@ static void h_contractors_cached(http_req *r, reply *out)
 {
     static const char *const params[] = {"page", "per_page", "sort",   "order", "status",
                                          "q",    "parent",   "format", NULL};
-    if (!req_query(r, "format") && wants_csv(r)) {
-        /* the Accept header chose CSV: a key of its own */
-        static const char *const none[] = {"page",   "per_page", "sort",   "order",
-                                           "status", "q",        "parent", NULL};
-        cached_view(r, out, "contractors.csv", none, h_contractors);
-        return;
-    }
-    cached_view(r, out, "contractors", params, h_contractors);
+    /* CSV chosen by the Accept header (no ?format) gets a key of its own */
+    bool accept_csv = !req_query(r, "format") && wants_csv(r);
+    cached_view(r, out, accept_csv ? "contractors.csv" : "contractors", params, h_contractors);
 }
 
 static void h_failures_cached(http_req *r, reply *out)

@@ -146,6 +146,7 @@ typedef struct http_req {
     char now[32];         /* RFC 3339 UTC of the request */
     long long now_unix;
     char today[11];
+    char stale_before[11]; /* today three years ago: a latest assessment older is "stale" */
 } http_req;
 
 typedef void (*handler_fn)(http_req *r, reply *out);
@@ -156,6 +157,11 @@ void reply_error(reply *out, unsigned status, const char *code, const char *fmt,
 /* The error for a failed store call: 404, 409, 400 or 500 from its code. */
 void reply_store_error(reply *out, int rc);
 void reply_json(reply *out, unsigned status, json_t *body);
+
+/* The summary of a latest submission the lists and pages show: {"id", "received",
+ * "framework", "score", "status" ("stale" when assessed before r->stale_before),
+ * "assessed", "affirmed_by"} (a new reference; json null when sub is NULL). */
+json_t *latest_view(const http_req *r, const json_t *sub);
 
 /* A query parameter (URL-decoded by libmicrohttpd), or NULL. */
 const char *req_query(http_req *r, const char *name);

@@ -319,6 +319,9 @@ static enum MHD_Result answer(struct MHD_Connection *conn, mm_server *srv, reque
     mm_time_rfc3339(r.now, r.now_unix);
     memcpy(r.today, r.now, 10);
     r.today[10] = '\0';
+    snprintf(r.stale_before, sizeof r.stale_before, "%04d%s", atoi(r.today) - 3, r.today + 4);
+    if (strcmp(r.stale_before + 4, "-02-29") == 0)
+        memcpy(r.stale_before + 4, "-02-28", 7);
     reply rp = {0};
     r.st = mm_pool_get(srv);
     mm_api_dispatch(&r, &rp);
@@ -327,9 +330,6 @@ static enum MHD_Result answer(struct MHD_Connection *conn, mm_server *srv, reque
     if (r.form) {
         mm_form_free(r.form);
         free(r.form);
-    }
-    if (strcmp(method, "HEAD") == 0 && rp.status < 300) {
-        /* HEAD: the same status and headers; libmicrohttpd drops the body */
     }
     return queue(conn, srv, req, &rp);
 }

@@ -669,14 +669,12 @@ void w_contractors(http_req *r, reply *out)
     long long page_no = pg ? strtoll(pg, NULL, 10) : 1;
     if (page_no < 1 || page_no > 100000)
         page_no = 1;
-    char sb[11];
-    web_stale_before(r, sb);
     mm_org_query qq = {.kind = "contractor",
                        .status = status,
                        .q = q && q[0] ? q : NULL,
                        .sort = sort,
                        .desc = desc,
-                       .stale_before = sb,
+                       .stale_before = r->stale_before,
                        .offset = (page_no - 1) * PER_PAGE,
                        .limit = PER_PAGE};
     json_t *res = NULL;
@@ -881,25 +879,13 @@ static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
     web_puts(p, "</dl>\n");
 }
 
-/* The latest row as the contractor list has it (status "stale" when old), or null. */
+/* The latest row as the contractor list has it (latest_view), or null. */
 static json_t *latest_row(http_req *r, const json_t *org)
 {
     json_t *sub = web_submission(r, sval(org, "latest_submission"));
-    if (!sub)
-        return json_null();
-    char sb[11];
-    web_stale_before(r, sb);
-    const char *assessed = sval(sub, "assessed");
-    json_t *o =
-        json_pack("{s:O,s:O,s:O,s:O,s:s,s:O}", "id", json_object_get(sub, "id"), "received",
-                  json_object_get(sub, "received"), "framework", json_object_get(sub, "framework"),
-                  "score", json_object_get(sub, "score"), "status",
-                  assessed && strcmp(assessed, sb) < 0 ? "stale"
-                  : sval(sub, "status")                ? sval(sub, "status")
-                                                       : "none",
-                  "assessed", json_object_get(sub, "assessed"));
+    json_t *o = latest_view(r, sub);
     json_decref(sub);
-    return o ? o : json_null();
+    return o;
 }
 
 /* One line under a gap's title: a label and the strings of g's array member, escaped. */

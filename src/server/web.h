@@ -57,9 +57,6 @@ json_t *web_submission(http_req *r, const char *id);
  * reference (an array), or NULL on a store error. */
 json_t *web_all_contractors(http_req *r, const char *status, const char *parent_id);
 
-/* YYYY-MM-DD three years before today: older assessments are stale. */
-void web_stale_before(const http_req *r, char out[11]);
-
 /* ---- charts (inline SVG; each in a <figure> with a text alternative and a table) ------- */
 
 typedef struct hist_bin {

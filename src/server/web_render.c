@@ -366,24 +366,15 @@ void web_error_page(http_req *r, reply *out, unsigned status, const char *key)
 
 /* ---- data helpers ---------------------------------------------------------------------- */
 
-void web_stale_before(const http_req *r, char out[11])
-{
-    snprintf(out, 11, "%04d%s", atoi(r->today) - 3, r->today + 4);
-    if (strcmp(out + 4, "-02-29") == 0)
-        memcpy(out + 4, "-02-28", 7);
-}
-
 json_t *web_all_contractors(http_req *r, const char *status, const char *parent_id)
 {
-    char sb[11];
-    web_stale_before(r, sb);
     json_t *all = json_array();
     for (int64_t off = 0;; off += 1000) {
         mm_org_query q = {.kind = "contractor",
                           .parent_id = parent_id,
                           .status = status,
                           .sort = "name",
-                          .stale_before = sb,
+                          .stale_before = r->stale_before,
                           .offset = off,
                           .limit = 1000};
         json_t *res = NULL;

@@ -185,6 +185,20 @@ printf '{"db": "%s", "bogus": 1}\n' "$DB" >"$T/bad.json"
 if "$MAMORI" serve --config "$T/bad.json" 2>"$T/err"; then no "unknown config option accepted"; \
 elif grep -q 'bogus: unknown option' "$T/err"; then ok "unknown config option refused"; \
 else no "unknown config option: $(cat "$T/err")"; fi
+# a malformed config file: cut off, not an object, a wrong type, a directory; each refused
+# with exit 2 and a message naming the file, and no server started
+printf '{"db": "%s", "threads": ' "$DB" >"$T/cut.json"
+printf '["db"]\n' >"$T/array.json"
+printf '{"db": "%s", "threads": true}\n' "$DB" >"$T/type.json"
+for f in cut.json array.json type.json .; do
+    "$MAMORI" serve --config "$T/$f" >/dev/null 2>"$T/err"
+    rc=$?
+    if [ "$rc" = 2 ] && grep -q "$T/$f" "$T/err"; then
+        ok "config $f refused: $(head -c 120 "$T/err")"
+    else
+        no "config $f: exit $rc: $(cat "$T/err")"
+    fi
+done
 
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"
