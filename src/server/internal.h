@@ -128,6 +128,7 @@ typedef struct reply {
     char *location;            /* malloc'd Location for a redirect, or NULL */
     char *set_cookie_more[2];  /* malloc'd further Set-Cookie values, or NULL */
     const char *cache_control; /* static: instead of no-store, or NULL */
+    bool close;                /* Connection: close (a framing error: framing.c) */
 } reply;
 
 typedef struct http_req {

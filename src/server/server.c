@@ -19,6 +19,7 @@
 #include "mamori/server.h"
 #include "mamori/submit.h"
 #include "server/form.h"
+#include "server/framing.h"
 #include "mamori/incident.h"
 #include "server/internal.h"
 #include "util/util.h"
@@ -242,7 +243,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
     if (strstr(ctype, "text/csv"))
         MHD_add_response_header(resp, "Content-Disposition",
                                 "attachment; filename=\"contractors.csv\"");
-    if (atomic_load(&srv->stopping))
+    if (rp->close || atomic_load(&srv->stopping))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     free(rp->set_cookie);
     rp->set_cookie = NULL;
@@ -338,7 +339,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-    (void)version;
     mm_server *srv = cls;
     request *req = *con_cls;
     if (!req) {
@@ -352,6 +352,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->counted = true;
         atomic_fetch_add(&srv->in_flight, 1);
         *con_cls = req;
+        reply fr = {0};
+        if (!framing_ok(conn, url, version, &fr)) {
+            req->answered = true;
+            return queue(conn, srv, req, &fr);
+        }
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -627,9 +632,9 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK,
+        framing_unescape, NULL, srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+        MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
     if (key)
         sodium_memzero(key, key_len);
     free(cert);
