@@ -132,7 +132,7 @@ def one(port, data, want, name, close=True, error_code=None, drain=False):
                 code = json.loads(body)["error"]["code"]
             except (ValueError, KeyError, TypeError):
                 code = None
-            C.check(code == error_code, "%s: code %s" % (name, error_code), body[:200])
+            C.check(code == error_code, "%s: code %s" % (name, error_code), body[:200].decode("utf-8", "replace"))
         if close:
             C.check(status is not None and c.is_closed(drain), "%s: the connection is closed after the answer" % name,
                     "headers %s" % hdrs)
