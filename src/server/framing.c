@@ -6,7 +6,8 @@
  * the FIRST Content-Length field line; further lines of either are kept but ignored. It
  * refuses a Content-Length that is not all digits (so "5, 5") with its own 400 and closes.
  * These checks close the rest: a second field line of either, both at once, a coding MHD
- * would not decode, Transfer-Encoding in HTTP/1.0, and control bytes in the decoded target. */
+ * would not decode, Transfer-Encoding in HTTP/1.0, whitespace before a field's colon (MHD keeps
+ * it in the name) and control bytes in the decoded target. */
 #include <string.h>
 #include <strings.h>
 
@@ -15,7 +16,8 @@
 typedef struct framing_fields {
     unsigned content_length; /* field lines named Content-Length */
     unsigned transfer_encoding;
-    bool chunked; /* the (first) Transfer-Encoding value is exactly "chunked" */
+    bool chunked;  /* the (first) Transfer-Encoding value is exactly "chunked" */
+    bool bad_name; /* a field name with whitespace or a control byte in it */
 } framing_fields;
 
 static bool control_byte(unsigned char c)
@@ -41,6 +43,11 @@ static enum MHD_Result count_field(void *cls, enum MHD_ValueKind kind, const cha
 {
     (void)kind;
     framing_fields *f = cls;
+    for (size_t i = 0; i < key_size; i++)
+        if ((unsigned char)key[i] <= 0x20 || key[i] == 0x7f)
+            f->bad_name = true;
+    if (key_size == 0)
+        f->bad_name = true;
     if (name_is(key, key_size, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
         f->content_length++;
     } else if (name_is(key, key_size, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
@@ -74,6 +81,11 @@ bool framing_ok(struct MHD_Connection *conn, const char *url, const char *versio
 {
     framing_fields f = {0};
     MHD_get_connection_values_n(conn, MHD_HEADER_KIND, count_field, &f);
+    /* RFC 9112 5.1: whitespace between a field name and the colon gets 400. MHD keeps it as
+     * part of the name ("Content-Length "), so it frames without the field while a lenient
+     * proxy in front may frame with it */
+    if (f.bad_name)
+        return refuse(out, 400, "bad_request", "a header name with whitespace or a control byte");
     /* RFC 9112 6.3 (5) and RFC 9110 8.6: a second Content-Length is refused even when it
      * repeats the first (6.3 allows either; MHD already refuses the list form "5, 5") */
     if (f.content_length > 1)

@@ -5,6 +5,7 @@ whether the server closed the connection in.
 
 - two Content-Length field lines (differing, identical, or 0 then N with a smuggled request
   behind) -> 400 and close; the list value "5, 5" -> 400 (libmicrohttpd's own) and close;
+- whitespace between a field name and its colon -> 400 and close;
 - Transfer-Encoding with Content-Length -> 400 and close;
 - a transfer coding other than chunked alone ("gzip, chunked", "xchunked", two chunked field
   lines) -> 501 at once and close; chunked in HTTP/1.0 -> 400 and close;
@@ -119,6 +120,10 @@ def chunked(body, size=7):
     return out + b"0\r\n\r\n"
 
 
+def ch_once(body):
+    return chunked(body, max(len(body), 1))
+
+
 def one(port, data, want, name, close=True, error_code=None, drain=False):
     """Sends data on a fresh connection; checks the status, that the connection is closed
     after the answer (close=True) and the error code. Returns (status, body)."""
@@ -214,6 +219,12 @@ def run(srv, db, otp, T):
     smuggled = req_bytes("POST", "/api/v1/organizations", [auth, jct, ("Content-Length", str(len(body)))], body)
     one(port, req_bytes("POST", "/api/v1/organizations", [auth, jct, ("Content-Length", "0"), ("Content-Length", str(len(smuggled)))], smuggled),
         400, "Content-Length 0 then N with a request as the body (no second answer)", error_code="bad_request")
+    # whitespace before the colon: MHD keeps "Content-Length " as another field and would read
+    # no body, so the body (a request) would be answered as the next one
+    one(port, req_bytes("POST", "/api/v1/organizations", [auth, jct, ("Content-Length ", str(len(smuggled)))], smuggled),
+        400, "whitespace between Content-Length and the colon", error_code="bad_request")
+    one(port, req_bytes("POST", "/api/v1/organizations", [auth, jct, ("Transfer-Encoding\t", "chunked")], ch_once(smuggled)),
+        400, "a tab between Transfer-Encoding and the colon", error_code="bad_request")
     C.check(org_count(db) == n, "nothing stored from the refused Content-Length requests",
             "%s -> %s" % (n, org_count(db)))
 
