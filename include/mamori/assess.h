@@ -268,8 +268,11 @@ typedef struct mm_sprs_record {
     size_t ncage_codes;
     const char *assessment_date;
     int score;
-    char plan_complete[11]; /* latest planned finish of open POA&M items; "" when 110 */
-    const char *confidence; /* "Basic" (a self-assessment) */
+    char plan_complete[11];      /* latest planned finish of open POA&M items; "" when 110 */
+    const char *assessment_type; /* "Basic": the contractor's self-assessment */
+    const char *confidence;      /* "Low": DFARS 252.204-7020(a), a Basic Assessment "results in
+                                    a confidence level of 'Low' ... because it is a
+                                    self-generated score" */
 } mm_sprs_record;
 
 /* Fills the SPRS record. Errors (message "FILE: $.path: missing, needed for the SPRS

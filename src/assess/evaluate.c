@@ -504,7 +504,11 @@ int mm_sprs_record_get(mm_sprs_record *out, const mm_result *r)
     out->ncage_codes = a->ncage_codes;
     out->assessment_date = a->assessed;
     out->score = r->sprs;
-    out->confidence = "Basic"; /* the contractor's self-assessment is a Basic one */
+    /* DFARS 252.204-7020(a): a Basic Assessment is the contractor's self-assessment and
+     * "Results in a confidence level of 'Low' in the resulting score, because it is a
+     * self-generated score." */
+    out->assessment_type = "Basic";
+    out->confidence = "Low";
     if (r->sprs < a->catalog->sprs_base) {
         long last = -1;
         for (size_t k = 0; k < a->npoam; k++) {

@@ -2,7 +2,8 @@
  * The SPRS record: what a contractor posts to SPRS for a Basic (self) assessment, the fields
  * of NIST SP 800-171 DoD Assessment Methodology v1.2.1 Annex B (the SSP's name, version and
  * date, the CAGE codes it covers, the assessment date, the score, the date a score of 110 is
- * expected, the confidence level). Rev 2 only; mm_sprs_record_get names what is missing.
+ * expected, the assessment type (Basic) and its confidence level (Low, DFARS 252.204-7020(a)).
+ * Rev 2 only; mm_sprs_record_get names what is missing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ static const char *const columns[] = {"ssp_name",
                                       "assessment_date",
                                       "score",
                                       "plan_of_action_completion_date",
+                                      "assessment_type",
                                       "confidence_level"};
 
 static int sprs_json(mm_buf *b, const mm_sprs_record *s)
@@ -37,6 +39,7 @@ static int sprs_json(mm_buf *b, const mm_sprs_record *s)
     json_object_set_new(root, "score", json_integer(s->score));
     json_object_set_new(root, "plan_of_action_completion_date",
                         s->plan_complete[0] ? json_string(s->plan_complete) : json_null());
+    json_object_set_new(root, "assessment_type", json_string(s->assessment_type));
     json_object_set_new(root, "confidence_level", json_string(s->confidence));
     json_object_set_new(root, "methodology",
                         json_string("NIST SP 800-171 DoD Assessment Methodology v1.2.1, "
@@ -75,7 +78,8 @@ static int sprs_csv(mm_buf *b, const mm_sprs_record *s)
     field(b, 4, s->assessment_date);
     field(b, 5, score);
     field(b, 6, s->plan_complete);
-    field(b, 7, s->confidence);
+    field(b, 7, s->assessment_type);
+    field(b, 8, s->confidence);
     mm_buf_puts(b, "\r\n");
     bool failed = cage.failed;
     mm_buf_free(&cage);

@@ -176,11 +176,13 @@ check(s.get("system_security_plan") == {"name": "Enclave SSP", "version": "2.1",
                                         "date": "2026-10-15"}
       and s.get("cage_codes") == ["1ABC2"] and s.get("assessment_date") == "2026-11-02"
       and s.get("score") == 109 and s.get("plan_of_action_completion_date") == "2027-05-02"
-      and s.get("confidence_level") == "Basic", "sprs: every Annex B field")
+      and s.get("assessment_type") == "Basic" and s.get("confidence_level") == "Low",
+      "sprs: every Annex B field")
 rc, out, err = fmt(cond, "sprs-csv")
 rows = list(csv.reader(io.StringIO(out)))
 check(rc == 0 and len(rows) == 2 and rows[0][5] == "score" and rows[1] ==
-      ["Enclave SSP", "2.1", "2026-10-15", "1ABC2", "2026-11-02", "109", "2027-05-02", "Basic"],
+      ["Enclave SSP", "2.1", "2026-10-15", "1ABC2", "2026-11-02", "109", "2027-05-02", "Basic",
+       "Low"],
       "sprs-csv: header and one row")
 allmet = r2_file("allmet.json")
 s = json.loads(fmt(allmet, "sprs")[1])

@@ -1027,7 +1027,10 @@ static void test_sprs_record(void **state)
     assert_string_equal(s.assessment_date, ASSESSED);
     assert_int_equal(s.score, 108);
     assert_string_equal(s.plan_complete, "2027-03-15"); /* latest open item; closed ignored */
-    assert_string_equal(s.confidence, "Basic");
+    assert_string_equal(s.assessment_type, "Basic");
+    /* DFARS 252.204-7020(a): a Basic Assessment "Results in a confidence level of 'Low' in
+     * the resulting score, because it is a self-generated score." */
+    assert_string_equal(s.confidence, "Low");
     run_free(&x);
 
     /* 110: no completion date */
