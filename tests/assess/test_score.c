@@ -1083,6 +1083,24 @@ static void test_sprs_record(void **state)
     run_free(&x);
 }
 
+/* The rule constants agree with the sources recorded in content/ (cmmc-status-sources.json). */
+static void test_sources_recorded(void **state)
+{
+    (void)state;
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(mm_file_read(&data, &len,
+                                  MM_SOURCE_DIR "/content/catalogs/cmmc-status-sources.json",
+                                  1u << 20),
+                     MM_OK);
+    char want[64];
+    snprintf(want, sizeof(want), "\"closeout_days\": %d", MM_CMMC_CLOSEOUT_DAYS);
+    assert_non_null(strstr(data, want));
+    assert_non_null(strstr(data, "2024-O0013"));
+    assert_non_null(strstr(data, "A POA&M is not permitted at any time for Level 1"));
+    free(data);
+}
+
 /* ---- Rev 3 ----------------------------------------------------------------------------- */
 
 static void test_r3_counts(void **state)
@@ -1330,6 +1348,7 @@ int main(void)
         cmocka_unit_test(test_cmmc_closeout_180_days),
         cmocka_unit_test(test_cmmc_expiry),
         cmocka_unit_test(test_sprs_record),
+        cmocka_unit_test(test_sources_recorded),
         cmocka_unit_test(test_r3_counts),
         cmocka_unit_test(test_gap_order),
         cmocka_unit_test(test_odp_fixed_wins),
