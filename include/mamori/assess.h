@@ -104,6 +104,12 @@ typedef struct mm_assessment {
     const char *contract;    /* contract number when scope is "contract" */
     const char *assessed;    /* date of the assessment, YYYY-MM-DD */
     const char *valid_until; /* YYYY-MM-DD */
+    const char *posted;      /* dates.posted: when the result was posted (CMMC status date) */
+    const char *ssp_name;    /* ssp.name, ssp.version, ssp.date: the SSP assessed (SPRS) */
+    const char *ssp_version;
+    const char *ssp_date;
+    const char **cage_codes; /* ssp.cage_codes: CAGE codes the SSP covers (SPRS) */
+    size_t ncage_codes;
     const char *assessor;
     const char *affirming_official;
     const char **odp_values;             /* parallel to catalog->odps; NULL where not given */
@@ -160,6 +166,9 @@ typedef struct mm_requirement_result {
     size_t satisfied, not_applicable, other_than_satisfied, not_assessed; /* objectives */
     int points_lost; /* Rev 2: SPRS deduction */
     bool on_poam;    /* an open POA&M item names it */
+    /* Rev 2, 3.12.2 only: scored not implemented by DoD Assessment Methodology 5(g)(iii)
+     * because unimplemented requirements have no plan of action (see mm_result.no_plan) */
+    bool no_plan_rule;
 } mm_requirement_result;
 
 typedef struct mm_family_result {
@@ -172,6 +181,18 @@ typedef enum mm_cmmc_status {
     MM_CMMC_CONDITIONAL, /* POA&M open; close-out within 180 days */
     MM_CMMC_FINAL        /* every requirement met */
 } mm_cmmc_status;
+
+/* Days from the Conditional CMMC status date to the POA&M close-out (32 CFR 170.21(b)). */
+#define MM_CMMC_CLOSEOUT_DAYS 180
+
+/* CMMC Level 2 (Self) status at a point in time (see mm_cmmc_level2_at). */
+typedef struct mm_cmmc_level2 {
+    mm_cmmc_status status; /* what the rules of 170.21(a)(2) give the result */
+    bool expired;          /* conditional, and today is after closeout_by */
+    char status_date[11];  /* YYYY-MM-DD: the date the result was posted */
+    char closeout_by[11];  /* conditional: status_date + 180 days; "" otherwise */
+    size_t late_poam;      /* open POA&M items planned to finish after closeout_by */
+} mm_cmmc_level2;
 
 /* An ODP whose value in the assessment contradicts the profile's fixed one. */
 typedef struct mm_odp_conflict {
@@ -195,6 +216,18 @@ typedef struct mm_result {
     const char **cmmc_reasons; /* why not eligible, or the conditions of conditional */
     size_t ncmmc_reasons;
     const char *cmmc_closeout; /* conditional: POA&M close-out deadline YYYY-MM-DD */
+    mm_cmmc_level2 cmmc2;      /* the status on the evaluation's "today" (with expiry) */
+    /* CMMC Level 1 (Self), 32 CFR 170.15 and 170.21(a)(1): the 17 Rev 2 requirements of
+     * FAR 52.204-21 (catalog far_52_204_21); final only when every one is met */
+    mm_cmmc_status cmmc1; /* MM_CMMC_FINAL or MM_CMMC_NOT_ELIGIBLE */
+    const char **cmmc1_reasons;
+    size_t ncmmc1_reasons;
+    /* Requirements not met, partial or not assessed with no open POA&M item (the plan of
+     * action of Rev 2 3.12.2 / Rev 3 03.12.02), indices into catalog->requirements. For
+     * Rev 2 a non-empty list scores 3.12.2 not implemented (Methodology 5(g)(iii)); for
+     * Rev 3 it is a warning only. */
+    size_t *no_plan;
+    size_t nno_plan;
     /* both */
     const char **warnings;
     size_t nwarnings;
@@ -214,6 +247,37 @@ int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_pro
 int mm_assessment_evaluate_at(mm_result **out, const mm_assessment *a, const mm_profile *profile,
                               long long now);
 void mm_result_free(mm_result *r);
+
+/* CMMC Level 2 (Self) status of r as of today, for a result posted on status_date (both
+ * YYYY-MM-DD; status_date NULL: today). Pure: reads r only, allocates nothing, so the server
+ * can compute the status from the date a submission was received and expire it in lists.
+ * Conditional becomes expired when today is after status_date + 180 days (32 CFR 170.21(b));
+ * a later final result is the caller's to look for. Errors: MM_EINVALID (a date not
+ * YYYY-MM-DD; r not Rev 2). */
+int mm_cmmc_level2_at(mm_cmmc_level2 *out, const mm_result *r, const char *status_date,
+                      const char *today);
+
+/* "final", "conditional", "conditional-expired" or "not-eligible". */
+const char *mm_cmmc_level2_status_name(const mm_cmmc_level2 *s);
+
+/* The SPRS record of DoD Assessment Methodology v1.2.1 Annex B for a Rev 2 result. Strings
+ * are borrowed from the assessment/result; plan_complete is "" when none. */
+typedef struct mm_sprs_record {
+    const char *ssp_name, *ssp_version, *ssp_date;
+    const char *const *cage_codes;
+    size_t ncage_codes;
+    const char *assessment_date;
+    int score;
+    char plan_complete[11];      /* latest planned finish of open POA&M items; "" when 110 */
+    const char *assessment_type; /* "Basic": the contractor's self-assessment */
+    const char *confidence;      /* "Low": DFARS 252.204-7020(a), a Basic Assessment "results in
+                                    a confidence level of 'Low' ... because it is a
+                                    self-generated score" */
+} mm_sprs_record;
+
+/* Fills the SPRS record. Errors (message "FILE: $.path: missing, needed for the SPRS
+ * record" or why): MM_EINVALID for a missing input, no valid score, or a Rev 3 result. */
+int mm_sprs_record_get(mm_sprs_record *out, const mm_result *r);
 
 /* Lookup function for mm_catalog_render giving the effective ODP values of r. */
 const char *mm_result_odp_lookup(void *result, const char *odp_id);

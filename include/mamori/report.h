@@ -22,10 +22,13 @@ typedef enum mm_report_format {
     MM_REPORT_OSCAL_SSP,
     MM_REPORT_OSCAL_POAM,
     MM_REPORT_OSCAL_AR,
-    MM_REPORT_CSV_POAM
+    MM_REPORT_CSV_POAM,
+    MM_REPORT_SPRS,    /* the SPRS record (Methodology Annex B) as JSON; Rev 2 only */
+    MM_REPORT_SPRS_CSV /* the same as one CSV row under a header */
 } mm_report_format;
 
-/* "text", "json", "html", "oscal-ssp", "oscal-poam", "oscal-ar", "csv-poam". */
+/* "text", "json", "html", "oscal-ssp", "oscal-poam", "oscal-ar", "csv-poam", "sprs",
+ * "sprs-csv". */
 int mm_report_format_parse(mm_report_format *out, const char *name);
 const char *mm_report_format_name(mm_report_format fmt);
 

@@ -5,6 +5,7 @@
  * and the effective ODP values under a profile.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,6 @@
 #include "mamori/assess.h"
 #include "mamori/error.h"
 #include "util/util.h"
-
-#define CMMC_CLOSEOUT_DAYS 180
 
 typedef struct list {
     const char **items;
@@ -172,14 +171,158 @@ static long poam_finish(const mm_poam_item *it)
     return last;
 }
 
-static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
+/* Today's date (YYYY-MM-DD) from a Unix time. */
+static void today_of(char out[11], long long now)
+{
+    mm_date_format(out, (long)(now / 86400));
+}
+
+int mm_cmmc_level2_at(mm_cmmc_level2 *out, const mm_result *r, const char *status_date,
+                      const char *today)
+{
+    memset(out, 0, sizeof(*out));
+    if (r->assessment->framework != MM_FW_R2) {
+        mm_error_set("CMMC Level 2 status is computed from a Rev 2 result (32 CFR 170.21 "
+                     "scores SP 800-171 Rev 2)");
+        return MM_EINVALID;
+    }
+    if (!today || !mm_is_date(today)) {
+        mm_error_set("today: expected a date YYYY-MM-DD, found \"%s\"", today ? today : "");
+        return MM_EINVALID;
+    }
+    if (!status_date)
+        status_date = today;
+    if (!mm_is_date(status_date)) {
+        mm_error_set("status date: expected a date YYYY-MM-DD, found \"%s\"", status_date);
+        return MM_EINVALID;
+    }
+    out->status = r->cmmc;
+    memcpy(out->status_date, status_date, 10);
+    if (r->cmmc != MM_CMMC_CONDITIONAL)
+        return MM_OK;
+    /* 32 CFR 170.21(b): the POA&M close-out assessment must be within 180 days of the
+     * Conditional CMMC Status Date; after it the conditional status expires. */
+    long closeout = mm_date_days(status_date) + MM_CMMC_CLOSEOUT_DAYS;
+    mm_date_format(out->closeout_by, closeout);
+    out->expired = mm_date_days(today) > closeout;
+    const mm_assessment *a = r->assessment;
+    for (size_t k = 0; k < a->npoam; k++)
+        if (!mm_streq(a->poam[k].status, "closed") && poam_finish(&a->poam[k]) > closeout)
+            out->late_poam++;
+    return MM_OK;
+}
+
+const char *mm_cmmc_level2_status_name(const mm_cmmc_level2 *s)
+{
+    switch (s->status) {
+    case MM_CMMC_FINAL:
+        return "final";
+    case MM_CMMC_CONDITIONAL:
+        return s->expired ? "conditional-expired" : "conditional";
+    case MM_CMMC_NOT_ELIGIBLE:
+        break;
+    }
+    return "not-eligible";
+}
+
+/* The plan-of-action requirement: Rev 2 3.12.2 (flagged by the catalog), Rev 3 03.12.02. */
+static const mm_requirement *plan_requirement(const mm_catalog *cat)
+{
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const mm_requirement *r = &cat->requirements[i];
+        if (r->withdrawn)
+            continue;
+        if (cat->framework == MM_FW_R2 ? r->plans_of_action : mm_streq(r->id, "03.12.02"))
+            return r;
+    }
+    return NULL;
+}
+
+/* Requirements not implemented with no open POA&M item. For Rev 2, DoD Assessment
+ * Methodology v1.2.1 5(g)(iii): "A lack of plan of action for unimplemented security
+ * requirements will result in Security Requirement 3.12.2 being assessed as 'not
+ * implemented'." Rev 3 has no such scoring rule: the list is reported as a warning. */
+static void plan_rule(mm_result *res, mm_arena *ar, list *warn)
+{
+    const mm_catalog *cat = res->assessment->catalog;
+    const mm_requirement *plan = plan_requirement(cat);
+    mm_buf ids = MM_BUF_INIT;
+    size_t shown = 0;
+    res->no_plan = mm_arena_calloc(ar, cat->nrequirements + 1, sizeof(size_t));
+    if (!res->no_plan)
+        return;
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const mm_requirement *r = &cat->requirements[i];
+        const mm_requirement_result *rr = &res->requirements[i];
+        /* 3.12.4 (the SSP) has no points: without it there is no score at all (5(g)(i)) */
+        if (r->withdrawn || r == plan || r->sprs_na || !unmet(rr->status) || rr->on_poam)
+            continue;
+        res->no_plan[res->nno_plan++] = i;
+        id_list(&ids, r->id, &shown);
+    }
+    if (!res->nno_plan || !plan) {
+        mm_buf_free(&ids);
+        return;
+    }
+    mm_requirement_result *pr = &res->requirements[plan - cat->requirements];
+    const char *s = res->nno_plan == 1 ? "" : "s";
+    const char *has = res->nno_plan == 1 ? "has" : "have";
+    if (cat->framework == MM_FW_R2) {
+        if (!unmet(pr->status)) {
+            pr->status = MM_STATUS_NOT_MET;
+            pr->no_plan_rule = true;
+        }
+        list_add(ar, warn,
+                 mm_arena_printf(ar,
+                                 "%s (plans of action) is scored not implemented: %zu "
+                                 "unimplemented requirement%s %s no open POA&M item (DoD "
+                                 "Assessment Methodology v1.2.1 5(g)(iii)): %s",
+                                 plan->id, res->nno_plan, s, has, mm_buf_cstr(&ids)));
+    } else {
+        list_add(ar, warn,
+                 mm_arena_printf(ar,
+                                 "%s (plan of action): %zu requirement%s not met %s no open "
+                                 "POA&M item: %s (reported only: the scoring rule of the DoD "
+                                 "Assessment Methodology 5(g)(iii) is defined for Rev 2)",
+                                 plan->id, res->nno_plan, s, has, mm_buf_cstr(&ids)));
+    }
+    mm_buf_free(&ids);
+}
+
+/* CMMC Level 1 (Self): 32 CFR 170.15 assesses the FAR 52.204-21 basic safeguarding
+ * requirements (in CMMC: the 17 Rev 2 requirements flagged far_52_204_21); "A POA&M is not
+ * permitted at any time for Level 1 self-assessments" (170.21(a)(1)). */
+static void cmmc_level1(mm_result *res, mm_arena *ar)
+{
+    const mm_catalog *cat = res->assessment->catalog;
+    list reasons = {0};
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const mm_requirement *r = &cat->requirements[i];
+        const mm_requirement_result *rr = &res->requirements[i];
+        if (r->withdrawn || !r->far_52_204_21)
+            continue;
+        if (rr->status == MM_STATUS_MET || rr->status == MM_STATUS_NOT_APPLICABLE)
+            continue;
+        list_add(ar, &reasons,
+                 mm_arena_printf(ar, "%s (%s) is %s%s", r->id, r->cmmc_id ? r->cmmc_id : "",
+                                 mm_status_name(rr->status),
+                                 rr->on_poam ? "; its POA&M item does not count: a POA&M is "
+                                               "not permitted at Level 1 (32 CFR 170.21(a)(1))"
+                                             : ""));
+    }
+    res->cmmc1 = reasons.n ? MM_CMMC_NOT_ELIGIBLE : MM_CMMC_FINAL;
+    res->cmmc1_reasons = reasons.items;
+    res->ncmmc1_reasons = reasons.n;
+}
+
+static void score_r2(mm_result *res, mm_arena *ar, list *warn, long long now)
 {
     const mm_assessment *a = res->assessment;
     const mm_catalog *cat = a->catalog;
     int score = cat->sprs_base;
-    const mm_requirement *ssp = NULL, *poam_req = NULL;
-    mm_buf nopoam = MM_BUF_INIT, notassessed = MM_BUF_INIT;
-    size_t n_nopoam = 0, n_notassessed = 0;
+    const mm_requirement *ssp = NULL;
+    mm_buf notassessed = MM_BUF_INIT;
+    size_t n_notassessed = 0;
     for (size_t i = 0; i < cat->nrequirements; i++) {
         const mm_requirement *r = &cat->requirements[i];
         mm_requirement_result *rr = &res->requirements[i];
@@ -187,8 +330,6 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
             continue;
         if (r->sprs_na)
             ssp = r;
-        if (r->plans_of_action)
-            poam_req = r;
         switch (rr->status) {
         case MM_STATUS_MET:
         case MM_STATUS_NOT_APPLICABLE:
@@ -204,8 +345,6 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
         score -= rr->points_lost;
         if (rr->status == MM_STATUS_NOT_ASSESSED)
             id_list(&notassessed, r->id, &n_notassessed);
-        if (unmet(rr->status) && !rr->on_poam && !r->sprs_na)
-            id_list(&nopoam, r->id, &n_nopoam);
     }
     res->sprs = score;
     res->sprs_valid = true;
@@ -222,25 +361,19 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
                  mm_arena_printf(
                      ar, "%zu requirement%s not assessed, scored as not implemented: %s",
                      n_notassessed, n_notassessed == 1 ? "" : "s", mm_buf_cstr(&notassessed)));
-    if (poam_req && res->requirements[poam_req - cat->requirements].status == MM_STATUS_MET &&
-        n_nopoam)
-        list_add(ar, warn,
-                 mm_arena_printf(ar,
-                                 "%s (plans of action) is claimed met, but %zu unmet "
-                                 "requirement%s %s no POA&M item: %s",
-                                 poam_req->id, n_nopoam, n_nopoam == 1 ? "" : "s",
-                                 n_nopoam == 1 ? "has" : "have", mm_buf_cstr(&nopoam)));
-    mm_buf_free(&nopoam);
     mm_buf_free(&notassessed);
 
-    /* CMMC Level 2 (self), 32 CFR 170.21(a)(2) */
+    cmmc_level1(res, ar);
+
+    /* CMMC Level 2 (Self), 32 CFR 170.21(a)(2) */
     list reasons = {0};
-    long assessed = a->assessed ? mm_date_days(a->assessed) : today;
     if (!res->sprs_valid) {
         list_add(ar, &reasons, res->sprs_invalid_reason);
     } else if (score == cat->sprs_base) {
         res->cmmc = MM_CMMC_FINAL;
     } else {
+        /* (i) "The assessment score divided by the total number of CMMC Level 2 security
+         * requirements is greater than or equal to 0.8" */
         int min = (int)(cat->sprs_base * cat->cmmc_min_ratio + 0.999);
         if (score < min)
             list_add(ar, &reasons,
@@ -273,9 +406,35 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
                          mm_arena_printf(ar, "%s is %s and has no open POA&M item", r->id,
                                          mm_status_name(rr->status)));
         }
-        long closeout = assessed + CMMC_CLOSEOUT_DAYS;
-        char cdate[11];
-        mm_date_format(cdate, closeout);
+        if (reasons.n == 0)
+            res->cmmc = MM_CMMC_CONDITIONAL;
+    }
+
+    /* the status over time: posted (or today) is the status date; 180 days to close out */
+    char today[11];
+    today_of(today, now);
+    if (mm_cmmc_level2_at(&res->cmmc2, res, a->posted, today) != MM_OK)
+        res->cmmc2.status = MM_CMMC_NOT_ELIGIBLE; /* not reached: dates are checked */
+    if (res->cmmc == MM_CMMC_CONDITIONAL) {
+        const char *cdate = res->cmmc2.closeout_by;
+        res->cmmc_closeout = mm_arena_strdup(ar, cdate);
+        if (res->cmmc2.expired)
+            list_add(ar, &reasons,
+                     mm_arena_printf(ar,
+                                     "expired: the conditional status of %s needed a POA&M "
+                                     "close-out by %s (180 days, 32 CFR 170.21(b)); without a "
+                                     "later final result it has expired",
+                                     res->cmmc2.status_date, cdate));
+        else
+            list_add(ar, &reasons,
+                     mm_arena_printf(ar,
+                                     "conditional: every open POA&M item must be closed out "
+                                     "by %s (180 days from the status date %s, 32 CFR "
+                                     "170.21(b))",
+                                     cdate, res->cmmc2.status_date));
+        /* a plan finishing after the close-out is a warning: the rule limits when the
+         * close-out happens, not what a plan says */
+        long closeout = mm_date_days(cdate);
         for (size_t k = 0; k < a->npoam; k++) {
             const mm_poam_item *it = &a->poam[k];
             if (mm_streq(it->status, "closed"))
@@ -284,25 +443,85 @@ static void score_r2(mm_result *res, mm_arena *ar, list *warn, long today)
             if (fin > closeout) {
                 char fdate[11];
                 mm_date_format(fdate, fin);
-                list_add(ar, &reasons,
+                list_add(ar, warn,
                          mm_arena_printf(ar,
-                                         "%s (%s) plans to finish on %s, after the 180-day "
-                                         "POA&M close-out deadline %s",
-                                         it->id, it->requirement, fdate, cdate));
+                                         "%s (%s) plans to finish on %s, after the CMMC POA&M "
+                                         "close-out date %s (status date %s + 180 days, 32 "
+                                         "CFR 170.21(b)); the conditional status expires "
+                                         "then unless the item is closed out",
+                                         it->id, it->requirement, fdate, cdate,
+                                         res->cmmc2.status_date));
             }
-        }
-        if (reasons.n == 0) {
-            res->cmmc = MM_CMMC_CONDITIONAL;
-            res->cmmc_closeout = mm_arena_strdup(ar, cdate);
-            list_add(ar, &reasons,
-                     mm_arena_printf(ar,
-                                     "conditional: every open POA&M item must be closed out "
-                                     "by %s (180 days)",
-                                     cdate));
         }
     }
     res->cmmc_reasons = reasons.items;
     res->ncmmc_reasons = reasons.n;
+}
+
+int mm_sprs_record_get(mm_sprs_record *out, const mm_result *r)
+{
+    const mm_assessment *a = r->assessment;
+    const char *name = a->source ? a->source : "assessment";
+    memset(out, 0, sizeof(*out));
+    if (a->framework != MM_FW_R2) {
+        mm_error_set("%s: $.framework: the SPRS record is for SP 800-171 Rev 2 only: the DoD "
+                     "Assessment Methodology v1.2.1 scores Rev 2, and DFARS 252.204-7012 "
+                     "contracts are assessed against Rev 2 under the DoD class deviation "
+                     "(2024-O0013)",
+                     name);
+        return MM_EINVALID;
+    }
+    static const struct {
+        size_t off;
+        const char *path;
+    } need[] = {
+        {offsetof(mm_assessment, ssp_name), "$.ssp.name"},
+        {offsetof(mm_assessment, ssp_version), "$.ssp.version"},
+        {offsetof(mm_assessment, ssp_date), "$.ssp.date"},
+        {offsetof(mm_assessment, assessed), "$.dates.assessed"},
+    };
+    for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+        const char *v = *(const char *const *)((const char *)a + need[i].off);
+        if (!v || !*v) {
+            mm_error_set("%s: %s: missing, needed for the SPRS record", name, need[i].path);
+            return MM_EINVALID;
+        }
+        if (i == 2) /* the CAGE codes come after the SSP's date in Annex B */
+            if (!a->ncage_codes) {
+                mm_error_set("%s: $.ssp.cage_codes: missing, needed for the SPRS record", name);
+                return MM_EINVALID;
+            }
+    }
+    if (!r->sprs_valid) {
+        mm_error_set("%s: no valid SPRS score, so no SPRS record: %s", name,
+                     r->sprs_invalid_reason ? r->sprs_invalid_reason : "");
+        return MM_EINVALID;
+    }
+    out->ssp_name = a->ssp_name;
+    out->ssp_version = a->ssp_version;
+    out->ssp_date = a->ssp_date;
+    out->cage_codes = a->cage_codes;
+    out->ncage_codes = a->ncage_codes;
+    out->assessment_date = a->assessed;
+    out->score = r->sprs;
+    /* DFARS 252.204-7020(a): a Basic Assessment is the contractor's self-assessment and
+     * "Results in a confidence level of 'Low' in the resulting score, because it is a
+     * self-generated score." */
+    out->assessment_type = "Basic";
+    out->confidence = "Low";
+    if (r->sprs < a->catalog->sprs_base) {
+        long last = -1;
+        for (size_t k = 0; k < a->npoam; k++) {
+            if (mm_streq(a->poam[k].status, "closed"))
+                continue;
+            long fin = poam_finish(&a->poam[k]);
+            if (fin > last)
+                last = fin;
+        }
+        if (last >= 0)
+            mm_date_format(out->plan_complete, last);
+    }
+    return MM_OK;
 }
 
 int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_profile *profile)
@@ -369,7 +588,14 @@ int mm_assessment_evaluate_at(mm_result **out, const mm_assessment *a, const mm_
             id_list(&mismatch, r->id, &n_mismatch);
         if (missing_just)
             id_list(&nojust, r->id, &n_nojust);
+    }
+    plan_rule(res, ar, &warn);
 
+    for (size_t i = 0; i < cat->nrequirements; i++) {
+        const mm_requirement *r = &cat->requirements[i];
+        mm_requirement_result *rr = &res->requirements[i];
+        if (r->withdrawn)
+            continue;
         mm_family_result *fr = &res->families[r->family];
         fr->total++;
         fr->objectives_total += r->nobjectives;
@@ -414,7 +640,7 @@ int mm_assessment_evaluate_at(mm_result **out, const mm_assessment *a, const mm_
     }
 
     if (cat->framework == MM_FW_R2)
-        score_r2(res, ar, &warn, (long)(now / 86400));
+        score_r2(res, ar, &warn, now);
     for (size_t i = 1; i < res->ngaps; i++) { /* insertion sort: at most 130 gaps */
         size_t g = res->gaps[i], j = i;
         for (; j > 0 && gap_cmp(res, g, res->gaps[j - 1]) < 0; j--)

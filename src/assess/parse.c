@@ -684,10 +684,13 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
         goto done;
     }
     a->framework = fw;
-    static const char *const keys[] = {
-        "framework", "organization",       "system", "scope",        "contract",   "dates",
-        "assessor",  "affirming_official", "odp",    "requirements", "objectives", "poam",
-        NULL};
+    static const char *const keys[] = {"framework",  "organization",
+                                       "system",     "scope",
+                                       "contract",   "dates",
+                                       "assessor",   "affirming_official",
+                                       "odp",        "requirements",
+                                       "objectives", "poam",
+                                       "ssp",        NULL};
     rc = check_keys(&p, root, "$", keys);
     if (rc)
         goto done;
@@ -725,7 +728,7 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
         rc = opt_str(&p, root, "affirming_official", "$", &a->affirming_official);
     const json_t *dates = json_object_get(root, "dates");
     if (!rc && dates && !json_is_null(dates)) {
-        static const char *const dkeys[] = {"assessed", "valid_until", NULL};
+        static const char *const dkeys[] = {"assessed", "valid_until", "posted", NULL};
         if (!json_is_object(dates))
             rc = fail(&p, "$.dates", "expected an object, found %s", type_name(dates));
         if (!rc)
@@ -734,6 +737,25 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
             rc = opt_date(&p, dates, "assessed", "$.dates", &a->assessed);
         if (!rc)
             rc = opt_date(&p, dates, "valid_until", "$.dates", &a->valid_until);
+        if (!rc)
+            rc = opt_date(&p, dates, "posted", "$.dates", &a->posted);
+    }
+    const json_t *ssp = json_object_get(root, "ssp");
+    if (!rc && ssp && !json_is_null(ssp)) {
+        static const char *const pkeys[] = {"name", "version", "date", "cage_codes", NULL};
+        if (!json_is_object(ssp))
+            rc = fail(&p, "$.ssp", "expected an object, found %s", type_name(ssp));
+        if (!rc)
+            rc = check_keys(&p, ssp, "$.ssp", pkeys);
+        if (!rc)
+            rc = opt_str(&p, ssp, "name", "$.ssp", &a->ssp_name);
+        if (!rc)
+            rc = opt_str(&p, ssp, "version", "$.ssp", &a->ssp_version);
+        if (!rc)
+            rc = opt_date(&p, ssp, "date", "$.ssp", &a->ssp_date);
+        const json_t *cc = json_object_get(ssp, "cage_codes");
+        if (!rc && cc && !json_is_null(cc))
+            rc = str_list(&p, cc, "$.ssp.cage_codes", &a->cage_codes, &a->ncage_codes);
     }
     if (!rc)
         rc = parse_odps(&p, json_object_get(root, "odp"));

@@ -414,18 +414,37 @@ static void summary(mm_buf *b, const mm_result *r, bool r2)
                            "<div class=\"big word\">No valid score</div><p class=\"sub\">"
                            "the reason is below</p></div>\n");
         }
+        mm_buf_printf(b,
+                      "<div class=\"card %s\" id=\"cmmc-level1\"><div class=\"label\">CMMC "
+                      "Level 1</div><div class=\"big word\">%s</div><p class=\"sub\">",
+                      r->cmmc1 == MM_CMMC_FINAL ? "ok" : "bad",
+                      r->cmmc1 == MM_CMMC_FINAL ? "Final" : "Not eligible");
+        if (r->cmmc1 == MM_CMMC_FINAL)
+            mm_buf_puts(b, "self-assessment; the 17 FAR 52.204-21 requirements met");
+        else
+            mm_buf_printf(b,
+                          "%zu of the 17 FAR 52.204-21 requirements not met; no POA&amp;M "
+                          "at Level 1",
+                          r->ncmmc1_reasons);
+        mm_buf_puts(b, "</p></div>\n");
+        bool expired = r->cmmc == MM_CMMC_CONDITIONAL && r->cmmc2.expired;
         const char *cm = r->cmmc == MM_CMMC_FINAL         ? "Final"
+                         : expired                        ? "Conditional (expired)"
                          : r->cmmc == MM_CMMC_CONDITIONAL ? "Conditional"
                                                           : "Not eligible";
         const char *cc = r->cmmc == MM_CMMC_FINAL         ? "ok"
+                         : expired                        ? "bad"
                          : r->cmmc == MM_CMMC_CONDITIONAL ? "warn"
                                                           : "bad";
         mm_buf_printf(b,
-                      "<div class=\"card %s\"><div class=\"label\">CMMC Level 2</div>"
-                      "<div class=\"big word\">%s</div><p class=\"sub\">",
+                      "<div class=\"card %s\" id=\"cmmc-level2\"><div class=\"label\">CMMC "
+                      "Level 2</div><div class=\"big word\">%s</div><p class=\"sub\">",
                       cc, cm);
         if (r->cmmc == MM_CMMC_CONDITIONAL && r->cmmc_closeout) {
-            mm_buf_puts(b, "self-assessment; POA&amp;M close-out by ");
+            mm_buf_puts(b, "self-assessment; status date ");
+            esc(b, r->cmmc2.status_date);
+            mm_buf_puts(b, expired ? "; POA&amp;M close-out was due by "
+                                   : "; POA&amp;M close-out by ");
             esc(b, r->cmmc_closeout);
         } else if (r->cmmc == MM_CMMC_FINAL) {
             mm_buf_puts(b, "self-assessment; every requirement met");
@@ -482,11 +501,38 @@ static void summary(mm_buf *b, const mm_result *r, bool r2)
         }
         mm_buf_puts(b, "</ul></div>\n");
     }
-    if (!r2)
+    if (r2 && r->ncmmc1_reasons) {
+        mm_buf_puts(b, "<div class=\"callout bad\"><strong>CMMC Level 1 (self-assessment), "
+                       "32 CFR 170.15 and 170.21(a)(1):</strong>\n<ul>\n");
+        for (size_t i = 0; i < r->ncmmc1_reasons; i++) {
+            mm_buf_puts(b, "<li>");
+            esc(b, r->cmmc1_reasons[i]);
+            mm_buf_puts(b, "</li>\n");
+        }
+        mm_buf_puts(b, "</ul></div>\n");
+    }
+    if (r->nno_plan) {
+        mm_buf_printf(b,
+                      "<div class=\"callout %s\" id=\"no-plan\"><strong>Without a plan of "
+                      "action:</strong> ",
+                      r2 ? "bad" : "warn");
+        for (size_t k = 0; k < r->nno_plan; k++) {
+            mm_buf_puts(b, k ? ", " : "");
+            esc(b, cat->requirements[r->no_plan[k]].id);
+        }
+        mm_buf_puts(b, r2 ? ". 3.12.2 is therefore scored not implemented (DoD Assessment "
+                            "Methodology v1.2.1 5(g)(iii)).</div>\n"
+                          : ". Reported for 03.12.02, not scored: the Methodology's rule is "
+                            "for Rev 2.</div>\n");
+    }
+    if (!r2) {
         mm_buf_puts(b, "<p class=\"note\">SP 800-171 Rev 3 has no point score: the DoD "
                        "Assessment Methodology (SPRS) scores Rev 2 only. A requirement is met "
                        "when each of its assessment objectives is satisfied or not "
-                       "applicable.</p>\n");
+                       "applicable.</p>\n<p class=\"note\" id=\"dfars-note\">");
+        esc(b, mm_report_dfars_note);
+        mm_buf_puts(b, "</p>\n");
+    }
     mm_buf_puts(b, "</section>\n");
 }
 

@@ -1,5 +1,6 @@
 /* Machine-readable JSON of an evaluated assessment (the shape is in docs/assessment-format.md). */
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -86,6 +87,7 @@ int mm_report_json(mm_buf *b, const mm_result *r, const mm_report_options *o)
     json_object_set_new(root, "contract", jstr_or_null(a->contract));
     json_object_set_new(root, "assessed", jstr_or_null(a->assessed));
     json_object_set_new(root, "valid_until", jstr_or_null(a->valid_until));
+    json_object_set_new(root, "posted", jstr_or_null(a->posted));
     json_object_set_new(root, "assessor", jstr_or_null(a->assessor));
     json_object_set_new(root, "affirming_official", jstr_or_null(a->affirming_official));
     if (r->profile) {
@@ -139,15 +141,39 @@ int mm_report_json(mm_buf *b, const mm_result *r, const mm_report_options *o)
     json_object_set_new(root, "families", fams);
 
     if (r2) {
+        json_t *c1 = json_object();
+        json_object_set_new(c1, "status", json_string(cmmc_name(r->cmmc1)));
+        json_object_set_new(c1, "reasons", str_array(r->cmmc1_reasons, r->ncmmc1_reasons));
+        json_object_set_new(root, "cmmc_level1", c1);
         json_t *c = json_object();
-        json_object_set_new(c, "eligible", json_boolean(r->cmmc != MM_CMMC_NOT_ELIGIBLE));
-        json_object_set_new(c, "status", json_string(cmmc_name(r->cmmc)));
-        json_object_set_new(c, "reasons", str_array(r->cmmc_reasons, r->ncmmc_reasons));
+        json_object_set_new(c, "eligible",
+                            json_boolean(r->cmmc != MM_CMMC_NOT_ELIGIBLE && !r->cmmc2.expired));
+        json_object_set_new(c, "status", json_string(mm_cmmc_level2_status_name(&r->cmmc2)));
+        json_object_set_new(c, "status_date", json_string(r->cmmc2.status_date));
         json_object_set_new(c, "closeout_by", jstr_or_null(r->cmmc_closeout));
+        json_object_set_new(c, "reasons", str_array(r->cmmc_reasons, r->ncmmc_reasons));
         json_object_set_new(root, "cmmc_level2", c);
+        json_object_set_new(root, "dfars_note", json_null());
     } else {
+        json_object_set_new(root, "cmmc_level1", json_null());
         json_object_set_new(root, "cmmc_level2", json_null());
+        json_object_set_new(root, "dfars_note", json_string(mm_report_dfars_note));
     }
+    json_t *plan = json_object();
+    const mm_requirement *pq = NULL;
+    for (size_t i = 0; i < cat->nrequirements && !pq; i++)
+        if (!cat->requirements[i].withdrawn &&
+            (r2 ? cat->requirements[i].plans_of_action
+                : strcmp(cat->requirements[i].id, "03.12.02") == 0))
+            pq = &cat->requirements[i];
+    json_object_set_new(plan, "requirement", pq ? json_string(pq->id) : json_null());
+    json_object_set_new(plan, "scored_not_implemented",
+                        json_boolean(pq && r->requirements[pq - cat->requirements].no_plan_rule));
+    json_t *missing = json_array();
+    for (size_t k = 0; k < r->nno_plan; k++)
+        json_array_append_new(missing, json_string(cat->requirements[r->no_plan[k]].id));
+    json_object_set_new(plan, "without_plan", missing);
+    json_object_set_new(root, "plan_of_action", plan);
 
     json_t *reqs = json_array();
     for (size_t i = 0; i < cat->nrequirements; i++) {
@@ -169,6 +195,10 @@ int mm_report_json(mm_buf *b, const mm_result *r, const mm_report_options *o)
         if (r2)
             json_object_set_new(j, "points_lost", json_integer(rr->points_lost));
         json_object_set_new(j, "on_poam", json_boolean(rr->on_poam));
+        if (rr->no_plan_rule)
+            json_object_set_new(j, "scored_by",
+                                json_string("DoD Assessment Methodology v1.2.1 5(g)(iii): "
+                                            "unimplemented requirements lack a plan of action"));
         char *cite = mm_report_scan_citation(r, i);
         if (cite) {
             json_object_set_new(j, "scan_evidence", json_string(cite));

@@ -425,6 +425,21 @@ static bool satisfied(mm_status s)
     return s == MM_STATUS_MET || s == MM_STATUS_NOT_APPLICABLE;
 }
 
+/* Why 3.12.2 is scored not implemented (DoD Assessment Methodology v1.2.1 5(g)(iii)). */
+static const char *no_plan_text(doc *d)
+{
+    mm_buf ids = MM_BUF_INIT;
+    for (size_t k = 0; k < d->r->nno_plan; k++)
+        mm_buf_printf(&ids, "%s%s", k ? ", " : "", d->cat->requirements[d->r->no_plan[k]].id);
+    const char *s = mm_arena_printf(d->ar,
+                                    "Scored not implemented: unimplemented requirements have no "
+                                    "plan of action (DoD Assessment Methodology v1.2.1 "
+                                    "5(g)(iii)): %s.",
+                                    mm_buf_cstr(&ids));
+    mm_buf_free(&ids);
+    return s;
+}
+
 static const char *cmmc_name(mm_cmmc_status s)
 {
     return s == MM_CMMC_FINAL ? "final" : s == MM_CMMC_CONDITIONAL ? "conditional" : "not-eligible";
@@ -899,7 +914,9 @@ static json_t *implemented_requirement(doc *d, size_t i)
     if (state) {
         json_t *is = obj(d);
         put_str(d, is, "state", state);
-        if (rr->status == MM_STATUS_NOT_MET || rr->status == MM_STATUS_PARTIAL)
+        if (rr->no_plan_rule)
+            put_str(d, is, "remarks", no_plan_text(d));
+        else if (rr->status == MM_STATUS_NOT_MET || rr->status == MM_STATUS_PARTIAL)
             put_str(d, is, "remarks",
                     rr->on_poam ? "Not fully implemented; an open POA&M item plans the rest."
                                 : "Not fully implemented; no open POA&M item names it.");
@@ -1348,6 +1365,8 @@ static void ar_requirement(doc *d, size_t i, json_t *observations, json_t *findi
     if (unmet(rr->status))
         mm_buf_puts(&desc, rr->on_poam ? " An open POA&M item names it."
                                        : " No open POA&M item names it.");
+    if (rr->no_plan_rule)
+        mm_buf_printf(&desc, " %s", no_plan_text(d));
     put_str(d, f, "description", mm_buf_cstr(&desc));
     mm_buf_free(&desc);
     json_t *props = arr(d);
@@ -1401,7 +1420,13 @@ static json_t *result_props(doc *d)
     mm_buf reasons = MM_BUF_INIT;
     for (size_t i = 0; i < r->ncmmc_reasons; i++)
         mm_buf_printf(&reasons, "%s- %s", i ? "\n" : "", r->cmmc_reasons[i]);
-    add_prop(d, props, "cmmc-level-2-status", cmmc_name(r->cmmc), true,
+    mm_buf l1 = MM_BUF_INIT;
+    for (size_t i = 0; i < r->ncmmc1_reasons; i++)
+        mm_buf_printf(&l1, "%s- %s", i ? "\n" : "", r->cmmc1_reasons[i]);
+    add_prop(d, props, "cmmc-level-1-status", cmmc_name(r->cmmc1), true,
+             r->ncmmc1_reasons ? mm_arena_strdup(d->ar, mm_buf_cstr(&l1)) : NULL);
+    mm_buf_free(&l1);
+    add_prop(d, props, "cmmc-level-2-status", mm_cmmc_level2_status_name(&r->cmmc2), true,
              r->ncmmc_reasons ? mm_arena_strdup(d->ar, mm_buf_cstr(&reasons)) : NULL);
     mm_buf_free(&reasons);
     add_prop(d, props, "cmmc-poam-closeout-date", r->cmmc_closeout, true, NULL);
@@ -1444,7 +1469,7 @@ int mm_report_oscal_ar(mm_buf *b, const mm_result *r, const mm_report_options *o
     if (d->r2 && r->sprs_valid)
         mm_buf_printf(&desc, " SPRS score %d (DoD Assessment Methodology v1.2.1).", r->sprs);
     if (d->r2)
-        mm_buf_printf(&desc, " CMMC Level 2: %s.", cmmc_name(r->cmmc));
+        mm_buf_printf(&desc, " CMMC Level 2: %s.", mm_cmmc_level2_status_name(&r->cmmc2));
     put_str(d, res, "description", mm_buf_cstr(&desc));
     mm_buf_free(&desc);
     put_str(d, res, "start", d->ts);

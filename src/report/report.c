@@ -5,8 +5,13 @@
 #include "mamori/error.h"
 #include "report/report_internal.h"
 
-static const char *const names[] = {"text",       "json",     "html",    "oscal-ssp",
-                                    "oscal-poam", "oscal-ar", "csv-poam"};
+static const char *const names[] = {"text",     "json",     "html", "oscal-ssp", "oscal-poam",
+                                    "oscal-ar", "csv-poam", "sprs", "sprs-csv"};
+
+const char mm_report_dfars_note[] =
+    "Contracts under DFARS 252.204-7012 are assessed against NIST SP 800-171 Rev 2 under the "
+    "DoD class deviation 2024-O0013 (2 May 2024), and CMMC (32 CFR 170) against Rev 2: this "
+    "Rev 3 result gives no SPRS score and no CMMC status.";
 
 int mm_report_format_parse(mm_report_format *out, const char *name)
 {
@@ -17,7 +22,7 @@ int mm_report_format_parse(mm_report_format *out, const char *name)
         }
     }
     mm_error_set("unknown format '%s': expected text, json, html, oscal-ssp, oscal-poam, "
-                 "oscal-ar or csv-poam",
+                 "oscal-ar, csv-poam, sprs or sprs-csv",
                  name ? name : "");
     return MM_EUSAGE;
 }
@@ -98,6 +103,10 @@ int mm_report_render(char **out, size_t *len, const mm_result *r, mm_report_form
         break;
     case MM_REPORT_CSV_POAM:
         rc = mm_report_csv_poam(&b, r, opts);
+        break;
+    case MM_REPORT_SPRS:
+    case MM_REPORT_SPRS_CSV:
+        rc = mm_report_sprs(&b, r, fmt == MM_REPORT_SPRS_CSV);
         break;
     default:
         mm_error_set("unknown report format %d", (int)fmt);

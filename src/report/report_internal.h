@@ -12,6 +12,12 @@ int mm_report_oscal_ssp(mm_buf *b, const mm_result *r, const mm_report_options *
 int mm_report_oscal_poam(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_oscal_ar(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_csv_poam(mm_buf *b, const mm_result *r, const mm_report_options *o);
+/* The SPRS record (mm_sprs_record_get) as JSON, or as CSV when csv. */
+int mm_report_sprs(mm_buf *b, const mm_result *r, bool csv);
+
+/* Shown wherever a Rev 3 result is shown next to CMMC: Rev 2 applies to DFARS 252.204-7012
+ * contracts (the class deviation) and to CMMC. */
+extern const char mm_report_dfars_note[];
 
 /* The timestamp of the report: the assessment date at 00:00:00Z when given, else
  * opts->now; RFC 3339 into out[21]. */

@@ -54,13 +54,32 @@ int mm_report_text(mm_buf *b, const mm_result *r, const mm_report_options *o)
         else
             mm_buf_printf(b, "%sSPRS score: %snone%s\n  %s\n", s->bold, s->red, s->off,
                           r->sprs_invalid_reason);
-        const char *cm = r->cmmc == MM_CMMC_FINAL         ? "eligible (final)"
-                         : r->cmmc == MM_CMMC_CONDITIONAL ? "eligible (conditional)"
-                                                          : "not eligible";
-        mm_buf_printf(b, "%sCMMC Level 2 (self):%s %s%s%s\n", s->bold, s->off,
-                      r->cmmc == MM_CMMC_NOT_ELIGIBLE ? s->red : s->green, cm, s->off);
+        mm_buf_printf(b, "%sCMMC Level 1 (self):%s %s%s%s  (FAR 52.204-21, 17 requirements)\n",
+                      s->bold, s->off, r->cmmc1 == MM_CMMC_FINAL ? s->green : s->red,
+                      r->cmmc1 == MM_CMMC_FINAL ? "final" : "not eligible", s->off);
+        for (size_t i = 0; i < r->ncmmc1_reasons; i++)
+            mm_buf_printf(b, "  - %s\n", r->cmmc1_reasons[i]);
+        const char *cm = r->cmmc == MM_CMMC_NOT_ELIGIBLE ? "not eligible"
+                                                         : mm_cmmc_level2_status_name(&r->cmmc2);
+        bool good = r->cmmc != MM_CMMC_NOT_ELIGIBLE && !r->cmmc2.expired;
+        mm_buf_printf(b, "%sCMMC Level 2 (self):%s %s%s%s  status date %s", s->bold, s->off,
+                      good ? s->green : s->red, cm, s->off, r->cmmc2.status_date);
+        if (r->cmmc_closeout)
+            mm_buf_printf(b, ", close-out by %s", r->cmmc_closeout);
+        mm_buf_putc(b, '\n');
         for (size_t i = 0; i < r->ncmmc_reasons; i++)
             mm_buf_printf(b, "  - %s\n", r->cmmc_reasons[i]);
+    } else {
+        mm_buf_printf(b, "%sCMMC:%s %s\n", s->bold, s->off, mm_report_dfars_note);
+    }
+    if (r->nno_plan) {
+        mm_buf_printf(b, "%sWithout a plan of action:%s", s->bold, s->off);
+        for (size_t k = 0; k < r->nno_plan && k < 12; k++)
+            mm_buf_printf(b, " %s", cat->requirements[r->no_plan[k]].id);
+        if (r->nno_plan > 12)
+            mm_buf_printf(b, " ... (%zu in all)", r->nno_plan);
+        mm_buf_puts(b, r2 ? "  (3.12.2 scored not implemented, Methodology 5(g)(iii))\n"
+                          : "  (03.12.02: reported, not scored)\n");
     }
     mm_buf_printf(b, "%sRequirements met:%s %zu / %zu", s->bold, s->off, r->requirements_met,
                   r->requirements_total);
@@ -92,7 +111,9 @@ int mm_report_text(mm_buf *b, const mm_result *r, const mm_report_options *o)
                 mm_buf_printf(b, "  %s%-8s%s %2d pts  %s%-12s%s %.70s%s%s\n", s->bold, q->id,
                               s->off, rr->points_lost, col, mm_status_name(rr->status), s->off,
                               q->title, strlen(q->title) > 70 ? "..." : "",
-                              rr->on_poam ? "  [POA&M]" : "");
+                              rr->on_poam        ? "  [POA&M]"
+                              : rr->no_plan_rule ? "  [no plan of action: 5(g)(iii)]"
+                                                 : "");
             else
                 mm_buf_printf(b, "  %s%-9s%s %2zu/%-2zu objectives unmet  %s%-12s%s %s%s\n",
                               s->bold, q->id, s->off, rr->other_than_satisfied + rr->not_assessed,

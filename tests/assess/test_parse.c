@@ -452,6 +452,47 @@ static void test_type_errors(void **state)
         MM_EINVALID, "$.organization.identifiers[0]", "\"scheme\"");
 }
 
+/* dates.posted (the CMMC status date) and ssp (the SPRS record's inputs) */
+static void test_posted_and_ssp(void **state)
+{
+    (void)state;
+    mm_assessment *a = parse_ok(
+        r2, "{\"framework\": \"800-171r2\", \"dates\": {\"assessed\": \"2026-11-02\", "
+            "\"posted\": \"2026-11-05\"}, \"ssp\": {\"name\": \"Plan\", \"version\": \"1.0\", "
+            "\"date\": \"2026-10-01\", \"cage_codes\": [\"1ABC2\", \"3DEF4\"]}}");
+    assert_string_equal(a->posted, "2026-11-05");
+    assert_string_equal(a->ssp_name, "Plan");
+    assert_string_equal(a->ssp_version, "1.0");
+    assert_string_equal(a->ssp_date, "2026-10-01");
+    assert_int_equal(a->ncage_codes, 2);
+    assert_string_equal(a->cage_codes[1], "3DEF4");
+    mm_assessment_free(a);
+    /* one CAGE code as a string; null and "" mean none */
+    a = parse_ok(r2, "{\"framework\": \"800-171r2\", \"ssp\": {\"name\": \"\", \"version\": "
+                     "null, \"cage_codes\": \"1ABC2\"}}");
+    assert_null(a->ssp_name);
+    assert_null(a->ssp_version);
+    assert_null(a->posted);
+    assert_int_equal(a->ncage_codes, 1);
+    mm_assessment_free(a);
+    a = parse_ok(r2, "{\"framework\": \"800-171r2\", \"ssp\": null}");
+    assert_null(a->ssp_name);
+    mm_assessment_free(a);
+
+    err(r2, "{\"framework\": \"800-171r2\", \"dates\": {\"posted\": \"2026-02-30\"}}", MM_EINVALID,
+        "$.dates", "\"posted\" must be a date");
+    err(r2, "{\"framework\": \"800-171r2\", \"ssp\": \"plan\"}", MM_EINVALID, "$.ssp",
+        "found a string");
+    err(r2, "{\"framework\": \"800-171r2\", \"ssp\": {\"date\": \"yesterday\"}}", MM_EINVALID,
+        "$.ssp", "\"date\" must be a date");
+    err(r2, "{\"framework\": \"800-171r2\", \"ssp\": {\"version\": 2}}", MM_EINVALID, "$.ssp",
+        "\"version\" must be a string, found a number");
+    err(r2, "{\"framework\": \"800-171r2\", \"ssp\": {\"cage_codes\": [7]}}", MM_EINVALID,
+        "$.ssp.cage_codes", "expected a string, found a number");
+    err(r2, "{\"framework\": \"800-171r2\", \"ssp\": {\"cage\": \"1ABC2\"}}", MM_EINVALID, "$.ssp",
+        "cage");
+}
+
 static void test_poam_errors(void **state)
 {
     (void)state;
@@ -572,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_framework_errors), cmocka_unit_test(test_unknown_ids),
         cmocka_unit_test(test_status_errors),    cmocka_unit_test(test_type_errors),
         cmocka_unit_test(test_poam_errors),      cmocka_unit_test(test_template),
+        cmocka_unit_test(test_posted_and_ssp),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -19,6 +19,8 @@
 static mm_catalog *r3, *r2;
 static mm_profile *dod;
 static const char *assessed_date;
+static const char *posted_date; /* dates.posted in generated assessments (NULL: none) */
+static const char *today_date;  /* "today" of the evaluation (mm_assessment_evaluate_at) */
 
 #define ASSESSED "2026-11-02"
 #define CLOSEOUT "2027-05-01" /* ASSESSED + 180 days */
@@ -35,6 +37,8 @@ static int group_setup(void **state)
     if (mm_profile_load(&dod, r3, NULL) != MM_OK)
         return -1;
     assessed_date = ASSESSED;
+    posted_date = ASSESSED;
+    today_date = ASSESSED;
     return 0;
 }
 
@@ -79,8 +83,12 @@ static char *doc(const mm_catalog *cat, const char *all, const ovr *o, const cha
 {
     mm_buf b = MM_BUF_INIT;
     mm_buf_printf(&b, "{\"framework\": \"%s\"", mm_framework_name(cat->framework));
-    if (assessed_date)
-        mm_buf_printf(&b, ", \"dates\": {\"assessed\": \"%s\"}", assessed_date);
+    if (assessed_date && posted_date)
+        mm_buf_printf(&b, ", \"dates\": {\"assessed\": \"%s\", \"posted\": \"%s\"}", assessed_date,
+                      posted_date);
+    else if (assessed_date || posted_date)
+        mm_buf_printf(&b, ", \"dates\": {\"%s\": \"%s\"}", assessed_date ? "assessed" : "posted",
+                      assessed_date ? assessed_date : posted_date);
     if (extra)
         mm_buf_printf(&b, ", %s", extra);
     mm_buf_puts(&b, ", \"requirements\": {");
@@ -105,7 +113,8 @@ static run eval_json(const mm_catalog *cat, const char *json, const mm_profile *
     int rc = mm_assessment_parse(&x.a, cat, json, strlen(json), "score.json");
     if (rc != MM_OK)
         fail_msg("parse failed (%d): %s", rc, mm_error_last());
-    assert_int_equal(mm_assessment_evaluate(&x.r, x.a, prof), MM_OK);
+    long long now = (long long)mm_date_days(today_date) * 86400 + 3600;
+    assert_int_equal(mm_assessment_evaluate_at(&x.r, x.a, prof, now), MM_OK);
     assert_non_null(x.r);
     assert_ptr_equal(x.r->assessment, x.a);
     return x;
@@ -244,22 +253,37 @@ static void test_each_deduction(void **state)
     } cases[] = {{"3.1.1", 105, 5}, {"3.1.5", 107, 3}, {"3.1.3", 109, 1}, {"3.12.2", 107, 3}};
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         ovr o[] = {{cases[k].id, "not-met"}, {NULL, NULL}};
-        run x = eval(r2, "met", o, NULL);
+        const char *ids[] = {cases[k].id, NULL};
+        char *p = poam(ids, "2027-01-31"); /* planned: only its own value is lost */
+        run x = eval(r2, "met", o, p);
+        free(p);
         assert_sprs(x, cases[k].sprs);
         assert_int_equal(rr(&x, cases[k].id)->status, MM_STATUS_NOT_MET);
         assert_int_equal(rr(&x, cases[k].id)->points_lost, cases[k].lost);
         assert_int_equal(x.r->requirements_met, 109);
         assert_int_equal(x.r->ngaps, 1);
         run_free(&x);
+        /* Methodology 5(g)(iii): "A lack of plan of action for unimplemented security
+         * requirements will result in Security Requirement 3.12.2 being assessed as 'not
+         * implemented'." Without the item, 3.12.2's 3 points go too. */
+        x = eval(r2, "met", o, NULL);
+        bool self = strcmp(cases[k].id, "3.12.2") == 0;
+        assert_sprs(x, cases[k].sprs - (self ? 0 : 3));
+        assert_int_equal(x.r->requirements_met, self ? 109 : 108);
+        assert_int_equal(x.r->ngaps, self ? 1 : 2);
+        run_free(&x);
     }
-    /* every requirement on its own: 110 minus exactly its value */
+    /* every requirement on its own (with a POA&M item): 110 minus exactly its value */
     int total = 0;
     for (size_t i = 0; i < r2->nrequirements; i++) {
         const mm_requirement *r = &r2->requirements[i];
         if (r->sprs_na)
             continue;
         ovr o[] = {{r->id, "not-met"}, {NULL, NULL}};
-        run x = eval(r2, "met", o, NULL);
+        const char *ids[] = {r->id, NULL};
+        char *p = poam(ids, "2027-01-31");
+        run x = eval(r2, "met", o, p);
+        free(p);
         if (!x.r->sprs_valid || x.r->sprs != 110 - r->sprs_points)
             fail_msg("%s not met: sprs %d, expected %d", r->id, x.r->sprs, 110 - r->sprs_points);
         assert_int_equal(x.r->requirements[i].points_lost, r->sprs_points);
@@ -274,16 +298,21 @@ static void test_each_deduction(void **state)
                   {"3.14.7", "not-met"},
                   {NULL, NULL}};
     run x = eval(r2, "met", many, NULL);
-    assert_sprs(x, 110 - 5 - 3 - 1 - 3);
-    assert_int_equal(x.r->requirements_met, 106);
+    /* no POA&M: 3.12.2 is scored not implemented as well (Methodology 5(g)(iii)) */
+    assert_sprs(x, 110 - 5 - 3 - 1 - 3 - 3);
+    assert_int_equal(x.r->requirements_met, 105);
     run_free(&x);
 }
 
 static void test_partial_credit(void **state)
 {
     (void)state;
+    /* every partial requirement below has an open POA&M item, so that only its own value
+     * is lost (without one, 3.12.2 is scored not implemented: test_plans_of_action_rule) */
+    const char *planned[] = {"3.5.3", "3.13.11", NULL};
+    char *pl = poam(planned, "2027-01-31");
     ovr mfa[] = {{"3.5.3", "partial"}, {NULL, NULL}};
-    run x = eval(r2, "met", mfa, NULL);
+    run x = eval(r2, "met", mfa, pl);
     assert_sprs(x, 107);
     assert_int_equal(rr(&x, "3.5.3")->status, MM_STATUS_PARTIAL);
     assert_int_equal(rr(&x, "3.5.3")->points_lost, 3);
@@ -294,22 +323,23 @@ static void test_partial_credit(void **state)
     run_free(&x);
 
     ovr crypto[] = {{"3.13.11", "partial"}, {NULL, NULL}};
-    x = eval(r2, "met", crypto, NULL);
+    x = eval(r2, "met", crypto, pl);
     assert_sprs(x, 107);
     assert_int_equal(rr(&x, "3.13.11")->points_lost, 3);
     assert_int_equal(x.r->requirements_met, 109);
     run_free(&x);
 
     ovr both[] = {{"3.5.3", "partial"}, {"3.13.11", "partial"}, {NULL, NULL}};
-    x = eval(r2, "met", both, NULL);
+    x = eval(r2, "met", both, pl);
     assert_sprs(x, 104);
     run_free(&x);
 
     /* not met at all costs the full 5 */
     ovr full[] = {{"3.5.3", "not-met"}, {"3.13.11", "not-met"}, {NULL, NULL}};
-    x = eval(r2, "met", full, NULL);
+    x = eval(r2, "met", full, pl);
     assert_sprs(x, 100);
     run_free(&x);
+    free(pl);
 
     /* a partial requirement whose objectives are all satisfied is met */
     ovr sat[] = {
@@ -361,15 +391,17 @@ static void test_not_assessed(void **state)
     (void)state;
     ovr o[] = {{"3.1.1", "-"}, {"3.1.3", "not-assessed"}, {NULL, NULL}};
     run x = eval(r2, "met", o, NULL);
-    assert_sprs(x, 110 - 5 - 1);
+    /* not assessed is scored not implemented, and without a plan of action 3.12.2 too
+     * (Methodology 5(g)(iii)) */
+    assert_sprs(x, 110 - 5 - 1 - 3);
     assert_int_equal(rr(&x, "3.1.1")->status, MM_STATUS_NOT_ASSESSED);
     assert_int_equal(rr(&x, "3.1.1")->points_lost, 5);
     assert_int_equal(rr(&x, "3.1.1")->not_assessed, 6);
     assert_int_equal(rr(&x, "3.1.3")->points_lost, 1);
     assert_int_equal(x.r->requirements_not_assessed, 2);
-    assert_int_equal(x.r->requirements_met, 108);
+    assert_int_equal(x.r->requirements_met, 107);
     assert_int_equal(x.r->objectives_not_assessed, 6 + 5);
-    assert_int_equal(x.r->ngaps, 2);
+    assert_int_equal(x.r->ngaps, 3);
     int w = warning_with(x.r, "not assessed", "3.1.1");
     assert_true(w >= 0);
     assert_non_null(strstr(x.r->warnings[w], "3.1.3"));
@@ -383,7 +415,7 @@ static void test_not_assessed(void **state)
                    "\"3.1.3[c]\": \"satisfied\"}}"},
                   {NULL, NULL}};
     x = eval(r2, "met", half, NULL);
-    assert_sprs(x, 109);
+    assert_sprs(x, 109 - 3); /* 3.12.2: no plan of action for 3.1.3 */
     assert_int_equal(rr(&x, "3.1.3")->status, MM_STATUS_NOT_ASSESSED);
     assert_int_equal(rr(&x, "3.1.3")->satisfied, 3);
     assert_int_equal(rr(&x, "3.1.3")->not_assessed, 2);
@@ -422,52 +454,153 @@ static void test_poam_never_restores(void **state)
                          "\"status\": \"closed\"}]";
     ovr c[] = {{"3.1.3", "not-met"}, {NULL, NULL}};
     x = eval(r2, "met", c, closed);
-    assert_sprs(x, 109);
+    assert_sprs(x, 109 - 3); /* a closed item is no plan: 3.12.2 not implemented too */
     assert_false(rr(&x, "3.1.3")->on_poam);
     assert_cmmc(x, MM_CMMC_NOT_ELIGIBLE);
     assert_true(reason_with(x.r, "3.1.3", "no open POA&M item") >= 0);
     run_free(&x);
 }
 
-static void test_plans_of_action_warning(void **state)
+/* DoD Assessment Methodology v1.2.1 5(g)(iii): "A lack of plan of action for unimplemented
+ * security requirements will result in Security Requirement 3.12.2 being assessed as 'not
+ * implemented'." */
+static void test_plans_of_action_rule(void **state)
 {
     (void)state;
-    /* 3.12.2 claimed met, 3.1.3 and 3.1.5 unmet without items */
+    /* the issue's example: 3.1.8 not met, no POA&M item, 3.12.2 claimed met: 110 - 1 (3.1.8)
+     * - 3 (3.12.2) = 106, not 109 */
+    ovr ex[] = {{"3.1.8", "not-met"}, {"3.12.2", "met"}, {NULL, NULL}};
+    run x = eval(r2, "met", ex, NULL);
+    assert_int_equal(mm_catalog_requirement(r2, "3.1.8")->sprs_points, 1);
+    assert_int_equal(mm_catalog_requirement(r2, "3.12.2")->sprs_points, 3);
+    assert_sprs(x, 106);
+    assert_int_equal(rr(&x, "3.12.2")->status, MM_STATUS_NOT_MET);
+    assert_true(rr(&x, "3.12.2")->no_plan_rule);
+    assert_int_equal(rr(&x, "3.12.2")->points_lost, 3);
+    assert_int_equal(x.r->nno_plan, 1);
+    assert_string_equal(r2->requirements[x.r->no_plan[0]].id, "3.1.8");
+    assert_int_equal(x.r->requirements_met, 108);
+    int w = warning_with(x.r, "3.12.2", "3.1.8");
+    assert_true(w >= 0);
+    assert_non_null(strstr(x.r->warnings[w], "5(g)(iii)"));
+    run_free(&x);
+
+    /* the result names every requirement without a plan, and only those */
     ovr o[] = {{"3.1.3", "not-met"}, {"3.1.5", "not-met"}, {"3.1.4", "not-met"}, {NULL, NULL}};
     const char *one[] = {"3.1.4", NULL};
     char *p = poam(one, "2027-01-31");
-    run x = eval(r2, "met", o, p);
-    assert_sprs(x, 110 - 1 - 3 - 1);
-    int w = warning_with(x.r, "3.12.2", "3.1.3");
-    if (w < 0) {
-        dump(x.r);
-        fail_msg("no warning about 3.12.2 naming 3.1.3");
-    }
+    x = eval(r2, "met", o, p);
+    assert_sprs(x, 110 - 1 - 3 - 1 - 3);
+    assert_int_equal(x.r->nno_plan, 2);
+    assert_string_equal(r2->requirements[x.r->no_plan[0]].id, "3.1.3");
+    assert_string_equal(r2->requirements[x.r->no_plan[1]].id, "3.1.5");
+    w = warning_with(x.r, "3.12.2", "3.1.3");
+    assert_true(w >= 0);
     assert_non_null(strstr(x.r->warnings[w], "3.1.5"));
     assert_null(strstr(x.r->warnings[w], "3.1.4")); /* it has an item */
-    assert_non_null(strstr(x.r->warnings[w], "2 unmet requirements"));
+    assert_non_null(strstr(x.r->warnings[w], "2 unimplemented requirements"));
     run_free(&x);
     free(p);
 
-    /* each unmet requirement has an item: no warning */
+    /* each unimplemented requirement has an open item: 3.12.2 keeps its status */
     const char *all[] = {"3.1.3", "3.1.5", "3.1.4", NULL};
     p = poam(all, "2027-01-31");
     x = eval(r2, "met", o, p);
+    assert_sprs(x, 110 - 1 - 3 - 1);
+    assert_int_equal(rr(&x, "3.12.2")->status, MM_STATUS_MET);
+    assert_false(rr(&x, "3.12.2")->no_plan_rule);
+    assert_int_equal(x.r->nno_plan, 0);
     assert_int_equal(warning_with(x.r, "3.12.2", NULL), -1);
     assert_int_equal(x.r->nwarnings, 0);
     run_free(&x);
     free(p);
 
-    /* 3.12.2 not claimed met: nothing to contradict */
+    /* 3.12.2 already not met: its 3 points are lost once, not twice */
     ovr o2[] = {{"3.1.3", "not-met"}, {"3.12.2", "not-met"}, {NULL, NULL}};
     x = eval(r2, "met", o2, NULL);
-    assert_int_equal(warning_with(x.r, "plans of action", NULL), -1);
+    assert_sprs(x, 110 - 1 - 3);
+    assert_false(rr(&x, "3.12.2")->no_plan_rule);
+    assert_int_equal(x.r->nno_plan, 1); /* 3.1.3; 3.12.2 itself is not listed */
     run_free(&x);
 
-    /* not-assessed requirements without items count as unmet */
-    ovr o3[] = {{"3.1.6", "-"}, {NULL, NULL}};
+    /* partial (scored not implemented) and not-assessed requirements need a plan too */
+    ovr o3[] = {{"3.1.6", "-"}, {"3.5.3", "partial"}, {NULL, NULL}};
     x = eval(r2, "met", o3, NULL);
+    assert_sprs(x, 110 - 1 - 3 - 3);
+    assert_int_equal(x.r->nno_plan, 2);
     assert_true(warning_with(x.r, "3.12.2", "3.1.6") >= 0);
+    run_free(&x);
+
+    /* a risk-accepted item is an open plan (only closed items are not) */
+    const char *ra = "\"poam\": [{\"weakness\": \"w\", \"requirement\": \"3.1.8\", \"status\": "
+                     "\"risk-accepted\"}]";
+    x = eval(r2, "met", ex, ra);
+    assert_sprs(x, 109);
+    run_free(&x);
+
+    /* 3.12.4 has no points and no score without it: no plan-of-action deduction for it */
+    ovr ssp[] = {{"3.12.4", "not-met"}, {NULL, NULL}};
+    x = eval(r2, "met", ssp, NULL);
+    assert_int_equal(x.r->nno_plan, 0);
+    assert_int_equal(rr(&x, "3.12.2")->status, MM_STATUS_MET);
+    run_free(&x);
+}
+
+/* Rev 3 03.12.02 (plan of action): the Methodology's scoring rule is for Rev 2; a Rev 3
+ * result reports the missing plans as a warning and changes no status. */
+static void test_plans_of_action_r3(void **state)
+{
+    (void)state;
+    ovr o[] = {{"03.01.01", "not-met"}, {NULL, NULL}};
+    run x = eval(r3, "met", o, NULL);
+    assert_int_equal(x.r->nno_plan, 1);
+    assert_string_equal(r3->requirements[x.r->no_plan[0]].id, "03.01.01");
+    assert_int_equal(rr(&x, "03.12.02")->status, MM_STATUS_MET);
+    assert_false(rr(&x, "03.12.02")->no_plan_rule);
+    assert_int_equal(x.r->requirements_met, 96);
+    int w = warning_with(x.r, "03.12.02", "03.01.01");
+    assert_true(w >= 0);
+    assert_non_null(strstr(x.r->warnings[w], "reported only"));
+    run_free(&x);
+}
+
+/* 32 CFR 170.15 / 170.21(a)(1): Level 1 (Self) covers the FAR 52.204-21 requirements, in CMMC
+ * the 17 Rev 2 requirements flagged in the catalog; "A POA&M is not permitted at any time
+ * for Level 1 self-assessments." */
+static void test_cmmc_level1(void **state)
+{
+    (void)state;
+    size_t nfar = 0;
+    for (size_t i = 0; i < r2->nrequirements; i++)
+        nfar += r2->requirements[i].far_52_204_21;
+    assert_int_equal(nfar, 17);
+
+    run x = eval(r2, "met", NULL, NULL);
+    assert_int_equal(x.r->cmmc1, MM_CMMC_FINAL);
+    assert_int_equal(x.r->ncmmc1_reasons, 0);
+    run_free(&x);
+
+    /* each of the 17 not met: not eligible, naming it; a POA&M item does not help */
+    for (size_t i = 0; i < r2->nrequirements; i++) {
+        const mm_requirement *r = &r2->requirements[i];
+        if (!r->far_52_204_21)
+            continue;
+        ovr o[] = {{r->id, "not-met"}, {NULL, NULL}};
+        const char *ids[] = {r->id, NULL};
+        char *p = poam(ids, "2027-01-31");
+        x = eval(r2, "met", o, p);
+        free(p);
+        if (x.r->cmmc1 != MM_CMMC_NOT_ELIGIBLE)
+            fail_msg("%s not met: Level 1 still final", r->id);
+        assert_int_equal(x.r->ncmmc1_reasons, 1);
+        assert_non_null(strstr(x.r->cmmc1_reasons[0], r->id));
+        assert_non_null(strstr(x.r->cmmc1_reasons[0], "170.21(a)(1)"));
+        run_free(&x);
+    }
+    /* a requirement outside FAR 52.204-21 does not affect Level 1 */
+    ovr o[] = {{"3.1.3", "not-met"}, {NULL, NULL}};
+    x = eval(r2, "met", o, NULL);
+    assert_int_equal(x.r->cmmc1, MM_CMMC_FINAL);
     run_free(&x);
 }
 
@@ -541,7 +674,7 @@ static void test_roll_up(void **state)
                            "\"other-than-satisfied\"}}"},
                  {NULL, NULL}};
     x = eval(r2, "met", one, NULL);
-    assert_sprs(x, 105);
+    assert_sprs(x, 105 - 3); /* and 3.12.2: no plan of action (Methodology 5(g)(iii)) */
     assert_int_equal(rr(&x, "3.1.1")->status, MM_STATUS_NOT_MET);
     assert_int_equal(rr(&x, "3.1.1")->satisfied, 5);
     assert_int_equal(rr(&x, "3.1.1")->other_than_satisfied, 1);
@@ -556,10 +689,10 @@ static void test_roll_up(void **state)
                              "\"objectives\": {\"3.1.2[a]\": \"satisfied\"}}"},
                    {NULL, NULL}};
     x = eval(r2, "met", claim, NULL);
-    assert_sprs(x, 105);
+    assert_sprs(x, 105 - 3); /* 3.12.2: 3.1.1 has no plan of action */
     assert_int_equal(rr(&x, "3.1.1")->status, MM_STATUS_NOT_MET);
     assert_int_equal(rr(&x, "3.1.1")->satisfied, 5);
-    assert_int_equal(x.r->requirements_met, 109);
+    assert_int_equal(x.r->requirements_met, 108);
     int w = warning_with(x.r, "contradicted", "3.1.1");
     assert_true(w >= 0);
     /* 3.1.2: claimed not applicable, one objective satisfied -> met, also a contradiction */
@@ -727,10 +860,12 @@ static void test_cmmc_needs_poam_item(void **state)
     const char *ids[] = {"3.1.4", NULL};
     char *p = poam(ids, "2027-01-31");
     run x = eval(r2, "met", o, p);
-    assert_sprs(x, 108);
+    assert_sprs(x, 108 - 3); /* 3.12.2 scored not implemented: 3.1.3 has no plan */
     assert_cmmc(x, MM_CMMC_NOT_ELIGIBLE);
-    assert_int_equal(x.r->ncmmc_reasons, 1);
+    /* 3.12.2 is then not met and worth 3 points: it may not be on a POA&M either */
+    assert_int_equal(x.r->ncmmc_reasons, 2);
     assert_true(reason_with(x.r, "3.1.3", "no open POA&M item") >= 0);
+    assert_true(reason_with(x.r, "3.12.2", "3 points") >= 0);
     run_free(&x);
     free(p);
     /* a not-assessed 1-point requirement without an item */
@@ -741,6 +876,8 @@ static void test_cmmc_needs_poam_item(void **state)
     run_free(&x);
 }
 
+/* 32 CFR 170.21(b): the POA&M close-out must be within 180 days of the Conditional CMMC
+ * status date; the status date is the date the result is posted (dates.posted), else today. */
 static void test_cmmc_closeout_180_days(void **state)
 {
     (void)state;
@@ -748,23 +885,31 @@ static void test_cmmc_closeout_180_days(void **state)
     run x = eval_unmet_with_poam(ids, DAY_180);
     assert_cmmc(x, MM_CMMC_CONDITIONAL);
     assert_string_equal(x.r->cmmc_closeout, CLOSEOUT);
-    run_free(&x);
-    x = eval_unmet_with_poam(ids, DAY_181);
-    assert_cmmc(x, MM_CMMC_NOT_ELIGIBLE);
-    assert_null(x.r->cmmc_closeout);
-    assert_int_equal(x.r->ncmmc_reasons, 1);
-    assert_true(reason_with(x.r, DAY_181, CLOSEOUT) >= 0);
-    assert_true(reason_with(x.r, "POAM-1", "180-day") >= 0);
+    assert_string_equal(x.r->cmmc2.status_date, ASSESSED);
+    assert_string_equal(x.r->cmmc2.closeout_by, CLOSEOUT);
+    assert_int_equal(x.r->cmmc2.late_poam, 0);
+    assert_int_equal(warning_with(x.r, "close-out", NULL), -1);
     run_free(&x);
 
-    /* a milestone past the deadline counts; a completed one does not */
+    /* day 181: a plan after the close-out date is a warning, not a reason for "not
+     * eligible": the rule limits when the close-out happens, not what a plan says */
+    x = eval_unmet_with_poam(ids, DAY_181);
+    assert_cmmc(x, MM_CMMC_CONDITIONAL);
+    assert_string_equal(x.r->cmmc_closeout, CLOSEOUT);
+    assert_int_equal(x.r->cmmc2.late_poam, 1);
+    assert_true(warning_with(x.r, DAY_181, CLOSEOUT) >= 0);
+    assert_true(warning_with(x.r, "POAM-1", "170.21(b)") >= 0);
+    assert_int_equal(reason_with(x.r, DAY_181, NULL), -1);
+    run_free(&x);
+
+    /* a milestone past the close-out counts; a completed one does not */
     ovr o[] = {{"3.1.3", "not-met"}, {NULL, NULL}};
     const char *late = "\"poam\": [{\"weakness\": \"w\", \"requirement\": \"3.1.3\", "
                        "\"scheduled_completion\": \"2027-01-31\", \"milestones\": ["
                        "{\"description\": \"m\", \"due\": \"" DAY_181 "\"}]}]";
     x = eval(r2, "met", o, late);
-    assert_cmmc(x, MM_CMMC_NOT_ELIGIBLE);
-    assert_true(reason_with(x.r, DAY_181, NULL) >= 0);
+    assert_cmmc(x, MM_CMMC_CONDITIONAL);
+    assert_true(warning_with(x.r, DAY_181, NULL) >= 0);
     run_free(&x);
     const char *done = "\"poam\": [{\"weakness\": \"w\", \"requirement\": \"3.1.3\", "
                        "\"scheduled_completion\": \"2027-01-31\", \"milestones\": ["
@@ -772,32 +917,188 @@ static void test_cmmc_closeout_180_days(void **state)
                        "\"status\": \"completed\"}]}]";
     x = eval(r2, "met", o, done);
     assert_cmmc(x, MM_CMMC_CONDITIONAL);
+    assert_int_equal(warning_with(x.r, DAY_181, NULL), -1);
     run_free(&x);
 
-    /* the deadline follows the assessment date */
-    assessed_date = "2026-01-01";
+    /* the status date is dates.posted, not the assessment date */
+    posted_date = "2026-01-01";
+    today_date = "2026-01-01";
     char *p180 = poam(ids, "2026-06-30");
     x = eval(r2, "met", o, p180);
-    assessed_date = ASSESSED;
+    posted_date = ASSESSED;
+    today_date = ASSESSED;
     free(p180);
     assert_cmmc(x, MM_CMMC_CONDITIONAL);
+    assert_string_equal(x.r->cmmc2.status_date, "2026-01-01");
     assert_string_equal(x.r->cmmc_closeout, "2026-06-30");
     run_free(&x);
 
-    /* no assessment date: the deadline counts from "today" */
-    assessed_date = NULL;
+    /* no dates.posted: the status date is today */
+    posted_date = NULL;
     char *json = doc(r2, "met", o, "\"poam\": [{\"weakness\": \"w\", \"requirement\": \"3.1.3\"}]");
-    assessed_date = ASSESSED;
+    posted_date = ASSESSED;
     mm_assessment *a = NULL;
     assert_int_equal(mm_assessment_parse(&a, r2, json, strlen(json), "d.json"), MM_OK);
-    assert_null(a->assessed);
+    assert_null(a->posted);
     mm_result *r = NULL;
     assert_int_equal(mm_assessment_evaluate_at(&r, a, NULL, 1767225600LL), MM_OK); /* 2026-01-01 */
     assert_int_equal(r->cmmc, MM_CMMC_CONDITIONAL);
+    assert_string_equal(r->cmmc2.status_date, "2026-01-01");
     assert_string_equal(r->cmmc_closeout, "2026-06-30");
     mm_result_free(r);
     mm_assessment_free(a);
     free(json);
+}
+
+/* 32 CFR 170.21(b): without a close-out within 180 days the conditional status expires;
+ * mm_cmmc_level2_at computes it for any status date and today (the server's entry point). */
+static void test_cmmc_expiry(void **state)
+{
+    (void)state;
+    const char *ids[] = {"3.1.3", NULL};
+    run x = eval_unmet_with_poam(ids, "2027-01-31");
+    assert_cmmc(x, MM_CMMC_CONDITIONAL);
+    mm_cmmc_level2 s;
+    /* on the close-out date itself: still conditional */
+    assert_int_equal(mm_cmmc_level2_at(&s, x.r, ASSESSED, DAY_180), MM_OK);
+    assert_false(s.expired);
+    assert_string_equal(mm_cmmc_level2_status_name(&s), "conditional");
+    assert_string_equal(s.closeout_by, CLOSEOUT);
+    /* the day after: expired */
+    assert_int_equal(mm_cmmc_level2_at(&s, x.r, ASSESSED, DAY_181), MM_OK);
+    assert_true(s.expired);
+    assert_string_equal(mm_cmmc_level2_status_name(&s), "conditional-expired");
+    /* a later status date (the server's receipt time) moves the close-out */
+    assert_int_equal(mm_cmmc_level2_at(&s, x.r, "2026-12-01", DAY_181), MM_OK);
+    assert_false(s.expired);
+    assert_string_equal(s.closeout_by, "2027-05-30");
+    /* no status date: today */
+    assert_int_equal(mm_cmmc_level2_at(&s, x.r, NULL, "2026-12-01"), MM_OK);
+    assert_string_equal(s.status_date, "2026-12-01");
+    /* bad dates are refused */
+    assert_int_equal(mm_cmmc_level2_at(&s, x.r, "2026-13-01", DAY_181), MM_EINVALID);
+    assert_int_equal(mm_cmmc_level2_at(&s, x.r, ASSESSED, "tomorrow"), MM_EINVALID);
+    run_free(&x);
+
+    /* evaluated after the close-out date: the result itself says expired */
+    today_date = DAY_181;
+    x = eval_unmet_with_poam(ids, "2027-01-31");
+    today_date = ASSESSED;
+    assert_cmmc(x, MM_CMMC_CONDITIONAL);
+    assert_true(x.r->cmmc2.expired);
+    assert_true(reason_with(x.r, "expired", CLOSEOUT) >= 0);
+    run_free(&x);
+
+    /* final and not eligible never expire */
+    x = eval(r2, "met", NULL, NULL);
+    assert_int_equal(mm_cmmc_level2_at(&s, x.r, "2020-01-01", DAY_181), MM_OK);
+    assert_false(s.expired);
+    assert_string_equal(mm_cmmc_level2_status_name(&s), "final");
+    assert_string_equal(s.closeout_by, "");
+    run_free(&x);
+
+    /* Rev 3: no CMMC status */
+    x = eval(r3, "met", NULL, NULL);
+    assert_int_equal(mm_cmmc_level2_at(&s, x.r, ASSESSED, ASSESSED), MM_EINVALID);
+    run_free(&x);
+}
+
+/* The SPRS record (Methodology Annex B): SSP name, version, date, CAGE codes, assessment
+ * date, score, the date 110 is expected, confidence level; missing inputs are named. */
+static void test_sprs_record(void **state)
+{
+    (void)state;
+    const char *ssp = "\"ssp\": {\"name\": \"Enclave SSP\", \"version\": \"2.1\", \"date\": "
+                      "\"2026-10-15\", \"cage_codes\": [\"1ABC2\", \"3DEF4\"]}, \"poam\": ["
+                      "{\"weakness\": \"w\", \"requirement\": \"3.1.3\", "
+                      "\"scheduled_completion\": \"2027-02-01\"}, {\"weakness\": \"w\", "
+                      "\"requirement\": \"3.1.4\", \"scheduled_completion\": \"2027-03-15\"}, "
+                      "{\"weakness\": \"w\", \"requirement\": \"3.1.5\", \"status\": \"closed\", "
+                      "\"scheduled_completion\": \"2027-09-01\"}]";
+    ovr o[] = {{"3.1.3", "not-met"}, {"3.1.4", "not-met"}, {NULL, NULL}};
+    run x = eval(r2, "met", o, ssp);
+    mm_sprs_record s;
+    assert_int_equal(mm_sprs_record_get(&s, x.r), MM_OK);
+    assert_string_equal(s.ssp_name, "Enclave SSP");
+    assert_string_equal(s.ssp_version, "2.1");
+    assert_string_equal(s.ssp_date, "2026-10-15");
+    assert_int_equal(s.ncage_codes, 2);
+    assert_string_equal(s.cage_codes[1], "3DEF4");
+    assert_string_equal(s.assessment_date, ASSESSED);
+    assert_int_equal(s.score, 108);
+    assert_string_equal(s.plan_complete, "2027-03-15"); /* latest open item; closed ignored */
+    assert_string_equal(s.assessment_type, "Basic");
+    /* DFARS 252.204-7020(a): a Basic Assessment "Results in a confidence level of 'Low' in
+     * the resulting score, because it is a self-generated score." */
+    assert_string_equal(s.confidence, "Low");
+    run_free(&x);
+
+    /* 110: no completion date */
+    x = eval(r2, "met", NULL, ssp);
+    assert_int_equal(mm_sprs_record_get(&s, x.r), MM_OK);
+    assert_int_equal(s.score, 110);
+    assert_string_equal(s.plan_complete, "");
+    run_free(&x);
+
+    /* each missing input is named, nothing is invented */
+    struct {
+        const char *extra, *path;
+    } miss[] = {
+        {"\"ssp\": {\"version\": \"1\", \"date\": \"2026-10-15\", \"cage_codes\": [\"A\"]}",
+         "$.ssp.name"},
+        {"\"ssp\": {\"name\": \"n\", \"date\": \"2026-10-15\", \"cage_codes\": [\"A\"]}",
+         "$.ssp.version"},
+        {"\"ssp\": {\"name\": \"n\", \"version\": \"1\", \"cage_codes\": [\"A\"]}", "$.ssp.date"},
+        {"\"ssp\": {\"name\": \"n\", \"version\": \"1\", \"date\": \"2026-10-15\"}",
+         "$.ssp.cage_codes"},
+        {NULL, "$.ssp.name"},
+    };
+    for (size_t k = 0; k < sizeof(miss) / sizeof(miss[0]); k++) {
+        x = eval(r2, "met", NULL, miss[k].extra);
+        assert_int_equal(mm_sprs_record_get(&s, x.r), MM_EINVALID);
+        if (!strstr(mm_error_last(), miss[k].path) ||
+            !strstr(mm_error_last(), "missing, needed for the SPRS record"))
+            fail_msg("case %zu: %s", k, mm_error_last());
+        assert_non_null(strstr(mm_error_last(), "score.json: "));
+        run_free(&x);
+    }
+    assessed_date = NULL;
+    x = eval(r2, "met", NULL, ssp);
+    assessed_date = ASSESSED;
+    assert_int_equal(mm_sprs_record_get(&s, x.r), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "$.dates.assessed: missing"));
+    run_free(&x);
+
+    /* no valid score (no SSP requirement met): no record */
+    ovr nossp[] = {{"3.12.4", "not-met"}, {NULL, NULL}};
+    x = eval(r2, "met", nossp, ssp);
+    assert_int_equal(mm_sprs_record_get(&s, x.r), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "3.12.4"));
+    run_free(&x);
+
+    /* Rev 3: refused, saying why */
+    x = eval(r3, "met", NULL, NULL);
+    assert_int_equal(mm_sprs_record_get(&s, x.r), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "Rev 2 only"));
+    run_free(&x);
+}
+
+/* The rule constants agree with the sources recorded in content/ (cmmc-status-sources.json). */
+static void test_sources_recorded(void **state)
+{
+    (void)state;
+    char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(mm_file_read(&data, &len,
+                                  MM_SOURCE_DIR "/content/catalogs/cmmc-status-sources.json",
+                                  1u << 20),
+                     MM_OK);
+    char want[64];
+    snprintf(want, sizeof(want), "\"closeout_days\": %d", MM_CMMC_CLOSEOUT_DAYS);
+    assert_non_null(strstr(data, want));
+    assert_non_null(strstr(data, "2024-O0013"));
+    assert_non_null(strstr(data, "A POA&M is not permitted at any time for Level 1"));
+    free(data);
 }
 
 /* ---- Rev 3 ----------------------------------------------------------------------------- */
@@ -883,9 +1184,11 @@ static void test_gap_order(void **state)
                 {"3.1.5", "not-met"},  {"3.13.1", "not-met"}, {"3.1.1", "not-met"},
                 {"3.1.4", "-"},        {NULL, NULL}};
     x = eval(r2, "met", o2, NULL);
-    assert_int_equal(x.r->ngaps, 7);
-    const char *want2[] = {"3.1.1", "3.13.1", "3.1.5", "3.5.3", "3.14.7", "3.1.3", "3.1.4"};
-    for (size_t i = 0; i < 7; i++)
+    /* nothing is planned, so 3.12.2 (3 points) is a gap too (Methodology 5(g)(iii)) */
+    assert_int_equal(x.r->ngaps, 8);
+    const char *want2[] = {"3.1.1",  "3.13.1", "3.1.5", "3.5.3",
+                           "3.12.2", "3.14.7", "3.1.3", "3.1.4"};
+    for (size_t i = 0; i < 8; i++)
         if (strcmp(r2->requirements[x.r->gaps[i]].id, want2[i]) != 0)
             fail_msg("gap %zu is %s, expected %s", i, r2->requirements[x.r->gaps[i]].id, want2[i]);
     run_free(&x);
@@ -1033,7 +1336,9 @@ int main(void)
         cmocka_unit_test(test_not_applicable),
         cmocka_unit_test(test_not_assessed),
         cmocka_unit_test(test_poam_never_restores),
-        cmocka_unit_test(test_plans_of_action_warning),
+        cmocka_unit_test(test_plans_of_action_rule),
+        cmocka_unit_test(test_plans_of_action_r3),
+        cmocka_unit_test(test_cmmc_level1),
         cmocka_unit_test(test_ssp_required),
         cmocka_unit_test(test_roll_up),
         cmocka_unit_test(test_cmmc_min_score),
@@ -1041,6 +1346,9 @@ int main(void)
         cmocka_unit_test(test_cmmc_never_on_poam),
         cmocka_unit_test(test_cmmc_needs_poam_item),
         cmocka_unit_test(test_cmmc_closeout_180_days),
+        cmocka_unit_test(test_cmmc_expiry),
+        cmocka_unit_test(test_sprs_record),
+        cmocka_unit_test(test_sources_recorded),
         cmocka_unit_test(test_r3_counts),
         cmocka_unit_test(test_gap_order),
         cmocka_unit_test(test_odp_fixed_wins),

@@ -35,7 +35,7 @@ static void render_all(const mm_result *res, const uint8_t *data, size_t size)
         .now = 1767225600, /* 2026-01-01T00:00:00Z */
         .tool_version = "fuzz",
     };
-    for (int f = MM_REPORT_TEXT; f <= MM_REPORT_CSV_POAM; f++) {
+    for (int f = MM_REPORT_TEXT; f <= MM_REPORT_SPRS_CSV; f++) {
         char *out = NULL;
         size_t len = 0;
         (void)mm_report_render(&out, &len, res, (mm_report_format)f, &opts);

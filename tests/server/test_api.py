@@ -596,7 +596,10 @@ def statuses(ctx):
         ("Rev 3 a requirement not assessed", make("800-171r3", {}, drop="03.01.02"), "no-valid-score", 96),
         ("Rev 2 all met (CMMC final)", make("800-171r2", {}), "meets", 110),
         ("Rev 2 1-point gap on POA&M (CMMC conditional)", make("800-171r2", {"3.1.8": "not-met"}, poam="3.1.8"), "conditional", 109),
-        ("Rev 2 5-point gap (not eligible)", make("800-171r2", {"3.1.1": "not-met"}), "not-met", 105),
+        # 110 - 5 (3.1.1) - 3 (3.12.2: "A lack of plan of action for unimplemented security
+        # requirements will result in Security Requirement 3.12.2 being assessed as 'not
+        # implemented'", DoD Assessment Methodology v1.2.1 5(g)(iii))
+        ("Rev 2 5-point gap (not eligible)", make("800-171r2", {"3.1.1": "not-met"}), "not-met", 102),
         ("Rev 2 3.12.4 not met (no SPRS score)", make("800-171r2", {"3.12.4": "not-met"}), "no-valid-score", None),
         ("Rev 3 all met", make("800-171r3", {}), "meets", 97),  # last: the org's latest is "meets"
     ]
