@@ -212,7 +212,7 @@ static bool plain_key(const char *k)
         return false;
     for (; *k; k++)
         if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
-              *k == '_' || *k == '$'))
+              *k == '_' || *k == '$' || *k == '-'))
             return false;
     return true;
 }

@@ -42,7 +42,8 @@ int mm_json_vfail(const char *name, const char *path, const char *fmt, va_list a
     __attribute__((format(printf, 3, 0)));
 
 /* The path of member key of the value at path, into out[size]: "$.a" + "b" is "$.a.b";
- * a key that is not a plain name is quoted: $.values["a b"]. Cut at size. */
+ * a key that is not a plain name (letters, digits, _, $ and -, not starting with a digit)
+ * is quoted: $.values["a b"], $["03.01.01"]. Control characters become '?'. Cut at size. */
 void mm_json_path_key(char *out, size_t size, const char *path, const char *key);
 /* The path of item i of the array at path: "$.poam[3]". */
 void mm_json_path_index(char *out, size_t size, const char *path, size_t i);

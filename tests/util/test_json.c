@@ -151,6 +151,10 @@ static void test_paths(void **state)
     assert_string_equal(p, "$.system.name_2");
     mm_json_path_key(p, sizeof(p), "$.values", "a b\"c");
     assert_string_equal(p, "$.values[\"a b\\\"c\"]");
+    mm_json_path_key(p, sizeof(p), "$", "max-body");
+    assert_string_equal(p, "$.max-body");
+    mm_json_path_key(p, sizeof(p), "$", "a\x1b[31m");
+    assert_string_equal(p, "$[\"a?[31m\"]");
     mm_json_path_key(p, sizeof(p), "$", "03.01.01");
     assert_string_equal(p, "$[\"03.01.01\"]");
     mm_json_path_index(p, sizeof(p), "$.poam", 3);
