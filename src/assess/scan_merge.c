@@ -24,8 +24,7 @@ typedef struct mm_scan_tally {
 
 static int fail_at(const char *name, const char *path, const char *what)
 {
-    mm_error_set("%s: %s: %s", name, path, what);
-    return MM_EINVALID;
+    return mm_json_fail(name, path, "%s", what);
 }
 
 static void note(mm_assessment *a, const char *s)
