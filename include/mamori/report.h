@@ -37,6 +37,9 @@ typedef struct mm_report_options {
     long long now;            /* Unix time used where the assessment gives no date (OSCAL
                                  timestamps): pass SOURCE_DATE_EPOCH for reproducible output */
     const char *tool_version; /* "0.1.0" */
+    bool no_bom;              /* csv-poam: leave out the UTF-8 byte order mark it starts with
+                                 by default (Excel on Japanese Windows reads UTF-8 CSV
+                                 without one as Shift_JIS) */
 } mm_report_options;
 
 /* Renders r in fmt into a malloc'd, NUL-terminated buffer (*out, *len); the caller frees

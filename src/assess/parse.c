@@ -10,6 +10,7 @@
 
 #include "mamori/assess.h"
 #include "mamori/error.h"
+#include "util/json.h"
 #include "util/util.h"
 
 const char *mm_determination_name(mm_determination d)
@@ -54,33 +55,11 @@ static int fail(const parser *p, const char *path, const char *fmt, ...)
 
 static int fail(const parser *p, const char *path, const char *fmt, ...)
 {
-    char msg[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    int rc = mm_json_vfail(p->name, path, fmt, ap);
     va_end(ap);
-    mm_error_set("%s: %s: %s", p->name, path, msg);
-    return MM_EINVALID;
-}
-
-static const char *type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    default:
-        return "null";
-    }
+    return rc;
 }
 
 /* Optional string member: absent and null are NULL; anything else but a string fails. */
@@ -92,7 +71,7 @@ static int opt_str(const parser *p, const json_t *obj, const char *key, const ch
     if (!v || json_is_null(v))
         return MM_OK;
     if (!json_is_string(v))
-        return fail(p, path, "\"%s\" must be a string, found %s", key, type_name(v));
+        return fail(p, path, "\"%s\" must be a string, found %s", key, mm_json_type_name(v));
     if (json_string_length(v) == 0)
         return MM_OK; /* an empty field, as in a fresh template, is the same as none */
     *out = mm_arena_strdup(p->arena, json_string_value(v));
@@ -123,7 +102,7 @@ static int str_list(const parser *p, const json_t *v, const char *path, const ch
         return MM_OK;
     }
     if (!json_is_array(v))
-        return fail(p, path, "expected an array of strings, found %s", type_name(v));
+        return fail(p, path, "expected an array of strings, found %s", mm_json_type_name(v));
     *out = mm_arena_calloc(p->arena, json_array_size(v) + 1, sizeof(char *));
     if (!*out)
         return MM_ENOMEM;
@@ -132,7 +111,7 @@ static int str_list(const parser *p, const json_t *v, const char *path, const ch
     json_array_foreach(v, i, e)
     {
         if (!json_is_string(e))
-            return fail(p, path, "item %zu: expected a string, found %s", i, type_name(e));
+            return fail(p, path, "item %zu: expected a string, found %s", i, mm_json_type_name(e));
         (*out)[(*n)++] = mm_arena_strdup(p->arena, json_string_value(e));
     }
     return MM_OK;
@@ -244,7 +223,7 @@ static int parse_objective(const parser *p, const char *id, const json_t *v, con
         return parse_determination(p, json_string_value(v), path, &ans->determination);
     if (!json_is_object(v))
         return fail(p, path, "expected a determination string or an object, found %s",
-                    type_name(v));
+                    mm_json_type_name(v));
     static const char *const keys[] = {"determination", "justification", "evidence", "notes", NULL};
     int rc = check_keys(p, v, path, keys);
     const char *det = NULL;
@@ -273,7 +252,7 @@ static int parse_objectives(const parser *p, const json_t *objs, const char *pat
         return fail(p, path,
                     "expected an object mapping objective ids to determinations, "
                     "found %s",
-                    type_name(objs));
+                    mm_json_type_name(objs));
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)objs, key, v)
@@ -341,7 +320,7 @@ static int parse_requirement(const parser *p, const char *id, const json_t *v, c
         if (!rc)
             rc = parse_objectives(p, json_object_get(v, "objectives"), sub, r);
     } else {
-        rc = fail(p, path, "expected a status string or an object, found %s", type_name(v));
+        rc = fail(p, path, "expected a status string or an object, found %s", mm_json_type_name(v));
     }
     return rc;
 }
@@ -389,7 +368,7 @@ static int parse_org(const parser *p, const json_t *org)
         return MM_OK;
     }
     if (!json_is_object(org))
-        return fail(p, "$.organization", "expected an object, found %s", type_name(org));
+        return fail(p, "$.organization", "expected an object, found %s", mm_json_type_name(org));
     static const char *const keys[] = {"name", "identifiers", NULL};
     int rc = check_keys(p, org, "$.organization", keys);
     if (!rc)
@@ -419,7 +398,7 @@ static int parse_org(const parser *p, const json_t *org)
     if (!json_is_array(ids))
         return fail(p, "$.organization.identifiers",
                     "expected an array of {\"scheme\", \"value\"} or an object, found %s",
-                    type_name(ids));
+                    mm_json_type_name(ids));
     size_t i;
     json_t *v;
     json_array_foreach(ids, i, v)
@@ -448,7 +427,8 @@ static int parse_poam(const parser *p, const json_t *arr)
     if (!arr || json_is_null(arr))
         return MM_OK;
     if (!json_is_array(arr))
-        return fail(p, "$.poam", "expected an array of POA&M items, found %s", type_name(arr));
+        return fail(p, "$.poam", "expected an array of POA&M items, found %s",
+                    mm_json_type_name(arr));
     mm_assessment *a = p->a;
     a->poam = mm_arena_calloc(p->arena, json_array_size(arr) + 1, sizeof(mm_poam_item));
     if (!a->poam)
@@ -460,7 +440,7 @@ static int parse_poam(const parser *p, const json_t *arr)
         char path[64];
         snprintf(path, sizeof(path), "$.poam[%zu]", i);
         if (!json_is_object(v))
-            return fail(p, path, "expected an object, found %s", type_name(v));
+            return fail(p, path, "expected an object, found %s", mm_json_type_name(v));
         static const char *const keys[] = {"id",
                                            "weakness",
                                            "requirement",
@@ -524,7 +504,8 @@ static int parse_poam(const parser *p, const json_t *arr)
         if (json_is_null(ms))
             ms = NULL;
         if (ms && !json_is_array(ms))
-            return fail(p, path, "\"milestones\" must be an array, found %s", type_name(ms));
+            return fail(p, path, "\"milestones\" must be an array, found %s",
+                        mm_json_type_name(ms));
         it->milestones = mm_arena_calloc(p->arena, json_array_size(ms) + 1, sizeof(mm_milestone));
         if (!it->milestones)
             return MM_ENOMEM;
@@ -535,7 +516,7 @@ static int parse_poam(const parser *p, const json_t *arr)
             char mpath[96];
             snprintf(mpath, sizeof(mpath), "%s.milestones[%zu]", path, j);
             if (!json_is_object(m))
-                return fail(p, mpath, "expected an object, found %s", type_name(m));
+                return fail(p, mpath, "expected an object, found %s", mm_json_type_name(m));
             static const char *const mkeys[] = {"description", "due", "status", "completed", NULL};
             mm_milestone *ml = &it->milestones[it->nmilestones++];
             rc = check_keys(p, m, mpath, mkeys);
@@ -569,7 +550,7 @@ static int parse_odps(const parser *p, const json_t *odp)
         return MM_OK;
     if (!json_is_object(odp))
         return fail(p, "$.odp", "expected an object mapping ODP ids to values, found %s",
-                    type_name(odp));
+                    mm_json_type_name(odp));
     if (p->cat->framework != MM_FW_R3 && json_object_size(odp))
         return fail(p, "$.odp", "Rev 2 has no organization-defined parameters; remove \"odp\"");
     const char *key;
@@ -584,7 +565,7 @@ static int parse_odps(const parser *p, const json_t *odp)
         if (json_is_null(v))
             continue;
         if (!json_is_string(v))
-            return fail(p, path, "expected a string, found %s", type_name(v));
+            return fail(p, path, "expected a string, found %s", mm_json_type_name(v));
         if (json_string_length(v) == 0)
             continue; /* blank, as in a fresh template: not given */
         p->a->odp_values[o - p->cat->odps] = mm_arena_strdup(p->arena, json_string_value(v));
@@ -594,18 +575,12 @@ static int parse_odps(const parser *p, const json_t *odp)
 
 static int load_json(json_t **out, const char *data, size_t len, const char *name)
 {
-    json_error_t err;
-    *out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    if (!*out) {
-        if (err.line > 0)
-            mm_error_set("%s:%d:%d: invalid JSON: %s", name, err.line, err.column, err.text);
-        else
-            mm_error_set("%s: %s", name, err.text);
-        return MM_EPARSE;
-    }
+    int rc = mm_json_load(out, data, len, name, 0);
+    if (rc)
+        return rc;
     if (!json_is_object(*out)) {
         mm_error_set("%s: $: expected a JSON object with \"framework\", found %s", name,
-                     type_name(*out));
+                     mm_json_type_name(*out));
         json_decref(*out);
         *out = NULL;
         return MM_EINVALID;
@@ -703,7 +678,7 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
     } else if (sys && !json_is_null(sys)) {
         static const char *const skeys[] = {"name", "description", "boundary", NULL};
         if (!json_is_object(sys))
-            rc = fail(&p, "$.system", "expected an object, found %s", type_name(sys));
+            rc = fail(&p, "$.system", "expected an object, found %s", mm_json_type_name(sys));
         if (!rc)
             rc = check_keys(&p, sys, "$.system", skeys);
         if (!rc)
@@ -730,7 +705,7 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
     if (!rc && dates && !json_is_null(dates)) {
         static const char *const dkeys[] = {"assessed", "valid_until", "posted", NULL};
         if (!json_is_object(dates))
-            rc = fail(&p, "$.dates", "expected an object, found %s", type_name(dates));
+            rc = fail(&p, "$.dates", "expected an object, found %s", mm_json_type_name(dates));
         if (!rc)
             rc = check_keys(&p, dates, "$.dates", dkeys);
         if (!rc)
@@ -766,7 +741,7 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
         if (!json_is_object(reqs)) {
             rc = fail(&p, "$.requirements",
                       "expected an object mapping requirement ids to statuses, found %s",
-                      type_name(reqs));
+                      mm_json_type_name(reqs));
             goto done;
         }
         const char *key;

@@ -11,6 +11,7 @@
 
 #include "mamori/assess.h"
 #include "mamori/error.h"
+#include "util/json.h"
 #include "util/util.h"
 
 #define MAX_SCAN_EVIDENCE 12
@@ -23,8 +24,7 @@ typedef struct mm_scan_tally {
 
 static int fail_at(const char *name, const char *path, const char *what)
 {
-    mm_error_set("%s: %s: %s", name, path, what);
-    return MM_EINVALID;
+    return mm_json_fail(name, path, "%s", what);
 }
 
 static void note(mm_assessment *a, const char *s)
@@ -75,12 +75,9 @@ static void count(tally_t *t, const char *status, const char *line)
 int mm_assessment_apply_scan(mm_assessment *a, const char *data, size_t len, const char *name)
 {
     const mm_catalog *cat = a->catalog;
-    json_error_t err;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
-        mm_error_set("%s:%d:%d: invalid JSON: %s", name, err.line, err.column, err.text);
+    json_t *root;
+    if (mm_json_load(&root, data, len, name, 0))
         return MM_EPARSE;
-    }
     int rc = MM_OK;
     const json_t *results = json_object_get(root, "results");
     const char *host = json_string_value(json_object_get(root, "host"));

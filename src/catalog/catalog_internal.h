@@ -17,10 +17,6 @@ struct mm_catalog_private {
 /* Reads a content file (embedded when content_dir is NULL) and parses it as JSON. */
 int mm_content_json(json_t **out, const char *content_dir, const char *name);
 
-/* Formats a jansson error as "NAME:LINE:COL: text" into mm_error_set and returns
- * MM_EPARSE. */
-int mm_json_error(const char *name, const json_error_t *err);
-
 /* Tests and fuzz targets only: serve data in place of the embedded content file name
  * (e.g. "catalogs/sp800-171r3-catalog.json") until called again; name NULL ends it. */
 void mm_content_override(const char *name, const char *data, size_t len);

@@ -5,6 +5,7 @@
 
 #include "catalog/catalog_internal.h"
 #include "mamori/error.h"
+#include "util/json.h"
 
 /* Built by CMake from src/util/embed.S.in: {name, start, length} rows, ended by zeros. */
 struct embed_row {
@@ -59,18 +60,8 @@ const char *mm_content_embedded_at(size_t i, const char **name, size_t *len)
     return NULL;
 }
 
-int mm_json_error(const char *name, const json_error_t *err)
-{
-    if (err->line > 0)
-        mm_error_set("%s:%d:%d: invalid JSON: %s", name, err->line, err->column, err->text);
-    else
-        mm_error_set("%s: %s", name, err->text);
-    return MM_EPARSE;
-}
-
 int mm_content_json(json_t **out, const char *content_dir, const char *name)
 {
-    json_error_t err;
     *out = NULL;
     if (!content_dir) {
         size_t len;
@@ -79,13 +70,9 @@ int mm_content_json(json_t **out, const char *content_dir, const char *name)
             mm_error_set("embedded content %s is missing", name);
             return MM_ENOTFOUND;
         }
-        *out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-        if (!*out) {
-            char where[256];
-            snprintf(where, sizeof(where), "embedded %s", name);
-            return mm_json_error(where, &err);
-        }
-        return MM_OK;
+        char where[256];
+        snprintf(where, sizeof(where), "embedded %s", name);
+        return mm_json_load(out, data, len, where, 0);
     }
     size_t n = strlen(content_dir) + strlen(name) + 2;
     char *path = malloc(n);
@@ -96,9 +83,7 @@ int mm_content_json(json_t **out, const char *content_dir, const char *name)
     size_t len;
     int rc = mm_file_read(&data, &len, path, CONTENT_MAX_BYTES);
     if (rc == MM_OK) {
-        *out = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-        if (!*out)
-            rc = mm_json_error(path, &err);
+        rc = mm_json_load(out, data, len, path, 0);
         free(data);
     }
     free(path);

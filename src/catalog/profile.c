@@ -6,6 +6,7 @@
 
 #include "catalog/catalog_internal.h"
 #include "mamori/error.h"
+#include "util/json.h"
 
 #define PROFILE_FILE      "odp/dod-odp-r3.json"
 #define PROFILE_MAX_BYTES (16u * 1024 * 1024)
@@ -26,10 +27,9 @@ int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, 
         mm_error_set("%s: ODP profiles apply to SP 800-171 Rev 3 only; Rev 2 has no ODPs", name);
         return MM_EUSAGE;
     }
-    json_error_t err;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return mm_json_error(name, &err);
+    json_t *root;
+    if (mm_json_load(&root, data, len, name, 0))
+        return MM_EPARSE;
     int rc = MM_OK;
     mm_profile *p = calloc(1, sizeof(*p));
     if (!p || !(p->arena = mm_arena_new())) {

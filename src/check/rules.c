@@ -12,6 +12,7 @@
 
 #include "check/check_internal.h"
 #include "mamori/error.h"
+#include "util/json.h"
 
 #define RULE_FILE_MAX (4u * 1024 * 1024)
 
@@ -428,12 +429,9 @@ typedef struct rulev {
 
 static int load_file(loader *l, rulev *rv, const char *data, size_t len, const char *name)
 {
-    json_error_t err;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
-        mm_error_set("%s:%d:%d: invalid JSON: %s", name, err.line, err.column, err.text);
+    json_t *root;
+    if (mm_json_load(&root, data, len, name, 0))
         return MM_EPARSE;
-    }
     l->file = mm_arena_strdup(l->a, name);
     int rc = MM_OK;
     const json_t *rules = json_object_get(root, "rules");

@@ -27,6 +27,13 @@ int cli_fail(int rc);
 /* The content directory from --content or MAMORI_CONTENT; NULL for the embedded data. */
 const char *cli_content_dir(const char *flag);
 
+/* Commands that only read a database, or must find one (audit verify, admin export,
+ * admin seed-demo, admin migrate --from), call this before opening it, so a mistyped path
+ * never leaves an empty database behind. For SQLite (sqlite:PATH or a plain path): false
+ * with "mamori: PATH: no such database (create one with ...)" when PATH does not exist.
+ * PostgreSQL URLs are not checked here (connecting never creates a database). */
+bool cli_db_exists(const char *db);
+
 /* True when colour should be used on stream (a tty, NO_COLOR unset, TERM not dumb). */
 bool cli_use_color(FILE *stream);
 

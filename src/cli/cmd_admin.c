@@ -225,6 +225,8 @@ static int admin_seed_demo(int argc, char **argv)
                                : "admin seed-demo: --db PATH is required");
         return MM_EXIT_USAGE;
     }
+    if (!cli_db_exists(db))
+        return MM_EXIT_USAGE;
     mm_seed_options o;
     mm_seed_options_init(&o);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -315,13 +317,17 @@ static int admin_export(int argc, char **argv)
         cli_error("admin export: --db URL and -o DUMP are required");
         return MM_EXIT_USAGE;
     }
+    if (!cli_db_exists(db))
+        return MM_EXIT_USAGE;
     mm_store *s = NULL;
     int rc = mm_store_open(&s, db);
     if (rc)
         return cli_fail(rc);
+    bool std_out = strcmp(path, "-") == 0;
     /* the dump holds secrets: 0600 from its first moment, also when it already existed */
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0 || fchmod(fd, 0600) != 0) {
+    int fd = std_out ? dup(STDOUT_FILENO)
+                     : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || (!std_out && fchmod(fd, 0600) != 0)) {
         cli_error("%s: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
@@ -339,7 +345,7 @@ static int admin_export(int argc, char **argv)
     dump_time(now);
     mm_dump_stats st;
     rc = mm_store_export(s, f, now, &st);
-    if (rc == MM_OK && fsync(fileno(f)) != 0) {
+    if (rc == MM_OK && !std_out && fsync(fileno(f)) != 0) {
         mm_error_set("%s: %s", path, strerror(errno));
         rc = MM_EIO;
     }
@@ -349,14 +355,18 @@ static int admin_export(int argc, char **argv)
     }
     mm_store_free(s);
     if (rc) {
-        unlink(path); /* no partial dump left behind */
+        if (!std_out)
+            unlink(path); /* no partial dump left behind */
         return cli_fail(rc);
     }
-    printf("exported %lld rows (%lld audit records) of schema %d to %s (mode 0600)\n"
-           "sha256 %s\n"
-           "The dump holds password hashes and the server's receipt secret key: keep it as\n"
-           "safe as the database.\n",
-           (long long)st.rows, (long long)st.audit_records, st.schema, path, st.sha256);
+    /* with -o - the dump is standard output: the summary goes to standard error */
+    fprintf(std_out ? stderr : stdout,
+            "exported %lld rows (%lld audit records) of schema %d to %s%s\n"
+            "sha256 %s\n"
+            "The dump holds password hashes and the server's receipt secret key: keep it as\n"
+            "safe as the database.\n",
+            (long long)st.rows, (long long)st.audit_records, st.schema,
+            std_out ? "standard output" : path, std_out ? "" : " (mode 0600)", st.sha256);
     return MM_EXIT_OK;
 }
 
@@ -442,6 +452,8 @@ static int admin_migrate(int argc, char **argv)
         cli_error("admin migrate: --from and --to are the same database");
         return MM_EXIT_USAGE;
     }
+    if (!cli_db_exists(from))
+        return MM_EXIT_USAGE;
     /* the dump goes through an unnamed temporary file (mode 0600, gone when closed) */
     FILE *f = tmpfile();
     if (!f) {

@@ -10,13 +10,15 @@
 
 static const char usage_text[] =
     "usage: mamori assess FILE [--scan RESULTS.json]... [--odp PROFILE.json] [--format FORMAT]\n"
-    "                          [-o OUT] [--fail-on-gaps]\n"
+    "                          [-o OUT] [--fail-on-gaps] [--no-bom]\n"
     "       mamori assess init --framework 800-171r3|800-171r2 [--odp PROFILE.json] [-o OUT]\n"
     "\n"
     "  FILE              an assessment (docs/assessment-format.md); '-' reads stdin\n"
     "  --format FORMAT   text (default), json, html, oscal-ssp, oscal-poam, oscal-ar, csv-poam,\n"
     "                    sprs, sprs-csv (the SPRS record of a Rev 2 self-assessment)\n"
-    "  -o, --output OUT  write to OUT (atomically) instead of standard output\n"
+    "  -o, --output OUT  write to OUT (atomically) instead of standard output ('-')\n"
+    "  --no-bom          csv-poam: no UTF-8 byte order mark (by default it has one, so\n"
+    "                    Excel on Japanese Windows does not read it as Shift_JIS)\n"
     "  --odp FILE        ODP profile (Rev 3); default: DoD values of 2025-04-10 (embedded)\n"
     "  --framework F     expect this framework (init: the template's framework)\n"
     "  --scan RESULTS    host scan results (mamori scan --format json); repeat for several\n"
@@ -76,7 +78,7 @@ static int init(const char *fw_name, const char *odp, const char *content, const
 int cmd_assess(int argc, char **argv)
 {
     const char *fw_name = NULL, *format = "text", *odp = NULL, *content = NULL, *out = NULL;
-    bool fail_on_gaps = false;
+    bool fail_on_gaps = false, no_bom = false;
     const char *scans[CLI_MAX_MULTI];
     size_t nscans = 0;
     const cli_option opts[] = {
@@ -87,6 +89,7 @@ int cmd_assess(int argc, char **argv)
         {.name = "content", .takes_value = true, .value = &content},
         {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
         {.name = "fail-on-gaps", .flag = &fail_on_gaps},
+        {.name = "no-bom", .flag = &no_bom},
         {.name = NULL},
     };
     cli_args a;
@@ -162,6 +165,7 @@ int cmd_assess(int argc, char **argv)
         .color = fmt == MM_REPORT_TEXT && !out && cli_use_color(stdout),
         .now = cli_now(),
         .tool_version = MM_VERSION,
+        .no_bom = no_bom,
     };
     if (!rc)
         rc = mm_report_render(&report, &rlen, res, fmt, &ro);

@@ -38,16 +38,8 @@ static int audit_verify(int argc, char **argv)
         return MM_EXIT_USAGE;
     }
     /* verifying must not create an empty database where there was none */
-    const char *file = !strncmp(db, "sqlite://", 9) ? db + 9
-                       : !strncmp(db, "sqlite:", 7) ? db + 7
-                                                    : db;
-    struct stat st;
-    if (!strstr(db, "://") || !strncmp(db, "sqlite://", 9)) {
-        if (stat(file, &st) != 0) {
-            cli_error("%s: no database there (%s)", file, strerror(errno));
-            return MM_EXIT_USAGE;
-        }
-    }
+    if (!cli_db_exists(db))
+        return MM_EXIT_USAGE;
     mm_store *s = NULL;
     mm_audit_report r;
     int rc = mm_store_open(&s, db);

@@ -179,7 +179,8 @@ static void print_wrapped(const char *indent, const char *text)
     }
 }
 
-static int show(const mm_catalog *cat, const char *id, bool json, const mm_profile *prof)
+/* The requirement of id in cat, also when id names one of its objectives; NULL if neither. */
+static const mm_requirement *find(const mm_catalog *cat, const char *id)
 {
     const mm_requirement *r = mm_catalog_requirement(cat, id);
     if (!r) {
@@ -187,11 +188,89 @@ static int show(const mm_catalog *cat, const char *id, bool json, const mm_profi
         if (o)
             r = &cat->requirements[o->requirement];
     }
-    if (!r) {
-        cli_error("unknown requirement '%s' in %s (try 'mamori catalog search')", id,
-                  mm_framework_name(cat->framework));
+    return r;
+}
+
+/* Reads a requirement id typed loosely: three numbers separated by '.', '-' or ' ', where
+ * the letters l and I stand for 1 and O and o for 0 ("3.1.l", "03.01.1", "3-01-01").
+ * False when id is not three numbers below 100. */
+static bool loose_id(const char *id, unsigned n[3])
+{
+    size_t k = 0;
+    bool digit = false;
+    n[0] = n[1] = n[2] = 0;
+    for (const char *p = id; *p; p++) {
+        char c = *p;
+        if (c == 'l' || c == 'I')
+            c = '1';
+        else if (c == 'O' || c == 'o')
+            c = '0';
+        if (c >= '0' && c <= '9') {
+            n[k] = n[k] * 10 + (unsigned)(c - '0');
+            if (n[k] > 99)
+                return false;
+            digit = true;
+        } else if ((c == '.' || c == '-' || c == ' ') && digit && k < 2) {
+            k++;
+            digit = false;
+        } else {
+            return false;
+        }
+    }
+    return k == 2 && digit;
+}
+
+/* The message for an id that cat does not have: the framework it belongs to, or the id it
+ * was probably meant to be. */
+static int unknown_id(const mm_catalog *cat, const char *id, const char *content)
+{
+    mm_framework other_fw = cat->framework == MM_FW_R3 ? MM_FW_R2 : MM_FW_R3;
+    const char *other_rev = other_fw == MM_FW_R3 ? "Rev 3" : "Rev 2";
+    const char *other_flag = other_fw == MM_FW_R3 ? "r3" : "r2";
+    mm_catalog *other = NULL;
+    if (mm_catalog_load(&other, other_fw, cli_content_dir(content)) != MM_OK)
+        other = NULL; /* only for a better message: without it, the plain one */
+    const mm_requirement *r = other ? find(other, id) : NULL;
+    if (r) {
+        cli_error("%s is a %s id; use --framework %s", id, other_rev, other_flag);
+        mm_catalog_free(other);
         return MM_EXIT_USAGE;
     }
+    unsigned n[3];
+    char mine[16] = "", theirs[16] = "";
+    if (loose_id(id, n)) {
+        for (int i = 0; i < 2; i++) {
+            mm_framework fw = i == 0 ? cat->framework : other_fw;
+            char *buf = i == 0 ? mine : theirs;
+            const mm_catalog *c = i == 0 ? cat : other;
+            if (fw == MM_FW_R3)
+                snprintf(buf, sizeof(mine), "%02u.%02u.%02u", n[0], n[1], n[2]);
+            else
+                snprintf(buf, sizeof(mine), "%u.%u.%u", n[0], n[1], n[2]);
+            if (!c || !mm_catalog_requirement(c, buf))
+                buf[0] = '\0';
+        }
+    }
+    if (mine[0])
+        cli_error("unknown requirement '%s' in %s; did you mean %s?", id,
+                  mm_framework_name(cat->framework), mine);
+    else if (theirs[0])
+        cli_error("unknown requirement '%s' in %s; did you mean %s (a %s id; use --framework "
+                  "%s)?",
+                  id, mm_framework_name(cat->framework), theirs, other_rev, other_flag);
+    else
+        cli_error("unknown requirement '%s' in %s (try 'mamori catalog search')", id,
+                  mm_framework_name(cat->framework));
+    mm_catalog_free(other);
+    return MM_EXIT_USAGE;
+}
+
+static int show(const mm_catalog *cat, const char *id, bool json, const mm_profile *prof,
+                const char *content)
+{
+    const mm_requirement *r = find(cat, id);
+    if (!r)
+        return unknown_id(cat, id, content);
     if (json)
         return print_json(requirement_json(cat, r, true, prof));
     profile_ctx pc = {cat, prof};
@@ -522,7 +601,7 @@ int cmd_catalog(int argc, char **argv)
             code = MM_EXIT_USAGE;
             goto done;
         }
-        code = show(cat, a.pos[1], json, prof);
+        code = show(cat, a.pos[1], json, prof, content);
     }
 done:
     mm_profile_free(prof);

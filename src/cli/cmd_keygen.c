@@ -39,6 +39,13 @@ int cmd_keygen(int argc, char **argv)
                                : "keygen: --org NAME and -o KEYFILE are required");
         return MM_EXIT_USAGE;
     }
+    if (strcmp(out, "-") == 0) {
+        /* the pair is two files, KEYFILE and KEYFILE.pub, and a secret key has no business
+         * in a terminal or a pipe */
+        cli_error("keygen: -o - is not possible: the key pair is two files (KEYFILE and "
+                  "KEYFILE.pub); give a file name");
+        return MM_EXIT_USAGE;
+    }
     mm_key *k = NULL;
     int rc = mm_key_generate(&k, org);
     if (rc == MM_OK)

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "mamori/server.h"
 #include "mamori/store.h"
+#include "util/json.h"
 #include "util/util.h"
 
 static const char usage_text[] =
@@ -73,14 +74,13 @@ static int read_config(const char *path, const char **vals, json_t **keep)
     int rc = mm_file_read(&text, &len, path, 1 << 20);
     if (rc)
         return cli_fail(rc);
-    json_error_t err;
-    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    json_t *j;
+    rc = mm_json_load(&j, text, len, path, 0);
     free(text);
-    if (!j || !json_is_object(j)) {
-        if (j)
-            cli_error("%s: expected a JSON object of options", path);
-        else
-            cli_error("%s:%d:%d: invalid JSON: %s", path, err.line, err.column, err.text);
+    if (rc)
+        return cli_fail(rc);
+    if (!json_is_object(j)) {
+        cli_error("%s: $: expected a JSON object of options, found %s", path, mm_json_type_name(j));
         json_decref(j);
         return MM_EXIT_USAGE;
     }
@@ -91,10 +91,13 @@ static int read_config(const char *path, const char **vals, json_t **keep)
         size_t i = 0;
         while (i < NNAMES && strcmp(names[i], k) != 0)
             i++;
+        char where[160];
+        mm_json_path_key(where, sizeof where, "$", k);
         if (i == NNAMES) {
-            cli_error("%s: $.%s: unknown option (known: db, listen, threads, max-body, tls-cert, "
-                      "tls-key, profile, lockout-*, idle-timeout, session-lifetime, db-pool)",
-                      path, k);
+            cli_error("%s: %s: unknown option (known: db, listen, threads, max-body, tls-cert, "
+                      "tls-key, profile, lockout-*, idle-timeout, session-lifetime, db-pool, "
+                      "incident-hours)",
+                      path, where);
             json_decref(j);
             return MM_EXIT_USAGE;
         }
@@ -105,7 +108,8 @@ static int read_config(const char *path, const char **vals, json_t **keep)
             v = json_object_get(j, k);
         }
         if (!json_is_string(v)) {
-            cli_error("%s: $.%s: expected a string or a whole number", path, k);
+            cli_error("%s: %s: expected a string or a whole number, found %s", path, where,
+                      mm_json_type_name(v));
             json_decref(j);
             return MM_EXIT_USAGE;
         }

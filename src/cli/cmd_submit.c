@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/http.h"
 #include "mamori/submit.h"
+#include "util/json.h"
 #include "util/util.h"
 
 #define SERVER_KEY_MAX_BYTES (64u * 1024) /* a pinned server key file */
@@ -44,12 +45,9 @@ static const char usage_text[] =
 static int parse_server_key(unsigned char pub[MM_KEY_PUBLIC_BYTES], char key_id[17],
                             const char *text, size_t len, const char *where)
 {
-    json_error_t jerr;
-    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) {
-        cli_error("%s: %d:%d: %s", where, jerr.line, jerr.column, jerr.text);
-        return MM_EXIT_USAGE;
-    }
+    json_t *doc;
+    if (mm_json_load(&doc, text, len, where, 0))
+        return cli_fail(MM_EPARSE);
     const char *b64 = json_string_value(json_object_get(doc, "public_key"));
     const char *id = json_string_value(json_object_get(doc, "key_id"));
     size_t n = 0;

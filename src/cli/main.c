@@ -1,10 +1,13 @@
 /* mamori: the subcommand table and the helpers every subcommand shares. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -47,6 +50,30 @@ const char *cli_content_dir(const char *flag)
         return flag;
     const char *env = getenv("MAMORI_CONTENT");
     return env && env[0] ? env : NULL;
+}
+
+bool cli_db_exists(const char *db)
+{
+    if (strncmp(db, "postgresql:", 11) == 0 || strncmp(db, "postgres:", 9) == 0)
+        return true;
+    const char *path = db;
+    if (strncmp(path, "sqlite:", 7) == 0) {
+        path += 7;
+        if (strncmp(path, "//", 2) == 0)
+            path += 2;
+    }
+    if (!path[0] || strcmp(path, ":memory:") == 0)
+        return true; /* the store's own message for an empty path; memory is never a file */
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return true;
+    if (errno == ENOENT || errno == ENOTDIR)
+        cli_error("%s: no such database (create one with mamori admin init, mamori serve or "
+                  "mamori admin migrate)",
+                  path);
+    else
+        cli_error("%s: %s", path, strerror(errno));
+    return false;
 }
 
 bool cli_use_color(FILE *stream)

@@ -14,6 +14,7 @@
 
 #include "mamori/error.h"
 #include "mamori/incident.h"
+#include "util/json.h"
 #include "util/util.h"
 
 #define TEXT_MAX      1024         /* a short member: a name, a contact, a level */
@@ -141,33 +142,11 @@ static int fail(const parser *p, const char *path, const char *fmt, ...)
 
 static int fail(const parser *p, const char *path, const char *fmt, ...)
 {
-    char msg[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    int rc = mm_json_vfail(p->name, path, fmt, ap);
     va_end(ap);
-    mm_error_set("%s: %s: %s", p->name, path, msg);
-    return MM_EINVALID;
-}
-
-static const char *type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    default:
-        return "null";
-    }
+    return rc;
 }
 
 /* True for text without control characters (tab and newline allowed when multiline). */
@@ -200,7 +179,7 @@ static int get_str(const parser *p, const json_t *doc, const char *key, kind k, 
     json_t *v = json_object_get(doc, key);
     *out = NULL;
     if (v && !json_is_null(v) && !json_is_string(v))
-        return fail(p, path, "must be a string, found %s", type_name(v));
+        return fail(p, path, "must be a string, found %s", mm_json_type_name(v));
     const char *s = v ? json_string_value(v) : NULL;
     if (!s || !s[0]) {
         if (required)
@@ -277,7 +256,7 @@ static int get_list(const parser *p, const json_t *doc, const char *key, bool re
         return MM_OK;
     }
     if (!json_is_array(v) && !json_is_string(v))
-        return fail(p, path, "must be an array of strings, found %s", type_name(v));
+        return fail(p, path, "must be an array of strings, found %s", mm_json_type_name(v));
     size_t n = json_is_array(v) ? json_array_size(v) : 1;
     if (n > LIST_MAX)
         return fail(p, path, "more than %d items (%zu)", LIST_MAX, n);
@@ -289,7 +268,7 @@ static int get_list(const parser *p, const json_t *doc, const char *key, bool re
         if (json_is_array(v))
             snprintf(path, sizeof path, "$.%s[%zu]", key, i);
         if (!json_is_string(e))
-            return fail(p, path, "must be a string, found %s", type_name(e));
+            return fail(p, path, "must be a string, found %s", mm_json_type_name(e));
         const char *s = json_string_value(e);
         if (!s[0])
             return fail(p, path, "must not be empty");
@@ -392,7 +371,8 @@ static int parse_doc(parser *p, const json_t *doc)
 {
     mm_incident *inc = p->inc;
     if (!json_is_object(doc))
-        return fail(p, "$", "an incident report is a JSON object, found %s", type_name(doc));
+        return fail(p, "$", "an incident report is a JSON object, found %s",
+                    mm_json_type_name(doc));
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)doc, key, v)
@@ -466,12 +446,10 @@ int mm_incident_parse(mm_incident **out, const char *data, size_t len, const cha
         mm_error_set("%s: larger than %u bytes", name, MM_INCIDENT_MAX_BYTES);
         return MM_ETOOBIG;
     }
-    json_error_t jerr;
-    json_t *doc = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) {
-        mm_error_set("%s: %d:%d: %s", name, jerr.line, jerr.column, jerr.text);
-        return MM_EPARSE;
-    }
+    json_t *doc;
+    int lrc = mm_json_load(&doc, data, len, name, 0);
+    if (lrc)
+        return lrc;
     struct mm_incident_owner *o = calloc(1, sizeof *o);
     int rc = MM_ENOMEM;
     if (!o || !(o->arena = mm_arena_new()))

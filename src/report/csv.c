@@ -198,6 +198,8 @@ int mm_report_csv_poam(mm_buf *b, const mm_result *r, const mm_report_options *o
     memcpy(today, ts, 10);
     today[10] = '\0';
     const char *status_date = a->assessed ? a->assessed : today;
+    if (!o || !o->no_bom)
+        mm_buf_puts(b, "\xEF\xBB\xBF");
     int rc = MM_OK;
 
     put_row(b, header, ncols);

@@ -76,7 +76,7 @@ char *mm_report_scan_citation(const mm_result *r, size_t i)
 int mm_report_render(char **out, size_t *len, const mm_result *r, mm_report_format fmt,
                      const mm_report_options *opts)
 {
-    mm_report_options defaults = {false, 0, "0"};
+    mm_report_options defaults = {.color = false, .now = 0, .tool_version = "0"};
     mm_buf b = MM_BUF_INIT;
     int rc;
     *out = NULL;

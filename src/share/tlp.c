@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mamori/share.h"
+#include "util/json.h"
 
 static const char *const labels[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT",
                                      "TLP:RED"};
@@ -212,12 +213,9 @@ static bool hex64(const char *s)
 int mm_share_parse_item(mm_share_item_body *out, const char *text, size_t len)
 {
     memset(out, 0, sizeof(*out));
-    json_error_t err;
-    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-    if (!j) {
-        mm_error_set("not JSON: %.120s (line %d)", err.text, err.line);
+    json_t *j;
+    if (mm_json_load(&j, text, len, "body", 0))
         return MM_EPARSE;
-    }
     out->json = j;
     if (!json_is_object(j))
         return bad(out, "%s: expected an object", "$");

@@ -11,6 +11,7 @@
 
 #include "mamori/store.h"
 #include "store/store_internal.h"
+#include "util/json.h"
 
 /* ---- the tables, in dependency order ------------------------------------------------ */
 
@@ -304,13 +305,10 @@ static int parse_row(mm_dump_line *out, json_t *j)
 int mm_dump_parse_line(mm_dump_line *out, const char *line, size_t len)
 {
     memset(out, 0, sizeof(*out));
-    json_error_t err;
     /* jansson refuses "\u0000" in strings (no JSON_ALLOW_NUL) and anything after the value */
-    json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
-    if (!j) {
-        mm_error_set("not a JSON line: column %d: %s", err.column, err.text);
+    json_t *j;
+    if (mm_json_load(&j, line, len, "not a JSON line", 0))
         return MM_EINVALID;
-    }
     if (!json_is_object(j))
         return bad(j, "not a JSON object");
     json_t *kind = json_object_get(j, "kind");

@@ -9,6 +9,7 @@
 #include "mamori/error.h"
 #include "mamori/submit.h"
 #include "submit/submit_internal.h"
+#include "util/json.h"
 #include "util/util.h"
 
 #define KIND_RECEIPT      "mamori-receipt"
@@ -129,12 +130,9 @@ int mm_receipt_verify(bool *valid, const char *doc, size_t len, const unsigned c
         mm_error_set("receipt: larger than %u bytes", RECEIPT_MAX_BYTES);
         return MM_EINVALID;
     }
-    json_error_t jerr;
-    json_t *root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        mm_error_set("receipt:%d:%d: %s", jerr.line, jerr.column, jerr.text);
+    json_t *root;
+    if (mm_json_load(&root, doc, len, "receipt", 0))
         return MM_EPARSE;
-    }
     int rc = MM_EINVALID;
     char *canon = NULL;
     const char *sig64 = json_string_value(json_object_get(root, "signature"));

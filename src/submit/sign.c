@@ -12,6 +12,7 @@
 #include "mamori/error.h"
 #include "mamori/submit.h"
 #include "submit/submit_internal.h"
+#include "util/json.h"
 #include "util/util.h"
 
 #define KIND_SECRET     "mamori-ed25519-secret"
@@ -192,15 +193,13 @@ int mm_key_load(mm_key **out, const char *path)
     int rc = mm_file_read(&text, &len, path, KEY_FILE_MAX);
     if (rc)
         return rc;
-    json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root;
+    int lrc = mm_json_load(&root, text, len, path, 0);
     sodium_memzero(text, len);
     free(text);
     mm_key *k = NULL;
-    if (!root) {
-        mm_error_set("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-        return MM_EPARSE;
-    }
+    if (lrc)
+        return lrc;
     rc = MM_EINVALID;
     const char *kind = json_string_value(json_object_get(root, "kind"));
     const char *org = json_string_value(json_object_get(root, "org"));
@@ -372,7 +371,6 @@ bool mm_submit_is_hex64(const char *s)
 /* The envelope object of s (new reference), or NULL with the error set in *rc. */
 static json_t *build_envelope(const mm_submission *s, int *rc)
 {
-    json_error_t jerr;
     json_t *assessment = NULL, *ev = NULL, *env = NULL;
     mm_evidence_hash *sorted = NULL;
     char path[512] = "$";
@@ -386,9 +384,7 @@ static json_t *build_envelope(const mm_submission *s, int *rc)
                      s->date ? s->date : "");
         return NULL;
     }
-    assessment = json_loadb(s->assessment, s->assessment_len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!assessment) {
-        mm_error_set("%s:%d:%d: %s", s->name, jerr.line, jerr.column, jerr.text);
+    if (mm_json_load(&assessment, s->assessment, s->assessment_len, s->name, 0)) {
         *rc = MM_EPARSE;
         return NULL;
     }
@@ -588,12 +584,9 @@ static int parse_signed(json_t **root, json_t **env, const char **sig64, const c
         mm_error_set("%s: larger than %u bytes", name, MM_SIGNED_MAX_BYTES);
         return MM_ETOOBIG;
     }
-    json_error_t jerr;
-    json_t *r = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!r) {
-        mm_error_set("%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+    json_t *r;
+    if (mm_json_load(&r, doc, len, name, 0))
         return MM_EPARSE;
-    }
     *sig64 = json_string_value(json_object_get(r, "signature"));
     *kid = json_string_value(json_object_get(r, "key_id"));
     if (!mm_submit_has_exactly(r, members, 3) || !*sig64 || !*kid) {

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mm_profile_parse(&p, catalog, (const char *)data, size, "fuzz-profile.json") == MM_OK) {
         mm_result *res = NULL;
         if (mm_assessment_evaluate(&res, assessment, p) == MM_OK) {
-            mm_report_options opts = {false, 1767225600, "fuzz"};
+            mm_report_options opts = {.now = 1767225600, .tool_version = "fuzz"};
             char *out = NULL;
             (void)mm_report_render(&out, NULL, res, MM_REPORT_TEXT, &opts);
             free(out);

@@ -393,7 +393,7 @@ static void test_follow_on(void **state)
 static void test_malformed(void **state)
 {
     (void)state;
-    parse_bad("{", MM_EPARSE, "r.json: 1:");
+    parse_bad("{", MM_EPARSE, "r.json:1:");
     parse_bad("[]", MM_EINVALID, "r.json: $: an incident report is a JSON object");
     bad_with("{\"narative\": \"x\"}", MM_EINVALID, "r.json: $: unknown member \"narative\"");
     parse_bad("{\"report_type\": \"first\", " BASE "}", MM_EINVALID,
@@ -436,7 +436,7 @@ static void test_malformed(void **state)
     bad_with("{\"company_name\": \"a\\u0007b\"}", MM_EINVALID,
              "r.json: $.company_name: must not contain control characters");
     parse_bad("{\"report_type\": \"initial\", \"company_name\": \"a\\u0000b\"}", MM_EPARSE,
-              "r.json: 1:");
+              "r.json:1:");
     bad_with("{\"tlp\": \"WHITE\"}", MM_EINVALID, "r.json: $.tlp: \"WHITE\" is not one of");
     parse_bad("{\"report_type\": \"initial\", \"report_type\": \"initial\", " BASE "}", MM_EPARSE,
               "duplicate");

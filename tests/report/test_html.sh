@@ -117,8 +117,9 @@ report = json.load(open(sys.argv[2], encoding="utf-8"))
 problems = []
 if raw.count(b"\n") != raw.count(b"\r\n") or not raw.endswith(b"\r\n"):
     problems.append("line ends are not all CRLF")
-if raw.startswith(b"\xef\xbb\xbf"):
-    problems.append("starts with a BOM")
+if not raw.startswith(b"\xef\xbb\xbf"):
+    problems.append("does not start with the UTF-8 BOM (Excel on Japanese Windows needs it)")
+raw = raw[3:]
 rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
 header, body = rows[0], rows[1:]
 if header[:4] != ["POA&M ID", "Controls", "Weakness Name", "Weakness Description"]:
