@@ -684,3 +684,32 @@ const char *oscal_remarks_of(doc *d, const char *justification, const char *note
         return mm_arena_printf(d->ar, "Notes: %s", notes);
     return NULL;
 }
+
+/* The reviewed-controls of the assessment plan and of the results: every requirement that
+ * is not withdrawn, and all of their objectives. */
+json_t *oscal_reviewed_controls(doc *d)
+{
+    json_t *rc_ = oscal_obj(d);
+    oscal_put_str(
+        d, rc_, "description",
+        mm_arena_printf(d->ar, "Every requirement of %s that is not withdrawn.", d->fw_label));
+    json_t *sels = oscal_arr(d);
+    json_t *sel = oscal_obj(d);
+    json_t *inc = oscal_arr(d);
+    for (size_t i = 0; i < d->cat->nrequirements; i++) {
+        if (d->cat->requirements[i].withdrawn)
+            continue;
+        json_t *c = oscal_obj(d);
+        oscal_put_str(d, c, "control-id", oscal_control_id(d, &d->cat->requirements[i]));
+        oscal_push(inc, c);
+    }
+    oscal_put(sel, "include-controls", inc);
+    oscal_push(sels, sel);
+    oscal_put(rc_, "control-selections", sels);
+    json_t *osels = oscal_arr(d);
+    json_t *osel = oscal_obj(d);
+    oscal_put(osel, "include-all", oscal_obj(d));
+    oscal_push(osels, osel);
+    oscal_put(rc_, "control-objective-selections", osels);
+    return rc_;
+}

@@ -234,10 +234,10 @@ int mm_report_oscal_ar(mm_buf *b, const mm_result *r, const mm_report_options *o
     oscal_put(ar, "metadata", oscal_metadata(d, "Assessment Results", NULL));
     json_t *ap = oscal_obj(d);
     oscal_put_str(d, ap, "href", AP_HREF);
-    oscal_put_str(
-        d, ap, "remarks",
-        "mamori writes no assessment plan: this href names the plan the assessor keeps as " AP_HREF
-        " next to this file. The system security plan is the oscal-ssp output.");
+    oscal_put_str(d, ap, "remarks",
+                  "The assessment plan mamori writes (--format oscal-ap), expected as " AP_HREF
+                  " next to this file; it imports the system security plan (oscal-ssp) as " SSP_HREF
+                  ". mamori assess FILE --oscal-dir DIR writes them all into DIR.");
     oscal_put(ar, "import-ap", ap);
 
     json_t *results = oscal_arr(d);
@@ -260,28 +260,7 @@ int mm_report_oscal_ar(mm_buf *b, const mm_result *r, const mm_report_options *o
     oscal_put_str(d, res, "start", d->ts);
     oscal_put_arr(res, "props", result_props(d));
 
-    json_t *rc_ = oscal_obj(d);
-    oscal_put_str(
-        d, rc_, "description",
-        mm_arena_printf(d->ar, "Every requirement of %s that is not withdrawn.", d->fw_label));
-    json_t *sels = oscal_arr(d);
-    json_t *sel = oscal_obj(d);
-    json_t *inc = oscal_arr(d);
-    for (size_t i = 0; i < cat->nrequirements; i++) {
-        if (cat->requirements[i].withdrawn)
-            continue;
-        json_t *c = oscal_obj(d);
-        oscal_put_str(d, c, "control-id", oscal_control_id(d, &cat->requirements[i]));
-        oscal_push(inc, c);
-    }
-    oscal_put(sel, "include-controls", inc);
-    oscal_push(sels, sel);
-    oscal_put(rc_, "control-selections", sels);
-    json_t *osels = oscal_arr(d);
-    json_t *osel = oscal_obj(d);
-    oscal_put(osel, "include-all", oscal_obj(d));
-    oscal_push(osels, osel);
-    oscal_put(rc_, "control-objective-selections", osels);
+    json_t *rc_ = oscal_reviewed_controls(d);
     oscal_put(res, "reviewed-controls", rc_);
 
     json_t *observations = oscal_arr(d), *findings = oscal_arr(d);

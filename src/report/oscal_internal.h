@@ -17,16 +17,18 @@
 #define R3_CATALOG_HREF                                                                            \
     "https://raw.githubusercontent.com/usnistgov/oscal-content/main/nist.gov/SP800-171/rev3/"      \
     "json/NIST_SP800-171_rev3_catalog.json"
-#define R2_HREF        "https://doi.org/10.6028/NIST.SP.800-171r2"
-#define SSP_HREF       "ssp.json"
-#define AP_HREF        "assessment-plan.json"
-#define CUI_REGISTRY   "https://www.archives.gov/cui/registry/category-list"
-#define MODERATE       "fips-199-moderate"
-#define NO_ORG         "Unnamed organization"
-#define NO_SYSTEM      "Unnamed system"
-#define NOT_PROVIDED   "Not provided."
-#define NO_STATEMENT   "No implementation statement was provided in the assessment."
-#define SYSTEM_SUBJECT "this-system"
+#define R2_HREF         "https://doi.org/10.6028/NIST.SP.800-171r2"
+#define SSP_HREF        MM_OSCAL_SSP_FILE
+#define AP_HREF         MM_OSCAL_AP_FILE
+#define R2_CATALOG_HREF MM_OSCAL_R2_CATALOG_FILE
+#define R2_PROFILE_HREF MM_OSCAL_R2_PROFILE_FILE
+#define CUI_REGISTRY    "https://www.archives.gov/cui/registry/category-list"
+#define MODERATE        "fips-199-moderate"
+#define NO_ORG          "Unnamed organization"
+#define NO_SYSTEM       "Unnamed system"
+#define NOT_PROVIDED    "Not provided."
+#define NO_STATEMENT    "No implementation statement was provided in the assessment."
+#define SYSTEM_SUBJECT  "this-system"
 
 /* A role for each distinct "responsible" text of the assessment. */
 typedef struct resp_role {
@@ -93,5 +95,6 @@ json_t *oscal_subjects(doc *d);
 void oscal_add_evidence_links(doc *d, json_t *links, const char *const *ev, size_t n);
 void oscal_add_relevant_evidence(doc *d, json_t *out, const char *const *ev, size_t n);
 const char *oscal_remarks_of(doc *d, const char *justification, const char *notes);
+json_t *oscal_reviewed_controls(doc *d);
 
 #endif

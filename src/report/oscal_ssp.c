@@ -212,12 +212,16 @@ int mm_report_oscal_ssp(mm_buf *b, const mm_result *r, const mm_report_options *
     oscal_put(ssp, "metadata", oscal_metadata(d, "System Security Plan", NULL));
 
     json_t *ip = oscal_obj(d);
-    oscal_put_str(d, ip, "href", d->r2 ? R2_HREF : R3_CATALOG_HREF);
+    oscal_put_str(d, ip, "href", d->r2 ? R2_PROFILE_HREF : R3_CATALOG_HREF);
     if (d->r2)
         oscal_put_str(d, ip, "remarks",
                       "NIST publishes no OSCAL catalog or profile of SP 800-171 Rev 2: this href "
-                      "names the publication. Control ids have the form sp_800_171_3.1.1 (an OSCAL "
-                      "token may not start with a digit), statement ids sp_800_171_3.1.1_smt.");
+                      "names the profile mamori writes (mamori catalog export --framework "
+                      "800-171r2 --format oscal-profile), which imports the Rev 2 catalog mamori "
+                      "writes from its own data as " R2_CATALOG_HREF " (--format oscal); mamori "
+                      "assess FILE --oscal-dir DIR writes both next to this file. Control ids "
+                      "have the form sp_800_171_3.1.1 (an OSCAL token may not start with a "
+                      "digit), statement ids sp_800_171_3.1.1_smt.");
     else
         oscal_put_str(
             d, ip, "remarks",

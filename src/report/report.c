@@ -5,8 +5,8 @@
 #include "mamori/error.h"
 #include "report/report_internal.h"
 
-static const char *const names[] = {"text",       "json",     "html",    "oscal-ssp",
-                                    "oscal-poam", "oscal-ar", "csv-poam"};
+static const char *const names[] = {"text",       "json",     "html",     "oscal-ssp",
+                                    "oscal-poam", "oscal-ar", "csv-poam", "oscal-ap"};
 
 int mm_report_format_parse(mm_report_format *out, const char *name)
 {
@@ -17,7 +17,7 @@ int mm_report_format_parse(mm_report_format *out, const char *name)
         }
     }
     mm_error_set("unknown format '%s': expected text, json, html, oscal-ssp, oscal-poam, "
-                 "oscal-ar or csv-poam",
+                 "oscal-ar, oscal-ap or csv-poam",
                  name ? name : "");
     return MM_EUSAGE;
 }
@@ -95,6 +95,9 @@ int mm_report_render(char **out, size_t *len, const mm_result *r, mm_report_form
         break;
     case MM_REPORT_OSCAL_AR:
         rc = mm_report_oscal_ar(&b, r, opts);
+        break;
+    case MM_REPORT_OSCAL_AP:
+        rc = mm_report_oscal_ap(&b, r, opts);
         break;
     case MM_REPORT_CSV_POAM:
         rc = mm_report_csv_poam(&b, r, opts);

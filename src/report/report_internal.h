@@ -11,6 +11,7 @@ int mm_report_html(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_oscal_ssp(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_oscal_poam(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_oscal_ar(mm_buf *b, const mm_result *r, const mm_report_options *o);
+int mm_report_oscal_ap(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_csv_poam(mm_buf *b, const mm_result *r, const mm_report_options *o);
 
 /* The timestamp of the report: the assessment date at 00:00:00Z when given, else
