@@ -10,8 +10,9 @@ OSCAL's namespace has a name the OSCAL 1.1.3 metaschema does not allow where it 
 src/metaschema/oscal_ssp_metaschema.xml, implemented-requirement and its statements and
 by-components: control-origination only; oscal_implementation-common_metaschema.xml,
 system-user: type and privilege-level; oscal_catalog_metaschema.xml /
-oscal_control-common_metaschema.xml, control, group and part: label, sort-id,
-alt-identifier, alt-label, and status on a control). Props elsewhere in OSCAL's namespace
+oscal_control-common_metaschema.xml and shared-constraints/allowed-values-control-group-
+property-name.ent, control, group and part: label, sort-id, alt-identifier, and status on a
+control). Props elsewhere in OSCAL's namespace
 are reported too unless listed here: mamori writes its own in https://mamori.dev/ns/oscal.
 Usage: check-oscal-links.py DIR SOURCE_DIR; one line per problem, exit 1 if any."""
 import json
@@ -20,7 +21,7 @@ import sys
 
 R3_URL = ("https://raw.githubusercontent.com/usnistgov/oscal-content/main/nist.gov/SP800-171/"
           "rev3/json/NIST_SP800-171_rev3_catalog.json")
-LABELS = {"label", "sort-id", "alt-identifier", "alt-label"}
+LABELS = {"label", "sort-id", "alt-identifier"}  # allowed-values-control-group-property-name.ent
 # where (the member holding the props) -> names allowed in OSCAL's namespace
 ALLOWED = {
     "implemented-requirements": {"control-origination"},
