@@ -325,11 +325,31 @@ static int export_incident(json_t *objects, const char *id, const char *title, c
     return MM_OK;
 }
 
+/* An RFC 3339 UTC timestamp as STIX writes them: YYYY-MM-DDTHH:MM:SS[.fraction]Z. */
+static bool is_timestamp(const char *s)
+{
+    static const char form[] = "dddd-dd-ddTdd:dd:dd";
+    if (!s || strlen(s) < sizeof(form))
+        return false;
+    for (size_t i = 0; i < sizeof(form) - 1; i++)
+        if (form[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != form[i])
+            return false;
+    s += sizeof(form) - 1;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return strcmp(s, "Z") == 0;
+}
+
 /* valid_from of an indicator: the one it was imported with, else the item's creation. */
 static void valid_from_of(char out[25], const json_t *v, const char *created)
 {
     const char *vf = json_string_value(json_object_get(v, "valid_from"));
-    if (vf && strlen(vf) >= 19 && vf[4] == '-' && vf[10] == 'T')
+    if (is_timestamp(vf))
         stix_time(out, vf);
     else
         memcpy(out, created, 25);
@@ -976,7 +996,7 @@ static int import_one(mm_stix_item *it, const bundle_ctx *objects, size_t k, con
             goto done;
         /* valid_from is kept (and exported again) */
         const json_t *vf = json_object_get(ind, "valid_from");
-        if (got == 1 && json_array_size(inds) > before && json_is_string(vf) &&
+        if (got == 1 && json_array_size(inds) > before && is_timestamp(json_string_value(vf)) &&
             json_object_set(json_array_get(inds, before), "valid_from", (json_t *)vf))
             goto done;
         if (got == 0)

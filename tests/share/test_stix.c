@@ -411,6 +411,13 @@ static void test_other_markings(void **state)
     assert_int_equal((int)imp->items[0].tlp, MM_TLP_AMBER);
     assert_int_equal(json_array_size(json_object_get(imp->items[0].body, "markings")), 1);
     mm_stix_import_free(imp);
+    /* a valid_from that is not a timestamp is not kept */
+    json_array_foreach(objs, i, o) if (json_object_get(o, "valid_from"))
+        json_object_set_new(o, "valid_from", json_string("2026-11-19T00:00:00 or so"));
+    assert_int_equal(import_json(&imp, j, &dflt), MM_OK);
+    assert_null(json_object_get(
+        json_array_get(json_object_get(imp->items[0].body, "indicators"), 0), "valid_from"));
+    mm_stix_import_free(imp);
     json_decref(j);
 }
 
