@@ -23,12 +23,13 @@ typedef enum mm_report_format {
     MM_REPORT_OSCAL_POAM,
     MM_REPORT_OSCAL_AR,
     MM_REPORT_CSV_POAM,
-    MM_REPORT_SPRS,    /* the SPRS record (Methodology Annex B) as JSON; Rev 2 only */
-    MM_REPORT_SPRS_CSV /* the same as one CSV row under a header */
+    MM_REPORT_SPRS,     /* the SPRS record (Methodology Annex B) as JSON; Rev 2 only */
+    MM_REPORT_SPRS_CSV, /* the same as one CSV row under a header */
+    MM_REPORT_OSCAL_AP  /* the OSCAL assessment plan the results import */
 } mm_report_format;
 
 /* "text", "json", "html", "oscal-ssp", "oscal-poam", "oscal-ar", "csv-poam", "sprs",
- * "sprs-csv". */
+ * "sprs-csv", "oscal-ap". */
 int mm_report_format_parse(mm_report_format *out, const char *name);
 const char *mm_report_format_name(mm_report_format fmt);
 
@@ -46,6 +47,24 @@ typedef struct mm_report_options {
  * *out. Output depends only on r and opts, so equal inputs give identical bytes. */
 int mm_report_render(char **out, size_t *len, const mm_result *r, mm_report_format fmt,
                      const mm_report_options *opts);
+
+/* The file names the OSCAL documents expect each other under, in one folder (the hrefs of
+ * import-profile, import-ssp, import-ap; docs/oscal.md). */
+#define MM_OSCAL_SSP_FILE        "ssp.json"
+#define MM_OSCAL_AP_FILE         "assessment-plan.json"
+#define MM_OSCAL_AR_FILE         "assessment-results.json"
+#define MM_OSCAL_POAM_FILE       "poam.json"
+#define MM_OSCAL_R2_CATALOG_FILE "catalog-800-171r2.json"
+#define MM_OSCAL_R2_PROFILE_FILE "profile-800-171r2.json"
+
+/* SP 800-171 Rev 2 as an OSCAL 1.1.3 catalog (from mamori's Rev 2 data, provenance in its
+ * metadata), and a profile importing it whole (href MM_OSCAL_R2_CATALOG_FILE): malloc'd
+ * into *out. MM_EUSAGE (with a message) for a Rev 3 catalog, which NIST publishes in
+ * OSCAL; MM_ENOMEM. */
+int mm_report_oscal_catalog(char **out, size_t *len, const mm_catalog *cat,
+                            const mm_report_options *opts) __attribute__((warn_unused_result));
+int mm_report_oscal_profile(char **out, size_t *len, const mm_catalog *cat,
+                            const mm_report_options *opts) __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

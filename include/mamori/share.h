@@ -126,11 +126,14 @@ typedef struct mm_stix_item {
     mm_tlp tlp;    /* the most restrictive marking of the report and its indicators */
     json_t *body;  /* {"description", "indicators", "attachments"}: the stored body */
     char *stix_id; /* the report's (or note's) STIX id */
+    /* body also has "markings" (the non-TLP marking definitions of the report and its
+     * indicators, exported again) and indicators their "valid_from", when the bundle had them */
 } mm_stix_item;
 
 typedef struct mm_stix_import {
     mm_stix_item *items;
     size_t n_items;
+    const char *format; /* "stix-2.1", or "stix-2.0 (upgraded to stix-2.1)": static text */
 } mm_stix_import;
 
 /* Parses a STIX 2.1 bundle (outside input: tests/fuzz/fuzz_stix.c) into items, one per

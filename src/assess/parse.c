@@ -719,7 +719,7 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
     if (!rc && ssp && !json_is_null(ssp)) {
         static const char *const pkeys[] = {"name", "version", "date", "cage_codes", NULL};
         if (!json_is_object(ssp))
-            rc = fail(&p, "$.ssp", "expected an object, found %s", type_name(ssp));
+            rc = fail(&p, "$.ssp", "expected an object, found %s", mm_json_type_name(ssp));
         if (!rc)
             rc = check_keys(&p, ssp, "$.ssp", pkeys);
         if (!rc)

@@ -1,7 +1,9 @@
 /* mamori assess FILE | mamori assess init: evaluate an assessment or write a template. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -10,13 +12,16 @@
 
 static const char usage_text[] =
     "usage: mamori assess FILE [--scan RESULTS.json]... [--odp PROFILE.json] [--format FORMAT]\n"
-    "                          [-o OUT] [--fail-on-gaps] [--no-bom]\n"
+    "                          [-o OUT | --oscal-dir DIR] [--fail-on-gaps] [--no-bom]\n"
     "       mamori assess init --framework 800-171r3|800-171r2 [--odp PROFILE.json] [-o OUT]\n"
     "\n"
     "  FILE              an assessment (docs/assessment-format.md); '-' reads stdin\n"
-    "  --format FORMAT   text (default), json, html, oscal-ssp, oscal-poam, oscal-ar, csv-poam,\n"
-    "                    sprs, sprs-csv (the SPRS record of a Rev 2 self-assessment)\n"
+    "  --format FORMAT   text (default), json, html, oscal-ssp, oscal-ap, oscal-ar, oscal-poam,\n"
+    "                    csv-poam, sprs, sprs-csv (the SPRS record of a Rev 2 self-assessment)\n"
     "  -o, --output OUT  write to OUT (atomically) instead of standard output ('-')\n"
+    "  --oscal-dir DIR   write the OSCAL SSP, assessment plan, results and POA&M (and, for\n"
+    "                    Rev 2, the catalog and profile the SSP imports) into DIR, where every\n"
+    "                    href between them resolves (docs/oscal.md)\n"
     "  --no-bom          csv-poam: no UTF-8 byte order mark (by default it has one, so\n"
     "                    Excel on Japanese Windows does not read it as Shift_JIS)\n"
     "  --odp FILE        ODP profile (Rev 3); default: DoD values of 2025-04-10 (embedded)\n"
@@ -75,9 +80,56 @@ static int init(const char *fw_name, const char *odp, const char *content, const
     return code;
 }
 
+/* --oscal-dir: every OSCAL document into dir under the names their hrefs use. */
+static int write_oscal_dir(const char *dir, const mm_result *res, const mm_report_options *ro)
+{
+    static const struct {
+        mm_report_format fmt;
+        const char *file;
+    } docs[] = {{MM_REPORT_OSCAL_SSP, MM_OSCAL_SSP_FILE},
+                {MM_REPORT_OSCAL_AP, MM_OSCAL_AP_FILE},
+                {MM_REPORT_OSCAL_AR, MM_OSCAL_AR_FILE},
+                {MM_REPORT_OSCAL_POAM, MM_OSCAL_POAM_FILE}};
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        cli_error("%s: cannot create the folder: %s", dir, strerror(errno));
+        return MM_EXIT_USAGE;
+    }
+    const mm_catalog *cat = res->assessment->catalog;
+    for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]) + 2; i++) {
+        char *s = NULL;
+        size_t n = 0;
+        const char *file;
+        int rc;
+        if (i < sizeof(docs) / sizeof(docs[0])) {
+            file = docs[i].file;
+            rc = mm_report_render(&s, &n, res, docs[i].fmt, ro);
+        } else if (cat->framework != MM_FW_R2) {
+            break; /* Rev 3: the SSP imports NIST's own catalog */
+        } else if (i == sizeof(docs) / sizeof(docs[0])) {
+            file = MM_OSCAL_R2_CATALOG_FILE;
+            rc = mm_report_oscal_catalog(&s, &n, cat, ro);
+        } else {
+            file = MM_OSCAL_R2_PROFILE_FILE;
+            rc = mm_report_oscal_profile(&s, &n, cat, ro);
+        }
+        char path[4096];
+        if (!rc && (size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path)) {
+            mm_error_set("%s: path too long", dir);
+            rc = MM_EUSAGE;
+        }
+        if (!rc)
+            rc = mm_file_write_atomic(path, s, n);
+        free(s);
+        if (rc)
+            return cli_fail(rc);
+    }
+    return MM_EXIT_OK;
+}
+
 int cmd_assess(int argc, char **argv)
 {
-    const char *fw_name = NULL, *format = "text", *odp = NULL, *content = NULL, *out = NULL;
+    const char *fw_name = NULL, *format = NULL, *odp = NULL, *content = NULL, *out = NULL,
+               *oscal_dir = NULL;
     bool fail_on_gaps = false, no_bom = false;
     const char *scans[CLI_MAX_MULTI];
     size_t nscans = 0;
@@ -90,6 +142,7 @@ int cmd_assess(int argc, char **argv)
         {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
         {.name = "fail-on-gaps", .flag = &fail_on_gaps},
         {.name = "no-bom", .flag = &no_bom},
+        {.name = "oscal-dir", .takes_value = true, .value = &oscal_dir},
         {.name = NULL},
     };
     cli_args a;
@@ -108,8 +161,12 @@ int cmd_assess(int argc, char **argv)
         fputs(usage_text, stderr);
         return MM_EXIT_USAGE;
     }
+    if (oscal_dir && (format || out)) {
+        cli_error("--oscal-dir writes every OSCAL document: it takes no --format or -o");
+        return MM_EXIT_USAGE;
+    }
     mm_report_format fmt;
-    if (mm_report_format_parse(&fmt, format))
+    if (mm_report_format_parse(&fmt, format ? format : "text"))
         return cli_fail(MM_EUSAGE);
 
     const char *path = a.pos[0];
@@ -167,13 +224,13 @@ int cmd_assess(int argc, char **argv)
         .tool_version = MM_VERSION,
         .no_bom = no_bom,
     };
-    if (!rc)
+    if (!rc && !oscal_dir)
         rc = mm_report_render(&report, &rlen, res, fmt, &ro);
     if (rc) {
         code = cli_fail(rc);
         goto done;
     }
-    code = write_output(out, report, rlen);
+    code = oscal_dir ? write_oscal_dir(oscal_dir, res, &ro) : write_output(out, report, rlen);
     if (code == MM_EXIT_OK && fail_on_gaps && res->ngaps)
         code = MM_EXIT_FINDINGS;
 done:

@@ -8,14 +8,19 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "mamori/report.h"
+#include "util/util.h"
 
 static const char usage_text[] =
     "usage: mamori catalog list   [--framework 800-171r3|800-171r2] [--format text|json]\n"
     "       mamori catalog show   ID [--framework F] [--odp PROFILE.json] [--format text|json]\n"
     "       mamori catalog search WORDS [--framework F] [--format text|json]\n"
+    "       mamori catalog export --framework 800-171r2 --format oscal|oscal-profile [-o OUT]\n"
     "\n"
     "  --framework F   800-171r3 (default) or 800-171r2\n"
-    "  --format F      text (default) or json\n"
+    "  --format F      text (default) or json; export: oscal (Rev 2 as an OSCAL 1.1.3\n"
+    "                  catalog) or oscal-profile (a profile importing it whole)\n"
+    "  -o, --output F  export: write to F (atomically) instead of standard output\n"
     "  --odp FILE      ODP profile whose values fill the requirement text (Rev 3; default:\n"
     "                  the DoD values of 2025-04-10, embedded)\n"
     "  --content DIR   read catalogs from DIR/catalogs instead of the embedded copies\n";
@@ -522,14 +527,38 @@ static int list(const mm_catalog *cat, bool json)
     return MM_EXIT_OK;
 }
 
+/* catalog export: the Rev 2 catalog, or the profile importing it, as OSCAL 1.1.3 JSON. */
+static int export_oscal(mm_framework fw, const char *format, const char *content, const char *out)
+{
+    bool profile = strcmp(format, "oscal-profile") == 0;
+    if (!profile && strcmp(format, "oscal") != 0) {
+        cli_error("catalog export: unknown format '%s': expected oscal or oscal-profile", format);
+        return MM_EXIT_USAGE;
+    }
+    mm_catalog *cat = NULL;
+    char *s = NULL;
+    size_t n = 0;
+    mm_report_options ro = {.now = cli_now(), .tool_version = MM_VERSION};
+    int rc = mm_catalog_load(&cat, fw, cli_content_dir(content));
+    if (!rc)
+        rc = profile ? mm_report_oscal_profile(&s, &n, cat, &ro)
+                     : mm_report_oscal_catalog(&s, &n, cat, &ro);
+    if (!rc)
+        rc = mm_file_write_atomic(out ? out : "-", s, n);
+    free(s);
+    mm_catalog_free(cat);
+    return rc ? cli_fail(rc) : MM_EXIT_OK;
+}
+
 int cmd_catalog(int argc, char **argv)
 {
-    const char *fw_name = NULL, *format = "text", *odp = NULL, *content = NULL;
+    const char *fw_name = NULL, *format = "text", *odp = NULL, *content = NULL, *out = NULL;
     const cli_option opts[] = {
         {.name = "framework", .takes_value = true, .value = &fw_name},
         {.name = "format", .takes_value = true, .value = &format},
         {.name = "odp", .takes_value = true, .value = &odp},
         {.name = "content", .takes_value = true, .value = &content},
+        {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
         {.name = NULL},
     };
     cli_args a;
@@ -548,6 +577,8 @@ int cmd_catalog(int argc, char **argv)
     mm_framework fw = MM_FW_R3;
     if (fw_name && mm_framework_parse(&fw, fw_name) != MM_OK)
         return cli_fail(MM_EINVALID);
+    if (strcmp(a.pos[0], "export") == 0)
+        return export_oscal(fw_name ? fw : MM_FW_R3, format, content, out);
     bool json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "text") != 0) {
         cli_error("unknown format '%s': expected text or json", format);
@@ -555,7 +586,7 @@ int cmd_catalog(int argc, char **argv)
     }
     const char *sub = a.pos[0];
     if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "search") != 0) {
-        cli_error("unknown catalog command '%s': expected list, show or search", sub);
+        cli_error("unknown catalog command '%s': expected list, show, search or export", sub);
         return MM_EXIT_USAGE;
     }
     if (strcmp(sub, "list") != 0 && a.npos < 2) {

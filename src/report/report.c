@@ -6,7 +6,7 @@
 #include "report/report_internal.h"
 
 static const char *const names[] = {"text",     "json",     "html", "oscal-ssp", "oscal-poam",
-                                    "oscal-ar", "csv-poam", "sprs", "sprs-csv"};
+                                    "oscal-ar", "csv-poam", "sprs", "sprs-csv",  "oscal-ap"};
 
 const char mm_report_dfars_note[] =
     "Contracts under DFARS 252.204-7012 are assessed against NIST SP 800-171 Rev 2 under the "
@@ -22,7 +22,7 @@ int mm_report_format_parse(mm_report_format *out, const char *name)
         }
     }
     mm_error_set("unknown format '%s': expected text, json, html, oscal-ssp, oscal-poam, "
-                 "oscal-ar, csv-poam, sprs or sprs-csv",
+                 "oscal-ar, oscal-ap, csv-poam, sprs or sprs-csv",
                  name ? name : "");
     return MM_EUSAGE;
 }
@@ -100,6 +100,9 @@ int mm_report_render(char **out, size_t *len, const mm_result *r, mm_report_form
         break;
     case MM_REPORT_OSCAL_AR:
         rc = mm_report_oscal_ar(&b, r, opts);
+        break;
+    case MM_REPORT_OSCAL_AP:
+        rc = mm_report_oscal_ap(&b, r, opts);
         break;
     case MM_REPORT_CSV_POAM:
         rc = mm_report_csv_poam(&b, r, opts);

@@ -11,6 +11,7 @@ int mm_report_html(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_oscal_ssp(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_oscal_poam(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_oscal_ar(mm_buf *b, const mm_result *r, const mm_report_options *o);
+int mm_report_oscal_ap(mm_buf *b, const mm_result *r, const mm_report_options *o);
 int mm_report_csv_poam(mm_buf *b, const mm_result *r, const mm_report_options *o);
 /* The SPRS record (mm_sprs_record_get) as JSON, or as CSV when csv. */
 int mm_report_sprs(mm_buf *b, const mm_result *r, bool csv);

@@ -702,8 +702,8 @@ void h_items_import(http_req *r, reply *out)
         const mm_stix_item *it = &imp->items[i];
         json_t *body = json_deep_copy(it->body);
         if (!body || json_object_set_new(body, "imported",
-                                         json_pack("{s:s,s:s,s:s}", "format", "stix-2.1", "stix_id",
-                                                   it->stix_id, "at", r->now))) {
+                                         json_pack("{s:s,s:s,s:s}", "format", imp->format,
+                                                   "stix_id", it->stix_id, "at", r->now))) {
             json_decref(body);
             rc = MM_ENOMEM;
             break;

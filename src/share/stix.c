@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mamori/share.h"
 #include "util/util.h"
@@ -152,13 +153,87 @@ static json_t *marking_definition(mm_tlp t)
                      "extensions", ext);
 }
 
-static json_t *indicator(const char *id, const char *created, const char *modified,
-                         const char *name, const char *pattern, mm_tlp t)
+/* What export_one writes beside the objects: the labels used, the non-TLP marking
+ * definitions kept from imported items ({id: definition}) and the originators' identities
+ * ({id: identity}, each marked with the widest label of the items that name it). */
+typedef struct export_ctx {
+    json_t *objects;
+    bool used[5];
+    json_t *markings;
+    json_t *identities;
+} export_ctx;
+
+/* The identity of an item's originating organization (created_by_ref of everything made
+ * from the item), added to ctx once per organization; its id is written to out. */
+static int originator(export_ctx *ctx, char out[100], const json_t *item, mm_tlp t,
+                      const char *created)
 {
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s]}", "type", "indicator",
-                     "spec_version", "2.1", "id", id, "created", created, "modified", modified,
-                     "name", name, "pattern", pattern, "pattern_type", "stix", "valid_from",
-                     created, "object_marking_refs", tlp2_ids[t]);
+    const char *org = json_string_value(json_object_get(item, "originator_org"));
+    const char *name = json_string_value(json_object_get(item, "originator_name"));
+    if (!org || !org[0])
+        org = "mamori";
+    if (!name || !name[0])
+        name = org;
+    char key[300], uuid[37];
+    snprintf(key, sizeof(key), "stix:identity:org:%.200s", org);
+    mm_uuid_v5(uuid, key);
+    snprintf(out, 100, "identity--%s", uuid);
+    json_t *known = json_object_get(ctx->identities, out);
+    if (known) {
+        mm_tlp was = MM_TLP_CLEAR;
+        for (int i = 0; i < 5; i++)
+            if (mm_streq(json_string_value(
+                             json_array_get(json_object_get(known, "object_marking_refs"), 0)),
+                         tlp2_ids[i]))
+                was = (mm_tlp)i;
+        if (t < was &&
+            json_object_set_new(known, "object_marking_refs", json_pack("[s]", tlp2_ids[t])))
+            return fail(MM_ENOMEM, "out of memory");
+        return MM_OK;
+    }
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s]}", "type", "identity",
+                          "spec_version", "2.1", "id", out, "created_by_ref", out, "created",
+                          created, "modified", created, "name", name, "identity_class",
+                          "organization", "object_marking_refs", tlp2_ids[t]);
+    if (!o || json_object_set_new(ctx->identities, out, o))
+        return fail(MM_ENOMEM, "out of memory");
+    return MM_OK;
+}
+
+/* The marking refs of an item: its TLP 2.0 marking, then the statement (and other non-TLP)
+ * marking definitions an imported item kept (body "markings"), which go into ctx once. */
+static json_t *marking_refs(export_ctx *ctx, const json_t *body, mm_tlp t)
+{
+    json_t *refs = json_pack("[s]", tlp2_ids[t]);
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(body, "markings"), i, m)
+    {
+        const char *id = json_string_value(json_object_get(m, "id"));
+        if (!refs || !id || strncmp(id, "marking-definition--", 20) != 0)
+            continue;
+        if (!json_object_get(ctx->markings, id) &&
+            json_object_set_new(ctx->markings, id, json_deep_copy(m))) {
+            json_decref(refs);
+            return NULL;
+        }
+        if (json_array_append_new(refs, json_string(id))) {
+            json_decref(refs);
+            return NULL;
+        }
+    }
+    return refs;
+}
+
+static json_t *indicator(const char *id, const char *created, const char *modified,
+                         const char *valid_from, const char *name, const char *desc,
+                         const char *pattern, const char *creator, const json_t *mrefs)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O}", "type", "indicator",
+                     "spec_version", "2.1", "id", id, "created_by_ref", creator, "created", created,
+                     "modified", modified, "name", name, "description", desc, "pattern", pattern,
+                     "pattern_type", "stix", "pattern_version", "2.1", "valid_from", valid_from,
+                     "object_marking_refs", mrefs);
 }
 
 /* CISA's recoverability categories in the incident core extension's vocabulary; NULL for
@@ -198,8 +273,9 @@ static void text_line(mm_buf *buf, const char *label, const json_t *v)
 /* An incident report (an item of kind "incident" carrying "incident": the report as GET
  * /api/v1/incidents/{id} shows it) as a STIX `incident` with the incident core extension.
  * determination and investigation_status: see docs/sharing.md ("Incident reports"). */
-static int export_incident(json_t *objects, const char *id, const char *title, mm_tlp t,
-                           const char *created, const char *modified, const json_t *inc)
+static int export_incident(json_t *objects, const char *id, const char *title, const json_t *mrefs,
+                           const char *creator, const char *created, const char *modified,
+                           const json_t *inc)
 {
     const json_t *rep = json_object_get(inc, "report");
     mm_buf d = MM_BUF_INIT;
@@ -232,11 +308,12 @@ static int export_incident(json_t *objects, const char *id, const char *title, m
         json_object_set_new(ext, "recoverability", json_string(rec));
     char sid[100];
     stix_id(sid, sizeof(sid), "incident", id, "");
-    json_t *o = ext ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s],s:{s:o}}", "type", "incident",
-                                "spec_version", "2.1", "id", sid, "created", created, "modified",
-                                modified, "name", title, "description", d.data,
-                                "object_marking_refs", tlp2_ids[t], "extensions", INCIDENT_EXT, ext)
-                    : NULL;
+    json_t *o =
+        ext ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:{s:o}}", "type", "incident",
+                        "spec_version", "2.1", "id", sid, "created_by_ref", creator, "created",
+                        created, "modified", modified, "name", title, "description", d.data,
+                        "object_marking_refs", mrefs, "extensions", INCIDENT_EXT, ext)
+            : NULL;
     mm_buf_free(&d);
     const char *number = json_string_value(json_object_get(inc, "report_number"));
     if (o && number && number[0])
@@ -248,7 +325,37 @@ static int export_incident(json_t *objects, const char *id, const char *title, m
     return MM_OK;
 }
 
-static int export_one(json_t *objects, bool used[5], const json_t *item)
+/* An RFC 3339 UTC timestamp as STIX writes them: YYYY-MM-DDTHH:MM:SS[.fraction]Z. */
+static bool is_timestamp(const char *s)
+{
+    static const char form[] = "dddd-dd-ddTdd:dd:dd";
+    if (!s || strlen(s) < sizeof(form))
+        return false;
+    for (size_t i = 0; i < sizeof(form) - 1; i++)
+        if (form[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != form[i])
+            return false;
+    s += sizeof(form) - 1;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return strcmp(s, "Z") == 0;
+}
+
+/* valid_from of an indicator: the one it was imported with, else the item's creation. */
+static void valid_from_of(char out[25], const json_t *v, const char *created)
+{
+    const char *vf = json_string_value(json_object_get(v, "valid_from"));
+    if (is_timestamp(vf))
+        stix_time(out, vf);
+    else
+        memcpy(out, created, 25);
+}
+
+static int export_one(export_ctx *ctx, const json_t *item)
 {
     const char *id = json_string_value(json_object_get(item, "id"));
     char idbuf[32];
@@ -263,22 +370,33 @@ static int export_one(json_t *objects, bool used[5], const json_t *item)
         return fail(MM_EINVALID, "stix export: an item needs an id and a title");
     if (mm_tlp_parse(&t, json_string_value(json_object_get(item, "tlp"))) != MM_OK)
         return fail(MM_EINVALID, "stix export: item %s: %s", id, mm_error_last());
-    used[t] = true;
+    ctx->used[t] = true;
     char created[25], modified[25];
     stix_time(created, json_string_value(json_object_get(item, "created")));
     stix_time(modified, json_string_value(json_object_get(item, "modified")));
     if (strcmp(modified, created) < 0)
         memcpy(modified, created, sizeof(created));
-    const json_t *inc = json_object_get(item, "incident");
-    if (mm_streq(json_string_value(json_object_get(item, "kind")), "incident") &&
-        json_is_object(inc))
-        return export_incident(objects, id, title, t, created, modified, inc);
+    char creator[100];
+    int rc = originator(ctx, creator, item, t, created);
+    if (rc)
+        return rc;
     const json_t *body = json_object_get(item, "body");
     if (!body)
         body = item;
+    json_t *mrefs = marking_refs(ctx, body, t);
+    if (!mrefs)
+        return fail(MM_ENOMEM, "out of memory");
+    const json_t *inc = json_object_get(item, "incident");
+    if (mm_streq(json_string_value(json_object_get(item, "kind")), "incident") &&
+        json_is_object(inc)) {
+        rc = export_incident(ctx->objects, id, title, mrefs, creator, created, modified, inc);
+        json_decref(mrefs);
+        return rc;
+    }
+    json_t *objects = ctx->objects;
     const char *desc = json_string_value(json_object_get(body, "description"));
     mm_buf extra = MM_BUF_INIT;
-    int rc = MM_ENOMEM;
+    rc = MM_ENOMEM;
     json_t *refs = json_array();
     if (!refs)
         goto done;
@@ -298,17 +416,23 @@ static int export_one(json_t *objects, bool used[5], const json_t *item)
             continue;
         }
         char *q = quote(value);
-        char *pat = NULL;
+        char *pat = NULL, *idesc = NULL;
         if (q)
             pat = mk("[%s = %s]", patterns[p].path, q);
         free(q);
-        if (!pat)
+        idesc = mk("%s %s, shared in \"%s\"", patterns[p].type, value, title);
+        if (!pat || !idesc) {
+            free(pat);
+            free(idesc);
             goto done;
-        char sid[100], what[40];
+        }
+        char sid[100], what[40], vf[25];
         snprintf(what, sizeof(what), ":indicator:%zu", i);
         stix_id(sid, sizeof(sid), "indicator", id, what);
-        json_t *o = indicator(sid, created, modified, value, pat, t);
+        valid_from_of(vf, v, created);
+        json_t *o = indicator(sid, created, modified, vf, value, idesc, pat, creator, mrefs);
         free(pat);
+        free(idesc);
         if (!o || json_array_append_new(objects, o) ||
             json_array_append_new(refs, json_string(sid)))
             goto done;
@@ -324,19 +448,25 @@ static int export_one(json_t *objects, bool used[5], const json_t *item)
             pat = mk("[file:name = %s AND file:hashes.'SHA-256' = %s]", qn, qs);
         free(qn);
         free(qs);
-        if (!pat)
+        char *idesc = mk("attachment %s (SHA-256 %s), shared in \"%s\"", name, sha, title);
+        if (!pat || !idesc) {
+            free(pat);
+            free(idesc);
             goto done;
+        }
         char sid[100], what[40];
         snprintf(what, sizeof(what), ":attachment:%zu", i);
         stix_id(sid, sizeof(sid), "indicator", id, what);
-        json_t *o = indicator(sid, created, modified, name, pat, t);
+        json_t *o = indicator(sid, created, modified, created, name, idesc, pat, creator, mrefs);
         free(pat);
+        free(idesc);
         if (!o || json_array_append_new(objects, o) ||
             json_array_append_new(refs, json_string(sid)))
             goto done;
     }
-    /* object_refs needs one entry: an item without indicators refers to its marking */
-    if (json_array_size(refs) == 0 && json_array_append_new(refs, json_string(tlp2_ids[t])))
+    /* object_refs names SDOs, SROs or SCOs (python-stix2 refuses a marking there): the
+     * indicators and the originator's identity, so it is never empty */
+    if (json_array_append_new(refs, json_string(creator)))
         goto done;
     char *text = mk("%s%s%s", desc ? desc : "",
                     extra.len ? "\n\nIndicators not expressed as STIX patterns:" : "",
@@ -345,17 +475,18 @@ static int export_one(json_t *objects, bool used[5], const json_t *item)
         goto done;
     char rid[100];
     stix_id(rid, sizeof(rid), "report", id, "");
-    json_t *report =
-        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s],s:O,s:[s]}", "type", "report",
-                  "spec_version", "2.1", "id", rid, "created", created, "modified", modified,
-                  "name", title, "description", text, "published", created, "report_types",
-                  "threat-report", "object_refs", refs, "object_marking_refs", tlp2_ids[t]);
+    json_t *report = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s],s:O,s:O}", "type",
+                               "report", "spec_version", "2.1", "id", rid, "created_by_ref",
+                               creator, "created", created, "modified", modified, "name", title,
+                               "description", text, "published", created, "report_types",
+                               "threat-report", "object_refs", refs, "object_marking_refs", mrefs);
     free(text);
     if (!report || json_array_append_new(objects, report))
         goto done;
     rc = MM_OK;
 done:
     json_decref(refs);
+    json_decref(mrefs);
     mm_buf_free(&extra);
     if (rc == MM_ENOMEM)
         mm_error_set("out of memory");
@@ -366,11 +497,13 @@ int mm_stix_export(json_t **out, const json_t *items)
 {
     *out = NULL;
     json_t *list = json_is_array(items) ? json_incref((json_t *)items) : json_pack("[O]", items);
-    json_t *objects = json_array();
-    bool used[5] = {false, false, false, false, false};
+    export_ctx ctx = {.objects = json_array(),
+                      .used = {false, false, false, false, false},
+                      .markings = json_object(),
+                      .identities = json_object()};
     mm_buf ids = MM_BUF_INIT;
     int rc = MM_ENOMEM;
-    if (!list || !objects)
+    if (!list || !ctx.objects || !ctx.markings || !ctx.identities)
         goto done;
     size_t i;
     json_t *it;
@@ -380,7 +513,7 @@ int mm_stix_export(json_t **out, const json_t *items)
             rc = fail(MM_EINVALID, "stix export: item %zu is not an object", i);
             goto done;
         }
-        rc = export_one(objects, used, it);
+        rc = export_one(&ctx, it);
         if (rc)
             goto done;
         rc = MM_ENOMEM;
@@ -392,22 +525,35 @@ int mm_stix_export(json_t **out, const json_t *items)
         if (ids.failed)
             goto done;
     }
-    /* the marking definitions first, in label order */
-    for (int t = 4; t >= 0; t--) {
-        if (!used[t])
-            continue;
-        if (json_array_insert_new(objects, 0, marking_definition((mm_tlp)t)))
+    /* first the marking definitions (TLP in label order, then the kept ones), then the
+     * identities, then the items' objects */
+    const char *k;
+    json_t *v;
+    size_t at = 0;
+    for (int t = 0; t < 5; t++)
+        if (ctx.used[t] && json_array_insert_new(ctx.objects, at++, marking_definition((mm_tlp)t)))
+            goto done;
+    json_object_foreach(ctx.markings, k, v)
+    {
+        if (json_array_insert(ctx.objects, at++, v))
+            goto done;
+    }
+    json_object_foreach(ctx.identities, k, v)
+    {
+        if (json_array_insert(ctx.objects, at++, v))
             goto done;
     }
     char bid[100];
     stix_id(bid, sizeof(bid), "bundle", ids.len ? ids.data : "", "");
-    *out = json_pack("{s:s,s:s,s:O}", "type", "bundle", "id", bid, "objects", objects);
+    *out = json_pack("{s:s,s:s,s:O}", "type", "bundle", "id", bid, "objects", ctx.objects);
     rc = *out ? MM_OK : MM_ENOMEM;
 done:
     if (rc == MM_ENOMEM)
         mm_error_set("out of memory");
     json_decref(list);
-    json_decref(objects);
+    json_decref(ctx.objects);
+    json_decref(ctx.markings);
+    json_decref(ctx.identities);
     mm_buf_free(&ids);
     return rc;
 }
@@ -465,9 +611,43 @@ static const json_t *find_object(const bundle_ctx *b, const char *id, size_t *po
     return json_array_get(b->objects, (size_t)json_integer_value(k));
 }
 
+/* A marking definition of the bundle that is not TLP (a statement, an AIS/ACS marking, ...),
+ * as it is kept on the item and exported again: its own members, as STIX 2.1. */
+static json_t *kept_marking(const json_t *def)
+{
+    static const char *const members[] = {"id",         "created",         "name",
+                                          "definition", "definition_type", "extensions"};
+    json_t *m = json_pack("{s:s,s:s}", "type", "marking-definition", "spec_version", "2.1");
+    for (size_t i = 0; m && i < sizeof(members) / sizeof(members[0]); i++) {
+        json_t *v = json_object_get(def, members[i]);
+        if (v && json_object_set(m, members[i], v)) {
+            json_decref(m);
+            return NULL;
+        }
+    }
+    return m;
+}
+
+/* Adds a kept marking to kept (once). */
+static int keep_marking(json_t *kept, const json_t *def)
+{
+    const char *id = json_string_value(json_object_get(def, "id"));
+    size_t i;
+    json_t *m;
+    json_array_foreach(
+        kept, i, m) if (mm_streq(json_string_value(json_object_get(m, "id")), id)) return MM_OK;
+    if (json_array_size(kept) >= 20)
+        return fail(MM_EINVALID, "bundle: more than 20 non-TLP markings on one report");
+    if (json_array_append_new(kept, kept_marking(def)))
+        return fail(MM_ENOMEM, "out of memory");
+    return MM_OK;
+}
+
 /* The label a marking id stands for. 1: a TLP marking (*t set), 0: a non-TLP marking
- * defined in the bundle (a statement: no effect), <0: unknown (message set). */
-static int marking_of(mm_tlp *t, const bundle_ctx *objects, const char *id, const char *where)
+ * defined in the bundle (a statement, an AIS/ACS marking: no effect on the label; added to
+ * kept when kept is not NULL), <0: unknown (message set). */
+static int marking_of(mm_tlp *t, const bundle_ctx *objects, const char *id, const char *where,
+                      json_t *kept)
 {
     for (int i = 0; i < 5; i++)
         if (strcmp(id, tlp2_ids[i]) == 0) {
@@ -480,14 +660,25 @@ static int marking_of(mm_tlp *t, const bundle_ctx *objects, const char *id, cons
             return 1;
         }
     const json_t *def = find_object(objects, id, NULL);
-    if (def && mm_streq(json_string_value(json_object_get(def, "type")), "marking-definition") &&
-        mm_streq(json_string_value(json_object_get(def, "definition_type")), "statement"))
-        return 0;
-    return fail(MM_EINVALID, "bundle: %s: unknown marking definition %.120s", where, id);
+    if (def && mm_streq(json_string_value(json_object_get(def, "type")), "marking-definition")) {
+        /* a TLP 1.0 definition under another id is not a TLP marking we know */
+        if (mm_streq(json_string_value(json_object_get(def, "definition_type")), "tlp") ||
+            json_object_get(json_object_get(def, "extensions"), TLP2_EXT))
+            return fail(MM_EINVALID,
+                        "bundle: %s: %.120s is a TLP definition under an id that is not "
+                        "TLP's own",
+                        where, id);
+        return kept ? keep_marking(kept, def) : 0;
+    }
+    return fail(MM_EINVALID,
+                "bundle: %s: unknown marking definition %.120s (neither TLP nor defined in the "
+                "bundle)",
+                where, id);
 }
 
 /* The most restrictive TLP marking of object o (index k). 1: marked, 0: unmarked, <0. */
-static int object_tlp(mm_tlp *out, const bundle_ctx *objects, const json_t *o, size_t k)
+static int object_tlp(mm_tlp *out, const bundle_ctx *objects, const json_t *o, size_t k,
+                      json_t *kept)
 {
     char where[160];
     bool marked = false;
@@ -505,7 +696,7 @@ static int object_tlp(mm_tlp *out, const bundle_ctx *objects, const json_t *o, s
             if (!json_is_string(r))
                 return fail(MM_EINVALID, "bundle: %s: expected a marking id (a string)", where);
             mm_tlp t;
-            int m = marking_of(&t, objects, json_string_value(r), where);
+            int m = marking_of(&t, objects, json_string_value(r), where, kept);
             if (m < 0)
                 return m;
             if (m == 1) {
@@ -531,7 +722,7 @@ static int object_tlp(mm_tlp *out, const bundle_ctx *objects, const json_t *o, s
             if (!json_is_string(r))
                 return fail(MM_EINVALID, "bundle: %s: expected a marking id (a string)", where);
             mm_tlp t;
-            int m = marking_of(&t, objects, json_string_value(r), where);
+            int m = marking_of(&t, objects, json_string_value(r), where, kept);
             if (m < 0)
                 return m;
             if (m == 1) {
@@ -595,6 +786,48 @@ static int read_pattern(json_t *indicators, json_t *attachments, const char *pat
         free(sha);
         return rc;
     }
+    /* file:hashes.KEY: the hash algorithm's name matched without regard to case, quoted or
+     * not (OASIS's APT1 example writes file:hashes.md5) */
+    static const char hashes[] = "[file:hashes.";
+    if (strncmp(pat, hashes, sizeof(hashes) - 1) == 0) {
+        const char *p = pat + sizeof(hashes) - 1;
+        char key[16];
+        size_t n = 0;
+        bool quoted = *p == '\'';
+        if (quoted)
+            p++;
+        while (*p && *p != '\'' && *p != ' ' && n < sizeof(key) - 1)
+            key[n++] = *p++;
+        key[n] = '\0';
+        if (quoted && *p++ != '\'')
+            return 0;
+        if (strncmp(p, " = ", 3) != 0)
+            return 0;
+        p += 3;
+        for (size_t i = 0; i < N_PATTERNS; i++) {
+            const char *path = patterns[i].path;
+            if (strncmp(path, "file:hashes.", 12) != 0)
+                continue;
+            path += 12;
+            size_t pn = strlen(path);
+            if (path[0] == '\'') {
+                path++;
+                pn -= 2;
+            }
+            if (pn != n || strncasecmp(path, key, n) != 0)
+                continue;
+            char *v = unquote(&p);
+            int rc = 0;
+            if (v && strcmp(p, "]") == 0)
+                rc = json_array_append_new(
+                         indicators, json_pack("{s:s,s:s}", "type", patterns[i].type, "value", v))
+                         ? -1
+                         : 1;
+            free(v);
+            return rc;
+        }
+        return 0;
+    }
     for (size_t i = 0; i < N_PATTERNS; i++) {
         size_t n = strlen(patterns[i].path);
         if (pat[0] != '[' || strncmp(pat + 1, patterns[i].path, n) != 0 ||
@@ -646,6 +879,30 @@ void mm_stix_import_free(mm_stix_import *imp)
     free(imp);
 }
 
+/* The refusal of an object without a TLP marking (and no default label): names the non-TLP
+ * marking it carries, if any. */
+static int no_tlp(size_t k, const char *what, const char *id, const json_t *kept)
+{
+    const json_t *m = json_array_get(kept, 0);
+    if (!m)
+        return fail(MM_EINVALID,
+                    "bundle: $.objects[%zu]: %s %.120s carries no TLP marking (and no default "
+                    "label is set)",
+                    k, what, id);
+    const char *name = json_string_value(json_object_get(m, "name"));
+    const char *dt = json_string_value(json_object_get(m, "definition_type"));
+    return fail(MM_EINVALID,
+                "bundle: $.objects[%zu]: %s %.120s carries no TLP marking, only %.120s (%s %.80s), "
+                "and no default label is set",
+                k, what, id, json_string_value(json_object_get(m, "id")),
+                name ? "name"
+                : dt ? "definition_type"
+                     : "an extension",
+                name ? name
+                : dt ? dt
+                     : "");
+}
+
 /* One item from the report or note at objects[k]. */
 static int import_one(mm_stix_item *it, const bundle_ctx *objects, size_t k, const mm_tlp *dflt)
 {
@@ -674,24 +931,22 @@ static int import_one(mm_stix_item *it, const bundle_ctx *objects, size_t k, con
         title = short_title;
     }
     mm_tlp t;
-    int m = object_tlp(&t, objects, o, k);
+    json_t *inds = json_array(), *atts = json_array(), *kept = json_array();
+    mm_buf extra = MM_BUF_INIT;
+    rc = MM_ENOMEM;
+    if (!inds || !atts || !kept)
+        goto done;
+    int m = object_tlp(&t, objects, o, k, kept);
     if (m < 0) {
-        free(short_title);
-        return m;
+        rc = m;
+        goto done;
     }
     bool marked = m == 1;
     if (!marked && !dflt) {
-        free(short_title);
-        return fail(MM_EINVALID,
-                    "bundle: $.objects[%zu]: %s %s carries no TLP marking (and no default label "
-                    "is set)",
-                    k, note ? "note" : "report", id);
-    }
-    json_t *inds = json_array(), *atts = json_array();
-    mm_buf extra = MM_BUF_INIT;
-    rc = MM_ENOMEM;
-    if (!inds || !atts)
+        rc = no_tlp(k, note ? "note" : "report", id, kept);
         goto done;
+    }
+    rc = MM_ENOMEM;
     const json_t *refs = json_object_get(o, "object_refs");
     if (refs && !json_is_array(refs)) {
         rc = fail(MM_EINVALID, "bundle: $.objects[%zu].object_refs: expected an array of ids", k);
@@ -717,24 +972,32 @@ static int import_one(mm_stix_item *it, const bundle_ctx *objects, size_t k, con
             goto done;
         }
         mm_tlp it_t;
-        int im = object_tlp(&it_t, objects, ind, j);
+        size_t n_kept = json_array_size(kept);
+        int im = object_tlp(&it_t, objects, ind, j, kept);
         if (im < 0) {
             rc = im;
             goto done;
         }
         if (im == 0 && !dflt) {
-            rc = fail(MM_EINVALID,
-                      "bundle: $.objects[%zu]: indicator carries no TLP marking (and no default "
-                      "label is set)",
-                      j);
+            json_t *own = json_array();
+            for (size_t q = n_kept; own && q < json_array_size(kept); q++)
+                json_array_append(own, json_array_get(kept, q));
+            rc = own ? no_tlp(j, "indicator", json_string_value(r), own) : MM_ENOMEM;
+            json_decref(own);
             goto done;
         }
         if (im == 1) {
             t = marked ? mm_tlp_merge(t, it_t) : it_t;
             marked = true;
         }
+        size_t before = json_array_size(inds);
         int got = (!ptype || strcmp(ptype, "stix") == 0) ? read_pattern(inds, atts, pat) : 0;
         if (got < 0)
+            goto done;
+        /* valid_from is kept (and exported again) */
+        const json_t *vf = json_object_get(ind, "valid_from");
+        if (got == 1 && json_array_size(inds) > before && is_timestamp(json_string_value(vf)) &&
+            json_object_set(json_array_get(inds, before), "valid_from", (json_t *)vf))
             goto done;
         if (got == 0)
             mm_buf_printf(&extra, "\n- %s: %s", ptype ? ptype : "stix", pat);
@@ -756,6 +1019,10 @@ static int import_one(mm_stix_item *it, const bundle_ctx *objects, size_t k, con
         goto done;
     it->body =
         json_pack("{s:s,s:O,s:O}", "description", text, "indicators", inds, "attachments", atts);
+    if (it->body && json_array_size(kept) && json_object_set(it->body, "markings", kept)) {
+        json_decref(it->body);
+        it->body = NULL;
+    }
     free(text);
     it->title = strdup(title);
     it->stix_id = strdup(id);
@@ -771,6 +1038,7 @@ done:
         mm_error_set("out of memory");
     json_decref(inds);
     json_decref(atts);
+    json_decref(kept);
     mm_buf_free(&extra);
     free(short_title);
     return rc;
@@ -831,6 +1099,7 @@ int mm_stix_parse(mm_stix_import **out, const char *text, size_t len, const mm_t
         }
     }
     size_t wanted = 0;
+    bool stix20 = false;
     for (size_t k = 0; k < n; k++) {
         const json_t *o = json_array_get(objects, k);
         if (!json_is_object(o)) {
@@ -844,21 +1113,41 @@ int mm_stix_parse(mm_stix_import **out, const char *text, size_t len, const mm_t
             continue;
         /* every other object is checked for its markings, imported or not */
         mm_tlp t;
-        int m = object_tlp(&t, &ctx, o, k);
+        json_t *kept = json_array();
+        int m = kept ? object_tlp(&t, &ctx, o, k, kept) : fail(MM_ENOMEM, "out of memory");
+        if (m == 0 && !default_tlp)
+            m = no_tlp(k, type, json_string_value(json_object_get(o, "id")), kept);
+        json_decref(kept);
         if (m < 0) {
             rc = m;
             goto done;
         }
-        if (m == 0 && !default_tlp) {
-            rc = fail(MM_EINVALID,
-                      "bundle: $.objects[%zu]: %s carries no TLP marking (and no default label "
-                      "is set)",
-                      k, type);
-            goto done;
-        }
-        if (strcmp(type, "report") == 0 || strcmp(type, "note") == 0)
+        if (strcmp(type, "report") == 0 || strcmp(type, "note") == 0) {
             wanted++;
+            const json_t *sv = json_object_get(o, "spec_version");
+            if (sv && !mm_streq(json_string_value(sv), "2.1") &&
+                !mm_streq(json_string_value(sv), "2.0")) {
+                rc = fail(MM_EINVALID,
+                          "bundle: $.objects[%zu].spec_version: expected \"2.1\" (or \"2.0\", "
+                          "read as 2.1)",
+                          k);
+                goto done;
+            }
+            if (!mm_streq(json_string_value(sv), "2.1"))
+                stix20 = true;
+        }
     }
+    /* STIX 2.0 (the bundle says so, or its objects carry no spec_version): read as 2.1, the
+     * differences being in what is not imported (labels, TLP 1.0 markings are read as such) */
+    const char *bv = json_string_value(json_object_get(j, "spec_version"));
+    if (bv && strcmp(bv, "2.0") != 0) {
+        rc = fail(MM_EINVALID,
+                  "bundle: $.spec_version: \"%.20s\" (2.0 bundles say \"2.0\"; "
+                  "2.1 bundles carry none)",
+                  bv);
+        goto done;
+    }
+    imp->format = bv || stix20 ? "stix-2.0 (upgraded to stix-2.1)" : "stix-2.1";
     if (wanted == 0) {
         rc = fail(MM_EINVALID, "bundle: $.objects: no report or note to import");
         goto done;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# OSCAL 1.1.3 outputs of the mamori binary (oscal-ssp, oscal-poam, oscal-ar): for the examples
+# OSCAL 1.1.3 outputs of the mamori binary (oscal-ssp, oscal-ap, oscal-poam, oscal-ar, the
+# --oscal-dir folder and the Rev 2 catalog and profile): for the examples
 # and two fixtures (special characters, blank fields) every document is valid against NIST's
 # schemas (ajv, tests/tools/validate-oscal.mjs), two runs give the same bytes, and the
 # documents hold what a user relies on (one implemented-requirement per active requirement,
@@ -80,6 +81,103 @@ if [ "$rc" = 1 ] && grep -q '/system-security-plan/uuid' "$T/v.out" &&
     ok "validator rejects a broken SSP and names each instance path"
 else
     no "validator on a broken SSP (exit $rc, want 1):"; cat "$T/v.out"
+fi
+
+# ---- one folder where every href resolves (--oscal-dir) --------------------------------------
+# SSP, assessment plan, results and POA&M (Rev 2 also its catalog and profile), each valid
+# against its OSCAL 1.1.3 schema; every import href resolves in the folder (Rev 3: NIST's
+# catalog URL, whose file mamori carries) and every control, statement and objective id is
+# in the catalog the chain ends in; no prop in OSCAL's namespace that the 1.1.3 metaschema
+# does not allow where it stands (tests/tools/check-oscal-links.py)
+L="python3 tests/tools/check-oscal-links.py"
+for pair in $INPUTS; do
+    name=${pair%%=*}; in=${pair#*=}
+    D="$T/dir-$name"
+    if ! "$MAMORI" assess "$in" --oscal-dir "$D" 2>"$T/err"; then
+        no "$name --oscal-dir: mamori failed"; cat "$T/err"; continue
+    fi
+    want="ssp.json assessment-plan.json assessment-results.json poam.json"
+    case $name in *-r2) want="$want catalog-800-171r2.json profile-800-171r2.json" ;; esac
+    have=$(cd "$D" && ls | sort | tr '\n' ' ')
+    exp=$(printf '%s\n' $want | sort | tr '\n' ' ')
+    if [ "$have" = "$exp" ]; then ok "$name --oscal-dir: $have"
+    else no "$name --oscal-dir wrote '$have', want '$exp'"; fi
+    vf=0
+    for f in $want; do
+        case $f in
+            ssp.json) sc=oscal_ssp_schema.json ;;
+            assessment-plan.json) sc=oscal_assessment-plan_schema.json ;;
+            assessment-results.json) sc=oscal_assessment-results_schema.json ;;
+            poam.json) sc=oscal_poam_schema.json ;;
+            catalog-*) sc=oscal_catalog_schema.json ;;
+            profile-*) sc=oscal_profile_schema.json ;;
+        esac
+        $V "$S/$sc" "$D/$f" >"$T/v.out" 2>&1 || { vf=1; cat "$T/v.out"; }
+    done
+    if [ $vf = 0 ]; then ok "$name --oscal-dir: every file valid against its OSCAL 1.1.3 schema"
+    else no "$name --oscal-dir: schema errors"; fi
+    if $L "$D" . >"$T/l.out" 2>&1; then
+        ok "$name --oscal-dir: every href resolves, every id is in the catalog, OSCAL-namespace props allowed"
+    else
+        no "$name --oscal-dir: links"; head -20 "$T/l.out"
+    fi
+    # the documents in the folder are those --format writes
+    for kind in ssp ar poam; do
+        case $kind in ssp) f=ssp.json ;; ar) f=assessment-results.json ;; poam) f=poam.json ;; esac
+        cmp -s "$D/$f" "$T/$name-$kind.json" || no "$name --oscal-dir: $f differs from --format oscal-$kind"
+    done
+    if "$MAMORI" assess "$in" --format oscal-ap -o "$T/ap.json" 2>"$T/err" && cmp -s "$T/ap.json" "$D/assessment-plan.json"; then
+        ok "$name --format oscal-ap: the folder's assessment plan"
+    else
+        no "$name --format oscal-ap"; cat "$T/err"
+    fi
+done
+# the Rev 2 catalog: every requirement and objective of mamori's Rev 2 data, the export command
+if "$MAMORI" catalog export --framework 800-171r2 --format oscal -o "$T/cat-r2.json" 2>"$T/err" &&
+   "$MAMORI" catalog export --framework 800-171r2 --format oscal-profile -o "$T/prof-r2.json" 2>>"$T/err" &&
+   cmp -s "$T/prof-r2.json" "$T/dir-hokuto-r2/profile-800-171r2.json" &&
+   node -e '
+    const fs = require("fs");
+    const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).catalog;
+    const r2 = JSON.parse(fs.readFileSync("content/catalogs/sp800-171r2.json", "utf8")).requirements;
+    const ctl = c.groups.flatMap((g) => g.controls);
+    const objs = ctl.flatMap((x) => x.parts.filter((p) => p.name === "assessment-objective")
+        .flatMap((p) => p.parts));
+    const want = r2.reduce((n, r) => n + r.objectives.length, 0);
+    const ok = ctl.length === r2.length && ctl.length === 110 && objs.length === want &&
+        ctl.every((x, i) => x.id === "sp_800_171_" + r2[i].id) &&
+        /not by NIST/.test(c.metadata.remarks) && c.metadata["oscal-version"] === "1.1.3";
+    process.exit(ok ? 0 : 1);' "$T/cat-r2.json"; then
+    ok "catalog export: Rev 2 as an OSCAL catalog (110 controls, every objective, provenance), its profile"
+else
+    no "catalog export --framework 800-171r2"; cat "$T/err"
+fi
+if "$MAMORI" catalog export --framework 800-171r3 --format oscal >/dev/null 2>"$T/err"; then
+    no "catalog export of Rev 3 should be refused (NIST publishes it)"
+elif grep -q "NIST publishes the Rev 3 catalog" "$T/err"; then
+    ok "catalog export of Rev 3 is refused, pointing at NIST's catalog"
+else
+    no "catalog export of Rev 3: message"; cat "$T/err"
+fi
+"$MAMORI" assess examples/short-r2.json --oscal-dir "$T/x" --format json >/dev/null 2>"$T/err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q "oscal-dir" "$T/err"; then ok "--oscal-dir with --format is refused (exit 2)"
+else no "--oscal-dir with --format: exit $rc"; cat "$T/err"; fi
+# the link check catches what it is there for
+cp -r "$T/dir-hokuto-r2" "$T/dir-bad"
+node -e '
+const fs = require("fs"), f = process.argv[1];
+const d = JSON.parse(fs.readFileSync(f, "utf8")), s = d["system-security-plan"];
+s["control-implementation"]["implemented-requirements"][0].props.push({name: "implementation-status", value: "implemented"});
+s["import-profile"].href = "https://doi.org/10.6028/NIST.SP.800-171r2";
+fs.writeFileSync(f, JSON.stringify(d));' "$T/dir-bad/ssp.json"
+rm "$T/dir-bad/assessment-plan.json"
+if $L "$T/dir-bad" . >"$T/l.out" 2>&1; then no "link check accepts a broken folder"
+elif grep -q "implementation-status in OSCAL's namespace" "$T/l.out" &&
+     grep -q "doi.org" "$T/l.out" && grep -q "assessment-plan.json" "$T/l.out"; then
+    ok "link check rejects: OSCAL-namespace implementation-status, a DOI import-profile, a missing plan"
+else
+    no "link check on a broken folder"; cat "$T/l.out"
 fi
 
 # ---- what the documents hold ------------------------------------------------------------------

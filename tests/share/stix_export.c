@@ -4,6 +4,8 @@
  * with every kind of indicator), bundle-all.json (five items, one per label) and
  * bundle-incident.json (an incident report: a STIX incident with the incident core extension,
  * AMBER+STRICT).
+ * stix_export --reimport IN OUT LABEL: reads the bundle IN (mm_stix_parse, LABEL for what is
+ * unmarked), makes items of it as the server stores them, and writes their export to OUT.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +47,54 @@ static int write(const char *dir, const char *name, const json_t *items)
     return rc;
 }
 
+static int reimport(const char *in, const char *out, const char *label)
+{
+    mm_tlp dflt;
+    if (mm_tlp_parse(&dflt, label) != MM_OK) {
+        fprintf(stderr, "stix_export: %s\n", mm_error_last());
+        return 2;
+    }
+    json_error_t err;
+    json_t *j = json_load_file(in, 0, &err);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    mm_stix_import *imp = NULL;
+    if (!text || mm_stix_parse(&imp, text, strlen(text), &dflt) != MM_OK) {
+        fprintf(stderr, "stix_export: %s: %s\n", in, text ? mm_error_last() : err.text);
+        free(text);
+        return 1;
+    }
+    free(text);
+    json_t *items = json_array();
+    for (size_t i = 0; i < imp->n_items; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "imported-%zu", i + 1);
+        json_t *body = json_deep_copy(imp->items[i].body);
+        json_object_set_new(
+            body, "imported",
+            json_pack("{s:s,s:s}", "format", imp->format, "stix_id", imp->items[i].stix_id));
+        json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "tlp",
+                                               mm_tlp_label(imp->items[i].tlp), "title",
+                                               imp->items[i].title, "originator_org", "importer",
+                                               "created", "2026-12-01T00:00:00Z", "modified",
+                                               "2026-12-01T00:00:00Z", "body", body));
+    }
+    mm_stix_import_free(imp);
+    json_t *b = NULL;
+    int rc = mm_stix_export(&b, items) == MM_OK ? 0 : 1;
+    if (rc)
+        fprintf(stderr, "stix_export: %s\n", mm_error_last());
+    else
+        rc = json_dump_file(b, out, JSON_INDENT(2) | JSON_SORT_KEYS) ? 1 : 0;
+    json_decref(b);
+    json_decref(items);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && strcmp(argv[1], "--reimport") == 0)
+        return reimport(argv[2], argv[3], argv[4]);
     static const char *const labels[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT",
                                          "TLP:RED"};
     static const char *const files[] = {"bundle-clear.json", "bundle-green.json",

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mamori/share.h"
+#include "util/util.h"
 
 #define TLP1_WHITE "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"
 #define TLP1_GREEN "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
@@ -70,8 +71,14 @@ static void test_round_trip(void **state)
         assert_int_equal((int)imp->items[0].tlp, t);
         assert_string_equal(imp->items[0].title, "Phishing wave");
         json_t *body = json_object_get(it, "body");
-        assert_true(json_equal(json_object_get(imp->items[0].body, "indicators"),
-                               json_object_get(body, "indicators")));
+        /* each indicator comes back with its valid_from (the item's creation time) */
+        json_t *want = json_deep_copy(json_object_get(body, "indicators"));
+        size_t wi;
+        json_t *wv;
+        json_array_foreach(want, wi, wv)
+            json_object_set_new(wv, "valid_from", json_string("2026-11-23T10:00:00.000Z"));
+        assert_true(json_equal(json_object_get(imp->items[0].body, "indicators"), want));
+        json_decref(want);
         assert_true(json_equal(json_object_get(imp->items[0].body, "attachments"),
                                json_object_get(body, "attachments")));
         assert_string_equal(json_string_value(json_object_get(imp->items[0].body, "description")),
@@ -175,8 +182,13 @@ static void test_incident(void **state)
         json_t *b = NULL;
         assert_int_equal(mm_stix_export(&b, item), MM_OK);
         json_t *objs = json_object_get(b, "objects");
-        assert_int_equal(json_array_size(objs), 2);
-        json_t *md = json_array_get(objs, 0), *inc = json_array_get(objs, 1);
+        assert_int_equal(json_array_size(objs), 3);
+        json_t *md = json_array_get(objs, 0), *idy = json_array_get(objs, 1),
+               *inc = json_array_get(objs, 2);
+        /* the originator's identity, and the incident created by it */
+        assert_string_equal(json_string_value(json_object_get(idy, "type")), "identity");
+        assert_string_equal(json_string_value(json_object_get(inc, "created_by_ref")),
+                            json_string_value(json_object_get(idy, "id")));
         assert_string_equal(json_string_value(json_object_get(md, "id")),
                             "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003");
         assert_string_equal(json_string_value(json_object_get(inc, "type")), "incident");
@@ -263,6 +275,204 @@ static void test_unmarked(void **state)
     json_decref(b);
 }
 
+/* A bundle from tests/fixtures/stix (PROVENANCE.md there), parsed with dflt. */
+static int import_fixture(mm_stix_import **out, const char *name, const mm_tlp *dflt)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/tests/fixtures/stix/%s", MM_SOURCE_DIR, name);
+    json_error_t err;
+    json_t *j = json_load_file(path, 0, &err);
+    if (!j)
+        fail_msg("%s: %s", path, err.text);
+    int rc = import_json(out, j, dflt);
+    json_decref(j);
+    return rc;
+}
+
+static size_t count_type(const json_t *list, const char *type)
+{
+    size_t n = 0, i;
+    json_t *v;
+    json_array_foreach(list, i, v) n +=
+        mm_streq(json_string_value(json_object_get(v, "type")), type);
+    return n;
+}
+
+/* OASIS's own examples: APT1 (2.1, file:hashes.md5 in lower case, valid_from), Poison Ivy
+ * (2.1, and as it stood in STIX 2.0: upgraded, and said so). */
+static void test_public_examples(void **state)
+{
+    (void)state;
+    mm_tlp dflt = MM_TLP_GREEN;
+    mm_stix_import *imp = NULL;
+    /* unmarked: refused without a default, naming the first unmarked object */
+    assert_int_equal(import_fixture(&imp, "apt1.json", NULL), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "carries no TLP marking"));
+    assert_int_equal(import_fixture(&imp, "apt1.json", &dflt), MM_OK);
+    assert_string_equal(imp->format, "stix-2.1");
+    assert_int_equal(imp->n_items, 1);
+    assert_int_equal((int)imp->items[0].tlp, MM_TLP_GREEN);
+    assert_string_equal(imp->items[0].title, "APT1: Exposing One of China's Cyber Espionage Units");
+    json_t *inds = json_object_get(imp->items[0].body, "indicators");
+    assert_int_equal(count_type(inds, "md5"), 3);
+    assert_int_equal(count_type(inds, "ipv4-addr"), 4);
+    assert_int_equal(count_type(inds, "domain-name"), 3);
+    size_t i;
+    json_t *v;
+    json_array_foreach(inds, i, v) assert_string_equal(
+        json_string_value(json_object_get(v, "valid_from")), "2015-05-15T09:12:16.432678Z");
+    /* the x509 patterns are kept as text */
+    assert_non_null(strstr(json_string_value(json_object_get(imp->items[0].body, "description")),
+                           "x509-certificate:issuer"));
+    mm_stix_import_free(imp);
+
+    assert_int_equal(import_fixture(&imp, "poisonivy.json", &dflt), MM_OK);
+    assert_string_equal(imp->format, "stix-2.1");
+    assert_int_equal(imp->n_items, 1);
+    mm_stix_import_free(imp);
+    assert_int_equal(import_fixture(&imp, "poisonivy-stix20.json", &dflt), MM_OK);
+    assert_string_equal(imp->format, "stix-2.0 (upgraded to stix-2.1)");
+    assert_int_equal(imp->n_items, 1);
+    assert_string_equal(imp->items[0].title,
+                        "Poison Ivy: Assessing Damage and Extracting Intelligence");
+    mm_stix_import_free(imp);
+}
+
+/* Statement and other (AIS/ACS-style) marking definitions: kept beside TLP, exported again;
+ * alone they name themselves in the refusal. */
+static void test_other_markings(void **state)
+{
+    (void)state;
+    mm_stix_import *imp = NULL;
+    assert_int_equal(import_fixture(&imp, "marked-statement-acs.json", NULL), MM_OK);
+    assert_int_equal((int)imp->items[0].tlp, MM_TLP_CLEAR);
+    json_t *body = imp->items[0].body;
+    json_t *marks = json_object_get(body, "markings");
+    assert_int_equal(json_array_size(marks), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(marks, 0), "id")),
+                        "marking-definition--2b1f3a5e-6c7d-4e8f-9a0b-1c2d3e4f5a6b");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_array_get(marks, 0), "definition"), "statement")),
+                        "Copyright 2026, Example Supplier Ltd. Redistribution within the defense "
+                        "industrial base only.");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(marks, 1), "id")),
+                        "marking-definition--7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f");
+    /* sha-256 in lower case, valid_from kept */
+    json_t *ind = json_array_get(json_object_get(body, "indicators"), 0);
+    assert_string_equal(json_string_value(json_object_get(ind, "type")), "sha256");
+    assert_string_equal(json_string_value(json_object_get(ind, "valid_from")),
+                        "2026-11-19T00:00:00Z");
+    /* exported again: both definitions in the bundle, on the report and the indicator */
+    json_t *it = json_pack("{s:s,s:s,s:s,s:s,s:O}", "id", "7", "tlp", "TLP:CLEAR", "title",
+                           imp->items[0].title, "created", "2026-12-01T00:00:00Z", "body", body);
+    mm_stix_import_free(imp);
+    json_t *b = NULL;
+    assert_int_equal(mm_stix_export(&b, it), MM_OK);
+    size_t i;
+    json_t *o;
+    int defs = 0, marked = 0;
+    json_array_foreach(json_object_get(b, "objects"), i, o)
+    {
+        const char *type = json_string_value(json_object_get(o, "type"));
+        const char *id = json_string_value(json_object_get(o, "id"));
+        if (strcmp(type, "marking-definition") == 0) {
+            defs += strstr(id, "2b1f3a5e") || strstr(id, "7c8d9e0f");
+            continue;
+        }
+        if (strcmp(type, "report") == 0 || strcmp(type, "indicator") == 0) {
+            assert_int_equal(json_array_size(json_object_get(o, "object_marking_refs")), 3);
+            marked++;
+        }
+        if (strcmp(type, "indicator") == 0)
+            assert_string_equal(json_string_value(json_object_get(o, "valid_from")),
+                                "2026-11-19T00:00:00.000Z");
+    }
+    assert_int_equal(defs, 2);
+    assert_int_equal(marked, 2);
+    json_decref(b);
+    json_decref(it);
+
+    /* the ACS-style marking alone: named in the refusal, kept with a default label */
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/tests/fixtures/stix/marked-statement-acs.json", MM_SOURCE_DIR);
+    json_t *j = json_load_file(path, 0, NULL);
+    assert_non_null(j);
+    json_t *objs = json_object_get(j, "objects");
+    json_array_foreach(objs, i, o) if (json_object_get(o, "object_marking_refs"))
+        json_object_set_new(o, "object_marking_refs",
+                            json_pack("[s]", "marking-definition--7c8d9e0f-1a2b-4c3d-8e4f-"
+                                             "5a6b7c8d9e0f"));
+    assert_int_equal(import_json(&imp, j, NULL), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "carries no TLP marking, only "
+                                            "marking-definition--7c8d9e0f-1a2b-4c3d-8e4f-"
+                                            "5a6b7c8d9e0f (name ACS-style handling marking"));
+    mm_tlp dflt = MM_TLP_AMBER;
+    assert_int_equal(import_json(&imp, j, &dflt), MM_OK);
+    assert_int_equal((int)imp->items[0].tlp, MM_TLP_AMBER);
+    assert_int_equal(json_array_size(json_object_get(imp->items[0].body, "markings")), 1);
+    mm_stix_import_free(imp);
+    /* a valid_from that is not a timestamp is not kept */
+    json_array_foreach(objs, i, o) if (json_object_get(o, "valid_from"))
+        json_object_set_new(o, "valid_from", json_string("2026-11-19T00:00:00 or so"));
+    assert_int_equal(import_json(&imp, j, &dflt), MM_OK);
+    assert_null(json_object_get(
+        json_array_get(json_object_get(imp->items[0].body, "indicators"), 0), "valid_from"));
+    mm_stix_import_free(imp);
+    json_decref(j);
+}
+
+/* Every SDO names the originator's identity; a report without indicators refers to the
+ * identity (never only to its marking); indicators have a name and a description. */
+static void test_consumer_shape(void **state)
+{
+    (void)state;
+    json_t *it = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s}}", "id", "9", "tlp", "TLP:AMBER", "title",
+                           "No indicators", "originator_org", "acme", "created",
+                           "2026-11-23T10:00:00Z", "body", "description", "text only");
+    json_t *b = NULL;
+    assert_int_equal(mm_stix_export(&b, it), MM_OK);
+    json_t *objs = json_object_get(b, "objects");
+    const json_t *idy = NULL, *rep = NULL;
+    size_t i;
+    json_t *o;
+    json_array_foreach(objs, i, o)
+    {
+        const char *type = json_string_value(json_object_get(o, "type"));
+        if (strcmp(type, "identity") == 0)
+            idy = o;
+        if (strcmp(type, "report") == 0)
+            rep = o;
+    }
+    assert_non_null(idy);
+    assert_non_null(rep);
+    assert_string_equal(json_string_value(json_object_get(idy, "name")), "acme");
+    assert_string_equal(json_string_value(json_object_get(idy, "identity_class")), "organization");
+    const char *iid = json_string_value(json_object_get(idy, "id"));
+    assert_string_equal(json_string_value(json_object_get(rep, "created_by_ref")), iid);
+    json_t *refs = json_object_get(rep, "object_refs");
+    assert_int_equal(json_array_size(refs), 1);
+    assert_string_equal(json_string_value(json_array_get(refs, 0)), iid);
+    json_decref(b);
+    json_decref(it);
+    it = item("10", "TLP:GREEN", "Phishing wave");
+    assert_int_equal(mm_stix_export(&b, it), MM_OK);
+    int n = 0;
+    json_array_foreach(json_object_get(b, "objects"), i, o)
+    {
+        if (!mm_streq(json_string_value(json_object_get(o, "type")), "indicator"))
+            continue;
+        n++;
+        assert_non_null(json_string_value(json_object_get(o, "name")));
+        const char *d = json_string_value(json_object_get(o, "description"));
+        assert_non_null(d);
+        assert_non_null(strstr(d, "shared in \"Phishing wave\""));
+        assert_non_null(json_string_value(json_object_get(o, "created_by_ref")));
+    }
+    assert_int_equal(n, 5);
+    json_decref(b);
+    json_decref(it);
+}
+
 static void refused(const char *text, const char *msg)
 {
     mm_stix_import *imp = NULL;
@@ -334,9 +544,15 @@ static void test_hostile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_export_shape),
-        cmocka_unit_test(test_tlp1),       cmocka_unit_test(test_unmarked),
-        cmocka_unit_test(test_hostile),    cmocka_unit_test(test_incident),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_export_shape),
+        cmocka_unit_test(test_tlp1),
+        cmocka_unit_test(test_unmarked),
+        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_incident),
+        cmocka_unit_test(test_public_examples),
+        cmocka_unit_test(test_other_markings),
+        cmocka_unit_test(test_consumer_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

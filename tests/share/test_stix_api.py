@@ -14,6 +14,7 @@ MM_SOURCE_DIR, MM_TMP. Standard library only.
 
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
@@ -126,8 +127,11 @@ def imports(C):
             "the imported item: its label and title, owned by the importer's organization",
             mm.short(r.text))
     body = it.get("body", {})
+    url_vf = next(o["valid_from"] for o in W.bundles["TLP:AMBER"]["objects"]
+                  if o.get("pattern") == "[url:value = 'http://x.example/it\\'s']")
     C.check(body.get("imported", {}).get("format") == "stix-2.1" and
-            {"type": "url", "value": "http://x.example/it's"} in body.get("indicators", []) and
+            {"type": "url", "value": "http://x.example/it's", "valid_from": url_vf}
+            in body.get("indicators", []) and
             body.get("attachments") == [{"name": "mail.eml", "sha256": "ab" * 32}],
             "marked as imported, indicators and attachments read back", json.dumps(body))
     C.check(count(W.importer) == before + 1, "one item stored")
@@ -155,6 +159,59 @@ def imports(C):
     r = W.importer.post("/api/v1/items/import", b)
     C.check(r.status == 201 and (r.json or {}).get("items", [{}])[0].get("tlp") == "TLP:AMBER",
             "the most restrictive marking wins", mm.short(r.text))
+
+
+def fixture(name):
+    with open(os.path.join(os.environ["MM_SOURCE_DIR"], "tests", "fixtures", "stix", name),
+              encoding="utf-8") as f:
+        return json.load(f)
+
+
+def public_examples(C):
+    """OASIS's APT1 and Poison Ivy examples (tests/fixtures/stix/PROVENANCE.md), Poison Ivy
+    also as STIX 2.0, and a bundle with statement and ACS-style markings: imported, then
+    exported again through GET /stix with what a consumer needs."""
+    r = W.importer.post("/api/v1/items/import?default=TLP:GREEN", fixture("apt1.json"))
+    it = ((r.json or {}).get("items") or [{}])[0]
+    inds = it.get("body", {}).get("indicators", [])
+    C.check(r.status == 201 and it.get("tlp") == "TLP:GREEN" and
+            sum(1 for i in inds if i.get("type") == "md5") == 3 and
+            all(i.get("valid_from") == "2015-05-15T09:12:16.432678Z" for i in inds) and
+            it["body"]["imported"]["format"] == "stix-2.1",
+            "APT1: imported under ?default=TLP:GREEN, file:hashes.md5 read, valid_from kept",
+            mm.short(r.text))
+    r = W.importer.post("/api/v1/items/import?default=TLP:GREEN",
+                        fixture("poisonivy-stix20.json"))
+    it = ((r.json or {}).get("items") or [{}])[0]
+    C.check(r.status == 201 and
+            it.get("body", {}).get("imported", {}).get("format") ==
+            "stix-2.0 (upgraded to stix-2.1)",
+            "a STIX 2.0 bundle is upgraded, and imported says so", mm.short(r.text))
+    r = W.importer.post("/api/v1/items/import", fixture("marked-statement-acs.json"))
+    it = ((r.json or {}).get("items") or [{}])[0]
+    C.check(r.status == 201 and it.get("tlp") == "TLP:CLEAR" and
+            len(it.get("body", {}).get("markings", [])) == 2,
+            "an ACS-style marking beside TLP:CLEAR is accepted; statement and ACS kept",
+            mm.short(r.text))
+    r = W.importer.get("/api/v1/items/%s/stix" % it.get("id", "x"))
+    b = r.json or {}
+    rep = next((o for o in b.get("objects", []) if o.get("type") == "report"), {})
+    C.check(r.status == 200 and
+            "marking-definition--2b1f3a5e-6c7d-4e8f-9a0b-1c2d3e4f5a6b" in
+            rep.get("object_marking_refs", []) and
+            "marking-definition--7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f" in
+            rep.get("object_marking_refs", []),
+            "exported again with its statement and ACS-style markings", mm.short(r.text))
+    path = os.path.join(os.environ["MM_TMP"], "reexport.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(b, f)
+    chk = subprocess.run(
+        [sys.executable, os.path.join(os.environ["MM_SOURCE_DIR"], "tests", "tools",
+                                      "check-stix-consumer.py"), path],
+        capture_output=True, text=True)
+    C.check(chk.returncode == 0 and rep.get("created_by_ref", "").startswith("identity--"),
+            "the API's bundle meets python-stix2's rules (check-stix-consumer.py)",
+            chk.stdout + chk.stderr)
 
 
 def refused(C):
@@ -204,6 +261,7 @@ def main():
         export(C)
         incident(C)
         imports(C)
+        public_examples(C)
         refused(C)
     finally:
         if getattr(W, "srv", None):
