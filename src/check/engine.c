@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check/check_internal.h"
+#include "check/parse_b.h"
 #include "mamori/error.h"
 
 const char *mm_check_status_name(mm_check_status s)
@@ -127,6 +128,11 @@ static int p_space(mm_facts *o, const mm_root *r, const char *a)
 static int p_equals(mm_facts *o, const mm_root *r, const char *a)
 {
     return mm_parse_kv_file(o, r, a, MM_KV_EQUALS);
+}
+static int p_shell(mm_facts *o, const mm_root *r, const char *a)
+{
+    (void)a;
+    return mm_parse_login_shell(o, r);
 }
 static int p_ini(mm_facts *o, const mm_root *r, const char *a)
 {
@@ -447,6 +453,13 @@ static mm_check_status eval_config(eval *e, const mm_check_node *n)
             key[i] = (char)tolower((unsigned char)n->key[i]);
         key[i] = '\0';
         return judge(e, n, mm_facts_first(&s->facts, key), path, n->key);
+    }
+    if (!strcmp(fmt, "shell")) {
+        parsed *s = get_source(c, "shell", p_shell, NULL);
+        if (!s || s->rc)
+            return source_error(e, s, "/etc/profile");
+        return judge(e, n, mm_shell_lookup(&s->facts, n->key),
+                     "/etc/profile, /etc/profile.d/*.sh, /etc/bash.bashrc", n->key);
     }
     if (!strcmp(fmt, "sysctl")) {
         parsed *s = get_source(c, "sysctl", p_sysctl, NULL);

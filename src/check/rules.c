@@ -93,8 +93,9 @@ static const char *const kinds[] = {
     "all",   "any",        "not",      "file",    "config", "pam",     "package", "service",
     "mount", "audit_rule", "accounts", "sudoers", "fips",   "process", "walk",    NULL};
 
-static const char *const formats[] = {"sshd",   "login.defs", "auditd", "faillock", "pwquality",
-                                      "chrony", "timesyncd",  "sysctl", "modprobe", NULL};
+static const char *const formats[] = {"sshd",      "login.defs", "auditd",    "faillock",
+                                      "pwquality", "chrony",     "timesyncd", "sysctl",
+                                      "modprobe",  "shell",      NULL};
 
 static const char *const ops[] = {"eq", "ne",      "lt",      "le",     "gt", "ge",
                                   "in", "matches", "present", "absent", NULL};
