@@ -189,8 +189,10 @@ int mm_audit_rule_parse(mm_audit_rule *r, const char *line)
     const char *p = line;
     while (*p) {
         p += strspn(p, WS);
-        if (!*p || *p == '#')
+        if (!*p)
             break;
+        if (*p == '#') /* a comment line; after a rule, a stray word for auditctl */
+            return MM_EPARSE;
         size_t l = strcspn(p, WS);
         if (nw == 64 || l >= MM_AUDIT_ITEM_MAX)
             return MM_EPARSE;

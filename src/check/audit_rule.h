@@ -38,8 +38,9 @@ typedef struct mm_audit_rule {
     size_t used;
 } mm_audit_rule;
 
-/* Reads one line of audit.rules into r (a '#' starts a comment). MM_EPARSE when the line
- * adds no rule: blank, a delete/list command, or something auditctl would refuse. */
+/* Reads one line of audit.rules into r. MM_EPARSE when the line adds no rule: blank, a
+ * '#' comment line, a delete/list command, or something auditctl would refuse (a '#' after
+ * a rule is a stray word for auditctl, not a comment). */
 int mm_audit_rule_parse(mm_audit_rule *r, const char *line);
 /* The normal form as one line ("-a always,exit -S open,openat -F arch=b64 -F key=access").
  * MM_ETOOBIG when it does not fit cap bytes. */

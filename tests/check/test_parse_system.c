@@ -402,7 +402,7 @@ static void test_audit_normal_form(void **state)
          "-a always,exit -F perm=wa -F path=/etc/passwd -k identity"},
         {"-w /etc/sudoers.d/ -p wa", "-a always,exit -F path=/etc/sudoers.d -F perm=aw"},
         {"-w /etc/hosts", "-w /etc/hosts -p arwx"},
-        {"  -a\talways,exit   -S mount  # trailing comment", "-a always,exit -S mount"},
+        {"  -a\talways,exit   -S mount  ", "-a always,exit -S mount"},
         {"-e 2", "-e   2"},
     };
     for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
@@ -443,7 +443,8 @@ static void test_audit_normal_form(void **state)
                                        "-a always,exit -p wa",
                                        "-a always -S open",
                                        "-a always,exit -S open -F noop",
-                                       "-w /a -a always,exit"};
+                                       "-w /a -a always,exit",
+                                       "-a always,exit -S mount # no trailing comments"};
     for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
         if (strcmp(audit_norm(none[i]), "-") != 0)
             fail_msg("\"%s\" should add no rule: %s", none[i], audit_norm(none[i]));

@@ -243,7 +243,7 @@ au-audit-rules-sudoers|pass|-w /etc/sudoers\n-w /etc/sudoers.d\n
 au-audit-rules-sudoers|fail|-w /etc/sudoers -p r\n-w /etc/sudoers.d -p wa\n
 au-audit-rules-immutable|pass|-e 1\n-e 2\n
 au-audit-rules-immutable|fail|-e 2\n-e 1\n
-au-audit-rules-immutable|pass|-e   2   # lock\n
+au-audit-rules-immutable|pass|# lock\n-e   2  \n
 F
 
 echo "test_scan: $fails failure(s)"
