@@ -37,6 +37,18 @@ static bool add(mm_audit_rule *r, const char **v, size_t *n, const char *s, size
     return true;
 }
 
+/* A syscall, field or comparison name: letters, digits, '_' (auditctl knows no other). */
+static bool is_word(const char *s, size_t n)
+{
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    return true;
+}
+
 /* The operators of -F and -C, longest first. */
 static const char *const fops[] = {"!=", "<=", ">=", "&=", "=", "<", ">", "&", NULL};
 
@@ -108,7 +120,7 @@ int mm_audit_field_normalize(const char *s, char *out, size_t cap)
 {
     size_t nl;
     const char *op;
-    if (!split_op(s, &nl, &op) || nl >= 64)
+    if (!split_op(s, &nl, &op) || nl >= 64 || !is_word(s, nl))
         return MM_EPARSE;
     char name[64];
     memcpy(name, s, nl);
@@ -139,7 +151,7 @@ int mm_audit_compare_normalize(const char *s, char *out, size_t cap)
         return MM_EPARSE;
     const char *b = s + nl + strlen(op);
     size_t bl = strlen(b);
-    if (!bl || strcspn(b, "!=<>&") != bl)
+    if (!bl || !is_word(s, nl) || !is_word(b, bl))
         return MM_EPARSE;
     /* a OP b is b OP' a: = and != are symmetric, < and > swap (auditctl -C takes = and !=) */
     const char *swapped = !strcmp(op, "<")    ? ">"
@@ -164,7 +176,7 @@ static bool add_csv(mm_audit_rule *r, const char **v, size_t *n, const char *s)
 {
     while (*s) {
         size_t l = strcspn(s, ",");
-        if (l && !add(r, v, n, s, l))
+        if (l && (!is_word(s, l) || !add(r, v, n, s, l)))
             return false;
         s += l;
         if (*s == ',')
@@ -252,6 +264,8 @@ int mm_audit_rule_parse(mm_audit_rule *r, const char *line)
             if (!keep(r, "", 0))
                 return MM_EPARSE;
             r->control = keep(r, o, strlen(o));
+            if (arg && arg[0] == '#')
+                return MM_EPARSE;
             r->control_value = keep(r, arg ? arg : "", arg ? strlen(arg) : 0);
             return r->control && r->control_value ? MM_OK : MM_EPARSE;
         } else {
