@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -301,7 +302,7 @@ int eng_file_exists(scan_ctx *c, const char *path)
 
 /* Several files of one format parsed in order (main file, then conf.d), last value wins. */
 static mm_check_status config_kv(eval *e, const mm_check_node *n, const char *const *paths,
-                                 size_t npaths, const char *confd, parse_fn fn)
+                                 size_t npaths, const char *confd, parse_fn fn, bool logindefs)
 {
     scan_ctx *c = e->c;
     const mm_fact *best = NULL;
@@ -342,7 +343,36 @@ static mm_check_status config_kv(eval *e, const mm_check_node *n, const char *co
         e->message = eng_fmt(c, "%s is absent", paths[0]);
         return MM_CHECK_FAIL;
     }
+    mm_fact defs;
+    char word[256];
+    if (best && logindefs) {
+        /* login.defs as shadow's getdef reads it: leading quotes and blanks skipped, the
+         * value ends at the next blank or quote ("027" and 027 # note are 027) */
+        const char *v = best->value + strspn(best->value, " \"\t");
+        size_t l = strcspn(v, " \"\t");
+        snprintf(word, sizeof(word), "%.*s", (int)(l < sizeof(word) ? l : sizeof(word) - 1), v);
+        defs = *best;
+        defs.value = word;
+        best = &defs;
+    }
     return eng_judge(e, n, best, first_present ? first_present : paths[0], n->key);
+}
+
+/* True for the line of a "Match all" block (any case, any blanks). */
+static bool match_all(const char *line)
+{
+    const char *p = line + strspn(line, " \t");
+    if (strncasecmp(p, "match", 5) != 0)
+        return false;
+    p += 5;
+    size_t sp = strspn(p, " \t=");
+    if (!sp)
+        return false;
+    p += sp;
+    if (strncasecmp(p, "all", 3) != 0)
+        return false;
+    p += 3;
+    return p[strspn(p, " \t\r")] == '\0' || p[strspn(p, " \t\r")] == '#';
 }
 
 static mm_check_status eval_config(eval *e, const mm_check_node *n)
@@ -364,7 +394,17 @@ static mm_check_status eval_config(eval *e, const mm_check_node *n)
         for (; n->key[i] && i < sizeof(key) - 1; i++)
             key[i] = (char)tolower((unsigned char)n->key[i]);
         key[i] = '\0';
-        return eng_judge(e, n, mm_facts_first(&s->facts, key), path, n->key);
+        /* sshd: the first value counts; a "Match all" block applies to every connection and
+         * overrides the global section (sshd_config(5)), so its first value wins when set */
+        const mm_fact *f = mm_facts_first(&s->facts, key);
+        for (size_t k = 0; k < s->facts.n; k++) {
+            const mm_fact *x = &s->facts.items[k];
+            if (x->context && !strcmp(x->key, key) && match_all(x->context)) {
+                f = x;
+                break;
+            }
+        }
+        return eng_judge(e, n, f, path, n->key);
     }
     if (!strcmp(fmt, "shell")) {
         parsed *s = eng_source(c, "shell", p_shell, NULL);
@@ -444,19 +484,19 @@ static mm_check_status eval_config(eval *e, const mm_check_node *n)
     static const char *const timesyncd[] = {"/etc/systemd/timesyncd.conf"};
     const char *one[1] = {n->path};
     if (!strcmp(fmt, "login.defs"))
-        return config_kv(e, n, n->path ? one : logindefs, 1, NULL, p_space);
+        return config_kv(e, n, n->path ? one : logindefs, 1, NULL, p_space, !n->path);
     if (!strcmp(fmt, "auditd"))
-        return config_kv(e, n, n->path ? one : auditd, 1, NULL, p_equals);
+        return config_kv(e, n, n->path ? one : auditd, 1, NULL, p_equals, false);
     if (!strcmp(fmt, "faillock"))
-        return config_kv(e, n, n->path ? one : faillock, 1, NULL, p_equals);
+        return config_kv(e, n, n->path ? one : faillock, 1, NULL, p_equals, false);
     if (!strcmp(fmt, "pwquality"))
         return config_kv(e, n, n->path ? one : pwquality, 1,
-                         "/etc/security/pwquality.conf.d/*.conf", p_equals);
+                         "/etc/security/pwquality.conf.d/*.conf", p_equals, false);
     if (!strcmp(fmt, "chrony"))
-        return config_kv(e, n, n->path ? one : chrony, n->path ? 1 : 2, NULL, p_space);
+        return config_kv(e, n, n->path ? one : chrony, n->path ? 1 : 2, NULL, p_space, false);
     if (!strcmp(fmt, "timesyncd"))
         return config_kv(e, n, n->path ? one : timesyncd, 1, "/etc/systemd/timesyncd.conf.d/*.conf",
-                         p_ini);
+                         p_ini, false);
     e->message = "unknown config format";
     return MM_CHECK_ERROR;
 }

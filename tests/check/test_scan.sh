@@ -246,5 +246,59 @@ au-audit-rules-immutable|fail|-e 2\n-e 1\n
 au-audit-rules-immutable|pass|# lock\n-e   2  \n
 F
 
+# each line: RULE|EXPECTED|FILE=TEXT[;FILE=TEXT...] (files under the root, emptied before each)
+n=0
+while IFS='|' read -r rule want files; do
+    n=$((n + 1))
+    rm -rf "$E/etc/ssh" "$E/etc/login.defs" "$E/etc/sysctl.d" "$E/etc/sysctl.conf" "$E/usr" \
+        "$E/etc/modprobe.d" "$E/etc/pam.d"
+    old_ifs=$IFS
+    IFS=';'
+    for spec in $files; do
+        f=${spec%%=*}
+        mkdir -p "$(dirname "$E$f")"
+        printf '%b' "${spec#*=}" >"$E$f"
+    done
+    IFS=$old_ifs
+    scan_eq
+    got=$(status_of "$rule" "$T/eq.json")
+    [ "$got" = "$want" ] && ok "form $n $rule: $got" || no "form $n $rule ($files): $got, expected $want"
+done <<'F'
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=PermitRootLogin no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=permitrootlogin NO\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=PermitRootLogin=no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=PermitRootLogin no\nPermitRootLogin yes\n
+ac-sshd-permit-root-login|fail|/etc/ssh/sshd_config=PermitRootLogin yes\nPermitRootLogin no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\n;/etc/ssh/sshd_config.d/10-cis.conf=PermitRootLogin no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=Include sshd_config.d/*.conf\n;/etc/ssh/sshd_config.d/10-cis.conf=PermitRootLogin no\n
+ac-sshd-permit-root-login|fail|/etc/ssh/sshd_config=Match User backup\n  PermitRootLogin no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=PermitRootLogin yes\nMatch all\n  PermitRootLogin no\n
+ac-sshd-permit-root-login|fail|/etc/ssh/sshd_config=PermitRootLogin no\nmatch ALL\n  PermitRootLogin yes\n
+ac-sshd-permit-root-login|fail|/etc/ssh/sshd_config=# PermitRootLogin no\n
+ia-login-defs-pass-max-days|pass|/etc/login.defs=PASS_MAX_DAYS\t365\n
+ia-login-defs-pass-max-days|pass|/etc/login.defs=PASS_MAX_DAYS "365"\n
+ia-login-defs-pass-max-days|pass|/etc/login.defs=PASS_MAX_DAYS 365 # one year\n
+ia-login-defs-pass-max-days|pass|/etc/login.defs=PASS_MAX_DAYS 99999\nPASS_MAX_DAYS 365\n
+ia-login-defs-pass-max-days|fail|/etc/login.defs=PASS_MAX_DAYS 365\nPASS_MAX_DAYS 99999\n
+ia-login-defs-pass-max-days|fail|/etc/login.defs=pass_max_days 365\n
+sc-sysctl-send-redirects|pass|/etc/sysctl.d/60-cis.conf=net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects=0\n
+sc-sysctl-send-redirects|pass|/etc/sysctl.d/60-cis.conf=net/ipv4/conf/all/send_redirects = 0\nnet/ipv4/conf/default/send_redirects = 0\n
+sc-sysctl-send-redirects|pass|/usr/lib/sysctl.d/60-cis.conf=net.ipv4.conf.all.send_redirects = 1\n;/etc/sysctl.d/60-cis.conf=net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\n
+sc-sysctl-send-redirects|fail|/etc/sysctl.d/10-a.conf=net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\n;/usr/lib/sysctl.d/20-b.conf=net.ipv4.conf.all.send_redirects = 1\n
+sc-sysctl-send-redirects|fail|/etc/sysctl.d/99-z.conf=net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\n;/etc/sysctl.conf=net.ipv4.conf.default.send_redirects = 1\n
+cm-module-cramfs-disabled|pass|/etc/modprobe.d/cis.conf=install cramfs /bin/false\n
+cm-module-cramfs-disabled|pass|/etc/modprobe.d/cis.conf=install  cramfs\t/bin/true\n
+cm-module-cramfs-disabled|pass|/etc/modprobe.d/cis.conf=blacklist cramfs\ninstall cramfs /usr/bin/false\n
+cm-module-cramfs-disabled|fail|/etc/modprobe.d/cis.conf=blacklist cramfs\n
+cm-module-cramfs-disabled|fail|/usr/lib/modprobe.d/cis.conf=install cramfs /bin/false\n;/etc/modprobe.d/cis.conf=blacklist cramfs\n
+mp-usb-storage-disabled|pass|/etc/modprobe.d/cis.conf=install usb-storage /bin/false\n
+mp-usb-storage-disabled|pass|/etc/modprobe.d/cis.conf=install usb_storage /bin/false\n
+ia-pam-unix-no-nullok|pass|/etc/pam.d/common-auth=auth\t[success=1 default=ignore]\tpam_unix.so\nauth requisite pam_deny.so\n
+ia-pam-unix-no-nullok|fail|/etc/pam.d/common-auth=auth\t[success=1 default=ignore]\tpam_unix.so nullok\n
+ia-pam-unix-no-nullok|fail|/etc/pam.d/common-auth=auth [success=1 default=ignore] /lib/x86_64-linux-gnu/security/pam_unix.so nullok\n
+ia-pam-unix-no-nullok|fail|/etc/pam.d/common-auth=@include common-unix\n;/etc/pam.d/common-unix=auth sufficient pam_unix.so nullok\n
+ia-pam-unix-no-nullok|fail|/etc/pam.d/common-auth=-auth sufficient pam_unix.so \\\n  nullok\n
+F
+
 echo "test_scan: $fails failure(s)"
 [ "$fails" -eq 0 ]
