@@ -105,7 +105,11 @@ typedef struct mm_scan {
     struct mm_arena *arena;
 } mm_scan;
 
-/* Runs every rule of rs against the system under opts->root. Read-only. */
+/* Runs every rule of rs against the system under opts->root. Read-only. Runtime state
+ * (/proc: running values, mounts, processes, FIPS mode) is read only when the root is the
+ * running system's "/". Errors: MM_ENOTFOUND, MM_EACCES or MM_EIO when the root cannot be
+ * opened; MM_EINVALID when a root other than "/" has neither etc/os-release nor
+ * usr/lib/os-release (not an operating system); the message names the root. */
 int mm_scan_run(mm_scan **out, const mm_ruleset *rs, const mm_scan_options *opts);
 void mm_scan_free(mm_scan *s);
 

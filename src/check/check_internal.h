@@ -51,6 +51,14 @@ typedef struct mm_check_node {
     unsigned mode;
     const char **owners, **groups;
     size_t nowners, ngroups;
+    struct {                                         /* audit: in normal form (audit_rule.h) */
+        const char **syscalls, **fields, **compares; /* any one syscall; every field, compare */
+        size_t nsyscalls, nfields, ncompares;
+        const char **watch; /* any of these paths (path= or dir=) */
+        size_t nwatch;
+        const char *perm;    /* letters the watch must cover */
+        const char *enabled; /* value of the last -e */
+    } audit;
 } mm_check_node;
 
 /* What one walk of the whole tree found (paths as seen inside the root). */

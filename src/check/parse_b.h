@@ -87,6 +87,31 @@ int mm_parse_audit_text(mm_facts *out, const char *data, size_t len, const char 
  * their numeric value, everything else bytewise. */
 int mm_natural_cmp(const char *a, const char *b);
 
+/* ---- shell assignments ------------------------------------------------------------------ */
+
+/* The context of a fact of mm_parse_shell_text: what the command did to the variable. */
+extern const char MM_SH_SET[];          /* NAME=v, export NAME=v, declare -x NAME=v */
+extern const char MM_SH_SET_READONLY[]; /* readonly NAME=v, declare -r NAME=v */
+extern const char MM_SH_READONLY[];     /* readonly NAME, declare -r NAME (value kept) */
+extern const char MM_SH_UNSET[];        /* unset NAME */
+
+/* A shell script's variable assignments, read as bash would execute the file, without
+ * running anything. Words are split and unquoted as the shell does ('...', "...", \, line
+ * continuations, comments); commands end at newline, ';', '&', '|', "&&", "||". A command
+ * changes a variable (one fact per variable: key = name, value = the unquoted value, line =
+ * the command's line, context = one of the four above) when it is an assignment-only
+ * command (NAME=v ...), or export, readonly, declare or typeset (options -r, -x and their
+ * combinations; -f, -F, -p and export -n change no variable) or unset (not -f). Commands
+ * the login shell may not run are skipped: inside if/case/loops, function bodies, "{ }"
+ * groups and subshells, after "&&" or "||", in a pipeline, and NAME=v prefixing another
+ * command. Expansions ($x, $(...), `...`) are kept as written; they are not evaluated. */
+int mm_parse_shell_text(mm_facts *out, const char *data, size_t len, const char *file);
+
+/* The assignment in effect for name after the facts of mm_parse_shell_text, in order: the
+ * last assignment wins, unset removes the value, and once the variable is readonly later
+ * assignments and unsets fail as in bash. NULL when the variable is not set. Borrowed. */
+const mm_fact *mm_shell_lookup(const mm_facts *f, const char *name);
+
 /* ---- sudoers -------------------------------------------------------------------------- */
 
 /* Called for an include: path is already made absolute (relative to the folder of the

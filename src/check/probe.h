@@ -137,6 +137,12 @@ int mm_parse_modprobe(mm_facts *out, const mm_root *r);
  * leading '-' removed), value = "control module args..." as written. */
 int mm_parse_pam(mm_facts *out, const mm_root *r, const char *service);
 
+/* Variables a login shell sets: /etc/profile, then /etc/profile.d/ *.sh in the order of
+ * the glob in /etc/profile (sorted names), then /etc/bash.bashrc (Debian) and /etc/bashrc
+ * (RHEL), each through mm_parse_shell_text; absent files are skipped. Read a variable with
+ * mm_shell_lookup (parse_b.h). */
+int mm_parse_login_shell(mm_facts *out, const mm_root *r);
+
 /* /etc/fstab: key = mount point, value = "device type options dump pass". */
 int mm_parse_fstab(mm_facts *out, const mm_root *r);
 /* /proc/mounts (live roots only; MM_ENOTFOUND otherwise): same shape as fstab. */

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "check/audit_rule.h"
 #include "check/check_internal.h"
 #include "mamori/error.h"
 #include "util/json.h"
@@ -90,12 +91,13 @@ static int tri(const json_t *obj, const char *key)
     return !v ? -1 : json_is_true(v) ? 1 : 0;
 }
 
-static const char *const kinds[] = {
-    "all",   "any",        "not",      "file",    "config", "pam",     "package", "service",
-    "mount", "audit_rule", "accounts", "sudoers", "fips",   "process", "walk",    NULL};
+static const char *const kinds[] = {"all",     "any",     "not",   "file",  "config",   "pam",
+                                    "package", "service", "mount", "audit", "accounts", "sudoers",
+                                    "fips",    "process", "walk",  NULL};
 
-static const char *const formats[] = {"sshd",   "login.defs", "auditd", "faillock", "pwquality",
-                                      "chrony", "timesyncd",  "sysctl", "modprobe", NULL};
+static const char *const formats[] = {"sshd",      "login.defs", "auditd",    "faillock",
+                                      "pwquality", "chrony",     "timesyncd", "sysctl",
+                                      "modprobe",  "shell",      NULL};
 
 static const char *const ops[] = {"eq", "ne",      "lt",      "le",     "gt", "ge",
                                   "in", "matches", "present", "absent", NULL};
@@ -176,6 +178,68 @@ static int comparison(loader *l, const json_t *j, mm_check_node *n, const char *
     return rc;
 }
 
+/* The audit check {"audit": {"syscall": [...], "field": [...], "compare": [...]}},
+ * {"audit": {"watch": PATH or [...], "perm": "wa"}} or {"audit": {"enabled": "2"}}, with
+ * fields and comparisons put in the normal form of audit_rule.h. */
+static int audit_node(loader *l, const json_t *arg, const char *path, mm_check_node *n)
+{
+    int rc = MM_OK;
+    if (!json_is_object(arg))
+        return bad(l, path, "\"audit\" must be an object");
+    static const char *const keys[] = {"syscall", "field",   "compare", "watch",
+                                       "perm",    "enabled", NULL};
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)arg, key, v)
+    {
+        if (index_of(keys, key) < 0)
+            return bad(l, path,
+                       "audit: unknown member \"%s\" (syscall, field, compare, watch, "
+                       "perm, enabled)",
+                       key);
+    }
+    n->audit.syscalls = strings(l, json_object_get(arg, "syscall"), path, &n->audit.nsyscalls, &rc);
+    n->audit.fields = strings(l, json_object_get(arg, "field"), path, &n->audit.nfields, &rc);
+    n->audit.compares = strings(l, json_object_get(arg, "compare"), path, &n->audit.ncompares, &rc);
+    n->audit.watch = strings(l, json_object_get(arg, "watch"), path, &n->audit.nwatch, &rc);
+    n->audit.perm = str(l, arg, "perm", path, &rc);
+    n->audit.enabled = str(l, arg, "enabled", path, &rc);
+    if (rc)
+        return rc;
+    int forms = (n->audit.nsyscalls > 0) + (n->audit.nwatch > 0) + (n->audit.enabled != NULL);
+    if (forms != 1)
+        return bad(l, path, "audit: give one of \"syscall\", \"watch\" or \"enabled\"");
+    if ((n->audit.nfields || n->audit.ncompares) && !n->audit.nsyscalls)
+        return bad(l, path, "audit: \"field\" and \"compare\" go with \"syscall\"");
+    if (n->audit.perm && (!n->audit.nwatch || !*n->audit.perm ||
+                          strspn(n->audit.perm, "rwxa") != strlen(n->audit.perm)))
+        return bad(l, path, "audit: \"perm\" is letters of rwxa, with \"watch\"");
+    char buf[MM_AUDIT_ITEM_MAX];
+    for (size_t i = 0; i < n->audit.nfields; i++) {
+        if (mm_audit_field_normalize(n->audit.fields[i], buf, sizeof(buf)) != MM_OK)
+            return bad(l, path, "audit: field \"%s\" is not NAME OP VALUE", n->audit.fields[i]);
+        n->audit.fields[i] = mm_arena_strdup(l->a, buf);
+    }
+    for (size_t i = 0; i < n->audit.ncompares; i++) {
+        if (mm_audit_compare_normalize(n->audit.compares[i], buf, sizeof(buf)) != MM_OK)
+            return bad(l, path, "audit: compare \"%s\" is not FIELD OP FIELD",
+                       n->audit.compares[i]);
+        n->audit.compares[i] = mm_arena_strdup(l->a, buf);
+    }
+    for (size_t i = 0; i < n->audit.nwatch; i++) {
+        char *w = mm_arena_strdup(l->a, n->audit.watch[i]);
+        if (!w)
+            return MM_ENOMEM;
+        if (w[0] != '/')
+            return bad(l, path, "audit: watch \"%s\" is not an absolute path", w);
+        size_t len = strlen(w);
+        while (len > 1 && w[len - 1] == '/')
+            w[--len] = '\0';
+        n->audit.watch[i] = w;
+    }
+    return MM_OK;
+}
+
 static int node(loader *l, const json_t *j, const char *path, mm_check_node **out, int depth)
 {
     int rc = MM_OK;
@@ -198,7 +262,7 @@ static int node(loader *l, const json_t *j, const char *path, mm_check_node **ou
     if (kind < 0)
         return bad(l, path,
                    "a check needs one of: all, any, not, file, config, pam, package, "
-                   "service, mount, audit_rule, accounts, sudoers, fips, process, walk");
+                   "service, mount, audit, accounts, sudoers, fips, process, walk");
     n->kind = (mm_node_kind)kind;
     const json_t *arg = json_object_get(j, kinds[kind]);
     char sub[256];
@@ -281,9 +345,7 @@ static int node(loader *l, const json_t *j, const char *path, mm_check_node **ou
         n->exists = tri(j, "separate");
         break;
     case N_AUDIT:
-        n->value = str(l, j, "audit_rule", path, &rc);
-        if (!rc && n->value)
-            n->regex = compile(l, n->value, path, &rc);
+        rc = audit_node(l, arg, path, n);
         break;
     case N_ACCOUNTS:
         n->target = str(l, j, "accounts", path, &rc);

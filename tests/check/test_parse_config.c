@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check/parse_b.h"
 #include "check/probe.h"
 #include "mamori/error.h"
 
@@ -616,6 +617,140 @@ static void test_modprobe(void **state)
     assert_int_equal(f->n, 8);
 }
 
+/* ---- shell assignments -------------------------------------------------------------------- */
+
+/* The value of name after parsing text alone, or NULL when it ends up unset. */
+static const char *sh_value(const char *text, const char *name)
+{
+    static char buf[256];
+    mm_facts f;
+    assert_int_equal(mm_facts_init(&f), MM_OK);
+    assert_int_equal(mm_parse_shell_text(&f, text, strlen(text), "/etc/profile"), MM_OK);
+    const mm_fact *x = mm_shell_lookup(&f, name);
+    const char *r = NULL;
+    if (x) {
+        snprintf(buf, sizeof(buf), "%s", x->value);
+        r = buf;
+    }
+    mm_facts_free(&f);
+    return r;
+}
+
+static void test_shell_forms(void **state)
+{
+    (void)state;
+    /* every form the hardening guides write sets TMOUT to 900 */
+    static const char *const forms[] = {
+        "TMOUT=900\n",
+        "export TMOUT=900\n",
+        "readonly TMOUT=900\n",
+        "declare -r TMOUT=900\n",
+        "declare -x TMOUT=900\n",
+        "declare -rx TMOUT=900\n",
+        "declare -r -x TMOUT=900\n",
+        "typeset -xr TMOUT=900\n",
+        "TMOUT=900; readonly TMOUT; export TMOUT\n",
+        "TMOUT=900\nreadonly TMOUT\nexport TMOUT\n",
+        "TMOUT='900'\n",
+        "TMOUT=\"900\"\n",
+        "export TMOUT='900'\n",
+        "  readonly  TMOUT=\"900\"   # fifteen minutes\n",
+        "TMOUT=9\\\n00\n",
+        "TMOUT=9'0'\"0\"\n",
+        "FOO=1 TMOUT=900\n",
+        "export FOO TMOUT=900\n",
+        "TMOUT=1\nTMOUT=900\n",
+        "TMOUT=900\nunset TMOUT\nTMOUT=900\n",
+        "readonly TMOUT=900\nTMOUT=0\n",
+        "readonly TMOUT=900\nunset TMOUT\n",
+        "TMOUT=900\nreadonly TMOUT\nTMOUT=0\n",
+        "if [ \"$BASH\" ]; then\n  PS1='x'\nfi\nTMOUT=900\n",
+        "f() { TMOUT=0; }\nTMOUT=900\n",
+        "declare -p TMOUT=0\nTMOUT=900\n",
+        "TMOUT=900\nexport -n TMOUT\n",
+        "TMOUT=900 # TMOUT=0\n",
+        "TMOUT=900\necho 'TMOUT=0'\n",
+        "TMOUT=900\nunset -f TMOUT\n",
+    };
+    for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
+        const char *v = sh_value(forms[i], "TMOUT");
+        if (!v || strcmp(v, "900") != 0)
+            fail_msg("form %zu (%s): TMOUT is %s", i, forms[i], v ? v : "unset");
+    }
+    /* and these leave it unset: nothing the login shell always runs assigns it */
+    static const char *const unset_forms[] = {
+        "",
+        "#TMOUT=900\n",
+        "TMOUT=900\nunset TMOUT\n",
+        "TMOUT=900\nunset -v TMOUT\n",
+        "TMOUT=900 bash\n",
+        "if [ -n \"$X\" ]; then TMOUT=900; fi\n",
+        "[ -n \"$X\" ] && TMOUT=900\n",
+        "false || TMOUT=900\n",
+        "( TMOUT=900 )\n",
+        "echo | TMOUT=900\n",
+        "f() { TMOUT=900; }\n",
+        "function f { readonly TMOUT=900; }\n",
+        "case $X in a) TMOUT=900;; esac\n",
+        "for i in 1; do TMOUT=900; done\n",
+        "echo TMOUT=900\n",
+        "'TMOUT'=900\n",
+        "readonly TMOUT\n",
+        "local TMOUT=900\n",
+        "export TMOUT\n",
+    };
+    for (size_t i = 0; i < sizeof(unset_forms) / sizeof(*unset_forms); i++) {
+        const char *v = sh_value(unset_forms[i], "TMOUT");
+        if (v)
+            fail_msg("form %zu (%s): TMOUT is %s, expected unset", i, unset_forms[i], v);
+    }
+    /* expansions are kept as written (not evaluated), and a statement after a block counts */
+    assert_string_equal(sh_value("TMOUT=$((15*60))\n", "TMOUT"), "$((15*60))");
+    assert_string_equal(sh_value("if x; then :; fi; TMOUT=60\n", "TMOUT"), "60");
+    assert_string_equal(sh_value("TMOUT=\"$(echo 1)\"; X=2\n", "X"), "2");
+}
+
+static void test_shell_files(void **state)
+{
+    tree *t = *state;
+    mm_facts *f = &t->f;
+    /* nothing there: no variable, no error */
+    assert_int_equal(mm_parse_login_shell(f, open_root(t)), MM_OK);
+    assert_null(mm_shell_lookup(f, "TMOUT"));
+    put(t, "/etc/profile", "TMOUT=100\nexport TMOUT\n");
+    put(t, "/etc/profile.d/50-b.sh", "TMOUT=300\n");
+    put(t, "/etc/profile.d/10-a.sh", "TMOUT=200\n");
+    put(t, "/etc/profile.d/99-z.conf", "TMOUT=1\n"); /* not *.sh: never sourced */
+    assert_int_equal(mm_parse_login_shell(f, t->r), MM_OK);
+    const mm_fact *x = mm_shell_lookup(f, "TMOUT");
+    assert_fact(x, "300", "/etc/profile.d/50-b.sh", 1, MM_SH_SET); /* glob order: 50 last */
+    /* bash.bashrc comes last; a readonly assignment before it holds */
+    put(t, "/etc/bash.bashrc", "\nTMOUT=0\n");
+    mm_facts_free(f);
+    assert_int_equal(mm_facts_init(f), MM_OK);
+    assert_int_equal(mm_parse_login_shell(f, t->r), MM_OK);
+    assert_fact(mm_shell_lookup(f, "TMOUT"), "0", "/etc/bash.bashrc", 2, MM_SH_SET);
+    put(t, "/etc/profile.d/10-a.sh", "readonly TMOUT=900\n");
+    mm_facts_free(f);
+    assert_int_equal(mm_facts_init(f), MM_OK);
+    assert_int_equal(mm_parse_login_shell(f, t->r), MM_OK);
+    assert_fact(mm_shell_lookup(f, "TMOUT"), "900", "/etc/profile.d/10-a.sh", 1,
+                MM_SH_SET_READONLY);
+    /* a later unset in another file unsets */
+    put(t, "/etc/profile.d/10-a.sh", "TMOUT=900\n");
+    put(t, "/etc/profile.d/60-c.sh", "unset TMOUT\n");
+    put(t, "/etc/bash.bashrc", "# nothing\n");
+    mm_facts_free(f);
+    assert_int_equal(mm_facts_init(f), MM_OK);
+    assert_int_equal(mm_parse_login_shell(f, t->r), MM_OK);
+    assert_null(mm_shell_lookup(f, "TMOUT"));
+    /* an unreadable script fails the parse (root reads it anyway) */
+    chmod_at(t, "/etc/profile.d/60-c.sh", 0);
+    int rc = mm_parse_login_shell(f, t->r);
+    if (!running_as_root())
+        assert_int_equal(rc, MM_EACCES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -631,6 +766,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sysctl_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sysctl_conf_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_modprobe, setup, teardown),
+        cmocka_unit_test(test_shell_forms),
+        cmocka_unit_test_setup_teardown(test_shell_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "check/audit_rule.h"
 #include "check/parse_b.h"
 #include "check/probe.h"
 #include "mamori/error.h"
@@ -358,6 +359,99 @@ static void test_audit(void **state)
     assert_true(mm_natural_cmp("10-a.rules", "10-b.rules") < 0);
     assert_true(mm_natural_cmp("a", "a1") < 0);
     assert_int_equal(mm_natural_cmp("x01", "x1"), 0);
+}
+
+/* The normal form of a rule line (audit_rule.h), or "-" when it adds no rule. */
+static const char *audit_norm(const char *line)
+{
+    static char out[2048];
+    mm_audit_rule *r = malloc(sizeof(*r));
+    assert_non_null(r);
+    if (mm_audit_rule_parse(r, line) != MM_OK)
+        snprintf(out, sizeof(out), "-");
+    else
+        assert_int_equal(mm_audit_rule_text(r, out, sizeof(out)), MM_OK);
+    free(r);
+    return out;
+}
+
+static void test_audit_normal_form(void **state)
+{
+    (void)state;
+    /* each pair is one rule for auditctl, and one normal form here */
+    static const char *const same[][2] = {
+        {"-a always,exit -F arch=b64 -S execve -C uid!=euid -k x",
+         "-a always,exit -F arch=b64 -S execve -C euid!=uid -k x"},
+        {"-a always,exit -F arch=b64 -S execve -C euid!=uid -F auid!=unset",
+         "-a always,exit -S execve -F auid!=unset -C euid!=uid -F arch=b64"},
+        {"-a always,exit -S open -k access", "-a always,exit -S open -F key=access"},
+        {"-a always,exit -F arch=b64 -S open -S openat -S creat",
+         "-a always,exit -F arch=b64 -S creat,open,openat"},
+        {"-a always,exit -S open,openat -S open", "-a always,exit -S openat,open"},
+        {"-a exit,always -S mount", "-a always,exit -S mount"},
+        {"-A always,exit -S mount", "-a always,exit -S mount"},
+        {"-a always,exit -F arch=x86_64 -S mount", "-a always,exit -F arch=b64 -S mount"},
+        {"-a always,exit -F arch=i386 -S mount", "-a always,exit -F arch=b32 -S mount"},
+        {"-a always,exit -S open -F exit=-13", "-a always,exit -S open -F exit=-EACCES"},
+        {"-a always,exit -S open -F exit=-1", "-a always,exit -S open -F exit=-EPERM"},
+        {"-a always,exit -S open -F auid!=4294967295", "-a always,exit -S open -F auid!=unset"},
+        {"-a always,exit -S open -F auid!=-1", "-a always,exit -S open -F auid!=unset"},
+        {"-w /etc/passwd -p wa -k identity",
+         "-a always,exit -F path=/etc/passwd -F perm=wa -F key=identity"},
+        {"-w /etc/passwd -p aw -k identity",
+         "-a always,exit -F perm=wa -F path=/etc/passwd -k identity"},
+        {"-w /etc/sudoers.d/ -p wa", "-a always,exit -F path=/etc/sudoers.d -F perm=aw"},
+        {"-w /etc/hosts", "-w /etc/hosts -p arwx"},
+        {"  -a\talways,exit   -S mount  ", "-a always,exit -S mount"},
+        {"-e 2", "-e   2"},
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
+        char a[2048];
+        snprintf(a, sizeof(a), "%s", audit_norm(same[i][0]));
+        const char *b = audit_norm(same[i][1]);
+        if (strcmp(a, b) != 0 || !strcmp(a, "-"))
+            fail_msg("pair %zu: \"%s\" -> \"%s\" but \"%s\" -> \"%s\"", i, same[i][0], a,
+                     same[i][1], b);
+    }
+    assert_string_equal(audit_norm("-a exit,always -F arch=b64 -S openat,open -C uid!=euid "
+                                   "-F exit=-13 -k k -w"),
+                        "-");
+    assert_string_equal(audit_norm("-a exit,always -F arch=b64 -S openat,open -C uid!=euid "
+                                   "-F exit=-13 -k k"),
+                        "-a always,exit -S open,openat -F arch=b64 -F exit=-EACCES -F key=k "
+                        "-C euid!=uid");
+    /* and these differ */
+    static const char *const differ[][2] = {
+        {"-a never,exit -S mount", "-a always,exit -S mount"},
+        {"-a always,exit -F arch=b32 -S mount", "-a always,exit -F arch=b64 -S mount"},
+        {"-a always,exit -S open -F exit=-EPERM", "-a always,exit -S open -F exit=-EACCES"},
+        {"-a always,exit -S execve -C euid!=uid", "-a always,exit -S execve -C euid=uid"},
+        {"-w /etc/passwd -p r", "-w /etc/passwd -p w"},
+        {"-a always,exit -S open -F auid>=1000", "-a always,exit -S open -F auid<=1000"},
+    };
+    for (size_t i = 0; i < sizeof(differ) / sizeof(*differ); i++) {
+        char a[2048];
+        snprintf(a, sizeof(a), "%s", audit_norm(differ[i][0]));
+        if (!strcmp(a, audit_norm(differ[i][1])))
+            fail_msg("pair %zu should differ: %s", i, a);
+    }
+    /* lines that add no rule */
+    static const char *const none[] = {"",
+                                       "# comment",
+                                       "-W /etc/passwd -p wa",
+                                       "-d always,exit -S mount",
+                                       "-a always,exit -p wa",
+                                       "-a always -S open",
+                                       "-a always,exit -S open -F noop",
+                                       "-w /a -a always,exit",
+                                       "-a always,exit -S mount # no trailing comments"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
+        if (strcmp(audit_norm(none[i]), "-") != 0)
+            fail_msg("\"%s\" should add no rule: %s", none[i], audit_norm(none[i]));
+    char buf[64];
+    assert_int_equal(mm_audit_compare_normalize("uid>euid", buf, sizeof(buf)), MM_OK);
+    assert_string_equal(buf, "euid<uid");
+    assert_int_equal(mm_audit_compare_normalize("uid", buf, sizeof(buf)), MM_EPARSE);
 }
 
 static void test_audit_absent(void **state)
@@ -831,6 +925,7 @@ int main(void)
         cmocka_unit_test(test_mounts_live),
         T(test_audit),
         T(test_audit_absent),
+        cmocka_unit_test(test_audit_normal_form),
         T(test_sudoers),
         T(test_sudoers_absent),
         cmocka_unit_test(test_sudoers_text),

@@ -161,5 +161,144 @@ printf '{"host": "h"}' >"$T/notscan.json"
 "$MAMORI" assess "$T/a.json" --scan "$T/notscan.json" 2>"$T/err"; rc=$?
 [ $rc = 2 ] && grep -q 'notscan.json: \$: not a mamori scan result' "$T/err" && ok "a file that is not a scan is refused" || no "notscan exit $rc"
 
+# ---- roots that are not operating systems --------------------------------------------------
+mkdir -p "$T/empty"
+"$MAMORI" scan --root "$T/empty" --format json -o "$T/e.json" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "^mamori: $T/empty: not the root of an operating system" "$T/err" &&
+    [ ! -e "$T/e.json" ] && ok "an empty folder is refused: exit 2, one line" || { no "empty root exit $rc"; cat "$T/err"; }
+mkdir -p "$T/usronly/usr/lib" && printf 'ID=debian\n' >"$T/usronly/usr/lib/os-release"
+"$MAMORI" scan --root "$T/usronly" --format json -o "$T/u.json" 2>"$T/err"; rc=$?
+[ $rc = 0 ] && ok "usr/lib/os-release alone marks an operating system" || { no "usr/lib/os-release root exit $rc"; cat "$T/err"; }
+got=$(js 'const m={};d.results.forEach(r=>m[r.rule]=r);console.log(m["ac-fips-mode"]?m["ac-fips-mode"].status:"-", JSON.stringify(d.results.filter(r=>(r.evidence||[]).some(e=>/^\/proc\//.test(e.source||""))).map(r=>r.rule)))' "$T/u.json")
+case "$got" in *'[]') ok "no runtime probe (/proc) for a root other than / ($got)" ;; *) no "runtime probes on a root: $got" ;; esac
+
+# ---- equivalent forms are read as the programs read them ------------------------------------
+E=$T/eq
+status_of() { js "const r=d.results.find(r=>r.rule==='$1');console.log(r?r.status:'missing')" "$2"; }
+scan_eq() { "$MAMORI" scan --root "$E" --format json -o "$T/eq.json" 2>"$T/err" || cat "$T/err"; }
+mkdir -p "$E/etc/profile.d" "$E/etc/audit/rules.d"
+printf 'ID=debian\n' >"$E/etc/os-release"
+n=0
+while IFS='|' read -r want text; do
+    n=$((n + 1))
+    printf '%b' "$text" >"$E/etc/profile.d/tmout.sh"
+    scan_eq
+    got=$(status_of ac-shell-timeout "$T/eq.json")
+    [ "$got" = "$want" ] && ok "TMOUT form $n ($text): $got" || no "TMOUT form $n ($text): $got, expected $want"
+done <<'F'
+pass|readonly TMOUT=900\n
+pass|TMOUT=900\n
+pass|export TMOUT=900\n
+pass|declare -r TMOUT=900\n
+pass|declare -x TMOUT=900\n
+pass|declare -rx TMOUT=900\n
+pass|typeset -xr TMOUT=900\n
+pass|TMOUT=900; readonly TMOUT; export TMOUT\n
+pass|TMOUT='900'\n
+pass|TMOUT="900"\n
+pass|TMOUT=0\nTMOUT=900\n
+fail|TMOUT=900\nTMOUT=0\n
+fail|TMOUT=900\nunset TMOUT\n
+pass|readonly TMOUT=900\nunset TMOUT\nTMOUT=0\n
+fail|[ -n "$SSH_TTY" ] && TMOUT=900\n
+fail|#TMOUT=900\n
+fail|TMOUT=86401\n
+F
+printf 'TMOUT=900\n' >"$E/etc/profile.d/tmout.sh"
+printf 'TMOUT=0\n' >"$E/etc/bash.bashrc"
+scan_eq
+[ "$(status_of ac-shell-timeout "$T/eq.json")" = fail ] && ok "TMOUT: /etc/bash.bashrc is read after profile.d" || no "bash.bashrc order"
+printf 'TMOUT=0\n' >"$E/etc/profile.d/00-first.sh" && printf 'TMOUT=900\n' >"$E/etc/bash.bashrc"
+scan_eq
+[ "$(status_of ac-shell-timeout "$T/eq.json")" = pass ] && ok "TMOUT: profile.d in glob order, bash.bashrc last" || no "profile.d order"
+rm -f "$E/etc/profile.d/"* "$E/etc/bash.bashrc"
+
+n=0
+while IFS='|' read -r rule want text; do
+    n=$((n + 1))
+    printf '%b' "$text" >"$E/etc/audit/rules.d/50-test.rules"
+    scan_eq
+    got=$(status_of "$rule" "$T/eq.json")
+    [ "$got" = "$want" ] && ok "audit form $n $rule: $got" || { no "audit form $n $rule ($text): $got, expected $want"; }
+done <<'F'
+au-audit-rules-privileged|pass|-a always,exit -F arch=b64 -C euid!=uid -F auid!=unset -S execve -k user_emulation\n
+au-audit-rules-privileged|pass|-a always,exit -F arch=b64 -C uid!=euid -F auid!=unset -S execve -k user_emulation\n
+au-audit-rules-privileged|pass|-a exit,always -S execve -C uid!=euid -F arch=b64\n
+au-audit-rules-privileged|pass|-a always,exit -S execve -C uid!=euid\n
+au-audit-rules-privileged|fail|-a always,exit -F arch=b64 -C uid=euid -S execve\n
+au-audit-rules-privileged|fail|-a never,exit -F arch=b64 -C uid!=euid -S execve\n
+au-audit-rules-privileged|fail|-a always,exit -F arch=b64 -C uid!=euid -S execve\n-a always,exit -F arch=b32 -S open\n
+au-audit-rules-privileged|pass|-a always,exit -F arch=b64 -C uid!=euid -S execve\n-a always,exit -F arch=b32 -S execve -C euid!=uid\n
+au-audit-rules-privileged|pass|-w /usr/bin/sudo -p x -k priv\n
+au-audit-rules-privileged|pass|-a always,exit -F path=/usr/bin/sudo -F perm=x -F key=priv\n
+au-audit-rules-mounts|pass|-a always,exit -F arch=b64 -S mount -S umount2 -k mounts\n
+au-audit-rules-mounts|pass|-a always,exit -F arch=b64 -S umount2,mount -F key=mounts\n
+au-audit-rules-mounts|pass|-a always,exit -F arch=x86_64 -S mount\n-a always,exit -F arch=i386 -S mount\n
+au-audit-rules-mounts|fail|-a always,exit -F arch=b64 -S mount\n-a always,exit -F arch=b32 -S umask\n
+au-audit-rules-access-denied|pass|-a always,exit -F arch=b64 -S open -F exit=-13\n-a always,exit -F arch=b64 -S open -F exit=-1\n
+au-audit-rules-access-denied|fail|-a always,exit -F arch=b64 -S open -F exit=-EACCES\n
+au-audit-rules-sudoers|pass|-w /etc/sudoers -p wa -k scope\n-w /etc/sudoers.d/ -p wa -k scope\n
+au-audit-rules-sudoers|pass|-a always,exit -F path=/etc/sudoers -F perm=aw -k scope\n-a always,exit -F dir=/etc/sudoers.d -F perm=wa -k scope\n
+au-audit-rules-sudoers|pass|-w /etc/sudoers\n-w /etc/sudoers.d\n
+au-audit-rules-sudoers|fail|-w /etc/sudoers -p r\n-w /etc/sudoers.d -p wa\n
+au-audit-rules-immutable|pass|-e 1\n-e 2\n
+au-audit-rules-immutable|fail|-e 2\n-e 1\n
+au-audit-rules-immutable|pass|# lock\n-e   2  \n
+F
+
+# each line: RULE|EXPECTED|FILE=TEXT[;FILE=TEXT...] (files under the root, emptied before each)
+n=0
+while IFS='|' read -r rule want files; do
+    n=$((n + 1))
+    rm -rf "$E/etc/ssh" "$E/etc/login.defs" "$E/etc/sysctl.d" "$E/etc/sysctl.conf" "$E/usr" \
+        "$E/etc/modprobe.d" "$E/etc/pam.d"
+    old_ifs=$IFS
+    IFS=';'
+    for spec in $files; do
+        f=${spec%%=*}
+        mkdir -p "$(dirname "$E$f")"
+        printf '%b' "${spec#*=}" >"$E$f"
+    done
+    IFS=$old_ifs
+    scan_eq
+    got=$(status_of "$rule" "$T/eq.json")
+    [ "$got" = "$want" ] && ok "form $n $rule: $got" || no "form $n $rule ($files): $got, expected $want"
+done <<'F'
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=PermitRootLogin no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=permitrootlogin NO\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=PermitRootLogin=no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=PermitRootLogin no\nPermitRootLogin yes\n
+ac-sshd-permit-root-login|fail|/etc/ssh/sshd_config=PermitRootLogin yes\nPermitRootLogin no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\n;/etc/ssh/sshd_config.d/10-cis.conf=PermitRootLogin no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=Include sshd_config.d/*.conf\n;/etc/ssh/sshd_config.d/10-cis.conf=PermitRootLogin no\n
+ac-sshd-permit-root-login|fail|/etc/ssh/sshd_config=Match User backup\n  PermitRootLogin no\n
+ac-sshd-permit-root-login|pass|/etc/ssh/sshd_config=PermitRootLogin yes\nMatch all\n  PermitRootLogin no\n
+ac-sshd-permit-root-login|fail|/etc/ssh/sshd_config=PermitRootLogin no\nmatch ALL\n  PermitRootLogin yes\n
+ac-sshd-permit-root-login|fail|/etc/ssh/sshd_config=# PermitRootLogin no\n
+ia-login-defs-pass-max-days|pass|/etc/login.defs=PASS_MAX_DAYS\t365\n
+ia-login-defs-pass-max-days|pass|/etc/login.defs=PASS_MAX_DAYS "365"\n
+ia-login-defs-pass-max-days|pass|/etc/login.defs=PASS_MAX_DAYS 365 # one year\n
+ia-login-defs-pass-max-days|pass|/etc/login.defs=PASS_MAX_DAYS 99999\nPASS_MAX_DAYS 365\n
+ia-login-defs-pass-max-days|fail|/etc/login.defs=PASS_MAX_DAYS 365\nPASS_MAX_DAYS 99999\n
+ia-login-defs-pass-max-days|fail|/etc/login.defs=pass_max_days 365\n
+sc-sysctl-send-redirects|pass|/etc/sysctl.d/60-cis.conf=net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects=0\n
+sc-sysctl-send-redirects|pass|/etc/sysctl.d/60-cis.conf=net/ipv4/conf/all/send_redirects = 0\nnet/ipv4/conf/default/send_redirects = 0\n
+sc-sysctl-send-redirects|pass|/usr/lib/sysctl.d/60-cis.conf=net.ipv4.conf.all.send_redirects = 1\n;/etc/sysctl.d/60-cis.conf=net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\n
+sc-sysctl-send-redirects|fail|/etc/sysctl.d/10-a.conf=net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\n;/usr/lib/sysctl.d/20-b.conf=net.ipv4.conf.all.send_redirects = 1\n
+sc-sysctl-send-redirects|fail|/etc/sysctl.d/99-z.conf=net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\n;/etc/sysctl.conf=net.ipv4.conf.default.send_redirects = 1\n
+cm-module-cramfs-disabled|pass|/etc/modprobe.d/cis.conf=install cramfs /bin/false\n
+cm-module-cramfs-disabled|pass|/etc/modprobe.d/cis.conf=install  cramfs\t/bin/true\n
+cm-module-cramfs-disabled|pass|/etc/modprobe.d/cis.conf=blacklist cramfs\ninstall cramfs /usr/bin/false\n
+cm-module-cramfs-disabled|fail|/etc/modprobe.d/cis.conf=blacklist cramfs\n
+cm-module-cramfs-disabled|fail|/usr/lib/modprobe.d/cis.conf=install cramfs /bin/false\n;/etc/modprobe.d/cis.conf=blacklist cramfs\n
+mp-usb-storage-disabled|pass|/etc/modprobe.d/cis.conf=install usb-storage /bin/false\n
+mp-usb-storage-disabled|pass|/etc/modprobe.d/cis.conf=install usb_storage /bin/false\n
+ia-pam-unix-no-nullok|pass|/etc/pam.d/common-auth=auth\t[success=1 default=ignore]\tpam_unix.so\nauth requisite pam_deny.so\n
+ia-pam-unix-no-nullok|fail|/etc/pam.d/common-auth=auth\t[success=1 default=ignore]\tpam_unix.so nullok\n
+ia-pam-unix-no-nullok|fail|/etc/pam.d/common-auth=auth [success=1 default=ignore] /lib/x86_64-linux-gnu/security/pam_unix.so nullok\n
+ia-pam-unix-no-nullok|fail|/etc/pam.d/common-auth=@include common-unix\n;/etc/pam.d/common-unix=auth sufficient pam_unix.so nullok\n
+ia-pam-unix-no-nullok|fail|/etc/pam.d/common-auth=-auth sufficient pam_unix.so \\\n  nullok\n
+F
+
 echo "test_scan: $fails failure(s)"
 [ "$fails" -eq 0 ]
