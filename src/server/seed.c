@@ -5,9 +5,9 @@
  * subcontractors) and their Ed25519 keys are made first, in one transaction on the calling
  * thread; then worker threads, each with its own store connection, take contractors one at
  * a time from a shared counter and, for each, generate its assessments in the short form,
- * sign them with its key and take them in through mm_ingest, exactly as the server does for
+ * sign them with its key and take them in through submission_ingest, exactly as the server does for
  * POST /api/v1/submissions. A contractor's documents depend only on the seed and its
- * index, never on which thread made them. mm_store_begin does not nest and mm_ingest
+ * index, never on which thread made them. mm_store_begin does not nest and submission_ingest
  * opens its own transaction, so each submission is its own commit. */
 #include <pthread.h>
 #include <sodium.h>
@@ -673,26 +673,23 @@ static int seed_contractor(seed_run *run, mm_store *st, unsigned i)
             run_fail(run, rc, "seed-demo: signing: ", mm_error_last());
             break;
         }
-        reply out = {0};
+        char *receipt = NULL;
+        act_fail f = {0};
         /* one ingest at a time: SQLite serialises the writers anyway, and a writer that
          * finds the lock taken sleeps in its busy handler (1, 2, 5, 10 ms...), which costs
          * more than the lock's wait; generating and signing stay parallel */
         pthread_mutex_lock(&run->ingest_lock);
-        mm_ingest(&run->ctx, st, c->id, ACTOR, doc, strlen(doc), now, received, &out);
+        rc = submission_ingest(&run->ctx, st, c->id, ACTOR, doc, strlen(doc), now, received,
+                               &receipt, &f);
         pthread_mutex_unlock(&run->ingest_lock);
         free(doc);
-        if (out.status != 201) {
-            json_t *err = json_object_get(out.json, "error");
-            const char *msg = json_string_value(json_object_get(err, "message"));
-            char what[400];
-            snprintf(what, sizeof what, "%s: HTTP %u: %s", c->name, out.status,
-                     msg ? msg : "(no message)");
+        free(receipt);
+        if (rc) {
+            char what[600];
+            snprintf(what, sizeof what, "%s: %s", c->name, f.msg);
             run_fail(run, MM_ERROR, "seed-demo: a generated submission was refused: ", what);
             rc = MM_ERROR;
         }
-        json_decref(out.json);
-        free(out.text);
-        free(out.set_cookie);
         if (rc)
             break;
         atomic_fetch_add(&run->done, 1);

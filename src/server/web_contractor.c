@@ -1,0 +1,412 @@
+/* mamori serve: one contractor's page and the difference of two of its submissions
+ * (docs/dashboard.md). */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "mamori/submit.h"
+#include "server/account.h"
+#include "server/bodies.h"
+#include "server/cache.h"
+#include "server/form.h"
+#include "server/web.h"
+#include "server/web_parts.h"
+
+/* ---- one contractor ----------------------------------------------------------------------------
+ */
+
+/* The subcontractors of org_id as a nested list (depth levels at most). */
+static void put_subs(page *p, http_req *r, const char *org_id, int depth, bool top)
+{
+    json_t *subs = web_all_contractors(r, NULL, org_id);
+    if (!subs || (json_array_size(subs) == 0 && !top)) {
+        json_decref(subs);
+        return;
+    }
+    web_puts(p, top ? "<ul id=\"subcontractors\" class=\"tree\">" : "<ul>");
+    if (json_array_size(subs) == 0) {
+        web_puts(p, "<li class=\"muted\">");
+        web_put_tr(p, "contractor.no_subs");
+        web_puts(p, "</li>");
+    }
+    size_t i;
+    json_t *it;
+    json_array_foreach(subs, i, it)
+    {
+        bool visible = r->who.authority || json_is_true(json_object_get(it, "prime_consent"));
+        const char *id = web_sval(it, "id");
+        web_printf(p, "<li data-org-id=\"%s\">", id);
+        if (visible) {
+            web_printf(p, "<a href=\"/contractors/%s\">", id);
+            web_esc(p, web_sval(it, "name"));
+            web_puts(p, "</a> ");
+            web_badge(p, web_sval(it, "status"));
+            web_puts(p, " <span class=\"num\">");
+            web_put_score(p, json_object_get(it, "latest"));
+            web_puts(p, "</span>");
+        } else {
+            web_esc(p, web_sval(it, "name"));
+            web_puts(p, " <span class=\"not-shared\">");
+            web_put_tr(p, "contractor.not_shared");
+            web_puts(p, "</span>");
+        }
+        if (depth > 1 && r->who.authority)
+            put_subs(p, r, id, depth - 1, false);
+        web_puts(p, "</li>");
+    }
+    web_puts(p, "</ul>");
+    json_decref(subs);
+}
+
+static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
+{
+    web_puts(p, "<h1>");
+    web_esc(p, web_sval(org, "name"));
+    web_puts(p, "</h1>\n<dl class=\"meta\"><dt>");
+    web_put_tr(p, "col.status");
+    web_puts(p, "</dt><dd id=\"org-status\">");
+    web_badge(p, web_sval(latest_row, "status"));
+    web_puts(p, "</dd><dt>");
+    web_put_tr(p, "col.score");
+    web_puts(p, "</dt><dd id=\"org-score\">");
+    web_put_score(p, latest_row);
+    web_puts(p, "</dd>");
+    json_t *ids = json_object_get(org, "identifiers");
+    const char *k;
+    json_t *v;
+    json_object_foreach(ids, k, v)
+    {
+        if (!json_is_string(v))
+            continue;
+        web_puts(p, "<dt>");
+        web_esc(p, k);
+        web_puts(p, "</dt><dd>");
+        web_esc(p, json_string_value(v));
+        web_puts(p, "</dd>");
+    }
+    web_puts(p, "</dl>\n");
+}
+
+/* One line under a gap's title: a label and the strings of g's array member, escaped. */
+static void put_timeline(page *p, http_req *r, const json_t *summary)
+{
+    json_t *ms = json_object_get(summary, "milestones");
+    size_t n = json_array_size(ms);
+    timeline_item *items = calloc(n ? n : 1, sizeof *items);
+    char(*labels)[96] = calloc(n ? n : 1, sizeof *labels);
+    if (!items || !labels) {
+        free(items);
+        free(labels);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *m = json_array_get(ms, i);
+        snprintf(labels[i], sizeof labels[i], "%s %s",
+                 web_sval(m, "requirement") ? web_sval(m, "requirement") : "",
+                 web_sval(m, "poam_id") ? web_sval(m, "poam_id") : "");
+        items[i].label = labels[i];
+        items[i].description = web_sval(m, "description");
+        items[i].due = web_sval(m, "due");
+        items[i].status = web_sval(m, "status");
+        items[i].overdue = items[i].due && strcmp(items[i].due, r->today) < 0 &&
+                           !mm_streq(items[i].status, "completed");
+    }
+    web_chart_timeline(p, "poam-timeline", web_tr(p, "contractor.timeline"), items, n, r->today);
+    if (n == 0) {
+        web_puts(p, "<p class=\"muted\" id=\"no-milestones\">");
+        web_put_tr(p, "contractor.no_milestones");
+        web_puts(p, "</p>");
+    }
+    free(items);
+    free(labels);
+}
+
+void w_contractor(http_req *r, reply *out)
+{
+    json_t *org = NULL;
+    int orc = mm_store_get_org(r->st, &org, r->param[0]);
+    if (orc != MM_OK) {
+        web_error_page(r, out, orc == MM_ENOTFOUND ? 404 : 503,
+                       orc == MM_ENOTFOUND ? "error.not_found" : "error.busy");
+        return;
+    }
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_sval(org, "name");
+    json_t *lr = web_latest_row(r, org);
+    bool full = r->who.authority || strcmp(r->who.org_id, r->param[0]) == 0;
+    put_org_head(&p, org, lr);
+    if (!full) {
+        /* a prime, with its subcontractor's consent: the summary status only */
+        web_puts(&p, "<p class=\"notice\" id=\"summary-only\">");
+        web_put_tr(&p, "contractor.summary_only");
+        web_puts(&p, "</p>");
+        web_page_finish(&p, out, 200);
+        json_decref(lr);
+        json_decref(org);
+        return;
+    }
+    json_t *subs = NULL;
+    if (mm_store_list_submissions(r->st, &subs, r->param[0], 0, 200) != MM_OK) {
+        json_decref(lr);
+        json_decref(org);
+        mm_buf_free(&p.b);
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    json_t *items = json_object_get(subs, "items");
+    size_t n = json_array_size(items);
+    /* the score history, oldest first */
+    const char **labels = calloc(n + 1, sizeof *labels);
+    double *vals = calloc(n + 1, sizeof *vals);
+    bool *has = calloc(n + 1, sizeof *has);
+    char(*lb)[48] = calloc(n + 1, sizeof *lb);
+    bool mixed = false;
+    for (size_t i = 0; labels && vals && has && lb && i < n; i++) {
+        json_t *s = json_array_get(items, n - 1 - i);
+        const char *a = web_sval(s, "assessed");
+        const char *rc = web_sval(s, "received");
+        snprintf(lb[i], sizeof lb[i], "%s", a && a[0] ? a : rc ? rc : "?");
+        labels[i] = lb[i];
+        json_t *sc = json_object_get(s, "score");
+        has[i] = json_is_integer(sc);
+        vals[i] = has[i] ? (double)json_integer_value(sc) : 0;
+        if (!mm_streq(web_sval(s, "framework"), web_sval(json_array_get(items, 0), "framework")))
+            mixed = true;
+    }
+    web_puts(&p, "<section class=\"charts two\"><h2>");
+    web_put_tr(&p, "contractor.standing");
+    web_puts(&p, "</h2>");
+    if (labels && vals && has && lb)
+        web_chart_line(&p, "score-history", web_tr(&p, "contractor.history"), labels, vals, has, n,
+                       web_tr(&p, "col.score"));
+    if (mixed) {
+        web_puts(&p, "<p class=\"note\">");
+        web_put_tr(&p, "contractor.mixed");
+        web_puts(&p, "</p>");
+    }
+    free(labels);
+    free(vals);
+    free(has);
+    free(lb);
+    json_t *latest = web_submission(r, web_sval(org, "latest_submission"));
+    json_t *summary = json_object_get(latest, "summary");
+    json_t *fams = json_object_get(summary, "families");
+    size_t nf = json_array_size(fams);
+    const char **fl = calloc(nf + 1, sizeof *fl);
+    long *met = calloc(nf + 1, sizeof *met), *tot = calloc(nf + 1, sizeof *tot);
+    char(*fb)[160] = calloc(nf + 1, sizeof *fb);
+    for (size_t i = 0; fl && met && tot && fb && i < nf; i++) {
+        json_t *f = json_array_get(fams, i);
+        snprintf(fb[i], sizeof fb[i], "%s %s", web_sval(f, "id") ? web_sval(f, "id") : "",
+                 web_sval(f, "title") ? web_sval(f, "title") : "");
+        fl[i] = fb[i];
+        met[i] = (long)json_integer_value(json_object_get(f, "met"));
+        tot[i] = (long)json_integer_value(json_object_get(f, "total"));
+    }
+    if (fl && met && tot && fb)
+        web_chart_bars(&p, "family-bars", web_tr(&p, "contractor.families"), fl, met, tot, nf);
+    free(fl);
+    free(met);
+    free(tot);
+    free(fb);
+    web_puts(&p, "</section>\n<section><h2>");
+    web_put_tr(&p, "contractor.gaps");
+    web_puts(&p, "</h2>");
+    if (latest) {
+        web_puts(&p, "<p class=\"note\">");
+        web_put_trf(&p, "contractor.gaps_of", web_sval(latest, "assessed"), web_sval(latest, "id"),
+                    NULL);
+        web_puts(&p, "</p>");
+    }
+    web_put_gaps_table(&p, summary, r->who.authority);
+    web_puts(&p, "</section>\n<section><h2>");
+    web_put_tr(&p, "contractor.poam");
+    web_puts(&p, "</h2>");
+    put_timeline(&p, r, summary);
+    web_puts(&p, "</section>\n");
+    json_decref(latest);
+    /* the history, with the diff form */
+    web_puts(&p, "<section><h2>");
+    web_put_tr(&p, "contractor.submissions");
+    web_puts(&p, "</h2><table id=\"submissions\" class=\"data\"><thead><tr>");
+    web_th(&p, "col.received", NULL);
+    web_th(&p, "col.assessed", NULL);
+    web_th(&p, "col.framework", NULL);
+    web_th(&p, "col.status", NULL);
+    web_th(&p, "col.score", "num");
+    web_th(&p, "col.submission", NULL);
+    web_puts(&p, "</tr></thead><tbody>");
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        web_puts(&p, "<tr><td>");
+        web_esc(&p, web_sval(it, "received"));
+        web_puts(&p, "</td><td>");
+        web_esc(&p, web_sval(it, "assessed"));
+        web_printf(&p, "</td><td>%s</td><td>", web_fw_label(web_sval(it, "framework")));
+        web_badge(&p, web_sval(it, "status"));
+        web_puts(&p, "</td><td class=\"num\">");
+        web_put_score(&p, it);
+        web_puts(&p, "</td><td class=\"mono\">");
+        web_esc(&p, web_sval(it, "id"));
+        web_puts(&p, "</td></tr>");
+    }
+    web_puts(&p, "</tbody></table>");
+    if (n >= 2) {
+        web_printf(&p,
+                   "<form id=\"diff-form\" method=\"get\" action=\"/contractors/%s/diff\" "
+                   "class=\"filters\">",
+                   r->param[0]);
+        for (int w = 0; w < 2; w++) {
+            web_printf(&p, "<label for=\"diff-%c\">", w ? 'b' : 'a');
+            web_put_tr(&p, w ? "diff.newer" : "diff.older");
+            web_printf(&p, "</label><select id=\"diff-%c\" name=\"%c\">", w ? 'b' : 'a',
+                       w ? 'b' : 'a');
+            json_array_foreach(items, i, it)
+            {
+                bool sel = w ? i == 0 : i == 1;
+                web_printf(&p, "<option value=\"%s\"%s>", web_sval(it, "id"),
+                           sel ? " selected" : "");
+                web_esc(&p, web_sval(it, "assessed"));
+                web_puts(&p, " · ");
+                web_esc(&p, web_sval(it, "received"));
+                web_puts(&p, "</option>");
+            }
+            web_puts(&p, "</select>");
+        }
+        web_puts(&p, "<button type=\"submit\">");
+        web_put_tr(&p, "diff.compare");
+        web_puts(&p, "</button></form>");
+    }
+    web_puts(&p, "</section>\n<section><h2>");
+    web_put_tr(&p, "contractor.subs");
+    web_puts(&p, "</h2>");
+    put_subs(&p, r, r->param[0], 3, true);
+    web_puts(&p, "</section>\n");
+    web_page_finish(&p, out, 200);
+    json_decref(subs);
+    json_decref(lr);
+    json_decref(org);
+}
+
+static void put_id_list(page *p, const char *id, const json_t *arr, bool links)
+{
+    web_printf(p, "<ul id=\"%s\" class=\"ids\">", id);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        const char *s = json_is_string(v) ? json_string_value(v) : web_sval(v, "requirement");
+        web_puts(p, "<li>");
+        web_put_req_link(p, s, links);
+        if (!json_is_string(v)) {
+            web_puts(p, ": ");
+            web_esc(p, web_sval(v, "from"));
+            web_puts(p, " → ");
+            web_esc(p, web_sval(v, "to"));
+        }
+        web_puts(p, "</li>");
+    }
+    if (json_array_size(arr) == 0) {
+        web_puts(p, "<li class=\"muted\">");
+        web_put_tr(p, "diff.none");
+        web_puts(p, "</li>");
+    }
+    web_puts(p, "</ul>");
+}
+
+void w_diff(http_req *r, reply *out)
+{
+    const char *a = req_query(r, "a"), *b = req_query(r, "b");
+    json_t *sa = a ? web_submission(r, a) : NULL, *sb = b ? web_submission(r, b) : NULL;
+    /* both must be this organization's (access was decided for the organization) */
+    if (!sa || !sb || !mm_streq(web_sval(sa, "org_id"), r->param[0]) ||
+        !mm_streq(web_sval(sb, "org_id"), r->param[0])) {
+        json_decref(sa);
+        json_decref(sb);
+        web_error_page(r, out, 404, "error.not_found");
+        return;
+    }
+    /* older first */
+    if (strcmp(web_sval(sa, "received") ? web_sval(sa, "received") : "",
+               web_sval(sb, "received") ? web_sval(sb, "received") : "") > 0) {
+        json_t *t = sa;
+        sa = sb;
+        sb = t;
+    }
+    json_t *d = NULL;
+    int rc = mm_summary_diff(&d, json_object_get(sa, "summary"), json_object_get(sb, "summary"));
+    json_t *org = NULL;
+    if (mm_store_get_org(r->st, &org, r->param[0]) != MM_OK)
+        org = NULL;
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "diff.title");
+    web_printf(&p, "<p class=\"crumbs\"><a href=\"/contractors/%s\">", r->param[0]);
+    web_esc(&p, web_sval(org, "name"));
+    web_puts(&p, "</a></p><h1>");
+    web_put_tr(&p, "diff.title");
+    web_puts(&p, "</h1>");
+    if (rc != MM_OK) {
+        web_error_box(&p, web_tr(&p, "error.busy"));
+    } else {
+        bool same = mm_streq(web_sval(sa, "framework"), web_sval(sb, "framework"));
+        json_t *sc = json_object_get(d, "score");
+        web_puts(&p, "<dl class=\"meta\"><dt>");
+        web_put_tr(&p, "diff.older");
+        web_puts(&p, "</dt><dd>");
+        web_esc(&p, web_sval(sa, "assessed"));
+        web_puts(&p, " <span class=\"mono\">");
+        web_esc(&p, web_sval(sa, "id"));
+        web_puts(&p, "</span></dd><dt>");
+        web_put_tr(&p, "diff.newer");
+        web_puts(&p, "</dt><dd>");
+        web_esc(&p, web_sval(sb, "assessed"));
+        web_puts(&p, " <span class=\"mono\">");
+        web_esc(&p, web_sval(sb, "id"));
+        web_puts(&p, "</span></dd><dt>");
+        web_put_tr(&p, "col.score");
+        web_puts(&p, "</dt><dd id=\"diff-score\">");
+        web_put_score(&p, sa);
+        web_puts(&p, " → ");
+        web_put_score(&p, sb);
+        json_t *delta = json_object_get(sc, "delta");
+        if (same && json_is_integer(delta))
+            web_printf(&p, " (<span class=\"delta\">%+lld</span>)",
+                       (long long)json_integer_value(delta));
+        web_puts(&p, "</dd><dt>");
+        web_put_tr(&p, "col.status");
+        web_puts(&p, "</dt><dd>");
+        web_badge(&p, web_sval(sa, "status"));
+        web_puts(&p, " → ");
+        web_badge(&p, web_sval(sb, "status"));
+        web_puts(&p, "</dd></dl>");
+        if (!same) {
+            web_puts(&p, "<p class=\"notice\">");
+            web_put_tr(&p, "diff.not_comparable");
+            web_puts(&p, "</p>");
+        }
+        web_puts(&p, "<h2>");
+        web_put_tr(&p, "diff.fixed");
+        web_puts(&p, "</h2>");
+        put_id_list(&p, "fixed", json_object_get(d, "fixed"), r->who.authority);
+        web_puts(&p, "<h2>");
+        web_put_tr(&p, "diff.new_gaps");
+        web_puts(&p, "</h2>");
+        put_id_list(&p, "new-gaps", json_object_get(d, "new_gaps"), r->who.authority);
+        web_puts(&p, "<h2>");
+        web_put_tr(&p, "diff.changed");
+        web_puts(&p, "</h2>");
+        put_id_list(&p, "changed", json_object_get(d, "changed"), r->who.authority);
+    }
+    json_decref(d);
+    json_decref(org);
+    json_decref(sa);
+    json_decref(sb);
+    web_page_finish(&p, out, 200);
+}
