@@ -281,14 +281,9 @@ void h_users_create(http_req *r, reply *out)
 
 void h_submit(http_req *r, reply *out)
 {
-    ingest_ctx ctx = {.r3 = r->srv->r3,
-                      .r2 = r->srv->r2,
-                      .profile = r->srv->profile,
-                      .server_sk = r->srv->server_sk};
     char *receipt = NULL;
     act_fail f = {0};
-    if (submission_ingest(&ctx, r->st, r->who.org_id, r->who.login, r->body, r->body_len, r->now,
-                          r->now_unix, &receipt, &f) != MM_OK) {
+    if (submission_ingest_request(r, r->body, r->body_len, &receipt, &f) != MM_OK) {
         reply_fail(out, &f);
         return;
     }

@@ -206,3 +206,13 @@ done:
     free(ms);
     return ret;
 }
+
+int submission_ingest_request(http_req *r, const char *doc, size_t len, char **receipt, act_fail *f)
+{
+    ingest_ctx ctx = {.r3 = r->srv->r3,
+                      .r2 = r->srv->r2,
+                      .profile = r->srv->profile,
+                      .server_sk = r->srv->server_sk};
+    return submission_ingest(&ctx, r->st, r->who.org_id, r->who.login, doc, len, r->now,
+                             r->now_unix, receipt, f);
+}

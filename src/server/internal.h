@@ -232,6 +232,9 @@ void mm_random_hex(char *out, size_t n);
 int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
                       const char *doc, size_t len, const char *now, long long now_unix,
                       char **receipt, act_fail *f);
+/* The same with the server's catalogs and key, for the requester's organization, now. */
+int submission_ingest_request(http_req *r, const char *doc, size_t len, char **receipt,
+                              act_fail *f);
 
 /* ---- the audited write (audit.c) -------------------------------------------------------- */
 

@@ -17,82 +17,99 @@
 
 /* ---- tokens and keys ------------------------------------------------------------------------- */
 
-static void tokens_page(http_req *r, reply *out, const token_result *created, const char *err)
+/* The head of the tokens' or keys' table: four columns and the buttons'. */
+static void put_list_head(page *p, const char *id, const char *const cols[4])
 {
-    page p;
-    web_page_init(&p, r, out);
-    p.title = web_tr(&p, "tokens.title");
-    p.self = "/my/tokens";
-    web_puts(&p, "<h1>");
-    web_put_tr(&p, "tokens.title");
-    web_puts(&p, "</h1><p class=\"note\">");
-    web_put_tr(&p, "tokens.intro");
-    web_puts(&p, "</p>");
+    web_printf(p, "<table id=\"%s\" class=\"data\"><thead><tr>", id);
+    for (int c = 0; c < 4; c++)
+        web_th(p, cols[c], NULL);
+    web_puts(p, "<th></th></tr></thead><tbody>");
+}
+
+/* The end of a token's or key's row: its state, and a revoke button (kind: "tokens" or
+ * "keys", the path and the strings' prefix) when it is active and may be revoked. */
+static void put_state_revoke(page *p, const char *kind, long long id, bool revoked, bool may_revoke)
+{
+    web_put_tr(p, revoked ? "tokens.revoked" : "tokens.active");
+    web_puts(p, "</td><td>");
+    if (!revoked && may_revoke) {
+        char key[40];
+        snprintf(key, sizeof key, "%s.confirm_revoke", kind);
+        web_printf(p, "<form method=\"post\" action=\"/my/%s/%lld/revoke\" data-confirm=\"", kind,
+                   id);
+        web_put_tr(p, key);
+        web_puts(p, "\">");
+        web_csrf_field(p);
+        web_puts(p, "<button type=\"submit\" class=\"danger\">");
+        web_put_tr(p, "tokens.revoke");
+        web_puts(p, "</button></form>");
+    }
+    web_puts(p, "</td></tr>");
+}
+
+static void tokens_render(page *p, const json_t *items, const token_result *created,
+                          const char *err)
+{
+    web_puts(p, "<h1>");
+    web_put_tr(p, "tokens.title");
+    web_puts(p, "</h1><p class=\"note\">");
+    web_put_tr(p, "tokens.intro");
+    web_puts(p, "</p>");
     if (err)
-        web_error_box(&p, err);
+        web_error_box(p, err);
     if (created) {
-        web_puts(&p, "<div class=\"notice\" role=\"status\"><p>");
-        web_put_tr(&p, "tokens.shown_once");
-        web_puts(&p, "</p><pre class=\"cmd\"><code id=\"new-token\">");
-        web_esc(&p, created->token);
-        web_puts(&p, "</code></pre></div>");
+        web_puts(p, "<div class=\"notice\" role=\"status\"><p>");
+        web_put_tr(p, "tokens.shown_once");
+        web_puts(p, "</p><pre class=\"cmd\"><code id=\"new-token\">");
+        web_esc(p, created->token);
+        web_puts(p, "</code></pre></div>");
     }
-    json_t *items = NULL;
-    if (mm_store_list_tokens(r->st, &items, r->who.user_id) != MM_OK) {
-        mm_buf_free(&p.b);
-        web_error_page(r, out, 503, "error.busy");
-        return;
-    }
-    web_puts(&p, "<table id=\"tokens\" class=\"data\"><thead><tr>");
-    web_th(&p, "col.name", NULL);
-    web_th(&p, "col.created", NULL);
-    web_th(&p, "col.expires", NULL);
-    web_th(&p, "col.state", NULL);
-    web_puts(&p, "<th></th></tr></thead><tbody>");
+    static const char *const cols[4] = {"col.name", "col.created", "col.expires", "col.state"};
+    put_list_head(p, "tokens", cols);
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
     {
         bool revoked = json_is_string(json_object_get(it, "revoked"));
         long long id = (long long)json_integer_value(json_object_get(it, "id"));
-        web_printf(&p, "<tr data-token-id=\"%lld\"><td>", id);
-        web_esc(&p, web_sval(it, "name"));
-        web_puts(&p, "</td><td>");
-        web_esc(&p, web_sval(it, "created"));
-        web_puts(&p, "</td><td>");
-        web_esc(&p, web_sval(it, "expires"));
-        web_puts(&p, "</td><td>");
-        web_put_tr(&p, revoked ? "tokens.revoked" : "tokens.active");
-        web_puts(&p, "</td><td>");
-        if (!revoked) {
-            web_printf(&p,
-                       "<form method=\"post\" action=\"/my/tokens/%lld/revoke\" "
-                       "data-confirm=\"",
-                       id);
-            web_put_tr(&p, "tokens.confirm_revoke");
-            web_puts(&p, "\">");
-            web_csrf_field(&p);
-            web_puts(&p, "<button type=\"submit\" class=\"danger\">");
-            web_put_tr(&p, "tokens.revoke");
-            web_puts(&p, "</button></form>");
-        }
-        web_puts(&p, "</td></tr>");
+        web_printf(p, "<tr data-token-id=\"%lld\"><td>", id);
+        web_esc(p, web_sval(it, "name"));
+        web_puts(p, "</td><td>");
+        web_esc(p, web_sval(it, "created"));
+        web_puts(p, "</td><td>");
+        web_esc(p, web_sval(it, "expires"));
+        web_puts(p, "</td><td>");
+        put_state_revoke(p, "tokens", id, revoked, true);
     }
+    web_puts(p, "</tbody></table><h2>");
+    web_put_tr(p, "tokens.new");
+    web_puts(p, "</h2><form id=\"token-form\" method=\"post\" action=\"/my/tokens\" "
+                "class=\"stack\">");
+    web_csrf_field(p);
+    web_puts(p, "<label for=\"token-name\">");
+    web_put_tr(p, "col.name");
+    web_puts(p, "</label><input id=\"token-name\" name=\"name\" required maxlength=\"100\">"
+                "<label for=\"token-days\">");
+    web_put_tr(p, "tokens.days");
+    web_puts(p, "</label><input id=\"token-days\" name=\"expires_days\" type=\"number\" min=\"1\" "
+                "max=\"366\" value=\"90\"><button id=\"token-create\" type=\"submit\">");
+    web_put_tr(p, "tokens.create");
+    web_puts(p, "</button></form>");
+}
+
+static void tokens_page(http_req *r, reply *out, const token_result *created, const char *err)
+{
+    json_t *items = NULL;
+    if (mm_store_list_tokens(r->st, &items, r->who.user_id) != MM_OK) {
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "tokens.title");
+    p.self = "/my/tokens";
+    tokens_render(&p, items, created, err);
     json_decref(items);
-    web_puts(&p, "</tbody></table><h2>");
-    web_put_tr(&p, "tokens.new");
-    web_puts(&p, "</h2><form id=\"token-form\" method=\"post\" action=\"/my/tokens\" "
-                 "class=\"stack\">");
-    web_csrf_field(&p);
-    web_puts(&p, "<label for=\"token-name\">");
-    web_put_tr(&p, "col.name");
-    web_puts(&p, "</label><input id=\"token-name\" name=\"name\" required maxlength=\"100\">"
-                 "<label for=\"token-days\">");
-    web_put_tr(&p, "tokens.days");
-    web_puts(&p, "</label><input id=\"token-days\" name=\"expires_days\" type=\"number\" min=\"1\" "
-                 "max=\"366\" value=\"90\"><button id=\"token-create\" type=\"submit\">");
-    web_put_tr(&p, "tokens.create");
-    web_puts(&p, "</button></form>");
     web_page_finish(&p, out, 200);
 }
 
@@ -133,88 +150,74 @@ void w_token_revoke(http_req *r, reply *out)
                        f.kind == ACT_NOT_FOUND ? "error.not_found" : "error.busy");
 }
 
-static void keys_page(http_req *r, reply *out, const char *ok, const char *err, unsigned status)
+static void keys_render(page *p, http_req *r, const json_t *items, const char *ok, const char *err)
 {
-    page p;
-    web_page_init(&p, r, out);
-    p.title = web_tr(&p, "keys.title");
-    p.self = "/my/keys";
-    web_puts(&p, "<h1>");
-    web_put_tr(&p, "keys.title");
-    web_puts(&p, "</h1><p class=\"note\">");
-    web_put_tr(&p, "keys.intro");
-    web_puts(&p, "</p>");
+    web_puts(p, "<h1>");
+    web_put_tr(p, "keys.title");
+    web_puts(p, "</h1><p class=\"note\">");
+    web_put_tr(p, "keys.intro");
+    web_puts(p, "</p>");
     if (err)
-        web_error_box(&p, err);
+        web_error_box(p, err);
     if (ok) {
-        web_puts(&p, "<p class=\"ok\" role=\"status\" id=\"key-added\">");
-        web_esc(&p, ok);
-        web_puts(&p, "</p>");
+        web_puts(p, "<p class=\"ok\" role=\"status\" id=\"key-added\">");
+        web_esc(p, ok);
+        web_puts(p, "</p>");
     }
     bool admin = strcmp(r->who.role, "contractor-admin") == 0;
-    json_t *items = NULL;
-    if (mm_store_list_keys(r->st, &items, r->who.org_id) != MM_OK) {
-        mm_buf_free(&p.b);
-        web_error_page(r, out, 503, "error.busy");
-        return;
-    }
-    web_puts(&p, "<table id=\"keys\" class=\"data\"><thead><tr>");
-    web_th(&p, "col.key_id", NULL);
-    web_th(&p, "col.label", NULL);
-    web_th(&p, "col.created", NULL);
-    web_th(&p, "col.state", NULL);
-    web_puts(&p, "<th></th></tr></thead><tbody>");
+    static const char *const cols[4] = {"col.key_id", "col.label", "col.created", "col.state"};
+    put_list_head(p, "keys", cols);
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
     {
         bool revoked = json_is_string(json_object_get(it, "revoked"));
         long long id = (long long)json_integer_value(json_object_get(it, "id"));
-        web_printf(&p, "<tr data-key-row=\"%lld\"><td class=\"mono\">", id);
-        web_esc(&p, web_sval(it, "key_id"));
-        web_puts(&p, "</td><td>");
-        web_esc(&p, web_sval(it, "label"));
-        web_puts(&p, "</td><td>");
-        web_esc(&p, web_sval(it, "created"));
-        web_puts(&p, "</td><td>");
-        web_put_tr(&p, revoked ? "tokens.revoked" : "tokens.active");
-        web_puts(&p, "</td><td>");
-        if (!revoked && admin) {
-            web_printf(&p,
-                       "<form method=\"post\" action=\"/my/keys/%lld/revoke\" "
-                       "data-confirm=\"",
-                       id);
-            web_put_tr(&p, "keys.confirm_revoke");
-            web_puts(&p, "\">");
-            web_csrf_field(&p);
-            web_puts(&p, "<button type=\"submit\" class=\"danger\">");
-            web_put_tr(&p, "tokens.revoke");
-            web_puts(&p, "</button></form>");
-        }
-        web_puts(&p, "</td></tr>");
+        web_printf(p, "<tr data-key-row=\"%lld\"><td class=\"mono\">", id);
+        web_esc(p, web_sval(it, "key_id"));
+        web_puts(p, "</td><td>");
+        web_esc(p, web_sval(it, "label"));
+        web_puts(p, "</td><td>");
+        web_esc(p, web_sval(it, "created"));
+        web_puts(p, "</td><td>");
+        put_state_revoke(p, "keys", id, revoked, admin);
     }
-    json_decref(items);
-    web_puts(&p, "</tbody></table>");
+    web_puts(p, "</tbody></table>");
     if (admin) {
-        web_puts(&p, "<h2>");
-        web_put_tr(&p, "keys.add");
-        web_puts(&p, "</h2><form id=\"key-form\" method=\"post\" action=\"/my/keys\" "
-                     "enctype=\"multipart/form-data\" class=\"stack\">");
-        web_csrf_field(&p);
-        web_puts(&p, "<label for=\"key-pub\">");
-        web_put_tr(&p, "keys.paste");
-        web_puts(&p, "</label><textarea id=\"key-pub\" name=\"pub\" rows=\"6\" "
-                     "spellcheck=\"false\"></textarea><label for=\"key-file\">");
-        web_put_tr(&p, "keys.or_file");
-        web_puts(&p, "</label><input id=\"key-file\" type=\"file\" name=\"pub_file\" "
-                     "accept=\".pub,.json\"><button id=\"key-add\" type=\"submit\">");
-        web_put_tr(&p, "keys.submit");
-        web_puts(&p, "</button></form>");
+        web_puts(p, "<h2>");
+        web_put_tr(p, "keys.add");
+        web_puts(p, "</h2><form id=\"key-form\" method=\"post\" action=\"/my/keys\" "
+                    "enctype=\"multipart/form-data\" class=\"stack\">");
+        web_csrf_field(p);
+        web_puts(p, "<label for=\"key-pub\">");
+        web_put_tr(p, "keys.paste");
+        web_puts(p, "</label><textarea id=\"key-pub\" name=\"pub\" rows=\"6\" "
+                    "spellcheck=\"false\"></textarea><label for=\"key-file\">");
+        web_put_tr(p, "keys.or_file");
+        web_puts(p, "</label><input id=\"key-file\" type=\"file\" name=\"pub_file\" "
+                    "accept=\".pub,.json\"><button id=\"key-add\" type=\"submit\">");
+        web_put_tr(p, "keys.submit");
+        web_puts(p, "</button></form>");
     } else {
-        web_puts(&p, "<p class=\"note\">");
-        web_put_tr(&p, "keys.admin_only");
-        web_puts(&p, "</p>");
+        web_puts(p, "<p class=\"note\">");
+        web_put_tr(p, "keys.admin_only");
+        web_puts(p, "</p>");
     }
+}
+
+static void keys_page(http_req *r, reply *out, const char *ok, const char *err, unsigned status)
+{
+    json_t *items = NULL;
+    if (mm_store_list_keys(r->st, &items, r->who.org_id) != MM_OK) {
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "keys.title");
+    p.self = "/my/keys";
+    keys_render(&p, r, items, ok, err);
+    json_decref(items);
     web_page_finish(&p, out, status);
 }
 

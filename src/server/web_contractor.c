@@ -18,14 +18,37 @@
 /* ---- one contractor ----------------------------------------------------------------------------
  */
 
-/* The subcontractors of org_id as a nested list (depth levels at most). */
-static void put_subs(page *p, http_req *r, const char *org_id, int depth, bool top)
+/* The subcontractors of org_id (web_all_contractors items), each with "children": its own,
+ * depth levels deep (below the first only for the authority). MM_OK or the store's code. */
+static int load_subs(http_req *r, const char *org_id, int depth, json_t **out)
 {
     json_t *subs = web_all_contractors(r, NULL, org_id);
-    if (!subs || (json_array_size(subs) == 0 && !top)) {
-        json_decref(subs);
-        return;
+    *out = NULL;
+    if (!subs)
+        return MM_ERROR;
+    size_t i;
+    json_t *it;
+    json_array_foreach(subs, i, it)
+    {
+        if (depth <= 1 || !r->who.authority)
+            continue;
+        json_t *kids = NULL;
+        int rc = load_subs(r, web_sval(it, "id"), depth - 1, &kids);
+        if (rc) {
+            json_decref(subs);
+            return rc;
+        }
+        json_object_set_new(it, "children", kids);
     }
+    *out = subs;
+    return MM_OK;
+}
+
+/* The tree of subcontractors from load_subs; names only where the reader may see them. */
+static void put_subs(page *p, http_req *r, const json_t *subs, bool top)
+{
+    if (json_array_size(subs) == 0 && !top)
+        return;
     web_puts(p, top ? "<ul id=\"subcontractors\" class=\"tree\">" : "<ul>");
     if (json_array_size(subs) == 0) {
         web_puts(p, "<li class=\"muted\">");
@@ -53,12 +76,10 @@ static void put_subs(page *p, http_req *r, const char *org_id, int depth, bool t
             web_put_tr(p, "contractor.not_shared");
             web_puts(p, "</span>");
         }
-        if (depth > 1 && r->who.authority)
-            put_subs(p, r, id, depth - 1, false);
+        put_subs(p, r, json_object_get(it, "children"), false);
         web_puts(p, "</li>");
     }
     web_puts(p, "</ul>");
-    json_decref(subs);
 }
 
 static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
@@ -124,40 +145,51 @@ static void put_timeline(page *p, http_req *r, const json_t *summary)
     free(labels);
 }
 
-void w_contractor(http_req *r, reply *out)
+/* What one contractor's page shows. */
+typedef struct contractor_model {
+    json_t *org, *lr; /* the organization and its latest row */
+    bool full;        /* the reader may see everything (not only a prime's summary) */
+    json_t *subs;     /* its submissions (mm_store_list_submissions), when full */
+    json_t *latest;   /* its latest submission, or NULL */
+    json_t *tree;     /* its subcontractors (load_subs), when full */
+} contractor_model;
+
+static void contractor_model_free(contractor_model *m)
 {
-    json_t *org = NULL;
-    int orc = mm_store_get_org(r->st, &org, r->param[0]);
-    if (orc != MM_OK) {
-        web_error_page(r, out, orc == MM_ENOTFOUND ? 404 : 503,
-                       orc == MM_ENOTFOUND ? "error.not_found" : "error.busy");
-        return;
+    json_decref(m->org);
+    json_decref(m->lr);
+    json_decref(m->subs);
+    json_decref(m->latest);
+    json_decref(m->tree);
+    memset(m, 0, sizeof *m);
+}
+
+/* MM_OK, MM_ENOTFOUND or the store's code (m freed). */
+static int contractor_model_make(contractor_model *m, http_req *r)
+{
+    memset(m, 0, sizeof *m);
+    int rc = mm_store_get_org(r->st, &m->org, r->param[0]);
+    if (rc)
+        return rc;
+    m->lr = web_latest_row(r, m->org);
+    m->full = r->who.authority || strcmp(r->who.org_id, r->param[0]) == 0;
+    if (!m->full)
+        return MM_OK;
+    rc = mm_store_list_submissions(r->st, &m->subs, r->param[0], 0, 200);
+    if (rc == MM_OK)
+        rc = load_subs(r, r->param[0], 3, &m->tree);
+    if (rc) {
+        contractor_model_free(m);
+        return rc;
     }
-    page p;
-    web_page_init(&p, r, out);
-    p.title = web_sval(org, "name");
-    json_t *lr = web_latest_row(r, org);
-    bool full = r->who.authority || strcmp(r->who.org_id, r->param[0]) == 0;
-    put_org_head(&p, org, lr);
-    if (!full) {
-        /* a prime, with its subcontractor's consent: the summary status only */
-        web_puts(&p, "<p class=\"notice\" id=\"summary-only\">");
-        web_put_tr(&p, "contractor.summary_only");
-        web_puts(&p, "</p>");
-        web_page_finish(&p, out, 200);
-        json_decref(lr);
-        json_decref(org);
-        return;
-    }
-    json_t *subs = NULL;
-    if (mm_store_list_submissions(r->st, &subs, r->param[0], 0, 200) != MM_OK) {
-        json_decref(lr);
-        json_decref(org);
-        mm_buf_free(&p.b);
-        web_error_page(r, out, 503, "error.busy");
-        return;
-    }
-    json_t *items = json_object_get(subs, "items");
+    m->latest = web_submission(r, web_sval(m->org, "latest_submission"));
+    return MM_OK;
+}
+
+/* Everything below the head of a full page. */
+static void contractor_render(page *p, http_req *r, const contractor_model *m)
+{
+    json_t *items = json_object_get(m->subs, "items");
     size_t n = json_array_size(items);
     /* the score history, oldest first */
     const char **labels = calloc(n + 1, sizeof *labels);
@@ -177,22 +209,22 @@ void w_contractor(http_req *r, reply *out)
         if (!mm_streq(web_sval(s, "framework"), web_sval(json_array_get(items, 0), "framework")))
             mixed = true;
     }
-    web_puts(&p, "<section class=\"charts two\"><h2>");
-    web_put_tr(&p, "contractor.standing");
-    web_puts(&p, "</h2>");
+    web_puts(p, "<section class=\"charts two\"><h2>");
+    web_put_tr(p, "contractor.standing");
+    web_puts(p, "</h2>");
     if (labels && vals && has && lb)
-        web_chart_line(&p, "score-history", web_tr(&p, "contractor.history"), labels, vals, has, n,
-                       web_tr(&p, "col.score"));
+        web_chart_line(p, "score-history", web_tr(p, "contractor.history"), labels, vals, has, n,
+                       web_tr(p, "col.score"));
     if (mixed) {
-        web_puts(&p, "<p class=\"note\">");
-        web_put_tr(&p, "contractor.mixed");
-        web_puts(&p, "</p>");
+        web_puts(p, "<p class=\"note\">");
+        web_put_tr(p, "contractor.mixed");
+        web_puts(p, "</p>");
     }
     free(labels);
     free(vals);
     free(has);
     free(lb);
-    json_t *latest = web_submission(r, web_sval(org, "latest_submission"));
+    const json_t *latest = m->latest;
     json_t *summary = json_object_get(latest, "summary");
     json_t *fams = json_object_get(summary, "families");
     size_t nf = json_array_size(fams);
@@ -208,90 +240,110 @@ void w_contractor(http_req *r, reply *out)
         tot[i] = (long)json_integer_value(json_object_get(f, "total"));
     }
     if (fl && met && tot && fb)
-        web_chart_bars(&p, "family-bars", web_tr(&p, "contractor.families"), fl, met, tot, nf);
+        web_chart_bars(p, "family-bars", web_tr(p, "contractor.families"), fl, met, tot, nf);
     free(fl);
     free(met);
     free(tot);
     free(fb);
-    web_puts(&p, "</section>\n<section><h2>");
-    web_put_tr(&p, "contractor.gaps");
-    web_puts(&p, "</h2>");
+    web_puts(p, "</section>\n<section><h2>");
+    web_put_tr(p, "contractor.gaps");
+    web_puts(p, "</h2>");
     if (latest) {
-        web_puts(&p, "<p class=\"note\">");
-        web_put_trf(&p, "contractor.gaps_of", web_sval(latest, "assessed"), web_sval(latest, "id"),
+        web_puts(p, "<p class=\"note\">");
+        web_put_trf(p, "contractor.gaps_of", web_sval(latest, "assessed"), web_sval(latest, "id"),
                     NULL);
-        web_puts(&p, "</p>");
+        web_puts(p, "</p>");
     }
-    web_put_gaps_table(&p, summary, r->who.authority);
-    web_puts(&p, "</section>\n<section><h2>");
-    web_put_tr(&p, "contractor.poam");
-    web_puts(&p, "</h2>");
-    put_timeline(&p, r, summary);
-    web_puts(&p, "</section>\n");
-    json_decref(latest);
+    web_put_gaps_table(p, summary, r->who.authority);
+    web_puts(p, "</section>\n<section><h2>");
+    web_put_tr(p, "contractor.poam");
+    web_puts(p, "</h2>");
+    put_timeline(p, r, summary);
+    web_puts(p, "</section>\n");
     /* the history, with the diff form */
-    web_puts(&p, "<section><h2>");
-    web_put_tr(&p, "contractor.submissions");
-    web_puts(&p, "</h2><table id=\"submissions\" class=\"data\"><thead><tr>");
-    web_th(&p, "col.received", NULL);
-    web_th(&p, "col.assessed", NULL);
-    web_th(&p, "col.framework", NULL);
-    web_th(&p, "col.status", NULL);
-    web_th(&p, "col.score", "num");
-    web_th(&p, "col.submission", NULL);
-    web_puts(&p, "</tr></thead><tbody>");
+    web_puts(p, "<section><h2>");
+    web_put_tr(p, "contractor.submissions");
+    web_puts(p, "</h2><table id=\"submissions\" class=\"data\"><thead><tr>");
+    web_th(p, "col.received", NULL);
+    web_th(p, "col.assessed", NULL);
+    web_th(p, "col.framework", NULL);
+    web_th(p, "col.status", NULL);
+    web_th(p, "col.score", "num");
+    web_th(p, "col.submission", NULL);
+    web_puts(p, "</tr></thead><tbody>");
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
     {
-        web_puts(&p, "<tr><td>");
-        web_esc(&p, web_sval(it, "received"));
-        web_puts(&p, "</td><td>");
-        web_esc(&p, web_sval(it, "assessed"));
-        web_printf(&p, "</td><td>%s</td><td>", web_fw_label(web_sval(it, "framework")));
-        web_badge(&p, web_sval(it, "status"));
-        web_puts(&p, "</td><td class=\"num\">");
-        web_put_score(&p, it);
-        web_puts(&p, "</td><td class=\"mono\">");
-        web_esc(&p, web_sval(it, "id"));
-        web_puts(&p, "</td></tr>");
+        web_puts(p, "<tr><td>");
+        web_esc(p, web_sval(it, "received"));
+        web_puts(p, "</td><td>");
+        web_esc(p, web_sval(it, "assessed"));
+        web_printf(p, "</td><td>%s</td><td>", web_fw_label(web_sval(it, "framework")));
+        web_badge(p, web_sval(it, "status"));
+        web_puts(p, "</td><td class=\"num\">");
+        web_put_score(p, it);
+        web_puts(p, "</td><td class=\"mono\">");
+        web_esc(p, web_sval(it, "id"));
+        web_puts(p, "</td></tr>");
     }
-    web_puts(&p, "</tbody></table>");
+    web_puts(p, "</tbody></table>");
     if (n >= 2) {
-        web_printf(&p,
+        web_printf(p,
                    "<form id=\"diff-form\" method=\"get\" action=\"/contractors/%s/diff\" "
                    "class=\"filters\">",
                    r->param[0]);
         for (int w = 0; w < 2; w++) {
-            web_printf(&p, "<label for=\"diff-%c\">", w ? 'b' : 'a');
-            web_put_tr(&p, w ? "diff.newer" : "diff.older");
-            web_printf(&p, "</label><select id=\"diff-%c\" name=\"%c\">", w ? 'b' : 'a',
+            web_printf(p, "<label for=\"diff-%c\">", w ? 'b' : 'a');
+            web_put_tr(p, w ? "diff.newer" : "diff.older");
+            web_printf(p, "</label><select id=\"diff-%c\" name=\"%c\">", w ? 'b' : 'a',
                        w ? 'b' : 'a');
             json_array_foreach(items, i, it)
             {
                 bool sel = w ? i == 0 : i == 1;
-                web_printf(&p, "<option value=\"%s\"%s>", web_sval(it, "id"),
+                web_printf(p, "<option value=\"%s\"%s>", web_sval(it, "id"),
                            sel ? " selected" : "");
-                web_esc(&p, web_sval(it, "assessed"));
-                web_puts(&p, " · ");
-                web_esc(&p, web_sval(it, "received"));
-                web_puts(&p, "</option>");
+                web_esc(p, web_sval(it, "assessed"));
+                web_puts(p, " · ");
+                web_esc(p, web_sval(it, "received"));
+                web_puts(p, "</option>");
             }
-            web_puts(&p, "</select>");
+            web_puts(p, "</select>");
         }
-        web_puts(&p, "<button type=\"submit\">");
-        web_put_tr(&p, "diff.compare");
-        web_puts(&p, "</button></form>");
+        web_puts(p, "<button type=\"submit\">");
+        web_put_tr(p, "diff.compare");
+        web_puts(p, "</button></form>");
     }
-    web_puts(&p, "</section>\n<section><h2>");
-    web_put_tr(&p, "contractor.subs");
-    web_puts(&p, "</h2>");
-    put_subs(&p, r, r->param[0], 3, true);
-    web_puts(&p, "</section>\n");
+    web_puts(p, "</section>\n<section><h2>");
+    web_put_tr(p, "contractor.subs");
+    web_puts(p, "</h2>");
+    put_subs(p, r, m->tree, true);
+    web_puts(p, "</section>\n");
+}
+
+void w_contractor(http_req *r, reply *out)
+{
+    contractor_model m;
+    int rc = contractor_model_make(&m, r);
+    if (rc != MM_OK) {
+        web_error_page(r, out, rc == MM_ENOTFOUND ? 404 : 503,
+                       rc == MM_ENOTFOUND ? "error.not_found" : "error.busy");
+        return;
+    }
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_sval(m.org, "name");
+    put_org_head(&p, m.org, m.lr);
+    if (m.full) {
+        contractor_render(&p, r, &m);
+    } else {
+        /* a prime, with its subcontractor's consent: the summary status only */
+        web_puts(&p, "<p class=\"notice\" id=\"summary-only\">");
+        web_put_tr(&p, "contractor.summary_only");
+        web_puts(&p, "</p>");
+    }
     web_page_finish(&p, out, 200);
-    json_decref(subs);
-    json_decref(lr);
-    json_decref(org);
+    contractor_model_free(&m);
 }
 
 static void put_id_list(page *p, const char *id, const json_t *arr, bool links)
@@ -342,8 +394,13 @@ void w_diff(http_req *r, reply *out)
     json_t *d = NULL;
     int rc = mm_summary_diff(&d, json_object_get(sa, "summary"), json_object_get(sb, "summary"));
     json_t *org = NULL;
-    if (mm_store_get_org(r->st, &org, r->param[0]) != MM_OK)
-        org = NULL;
+    if (mm_store_get_org(r->st, &org, r->param[0]) != MM_OK) {
+        json_decref(d);
+        json_decref(sa);
+        json_decref(sb);
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
     page p;
     web_page_init(&p, r, out);
     p.title = web_tr(&p, "diff.title");

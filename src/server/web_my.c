@@ -33,64 +33,87 @@ static void upload_form(page *p)
     web_puts(p, "</button></form>");
 }
 
-/* The /my page; extra (may be NULL) is HTML put first (an upload's result). */
-static void my_page(http_req *r, reply *out, page *p, unsigned status)
+/* ---- /my: its view model ------------------------------------------------------------------ */
+
+typedef struct my_model {
+    json_t *org;        /* the requester's organization */
+    json_t *lr;         /* its latest row (latest_view), or null */
+    json_t *latest;     /* its latest submission, or NULL */
+    json_t *milestones; /* borrowed from latest: the open POA&M milestones */
+    long open, inprog, late;
+    json_t *subs; /* mm_store_list_submissions */
+} my_model;
+
+static void my_model_free(my_model *m)
 {
-    json_t *org = NULL;
-    int orc = mm_store_get_org(r->st, &org, r->who.org_id);
-    if (orc != MM_OK) {
-        mm_buf_free(&p->b);
-        web_error_page(r, out, orc == MM_ENOTFOUND ? 404 : 503,
-                       orc == MM_ENOTFOUND ? "error.not_found" : "error.busy");
-        return;
+    json_decref(m->org);
+    json_decref(m->lr);
+    json_decref(m->latest);
+    json_decref(m->subs);
+    memset(m, 0, sizeof *m);
+}
+
+/* MM_OK, or the store's code (m freed). */
+static int my_model_make(my_model *m, http_req *r)
+{
+    memset(m, 0, sizeof *m);
+    int rc = mm_store_get_org(r->st, &m->org, r->who.org_id);
+    if (rc == MM_OK)
+        rc = mm_store_list_submissions(r->st, &m->subs, r->who.org_id, 0, 100);
+    if (rc) {
+        my_model_free(m);
+        return rc;
     }
-    p->title = web_tr(p, "my.title");
-    p->self = "/my";
-    json_t *lr = web_latest_row(r, org);
-    mm_buf upload = p->b; /* the upload's result, if any, goes after the heading */
-    p->b = (mm_buf){0};
+    m->lr = web_latest_row(r, m->org);
+    m->latest = web_submission(r, web_sval(m->org, "latest_submission"));
+    m->milestones = json_object_get(json_object_get(m->latest, "summary"), "milestones");
+    size_t i;
+    json_t *ms;
+    json_array_foreach(m->milestones, i, ms)
+    {
+        m->open++;
+        if (mm_streq(web_sval(ms, "status"), "in-progress"))
+            m->inprog++;
+        if (web_sval(ms, "due") && strcmp(web_sval(ms, "due"), r->today) < 0)
+            m->late++;
+    }
+    return MM_OK;
+}
+
+/* ---- /my: drawing it ----------------------------------------------------------------------- */
+
+/* upload: the upload's result (HTML, may be empty), put after the heading. */
+static void my_render(page *p, http_req *r, const my_model *m, mm_buf *upload)
+{
+    size_t i;
+    json_t *ms, *sb;
     web_puts(p, "<h1>");
-    web_esc(p, web_sval(org, "name"));
+    web_esc(p, web_sval(m->org, "name"));
     web_puts(p, "</h1>\n<div id=\"my-status\" class=\"status-line\">");
-    web_badge(p, web_sval(lr, "status"));
+    web_badge(p, web_sval(m->lr, "status"));
     web_puts(p, " <span class=\"label\">");
     web_put_tr(p, "col.score");
     web_puts(p, "</span> <span class=\"score\">");
-    web_put_score(p, lr);
+    web_put_score(p, m->lr);
     web_printf(p, "</span> <span class=\"muted\">%s</span>",
-               web_fw_label(web_sval(lr, "framework")));
+               web_fw_label(web_sval(m->lr, "framework")));
     web_printf(p, " <a href=\"/contractors/%s\">", r->who.org_id);
     web_put_tr(p, "my.details");
     web_puts(p, "</a></div>\n");
-    if (upload.len)
-        mm_buf_puts(&p->b, mm_buf_cstr(&upload));
-    mm_buf_free(&upload);
+    if (upload->len)
+        mm_buf_puts(&p->b, mm_buf_cstr(upload));
     web_puts(p, "<section><h2>");
     web_put_tr(p, "my.upload_title");
     web_puts(p, "</h2>");
     upload_form(p);
     web_puts(p, "</section>\n");
-    /* POA&M progress */
-    json_t *latest = web_submission(r, web_sval(org, "latest_submission"));
-    json_t *ms = json_object_get(json_object_get(latest, "summary"), "milestones");
-    long open = 0, late = 0, inprog = 0;
-    size_t i;
-    json_t *m;
-    json_array_foreach(ms, i, m)
-    {
-        open++;
-        if (mm_streq(web_sval(m, "status"), "in-progress"))
-            inprog++;
-        if (web_sval(m, "due") && strcmp(web_sval(m, "due"), r->today) < 0)
-            late++;
-    }
     web_puts(p, "<section><h2>");
     web_put_tr(p, "my.poam");
     web_puts(p, "</h2><p id=\"poam-progress\">");
     char a0[24], a1[24], a2[24];
-    snprintf(a0, sizeof a0, "%ld", open);
-    snprintf(a1, sizeof a1, "%ld", inprog);
-    snprintf(a2, sizeof a2, "%ld", late);
+    snprintf(a0, sizeof a0, "%ld", m->open);
+    snprintf(a1, sizeof a1, "%ld", m->inprog);
+    snprintf(a2, sizeof a2, "%ld", m->late);
     web_put_trf(p, "my.poam_progress", a0, a1, a2);
     web_puts(p, "</p><table id=\"my-poam\" class=\"data\"><thead><tr>");
     web_th(p, "col.requirement", NULL);
@@ -99,30 +122,27 @@ static void my_page(http_req *r, reply *out, page *p, unsigned status)
     web_th(p, "col.due", NULL);
     web_th(p, "col.status", NULL);
     web_puts(p, "</tr></thead><tbody>");
-    json_array_foreach(ms, i, m)
+    json_array_foreach(m->milestones, i, ms)
     {
-        bool is_late = web_sval(m, "due") && strcmp(web_sval(m, "due"), r->today) < 0;
+        bool is_late = web_sval(ms, "due") && strcmp(web_sval(ms, "due"), r->today) < 0;
         web_printf(p, "<tr%s><td>", is_late ? " class=\"overdue\"" : "");
-        web_esc(p, web_sval(m, "requirement"));
+        web_esc(p, web_sval(ms, "requirement"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(m, "poam_id"));
+        web_esc(p, web_sval(ms, "poam_id"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(m, "description"));
+        web_esc(p, web_sval(ms, "description"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(m, "due"));
+        web_esc(p, web_sval(ms, "due"));
         if (is_late) {
             web_puts(p, " <strong class=\"late\">");
             web_put_tr(p, "chart.overdue");
             web_puts(p, "</strong>");
         }
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(m, "status"));
+        web_esc(p, web_sval(ms, "status"));
         web_puts(p, "</td></tr>");
     }
     web_puts(p, "</tbody></table></section>\n");
-    json_decref(latest);
-    /* submissions and receipts */
-    json_t *subs = NULL;
     web_puts(p, "<section><h2>");
     web_put_tr(p, "my.submissions");
     web_puts(p, "</h2><table id=\"my-submissions\" class=\"data\"><thead><tr>");
@@ -133,32 +153,49 @@ static void my_page(http_req *r, reply *out, page *p, unsigned status)
     web_th(p, "col.status", NULL);
     web_th(p, "col.score", "num");
     web_puts(p, "</tr></thead><tbody>");
-    if (mm_store_list_submissions(r->st, &subs, r->who.org_id, 0, 100) == MM_OK) {
-        json_array_foreach(json_object_get(subs, "items"), i, m)
+    {
+        json_array_foreach(json_object_get(m->subs, "items"), i, sb)
         {
             web_puts(p, "<tr><td class=\"mono\">");
-            web_esc(p, web_sval(m, "id"));
+            web_esc(p, web_sval(sb, "id"));
             web_puts(p, "</td><td class=\"mono hash\">");
-            web_esc(p, web_sval(m, "body_hash"));
+            web_esc(p, web_sval(sb, "body_hash"));
             web_puts(p, "</td><td>");
-            web_esc(p, web_sval(m, "received"));
+            web_esc(p, web_sval(sb, "received"));
             web_puts(p, "</td><td>");
-            web_esc(p, web_sval(m, "assessed"));
+            web_esc(p, web_sval(sb, "assessed"));
             web_puts(p, "</td><td>");
-            web_badge(p, web_sval(m, "status"));
+            web_badge(p, web_sval(sb, "status"));
             web_puts(p, "</td><td class=\"num\">");
-            web_put_score(p, m);
+            web_put_score(p, sb);
             web_puts(p, "</td></tr>");
         }
     }
-    json_decref(subs);
     web_puts(p, "</tbody></table></section>\n<p class=\"links\"><a href=\"/my/tokens\">");
     web_put_tr(p, "nav.tokens");
     web_puts(p, "</a> · <a href=\"/my/keys\">");
     web_put_tr(p, "nav.keys");
     web_puts(p, "</a></p>");
-    json_decref(lr);
-    json_decref(org);
+}
+
+/* The /my page after what p already has (an upload's result, or nothing). */
+static void my_page(http_req *r, reply *out, page *p, unsigned status)
+{
+    my_model m;
+    int rc = my_model_make(&m, r);
+    if (rc != MM_OK) {
+        mm_buf_free(&p->b);
+        web_error_page(r, out, rc == MM_ENOTFOUND ? 404 : 503,
+                       rc == MM_ENOTFOUND ? "error.not_found" : "error.busy");
+        return;
+    }
+    p->title = web_tr(p, "my.title");
+    p->self = "/my";
+    mm_buf upload = p->b; /* the upload's result, if any, goes after the heading */
+    p->b = (mm_buf){0};
+    my_render(p, r, &m, &upload);
+    mm_buf_free(&upload);
+    my_model_free(&m);
     web_page_finish(p, out, status);
 }
 
@@ -241,14 +278,9 @@ static void preview(page *p, http_req *r, const char *name, const char *data, si
 
 static void submitted(page *p, http_req *r, const char *data, size_t len)
 {
-    ingest_ctx ctx = {.r3 = r->srv->r3,
-                      .r2 = r->srv->r2,
-                      .profile = r->srv->profile,
-                      .server_sk = r->srv->server_sk};
     char *receipt = NULL;
     act_fail f = {0};
-    int irc = submission_ingest(&ctx, r->st, r->who.org_id, r->who.login, data, len, r->now,
-                                r->now_unix, &receipt, &f);
+    int irc = submission_ingest_request(r, data, len, &receipt, &f);
     web_puts(p, "<section id=\"upload-result\" class=\"result\" data-kind=\"submission\"><h2>");
     web_put_tr(p, "upload.submitted_title");
     web_puts(p, "</h2>");

@@ -75,7 +75,8 @@ static void routes_of_table(list *l)
     fclose(f);
 }
 
-/* The rows "| `METHOD /path` |" of docs/api.md. */
+/* The rows of docs/api.md's endpoint tables: "| `METHOD /path` |" (the main table) and
+ * "| METHOD | `/path` |" (the shared items' and incident reports' tables). */
 static void routes_of_doc(list *l)
 {
     char path[1024];
@@ -84,15 +85,22 @@ static void routes_of_doc(list *l)
     assert_non_null(f);
     char line[4096];
     while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "| `", 3) != 0)
+        char e[512], joined[512];
+        if (strncmp(line, "| `", 3) == 0) {
+            const char *s = line + 3, *end = strchr(s, '`');
+            const char *sp = strchr(s, ' ');
+            if (!end || !sp || sp > end || s[0] < 'A' || s[0] > 'Z')
+                continue;
+            normalise(e, sizeof e, s, (size_t)(end - s));
+            add(l, e);
             continue;
-        const char *s = line + 3, *end = strchr(s, '`');
-        const char *sp = strchr(s, ' ');
-        if (!end || !sp || sp > end || s[0] < 'A' || s[0] > 'Z')
-            continue;
-        char e[512];
-        normalise(e, sizeof e, s, (size_t)(end - s));
-        add(l, e);
+        }
+        char method[16], where[400];
+        if (sscanf(line, "| %15[A-Z] | `%399[^`]` |", method, where) == 2) {
+            snprintf(joined, sizeof joined, "%s %s", method, where);
+            normalise(e, sizeof e, joined, strlen(joined));
+            add(l, e);
+        }
     }
     fclose(f);
 }
