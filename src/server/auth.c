@@ -136,8 +136,7 @@ static int resolve_session(http_req *r, const char *cookie, reply *out)
     long long last = mm_auth_parse_time(s.last_seen);
     if (strcmp(s.expires, r->now) <= 0 || r->now_unix - last >= r->srv->policy.idle_timeout) {
         mm_best_effort(mm_store_delete_session(r->st, id), "delete_session");
-        mm_best_effort(mm_store_audit_append(r->st, NULL, "system", "session.expired", id, NULL),
-                       "audit_append");
+        mm_best_effort(mm_audit_note(r->st, "system", "session.expired", id, NULL), "audit_append");
         return unauthenticated(out, strcmp(s.expires, r->now) <= 0
                                         ? "the session reached its longest lifetime; sign in again"
                                         : "the session ended after inactivity; sign in again");

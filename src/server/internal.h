@@ -239,7 +239,8 @@ int submission_ingest_request(http_req *r, const char *doc, size_t len, char **r
 /* ---- the audited write (audit.c) -------------------------------------------------------- */
 
 /* Ends a write transaction that mm_store_begin opened: when rc is MM_OK, appends the audit
- * record (actor, action, object, detail: stolen, may be NULL; no record when action is NULL)
+ * record (actor, action, object, detail: stolen, may be NULL; no record when action is NULL:
+ * the records were written with mm_audit_note inside the transaction)
  * and commits; otherwise, or when that fails, rolls back. The final code. */
 int mm_audited_commit(mm_store *st, int rc, const char *actor, const char *action,
                       const char *object, json_t *detail);

@@ -339,13 +339,6 @@ static int make_contractors(contractor *cs, unsigned n, unsigned long long seed)
     return rc;
 }
 
-static char *detail(json_t *o)
-{
-    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    return s;
-}
-
 /* Creates the organizations, their keys and consents, with their audit records. */
 static int store_contractors(mm_store *st, contractor *cs, unsigned n, const char *now)
 {
@@ -368,29 +361,23 @@ static int store_contractors(mm_store *st, contractor *cs, unsigned n, const cha
                       .name = c->name,
                       .identifiers = ids_text,
                       .parent_id = c->parent >= 0 ? cs[c->parent].id : NULL};
-        char *d = detail(json_pack("{s:s,s:s}", "name", c->name, "kind", "contractor"));
-        rc = ids_text && d ? mm_store_create_org(st, &org) : MM_ENOMEM;
+        rc = ids_text ? mm_store_create_org(st, &org) : MM_ENOMEM;
         if (rc == MM_OK)
-            rc = mm_store_audit_append(st, NULL, ACTOR, "organization.create", c->id, d);
+            rc = mm_audit_note(st, ACTOR, "organization.create", c->id,
+                               json_pack("{s:s,s:s}", "name", c->name, "kind", "contractor"));
         free(ids_text);
-        free(d);
         char pk64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
         sodium_bin2base64(pk64, sizeof pk64, c->pk, sizeof c->pk, sodium_base64_VARIANT_ORIGINAL);
         if (rc == MM_OK)
             rc = mm_store_add_key(st, &c->key_row, c->id, c->key_id, pk64, "demo key", now);
-        if (rc == MM_OK) {
-            d = detail(json_pack("{s:s,s:s}", "org_id", c->id, "public_key", pk64));
-            rc = d ? mm_store_audit_append(st, NULL, ACTOR, "key.register", c->key_id, d)
-                   : MM_ENOMEM;
-            free(d);
-        }
+        if (rc == MM_OK)
+            rc = mm_audit_note(st, ACTOR, "key.register", c->key_id,
+                               json_pack("{s:s,s:s}", "org_id", c->id, "public_key", pk64));
         if (rc == MM_OK && c->consent) {
             rc = mm_store_set_org_consent(st, c->id, true);
-            d = detail(json_pack("{s:b}", "prime_may_see_status", 1));
             if (rc == MM_OK)
-                rc = d ? mm_store_audit_append(st, NULL, ACTOR, "organization.consent", c->id, d)
-                       : MM_ENOMEM;
-            free(d);
+                rc = mm_audit_note(st, ACTOR, "organization.consent", c->id,
+                                   json_pack("{s:b}", "prime_may_see_status", 1));
         }
     }
     return rc;
@@ -834,11 +821,8 @@ int mm_seed_demo(const char *db_url, const mm_seed_options *o)
     rc = mm_store_begin(st);
     if (rc)
         goto done;
-    rc = store_contractors(st, run.cs, o->contractors, now_str);
-    if (rc == MM_OK)
-        rc = mm_store_commit(st);
-    else
-        mm_store_rollback(st);
+    rc = mm_audited_commit(st, store_contractors(st, run.cs, o->contractors, now_str), NULL, NULL,
+                           NULL, NULL);
     if (rc)
         goto done;
 

@@ -189,20 +189,12 @@ int share_audit_reads(http_req *r, json_t *items, const char *via)
         mm_tlp t = share_tlp_of(it);
         if (rc || t < MM_TLP_AMBER)
             continue;
-        json_t *d =
-            json_pack("{s:s,s:s,s:s}", "via", via, "tlp", mm_tlp_label(t), "org_id", r->who.org_id);
-        char *dt = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-        json_decref(d);
-        rc = dt ? mm_store_audit_append(r->st, NULL, r->who.login, "item.read",
-                                        json_string_value(json_object_get(it, "id")), dt)
-                : MM_ENOMEM;
-        free(dt);
+        rc = mm_audit_note(r->st, r->who.login, "item.read",
+                           json_string_value(json_object_get(it, "id")),
+                           json_pack("{s:s,s:s,s:s}", "via", via, "tlp", mm_tlp_label(t), "org_id",
+                                     r->who.org_id));
     }
-    if (rc == MM_OK)
-        rc = mm_store_commit(r->st);
-    else
-        mm_store_rollback(r->st);
-    return rc;
+    return mm_audited_commit(r->st, rc, NULL, NULL, NULL, NULL);
 }
 
 /* ---- recipients given by name ---------------------------------------------------------- */
