@@ -165,28 +165,31 @@ static void lru_push(centry *e)
         lru_tail = e;
 }
 
-static json_t *cached_submission(mm_store *st, const char *id)
+static int cached_submission(mm_store *st, const char *id, json_t **out)
 {
+    *out = NULL;
     if (!id || strlen(id) >= sizeof((centry *)0)->id)
-        return NULL;
+        return MM_ENOTFOUND;
     size_t h = hash_id(id);
     pthread_mutex_lock(&cache_lock);
     for (centry *e = buckets[h]; e; e = e->hnext) {
         if (strcmp(e->id, id) == 0) {
             lru_unlink(e);
             lru_push(e);
-            json_t *v = json_incref(e->v);
+            *out = json_incref(e->v);
             pthread_mutex_unlock(&cache_lock);
-            return v;
+            return MM_OK;
         }
     }
     pthread_mutex_unlock(&cache_lock);
     json_t *sub = NULL;
-    if (mm_store_get_submission(st, &sub, id, false) != MM_OK)
-        return NULL;
+    int rc = mm_store_get_submission(st, &sub, id, false);
+    if (rc != MM_OK)
+        return rc;
+    *out = sub;
     centry *ne = calloc(1, sizeof *ne);
     if (!ne)
-        return sub;
+        return MM_OK;
     snprintf(ne->id, sizeof ne->id, "%s", id);
     ne->v = json_incref(sub);
     pthread_mutex_lock(&cache_lock);
@@ -195,7 +198,7 @@ static json_t *cached_submission(mm_store *st, const char *id)
             pthread_mutex_unlock(&cache_lock);
             json_decref(ne->v);
             free(ne);
-            return sub;
+            return MM_OK;
         }
     }
     ne->hnext = buckets[h];
@@ -215,12 +218,12 @@ static json_t *cached_submission(mm_store *st, const char *id)
         free(old);
     }
     pthread_mutex_unlock(&cache_lock);
-    return sub;
+    return MM_OK;
 }
 
-json_t *web_submission(http_req *r, const char *id)
+int web_submission(http_req *r, const char *id, json_t **out)
 {
-    return cached_submission(r->st, id);
+    return cached_submission(r->st, id, out);
 }
 
 /* Fills the cache with every contractor's latest submission, so that the first overview
@@ -246,8 +249,10 @@ static void *warm_main(void *arg)
             {
                 if (atomic_load(&srv->warm_stop) || n >= CACHE_MAX)
                     break;
-                json_t *sub = cached_submission(
-                    st, json_string_value(json_object_get(json_object_get(it, "latest"), "id")));
+                json_t *sub = NULL;
+                (void)cached_submission(
+                    st, json_string_value(json_object_get(json_object_get(it, "latest"), "id")),
+                    &sub);
                 n += sub != NULL;
                 json_decref(sub);
             }

@@ -56,8 +56,9 @@ void web_redirect(reply *out, const char *location);
 void web_error_page(http_req *r, reply *out, unsigned status, const char *key);
 
 /* A submission as mm_store_get_submission returns it (without body), from an in-memory
- * LRU cache: submissions never change. A new reference, or NULL (not found / error). */
-json_t *web_submission(http_req *r, const char *id);
+ * LRU cache (cache.c): submissions never change. *out a new reference; MM_ENOTFOUND (also
+ * for a NULL id) or the store's code with *out NULL. */
+int web_submission(http_req *r, const char *id, json_t **out);
 
 /* Every contractor (mm_store_list_orgs items) matching q, in pages of 1,000. A new
  * reference (an array), or NULL on a store error. */

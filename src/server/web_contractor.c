@@ -171,19 +171,17 @@ static int contractor_model_make(contractor_model *m, http_req *r)
     int rc = mm_store_get_org(r->st, &m->org, r->param[0]);
     if (rc)
         return rc;
-    m->lr = web_latest_row(r, m->org);
     m->full = r->who.authority || strcmp(r->who.org_id, r->param[0]) == 0;
-    if (!m->full)
-        return MM_OK;
-    rc = mm_store_list_submissions(r->st, &m->subs, r->param[0], 0, 200);
-    if (rc == MM_OK)
+    rc = web_latest_row(r, m->org, &m->lr);
+    if (rc == MM_OK && m->full)
+        rc = mm_store_list_submissions(r->st, &m->subs, r->param[0], 0, 200);
+    if (rc == MM_OK && m->full)
         rc = load_subs(r, r->param[0], 3, &m->tree);
-    if (rc) {
+    if (rc == MM_OK && m->full)
+        rc = web_submission_opt(r, web_sval(m->org, "latest_submission"), &m->latest);
+    if (rc)
         contractor_model_free(m);
-        return rc;
-    }
-    m->latest = web_submission(r, web_sval(m->org, "latest_submission"));
-    return MM_OK;
+    return rc;
 }
 
 /* Everything below the head of a full page. */
@@ -372,17 +370,40 @@ static void put_id_list(page *p, const char *id, const json_t *arr, bool links)
     web_puts(p, "</ul>");
 }
 
-void w_diff(http_req *r, reply *out)
+/* Two submissions of one organization, older first, and what changed between them. */
+typedef struct diff_model {
+    json_t *sa, *sb; /* the older and the newer */
+    json_t *d;       /* mm_summary_diff */
+    int diff_rc;     /* its code: the page says so when it failed */
+    json_t *org;
+} diff_model;
+
+static void diff_model_free(diff_model *m)
+{
+    json_decref(m->sa);
+    json_decref(m->sb);
+    json_decref(m->d);
+    json_decref(m->org);
+    memset(m, 0, sizeof *m);
+}
+
+/* ?a= and ?b=, both of the organization in the path: MM_OK, MM_ENOTFOUND or the store's. */
+static int diff_model_make(diff_model *m, http_req *r)
 {
     const char *a = req_query(r, "a"), *b = req_query(r, "b");
-    json_t *sa = a ? web_submission(r, a) : NULL, *sb = b ? web_submission(r, b) : NULL;
+    memset(m, 0, sizeof *m);
+    json_t *sa = NULL, *sb = NULL;
+    int rc = web_submission(r, a, &sa);
+    if (rc == MM_OK)
+        rc = web_submission(r, b, &sb);
     /* both must be this organization's (access was decided for the organization) */
-    if (!sa || !sb || !mm_streq(web_sval(sa, "org_id"), r->param[0]) ||
-        !mm_streq(web_sval(sb, "org_id"), r->param[0])) {
+    if (rc == MM_OK && (!mm_streq(web_sval(sa, "org_id"), r->param[0]) ||
+                        !mm_streq(web_sval(sb, "org_id"), r->param[0])))
+        rc = MM_ENOTFOUND;
+    if (rc) {
         json_decref(sa);
         json_decref(sb);
-        web_error_page(r, out, 404, "error.not_found");
-        return;
+        return rc;
     }
     /* older first */
     if (strcmp(web_sval(sa, "received") ? web_sval(sa, "received") : "",
@@ -391,79 +412,91 @@ void w_diff(http_req *r, reply *out)
         sa = sb;
         sb = t;
     }
-    json_t *d = NULL;
-    int rc = mm_summary_diff(&d, json_object_get(sa, "summary"), json_object_get(sb, "summary"));
-    json_t *org = NULL;
-    if (mm_store_get_org(r->st, &org, r->param[0]) != MM_OK) {
-        json_decref(d);
-        json_decref(sa);
-        json_decref(sb);
-        web_error_page(r, out, 503, "error.busy");
+    *m = (diff_model){.sa = sa, .sb = sb};
+    m->diff_rc =
+        mm_summary_diff(&m->d, json_object_get(sa, "summary"), json_object_get(sb, "summary"));
+    rc = mm_store_get_org(r->st, &m->org, r->param[0]);
+    if (rc)
+        diff_model_free(m);
+    return rc;
+}
+
+static void diff_render(page *p, http_req *r, const diff_model *m)
+{
+    const json_t *sa = m->sa, *sb = m->sb, *d = m->d, *org = m->org;
+    int rc = m->diff_rc;
+    web_printf(p, "<p class=\"crumbs\"><a href=\"/contractors/%s\">", r->param[0]);
+    web_esc(p, web_sval(org, "name"));
+    web_puts(p, "</a></p><h1>");
+    web_put_tr(p, "diff.title");
+    web_puts(p, "</h1>");
+    if (rc != MM_OK) {
+        web_error_box(p, web_tr(p, "error.busy"));
+    } else {
+        bool same = mm_streq(web_sval(sa, "framework"), web_sval(sb, "framework"));
+        json_t *sc = json_object_get(d, "score");
+        web_puts(p, "<dl class=\"meta\"><dt>");
+        web_put_tr(p, "diff.older");
+        web_puts(p, "</dt><dd>");
+        web_esc(p, web_sval(sa, "assessed"));
+        web_puts(p, " <span class=\"mono\">");
+        web_esc(p, web_sval(sa, "id"));
+        web_puts(p, "</span></dd><dt>");
+        web_put_tr(p, "diff.newer");
+        web_puts(p, "</dt><dd>");
+        web_esc(p, web_sval(sb, "assessed"));
+        web_puts(p, " <span class=\"mono\">");
+        web_esc(p, web_sval(sb, "id"));
+        web_puts(p, "</span></dd><dt>");
+        web_put_tr(p, "col.score");
+        web_puts(p, "</dt><dd id=\"diff-score\">");
+        web_put_score(p, sa);
+        web_puts(p, " → ");
+        web_put_score(p, sb);
+        json_t *delta = json_object_get(sc, "delta");
+        if (same && json_is_integer(delta))
+            web_printf(p, " (<span class=\"delta\">%+lld</span>)",
+                       (long long)json_integer_value(delta));
+        web_puts(p, "</dd><dt>");
+        web_put_tr(p, "col.status");
+        web_puts(p, "</dt><dd>");
+        web_badge(p, web_sval(sa, "status"));
+        web_puts(p, " → ");
+        web_badge(p, web_sval(sb, "status"));
+        web_puts(p, "</dd></dl>");
+        if (!same) {
+            web_puts(p, "<p class=\"notice\">");
+            web_put_tr(p, "diff.not_comparable");
+            web_puts(p, "</p>");
+        }
+        web_puts(p, "<h2>");
+        web_put_tr(p, "diff.fixed");
+        web_puts(p, "</h2>");
+        put_id_list(p, "fixed", json_object_get(d, "fixed"), r->who.authority);
+        web_puts(p, "<h2>");
+        web_put_tr(p, "diff.new_gaps");
+        web_puts(p, "</h2>");
+        put_id_list(p, "new-gaps", json_object_get(d, "new_gaps"), r->who.authority);
+        web_puts(p, "<h2>");
+        web_put_tr(p, "diff.changed");
+        web_puts(p, "</h2>");
+        put_id_list(p, "changed", json_object_get(d, "changed"), r->who.authority);
+    }
+}
+
+void w_diff(http_req *r, reply *out)
+{
+    diff_model m;
+    int rc = diff_model_make(&m, r);
+    if (rc != MM_OK) {
+        web_error_page(r, out, rc == MM_ENOTFOUND ? 404 : 503,
+                       rc == MM_ENOTFOUND ? "error.not_found" : "error.busy");
         return;
     }
     page p;
     web_page_init(&p, r, out);
     p.title = web_tr(&p, "diff.title");
-    web_printf(&p, "<p class=\"crumbs\"><a href=\"/contractors/%s\">", r->param[0]);
-    web_esc(&p, web_sval(org, "name"));
-    web_puts(&p, "</a></p><h1>");
-    web_put_tr(&p, "diff.title");
-    web_puts(&p, "</h1>");
-    if (rc != MM_OK) {
-        web_error_box(&p, web_tr(&p, "error.busy"));
-    } else {
-        bool same = mm_streq(web_sval(sa, "framework"), web_sval(sb, "framework"));
-        json_t *sc = json_object_get(d, "score");
-        web_puts(&p, "<dl class=\"meta\"><dt>");
-        web_put_tr(&p, "diff.older");
-        web_puts(&p, "</dt><dd>");
-        web_esc(&p, web_sval(sa, "assessed"));
-        web_puts(&p, " <span class=\"mono\">");
-        web_esc(&p, web_sval(sa, "id"));
-        web_puts(&p, "</span></dd><dt>");
-        web_put_tr(&p, "diff.newer");
-        web_puts(&p, "</dt><dd>");
-        web_esc(&p, web_sval(sb, "assessed"));
-        web_puts(&p, " <span class=\"mono\">");
-        web_esc(&p, web_sval(sb, "id"));
-        web_puts(&p, "</span></dd><dt>");
-        web_put_tr(&p, "col.score");
-        web_puts(&p, "</dt><dd id=\"diff-score\">");
-        web_put_score(&p, sa);
-        web_puts(&p, " → ");
-        web_put_score(&p, sb);
-        json_t *delta = json_object_get(sc, "delta");
-        if (same && json_is_integer(delta))
-            web_printf(&p, " (<span class=\"delta\">%+lld</span>)",
-                       (long long)json_integer_value(delta));
-        web_puts(&p, "</dd><dt>");
-        web_put_tr(&p, "col.status");
-        web_puts(&p, "</dt><dd>");
-        web_badge(&p, web_sval(sa, "status"));
-        web_puts(&p, " → ");
-        web_badge(&p, web_sval(sb, "status"));
-        web_puts(&p, "</dd></dl>");
-        if (!same) {
-            web_puts(&p, "<p class=\"notice\">");
-            web_put_tr(&p, "diff.not_comparable");
-            web_puts(&p, "</p>");
-        }
-        web_puts(&p, "<h2>");
-        web_put_tr(&p, "diff.fixed");
-        web_puts(&p, "</h2>");
-        put_id_list(&p, "fixed", json_object_get(d, "fixed"), r->who.authority);
-        web_puts(&p, "<h2>");
-        web_put_tr(&p, "diff.new_gaps");
-        web_puts(&p, "</h2>");
-        put_id_list(&p, "new-gaps", json_object_get(d, "new_gaps"), r->who.authority);
-        web_puts(&p, "<h2>");
-        web_put_tr(&p, "diff.changed");
-        web_puts(&p, "</h2>");
-        put_id_list(&p, "changed", json_object_get(d, "changed"), r->who.authority);
-    }
-    json_decref(d);
-    json_decref(org);
-    json_decref(sa);
-    json_decref(sb);
+    diff_render(&p, r, &m);
+    diff_model_free(&m);
     web_page_finish(&p, out, 200);
 }

@@ -60,12 +60,14 @@ static int my_model_make(my_model *m, http_req *r)
     int rc = mm_store_get_org(r->st, &m->org, r->who.org_id);
     if (rc == MM_OK)
         rc = mm_store_list_submissions(r->st, &m->subs, r->who.org_id, 0, 100);
+    if (rc == MM_OK)
+        rc = web_latest_row(r, m->org, &m->lr);
+    if (rc == MM_OK)
+        rc = web_submission_opt(r, web_sval(m->org, "latest_submission"), &m->latest);
     if (rc) {
         my_model_free(m);
         return rc;
     }
-    m->lr = web_latest_row(r, m->org);
-    m->latest = web_submission(r, web_sval(m->org, "latest_submission"));
     m->milestones = json_object_get(json_object_get(m->latest, "summary"), "milestones");
     size_t i;
     json_t *ms;

@@ -48,12 +48,13 @@ static void overview_model_free(overview_model *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Adds one contractor's latest submission to the histograms and the heatmap. */
-static void count_latest(overview_model *m, http_req *r, const json_t *it)
+/* Adds one contractor's latest submission to the histograms and the heatmap: MM_OK or the
+ * store's code. */
+static int count_latest(overview_model *m, http_req *r, const json_t *it)
 {
     json_t *latest = json_object_get(it, "latest");
     if (!json_is_object(latest))
-        return;
+        return MM_OK;
     json_t *sc = json_object_get(latest, "score");
     bool r2 = mm_streq(web_sval(latest, "framework"), "800-171r2");
     if (!json_is_integer(sc)) {
@@ -72,10 +73,13 @@ static void count_latest(overview_model *m, http_req *r, const json_t *it)
         s++;
     if (s == m->nsec) {
         if (m->nsec == 64)
-            return;
+            return MM_OK;
         m->sectors[m->nsec++] = sec;
     }
-    json_t *sub = web_submission(r, web_sval(latest, "id"));
+    json_t *sub = NULL;
+    int rc = web_submission_opt(r, web_sval(latest, "id"), &sub);
+    if (rc)
+        return rc;
     json_t *fl = json_object_get(json_object_get(sub, "summary"), "families");
     size_t k;
     json_t *f;
@@ -97,6 +101,7 @@ static void count_latest(overview_model *m, http_req *r, const json_t *it)
     }
     if (sub)
         json_array_append_new(m->held, sub); /* the family titles point into it */
+    return MM_OK;
 }
 
 /* The overview's numbers: MM_OK, or the store's (or MM_ENOMEM) with m freed. */
@@ -124,7 +129,10 @@ static int overview_model_make(overview_model *m, http_req *r)
     json_array_foreach(m->all, i, it)
     {
         m->counts[web_status_index(web_sval(it, "status"))]++;
-        count_latest(m, r, it);
+        if ((rc = count_latest(m, r, it)) != MM_OK) {
+            overview_model_free(m);
+            return rc;
+        }
     }
     return MM_OK;
 }

@@ -215,11 +215,21 @@ void web_put_gaps_table(page *p, const json_t *summary, bool links)
     web_puts(p, "</tbody></table>");
 }
 
-/* The latest row as the contractor list has it (latest_view), or null. */
-json_t *web_latest_row(http_req *r, const json_t *org)
+int web_latest_row(http_req *r, const json_t *org, json_t **out)
 {
-    json_t *sub = web_submission(r, web_sval(org, "latest_submission"));
-    json_t *o = latest_view(r, sub);
+    json_t *sub = NULL;
+    int rc = web_submission(r, web_sval(org, "latest_submission"), &sub);
+    if (rc != MM_OK && rc != MM_ENOTFOUND) {
+        *out = NULL;
+        return rc;
+    }
+    *out = latest_view(r, sub);
     json_decref(sub);
-    return o;
+    return MM_OK;
+}
+
+int web_submission_opt(http_req *r, const char *id, json_t **out)
+{
+    int rc = web_submission(r, id, out);
+    return rc == MM_ENOTFOUND ? MM_OK : rc;
 }

@@ -27,9 +27,11 @@ void web_put_req_link(page *p, const char *req, bool link);
 void web_th(page *p, const char *key, const char *cls);
 /* The gaps of a submission summary as a table (requirement links when links). */
 void web_put_gaps_table(page *p, const json_t *summary, bool links);
-/* The latest submission of an organization as the lists show it (a new reference, or
- * NULL when none or on a store error). */
-json_t *web_latest_row(http_req *r, const json_t *org);
+/* The latest submission of an organization as the lists show it into *out (a new reference;
+ * json null when it has none): MM_OK or the store's code. */
+int web_latest_row(http_req *r, const json_t *org, json_t **out);
+/* web_submission, with "not found" (or no id) as MM_OK and *out NULL. */
+int web_submission_opt(http_req *r, const char *id, json_t **out);
 
 /* The authority's aggregate pages are the same for every reader: web_page_cached puts the
  * cached contents of what (in p's language, today) into p and is true on a hit; else

@@ -56,7 +56,10 @@ static int requirement_model_make(requirement_model *m, http_req *r)
         json_t *l = json_object_get(it, "latest");
         if (!json_is_object(l) || !mm_streq(web_sval(l, "framework"), m->fw))
             continue;
-        json_t *sub = web_submission(r, web_sval(l, "id"));
+        json_t *sub = NULL;
+        int rc = web_submission_opt(r, web_sval(l, "id"), &sub);
+        if (rc)
+            return rc;
         if (!sub)
             continue;
         m->assessed++;
