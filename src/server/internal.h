@@ -100,7 +100,7 @@ struct mm_server {
     unsigned char server_pk[32], server_sk[64];
     char server_key_id[17];
     char dummy_hash[128]; /* verified against for unknown logins: equal timing */
-    /* the dashboard's cache warm-up (web_render.c) */
+    /* the dashboard's cache warm-up (cache.c) */
     pthread_t warm_thread;
     bool warm_running;
     _Atomic bool warm_stop;
@@ -124,7 +124,7 @@ typedef struct reply {
     char *set_cookie; /* malloc'd Set-Cookie value, or NULL */
     long retry_after; /* seconds for Retry-After, or 0 */
     char allow[64];   /* for 405 */
-    /* the dashboard's pages (web.c) */
+    /* the dashboard's pages (web_*.c) */
     bool html;                 /* an HTML page: the page's Content-Security-Policy */
     char *location;            /* malloc'd Location for a redirect, or NULL */
     char *set_cookie_more[2];  /* malloc'd further Set-Cookie values, or NULL */
@@ -279,7 +279,7 @@ void h_readyz(http_req *r, reply *out);
 void h_version(http_req *r, reply *out);
 void h_server_key(http_req *r, reply *out);
 
-/* ---- shared threat information under TLP 2.0 (share_api.c, docs/sharing.md) -------- */
+/* ---- shared threat information under TLP 2.0 (share_api.c, share_merge.c) ----------- */
 
 void h_communities_create(http_req *r, reply *out);
 void h_communities_list(http_req *r, reply *out);

@@ -91,8 +91,9 @@ static const route routes[] = {
      .fn = h_failures_cached},
     {.method = "GET", .pattern = "/api/v1/poam/overdue", .need = NEED_AUTHORITY_READ,
      .fn = h_overdue_cached},
-    /* shared threat information under TLP 2.0 (share_api.c, docs/sharing.md); the item
-     * reads are NEED_ANY: what each reader may see is decided per item by mm_tlp_may_read */
+    /* shared threat information under TLP 2.0 (share_api.c, share_merge.c, docs/sharing.md);
+     * the item reads are NEED_ANY: what each reader may see is decided per item by
+     * mm_tlp_may_read */
     {.method = "POST", .pattern = "/api/v1/communities", .need = NEED_AUTHORITY_ADMIN,
      .body = body_community, .fn = h_communities_create},
     {.method = "GET", .pattern = "/api/v1/communities", .need = NEED_SELF,
@@ -121,7 +122,7 @@ static const route routes[] = {
      .fn = h_incidents_create},
     {.method = "GET", .pattern = "/api/v1/incidents", .need = NEED_SELF, .fn = h_incidents_list},
     {.method = "GET", .pattern = "/api/v1/incidents/{}", .need = NEED_SELF, .fn = h_incident_get},
-    /* the dashboard (web.c, docs/dashboard.md) */
+    /* the dashboard (web_*.c, docs/dashboard.md) */
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
