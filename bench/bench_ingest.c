@@ -1,6 +1,6 @@
 /*
  * bench_ingest: how many signed submissions per second the server's own code takes in
- * (mm_ingest: inspect, signature verification, parsing and scoring the assessment again,
+ * (submission_ingest: inspect, signature verification, parsing and scoring the assessment again,
  * the summary, storing it with its gaps, milestones and audit record in one SQLite
  * transaction, the signed receipt), in process and on one thread.
  *
@@ -9,7 +9,7 @@
  *
  * The first form signs N distinct submissions first (not timed: the example assessments
  * examples/hokuto/assessment-r3.json and -r2.json, alternately, each with its own system
- * name so no two are the same), then, RUNS times (default 3), times mm_ingest of all of
+ * name so no two are the same), then, RUNS times (default 3), times submission_ingest of all of
  * them into a fresh database in DIR (default /tmp), and prints one line per run and the
  * median: "median SUBS_PER_S". The second form writes N distinct signed submissions, one
  * per line, signed with the key file (made by `mamori keygen`), for an HTTP benchmark.
@@ -121,15 +121,14 @@ static double run_once(const char *dir, int run, char **docs, size_t n, const mm
     long long now_unix = 1794960000; /* 2026-11-18 */
     double t0 = now_s();
     for (size_t i = 0; i < n; i++) {
-        reply out = {0};
-        mm_ingest(ctx, st, org_id, "bench", docs[i], strlen(docs[i]), "2026-11-18T00:00:00Z",
-                  now_unix, &out);
-        if (out.status != 201) {
-            fprintf(stderr, "bench_ingest: submission %zu: HTTP %u\n", i, out.status);
+        char *receipt = NULL;
+        act_fail f = {0};
+        if (submission_ingest(ctx, st, org_id, "bench", docs[i], strlen(docs[i]),
+                              "2026-11-18T00:00:00Z", now_unix, &receipt, &f) != MM_OK) {
+            fprintf(stderr, "bench_ingest: submission %zu: %s\n", i, f.msg);
             exit(1);
         }
-        json_decref(out.json);
-        free(out.text);
+        free(receipt);
     }
     double dt = now_s() - t0;
     mm_store_free(st);

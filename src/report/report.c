@@ -32,47 +32,6 @@ const char *mm_report_format_name(mm_report_format fmt)
     return (size_t)fmt < sizeof(names) / sizeof(names[0]) ? names[fmt] : "?";
 }
 
-void mm_report_timestamp(char out[21], const mm_result *r, const mm_report_options *o)
-{
-    const char *d = r->assessment->assessed;
-    if (d) {
-        memcpy(out, d, 10);
-        memcpy(out + 10, "T00:00:00Z", 11);
-        return;
-    }
-    mm_time_rfc3339(out, o ? o->now : 0);
-}
-
-char *mm_report_render_text(const mm_result *r, const char *text)
-{
-    return mm_catalog_render(r->assessment->catalog, text, mm_result_odp_lookup, (void *)r, "", "");
-}
-
-char *mm_report_scan_citation(const mm_result *r, size_t i)
-{
-    const mm_assessment *a = r->assessment;
-    const mm_requirement *q = &a->catalog->requirements[i];
-    mm_buf b = MM_BUF_INIT;
-    size_t shown = 0;
-    for (size_t j = 0; j < q->nobjectives; j++) {
-        const mm_answer *ans = &a->answers[&q->objectives[j] - a->catalog->objectives];
-        for (size_t k = 0; k < ans->nscan_evidence; k++) {
-            const char *line = ans->scan_evidence[k];
-            if (b.data && strstr(b.data, line))
-                continue;
-            mm_buf_puts(&b, shown ? "; " : "Automated evidence (mamori scan): ");
-            mm_buf_puts(&b, line);
-            shown++;
-        }
-    }
-    if (!shown || b.failed) {
-        mm_buf_free(&b);
-        return NULL;
-    }
-    mm_buf_putc(&b, '.');
-    return b.data;
-}
-
 int mm_report_render(char **out, size_t *len, const mm_result *r, mm_report_format fmt,
                      const mm_report_options *opts)
 {

@@ -2,6 +2,7 @@
  * members it may have (no others), their types and lengths, before any handler reads it. */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server/bodies.h"
@@ -89,6 +90,59 @@ static bool has_control(const char *s)
     return false;
 }
 
+/* A string member's rules: no control characters, min to max characters. */
+static int string_check(const body_field *f, const char *s, char *msg, size_t size)
+{
+    size_t n = utf8_chars(s);
+    if (has_control(s)) {
+        snprintf(msg, size, "$.%s: control characters are not allowed", f->name);
+        return -1;
+    }
+    if ((long long)n < f->min || (long long)n > f->max) {
+        snprintf(msg, size, "$.%s: expected %lld to %lld characters, got %zu", f->name, f->min,
+                 f->max, n);
+        return -1;
+    }
+    return 0;
+}
+
+static int integer_check(const body_field *f, long long v, char *msg, size_t size)
+{
+    if (v < f->min || v > f->max) {
+        snprintf(msg, size, "$.%s: expected %lld to %lld", f->name, f->min, f->max);
+        return -1;
+    }
+    return 0;
+}
+
+int mm_body_check_value(const body_field *fields, const char *name, const char *value, char *msg,
+                        size_t size)
+{
+    const body_field *f = fields;
+    while (f->name && strcmp(f->name, name) != 0)
+        f++;
+    if (!f->name || (f->type != BODY_STRING && f->type != BODY_INTEGER)) {
+        snprintf(msg, size, "$.%.64s: unknown member", name);
+        return -1;
+    }
+    if (!value || !value[0]) {
+        if (f->required) {
+            snprintf(msg, size, "$.%s: required", f->name);
+            return -1;
+        }
+        return 0;
+    }
+    if (f->type == BODY_STRING)
+        return string_check(f, value, msg, size);
+    char *end = NULL;
+    long long v = strtoll(value, &end, 10);
+    if (*end) {
+        snprintf(msg, size, "$.%s: expected an integer", f->name);
+        return -1;
+    }
+    return integer_check(f, v, msg, size);
+}
+
 int mm_body_check(const json_t *body, const body_field *fields, char *msg, size_t size)
 {
     if (!json_is_object(body)) {
@@ -120,26 +174,17 @@ int mm_body_check(const json_t *body, const body_field *fields, char *msg, size_
         switch (f->type) {
         case BODY_STRING:
             ok = json_is_string(m);
-            if (ok) {
-                const char *s = json_string_value(m);
-                size_t n = utf8_chars(s);
-                if (json_string_length(m) != strlen(s) || has_control(s)) {
-                    snprintf(msg, size, "$.%s: control characters are not allowed", f->name);
-                    return -1;
-                }
-                if ((long long)n < f->min || (long long)n > f->max) {
-                    snprintf(msg, size, "$.%s: expected %lld to %lld characters, got %zu", f->name,
-                             f->min, f->max, n);
-                    return -1;
-                }
+            if (ok && json_string_length(m) != strlen(json_string_value(m))) {
+                snprintf(msg, size, "$.%s: control characters are not allowed", f->name);
+                return -1;
             }
+            if (ok && string_check(f, json_string_value(m), msg, size) != 0)
+                return -1;
             break;
         case BODY_INTEGER:
             ok = json_is_integer(m);
-            if (ok && (json_integer_value(m) < f->min || json_integer_value(m) > f->max)) {
-                snprintf(msg, size, "$.%s: expected %lld to %lld", f->name, f->min, f->max);
+            if (ok && integer_check(f, json_integer_value(m), msg, size) != 0)
                 return -1;
-            }
             break;
         case BODY_BOOL:
             ok = json_is_boolean(m);

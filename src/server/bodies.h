@@ -27,4 +27,10 @@ json_t *mm_body_parse(const char *data, size_t len, char *msg, size_t size);
  * with msg naming the member ("$.login: expected a string"). */
 int mm_body_check(const json_t *body, const body_field *fields, char *msg, size_t size);
 
+/* The same rules for one form field given as text: a string member's length and characters,
+ * an integer member's range (the text must be a whole number). An empty value is a missing
+ * one. 0, or -1 with msg. */
+int mm_body_check_value(const body_field *fields, const char *name, const char *value, char *msg,
+                        size_t size);
+
 #endif

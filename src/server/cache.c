@@ -1,10 +1,17 @@
-/* mamori serve: the cache of the authority's views (see cache.h). A fixed number of
+/* mamori serve: the caches (cache.h): the authority's views under the store's version, and
+ * (below) the submissions the dashboard reads, with the thread that warms them up.
+ * The views' cache: A fixed number of
  * entries, least recently used replaced; one mutex (a lookup is a few string compares). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdatomic.h>
+#include <stdio.h>
+#include <time.h>
+
 #include "server/cache.h"
+#include "server/web.h"
 
 #define ENTRIES   64
 #define MAX_BYTES ((size_t)4 << 20) /* larger answers are not kept */
@@ -108,4 +115,171 @@ void mm_view_cache_store(const char *key, int64_t version, const char *text)
         return;
     mm_view_cache_put(key, version, &r);
     free(r.text);
+}
+
+/* ---- the submission cache: a bounded LRU, shared by the worker threads ------------------- */
+
+#define CACHE_MAX     4096
+#define CACHE_BUCKETS 8192
+
+typedef struct centry {
+    char id[40];
+    json_t *v;
+    struct centry *prev, *next, *hnext;
+} centry;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static centry *buckets[CACHE_BUCKETS];
+static centry *lru_head, *lru_tail; /* head: most recently used */
+static size_t cache_count;
+
+static size_t hash_id(const char *s)
+{
+    size_t h = 1469598103934665603ULL & (size_t)-1;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h % CACHE_BUCKETS;
+}
+
+static void lru_unlink(centry *e)
+{
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        lru_head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        lru_tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void lru_push(centry *e)
+{
+    e->next = lru_head;
+    e->prev = NULL;
+    if (lru_head)
+        lru_head->prev = e;
+    lru_head = e;
+    if (!lru_tail)
+        lru_tail = e;
+}
+
+static int cached_submission(mm_store *st, const char *id, json_t **out)
+{
+    *out = NULL;
+    if (!id || strlen(id) >= sizeof((centry *)0)->id)
+        return MM_ENOTFOUND;
+    size_t h = hash_id(id);
+    pthread_mutex_lock(&cache_lock);
+    for (centry *e = buckets[h]; e; e = e->hnext) {
+        if (strcmp(e->id, id) == 0) {
+            lru_unlink(e);
+            lru_push(e);
+            *out = json_incref(e->v);
+            pthread_mutex_unlock(&cache_lock);
+            return MM_OK;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    json_t *sub = NULL;
+    int rc = mm_store_get_submission(st, &sub, id, false);
+    if (rc != MM_OK)
+        return rc;
+    *out = sub;
+    centry *ne = calloc(1, sizeof *ne);
+    if (!ne)
+        return MM_OK;
+    snprintf(ne->id, sizeof ne->id, "%s", id);
+    ne->v = json_incref(sub);
+    pthread_mutex_lock(&cache_lock);
+    for (centry *e = buckets[h]; e; e = e->hnext) {
+        if (strcmp(e->id, id) == 0) { /* another thread was first */
+            pthread_mutex_unlock(&cache_lock);
+            json_decref(ne->v);
+            free(ne);
+            return MM_OK;
+        }
+    }
+    ne->hnext = buckets[h];
+    buckets[h] = ne;
+    lru_push(ne);
+    cache_count++;
+    while (cache_count > CACHE_MAX && lru_tail) {
+        centry *old = lru_tail;
+        lru_unlink(old);
+        centry **pp = &buckets[hash_id(old->id)];
+        while (*pp && *pp != old)
+            pp = &(*pp)->hnext;
+        if (*pp)
+            *pp = old->hnext;
+        cache_count--;
+        json_decref(old->v);
+        free(old);
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return MM_OK;
+}
+
+int web_submission(http_req *r, const char *id, json_t **out)
+{
+    return cached_submission(r->st, id, out);
+}
+
+/* Fills the cache with every contractor's latest submission, so that the first overview
+ * after a start does not read a thousand summaries. Runs on its own thread; takes a store
+ * connection from the pool for one page of 1,000 contractors at a time. */
+static void *warm_main(void *arg)
+{
+    mm_server *srv = arg;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long n = 0;
+    for (int64_t off = 0; !atomic_load(&srv->warm_stop) && n < CACHE_MAX; off += 1000) {
+        mm_store *st = mm_pool_get(srv);
+        mm_org_query q = {.kind = "contractor", .sort = "name", .offset = off, .limit = 1000};
+        json_t *res = NULL;
+        int rc = mm_store_list_orgs(st, &res, &q);
+        size_t i, got = 0;
+        json_t *it;
+        if (rc == MM_OK) {
+            json_t *items = json_object_get(res, "items");
+            got = json_array_size(items);
+            json_array_foreach(items, i, it)
+            {
+                if (atomic_load(&srv->warm_stop) || n >= CACHE_MAX)
+                    break;
+                json_t *sub = NULL;
+                (void)cached_submission(
+                    st, json_string_value(json_object_get(json_object_get(it, "latest"), "id")),
+                    &sub);
+                n += sub != NULL;
+                json_decref(sub);
+            }
+        }
+        json_decref(res);
+        mm_pool_put(srv, st);
+        if (rc != MM_OK || got < 1000)
+            break;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    mm_server_log_json("info", "dashboard cache warmed",
+                       json_pack("{s:i,s:f}", "submissions", (int)n, "duration_ms", ms));
+    return NULL;
+}
+
+void web_warm_start(mm_server *srv)
+{
+    atomic_store(&srv->warm_stop, false);
+    srv->warm_running = pthread_create(&srv->warm_thread, NULL, warm_main, srv) == 0;
+}
+
+void web_warm_stop(mm_server *srv)
+{
+    if (!srv->warm_running)
+        return;
+    atomic_store(&srv->warm_stop, true);
+    pthread_join(srv->warm_thread, NULL);
+    srv->warm_running = false;
 }

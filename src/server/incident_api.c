@@ -11,7 +11,7 @@
 
 #include "mamori/incident.h"
 #include "mamori/share.h"
-#include "server/internal.h"
+#include "server/share_core.h"
 #include "util/util.h"
 
 /* Unix seconds of a stored UTC time ("...Z"); -1 when missing. */
@@ -54,12 +54,13 @@ static json_t *incident_out(const json_t *row, const char *tlp, long long now)
         json_object_get(row, "created"));
 }
 
-/* The visible incident items by id: {item id: item}. NULL with out filled on failure. */
-static json_t *visible_incident_items(http_req *r, reply *out)
+/* The visible incident items by id: {item id: item} into *out. */
+static int visible_incident_items(http_req *r, json_t **out)
 {
-    json_t *vis = share_visible_items(r, out);
-    if (!vis)
-        return NULL;
+    json_t *vis = NULL;
+    int rc = share_visible(r, NULL, &vis);
+    if (rc)
+        return rc;
     json_t *map = json_object();
     size_t i;
     json_t *it;
@@ -71,71 +72,62 @@ static json_t *visible_incident_items(http_req *r, reply *out)
             json_object_set(map, id, it);
     }
     json_decref(vis);
-    if (!map)
-        reply_error(out, 503, "unavailable", "out of memory");
-    return map;
+    *out = map;
+    return map ? MM_OK : MM_ENOMEM;
 }
 
-/* The reports of rows the requester may read, audited as via, into {"incidents": [...]}
- * (or the single report when one is true: 404 when it is not readable). */
-static void answer(http_req *r, reply *out, json_t *rows, const char *via, bool one)
+/* The reports of rows (stolen) the requester may read, audited as via, into *list (a new
+ * array). */
+static int readable_reports(http_req *r, json_t *rows, const char *via, json_t **list)
 {
-    json_t *items = visible_incident_items(r, out);
-    if (!items) {
+    *list = NULL;
+    json_t *items = NULL;
+    int rc = visible_incident_items(r, &items);
+    if (rc) {
         json_decref(rows);
-        return;
+        return rc;
     }
-    json_t *list = json_array(), *read = json_array();
+    json_t *shown = json_array(), *read = json_array();
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
     {
         json_t *it = json_object_get(items, json_string_value(json_object_get(row, "item_id")));
-        if (!it || !list || !read)
+        if (!it || !shown || !read)
             continue;
         json_array_append_new(
-            list, incident_out(row, json_string_value(json_object_get(it, "tlp")), r->now_unix));
+            shown, incident_out(row, json_string_value(json_object_get(it, "tlp")), r->now_unix));
         json_array_append(read, it);
     }
     json_decref(rows);
     json_decref(items);
-    if (!list || !read) {
-        json_decref(list);
-        json_decref(read);
-        reply_error(out, 503, "unavailable", "out of memory");
-        return;
-    }
-    if (one && json_array_size(list) == 0) {
-        json_decref(list);
-        json_decref(read);
-        reply_error(out, 404, "not_found", "no such incident report");
-        return;
-    }
-    int rc = share_audit_reads(r, read, via);
+    rc = shown && read ? share_audit_reads(r, read, via) : MM_ENOMEM;
     json_decref(read);
     if (rc) {
-        json_decref(list);
-        reply_store_error(out, rc);
-        return;
+        json_decref(shown);
+        return rc;
     }
-    if (one) {
-        json_t *o = json_incref(json_array_get(list, 0));
-        json_decref(list);
-        reply_json(out, 200, json_pack("{s:o}", "incident", o));
-        return;
-    }
-    reply_json(out, 200, json_pack("{s:o}", "incidents", list));
+    *list = shown;
+    return MM_OK;
+}
+
+int incidents_list(http_req *r, json_t **list)
+{
+    json_t *rows = NULL;
+    *list = NULL;
+    int rc = mm_store_list_incidents(r->st, &rows, NULL, 0, NULL);
+    return rc ? rc : readable_reports(r, rows, "list", list);
 }
 
 void h_incidents_list(http_req *r, reply *out)
 {
-    json_t *rows = NULL;
-    int rc = mm_store_list_incidents(r->st, &rows, NULL, 0, NULL);
+    json_t *list = NULL;
+    int rc = incidents_list(r, &list);
     if (rc) {
         reply_store_error(out, rc);
         return;
     }
-    answer(r, out, rows, "list", false);
+    reply_json(out, 200, json_pack("{s:o}", "incidents", list));
 }
 
 void h_incident_get(http_req *r, reply *out)
@@ -143,15 +135,23 @@ void h_incident_get(http_req *r, reply *out)
     const char *key = r->param[0];
     char *end = NULL;
     long long id = strtoll(key, &end, 10);
-    json_t *rows = NULL;
+    json_t *rows = NULL, *list = NULL;
     int rc = key[0] && end && !*end && id > 0
                  ? mm_store_list_incidents(r->st, &rows, NULL, id, NULL)
                  : mm_store_list_incidents(r->st, &rows, NULL, 0, key);
+    if (rc == MM_OK)
+        rc = readable_reports(r, rows, "get", &list);
     if (rc) {
         reply_store_error(out, rc);
         return;
     }
-    answer(r, out, rows, "get", true);
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        reply_error(out, 404, "not_found", "no such incident report");
+        return;
+    }
+    reply_json(out, 200, json_pack("{s:O}", "incident", json_array_get(list, 0)));
+    json_decref(list);
 }
 
 int incident_attach(http_req *r, json_t *item)
@@ -287,20 +287,9 @@ void h_incidents_create(http_req *r, reply *out)
             rc = mm_store_create_item(r->st, &item);
         if (rc == MM_OK)
             rc = mm_store_create_incident(r->st, &new_id, number, &rec);
-        if (rc == MM_OK) {
-            json_t *d = json_pack("{s:s,s:s,s:s}", "report_number", number, "tlp", inc->tlp,
-                                  "report_type", rec.report_type);
-            char *dt = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-            json_decref(d);
-            rc = dt ? mm_store_audit_append(r->st, NULL, r->who.login, "incident.create", item_id,
-                                            dt)
-                    : MM_ENOMEM;
-            free(dt);
-        }
-        if (rc == MM_OK)
-            rc = mm_store_commit(r->st);
-        else
-            mm_store_rollback(r->st);
+        rc = mm_audited_commit(r->st, rc, r->who.login, "incident.create", item_id,
+                               json_pack("{s:s,s:s,s:s}", "report_number", number, "tlp", inc->tlp,
+                                         "report_type", rec.report_type));
         if (rc != MM_ECONFLICT)
             break;
     }

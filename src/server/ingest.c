@@ -10,9 +10,9 @@
 #include "mamori/submit.h"
 #include "server/internal.h"
 
-static void refuse(reply *out, const char *what)
+static int refuse(act_fail *f, const char *what)
 {
-    reply_error(out, 422, "invalid_submission", "%s", what);
+    return act_failed(f, ACT_UNPROCESSABLE, MM_EINVALID, "%s", what);
 }
 
 /* The summary's gaps and milestones as store records (pointing into summary). */
@@ -44,9 +44,12 @@ static int collect(const json_t *summary, mm_gap_rec **gaps, size_t *ngaps, mm_m
     return MM_OK;
 }
 
-void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
-               const char *doc, size_t len, const char *now, long long now_unix, reply *out)
+int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
+                      const char *doc, size_t len, const char *now, long long now_unix,
+                      char **receipt_out, act_fail *f)
 {
+    int ret = MM_OK;
+    *receipt_out = NULL;
     json_t *env = NULL, *summary = NULL;
     char key_id[17] = "", hash[65] = "";
     mm_key *key = NULL;
@@ -59,8 +62,8 @@ void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const ch
     /* 1. the shape of the document, and which key it names */
     int rc = mm_submission_inspect(&env, key_id, hash, doc, len, "submission");
     if (rc) {
-        reply_error(out, rc == MM_ETOOBIG ? 413 : 400,
-                    rc == MM_ETOOBIG ? "payload_too_large" : "bad_request", "%s", mm_error_last());
+        ret =
+            act_failed(f, rc == MM_ETOOBIG ? ACT_TOO_BIG : ACT_INVALID, rc, "%s", mm_error_last());
         goto done;
     }
     /* 2. the key must be one of the caller's organization's unrevoked keys */
@@ -71,11 +74,11 @@ void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const ch
         snprintf(msg, sizeof msg,
                  "unknown key %s: not a registered, unrevoked signing key of your organization",
                  key_id);
-        refuse(out, msg);
+        ret = refuse(f, msg);
         goto done;
     }
     if (rc) {
-        reply_store_error(out, rc);
+        ret = act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
         goto done;
     }
     key = calloc(1, sizeof *key);
@@ -85,7 +88,7 @@ void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const ch
                           strlen(kr.public_key), NULL, &got, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
         got != sizeof key->public_key) {
-        reply_error(out, 500, "internal", "the stored key %s cannot be read", key_id);
+        ret = act_failed(f, ACT_INTERNAL, MM_ERROR, "the stored key %s cannot be read", key_id);
         goto done;
     }
     mm_key_id(key->key_id, key->public_key);
@@ -95,14 +98,14 @@ void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const ch
         char msg[400];
         snprintf(msg, sizeof msg, "signature %s: %s", rc ? "unreadable" : mm_verify_status_name(vs),
                  mm_error_last());
-        refuse(out, msg);
+        ret = refuse(f, msg);
         goto done;
     }
     /* 3. score it ourselves */
     json_t *aj = json_object_get(env, "assessment");
     assessment = json_dumps(aj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (!assessment) {
-        reply_error(out, 500, "internal", "out of memory");
+        ret = act_failed(f, ACT_INTERNAL, MM_ENOMEM, "out of memory");
         goto done;
     }
     size_t alen = strlen(assessment);
@@ -116,13 +119,13 @@ void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const ch
     if (rc == MM_OK)
         rc = mm_submission_summary(&summary, res);
     if (rc) {
-        refuse(out, mm_error_last());
+        ret = refuse(f, mm_error_last());
         goto done;
     }
     summary_text = json_dumps(summary, JSON_COMPACT | JSON_PRESERVE_ORDER);
     size_t ngaps = 0, nms = 0;
     if (!summary_text || collect(summary, &gaps, &ngaps, &ms, &nms) != MM_OK) {
-        reply_error(out, 500, "internal", "out of memory");
+        ret = act_failed(f, ACT_INTERNAL, MM_ENOMEM, "out of memory");
         goto done;
     }
     json_t *score = json_object_get(summary, "score");
@@ -154,30 +157,22 @@ void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const ch
     /* the signature as sent (the document was checked, so it is there) */
     json_t *docj = json_loadb(doc, len, 0, NULL);
     rec.signature = json_string_value(json_object_get(docj, "signature"));
-    json_t *detail = json_pack("{s:s,s:s,s:s,s:s,s:O}", "org_id", org_id, "body_hash", hash,
-                               "key_id", key_id, "status", status, "score", score);
-    char *detail_text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(detail);
     rc = mm_store_begin(st);
     if (rc == MM_OK)
         rc = mm_store_insert_submission(st, &rec);
-    if (rc == MM_OK)
-        rc = mm_store_audit_append(st, NULL, actor, "submission.create", id, detail_text);
-    if (rc == MM_OK)
-        rc = mm_store_commit(st);
-    else
-        mm_store_rollback(st);
-    free(detail_text);
+    rc = mm_audited_commit(st, rc, actor, "submission.create", id,
+                           json_pack("{s:s,s:s,s:s,s:s,s:O}", "org_id", org_id, "body_hash", hash,
+                                     "key_id", key_id, "status", status, "score", score));
     json_decref(docj);
     if (rc == MM_ECONFLICT) {
-        reply_error(out, 409, "conflict",
-                    "this signed submission was already received (same content hash %s): a "
-                    "replay is refused",
-                    hash);
+        ret = act_failed(f, ACT_CONFLICT, rc,
+                         "this signed submission was already received (same content hash %s): a "
+                         "replay is refused",
+                         hash);
         goto done;
     }
     if (rc) {
-        reply_store_error(out, rc);
+        ret = act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
         goto done;
     }
     /* 4. the receipt, signed by the server, only after the commit */
@@ -192,12 +187,11 @@ void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const ch
     };
     rc = mm_receipt_sign(&receipt, &rr, srv->server_sk);
     if (rc) {
-        reply_error(out, 500, "internal", "stored as %s, but the receipt could not be signed", id);
+        ret = act_failed(f, ACT_INTERNAL, rc, "stored as %s, but the receipt could not be signed",
+                         id);
         goto done;
     }
-    out->status = 201;
-    out->text = receipt;
-    out->ctype = "application/json; charset=utf-8";
+    *receipt_out = receipt;
     receipt = NULL;
 done:
     json_decref(env);
@@ -210,4 +204,15 @@ done:
     free(receipt);
     free(gaps);
     free(ms);
+    return ret;
+}
+
+int submission_ingest_request(http_req *r, const char *doc, size_t len, char **receipt, act_fail *f)
+{
+    ingest_ctx ctx = {.r3 = r->srv->r3,
+                      .r2 = r->srv->r2,
+                      .profile = r->srv->profile,
+                      .server_sk = r->srv->server_sk};
+    return submission_ingest(&ctx, r->st, r->who.org_id, r->who.login, doc, len, r->now,
+                             r->now_unix, receipt, f);
 }

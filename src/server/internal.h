@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mamori/assess.h"
 #include "mamori/catalog.h"
@@ -99,7 +100,7 @@ struct mm_server {
     unsigned char server_pk[32], server_sk[64];
     char server_key_id[17];
     char dummy_hash[128]; /* verified against for unknown logins: equal timing */
-    /* the dashboard's cache warm-up (web_render.c) */
+    /* the dashboard's cache warm-up (cache.c) */
     pthread_t warm_thread;
     bool warm_running;
     _Atomic bool warm_stop;
@@ -123,7 +124,7 @@ typedef struct reply {
     char *set_cookie; /* malloc'd Set-Cookie value, or NULL */
     long retry_after; /* seconds for Retry-After, or 0 */
     char allow[64];   /* for 405 */
-    /* the dashboard's pages (web.c) */
+    /* the dashboard's pages (web_*.c) */
     bool html;                 /* an HTML page: the page's Content-Security-Policy */
     char *location;            /* malloc'd Location for a redirect, or NULL */
     char *set_cookie_more[2];  /* malloc'd further Set-Cookie values, or NULL */
@@ -158,6 +159,9 @@ void reply_error(reply *out, unsigned status, const char *code, const char *fmt,
 /* The error for a failed store call: 404, 409, 400 or 500 from its code. */
 void reply_store_error(reply *out, int rc);
 void reply_json(reply *out, unsigned status, json_t *body);
+/* A store call whose failure must not fail the request (a session touch, a record of a
+ * refused logon): the failure is logged, never ignored silently. */
+void mm_best_effort(int rc, const char *what);
 
 /* The summary of a latest submission the lists and pages show: {"id", "received",
  * "framework", "score", "status" ("stale" when assessed before r->stale_before),
@@ -168,6 +172,38 @@ json_t *latest_view(const http_req *r, const json_t *sub);
 const char *req_query(http_req *r, const char *name);
 const char *req_header(http_req *r, const char *name);
 
+/* ---- why a domain action failed (account.h, ingest.c, ...)
+ * --------------------------------------------------------------- */
+
+typedef enum act_kind {
+    ACT_OK = 0,
+    ACT_INVALID,         /* 400: the input breaks a rule (msg names the member) */
+    ACT_UNAUTHENTICATED, /* 401: wrong login or password */
+    ACT_FORBIDDEN,       /* 403: e.g. the current password is wrong */
+    ACT_NOT_FOUND,       /* 404 */
+    ACT_CONFLICT,        /* 409 */
+    ACT_LOCKED,          /* 423: the account is locked for retry_after seconds */
+    ACT_TOO_BIG,         /* 413 */
+    ACT_UNPROCESSABLE,   /* 422: e.g. a submission whose signature or assessment fails */
+    ACT_INTERNAL,        /* 500 */
+    ACT_BUSY,            /* 503: try again */
+    ACT_STORE            /* the store failed with rc (reply_store_error) */
+} act_kind;
+
+typedef struct act_fail {
+    act_kind kind;
+    int rc;
+    long retry_after;
+    char msg[400];
+} act_fail;
+
+/* The API's answer for a failed action: the status and code of its kind, with its message. */
+void reply_fail(reply *out, const act_fail *f);
+
+/* Fills f (kind, rc, message) and returns rc. */
+int act_failed(act_fail *f, act_kind kind, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* ---- authentication (auth.c) --------------------------------------------------------- */
 
 /* Resolves the credentials of the request into r->who. 0 when none were sent or they are
@@ -176,13 +212,14 @@ int mm_auth_resolve(http_req *r, reply *out);
 /* Constant-time check of X-CSRF-Token for cookie requests with an unsafe method. */
 bool mm_auth_csrf_ok(http_req *r);
 
-void h_login(http_req *r, reply *out);
-void h_whoami(http_req *r, reply *out);
-void h_logout(http_req *r, reply *out);
-void h_password(http_req *r, reply *out);
-void h_tokens_list(http_req *r, reply *out);
-void h_tokens_create(http_req *r, reply *out);
-void h_tokens_revoke(http_req *r, reply *out);
+/* Makes a session for user_id: cookie gets its Set-Cookie value, csrf its CSRF token. */
+int mm_auth_session_new(http_req *r, int64_t user_id, char cookie[256], char csrf[65]);
+/* The Set-Cookie value that ends the session cookie (static). */
+const char *mm_auth_clear_cookie(const mm_server *srv);
+/* Fills p from a user (and its organization's kind). */
+int mm_auth_load_principal(http_req *r, principal *p, const mm_user *u);
+/* Unix time of an RFC 3339 UTC string written by mm_time_rfc3339 (0 when not one). */
+long long mm_auth_parse_time(const char *s);
 
 /* SHA-256 of text as lowercase hex. */
 void mm_sha256_hex(char out[65], const void *data, size_t len);
@@ -191,16 +228,59 @@ void mm_random_hex(char *out, size_t n);
 
 /* ---- ingestion of a signed submission (ingest.c) ------------------------------------- */
 
-/* Verifies, evaluates and stores a signed submission for org_id; fills out with the receipt
- * (201) or the error. actor names the user for the audit record. */
-void mm_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
-               const char *doc, size_t len, const char *now, long long now_unix, reply *out);
+/* Verifies, evaluates and stores a signed submission for org_id (actor names the user for the
+ * audit record); *receipt gets the signed receipt (malloc'd JSON text). */
+int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
+                      const char *doc, size_t len, const char *now, long long now_unix,
+                      char **receipt, act_fail *f);
+/* The same with the server's catalogs and key, for the requester's organization, now. */
+int submission_ingest_request(http_req *r, const char *doc, size_t len, char **receipt,
+                              act_fail *f);
 
-/* Signing keys of an organization (r->param[0]): JSON bodies as the API's. */
+/* ---- the audited write (audit.c) -------------------------------------------------------- */
+
+/* Ends a write transaction that mm_store_begin opened: when rc is MM_OK, appends the audit
+ * record (actor, action, object, detail: stolen, may be NULL; no record when action is NULL:
+ * the records were written with mm_audit_note inside the transaction)
+ * and commits; otherwise, or when that fails, rolls back. The final code. */
+int mm_audited_commit(mm_store *st, int rc, const char *actor, const char *action,
+                      const char *object, json_t *detail);
+/* One audit record on its own (a refused logon, a logout): detail stolen, may be NULL. */
+int mm_audit_note(mm_store *st, const char *actor, const char *action, const char *object,
+                  json_t *detail);
+
+/* ---- the API's handlers (api*.c, share_api.c, incident_api.c), named in the route table -- */
+
+void h_login(http_req *r, reply *out);
+void h_whoami(http_req *r, reply *out);
+void h_logout(http_req *r, reply *out);
+void h_password(http_req *r, reply *out);
+void h_tokens_list(http_req *r, reply *out);
+void h_tokens_create(http_req *r, reply *out);
+void h_tokens_revoke(http_req *r, reply *out);
+void h_keys_list(http_req *r, reply *out);
 void h_keys_add(http_req *r, reply *out);
 void h_keys_revoke(http_req *r, reply *out);
+/* organizations, users, submissions and the authority's views (api.c) */
+void h_org_create(http_req *r, reply *out);
+void h_org_get(http_req *r, reply *out);
+void h_org_subs(http_req *r, reply *out);
+void h_org_consent(http_req *r, reply *out);
+void h_users_list(http_req *r, reply *out);
+void h_users_create(http_req *r, reply *out);
+void h_submit(http_req *r, reply *out);
+void h_subs_list(http_req *r, reply *out);
+void h_sub_get(http_req *r, reply *out);
+void h_sub_diff(http_req *r, reply *out);
+void h_contractors_cached(http_req *r, reply *out);
+void h_failures_cached(http_req *r, reply *out);
+void h_overdue_cached(http_req *r, reply *out);
+void h_healthz(http_req *r, reply *out);
+void h_readyz(http_req *r, reply *out);
+void h_version(http_req *r, reply *out);
+void h_server_key(http_req *r, reply *out);
 
-/* ---- shared threat information under TLP 2.0 (share_api.c, docs/sharing.md) -------- */
+/* ---- shared threat information under TLP 2.0 (share_api.c, share_merge.c) ----------- */
 
 void h_communities_create(http_req *r, reply *out);
 void h_communities_list(http_req *r, reply *out);
@@ -217,26 +297,25 @@ void h_items_import(http_req *r, reply *out);
 void h_item_share(http_req *r, reply *out);
 void h_item_permission(http_req *r, reply *out);
 
-/* Every shared item the requester may read (mm_tlp_may_read), as mm_store_list_items gives
- * them: a new reference; NULL with out filled on failure. */
-json_t *share_visible_items(http_req *r, reply *out);
-/* Appends "item.read" to the audit log for every RED or AMBER item of items (via: "list",
- * "get", ...), in one transaction. */
-int share_audit_reads(http_req *r, json_t *items, const char *via);
-
 /* ---- incident reports (incident_api.c, docs/incidents.md) ---------------------------- */
 
 void h_incidents_create(http_req *r, reply *out);
 void h_incidents_list(http_req *r, reply *out);
 void h_incident_get(http_req *r, reply *out);
+/* Every incident report the requester's TLP marking allows, as GET /api/v1/incidents shows
+ * them, into *list (a new array); the RED/AMBER reads audited as "list". MM_OK or the
+ * store's code. */
+int incidents_list(http_req *r, json_t **list);
 /* Sets item's "incident" to its report as GET /api/v1/incidents/{id} shows it (the item
  * must already have been found readable: no access decision here). MM_ENOTFOUND. */
 int incident_attach(http_req *r, json_t *item);
 
-/* ---- routing (api.c) ----------------------------------------------------------------- */
+/* ---- routing (routes.c) -------------------------------------------------------------- */
 
 /* Answers a request whose body (if any) has been read completely. */
 void mm_api_dispatch(http_req *r, reply *out);
+/* Writes the route table, one "METHOD PATTERN[ html]" line a route ({} for a path segment). */
+void mm_routes_print(FILE *f);
 
 /* Logs one JSON line with ts, level, msg and the members of obj (stolen). */
 void mm_server_log_json(const char *level, const char *msg, json_t *obj);

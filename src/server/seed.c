@@ -5,9 +5,9 @@
  * subcontractors) and their Ed25519 keys are made first, in one transaction on the calling
  * thread; then worker threads, each with its own store connection, take contractors one at
  * a time from a shared counter and, for each, generate its assessments in the short form,
- * sign them with its key and take them in through mm_ingest, exactly as the server does for
+ * sign them with its key and take them in through submission_ingest, exactly as the server does for
  * POST /api/v1/submissions. A contractor's documents depend only on the seed and its
- * index, never on which thread made them. mm_store_begin does not nest and mm_ingest
+ * index, never on which thread made them. mm_store_begin does not nest and submission_ingest
  * opens its own transaction, so each submission is its own commit. */
 #include <pthread.h>
 #include <sodium.h>
@@ -339,13 +339,6 @@ static int make_contractors(contractor *cs, unsigned n, unsigned long long seed)
     return rc;
 }
 
-static char *detail(json_t *o)
-{
-    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    return s;
-}
-
 /* Creates the organizations, their keys and consents, with their audit records. */
 static int store_contractors(mm_store *st, contractor *cs, unsigned n, const char *now)
 {
@@ -368,29 +361,23 @@ static int store_contractors(mm_store *st, contractor *cs, unsigned n, const cha
                       .name = c->name,
                       .identifiers = ids_text,
                       .parent_id = c->parent >= 0 ? cs[c->parent].id : NULL};
-        char *d = detail(json_pack("{s:s,s:s}", "name", c->name, "kind", "contractor"));
-        rc = ids_text && d ? mm_store_create_org(st, &org) : MM_ENOMEM;
+        rc = ids_text ? mm_store_create_org(st, &org) : MM_ENOMEM;
         if (rc == MM_OK)
-            rc = mm_store_audit_append(st, NULL, ACTOR, "organization.create", c->id, d);
+            rc = mm_audit_note(st, ACTOR, "organization.create", c->id,
+                               json_pack("{s:s,s:s}", "name", c->name, "kind", "contractor"));
         free(ids_text);
-        free(d);
         char pk64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
         sodium_bin2base64(pk64, sizeof pk64, c->pk, sizeof c->pk, sodium_base64_VARIANT_ORIGINAL);
         if (rc == MM_OK)
             rc = mm_store_add_key(st, &c->key_row, c->id, c->key_id, pk64, "demo key", now);
-        if (rc == MM_OK) {
-            d = detail(json_pack("{s:s,s:s}", "org_id", c->id, "public_key", pk64));
-            rc = d ? mm_store_audit_append(st, NULL, ACTOR, "key.register", c->key_id, d)
-                   : MM_ENOMEM;
-            free(d);
-        }
+        if (rc == MM_OK)
+            rc = mm_audit_note(st, ACTOR, "key.register", c->key_id,
+                               json_pack("{s:s,s:s}", "org_id", c->id, "public_key", pk64));
         if (rc == MM_OK && c->consent) {
             rc = mm_store_set_org_consent(st, c->id, true);
-            d = detail(json_pack("{s:b}", "prime_may_see_status", 1));
             if (rc == MM_OK)
-                rc = d ? mm_store_audit_append(st, NULL, ACTOR, "organization.consent", c->id, d)
-                       : MM_ENOMEM;
-            free(d);
+                rc = mm_audit_note(st, ACTOR, "organization.consent", c->id,
+                                   json_pack("{s:b}", "prime_may_see_status", 1));
         }
     }
     return rc;
@@ -673,26 +660,23 @@ static int seed_contractor(seed_run *run, mm_store *st, unsigned i)
             run_fail(run, rc, "seed-demo: signing: ", mm_error_last());
             break;
         }
-        reply out = {0};
+        char *receipt = NULL;
+        act_fail f = {0};
         /* one ingest at a time: SQLite serialises the writers anyway, and a writer that
          * finds the lock taken sleeps in its busy handler (1, 2, 5, 10 ms...), which costs
          * more than the lock's wait; generating and signing stay parallel */
         pthread_mutex_lock(&run->ingest_lock);
-        mm_ingest(&run->ctx, st, c->id, ACTOR, doc, strlen(doc), now, received, &out);
+        rc = submission_ingest(&run->ctx, st, c->id, ACTOR, doc, strlen(doc), now, received,
+                               &receipt, &f);
         pthread_mutex_unlock(&run->ingest_lock);
         free(doc);
-        if (out.status != 201) {
-            json_t *err = json_object_get(out.json, "error");
-            const char *msg = json_string_value(json_object_get(err, "message"));
-            char what[400];
-            snprintf(what, sizeof what, "%s: HTTP %u: %s", c->name, out.status,
-                     msg ? msg : "(no message)");
+        free(receipt);
+        if (rc) {
+            char what[600];
+            snprintf(what, sizeof what, "%s: %s", c->name, f.msg);
             run_fail(run, MM_ERROR, "seed-demo: a generated submission was refused: ", what);
             rc = MM_ERROR;
         }
-        json_decref(out.json);
-        free(out.text);
-        free(out.set_cookie);
         if (rc)
             break;
         atomic_fetch_add(&run->done, 1);
@@ -837,11 +821,8 @@ int mm_seed_demo(const char *db_url, const mm_seed_options *o)
     rc = mm_store_begin(st);
     if (rc)
         goto done;
-    rc = store_contractors(st, run.cs, o->contractors, now_str);
-    if (rc == MM_OK)
-        rc = mm_store_commit(st);
-    else
-        mm_store_rollback(st);
+    rc = mm_audited_commit(st, store_contractors(st, run.cs, o->contractors, now_str), NULL, NULL,
+                           NULL, NULL);
     if (rc)
         goto done;
 

@@ -1,4 +1,7 @@
-/* mamori serve: the HTTP front end on libmicrohttpd (thread pool, limits, JSON logs). */
+/* mamori serve: the daemon. libmicrohttpd's thread pool, the listening socket and TLS,
+ * limits, the request's life from the first header to the log line, and the graceful stop.
+ * What a request and its answer are (reply_*, req_*, the log, the store pool) is
+ * request.c's; which handler answers is routes.c's. */
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -40,53 +43,6 @@ typedef struct request {
     size_t dropped;
 } request;
 
-/* ---- logging ---------------------------------------------------------------------- */
-
-static void timestamp(char out[32])
-{
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    char base[24];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out, 32, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
-}
-
-/* Emits obj (stolen) with ts, level and msg added, as one line. */
-static void log_json(const char *level, const char *msg, json_t *obj)
-{
-    char ts[32];
-    timestamp(ts);
-    json_t *o = json_object();
-    if (!o) {
-        json_decref(obj);
-        return;
-    }
-    json_object_set_new(o, "ts", json_string(ts));
-    json_object_set_new(o, "level", json_string(level));
-    json_object_set_new(o, "msg", json_string(msg));
-    if (obj)
-        json_object_update(o, obj);
-    json_decref(obj);
-    char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    json_decref(o);
-    if (line) {
-        fprintf(stderr, "%s\n", line); /* one stdio call: lines never interleave */
-        free(line);
-    }
-}
-
-void mm_server_log(const char *level, const char *msg)
-{
-    log_json(level, msg, NULL);
-}
-
-void mm_server_log_json(const char *level, const char *msg, json_t *obj)
-{
-    log_json(level, msg, obj);
-}
-
 /* libmicrohttpd's own messages, as warnings. */
 __attribute__((format(printf, 2, 0))) static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
@@ -99,7 +55,7 @@ __attribute__((format(printf, 2, 0))) static void mhd_logger(void *cls, const ch
     for (char *p = msg; *p; p++)
         if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
             *p = '?';
-    log_json("warn", msg, NULL);
+    mm_server_log_json("warn", msg, NULL);
 }
 
 /* Copies untrusted text for the log: printable ASCII only, cut to the buffer. */
@@ -109,83 +65,6 @@ static void copy_printable(char *out, size_t size, const char *in)
     for (; in && in[i] && i + 1 < size; i++)
         out[i] = ((unsigned char)in[i] < 0x20 || (unsigned char)in[i] > 0x7e) ? '?' : in[i];
     out[i] = '\0';
-}
-
-/* ---- replies ---------------------------------------------------------------------- */
-
-void reply_json(reply *out, unsigned status, json_t *body)
-{
-    json_decref(out->json);
-    out->status = body ? status : 500;
-    out->json = body;
-}
-
-void reply_error(reply *out, unsigned status, const char *code, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    free(out->text);
-    out->text = NULL;
-    reply_json(out, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
-}
-
-void reply_store_error(reply *out, int rc)
-{
-    switch (rc) {
-    case MM_ENOTFOUND:
-        reply_error(out, 404, "not_found", "no such resource");
-        break;
-    /* the store's own messages may name the database file or SQL: they go to the log,
-     * the client gets a plain one (handlers check what users can get wrong beforehand) */
-    case MM_ECONFLICT:
-        mm_server_log_json("warn", "store conflict", json_pack("{s:s}", "error", mm_error_last()));
-        reply_error(out, 409, "conflict", "that already exists");
-        break;
-    case MM_EINVALID:
-    case MM_EUSAGE:
-        mm_server_log_json("warn", "store refused", json_pack("{s:s}", "error", mm_error_last()));
-        reply_error(out, 400, "bad_request", "the request breaks a rule of the stored data");
-        break;
-    default:
-        mm_server_log_json("error", "store", json_pack("{s:s}", "error", mm_error_last()));
-        reply_error(out, 503, "unavailable", "the store failed; try again");
-        break;
-    }
-}
-
-const char *req_query(http_req *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-const char *req_header(http_req *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
-/* ---- the store pool --------------------------------------------------------------- */
-
-mm_store *mm_pool_get(mm_server *srv)
-{
-    store_pool *p = &srv->pool;
-    pthread_mutex_lock(&p->lock);
-    while (p->nfree == 0)
-        pthread_cond_wait(&p->free_cv, &p->lock);
-    mm_store *st = p->free[--p->nfree];
-    pthread_mutex_unlock(&p->lock);
-    return st;
-}
-
-void mm_pool_put(mm_server *srv, mm_store *st)
-{
-    store_pool *p = &srv->pool;
-    pthread_mutex_lock(&p->lock);
-    p->free[p->nfree++] = st;
-    pthread_cond_signal(&p->free_cv);
-    pthread_mutex_unlock(&p->lock);
 }
 
 /* ---- answering ---------------------------------------------------------------------- */
@@ -417,7 +296,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     bool ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
     json_t *f = json_pack("{s:s,s:s,s:i,s:f}", "method", req->method, "path", req->path, "status",
                           (int)req->status, "duration_ms", ms);
-    log_json(ok ? "info" : "warn", ok ? "request" : "request aborted", f);
+    mm_server_log_json(ok ? "info" : "warn", ok ? "request" : "request aborted", f);
     if (req->counted)
         atomic_fetch_sub(&srv->in_flight, 1);
     free(req->body);
@@ -472,7 +351,7 @@ static void set_policy(mm_server *srv, const mm_server_config *cfg)
                                    "idle_timeout_s", log);
     p->session_lifetime = policy_value(pr, cfg->session_lifetime, "A.03.01.11.ODP.01", "second",
                                        86400, "session_lifetime_s", log);
-    log_json("info", "security policy", log);
+    mm_server_log_json("info", "security policy", log);
 }
 
 /* Parses "HOST:PORT" / "[V6]:PORT" (numeric only) into addr. */
@@ -656,11 +535,11 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof host);
     else
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
-    log_json("info", "listening",
-             json_pack("{s:s,s:i,s:i,s:i,s:I,s:b,s:s}", "addr", host, "port", (int)srv->port,
-                       "threads", (int)cfg->threads, "db_pool", (int)srv->pool.size, "max_body",
-                       (json_int_t)cfg->max_body, "tls", srv->tls, "server_key_id",
-                       srv->server_key_id));
+    mm_server_log_json("info", "listening",
+                       json_pack("{s:s,s:i,s:i,s:i,s:I,s:b,s:s}", "addr", host, "port",
+                                 (int)srv->port, "threads", (int)cfg->threads, "db_pool",
+                                 (int)srv->pool.size, "max_body", (json_int_t)cfg->max_body, "tls",
+                                 srv->tls, "server_key_id", srv->server_key_id));
     web_warm_start(srv);
     *out = srv;
     return MM_OK;
@@ -679,7 +558,8 @@ void mm_server_stop(mm_server *srv)
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon); /* stop accepting */
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
-    log_json("info", "draining", json_pack("{s:i}", "in_flight", atomic_load(&srv->in_flight)));
+    mm_server_log_json("info", "draining",
+                       json_pack("{s:i}", "in_flight", atomic_load(&srv->in_flight)));
     struct timespec tick = {0, 20 * 1000 * 1000};
     for (int i = 0; i < DRAIN_SECONDS * 50 && atomic_load(&srv->in_flight) > 0; i++)
         nanosleep(&tick, NULL);

@@ -1,4 +1,5 @@
-/* mamori serve: the dashboard's shared pieces (web_render.c) and its pages (web.c). Pages
+/* mamori serve: the dashboard's layout and strings (web_render.c), charts (web_chart.c), the
+ * submission cache (cache.c) and its pages (web_*.c). Pages
  * are built server-side from content/web/ (layout, strings in English and Japanese, CSS and
  * a little JavaScript), all compiled into the binary. */
 #ifndef MAMORI_SERVER_WEB_H
@@ -37,6 +38,11 @@ void web_trf_plain(const page *p, char *out, size_t size, const char *key, const
 void web_esc(page *p, const char *s);
 void web_printf(page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void web_puts(page *p, const char *s);
+/* The statuses a latest submission can have, in the order the pages list them. */
+#define NSTATUS 6
+extern const char *const web_status_names[NSTATUS];
+/* The index of s in web_status_names (the last, "none", when unknown). */
+int web_status_index(const char *s);
 /* <span class="badge" data-status="s">label</span> */
 void web_badge(page *p, const char *status);
 /* The hidden csrf field of forms of a signed-in user. */
@@ -50,8 +56,9 @@ void web_redirect(reply *out, const char *location);
 void web_error_page(http_req *r, reply *out, unsigned status, const char *key);
 
 /* A submission as mm_store_get_submission returns it (without body), from an in-memory
- * LRU cache: submissions never change. A new reference, or NULL (not found / error). */
-json_t *web_submission(http_req *r, const char *id);
+ * LRU cache (cache.c): submissions never change. *out a new reference; MM_ENOTFOUND (also
+ * for a NULL id) or the store's code with *out NULL. */
+int web_submission(http_req *r, const char *id, json_t **out);
 
 /* Every contractor (mm_store_list_orgs items) matching q, in pages of 1,000. A new
  * reference (an array), or NULL on a store error. */
@@ -88,7 +95,8 @@ typedef struct timeline_item {
 void web_chart_timeline(page *p, const char *id, const char *title, const timeline_item *items,
                         size_t n, const char *today);
 
-/* ---- the page handlers (web.c) ---------------------------------------------------------- */
+/* ---- the page handlers (web_*.c, one file per page or group)
+ * ---------------------------------------------------------- */
 
 void w_static(http_req *r, reply *out);
 void w_root(http_req *r, reply *out);

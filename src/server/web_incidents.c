@@ -1,5 +1,5 @@
 /* mamori serve: the dashboard's incident reports page. The reports come from the API's own
- * list (h_incidents_list), so the TLP decision and the audit of RED/AMBER reads are exactly
+ * list (incidents_list), so the TLP decision and the audit of RED/AMBER reads are exactly
  * the API's: a report the reader may not see is never on the page. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +28,9 @@ static void put_org(page *p, http_req *r, const char *org_id)
 
 void w_incidents(http_req *r, reply *out)
 {
-    reply list = {0};
-    h_incidents_list(r, &list);
-    if (list.status != 200 || !list.json) {
-        json_decref(list.json);
-        free(list.text);
-        web_error_page(r, out, list.status == 404 ? 404 : 503, "error.busy");
+    json_t *list = NULL;
+    if (incidents_list(r, &list) != MM_OK) {
+        web_error_page(r, out, 503, "error.busy");
         return;
     }
     page p;
@@ -44,7 +41,7 @@ void w_incidents(http_req *r, reply *out)
     web_puts(&p, "</h1><p class=\"note\">");
     web_put_tr(&p, "incidents.note");
     web_puts(&p, "</p>");
-    json_t *items = json_object_get(list.json, "incidents");
+    json_t *items = list;
     if (json_array_size(items) == 0) {
         web_puts(&p, "<p id=\"no-incidents\" class=\"muted\">");
         web_put_tr(&p, "incidents.none");
@@ -101,6 +98,6 @@ void w_incidents(http_req *r, reply *out)
         web_puts(&p, "</span></td></tr>");
     }
     web_puts(&p, "</tbody></table>");
-    json_decref(list.json);
+    json_decref(list);
     web_page_finish(&p, out, 200);
 }

@@ -1,0 +1,183 @@
+/* mamori serve: a request and its answer: the JSON log lines, the replies (reply_*), the
+ * request's query and headers (req_*), the failures of domain actions (act_failed,
+ * reply_fail) and the pool of store connections. Everything else in src/server uses these;
+ * they use nothing else of src/server. */
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server/internal.h"
+#include "util/util.h"
+
+/* ---- logging ---------------------------------------------------------------------- */
+
+static void timestamp(char out[32])
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    char base[24];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
+}
+
+/* Emits obj (stolen) with ts, level and msg added, as one line. */
+static void log_json(const char *level, const char *msg, json_t *obj)
+{
+    char ts[32];
+    timestamp(ts);
+    json_t *o = json_object();
+    if (!o) {
+        json_decref(obj);
+        return;
+    }
+    json_object_set_new(o, "ts", json_string(ts));
+    json_object_set_new(o, "level", json_string(level));
+    json_object_set_new(o, "msg", json_string(msg));
+    if (obj)
+        json_object_update(o, obj);
+    json_decref(obj);
+    char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(o);
+    if (line) {
+        fprintf(stderr, "%s\n", line); /* one stdio call: lines never interleave */
+        free(line);
+    }
+}
+
+void mm_server_log(const char *level, const char *msg)
+{
+    log_json(level, msg, NULL);
+}
+
+void mm_server_log_json(const char *level, const char *msg, json_t *obj)
+{
+    log_json(level, msg, obj);
+}
+
+/* ---- replies ---------------------------------------------------------------------- */
+
+void reply_json(reply *out, unsigned status, json_t *body)
+{
+    json_decref(out->json);
+    out->status = body ? status : 500;
+    out->json = body;
+}
+
+void reply_error(reply *out, unsigned status, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    free(out->text);
+    out->text = NULL;
+    reply_json(out, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+}
+
+void mm_best_effort(int rc, const char *what)
+{
+    if (rc != MM_OK)
+        mm_server_log_json("warn", "store write failed",
+                           json_pack("{s:s,s:s}", "what", what, "error", mm_error_last()));
+}
+
+void reply_store_error(reply *out, int rc)
+{
+    switch (rc) {
+    case MM_ENOTFOUND:
+        reply_error(out, 404, "not_found", "no such resource");
+        break;
+    /* the store's own messages may name the database file or SQL: they go to the log,
+     * the client gets a plain one (handlers check what users can get wrong beforehand) */
+    case MM_ECONFLICT:
+        mm_server_log_json("warn", "store conflict", json_pack("{s:s}", "error", mm_error_last()));
+        reply_error(out, 409, "conflict", "that already exists");
+        break;
+    case MM_EINVALID:
+    case MM_EUSAGE:
+        mm_server_log_json("warn", "store refused", json_pack("{s:s}", "error", mm_error_last()));
+        reply_error(out, 400, "bad_request", "the request breaks a rule of the stored data");
+        break;
+    default:
+        mm_server_log_json("error", "store", json_pack("{s:s}", "error", mm_error_last()));
+        reply_error(out, 503, "unavailable", "the store failed; try again");
+        break;
+    }
+}
+
+int act_failed(act_fail *f, act_kind kind, int rc, const char *fmt, ...)
+{
+    f->kind = kind;
+    f->rc = rc;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->msg, sizeof f->msg, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void reply_fail(reply *out, const act_fail *f)
+{
+    static const struct {
+        unsigned status;
+        const char *code;
+    } map[] = {
+        [ACT_OK] = {500, "internal"},
+        [ACT_INVALID] = {400, "bad_request"},
+        [ACT_UNAUTHENTICATED] = {401, "unauthenticated"},
+        [ACT_FORBIDDEN] = {403, "forbidden"},
+        [ACT_NOT_FOUND] = {404, "not_found"},
+        [ACT_CONFLICT] = {409, "conflict"},
+        [ACT_LOCKED] = {423, "locked"},
+        [ACT_TOO_BIG] = {413, "payload_too_large"},
+        [ACT_UNPROCESSABLE] = {422, "invalid_submission"},
+        [ACT_INTERNAL] = {500, "internal"},
+        [ACT_BUSY] = {503, "unavailable"},
+    };
+    if (f->kind == ACT_STORE || f->kind == ACT_OK) {
+        reply_store_error(out, f->rc ? f->rc : MM_ERROR);
+        return;
+    }
+    out->retry_after = f->retry_after;
+    reply_error(out, map[f->kind].status, map[f->kind].code, "%s", f->msg);
+}
+
+const char *req_query(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* ---- the store pool --------------------------------------------------------------- */
+
+mm_store *mm_pool_get(mm_server *srv)
+{
+    store_pool *p = &srv->pool;
+    pthread_mutex_lock(&p->lock);
+    while (p->nfree == 0)
+        pthread_cond_wait(&p->free_cv, &p->lock);
+    mm_store *st = p->free[--p->nfree];
+    pthread_mutex_unlock(&p->lock);
+    return st;
+}
+
+void mm_pool_put(mm_server *srv, mm_store *st)
+{
+    store_pool *p = &srv->pool;
+    pthread_mutex_lock(&p->lock);
+    p->free[p->nfree++] = st;
+    pthread_cond_signal(&p->free_cv);
+    pthread_mutex_unlock(&p->lock);
+}

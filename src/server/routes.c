@@ -1,0 +1,447 @@
+/* mamori serve: the route table, the single list of endpoints (docs/api.md's table is
+ * checked against it by tests/server/test_routes.sh), and the dispatch: route, credentials,
+ * CSRF, the access decision (access.c), the body's shape, then the handler. */
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server/bodies.h"
+#include "server/form.h"
+#include "server/internal.h"
+#include "server/web.h"
+
+/* ---- the route table ----------------------------------------------------------------- */
+
+/* T_OWN_ORG: the caller's own organization (the dashboard's /my pages) */
+typedef enum target_kind { T_NONE, T_ORG, T_SUB, T_OWN_ORG } target_kind;
+
+/* What a route is besides who may call it (named flags, or'd). */
+enum route_flag {
+    /* a dashboard page (web_*.c): no credentials redirect to /login, 403 and 404 are HTML
+     * pages, a POST is a form whose csrf field is checked */
+    ROUTE_HTML = 1 << 0,
+    ROUTE_RAW_BODY = 1 << 1,    /* the handler reads the raw JSON body (submissions, items) */
+    ROUTE_ONE_TIME_OK = 1 << 2, /* allowed before a one-time password is changed */
+};
+
+typedef struct route {
+    const char *method;
+    const char *pattern; /* "{}" matches one path segment */
+    need need;
+    target_kind target;     /* T_NONE when not given */
+    const body_field *body; /* JSON body checked against this; NULL: no JSON body */
+    unsigned flags;         /* enum route_flag */
+    handler_fn fn;
+} route;
+
+/* clang-format off */
+static const route routes[] = {
+    {.method = "GET", .pattern = "/healthz", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
+     .fn = h_healthz},
+    {.method = "GET", .pattern = "/readyz", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
+     .fn = h_readyz},
+    {.method = "GET", .pattern = "/api/v1/version", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
+     .fn = h_version},
+    {.method = "GET", .pattern = "/api/v1/server-key", .need = NEED_NONE,
+     .flags = ROUTE_ONE_TIME_OK, .fn = h_server_key},
+    {.method = "POST", .pattern = "/api/v1/session", .need = NEED_NONE, .body = body_login,
+     .flags = ROUTE_ONE_TIME_OK, .fn = h_login},
+    {.method = "GET", .pattern = "/api/v1/session", .need = NEED_SELF, .flags = ROUTE_ONE_TIME_OK,
+     .fn = h_whoami},
+    {.method = "DELETE", .pattern = "/api/v1/session", .need = NEED_SELF,
+     .flags = ROUTE_ONE_TIME_OK, .fn = h_logout},
+    {.method = "POST", .pattern = "/api/v1/password", .need = NEED_SELF, .body = body_password,
+     .flags = ROUTE_ONE_TIME_OK, .fn = h_password},
+    {.method = "GET", .pattern = "/api/v1/tokens", .need = NEED_SELF, .fn = h_tokens_list},
+    {.method = "POST", .pattern = "/api/v1/tokens", .need = NEED_SELF, .body = body_token,
+     .fn = h_tokens_create},
+    {.method = "DELETE", .pattern = "/api/v1/tokens/{}", .need = NEED_SELF, .fn = h_tokens_revoke},
+    {.method = "GET", .pattern = "/api/v1/contractors", .need = NEED_AUTHORITY_READ,
+     .fn = h_contractors_cached},
+    {.method = "POST", .pattern = "/api/v1/organizations", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_org, .fn = h_org_create},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}", .need = NEED_ORG_SUMMARY,
+     .target = T_ORG, .fn = h_org_get},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/subcontractors", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_org_subs},
+    {.method = "PUT", .pattern = "/api/v1/organizations/{}/consent", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .body = body_consent, .fn = h_org_consent},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/users", .need = NEED_ORG_USERS,
+     .target = T_ORG, .fn = h_users_list},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/users", .need = NEED_ORG_USERS,
+     .target = T_ORG, .body = body_user, .fn = h_users_create},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/keys", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_keys_list},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/keys", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .body = body_key, .fn = h_keys_add},
+    {.method = "DELETE", .pattern = "/api/v1/organizations/{}/keys/{}", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .fn = h_keys_revoke},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/submissions", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_subs_list},
+    {.method = "POST", .pattern = "/api/v1/submissions", .need = NEED_SUBMIT,
+     .flags = ROUTE_RAW_BODY, .fn = h_submit},
+    {.method = "GET", .pattern = "/api/v1/submissions/{}", .need = NEED_SUB_READ, .target = T_SUB,
+     .fn = h_sub_get},
+    {.method = "GET", .pattern = "/api/v1/submissions/{}/diff/{}", .need = NEED_SUB_READ,
+     .target = T_SUB, .fn = h_sub_diff},
+    {.method = "GET", .pattern = "/api/v1/requirements/failures", .need = NEED_AUTHORITY_READ,
+     .fn = h_failures_cached},
+    {.method = "GET", .pattern = "/api/v1/poam/overdue", .need = NEED_AUTHORITY_READ,
+     .fn = h_overdue_cached},
+    /* shared threat information under TLP 2.0 (share_api.c, share_merge.c, docs/sharing.md);
+     * the item reads are NEED_ANY: what each reader may see is decided per item by
+     * mm_tlp_may_read */
+    {.method = "POST", .pattern = "/api/v1/communities", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_community, .fn = h_communities_create},
+    {.method = "GET", .pattern = "/api/v1/communities", .need = NEED_SELF,
+     .fn = h_communities_list},
+    {.method = "POST", .pattern = "/api/v1/communities/{}/members", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_member, .fn = h_community_member_add},
+    {.method = "DELETE", .pattern = "/api/v1/communities/{}/members/{}",
+     .need = NEED_AUTHORITY_ADMIN, .fn = h_community_member_remove},
+    {.method = "POST", .pattern = "/api/v1/items", .need = NEED_SELF, .flags = ROUTE_RAW_BODY,
+     .fn = h_items_create},
+    {.method = "GET", .pattern = "/api/v1/items", .need = NEED_ANY, .fn = h_items_list},
+    {.method = "GET", .pattern = "/api/v1/items/count", .need = NEED_ANY, .fn = h_items_count},
+    {.method = "POST", .pattern = "/api/v1/items/merge", .need = NEED_SELF, .flags = ROUTE_RAW_BODY,
+     .fn = h_items_merge},
+    {.method = "POST", .pattern = "/api/v1/items/import", .need = NEED_SELF,
+     .flags = ROUTE_RAW_BODY, .fn = h_items_import},
+    {.method = "GET", .pattern = "/api/v1/items/{}", .need = NEED_ANY, .fn = h_item_get},
+    {.method = "GET", .pattern = "/api/v1/items/{}/export", .need = NEED_ANY, .fn = h_item_export},
+    {.method = "GET", .pattern = "/api/v1/items/{}/stix", .need = NEED_ANY, .fn = h_item_stix},
+    {.method = "POST", .pattern = "/api/v1/items/{}/share", .need = NEED_SELF,
+     .flags = ROUTE_RAW_BODY, .fn = h_item_share},
+    {.method = "POST", .pattern = "/api/v1/items/{}/permissions", .need = NEED_SELF,
+     .flags = ROUTE_RAW_BODY, .fn = h_item_permission},
+    /* incident reports (incident_api.c, docs/incidents.md): reads through the sharing core */
+    {.method = "POST", .pattern = "/api/v1/incidents", .need = NEED_SUBMIT, .flags = ROUTE_RAW_BODY,
+     .fn = h_incidents_create},
+    {.method = "GET", .pattern = "/api/v1/incidents", .need = NEED_SELF, .fn = h_incidents_list},
+    {.method = "GET", .pattern = "/api/v1/incidents/{}", .need = NEED_SELF, .fn = h_incident_get},
+    /* the dashboard (web_*.c, docs/dashboard.md) */
+    {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
+     .fn = w_static},
+    {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
+     .fn = w_root},
+    {.method = "GET", .pattern = "/login", .need = NEED_NONE,
+     .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK, .fn = w_login_form},
+    {.method = "POST", .pattern = "/login", .need = NEED_NONE,
+     .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK, .fn = w_login},
+    {.method = "POST", .pattern = "/logout", .need = NEED_SELF,
+     .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK, .fn = w_logout},
+    {.method = "GET", .pattern = "/password", .need = NEED_SELF,
+     .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK, .fn = w_password_form},
+    {.method = "POST", .pattern = "/password", .need = NEED_SELF,
+     .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK, .fn = w_password},
+    {.method = "GET", .pattern = "/overview", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
+     .fn = w_overview},
+    {.method = "GET", .pattern = "/incidents", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_incidents},
+    {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
+     .fn = w_contractors},
+    {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,
+     .flags = ROUTE_HTML, .fn = w_contractor},
+    {.method = "GET", .pattern = "/contractors/{}/diff", .need = NEED_ORG_READ, .target = T_ORG,
+     .flags = ROUTE_HTML, .fn = w_diff},
+    {.method = "GET", .pattern = "/requirements/{}", .need = NEED_AUTHORITY_READ,
+     .flags = ROUTE_HTML, .fn = w_requirement},
+    {.method = "GET", .pattern = "/my", .need = NEED_SUBMIT, .target = T_OWN_ORG,
+     .flags = ROUTE_HTML, .fn = w_my},
+    {.method = "POST", .pattern = "/my/upload", .need = NEED_SUBMIT, .target = T_OWN_ORG,
+     .flags = ROUTE_HTML, .fn = w_upload},
+    {.method = "GET", .pattern = "/my/tokens", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_tokens},
+    {.method = "POST", .pattern = "/my/tokens", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_token_create},
+    {.method = "POST", .pattern = "/my/tokens/{}/revoke", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_token_revoke},
+    {.method = "GET", .pattern = "/my/keys", .need = NEED_ORG_READ, .target = T_OWN_ORG,
+     .flags = ROUTE_HTML, .fn = w_keys},
+    {.method = "POST", .pattern = "/my/keys", .need = NEED_ORG_ADMIN, .target = T_OWN_ORG,
+     .flags = ROUTE_HTML, .fn = w_key_add},
+    {.method = "POST", .pattern = "/my/keys/{}/revoke", .need = NEED_ORG_ADMIN, .target = T_OWN_ORG,
+     .flags = ROUTE_HTML, .fn = w_key_revoke},
+};
+/* clang-format on */
+
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+/* Matches url against pattern, capturing "{}" segments into r->param. */
+static bool match(http_req *r, const char *pattern, const char *url)
+{
+    size_t np = 0, used = 0;
+    const char *p = pattern, *u = url;
+    while (*p && *u) {
+        if (p[0] == '{' && p[1] == '}') {
+            const char *end = strchr(u, '/');
+            size_t n = end ? (size_t)(end - u) : strlen(u);
+            if (n == 0 || n > 100 || np >= 3 || used + n + 1 > sizeof r->pbuf)
+                return false;
+            memcpy(r->pbuf + used, u, n);
+            r->pbuf[used + n] = '\0';
+            r->param[np++] = r->pbuf + used;
+            used += n + 1;
+            u += n;
+            p += 2;
+            continue;
+        }
+        if (*p != *u)
+            return false;
+        p++;
+        u++;
+    }
+    return !*p && !*u;
+}
+
+static bool unsafe(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+/* The request's path and query, for /login?next= (NULL when it does not fit). */
+typedef struct next_buf {
+    char s[900];
+    bool first, cut;
+} next_buf;
+
+static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    next_buf *n = cls;
+    if (!key || strcmp(key, "lang") == 0)
+        return MHD_YES;
+    size_t l = strlen(n->s);
+    if (l + 2 >= sizeof n->s) {
+        n->cut = true;
+        return MHD_NO;
+    }
+    n->s[l] = n->first ? '?' : '&';
+    n->s[l + 1] = '\0';
+    n->first = false;
+    if (!mm_url_encode(n->s, sizeof n->s, key) || strlen(n->s) + 2 >= sizeof n->s) {
+        n->cut = true;
+        return MHD_NO;
+    }
+    strcat(n->s, "=");
+    if (value && !mm_url_encode(n->s, sizeof n->s, value))
+        n->cut = true;
+    return n->cut ? MHD_NO : MHD_YES;
+}
+
+/* A page that needs a signed-in user, asked for without one: 303 to the logon form, which
+ * comes back here (a GET) afterwards. reason: "idle" after inactivity, or NULL. */
+static void to_login(http_req *r, reply *out, const char *reason)
+{
+    char loc[1200] = "/login?";
+    if (reason) {
+        strcat(loc, "reason=");
+        strcat(loc, reason);
+    }
+    if (strcmp(r->method, "GET") == 0 && strcmp(r->url, "/") != 0) {
+        next_buf n = {.first = true};
+        snprintf(n.s, sizeof n.s, "%s", r->url);
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_query, &n);
+        char enc[1000] = "";
+        if (!n.cut && mm_url_encode(enc, sizeof enc, n.s)) {
+            strcat(loc, reason ? "&next=" : "next=");
+            strcat(loc, enc);
+        }
+    }
+    size_t l = strlen(loc);
+    if (loc[l - 1] == '?')
+        loc[l - 1] = '\0';
+    web_redirect(out, loc);
+    if (reason) /* the ended session's cookie */
+        out->set_cookie = strdup(mm_auth_clear_cookie(r->srv));
+}
+
+/* The form of an html POST into r->form; false after filling out (a 400 page). */
+static bool read_form(http_req *r, reply *out)
+{
+    mm_form *f = calloc(1, sizeof *f);
+    if (!f) {
+        web_error_page(r, out, 503, "error.busy");
+        return false;
+    }
+    r->form = f;
+    char msg[160];
+    if (mm_form_parse(f, req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), r->body, r->body_len,
+                      r->srv->max_body, msg, sizeof msg) != 0) {
+        web_error_page(r, out, 400, "error.form");
+        return false;
+    }
+    return true;
+}
+
+/* Constant-time comparison of a form's csrf field with expected (64 hex digits). */
+static bool form_csrf_ok(const http_req *r, const char *expected)
+{
+    const char *v = mm_form_value(r->form, "csrf");
+    return v && expected && strlen(v) == 64 && strlen(expected) == 64 &&
+           sodium_memcmp(v, expected, 64) == 0;
+}
+
+void mm_api_dispatch(http_req *r, reply *out)
+{
+    const route *rt = NULL;
+    char allow[64] = "";
+    for (size_t i = 0; i < NROUTES; i++) {
+        if (!match(r, routes[i].pattern, r->url))
+            continue;
+        const char *m = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+        if (strcmp(routes[i].method, m) == 0) {
+            rt = &routes[i];
+            break;
+        }
+        if (strlen(allow) + strlen(routes[i].method) + 3 < sizeof allow) {
+            if (allow[0])
+                strcat(allow, ", ");
+            strcat(allow, routes[i].method);
+        }
+    }
+    if (!rt) {
+        if (strstr(allow, "GET") && strlen(allow) + 7 < sizeof allow)
+            strcat(allow, ", HEAD");
+        if (allow[0]) {
+            reply_error(out, 405, "method_not_allowed", "%s is not allowed here (allowed: %s)",
+                        r->method, allow);
+            snprintf(out->allow, sizeof out->allow, "%s", allow);
+            return;
+        }
+        const char *acc = req_header(r, MHD_HTTP_HEADER_ACCEPT);
+        if (strncmp(r->url, "/api/", 5) != 0 && acc && strstr(acc, "text/html")) {
+            web_error_page(r, out, 404, "error.not_found");
+            return;
+        }
+        reply_error(out, 404, "not_found", "no such resource");
+        return;
+    }
+    /* a page's form: its csrf field stands for the X-CSRF-Token header */
+    if ((rt->flags & ROUTE_HTML) && unsafe(r->method) && !read_form(r, out))
+        return;
+    /* who is asking */
+    if (rt->need != NEED_NONE) {
+        if (mm_auth_resolve(r, out) != 0) {
+            if ((rt->flags & ROUTE_HTML)) {
+                /* an ended session: back to the logon form, saying why when it was idle */
+                const char *msg = json_string_value(
+                    json_object_get(json_object_get(out->json, "error"), "message"));
+                to_login(r, out, msg && strstr(msg, "inactivity") ? "idle" : "ended");
+            }
+            return;
+        }
+        if (!r->who.authenticated && rt->need != NEED_ANY) {
+            if ((rt->flags & ROUTE_HTML)) {
+                to_login(r, out, NULL);
+                return;
+            }
+            reply_error(out, 401, "unauthenticated",
+                        "sign in (POST /api/v1/session) or send Authorization: Bearer TOKEN");
+            return;
+        }
+        if (r->who.via_session && unsafe(r->method) &&
+            !((rt->flags & ROUTE_HTML) ? form_csrf_ok(r, r->who.csrf) : mm_auth_csrf_ok(r))) {
+            if ((rt->flags & ROUTE_HTML)) {
+                web_error_page(r, out, 403, "error.csrf");
+                return;
+            }
+            reply_error(out, 403, "forbidden",
+                        "missing or wrong X-CSRF-Token header (the csrf_token given at logon)");
+            return;
+        }
+        if (r->who.must_change && !(rt->flags & ROUTE_ONE_TIME_OK)) {
+            if ((rt->flags & ROUTE_HTML)) {
+                web_redirect(out, "/password");
+                return;
+            }
+            reply_error(out, 403, "password_change_required",
+                        "change the one-time password first: POST /api/v1/password");
+            return;
+        }
+    } else if ((rt->flags & ROUTE_HTML) && unsafe(r->method)) {
+        /* the logon form: no session yet, so a double-submit cookie set with the form */
+        const char *c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "mm_prelogin");
+        if (!form_csrf_ok(r, c)) {
+            web_error_page(r, out, 403, "error.prelogin");
+            return;
+        }
+    }
+    /* the organization concerned, and the decision */
+    json_t *org = NULL, *sub = NULL;
+    target_org t = {0};
+    if (rt->target != T_NONE) {
+        const char *org_id = rt->target == T_OWN_ORG ? r->who.org_id : r->param[0];
+        if (rt->target == T_SUB) {
+            if (mm_store_get_submission(r->st, &sub, r->param[0], false) == MM_OK)
+                org_id = json_string_value(json_object_get(sub, "org_id"));
+            else
+                org_id = NULL;
+        }
+        if (org_id && org_id[0] && mm_store_get_org(r->st, &org, org_id) == MM_OK) {
+            t.exists = true;
+            t.id = json_string_value(json_object_get(org, "id"));
+            t.kind = json_string_value(json_object_get(org, "kind"));
+            t.parent_id = json_string_value(json_object_get(org, "parent_id"));
+            t.prime_consent = json_is_true(json_object_get(org, "prime_consent"));
+        }
+    }
+    const char *why = NULL;
+    int decision = mm_access_decide(&r->who, rt->need, rt->target == T_NONE ? NULL : &t, &why);
+    json_decref(org);
+    json_decref(sub);
+    if (decision == 401) {
+        if ((rt->flags & ROUTE_HTML)) {
+            to_login(r, out, NULL);
+            return;
+        }
+        reply_error(out, 401, "unauthenticated", "sign in first");
+        return;
+    }
+    if (decision == 404) {
+        if ((rt->flags & ROUTE_HTML)) {
+            web_error_page(r, out, 404, "error.not_found");
+            return;
+        }
+        reply_error(out, 404, "not_found", "no such resource");
+        return;
+    }
+    if (decision) {
+        if ((rt->flags & ROUTE_HTML)) {
+            web_error_page(r, out, 403, "error.forbidden");
+            return;
+        }
+        reply_error(out, 403, "forbidden", "%s", why ? why : "not allowed");
+        return;
+    }
+    /* the body */
+    if (rt->body || (rt->flags & ROUTE_RAW_BODY)) {
+        const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+            (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+            reply_error(out, 415, "unsupported_media_type",
+                        "send the body as Content-Type: application/json");
+            return;
+        }
+    }
+    if (rt->body) {
+        char msg[200];
+        r->json = mm_body_parse(r->body ? r->body : "", r->body_len, msg, sizeof msg);
+        if (!r->json || mm_body_check(r->json, rt->body, msg, sizeof msg) != 0) {
+            reply_error(out, 400, "bad_request", "%s", msg);
+            return;
+        }
+    }
+    rt->fn(r, out);
+}
+
+void mm_routes_print(FILE *f)
+{
+    for (size_t i = 0; i < NROUTES; i++)
+        fprintf(f, "%s %s%s\n", routes[i].method, routes[i].pattern,
+                routes[i].flags & ROUTE_HTML ? " html" : "");
+}

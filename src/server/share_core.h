@@ -1,0 +1,70 @@
+/* mamori serve: the sharing core (share_core.c): who is reading, what an item allows, and
+ * the one decision every read path asks (share_readable, over mm_tlp_may_read). Used by the
+ * shared items' API (share_api.c, share_merge.c) and the incident reports (incident_api.c). */
+#ifndef MAMORI_SERVER_SHARE_CORE_H
+#define MAMORI_SERVER_SHARE_CORE_H
+
+#include "mamori/share.h"
+#include "server/internal.h"
+
+/* What every decision of a request needs: the organizations (id, kind, parent) and the
+ * communities with their members, read once per request. */
+typedef struct share_ctx {
+    json_t *tree;  /* [[id, kind, parent_id|null], ...] */
+    json_t *comms; /* [{"id", "members": [...]}, ...] */
+    const char *authority;
+} share_ctx;
+
+typedef struct reader_buf {
+    mm_share_reader r;
+    const char **comms;
+} reader_buf;
+
+typedef struct access_buf {
+    mm_share_access a;
+    const char **orgs;
+    int64_t *users;
+} access_buf;
+
+void share_ctx_free(share_ctx *c);
+/* Reads the organizations and communities once for the request's decisions. */
+int share_ctx_load(http_req *r, share_ctx *c);
+
+void share_reader_free(reader_buf *b);
+/* A reader: user_id of org_id (user_id 0: any plain user of the organization); org_id NULL
+ * is an anonymous reader. false when out of memory. */
+bool share_reader_of(const share_ctx *c, reader_buf *b, int64_t user_id, const char *org_id);
+/* The requester as a reader. */
+bool share_reader_of_request(const share_ctx *c, reader_buf *b, const http_req *r);
+
+void share_access_free(access_buf *b);
+/* The access data of an item as the store gives it (mm_store_list_items). */
+bool share_access_of(const json_t *item, access_buf *b);
+
+/* THE helper every read path uses: may this reader see this item (mm_tlp_may_read)? */
+bool share_readable(const reader_buf *rd, const json_t *item);
+
+/* The item's label (RED when it cannot be read: fail closed). */
+mm_tlp share_tlp_of(const json_t *item);
+/* An item as the API shows it: the label as FIRST writes it. A new reference. */
+json_t *share_item_out(const json_t *item);
+
+/* Appends "item.read" for every RED, AMBER+STRICT or AMBER item of items (one
+ * transaction). via: "list", "search", "get", "export". */
+int share_audit_reads(http_req *r, json_t *items, const char *via);
+
+/* Every item the requester may read and matching q (NULL: all) into *out (a new array):
+ * MM_OK, MM_ENOMEM or the store's code. */
+int share_visible(http_req *r, const char *q, json_t **out);
+/* The item id if the requester may read it (a new reference), else NULL after a 404 that
+ * does not say whether it exists (or the store's error). */
+json_t *share_readable_item(http_req *r, reply *out, const char *id);
+
+/* logins -> [user id, ...]; orgs checked to exist. false after filling out (400). */
+bool share_resolve_recipients(http_req *r, reply *out, const json_t *logins, const json_t *orgs,
+                              json_t **out_users);
+bool share_community_exists(http_req *r, const char *id);
+/* Answers status with the item id as the API shows it. */
+void share_reply_item(http_req *r, reply *out, unsigned status, const char *id);
+
+#endif

@@ -1,0 +1,44 @@
+/* mamori serve: the pieces the dashboard's page files (web_*.c) share (web_parts.c). */
+#ifndef MAMORI_SERVER_WEB_PARTS_H
+#define MAMORI_SERVER_WEB_PARTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "server/web.h"
+
+#define PER_PAGE 50 /* rows of a paged table */
+
+/* A string member of o, or NULL. */
+const char *web_sval(const json_t *o, const char *k);
+/* Where a signed-in user starts: /overview (the authority) or /my. */
+const char *web_home_of(const principal *w);
+
+/* The organization's sector identifier, or NULL. */
+const char *web_sector_of(const json_t *org);
+/* The score of a latest submission (or a dash). */
+void web_put_score(page *p, const json_t *latest);
+/* "Rev 2" / "Rev 3" for a framework name. */
+const char *web_fw_label(const char *fw);
+/* A requirement id, linked to /requirements/{id} when link. */
+void web_put_req_link(page *p, const char *req, bool link);
+/* <th scope="col" class="cls">the string key</th> */
+void web_th(page *p, const char *key, const char *cls);
+/* The gaps of a submission summary as a table (requirement links when links). */
+void web_put_gaps_table(page *p, const json_t *summary, bool links);
+/* The latest submission of an organization as the lists show it into *out (a new reference;
+ * json null when it has none): MM_OK or the store's code. */
+int web_latest_row(http_req *r, const json_t *org, json_t **out);
+/* web_submission, with "not found" (or no id) as MM_OK and *out NULL. */
+int web_submission_opt(http_req *r, const char *id, json_t **out);
+
+/* The authority's aggregate pages are the same for every reader: web_page_cached puts the
+ * cached contents of what (in p's language, today) into p and is true on a hit; else
+ * *version is the store's version to keep the page under with web_page_keep (-1: the store
+ * did not answer). */
+bool web_page_cached(page *p, http_req *r, char *key, size_t size, const char *what,
+                     int64_t *version);
+void web_page_keep(page *p, const char *key, int64_t version);
+
+#endif
