@@ -8,6 +8,12 @@
 #include "report/report_internal.h"
 #include "util/util.h"
 
+/* Shown wherever a Rev 3 result stands next to CMMC (content/catalogs/cmmc-status-sources.json). */
+const char mm_report_dfars_note[] =
+    "Contracts under DFARS 252.204-7012 are assessed against NIST SP 800-171 Rev 2 under the "
+    "DoD class deviation 2024-O0013 (2 May 2024), and CMMC (32 CFR 170) against Rev 2: this "
+    "Rev 3 result gives no SPRS score and no CMMC status.";
+
 void mm_report_timestamp(char out[21], const mm_result *r, const mm_report_options *o)
 {
     const char *d = r->assessment->assessed;

@@ -8,11 +8,6 @@
 static const char *const names[] = {"text",     "json",     "html", "oscal-ssp", "oscal-poam",
                                     "oscal-ar", "csv-poam", "sprs", "sprs-csv",  "oscal-ap"};
 
-const char mm_report_dfars_note[] =
-    "Contracts under DFARS 252.204-7012 are assessed against NIST SP 800-171 Rev 2 under the "
-    "DoD class deviation 2024-O0013 (2 May 2024), and CMMC (32 CFR 170) against Rev 2: this "
-    "Rev 3 result gives no SPRS score and no CMMC status.";
-
 int mm_report_format_parse(mm_report_format *out, const char *name)
 {
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
