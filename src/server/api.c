@@ -15,7 +15,6 @@
 #include "server/form.h"
 #include "server/internal.h"
 #include "server/web.h"
-#include "store/store_internal.h"
 #include "util/util.h"
 
 /* ---- small helpers ------------------------------------------------------------------- */
