@@ -12,7 +12,7 @@
 #include "store/driver.h"
 #include "util/util.h"
 
-static int crypto_ready(void)
+int mm_crypto_ready(void)
 {
     if (sodium_init() < 0) {
         mm_error_set("libsodium could not be initialised");
@@ -71,7 +71,7 @@ int mm_store_open(mm_store **out, const char *url)
     *out = NULL;
     const mm_driver *drv = NULL;
     const char *path = NULL;
-    int rc = crypto_ready();
+    int rc = mm_crypto_ready();
     if (rc == MM_OK)
         rc = pick(&drv, &path, url);
     if (rc)
@@ -460,7 +460,7 @@ bool mm_store_valid_role(const char *role)
 void mm_store_new_id(char out[37])
 {
     unsigned char b[16];
-    (void)crypto_ready(); /* randombytes works without it; this only picks the fastest source */
+    (void)mm_crypto_ready(); /* randombytes works without it; this only picks the fastest source */
     randombytes_buf(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
@@ -476,7 +476,7 @@ int mm_password_generate(char *out, size_t size, size_t len)
         mm_error_set("password length %zu does not fit", len);
         return MM_EUSAGE;
     }
-    int rc = crypto_ready();
+    int rc = mm_crypto_ready();
     if (rc)
         return rc;
     for (size_t i = 0; i < len; i++)
@@ -487,7 +487,7 @@ int mm_password_generate(char *out, size_t size, size_t len)
 
 int mm_password_hash(char out[128], const char *password)
 {
-    int rc = crypto_ready();
+    int rc = mm_crypto_ready();
     if (rc)
         return rc;
     if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -500,7 +500,7 @@ int mm_password_hash(char out[128], const char *password)
 
 bool mm_password_verify(const char *hash, const char *password)
 {
-    if (!hash || !password || crypto_ready())
+    if (!hash || !password || mm_crypto_ready())
         return false;
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }

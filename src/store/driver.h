@@ -124,6 +124,7 @@ bool mm_cell_bool(const char *v);
 void mm_cell_copy(char *dst, size_t size, const json_t *row, size_t i); /* "" for NULL */
 int64_t mm_cell_i64(const json_t *row, size_t i);
 int mm_oom(void);
+int mm_crypto_ready(void); /* sodium_init, with a message when it fails */
 /* Sets o[key] = v (stealing v); clears *ok when v is NULL or the set fails. */
 void mm_put(json_t *o, const char *key, json_t *v, bool *ok);
 

@@ -136,10 +136,8 @@ int mm_store_server_key(mm_store *s, unsigned char public_key[32], unsigned char
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
     char pk64[64], sk64[128];
     size_t pklen = 0, sklen = 0;
-    if (sodium_init() < 0) {
-        mm_error_set("libsodium could not be initialised");
+    if (mm_crypto_ready())
         return MM_ERROR;
-    }
     crypto_sign_keypair(pk, sk);
     sodium_bin2base64(pk64, sizeof(pk64), pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
     sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);

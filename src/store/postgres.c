@@ -202,11 +202,13 @@ static int pg_rollback(void *db)
 #define OID_INT8   20
 #define OID_TEXT   25
 
-static int rows_of(pg *s, const PGresult *r, mm_row_fn row, void *ctx)
+static int rows_of(const PGresult *r, mm_row_fn row, void *ctx)
 {
     int nc = PQnfields(r), rc = MM_OK;
-    if (nc > MAX_COLS)
+    if (nc > MAX_COLS) {
+        mm_error_set("a statement of more than %d columns", MAX_COLS);
         return MM_EUSAGE;
+    }
     for (int i = 0; rc == MM_OK && i < PQntuples(r); i++) {
         const char *v[MAX_COLS];
         size_t len[MAX_COLS];
@@ -216,7 +218,6 @@ static int rows_of(pg *s, const PGresult *r, mm_row_fn row, void *ctx)
         }
         rc = row(ctx, nc, v, len);
     }
-    (void)s;
     return rc;
 }
 
@@ -256,7 +257,7 @@ static int pg_exec(void *db, const char *sql, int n, const mm_param *p, mm_row_f
         if (rc == MM_OK && !result_ok(r))
             rc = fail(s, r);
         else if (rc == MM_OK && row)
-            rc = rows_of(s, r, row, ctx);
+            rc = rows_of(r, row, ctx);
         if (rc == MM_OK && changes && PQresultStatus(r) != PGRES_SINGLE_TUPLE)
             *changes = strtoll(PQcmdTuples(r), NULL, 10);
         PQclear(r);

@@ -111,8 +111,10 @@ static int sq_exec(void *db, const char *sql, int n, const mm_param *p, mm_row_f
                 sqlite3_bind_int64(st, i + 1, p[i].i);
         }
         int nc = sqlite3_column_count(st), step = SQLITE_DONE;
-        if (nc > MAX_COLS)
+        if (nc > MAX_COLS) {
+            mm_error_set("a statement of more than %d columns", MAX_COLS);
             rc = MM_EUSAGE;
+        }
         while (rc == MM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
             const char *v[MAX_COLS];
             size_t len[MAX_COLS];
