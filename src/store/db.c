@@ -412,6 +412,14 @@ bool mm_is_hex(const char *s, size_t len)
     return true;
 }
 
+bool mm_one_of(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (strcmp(s, list[i]) == 0)
+            return true;
+    return false;
+}
+
 int mm_need(const char *value, const char *what)
 {
     if (!mm_nonempty(value)) {
@@ -449,10 +457,7 @@ bool mm_store_valid_role(const char *role)
 {
     static const char *const roles[] = {"authority-admin", "authority-analyst", "contractor-admin",
                                         "contractor-member"};
-    for (size_t i = 0; role && i < sizeof(roles) / sizeof(roles[0]); i++)
-        if (strcmp(role, roles[i]) == 0)
-            return true;
-    return false;
+    return mm_one_of(role, roles, sizeof(roles) / sizeof(roles[0]));
 }
 
 /* ---- credentials ----------------------------------------------------------------------- */

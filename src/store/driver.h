@@ -134,6 +134,7 @@ int mm_schema_migrate(mm_store *s);
 bool mm_store_valid_kind(const char *kind);
 bool mm_nonempty(const char *s);
 bool mm_is_hex(const char *s, size_t len);
+bool mm_one_of(const char *s, const char *const *list, size_t n); /* s is one of list[0..n) */
 int mm_need(const char *value, const char *what);
 int mm_check_page(const char *what, int64_t offset, int64_t limit);
 bool mm_json_object_text(const char *text);

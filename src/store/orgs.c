@@ -144,10 +144,8 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
         mm_error_set("organization list: kind '%s' is not authority or contractor", q->kind);
         return MM_EUSAGE;
     }
-    bool known = !q->status;
-    for (size_t i = 0; !known && i < sizeof(org_statuses) / sizeof(org_statuses[0]); i++)
-        known = strcmp(q->status, org_statuses[i]) == 0;
-    if (!known) {
+    if (q->status &&
+        !mm_one_of(q->status, org_statuses, sizeof(org_statuses) / sizeof(org_statuses[0]))) {
         mm_error_set("organization list: unknown status '%s' (meets, conditional, not-met, "
                      "no-valid-score, stale, none)",
                      q->status);

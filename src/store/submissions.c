@@ -7,15 +7,7 @@
 #include "store/driver.h"
 #include "util/util.h"
 
-static bool one_of(const char *s, const char *const *list, size_t n)
-{
-    for (size_t i = 0; s && i < n; i++)
-        if (strcmp(s, list[i]) == 0)
-            return true;
-    return false;
-}
-
-#define ONE_OF(s, list) one_of((s), (list), sizeof(list) / sizeof((list)[0]))
+#define ONE_OF(s, list) mm_one_of((s), (list), sizeof(list) / sizeof((list)[0]))
 
 static const char *const sub_statuses[] = {"meets", "conditional", "not-met", "no-valid-score"};
 static const char *const frameworks[] = {"800-171r3", "800-171r2"};
