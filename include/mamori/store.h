@@ -1,9 +1,9 @@
 /*
  * mamori: the store. All persistent state of the server (organizations, users, tokens,
  * sessions, signing keys, submissions, the audit log) lives behind this narrow interface.
- * A backend is a struct of function pointers chosen by the scheme of the --db URL:
- * "sqlite:PATH" or a plain PATH selects SQLite; "postgresql://..." (or "postgres://...", a
- * libpq connection URL) selects PostgreSQL.
+ * The database is chosen by the scheme of the --db URL: "sqlite:PATH" or a plain PATH
+ * selects SQLite; "postgresql://..." (or "postgres://...", a libpq connection URL) selects
+ * PostgreSQL. (The drivers and the SQL layer over them are internal: src/store/driver.h.)
  *
  * Every write is one transaction: a write function called outside mm_store_begin() runs
  * in its own; between mm_store_begin() and mm_store_commit() the writes land together or
@@ -57,98 +57,6 @@ typedef struct mm_audit_report {
     char found[65];    /* the hash found there */
 } mm_audit_report;
 
-/* declared below, with their functions */
-struct mm_org_query;
-struct mm_token;
-struct mm_session;
-struct mm_key_rec;
-struct mm_submission_rec;
-struct mm_dump_table;
-
-/* The backend interface (one per scheme). impl is the backend's own handle. */
-typedef struct mm_store_backend {
-    const char *name;
-    int (*open)(void **out, const char *path);
-    void (*close)(void *impl);
-    int (*begin)(void *impl);
-    int (*commit)(void *impl);
-    int (*rollback)(void *impl);
-    int (*schema_version)(void *impl, int *out);
-    int (*create_org)(void *impl, const mm_org *org);
-    int (*create_user)(void *impl, int64_t *out_id, const mm_user *user);
-    int (*get_user_by_login)(void *impl, mm_user **out, const char *login);
-    int (*count_users_with_role)(void *impl, int64_t *out, const char *role);
-    int (*audit_append)(void *impl, int64_t *out_id, const char *actor, const char *action,
-                        const char *object, const char *detail);
-    int (*audit_verify)(void *impl, mm_audit_report *out);
-    int (*audit_head)(void *impl, int64_t *out);
-    /* schema 2: arguments are checked by the front end before they get here */
-    int (*get_org)(void *impl, json_t **out, const char *id);
-    int (*set_org_consent)(void *impl, const char *id, bool consent);
-    int (*list_orgs)(void *impl, json_t **out, const struct mm_org_query *q);
-    int (*get_user_by_id)(void *impl, mm_user **out, int64_t id);
-    int (*list_users)(void *impl, json_t **out, const char *org_id);
-    int (*set_logon_state)(void *impl, int64_t user_id, int failed_logons, const char *failed_since,
-                           const char *locked_until);
-    int (*set_password)(void *impl, int64_t user_id, const char *password_hash, bool must_change);
-    int (*create_token)(void *impl, int64_t *out_id, int64_t user_id, const char *token_hash,
-                        const char *name, const char *created, const char *expires);
-    int (*get_token)(void *impl, struct mm_token *out, int64_t id);
-    int (*list_tokens)(void *impl, json_t **out, int64_t user_id);
-    int (*revoke_token)(void *impl, int64_t id, int64_t user_id, const char *now);
-    int (*create_session)(void *impl, const struct mm_session *sess);
-    int (*get_session)(void *impl, struct mm_session *out, const char *id);
-    int (*touch_session)(void *impl, const char *id, const char *last_seen);
-    int (*delete_session)(void *impl, const char *id);
-    int (*delete_user_sessions)(void *impl, int64_t user_id);
-    int (*add_key)(void *impl, int64_t *out_id, const char *org_id, const char *key_id,
-                   const char *public_key, const char *label, const char *created);
-    int (*find_key)(void *impl, struct mm_key_rec *out, const char *org_id, const char *key_id);
-    int (*list_keys)(void *impl, json_t **out, const char *org_id);
-    int (*revoke_key)(void *impl, const char *org_id, int64_t id, const char *now);
-    int (*insert_submission)(void *impl, const struct mm_submission_rec *rec);
-    int (*get_submission)(void *impl, json_t **out, const char *id, bool with_body);
-    int (*list_submissions)(void *impl, json_t **out, const char *org_id, int64_t offset,
-                            int64_t limit);
-    int (*failure_counts)(void *impl, json_t **out, int64_t limit);
-    int (*overdue_milestones)(void *impl, json_t **out, const char *today, int64_t offset,
-                              int64_t limit);
-    /* The stored server key (base64 strings). On entry public_key/secret_key hold a fresh
-     * candidate pair; the backend stores it if no key exists yet (in one transaction) and
-     * returns the stored pair in the same buffers. */
-    int (*server_key)(void *impl, char public_key[64], char secret_key[128]);
-
-    /* ---- dump: export and import (mm_store_export, mm_store_import) ----
-     * Table and column names come only from the fixed descriptors (store_internal.h),
-     * never from a dump; every value is a bound parameter. */
-    /* Calls row(ctx, i, row) for every row of tables[0..n) in order (each table by its key,
-     * ascending), all in one read snapshot; row is a JSON object of the table's columns in
-     * order (text: string, int: integer, bool: true/false, NULL: null), borrowed for the
-     * call. Stops at the first non-zero return of row and returns it. */
-    int (*dump_export)(void *impl, const struct mm_dump_table *tables, size_t n,
-                       int (*row)(void *ctx, size_t table, json_t *row), void *ctx);
-    /* *out = false and the table's name in what[64] when any of tables[0..n) or sessions
-     * holds a row. */
-    int (*dump_empty)(void *impl, bool *out, char what[64], const struct mm_dump_table *tables,
-                      size_t n);
-    /* Inserts one row as it is (ids too; deferred columns as NULL). Inside mm_store_begin. */
-    int (*dump_insert)(void *impl, const struct mm_dump_table *t, json_t *row);
-    /* Sets the deferred columns of the row with the row's key (after every table is in). */
-    int (*dump_link)(void *impl, const struct mm_dump_table *t, json_t *row);
-    /* After the rows: id counters continue after the highest imported id. */
-    int (*dump_finish)(void *impl, const struct mm_dump_table *tables, size_t n);
-    /* The schema version of the database at url without migrating it or creating anything:
-     * 0 when there is no database or no schema yet. Not bound to an open store. */
-    int (*schema_peek)(const char *url, int *out);
-    /* schema 3: runs one fixed statement of the front end (src/store/share.c; SQL text in
-     * the dialect both backends share, parameters written $1..$n) with n text parameters
-     * (NULL: SQL NULL); never SQL built from data. *out (when out is given) gets the rows
-     * as arrays of strings or null; *changes (may be NULL) the rows a write changed. A
-     * write runs in its own transaction, or inside the caller's (mm_store_begin). */
-    int (*exec_params)(void *impl, json_t **out, int64_t *changes, const char *sql, int n,
-                       const char *const *v);
-} mm_store_backend;
-
 /* Opens (creating if needed, mode 0600) the store named by url and applies any pending
  * schema migrations in one transaction. *out is the caller's; free with mm_store_free.
  * MM_EUSAGE for an unknown or unbuilt scheme, MM_EIO when the database cannot be opened. */
@@ -175,6 +83,8 @@ int mm_store_create_user(mm_store *s, int64_t *out_id, const mm_user *user)
 int mm_store_get_user(mm_store *s, mm_user **out, const char *login)
     __attribute__((warn_unused_result));
 void mm_user_free(mm_user *u);
+/* True for the four roles of the users table. */
+bool mm_store_valid_role(const char *role);
 /* How many users have role. */
 int mm_store_count_users(mm_store *s, int64_t *out, const char *role)
     __attribute__((warn_unused_result));
@@ -441,9 +351,8 @@ typedef struct mm_dump_line {
 int mm_dump_parse_line(mm_dump_line *out, const char *line, size_t len)
     __attribute__((warn_unused_result));
 void mm_dump_line_clear(mm_dump_line *l);
-/* The number of tables in a dump and the name of table i (i < that number). */
+/* The number of tables in a dump. */
 size_t mm_dump_table_count(void);
-const char *mm_dump_table_name(size_t i);
 
 /* ---- shared threat information (schema 3; src/store/share.c, docs/sharing.md) ----------
  *

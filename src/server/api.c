@@ -15,7 +15,6 @@
 #include "server/form.h"
 #include "server/internal.h"
 #include "server/web.h"
-#include "store/store_internal.h" /* mm_store_valid_role (not in store.h) */
 #include "util/util.h"
 
 /* ---- small helpers ------------------------------------------------------------------- */

@@ -1,72 +1,28 @@
 /* The store's sharing tables (schema 3): communities, items, recipients, permissions. One
- * set of fixed statements for both backends, in the SQL both dialects share, run through
- * the backend's exec_params with every value a parameter ($1..$n). Nothing here decides
+ * set of statements for both databases (src/store/driver.h), every value a typed parameter
+ * ($1..$n). Nothing here decides
  * who may read an item: mm_tlp_may_read does, in the server. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mamori/store.h"
-#include "store/store_internal.h"
-
-static int q(mm_store *s, json_t **out, int64_t *changes, const char *sql, int n,
-             const char *const *v)
-{
-    return mm_store_be(s)->exec_params(mm_store_impl(s), out, changes, sql, n, v);
-}
-
-static const char *cell(const json_t *row, size_t i)
-{
-    return json_string_value(json_array_get(row, i));
-}
-
-static json_t *cell_json(const json_t *row, size_t i)
-{
-    const char *t = cell(row, i);
-    return t ? json_string(t) : json_null();
-}
-
-static json_t *cell_int(const json_t *row, size_t i)
-{
-    const char *t = cell(row, i);
-    return t ? json_integer(strtoll(t, NULL, 10)) : json_null();
-}
-
-static json_t *cell_parsed(const json_t *row, size_t i, bool object)
-{
-    const char *t = cell(row, i);
-    json_t *v = t ? json_loads(t, 0, NULL) : NULL;
-    if (!v || (object ? !json_is_object(v) : !json_is_array(v))) {
-        json_decref(v);
-        v = object ? json_object() : json_array();
-    }
-    return v;
-}
-
-static int oom(void)
-{
-    mm_error_set("out of memory");
-    return MM_ENOMEM;
-}
-
-static bool present(const char *s)
-{
-    return s && s[0];
-}
+#include "store/driver.h"
 
 /* ---- communities ----------------------------------------------------------------------- */
 
 int mm_store_create_community(mm_store *s, const char *id, const char *name,
                               const char *description, const char *created)
 {
-    if (!present(id) || !present(name) || !created) {
+    if (!mm_nonempty(id) || !mm_nonempty(name) || !created) {
         mm_error_set("a community needs an id and a name");
         return MM_EINVALID;
     }
-    const char *v[] = {id, name, description ? description : "", created};
-    int rc =
-        q(s, NULL, NULL,
-          "INSERT INTO communities (id, name, description, created) VALUES ($1, $2, $3, $4)", 4, v);
+    const mm_param v[] = {P_TEXT(id), P_TEXT(name), P_TEXT(description ? description : ""),
+                          P_TEXT(created)};
+    int rc = mm_db_rows(
+        s, NULL, NULL,
+        "INSERT INTO communities (id, name, description, created) VALUES ($1, $2, $3, $4)", 4, v);
     if (rc == MM_ECONFLICT)
         mm_error_set("a community named '%.100s' exists already", name);
     return rc;
@@ -76,11 +32,11 @@ int mm_store_create_community(mm_store *s, const char *id, const char *name,
     "SELECT c.id, c.name, c.description, c.created, m.org_id FROM communities c"                   \
     " LEFT JOIN community_members m ON m.community_id = c.id"
 
-static int communities(mm_store *s, json_t **out, const char *sql, int n, const char *const *v)
+static int communities(mm_store *s, json_t **out, const char *sql, int n, const mm_param *v)
 {
     json_t *rows = NULL;
     *out = NULL;
-    int rc = q(s, &rows, NULL, sql, n, v);
+    int rc = mm_db_rows(s, &rows, NULL, sql, n, v);
     if (rc)
         return rc;
     json_t *list = json_array(), *cur = NULL;
@@ -90,22 +46,22 @@ static int communities(mm_store *s, json_t **out, const char *sql, int n, const 
     {
         if (!list)
             break;
-        if (!cur || strcmp(json_string_value(json_object_get(cur, "id")), cell(row, 0)) != 0) {
-            cur = json_pack("{s:o,s:o,s:o,s:o,s:[]}", "id", cell_json(row, 0), "name",
-                            cell_json(row, 1), "description", cell_json(row, 2), "created",
-                            cell_json(row, 3), "members");
+        if (!cur || strcmp(json_string_value(json_object_get(cur, "id")), mm_cell(row, 0)) != 0) {
+            cur = json_pack("{s:o,s:o,s:o,s:o,s:[]}", "id", mm_cell_text(row, 0), "name",
+                            mm_cell_text(row, 1), "description", mm_cell_text(row, 2), "created",
+                            mm_cell_text(row, 3), "members");
             if (!cur || json_array_append_new(list, cur)) {
                 json_decref(list);
                 list = NULL;
                 break;
             }
         }
-        if (cell(row, 4))
-            json_array_append_new(json_object_get(cur, "members"), cell_json(row, 4));
+        if (mm_cell(row, 4))
+            json_array_append_new(json_object_get(cur, "members"), mm_cell_text(row, 4));
     }
     json_decref(rows);
     if (!list)
-        return oom();
+        return mm_oom();
     *out = list;
     return MM_OK;
 }
@@ -114,7 +70,7 @@ int mm_store_list_communities(mm_store *s, json_t **out, const char *org_id)
 {
     if (!org_id)
         return communities(s, out, COMMUNITY_SQL " ORDER BY c.name, c.id, m.org_id", 0, NULL);
-    const char *v[] = {org_id};
+    const mm_param v[] = {P_TEXT(org_id)};
     return communities(s, out,
                        COMMUNITY_SQL " WHERE c.id IN (SELECT community_id FROM community_members"
                                      " WHERE org_id = $1) ORDER BY c.name, c.id, m.org_id",
@@ -123,7 +79,7 @@ int mm_store_list_communities(mm_store *s, json_t **out, const char *org_id)
 
 int mm_store_get_community(mm_store *s, json_t **out, const char *id)
 {
-    const char *v[] = {id ? id : ""};
+    const mm_param v[] = {P_TEXT(id ? id : "")};
     json_t *list = NULL;
     *out = NULL;
     int rc = communities(s, &list, COMMUNITY_SQL " WHERE c.id = $1 ORDER BY c.name, c.id, m.org_id",
@@ -143,10 +99,10 @@ int mm_store_get_community(mm_store *s, json_t **out, const char *id)
 int mm_store_add_community_member(mm_store *s, const char *community_id, const char *org_id,
                                   const char *added)
 {
-    const char *v[] = {community_id, org_id, added};
-    int rc =
-        q(s, NULL, NULL,
-          "INSERT INTO community_members (community_id, org_id, added) VALUES ($1, $2, $3)", 3, v);
+    const mm_param v[] = {P_TEXT(community_id), P_TEXT(org_id), P_TEXT(added)};
+    int rc = mm_db_rows(
+        s, NULL, NULL,
+        "INSERT INTO community_members (community_id, org_id, added) VALUES ($1, $2, $3)", 3, v);
     if (rc == MM_ECONFLICT)
         mm_error_set("the organization is a member already");
     else if (rc == MM_ENOTFOUND)
@@ -156,10 +112,10 @@ int mm_store_add_community_member(mm_store *s, const char *community_id, const c
 
 int mm_store_remove_community_member(mm_store *s, const char *community_id, const char *org_id)
 {
-    const char *v[] = {community_id, org_id};
+    const mm_param v[] = {P_TEXT(community_id), P_TEXT(org_id)};
     int64_t n = 0;
-    int rc = q(s, NULL, &n, "DELETE FROM community_members WHERE community_id = $1 AND org_id = $2",
-               2, v);
+    int rc = mm_db_rows(
+        s, NULL, &n, "DELETE FROM community_members WHERE community_id = $1 AND org_id = $2", 2, v);
     if (rc == MM_OK && n == 0) {
         mm_error_set("the organization is not a member of this community");
         rc = MM_ENOTFOUND;
@@ -169,70 +125,60 @@ int mm_store_remove_community_member(mm_store *s, const char *community_id, cons
 
 int mm_store_org_tree(mm_store *s, json_t **out)
 {
-    return q(s, out, NULL, "SELECT id, kind, parent_id FROM organizations ORDER BY id", 0, NULL);
+    return mm_db_rows(s, out, NULL, "SELECT id, kind, parent_id FROM organizations ORDER BY id", 0,
+                      NULL);
 }
 
 /* ---- items ----------------------------------------------------------------------------- */
 
+/* Adds recipients (users, then organizations); ones already there are skipped. */
 static int add_recipients(mm_store *s, const char *item_id, const json_t *users, const json_t *orgs,
                           const char *added, const char *added_by)
 {
+    static const char *const sql[] = {
+        "INSERT INTO item_recipients (item_id, user_id, added, added_by) SELECT $1, $2, $3, $4"
+        " WHERE NOT EXISTS (SELECT 1 FROM item_recipients WHERE item_id = $1 AND user_id = $2)",
+        "INSERT INTO item_recipients (item_id, org_id, added, added_by) SELECT $1, $2, $3, $4"
+        " WHERE NOT EXISTS (SELECT 1 FROM item_recipients WHERE item_id = $1 AND org_id = $2)"};
+    const json_t *lists[] = {users, orgs};
     int rc = MM_OK;
-    size_t i;
-    json_t *x;
-    json_array_foreach(users, i, x)
-    {
-        char id[24];
-        snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(x));
-        const char *v[] = {item_id, id, added, added_by};
-        rc = q(s, NULL, NULL,
-               "INSERT INTO item_recipients (item_id, user_id, added, added_by)"
-               " SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT)"
-               " WHERE NOT EXISTS (SELECT 1 FROM item_recipients"
-               " WHERE item_id = CAST($1 AS TEXT) AND user_id = CAST($2 AS BIGINT))",
-               4, v);
-        if (rc)
-            return rc;
-    }
-    json_array_foreach(orgs, i, x)
-    {
-        const char *v[] = {item_id, json_string_value(x), added, added_by};
-        rc = q(s, NULL, NULL,
-               "INSERT INTO item_recipients (item_id, org_id, added, added_by)"
-               " SELECT CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT)"
-               " WHERE NOT EXISTS (SELECT 1 FROM item_recipients"
-               " WHERE item_id = CAST($1 AS TEXT) AND org_id = CAST($2 AS TEXT))",
-               4, v);
-        if (rc)
-            return rc;
+    for (size_t k = 0; k < 2; k++) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(lists[k], i, x)
+        {
+            const mm_param v[] = {P_TEXT(item_id),
+                                  k ? P_TEXT(json_string_value(x)) : P_INT(json_integer_value(x)),
+                                  P_TEXT(added), P_TEXT(added_by)};
+            if ((rc = mm_db_rows(s, NULL, NULL, sql[k], 4, v)))
+                return rc;
+        }
     }
     return rc;
 }
 
 int mm_store_create_item(mm_store *s, const mm_item_rec *r)
 {
-    if (!present(r->id) || !present(r->originator_org) || !present(r->tlp) || !r->title ||
-        !r->body || !r->created) {
+    if (!mm_nonempty(r->id) || !mm_nonempty(r->originator_org) || !mm_nonempty(r->tlp) ||
+        !r->title || !r->body || !r->created) {
         mm_error_set("an item needs an id, an originator, a label, a title and a body");
         return MM_EINVALID;
     }
-    char user[24];
-    snprintf(user, sizeof(user), "%lld", (long long)r->originator_user);
-    const char *v[] = {r->id,
-                       r->kind ? r->kind : "report",
-                       r->originator_org,
-                       r->originator_user > 0 ? user : NULL,
-                       r->tlp,
-                       r->community_id,
-                       r->title,
-                       r->body,
-                       r->sources ? r->sources : "[]",
-                       r->created};
-    int rc = q(s, NULL, NULL,
-               "INSERT INTO shared_items (id, kind, originator_org, originator_user, tlp,"
-               " community_id, title, body, sources, created, modified)"
-               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-               10, v);
+    const mm_param v[] = {P_TEXT(r->id),
+                          P_TEXT(r->kind ? r->kind : "report"),
+                          P_TEXT(r->originator_org),
+                          r->originator_user > 0 ? P_INT(r->originator_user) : P_NULL,
+                          P_TEXT(r->tlp),
+                          P_TEXT(r->community_id),
+                          P_TEXT(r->title),
+                          P_TEXT(r->body),
+                          P_TEXT(r->sources ? r->sources : "[]"),
+                          P_TEXT(r->created)};
+    int rc = mm_db_rows(s, NULL, NULL,
+                        "INSERT INTO shared_items (id, kind, originator_org, originator_user, tlp,"
+                        " community_id, title, body, sources, created, modified)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+                        10, v);
     if (rc == MM_OK)
         rc = add_recipients(s, r->id, r->recipient_users, r->recipient_orgs, r->created,
                             r->added_by ? r->added_by : "");
@@ -241,77 +187,50 @@ int mm_store_create_item(mm_store *s, const mm_item_rec *r)
 
 int mm_store_list_items(mm_store *s, json_t **out, const char *id)
 {
+    static const char *const keys[] = {
+        "id",    "kind", "tlp",     "originator_org", "originator_user", "community_id",
+        "title", "body", "sources", "created",        "modified",        NULL};
     *out = NULL;
-    const char *v[] = {id};
-    json_t *items = NULL, *recs = NULL;
-    int rc = q(s, &items, NULL,
-               "SELECT id, kind, tlp, originator_org, originator_user, community_id, title, body,"
-               " sources, created, modified FROM shared_items WHERE CAST($1 AS TEXT) IS NULL OR id "
-               "= CAST($1 AS TEXT)"
-               " ORDER BY modified DESC, id",
-               1, v);
+    const mm_param v[] = {P_TEXT(id)};
+    json_t *list = NULL, *recs = NULL, *by_id = json_object();
+    int rc = mm_db_objects(s, &list,
+                           "SELECT id, kind, tlp, originator_org, originator_user, community_id,"
+                           " title, body, sources, created, modified FROM shared_items"
+                           " WHERE $1 IS NULL OR id = $1 ORDER BY modified DESC, id",
+                           1, v, keys, "ssssissoass");
     if (rc == MM_OK)
-        rc = q(s, &recs, NULL,
-               "SELECT item_id, org_id, user_id FROM item_recipients"
-               " WHERE CAST($1 AS TEXT) IS NULL OR item_id = CAST($1 AS TEXT) ORDER BY id",
-               1, v);
-    if (rc) {
-        json_decref(items);
-        return rc;
-    }
-    if (id && json_array_size(items) == 0) {
-        json_decref(items);
-        json_decref(recs);
+        rc = mm_db_rows(s, &recs, NULL,
+                        "SELECT item_id, org_id, user_id FROM item_recipients"
+                        " WHERE $1 IS NULL OR item_id = $1 ORDER BY id",
+                        1, v);
+    if (rc == MM_OK && id && json_array_size(list) == 0) {
         mm_error_set("no such item");
-        return MM_ENOTFOUND;
+        rc = MM_ENOTFOUND;
     }
-    json_t *list = json_array(), *by_id = json_object();
     size_t i;
     json_t *row;
-    json_array_foreach(items, i, row)
+    json_array_foreach(list, i, row)
     {
-        json_t *o = json_pack(
-            "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:[],s:[]}}", "id", cell_json(row, 0),
-            "kind", cell_json(row, 1), "tlp", cell_json(row, 2), "originator_org",
-            cell_json(row, 3), "originator_user", cell_int(row, 4), "community_id",
-            cell_json(row, 5), "title", cell_json(row, 6), "body", cell_parsed(row, 7, true),
-            "sources", cell_parsed(row, 8, false), "created", cell_json(row, 9), "modified",
-            cell_json(row, 10), "recipients", "orgs", "users");
-        if (!o || !list || !by_id || json_array_append(list, o) ||
-            json_object_set(by_id, cell(row, 0), o)) {
-            json_decref(o);
-            rc = oom();
+        if (rc || !by_id ||
+            json_object_set_new(row, "recipients", json_pack("{s:[],s:[]}", "orgs", "users")) ||
+            json_object_set(by_id, json_string_value(json_object_get(row, "id")), row)) {
+            rc = rc ? rc : mm_oom();
             break;
         }
-        json_decref(o);
     }
     json_array_foreach(recs, i, row)
     {
-        if (rc)
-            break;
-        json_t *o = json_object_get(by_id, cell(row, 0));
-        json_t *r = json_object_get(o, "recipients");
-        if (!r)
-            continue;
-        if (cell(row, 1))
-            json_array_append_new(json_object_get(r, "orgs"), cell_json(row, 1));
-        else
-            json_array_append_new(json_object_get(r, "users"), cell_int(row, 2));
+        json_t *r = json_object_get(json_object_get(by_id, mm_cell(row, 0)), "recipients");
+        if (!rc && r)
+            json_array_append_new(json_object_get(r, mm_cell(row, 1) ? "orgs" : "users"),
+                                  mm_cell(row, 1) ? mm_cell_text(row, 1) : mm_cell_int(row, 2));
     }
-    json_decref(items);
     json_decref(recs);
     json_decref(by_id);
-    if (rc) {
-        json_decref(list);
-        return rc;
-    }
-    if (id) {
-        *out = json_incref(json_array_get(list, 0));
-        json_decref(list);
-    } else {
-        *out = list;
-    }
-    return MM_OK;
+    if (rc == MM_OK)
+        *out = id ? json_incref(json_array_get(list, 0)) : json_incref(list);
+    json_decref(list);
+    return rc;
 }
 
 int mm_store_add_item_recipients(mm_store *s, const char *item_id, const json_t *users,
@@ -323,11 +242,11 @@ int mm_store_add_item_recipients(mm_store *s, const char *item_id, const json_t 
 int mm_store_set_item_label(mm_store *s, const char *item_id, const char *tlp,
                             const char *community_id, const char *modified)
 {
-    const char *v[] = {item_id, tlp, community_id, modified};
+    const mm_param v[] = {P_TEXT(item_id), P_TEXT(tlp), P_TEXT(community_id), P_TEXT(modified)};
     int64_t n = 0;
-    int rc =
-        q(s, NULL, &n,
-          "UPDATE shared_items SET tlp = $2, community_id = $3, modified = $4 WHERE id = $1", 4, v);
+    int rc = mm_db_rows(
+        s, NULL, &n,
+        "UPDATE shared_items SET tlp = $2, community_id = $3, modified = $4 WHERE id = $1", 4, v);
     if (rc == MM_OK && n == 0) {
         mm_error_set("no such item");
         rc = MM_ENOTFOUND;
@@ -339,49 +258,25 @@ int mm_store_add_item_permission(mm_store *s, int64_t *out_id, const char *item_
                                  const char *grantee_org, const char *what, const char *granted_by,
                                  const char *granted)
 {
-    const char *v[] = {item_id, grantee_org, what ? what : "{}", granted_by, granted};
-    json_t *rows = NULL;
-    int rc = q(s, &rows, NULL,
-               "INSERT INTO item_permissions (item_id, grantee_org, what, granted_by, granted)"
-               " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-               5, v);
-    if (rc == MM_OK && out_id)
-        *out_id = strtoll(cell(json_array_get(rows, 0), 0) ? cell(json_array_get(rows, 0), 0) : "0",
-                          NULL, 10);
-    json_decref(rows);
+    const mm_param v[] = {P_TEXT(item_id), P_TEXT(grantee_org), P_TEXT(what ? what : "{}"),
+                          P_TEXT(granted_by), P_TEXT(granted)};
+    int64_t id = 0;
+    int rc = mm_db_int(s, &id,
+                       "INSERT INTO item_permissions (item_id, grantee_org, what, granted_by,"
+                       " granted) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                       5, v);
+    if (out_id)
+        *out_id = id;
     return rc;
 }
 
 int mm_store_list_item_permissions(mm_store *s, json_t **out, const char *item_id,
                                    const char *grantee_org)
 {
-    *out = NULL;
-    const char *v[] = {item_id, grantee_org};
-    json_t *rows = NULL;
-    int rc = q(s, &rows, NULL,
-               "SELECT id, grantee_org, what, granted_by, granted FROM item_permissions"
-               " WHERE item_id = CAST($1 AS TEXT) AND (CAST($2 AS TEXT) IS NULL"
-               " OR grantee_org = CAST($2 AS TEXT)) ORDER BY id",
-               2, v);
-    if (rc)
-        return rc;
-    json_t *list = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o}", "id", cell_int(row, 0), "grantee_org",
-                              cell_json(row, 1), "what", cell_parsed(row, 2, true), "granted_by",
-                              cell_json(row, 3), "granted", cell_json(row, 4));
-        if (!o || !list || json_array_append_new(list, o)) {
-            json_decref(list);
-            list = NULL;
-            break;
-        }
-    }
-    json_decref(rows);
-    if (!list)
-        return oom();
-    *out = list;
-    return MM_OK;
+    static const char *const keys[] = {"id", "grantee_org", "what", "granted_by", "granted", NULL};
+    const mm_param v[] = {P_TEXT(item_id), P_TEXT(grantee_org)};
+    return mm_db_objects(s, out,
+                         "SELECT id, grantee_org, what, granted_by, granted FROM item_permissions"
+                         " WHERE item_id = $1 AND ($2 IS NULL OR grantee_org = $2) ORDER BY id",
+                         2, v, keys, "isoss");
 }

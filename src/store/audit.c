@@ -1,0 +1,163 @@
+/* The hash-chained audit log: append under the write lock, walk and verify, the head (the
+ * store's version), and the record hash. docs/store.md, "The audit chain". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "mamori/store.h"
+#include "store/driver.h"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+static void put_field(crypto_hash_sha256_state *st, const void *data, size_t len)
+{
+    unsigned char prefix[8];
+    uint64_t n = len;
+    for (int i = 7; i >= 0; i--) {
+        prefix[i] = (unsigned char)(n & 0xff);
+        n >>= 8;
+    }
+    crypto_hash_sha256_update(st, prefix, sizeof(prefix));
+    if (len)
+        crypto_hash_sha256_update(st, data, len);
+}
+
+void mm_audit_hash(char out[65], int64_t id, const char *prev_hash, const char *ts,
+                   const char *actor, const char *action, const char *object, const char *detail)
+{
+    crypto_hash_sha256_state st;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char idtext[24];
+    int n = snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+    crypto_hash_sha256_init(&st);
+    put_field(&st, idtext, (size_t)n);
+    const char *fields[] = {prev_hash, ts, actor, action, object, detail};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        put_field(&st, fields[i] ? fields[i] : "", fields[i] ? strlen(fields[i]) : 0);
+    crypto_hash_sha256_final(&st, digest);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
+
+int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const char *action,
+                          const char *object, const char *detail)
+{
+    if (!actor || !actor[0] || !action || !action[0] || !object) {
+        mm_error_set("audit record: actor, action and object are required");
+        return MM_EINVALID;
+    }
+    if (detail && !mm_json_object_text(detail)) {
+        mm_error_set("audit record %s: detail must be a JSON object", action);
+        return MM_EINVALID;
+    }
+    char prev[65] = ZERO_HASH, hash[65], ts[21];
+    json_t *rows = NULL;
+    /* the write lock (taken here or by mm_store_begin) is held from this read to the insert,
+     * so no other writer, in this process or another, can append in between */
+    int rc = mm_db_tx_begin(s);
+    if (rc)
+        return rc;
+    rc = mm_db_rows(s, &rows, NULL, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", 0,
+                    NULL);
+    int64_t id = 1;
+    if (rc == MM_OK && json_array_size(rows)) {
+        id = mm_cell_i64(json_array_get(rows, 0), 0) + 1;
+        snprintf(prev, sizeof(prev), "%s", mm_cell(json_array_get(rows, 0), 1));
+    }
+    json_decref(rows);
+    mm_now(ts);
+    mm_audit_hash(hash, id, prev, ts, actor, action, object, detail ? detail : "{}");
+    const mm_param p[] = {
+        P_INT(id),     P_TEXT(prev),   P_TEXT(hash),   P_TEXT(ts),
+        P_TEXT(actor), P_TEXT(action), P_TEXT(object), P_TEXT(detail ? detail : "{}")};
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, NULL, NULL,
+                        "INSERT INTO audit_log (id, prev_hash, hash, ts, actor, action, object,"
+                        " detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        NPARAMS(p), p);
+    if (rc == MM_OK && out_id)
+        *out_id = id;
+    return mm_db_tx_end(s, rc);
+}
+
+int mm_store_audit_head(mm_store *s, int64_t *out)
+{
+    return mm_db_int(s, out, "SELECT coalesce(max(id), 0) FROM audit_log", 0, NULL);
+}
+
+typedef struct walk {
+    mm_audit_report *r;
+    char prev[65];
+    int64_t want_id;
+} walk;
+
+#define STOP 1 /* a broken record: the walk ends there */
+
+static int broken(mm_audit_report *r, int64_t id, const char *what, const char *expected,
+                  const char *found)
+{
+    r->bad_id = id;
+    snprintf(r->what, sizeof(r->what), "%s", what);
+    snprintf(r->expected, sizeof(r->expected), "%s", expected);
+    snprintf(r->found, sizeof(r->found), "%s", found);
+    return STOP;
+}
+
+/* one record (id, prev_hash, hash, ts, actor, action, object, detail) */
+static int check_record(void *ctx, int n, const char *const *v, const size_t *len)
+{
+    (void)len;
+    walk *w = ctx;
+    const char *f[8];
+    for (int i = 0; i < 8; i++)
+        f[i] = i < n && v[i] ? v[i] : "";
+    int64_t id = strtoll(f[0], NULL, 10);
+    char hash[65], what[160];
+    w->r->records++;
+    if (id != w->want_id) {
+        snprintf(what, sizeof(what), "missing (the next record found is %lld)", (long long)id);
+        return broken(w->r, w->want_id, what, "", "");
+    }
+    if (strcmp(f[1], w->prev) != 0)
+        return broken(w->r, id,
+                      id == 1 ? "prev_hash is not the zero hash of the first record"
+                              : "prev_hash does not match the previous record's hash",
+                      w->prev, f[1]);
+    mm_audit_hash(hash, id, f[1], f[3], f[4], f[5], f[6], f[7]);
+    if (strcmp(hash, f[2]) != 0)
+        return broken(w->r, id, "contents do not match the record's hash", hash, f[2]);
+    snprintf(w->prev, sizeof(w->prev), "%s", f[2]);
+    w->want_id = id + 1;
+    return MM_OK;
+}
+
+int mm_store_audit_verify(mm_store *s, mm_audit_report *out)
+{
+    memset(out, 0, sizeof(*out));
+    walk w = {.r = out, .prev = ZERO_HASH, .want_id = 1};
+    /* one read snapshot for the whole walk while writers go on */
+    bool own = !s->in_tx;
+    int rc = own ? s->drv->begin(s->db, MM_TX_READ) : MM_OK;
+    if (rc)
+        return rc;
+    rc = mm_db_exec(s,
+                    "SELECT id, prev_hash, hash, ts, actor, action, object, detail"
+                    " FROM audit_log ORDER BY id",
+                    0, NULL, check_record, &w, NULL);
+    if (rc == STOP)
+        rc = MM_OK;
+    /* records removed from the end: the highest id ever issued is remembered */
+    int64_t issued = 0;
+    if (rc == MM_OK && !out->bad_id)
+        rc = mm_db_int(s, &issued, "SELECT {ISSUED}", 0, NULL);
+    if (rc == MM_OK && !out->bad_id && issued >= w.want_id) {
+        char what[160];
+        snprintf(what, sizeof(what), "missing (ids up to %lld were issued; the log ends at %lld)",
+                 (long long)issued, (long long)(w.want_id - 1));
+        broken(out, w.want_id, what, "", "");
+    }
+    if (own)
+        s->drv->rollback(s->db);
+    return rc;
+}

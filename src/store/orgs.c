@@ -1,0 +1,177 @@
+/* Organizations: creation, one organization, the prime's consent, and the authority's
+ * contractor list (one statement: the matching rows, their count and the page). */
+#include <stdio.h>
+#include <string.h>
+
+#include "mamori/store.h"
+#include "store/driver.h"
+#include "util/util.h"
+
+#define ORG_COLS                                                                                   \
+    "o.id, o.kind, o.name, o.identifiers, o.parent_id, o.prime_consent, o.created, "               \
+    "o.latest_submission"
+#define NORG_COLS 8
+
+int mm_store_create_org(mm_store *s, const mm_org *org)
+{
+    if (!org->id || !org->id[0] || !org->name || !org->name[0]) {
+        mm_error_set("organization: id and name are required");
+        return MM_EINVALID;
+    }
+    if (!mm_store_valid_kind(org->kind)) {
+        mm_error_set("organization %s: kind '%s' is not authority or contractor", org->id,
+                     org->kind ? org->kind : "");
+        return MM_EINVALID;
+    }
+    if (org->identifiers && !mm_json_object_text(org->identifiers)) {
+        mm_error_set("organization %s: identifiers must be a JSON object", org->id);
+        return MM_EINVALID;
+    }
+    char ts[21];
+    mm_now(ts);
+    const mm_param p[] = {
+        P_TEXT(org->id),        P_TEXT(org->kind),
+        P_TEXT(org->name),      P_TEXT(org->identifiers ? org->identifiers : "{}"),
+        P_TEXT(org->parent_id), P_TEXT(ts)};
+    int rc =
+        mm_db_rows(s, NULL, NULL,
+                   "INSERT INTO organizations (id, kind, name, identifiers, parent_id, created)"
+                   " VALUES ($1, $2, $3, $4, $5, $6)",
+                   NPARAMS(p), p);
+    return rc == MM_ENOTFOUND || rc == MM_ECONFLICT ? MM_EINVALID : rc;
+}
+
+static const char *const org_keys[] = {"id",        "kind",          "name",    "identifiers",
+                                       "parent_id", "prime_consent", "created", "latest_submission",
+                                       NULL};
+#define ORG_TYPES "sssosbss"
+
+int mm_store_get_org(mm_store *s, json_t **out, const char *id)
+{
+    *out = NULL;
+    char notfound[160];
+    snprintf(notfound, sizeof(notfound), "no organization '%s'", id ? id : "");
+    json_t *row = NULL;
+    const mm_param p[] = {P_TEXT(id)};
+    int rc = mm_need(id, "organization id");
+    if (rc == MM_OK)
+        rc = mm_db_row(s, &row, notfound,
+                       "SELECT " ORG_COLS " FROM organizations o WHERE o.id = $1", 1, p);
+    if (rc == MM_OK && !(*out = mm_row_object(row, 0, org_keys, ORG_TYPES)))
+        rc = mm_oom();
+    json_decref(row);
+    return rc;
+}
+
+int mm_store_set_org_consent(mm_store *s, const char *id, bool consent)
+{
+    char notfound[160];
+    snprintf(notfound, sizeof(notfound), "no organization '%s'", id ? id : "");
+    const mm_param p[] = {P_TEXT(id), P_BOOL(consent)};
+    int rc = mm_need(id, "organization id");
+    return rc ? rc
+              : mm_db_change(s, notfound,
+                             "UPDATE organizations SET prime_consent = $2 WHERE id = $1", 2, p);
+}
+
+/* The sort orders of the organization list: fixed SQL text chosen by the (checked) name,
+ * never built from the query's values. Ties go to id ascending either way. lower() folds
+ * ASCII only on both databases (PostgreSQL's columns are COLLATE "C"). */
+static const struct {
+    const char *name, *asc, *desc;
+} org_orders[] = {
+    {"name", "lower(name) ASC, id", "lower(name) DESC, id"},
+    {"score", "l_score ASC NULLS LAST, id", "l_score DESC NULLS LAST, id"},
+    {"status", "status_rank ASC, id", "status_rank DESC, id"},
+    {"assessed", "l_assessed ASC NULLS LAST, id", "l_assessed DESC NULLS LAST, id"},
+    {"received", "l_received ASC NULLS LAST, id", "l_received DESC NULLS LAST, id"},
+};
+
+static const char *const org_statuses[] = {"meets",          "conditional", "not-met",
+                                           "no-valid-score", "stale",       "none"};
+
+/* one query: the matching rows (m), their count, and the page, in one statement */
+#define ORG_LIST_SQL                                                                               \
+    "WITH c AS ("                                                                                  \
+    "  SELECT " ORG_COLS ","                                                                       \
+    "    l.id AS l_id, l.received AS l_received, l.framework AS l_framework,"                      \
+    "    l.score AS l_score, l.status AS l_status, l.assessed AS l_assessed,"                      \
+    "    l.affirmed_by AS l_affirmed_by,"                                                          \
+    "    CASE WHEN l.id IS NULL THEN 'none'"                                                       \
+    "         WHEN $1 IS NOT NULL AND l.assessed < $1 THEN 'stale'"                                \
+    "         ELSE l.status END AS cstatus"                                                        \
+    "  FROM organizations o LEFT JOIN submissions l ON l.id = o.latest_submission"                 \
+    "  WHERE ($2 IS NULL OR o.kind = $2) AND ($3 IS NULL OR o.parent_id = $3)"                     \
+    "    AND ($4 IS NULL OR {INSTR}(lower(o.name), lower($4)) > 0"                                 \
+    "         OR {INSTR}(lower(o.identifiers), lower($4)) > 0)),"                                  \
+    " m AS (SELECT *, CASE cstatus WHEN 'meets' THEN 0 WHEN 'conditional' THEN 1"                  \
+    "   WHEN 'stale' THEN 2 WHEN 'not-met' THEN 3 WHEN 'no-valid-score' THEN 4 ELSE 5 END"         \
+    "   AS status_rank FROM c WHERE $5 IS NULL OR cstatus = $5)"                                   \
+    " SELECT t.total, p.* FROM (SELECT count(*) AS total FROM m) t"                                \
+    " LEFT JOIN (SELECT * FROM m ORDER BY %s LIMIT $6 OFFSET $7) p ON true"                        \
+    " ORDER BY %s"
+
+static json_t *org_item(const json_t *row)
+{
+    json_t *o = mm_row_object(row, 1, org_keys, ORG_TYPES);
+    size_t c = 1 + NORG_COLS;
+    json_t *latest =
+        mm_cell(row, c) == NULL
+            ? json_null()
+            : json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", mm_cell_text(row, c), "received",
+                        mm_cell_text(row, c + 1), "framework", mm_cell_text(row, c + 2), "score",
+                        mm_cell_int(row, c + 3), "status", mm_cell_text(row, c + 7), "assessed",
+                        mm_cell_text(row, c + 5), "affirmed_by", mm_cell_text(row, c + 6));
+    bool ok = o && latest;
+    if (ok) {
+        mm_put(o, "status", mm_cell_text(row, c + 7), &ok);
+        mm_put(o, "latest", latest, &ok);
+    } else {
+        json_decref(latest);
+    }
+    if (!ok)
+        json_decref(o);
+    return ok ? o : NULL;
+}
+
+int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
+{
+    *out = NULL;
+    int rc = mm_check_page("organization list", q->offset, q->limit);
+    if (rc)
+        return rc;
+    if (q->kind && !mm_store_valid_kind(q->kind)) {
+        mm_error_set("organization list: kind '%s' is not authority or contractor", q->kind);
+        return MM_EUSAGE;
+    }
+    if (q->status &&
+        !mm_one_of(q->status, org_statuses, sizeof(org_statuses) / sizeof(org_statuses[0]))) {
+        mm_error_set("organization list: unknown status '%s' (meets, conditional, not-met, "
+                     "no-valid-score, stale, none)",
+                     q->status);
+        return MM_EUSAGE;
+    }
+    const char *order = NULL;
+    for (size_t i = 0; i < sizeof(org_orders) / sizeof(org_orders[0]); i++)
+        if (strcmp(q->sort ? q->sort : "name", org_orders[i].name) == 0)
+            order = q->desc ? org_orders[i].desc : org_orders[i].asc;
+    if (!order) {
+        mm_error_set("organization list: cannot sort by '%s' (name, score, status, assessed, "
+                     "received)",
+                     q->sort);
+        return MM_EUSAGE;
+    }
+    if (q->stale_before && !mm_is_date(q->stale_before)) {
+        mm_error_set("organization list: stale_before '%s' is not YYYY-MM-DD", q->stale_before);
+        return MM_EUSAGE;
+    }
+    char sql[sizeof(ORG_LIST_SQL) + 128];
+    snprintf(sql, sizeof(sql), ORG_LIST_SQL, order, order);
+    const mm_param p[] = {P_TEXT(q->stale_before), P_TEXT(q->kind),
+                          P_TEXT(q->parent_id),    P_TEXT(q->q && q->q[0] ? q->q : NULL),
+                          P_TEXT(q->status),       P_INT(q->limit),
+                          P_INT(q->offset)};
+    json_t *rows = NULL;
+    rc = mm_db_rows(s, &rows, NULL, sql, NPARAMS(p), p);
+    return rc ? rc : mm_db_paged(out, rows, org_item);
+}

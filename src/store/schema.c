@@ -1,0 +1,270 @@
+/* The schema, written once for both databases, and its migrations. {WORD} and {WORD:arg}
+ * are the dialect's words (mm_word in sqlite.c and postgres.c): the column types, the JSON
+ * checks, the append-only triggers and PostgreSQL's helper functions.
+ *
+ * migrations[i] takes the schema from version i to version i + 1. Never edit one that has
+ * shipped (databases made by it exist); add a new one. Each migration is a list of parts, run
+ * in order in the one migration transaction, only because C limits the length of one string
+ * literal. docs/store.md, "Migrations". */
+#include <stdio.h>
+
+#include "mamori/store.h"
+#include "store/driver.h"
+
+/* clang-format off */
+static const char *const migration1[] = {
+    "{PG_FUNCTIONS}"
+    "CREATE TABLE organizations ("
+    "  id {T} PRIMARY KEY,"
+    "  kind {T} NOT NULL CHECK (kind IN ('authority', 'contractor')),"
+    "  name {T} NOT NULL,"
+    "  identifiers {T} NOT NULL DEFAULT '{}' CHECK ({JSON:identifiers}),"
+    "  parent_id {T} REFERENCES organizations(id),"
+    "  created {T} NOT NULL);"
+    "CREATE TABLE users ("
+    "  id {ID},"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  login {T} NOT NULL UNIQUE,"
+    "  role {T} NOT NULL CHECK (role IN ('authority-admin', 'authority-analyst',"
+    "                                     'contractor-admin', 'contractor-member')),"
+    "  password_hash {T} NOT NULL,"
+    "  failed_logons INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until {T},"
+    "  disabled {BOOL} NOT NULL DEFAULT {FALSE},"
+    "  created {T} NOT NULL);"
+    "CREATE INDEX users_org ON users(org_id);"
+    "CREATE TABLE api_tokens ("
+    "  id {ID},"
+    "  user_id {INT64} NOT NULL REFERENCES users(id),"
+    "  token_hash {T} NOT NULL UNIQUE,"
+    "  name {T} NOT NULL DEFAULT '',"
+    "  created {T} NOT NULL,"
+    "  expires {T},"
+    "  revoked {T});"
+    "CREATE TABLE sessions ("
+    "  id_hash {T} PRIMARY KEY,"
+    "  user_id {INT64} NOT NULL REFERENCES users(id),"
+    "  csrf_hash {T} NOT NULL,"
+    "  created {T} NOT NULL,"
+    "  last_seen {T} NOT NULL,"
+    "  expires {T} NOT NULL);",
+    "CREATE TABLE signing_keys ("
+    "  id {ID},"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  public_key {T} NOT NULL UNIQUE,"
+    "  created {T} NOT NULL,"
+    "  revoked {T});"
+    "CREATE TABLE submissions ("
+    "  id {T} PRIMARY KEY,"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  key_id {INT64} NOT NULL REFERENCES signing_keys(id),"
+    "  received {T} NOT NULL,"
+    "  body {T} NOT NULL,"
+    "  body_hash {T} NOT NULL,"
+    "  signature {T} NOT NULL,"
+    "  score INTEGER,"
+    "  affirmed_by {T} NOT NULL,"
+    "  affirmed_on {T} NOT NULL,"
+    "  supersedes {T} REFERENCES submissions(id));"
+    "CREATE INDEX submissions_org ON submissions(org_id, received);"
+    "{IMMUTABLE:submissions:submissions are immutable}"
+    "CREATE TABLE audit_log ("
+    "  id {AUDIT_ID},"
+    "  prev_hash {T} NOT NULL,"
+    "  hash {T} NOT NULL,"
+    "  ts {T} NOT NULL,"
+    "  actor {T} NOT NULL,"
+    "  action {T} NOT NULL,"
+    "  object {T} NOT NULL,"
+    "  detail {T} NOT NULL);"
+    "{IMMUTABLE:audit_log:the audit log is append-only}"
+    "{AUDIT_ISSUED}",
+    NULL,
+};
+
+static const char *const migration2[] = {
+    "ALTER TABLE users ADD COLUMN must_change {BOOL} NOT NULL DEFAULT {FALSE};"
+    "ALTER TABLE users ADD COLUMN failed_since {T};"
+    "ALTER TABLE organizations ADD COLUMN prime_consent {BOOL} NOT NULL DEFAULT {FALSE};"
+    "ALTER TABLE organizations ADD COLUMN latest_submission {T} REFERENCES submissions(id);"
+    "CREATE INDEX organizations_kind_name ON organizations(kind, name);"
+    "CREATE INDEX organizations_parent ON organizations(parent_id);"
+    "DROP TABLE sessions;"
+    "CREATE TABLE sessions ("
+    "  id {T} PRIMARY KEY,"
+    "  secret_hash {T} NOT NULL,"
+    "  csrf {T} NOT NULL,"
+    "  user_id {INT64} NOT NULL REFERENCES users(id),"
+    "  created {T} NOT NULL,"
+    "  last_seen {T} NOT NULL,"
+    "  expires {T} NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE INDEX api_tokens_user ON api_tokens(user_id);"
+    "ALTER TABLE signing_keys ADD COLUMN key_id {T};"
+    "ALTER TABLE signing_keys ADD COLUMN label {T} NOT NULL DEFAULT '';"
+    "CREATE INDEX signing_keys_org_key ON signing_keys(org_id, key_id);"
+    "ALTER TABLE submissions ADD COLUMN framework {T};"
+    "ALTER TABLE submissions ADD COLUMN status {T};"
+    "ALTER TABLE submissions ADD COLUMN assessed {T};"
+    "ALTER TABLE submissions ADD COLUMN summary {T} NOT NULL DEFAULT '{}'"
+    "  CHECK ({JSON:summary});"
+    "CREATE UNIQUE INDEX submissions_body_hash ON submissions(body_hash);",
+    "CREATE TABLE submission_gaps ("
+    "  id {ID},"
+    "  submission_id {T} NOT NULL REFERENCES submissions(id),"
+    "  requirement {T} NOT NULL,"
+    "  status {T} NOT NULL CHECK (status IN ('not-met', 'partial', 'not-assessed')));"
+    "CREATE INDEX submission_gaps_submission ON submission_gaps(submission_id, requirement);"
+    "CREATE TABLE submission_milestones ("
+    "  id {ID},"
+    "  submission_id {T} NOT NULL REFERENCES submissions(id),"
+    "  requirement {T} NOT NULL,"
+    "  poam_id {T} NOT NULL DEFAULT '',"
+    "  description {T} NOT NULL DEFAULT '',"
+    "  due {T} NOT NULL,"
+    "  status {T} NOT NULL CHECK (status IN ('planned', 'in-progress', 'completed')));"
+    "CREATE INDEX submission_milestones_submission ON submission_milestones(submission_id, due);"
+    "{IMMUTABLE:submission_gaps:submissions are immutable}"
+    "{IMMUTABLE:submission_milestones:submissions are immutable}"
+    "CREATE TABLE server_keys ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  public_key {T} NOT NULL,"
+    "  secret_key {T} NOT NULL,"
+    "  created {T} NOT NULL);",
+    NULL,
+};
+
+static const char *const migration3[] = {
+    "{PG_ARRAY_FUNCTION}"
+    "CREATE TABLE communities ("
+    "  id {T} PRIMARY KEY,"
+    "  name {T} NOT NULL UNIQUE,"
+    "  description {T} NOT NULL DEFAULT '',"
+    "  created {T} NOT NULL);"
+    "CREATE TABLE community_members ("
+    "  id {ID},"
+    "  community_id {T} NOT NULL REFERENCES communities(id),"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  added {T} NOT NULL,"
+    "  UNIQUE (community_id, org_id));"
+    "CREATE INDEX community_members_org ON community_members(org_id);"
+    "CREATE TABLE shared_items ("
+    "  id {T} PRIMARY KEY,"
+    "  kind {T} NOT NULL DEFAULT 'report' CHECK (kind IN ('report', 'incident')),"
+    "  originator_org {T} NOT NULL REFERENCES organizations(id),"
+    "  originator_user {INT64} REFERENCES users(id),"
+    "  tlp {T} NOT NULL CHECK (tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED')),"
+    "  community_id {T} REFERENCES communities(id),"
+    "  title {T} NOT NULL,"
+    "  body {T} NOT NULL DEFAULT '{}' CHECK ({OBJECT:body}),"
+    "  sources {T} NOT NULL DEFAULT '[]' CHECK ({ARRAY:sources}),"
+    "  created {T} NOT NULL,"
+    "  modified {T} NOT NULL);",
+    "CREATE TABLE item_recipients ("
+    "  id {ID},"
+    "  item_id {T} NOT NULL REFERENCES shared_items(id),"
+    "  org_id {T} REFERENCES organizations(id),"
+    "  user_id {INT64} REFERENCES users(id),"
+    "  added {T} NOT NULL,"
+    "  added_by {T} NOT NULL,"
+    "  CHECK ((org_id IS NULL) <> (user_id IS NULL)));"
+    "CREATE INDEX item_recipients_item ON item_recipients(item_id);"
+    "CREATE TABLE item_permissions ("
+    "  id {ID},"
+    "  item_id {T} NOT NULL REFERENCES shared_items(id),"
+    "  grantee_org {T} NOT NULL REFERENCES organizations(id),"
+    "  what {T} NOT NULL DEFAULT '{}' CHECK ({OBJECT:what}),"
+    "  granted_by {T} NOT NULL,"
+    "  granted {T} NOT NULL);"
+    "CREATE INDEX item_permissions_item ON item_permissions(item_id, grantee_org);",
+    NULL,
+};
+
+static const char *const migration4[] = {
+    "CREATE TABLE incidents ("
+    "  id {ID},"
+    "  item_id {T} NOT NULL UNIQUE REFERENCES shared_items(id),"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  report_type {T} NOT NULL CHECK (report_type IN ('initial', 'follow-on', 'voluntary')),"
+    "  initial_id {INT64} REFERENCES incidents(id),"
+    "  report_number {T} NOT NULL UNIQUE,"
+    "  discovered {T} NOT NULL,"
+    "  discovered_offset {INT64} NOT NULL,"
+    "  reported {T} NOT NULL,"
+    "  due {T} NOT NULL,"
+    "  preserve_until {T} NOT NULL,"
+    "  body {T} NOT NULL CHECK ({OBJECT:body}),"
+    "  sub_report_number {T},"
+    "  created {T} NOT NULL,"
+    "  CHECK ((report_type = 'follow-on') = (initial_id IS NOT NULL)));"
+    "CREATE INDEX incidents_org ON incidents(org_id);",
+    NULL,
+};
+
+static const char *const *const migrations[] = {
+    migration1, /* 1: the first schema */
+    /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
+     * gaps and milestones for the authority's views, the server's receipt key */
+    migration2,
+    /* 3: shared threat information under TLP 2.0 (share.c, docs/sharing.md): communities
+     * and their members, items with one label each, their named recipients and the
+     * originator's recorded permissions to redistribute */
+    migration3,
+    /* 4: incident reports (incident.c): each one a shared item of kind 'incident' for its
+     * label and recipients, and this row for its details and deadline */
+    migration4,
+};
+/* clang-format on */
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int mm_store_schema_latest(void)
+{
+    return NMIGRATIONS;
+}
+
+int mm_store_schema_version(mm_store *s, int *out)
+{
+    int64_t v = 0;
+    int rc = mm_db_int(s, &v, "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL);
+    *out = (int)v;
+    return rc;
+}
+
+int mm_schema_migrate(mm_store *s)
+{
+    int rc = s->drv->begin(s->db, MM_TX_MIGRATE);
+    if (rc)
+        return rc;
+    int version = 0;
+    rc = mm_db_exec(s,
+                    "CREATE TABLE IF NOT EXISTS schema_version ("
+                    "  version INTEGER PRIMARY KEY, applied TEXT NOT NULL)",
+                    0, NULL, NULL, NULL, NULL);
+    if (rc == MM_OK)
+        rc = mm_store_schema_version(s, &version);
+    if (rc == MM_OK && version > NMIGRATIONS) {
+        mm_error_set("schema version %d is newer than this mamori knows (%d)", version,
+                     NMIGRATIONS);
+        rc = MM_EINVALID;
+    }
+    for (int v = version; rc == MM_OK && v < NMIGRATIONS; v++) {
+        for (const char *const *part = migrations[v]; rc == MM_OK && *part; part++)
+            rc = mm_db_exec(s, *part, 0, NULL, NULL, NULL, NULL);
+        char ts[21];
+        mm_now(ts);
+        const mm_param p[] = {P_INT(v + 1), P_TEXT(ts)};
+        if (rc == MM_OK)
+            rc = mm_db_exec(s, "INSERT INTO schema_version (version, applied) VALUES ($1, $2)", 2,
+                            p, NULL, NULL, NULL);
+        if (rc) {
+            char msg[600];
+            snprintf(msg, sizeof(msg), "%s", mm_error_last());
+            mm_error_set("migration %d: %s", v + 1, msg);
+        }
+    }
+    if (rc == MM_OK)
+        return s->drv->commit(s->db);
+    s->drv->rollback(s->db);
+    return rc;
+}

@@ -1,0 +1,301 @@
+/* Submissions: a verified signed assessment with its gaps and milestones, the
+ * organization's latest, and the authority's views over every contractor's latest. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mamori/store.h"
+#include "store/driver.h"
+#include "util/util.h"
+
+#define ONE_OF(s, list) mm_one_of((s), (list), sizeof(list) / sizeof((list)[0]))
+
+static const char *const sub_statuses[] = {"meets", "conditional", "not-met", "no-valid-score"};
+static const char *const frameworks[] = {"800-171r3", "800-171r2"};
+static const char *const gap_statuses[] = {"not-met", "partial", "not-assessed"};
+static const char *const milestone_statuses[] = {"planned", "in-progress", "completed"};
+
+static int check_submission(const mm_submission_rec *r)
+{
+    const char *id = mm_nonempty(r->id) ? r->id : "(no id)";
+    const struct {
+        const char *value, *name;
+    } required[] = {{r->id, "id"},
+                    {r->org_id, "org_id"},
+                    {r->received, "received"},
+                    {r->body, "body"},
+                    {r->signature, "signature"},
+                    {r->affirmed_by, "affirmed_by"},
+                    {r->affirmed_on, "affirmed_on"}};
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+        if (!mm_nonempty(required[i].value)) {
+            mm_error_set("submission %s: %s is required", id, required[i].name);
+            return MM_EINVALID;
+        }
+    if (!mm_is_hex(r->body_hash, 64)) {
+        mm_error_set("submission %s: body_hash is not 64 lowercase hex digits", id);
+        return MM_EINVALID;
+    }
+    if (r->key_row <= 0) {
+        mm_error_set("submission %s: no signing key row", id);
+        return MM_EINVALID;
+    }
+    if (!ONE_OF(r->framework, frameworks)) {
+        mm_error_set("submission %s: unknown framework '%s'", id, r->framework ? r->framework : "");
+        return MM_EINVALID;
+    }
+    if (!ONE_OF(r->status, sub_statuses)) {
+        mm_error_set("submission %s: unknown status '%s'", id, r->status ? r->status : "");
+        return MM_EINVALID;
+    }
+    if (!mm_is_date(r->assessed)) {
+        mm_error_set("submission %s: assessed '%s' is not YYYY-MM-DD", id,
+                     r->assessed ? r->assessed : "");
+        return MM_EINVALID;
+    }
+    if (r->summary && !mm_json_object_text(r->summary)) {
+        mm_error_set("submission %s: summary must be a JSON object", id);
+        return MM_EINVALID;
+    }
+    if ((r->ngaps && !r->gaps) || (r->nmilestones && !r->milestones)) {
+        mm_error_set("submission %s: gap or milestone count without an array", id);
+        return MM_EUSAGE;
+    }
+    for (size_t i = 0; i < r->ngaps; i++)
+        if (!mm_nonempty(r->gaps[i].requirement) || !ONE_OF(r->gaps[i].status, gap_statuses)) {
+            mm_error_set("submission %s: gap %zu needs a requirement and a status of not-met, "
+                         "partial or not-assessed",
+                         id, i + 1);
+            return MM_EINVALID;
+        }
+    for (size_t i = 0; i < r->nmilestones; i++) {
+        const mm_milestone_rec *m = &r->milestones[i];
+        if (!mm_nonempty(m->requirement) || !mm_is_date(m->due) ||
+            !ONE_OF(m->status, milestone_statuses)) {
+            mm_error_set("submission %s: milestone %zu needs a requirement, a due date "
+                         "(YYYY-MM-DD) and a status of planned, in-progress or completed",
+                         id, i + 1);
+            return MM_EINVALID;
+        }
+    }
+    return MM_OK;
+}
+
+/* Under the write lock: the checks, the rows, and the organization's latest. */
+static int insert_rows(mm_store *s, const mm_submission_rec *r)
+{
+    json_t *rows = NULL;
+    /* does the organization exist, its latest assessment date, the key row's owner, and
+     * whether the content was received before */
+    const mm_param cp[] = {P_TEXT(r->org_id), P_INT(r->key_row), P_TEXT(r->body_hash)};
+    int rc = mm_db_rows(s, &rows, NULL,
+                        "SELECT o.id, l.assessed, k.id, k.org_id,"
+                        " (SELECT count(*) FROM submissions WHERE body_hash = $3)"
+                        " FROM (SELECT 1 AS one) one"
+                        " LEFT JOIN organizations o ON o.id = $1"
+                        " LEFT JOIN submissions l ON l.id = o.latest_submission"
+                        " LEFT JOIN signing_keys k ON k.id = $2",
+                        NPARAMS(cp), cp);
+    const json_t *row = json_array_get(rows, 0);
+    const char *latest = mm_cell(row, 1);
+    bool newest = !latest || strcmp(latest, r->assessed) <= 0;
+    if (rc) {
+    } else if (!mm_cell(row, 0)) {
+        mm_error_set("submission %s: no organization '%s'", r->id, r->org_id);
+        rc = MM_ENOTFOUND;
+    } else if (!mm_cell(row, 2)) {
+        mm_error_set("submission %s: no signing key %lld", r->id, (long long)r->key_row);
+        rc = MM_ENOTFOUND;
+    } else if (strcmp(mm_cell(row, 3), r->org_id) != 0) {
+        mm_error_set("submission %s: signing key %lld is not %s's", r->id, (long long)r->key_row,
+                     r->org_id);
+        rc = MM_EINVALID;
+    } else if (mm_cell_i64(row, 4) > 0) {
+        mm_error_set("submission already received (same content hash)");
+        rc = MM_ECONFLICT;
+    }
+    json_decref(rows);
+    const mm_param ip[] = {P_TEXT(r->id),
+                           P_TEXT(r->org_id),
+                           P_INT(r->key_row),
+                           P_TEXT(r->received),
+                           P_TEXT(r->body),
+                           P_TEXT(r->body_hash),
+                           P_TEXT(r->signature),
+                           P_TEXT(r->framework),
+                           r->has_score ? P_INT(r->score) : P_NULL,
+                           P_TEXT(r->status),
+                           P_TEXT(r->assessed),
+                           P_TEXT(r->affirmed_by),
+                           P_TEXT(r->affirmed_on),
+                           P_TEXT(r->summary ? r->summary : "{}")};
+    if (rc == MM_OK &&
+        (rc = mm_db_rows(s, NULL, NULL,
+                         "INSERT INTO submissions (id, org_id, key_id, received, body, body_hash,"
+                         " signature, framework, score, status, assessed, affirmed_by,"
+                         " affirmed_on, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+                         " $11, $12, $13, $14)",
+                         NPARAMS(ip), ip)) == MM_ECONFLICT)
+        mm_error_set("submission %s: the id is taken", r->id);
+    for (size_t i = 0; rc == MM_OK && i < r->ngaps; i++) {
+        const mm_param gp[] = {P_TEXT(r->id), P_TEXT(r->gaps[i].requirement),
+                               P_TEXT(r->gaps[i].status)};
+        rc = mm_db_rows(s, NULL, NULL,
+                        "INSERT INTO submission_gaps (submission_id, requirement, status)"
+                        " VALUES ($1, $2, $3)",
+                        NPARAMS(gp), gp);
+    }
+    for (size_t i = 0; rc == MM_OK && i < r->nmilestones; i++) {
+        const mm_milestone_rec *m = &r->milestones[i];
+        const mm_param mp[] = {P_TEXT(r->id),
+                               P_TEXT(m->requirement),
+                               P_TEXT(m->poam_id ? m->poam_id : ""),
+                               P_TEXT(m->description ? m->description : ""),
+                               P_TEXT(m->due),
+                               P_TEXT(m->status)};
+        rc = mm_db_rows(s, NULL, NULL,
+                        "INSERT INTO submission_milestones (submission_id, requirement, poam_id,"
+                        " description, due, status) VALUES ($1, $2, $3, $4, $5, $6)",
+                        NPARAMS(mp), mp);
+    }
+    /* the newest assessment is the organization's latest; on the same date, the newer
+     * submission */
+    const mm_param lp[] = {P_TEXT(r->id), P_TEXT(r->org_id)};
+    if (rc == MM_OK && newest)
+        rc = mm_db_rows(s, NULL, NULL,
+                        "UPDATE organizations SET latest_submission = $1 WHERE id = $2", 2, lp);
+    return rc;
+}
+
+int mm_store_insert_submission(mm_store *s, const mm_submission_rec *rec)
+{
+    int rc = check_submission(rec);
+    if (rc == MM_OK)
+        rc = mm_db_tx_begin(s);
+    return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec));
+}
+
+#define SUB_COLS                                                                                   \
+    "s.id, s.org_id, s.received, s.body_hash, s.framework, s.score, s.status, s.assessed,"         \
+    " s.affirmed_by, s.affirmed_on, k.key_id"
+
+static const char *const sub_keys[] = {"id",          "org_id",      "received", "body_hash",
+                                       "framework",   "score",       "status",   "assessed",
+                                       "affirmed_by", "affirmed_on", "key_id",   NULL};
+#define SUB_TYPES "sssssisssss"
+
+int mm_store_get_submission(mm_store *s, json_t **out, const char *id, bool with_body)
+{
+    *out = NULL;
+    char notfound[160];
+    snprintf(notfound, sizeof(notfound), "no submission '%s'", id ? id : "");
+    json_t *row = NULL;
+    const mm_param p[] = {P_TEXT(id), P_BOOL(with_body)};
+    int rc = mm_need(id, "submission id");
+    if (rc == MM_OK)
+        rc = mm_db_row(s, &row, notfound,
+                       "SELECT " SUB_COLS ", s.summary, CASE WHEN $2 THEN s.body END"
+                       " FROM submissions s LEFT JOIN signing_keys k ON k.id = s.key_id"
+                       " WHERE s.id = $1",
+                       2, p);
+    bool ok = rc == MM_OK && (*out = mm_row_object(row, 0, sub_keys, SUB_TYPES));
+    if (ok)
+        mm_put(*out, "summary", mm_cell_json(row, 11, true), &ok);
+    if (ok && with_body)
+        mm_put(*out, "body", mm_cell_text(row, 12), &ok);
+    json_decref(row);
+    if (rc == MM_OK && !ok) {
+        json_decref(*out);
+        *out = NULL;
+        rc = mm_oom();
+    }
+    return rc;
+}
+
+static json_t *submission_item(const json_t *row)
+{
+    return mm_row_object(row, 1, sub_keys, SUB_TYPES);
+}
+
+int mm_store_list_submissions(mm_store *s, json_t **out, const char *org_id, int64_t offset,
+                              int64_t limit)
+{
+    *out = NULL;
+    int rc = mm_need(org_id, "submission list: organization id");
+    if (rc == MM_OK)
+        rc = mm_check_page("submission list", offset, limit);
+    json_t *org = NULL, *rows = NULL;
+    if (rc == MM_OK)
+        rc = mm_store_get_org(s, &org, org_id);
+    json_decref(org);
+    const mm_param p[] = {P_TEXT(org_id), P_INT(limit), P_INT(offset)};
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, &rows, NULL,
+                        "SELECT t.total, p.* FROM"
+                        " (SELECT count(*) AS total FROM submissions WHERE org_id = $1) t"
+                        " LEFT JOIN (SELECT " SUB_COLS " FROM submissions s"
+                        "   LEFT JOIN signing_keys k ON k.id = s.key_id WHERE s.org_id = $1"
+                        "   ORDER BY s.received DESC, s.id LIMIT $2 OFFSET $3) p ON true"
+                        " ORDER BY p.received DESC, p.id",
+                        NPARAMS(p), p);
+    return rc ? rc : mm_db_paged(out, rows, submission_item);
+}
+
+int mm_store_failure_counts(mm_store *s, json_t **out, int64_t limit)
+{
+    static const char *const keys[] = {"requirement",  "framework",   "not_met", "partial",
+                                       "not_assessed", "contractors", NULL};
+    const mm_param p[] = {P_INT(limit)};
+    *out = NULL;
+    int rc = mm_check_page("failure counts", 0, limit);
+    return rc ? rc
+              : mm_db_objects(s, out,
+                              "SELECT g.requirement, l.framework,"
+                              "  sum(CASE WHEN g.status = 'not-met' THEN 1 ELSE 0 END),"
+                              "  sum(CASE WHEN g.status = 'partial' THEN 1 ELSE 0 END),"
+                              "  sum(CASE WHEN g.status = 'not-assessed' THEN 1 ELSE 0 END),"
+                              "  count(DISTINCT o.id) AS contractors"
+                              " FROM organizations o"
+                              " JOIN submissions l ON l.id = o.latest_submission"
+                              " JOIN submission_gaps g ON g.submission_id = l.id"
+                              " WHERE o.kind = 'contractor'"
+                              " GROUP BY g.requirement, l.framework"
+                              " ORDER BY contractors DESC, g.requirement, l.framework NULLS FIRST"
+                              " LIMIT $1",
+                              1, p, keys, "ssiiii");
+}
+
+static json_t *milestone_item(const json_t *row)
+{
+    static const char *const keys[] = {"org_id",      "org_name", "submission_id",
+                                       "requirement", "poam_id",  "description",
+                                       "due",         "status",   NULL};
+    return mm_row_object(row, 1, keys, "ssssssss");
+}
+
+#define OVERDUE_FROM                                                                               \
+    " FROM organizations o"                                                                        \
+    " JOIN submission_milestones m ON m.submission_id = o.latest_submission"                       \
+    " WHERE o.kind = 'contractor' AND m.due < $1 AND m.status <> 'completed'"
+
+int mm_store_overdue_milestones(mm_store *s, json_t **out, const char *today, int64_t offset,
+                                int64_t limit)
+{
+    *out = NULL;
+    if (!mm_is_date(today)) {
+        mm_error_set("overdue milestones: today '%s' is not YYYY-MM-DD", today ? today : "");
+        return MM_EUSAGE;
+    }
+    json_t *rows = NULL;
+    const mm_param p[] = {P_TEXT(today), P_INT(limit), P_INT(offset)};
+    int rc = mm_check_page("overdue milestones", offset, limit);
+    if (rc == MM_OK)
+        rc = mm_db_rows(
+            s, &rows, NULL,
+            "SELECT t.total, p.* FROM (SELECT count(*) AS total" OVERDUE_FROM ") t"
+            " LEFT JOIN (SELECT o.id AS org_id, o.name AS org_name, m.submission_id,"
+            "   m.requirement, m.poam_id, m.description, m.due, m.status, m.id AS mid" OVERDUE_FROM
+            " ORDER BY m.due, o.id, m.id LIMIT $2 OFFSET $3) p ON true"
+            " ORDER BY p.due, p.org_id, p.mid",
+            NPARAMS(p), p);
+    return rc ? rc : mm_db_paged(out, rows, milestone_item);
+}
