@@ -129,33 +129,37 @@ typedef struct mm_assessment {
 
 /* Reads only the "framework" member of an assessment file (for choosing the catalog).
  * Errors as mm_assessment_parse. */
-int mm_assessment_framework(mm_framework *out, const char *data, size_t len, const char *name);
+int mm_assessment_framework(mm_framework *out, const char *data, size_t len, const char *name)
+    __attribute__((warn_unused_result));
 
 /* Parses an assessment (full or short form, see docs/assessment-format.md) against cat.
  * name is used in messages ("FILE:LINE:COL: ..." or "FILE: $.path: ..."). The caller owns
  * *out (mm_assessment_free). Errors: MM_EPARSE (malformed JSON, not UTF-8), MM_EINVALID
  * (unknown id, status not allowed, framework mismatch, ...), MM_ENOMEM. */
 int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *data, size_t len,
-                        const char *name);
+                        const char *name) __attribute__((warn_unused_result));
 
 /* Reads and parses a file ("-" for stdin); files over MM_ASSESSMENT_MAX_BYTES: MM_ETOOBIG. */
-int mm_assessment_load(mm_assessment **out, const mm_catalog *cat, const char *path);
+int mm_assessment_load(mm_assessment **out, const mm_catalog *cat, const char *path)
+    __attribute__((warn_unused_result));
 
 /* Applies a scan result file (the JSON of `mamori scan --format json`) to the assessment:
  * for Rev 3, each rule's objectives; for Rev 2, each rule's requirements (a fail makes the
  * requirement not met; a pass is attached as evidence only, since a setting shows only part
  * of a Rev 2 requirement). Call once per scan, then mm_assessment_finish_scans. Errors name
  * the file and the JSON path. */
-int mm_assessment_apply_scan(mm_assessment *a, const char *data, size_t len, const char *name);
+int mm_assessment_apply_scan(mm_assessment *a, const char *data, size_t len, const char *name)
+    __attribute__((warn_unused_result));
 
 /* Decides every scanned objective: any fail on any host: other than satisfied; all pass:
  * satisfied (Rev 3). A human answer that contradicts the scans is kept only when it has a
  * written justification (an override, reported); otherwise the scans decide and a note
  * says so. */
-int mm_assessment_finish_scans(mm_assessment *a);
+int mm_assessment_finish_scans(mm_assessment *a) __attribute__((warn_unused_result));
 
 /* A complete template for fw with every objective and its text, as JSON (malloc'd). */
-int mm_assessment_template(char **out, const mm_catalog *cat, const mm_profile *profile);
+int mm_assessment_template(char **out, const mm_catalog *cat, const mm_profile *profile)
+    __attribute__((warn_unused_result));
 
 void mm_assessment_free(mm_assessment *a);
 
@@ -241,11 +245,12 @@ typedef struct mm_result {
 
 /* Evaluates an assessment. profile may be NULL (Rev 2, or no ODP profile). Dates that
  * need "today" (the CMMC close-out when the assessment has no date) use the clock. */
-int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_profile *profile);
+int mm_assessment_evaluate(mm_result **out, const mm_assessment *a, const mm_profile *profile)
+    __attribute__((warn_unused_result));
 
 /* Same, with "today" given as a Unix time (e.g. SOURCE_DATE_EPOCH), for reproducible output. */
 int mm_assessment_evaluate_at(mm_result **out, const mm_assessment *a, const mm_profile *profile,
-                              long long now);
+                              long long now) __attribute__((warn_unused_result));
 void mm_result_free(mm_result *r);
 
 /* CMMC Level 2 (Self) status of r as of today, for a result posted on status_date (both
@@ -255,7 +260,7 @@ void mm_result_free(mm_result *r);
  * a later final result is the caller's to look for. Errors: MM_EINVALID (a date not
  * YYYY-MM-DD; r not Rev 2). */
 int mm_cmmc_level2_at(mm_cmmc_level2 *out, const mm_result *r, const char *status_date,
-                      const char *today);
+                      const char *today) __attribute__((warn_unused_result));
 
 /* "final", "conditional", "conditional-expired" or "not-eligible". */
 const char *mm_cmmc_level2_status_name(const mm_cmmc_level2 *s);
@@ -277,7 +282,7 @@ typedef struct mm_sprs_record {
 
 /* Fills the SPRS record. Errors (message "FILE: $.path: missing, needed for the SPRS
  * record" or why): MM_EINVALID for a missing input, no valid score, or a Rev 3 result. */
-int mm_sprs_record_get(mm_sprs_record *out, const mm_result *r);
+int mm_sprs_record_get(mm_sprs_record *out, const mm_result *r) __attribute__((warn_unused_result));
 
 /* Lookup function for mm_catalog_render giving the effective ODP values of r. */
 const char *mm_result_odp_lookup(void *result, const char *odp_id);

@@ -23,7 +23,7 @@ typedef enum mm_framework {
 /* "800-171r3" or "800-171r2". */
 const char *mm_framework_name(mm_framework fw);
 /* Parses "800-171r3" / "800-171r2" (also "r3", "rev3", "sp800-171r3"); MM_EINVALID else. */
-int mm_framework_parse(mm_framework *out, const char *name);
+int mm_framework_parse(mm_framework *out, const char *name) __attribute__((warn_unused_result));
 
 /* An organization-defined parameter (Rev 3 only). */
 typedef struct mm_odp {
@@ -119,7 +119,8 @@ typedef struct mm_catalog {
 /* Loads a catalog. content_dir NULL uses the data compiled into the library; otherwise
  * the files are read from content_dir/catalogs/. The caller owns *out (mm_catalog_free).
  * Errors: MM_EIO, MM_EPARSE, MM_EINVALID (the data does not have the expected shape). */
-int mm_catalog_load(mm_catalog **out, mm_framework fw, const char *content_dir);
+int mm_catalog_load(mm_catalog **out, mm_framework fw, const char *content_dir)
+    __attribute__((warn_unused_result));
 void mm_catalog_free(mm_catalog *cat);
 
 /* Lookups (NULL when absent). Requirement ids may be written "03.01.01" or, for Rev 3,
@@ -160,10 +161,11 @@ typedef struct mm_profile {
  * Unknown ODP ids are MM_EINVALID with the JSON path in the message. With cat NULL the ids
  * are not checked and the values are kept in file order with their ids (p->ids): enough to
  * look values up by id (mm_profile_value_of), as the scanner does. */
-int mm_profile_load(mm_profile **out, const mm_catalog *cat, const char *path);
+int mm_profile_load(mm_profile **out, const mm_catalog *cat, const char *path)
+    __attribute__((warn_unused_result));
 /* Same, from memory; name is used in messages. */
 int mm_profile_parse(mm_profile **out, const mm_catalog *cat, const char *data, size_t len,
-                     const char *name);
+                     const char *name) __attribute__((warn_unused_result));
 void mm_profile_free(mm_profile *p);
 /* The value the profile gives ODP id, or NULL. */
 const mm_profile_value *mm_profile_value_of(const mm_profile *p, const char *odp_id);

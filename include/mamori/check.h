@@ -67,10 +67,11 @@ typedef struct mm_ruleset {
 /* Loads every *.json rule file of dir (NULL: the rules compiled into the library),
  * checking each rule's ids against the catalogs (r3 and r2 may be NULL to skip that
  * check). Errors name the file and the JSON path. */
-int mm_rules_load(mm_ruleset **out, const char *dir, const mm_catalog *r3, const mm_catalog *r2);
+int mm_rules_load(mm_ruleset **out, const char *dir, const mm_catalog *r3, const mm_catalog *r2)
+    __attribute__((warn_unused_result));
 /* Same, from one rule file in memory (name is used in messages). */
 int mm_rules_parse(mm_ruleset **out, const char *data, size_t len, const char *name,
-                   const mm_catalog *r3, const mm_catalog *r2);
+                   const mm_catalog *r3, const mm_catalog *r2) __attribute__((warn_unused_result));
 void mm_ruleset_free(mm_ruleset *rs);
 
 typedef struct mm_rule_result {
@@ -110,17 +111,19 @@ typedef struct mm_scan {
  * running system's "/". Errors: MM_ENOTFOUND, MM_EACCES or MM_EIO when the root cannot be
  * opened; MM_EINVALID when a root other than "/" has neither etc/os-release nor
  * usr/lib/os-release (not an operating system); the message names the root. */
-int mm_scan_run(mm_scan **out, const mm_ruleset *rs, const mm_scan_options *opts);
+int mm_scan_run(mm_scan **out, const mm_ruleset *rs, const mm_scan_options *opts)
+    __attribute__((warn_unused_result));
 void mm_scan_free(mm_scan *s);
 
 /* The scan as JSON (malloc'd): {"host", "root", "started", "duration_ms", "results": [{
  * "rule", "title", "status", "requirements", "objectives", "requirements_r2", "sp800_53",
  * "message", "evidence": [{"source", "line", "key", "observed", "expected", "note"}],
  * "remediation"}], ...}. */
-int mm_scan_to_json(char **out, const mm_scan *s, const char *tool_version);
+int mm_scan_to_json(char **out, const mm_scan *s, const char *tool_version)
+    __attribute__((warn_unused_result));
 /* Terminal text (colour optional) and a self-contained HTML page. */
-int mm_scan_to_text(char **out, const mm_scan *s, bool color);
-int mm_scan_to_html(char **out, const mm_scan *s);
+int mm_scan_to_text(char **out, const mm_scan *s, bool color) __attribute__((warn_unused_result));
+int mm_scan_to_html(char **out, const mm_scan *s) __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

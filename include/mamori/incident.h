@@ -97,11 +97,12 @@ typedef struct mm_incident {
  * message is "NAME: $.path: what"), MM_ETOOBIG, MM_ENOMEM.
  */
 int mm_incident_parse(mm_incident **out, const char *data, size_t len, const char *name,
-                      const mm_catalog *r3, const mm_catalog *r2);
+                      const mm_catalog *r3, const mm_catalog *r2)
+    __attribute__((warn_unused_result));
 
 /* Reads path (at most MM_INCIDENT_MAX_BYTES; "-" is standard input) and parses it. */
 int mm_incident_load(mm_incident **out, const char *path, const mm_catalog *r3,
-                     const mm_catalog *r2);
+                     const mm_catalog *r2) __attribute__((warn_unused_result));
 
 void mm_incident_free(mm_incident *inc);
 
@@ -110,7 +111,7 @@ void mm_incident_free(mm_incident *inc);
  * "discovered" as given (with its offset), "discovered_utc" added. *out is a malloc'd
  * NUL-terminated JSON text, the caller's. Parsing it again gives an equal incident.
  */
-int mm_incident_to_json(char **out, const mm_incident *inc);
+int mm_incident_to_json(char **out, const mm_incident *inc) __attribute__((warn_unused_result));
 
 /* ---- times ------------------------------------------------------------------------------ */
 
@@ -120,7 +121,8 @@ int mm_incident_to_json(char **out, const mm_incident *inc);
  * seconds (UTC) and *offset the offset in seconds east of UTC. MM_EINVALID (message: what
  * is wrong, without a file name) when malformed, out of range or without an offset.
  */
-int mm_incident_parse_time(long long *out, int *offset, const char *s);
+int mm_incident_parse_time(long long *out, int *offset, const char *s)
+    __attribute__((warn_unused_result));
 
 /* Formats t as local time at offset seconds east of UTC: "2026-03-10T23:00:00-05:00", or
  * "...Z" for offset 0. */
@@ -132,7 +134,8 @@ void mm_incident_format_time(char out[MM_INCIDENT_TIME_TEXT_BYTES], long long t,
  * never touches TZ). Beyond the file's last transition the zone's POSIX rule is used.
  * Errors: MM_EINVALID (a name that is not a zone name), MM_ENOTFOUND, MM_EPARSE.
  */
-int mm_incident_zone_offset(int *out, const char *zone, long long t);
+int mm_incident_zone_offset(int *out, const char *zone, long long t)
+    __attribute__((warn_unused_result));
 
 /* ---- deadlines (pure functions) ---------------------------------------------------------- */
 

@@ -30,7 +30,8 @@ typedef enum mm_report_format {
 
 /* "text", "json", "html", "oscal-ssp", "oscal-poam", "oscal-ar", "csv-poam", "sprs",
  * "sprs-csv", "oscal-ap". */
-int mm_report_format_parse(mm_report_format *out, const char *name);
+int mm_report_format_parse(mm_report_format *out, const char *name)
+    __attribute__((warn_unused_result));
 const char *mm_report_format_name(mm_report_format fmt);
 
 typedef struct mm_report_options {
@@ -46,7 +47,7 @@ typedef struct mm_report_options {
 /* Renders r in fmt into a malloc'd, NUL-terminated buffer (*out, *len); the caller frees
  * *out. Output depends only on r and opts, so equal inputs give identical bytes. */
 int mm_report_render(char **out, size_t *len, const mm_result *r, mm_report_format fmt,
-                     const mm_report_options *opts);
+                     const mm_report_options *opts) __attribute__((warn_unused_result));
 
 /* The file names the OSCAL documents expect each other under, in one folder (the hrefs of
  * import-profile, import-ssp, import-ap; docs/oscal.md). */

@@ -64,7 +64,7 @@ int mm_store_open(mm_store **out, const char *url) __attribute__((warn_unused_re
 void mm_store_free(mm_store *s);
 
 /* The schema version recorded in the store (the highest migration applied). */
-int mm_store_schema_version(mm_store *s, int *out);
+int mm_store_schema_version(mm_store *s, int *out) __attribute__((warn_unused_result));
 /* The highest schema version this build knows. */
 int mm_store_schema_latest(void);
 
@@ -291,7 +291,7 @@ int mm_store_server_key(mm_store *s, unsigned char public_key[32], unsigned char
 void mm_store_new_id(char out[37]);
 /* A random one-time password of len characters (len < size) from an alphabet without
  * look-alike characters (no 0/O/o, 1/l/I/i). */
-int mm_password_generate(char *out, size_t size, size_t len);
+int mm_password_generate(char *out, size_t size, size_t len) __attribute__((warn_unused_result));
 /* The Argon2id hash string (crypto_pwhash_str, interactive limits) of password into
  * out[128]. MM_ENOMEM when the hashing memory cannot be had. */
 int mm_password_hash(char out[128], const char *password) __attribute__((warn_unused_result));

@@ -31,16 +31,17 @@ typedef struct mm_key {
 } mm_key;
 
 /* Makes a new key pair for org. Errors: MM_EINVALID (empty org), MM_ENOMEM, MM_ERROR. */
-int mm_key_generate(mm_key **out, const char *org);
+int mm_key_generate(mm_key **out, const char *org) __attribute__((warn_unused_result));
 
 /* Writes the secret key file at path (mode 0600) and the public key file at path + ".pub";
  * neither is ever overwritten: an existing file fails with MM_EINVALID and nothing is left
  * behind. created is a Unix time for the "created" member. Errors: MM_EIO, MM_EINVALID. */
-int mm_key_write(const mm_key *k, const char *path, long long created);
+int mm_key_write(const mm_key *k, const char *path, long long created)
+    __attribute__((warn_unused_result));
 
 /* Reads a secret or a public key file (its "kind" says which). Errors: MM_EIO, MM_EPARSE,
  * MM_EINVALID (wrong kind, bad base64, wrong length, halves that do not match). */
-int mm_key_load(mm_key **out, const char *path);
+int mm_key_load(mm_key **out, const char *path) __attribute__((warn_unused_result));
 
 /* The key_id of a public key, as 16 hex digits + NUL. */
 void mm_key_id(char out[17], const unsigned char public_key[MM_KEY_PUBLIC_BYTES]);
@@ -55,7 +56,7 @@ typedef struct mm_evidence_hash {
 
 /* Hashes a file with SHA-256, streaming. Errors: MM_EIO, MM_ETOOBIG (over
  * MM_EVIDENCE_MAX_BYTES), MM_EINVALID (not a regular file). */
-int mm_evidence_hash_file(char out[65], const char *path);
+int mm_evidence_hash_file(char out[65], const char *path) __attribute__((warn_unused_result));
 
 /* What a submission is made of. All borrowed. */
 typedef struct mm_submission {
@@ -71,12 +72,14 @@ typedef struct mm_submission {
 /* The canonical bytes of the submission's envelope (malloc'd, NUL-terminated; the caller
  * frees). Errors: MM_EPARSE (assessment not JSON), MM_EINVALID (not an object, a
  * non-integer number, empty official, bad date, duplicate evidence path), MM_ENOMEM. */
-int mm_submission_canonical(char **out, size_t *out_len, const mm_submission *s);
+int mm_submission_canonical(char **out, size_t *out_len, const mm_submission *s)
+    __attribute__((warn_unused_result));
 
 /* Signs the submission with k (which must hold a secret key) and returns the signed
  * submission document {"envelope", "signature", "key_id"} as JSON text (malloc'd).
  * Errors: as mm_submission_canonical, and MM_EUSAGE for a public-only key. */
-int mm_submission_sign(char **out, const mm_submission *s, const mm_key *k);
+int mm_submission_sign(char **out, const mm_submission *s, const mm_key *k)
+    __attribute__((warn_unused_result));
 
 /* The outcome of verifying a well-formed signed document. */
 typedef enum mm_verify_status {
@@ -94,14 +97,14 @@ const char *mm_verify_status_name(mm_verify_status st);
  * document (not JSON, missing or extra members, an envelope of the wrong shape), MM_ETOOBIG
  * over MM_SIGNED_MAX_BYTES. name is used in messages. */
 int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
-                         const mm_key *pub);
+                         const mm_key *pub) __attribute__((warn_unused_result));
 
 /* Parses and checks a signed submission document without verifying the signature: fills
  * *key_id (17 bytes) and *envelope (a new reference to the "envelope" object; the caller
  * json_decrefs it) and the canonical bytes' SHA-256 in hex (hash[65]). Errors as
  * mm_submission_verify for malformed documents. Used by the server to find the key. */
 int mm_submission_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
-                          size_t len, const char *name);
+                          size_t len, const char *name) __attribute__((warn_unused_result));
 
 /* ---- receipts ---------------------------------------------------------------------------
  * The server's answer to an accepted submission: {"receipt": {"kind": "mamori-receipt",
@@ -116,13 +119,15 @@ typedef struct mm_receipt {
 
 /* The receipt document as JSON text (malloc'd), signed with the server's 64-byte secret
  * key. Errors: MM_EINVALID (a missing member), MM_ENOMEM. */
-int mm_receipt_sign(char **out, const mm_receipt *r, const unsigned char secret_key[64]);
+int mm_receipt_sign(char **out, const mm_receipt *r, const unsigned char secret_key[64])
+    __attribute__((warn_unused_result));
 
 /* Verifies a receipt document against the server's 32-byte public key: MM_OK with *valid,
  * MM_EPARSE/MM_EINVALID when it is not a receipt. body_hash_out (65, may be NULL) gets the
  * receipt's body_hash, submission_id_out (64, may be NULL) its submission id. */
 int mm_receipt_verify(bool *valid, const char *doc, size_t len, const unsigned char public_key[32],
-                      char *body_hash_out, char *submission_id_out);
+                      char *body_hash_out, char *submission_id_out)
+    __attribute__((warn_unused_result));
 
 /* ---- the server's summary of a submission ------------------------------------------------ */
 struct mm_result;
@@ -139,13 +144,15 @@ const char *mm_submission_status(const struct mm_result *r);
  *  "gaps": [{"requirement", "title", "status", "points_lost", "on_poam"}],
  *  "milestones": [{"requirement", "poam_id", "description", "due", "status"}] (open POA&M
  *  items' milestones not completed), "warnings": [...]} */
-int mm_submission_summary(json_t **out, const struct mm_result *r);
+int mm_submission_summary(json_t **out, const struct mm_result *r)
+    __attribute__((warn_unused_result));
 
 /* What changed between two summaries of one organization (older, newer):
  * {"from", "to" (their "assessed"), "score": {"from", "to", "delta"}, "status": {"from",
  * "to"}, "fixed": [requirement ids gap in older, not in newer], "new_gaps": [...],
  * "changed": [{"requirement", "from", "to"}] (gap in both with another status)}. */
-int mm_summary_diff(json_t **out, const json_t *older, const json_t *newer);
+int mm_summary_diff(json_t **out, const json_t *older, const json_t *newer)
+    __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }
