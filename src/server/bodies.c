@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mamori/error.h"
 #include "server/bodies.h"
+#include "util/json.h"
 
 const body_field body_login[] = {
     {"login", BODY_STRING, true, 1, 128},
@@ -221,11 +223,9 @@ int mm_body_check(const json_t *body, const body_field *fields, char *msg, size_
 
 json_t *mm_body_parse(const char *data, size_t len, char *msg, size_t size)
 {
-    json_error_t err;
-    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
-    if (!j) {
-        snprintf(msg, size, "invalid JSON at line %d, column %d: %s", err.line, err.column,
-                 err.text);
+    json_t *j = NULL;
+    if (mm_json_load(&j, data, len, "body", 0) != MM_OK) {
+        snprintf(msg, size, "%s", mm_error_last());
         return NULL;
     }
     return j;

@@ -14,6 +14,7 @@
 #include "server/form.h"
 #include "server/web.h"
 #include "server/web_parts.h"
+#include "util/json.h"
 
 /* ---- the contractor's own pages ---------------------------------------------------------------
  */
@@ -340,7 +341,9 @@ void w_upload(http_req *r, reply *out)
     char name[128];
     clean_name(name, f->filename);
     /* a signed document (mamori sign) is a submission; anything else is previewed */
-    json_t *doc = json_loadb(f->value, f->len, 0, NULL);
+    json_t *doc = NULL;
+    if (mm_json_load(&doc, f->value, f->len, name, 0) != MM_OK)
+        doc = NULL; /* not JSON: previewed, which names the error */
     bool is_signed = json_is_object(doc) && json_object_get(doc, "envelope") &&
                      json_object_get(doc, "signature");
     json_decref(doc);
