@@ -194,10 +194,11 @@ def run_block(where, body, args, cwd, env):
     steps = parse_transcript(body)
     script = []
     for k, (cmd, _) in enumerate(steps):
-        script.append("printf '%s %d\\n'" % (DELIM, k))
+        # a newline first: an output that does not end in one (curl's JSON) stays apart
+        script.append("printf '\\n%s %d\\n'" % (DELIM, k))
         script.append(substitute(cmd, port))
     status, text = run_shell("\n".join(script) + "\n", cwd, env)
-    parts = re.split(r"^" + re.escape(DELIM) + r" (\d+)\n", text, flags=re.M)
+    parts = re.split(r"\n" + re.escape(DELIM) + r" (\d+)\n", "\n" + text)
     got = {int(parts[n]): parts[n + 1] for n in range(1, len(parts) - 1, 2)}
     compared = False
     for k, (cmd, expected) in enumerate(steps):
