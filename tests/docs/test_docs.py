@@ -10,8 +10,9 @@ The marking (an HTML comment on the line before the fence, invisible on GitHub):
     <!-- doc-test: run exit=N -->      ... and the block (script form) ends with exit status N
     <!-- doc-test: skip REASON -->     not runnable, with the reason (required)
 
-Every fenced block whose info string is sh, shell, bash or console, and every other fenced
-block with a line starting "$ ", must carry one of these marks, or this test fails: a new
+Every fenced block whose info string is sh, shell, bash or console, and every block with no
+info string that has a line starting like a command ("$ ", "mamori ", "curl ", "make ",
+"jq ", "sh ", "python3 ", "node ", "./", "export "), must carry one of these marks, or this test fails: a new
 example cannot escape unnoticed.
 
 Two forms of block:
@@ -30,9 +31,10 @@ How a block runs (the same for all, so a reader can reproduce it):
   server started with `&`) is stopped by its group id when the block ends;
 - the folder holds `examples` and `tests` (links into the source tree, so paths such as
   examples/hokuto/assessment-r2.json work as from a clone) and the files of
-  tests/docs/files/: assessment.json (a copy of examples/hokuto/assessment-r3.json) and an
+  tests/docs/files/: assessment.json (a copy of examples/hokuto/assessment-r3.json), an
   ODP profile as my-authority.json and authority-profile.json (the example profile of
-  docs/assessment-format.md section 5);
+  docs/assessment-format.md section 5), and two stand-in evidence files, firewall.txt and
+  policy.pdf (text: evidence is only hashed);
 - `mamori` on PATH is the binary under test; SOURCE_DATE_EPOCH=1773028800
   (2026-03-09T04:00:00Z), NO_COLOR=1, MAMORI_NO_PROGRESS=1, TZ=UTC, LC_ALL=C.UTF-8;
 - the one substitution: "127.0.0.1:8171" and ":8171/" become a free port, so a server the
@@ -92,8 +94,12 @@ def blocks(path):
         yield start + 1, info.split()[0] if info else "", mark, args, body
 
 
+# an unlabelled block with a line that starts like a command is a shell block too
+COMMAND = re.compile(r"^(\$ |mamori |curl |make |jq |sh |python3 |node |\./|export )")
+
+
 def is_shell(info, body):
-    return info in SHELL_INFO or any(line.startswith("$ ") for line in body)
+    return info in SHELL_INFO or (info == "" and any(COMMAND.match(line) for line in body))
 
 
 def parse_transcript(body):
