@@ -20,8 +20,7 @@ Two forms of block:
   the lines after a command, up to the next "$ ", are its output (stdout and stderr as a
   terminal shows them), compared exactly, except that a line "..." stands for any number of
   lines and "..." inside a line for any characters. A "# comment" after a command is a
-  comment of the shell. A command's exit status shows nowhere, so it is not compared; its
-  output is.
+  comment of the shell. Each command must exit 0, or N when its comment says "exit N".
 - script: no "$ " line: the block is run as it stands with `sh -e` and must exit 0 (or N).
 
 How a block runs (the same for all, so a reader can reproduce it):
@@ -60,7 +59,7 @@ EPOCH = "1773028800"
 DELIM = "@@doc-test-cmd@@"
 
 failures = []
-counts = {"run": 0, "compared": 0, "skip": 0, "commands": 0}
+counts = {"run": 0, "compared": 0, "skip": 0, "commands": 0, "outputs": 0}
 
 
 def fail(where, msg):
@@ -200,24 +199,32 @@ def run_block(where, body, args, cwd, env):
     steps = parse_transcript(body)
     script = []
     for k, (cmd, _) in enumerate(steps):
-        # a newline first: an output that does not end in one (curl's JSON) stays apart
-        script.append("printf '\\n%s %d\\n'" % (DELIM, k))
+        # a newline first: an output that does not end in one (curl's JSON) stays apart;
+        # $? there is the exit status of the command before
+        script.append("printf '\\n%s %d %%d\\n' $?" % (DELIM, k))
         script.append(substitute(cmd, port))
+    script.append("printf '\\n%s %d %%d\\n' $?" % (DELIM, len(steps)))
     status, text = run_shell("\n".join(script) + "\n", cwd, env)
-    parts = re.split(r"\n" + re.escape(DELIM) + r" (\d+)\n", "\n" + text)
-    got = {int(parts[n]): parts[n + 1] for n in range(1, len(parts) - 1, 2)}
+    parts = re.split(r"\n" + re.escape(DELIM) + r" (\d+) (\d+)\n", "\n" + text)
+    got = {int(parts[n]): parts[n + 2] for n in range(1, len(parts) - 2, 3)}
+    rcs = {int(parts[n]) - 1: int(parts[n + 1]) for n in range(1, len(parts) - 2, 3)}
     compared = False
     for k, (cmd, expected) in enumerate(steps):
         counts["commands"] += 1
         if k not in got:
             fail(where, "command %r never ran (the block stopped: %s)" % (cmd, status))
             continue
+        m = re.search(r"#.*\bexit (\d+)\b[^\n]*$", cmd)
+        want = int(m.group(1)) if m else 0
+        if rcs.get(k) != want:
+            fail(where, "command %r exited %s, expected %d" % (cmd, rcs.get(k), want))
         actual = got[k].split("\n")
         while actual and actual[-1] == "":
             actual.pop()
         if not expected:
             continue
         compared = True
+        counts["outputs"] += 1
         if not output_matches(expected, actual):
             fail(where, "output of %r differs.\n--- shown\n%s\n--- got\n%s" %
                  (cmd, "\n".join(expected), "\n".join(actual)))
@@ -268,7 +275,7 @@ def main():
                 run_block(where, body, args, cwd, env)
                 print("ran  %s" % where)
     print("%(run)d blocks run (%(commands)d commands), %(compared)d with their output "
-          "compared, %(skip)d marked not runnable" % counts)
+          "compared (%(outputs)d outputs), %(skip)d marked not runnable" % counts)
     if failures:
         print("%d failures" % len(failures))
         sys.exit(1)
