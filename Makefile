@@ -26,24 +26,12 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job on the embedded defaults: the example organization's Rev 3 assessment
-# checked against the embedded DoD ODP profile, with every report written to out/.
+# The main job on the embedded defaults: this machine's scan, and the example organization's
+# Rev 3 assessment (against the embedded DoD ODP profile) and Rev 2 assessment with that scan
+# merged in. Every report goes to out/; the terminal gets a summary of at most 40 lines
+# (scripts/run-summary.sh, which tests/docs/test_run_summary.py runs too).
 run: build
-	@mkdir -p out
-	@echo "== mamori scan of this machine (read-only) =="
-	./$(BUILD)/mamori scan --format json -o out/scan.json
-	./$(BUILD)/mamori scan --format html -o out/scan.html
-	./$(BUILD)/mamori scan
-	@echo "== the example organization's assessment, with this machine's scan merged in =="
-	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format json       -o out/result.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format html       -o out/report.html
-	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format oscal-ssp  -o out/ssp.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format oscal-poam -o out/poam.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format oscal-ar   -o out/assessment-results.json
-	./$(BUILD)/mamori assess $(EXAMPLE) --scan out/scan.json --format csv-poam   -o out/poam.csv
-	./$(BUILD)/mamori assess examples/hokuto/assessment-r2.json --scan out/scan.json
-	@echo "reports written to out/: $$(ls out | tr '\n' ' ')"
+	@./scripts/run-summary.sh ./$(BUILD)/mamori out $(EXAMPLE) examples/hokuto/assessment-r2.json
 
 $(TEST_BUILD)/CMakeCache.txt:
 	CC=clang cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DMM_SANITIZE=ON -DMM_TESTS=ON
