@@ -120,6 +120,7 @@ def main():
     try:
         run(T, srv, otp)
         idle(srv)
+        password_lockout(srv)
         rc = srv.stop()
         C.check(rc == 0, "exit 0 after SIGTERM", "exit %s" % rc)
         C.check("AddressSanitizer" not in srv.log_text(), "no sanitizer report in the log")
@@ -399,6 +400,40 @@ def idle(srv):
     C.check(loc.startswith("/login?reason=idle"), "idle session: to /login?reason=idle", loc)
     p = b.get(loc)
     C.check(has_alert(p, "inactivity"), "the logon page says the session ended after inactivity", p.text[:500])
+
+
+def password_lockout(srv):
+    """The password form counts a wrong current password toward the lockout like a failed
+    logon; the lockout ends the account's sessions, this one too (423, back to the logon)."""
+    srv.stop()
+    srv.extra = ["--threads", "2", "--lockout-attempts", "3", "--lockout-duration", "600"]
+    srv.start()
+    _, root = mm.logon(srv, "root", mm.GOOD_PASSWORD)
+    org = mm.create_org(root, "Lockout Works")
+    mm.make_user(srv, root, org["id"], "guesser", "contractor-member")
+    b = Browser(srv)
+    C.status(b.login("guesser", mm.GOOD_PASSWORD), 303, "logon of guesser")
+    other = Browser(srv)
+    C.status(other.login("guesser", mm.GOOD_PASSWORD), 303, "a second session of guesser")
+    for i in range(2):
+        p = b.get("/password")
+        r = b.post("/password", {"current": "guess number %d" % i, "new": mm.GOOD_PASSWORD + "-n",
+                                 "confirm": mm.GOOD_PASSWORD + "-n"}, page=p)
+        C.status(r, 200, "form: wrong current password %d: the form again" % (i + 1))
+        C.check(has_alert(r, "current password"), "form: wrong current password %d: says so" % (i + 1))
+    p = b.get("/password")
+    r = b.post("/password", {"current": "guess number 3", "new": mm.GOOD_PASSWORD + "-n",
+                             "confirm": mm.GOOD_PASSWORD + "-n"}, page=p)
+    C.status(r, 423, "form: the third wrong current password (limit 3) locks the account: 423")
+    C.check(has_alert(r, "locked"), "form: the 423 page says the account is locked", r.text[:600])
+    C.check("mm_session" not in b.cookies, "form: the lockout clears the session cookie")
+    r = b.get("/my")
+    C.status(r, 303, "form: after the lockout /my sends to the logon")
+    r = other.get("/my")
+    C.check(r.status == 303 and (r.header("Location") or "").startswith("/login"),
+            "form: the lockout ended the other session too", "%s %s" % (r.status, r.header("Location")))
+    r = Browser(srv).login("guesser", mm.GOOD_PASSWORD)
+    C.status(r, 423, "form: locked: the right password at the logon answers 423")
 
 
 if __name__ == "__main__":
