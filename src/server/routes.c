@@ -117,6 +117,8 @@ static const route routes[] = {
      .flags = ROUTE_RAW_BODY, .fn = h_item_share},
     {.method = "POST", .pattern = "/api/v1/items/{}/permissions", .need = NEED_SELF,
      .flags = ROUTE_RAW_BODY, .fn = h_item_permission},
+    {.method = "POST", .pattern = "/api/v1/items/{}/reshare", .need = NEED_SELF,
+     .flags = ROUTE_RAW_BODY, .fn = h_item_reshare},
     /* incident reports (incident_api.c, docs/incidents.md): reads through the sharing core */
     {.method = "POST", .pattern = "/api/v1/incidents", .need = NEED_SUBMIT, .flags = ROUTE_RAW_BODY,
      .fn = h_incidents_create},
