@@ -482,6 +482,9 @@ def submissions(ctx):
     gb = adm.get("/api/v1/submissions/%s?body=1" % sid)
     C.status(gb, 200, "GET ?body=1: 200")
     C.check((gb.json or {}).get("body") == s1.decode(), "?body=1: the signed document exactly as sent")
+    gx = adm.get("/api/v1/submissions/%s?body=yes" % sid)
+    C.check(gx.status == 400 and "?body=" in (gx.error_message() or "") and "0, 1" in (gx.error_message() or ""),
+            "GET ?body=yes: 400 naming ?body= and 0, 1", gx.text[:200])
     C.status(adm.get("/api/v1/submissions/00000000-0000-4000-8000-000000000000"), 404, "unknown submission: 404")
     C.status(oadm.get("/api/v1/submissions/%s" % sid), 404, "another org's submission: 404")
 
@@ -789,6 +792,19 @@ def authority_views(ctx):
     for q in ("status=bogus", "sort=password_hash", "order=sideways", "per_page=0", "per_page=1001", "page=0",
               "per_page=99999999999999999999999"):
         C.status(rt.get("/api/v1/contractors?" + q), 400, "contractors ?%s: 400" % q)
+    # strict parameters: an unknown value of an enumerated one is a 400 naming the parameter
+    # and its allowed values (not JSON by default, not an empty answer)
+    for q, name, values in (("format=xml", "format", "json, csv"), ("format=CSV", "format", "json, csv"),
+                            ("status=bogus", "status", "meets, conditional, not-met"),
+                            ("sort=password_hash", "sort", "name, score, status, assessed, received"),
+                            ("order=sideways", "order", "asc, desc")):
+        rr = rt.get("/api/v1/contractors?" + q)
+        msg = rr.error_message() or ""
+        C.check(rr.status == 400 and rr.error_code() == "bad_request" and ("?%s=" % name) in msg
+                and values in msg, "contractors ?%s: 400 naming ?%s= and %s" % (q, name, values), rr.text[:300])
+    rr = rt.get("/api/v1/contractors?format=json&status=&sort=&order=")
+    C.check(rr.status == 200 and rr.header("Content-Type", "").startswith("application/json"),
+            "contractors ?format=json and empty values: 200 JSON", rr.text[:200])
     for q in ("parent=00000000-0000-4000-8000-000000000000", "parent=%27"):
         rr = rt.get("/api/v1/contractors?" + q)
         C.check(rr.status in (400, 404) or (rr.status == 200 and (rr.json or {}).get("total") == 0),

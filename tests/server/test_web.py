@@ -256,6 +256,34 @@ def run(T, srv, otp):
     r = b.get("/my")
     C.status(r, 403, "root GET /my: 403 (contractors only)")
     C.check(has_alert(r), "403 is an HTML page with the reason")
+    # the authority's users and the /my pages (docs/dashboard.md): tokens are every signed-in
+    # user's; /my, the upload and the keys are a contractor's
+    mm.make_user(srv, root, root.user["org_id"], "analyst-1", "authority-analyst")
+    an = Browser(srv)
+    C.status(an.login("analyst-1", mm.GOOD_PASSWORD), 303, "analyst logon")
+    for path, want in (("/my/tokens", 200), ("/my", 403), ("/my/keys", 403)):
+        r = an.get(path)
+        C.status(r, want, "analyst GET %s: %d" % (path, want))
+        if want == 403:
+            C.check(has_alert(r), "analyst %s: the 403 page says why" % path)
+    r = an.post("/my/keys", {"pub": "x"}, page=an.get("/my/tokens"))
+    C.status(r, 403, "analyst POST /my/keys: 403")
+    nav = an.get("/overview").text
+    nav = nav.split('class="main-nav"', 1)[-1].split("</nav>", 1)[0]
+    C.check('href="/my/tokens"' in nav and 'href="/my/keys"' not in nav and 'href="/my"' not in nav
+            and 'href="/overview"' in nav and 'href="/contractors"' in nav,
+            "the analyst's navigation: overview, contractors, incidents, tokens; no /my, no keys", nav)
+    # strict parameters: an unknown value of an enumerated parameter is a 400 naming both
+    for path, name in (("/contractors?status=great", "status"), ("/contractors?sort=size", "sort"),
+                       ("/contractors?order=up", "order"), ("/overview?lang=fr", "lang"),
+                       ("/login?reason=bored", "reason")):
+        r = b.get(path)
+        C.status(r, 400, "GET %s: 400" % path)
+        C.check(has_alert(r, "?%s=" % name), "GET %s: the page names ?%s= and its values" % (path, name),
+                r.text[:600])
+    r = b.get("/contractors?sort=size")
+    C.check("name, score, status, assessed" in r.text, "the 400 page lists the allowed values")
+    page_ok(b.get("/contractors?status=&sort=&order="), "empty values are the same as none")
     C.check(time.monotonic() - t0 < 30, "the authority's pages answer quickly")
 
     # ---- a contractor ---------------------------------------------------------------------
