@@ -577,7 +577,7 @@ def need_to_know(C):
     to_auth = amber_item(C, "Cadm", ["AUTH"])
     for sname in ("Badm", "anon"):
         C.status(W.clients[sname].get("/api/v1/items/" + a_item), 404,
-                 "%s does not read its prime's AMBER item unless re-shared" % sname)
+                 "%s does not read A's AMBER item unless re-shared" % sname)
     for sname in ("Aadm", "Amem", "Badm"):
         C.status(W.clients[sname].get("/api/v1/items/" + to_auth), 404,
                  "%s does not read an AMBER item sent to the authority unless re-shared" % sname)
