@@ -438,7 +438,7 @@ def password_lockout(srv):
     srv.start()
     _, root = mm.logon(srv, "root", mm.GOOD_PASSWORD)
     org = mm.create_org(root, "Lockout Works")
-    mm.make_user(srv, root, org["id"], "guesser", "contractor-member")
+    tok = mm.make_user(srv, root, org["id"], "guesser", "contractor-member")
     b = Browser(srv)
     C.status(b.login("guesser", mm.GOOD_PASSWORD), 303, "logon of guesser")
     other = Browser(srv)
@@ -462,6 +462,12 @@ def password_lockout(srv):
             "form: the lockout ended the other session too", "%s %s" % (r.status, r.header("Location")))
     r = Browser(srv).login("guesser", mm.GOOD_PASSWORD)
     C.status(r, 423, "form: locked: the right password at the logon answers 423")
+    # a token (not a session) is still a credential, but while the lock lasts a password
+    # change answers 423 whatever the current password, so it cannot be used to guess
+    r = tok.post("/api/v1/password", {"current": mm.GOOD_PASSWORD, "new": mm.GOOD_PASSWORD + "-t"})
+    C.status(r, 423, "locked: a password change with the right current password answers 423")
+    r = tok.post("/api/v1/password", {"current": "another guess!", "new": mm.GOOD_PASSWORD + "-t"})
+    C.status(r, 423, "locked: a password change with a wrong one answers 423 too")
 
 
 if __name__ == "__main__":
