@@ -49,6 +49,8 @@ typedef struct mm_share_access {
     const int64_t *recipient_users;    /* users named as recipients (every label) */
     size_t n_recipient_users;          /* */
     const char *community_id;          /* GREEN: the item's community, or NULL */
+    const char *const *reshared_orgs;  /* organizations a recipient re-shared it with (AMBER: */
+    size_t n_reshared_orgs;            /* a recipient's clients, need-to-know) */
 } mm_share_access;
 
 /* Who is reading. anonymous: no credentials (only TLP:CLEAR). */
@@ -58,7 +60,7 @@ typedef struct mm_share_reader {
     const char *org_id;             /* the reader's organization */
     const char *parent_org;         /* its prime contractor (organizations.parent_id), or NULL */
     bool authority;                 /* org_id is the authority organization */
-    const char *authority_org;      /* the authority organization's id (clients, see below) */
+    const char *authority_org;      /* the authority organization's id (not a reader rule) */
     const char *const *communities; /* the communities org_id is a member of */
     size_t n_communities;
 } mm_share_reader;
@@ -66,9 +68,9 @@ typedef struct mm_share_reader {
 /* The one access decision for shared items (docs/sharing.md, "Who may read"):
  *   RED          the named users, and the user who shared it;
  *   AMBER+STRICT those, and every user of the originator and of the recipient organizations;
- *   AMBER        those, and every user of their clients: the organizations whose parent_id
- *                is one of them (a prime's subcontractors); the authority's clients are
- *                every contractor;
+ *   AMBER        those, and every user of an organization a recipient re-shared it with
+ *                (POST /api/v1/items/{id}/reshare: the recipient's clients, on a
+ *                need-to-know basis). Being someone's client gives nothing by itself;
  *   GREEN        those, and every user of a member organization of the item's community;
  *   CLEAR        everyone, anonymous readers included.
  * The authority is not special: it reads a RED or AMBER item only as a recipient. Each

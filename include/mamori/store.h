@@ -401,12 +401,18 @@ int mm_store_create_item(mm_store *s, const mm_item_rec *rec) __attribute__((war
 /* Every item (or the one with id, MM_ENOTFOUND if none) as [{"id", "kind", "tlp",
  * "originator_org", "originator_user": int|null, "community_id": id|null, "title", "body":
  * {...}, "sources": [...], "created", "modified", "recipients": {"orgs": [...], "users":
- * [int, ...]}}], newest first (modified, then id). Filtering is the caller's. */
+ * [int, ...]}, "reshares": [{"from_org", "to_org", "by", "at"}]}], newest first (modified,
+ * then id). Filtering is the caller's. */
 int mm_store_list_items(mm_store *s, json_t **out, const char *id)
     __attribute__((warn_unused_result));
 /* Adds recipients (as in mm_item_rec; ones already there are skipped). */
 int mm_store_add_item_recipients(mm_store *s, const char *item_id, const json_t *users,
                                  const json_t *orgs, const char *added, const char *added_by)
+    __attribute__((warn_unused_result));
+/* Records that from_org (a recipient) re-shared item_id with to_org (its client) at when, by
+ * the login by. MM_ECONFLICT when to_org has it re-shared already. */
+int mm_store_add_item_reshare(mm_store *s, const char *item_id, const char *from_org,
+                              const char *to_org, const char *by, const char *when)
     __attribute__((warn_unused_result));
 /* Sets the label and community (NULL: none) and the modified time. MM_ENOTFOUND. */
 int mm_store_set_item_label(mm_store *s, const char *item_id, const char *tlp,

@@ -408,6 +408,13 @@ static int parse_doc(parser *p, const json_t *doc)
         return rc;
     if (!inc->tlp)
         inc->tlp = MM_INCIDENT_DEFAULT_TLP;
+    /* need-to-know (docs/incidents.md): a report never goes wider than the reporter and the
+     * authority */
+    if (strcmp(inc->tlp, "AMBER+STRICT") != 0 && strcmp(inc->tlp, "RED") != 0)
+        return fail(p, "$.tlp",
+                    "an incident report is AMBER+STRICT (the reporter and the authority) or RED, "
+                    "never %s: the authority publishes a sanitised advisory as a separate item",
+                    inc->tlp);
 
     for (size_t i = 0; i < sizeof str_members / sizeof str_members[0]; i++) {
         const str_member *m = &str_members[i];

@@ -31,8 +31,11 @@ static void audit_login_name(char out[72], const char *login)
 
 /* A wrong password for u: counts the failure against the state as it is now, under the
  * write lock (guesses sent at once are counted one after the other), and locks the account
- * after too many. */
+ * after too many, ending all its sessions. what is the audit action of the failure
+ * ("logon.failure", "password.change-refused"); a failure that does not lock answers
+ * not_locked (ACT_UNAUTHENTICATED for a logon, ACT_FORBIDDEN for a password change). */
 static int wrong_password(http_req *r, const mm_user *u, const char *who, const char *uid,
+                          const char *what, act_kind not_locked, const char *not_locked_msg,
                           act_fail *f)
 {
     const security_policy *pol = &r->srv->policy;
@@ -64,7 +67,7 @@ static int wrong_password(http_req *r, const mm_user *u, const char *who, const 
         rc = mm_store_set_logon_state(r->st, u->id, failed, since_s, until[0] ? until : NULL);
         if (rc == MM_OK)
             rc = mm_audit_note(
-                r->st, who, "logon.failure", uid,
+                r->st, who, what, uid,
                 json_pack("{s:s,s:i}", "reason", "wrong password", "failures", failed));
         bool locking = until[0] && !already_locked;
         rc = mm_audited_commit(r->st, rc, "system", locking ? "account.locked" : NULL, uid,
@@ -75,15 +78,15 @@ static int wrong_password(http_req *r, const mm_user *u, const char *who, const 
     }
     mm_user_free(now_u);
     if (!until[0])
-        return fail(f, ACT_UNAUTHENTICATED, MM_EACCES, "wrong login or password");
+        return fail(f, not_locked, MM_EACCES, "%s", not_locked_msg);
     long long left = mm_auth_parse_time(until) - r->now_unix;
     if (!already_locked)
         mm_best_effort(mm_store_delete_user_sessions(r->st, u->id), "delete_user_sessions");
     f->retry_after = (long)(left > 0 ? left : 1);
     return fail(f, ACT_LOCKED, MM_EACCES,
-                "wrong login or password; the account is locked for %lld s after %ld failed "
-                "logons",
-                left > 0 ? left : 1, pol->lockout_attempts);
+                "%s; the account is locked for %lld s after %ld failed password checks and "
+                "its sessions have ended",
+                not_locked_msg, left > 0 ? left : 1, pol->lockout_attempts);
 }
 
 int auth_login(http_req *r, const char *login, const char *password, login_result *res, act_fail *f)
@@ -120,7 +123,8 @@ int auth_login(http_req *r, const char *login, const char *password, login_resul
                     pol->lockout_attempts, locked - r->now_unix);
     }
     if (!mm_password_verify(u->password_hash, password)) {
-        rc = wrong_password(r, u, who, uid, f);
+        rc = wrong_password(r, u, who, uid, "logon.failure", ACT_UNAUTHENTICATED,
+                            "wrong login or password", f);
         mm_user_free(u);
         return rc;
     }
@@ -164,14 +168,28 @@ int password_change(http_req *r, const char *current, const char *new_password,
     int rc = mm_store_get_user_by_id(r->st, &u, r->who.user_id);
     if (rc)
         return store_fail(f, rc);
-    bool good = mm_password_verify(u->password_hash, current);
-    mm_user_free(u);
-    if (!good) {
-        mm_best_effort(
-            mm_audit_note(r->st, r->who.login, "password.change-refused", r->who.login, NULL),
-            "audit_append");
-        return fail(f, ACT_FORBIDDEN, MM_EACCES, "the current password is wrong");
+    char uid[32];
+    snprintf(uid, sizeof uid, "user:%lld", (long long)u->id);
+    /* a locked account (reached here with a token) changes nothing and learns nothing */
+    long long locked = mm_auth_parse_time(u->locked_until);
+    if (locked > r->now_unix) {
+        mm_best_effort(mm_audit_note(r->st, r->who.login, "password.refused-locked", uid, NULL),
+                       "audit_append");
+        f->retry_after = (long)(locked - r->now_unix);
+        mm_user_free(u);
+        return fail(f, ACT_LOCKED, MM_EACCES,
+                    "the account is locked after %ld failed password checks; try again in "
+                    "%lld s or ask an administrator",
+                    r->srv->policy.lockout_attempts, locked - r->now_unix);
     }
+    /* a wrong current password counts toward the lockout exactly like a failed logon */
+    if (!mm_password_verify(u->password_hash, current)) {
+        rc = wrong_password(r, u, r->who.login, uid, "password.change-refused", ACT_FORBIDDEN,
+                            "the current password is wrong", f);
+        mm_user_free(u);
+        return rc;
+    }
+    mm_user_free(u);
     if (strcmp(current, new_password) == 0)
         return fail(f, ACT_INVALID, MM_EINVALID,
                     "$.new: the new password must differ from the current one");

@@ -365,8 +365,8 @@ void h_sub_diff(http_req *r, reply *out)
 
 static bool wants_csv(http_req *r)
 {
-    const char *f = req_query(r, "format");
-    if (f)
+    const char *f = req_query(r, "format"); /* json or csv (routes.c checked it) */
+    if (f && f[0])
         return strcmp(f, "csv") == 0;
     const char *acc = req_header(r, MHD_HTTP_HEADER_ACCEPT);
     return acc && strstr(acc, "text/csv") && !strstr(acc, "application/json");
@@ -426,6 +426,10 @@ static void h_contractors(http_req *r, reply *out)
                                            "no-valid-score", "stale",       "none"};
     const char *sort = req_query(r, "sort"), *order = req_query(r, "order");
     const char *status = req_query(r, "status");
+    /* an empty value is the same as none (the dashboard's links and forms send them) */
+    sort = sort && sort[0] ? sort : NULL;
+    order = order && order[0] ? order : NULL;
+    status = status && status[0] ? status : NULL;
     bool ok = true;
     if (sort) {
         ok = false;
@@ -556,7 +560,8 @@ void h_contractors_cached(http_req *r, reply *out)
     static const char *const params[] = {"page", "per_page", "sort",   "order", "status",
                                          "q",    "parent",   "format", NULL};
     /* CSV chosen by the Accept header (no ?format) gets a key of its own */
-    bool accept_csv = !req_query(r, "format") && wants_csv(r);
+    const char *f = req_query(r, "format");
+    bool accept_csv = !(f && f[0]) && wants_csv(r);
     cached_view(r, out, accept_csv ? "contractors.csv" : "contractors", params, h_contractors);
 }
 

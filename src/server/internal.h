@@ -296,6 +296,7 @@ void h_item_stix(http_req *r, reply *out);
 void h_items_import(http_req *r, reply *out);
 void h_item_share(http_req *r, reply *out);
 void h_item_permission(http_req *r, reply *out);
+void h_item_reshare(http_req *r, reply *out);
 
 /* ---- incident reports (incident_api.c, docs/incidents.md) ---------------------------- */
 

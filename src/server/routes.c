@@ -27,6 +27,32 @@ enum route_flag {
     ROUTE_ONE_TIME_OK = 1 << 2, /* allowed before a one-time password is changed */
 };
 
+/* An enumerated query parameter and its allowed values (NULL-terminated). Any other value
+ * answers 400 naming the parameter and the values; an empty value is the same as none. */
+typedef struct query_choice {
+    const char *name;
+    const char *const *values;
+} query_choice;
+
+static const char *const q_format[] = {"json", "csv", NULL};
+static const char *const q_status[] = {"meets", "conditional", "not-met", "no-valid-score",
+                                       "stale", "none",        NULL};
+static const char *const q_sort_api[] = {"name", "score", "status", "assessed", "received", NULL};
+static const char *const q_sort_page[] = {"name", "score", "status", "assessed", NULL};
+static const char *const q_order[] = {"asc", "desc", NULL};
+static const char *const q_bool[] = {"0", "1", NULL};
+static const char *const q_reason[] = {"idle", "ended", NULL};
+static const char *const q_lang[] = {"ja", "en", NULL};
+
+static const query_choice q_contractors_api[] = {
+    {"format", q_format}, {"status", q_status}, {"sort", q_sort_api}, {"order", q_order}, {0}};
+static const query_choice q_contractors_page[] = {
+    {"status", q_status}, {"sort", q_sort_page}, {"order", q_order}, {0}};
+static const query_choice q_submission[] = {{"body", q_bool}, {0}};
+static const query_choice q_login[] = {{"reason", q_reason}, {0}};
+/* every page: the language switch */
+static const query_choice q_page[] = {{"lang", q_lang}, {0}};
+
 typedef struct route {
     const char *method;
     const char *pattern; /* "{}" matches one path segment */
@@ -35,6 +61,7 @@ typedef struct route {
     const body_field *body; /* JSON body checked against this; NULL: no JSON body */
     unsigned flags;         /* enum route_flag */
     handler_fn fn;
+    const query_choice *query; /* its enumerated query parameters, or NULL */
 } route;
 
 /* clang-format off */
@@ -60,7 +87,7 @@ static const route routes[] = {
      .fn = h_tokens_create},
     {.method = "DELETE", .pattern = "/api/v1/tokens/{}", .need = NEED_SELF, .fn = h_tokens_revoke},
     {.method = "GET", .pattern = "/api/v1/contractors", .need = NEED_AUTHORITY_READ,
-     .fn = h_contractors_cached},
+     .fn = h_contractors_cached, .query = q_contractors_api},
     {.method = "POST", .pattern = "/api/v1/organizations", .need = NEED_AUTHORITY_ADMIN,
      .body = body_org, .fn = h_org_create},
     {.method = "GET", .pattern = "/api/v1/organizations/{}", .need = NEED_ORG_SUMMARY,
@@ -84,7 +111,7 @@ static const route routes[] = {
     {.method = "POST", .pattern = "/api/v1/submissions", .need = NEED_SUBMIT,
      .flags = ROUTE_RAW_BODY, .fn = h_submit},
     {.method = "GET", .pattern = "/api/v1/submissions/{}", .need = NEED_SUB_READ, .target = T_SUB,
-     .fn = h_sub_get},
+     .fn = h_sub_get, .query = q_submission},
     {.method = "GET", .pattern = "/api/v1/submissions/{}/diff/{}", .need = NEED_SUB_READ,
      .target = T_SUB, .fn = h_sub_diff},
     {.method = "GET", .pattern = "/api/v1/requirements/failures", .need = NEED_AUTHORITY_READ,
@@ -117,6 +144,8 @@ static const route routes[] = {
      .flags = ROUTE_RAW_BODY, .fn = h_item_share},
     {.method = "POST", .pattern = "/api/v1/items/{}/permissions", .need = NEED_SELF,
      .flags = ROUTE_RAW_BODY, .fn = h_item_permission},
+    {.method = "POST", .pattern = "/api/v1/items/{}/reshare", .need = NEED_SELF,
+     .flags = ROUTE_RAW_BODY, .fn = h_item_reshare},
     /* incident reports (incident_api.c, docs/incidents.md): reads through the sharing core */
     {.method = "POST", .pattern = "/api/v1/incidents", .need = NEED_SUBMIT, .flags = ROUTE_RAW_BODY,
      .fn = h_incidents_create},
@@ -128,7 +157,7 @@ static const route routes[] = {
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
      .fn = w_root},
     {.method = "GET", .pattern = "/login", .need = NEED_NONE,
-     .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK, .fn = w_login_form},
+     .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK, .fn = w_login_form, .query = q_login},
     {.method = "POST", .pattern = "/login", .need = NEED_NONE,
      .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK, .fn = w_login},
     {.method = "POST", .pattern = "/logout", .need = NEED_SELF,
@@ -142,7 +171,7 @@ static const route routes[] = {
     {.method = "GET", .pattern = "/incidents", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_incidents},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
-     .fn = w_contractors},
+     .fn = w_contractors, .query = q_contractors_page},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,
      .flags = ROUTE_HTML, .fn = w_contractor},
     {.method = "GET", .pattern = "/contractors/{}/diff", .need = NEED_ORG_READ, .target = T_ORG,
@@ -159,7 +188,8 @@ static const route routes[] = {
      .fn = w_token_create},
     {.method = "POST", .pattern = "/my/tokens/{}/revoke", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_token_revoke},
-    {.method = "GET", .pattern = "/my/keys", .need = NEED_ORG_READ, .target = T_OWN_ORG,
+    /* a contractor's page (docs/dashboard.md): the authority's users get 403, as on /my */
+    {.method = "GET", .pattern = "/my/keys", .need = NEED_SUBMIT, .target = T_OWN_ORG,
      .flags = ROUTE_HTML, .fn = w_keys},
     {.method = "POST", .pattern = "/my/keys", .need = NEED_ORG_ADMIN, .target = T_OWN_ORG,
      .flags = ROUTE_HTML, .fn = w_key_add},
@@ -275,6 +305,49 @@ static bool read_form(http_req *r, reply *out)
         web_error_page(r, out, 400, "error.form");
         return false;
     }
+    return true;
+}
+
+/* One enumerated query parameter checked: true when absent, empty or allowed; otherwise a
+ * 400 naming the parameter and its values (a page for a page) and false. */
+static bool query_ok(http_req *r, reply *out, const query_choice *c, bool html)
+{
+    const char *v = req_query(r, c->name);
+    if (!v || !v[0])
+        return true;
+    char all[200] = "";
+    for (const char *const *a = c->values; *a; a++) {
+        if (strcmp(v, *a) == 0)
+            return true;
+        if (strlen(all) + strlen(*a) + 3 < sizeof all) {
+            if (all[0])
+                strcat(all, ", ");
+            strcat(all, *a);
+        }
+    }
+    char shown[44];
+    snprintf(shown, sizeof shown, "%.40s", v);
+    if (html) {
+        page lp;
+        web_page_init(&lp, r, out);
+        char m[400];
+        web_trf_plain(&lp, m, sizeof m, "error.query", c->name, shown, all);
+        web_error_page_text(r, out, 400, m, NULL);
+    } else {
+        reply_error(out, 400, "bad_request", "?%s=%s: expected one of %s", c->name, shown, all);
+    }
+    return false;
+}
+
+/* The route's enumerated query parameters (and every page's ?lang). */
+static bool queries_ok(http_req *r, reply *out, const route *rt)
+{
+    bool html = (rt->flags & ROUTE_HTML) != 0;
+    if (html && !query_ok(r, out, &q_page[0], true))
+        return false;
+    for (const query_choice *c = rt->query; c && c->name; c++)
+        if (!query_ok(r, out, c, html))
+            return false;
     return true;
 }
 
@@ -418,6 +491,8 @@ void mm_api_dispatch(http_req *r, reply *out)
         reply_error(out, 403, "forbidden", "%s", why ? why : "not allowed");
         return;
     }
+    if (!queries_ok(r, out, rt))
+        return;
     /* the body */
     if (rt->body || (rt->flags & ROUTE_RAW_BODY)) {
         const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);

@@ -114,6 +114,7 @@ void share_access_free(access_buf *b)
 {
     free(b->orgs);
     free(b->users);
+    free(b->reshared);
     memset(b, 0, sizeof(*b));
 }
 
@@ -128,7 +129,9 @@ bool share_access_of(const json_t *item, access_buf *b)
     json_t *orgs = json_object_get(rec, "orgs"), *users = json_object_get(rec, "users");
     b->orgs = calloc(json_array_size(orgs) + 1, sizeof(*b->orgs));
     b->users = calloc(json_array_size(users) + 1, sizeof(*b->users));
-    if (!b->orgs || !b->users) {
+    json_t *reshares = json_object_get(item, "reshares");
+    b->reshared = calloc(json_array_size(reshares) + 1, sizeof(*b->reshared));
+    if (!b->orgs || !b->users || !b->reshared) {
         share_access_free(b);
         return false;
     }
@@ -136,6 +139,13 @@ bool share_access_of(const json_t *item, access_buf *b)
     json_t *x;
     json_array_foreach(orgs, i, x) b->orgs[b->a.n_recipient_orgs++] = json_string_value(x);
     json_array_foreach(users, i, x) b->users[b->a.n_recipient_users++] = json_integer_value(x);
+    json_array_foreach(reshares, i, x)
+    {
+        const char *to = json_string_value(json_object_get(x, "to_org"));
+        if (to)
+            b->reshared[b->a.n_reshared_orgs++] = to;
+    }
+    b->a.reshared_orgs = b->reshared;
     b->a.tlp = t;
     b->a.originator_org = json_string_value(json_object_get(item, "originator_org"));
     b->a.originator_user = json_integer_value(json_object_get(item, "originator_user"));

@@ -24,6 +24,7 @@ typedef struct access_buf {
     mm_share_access a;
     const char **orgs;
     int64_t *users;
+    const char **reshared; /* the organizations the item was re-shared with */
 } access_buf;
 
 void share_ctx_free(share_ctx *c);

@@ -341,6 +341,13 @@ void h_item_share(http_req *r, reply *out)
                     mm_tlp_label(want), mm_tlp_label(cur));
         goto done;
     }
+    const char *kind = json_string_value(json_object_get(it, "kind"));
+    if (kind && strcmp(kind, "incident") == 0 && want < MM_TLP_AMBER_STRICT) {
+        reply_error(out, 400, "bad_request",
+                    "$.tlp: an incident report stays AMBER+STRICT or RED (need-to-know); the "
+                    "authority publishes a sanitised advisory as a separate item");
+        goto done;
+    }
     json_t *cv = json_object_get(j, "community");
     const char *community = json_string_value(cv);
     if (cv && !community) {
@@ -422,6 +429,141 @@ void h_item_share(http_req *r, reply *out)
 done:
     json_decref(users);
     json_decref(perms);
+    json_decref(it);
+    json_decref(j);
+}
+
+/* ---- re-share (need-to-know) -------------------------------------------------------------- */
+
+/* the row [id, kind, parent_id] of org in the organization tree, or NULL */
+static const json_t *tree_row(const json_t *tree, const char *org)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(tree, i, row)
+    {
+        const char *id = json_string_value(json_array_get(row, 0));
+        if (id && org && strcmp(id, org) == 0)
+            return row;
+    }
+    return NULL;
+}
+
+/* may org (the requester's) re-share it: the originator organization, a recipient
+ * organization, or one a recipient re-shared it with */
+static bool org_holds(const json_t *it, const char *org)
+{
+    const char *origin = json_string_value(json_object_get(it, "originator_org"));
+    if (origin && strcmp(origin, org) == 0)
+        return true;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(json_object_get(it, "recipients"), "orgs"), i, x)
+    {
+        if (strcmp(json_string_value(x), org) == 0)
+            return true;
+    }
+    json_array_foreach(json_object_get(it, "reshares"), i, x)
+    {
+        if (strcmp(json_string_value(json_object_get(x, "to_org")), org) == 0)
+            return true;
+    }
+    return false;
+}
+
+void h_item_reshare(http_req *r, reply *out)
+{
+    char msg[200];
+    json_t *j = mm_body_parse(r->body ? r->body : "", r->body_len, msg, sizeof(msg));
+    if (!j) {
+        reply_error(out, 400, "bad_request", "%s", msg);
+        return;
+    }
+    json_t *it = NULL, *added = json_array();
+    share_ctx c = {0};
+    bool have_ctx = false;
+    json_t *orgs = json_object_get(j, "orgs");
+    if (!json_is_object(j) || json_object_size(j) != 1 || !json_is_array(orgs) ||
+        json_array_size(orgs) < 1 || json_array_size(orgs) > 200) {
+        reply_error(out, 400, "bad_request",
+                    "$: expected {\"orgs\": [1 to 200 organization ids]}, the organizations "
+                    "(your clients) to re-share the item with");
+        goto done;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(orgs, i, x)
+    {
+        if (!json_is_string(x) || json_string_length(x) < 1 || json_string_length(x) > 128) {
+            reply_error(out, 400, "bad_request", "$.orgs[%zu]: expected an organization id", i);
+            goto done;
+        }
+    }
+    it = share_readable_item(r, out, r->param[0]);
+    if (!it)
+        goto done;
+    mm_tlp t = share_tlp_of(it);
+    if (t != MM_TLP_AMBER) {
+        reply_error(out, 403, "forbidden",
+                    "only a TLP:AMBER item may be re-shared (with a recipient's clients, on a "
+                    "need-to-know basis); this one is %s",
+                    mm_tlp_label(t));
+        goto done;
+    }
+    if (!org_holds(it, r->who.org_id)) {
+        reply_error(out, 403, "forbidden",
+                    "only a recipient organization of the item (or its originator) may re-share "
+                    "it, and only with its own clients");
+        goto done;
+    }
+    int rc = share_ctx_load(r, &c);
+    if (rc) {
+        reply_store_error(out, rc);
+        goto done;
+    }
+    have_ctx = true;
+    bool authority = c.authority && strcmp(c.authority, r->who.org_id) == 0;
+    json_array_foreach(orgs, i, x)
+    {
+        const char *to = json_string_value(x);
+        const json_t *row = tree_row(c.tree, to);
+        if (!row) {
+            reply_error(out, 400, "bad_request", "$.orgs[%zu]: no such organization", i);
+            goto done;
+        }
+        const char *kind = json_string_value(json_array_get(row, 1));
+        const char *parent = json_string_value(json_array_get(row, 2));
+        bool client = authority ? (kind && strcmp(kind, "contractor") == 0)
+                                : (parent && strcmp(parent, r->who.org_id) == 0);
+        if (!client) {
+            reply_error(out, 403, "forbidden",
+                        "$.orgs[%zu]: '%.64s' is not a client of your organization (%s)", i, to,
+                        authority ? "the authority re-shares with contractors"
+                                  : "a subcontractor whose prime is your organization");
+            goto done;
+        }
+        if (!org_holds(it, to) && !in_array(added, x))
+            json_array_append(added, x);
+    }
+    rc = mm_store_begin(r->st);
+    json_array_foreach(added, i, x)
+    {
+        if (rc == MM_OK)
+            rc = mm_store_add_item_reshare(r->st, r->param[0], r->who.org_id, json_string_value(x),
+                                           r->who.login, r->now);
+    }
+    rc = mm_audited_commit(r->st, rc, r->who.login, "item.reshare", r->param[0],
+                           json_pack("{s:s,s:s,s:O}", "tlp", mm_tlp_label(t), "from_org",
+                                     r->who.org_id, "to_orgs", added));
+    if (rc) {
+        reply_store_error(out, rc);
+        goto done;
+    }
+    share_reply_item(r, out, 200, r->param[0]);
+done:
+    if (have_ctx)
+        share_ctx_free(&c);
+    json_decref(added);
     json_decref(it);
     json_decref(j);
 }

@@ -54,6 +54,9 @@ void web_error_box(page *p, const char *text);
 void web_redirect(reply *out, const char *location);
 /* An HTML error page (403, 404, 400, ...) with a message key. */
 void web_error_page(http_req *r, reply *out, unsigned status, const char *key);
+/* The same with a message already made (text; NULL: key's). */
+void web_error_page_text(http_req *r, reply *out, unsigned status, const char *text,
+                         const char *key);
 
 /* A submission as mm_store_get_submission returns it (without body), from an in-memory
  * LRU cache (cache.c): submissions never change. *out a new reference; MM_ENOTFOUND (also

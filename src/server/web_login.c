@@ -214,6 +214,14 @@ void w_password(http_req *r, reply *out)
         if (res.cookie[0])
             out->set_cookie = strdup(res.cookie);
         sodium_memzero(&res, sizeof res);
+    } else if (f.kind == ACT_LOCKED) {
+        /* the lockout ended every session of the account, this one too: back to the logon */
+        char mins[24], m[300];
+        snprintf(mins, sizeof mins, "%ld", (f.retry_after + 59) / 60);
+        web_trf_plain(&lp, m, sizeof m, "login.locked", mins, NULL, NULL);
+        memset(&r->who, 0, sizeof r->who);
+        out->set_cookie = strdup(mm_auth_clear_cookie(r->srv));
+        login_page(r, out, 423, m, NULL, NULL);
     } else if (f.kind == ACT_FORBIDDEN) {
         password_page(r, out, 200, web_tr(&lp, "password.wrong_current"));
     } else if (f.kind == ACT_INVALID) {

@@ -353,6 +353,12 @@ void web_redirect(reply *out, const char *location)
 
 void web_error_page(http_req *r, reply *out, unsigned status, const char *key)
 {
+    web_error_page_text(r, out, status, NULL, key);
+}
+
+void web_error_page_text(http_req *r, reply *out, unsigned status, const char *text,
+                         const char *key)
+{
     page p;
     web_page_init(&p, r, out);
     char tkey[32];
@@ -362,7 +368,7 @@ void web_error_page(http_req *r, reply *out, unsigned status, const char *key)
     web_puts(&p, "<h1>");
     web_esc(&p, p.title);
     web_puts(&p, "</h1>");
-    web_error_box(&p, web_tr(&p, key));
+    web_error_box(&p, text ? text : web_tr(&p, key));
     web_puts(&p, "<p><a href=\"/\">");
     web_put_tr(&p, "error.home");
     web_puts(&p, "</a></p>");

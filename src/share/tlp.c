@@ -57,13 +57,13 @@ static bool item_org(const mm_share_access *it, const char *org)
     return false;
 }
 
-/* the reader's organization is a client of org: org's subcontractor, or any contractor when
- * org is the authority */
-static bool client_of(const mm_share_reader *r, const char *org)
+/* org is one an AMBER item was re-shared with by a recipient (need-to-know) */
+static bool reshared_to(const mm_share_access *it, const char *org)
 {
-    if (same(r->parent_org, org))
-        return true;
-    return !r->authority && same(r->authority_org, org) && r->org_id && r->org_id[0];
+    for (size_t i = 0; i < it->n_reshared_orgs; i++)
+        if (same(it->reshared_orgs[i], org))
+            return true;
+    return false;
 }
 
 bool mm_tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const char **why)
@@ -106,17 +106,15 @@ bool mm_tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const 
         *why = "TLP:AMBER+STRICT: the originator's and the recipient organizations only";
         return false;
     }
-    if (client_of(r, it->originator_org)) {
-        *why = "a client of the originator organization";
+    /* need-to-know: nobody is a reader by being someone's client, only by a recipient's
+     * recorded re-share (AMBER only; a wider label keeps the narrower label's readers) */
+    if (reshared_to(it, r->org_id)) {
+        *why = "an organization a recipient re-shared it with";
         return true;
     }
-    for (size_t i = 0; i < it->n_recipient_orgs; i++)
-        if (client_of(r, it->recipient_orgs[i])) {
-            *why = "a client of a recipient organization";
-            return true;
-        }
     if (it->tlp == MM_TLP_AMBER) {
-        *why = "TLP:AMBER: the organizations concerned and their clients only";
+        *why = "TLP:AMBER: the organizations concerned and those a recipient re-shared it with "
+               "only";
         return false;
     }
     /* GREEN */

@@ -74,6 +74,11 @@ static const mm_dump_column item_permissions[] = {INT("id"),           TEXT("ite
                                                   TEXT("grantee_org"), TEXT("what"),
                                                   TEXT("granted_by"),  TEXT("granted")};
 
+/* schema 5: re-shares (need-to-know) */
+static const mm_dump_column item_reshares[] = {INT("id"),           TEXT("item_id"),
+                                               TEXT("from_org"),    TEXT("to_org"),
+                                               TEXT("reshared_by"), TEXT("reshared")};
+
 /* clang-format off */
 static const mm_dump_column incidents[] = {
     INT("id"), TEXT("item_id"), TEXT("org_id"), TEXT("report_type"), INTN("initial_id"),
@@ -97,7 +102,8 @@ const mm_dump_table mm_dump_tables[] = {
     {"shared_items", "id", shared_items, NCOLS(shared_items), false, false},
     {"item_recipients", "id", item_recipients, NCOLS(item_recipients), true, false},
     {"item_permissions", "id", item_permissions, NCOLS(item_permissions), true, false},
-    {"incidents", "id", incidents, NCOLS(incidents), true, false}};
+    {"incidents", "id", incidents, NCOLS(incidents), true, false},
+    {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

@@ -201,6 +201,25 @@ static const char *const migration4[] = {
     NULL,
 };
 
+/* Need-to-know under TLP 2.0 (docs/sharing.md "Re-sharing"). Never widens: an incident
+ * report labelled wider than AMBER+STRICT becomes AMBER+STRICT (its recipients are the
+ * reporter and the authority); visibility that came from being a "client" is gone with the
+ * rule itself (mm_tlp_may_read), with no re-share recorded for it. */
+static const char *const migration5[] = {
+    "CREATE TABLE item_reshares ("
+    "  id {ID},"
+    "  item_id {T} NOT NULL REFERENCES shared_items(id),"
+    "  from_org {T} NOT NULL REFERENCES organizations(id),"
+    "  to_org {T} NOT NULL REFERENCES organizations(id),"
+    "  reshared_by {T} NOT NULL,"
+    "  reshared {T} NOT NULL,"
+    "  UNIQUE (item_id, to_org));"
+    "CREATE INDEX item_reshares_item ON item_reshares(item_id);"
+    "UPDATE shared_items SET tlp = 'AMBER+STRICT', community_id = NULL"
+    "  WHERE kind = 'incident' AND tlp IN ('CLEAR', 'GREEN', 'AMBER');",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -213,6 +232,9 @@ static const char *const *const migrations[] = {
     /* 4: incident reports (incident.c): each one a shared item of kind 'incident' for its
      * label and recipients, and this row for its details and deadline */
     migration4,
+    /* 5 (intended number 6 at merge): need-to-know: re-shares of AMBER items by a recipient
+     * to its clients; incident reports narrowed to AMBER+STRICT */
+    migration5,
 };
 /* clang-format on */
 

@@ -192,7 +192,7 @@ int mm_store_list_items(mm_store *s, json_t **out, const char *id)
         "title", "body", "sources", "created",        "modified",        NULL};
     *out = NULL;
     const mm_param v[] = {P_TEXT(id)};
-    json_t *list = NULL, *recs = NULL, *by_id = json_object();
+    json_t *list = NULL, *recs = NULL, *reshares = NULL, *by_id = json_object();
     int rc = mm_db_objects(s, &list,
                            "SELECT id, kind, tlp, originator_org, originator_user, community_id,"
                            " title, body, sources, created, modified FROM shared_items"
@@ -201,6 +201,11 @@ int mm_store_list_items(mm_store *s, json_t **out, const char *id)
     if (rc == MM_OK)
         rc = mm_db_rows(s, &recs, NULL,
                         "SELECT item_id, org_id, user_id FROM item_recipients"
+                        " WHERE $1 IS NULL OR item_id = $1 ORDER BY id",
+                        1, v);
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, &reshares, NULL,
+                        "SELECT item_id, from_org, to_org, reshared_by, reshared FROM item_reshares"
                         " WHERE $1 IS NULL OR item_id = $1 ORDER BY id",
                         1, v);
     if (rc == MM_OK && id && json_array_size(list) == 0) {
@@ -213,6 +218,7 @@ int mm_store_list_items(mm_store *s, json_t **out, const char *id)
     {
         if (rc || !by_id ||
             json_object_set_new(row, "recipients", json_pack("{s:[],s:[]}", "orgs", "users")) ||
+            json_object_set_new(row, "reshares", json_array()) ||
             json_object_set(by_id, json_string_value(json_object_get(row, "id")), row)) {
             rc = rc ? rc : mm_oom();
             break;
@@ -225,7 +231,17 @@ int mm_store_list_items(mm_store *s, json_t **out, const char *id)
             json_array_append_new(json_object_get(r, mm_cell(row, 1) ? "orgs" : "users"),
                                   mm_cell(row, 1) ? mm_cell_text(row, 1) : mm_cell_int(row, 2));
     }
+    json_array_foreach(reshares, i, row)
+    {
+        json_t *r = json_object_get(json_object_get(by_id, mm_cell(row, 0)), "reshares");
+        if (!rc && r)
+            json_array_append_new(r,
+                                  json_pack("{s:o,s:o,s:o,s:o}", "from_org", mm_cell_text(row, 1),
+                                            "to_org", mm_cell_text(row, 2), "by",
+                                            mm_cell_text(row, 3), "at", mm_cell_text(row, 4)));
+    }
     json_decref(recs);
+    json_decref(reshares);
     json_decref(by_id);
     if (rc == MM_OK)
         *out = id ? json_incref(json_array_get(list, 0)) : json_incref(list);
@@ -237,6 +253,20 @@ int mm_store_add_item_recipients(mm_store *s, const char *item_id, const json_t 
                                  const json_t *orgs, const char *added, const char *added_by)
 {
     return add_recipients(s, item_id, users, orgs, added, added_by ? added_by : "");
+}
+
+int mm_store_add_item_reshare(mm_store *s, const char *item_id, const char *from_org,
+                              const char *to_org, const char *by, const char *when)
+{
+    const mm_param v[] = {P_TEXT(item_id), P_TEXT(from_org), P_TEXT(to_org), P_TEXT(by),
+                          P_TEXT(when)};
+    int rc = mm_db_rows(s, NULL, NULL,
+                        "INSERT INTO item_reshares (item_id, from_org, to_org, reshared_by,"
+                        " reshared) VALUES ($1, $2, $3, $4, $5)",
+                        5, v);
+    if (rc == MM_ECONFLICT)
+        mm_error_set("the item is re-shared with organization '%.64s' already", to_org);
+    return rc;
 }
 
 int mm_store_set_item_label(mm_store *s, const char *item_id, const char *tlp,

@@ -438,6 +438,13 @@ static void test_malformed(void **state)
     parse_bad("{\"report_type\": \"initial\", \"company_name\": \"a\\u0000b\"}", MM_EPARSE,
               "r.json:1:");
     bad_with("{\"tlp\": \"WHITE\"}", MM_EINVALID, "r.json: $.tlp: \"WHITE\" is not one of");
+    /* need-to-know: a report is AMBER+STRICT or RED, never wider */
+    bad_with(
+        "{\"tlp\": \"AMBER\"}", MM_EINVALID,
+        "r.json: $.tlp: an incident report is AMBER+STRICT (the reporter and the authority) "
+        "or RED, never AMBER: the authority publishes a sanitised advisory as a separate item");
+    bad_with("{\"tlp\": \"GREEN\"}", MM_EINVALID, "r.json: $.tlp: an incident report is");
+    bad_with("{\"tlp\": \"clear\"}", MM_EINVALID, "never CLEAR: the authority publishes");
     parse_bad("{\"report_type\": \"initial\", \"report_type\": \"initial\", " BASE "}", MM_EPARSE,
               "duplicate");
     bad_with("{\"discovered_utc\": \"2026-03-08T05:00:00Z\"}", MM_EINVALID,

@@ -123,6 +123,24 @@ def main():
         r = root.post("/api/v1/incidents", report(ago(1)))
         C.check(r.status in (403, 404), "the authority does not file contractor reports",
                 r.status)
+        # need-to-know: a report is AMBER+STRICT or RED, never wider
+        for label in ("AMBER", "GREEN", "CLEAR"):
+            r = pc.post("/api/v1/incidents", report(ago(1), tlp=label))
+            C.status(r, 422, "a report labelled %s: 422" % label)
+            C.check("$.tlp" in (r.error_message() or "") and
+                    "sanitised advisory as a separate item" in (r.error_message() or ""),
+                    "%s: the message names $.tlp and the advisory as a separate item" % label,
+                    mm.short(r.text))
+        r = pc.get("/api/v1/incidents")
+        item_id = ((r.json or {}).get("incidents") or [{}])[0].get("item_id", "x")
+        for label in ("TLP:AMBER", "TLP:GREEN", "TLP:CLEAR"):
+            r = pc.post("/api/v1/items/%s/share" % item_id, {"tlp": label})
+            C.status(r, 400, "the reporter cannot widen its report to %s: 400" % label)
+        r = pc.post("/api/v1/items/%s/reshare" % item_id, {"orgs": [sub]})
+        C.status(r, 403, "an AMBER+STRICT report is never re-shared: 403")
+        r = sc.get("/api/v1/incidents")
+        C.check(r.status == 200 and r.json["incidents"] == [],
+                "the reporter's subcontractor sees none of its prime's reports", mm.short(r.text))
 
         # ---- isolation and the authority's list ----------------------------------------------
         r = oc.get("/api/v1/incidents")

@@ -57,7 +57,7 @@ def main():
     try:
         ctx = {"T": T, "db": db, "log": log, "srv": srv, "auth_org": auth_org, "flags": list(lock_flags)}
         logon_and_otp(ctx, otp)  # the rest needs root
-        for part in (sessions_csrf_logout, tokens, lockout, submissions, statuses, authority_views, hostile,
+        for part in (sessions_csrf_logout, tokens, lockout, password_guessing, submissions, statuses, authority_views, hostile,
                      idle_timeout):
             try:
                 part(ctx)
@@ -340,6 +340,58 @@ def lockout(ctx):
     srv.start()
 
 
+def password_guessing(ctx):
+    """A stolen session cannot guess the password without limit: a wrong current password in
+    POST /api/v1/password counts toward the lockout like a failed logon, and the lockout ends
+    the account's sessions and answers 423."""
+    srv = ctx["srv"]
+    otp = secret(mm.create_user(ctx["root_token"], ctx["sess_org"], "guess-me", "contractor-member"))
+    s1 = mm.activate(srv, "guess-me", otp)
+    r, s2 = mm.logon(srv, "guess-me", mm.GOOD_PASSWORD)
+    secret(s1.cookie), secret(s2.cookie), csrf(s1.csrf), csrf(s2.csrf)
+    # the lock lasts 2 s: sign on again and check that it is gone before each part
+    for i in range(2):
+        rr = mm.change_password(s1, "wrong-current-%d" % i, mm.GOOD_PASSWORD + "-new")
+        C.status(rr, 403, "password change with a wrong current password %d: 403" % (i + 1))
+    C.status(s2.get("/api/v1/session"), 200, "two wrong current passwords: the other session still works")
+    rr = mm.change_password(s1, "wrong-current-2", mm.GOOD_PASSWORD + "-new")
+    C.status(rr, 423, "the third wrong current password (limit 3) locks the account: 423")
+    C.check(rr.error_code() == "locked", "423 code locked", rr.text)
+    ra = rr.header("Retry-After")
+    C.check(ra is not None and ra.isdigit() and 1 <= int(ra) <= 2, "423 has Retry-After (1..2 s)", str(ra))
+    C.status(s1.get("/api/v1/session"), 401, "the lockout ends the guessing session: 401")
+    C.status(s2.get("/api/v1/session"), 401, "the lockout ends every session of the account: 401")
+    con = mm.db_ro(ctx["db"])
+    try:
+        uid = con.execute("SELECT id FROM users WHERE login = 'guess-me'").fetchone()[0]
+        acts = [a for (a,) in con.execute("SELECT action FROM audit_log WHERE object = ?",
+                                           ("user:%s" % uid,))]
+    finally:
+        con.close()
+    C.check(acts.count("password.change-refused") == 3, "three refused password changes in the audit log",
+            str(acts))
+    C.check("account.locked" in acts, "the lockout is in the audit log", str(acts))
+    # failed logons and wrong current passwords share one count: 2 failed logons, then one
+    # wrong current password locks
+    deadline = time.monotonic() + 15
+    s3 = None
+    while time.monotonic() < deadline:
+        r, s3 = mm.logon(srv, "guess-me", mm.GOOD_PASSWORD)
+        if r.status == 200:
+            break
+        time.sleep(0.25)
+    C.check(s3 is not None, "after the lock the right password logs on", r.text)
+    if s3 is None:
+        return
+    secret(s3.cookie), csrf(s3.csrf)
+    for i in range(2):
+        r, _ = mm.logon(srv, "guess-me", "wrong-logon-%d" % i)
+        C.status(r, 401, "a failed logon %d after the lock" % (i + 1))
+    rr = mm.change_password(s3, "wrong-current-x", mm.GOOD_PASSWORD + "-new")
+    C.status(rr, 423, "2 failed logons + 1 wrong current password lock the account: 423")
+    C.status(s3.get("/api/v1/session"), 401, "... and end the session")
+
+
 # ---- submissions ------------------------------------------------------------------------------
 
 
@@ -430,6 +482,9 @@ def submissions(ctx):
     gb = adm.get("/api/v1/submissions/%s?body=1" % sid)
     C.status(gb, 200, "GET ?body=1: 200")
     C.check((gb.json or {}).get("body") == s1.decode(), "?body=1: the signed document exactly as sent")
+    gx = adm.get("/api/v1/submissions/%s?body=yes" % sid)
+    C.check(gx.status == 400 and "?body=" in (gx.error_message() or "") and "0, 1" in (gx.error_message() or ""),
+            "GET ?body=yes: 400 naming ?body= and 0, 1", gx.text[:200])
     C.status(adm.get("/api/v1/submissions/00000000-0000-4000-8000-000000000000"), 404, "unknown submission: 404")
     C.status(oadm.get("/api/v1/submissions/%s" % sid), 404, "another org's submission: 404")
 
@@ -737,6 +792,19 @@ def authority_views(ctx):
     for q in ("status=bogus", "sort=password_hash", "order=sideways", "per_page=0", "per_page=1001", "page=0",
               "per_page=99999999999999999999999"):
         C.status(rt.get("/api/v1/contractors?" + q), 400, "contractors ?%s: 400" % q)
+    # strict parameters: an unknown value of an enumerated one is a 400 naming the parameter
+    # and its allowed values (not JSON by default, not an empty answer)
+    for q, name, values in (("format=xml", "format", "json, csv"), ("format=CSV", "format", "json, csv"),
+                            ("status=bogus", "status", "meets, conditional, not-met"),
+                            ("sort=password_hash", "sort", "name, score, status, assessed, received"),
+                            ("order=sideways", "order", "asc, desc")):
+        rr = rt.get("/api/v1/contractors?" + q)
+        msg = rr.error_message() or ""
+        C.check(rr.status == 400 and rr.error_code() == "bad_request" and ("?%s=" % name) in msg
+                and values in msg, "contractors ?%s: 400 naming ?%s= and %s" % (q, name, values), rr.text[:300])
+    rr = rt.get("/api/v1/contractors?format=json&status=&sort=&order=")
+    C.check(rr.status == 200 and rr.header("Content-Type", "").startswith("application/json"),
+            "contractors ?format=json and empty values: 200 JSON", rr.text[:200])
     for q in ("parent=00000000-0000-4000-8000-000000000000", "parent=%27"):
         rr = rt.get("/api/v1/contractors?" + q)
         C.check(rr.status in (400, 404) or (rr.status == 200 and (rr.json or {}).get("total") == 0),

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The access matrix of `mamori serve` (docs/api.md, "Roles and who sees what"): every
 endpoint of the spec's table x every role (and anonymous) x own / other organization, prime ->
-subcontractor with and without consent, a nonexistent organization. Each cell asserts the
+subcontractor with and without consent, a nonexistent organization; and need-to-know re-sharing
+of a TLP:AMBER item (POST /api/v1/items/{id}/reshare) subject by subject. Each cell asserts the
 exact status (401 anonymous, 404 a resource of an organization the caller may not read, 403
 a readable organization but a role that does not allow it, 2xx allowed) and, for allowed
 reads, that the body holds only what that caller may see.
@@ -535,6 +536,59 @@ def run_rows(C, rows, phase, only_targets=None, label=""):
                   flush=True)
 
 
+# ---- need-to-know: re-sharing a TLP:AMBER item (docs/sharing.md), subject by subject ----------
+
+# POST /api/v1/items/{id}/reshare {"orgs": [B]} on a fresh AMBER item of C sent to A (B is A's
+# subcontractor): A's users may (B is their client); C's users hold it but B is not their
+# client; the authority and B do not read it at all.
+RESHARE_WANT = {"anon": 401, "AUadm": 404, "AUana": 404, "Aadm": 200, "Amem": 200, "Badm": 404,
+                "Cadm": 403, "Cmem": 403}
+# GET /api/v1/items/{id} once A re-shared it with B; and before any re-share
+READ_AFTER = {"anon": 404, "AUadm": 404, "AUana": 404, "Aadm": 200, "Amem": 200, "Badm": 200,
+              "Cadm": 200, "Cmem": 200}
+
+
+def amber_item(C, owner, to_orgs, label="TLP:AMBER"):
+    r = W.clients[owner].post("/api/v1/items", {"title": "need-to-know %d" % W.n, "tlp": label,
+                                                "recipients": {"orgs": [W.org[o] for o in to_orgs]}})
+    W.n += 1
+    C.status(r, 201, "%s shares a %s item with %s" % (owner, label, to_orgs))
+    return (r.json or {}).get("id", NX)
+
+
+def need_to_know(C):
+    C.check(set(RESHARE_WANT) == set(READ_AFTER) == {s[0] for s in SUBJECTS},
+            "the re-share matrix has every subject")
+    for sname, want in RESHARE_WANT.items():
+        iid = amber_item(C, "Cadm", ["A"])
+        C.status(W.clients["Badm"].get("/api/v1/items/" + iid), 404,
+                 "reshare/%s: before, A's client B does not read it" % sname)
+        r = W.clients[sname].post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["B"]]})
+        C.status(r, want, "POST /api/v1/items/{id}/reshare to B x %s" % sname)
+    iid = amber_item(C, "Cadm", ["A"])
+    mm.expect(W.clients["Aadm"].post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["B"]]}), 200,
+              "A re-shares with B")
+    for sname, want in READ_AFTER.items():
+        C.status(W.clients[sname].get("/api/v1/items/" + iid), want,
+                 "GET /api/v1/items/{id} after A re-shared with B x %s" % sname)
+    # no visibility by being a client: A's AMBER item (B is A's subcontractor), C's AMBER item
+    # to the authority (every contractor is the authority's client)
+    a_item = amber_item(C, "Aadm", ["C"])
+    to_auth = amber_item(C, "Cadm", ["AUTH"])
+    for sname in ("Badm", "anon"):
+        C.status(W.clients[sname].get("/api/v1/items/" + a_item), 404,
+                 "%s does not read A's AMBER item unless re-shared" % sname)
+    for sname in ("Aadm", "Amem", "Badm"):
+        C.status(W.clients[sname].get("/api/v1/items/" + to_auth), 404,
+                 "%s does not read an AMBER item sent to the authority unless re-shared" % sname)
+    C.status(W.clients["AUana"].get("/api/v1/items/" + to_auth), 200, "the authority reads it")
+    # AMBER+STRICT and RED are never re-shared, even by a recipient with a real client
+    strict = amber_item(C, "Cadm", ["A"], "TLP:AMBER+STRICT")
+    C.status(W.clients["Aadm"].post("/api/v1/items/%s/reshare" % strict, {"orgs": [W.org["B"]]}), 403,
+             "AMBER+STRICT: a recipient's re-share is refused")
+    C.status(W.clients["Badm"].get("/api/v1/items/" + strict), 404, "AMBER+STRICT: B still does not read it")
+
+
 def main():
     C = mm.Checker()
     check_endpoint_list(C)
@@ -552,6 +606,7 @@ def main():
         set_consent(False)
         run_rows(C, rows, "main", only_targets=["A", "B"], label=" withdrawn")
         run_rows(C, rows, "last")
+        need_to_know(C)
         C.check(W.victim.get("/api/v1/session").status == 200, "the victim's token survived the others' DELETE attempts")
         cp = mm.audit_verify(W.db)
         C.check(cp.returncode == 0, "audit verify: chain intact", cp.stdout + cp.stderr)

@@ -120,6 +120,7 @@ def main():
     try:
         run(T, srv, otp)
         idle(srv)
+        password_lockout(srv)
         rc = srv.stop()
         C.check(rc == 0, "exit 0 after SIGTERM", "exit %s" % rc)
         C.check("AddressSanitizer" not in srv.log_text(), "no sanitizer report in the log")
@@ -255,6 +256,34 @@ def run(T, srv, otp):
     r = b.get("/my")
     C.status(r, 403, "root GET /my: 403 (contractors only)")
     C.check(has_alert(r), "403 is an HTML page with the reason")
+    # the authority's users and the /my pages (docs/dashboard.md): tokens are every signed-in
+    # user's; /my, the upload and the keys are a contractor's
+    mm.make_user(srv, root, root.user["org_id"], "analyst-1", "authority-analyst")
+    an = Browser(srv)
+    C.status(an.login("analyst-1", mm.GOOD_PASSWORD), 303, "analyst logon")
+    for path, want in (("/my/tokens", 200), ("/my", 403), ("/my/keys", 403)):
+        r = an.get(path)
+        C.status(r, want, "analyst GET %s: %d" % (path, want))
+        if want == 403:
+            C.check(has_alert(r), "analyst %s: the 403 page says why" % path)
+    r = an.post("/my/keys", {"pub": "x"}, page=an.get("/my/tokens"))
+    C.status(r, 403, "analyst POST /my/keys: 403")
+    nav = an.get("/overview").text
+    nav = nav.split('class="main-nav"', 1)[-1].split("</nav>", 1)[0]
+    C.check('href="/my/tokens"' in nav and 'href="/my/keys"' not in nav and 'href="/my"' not in nav
+            and 'href="/overview"' in nav and 'href="/contractors"' in nav,
+            "the analyst's navigation: overview, contractors, incidents, tokens; no /my, no keys", nav)
+    # strict parameters: an unknown value of an enumerated parameter is a 400 naming both
+    for path, name in (("/contractors?status=great", "status"), ("/contractors?sort=size", "sort"),
+                       ("/contractors?order=up", "order"), ("/overview?lang=fr", "lang"),
+                       ("/login?reason=bored", "reason")):
+        r = b.get(path)
+        C.status(r, 400, "GET %s: 400" % path)
+        C.check(has_alert(r, "?%s=" % name), "GET %s: the page names ?%s= and its values" % (path, name),
+                r.text[:600])
+    r = b.get("/contractors?sort=size")
+    C.check("name, score, status, assessed" in r.text, "the 400 page lists the allowed values")
+    page_ok(b.get("/contractors?status=&sort=&order="), "empty values are the same as none")
     C.check(time.monotonic() - t0 < 30, "the authority's pages answer quickly")
 
     # ---- a contractor ---------------------------------------------------------------------
@@ -399,6 +428,46 @@ def idle(srv):
     C.check(loc.startswith("/login?reason=idle"), "idle session: to /login?reason=idle", loc)
     p = b.get(loc)
     C.check(has_alert(p, "inactivity"), "the logon page says the session ended after inactivity", p.text[:500])
+
+
+def password_lockout(srv):
+    """The password form counts a wrong current password toward the lockout like a failed
+    logon; the lockout ends the account's sessions, this one too (423, back to the logon)."""
+    srv.stop()
+    srv.extra = ["--threads", "2", "--lockout-attempts", "3", "--lockout-duration", "600"]
+    srv.start()
+    _, root = mm.logon(srv, "root", mm.GOOD_PASSWORD)
+    org = mm.create_org(root, "Lockout Works")
+    tok = mm.make_user(srv, root, org["id"], "guesser", "contractor-member")
+    b = Browser(srv)
+    C.status(b.login("guesser", mm.GOOD_PASSWORD), 303, "logon of guesser")
+    other = Browser(srv)
+    C.status(other.login("guesser", mm.GOOD_PASSWORD), 303, "a second session of guesser")
+    for i in range(2):
+        p = b.get("/password")
+        r = b.post("/password", {"current": "guess number %d" % i, "new": mm.GOOD_PASSWORD + "-n",
+                                 "confirm": mm.GOOD_PASSWORD + "-n"}, page=p)
+        C.status(r, 200, "form: wrong current password %d: the form again" % (i + 1))
+        C.check(has_alert(r, "current password"), "form: wrong current password %d: says so" % (i + 1))
+    p = b.get("/password")
+    r = b.post("/password", {"current": "guess number 3", "new": mm.GOOD_PASSWORD + "-n",
+                             "confirm": mm.GOOD_PASSWORD + "-n"}, page=p)
+    C.status(r, 423, "form: the third wrong current password (limit 3) locks the account: 423")
+    C.check(has_alert(r, "locked"), "form: the 423 page says the account is locked", r.text[:600])
+    C.check("mm_session" not in b.cookies, "form: the lockout clears the session cookie")
+    r = b.get("/my")
+    C.status(r, 303, "form: after the lockout /my sends to the logon")
+    r = other.get("/my")
+    C.check(r.status == 303 and (r.header("Location") or "").startswith("/login"),
+            "form: the lockout ended the other session too", "%s %s" % (r.status, r.header("Location")))
+    r = Browser(srv).login("guesser", mm.GOOD_PASSWORD)
+    C.status(r, 423, "form: locked: the right password at the logon answers 423")
+    # a token (not a session) is still a credential, but while the lock lasts a password
+    # change answers 423 whatever the current password, so it cannot be used to guess
+    r = tok.post("/api/v1/password", {"current": mm.GOOD_PASSWORD, "new": mm.GOOD_PASSWORD + "-t"})
+    C.status(r, 423, "locked: a password change with the right current password answers 423")
+    r = tok.post("/api/v1/password", {"current": "another guess!", "new": mm.GOOD_PASSWORD + "-t"})
+    C.status(r, 423, "locked: a password change with a wrong one answers 423 too")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Shared items under TLP 2.0 through the real server (docs/sharing.md, docs/api.md "Shared
-items"): the access matrix of 5 labels x 9 reader classes x 5 read paths (list, count,
+items"): the access matrix of 5 labels x 11 reader classes x 5 read paths (list, count,
 search, get, export), every cell asserted and the matrix size asserted; the audit records
 of RED / AMBER+STRICT / AMBER reads (and none for GREEN / CLEAR); merge takes the most
 restrictive label and only recipients every source allows; widening refused without the
-originator's recorded permission and allowed with it; communities; body validation.
+originator's recorded permission and allowed with it; need-to-know: a client reads an AMBER
+item only after a recipient re-shares it (POST /api/v1/items/{id}/reshare), which only a
+recipient may do, only for AMBER, only with its own clients; communities; body validation.
 
 On SQLite by default; on PostgreSQL with MM_TEST_DB_URL (CTest test_share_py_pg).
 Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
@@ -19,23 +21,27 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import mmserver as mm  # noqa: E402
 
 LABELS = ["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"]
-CLASSES = ["named", "same-org", "recipient-org", "client-org", "community-member",
-           "community-outsider", "authority", "authority-recipient", "anonymous"]
+CLASSES = ["named", "same-org", "recipient-org", "client-org", "reshared-org", "authority-client",
+           "community-member", "community-outsider", "authority", "authority-recipient", "anonymous"]
 PATHS = ["list", "count", "search", "get", "export"]
 
-# expected[label][class] (the rules of docs/sharing.md, written out)
+# expected[label][class] (the rules of docs/sharing.md, written out). client-org: the
+# originator's subcontractor; reshared-org: the recipient's subcontractor, which the recipient
+# re-shares every item with (refused but for AMBER); authority-client: a contractor, the
+# authority being a recipient. Need-to-know: being a client gives nothing by itself.
+NO_CLIENTS = {"client-org": False, "reshared-org": False, "authority-client": False}
 EXPECTED = {
     "TLP:CLEAR":        dict.fromkeys(CLASSES, True),
-    "TLP:GREEN":        {"named": True, "same-org": True, "recipient-org": True, "client-org": True,
+    "TLP:GREEN":        {"named": True, "same-org": True, "recipient-org": True, **NO_CLIENTS,
                          "community-member": True, "community-outsider": False, "authority": False,
                          "authority-recipient": True, "anonymous": False},
-    "TLP:AMBER":        {"named": True, "same-org": True, "recipient-org": True, "client-org": True,
+    "TLP:AMBER":        {"named": True, "same-org": True, "recipient-org": True, **NO_CLIENTS,
+                         "reshared-org": True, "community-member": False, "community-outsider": False, "authority": False,
+                         "authority-recipient": True, "anonymous": False},
+    "TLP:AMBER+STRICT": {"named": True, "same-org": True, "recipient-org": True, **NO_CLIENTS,
                          "community-member": False, "community-outsider": False, "authority": False,
                          "authority-recipient": True, "anonymous": False},
-    "TLP:AMBER+STRICT": {"named": True, "same-org": True, "recipient-org": True, "client-org": False,
-                         "community-member": False, "community-outsider": False, "authority": False,
-                         "authority-recipient": True, "anonymous": False},
-    "TLP:RED":          {"named": True, "same-org": False, "recipient-org": False, "client-org": False,
+    "TLP:RED":          {"named": True, "same-org": False, "recipient-org": False, **NO_CLIENTS,
                          "community-member": False, "community-outsider": False, "authority": False,
                          "authority-recipient": True, "anonymous": False},
 }
@@ -58,12 +64,15 @@ def setup(C):
     org["orig"] = mm.create_org(root, "Originator Corp")["id"]
     org["recip"] = mm.create_org(root, "Recipient Ltd")["id"]
     org["sub"] = mm.create_org(root, "Sub of Originator", parent_id=org["orig"])["id"]
+    org["subr"] = mm.create_org(root, "Sub of Recipient", parent_id=org["recip"])["id"]
+    org["plain"] = mm.create_org(root, "Plain Contractor")["id"]
     org["member"] = mm.create_org(root, "Community Member Inc")["id"]
     org["outsider"] = mm.create_org(root, "Outsider LLC")["id"]
     org["named"] = mm.create_org(root, "Named Person's Employer")["id"]
     W.org = org
     users = [("sharer", "orig", "contractor-member"), ("colleague", "orig", "contractor-member"),
              ("recip", "recip", "contractor-admin"), ("subu", "sub", "contractor-member"),
+             ("subr", "subr", "contractor-member"), ("plain", "plain", "contractor-member"),
              ("member", "member", "contractor-member"), ("outsider", "outsider", "contractor-member"),
              ("named", "named", "contractor-member")]
     W.c = {"authority": root, "authority-recipient": root, "anonymous": mm.Client(W.srv)}
@@ -72,7 +81,8 @@ def setup(C):
         W.c[name] = mm.make_user(W.srv, root, org[o], "sh-" + name, role)
         W.login[name] = "sh-" + name
     for k, v in {"named": "named", "same-org": "colleague", "recipient-org": "recip",
-                 "client-org": "subu", "community-member": "member",
+                 "client-org": "subu", "reshared-org": "subr", "authority-client": "plain",
+                 "community-member": "member",
                  "community-outsider": "outsider"}.items():
         W.c[k] = W.c[v]
         W.login[k] = W.login[v]
@@ -124,10 +134,19 @@ def matrix(C):
     for label in LABELS:
         W.items[(label, "b")] = create(C, label, "b")
         W.items[(label, "a")] = create(C, label, "a")
+    # the recipient re-shares every item with its subcontractor: only AMBER may be
+    for label in LABELS:
+        r = W.c["recip"].post("/api/v1/items/%s/reshare" % W.items[(label, "b")][0],
+                              {"orgs": [W.org["subr"]]})
+        # (the recipient organization does not read a RED item at all: 404)
+        want = 200 if label == "TLP:AMBER" else 404 if label == "TLP:RED" else 403
+        C.status(r, want, "%s: a recipient re-shares with its client: %d%s" %
+                 (label, want, " (AMBER only)" if want == 403 else ""))
     cells = 0
     for label in LABELS:
         for cls in CLASSES:
-            iid, term = W.items[(label, "a" if cls == "authority-recipient" else "b")]
+            iid, term = W.items[(label, "a" if cls in ("authority-recipient", "authority-client")
+                                 else "b")]
             want = EXPECTED[label][cls]
             cl = W.c[cls]
             tag = "%s x %s" % (label, cls)
@@ -158,8 +177,8 @@ def matrix(C):
                     (not want or (r.json or {}).get("marking") == label), tag + " x export",
                     "status %s" % r.status)
             cells += 1
-    C.check(cells == 5 * 9 * 5 == len(LABELS) * len(CLASSES) * len(PATHS),
-            "the matrix has no gap: 5 labels x 9 reader classes x 5 read paths = %d cells" % cells)
+    C.check(cells == 5 * 11 * 5 == len(LABELS) * len(CLASSES) * len(PATHS),
+            "the matrix has no gap: 5 labels x 11 reader classes x 5 read paths = %d cells" % cells)
     # counts without q agree with the list, for every reader
     for cls in CLASSES:
         a = W.c[cls].get("/api/v1/items/count").json or {}
@@ -271,6 +290,63 @@ def widen(C):
     C.check(len(audit_rows("item.share")) == 2, "each widening is audited")
 
 
+def reshare(C):
+    """Need-to-know: who may re-share an AMBER item, with whom, and what the item shows."""
+    sharer, recip, root = W.c["sharer"], W.c["recip"], W.root
+    body = {"title": "Amber for the recipient and the authority", "tlp": "TLP:AMBER",
+            "recipients": {"orgs": [W.org["recip"], W.auth]}}
+    r = sharer.post("/api/v1/items", body)
+    C.status(r, 201, "an AMBER item to the recipient and the authority")
+    iid = (r.json or {}).get("id", "x")
+    C.check((r.json or {}).get("reshares") == [], "a new item shows no re-shares", mm.short(r.text))
+    for cls in ("client-org", "reshared-org", "authority-client"):
+        C.status(W.c[cls].get("/api/v1/items/" + iid), 404, "before any re-share: %s cannot read" % cls)
+    C.status(recip.post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["sub"]]}), 403,
+             "a recipient cannot re-share with another's client (the originator's subcontractor)")
+    C.status(recip.post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["plain"]]}), 403,
+             "a prime cannot re-share with a contractor that is not its subcontractor")
+    C.status(W.c["named"].post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["named"]]}), 404,
+             "a reader who cannot see the item gets 404")
+    C.status(W.c["subr"].post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["subr"]]}), 404,
+             "nor can its client re-share it to itself before")
+    for bad in ({}, {"orgs": []}, {"orgs": "x"}, {"orgs": [1]}, {"orgs": [W.org["subr"]], "x": 1}):
+        C.status(recip.post("/api/v1/items/%s/reshare" % iid, bad), 400, "reshare body %s: 400" % bad)
+    C.status(recip.post("/api/v1/items/%s/reshare" % iid,
+                        {"orgs": ["00000000-0000-4000-8000-000000000000"]}), 400,
+             "reshare with an unknown organization: 400")
+    before = len(audit_rows("item.reshare"))
+    r = recip.post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["subr"]]})
+    C.status(r, 200, "the recipient re-shares with its subcontractor")
+    rs = (r.json or {}).get("reshares") or []
+    C.check(len(rs) == 1 and rs[0].get("from_org") == W.org["recip"] and
+            rs[0].get("to_org") == W.org["subr"] and rs[0].get("by") == W.login["recip"] and
+            str(rs[0].get("at", "")).endswith("Z"),
+            "the item shows who re-shared it with whom, and when", mm.short(r.text))
+    C.status(W.c["subr"].get("/api/v1/items/" + iid), 200, "the re-shared client reads it")
+    C.check((W.c["subr"].get("/api/v1/items/" + iid).json or {}).get("reshares") == rs,
+            "the re-share shows on the item for its readers too")
+    C.status(W.c["client-org"].get("/api/v1/items/" + iid), 404, "the originator's sub still not")
+    C.status(W.c["authority-client"].get("/api/v1/items/" + iid), 404, "a plain contractor still not")
+    rows = audit_rows("item.reshare")
+    C.check(len(rows) == before + 1 and rows[-1][0] == W.login["recip"] and rows[-1][2] == iid and
+            json.loads(rows[-1][3]).get("to_orgs") == [W.org["subr"]],
+            "the re-share is in the audit chain", str(rows[-1:]))
+    r = recip.post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["subr"]]})
+    C.check(r.status == 200 and len((r.json or {}).get("reshares") or []) == 1,
+            "re-sharing again with the same client adds nothing", mm.short(r.text))
+    # the authority re-shares with a contractor it names; not with the authority itself
+    C.status(root.post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.auth]}), 403,
+             "the authority re-shares with contractors only")
+    r = root.post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["plain"]]})
+    C.status(r, 200, "the authority re-shares with a contractor it names")
+    C.status(W.c["authority-client"].get("/api/v1/items/" + iid), 200, "which then reads it")
+    C.status(W.c["outsider"].get("/api/v1/items/" + iid), 404, "and no other contractor")
+    # the originator re-shares with its own subcontractor
+    r = sharer.post("/api/v1/items/%s/reshare" % iid, {"orgs": [W.org["sub"]]})
+    C.status(r, 200, "the originator re-shares with its subcontractor")
+    C.status(W.c["client-org"].get("/api/v1/items/" + iid), 200, "which then reads it")
+
+
 def validation(C):
     s = W.c["sharer"]
     bad = [
@@ -304,6 +380,7 @@ def main():
         audit(C)
         merge(C)
         widen(C)
+        reshare(C)
         validation(C)
     finally:
         if getattr(W, "srv", None):

@@ -1,5 +1,5 @@
 /* TLP 2.0 labels, the merge and the read decision (src/share/tlp.c): the full matrix of
- * 5 labels x 9 reader classes, every cell asserted, and the item body parser. */
+ * 5 labels x 11 reader classes, every cell asserted, and the item body parser. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,12 +52,15 @@ static const int64_t named[] = {NAMED_USER};
 static const int64_t named_auth[] = {NAMED_USER, AUTHORITY_USER};
 static const char *const in_c1[] = {"c1"};
 static const char *const in_c2[] = {"c2"};
+static const char *const reshared[] = {"resh"};
 
 typedef enum {
     R_NAMED,
     R_SAME_ORG,
     R_RECIPIENT_ORG,
     R_CLIENT_ORG,
+    R_RESHARED_ORG,
+    R_AUTHORITY_CLIENT,
     R_COMMUNITY_MEMBER,
     R_COMMUNITY_OUTSIDER,
     R_AUTHORITY,
@@ -69,21 +72,25 @@ typedef enum {
 static const char *const class_names[NCLASSES] = {"named recipient",
                                                   "same organization",
                                                   "recipient organization",
-                                                  "client organization",
+                                                  "client organization (not re-shared)",
+                                                  "client a recipient re-shared it with",
+                                                  "contractor (authority a recipient)",
                                                   "community member",
                                                   "community outsider",
                                                   "authority (not a recipient)",
                                                   "authority (a recipient)",
                                                   "anonymous"};
 
-/* expected[label][class]: 1 allow, 0 deny */
+/* expected[label][class]: 1 allow, 0 deny. Need-to-know: a client (of the originator, of
+ * a recipient, of the authority) reads nothing by being a client, only after a recipient
+ * re-shares the item with it, and a re-share counts under AMBER (and wider) only. */
 static const int expected[5][NCLASSES] = {
-    /*             named same recip client member outsider auth auth-r anon */
-    /* CLEAR */ {1, 1, 1, 1, 1, 1, 1, 1, 1},
-    /* GREEN */ {1, 1, 1, 1, 1, 0, 0, 1, 0},
-    /* AMBER */ {1, 1, 1, 1, 0, 0, 0, 1, 0},
-    /* A+S   */ {1, 1, 1, 0, 0, 0, 0, 1, 0},
-    /* RED   */ {1, 0, 0, 0, 0, 0, 0, 1, 0},
+    /*             named same recip client resh a-client member outsider auth auth-r anon */
+    /* CLEAR */ {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+    /* GREEN */ {1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0},
+    /* AMBER */ {1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0},
+    /* A+S   */ {1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0},
+    /* RED   */ {1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
 };
 
 static mm_share_reader reader_of(reader_class c)
@@ -106,6 +113,15 @@ static mm_share_reader reader_of(reader_class c)
         r.user_id = 400;
         r.org_id = "sub";
         r.parent_org = "orig";
+        break;
+    case R_RESHARED_ORG: /* a subcontractor of the recipient, re-shared with */
+        r.user_id = 450;
+        r.org_id = "resh";
+        r.parent_org = "recip";
+        break;
+    case R_AUTHORITY_CLIENT: /* a contractor; the authority is a recipient of the item */
+        r.user_id = 460;
+        r.org_id = "other";
         break;
     case R_COMMUNITY_MEMBER:
         r.user_id = 500;
@@ -147,7 +163,11 @@ static mm_share_access item_for(mm_tlp t, reader_class c)
         a.recipient_orgs = NULL;
         a.n_recipient_orgs = 0;
     }
-    if (c == R_AUTHORITY_RECIPIENT) {
+    if (c == R_RESHARED_ORG) { /* stored for every label; counts only where it may */
+        a.reshared_orgs = reshared;
+        a.n_reshared_orgs = 1;
+    }
+    if (c == R_AUTHORITY_RECIPIENT || c == R_AUTHORITY_CLIENT) {
         if (t == MM_TLP_RED) {
             a.recipient_users = named_auth;
             a.n_recipient_users = 2;
@@ -176,7 +196,7 @@ static void test_matrix(void **state)
             assert_non_null(why);
             cells++;
         }
-    assert_int_equal(cells, 5 * 9);
+    assert_int_equal(cells, 5 * 11);
 }
 
 /* The same decisions with anything extra taken away: a reader is never allowed by luck */
@@ -189,21 +209,34 @@ static void test_edges(void **state)
     mm_share_reader colleague = {.user_id = 2, .org_id = "orig", .authority_org = "auth"};
     assert_true(mm_tlp_may_read(&a, &sharer, NULL));
     assert_false(mm_tlp_may_read(&a, &colleague, NULL));
-    /* AMBER with the authority as a recipient: the authority's clients are every contractor */
+    /* AMBER with the authority as a recipient: its clients (every contractor) read nothing
+     * until it re-shares with them */
     static const char *const to_auth[] = {"auth"};
     mm_share_access b = {.tlp = MM_TLP_AMBER,
                          .originator_org = "orig",
                          .recipient_orgs = to_auth,
                          .n_recipient_orgs = 1};
     mm_share_reader contractor = {.user_id = 9, .org_id = "other", .authority_org = "auth"};
-    assert_true(mm_tlp_may_read(&b, &contractor, NULL));
-    b.tlp = MM_TLP_AMBER_STRICT; /* ... but not under AMBER+STRICT */
     assert_false(mm_tlp_may_read(&b, &contractor, NULL));
+    static const char *const to_other[] = {"other"};
+    b.reshared_orgs = to_other;
+    b.n_reshared_orgs = 1;
+    assert_true(mm_tlp_may_read(&b, &contractor, NULL));
+    mm_share_reader third = {.user_id = 10, .org_id = "third", .authority_org = "auth"};
+    assert_false(mm_tlp_may_read(&b, &third, NULL)); /* only the one re-shared with */
+    b.tlp = MM_TLP_AMBER_STRICT;                     /* ... and never under AMBER+STRICT */
+    assert_false(mm_tlp_may_read(&b, &contractor, NULL));
+    b.tlp = MM_TLP_RED;
+    assert_false(mm_tlp_may_read(&b, &contractor, NULL));
+    /* a subcontractor of the originator: not under AMBER without a re-share */
+    mm_share_access sub_item = {.tlp = MM_TLP_AMBER, .originator_org = "orig"};
+    mm_share_reader sub = {.user_id = 11, .org_id = "sub", .parent_org = "orig"};
+    assert_false(mm_tlp_may_read(&sub_item, &sub, NULL));
     /* the originator's prime is not its client */
     mm_share_access c = {.tlp = MM_TLP_AMBER, .originator_org = "sub"};
     mm_share_reader prime = {.user_id = 3, .org_id = "orig", .authority_org = "auth"};
     assert_false(mm_tlp_may_read(&c, &prime, NULL));
-    /* GREEN without a community: the organizations concerned and their clients only */
+    /* GREEN without a community: the organizations concerned (and re-shares) only */
     mm_share_access d = {.tlp = MM_TLP_GREEN, .originator_org = "orig"};
     static const char *const some[] = {"c1"};
     mm_share_reader member = {.user_id = 4,

@@ -920,6 +920,78 @@ static void test_share(void **state)
     json_decref(orgs);
 }
 
+/* schema 5 (intended 6): re-shares, and the migration that narrows and never widens */
+static void test_reshares_and_narrowing(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "orig", "contractor", NULL);
+    add_org(f->s, "recip", "contractor", NULL);
+    add_org(f->s, "sub", "contractor", "recip");
+    json_t *orgs = json_pack("[s]", "recip");
+    mm_item_rec r = {.id = "i1",
+                     .originator_org = "orig",
+                     .tlp = "AMBER",
+                     .title = "t",
+                     .body = "{}",
+                     .created = "2026-11-02T00:00:00Z",
+                     .recipient_orgs = orgs,
+                     .added_by = "x"};
+    assert_int_equal(mm_store_create_item(f->s, &r), MM_OK);
+    json_decref(orgs);
+    json_t *it = NULL;
+    assert_int_equal(mm_store_list_items(f->s, &it, "i1"), MM_OK);
+    assert_int_equal(json_array_size(json_object_get(it, "reshares")), 0);
+    json_decref(it);
+    assert_int_equal(
+        mm_store_add_item_reshare(f->s, "i1", "recip", "sub", "alice", "2026-11-03T00:00:00Z"),
+        MM_OK);
+    assert_int_equal(
+        mm_store_add_item_reshare(f->s, "i1", "recip", "sub", "alice", "2026-11-04T00:00:00Z"),
+        MM_ECONFLICT);
+    assert_int_equal(
+        mm_store_add_item_reshare(f->s, "i1", "recip", "nope", "alice", "2026-11-03T00:00:00Z"),
+        MM_ENOTFOUND);
+    assert_int_equal(mm_store_list_items(f->s, &it, "i1"), MM_OK);
+    json_t *rs = json_array_get(json_object_get(it, "reshares"), 0);
+    assert_int_equal(json_array_size(json_object_get(it, "reshares")), 1);
+    assert_string_equal(json_string_value(json_object_get(rs, "from_org")), "recip");
+    assert_string_equal(json_string_value(json_object_get(rs, "to_org")), "sub");
+    assert_string_equal(json_string_value(json_object_get(rs, "by")), "alice");
+    assert_string_equal(json_string_value(json_object_get(rs, "at")), "2026-11-03T00:00:00Z");
+    json_decref(it);
+
+    /* incident reports as an older mamori may have stored them; the migration runs again */
+    assert_int_equal(
+        raw_exec(f, "INSERT INTO shared_items (id, kind, originator_org, tlp, title, created,"
+                    " modified) VALUES"
+                    " ('inc-amber', 'incident', 'orig', 'AMBER', 't', 't', 't'),"
+                    " ('inc-green', 'incident', 'orig', 'GREEN', 't', 't', 't'),"
+                    " ('inc-clear', 'incident', 'orig', 'CLEAR', 't', 't', 't'),"
+                    " ('inc-strict', 'incident', 'orig', 'AMBER+STRICT', 't', 't', 't'),"
+                    " ('inc-red', 'incident', 'orig', 'RED', 't', 't', 't'),"
+                    " ('report', 'report', 'orig', 'GREEN', 't', 't', 't')"),
+        RAW_OK);
+    mm_store_free(f->s);
+    f->s = NULL;
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "DELETE FROM item_reshares; DROP TABLE item_reshares;"
+             " DELETE FROM schema_version WHERE version = %d",
+             mm_store_schema_latest());
+    assert_int_equal(raw_exec(f, sql), RAW_OK);
+    assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM shared_items WHERE kind = 'incident'"
+                                  " AND tlp = 'AMBER+STRICT'"),
+                     4);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM shared_items WHERE id = 'inc-red'"
+                                  " AND tlp = 'RED'"),
+                     1);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM shared_items WHERE id = 'report'"
+                                  " AND tlp = 'GREEN'"),
+                     1); /* other items keep their label */
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM item_reshares"), 0);
+}
+
 /* schema 4: incident reports, each on a shared item of kind "incident" */
 static void test_incidents(void **state)
 {
@@ -1817,6 +1889,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tamper_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reshares_and_narrowing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
