@@ -130,12 +130,16 @@ typedef struct mm_org_query {
     const char *sort;         /* "name" (default), "score", "status", "assessed", "received" */
     bool desc;                /* descending; ties are always broken by id ascending */
     const char *stale_before; /* YYYY-MM-DD: a latest assessment dated before is "stale" */
-    int64_t offset, limit;    /* limit 1..1000 */
+    /* YYYY-MM-DD: a latest Rev 2 "conditional" received (its CMMC status date) before this
+     * day is "conditional-expired" (32 CFR 170.21(b): today - 180 days), or NULL */
+    const char *expired_before;
+    int64_t offset, limit; /* limit 1..1000 */
 } mm_org_query;
 /* {"total": N (matching, before paging), "items": [org object as mm_store_get_org plus
  * "latest": null | {"id", "received", "framework", "score": int|null, "status",
  * "assessed", "affirmed_by"}, where "status" is the submission's status unless the
- * assessment is stale: "meets", "conditional", "not-met", "no-valid-score", "stale";
+ * assessment is stale or its conditional status expired: "meets", "conditional",
+ * "conditional-expired", "not-met", "no-valid-score", "stale";
  * organizations without a submission have status "none"]}. */
 int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
     __attribute__((warn_unused_result));

@@ -58,7 +58,9 @@ json_t *latest_view(const http_req *r, const json_t *sub)
     if (!sub)
         return json_null();
     const char *assessed = json_string_value(json_object_get(sub, "assessed"));
-    const char *status = json_string_value(json_object_get(sub, "status"));
+    const char *status = cmmc_server_status(r, json_string_value(json_object_get(sub, "framework")),
+                                            json_string_value(json_object_get(sub, "status")),
+                                            json_string_value(json_object_get(sub, "received")));
     json_t *o =
         json_pack("{s:O,s:O,s:O,s:O,s:s,s:O,s:O}", "id", json_object_get(sub, "id"), "received",
                   json_object_get(sub, "received"), "framework", json_object_get(sub, "framework"),
@@ -71,16 +73,19 @@ json_t *latest_view(const http_req *r, const json_t *sub)
     return o ? o : json_null();
 }
 
-/* The organization's latest submission (latest_view), or null. */
-static json_t *latest_of(http_req *r, const json_t *org)
+/* Sets on o the organization's latest submission (latest_view) as "latest", and its CMMC
+ * status in time: "cmmc_level2" (cmmc_level2_view) and "cmmc_level1"; json null for each
+ * when there is none. */
+static void latest_of(http_req *r, json_t *o)
 {
-    const char *sid = json_string_value(json_object_get(org, "latest_submission"));
+    const char *sid = json_string_value(json_object_get(o, "latest_submission"));
     json_t *sub = NULL;
     if (!sid || mm_store_get_submission(r->st, &sub, sid, false) != MM_OK)
-        return json_null();
-    json_t *o = latest_view(r, sub);
+        sub = NULL;
+    json_object_set_new(o, "latest", latest_view(r, sub));
+    json_object_set_new(o, "cmmc_level2", sub ? cmmc_level2_view(r, sub) : json_null());
+    json_object_set_new(o, "cmmc_level1", sub ? cmmc_level1_view(sub) : json_null());
     json_decref(sub);
-    return o;
 }
 
 /* ---- organizations ------------------------------------------------------------------- */
@@ -142,7 +147,7 @@ void h_org_get(http_req *r, reply *out)
         reply_store_error(out, rc);
         return;
     }
-    json_object_set_new(o, "latest", latest_of(r, o));
+    latest_of(r, o);
     bool full = r->who.authority || strcmp(r->who.org_id, r->param[0]) == 0;
     if (!full) {
         /* a prime with its subcontractor's consent: the summary status only */
@@ -164,6 +169,7 @@ void h_org_subs(http_req *r, reply *out)
                       .parent_id = r->param[0],
                       .sort = "name",
                       .stale_before = r->stale_before,
+                      .expired_before = r->cmmc_expired_before,
                       .offset = (page_no - 1) * per_page,
                       .limit = per_page};
     json_t *res = NULL;
@@ -422,8 +428,9 @@ static void h_contractors(http_req *r, reply *out)
     if (!paging(r, out, &page_no, &per_page))
         return;
     static const char *const sorts[] = {"name", "score", "status", "assessed", "received"};
-    static const char *const statuses[] = {"meets",          "conditional", "not-met",
-                                           "no-valid-score", "stale",       "none"};
+    static const char *const statuses[] = {"meets",   "conditional",    "conditional-expired",
+                                           "not-met", "no-valid-score", "stale",
+                                           "none"};
     const char *sort = req_query(r, "sort"), *order = req_query(r, "order");
     const char *status = req_query(r, "status");
     bool ok = true;
@@ -443,12 +450,12 @@ static void h_contractors(http_req *r, reply *out)
     }
     if (status) {
         ok = false;
-        for (size_t i = 0; i < 6; i++)
+        for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
             ok = ok || strcmp(status, statuses[i]) == 0;
         if (!ok) {
             reply_error(out, 400, "bad_request",
-                        "?status: expected meets, conditional, not-met, no-valid-score, stale "
-                        "or none");
+                        "?status: expected meets, conditional, conditional-expired, not-met, "
+                        "no-valid-score, stale or none");
             return;
         }
     }
@@ -465,6 +472,7 @@ static void h_contractors(http_req *r, reply *out)
                        .sort = sort ? sort : "name",
                        .desc = order && strcmp(order, "desc") == 0,
                        .stale_before = r->stale_before,
+                       .expired_before = r->cmmc_expired_before,
                        .offset = (page_no - 1) * per_page,
                        .limit = per_page};
     json_t *res = NULL;

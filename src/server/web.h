@@ -39,7 +39,7 @@ void web_esc(page *p, const char *s);
 void web_printf(page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void web_puts(page *p, const char *s);
 /* The statuses a latest submission can have, in the order the pages list them. */
-#define NSTATUS 6
+#define NSTATUS 7
 extern const char *const web_status_names[NSTATUS];
 /* The index of s in web_status_names (the last, "none", when unknown). */
 int web_status_index(const char *s);

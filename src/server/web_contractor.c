@@ -145,6 +145,52 @@ static void put_timeline(page *p, http_req *r, const json_t *summary)
     free(labels);
 }
 
+/* The CMMC status in time (cmmc.c): Level 2 with its status date (the day the latest
+ * submission was received) and close-out, and Level 1. */
+static void put_cmmc(page *p, http_req *r, const json_t *latest)
+{
+    json_t *l2 = latest ? cmmc_level2_view(r, latest) : json_null();
+    json_t *l1 = latest ? cmmc_level1_view(latest) : json_null();
+    if (json_is_object(l2) || json_is_object(l1)) {
+        web_puts(p, "<section aria-labelledby=\"h-cmmc\"><h2 id=\"h-cmmc\">");
+        web_put_tr(p, "cmmc.heading");
+        web_puts(p, "</h2><dl class=\"meta\" id=\"cmmc\">");
+    }
+    if (json_is_object(l2)) {
+        char key[48];
+        snprintf(key, sizeof key, "cmmc.status.%s", web_sval(l2, "status"));
+        web_puts(p, "<dt>");
+        web_put_tr(p, "cmmc.level2");
+        web_printf(p, "</dt><dd id=\"cmmc-level2\" data-status=\"%s\">", web_sval(l2, "status"));
+        web_put_tr(p, key);
+        web_puts(p, "</dd><dt>");
+        web_put_tr(p, "cmmc.status_date");
+        web_puts(p, "</dt><dd id=\"cmmc-status-date\">");
+        web_esc(p, web_sval(l2, "status_date"));
+        web_puts(p, "</dd>");
+        if (web_sval(l2, "closeout_by")) {
+            web_puts(p, "<dt>");
+            web_put_tr(p, "cmmc.closeout_by");
+            web_puts(p, "</dt><dd id=\"cmmc-closeout\">");
+            web_esc(p, web_sval(l2, "closeout_by"));
+            web_puts(p, "</dd>");
+        }
+    }
+    if (json_is_object(l1)) {
+        char key[48];
+        snprintf(key, sizeof key, "cmmc.status.%s", web_sval(l1, "status"));
+        web_puts(p, "<dt>");
+        web_put_tr(p, "cmmc.level1");
+        web_printf(p, "</dt><dd id=\"cmmc-level1\" data-status=\"%s\">", web_sval(l1, "status"));
+        web_put_tr(p, key);
+        web_puts(p, "</dd>");
+    }
+    if (json_is_object(l2) || json_is_object(l1))
+        web_puts(p, "</dl></section>\n");
+    json_decref(l2);
+    json_decref(l1);
+}
+
 /* What one contractor's page shows. */
 typedef struct contractor_model {
     json_t *org, *lr; /* the organization and its latest row */
@@ -333,6 +379,7 @@ void w_contractor(http_req *r, reply *out)
     p.title = web_sval(m.org, "name");
     put_org_head(&p, m.org, m.lr);
     if (m.full) {
+        put_cmmc(&p, r, m.latest);
         contractor_render(&p, r, &m);
     } else {
         /* a prime, with its subcontractor's consent: the summary status only */

@@ -65,6 +65,7 @@ static int contractors_model_make(contractors_model *m, http_req *r)
                        .sort = sort,
                        .desc = desc,
                        .stale_before = r->stale_before,
+                       .expired_before = r->cmmc_expired_before,
                        .offset = (page_no - 1) * PER_PAGE,
                        .limit = PER_PAGE};
     *m = (contractors_model){

@@ -124,8 +124,8 @@ void web_put_trf(page *p, const char *key, const char *a0, const char *a1, const
     put_subst(&p->b, web_tr(p, key), args);
 }
 
-const char *const web_status_names[] = {"meets",          "conditional", "not-met",
-                                        "no-valid-score", "stale",       "none"};
+const char *const web_status_names[] = {
+    "meets", "conditional", "conditional-expired", "not-met", "no-valid-score", "stale", "none"};
 
 int web_status_index(const char *s)
 {
@@ -380,6 +380,7 @@ json_t *web_all_contractors(http_req *r, const char *status, const char *parent_
                           .status = status,
                           .sort = "name",
                           .stale_before = r->stale_before,
+                          .expired_before = r->cmmc_expired_before,
                           .offset = off,
                           .limit = 1000};
         json_t *res = NULL;
