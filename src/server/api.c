@@ -85,6 +85,14 @@ static void latest_of(http_req *r, json_t *o)
     json_object_set_new(o, "latest", latest_view(r, sub));
     json_object_set_new(o, "cmmc_level2", sub ? cmmc_level2_view(r, sub) : json_null());
     json_object_set_new(o, "cmmc_level1", sub ? cmmc_level1_view(sub) : json_null());
+    /* the annual affirmation (32 CFR 170.22) of the latest submission */
+    json_t *last = NULL;
+    if (sub && mm_store_last_affirmation(r->st, &last, sid) != MM_OK)
+        last = NULL;
+    json_object_set_new(o, "last_affirmed",
+                        last ? json_incref(json_object_get(last, "affirmed_on")) : json_null());
+    affirmation_annotate(r, o);
+    json_object_set_new(o, "affirmation", last ? last : json_null());
     json_decref(sub);
 }
 
@@ -382,7 +390,8 @@ static void contractors_csv(json_t *items, reply *out)
 {
     mm_buf b = {0};
     mm_buf_puts(&b, "id,name,identifiers,parent_id,status,score,framework,assessed,received,"
-                    "affirmed_by\r\n");
+                    "affirmed_by,last_affirmed,affirmation_due_by,affirmation_due,"
+                    "affirmation_overdue\r\n");
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
@@ -404,6 +413,10 @@ static void contractors_csv(json_t *items, reply *out)
             json_string_value(json_object_get(l, "assessed")),
             json_string_value(json_object_get(l, "received")),
             json_string_value(json_object_get(l, "affirmed_by")),
+            json_string_value(json_object_get(it, "last_affirmed")),
+            json_string_value(json_object_get(it, "affirmation_due_by")),
+            json_is_true(json_object_get(it, "affirmation_due")) ? "true" : "false",
+            json_is_true(json_object_get(it, "affirmation_overdue")) ? "true" : "false",
         };
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
             if (c)
@@ -433,7 +446,12 @@ static void h_contractors(http_req *r, reply *out)
                                            "none"};
     const char *sort = req_query(r, "sort"), *order = req_query(r, "order");
     const char *status = req_query(r, "status");
+    const char *affirmation = req_query(r, "affirmation");
     bool ok = true;
+    if (affirmation && strcmp(affirmation, "due") != 0 && strcmp(affirmation, "overdue") != 0) {
+        reply_error(out, 400, "bad_request", "?affirmation: expected due or overdue");
+        return;
+    }
     if (sort) {
         ok = false;
         for (size_t i = 0; i < 5; i++)
@@ -473,6 +491,9 @@ static void h_contractors(http_req *r, reply *out)
                        .desc = order && strcmp(order, "desc") == 0,
                        .stale_before = r->stale_before,
                        .expired_before = r->cmmc_expired_before,
+                       .affirmation = affirmation,
+                       .affirm_overdue_before = r->affirm_overdue_before,
+                       .affirm_due_by = r->affirm_due_by,
                        .offset = (page_no - 1) * per_page,
                        .limit = per_page};
     json_t *res = NULL;
@@ -484,7 +505,10 @@ static void h_contractors(http_req *r, reply *out)
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(res, "items"), i, it)
+    {
         json_object_del(it, "latest_submission");
+        affirmation_annotate(r, it);
+    }
     if (csv) {
         contractors_csv(json_object_get(res, "items"), out);
         json_decref(res);
@@ -561,8 +585,8 @@ static void cached_view(http_req *r, reply *out, const char *route, const char *
 
 void h_contractors_cached(http_req *r, reply *out)
 {
-    static const char *const params[] = {"page", "per_page", "sort",   "order", "status",
-                                         "q",    "parent",   "format", NULL};
+    static const char *const params[] = {"page", "per_page", "sort",   "order",       "status",
+                                         "q",    "parent",   "format", "affirmation", NULL};
     /* CSV chosen by the Accept header (no ?format) gets a key of its own */
     bool accept_csv = !req_query(r, "format") && wants_csv(r);
     cached_view(r, out, accept_csv ? "contractors.csv" : "contractors", params, h_contractors);

@@ -119,3 +119,17 @@ void affirmation_dates(const http_req *r, const char *base, char due_by[11], boo
     *overdue = strcmp(d, r->affirm_overdue_before) < 0;
     *due = !*overdue && strcmp(d, r->affirm_due_by) <= 0;
 }
+
+void affirmation_annotate(const http_req *r, json_t *item)
+{
+    json_t *latest = json_object_get(item, "latest");
+    const char *base = json_string_value(json_object_get(item, "last_affirmed"));
+    if (!base)
+        base = json_string_value(json_object_get(latest, "received"));
+    char due_by[11];
+    bool due, overdue;
+    affirmation_dates(r, json_is_object(latest) ? base : NULL, due_by, &due, &overdue);
+    json_object_set_new(item, "affirmation_due_by", due_by[0] ? json_string(due_by) : json_null());
+    json_object_set_new(item, "affirmation_due", json_boolean(due));
+    json_object_set_new(item, "affirmation_overdue", json_boolean(overdue));
+}

@@ -181,6 +181,9 @@ json_t *cmmc_level1_view(const json_t *sub);
  * *overdue after it (32 CFR 170.22). */
 void affirmation_dates(const http_req *r, const char *base, char due_by[11], bool *due,
                        bool *overdue);
+/* Sets on item (an organization with "latest" and "last_affirmed", as the contractor list
+ * gives it) "affirmation_due_by" (string or null), "affirmation_due", "affirmation_overdue". */
+void affirmation_annotate(const http_req *r, json_t *item);
 
 typedef void (*handler_fn)(http_req *r, reply *out);
 
@@ -234,6 +237,10 @@ void reply_fail(reply *out, const act_fail *f);
 /* Fills f (kind, rc, message) and returns rc. */
 int act_failed(act_fail *f, act_kind kind, int rc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* affirmation.c: takes in the signed affirmation in r->body for org_id (the caller's own
+ * organization: the route needs its contractor-admin). *out: the stored affirmation. */
+int affirmation_receive(http_req *r, const char *org_id, json_t **out, act_fail *f);
 
 /* ---- authentication (auth.c) --------------------------------------------------------- */
 
@@ -300,6 +307,8 @@ void h_org_consent(http_req *r, reply *out);
 void h_users_list(http_req *r, reply *out);
 void h_users_create(http_req *r, reply *out);
 void h_submit(http_req *r, reply *out);
+void h_affirm_create(http_req *r, reply *out);
+void h_affirm_list(http_req *r, reply *out);
 void h_subs_list(http_req *r, reply *out);
 void h_sub_get(http_req *r, reply *out);
 void h_sub_diff(http_req *r, reply *out);

@@ -81,6 +81,12 @@ static const route routes[] = {
      .target = T_ORG, .fn = h_keys_revoke},
     {.method = "GET", .pattern = "/api/v1/organizations/{}/submissions", .need = NEED_ORG_READ,
      .target = T_ORG, .fn = h_subs_list},
+    /* annual affirmations, 32 CFR 170.22 (affirmation.c): the contractor-admin sends the
+     * affirming official's signed affirmation of the latest submission */
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/affirmations", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .flags = ROUTE_RAW_BODY, .fn = h_affirm_create},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/affirmations", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_affirm_list},
     {.method = "POST", .pattern = "/api/v1/submissions", .need = NEED_SUBMIT,
      .flags = ROUTE_RAW_BODY, .fn = h_submit},
     {.method = "GET", .pattern = "/api/v1/submissions/{}", .need = NEED_SUB_READ, .target = T_SUB,

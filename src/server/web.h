@@ -45,6 +45,9 @@ extern const char *const web_status_names[NSTATUS];
 int web_status_index(const char *s);
 /* <span class="badge" data-status="s">label</span> */
 void web_badge(page *p, const char *status);
+/* The annual affirmation (32 CFR 170.22) of an item annotated by affirmation_annotate:
+ * <span class="affirmation" data-state="due|overdue|none">due by DATE</span> */
+void web_put_affirmation(page *p, const json_t *item);
 /* The hidden csrf field of forms of a signed-in user. */
 void web_csrf_field(page *p);
 /* <div class="error" role="alert">text</div> (text escaped) */

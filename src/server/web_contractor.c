@@ -185,7 +185,43 @@ static void put_cmmc(page *p, http_req *r, const json_t *latest)
         web_put_tr(p, key);
         web_puts(p, "</dd>");
     }
-    if (json_is_object(l2) || json_is_object(l1))
+    if (latest) {
+        /* the annual affirmation (32 CFR 170.22): due from the last one, else the status date */
+        json_t *last = NULL;
+        if (mm_store_last_affirmation(r->st, &last, web_sval(latest, "id")) != MM_OK)
+            last = NULL;
+        const char *base = last ? web_sval(last, "affirmed_on") : web_sval(latest, "received");
+        char due_by[11];
+        bool due, overdue;
+        affirmation_dates(r, base, due_by, &due, &overdue);
+        const char *state = overdue ? "overdue" : due ? "due" : "none";
+        if (!json_is_object(l2) && !json_is_object(l1)) {
+            web_puts(p, "<section aria-labelledby=\"h-cmmc\"><h2 id=\"h-cmmc\">");
+            web_put_tr(p, "cmmc.heading");
+            web_puts(p, "</h2><dl class=\"meta\" id=\"cmmc\">");
+        }
+        web_puts(p, "<dt>");
+        web_put_tr(p, "affirmation.last");
+        web_puts(p, "</dt><dd id=\"affirmation-last\">");
+        if (last) {
+            web_esc(p, web_sval(last, "affirmed_on"));
+            web_puts(p, " (");
+            web_esc(p, web_sval(last, "affirmed_by"));
+            web_puts(p, ")");
+        } else {
+            web_put_tr(p, "affirmation.never");
+        }
+        web_puts(p, "</dd><dt>");
+        web_put_tr(p, "affirmation.next");
+        web_printf(p, "</dt><dd><span id=\"affirmation-due-by\">%s</span> ", due_by);
+        char key[40];
+        snprintf(key, sizeof key, "affirmation.state.%s", state);
+        web_printf(p, "<span id=\"affirmation-state\" data-state=\"%s\">", state);
+        web_put_tr(p, key);
+        web_puts(p, "</span></dd>");
+        json_decref(last);
+    }
+    if (json_is_object(l2) || json_is_object(l1) || latest)
         web_puts(p, "</dl></section>\n");
     json_decref(l2);
     json_decref(l1);

@@ -145,6 +145,21 @@ void web_badge(page *p, const char *status)
     web_puts(p, "</span>");
 }
 
+void web_put_affirmation(page *p, const json_t *it)
+{
+    const char *state = json_is_true(json_object_get(it, "affirmation_overdue")) ? "overdue"
+                        : json_is_true(json_object_get(it, "affirmation_due"))   ? "due"
+                                                                                 : "none";
+    const char *by = json_string_value(json_object_get(it, "affirmation_due_by"));
+    char key[40];
+    snprintf(key, sizeof key, "affirmation.%s", state);
+    web_printf(p, "<span class=\"affirmation\" data-state=\"%s\">", state);
+    if (by) {
+        web_put_trf(p, key, by, NULL, NULL);
+    }
+    web_puts(p, "</span>");
+}
+
 void web_csrf_field(page *p)
 {
     web_printf(p, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", p->r->who.csrf);

@@ -8,6 +8,12 @@ The rules, as cited in content/catalogs/cmmc-status-sources.json:
 - 32 CFR 170.21(b): the POA&M close-out is due "within 180 days of the Conditional CMMC Status
   Date"; if it does not land within the window, the conditional status expires.
 - 32 CFR 170.21(a)(1): "A POA&M is not permitted at any time for Level 1 self-assessments."
+- 32 CFR 170.22 (annual affirmation): the regulation's own text was not read (see the sources
+  file); the secondary sources read say "An annual affirmation must be submitted in the SPRS
+  before each anniversary of your CMMC Status Date" (klcconsulting.net) and that every level
+  "requires an annual affirmation submitted to SPRS by an Affirming Official"
+  (learn.ancitus.com). The server shows an affirmation due within 30 days of the anniversary
+  of the last affirmation (else of the status date), and overdue after it.
 
 Env: MAMORI, MM_SOURCE_DIR, MM_TMP (as CMake sets them). Standard library only.
 """
@@ -15,6 +21,7 @@ Env: MAMORI, MM_SOURCE_DIR, MM_TMP (as CMake sets them). Standard library only.
 import datetime
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -39,6 +46,144 @@ def contractor(srv, rt, T, name, assessment, official_date="2026-11-20"):
     a = mm.variant(assessment, os.path.join(T, "a-%s.json" % org), name)
     r = mm.submit(c, mm.sign(a, k, os.path.join(T, "s-%s.json" % org), date=official_date))
     return org, c, k, r
+
+
+def year_after(d):
+    d = datetime.date.fromisoformat(d)
+    try:
+        return d.replace(year=d.year + 1).isoformat()
+    except ValueError:  # February 29
+        return d.replace(year=d.year + 1, day=28).isoformat()
+
+
+def affirm_cli(srv, token, org, key, official, date, extra=()):
+    env = dict(os.environ, MAMORI_TOKEN=token)
+    return subprocess.run([mm.MAMORI, "affirm", "--server", srv.url, "--org", org, "--key", key,
+                           "--official", official, "--date", date] + list(extra),
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def affirmation_doc(key_path, submission_id, date, official="Kenji Sato"):
+    sec = json.load(open(key_path))
+    env = {"affirming_official": {"date": date, "name": official}, "kind": "mamori-affirmation",
+           "submission_id": submission_id, "version": 1}
+    return mm.sign_envelope(env, sec)
+
+
+def post_aff(client, org, body):
+    return client.post("/api/v1/organizations/%s/affirmations" % org, body,
+                       headers={"Content-Type": "application/json"})
+
+
+def affirmations(ctx, rdate):
+    """Annual affirmations (32 CFR 170.22): accepted, refused (nothing stored), due, overdue,
+    and invisible to another organization."""
+    srv, rt, T = ctx["srv"], ctx["rt"], ctx["T"]
+    org, adm, key = ctx["org"], ctx["adm"], ctx["key"]
+    org_b, adm_b, key_b = ctx["org_b"], ctx["adm_b"], ctx["key_b"]
+    t0 = day(rdate, 100)
+    srv.stop()
+    srv.extra = ["--today", t0]
+    srv.start()
+    latest = (rt.get("/api/v1/organizations/%s" % org).json or {}).get("latest", {}).get("id")
+
+    def count():
+        return (adm.get("/api/v1/organizations/%s/affirmations" % org).json or {}).get("total")
+
+    n0 = count()
+    C.check(n0 == 0, "no affirmation yet", str(n0))
+    # refused, each with a clear 4xx and nothing stored
+    r = post_aff(adm, org, affirmation_doc(key, latest, day(t0, 1)))
+    C.status(r, 422, "an affirmation dated after today: 422")
+    C.check("after today" in r.text, "the message says it is after today", r.text)
+    doc = json.loads(affirmation_doc(key, latest, t0))
+    doc["envelope"]["affirming_official"]["name"] = "Someone Else"
+    r = post_aff(adm, org, json.dumps(doc).encode())
+    C.status(r, 422, "a tampered affirmation (wrong signature): 422")
+    C.check("signature" in r.text, "the message names the signature", r.text)
+    r = post_aff(adm, org, affirmation_doc(key_b, latest, t0))
+    C.status(r, 422, "signed with another organization's key: 422")
+    C.check("unknown key" in r.text, "the message names the unknown key", r.text)
+    r = post_aff(adm, org, b'{"envelope": {"kind": "mamori-affirmation"}, "key_id": "x", "signature": "y"}')
+    C.status(r, 400, "a malformed affirmation: 400")
+    C.check("$.envelope" in r.text, "the message names $.envelope", r.text)
+    r = post_aff(adm, org, b"not json")
+    C.status(r, 400, "not JSON: 400")
+    r = post_aff(adm, org, affirmation_doc(key, "0" * 8 + "-0000-0000-0000-" + "0" * 12, t0))
+    C.status(r, 409, "an affirmation of a submission that is not the latest: 409")
+    C.check("latest" in r.text, "the message says it must be the latest", r.text)
+    member = mm.make_user(srv, rt, org, "member-" + org[:8], "contractor-member")
+    r = post_aff(member, org, affirmation_doc(key, latest, t0))
+    C.status(r, 403, "a contractor-member cannot affirm (the contractor-admin's role): 403")
+    C.check(count() == 0, "nothing stored after the refusals", str(count()))
+
+    # accepted: `mamori affirm` builds, signs and sends it (the latest submission by default)
+    cp = affirm_cli(srv, adm.token, org, key, "Kenji Sato", t0)
+    C.check(cp.returncode == 0, "mamori affirm: exit 0", cp.stderr)
+    C.check("next affirmation due by %s" % year_after(t0) in cp.stderr, "mamori affirm says when the next is due",
+            cp.stderr)
+    ans = json.loads(cp.stdout or "{}")
+    C.check(ans.get("submission_id") == latest and ans.get("affirmed_on") == t0 and ans.get("affirmed_by") == "Kenji Sato",
+            "the answer: the latest submission, the date and the official", cp.stdout)
+    cp2 = affirm_cli(srv, adm.token, org, key, "Kenji Sato", day(t0, 1))
+    C.check(cp2.returncode == 1 and "after today" in cp2.stderr, "mamori affirm dated tomorrow: exit 1, refused",
+            "%d %s" % (cp2.returncode, cp2.stderr))
+    lst = adm.get("/api/v1/organizations/%s/affirmations" % org).json or {}
+    C.check(lst.get("total") == 1 and (lst.get("items") or [{}])[0].get("received_by") == adm.login,
+            "GET affirmations lists it, with who sent it", json.dumps(lst))
+    r = post_aff(adm, org, affirmation_doc(key, latest, t0))
+    C.status(r, 409, "the same signed affirmation again (a replay): 409")
+    C.check(count() == 1, "the replay stored nothing", str(count()))
+    # isolation: org B sees nothing of org A's affirmations, and cannot add one
+    C.status(adm_b.get("/api/v1/organizations/%s/affirmations" % org), 404, "org B reads org A's affirmations: 404")
+    C.status(post_aff(adm_b, org, affirmation_doc(key_b, latest, t0)), 404, "org B posts to org A: 404")
+    C.check(count() == 1, "nothing stored by org B", str(count()))
+    # the audit chain holds the record
+    cp = mm.run(["audit", "verify", "--db", mm.db_url(ctx["db"])])
+    C.check(cp.returncode == 0, "audit verify after affirmations", cp.stdout + cp.stderr)
+
+    # due and overdue: A's base is its affirmation (t0), B's its status date (rdate)
+    due_b, due_a = year_after(rdate), year_after(t0)
+    cases = ((day(due_b, -31), {}, {}),
+             (day(due_b, -30), {org_b: "due"}, {}),
+             (due_b, {org_b: "due"}, {}),
+             (day(due_b, 1), {org_b: "overdue"}, {}),
+             (day(due_a, -30), {org_b: "overdue", org: "due"}, {}),
+             (day(due_a, 1), {org_b: "overdue", org: "overdue"}, {}))
+    for today, want, _ in cases:
+        srv.stop()
+        srv.extra = ["--today", today]
+        srv.start()
+        for o, by in ((org, due_a), (org_b, due_b)):
+            j = rt.get("/api/v1/organizations/%s" % o).json or {}
+            w = want.get(o)
+            C.check(j.get("affirmation_due") is (w == "due") and j.get("affirmation_overdue") is (w == "overdue")
+                    and j.get("affirmation_due_by") == by,
+                    "today %s: %s due %s overdue %s, due by %s" % (today, "A" if o == org else "B", w == "due",
+                                                                   w == "overdue", by),
+                    json.dumps({k: j.get(k) for k in ("affirmation_due", "affirmation_overdue", "affirmation_due_by",
+                                                     "last_affirmed")}))
+        for f in ("due", "overdue"):
+            got = sorted(i.get("id") for i in (rt.get("/api/v1/contractors?affirmation=%s" % f).json or {})
+                         .get("items", []))
+            exp = sorted(o for o, w in want.items() if w == f)
+            C.check(got == exp, "today %s: ?affirmation=%s" % (today, f), "%s vs %s" % (got, exp))
+        root = mm.logon(srv, "root", mm.GOOD_PASSWORD)[1]
+        page = root.get("/contractors/%s" % org_b)
+        wb = want.get(org_b) or "none"
+        C.check('id="affirmation-state" data-state="%s"' % wb in page.text, "today %s: page shows B %s" % (today, wb),
+                "")
+        C.check('id="affirmation-due-by">%s<' % due_b in page.text, "today %s: page shows B's due date" % today, "")
+        lp = root.get("/contractors?affirmation=overdue")
+        C.check((org_b in lp.text) is (want.get(org_b) == "overdue"), "today %s: dashboard list filter" % today, "")
+    r = rt.get("/api/v1/contractors?affirmation=late")
+    C.status(r, 400, "?affirmation=late: 400")
+    csv = rt.get("/api/v1/contractors?format=csv").text.split("\r\n")
+    C.check(csv[0].endswith("last_affirmed,affirmation_due_by,affirmation_due,affirmation_overdue"),
+            "CSV has the affirmation columns", csv[0])
+    row = [ln for ln in csv if ln.startswith(org)]
+    C.check(row and row[0].endswith("%s,%s,false,true" % (t0, due_a)), "CSV row of A: last affirmed, due by, overdue",
+            str(row))
 
 
 def main():
@@ -126,6 +271,14 @@ def main():
         r = rt.get("/api/v1/contractors?status=expired")
         C.status(r, 400, "an unknown status filter: 400")
         C.check("conditional-expired" in r.text, "the message lists conditional-expired", r.text)
+
+        srv.stop()
+        srv.extra = []
+        srv.start()
+        org_b, adm_b, key_b, r = contractor(srv, rt, T, "Minami Parts", mm.EXAMPLE_R3)
+        C.status(r, 201, "a second contractor's submission")
+        affirmations({"srv": srv, "rt": rt, "T": T, "db": db, "org": org, "adm": adm, "key": key,
+                      "org_b": org_b, "adm_b": adm_b, "key_b": key_b}, rdate)
     finally:
         srv.kill()
     C.finish()
