@@ -125,6 +125,14 @@ def affirmations(ctx, rdate):
     ans = json.loads(cp.stdout or "{}")
     C.check(ans.get("submission_id") == latest and ans.get("affirmed_on") == t0 and ans.get("affirmed_by") == "Kenji Sato",
             "the answer: the latest submission, the date and the official", cp.stdout)
+    env = dict(os.environ, MAMORI_TOKEN=adm.token)
+    cp3 = subprocess.run([mm.MAMORI, "affirm", "--server", srv.url, "--key", key, "--official", "K",
+                          "--date", t0], capture_output=True, text=True, env=env, timeout=60)
+    C.check(cp3.returncode == 2 and "--org" in cp3.stderr, "mamori affirm without --org: exit 2, says so",
+            "%d %s" % (cp3.returncode, cp3.stderr))
+    cp3 = affirm_cli(srv, adm.token, org, key, "Kenji Sato", "2026-02-30")
+    C.check(cp3.returncode == 2 and "2026-02-30" in cp3.stderr, "mamori affirm --date 2026-02-30: exit 2",
+            "%d %s" % (cp3.returncode, cp3.stderr))
     cp2 = affirm_cli(srv, adm.token, org, key, "Kenji Sato", day(t0, 1))
     C.check(cp2.returncode == 1 and "after today" in cp2.stderr, "mamori affirm dated tomorrow: exit 1, refused",
             "%d %s" % (cp2.returncode, cp2.stderr))
