@@ -194,6 +194,7 @@ void h_org_subs(http_req *r, reply *out)
         if (!consent && !r->who.authority) {
             json_object_set_new(it, "latest", json_null());
             json_object_del(it, "status");
+            json_object_del(it, "last_affirmed");
         }
         json_object_set_new(it, "status_visible", json_boolean(consent || r->who.authority));
         json_object_del(it, "latest_submission");

@@ -147,7 +147,7 @@ static void put_timeline(page *p, http_req *r, const json_t *summary)
 
 /* The CMMC status in time (cmmc.c): Level 2 with its status date (the day the latest
  * submission was received) and close-out, and Level 1. */
-static void put_cmmc(page *p, http_req *r, const json_t *latest)
+static void put_cmmc(page *p, http_req *r, const json_t *latest, const json_t *last)
 {
     json_t *l2 = latest ? cmmc_level2_view(r, latest) : json_null();
     json_t *l1 = latest ? cmmc_level1_view(latest) : json_null();
@@ -187,9 +187,6 @@ static void put_cmmc(page *p, http_req *r, const json_t *latest)
     }
     if (latest) {
         /* the annual affirmation (32 CFR 170.22): due from the last one, else the status date */
-        json_t *last = NULL;
-        if (mm_store_last_affirmation(r->st, &last, web_sval(latest, "id")) != MM_OK)
-            last = NULL;
         const char *base = last ? web_sval(last, "affirmed_on") : web_sval(latest, "received");
         char due_by[11];
         bool due, overdue;
@@ -219,7 +216,6 @@ static void put_cmmc(page *p, http_req *r, const json_t *latest)
         web_printf(p, "<span id=\"affirmation-state\" data-state=\"%s\">", state);
         web_put_tr(p, key);
         web_puts(p, "</span></dd>");
-        json_decref(last);
     }
     if (json_is_object(l2) || json_is_object(l1) || latest)
         web_puts(p, "</dl></section>\n");
@@ -234,6 +230,7 @@ typedef struct contractor_model {
     json_t *subs;     /* its submissions (mm_store_list_submissions), when full */
     json_t *latest;   /* its latest submission, or NULL */
     json_t *tree;     /* its subcontractors (load_subs), when full */
+    json_t *last_aff; /* the latest submission's last affirmation, or NULL */
 } contractor_model;
 
 static void contractor_model_free(contractor_model *m)
@@ -243,6 +240,7 @@ static void contractor_model_free(contractor_model *m)
     json_decref(m->subs);
     json_decref(m->latest);
     json_decref(m->tree);
+    json_decref(m->last_aff);
     memset(m, 0, sizeof *m);
 }
 
@@ -261,6 +259,11 @@ static int contractor_model_make(contractor_model *m, http_req *r)
         rc = load_subs(r, r->param[0], 3, &m->tree);
     if (rc == MM_OK && m->full)
         rc = web_submission_opt(r, web_sval(m->org, "latest_submission"), &m->latest);
+    if (rc == MM_OK && m->latest) {
+        rc = mm_store_last_affirmation(r->st, &m->last_aff, web_sval(m->latest, "id"));
+        if (rc == MM_ENOTFOUND)
+            rc = MM_OK;
+    }
     if (rc)
         contractor_model_free(m);
     return rc;
@@ -415,7 +418,7 @@ void w_contractor(http_req *r, reply *out)
     p.title = web_sval(m.org, "name");
     put_org_head(&p, m.org, m.lr);
     if (m.full) {
-        put_cmmc(&p, r, m.latest);
+        put_cmmc(&p, r, m.latest, m.last_aff);
         contractor_render(&p, r, &m);
     } else {
         /* a prime, with its subcontractor's consent: the summary status only */

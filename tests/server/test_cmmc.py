@@ -182,6 +182,11 @@ def affirmations(ctx, rdate):
         C.check('id="affirmation-state" data-state="%s"' % wb in page.text, "today %s: page shows B %s" % (today, wb),
                 "")
         C.check('id="affirmation-due-by">%s<' % due_b in page.text, "today %s: page shows B's due date" % today, "")
+        ov = root.get("/overview").text
+        n_over = sum(1 for w in want.values() if w == "overdue")
+        C.check('data-affirmation="overdue"><a href="/contractors?affirmation=overdue"><span class="label">' in ov
+                and ('Annual affirmation overdue</span> <span class="count">%d<' % n_over) in ov,
+                "today %s: overview counts %d overdue" % (today, n_over), "")
         lp = root.get("/contractors?affirmation=overdue")
         C.check((org_b in lp.text) is (want.get(org_b) == "overdue"), "today %s: dashboard list filter" % today, "")
     r = rt.get("/api/v1/contractors?affirmation=late")

@@ -228,7 +228,8 @@ def content_ok(method, path, sname, target, resp):
             sub = next(x for x, v in W.org.items() if v == i.get("id"))
             lat = i.get("latest")
             see = subj(sname)[1] == "AUTH" or W.consent.get(sub)
-            if not see and (lat not in (None, {}) or i.get("status") not in (None,) or i.get("score") is not None):
+            if not see and (lat not in (None, {}) or i.get("status") not in (None,) or i.get("score") is not None
+                            or i.get("last_affirmed") is not None):
                 return "status of a subcontractor without consent is shown: %s" % json.dumps(i)
             if see and not (isinstance(lat, dict) and lat.get("status")):
                 return "status of a consenting subcontractor is missing: %s" % json.dumps(i)
@@ -518,6 +519,14 @@ def setup():
             submitter = W.clients[W.admin_of[o]] if i == 0 or o == "B" else W.clients[o[0] + "mem"]
             r = mm.expect(mm.submit(submitter, signed_doc(o)), 201, "submission %d of %s" % (i, o))
             W.subs.setdefault(o, []).append(mm.receipt_of(r).get("submission_id"))
+        # an annual affirmation of its latest submission, so every view has one to leak or not
+        latest = (W.clients["AUadm"].get("/api/v1/organizations/%s" % W.org[o]).json or {})["latest"]["id"]
+        env = {"affirming_official": {"date": "2026-01-01", "name": "Official of %s" % o},
+               "kind": "mamori-affirmation", "submission_id": latest, "version": 1}
+        mm.expect(W.clients[W.admin_of[o]].post("/api/v1/organizations/%s/affirmations" % W.org[o],
+                                                mm.sign_envelope(env, sec),
+                                                headers={"Content-Type": "application/json"}),
+                  201, "affirmation of %s" % o)
     W.subs0 = {k: list(v) for k, v in W.subs.items()}
     set_consent(False)
 
