@@ -37,6 +37,10 @@ typedef struct mm_server_config {
     long lockout_attempts, lockout_window, lockout_duration, idle_timeout, session_lifetime;
     /* incident reports are due this many hours after discovery (docs/incidents.md); 0: 72 */
     unsigned incident_hours;
+    /* YYYY-MM-DD: the server's "today" for what it works out when read (stale, the CMMC
+     * close-out expiry, affirmations due), for tests and demonstrations; NULL: the clock's
+     * UTC date. Times (received, sessions) always come from the clock. */
+    const char *today;
 } mm_server_config;
 
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */

@@ -130,12 +130,23 @@ typedef struct mm_org_query {
     const char *sort;         /* "name" (default), "score", "status", "assessed", "received" */
     bool desc;                /* descending; ties are always broken by id ascending */
     const char *stale_before; /* YYYY-MM-DD: a latest assessment dated before is "stale" */
-    int64_t offset, limit;    /* limit 1..1000 */
+    /* YYYY-MM-DD: a latest Rev 2 "conditional" received (its CMMC status date) before this
+     * day is "conditional-expired" (32 CFR 170.21(b): today - 180 days), or NULL */
+    const char *expired_before;
+    /* annual affirmations (32 CFR 170.22), from the base date: the latest submission's last
+     * affirmation, else the day it was received. With both cut-offs set, affirmation
+     * "overdue" keeps base < affirm_overdue_before, "due" keeps affirm_overdue_before <= base
+     * <= affirm_due_by; NULL: no filter */
+    const char *affirmation;
+    const char *affirm_overdue_before, *affirm_due_by;
+    int64_t offset, limit; /* limit 1..1000 */
 } mm_org_query;
 /* {"total": N (matching, before paging), "items": [org object as mm_store_get_org plus
  * "latest": null | {"id", "received", "framework", "score": int|null, "status",
  * "assessed", "affirmed_by"}, where "status" is the submission's status unless the
- * assessment is stale: "meets", "conditional", "not-met", "no-valid-score", "stale";
+ * assessment is stale or its conditional status expired: "meets", "conditional",
+ * "conditional-expired", "not-met", "no-valid-score", "stale"; and "last_affirmed":
+ * the latest submission's last affirmation date, or null;
  * organizations without a submission have status "none"]}. */
 int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
     __attribute__((warn_unused_result));
@@ -260,6 +271,36 @@ typedef struct mm_submission_rec {
  * mm_store_begin a failure leaves nothing of the submission and the transaction open. */
 int mm_store_insert_submission(mm_store *s, const mm_submission_rec *rec)
     __attribute__((warn_unused_result));
+/* One verified annual affirmation (32 CFR 170.22), as the server stores it. All borrowed. */
+typedef struct mm_affirmation_rec {
+    const char *id; /* a UUID chosen by the caller */
+    const char *org_id;
+    const char *submission_id; /* must be the organization's latest when stored */
+    int64_t key_row;           /* the signing_keys row that verified it */
+    const char *affirmed_by;   /* the affirming official's name */
+    const char *affirmed_on;   /* YYYY-MM-DD */
+    const char *received;      /* server time */
+    const char *received_by;   /* the login that sent it */
+    const char *body;          /* the signed document exactly as received */
+    const char *body_hash;     /* SHA-256 hex of the envelope's canonical bytes; unique */
+    const char *signature;     /* base64 */
+} mm_affirmation_rec;
+
+/* Stores an affirmation. MM_ECONFLICT when the submission is not (or no longer) the
+ * organization's latest, or an affirmation with the same body_hash exists (a replay);
+ * MM_ENOTFOUND for an unknown organization; MM_EINVALID for a key row of another
+ * organization or a missing member. Nothing is stored on failure. */
+int mm_store_insert_affirmation(mm_store *s, const mm_affirmation_rec *rec)
+    __attribute__((warn_unused_result));
+/* {"total", "items": [{"id", "org_id", "submission_id", "affirmed_by", "affirmed_on",
+ * "received", "received_by", "body_hash", "key_id"}]} of one organization, newest received
+ * first. MM_ENOTFOUND for an unknown organization. */
+int mm_store_list_affirmations(mm_store *s, json_t **out, const char *org_id, int64_t offset,
+                               int64_t limit) __attribute__((warn_unused_result));
+/* The affirmation of submission_id with the latest affirmed_on (as a list item), or
+ * MM_ENOTFOUND. */
+int mm_store_last_affirmation(mm_store *s, json_t **out, const char *submission_id)
+    __attribute__((warn_unused_result));
 /* {"id", "org_id", "received", "body_hash", "framework", "score": int|null, "status",
  * "assessed", "affirmed_by", "affirmed_on", "key_id", "summary": {...}} plus "body" (the
  * signed document as a string) when with_body. */
@@ -332,7 +373,7 @@ int mm_store_schema_peek(const char *url, int *out) __attribute__((warn_unused_r
 
 typedef enum mm_dump_kind { MM_DUMP_HEADER = 1, MM_DUMP_ROW, MM_DUMP_TRAILER } mm_dump_kind;
 
-#define MM_DUMP_MAX_TABLES 16
+#define MM_DUMP_MAX_TABLES 32
 
 /* One parsed dump line. */
 typedef struct mm_dump_line {

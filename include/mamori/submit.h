@@ -106,6 +106,36 @@ int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, 
 int mm_submission_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
                           size_t len, const char *name) __attribute__((warn_unused_result));
 
+/* ---- annual affirmations (32 CFR 170.22) -------------------------------------------------
+ * The affirming official's signed statement that the organization's latest submission still
+ * holds, without a new assessment (src/submit/affirm.c, docs/signing.md "Affirmations"). */
+#define MM_AFFIRMATION_MAX_BYTES (64u * 1024)
+
+/* What an affirmation says. All borrowed. */
+typedef struct mm_affirmation {
+    const char *submission_id; /* the server's id of the submission affirmed */
+    const char *official;      /* the affirming official's name */
+    const char *date;          /* YYYY-MM-DD */
+} mm_affirmation;
+
+/* The signed affirmation document {"envelope", "key_id", "signature"} as JSON text
+ * (malloc'd). Errors: MM_EINVALID (empty official, bad date or id), MM_EUSAGE (a public-only
+ * key), MM_ENOMEM. */
+int mm_affirmation_sign(char **out, const mm_affirmation *a, const mm_key *k)
+    __attribute__((warn_unused_result));
+
+/* Parses and checks a signed affirmation without verifying the signature: *envelope (a new
+ * reference), key_id[17], and hash[65] the SHA-256 of the envelope's canonical bytes.
+ * Errors: MM_EPARSE (not JSON), MM_EINVALID (the wrong shape, with its $.path), MM_ETOOBIG
+ * (over MM_AFFIRMATION_MAX_BYTES). */
+int mm_affirmation_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
+                           size_t len, const char *name) __attribute__((warn_unused_result));
+
+/* Verifies a signed affirmation against pub: MM_OK with *status, or the errors of
+ * mm_affirmation_inspect. */
+int mm_affirmation_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
+                          const mm_key *pub) __attribute__((warn_unused_result));
+
 /* ---- receipts ---------------------------------------------------------------------------
  * The server's answer to an accepted submission: {"receipt": {"kind": "mamori-receipt",
  * "version": 1, "submission_id", "org_id", "body_hash", "received", "status",

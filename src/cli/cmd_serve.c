@@ -38,7 +38,10 @@ static const char usage_text[] =
     "  --idle-timeout S       a session ends after this idle time (default: 03.01.10, 900)\n"
     "  --session-lifetime S   a session's longest life (default: 03.01.11, 86400)\n"
     "  --incident-hours N     incident reports are due N hours after discovery (default 72,\n"
-    "                         DFARS 252.204-7012; docs/incidents.md)\n";
+    "                         DFARS 252.204-7012; docs/incidents.md)\n"
+    "  --today YYYY-MM-DD     fix the server's \"today\" for the dates it works out when read\n"
+    "                         (stale, CMMC close-out expiry, affirmation due); for tests and\n"
+    "                         demonstrations (default: the clock's UTC date)\n";
 
 /* A whole decimal number in [min, max], or -1 after printing why not. */
 static int parse_count(unsigned long long *out, const char *flag, const char *text,
@@ -61,7 +64,7 @@ static int serve(const char **vals, json_t *keep);
 static const char *const names[] = {
     "db",           "listen",           "threads",          "max-body",       "tls-cert",
     "tls-key",      "profile",          "lockout-attempts", "lockout-window", "lockout-duration",
-    "idle-timeout", "session-lifetime", "db-pool",          "incident-hours",
+    "idle-timeout", "session-lifetime", "db-pool",          "incident-hours", "today",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -96,7 +99,7 @@ static int read_config(const char *path, const char **vals, json_t **keep)
         if (i == NNAMES) {
             cli_error("%s: %s: unknown option (known: db, listen, threads, max-body, tls-cert, "
                       "tls-key, profile, lockout-*, idle-timeout, session-lifetime, db-pool, "
-                      "incident-hours)",
+                      "incident-hours, today)",
                       path, where);
             json_decref(j);
             return MM_EXIT_USAGE;
@@ -199,6 +202,13 @@ static int serve(const char **vals, json_t *keep)
         if (parse_count(&n, "--incident-hours", vals[13], 1, 8760))
             return MM_EXIT_USAGE;
         cfg.incident_hours = (unsigned)n;
+    }
+    if (vals[14]) {
+        if (!mm_is_date(vals[14])) {
+            cli_error("--today %s: expected a date YYYY-MM-DD", vals[14]);
+            return MM_EXIT_USAGE;
+        }
+        cfg.today = vals[14];
     }
 
     /* Block the stop signals before any thread starts, so every thread inherits the mask

@@ -58,7 +58,9 @@ json_t *latest_view(const http_req *r, const json_t *sub)
     if (!sub)
         return json_null();
     const char *assessed = json_string_value(json_object_get(sub, "assessed"));
-    const char *status = json_string_value(json_object_get(sub, "status"));
+    const char *status = cmmc_server_status(r, json_string_value(json_object_get(sub, "framework")),
+                                            json_string_value(json_object_get(sub, "status")),
+                                            json_string_value(json_object_get(sub, "received")));
     json_t *o =
         json_pack("{s:O,s:O,s:O,s:O,s:s,s:O,s:O}", "id", json_object_get(sub, "id"), "received",
                   json_object_get(sub, "received"), "framework", json_object_get(sub, "framework"),
@@ -71,16 +73,27 @@ json_t *latest_view(const http_req *r, const json_t *sub)
     return o ? o : json_null();
 }
 
-/* The organization's latest submission (latest_view), or null. */
-static json_t *latest_of(http_req *r, const json_t *org)
+/* Sets on o the organization's latest submission (latest_view) as "latest", and its CMMC
+ * status in time: "cmmc_level2" (cmmc_level2_view) and "cmmc_level1"; json null for each
+ * when there is none. */
+static void latest_of(http_req *r, json_t *o)
 {
-    const char *sid = json_string_value(json_object_get(org, "latest_submission"));
+    const char *sid = json_string_value(json_object_get(o, "latest_submission"));
     json_t *sub = NULL;
     if (!sid || mm_store_get_submission(r->st, &sub, sid, false) != MM_OK)
-        return json_null();
-    json_t *o = latest_view(r, sub);
+        sub = NULL;
+    json_object_set_new(o, "latest", latest_view(r, sub));
+    json_object_set_new(o, "cmmc_level2", sub ? cmmc_level2_view(r, sub) : json_null());
+    json_object_set_new(o, "cmmc_level1", sub ? cmmc_level1_view(sub) : json_null());
+    /* the annual affirmation (32 CFR 170.22) of the latest submission */
+    json_t *last = NULL;
+    if (sub && mm_store_last_affirmation(r->st, &last, sid) != MM_OK)
+        last = NULL;
+    json_object_set_new(o, "last_affirmed",
+                        last ? json_incref(json_object_get(last, "affirmed_on")) : json_null());
+    affirmation_annotate(r, o);
+    json_object_set_new(o, "affirmation", last ? last : json_null());
     json_decref(sub);
-    return o;
 }
 
 /* ---- organizations ------------------------------------------------------------------- */
@@ -142,7 +155,7 @@ void h_org_get(http_req *r, reply *out)
         reply_store_error(out, rc);
         return;
     }
-    json_object_set_new(o, "latest", latest_of(r, o));
+    latest_of(r, o);
     bool full = r->who.authority || strcmp(r->who.org_id, r->param[0]) == 0;
     if (!full) {
         /* a prime with its subcontractor's consent: the summary status only */
@@ -164,6 +177,7 @@ void h_org_subs(http_req *r, reply *out)
                       .parent_id = r->param[0],
                       .sort = "name",
                       .stale_before = r->stale_before,
+                      .expired_before = r->cmmc_expired_before,
                       .offset = (page_no - 1) * per_page,
                       .limit = per_page};
     json_t *res = NULL;
@@ -180,6 +194,7 @@ void h_org_subs(http_req *r, reply *out)
         if (!consent && !r->who.authority) {
             json_object_set_new(it, "latest", json_null());
             json_object_del(it, "status");
+            json_object_del(it, "last_affirmed");
         }
         json_object_set_new(it, "status_visible", json_boolean(consent || r->who.authority));
         json_object_del(it, "latest_submission");
@@ -376,7 +391,8 @@ static void contractors_csv(json_t *items, reply *out)
 {
     mm_buf b = {0};
     mm_buf_puts(&b, "id,name,identifiers,parent_id,status,score,framework,assessed,received,"
-                    "affirmed_by\r\n");
+                    "affirmed_by,last_affirmed,affirmation_due_by,affirmation_due,"
+                    "affirmation_overdue\r\n");
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
@@ -398,6 +414,10 @@ static void contractors_csv(json_t *items, reply *out)
             json_string_value(json_object_get(l, "assessed")),
             json_string_value(json_object_get(l, "received")),
             json_string_value(json_object_get(l, "affirmed_by")),
+            json_string_value(json_object_get(it, "last_affirmed")),
+            json_string_value(json_object_get(it, "affirmation_due_by")),
+            json_is_true(json_object_get(it, "affirmation_due")) ? "true" : "false",
+            json_is_true(json_object_get(it, "affirmation_overdue")) ? "true" : "false",
         };
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
             if (c)
@@ -422,15 +442,22 @@ static void h_contractors(http_req *r, reply *out)
     if (!paging(r, out, &page_no, &per_page))
         return;
     static const char *const sorts[] = {"name", "score", "status", "assessed", "received"};
-    static const char *const statuses[] = {"meets",          "conditional", "not-met",
-                                           "no-valid-score", "stale",       "none"};
+    static const char *const statuses[] = {"meets",   "conditional",    "conditional-expired",
+                                           "not-met", "no-valid-score", "stale",
+                                           "none"};
     const char *sort = req_query(r, "sort"), *order = req_query(r, "order");
     const char *status = req_query(r, "status");
     /* an empty value is the same as none (the dashboard's links and forms send them) */
     sort = sort && sort[0] ? sort : NULL;
     order = order && order[0] ? order : NULL;
     status = status && status[0] ? status : NULL;
+    const char *affirmation = req_query(r, "affirmation");
+    affirmation = affirmation && affirmation[0] ? affirmation : NULL;
     bool ok = true;
+    if (affirmation && strcmp(affirmation, "due") != 0 && strcmp(affirmation, "overdue") != 0) {
+        reply_error(out, 400, "bad_request", "?affirmation: expected due or overdue");
+        return;
+    }
     if (sort) {
         ok = false;
         for (size_t i = 0; i < 5; i++)
@@ -447,12 +474,12 @@ static void h_contractors(http_req *r, reply *out)
     }
     if (status) {
         ok = false;
-        for (size_t i = 0; i < 6; i++)
+        for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
             ok = ok || strcmp(status, statuses[i]) == 0;
         if (!ok) {
             reply_error(out, 400, "bad_request",
-                        "?status: expected meets, conditional, not-met, no-valid-score, stale "
-                        "or none");
+                        "?status: expected meets, conditional, conditional-expired, not-met, "
+                        "no-valid-score, stale or none");
             return;
         }
     }
@@ -469,6 +496,10 @@ static void h_contractors(http_req *r, reply *out)
                        .sort = sort ? sort : "name",
                        .desc = order && strcmp(order, "desc") == 0,
                        .stale_before = r->stale_before,
+                       .expired_before = r->cmmc_expired_before,
+                       .affirmation = affirmation,
+                       .affirm_overdue_before = r->affirm_overdue_before,
+                       .affirm_due_by = r->affirm_due_by,
                        .offset = (page_no - 1) * per_page,
                        .limit = per_page};
     json_t *res = NULL;
@@ -480,7 +511,10 @@ static void h_contractors(http_req *r, reply *out)
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(res, "items"), i, it)
+    {
         json_object_del(it, "latest_submission");
+        affirmation_annotate(r, it);
+    }
     if (csv) {
         contractors_csv(json_object_get(res, "items"), out);
         json_decref(res);
@@ -557,8 +591,8 @@ static void cached_view(http_req *r, reply *out, const char *route, const char *
 
 void h_contractors_cached(http_req *r, reply *out)
 {
-    static const char *const params[] = {"page", "per_page", "sort",   "order", "status",
-                                         "q",    "parent",   "format", NULL};
+    static const char *const params[] = {"page", "per_page", "sort",   "order",       "status",
+                                         "q",    "parent",   "format", "affirmation", NULL};
     /* CSV chosen by the Accept header (no ?format) gets a key of its own */
     const char *f = req_query(r, "format");
     bool accept_csv = !(f && f[0]) && wants_csv(r);

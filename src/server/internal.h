@@ -105,6 +105,7 @@ struct mm_server {
     bool warm_running;
     _Atomic bool warm_stop;
     int incident_hours; /* incident reports are due this long after discovery */
+    char today[11];     /* --today: a fixed "today", or "" for the clock's date */
 };
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */
@@ -149,7 +150,40 @@ typedef struct http_req {
     long long now_unix;
     char today[11];
     char stale_before[11]; /* today three years ago: a latest assessment older is "stale" */
+    /* cmmc.c server_dates: today - 180 days: a conditional Rev 2 status received before has
+     * expired (32 CFR 170.21(b)) */
+    char cmmc_expired_before[11];
+    char affirm_overdue_before[11]; /* today one year ago: last affirmed before is overdue */
+    char affirm_due_by[11];         /* (today + 30 days) one year ago: on or before is due */
 } http_req;
+
+/* ---- CMMC status in time (cmmc.c) ------------------------------------------------------ */
+
+/* Days before the annual affirmation falls due from which it shows as due. */
+#define MM_AFFIRM_NOTICE_DAYS 30
+
+/* Fills r->today (from today, YYYY-MM-DD) and the cut-offs worked out from it: stale_before,
+ * cmmc_expired_before, affirm_overdue_before, affirm_due_by. */
+void server_dates(http_req *r, const char *today);
+/* The status shown for a latest submission: "conditional-expired" for a Rev 2 "conditional"
+ * received (status date) before r->cmmc_expired_before, else status (borrowed). */
+const char *cmmc_server_status(const http_req *r, const char *framework, const char *status,
+                               const char *received);
+/* The CMMC Level 2 status of a stored submission (with its summary) as of r->today, its
+ * status date the day it was received: {"status", "eligible", "status_date", "closeout_by",
+ * "reasons", "status_date_source"}; json null for Rev 3. A new reference. */
+json_t *cmmc_level2_view(const http_req *r, const json_t *sub);
+/* The summary's {"status", "reasons"} of CMMC Level 1, or json null (Rev 3, or stored before
+ * the summary had it). A new reference. */
+json_t *cmmc_level1_view(const json_t *sub);
+/* The annual affirmation from base (the last affirmation's date, else the status date): the
+ * next one is due by base + 1 year (due_by, "" without a base); *due within 30 days of it,
+ * *overdue after it (32 CFR 170.22). */
+void affirmation_dates(const http_req *r, const char *base, char due_by[11], bool *due,
+                       bool *overdue);
+/* Sets on item (an organization with "latest" and "last_affirmed", as the contractor list
+ * gives it) "affirmation_due_by" (string or null), "affirmation_due", "affirmation_overdue". */
+void affirmation_annotate(const http_req *r, json_t *item);
 
 typedef void (*handler_fn)(http_req *r, reply *out);
 
@@ -203,6 +237,10 @@ void reply_fail(reply *out, const act_fail *f);
 /* Fills f (kind, rc, message) and returns rc. */
 int act_failed(act_fail *f, act_kind kind, int rc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* affirmation.c: takes in the signed affirmation in r->body for org_id (the caller's own
+ * organization: the route needs its contractor-admin). *out: the stored affirmation. */
+int affirmation_receive(http_req *r, const char *org_id, json_t **out, act_fail *f);
 
 /* ---- authentication (auth.c) --------------------------------------------------------- */
 
@@ -269,6 +307,8 @@ void h_org_consent(http_req *r, reply *out);
 void h_users_list(http_req *r, reply *out);
 void h_users_create(http_req *r, reply *out);
 void h_submit(http_req *r, reply *out);
+void h_affirm_create(http_req *r, reply *out);
+void h_affirm_list(http_req *r, reply *out);
 void h_subs_list(http_req *r, reply *out);
 void h_sub_get(http_req *r, reply *out);
 void h_sub_diff(http_req *r, reply *out);

@@ -35,8 +35,10 @@ typedef struct query_choice {
 } query_choice;
 
 static const char *const q_format[] = {"json", "csv", NULL};
-static const char *const q_status[] = {"meets", "conditional", "not-met", "no-valid-score",
-                                       "stale", "none",        NULL};
+static const char *const q_status[] = {
+    "meets", "conditional", "conditional-expired", "not-met", "no-valid-score", "stale",
+    "none",  NULL};
+static const char *const q_affirmation[] = {"due", "overdue", NULL};
 static const char *const q_sort_api[] = {"name", "score", "status", "assessed", "received", NULL};
 static const char *const q_sort_page[] = {"name", "score", "status", "assessed", NULL};
 static const char *const q_order[] = {"asc", "desc", NULL};
@@ -45,9 +47,13 @@ static const char *const q_reason[] = {"idle", "ended", NULL};
 static const char *const q_lang[] = {"ja", "en", NULL};
 
 static const query_choice q_contractors_api[] = {
-    {"format", q_format}, {"status", q_status}, {"sort", q_sort_api}, {"order", q_order}, {0}};
-static const query_choice q_contractors_page[] = {
-    {"status", q_status}, {"sort", q_sort_page}, {"order", q_order}, {0}};
+    {"format", q_format}, {"status", q_status},           {"sort", q_sort_api},
+    {"order", q_order},   {"affirmation", q_affirmation}, {0}};
+static const query_choice q_contractors_page[] = {{"status", q_status},
+                                                  {"sort", q_sort_page},
+                                                  {"order", q_order},
+                                                  {"affirmation", q_affirmation},
+                                                  {0}};
 static const query_choice q_submission[] = {{"body", q_bool}, {0}};
 static const query_choice q_login[] = {{"reason", q_reason}, {0}};
 /* every page: the language switch */
@@ -108,6 +114,12 @@ static const route routes[] = {
      .target = T_ORG, .fn = h_keys_revoke},
     {.method = "GET", .pattern = "/api/v1/organizations/{}/submissions", .need = NEED_ORG_READ,
      .target = T_ORG, .fn = h_subs_list},
+    /* annual affirmations, 32 CFR 170.22 (affirmation.c): the contractor-admin sends the
+     * affirming official's signed affirmation of the latest submission */
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/affirmations", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .flags = ROUTE_RAW_BODY, .fn = h_affirm_create},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/affirmations", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_affirm_list},
     {.method = "POST", .pattern = "/api/v1/submissions", .need = NEED_SUBMIT,
      .flags = ROUTE_RAW_BODY, .fn = h_submit},
     {.method = "GET", .pattern = "/api/v1/submissions/{}", .need = NEED_SUB_READ, .target = T_SUB,

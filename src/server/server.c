@@ -197,11 +197,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, mm_server *srv, reque
     clock_gettime(CLOCK_REALTIME, &now);
     r.now_unix = now.tv_sec;
     mm_time_rfc3339(r.now, r.now_unix);
-    memcpy(r.today, r.now, 10);
-    r.today[10] = '\0';
-    snprintf(r.stale_before, sizeof r.stale_before, "%04d%s", atoi(r.today) - 3, r.today + 4);
-    if (strcmp(r.stale_before + 4, "-02-29") == 0)
-        memcpy(r.stale_before + 4, "-02-28", 7);
+    server_dates(&r, srv->today[0] ? srv->today : r.now);
     reply rp = {0};
     r.st = mm_pool_get(srv);
     mm_api_dispatch(&r, &rp);
@@ -488,6 +484,8 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
     srv->max_body = cfg->max_body;
     srv->incident_hours =
         cfg->incident_hours ? (int)cfg->incident_hours : MM_INCIDENT_DEFAULT_HOURS;
+    if (cfg->today && mm_is_date(cfg->today))
+        memcpy(srv->today, cfg->today, 11);
     srv->tls = cert != NULL;
     atomic_init(&srv->in_flight, 0);
     atomic_init(&srv->stopping, false);

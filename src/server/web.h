@@ -39,12 +39,15 @@ void web_esc(page *p, const char *s);
 void web_printf(page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void web_puts(page *p, const char *s);
 /* The statuses a latest submission can have, in the order the pages list them. */
-#define NSTATUS 6
+#define NSTATUS 7
 extern const char *const web_status_names[NSTATUS];
 /* The index of s in web_status_names (the last, "none", when unknown). */
 int web_status_index(const char *s);
 /* <span class="badge" data-status="s">label</span> */
 void web_badge(page *p, const char *status);
+/* The annual affirmation (32 CFR 170.22) of an item annotated by affirmation_annotate:
+ * <span class="affirmation" data-state="due|overdue|none">due by DATE</span> */
+void web_put_affirmation(page *p, const json_t *item);
 /* The hidden csrf field of forms of a signed-in user. */
 void web_csrf_field(page *p);
 /* <div class="error" role="alert">text</div> (text escaped) */

@@ -145,6 +145,84 @@ static void put_timeline(page *p, http_req *r, const json_t *summary)
     free(labels);
 }
 
+/* The CMMC status in time (cmmc.c): Level 2 with its status date (the day the latest
+ * submission was received) and close-out, and Level 1. */
+static void put_cmmc(page *p, http_req *r, const json_t *latest, const json_t *last)
+{
+    json_t *l2 = latest ? cmmc_level2_view(r, latest) : json_null();
+    json_t *l1 = latest ? cmmc_level1_view(latest) : json_null();
+    if (json_is_object(l2) || json_is_object(l1)) {
+        web_puts(p, "<section aria-labelledby=\"h-cmmc\"><h2 id=\"h-cmmc\">");
+        web_put_tr(p, "cmmc.heading");
+        web_puts(p, "</h2><dl class=\"meta\" id=\"cmmc\">");
+    }
+    if (json_is_object(l2)) {
+        char key[48];
+        snprintf(key, sizeof key, "cmmc.status.%s", web_sval(l2, "status"));
+        web_puts(p, "<dt>");
+        web_put_tr(p, "cmmc.level2");
+        web_printf(p, "</dt><dd id=\"cmmc-level2\" data-status=\"%s\">", web_sval(l2, "status"));
+        web_put_tr(p, key);
+        web_puts(p, "</dd><dt>");
+        web_put_tr(p, "cmmc.status_date");
+        web_puts(p, "</dt><dd id=\"cmmc-status-date\">");
+        web_esc(p, web_sval(l2, "status_date"));
+        web_puts(p, "</dd>");
+        if (web_sval(l2, "closeout_by")) {
+            web_puts(p, "<dt>");
+            web_put_tr(p, "cmmc.closeout_by");
+            web_puts(p, "</dt><dd id=\"cmmc-closeout\">");
+            web_esc(p, web_sval(l2, "closeout_by"));
+            web_puts(p, "</dd>");
+        }
+    }
+    if (json_is_object(l1)) {
+        char key[48];
+        snprintf(key, sizeof key, "cmmc.status.%s", web_sval(l1, "status"));
+        web_puts(p, "<dt>");
+        web_put_tr(p, "cmmc.level1");
+        web_printf(p, "</dt><dd id=\"cmmc-level1\" data-status=\"%s\">", web_sval(l1, "status"));
+        web_put_tr(p, key);
+        web_puts(p, "</dd>");
+    }
+    if (latest) {
+        /* the annual affirmation (32 CFR 170.22): due from the last one, else the status date */
+        const char *base = last ? web_sval(last, "affirmed_on") : web_sval(latest, "received");
+        char due_by[11];
+        bool due, overdue;
+        affirmation_dates(r, base, due_by, &due, &overdue);
+        const char *state = overdue ? "overdue" : due ? "due" : "none";
+        if (!json_is_object(l2) && !json_is_object(l1)) {
+            web_puts(p, "<section aria-labelledby=\"h-cmmc\"><h2 id=\"h-cmmc\">");
+            web_put_tr(p, "cmmc.heading");
+            web_puts(p, "</h2><dl class=\"meta\" id=\"cmmc\">");
+        }
+        web_puts(p, "<dt>");
+        web_put_tr(p, "affirmation.last");
+        web_puts(p, "</dt><dd id=\"affirmation-last\">");
+        if (last) {
+            web_esc(p, web_sval(last, "affirmed_on"));
+            web_puts(p, " (");
+            web_esc(p, web_sval(last, "affirmed_by"));
+            web_puts(p, ")");
+        } else {
+            web_put_tr(p, "affirmation.never");
+        }
+        web_puts(p, "</dd><dt>");
+        web_put_tr(p, "affirmation.next");
+        web_printf(p, "</dt><dd><span id=\"affirmation-due-by\">%s</span> ", due_by);
+        char key[40];
+        snprintf(key, sizeof key, "affirmation.state.%s", state);
+        web_printf(p, "<span id=\"affirmation-state\" data-state=\"%s\">", state);
+        web_put_tr(p, key);
+        web_puts(p, "</span></dd>");
+    }
+    if (json_is_object(l2) || json_is_object(l1) || latest)
+        web_puts(p, "</dl></section>\n");
+    json_decref(l2);
+    json_decref(l1);
+}
+
 /* What one contractor's page shows. */
 typedef struct contractor_model {
     json_t *org, *lr; /* the organization and its latest row */
@@ -152,6 +230,7 @@ typedef struct contractor_model {
     json_t *subs;     /* its submissions (mm_store_list_submissions), when full */
     json_t *latest;   /* its latest submission, or NULL */
     json_t *tree;     /* its subcontractors (load_subs), when full */
+    json_t *last_aff; /* the latest submission's last affirmation, or NULL */
 } contractor_model;
 
 static void contractor_model_free(contractor_model *m)
@@ -161,6 +240,7 @@ static void contractor_model_free(contractor_model *m)
     json_decref(m->subs);
     json_decref(m->latest);
     json_decref(m->tree);
+    json_decref(m->last_aff);
     memset(m, 0, sizeof *m);
 }
 
@@ -179,6 +259,11 @@ static int contractor_model_make(contractor_model *m, http_req *r)
         rc = load_subs(r, r->param[0], 3, &m->tree);
     if (rc == MM_OK && m->full)
         rc = web_submission_opt(r, web_sval(m->org, "latest_submission"), &m->latest);
+    if (rc == MM_OK && m->latest) {
+        rc = mm_store_last_affirmation(r->st, &m->last_aff, web_sval(m->latest, "id"));
+        if (rc == MM_ENOTFOUND)
+            rc = MM_OK;
+    }
     if (rc)
         contractor_model_free(m);
     return rc;
@@ -333,6 +418,7 @@ void w_contractor(http_req *r, reply *out)
     p.title = web_sval(m.org, "name");
     put_org_head(&p, m.org, m.lr);
     if (m.full) {
+        put_cmmc(&p, r, m.latest, m.last_aff);
         contractor_render(&p, r, &m);
     } else {
         /* a prime, with its subcontractor's consent: the summary status only */

@@ -37,6 +37,7 @@ static void qappend(char *q, size_t size, const char *name, const char *value)
 /* What the list shows: the query as understood, and one page of contractors. */
 typedef struct contractors_model {
     const char *q, *status, *sort; /* borrowed from the request */
+    const char *affirmation;       /* "due", "overdue" or NULL */
     bool desc;
     long long page_no, total, pages;
     json_t *res; /* mm_store_list_orgs */
@@ -53,6 +54,10 @@ static int contractors_model_make(contractors_model *m, http_req *r)
         q = NULL;
     if (status && !one_of(status, web_status_names, NSTATUS))
         status = NULL;
+    static const char *const affs[] = {"due", "overdue"};
+    const char *aff = req_query(r, "affirmation");
+    if (aff && !one_of(aff, affs, 2))
+        aff = NULL;
     if (!sort || !one_of(sort, sorts, 4))
         sort = "name";
     bool desc = order && strcmp(order, "desc") == 0;
@@ -65,13 +70,24 @@ static int contractors_model_make(contractors_model *m, http_req *r)
                        .sort = sort,
                        .desc = desc,
                        .stale_before = r->stale_before,
+                       .expired_before = r->cmmc_expired_before,
+                       .affirmation = aff,
+                       .affirm_overdue_before = r->affirm_overdue_before,
+                       .affirm_due_by = r->affirm_due_by,
                        .offset = (page_no - 1) * PER_PAGE,
                        .limit = PER_PAGE};
-    *m = (contractors_model){
-        .q = q, .status = status, .sort = sort, .desc = desc, .page_no = page_no};
+    *m = (contractors_model){.q = q,
+                             .status = status,
+                             .affirmation = aff,
+                             .sort = sort,
+                             .desc = desc,
+                             .page_no = page_no};
     int rc = mm_store_list_orgs(r->st, &m->res, &qq);
     if (rc)
         return rc;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(m->res, "items"), i, it) affirmation_annotate(r, it);
     m->total = json_integer_value(json_object_get(m->res, "total"));
     m->pages = m->total ? (m->total + PER_PAGE - 1) / PER_PAGE : 1;
     return MM_OK;
@@ -103,8 +119,22 @@ static void contractors_render(page *p, const contractors_model *m)
         web_put_tr(p, key);
         web_puts(p, "</option>");
     }
+    web_puts(p, "</select><label for=\"affirmation\">");
+    web_put_tr(p, "col.affirmation");
+    web_puts(p, "</label><select id=\"affirmation\" name=\"affirmation\"><option value=\"\">");
+    web_put_tr(p, "contractors.any_affirmation");
+    web_puts(p, "</option>");
+    static const char *const affs[] = {"due", "overdue"};
+    for (int a = 0; a < 2; a++) {
+        char key[40];
+        snprintf(key, sizeof key, "affirmation.%s", affs[a]);
+        web_printf(p, "<option value=\"%s\"%s>", affs[a],
+                   mm_streq(m->affirmation, affs[a]) ? " selected" : "");
+        web_put_tr(p, key);
+        web_puts(p, "</option>");
+    }
     web_printf(p,
-               "</select><input type=\"hidden\" name=\"sort\" value=\"%s\">"
+               "<input type=\"hidden\" name=\"sort\" value=\"%s\">"
                "<input type=\"hidden\" name=\"order\" value=\"%s\"><button type=\"submit\">",
                sort, desc ? "desc" : "asc");
     web_put_tr(p, "contractors.apply");
@@ -113,6 +143,7 @@ static void contractors_render(page *p, const contractors_model *m)
     char base[700] = "";
     qappend(base, sizeof base, "q", q);
     qappend(base, sizeof base, "status", status);
+    qappend(base, sizeof base, "affirmation", m->affirmation);
     char csv[900];
     snprintf(csv, sizeof csv, "/api/v1/contractors?format=csv&per_page=1000%s%s&sort=%s&order=%s",
              base[0] ? "&" : "", base, sort, desc ? "desc" : "asc");
@@ -127,9 +158,9 @@ static void contractors_render(page *p, const contractors_model *m)
     web_puts(p, "</a></p>\n<table id=\"contractors\" class=\"data\"><thead><tr>");
     static const struct {
         const char *sort, *key;
-    } cols[] = {{"name", "col.name"},        {NULL, "col.cage"},     {NULL, "col.sector"},
-                {"status", "col.status"},    {"score", "col.score"}, {NULL, "col.framework"},
-                {"assessed", "col.assessed"}};
+    } cols[] = {{"name", "col.name"},         {NULL, "col.cage"},       {NULL, "col.sector"},
+                {"status", "col.status"},     {"score", "col.score"},   {NULL, "col.framework"},
+                {"assessed", "col.assessed"}, {NULL, "col.affirmation"}};
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         if (!cols[c].sort) {
             web_th(p, cols[c].key, NULL);
@@ -167,6 +198,8 @@ static void contractors_render(page *p, const contractors_model *m)
         web_put_score(p, l);
         web_printf(p, "</td><td>%s</td><td>", web_fw_label(web_sval(l, "framework")));
         web_esc(p, web_sval(l, "assessed"));
+        web_puts(p, "</td><td>");
+        web_put_affirmation(p, it);
         web_puts(p, "</td></tr>\n");
     }
     web_puts(p, "</tbody></table>\n<nav class=\"pagination\" aria-label=\"");

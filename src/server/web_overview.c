@@ -25,9 +25,10 @@ static const long r2_edges[NBINS - 1] = {0, 50, 70, 80, 90, 100, 105};
 
 /* Everything the overview shows, computed before a line of it is written. */
 typedef struct overview_model {
-    json_t *all;              /* every contractor (web_all_contractors) */
-    long counts[NSTATUS];     /* by status */
-    hist_bin bins[2 * NBINS]; /* Rev 3 then Rev 2 */
+    json_t *all;               /* every contractor (web_all_contractors) */
+    long counts[NSTATUS];      /* by status */
+    long aff_due, aff_overdue; /* annual affirmations (32 CFR 170.22) due, overdue */
+    hist_bin bins[2 * NBINS];  /* Rev 3 then Rev 2 */
     long no_score;
     const char *sectors[64]; /* the heatmap's columns ... */
     size_t nsec;
@@ -129,6 +130,9 @@ static int overview_model_make(overview_model *m, http_req *r)
     json_array_foreach(m->all, i, it)
     {
         m->counts[web_status_index(web_sval(it, "status"))]++;
+        affirmation_annotate(r, it);
+        m->aff_due += json_is_true(json_object_get(it, "affirmation_due"));
+        m->aff_overdue += json_is_true(json_object_get(it, "affirmation_overdue"));
         if ((rc = count_latest(m, r, it)) != MM_OK) {
             overview_model_free(m);
             return rc;
@@ -161,6 +165,21 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
                    web_status_names[s], web_status_names[s]);
         web_put_tr(p, key);
         web_printf(p, "</span> <span class=\"count\">%ld</span></a></li>", m->counts[s]);
+    }
+    web_puts(p, "</ul><ul id=\"affirmation-counts\" class=\"cards\">");
+    const struct {
+        const char *state;
+        long n;
+    } aff[] = {{"due", m->aff_due}, {"overdue", m->aff_overdue}};
+    for (size_t a = 0; a < 2; a++) {
+        char key[48];
+        snprintf(key, sizeof key, "overview.affirmation_%s", aff[a].state);
+        web_printf(p,
+                   "<li class=\"card\" data-affirmation=\"%s\"><a href=\"/contractors?"
+                   "affirmation=%s\"><span class=\"label\">",
+                   aff[a].state, aff[a].state);
+        web_put_tr(p, key);
+        web_printf(p, "</span> <span class=\"count\">%ld</span></a></li>", aff[a].n);
     }
     web_puts(p, "</ul></section>\n<section class=\"charts\"><h2>");
     web_put_tr(p, "overview.scores");

@@ -124,8 +124,8 @@ void web_put_trf(page *p, const char *key, const char *a0, const char *a1, const
     put_subst(&p->b, web_tr(p, key), args);
 }
 
-const char *const web_status_names[] = {"meets",          "conditional", "not-met",
-                                        "no-valid-score", "stale",       "none"};
+const char *const web_status_names[] = {
+    "meets", "conditional", "conditional-expired", "not-met", "no-valid-score", "stale", "none"};
 
 int web_status_index(const char *s)
 {
@@ -142,6 +142,21 @@ void web_badge(page *p, const char *status)
     snprintf(key, sizeof key, "status.%s", s);
     web_printf(p, "<span class=\"badge\" data-status=\"%s\">", s);
     web_put_tr(p, key);
+    web_puts(p, "</span>");
+}
+
+void web_put_affirmation(page *p, const json_t *it)
+{
+    const char *state = json_is_true(json_object_get(it, "affirmation_overdue")) ? "overdue"
+                        : json_is_true(json_object_get(it, "affirmation_due"))   ? "due"
+                                                                                 : "none";
+    const char *by = json_string_value(json_object_get(it, "affirmation_due_by"));
+    char key[40];
+    snprintf(key, sizeof key, "affirmation.%s", state);
+    web_printf(p, "<span class=\"affirmation\" data-state=\"%s\">", state);
+    if (by) {
+        web_put_trf(p, key, by, NULL, NULL);
+    }
     web_puts(p, "</span>");
 }
 
@@ -386,6 +401,7 @@ json_t *web_all_contractors(http_req *r, const char *status, const char *parent_
                           .status = status,
                           .sort = "name",
                           .stale_before = r->stale_before,
+                          .expired_before = r->cmmc_expired_before,
                           .offset = off,
                           .limit = 1000};
         json_t *res = NULL;

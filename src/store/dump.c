@@ -87,6 +87,12 @@ static const mm_dump_column incidents[] = {
     TEXT("created")};
 /* clang-format on */
 
+/* schema 5: annual affirmations (src/store/affirmations.c) */
+static const mm_dump_column affirmations[] = {
+    TEXT("id"),          TEXT("org_id"),      TEXT("submission_id"), INT("key_id"),
+    TEXT("affirmed_by"), TEXT("affirmed_on"), TEXT("received"),      TEXT("received_by"),
+    TEXT("body"),        TEXT("body_hash"),   TEXT("signature")};
+
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
     {"users", "id", users, NCOLS(users), true, false},
@@ -103,7 +109,8 @@ const mm_dump_table mm_dump_tables[] = {
     {"item_recipients", "id", item_recipients, NCOLS(item_recipients), true, false},
     {"item_permissions", "id", item_permissions, NCOLS(item_permissions), true, false},
     {"incidents", "id", incidents, NCOLS(incidents), true, false},
-    {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false}};
+    {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false},
+    {"affirmations", "id", affirmations, NCOLS(affirmations), false, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

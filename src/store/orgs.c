@@ -87,8 +87,8 @@ static const struct {
     {"received", "l_received ASC NULLS LAST, id", "l_received DESC NULLS LAST, id"},
 };
 
-static const char *const org_statuses[] = {"meets",          "conditional", "not-met",
-                                           "no-valid-score", "stale",       "none"};
+static const char *const org_statuses[] = {
+    "meets", "conditional", "conditional-expired", "not-met", "no-valid-score", "stale", "none"};
 
 /* one query: the matching rows (m), their count, and the page, in one statement */
 #define ORG_LIST_SQL                                                                               \
@@ -99,14 +99,23 @@ static const char *const org_statuses[] = {"meets",          "conditional", "not
     "    l.affirmed_by AS l_affirmed_by,"                                                          \
     "    CASE WHEN l.id IS NULL THEN 'none'"                                                       \
     "         WHEN $1 IS NOT NULL AND l.assessed < $1 THEN 'stale'"                                \
-    "         ELSE l.status END AS cstatus"                                                        \
+    "         WHEN $8 IS NOT NULL AND l.framework = '800-171r2' AND l.status = 'conditional'"      \
+    "              AND substr(l.received, 1, 10) < $8 THEN 'conditional-expired'"                  \
+    "         ELSE l.status END AS cstatus,"                                                       \
+    "    (SELECT max(a.affirmed_on) FROM affirmations a WHERE a.submission_id = l.id)"             \
+    "      AS l_last_affirmed"                                                                     \
     "  FROM organizations o LEFT JOIN submissions l ON l.id = o.latest_submission"                 \
     "  WHERE ($2 IS NULL OR o.kind = $2) AND ($3 IS NULL OR o.parent_id = $3)"                     \
     "    AND ($4 IS NULL OR {INSTR}(lower(o.name), lower($4)) > 0"                                 \
     "         OR {INSTR}(lower(o.identifiers), lower($4)) > 0)),"                                  \
     " m AS (SELECT *, CASE cstatus WHEN 'meets' THEN 0 WHEN 'conditional' THEN 1"                  \
-    "   WHEN 'stale' THEN 2 WHEN 'not-met' THEN 3 WHEN 'no-valid-score' THEN 4 ELSE 5 END"         \
-    "   AS status_rank FROM c WHERE $5 IS NULL OR cstatus = $5)"                                   \
+    "   WHEN 'conditional-expired' THEN 2 WHEN 'stale' THEN 3 WHEN 'not-met' THEN 4"               \
+    "   WHEN 'no-valid-score' THEN 5 ELSE 6 END"                                                   \
+    "   AS status_rank, coalesce(l_last_affirmed, substr(l_received, 1, 10)) AS abase"             \
+    "   FROM c WHERE ($5 IS NULL OR cstatus = $5) AND ($9 IS NULL OR (l_id IS NOT NULL AND"        \
+    "   (($9 = 'overdue' AND coalesce(l_last_affirmed, substr(l_received, 1, 10)) < $10) OR"       \
+    "    ($9 = 'due' AND coalesce(l_last_affirmed, substr(l_received, 1, 10)) >= $10 AND"          \
+    "     coalesce(l_last_affirmed, substr(l_received, 1, 10)) <= $11)))))"                        \
     " SELECT t.total, p.* FROM (SELECT count(*) AS total FROM m) t"                                \
     " LEFT JOIN (SELECT * FROM m ORDER BY %s LIMIT $6 OFFSET $7) p ON true"                        \
     " ORDER BY %s"
@@ -126,6 +135,7 @@ static json_t *org_item(const json_t *row)
     if (ok) {
         mm_put(o, "status", mm_cell_text(row, c + 7), &ok);
         mm_put(o, "latest", latest, &ok);
+        mm_put(o, "last_affirmed", mm_cell_text(row, c + 8), &ok);
     } else {
         json_decref(latest);
     }
@@ -146,8 +156,8 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
     }
     if (q->status &&
         !mm_one_of(q->status, org_statuses, sizeof(org_statuses) / sizeof(org_statuses[0]))) {
-        mm_error_set("organization list: unknown status '%s' (meets, conditional, not-met, "
-                     "no-valid-score, stale, none)",
+        mm_error_set("organization list: unknown status '%s' (meets, conditional, "
+                     "conditional-expired, not-met, no-valid-score, stale, none)",
                      q->status);
         return MM_EUSAGE;
     }
@@ -165,12 +175,26 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
         mm_error_set("organization list: stale_before '%s' is not YYYY-MM-DD", q->stale_before);
         return MM_EUSAGE;
     }
+    if (q->expired_before && !mm_is_date(q->expired_before)) {
+        mm_error_set("organization list: expired_before '%s' is not YYYY-MM-DD", q->expired_before);
+        return MM_EUSAGE;
+    }
+    if (q->affirmation &&
+        (!(mm_streq(q->affirmation, "due") || mm_streq(q->affirmation, "overdue")) ||
+         !mm_is_date(q->affirm_overdue_before) || !mm_is_date(q->affirm_due_by))) {
+        mm_error_set("organization list: affirmation '%s' is not due or overdue, or its "
+                     "cut-off dates are missing",
+                     q->affirmation);
+        return MM_EUSAGE;
+    }
     char sql[sizeof(ORG_LIST_SQL) + 128];
     snprintf(sql, sizeof(sql), ORG_LIST_SQL, order, order);
     const mm_param p[] = {P_TEXT(q->stale_before), P_TEXT(q->kind),
                           P_TEXT(q->parent_id),    P_TEXT(q->q && q->q[0] ? q->q : NULL),
                           P_TEXT(q->status),       P_INT(q->limit),
-                          P_INT(q->offset)};
+                          P_INT(q->offset),        P_TEXT(q->expired_before),
+                          P_TEXT(q->affirmation),  P_TEXT(q->affirm_overdue_before),
+                          P_TEXT(q->affirm_due_by)};
     json_t *rows = NULL;
     rc = mm_db_rows(s, &rows, NULL, sql, NPARAMS(p), p);
     return rc ? rc : mm_db_paged(out, rows, org_item);

@@ -220,6 +220,25 @@ static const char *const migration5[] = {
     NULL,
 };
 
+static const char *const migration6[] = {
+    "CREATE TABLE affirmations ("
+    "  id {T} PRIMARY KEY,"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  submission_id {T} NOT NULL REFERENCES submissions(id),"
+    "  key_id {INT64} NOT NULL REFERENCES signing_keys(id),"
+    "  affirmed_by {T} NOT NULL,"
+    "  affirmed_on {T} NOT NULL,"
+    "  received {T} NOT NULL,"
+    "  received_by {T} NOT NULL,"
+    "  body {T} NOT NULL,"
+    "  body_hash {T} NOT NULL UNIQUE,"
+    "  signature {T} NOT NULL);"
+    "CREATE INDEX affirmations_org ON affirmations(org_id, received);"
+    "CREATE INDEX affirmations_submission ON affirmations(submission_id, affirmed_on);"
+    "{IMMUTABLE:affirmations:affirmations are immutable}",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -232,9 +251,12 @@ static const char *const *const migrations[] = {
     /* 4: incident reports (incident.c): each one a shared item of kind 'incident' for its
      * label and recipients, and this row for its details and deadline */
     migration4,
-    /* 5 (intended number 6 at merge): need-to-know: re-shares of AMBER items by a recipient
+    /* 5: need-to-know: re-shares of AMBER items by a recipient
      * to its clients; incident reports narrowed to AMBER+STRICT */
     migration5,
+    /* 6: annual affirmations (32 CFR 170.22; affirmations.c): the affirming official's signed
+     * statement that the organization's latest submission still holds */
+    migration6,
 };
 /* clang-format on */
 

@@ -17,6 +17,9 @@
  *   "cmmc":         Rev 2 only: {"status": "final" | "conditional" | "not-eligible",
  *                   "reasons": [string] (mm_result.cmmc_reasons),
  *                   "closeout": "YYYY-MM-DD" | null (mm_result.cmmc_closeout)}
+ *   "cmmc_level1":  Rev 2 only: {"status": "final" | "not-eligible" (mm_result.cmmc1),
+ *                   "reasons": [string] (mm_result.cmmc1_reasons)}: CMMC Level 1 (Self),
+ *                   32 CFR 170.15, 170.21(a)(1)
  *   "requirements": {"met", "total", "not_assessed"}: ints, active requirements only
  *                   (not-applicable counts as met, as the evaluator counts)
  *   "objectives":   {"met", "total", "not_assessed"}: ints (met = satisfied + not applicable)
@@ -273,7 +276,10 @@ int mm_submission_summary(json_t **out, const struct mm_result *r)
              put(s, "cmmc",
                  json_pack("{s:s, s:o, s:o}", "status", cmmc_name(r->cmmc), "reasons",
                            str_array(r->cmmc_reasons, r->ncmmc_reasons), "closeout",
-                           str_or_null(r->cmmc_closeout)));
+                           str_or_null(r->cmmc_closeout))) &&
+             put(s, "cmmc_level1",
+                 json_pack("{s:s, s:o}", "status", cmmc_name(r->cmmc1), "reasons",
+                           str_array(r->cmmc1_reasons, r->ncmmc1_reasons)));
     else if (ok)
         ok = put(s, "score", json_integer((json_int_t)r->requirements_met));
     ok = ok &&

@@ -47,13 +47,15 @@ ENDPOINTS = [
     ("POST", "/api/v1/organizations/{org}/keys", "org: keys (contractor-admin)"),
     ("DELETE", "/api/v1/organizations/{org}/keys/{id}", "org: keys"),
     ("GET", "/api/v1/organizations/{org}/submissions", "org: read"),
+    ("POST", "/api/v1/organizations/{org}/affirmations", "org: admin (contractor-admin)"),
+    ("GET", "/api/v1/organizations/{org}/affirmations", "org: read"),
     ("POST", "/api/v1/submissions", "submit (contractor)"),
     ("GET", "/api/v1/submissions/{id}", "org of it: read"),
     ("GET", "/api/v1/submissions/{id}/diff/{other}", "org of both: read"),
     ("GET", "/api/v1/requirements/failures", "authority-read"),
     ("GET", "/api/v1/poam/overdue", "authority-read"),
 ]
-N_ENDPOINTS = 27
+N_ENDPOINTS = 29
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -227,7 +229,8 @@ def content_ok(method, path, sname, target, resp):
             sub = next(x for x, v in W.org.items() if v == i.get("id"))
             lat = i.get("latest")
             see = subj(sname)[1] == "AUTH" or W.consent.get(sub)
-            if not see and (lat not in (None, {}) or i.get("status") not in (None,) or i.get("score") is not None):
+            if not see and (lat not in (None, {}) or i.get("status") not in (None,) or i.get("score") is not None
+                            or i.get("last_affirmed") is not None):
                 return "status of a subcontractor without consent is shown: %s" % json.dumps(i)
             if see and not (isinstance(lat, dict) and lat.get("status")):
                 return "status of a consenting subcontractor is missing: %s" % json.dumps(i)
@@ -249,6 +252,10 @@ def content_ok(method, path, sname, target, resp):
             return "submissions of another organization: %s" % sorted(ids - set(W.subs.get(target, [])))
         if any(i.get("org_id") not in (None, org) for i in items):
             return "an item of another org"
+    if path == "/api/v1/organizations/{org}/affirmations":
+        items = (j or {}).get("items", []) if isinstance(j, dict) else []
+        if any(i.get("org_id") != org for i in items):
+            return "an affirmation of another organization: %s" % json.dumps(items)[:300]
     if path == "/api/v1/tokens":
         items = (j or {}).get("items", j) if isinstance(j, dict) else j
         ids = {str(t.get("id")) for t in (items or [])}
@@ -374,6 +381,25 @@ def make_rows():
     add("GET", "/api/v1/organizations/{org}/submissions", ORG_TARGETS,
         do_get("/api/v1/organizations/{org}/submissions"), lambda s, t: org_rule("read", s, t, 200))
 
+    def post_affirmation(s, t):
+        # a valid affirmation of the target's latest submission, signed with its key (A's for
+        # the authority and an unknown organization): only access decides the answer
+        W.n += 1
+        signer = t if t in ("A", "B", "C") else "A"
+        org = W.org.get(t, NX)
+        latest = ((W.clients["AUadm"].get("/api/v1/organizations/%s" % W.org[signer]).json or {})
+                  .get("latest") or {}).get("id")
+        env = {"affirming_official": {"date": "2026-01-02", "name": "Matrix Official %d" % W.n},
+               "kind": "mamori-affirmation", "submission_id": latest, "version": 1}
+        with open(W.keyfile[signer]) as f:
+            sec = json.load(f)
+        return client(s).post("/api/v1/organizations/%s/affirmations" % org, mm.sign_envelope(env, sec),
+                              headers={"Content-Type": "application/json"})
+    add("POST", "/api/v1/organizations/{org}/affirmations", ORG_TARGETS, post_affirmation,
+        lambda s, t: org_rule("admin", s, t, 201))
+    add("GET", "/api/v1/organizations/{org}/affirmations", ORG_TARGETS,
+        do_get("/api/v1/organizations/{org}/affirmations"), lambda s, t: org_rule("read", s, t, 200))
+
     def post_sub(s, t):
         own = subj(s)[1]
         if own in (None, "AUTH"):
@@ -494,6 +520,14 @@ def setup():
             submitter = W.clients[W.admin_of[o]] if i == 0 or o == "B" else W.clients[o[0] + "mem"]
             r = mm.expect(mm.submit(submitter, signed_doc(o)), 201, "submission %d of %s" % (i, o))
             W.subs.setdefault(o, []).append(mm.receipt_of(r).get("submission_id"))
+        # an annual affirmation of its latest submission, so every view has one to leak or not
+        latest = (W.clients["AUadm"].get("/api/v1/organizations/%s" % W.org[o]).json or {})["latest"]["id"]
+        env = {"affirming_official": {"date": "2026-01-01", "name": "Official of %s" % o},
+               "kind": "mamori-affirmation", "submission_id": latest, "version": 1}
+        mm.expect(W.clients[W.admin_of[o]].post("/api/v1/organizations/%s/affirmations" % W.org[o],
+                                                mm.sign_envelope(env, sec),
+                                                headers={"Content-Type": "application/json"}),
+                  201, "affirmation of %s" % o)
     W.subs0 = {k: list(v) for k, v in W.subs.items()}
     set_consent(False)
 

@@ -67,7 +67,8 @@ def sqlite_counts(path):
                 for t in ("organizations", "users", "api_tokens", "signing_keys", "submissions",
                           "submission_gaps", "submission_milestones", "audit_log", "server_keys",
                           "communities", "community_members", "shared_items", "item_recipients",
-                          "item_permissions", "incidents", "item_reshares")}
+                          "item_permissions", "incidents", "item_reshares",
+                          "affirmations")}
     finally:
         con.close()
 
@@ -110,7 +111,15 @@ def fill(C, T, db):
             r = mm.submit(adm, doc)
             mm.expect(r, 201, "submission %d" % i)
             ids.append(mm.receipt_of(r)["submission_id"])
+        # an annual affirmation of the latest submission (32 CFR 170.22; schema 5)
+        latest = root.get("/api/v1/organizations/%s" % prime["id"]).json["latest"]["id"]
+        env = {"affirming_official": {"date": "2026-11-20", "name": "Dump «Official»"},
+               "kind": "mamori-affirmation", "submission_id": latest, "version": 1}
+        r = adm.post("/api/v1/organizations/%s/affirmations" % prime["id"],
+                     mm.sign_envelope(env, sec), headers={"Content-Type": "application/json"})
+        mm.expect(r, 201, "affirmation")
         seen = {
+            "affirmations": adm.get("/api/v1/organizations/%s/affirmations" % prime["id"]).raw,
             "contractors": root.get("/api/v1/contractors?per_page=100").raw,
             "bodies": {i: adm.get("/api/v1/submissions/%s?body=1" % i).raw for i in ids},
             "server_key": mm.request(srv.port, "GET", "/api/v1/server-key").raw,
@@ -140,6 +149,9 @@ def same_answers(C, T, url, seen, tag, submit_new):
         C.check(not bad, "%s: the submissions and their bodies byte for byte" % tag, str(bad))
         k = mm.request(srv.port, "GET", "/api/v1/server-key").raw
         C.check(k == seen["server_key"], "%s: the same receipt key" % tag)
+        r = adm.get("/api/v1/organizations/%s/affirmations" % seen["prime"])
+        C.check(r.raw == seen["affirmations"] and '"total":1' in r.text,
+                "%s: the affirmation byte for byte" % tag, r.text[:300])
         if submit_new:
             a = dict(seen["base"], _note="after the import (%s)" % tag)
             doc = mm.sign_envelope(mm.make_envelope(a), seen["sec"])
@@ -170,7 +182,7 @@ def main():
     lines = read_lines(d1)
     head, trail = json.loads(lines[0]), json.loads(lines[-2])
     C.check(head.get("kind") == "mamori-dump" and head.get("version") == 1 and
-            head.get("schema") == 5 and "sessions" not in head.get("tables", []),
+            head.get("schema") == 6 and "sessions" not in head.get("tables", []),
             "the header (sessions are not in a dump)", lines[0][:300])
     C.check(trail.get("sha256") == hashlib.sha256(b"".join(l + b"\n" for l in lines[:-2]))
             .hexdigest(), "the trailer's sha256 is that of every line before it")
@@ -262,7 +274,7 @@ def main():
     # ---- admin migrate --db ----
     fresh = os.path.join(T, "fresh.db")
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
-    C.check(cp.returncode == 0 and "0 -> 5" in cp.stdout, "admin migrate --db on a new database",
+    C.check(cp.returncode == 0 and "0 -> 6" in cp.stdout, "admin migrate --db on a new database",
             cp.stdout + cp.stderr)
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
     C.check(cp.returncode == 0 and "up to date" in cp.stdout, "admin migrate --db again",
@@ -272,7 +284,7 @@ def main():
     if mm.on_pg():
         pg = mm.db_url(os.path.join(T, "pg.db"))  # a fresh, empty PostgreSQL database
         cp = mm.run(["admin", "migrate", "--db", pg])
-        C.check(cp.returncode == 0 and "0 -> 5" in cp.stdout, "admin migrate --db on PostgreSQL",
+        C.check(cp.returncode == 0 and "0 -> 6" in cp.stdout, "admin migrate --db on PostgreSQL",
                 cp.stdout + cp.stderr)
         cp = mm.run(["admin", "migrate", "--from", sq(src), "--to", pg])
         C.check(cp.returncode == 0 and "chain intact" in cp.stdout,

@@ -54,7 +54,7 @@ const INVALID_FILE = env('MM_INVALID_FILE');
 const SHOTS = env('MM_SCREENSHOTS');
 const DEADLINE_MS = Number(env('MM_DEADLINE_MS', '75000'));
 
-const STATUSES = ['meets', 'conditional', 'not-met', 'no-valid-score', 'stale', 'none'];
+const STATUSES = ['meets', 'conditional', 'conditional-expired', 'not-met', 'no-valid-score', 'stale', 'none'];
 const STATUS_WORDS = /meets|conditional|not[- ]met|no[- ]valid[- ]score|適合|条件付|不適合|無効|スコアなし/i;
 const CJK = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
@@ -390,6 +390,13 @@ async function main() {
       const txt = (await has(page, sel)) ? (await page.locator(sel).first().textContent()) || '' : null;
       const shown = txt === null ? null : Number(txt.replace(/[^\d]/g, ''));
       check(shown === truth, `overview: ${s} count = API's ${truth}`, txt === null ? `${sel} missing` : `shows ${JSON.stringify(txt)}`);
+    }
+    for (const a of ['due', 'overdue']) {
+      const truth = (await api(`/api/v1/contractors?affirmation=${a}&per_page=1`)).total;
+      const sel = `#affirmation-counts [data-affirmation="${a}"] .count`;
+      const txt = (await has(page, sel)) ? (await page.locator(sel).first().textContent()) || '' : null;
+      const shown = txt === null ? null : Number(txt.replace(/[^\d]/g, ''));
+      check(shown === truth, `overview: annual affirmation ${a} count = API's ${truth}`, txt === null ? `${sel} missing` : `shows ${JSON.stringify(txt)}`);
     }
     await chart(page, 'score-histogram', 'overview');
     await chart(page, 'family-heatmap', 'overview');

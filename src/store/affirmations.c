@@ -1,0 +1,147 @@
+/* Annual affirmations (32 CFR 170.22): a signed statement of the affirming official that the
+ * organization's latest submission still holds. Immutable once stored; the insert checks,
+ * under the write lock, that the submission is still the organization's latest. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mamori/store.h"
+#include "store/driver.h"
+#include "util/util.h"
+
+static int check_affirmation(const mm_affirmation_rec *r)
+{
+    const struct {
+        const char *value, *name;
+    } required[] = {{r->id, "id"},
+                    {r->org_id, "org_id"},
+                    {r->submission_id, "submission_id"},
+                    {r->affirmed_by, "affirmed_by"},
+                    {r->received, "received"},
+                    {r->received_by, "received_by"},
+                    {r->body, "body"},
+                    {r->signature, "signature"}};
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+        if (!mm_nonempty(required[i].value)) {
+            mm_error_set("affirmation: %s is required", required[i].name);
+            return MM_EINVALID;
+        }
+    if (!mm_is_date(r->affirmed_on)) {
+        mm_error_set("affirmation: affirmed_on '%s' is not YYYY-MM-DD",
+                     r->affirmed_on ? r->affirmed_on : "");
+        return MM_EINVALID;
+    }
+    if (!mm_is_hex(r->body_hash, 64)) {
+        mm_error_set("affirmation: body_hash is not 64 lowercase hex digits");
+        return MM_EINVALID;
+    }
+    if (r->key_row <= 0) {
+        mm_error_set("affirmation: no signing key row");
+        return MM_EINVALID;
+    }
+    return MM_OK;
+}
+
+static int insert_rows(mm_store *s, const mm_affirmation_rec *r)
+{
+    json_t *rows = NULL;
+    const mm_param cp[] = {P_TEXT(r->org_id), P_INT(r->key_row), P_TEXT(r->body_hash)};
+    int rc = mm_db_rows(s, &rows, NULL,
+                        "SELECT o.id, o.latest_submission, k.org_id,"
+                        " (SELECT count(*) FROM affirmations WHERE body_hash = $3)"
+                        " FROM (SELECT 1 AS one) one"
+                        " LEFT JOIN organizations o ON o.id = $1"
+                        " LEFT JOIN signing_keys k ON k.id = $2",
+                        NPARAMS(cp), cp);
+    const json_t *row = json_array_get(rows, 0);
+    if (rc) {
+    } else if (!mm_cell(row, 0)) {
+        mm_error_set("affirmation: no organization '%s'", r->org_id);
+        rc = MM_ENOTFOUND;
+    } else if (!mm_streq(mm_cell(row, 1), r->submission_id)) {
+        mm_error_set("affirmation: submission %s is not the organization's latest (%s): an "
+                     "affirmation affirms the latest submission",
+                     r->submission_id, mm_cell(row, 1) ? mm_cell(row, 1) : "none");
+        rc = MM_ECONFLICT;
+    } else if (!mm_streq(mm_cell(row, 2), r->org_id)) {
+        mm_error_set("affirmation: signing key %lld is not %s's", (long long)r->key_row, r->org_id);
+        rc = MM_EINVALID;
+    } else if (mm_cell_i64(row, 3) > 0) {
+        mm_error_set("affirmation already received (same content hash)");
+        rc = MM_ECONFLICT;
+    }
+    json_decref(rows);
+    const mm_param ip[] = {P_TEXT(r->id),        P_TEXT(r->org_id),      P_TEXT(r->submission_id),
+                           P_INT(r->key_row),    P_TEXT(r->affirmed_by), P_TEXT(r->affirmed_on),
+                           P_TEXT(r->received),  P_TEXT(r->received_by), P_TEXT(r->body),
+                           P_TEXT(r->body_hash), P_TEXT(r->signature)};
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, NULL, NULL,
+                        "INSERT INTO affirmations (id, org_id, submission_id, key_id, affirmed_by,"
+                        " affirmed_on, received, received_by, body, body_hash, signature)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        NPARAMS(ip), ip);
+    return rc;
+}
+
+int mm_store_insert_affirmation(mm_store *s, const mm_affirmation_rec *rec)
+{
+    int rc = check_affirmation(rec);
+    if (rc == MM_OK)
+        rc = mm_db_tx_begin(s);
+    return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec));
+}
+
+#define AFF_COLS                                                                                   \
+    "a.id, a.org_id, a.submission_id, a.affirmed_by, a.affirmed_on, a.received, a.received_by,"    \
+    " a.body_hash, k.key_id"
+static const char *const aff_keys[] = {"id",          "org_id",   "submission_id", "affirmed_by",
+                                       "affirmed_on", "received", "received_by",   "body_hash",
+                                       "key_id",      NULL};
+#define AFF_TYPES "sssssssss"
+
+static json_t *affirmation_item(const json_t *row)
+{
+    return mm_row_object(row, 1, aff_keys, AFF_TYPES);
+}
+
+int mm_store_list_affirmations(mm_store *s, json_t **out, const char *org_id, int64_t offset,
+                               int64_t limit)
+{
+    *out = NULL;
+    int rc = mm_need(org_id, "affirmation list: organization id");
+    if (rc == MM_OK)
+        rc = mm_check_page("affirmation list", offset, limit);
+    json_t *org = NULL, *rows = NULL;
+    if (rc == MM_OK)
+        rc = mm_store_get_org(s, &org, org_id);
+    json_decref(org);
+    const mm_param p[] = {P_TEXT(org_id), P_INT(limit), P_INT(offset)};
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, &rows, NULL,
+                        "SELECT t.total, p.* FROM"
+                        " (SELECT count(*) AS total FROM affirmations WHERE org_id = $1) t"
+                        " LEFT JOIN (SELECT " AFF_COLS " FROM affirmations a"
+                        "   LEFT JOIN signing_keys k ON k.id = a.key_id WHERE a.org_id = $1"
+                        "   ORDER BY a.received DESC, a.id LIMIT $2 OFFSET $3) p ON true"
+                        " ORDER BY p.received DESC, p.id",
+                        NPARAMS(p), p);
+    return rc ? rc : mm_db_paged(out, rows, affirmation_item);
+}
+
+int mm_store_last_affirmation(mm_store *s, json_t **out, const char *submission_id)
+{
+    *out = NULL;
+    json_t *row = NULL;
+    const mm_param p[] = {P_TEXT(submission_id)};
+    int rc = mm_need(submission_id, "submission id");
+    if (rc == MM_OK)
+        rc = mm_db_row(s, &row, "no affirmation",
+                       "SELECT " AFF_COLS " FROM affirmations a"
+                       " LEFT JOIN signing_keys k ON k.id = a.key_id WHERE a.submission_id = $1"
+                       " ORDER BY a.affirmed_on DESC, a.received DESC, a.id LIMIT 1",
+                       1, p);
+    if (rc == MM_OK && !(*out = mm_row_object(row, 0, aff_keys, AFF_TYPES)))
+        rc = mm_oom();
+    json_decref(row);
+    return rc;
+}
