@@ -795,7 +795,7 @@ def authority_views(ctx):
     # strict parameters: an unknown value of an enumerated one is a 400 naming the parameter
     # and its allowed values (not JSON by default, not an empty answer)
     for q, name, values in (("format=xml", "format", "json, csv"), ("format=CSV", "format", "json, csv"),
-                            ("status=bogus", "status", "meets, conditional, not-met"),
+                            ("status=bogus", "status", "meets, conditional, conditional-expired, not-met"),
                             ("sort=password_hash", "sort", "name, score, status, assessed, received"),
                             ("order=sideways", "order", "asc, desc")):
         rr = rt.get("/api/v1/contractors?" + q)
