@@ -201,6 +201,14 @@ static const char *const migration4[] = {
     NULL,
 };
 
+static const char *const migration5[] = {
+    "ALTER TABLE users ADD COLUMN deleted {T};"
+    "ALTER TABLE users ADD COLUMN deleted_login {T};"
+    "ALTER TABLE users ADD COLUMN login_reusable {T};"
+    "CREATE INDEX users_deleted_login ON users(deleted_login);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -213,6 +221,11 @@ static const char *const *const migrations[] = {
     /* 4: incident reports (incident.c): each one a shared item of kind 'incident' for its
      * label and recipients, and this row for its details and deadline */
     migration4,
+    /* 5 (intended 7 at merge): account administration (src/server/users.c): a deleted user
+     * keeps its row (the audit log, items and tokens name it) under the login
+     * "deleted:ID"; its login is kept in deleted_login and cannot be taken again before
+     * login_reusable */
+    migration5,
 };
 /* clang-format on */
 
