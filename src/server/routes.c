@@ -176,6 +176,10 @@ static const route routes[] = {
      .flags = ROUTE_HTML, .fn = w_key_add},
     {.method = "POST", .pattern = "/my/keys/{}/revoke", .need = NEED_ORG_ADMIN, .target = T_OWN_ORG,
      .flags = ROUTE_HTML, .fn = w_key_revoke},
+    {.method = "GET", .pattern = "/users", .need = NEED_ORG_USERS, .target = T_OWN_ORG,
+     .flags = ROUTE_HTML, .fn = w_users},
+    {.method = "POST", .pattern = "/users/{}/{}/{}", .need = NEED_ORG_USERS, .target = T_ORG,
+     .flags = ROUTE_HTML, .fn = w_user_action},
 };
 /* clang-format on */
 

@@ -36,6 +36,11 @@ void web_put_trf(page *p, const char *key, const char *a0, const char *a1, const
 void web_trf_plain(const page *p, char *out, size_t size, const char *key, const char *a0,
                    const char *a1, const char *a2);
 void web_esc(page *p, const char *s);
+/* User-supplied text (a name, a login, a title, a narrative) as the content of an element:
+ * escaped and isolated in <bdi>, so that bidirectional controls in it (a U+202E "Trojan
+ * Source" name) cannot reorder the text around it. Every page puts user data through this;
+ * web_esc is for values mamori made (ids, dates, hashes) and for attribute values. */
+void web_user(page *p, const char *s);
 void web_printf(page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void web_puts(page *p, const char *s);
 /* The statuses a latest submission can have, in the order the pages list them. */
@@ -119,5 +124,7 @@ void w_token_revoke(http_req *r, reply *out);
 void w_keys(http_req *r, reply *out);
 void w_key_add(http_req *r, reply *out);
 void w_key_revoke(http_req *r, reply *out);
+void w_users(http_req *r, reply *out);
+void w_user_action(http_req *r, reply *out);
 
 #endif

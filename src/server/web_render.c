@@ -63,6 +63,13 @@ void web_esc(page *p, const char *s)
     mm_buf_put_html(&p->b, s ? s : "");
 }
 
+void web_user(page *p, const char *s)
+{
+    mm_buf_puts(&p->b, "<bdi>");
+    mm_buf_put_html(&p->b, s ? s : "");
+    mm_buf_puts(&p->b, "</bdi>");
+}
+
 void web_puts(page *p, const char *s)
 {
     mm_buf_puts(&p->b, s);
@@ -240,6 +247,11 @@ static void put_header(page *p, mm_buf *h)
             web_put_tr(&hp, "nav.keys");
             web_puts(&hp, "</a>");
         }
+        if (strcmp(w->role, "authority-admin") == 0 || strcmp(w->role, "contractor-admin") == 0) {
+            web_puts(&hp, "<a href=\"/users\">");
+            web_put_tr(&hp, "nav.users");
+            web_puts(&hp, "</a>");
+        }
         web_puts(&hp, "<a href=\"/incidents\">");
         web_put_tr(&hp, "nav.incidents");
         web_puts(&hp, "</a><a href=\"/my/tokens\">");
@@ -260,7 +272,7 @@ static void put_header(page *p, mm_buf *h)
     if (w->authenticated && w->via_session) {
         web_puts(&hp, "<form id=\"logout-form\" method=\"post\" action=\"/logout\">"
                       "<span class=\"who\">");
-        web_esc(&hp, w->login);
+        web_user(&hp, w->login);
         web_puts(&hp, "</span>");
         web_csrf_field(&hp);
         web_puts(&hp, "<button id=\"logout\" type=\"submit\">");

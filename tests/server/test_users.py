@@ -11,10 +11,12 @@ Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
 """
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mmserver as mm  # noqa: E402
+from test_web import CSP, Browser  # noqa: E402
 
 C = mm.Checker()
 
@@ -30,6 +32,64 @@ def audit_rows(db, action):
         return list(con.execute("SELECT actor, object, detail FROM audit_log WHERE action = ?", (action,)))
     finally:
         con.close()
+
+
+def dashboard(srv, root, auth_org, org_a):
+    """The users page: the same actions from forms under CSRF and CSP, in both languages."""
+    mm.make_user(srv, root, org_a, "ua-web-admin", "contractor-admin")
+    mm.make_user(srv, root, org_a, "ua-web-member", "contractor-member")
+    mm.create_user(root, org_a, "ua-carol", "contractor-member")
+    carol = user_id(root, org_a, "ua-carol")
+    b = Browser(srv)
+    C.status(b.login("ua-web-admin", mm.GOOD_PASSWORD), 303, "the contractor-admin signs in")
+    r = b.get("/users")
+    C.status(r, 200, "GET /users")
+    C.check(r.header("Content-Security-Policy") == CSP, "the users page has the CSP", r.header("Content-Security-Policy"))
+    C.check('<tr data-user-id="%d">' % carol in r.text and "<bdi>ua-carol</bdi>" in r.text,
+            "the users page lists carol (her login isolated)", mm.short(r.text, 400))
+    C.check("<bdi>root</bdi>" not in r.text, "a contractor-admin sees only its organization's users")
+    C.check('action="/users/%s/%d/disable"' % (org_a, carol) in r.text, "a disable button for carol")
+    me = user_id(root, org_a, "ua-web-admin")
+    C.check('action="/users/%s/%d/disable"' % (org_a, me) not in r.text, "no disable button for oneself")
+    C.check('href="/users"' in r.text, "the header links to /users for an administrator")
+    rj = b.get("/users?lang=ja")
+    C.check("ユーザー" in rj.text and "無効化" in rj.text, "the users page in Japanese", mm.short(rj.text, 300))
+    b.get("/users?lang=en")
+    page = b.get("/users")
+    r = b.post("/users/%s/%d/disable" % (org_a, carol), {}, csrf=False)
+    C.status(r, 403, "a users form without the csrf field: 403")
+    r = b.post("/users/%s/%d/disable" % (org_a, carol), {}, page=page)
+    C.check(r.status == 200 and '<td data-state="disabled">' in r.text and 'id="user-result"' in r.text,
+            "disable from the page", mm.short(r.text, 300))
+    r = b.post("/users/%s/%d/enable" % (org_a, carol), {}, page=r)
+    C.check(r.status == 200 and 'action="/users/%s/%d/disable"' % (org_a, carol) in r.text, "enable from the page")
+    r = b.post("/users/%s/%d/reset" % (org_a, carol), {}, page=r)
+    m = re.search(r'<code id="one-time-password">([^<]+)</code>', r.text)
+    C.check(r.status == 200 and bool(m), "reset from the page shows the one-time password", mm.short(r.text, 300))
+    if m:
+        lr, _ = mm.logon(srv, "ua-carol", m.group(1))
+        C.check(lr.status == 200 and lr.json.get("must_change_password") is True,
+                "the page's one-time password logs on and must be changed", lr.text)
+        r2 = b.get("/users")
+        C.check(m.group(1) not in r2.text, "the one-time password is shown once")
+    root_id = user_id(root, auth_org, "root")
+    r = b.post("/users/%s/%d/disable" % (auth_org, root_id), {}, page=b.get("/users"))
+    C.status(r, 404, "a contractor-admin cannot manage the authority's users (404)")
+    r = b.post("/users/%s/%d/disable" % (org_a, root_id), {}, page=b.get("/users"))
+    C.status(r, 404, "a user of another organization under one's own: 404")
+    r = b.post("/users/%s/%d/delete" % (org_a, me), {}, page=b.get("/users"))
+    C.check(r.status == 409 and 'role="alert"' in r.text, "deleting oneself from the page: 409 with a message")
+    r = b.post("/users/%s/%d/delete" % (org_a, carol), {}, page=b.get("/users"))
+    C.check(r.status == 200 and "<bdi>ua-carol</bdi>" not in r.text, "delete from the page")
+    m_b = Browser(srv)
+    m_b.login("ua-web-member", mm.GOOD_PASSWORD)
+    C.status(m_b.get("/users"), 403, "a member may not open /users")
+    C.check('href="/users"' not in m_b.get("/my/tokens").text, "no /users link for a member")
+    a_b = Browser(srv)
+    a_b.login("root", mm.GOOD_PASSWORD)
+    r = a_b.get("/users")
+    C.check(r.status == 200 and "<bdi>ua-web-admin</bdi>" in r.text and "<bdi>root</bdi>" in r.text,
+            "the authority-admin's page lists every organization's users")
 
 
 def main():
@@ -148,6 +208,8 @@ def main():
         C.check(r.returncode == 2 and "nobody-here" in r.stderr, "an unknown login: exit 2 naming it", r.stderr)
         r = mm.run(["admin", "user", "frobnicate", "--db", mm.db_url(db), "root"])
         C.check(r.returncode == 2 and "frobnicate" in r.stderr, "an unknown action: exit 2", r.stderr)
+
+        dashboard(srv, root, auth_org, org_a)
 
         cp = mm.audit_verify(db)
         C.check(cp.returncode == 0, "audit verify: chain intact", cp.stdout + cp.stderr)
