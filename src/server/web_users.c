@@ -15,7 +15,7 @@ static void put_action(page *p, const char *org, long long id, const char *verb,
 {
     char key[40];
     web_printf(p, "<form method=\"post\" action=\"/users/");
-    web_esc(p, org);
+    web_attr(p, org);
     web_printf(p, "/%lld/%s\" class=\"inline\"", id, verb);
     if (danger) {
         snprintf(key, sizeof key, "users.confirm_%s", verb);
