@@ -43,6 +43,20 @@ static int keeps_an_admin(mm_store *st, const mm_user *u, mm_user_action action)
     return rc;
 }
 
+/* A refusal by rule (the last admin, oneself): audited on its own as "user.ACTION-refused"
+ * with the reason; the message (mm_error_last) is kept for the caller. */
+static int refused(mm_store *st, const mm_user_admin_ctx *ctx, const char *audit_action,
+                   const char *object)
+{
+    char msg[300], action[48];
+    snprintf(msg, sizeof msg, "%s", mm_error_last());
+    snprintf(action, sizeof action, "%s-refused", audit_action);
+    mm_best_effort(mm_audit_note(st, ctx->actor, action, object, json_pack("{s:s}", "reason", msg)),
+                   "audit_append");
+    mm_error_set("%s", msg);
+    return MM_ECONFLICT;
+}
+
 static int apply(mm_store *st, const mm_user_admin_ctx *ctx, mm_user_action action,
                  const mm_user *u, const char *now, char *otp, size_t otp_size)
 {
@@ -95,12 +109,15 @@ int mm_user_admin(mm_store *st, const mm_user_admin_ctx *ctx, mm_user_action act
         return MM_EUSAGE;
     }
     const char *name = mm_user_action_name(action);
+    char object[32], audit_action[32];
+    snprintf(object, sizeof object, "user:%lld", (long long)user_id);
+    snprintf(audit_action, sizeof audit_action, "user.%s", name);
     if (ctx->actor_id && ctx->actor_id == user_id &&
         (action == MM_USER_DISABLE || action == MM_USER_DELETE || action == MM_USER_RESET)) {
         mm_error_set("you cannot %s your own account%s", name,
                      action == MM_USER_RESET ? ": change your password instead"
                                              : "; ask another administrator");
-        return MM_ECONFLICT;
+        return refused(st, ctx, audit_action, object);
     }
     char now[21];
     mm_time_rfc3339(now, ctx->now);
@@ -120,9 +137,6 @@ int mm_user_admin(mm_store *st, const mm_user_admin_ctx *ctx, mm_user_action act
         rc = keeps_an_admin(st, u, action);
     if (rc == MM_OK)
         rc = apply(st, ctx, action, u, now, otp, otp_size);
-    char object[32], audit_action[24];
-    snprintf(object, sizeof object, "user:%lld", (long long)user_id);
-    snprintf(audit_action, sizeof audit_action, "user.%s", name);
     json_t *detail = rc == MM_OK ? json_pack("{s:s,s:s,s:s}", "login", u->login, "org_id",
                                              u->org_id, "role", u->role)
                                  : NULL;
@@ -136,5 +150,5 @@ int mm_user_admin(mm_store *st, const mm_user_admin_ctx *ctx, mm_user_action act
     mm_user_free(u);
     if (rc && otp && otp_size)
         sodium_memzero(otp, otp_size);
-    return rc;
+    return rc == MM_ECONFLICT ? refused(st, ctx, audit_action, object) : rc;
 }

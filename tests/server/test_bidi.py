@@ -171,6 +171,18 @@ def main():
     cp = mm.run(["admin", "user", "unlock", "--db", mm.db_url(db), LOGIN])
     C.check(cp.returncode == 0 and "ad<U+202E>min" in cp.stdout and not BIDI.search(cp.stdout),
             "admin user unlock names the user with the control shown", cp.stdout + cp.stderr)
+    # text: the assessment summary of a file whose organization and POA&M hold the controls
+    with open(mm.EXAMPLE_R3, "rb") as f:
+        a = json.loads(f.read())
+    a["organization"]["name"] = ORG
+    a["poam"][0]["milestones"][0]["description"] = POAM
+    path = os.path.join(T, "evil.json")
+    with open(path, "w") as f:
+        json.dump(a, f, ensure_ascii=False)
+    cp = mm.run(["assess", path, "--format", "text"])
+    C.check(cp.returncode in (0, 1) and "of Acme <U+202E>detaerc tnuocca<U+202C> Corp" in cp.stdout
+            and "<U+202E>SPIF<U+202C>" in cp.stdout and not BIDI.search(cp.stdout),
+            "mamori assess's text shows the controls as <U+202E>", cp.stdout[:400] + cp.stderr)
     # the log: ASCII JSON lines
     with open(log, "rb") as f:
         raw = f.read()

@@ -148,6 +148,9 @@ def main():
             C.check(r.status == 409 and "own account" in (r.error_message() or ""), "no %s of oneself" % verb, r.text)
         r = aadm.delete("/api/v1/organizations/%s/users/%d" % (org_a, aadm_id))
         C.check(r.status == 409, "no delete of oneself", r.text)
+        C.check(any(a == "ua-admin" and o == "user:%d" % aadm_id and "own account" in d
+                    for a, o, d in audit_rows(db, "user.disable-refused")),
+                "a refusal is audited with its reason")
 
         # the last enabled authority-admin
         root_id = user_id(root, auth_org, "root")
@@ -160,6 +163,8 @@ def main():
         r = mm.run(["admin", "user", "delete", "--db", mm.db_url(db), "second-admin"])
         C.check(r.returncode == 2 and "last enabled authority-admin" in r.stderr,
                 "the CLI refuses to delete the last enabled authority-admin", r.stdout + r.stderr)
+        C.check(any(a == "cli:admin-user" and "last enabled" in d for a, _, d in audit_rows(db, "user.delete-refused")),
+                "the CLI's refusal is audited as cli:admin-user")
         r = mm.run(["admin", "user", "enable", "--db", mm.db_url(db), "root"])
         C.check(r.returncode == 0, "the CLI enables root", r.stdout + r.stderr)
         r = root.get("/api/v1/session")
