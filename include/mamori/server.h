@@ -63,6 +63,39 @@ void mm_server_stop(mm_server *srv);
 /* Writes one structured log line to stderr: {"ts", "level", "msg"}. */
 void mm_server_log(const char *level, const char *msg);
 
+/* ---- account administration (src/server/users.c, docs/api.md "Managing users") ---------- */
+
+typedef enum mm_user_action {
+    MM_USER_UNLOCK,  /* clears the lockout (failed logons and the lock) */
+    MM_USER_RESET,   /* a new one-time password, to be changed at the next logon; ends sessions */
+    MM_USER_DISABLE, /* no logon; its sessions end and its tokens are revoked at once */
+    MM_USER_ENABLE,  /* may log on again (ended sessions and tokens stay ended) */
+    MM_USER_DELETE,  /* disabled for good; its login cannot be taken again for 90 days */
+} mm_user_action;
+
+/* Who acts, and on which users it may act. */
+typedef struct mm_user_admin_ctx {
+    const char *actor; /* the audit log's actor: the administrator's login, or "cli:admin-user" */
+    int64_t
+        actor_id; /* the acting user's id (it may not disable, delete or reset itself); 0: none */
+    const char *org_id; /* only users of this organization (the path's); NULL: any (the CLI) */
+    long long now;      /* Unix time */
+} mm_user_admin_ctx;
+
+/* The action's name as in paths, audit records and the CLI ("unlock", ...), and back (-1 when
+ * unknown). */
+const char *mm_user_action_name(mm_user_action a);
+int mm_user_action_parse(const char *name);
+
+/* Does action to user user_id (audited as ctx->actor "user.<action>" on "user:ID", with the
+ * user's login and organization, in the change's transaction). For MM_USER_RESET,
+ * otp (size >= 24) gets the one-time password, shown once; wipe it after use.
+ * MM_ENOTFOUND: no such (live) user in ctx->org_id. MM_ECONFLICT (message says why): the
+ * last enabled authority-admin would be disabled or deleted, or the actor acts on itself
+ * (disable, delete, reset: use the password change instead). The store's errors. */
+int mm_user_admin(mm_store *st, const mm_user_admin_ctx *ctx, mm_user_action action,
+                  int64_t user_id, char *otp, size_t otp_size) __attribute__((warn_unused_result));
+
 /* ---- demo data (src/server/seed.c) ------------------------------------------------------ */
 
 typedef struct mm_seed_options {

@@ -43,6 +43,7 @@ typedef struct mm_user {
     char *password_hash; /* crypto_pwhash_str (Argon2id) string */
     bool must_change;    /* a one-time password: only a password change is allowed */
     bool disabled;
+    bool deleted;       /* deleted by an administrator: login is "deleted:ID" */
     int failed_logons;  /* consecutive failures within the current window */
     char *failed_since; /* RFC 3339 UTC time of the first of them, or NULL */
     char *locked_until; /* RFC 3339 UTC, or NULL */
@@ -76,7 +77,9 @@ int mm_store_rollback(mm_store *s);
 /* Creates an organization. MM_EINVALID for a bad kind, JSON or parent, or a duplicate id. */
 int mm_store_create_org(mm_store *s, const mm_org *org) __attribute__((warn_unused_result));
 /* Creates a user (user->id is ignored); *out_id (may be NULL) gets the new id.
- * MM_EINVALID for a bad role, an unknown organization or a login already taken. */
+ * MM_EINVALID for a bad role, an unknown organization, a login already taken or one that
+ * begins with "deleted:"; MM_ECONFLICT for the login of a user deleted less than 90 days
+ * ago (mm_store_delete_user). */
 int mm_store_create_user(mm_store *s, int64_t *out_id, const mm_user *user)
     __attribute__((warn_unused_result));
 /* The user with this login; *out is the caller's (mm_user_free). MM_ENOTFOUND if none. */
@@ -155,12 +158,28 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
 int mm_store_get_user_by_id(mm_store *s, mm_user **out, int64_t id)
     __attribute__((warn_unused_result));
 /* [{"id", "login", "role", "org_id", "must_change", "disabled", "locked_until", "created"}]
- * of one organization (org_id) or of all (NULL), ordered by login. */
+ * of one organization (org_id) or of all (NULL), ordered by login; deleted users are left
+ * out. */
 int mm_store_list_users(mm_store *s, json_t **out, const char *org_id)
     __attribute__((warn_unused_result));
 /* Records the lockout state after a logon attempt (the caller decides it). */
 int mm_store_set_logon_state(mm_store *s, int64_t user_id, int failed_logons,
                              const char *failed_since, const char *locked_until)
+    __attribute__((warn_unused_result));
+/* Account administration (src/server/users.c). A disabled user cannot log on and its
+ * sessions and tokens are refused; enabling it again does not bring back what was ended. */
+int mm_store_set_user_disabled(mm_store *s, int64_t user_id, bool disabled)
+    __attribute__((warn_unused_result));
+/* Revokes every token of the user not yet revoked (at now). */
+int mm_store_revoke_user_tokens(mm_store *s, int64_t user_id, const char *now)
+    __attribute__((warn_unused_result));
+/* Deletes a user, keeping its row (the audit log, items and tokens name it): disabled, its
+ * login renamed "deleted:ID" and kept in deleted_login, which mm_store_create_user refuses
+ * (MM_ECONFLICT) until reusable. MM_ENOTFOUND for no such (or an already deleted) user. */
+int mm_store_delete_user(mm_store *s, int64_t user_id, const char *now, const char *reusable)
+    __attribute__((warn_unused_result));
+/* How many users have role and are neither disabled nor deleted. */
+int mm_store_count_enabled_users(mm_store *s, int64_t *out, const char *role)
     __attribute__((warn_unused_result));
 /* Sets a new password hash and the one-time flag; resets the lockout state. */
 int mm_store_set_password(mm_store *s, int64_t user_id, const char *password_hash, bool must_change)

@@ -1,6 +1,7 @@
 /* mamori admin init: the server's database, the authority and its first administrator.
  * mamori admin seed-demo: demo contractors and signed submissions (src/server/seed.c).
- * mamori admin export / import / migrate: the portable dump (src/store/dump.c). */
+ * mamori admin export / import / migrate: the portable dump (src/store/dump.c).
+ * mamori admin user: list and manage users (src/server/users.c, mm_user_admin). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@ static const char usage_text[] =
     "       mamori admin export --db URL -o DUMP\n"
     "       mamori admin import --db URL DUMP\n"
     "       mamori admin migrate --from URL --to URL | --db URL\n"
+    "       mamori admin user list --db URL [--org ORG-ID]\n"
+    "       mamori admin user unlock|reset|disable|enable|delete --db URL LOGIN\n"
     "\n"
     "  Creates the database (mode 0600), the authority organization and its first\n"
     "  authority-admin user, and prints that user's one-time password once.\n"
@@ -488,8 +491,143 @@ static int admin_migrate(int argc, char **argv)
     return MM_EXIT_OK;
 }
 
+/* ---- admin user (src/server/users.c; docs/cli.md, "mamori admin user") ------------------- */
+
+static const char user_usage[] =
+    "usage: mamori admin user list --db URL [--org ORG-ID]\n"
+    "       mamori admin user unlock|reset|disable|enable|delete --db URL LOGIN\n"
+    "\n"
+    "  list prints the users (deleted ones left out): id, login, role, organization, state.\n"
+    "  unlock clears a lockout; reset prints a new one-time password once (the user must\n"
+    "  change it at the next logon); disable ends the user's sessions and tokens at once;\n"
+    "  enable lets it log on again; delete disables it for good, keeps its audit records\n"
+    "  and keeps its login from being taken again for 90 days. Nobody disables or deletes\n"
+    "  the last enabled authority-admin. Each change is audited as cli:admin-user.\n"
+    "  Bidirectional control characters in names are shown as <U+202E>.\n";
+
+/* One line of text with bidi controls shown escaped (docs/cli.md). */
+static void put_safe(mm_buf *b, const char *s)
+{
+    mm_buf_put_bidi_safe(b, s ? s : "");
+}
+
+static int user_list(mm_store *s, const char *org)
+{
+    json_t *items = NULL;
+    int rc = mm_store_list_users(s, &items, org);
+    if (rc)
+        return cli_fail(rc);
+    mm_buf b = MM_BUF_INIT;
+    mm_buf_printf(&b, "%-6s %-24s %-18s %-36s %s\n", "ID", "LOGIN", "ROLE", "ORGANIZATION",
+                  "STATE");
+    size_t i;
+    json_t *u;
+    char now[21]; /* RFC 3339 UTC times sort as text */
+    mm_time_rfc3339(now, cli_now());
+    json_array_foreach(items, i, u)
+    {
+        const char *login = json_string_value(json_object_get(u, "login"));
+        const char *locked = json_string_value(json_object_get(u, "locked_until"));
+        mm_buf_printf(&b, "%-6lld ", (long long)json_integer_value(json_object_get(u, "id")));
+        size_t before = b.len;
+        put_safe(&b, login);
+        for (size_t w = b.len - before; w < 24; w++)
+            mm_buf_putc(&b, ' ');
+        mm_buf_printf(&b, " %-18s ", json_string_value(json_object_get(u, "role")));
+        put_safe(&b, json_string_value(json_object_get(u, "org_id")));
+        const char *state = json_is_true(json_object_get(u, "disabled")) ? "disabled"
+                            : locked && strcmp(locked, now) > 0          ? "locked"
+                            : json_is_true(json_object_get(u, "must_change"))
+                                ? "must-change-password"
+                                : "enabled";
+        mm_buf_printf(&b, " %s", state);
+        if (strcmp(state, "locked") == 0)
+            mm_buf_printf(&b, " until %s", locked);
+        mm_buf_putc(&b, '\n');
+    }
+    json_decref(items);
+    fputs(mm_buf_cstr(&b), stdout);
+    mm_buf_free(&b);
+    return MM_EXIT_OK;
+}
+
+static int admin_user(int argc, char **argv)
+{
+    const char *db = NULL, *org = NULL;
+    const cli_option opts[] = {
+        {.name = "db", .takes_value = true, .value = &db},
+        {.name = "org", .takes_value = true, .value = &org},
+        {.name = NULL},
+    };
+    cli_args a;
+    if (cli_parse_args(&a, argc, argv, opts) != 0) {
+        fputs(user_usage, stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (a.help) {
+        fputs(user_usage, stdout);
+        return MM_EXIT_OK;
+    }
+    const char *verb = a.npos ? a.pos[0] : NULL;
+    bool list = verb && strcmp(verb, "list") == 0;
+    int action = mm_user_action_parse(verb);
+    if (!verb || (!list && action < 0)) {
+        cli_error("admin user: expected list, unlock, reset, disable, enable or delete%s%s",
+                  verb ? ", not " : "", verb ? verb : "");
+        return MM_EXIT_USAGE;
+    }
+    if (!db || a.npos != (list ? 1u : 2u) || (org && !list)) {
+        cli_error("admin user %s: %s", verb,
+                  !db    ? "--db URL is required"
+                  : list ? "takes no LOGIN (--org ORG-ID picks one organization)"
+                         : "expected one LOGIN");
+        return MM_EXIT_USAGE;
+    }
+    if (!cli_db_exists(db))
+        return MM_EXIT_USAGE;
+    mm_store *s = NULL;
+    int rc = mm_store_open(&s, db);
+    if (rc)
+        return cli_fail(rc);
+    if (list) {
+        int code = user_list(s, org);
+        mm_store_free(s);
+        return code;
+    }
+    const char *login = a.pos[1];
+    mm_user *u = NULL;
+    rc = mm_store_get_user(s, &u, login);
+    int64_t id = u ? u->id : 0;
+    mm_user_free(u);
+    char otp[32] = "";
+    if (rc == MM_OK) {
+        mm_user_admin_ctx ctx = {.actor = "cli:admin-user", .now = cli_now()};
+        rc = mm_user_admin(s, &ctx, (mm_user_action)action, id, otp, sizeof otp);
+    }
+    mm_store_free(s);
+    if (rc)
+        return cli_fail(rc);
+    mm_buf b = MM_BUF_INIT;
+    mm_buf_printf(&b, "%s: user ", mm_user_action_name((mm_user_action)action));
+    put_safe(&b, login);
+    mm_buf_printf(&b, " (id %lld) done\n", (long long)id);
+    if (otp[0])
+        mm_buf_printf(&b,
+                      "one-time password: %s\n"
+                      "This password is shown once; the user must change it at the next logon.\n",
+                      otp);
+    fputs(mm_buf_cstr(&b), stdout);
+    sodium_memzero(otp, sizeof otp);
+    if (b.data)
+        sodium_memzero(b.data, b.len);
+    mm_buf_free(&b);
+    return MM_EXIT_OK;
+}
+
 int cmd_admin(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "user") == 0)
+        return admin_user(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "seed-demo") == 0)
         return admin_seed_demo(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "export") == 0)

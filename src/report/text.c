@@ -20,7 +20,7 @@ static void bar(mm_buf *b, const style *s, size_t met, size_t total, int width)
     mm_buf_puts(b, s->off);
 }
 
-int mm_report_text(mm_buf *b, const mm_result *r, const mm_report_options *o)
+static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
 {
     const style *s = o->color ? &ansi : &plain;
     const mm_assessment *a = r->assessment;
@@ -150,4 +150,19 @@ int mm_report_text(mm_buf *b, const mm_result *r, const mm_report_options *o)
             mm_buf_printf(b, "  - %s\n", r->warnings[i]);
     }
     return MM_OK;
+}
+
+/* The summary with every bidirectional control of the assessment's text (names, POA&M
+ * items, notes) shown as "<U+202E>": a "Trojan Source" string cannot reorder what the
+ * terminal shows (docs/cli.md). */
+int mm_report_text(mm_buf *b, const mm_result *r, const mm_report_options *o)
+{
+    mm_buf t = MM_BUF_INIT;
+    int rc = text_body(&t, r, o);
+    if (rc == MM_OK && t.failed)
+        rc = MM_ENOMEM;
+    if (rc == MM_OK)
+        mm_buf_put_bidi_safe(b, mm_buf_cstr(&t));
+    mm_buf_free(&t);
+    return rc;
 }

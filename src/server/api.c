@@ -278,6 +278,11 @@ void h_users_create(http_req *r, reply *out)
         r->st, rc, r->who.login, "user.create", obj,
         json_pack("{s:s,s:s,s:s}", "login", login, "role", role, "org_id", r->param[0]));
     sodium_memzero(hash, sizeof hash);
+    if (rc == MM_ECONFLICT) { /* the login of a user deleted less than 90 days ago */
+        sodium_memzero(password, sizeof password);
+        reply_error(out, 409, "conflict", "$.login: %s", mm_error_last());
+        return;
+    }
     if (rc) {
         sodium_memzero(password, sizeof password);
         reply_store_error(out, rc);

@@ -294,6 +294,12 @@ void h_whoami(http_req *r, reply *out);
 void h_logout(http_req *r, reply *out);
 void h_password(http_req *r, reply *out);
 void h_tokens_list(http_req *r, reply *out);
+/* account administration (api_users.c) */
+void h_user_unlock(http_req *r, reply *out);
+void h_user_reset(http_req *r, reply *out);
+void h_user_disable(http_req *r, reply *out);
+void h_user_enable(http_req *r, reply *out);
+void h_user_delete(http_req *r, reply *out);
 void h_tokens_create(http_req *r, reply *out);
 void h_tokens_revoke(http_req *r, reply *out);
 void h_keys_list(http_req *r, reply *out);

@@ -43,7 +43,10 @@ static void log_json(const char *level, const char *msg, json_t *obj)
     if (obj)
         json_object_update(o, obj);
     json_decref(obj);
-    char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    /* ASCII only: every non-ASCII character, bidi controls included, as \uXXXX, so no log
+     * viewer reorders a line (docs/operations.md) */
+    char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII |
+                                   JSON_REAL_PRECISION(6));
     json_decref(o);
     if (line) {
         fprintf(stderr, "%s\n", line); /* one stdio call: lines never interleave */

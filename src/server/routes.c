@@ -106,6 +106,17 @@ static const route routes[] = {
      .target = T_ORG, .fn = h_users_list},
     {.method = "POST", .pattern = "/api/v1/organizations/{}/users", .need = NEED_ORG_USERS,
      .target = T_ORG, .body = body_user, .fn = h_users_create},
+    /* account administration (api_users.c, users.c) */
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/users/{}/unlock",
+     .need = NEED_ORG_USERS, .target = T_ORG, .fn = h_user_unlock},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/users/{}/reset",
+     .need = NEED_ORG_USERS, .target = T_ORG, .fn = h_user_reset},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/users/{}/disable",
+     .need = NEED_ORG_USERS, .target = T_ORG, .fn = h_user_disable},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/users/{}/enable",
+     .need = NEED_ORG_USERS, .target = T_ORG, .fn = h_user_enable},
+    {.method = "DELETE", .pattern = "/api/v1/organizations/{}/users/{}", .need = NEED_ORG_USERS,
+     .target = T_ORG, .fn = h_user_delete},
     {.method = "GET", .pattern = "/api/v1/organizations/{}/keys", .need = NEED_ORG_READ,
      .target = T_ORG, .fn = h_keys_list},
     {.method = "POST", .pattern = "/api/v1/organizations/{}/keys", .need = NEED_ORG_ADMIN,
@@ -207,6 +218,10 @@ static const route routes[] = {
      .flags = ROUTE_HTML, .fn = w_key_add},
     {.method = "POST", .pattern = "/my/keys/{}/revoke", .need = NEED_ORG_ADMIN, .target = T_OWN_ORG,
      .flags = ROUTE_HTML, .fn = w_key_revoke},
+    {.method = "GET", .pattern = "/users", .need = NEED_ORG_USERS, .target = T_OWN_ORG,
+     .flags = ROUTE_HTML, .fn = w_users},
+    {.method = "POST", .pattern = "/users/{}/{}/{}", .need = NEED_ORG_USERS, .target = T_ORG,
+     .flags = ROUTE_HTML, .fn = w_user_action},
 };
 /* clang-format on */
 

@@ -58,13 +58,22 @@ __attribute__((format(printf, 2, 0))) static void mhd_logger(void *cls, const ch
     mm_server_log_json("warn", msg, NULL);
 }
 
-/* Copies untrusted text for the log: printable ASCII only, cut to the buffer. */
+/* Copies untrusted text for the log: printable ASCII only, a bidirectional control shown
+ * as "<U+202E>", any other byte as '?', cut to the buffer. */
 static void copy_printable(char *out, size_t size, const char *in)
 {
-    size_t i = 0;
-    for (; in && in[i] && i + 1 < size; i++)
-        out[i] = ((unsigned char)in[i] < 0x20 || (unsigned char)in[i] > 0x7e) ? '?' : in[i];
-    out[i] = '\0';
+    size_t o = 0, n;
+    for (size_t i = 0; in && in[i] && o + 1 < size;) {
+        unsigned cp = mm_bidi_control(in + i, &n);
+        if (cp && o + 9 < size) {
+            o += (size_t)snprintf(out + o, size - o, "<U+%04X>", cp);
+            i += n;
+            continue;
+        }
+        out[o++] = ((unsigned char)in[i] < 0x20 || (unsigned char)in[i] > 0x7e) ? '?' : in[i];
+        i++;
+    }
+    out[o] = '\0';
 }
 
 /* ---- answering ---------------------------------------------------------------------- */

@@ -35,7 +35,17 @@ void web_put_trf(page *p, const char *key, const char *a0, const char *a1, const
 /* The same as plain text (not escaped) into out. */
 void web_trf_plain(const page *p, char *out, size_t size, const char *key, const char *a0,
                    const char *a1, const char *a2);
+/* Escaped text for element content; text holding a bidirectional control is isolated in
+ * <bdi> (a safety net: user data goes through web_user). Not for attribute values. */
 void web_esc(page *p, const char *s);
+/* Escaped for an attribute value (or SVG text, the <title>): bidirectional controls are
+ * shown as "<U+202E>", since no element can isolate them there. */
+void web_attr(page *p, const char *s);
+/* User-supplied text (a name, a login, a title, a narrative) as the content of an element:
+ * escaped and isolated in <bdi>, so that bidirectional controls in it (a U+202E "Trojan
+ * Source" name) cannot reorder the text around it. Every page puts user data through this;
+ * web_esc is for values mamori made (ids, dates, hashes) and for attribute values. */
+void web_user(page *p, const char *s);
 void web_printf(page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void web_puts(page *p, const char *s);
 /* The statuses a latest submission can have, in the order the pages list them. */
@@ -125,5 +135,7 @@ void w_token_revoke(http_req *r, reply *out);
 void w_keys(http_req *r, reply *out);
 void w_key_add(http_req *r, reply *out);
 void w_key_revoke(http_req *r, reply *out);
+void w_users(http_req *r, reply *out);
+void w_user_action(http_req *r, reply *out);
 
 #endif

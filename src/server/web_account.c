@@ -73,7 +73,7 @@ static void tokens_render(page *p, const json_t *items, const token_result *crea
         bool revoked = json_is_string(json_object_get(it, "revoked"));
         long long id = (long long)json_integer_value(json_object_get(it, "id"));
         web_printf(p, "<tr data-token-id=\"%lld\"><td>", id);
-        web_esc(p, web_sval(it, "name"));
+        web_user(p, web_sval(it, "name"));
         web_puts(p, "</td><td>");
         web_esc(p, web_sval(it, "created"));
         web_puts(p, "</td><td>");
@@ -176,7 +176,7 @@ static void keys_render(page *p, http_req *r, const json_t *items, const char *o
         web_printf(p, "<tr data-key-row=\"%lld\"><td class=\"mono\">", id);
         web_esc(p, web_sval(it, "key_id"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "label"));
+        web_user(p, web_sval(it, "label"));
         web_puts(p, "</td><td>");
         web_esc(p, web_sval(it, "created"));
         web_puts(p, "</td><td>");

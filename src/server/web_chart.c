@@ -24,13 +24,13 @@ static void fig_open(page *p, const char *id, const char *title, int w, int h, c
                "</figcaption>\n<svg id=\"%s\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" "
                "height=\"%d\" preserveAspectRatio=\"xMinYMin meet\" aria-label=\"",
                id, w, h, w, h);
-    web_esc(p, title);
+    web_attr(p, title);
     web_puts(p, ". ");
-    web_esc(p, desc);
+    web_attr(p, desc);
     web_printf(p, "\" xmlns=\"http://www.w3.org/2000/svg\"><title>");
-    web_esc(p, title);
+    web_attr(p, title);
     web_puts(p, "</title><desc>");
-    web_esc(p, desc);
+    web_attr(p, desc);
     web_puts(p, "</desc>\n");
 }
 
@@ -50,7 +50,7 @@ static void text_at(page *p, double x, double y, const char *anchor, const char 
 {
     web_printf(p, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x, y, anchor,
                cls);
-    web_esc(p, s);
+    web_attr(p, s);
     web_puts(p, "</text>");
 }
 
@@ -84,7 +84,7 @@ void web_chart_histogram(page *p, const char *id, const char *title, const char 
                        "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                        "fill=\"#0b3d6e\"><title>",
                        x + 2, base - hgt, bw - 4, hgt);
-            web_esc(p, hb->label);
+            web_attr(p, hb->label);
             web_printf(p, ": %ld</title></rect>", hb->count);
             char n[24];
             snprintf(n, sizeof n, "%ld", hb->count);
@@ -144,7 +144,7 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
                    "<text class=\"axis\" transform=\"translate(%.1f,%d) rotate(-40)\" "
                    "text-anchor=\"start\">",
                    x, TH - 6);
-        web_esc(p, cols[c]);
+        web_attr(p, cols[c]);
         web_puts(p, "</text>");
     }
     for (size_t rr = 0; rr < nrows; rr++) {
@@ -160,9 +160,9 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"%s\" "
                        "stroke=\"#fff\"><title>",
                        x, y, CW, CH, col);
-            web_esc(p, rows[rr]);
+            web_attr(p, rows[rr]);
             web_puts(p, " / ");
-            web_esc(p, cols[c]);
+            web_attr(p, cols[c]);
             if (v >= 0)
                 web_printf(p, ": %.0f%%", v * 100);
             web_puts(p, "</title></rect>");
@@ -257,7 +257,7 @@ void web_chart_line(page *p, const char *id, const char *title, const char *cons
         double x = L + (n > 1 ? pw * (double)i / (double)(n - 1) : pw / 2);
         double y = T + ph - ph * (values[i] - lo) / (hi - lo);
         web_printf(p, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#0b3d6e\"><title>", x, y);
-        web_esc(p, labels[i]);
+        web_attr(p, labels[i]);
         web_printf(p, ": %.0f</title></circle>", values[i]);
     }
     table_open(p);
@@ -300,7 +300,7 @@ void web_chart_bars(page *p, const char *id, const char *title, const char *cons
                    "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
                    "fill=\"%s\"><title>",
                    LW, y + 3, bw, RH - 6, LW, y + 3, bw * r, RH - 6, col);
-        web_esc(p, labels[i]);
+        web_attr(p, labels[i]);
         web_printf(p, ": %ld/%ld</title></rect>", met[i], total[i]);
         char t[40];
         snprintf(t, sizeof t, "%ld/%ld", met[i], total[i]);
@@ -381,11 +381,11 @@ void web_chart_timeline(page *p, const char *id, const char *title, const timeli
                    "r=\"6\" fill=\"%s\"><title>",
                    items[i].overdue ? " overdue" : "", items[i].overdue ? "true" : "false", x, y,
                    items[i].overdue ? "#b91c1c" : "#0b3d6e");
-        web_esc(p, items[i].label);
+        web_attr(p, items[i].label);
         web_puts(p, " ");
-        web_esc(p, items[i].due);
+        web_attr(p, items[i].due);
         web_puts(p, ": ");
-        web_esc(p, items[i].description);
+        web_attr(p, items[i].description);
         web_puts(p, "</title></circle>");
     }
 #undef XOF
@@ -401,7 +401,7 @@ void web_chart_timeline(page *p, const char *id, const char *title, const timeli
     web_puts(p, "</th></tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         web_printf(p, "<tr%s><td>", items[i].overdue ? " class=\"overdue\"" : "");
-        web_esc(p, items[i].label);
+        web_user(p, items[i].label);
         web_puts(p, "</td><td>");
         web_esc(p, items[i].due);
         if (items[i].overdue) {
@@ -412,7 +412,7 @@ void web_chart_timeline(page *p, const char *id, const char *title, const timeli
         web_puts(p, "</td><td>");
         web_esc(p, items[i].status);
         web_puts(p, "</td><td>");
-        web_esc(p, items[i].description);
+        web_user(p, items[i].description);
         web_puts(p, "</td></tr>");
     }
     web_puts(p, "</tbody>");

@@ -64,14 +64,14 @@ static void put_subs(page *p, http_req *r, const json_t *subs, bool top)
         web_printf(p, "<li data-org-id=\"%s\">", id);
         if (visible) {
             web_printf(p, "<a href=\"/contractors/%s\">", id);
-            web_esc(p, web_sval(it, "name"));
+            web_user(p, web_sval(it, "name"));
             web_puts(p, "</a> ");
             web_badge(p, web_sval(it, "status"));
             web_puts(p, " <span class=\"num\">");
             web_put_score(p, json_object_get(it, "latest"));
             web_puts(p, "</span>");
         } else {
-            web_esc(p, web_sval(it, "name"));
+            web_user(p, web_sval(it, "name"));
             web_puts(p, " <span class=\"not-shared\">");
             web_put_tr(p, "contractor.not_shared");
             web_puts(p, "</span>");
@@ -85,7 +85,7 @@ static void put_subs(page *p, http_req *r, const json_t *subs, bool top)
 static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
 {
     web_puts(p, "<h1>");
-    web_esc(p, web_sval(org, "name"));
+    web_user(p, web_sval(org, "name"));
     web_puts(p, "</h1>\n<dl class=\"meta\"><dt>");
     web_put_tr(p, "col.status");
     web_puts(p, "</dt><dd id=\"org-status\">");
@@ -103,9 +103,9 @@ static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
         if (!json_is_string(v))
             continue;
         web_puts(p, "<dt>");
-        web_esc(p, k);
+        web_user(p, k);
         web_puts(p, "</dt><dd>");
-        web_esc(p, json_string_value(v));
+        web_user(p, json_string_value(v));
         web_puts(p, "</dd>");
     }
     web_puts(p, "</dl>\n");
@@ -512,7 +512,7 @@ static void diff_render(page *p, http_req *r, const diff_model *m)
     const json_t *sa = m->sa, *sb = m->sb, *d = m->d, *org = m->org;
     int rc = m->diff_rc;
     web_printf(p, "<p class=\"crumbs\"><a href=\"/contractors/%s\">", r->param[0]);
-    web_esc(p, web_sval(org, "name"));
+    web_user(p, web_sval(org, "name"));
     web_puts(p, "</a></p><h1>");
     web_put_tr(p, "diff.title");
     web_puts(p, "</h1>");

@@ -104,8 +104,9 @@ static void contractors_render(page *p, const contractors_model *m)
     web_puts(p, "</h1>\n<form id=\"filter\" method=\"get\" action=\"/contractors\" "
                 "class=\"filters\" role=\"search\"><label for=\"q\">");
     web_put_tr(p, "contractors.search");
-    web_puts(p, "</label><input id=\"q\" name=\"q\" type=\"search\" maxlength=\"200\" value=\"");
-    web_esc(p, q ? q : "");
+    web_puts(p, "</label><input id=\"q\" name=\"q\" dir=\"auto\" type=\"search\" maxlength=\"200\" "
+                "value=\"");
+    web_attr(p, q ? q : "");
     web_puts(p, "\"><label for=\"status\">");
     web_put_tr(p, "col.status");
     web_puts(p, "</label><select id=\"status\" name=\"status\"><option value=\"\">");
@@ -152,7 +153,7 @@ static void contractors_render(page *p, const contractors_model *m)
     snprintf(tot, sizeof tot, "%lld", total);
     web_put_trf(p, "contractors.count", tot, NULL, NULL);
     web_puts(p, "</span> <a id=\"csv-export\" href=\"");
-    web_esc(p, csv);
+    web_attr(p, csv);
     web_puts(p, "\" download>");
     web_put_tr(p, "contractors.csv");
     web_puts(p, "</a></p>\n<table id=\"contractors\" class=\"data\"><thead><tr>");
@@ -171,7 +172,7 @@ static void contractors_render(page *p, const contractors_model *m)
         web_printf(p, "<th scope=\"col\"%s%s>", cur ? " aria-sort=\"" : "",
                    cur ? (desc ? "descending\"" : "ascending\"") : "");
         web_printf(p, "<a data-sort=\"%s\" href=\"/contractors?", cols[c].sort);
-        web_esc(p, base);
+        web_attr(p, base);
         web_printf(p, "%ssort=%s&amp;order=%s\">", base[0] ? "&amp;" : "", cols[c].sort,
                    next_order);
         web_put_tr(p, cols[c].key);
@@ -187,11 +188,11 @@ static void contractors_render(page *p, const contractors_model *m)
         json_t *l = json_object_get(it, "latest");
         const char *id = web_sval(it, "id");
         web_printf(p, "<tr data-org-id=\"%s\"><td><a href=\"/contractors/%s\">", id, id);
-        web_esc(p, web_sval(it, "name"));
+        web_user(p, web_sval(it, "name"));
         web_puts(p, "</a></td><td>");
-        web_esc(p, web_sval(json_object_get(it, "identifiers"), "cage"));
+        web_user(p, web_sval(json_object_get(it, "identifiers"), "cage"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sector_of(it));
+        web_user(p, web_sector_of(it));
         web_puts(p, "</td><td>");
         web_badge(p, web_sval(it, "status"));
         web_puts(p, "</td><td class=\"num\">");
@@ -210,7 +211,7 @@ static void contractors_render(page *p, const contractors_model *m)
              desc ? "desc" : "asc");
     if (page_no > 1) {
         web_puts(p, "<a rel=\"prev\" href=\"/contractors?");
-        web_esc(p, view);
+        web_attr(p, view);
         web_printf(p, "&amp;page=%lld\">", page_no - 1);
         web_put_tr(p, "contractors.prev");
         web_puts(p, "</a> ");
@@ -223,7 +224,7 @@ static void contractors_render(page *p, const contractors_model *m)
     web_puts(p, "</span>");
     if (page_no < pages) {
         web_puts(p, " <a rel=\"next\" href=\"/contractors?");
-        web_esc(p, view);
+        web_attr(p, view);
         web_printf(p, "&amp;page=%lld\">", page_no + 1);
         web_put_tr(p, "contractors.next");
         web_puts(p, "</a>");

@@ -19,7 +19,7 @@ static void put_org(page *p, http_req *r, const char *org_id)
 {
     json_t *org = NULL;
     if (org_id && mm_store_get_org(r->st, &org, org_id) == MM_OK) {
-        web_esc(p, s_of(org, "name"));
+        web_user(p, s_of(org, "name"));
         json_decref(org);
     } else {
         web_esc(p, org_id ? org_id : "");
@@ -63,7 +63,7 @@ void w_incidents(http_req *r, reply *out)
     {
         const char *state = s_of(it, "deadline_state");
         web_puts(&p, "<tr data-report=\"");
-        web_esc(&p, s_of(it, "report_number"));
+        web_attr(&p, s_of(it, "report_number"));
         web_puts(&p, "\"><td>");
         web_esc(&p, s_of(it, "report_number"));
         if (s_of(it, "sub_report_number")) {
@@ -87,7 +87,7 @@ void w_incidents(http_req *r, reply *out)
         web_puts(&p, "<div class=\"gap-detail\">");
         web_esc(&p, s_of(it, "due_local"));
         web_puts(&p, "</div></td><td><span class=\"deadline\" data-state=\"");
-        web_esc(&p, state);
+        web_attr(&p, state);
         web_puts(&p, "\">");
         snprintf(key, sizeof key, "incidents.state.%s", state ? state : "on-time");
         web_put_tr(&p, key);

@@ -62,14 +62,15 @@ static void login_page(http_req *r, reply *out, unsigned status, const char *err
     web_printf(&p, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", token);
     if (next && safe_next(next)) {
         web_puts(&p, "<input type=\"hidden\" name=\"next\" value=\"");
-        web_esc(&p, next);
+        web_attr(&p, next);
         web_puts(&p, "\">");
     }
     web_puts(&p, "<label for=\"login\">");
     web_put_tr(&p, "login.login");
-    web_puts(&p, "</label><input id=\"login\" name=\"login\" autocomplete=\"username\" required "
+    web_puts(&p, "</label><input id=\"login\" name=\"login\" dir=\"auto\" "
+                 "autocomplete=\"username\" required "
                  "maxlength=\"128\" value=\"");
-    web_esc(&p, login ? login : "");
+    web_attr(&p, login ? login : "");
     web_puts(&p, "\"><label for=\"password\">");
     web_put_tr(&p, "login.password");
     web_puts(&p, "</label><input id=\"password\" name=\"password\" type=\"password\" "

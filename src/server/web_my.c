@@ -91,7 +91,7 @@ static void my_render(page *p, http_req *r, const my_model *m, mm_buf *upload)
     size_t i;
     json_t *ms, *sb;
     web_puts(p, "<h1>");
-    web_esc(p, web_sval(m->org, "name"));
+    web_user(p, web_sval(m->org, "name"));
     web_puts(p, "</h1>\n<div id=\"my-status\" class=\"status-line\">");
     web_badge(p, web_sval(m->lr, "status"));
     web_puts(p, " <span class=\"label\">");
@@ -131,9 +131,9 @@ static void my_render(page *p, http_req *r, const my_model *m, mm_buf *upload)
         web_printf(p, "<tr%s><td>", is_late ? " class=\"overdue\"" : "");
         web_esc(p, web_sval(ms, "requirement"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(ms, "poam_id"));
+        web_user(p, web_sval(ms, "poam_id"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(ms, "description"));
+        web_user(p, web_sval(ms, "description"));
         web_puts(p, "</td><td>");
         web_esc(p, web_sval(ms, "due"));
         if (is_late) {

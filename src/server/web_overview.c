@@ -271,13 +271,13 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
     json_array_foreach(json_object_get(m->od, "items"), i, it)
     {
         web_printf(p, "<tr><td><a href=\"/contractors/%s\">", web_sval(it, "org_id"));
-        web_esc(p, web_sval(it, "org_name"));
+        web_user(p, web_sval(it, "org_name"));
         web_puts(p, "</a></td><td>");
         web_put_req_link(p, web_sval(it, "requirement"), true);
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "poam_id"));
+        web_user(p, web_sval(it, "poam_id"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "description"));
+        web_user(p, web_sval(it, "description"));
         web_puts(p, "</td><td class=\"late\">");
         web_esc(p, web_sval(it, "due"));
         web_puts(p, "</td><td>");
@@ -303,7 +303,7 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
             break;
         json_t *l = json_object_get(it, "latest");
         web_printf(p, "<tr><td><a href=\"/contractors/%s\">", web_sval(it, "id"));
-        web_esc(p, web_sval(it, "name"));
+        web_user(p, web_sval(it, "name"));
         web_puts(p, "</a></td><td>");
         web_esc(p, web_sval(l, "assessed"));
         web_printf(p, "</td><td>%s</td><td>", web_fw_label(web_sval(l, "framework")));

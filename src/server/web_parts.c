@@ -137,7 +137,7 @@ static void put_gap_detail(page *p, const json_t *g, const char *member, const c
     {
         if (i)
             web_puts(p, member[0] == 'o' ? ", " : "; ");
-        web_esc(p, json_string_value(v));
+        web_user(p, json_string_value(v));
     }
     web_puts(p, "</div>");
 }
@@ -166,7 +166,7 @@ void web_put_gaps_table(page *p, const json_t *summary, bool links)
         put_gap_detail(p, g, "scan_evidence", "contractor.gap_scans");
         if (web_sval(g, "notes")) {
             web_puts(p, "<div class=\"gap-detail\">");
-            web_esc(p, web_sval(g, "notes"));
+            web_user(p, web_sval(g, "notes"));
             web_puts(p, "</div>");
         }
         web_printf(p, "</td><td><span class=\"gap\" data-gap=\"%s\">",
@@ -191,7 +191,7 @@ void web_put_gaps_table(page *p, const json_t *summary, bool links)
                 if (!mm_streq(web_sval(m, "requirement"), req))
                     continue;
                 web_puts(p, any ? "<br>" : "");
-                web_esc(p, web_sval(m, "poam_id"));
+                web_user(p, web_sval(m, "poam_id"));
                 web_puts(p, " · ");
                 web_esc(p, web_sval(m, "due"));
                 web_puts(p, " · ");

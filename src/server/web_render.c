@@ -58,9 +58,41 @@ const char *web_tr(const page *p, const char *key)
     return s ? s : key;
 }
 
+/* s escaped for HTML, with each bidirectional control shown as "<U+202E>" (escaped) */
+static void put_html_bidi_visible(mm_buf *b, const char *s)
+{
+    if (!mm_has_bidi(s)) {
+        mm_buf_put_html(b, s ? s : "");
+        return;
+    }
+    mm_buf t = MM_BUF_INIT;
+    mm_buf_put_bidi_safe(&t, s);
+    mm_buf_put_html(b, mm_buf_cstr(&t));
+    mm_buf_free(&t);
+}
+
 void web_esc(page *p, const char *s)
 {
+    /* the safety net: text with a bidi control is isolated even where a page forgot
+     * web_user (in an attribute value use web_attr) */
+    bool iso = mm_has_bidi(s);
+    if (iso)
+        mm_buf_puts(&p->b, "<bdi>");
     mm_buf_put_html(&p->b, s ? s : "");
+    if (iso)
+        mm_buf_puts(&p->b, "</bdi>");
+}
+
+void web_attr(page *p, const char *s)
+{
+    put_html_bidi_visible(&p->b, s);
+}
+
+void web_user(page *p, const char *s)
+{
+    mm_buf_puts(&p->b, "<bdi>");
+    mm_buf_put_html(&p->b, s ? s : "");
+    mm_buf_puts(&p->b, "</bdi>");
 }
 
 void web_puts(page *p, const char *s)
@@ -86,7 +118,10 @@ static void put_subst(mm_buf *b, const char *s, const char *const args[3])
             mm_buf_put_html(b, part ? part : "");
             free(part);
             const char *a = args[c[1] - '0'];
+            bool iso = mm_has_bidi(a);
+            mm_buf_puts(b, iso ? "<bdi>" : "");
             mm_buf_put_html(b, a ? a : "");
+            mm_buf_puts(b, iso ? "</bdi>" : "");
             c += 2;
             run = c + 1;
         }
@@ -255,6 +290,11 @@ static void put_header(page *p, mm_buf *h)
             web_put_tr(&hp, "nav.keys");
             web_puts(&hp, "</a>");
         }
+        if (strcmp(w->role, "authority-admin") == 0 || strcmp(w->role, "contractor-admin") == 0) {
+            web_puts(&hp, "<a href=\"/users\">");
+            web_put_tr(&hp, "nav.users");
+            web_puts(&hp, "</a>");
+        }
         web_puts(&hp, "<a href=\"/incidents\">");
         web_put_tr(&hp, "nav.incidents");
         web_puts(&hp, "</a><a href=\"/my/tokens\">");
@@ -266,16 +306,16 @@ static void put_header(page *p, mm_buf *h)
     const char *self = p->self ? p->self : p->r->url;
     web_puts(&hp, "<div class=\"langs\">");
     web_printf(&hp, "<a id=\"lang-ja\" lang=\"ja\" hreflang=\"ja\" href=\"");
-    web_esc(&hp, self);
+    web_attr(&hp, self);
     web_printf(&hp, "?lang=ja\"%s>日本語</a> <a id=\"lang-en\" lang=\"en\" hreflang=\"en\" href=\"",
                strcmp(p->lang, "ja") == 0 ? " aria-current=\"true\"" : "");
-    web_esc(&hp, self);
+    web_attr(&hp, self);
     web_printf(&hp, "?lang=en\"%s>English</a></div>",
                strcmp(p->lang, "en") == 0 ? " aria-current=\"true\"" : "");
     if (w->authenticated && w->via_session) {
         web_puts(&hp, "<form id=\"logout-form\" method=\"post\" action=\"/logout\">"
                       "<span class=\"who\">");
-        web_esc(&hp, w->login);
+        web_user(&hp, w->login);
         web_puts(&hp, "</span>");
         web_csrf_field(&hp);
         web_puts(&hp, "<button id=\"logout\" type=\"submit\">");
@@ -305,7 +345,7 @@ void web_page_finish(page *p, reply *out, unsigned status)
         mm_buf_free(&fp.b);
     }
     mm_buf title = {0};
-    mm_buf_put_html(&title, p->title ? p->title : "mamori");
+    put_html_bidi_visible(&title, p->title ? p->title : "mamori"); /* no element in <title> */
     mm_buf o = {0};
     const char *s = layout_html;
     while (*s) {

@@ -126,7 +126,7 @@ static void requirement_render(page *p, const requirement_model *m)
     {
         web_printf(p, "<tr data-org-id=\"%s\"><td><a href=\"/contractors/%s\">", web_sval(it, "id"),
                    web_sval(it, "id"));
-        web_esc(p, web_sval(it, "name"));
+        web_user(p, web_sval(it, "name"));
         web_puts(p, "</a></td><td>");
         char key[48];
         snprintf(key, sizeof key, "gap.%s", web_sval(it, "gap") ? web_sval(it, "gap") : "not-met");

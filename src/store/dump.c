@@ -35,7 +35,8 @@ static const mm_dump_column organizations[] = {
 static const mm_dump_column users[] = {
     INT("id"), TEXT("org_id"), TEXT("login"), TEXT("role"), TEXT("password_hash"),
     INT("failed_logons"), TEXTN("locked_until"), BOOL("disabled"), TEXT("created"),
-    BOOL("must_change"), TEXTN("failed_since")};
+    BOOL("must_change"), TEXTN("failed_since"), TEXTN("deleted"), TEXTN("deleted_login"),
+    TEXTN("login_reusable")};
 /* clang-format on */
 static const mm_dump_column tokens[] = {INT("id"),       INT("user_id"),  TEXT("token_hash"),
                                         TEXT("name"),    TEXT("created"), TEXTN("expires"),

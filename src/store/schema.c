@@ -239,6 +239,14 @@ static const char *const migration6[] = {
     NULL,
 };
 
+static const char *const migration7[] = {
+    "ALTER TABLE users ADD COLUMN deleted {T};"
+    "ALTER TABLE users ADD COLUMN deleted_login {T};"
+    "ALTER TABLE users ADD COLUMN login_reusable {T};"
+    "CREATE INDEX users_deleted_login ON users(deleted_login);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -257,6 +265,11 @@ static const char *const *const migrations[] = {
     /* 6: annual affirmations (32 CFR 170.22; affirmations.c): the affirming official's signed
      * statement that the organization's latest submission still holds */
     migration6,
+    /* 7: account administration (src/server/users.c): a deleted user
+     * keeps its row (the audit log, items and tokens name it) under the login
+     * "deleted:ID"; its login is kept in deleted_login and cannot be taken again before
+     * login_reusable */
+    migration7,
 };
 /* clang-format on */
 

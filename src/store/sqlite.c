@@ -153,12 +153,19 @@ static int sq_open(void **out, const char *path)
     /* create the file ourselves so that it is 0600 from its first moment; SQLite gives
      * the -wal and -shm files the same mode */
     if (strcmp(path, ":memory:") != 0) {
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0) {
+        /* only when it does not exist yet: closing a descriptor of a database file this
+         * process already has open drops every POSIX lock the process holds on it (the
+         * other pool connections'), and another process could then take the database for
+         * unused, checkpoint and delete the WAL under them, and its next commit be lost */
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            fd = -2;
+        if (fd == -1) {
             mm_error_set("%s: %s", path, strerror(errno));
             return errno == EACCES ? MM_EACCES : MM_EIO;
         }
-        close(fd);
+        if (fd >= 0)
+            close(fd);
     }
     sq *s = calloc(1, sizeof(*s));
     if (!s || !(s->path = strdup(path))) {

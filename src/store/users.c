@@ -25,8 +25,27 @@ int mm_store_create_user(mm_store *s, int64_t *out_id, const mm_user *user)
         mm_error_set("user %s: the password hash is not an Argon2id hash", user->login);
         return MM_EINVALID;
     }
+    if (strncmp(user->login, "deleted:", 8) == 0) {
+        mm_error_set("user %s: a login may not begin with \"deleted:\"", user->login);
+        return MM_EINVALID;
+    }
     char ts[21];
     mm_now(ts);
+    const mm_param r[] = {P_TEXT(user->login), P_TEXT(ts)};
+    json_t *retired = NULL;
+    int rrc = mm_db_rows(s, &retired, NULL,
+                         "SELECT login_reusable FROM users WHERE deleted_login = $1"
+                         " AND login_reusable > $2 ORDER BY login_reusable DESC",
+                         NPARAMS(r), r);
+    if (rrc)
+        return rrc;
+    if (json_array_size(retired)) {
+        mm_error_set("login '%s' belonged to a deleted user; it can be taken again from %s",
+                     user->login, mm_cell(json_array_get(retired, 0), 0));
+        json_decref(retired);
+        return MM_ECONFLICT;
+    }
+    json_decref(retired);
     const mm_param p[] = {P_TEXT(user->org_id), P_TEXT(user->login),
                           P_TEXT(user->role),   P_TEXT(user->password_hash),
                           P_TEXT(ts),           P_BOOL(user->must_change)};
@@ -67,7 +86,7 @@ static char *dup_or_null(const json_t *row, size_t i, bool *ok)
 /* The user of a SELECT of these columns (what names it in messages). */
 #define USER_SQL                                                                                   \
     "SELECT id, org_id, login, role, password_hash, must_change, disabled, failed_logons,"         \
-    " failed_since, locked_until FROM users WHERE "
+    " failed_since, locked_until, deleted FROM users WHERE "
 
 static int read_user(mm_store *s, mm_user **out, const char *sql, const mm_param *p,
                      const char *what)
@@ -89,6 +108,7 @@ static int read_user(mm_store *s, mm_user **out, const char *sql, const mm_param
         u->failed_logons = (int)mm_cell_i64(row, 7);
         u->failed_since = dup_or_null(row, 8, &ok);
         u->locked_until = dup_or_null(row, 9, &ok);
+        u->deleted = mm_cell(row, 10) != NULL;
     }
     json_decref(row);
     if (rc == MM_OK && !ok) {
@@ -131,7 +151,7 @@ int mm_store_list_users(mm_store *s, json_t **out, const char *org_id)
     return mm_db_objects(
         s, out,
         "SELECT id, login, role, org_id, must_change, disabled, locked_until, created"
-        " FROM users WHERE $1 IS NULL OR org_id = $1 ORDER BY login",
+        " FROM users WHERE ($1 IS NULL OR org_id = $1) AND deleted IS NULL ORDER BY login",
         1, p, keys, "isssbbss");
 }
 
@@ -166,6 +186,54 @@ int mm_store_set_password(mm_store *s, int64_t user_id, const char *password_has
                         "UPDATE users SET password_hash = $2, must_change = $3, failed_logons = 0,"
                         " failed_since = NULL, locked_until = NULL WHERE id = $1",
                         NPARAMS(p), p);
+}
+
+int mm_store_set_user_disabled(mm_store *s, int64_t user_id, bool disabled)
+{
+    char notfound[48];
+    snprintf(notfound, sizeof(notfound), "no user with id %lld", (long long)user_id);
+    const mm_param p[] = {P_INT(user_id), P_BOOL(disabled)};
+    return mm_db_change(s, notfound,
+                        "UPDATE users SET disabled = $2 WHERE id = $1 AND deleted IS NULL",
+                        NPARAMS(p), p);
+}
+
+int mm_store_revoke_user_tokens(mm_store *s, int64_t user_id, const char *now)
+{
+    int rc = mm_need(now, "token revocation: time");
+    const mm_param p[] = {P_INT(user_id), P_TEXT(now)};
+    return rc ? rc
+              : mm_db_rows(s, NULL, NULL,
+                           "UPDATE api_tokens SET revoked = $2 WHERE user_id = $1"
+                           " AND revoked IS NULL",
+                           NPARAMS(p), p);
+}
+
+int mm_store_delete_user(mm_store *s, int64_t user_id, const char *now, const char *reusable)
+{
+    int rc = mm_need(now, "user deletion: time");
+    if (rc == MM_OK)
+        rc = mm_need(reusable, "user deletion: reusable");
+    if (rc)
+        return rc;
+    char notfound[48], renamed[40];
+    snprintf(notfound, sizeof(notfound), "no user with id %lld", (long long)user_id);
+    snprintf(renamed, sizeof(renamed), "deleted:%lld", (long long)user_id);
+    const mm_param p[] = {P_INT(user_id), P_TEXT(now), P_TEXT(reusable), P_TEXT(renamed),
+                          P_BOOL(true)};
+    return mm_db_change(s, notfound,
+                        "UPDATE users SET deleted = $2, login_reusable = $3, deleted_login = login,"
+                        " login = $4, disabled = $5 WHERE id = $1 AND deleted IS NULL",
+                        NPARAMS(p), p);
+}
+
+int mm_store_count_enabled_users(mm_store *s, int64_t *out, const char *role)
+{
+    const mm_param p[] = {P_TEXT(role ? role : ""), P_BOOL(false)};
+    return mm_db_int(s, out,
+                     "SELECT count(*) FROM users WHERE role = $1 AND disabled = $2"
+                     " AND deleted IS NULL",
+                     NPARAMS(p), p);
 }
 
 /* ---- tokens ---------------------------------------------------------------------------- */

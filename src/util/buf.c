@@ -120,6 +120,55 @@ void mm_buf_put_html(mm_buf *b, const char *s)
     mm_buf_put(b, run, (size_t)(s - run));
 }
 
+unsigned mm_bidi_control(const char *s, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    *len = 0;
+    if (u[0] == 0xD8 && u[1] == 0x9C) {
+        *len = 2;
+        return 0x061C;
+    }
+    if (u[0] != 0xE2 || !u[1] || !u[2])
+        return 0;
+    unsigned cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+    if ((u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+        return 0;
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+        cp == 0x200F) {
+        *len = 3;
+        return cp;
+    }
+    return 0;
+}
+
+bool mm_has_bidi(const char *s)
+{
+    size_t n;
+    for (; s && *s; s++)
+        if (mm_bidi_control(s, &n))
+            return true;
+    return false;
+}
+
+void mm_buf_put_bidi_safe(mm_buf *b, const char *s)
+{
+    const char *run = s;
+    size_t n;
+    for (; s && *s;) {
+        unsigned cp = mm_bidi_control(s, &n);
+        if (!cp) {
+            s++;
+            continue;
+        }
+        mm_buf_put(b, run, (size_t)(s - run));
+        mm_buf_printf(b, "<U+%04X>", cp);
+        s += n;
+        run = s;
+    }
+    if (run && s > run)
+        mm_buf_put(b, run, (size_t)(s - run));
+}
+
 void mm_buf_put_csv(mm_buf *b, const char *s)
 {
     if (!s)
@@ -132,7 +181,14 @@ void mm_buf_put_csv(mm_buf *b, const char *s)
         mm_buf_putc(b, '"');
     if (formula)
         mm_buf_putc(b, '\'');
+    size_t n;
     for (; *s; s++) {
+        unsigned cp = mm_bidi_control(s, &n);
+        if (cp) {
+            mm_buf_printf(b, "<U+%04X>", cp);
+            s += n - 1;
+            continue;
+        }
         if (*s == '"')
             mm_buf_putc(b, '"');
         mm_buf_putc(b, *s);

@@ -50,7 +50,17 @@ void mm_buf_printf(mm_buf *b, const char *fmt, ...) __attribute__((format(printf
 void mm_buf_vprintf(mm_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s with &, <, >, " and ' escaped for HTML text and attribute values. */
 void mm_buf_put_html(mm_buf *b, const char *s);
-/* Appends s as one CSV field (RFC 4180 quoting; a leading =,+,-,@ is neutralised). */
+/* Bidirectional controls ("Trojan Source", CVE-2021-42574): the embeddings and overrides
+ * U+202A..U+202E, the isolates U+2066..U+2069 and the marks U+200E, U+200F, U+061C. The
+ * code point when s begins with one (*len its UTF-8 length), else 0. */
+unsigned mm_bidi_control(const char *s, size_t *len);
+/* True when s holds a bidirectional control. */
+bool mm_has_bidi(const char *s);
+/* Appends s with each bidirectional control shown as the text "<U+202E>" (text and CSV
+ * output: a reader sees the character instead of text reordered by it). */
+void mm_buf_put_bidi_safe(mm_buf *b, const char *s);
+/* Appends s as one CSV field (RFC 4180 quoting; a leading =,+,-,@ is neutralised; bidi
+ * controls shown as "<U+202E>"). */
 void mm_buf_put_csv(mm_buf *b, const char *s);
 /* The contents as a C string (never NULL; "" when empty). */
 const char *mm_buf_cstr(mm_buf *b);

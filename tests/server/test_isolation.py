@@ -43,6 +43,11 @@ ENDPOINTS = [
     ("PUT", "/api/v1/organizations/{org}/consent", "org: admin (contractor-admin)"),
     ("GET", "/api/v1/organizations/{org}/users", "org: users"),
     ("POST", "/api/v1/organizations/{org}/users", "org: users"),
+    ("POST", "/api/v1/organizations/{org}/users/{id}/unlock", "org: users"),
+    ("POST", "/api/v1/organizations/{org}/users/{id}/reset", "org: users"),
+    ("POST", "/api/v1/organizations/{org}/users/{id}/disable", "org: users"),
+    ("POST", "/api/v1/organizations/{org}/users/{id}/enable", "org: users"),
+    ("DELETE", "/api/v1/organizations/{org}/users/{id}", "org: users"),
     ("GET", "/api/v1/organizations/{org}/keys", "org: read"),
     ("POST", "/api/v1/organizations/{org}/keys", "org: keys (contractor-admin)"),
     ("DELETE", "/api/v1/organizations/{org}/keys/{id}", "org: keys"),
@@ -55,7 +60,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/requirements/failures", "authority-read"),
     ("GET", "/api/v1/poam/overdue", "authority-read"),
 ]
-N_ENDPOINTS = 29
+N_ENDPOINTS = 34
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -345,6 +350,51 @@ def make_rows():
                               {"login": "matrix-user-%d" % W.n, "role": role})
     add("POST", "/api/v1/organizations/{org}/users", ORG_TARGETS, post_user,
         lambda s, t: org_rule("users", s, t, 201))
+
+    # account administration: on a standing user of the target organization (made once), or,
+    # for an allowed delete, on a fresh one; NX names a user of A under an organization that
+    # does not exist
+    def managed_user(t, fresh):
+        org = t if t != "NX" else "A"
+        if fresh or org not in W.managed:
+            W.n += 1
+            role = "authority-analyst" if org == "AUTH" else "contractor-member"
+            login = "managed-%s-%d" % (org.lower(), W.n)
+            mm.create_user(W.clients["AUadm"], W.org[org], login, role)
+            uid = next(u["id"] for u in W.clients["AUadm"].get(
+                "/api/v1/organizations/%s/users" % W.org[org]).json["items"] if u["login"] == login)
+            if fresh:
+                return uid
+            W.managed[org] = uid
+        return W.managed[org]
+
+    def user_action(verb):
+        def do(s, t):
+            fresh = verb == "delete" and org_rule("users", s, t, 200) == 200
+            uid = managed_user(t, fresh)
+            path = "/api/v1/organizations/%s/users/%s" % (W.org.get(t, NX), uid)
+            if verb == "delete":
+                return client(s).delete(path)
+            r = client(s).post(path + "/" + verb)
+            if r.status == 200 and verb == "disable":  # the standing user stays usable
+                mm.expect(W.clients["AUadm"].post(path + "/enable"), 200, "enable again")
+            return r
+        return do
+    for verb in ("unlock", "reset", "disable", "enable"):
+        add("POST", "/api/v1/organizations/{org}/users/{id}/" + verb, ORG_TARGETS, user_action(verb),
+            lambda s, t: org_rule("users", s, t, 200))
+    add("DELETE", "/api/v1/organizations/{org}/users/{id}", ORG_TARGETS, user_action("delete"),
+        lambda s, t: org_rule("users", s, t, 200))
+
+    def manage_cross(s, t):
+        # the path names the caller's own organization, the user is another's: 404 for those
+        # who may manage their own organization's users
+        own = subj(s)[1] or "A"
+        other = "C" if own != "C" else "A"
+        return client(s).post("/api/v1/organizations/%s/users/%s/disable" % (W.org[own], managed_user(other, False)))
+    add("POST", "/api/v1/organizations/{org}/users/{id}/disable", ["own-path-other-user"], manage_cross,
+        lambda s, t: 401 if subj(s)[1] is None else (
+            404 if subj(s)[2] in ("authority-admin", "contractor-admin") else 403))
     add("GET", "/api/v1/organizations/{org}/keys", ORG_TARGETS, do_get("/api/v1/organizations/{org}/keys"),
         lambda s, t: org_rule("read", s, t, 200))
 
@@ -509,6 +559,7 @@ def setup():
     W.admin_of = {"A": "Aadm", "B": "Badm", "C": "Cadm"}
     W.keyfile, W.main_key, W.key_ids = {}, {}, {}
     W.subs = {}
+    W.managed = {}
     for o in ("A", "B", "C"):
         kf = os.path.join(W.T, "%s.key" % o)
         pub, sec = mm.keygen("org %s" % o, kf)

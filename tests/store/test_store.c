@@ -1147,6 +1147,79 @@ static void test_user_state(void **state)
     json_decref(list);
 }
 
+/* account administration (migration 5): disable, revoke a user's tokens, delete with a
+ * quarantined login, count the enabled users of a role */
+static void test_user_admin(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "auth", "authority", NULL);
+    add_org(f->s, "a", "contractor", NULL);
+    int64_t root = add_user(f->s, "auth", "root", "authority-admin");
+    int64_t amy = add_user(f->s, "a", "amy", "contractor-member");
+    int64_t n = 0;
+    assert_int_equal(mm_store_count_enabled_users(f->s, &n, "authority-admin"), MM_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(mm_store_set_user_disabled(f->s, root, true), MM_OK);
+    assert_int_equal(mm_store_count_enabled_users(f->s, &n, "authority-admin"), MM_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(mm_store_set_user_disabled(f->s, root, false), MM_OK);
+    assert_int_equal(mm_store_set_user_disabled(f->s, 9999, true), MM_ENOTFOUND);
+
+    char hash[65];
+    memset(hash, 'a', 64);
+    hash[64] = '\0';
+    int64_t t1 = 0, t2 = 0;
+    assert_int_equal(
+        mm_store_create_token(f->s, &t1, amy, hash, "one", "2026-11-01T00:00:00Z", NULL), MM_OK);
+    hash[0] = 'b';
+    assert_int_equal(
+        mm_store_create_token(f->s, &t2, amy, hash, "two", "2026-11-01T00:00:00Z", NULL), MM_OK);
+    assert_int_equal(mm_store_revoke_token(f->s, t1, amy, "2026-11-02T00:00:00Z"), MM_OK);
+    assert_int_equal(mm_store_revoke_user_tokens(f->s, amy, "2026-11-03T00:00:00Z"), MM_OK);
+    mm_token t;
+    assert_int_equal(mm_store_get_token(f->s, &t, t2), MM_OK);
+    assert_true(t.revoked);
+    json_t *list = NULL;
+    assert_int_equal(mm_store_list_tokens(f->s, &list, amy), MM_OK);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "revoked")),
+                        "2026-11-02T00:00:00Z"); /* the first revocation kept */
+    json_decref(list);
+
+    /* delete: renamed, out of the list, the login refused until reusable */
+    assert_int_equal(
+        mm_store_delete_user(f->s, amy, "2026-11-04T00:00:00Z", "2999-01-01T00:00:00Z"), MM_OK);
+    assert_int_equal(
+        mm_store_delete_user(f->s, amy, "2026-11-04T00:00:00Z", "2999-01-01T00:00:00Z"),
+        MM_ENOTFOUND); /* already deleted */
+    mm_user *u = NULL;
+    assert_int_equal(mm_store_get_user(f->s, &u, "amy"), MM_ENOTFOUND);
+    assert_int_equal(mm_store_get_user_by_id(f->s, &u, amy), MM_OK);
+    assert_true(u->deleted);
+    assert_true(u->disabled);
+    char renamed[40];
+    snprintf(renamed, sizeof renamed, "deleted:%lld", (long long)amy);
+    assert_string_equal(u->login, renamed);
+    mm_user_free(u);
+    assert_int_equal(mm_store_list_users(f->s, &list, "a"), MM_OK);
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(list);
+    char pw[128];
+    assert_int_equal(mm_password_hash(pw, "again and again"), MM_OK);
+    mm_user again = {
+        .org_id = "a", .login = "amy", .role = "contractor-member", .password_hash = pw};
+    assert_int_equal(mm_store_create_user(f->s, NULL, &again), MM_ECONFLICT);
+    assert_non_null(strstr(mm_error_last(), "2999-01-01T00:00:00Z"));
+    mm_user sneaky = {
+        .org_id = "a", .login = renamed, .role = "contractor-member", .password_hash = pw};
+    assert_int_equal(mm_store_create_user(f->s, NULL, &sneaky), MM_EINVALID);
+    /* a login deleted long ago may be taken again */
+    int64_t bea = add_user(f->s, "a", "bea", "contractor-member");
+    assert_int_equal(
+        mm_store_delete_user(f->s, bea, "2000-01-01T00:00:00Z", "2000-04-01T00:00:00Z"), MM_OK);
+    again.login = "bea";
+    assert_int_equal(mm_store_create_user(f->s, NULL, &again), MM_OK);
+}
+
 static void test_tokens(void **state)
 {
     fixture *f = *state;
@@ -1880,6 +1953,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schemes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_user, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_admin, setup, teardown),
         cmocka_unit_test(test_password),
         cmocka_unit_test_setup_teardown(test_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_intact, setup, teardown),

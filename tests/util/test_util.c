@@ -113,6 +113,40 @@ static void test_buf_csv(void **state)
     /* only a leading character triggers it */
     csv_is("a=b", "a=b");
     csv_is("3.1.1", "3.1.1");
+    /* bidirectional controls ("Trojan Source") shown as text */
+    csv_is("Acme \xe2\x80\xae"
+           "evil\xe2\x80\xac",
+           "Acme <U+202E>evil<U+202C>");
+    csv_is("\xe2\x81\xa6x\xe2\x81\xa9", "<U+2066>x<U+2069>");
+    csv_is("a\xe2\x80\x8f\xd8\x9c"
+           "b",
+           "a<U+200F><U+061C>b");
+    csv_is("\xe2\x80\x94 dash, \xe6\x97\xa5",
+           "\"\xe2\x80\x94 dash, \xe6\x97\xa5\""); /* others kept */
+}
+
+static void test_bidi(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    assert_int_equal(mm_bidi_control("\xe2\x80\xae", &n), 0x202E);
+    assert_int_equal(n, 3);
+    assert_int_equal(mm_bidi_control("\xe2\x80\xaa", &n), 0x202A);
+    assert_int_equal(mm_bidi_control("\xe2\x81\xa9", &n), 0x2069);
+    assert_int_equal(mm_bidi_control("\xe2\x80\x8e", &n), 0x200E);
+    assert_int_equal(mm_bidi_control("\xd8\x9c", &n), 0x061C);
+    assert_int_equal(n, 2);
+    assert_int_equal(mm_bidi_control("\xe2\x80\xaf", &n), 0); /* U+202F: a space */
+    assert_int_equal(mm_bidi_control("\xe2\x81\xa5", &n), 0); /* U+2065: unassigned */
+    assert_int_equal(mm_bidi_control("\xe2\x80", &n), 0);     /* cut short */
+    assert_int_equal(n, 0);
+    assert_true(mm_has_bidi("x\xe2\x81\xa7y"));
+    assert_false(mm_has_bidi("\xe6\x97\xa5\xe6\x9c\xac"));
+    assert_false(mm_has_bidi(NULL));
+    mm_buf b = MM_BUF_INIT;
+    mm_buf_put_bidi_safe(&b, "ad\xe2\x80\xaemin \xe6\x97\xa5");
+    assert_string_equal(mm_buf_cstr(&b), "ad<U+202E>min \xe6\x97\xa5");
+    mm_buf_free(&b);
 }
 
 /* ---- mm_map ------------------------------------------------------------------------------ */
@@ -489,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_buf_printf),
         cmocka_unit_test(test_buf_html),
         cmocka_unit_test(test_buf_csv),
+        cmocka_unit_test(test_bidi),
         cmocka_unit_test(test_map),
         cmocka_unit_test(test_sha1_fips180),
         cmocka_unit_test(test_uuid_v5),
