@@ -98,7 +98,8 @@ static const char *const org_statuses[] = {"meets",          "conditional", "not
     "    l.score AS l_score, l.status AS l_status, l.assessed AS l_assessed,"                      \
     "    l.affirmed_by AS l_affirmed_by,"                                                          \
     "    CASE WHEN l.id IS NULL THEN 'none'"                                                       \
-    "         WHEN $1 IS NOT NULL AND l.assessed < $1 THEN 'stale'"                                \
+    "         WHEN $1 IS NOT NULL"                                                                 \
+    "              AND coalesce(l.assessed, substr(l.received, 1, 10)) < $1 THEN 'stale'"          \
     "         ELSE l.status END AS cstatus"                                                        \
     "  FROM organizations o LEFT JOIN submissions l ON l.id = o.latest_submission"                 \
     "  WHERE ($2 IS NULL OR o.kind = $2) AND ($3 IS NULL OR o.parent_id = $3)"                     \

@@ -201,6 +201,13 @@ static const char *const migration4[] = {
     NULL,
 };
 
+/* (intended as migration 9 at merge) */
+static const char *const migration5[] = {
+    "DROP INDEX submissions_body_hash;"
+    "CREATE UNIQUE INDEX submissions_org_body_hash ON submissions(org_id, body_hash);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -213,6 +220,10 @@ static const char *const *const migrations[] = {
     /* 4: incident reports (incident.c): each one a shared item of kind 'incident' for its
      * label and recipients, and this row for its details and deadline */
     migration4,
+    /* 5 (9 at merge): a replay is the same document from the same organization; another
+     * organization's copy of the same envelope is its own submission, so that a refusal
+     * never tells one organization what another has sent (docs/api.md, "Submissions") */
+    migration5,
 };
 /* clang-format on */
 
