@@ -22,6 +22,7 @@ static const mm_command commands[] = {
     {"sign", cmd_sign, "sign an assessment, its evidence hashes and the affirming official"},
     {"verify", cmd_verify, "verify a signed submission against a public key"},
     {"submit", cmd_submit, "sign an assessment and submit it to the authority's server"},
+    {"receipt", cmd_receipt, "verify a saved receipt of the server, or get one again"},
     {"incident", cmd_incident, "check a cyber incident report and its deadline; send it"},
     {"version", cmd_version, "print the version"},
 };
