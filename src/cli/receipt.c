@@ -12,51 +12,11 @@
 
 #define SERVER_KEY_MAX_BYTES (64u * 1024) /* a pinned server key file */
 
-/* Parses {"kind": "mamori-server-key", "public_key": base64 of 32 bytes, "key_id": its 16
- * hex digits} from where. */
 static int parse_server_key(unsigned char pub[MM_KEY_PUBLIC_BYTES], char key_id[17],
                             const char *text, size_t len, const char *where)
 {
-    json_t *doc;
-    if (mm_json_load(&doc, text, len, where, 0))
-        return cli_fail(MM_EPARSE);
-    const char *kind = json_string_value(json_object_get(doc, "kind"));
-    const char *b64 = json_string_value(json_object_get(doc, "public_key"));
-    const char *id = json_string_value(json_object_get(doc, "key_id"));
-    size_t n = 0;
-    int rc = MM_EXIT_OK;
-    if (json_is_object(doc) && kind &&
-        (strcmp(kind, "mamori-ed25519-public") == 0 ||
-         strcmp(kind, "mamori-ed25519-secret") == 0)) {
-        cli_error("%s: $.kind: \"%s\" is an organization's signing key (mamori keygen), not "
-                  "the server's receipt key: save the server's with curl URL/api/v1/server-key",
-                  where, kind);
-        rc = MM_EXIT_USAGE;
-    } else if (!json_is_object(doc) || !kind || strcmp(kind, CLI_SERVER_KEY_KIND) != 0) {
-        cli_error("%s: $.kind: not a server key (\"kind\": \"%s\" is required; save it with "
-                  "curl URL/api/v1/server-key)",
-                  where, CLI_SERVER_KEY_KIND);
-        rc = MM_EXIT_USAGE;
-    } else if (!b64 || !id) {
-        cli_error("%s: not a server key: it needs \"public_key\" and \"key_id\" strings", where);
-        rc = MM_EXIT_USAGE;
-    } else if (sodium_base642bin(pub, MM_KEY_PUBLIC_BYTES, b64, strlen(b64), NULL, &n, NULL,
-                                 sodium_base64_VARIANT_ORIGINAL) != 0 ||
-               n != MM_KEY_PUBLIC_BYTES) {
-        cli_error("%s: $.public_key: not base64 of %d bytes", where, MM_KEY_PUBLIC_BYTES);
-        rc = MM_EXIT_USAGE;
-    } else {
-        mm_key_id(key_id, pub);
-        if (strcmp(key_id, id) != 0) {
-            char shown[CLI_MESSAGE_MAX + 4];
-            cli_clean_text(shown, id);
-            cli_error("%s: $.key_id: \"%s\" is not the key id of the public key (%s)", where, shown,
-                      key_id);
-            rc = MM_EXIT_USAGE;
-        }
-    }
-    json_decref(doc);
-    return rc;
+    int rc = mm_server_key_parse(pub, key_id, text, len, where);
+    return rc ? cli_fail(rc) : MM_EXIT_OK;
 }
 
 /* GET base/api/v1/server-key. */
