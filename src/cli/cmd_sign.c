@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -37,10 +38,11 @@ int cli_sign_submission(char **out, mm_key **key_out, const char *assessment, co
         mm_error_set("at most %d evidence files", CLI_MAX_MULTI);
         return MM_EUSAGE;
     }
-    /* "today" as every dated output reads it (SOURCE_DATE_EPOCH, else the clock): an
-     * affirmation after it cannot be true */
+    /* today by the clock (signing is not a reproducible output: SOURCE_DATE_EPOCH, which may
+     * fix an earlier day for reports, is not read here): an affirmation after it cannot be
+     * true */
     char today[32];
-    mm_time_rfc3339(today, cli_now());
+    mm_time_rfc3339(today, (long long)time(NULL));
     today[10] = '\0';
     if (date && mm_is_date(date) && strcmp(date, today) > 0) {
         mm_error_set("--date: %s is after today (%s): an affirmation cannot be dated in the future",
