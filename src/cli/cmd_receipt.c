@@ -85,9 +85,12 @@ static int receipt_verify(int argc, char **argv)
         return cli_fail(rc);
     ex = cli_receipt_check(why, sid, text, len, pub, key_id, signed_file ? hash : NULL);
     if (ex == MM_EXIT_USAGE) {
-        /* mm_receipt_verify's messages start with "receipt: "; the file name is better */
-        const char *w = strncmp(why, "receipt: ", 9) == 0 ? why + 9 : why;
-        cli_error("%s: %s", a.pos[0], w);
+        /* mm_receipt_verify names the document "receipt" ("receipt: ...", "receipt:2:18:
+         * ..."): the file's name is better */
+        if (strncmp(why, "receipt:", 8) == 0)
+            cli_error("%s%s", a.pos[0], why + 7);
+        else
+            cli_error("%s: %s", a.pos[0], why);
     } else if (ex == MM_EXIT_FINDINGS) {
         const char *w = strncmp(why, "receipt: ", 9) == 0 ? why + 9 : why;
         printf("receipt INVALID: %s\n", w);
