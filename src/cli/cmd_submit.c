@@ -49,8 +49,10 @@ static const char usage_text[] =
 static char *unverified_path(const char *out, const char *assessment)
 {
     mm_buf p = MM_BUF_INIT;
-    mm_buf_printf(&p, "%s.unverified-receipt.json",
-                  out && strcmp(out, "-") != 0 ? out : assessment);
+    const char *next_to = out && strcmp(out, "-") != 0                 ? out
+                          : assessment && strcmp(assessment, "-") != 0 ? assessment
+                                                                       : "submission";
+    mm_buf_printf(&p, "%s.unverified-receipt.json", next_to);
     if (p.failed) {
         mm_buf_free(&p);
         return NULL;

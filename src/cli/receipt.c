@@ -79,13 +79,15 @@ int cli_server_key(unsigned char pub[MM_KEY_PUBLIC_BYTES], char key_id[17], cli_
     return MM_EXIT_OK;
 }
 
+static int checked(char why[CLI_MESSAGE_MAX + 4], const char *doc, size_t len,
+                   const unsigned char pub[MM_KEY_PUBLIC_BYTES], const char *want_hash);
+
 int cli_receipt_check(char why[CLI_MESSAGE_MAX + 4], char sid[64], const char *doc, size_t len,
                       const unsigned char pub[MM_KEY_PUBLIC_BYTES], const char *key_id,
                       const char *want_hash)
 {
-    bool valid = false;
-    char body_hash[65] = "", submission_id[64] = "";
-    why[0] = sid[0] = '\0';
+    (void)key_id; /* mm_receipt_verify checks server_key_id against pub */
+    sid[0] = '\0';
     /* the id it names, valid or not, so that it can be fetched again */
     json_t *d = json_loadb(doc ? doc : "", len, 0, NULL);
     const char *named =
@@ -93,6 +95,19 @@ int cli_receipt_check(char why[CLI_MESSAGE_MAX + 4], char sid[64], const char *d
     if (named && strlen(named) < 64 && strspn(named, CLI_SUBMISSION_ID_CHARS) == strlen(named))
         snprintf(sid, 64, "%s", named);
     json_decref(d);
+    /* the reason may quote what the server sent: cleaned for the terminal */
+    char raw[CLI_MESSAGE_MAX + 4];
+    int ex = checked(raw, doc, len, pub, want_hash);
+    cli_clean_text(why, raw);
+    return ex;
+}
+
+static int checked(char why[CLI_MESSAGE_MAX + 4], const char *doc, size_t len,
+                   const unsigned char pub[MM_KEY_PUBLIC_BYTES], const char *want_hash)
+{
+    bool valid = false;
+    char body_hash[65] = "", submission_id[64] = "";
+    why[0] = '\0';
     mm_error_clear();
     int rc = mm_receipt_verify(&valid, doc ? doc : "", len, pub, body_hash, submission_id);
     if (rc != MM_OK) {
@@ -110,7 +125,6 @@ int cli_receipt_check(char why[CLI_MESSAGE_MAX + 4], char sid[64], const char *d
                  "its body_hash %.64s is not the hash of what was sent (%s)", body_hash, want_hash);
         return MM_EXIT_FINDINGS;
     }
-    (void)key_id; /* mm_receipt_verify checked server_key_id against pub */
     return MM_EXIT_OK;
 }
 

@@ -118,6 +118,10 @@ class H(BaseHTTPRequestHandler):
             self.answer(201, receipt(key, "0" * 64))
         elif mode == "garbage":
             self.answer(201, "this is not a receipt")
+        elif mode == "escape":  # well-formed, with control characters where messages quote it
+            doc = json.loads(receipt(key, h))
+            doc["receipt"]["server_key_id"] = "\x1b[31m\x1b]0;x\x07"
+            self.answer(201, json.dumps(doc))
         elif mode == "conflict":
             self.answer(409, '{"error":{"code":"conflict","message":"this document was already submitted\\u001b[31m"},'
                         '"submission_id":"sub-0001","receipt":"/api/v1/submissions/sub-0001/receipt"}')
@@ -221,6 +225,14 @@ else
 fi
 err_has "saved in $T/receipt.json.unverified-receipt.json" "says where it was kept"
 err_has 'mamori receipt get SUBMISSION-ID --server' "says how to get the receipt again"
+
+echo escape >"$T/mode"
+expect 1 "201 with a receipt whose server_key_id holds control characters" -- "$MAMORI" submit "$@" -o "$T/esc.json"
+if tr -d '\n' <"$T/err" | LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')"; then
+    no "a control character from the server reached the terminal"
+else
+    ok "no control character from the server on the terminal"
+fi
 
 echo otherkey >"$T/mode"
 cp "$A" "$T/a.json"
