@@ -581,6 +581,23 @@ def receipts_and_dates(ctx):
     C.check(r.error_code() == "forbidden", "the authority: forbidden", r.text)
     C.status(adm.get("/api/v1/submissions/00000000-0000-4000-8000-000000000000/receipt"), 404,
              "the receipt of an unknown submission: 404")
+    # the CLI against this server: mamori receipt get, then verify
+    skf, got = os.path.join(T, "server-key.json"), os.path.join(T, "got-receipt.json")
+    with open(skf, "wb") as f:
+        f.write(mm.request(srv.port, "GET", "/api/v1/server-key").raw)
+    env = dict(os.environ, MAMORI_TOKEN=adm.token)
+    p = subprocess.run([mm.MAMORI, "receipt", "get", sid, "--server", srv.url, "--server-key", skf, "-o", got],
+                       capture_output=True, text=True, env=env, timeout=60)
+    C.check(p.returncode == 0 and open(got, "rb").read().rstrip(b"\n") == ctx["receipt1"].rstrip(b"\n"),
+            "mamori receipt get: exit 0, the receipt of the 201", p.stderr)
+    p = subprocess.run([mm.MAMORI, "receipt", "verify", got, "--server-key", skf, "--signed",
+                        os.path.join(T, "s1.json")], capture_output=True, text=True, timeout=60)
+    C.check(p.returncode == 0 and sid in p.stdout, "mamori receipt verify --signed: valid", p.stdout + p.stderr)
+    env = dict(os.environ, MAMORI_TOKEN=oadm.token)
+    p = subprocess.run([mm.MAMORI, "receipt", "get", sid, "--server", srv.url, "--server-key", skf],
+                       capture_output=True, text=True, env=env, timeout=60)
+    C.check(p.returncode == 2 and "HTTP 404" in p.stderr and "signature" not in p.stdout,
+            "mamori receipt get by another organization: exit 2, HTTP 404, nothing", p.stdout + p.stderr)
     # ---- a replay names the original, to its own organization --------------------------------
     n0 = count_subs(ctx)
     r = mm.submit(adm, ctx["s1"])
