@@ -104,6 +104,12 @@ int mm_incident_parse(mm_incident **out, const char *data, size_t len, const cha
 int mm_incident_load(mm_incident **out, const char *path, const mm_catalog *r3,
                      const mm_catalog *r2) __attribute__((warn_unused_result));
 
+/* MM_EINVALID ("NAME: $.discovered: ...") when the incident was discovered more than
+ * MM_INCIDENT_CLOCK_SKEW seconds after now (Unix seconds): it cannot be true, a clock or a
+ * time zone is wrong. Pure: now is given. */
+#define MM_INCIDENT_CLOCK_SKEW 300
+int mm_incident_check_discovered(const mm_incident *inc, long long now, const char *name);
+
 void mm_incident_free(mm_incident *inc);
 
 /*

@@ -268,13 +268,16 @@ typedef struct mm_submission_rec {
     int64_t key_row;       /* the signing_keys row that verified it */
     const char *received;  /* server time */
     const char *body;      /* the signed document exactly as received */
-    const char *body_hash; /* SHA-256 hex of the envelope's canonical bytes; unique */
+    const char *body_hash; /* SHA-256 hex of the envelope's canonical bytes; unique within
+                            * the organization */
     const char *signature; /* base64 */
     const char *framework; /* "800-171r3" or "800-171r2" */
     bool has_score;
     int score;            /* SPRS (Rev 2); requirements met (Rev 3) */
     const char *status;   /* "meets", "conditional", "not-met", "no-valid-score" */
-    const char *assessed; /* YYYY-MM-DD (the assessment's date) */
+    const char *assessed; /* YYYY-MM-DD (the assessment's date); NULL or "" when the
+                           * assessment has none (stored as NULL; the day received is then
+                           * its status date) */
     const char *affirmed_by, *affirmed_on;
     const char *summary; /* JSON object text: the server's computed summary */
     const mm_gap_rec *gaps;
@@ -284,8 +287,9 @@ typedef struct mm_submission_rec {
 } mm_submission_rec;
 
 /* Stores a submission (and its gaps and milestones) and makes it its organization's latest
- * when its assessment date is not older than the latest's. MM_ECONFLICT when a submission
- * with the same body_hash exists (a replay), with nothing stored; MM_ENOTFOUND for an unknown
+ * when its status date (assessed, else the day received) is not older than the latest's.
+ * MM_ECONFLICT when a submission of the same organization with the same body_hash exists (a
+ * replay), with nothing stored; MM_ENOTFOUND for an unknown
  * organization or key row; MM_EINVALID when the key row is another organization's. Inside
  * mm_store_begin a failure leaves nothing of the submission and the transaction open. */
 int mm_store_insert_submission(mm_store *s, const mm_submission_rec *rec)
@@ -325,6 +329,10 @@ int mm_store_last_affirmation(mm_store *s, json_t **out, const char *submission_
  * signed document as a string) when with_body. */
 int mm_store_get_submission(mm_store *s, json_t **out, const char *id, bool with_body)
     __attribute__((warn_unused_result));
+/* The id (36 characters + NUL) of org_id's submission whose body_hash is body_hash: the
+ * original of a replay. MM_ENOTFOUND when the organization has none. */
+int mm_store_find_submission(mm_store *s, char id_out[37], const char *org_id,
+                             const char *body_hash) __attribute__((warn_unused_result));
 /* {"total", "items": [as mm_store_get_submission without summary and body]} of one
  * organization, newest received first. */
 int mm_store_list_submissions(mm_store *s, json_t **out, const char *org_id, int64_t offset,

@@ -159,6 +159,14 @@ int mm_receipt_verify(bool *valid, const char *doc, size_t len, const unsigned c
                       char *body_hash_out, char *submission_id_out)
     __attribute__((warn_unused_result));
 
+/* Parses the server's receipt key, the answer of GET /api/v1/server-key saved in a file:
+ * {"kind": "mamori-server-key", "public_key": base64 of 32 bytes, "key_id": its key_id};
+ * name is for messages. Errors: MM_EPARSE (not JSON), MM_EINVALID ("NAME: $.kind: ..." for
+ * an organization's key file, named as such, or another kind; "NAME: $.public_key: ..."; a
+ * key_id that is not the public key's). */
+int mm_server_key_parse(unsigned char public_key[32], char key_id[17], const char *text, size_t len,
+                        const char *name) __attribute__((warn_unused_result));
+
 /* ---- the server's summary of a submission ------------------------------------------------ */
 struct mm_result;
 /* The status of an evaluated assessment: "meets", "conditional", "not-met" or

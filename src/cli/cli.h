@@ -65,6 +65,7 @@ int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_submit(int argc, char **argv);
 int cmd_affirm(int argc, char **argv);
+int cmd_receipt(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);

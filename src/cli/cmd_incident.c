@@ -260,6 +260,8 @@ static int incident_report(int argc, char **argv)
         rc = mm_catalog_load(&r2, MM_FW_R2, dir);
     if (rc == MM_OK)
         rc = mm_incident_load(&inc, a.pos[0], r3, r2);
+    if (rc == MM_OK)
+        rc = mm_incident_check_discovered(inc, cli_now(), a.pos[0]);
     if (rc) {
         ex = cli_fail(rc);
     } else if (server) {

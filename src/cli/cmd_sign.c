@@ -1,7 +1,9 @@
 /* mamori sign: sign an assessment, its evidence hashes and the affirming official. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -36,6 +38,17 @@ int cli_sign_submission(char **out, mm_key **key_out, const char *assessment, co
         mm_error_set("at most %d evidence files", CLI_MAX_MULTI);
         return MM_EUSAGE;
     }
+    /* today by the clock (signing is not a reproducible output: SOURCE_DATE_EPOCH, which may
+     * fix an earlier day for reports, is not read here): an affirmation after it cannot be
+     * true */
+    char today[32];
+    mm_time_rfc3339(today, (long long)time(NULL));
+    today[10] = '\0';
+    if (date && mm_is_date(date) && strcmp(date, today) > 0) {
+        mm_error_set("--date: %s is after today (%s): an affirmation cannot be dated in the future",
+                     date, today);
+        return MM_EINVALID;
+    }
     int rc = mm_key_load(&k, keyfile);
     if (rc == MM_OK && !k->has_secret) {
         mm_error_set("%s: a public key file; signing needs the secret key file", keyfile);
@@ -47,6 +60,19 @@ int cli_sign_submission(char **out, mm_key **key_out, const char *assessment, co
     }
     if (rc == MM_OK)
         rc = mm_file_read(&text, &len, assessment, MM_ASSESSMENT_MAX_BYTES);
+    if (rc == MM_OK) {
+        /* nor an assessment dated after today (the server refuses both too) */
+        json_t *doc = json_loadb(text, len, 0, NULL);
+        const char *assessed =
+            json_string_value(json_object_get(json_object_get(doc, "dates"), "assessed"));
+        if (assessed && mm_is_date(assessed) && strcmp(assessed, today) > 0) {
+            mm_error_set("%s: $.dates.assessed: %s is after today (%s): an assessment cannot be "
+                         "dated in the future",
+                         assessment, assessed, today);
+            rc = MM_EINVALID;
+        }
+        json_decref(doc);
+    }
     if (rc == MM_OK) {
         mm_submission s = {text, len, assessment, ev, nevidence, official, date};
         rc = mm_submission_sign(out, &s, k);

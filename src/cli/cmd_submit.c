@@ -10,11 +10,10 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/receipt.h"
 #include "mamori/submit.h"
 #include "util/json.h"
 #include "util/util.h"
-
-#define SERVER_KEY_MAX_BYTES (64u * 1024) /* a pinned server key file */
 
 static const char usage_text[] =
     "usage: mamori submit ASSESSMENT.json --server URL --key KEYFILE --official NAME\n"
@@ -26,143 +25,79 @@ static const char usage_text[] =
     "  URL/api/v1/submissions and verifies the server's signed receipt. Exit 0 when the\n"
     "  submission was accepted and the receipt verified, 1 when the server refused it or\n"
     "  the receipt is invalid, 2 for usage, file and network errors and server errors.\n"
+    "  A submission accepted with a receipt that does not verify is stored all the same:\n"
+    "  get its receipt again with `mamori receipt get ID --server URL`.\n"
     "\n"
     "  --server URL        the authority's server (https://...)\n"
     "  --key FILE          the organization's secret key file (mamori keygen)\n"
     "  --official NAME     the affirming official\n"
     "  --date DATE         the date of the affirmation, YYYY-MM-DD\n"
     "  --evidence FILE     an evidence file to hash (repeatable, at most 64, 1 GiB each)\n"
-    "  --server-key FILE   the server's public key {\"public_key\", \"key_id\"} (pinned);\n"
-    "                      without it the key is fetched from URL/api/v1/server-key\n"
-    "  -o, --output FILE   the verified receipt (default: standard output)\n"
+    "  --server-key FILE   the server's receipt key, the answer of URL/api/v1/server-key\n"
+    "                      saved ({\"kind\": \"mamori-server-key\", ...}): pinned, and\n"
+    "                      checked against the server's before sending; without it the\n"
+    "                      key is fetched from the server\n"
+    "  -o, --output FILE   the verified receipt (default: standard output); a receipt\n"
+    "                      that does not verify is saved as FILE.unverified-receipt.json\n"
+    "                      (else ASSESSMENT.json.unverified-receipt.json)\n"
     "  --cacert FILE       CA certificates to check the server's TLS certificate with\n"
     "  --timeout SECONDS   for each request (default 60)\n"
     "  --token TOKEN       the API token; better: set MAMORI_TOKEN (argv is visible in ps)\n";
 
-/* ---- the server's public key -------------------------------------------------------------- */
-
-/* Parses {"public_key": base64 of 32 bytes, "key_id": its 16 hex digits} from where. */
-static int parse_server_key(unsigned char pub[MM_KEY_PUBLIC_BYTES], char key_id[17],
-                            const char *text, size_t len, const char *where)
+/* Where what the server sent goes when its receipt does not verify: next to the receipt
+ * asked for with -o, else next to the assessment. malloc'd. */
+static char *unverified_path(const char *out, const char *assessment)
 {
-    json_t *doc;
-    if (mm_json_load(&doc, text, len, where, 0))
-        return cli_fail(MM_EPARSE);
-    const char *b64 = json_string_value(json_object_get(doc, "public_key"));
-    const char *id = json_string_value(json_object_get(doc, "key_id"));
-    size_t n = 0;
-    int rc = MM_EXIT_OK;
-    if (!json_is_object(doc) || !b64 || !id) {
-        cli_error("%s: not a server key: it needs \"public_key\" and \"key_id\" strings", where);
-        rc = MM_EXIT_USAGE;
-    } else if (sodium_base642bin(pub, MM_KEY_PUBLIC_BYTES, b64, strlen(b64), NULL, &n, NULL,
-                                 sodium_base64_VARIANT_ORIGINAL) != 0 ||
-               n != MM_KEY_PUBLIC_BYTES) {
-        cli_error("%s: $.public_key: not base64 of %d bytes", where, MM_KEY_PUBLIC_BYTES);
-        rc = MM_EXIT_USAGE;
-    } else {
-        mm_key_id(key_id, pub);
-        if (strcmp(key_id, id) != 0) {
-            char shown[CLI_MESSAGE_MAX + 4];
-            cli_clean_text(shown, id);
-            cli_error("%s: $.key_id: \"%s\" is not the key id of the public key (%s)", where, shown,
-                      key_id);
-            rc = MM_EXIT_USAGE;
-        }
+    mm_buf p = MM_BUF_INIT;
+    const char *next_to = out && strcmp(out, "-") != 0                 ? out
+                          : assessment && strcmp(assessment, "-") != 0 ? assessment
+                                                                       : "submission";
+    mm_buf_printf(&p, "%s.unverified-receipt.json", next_to);
+    if (p.failed) {
+        mm_buf_free(&p);
+        return NULL;
     }
-    json_decref(doc);
-    return rc;
+    return p.data;
 }
 
-static int load_server_key(unsigned char pub[MM_KEY_PUBLIC_BYTES], char key_id[17], cli_http *h,
-                           const char *base, const char *pinned)
+/* A 201 whose receipt does not verify: the submission is stored, so what the server sent is
+ * kept, and the way to get the receipt again is printed. MM_EXIT_FINDINGS. */
+static int keep_unverified(const cli_response *r, const char *why, const char *sid, const char *out,
+                           const char *assessment, const char *base)
 {
-    if (pinned) {
-        char *text = NULL;
-        size_t len = 0;
-        int rc = mm_file_read(&text, &len, pinned, SERVER_KEY_MAX_BYTES);
-        if (rc)
-            return cli_fail(rc);
-        int ex = parse_server_key(pub, key_id, text, len, pinned);
-        free(text);
-        return ex;
-    }
-    mm_buf url = MM_BUF_INIT;
-    mm_buf_printf(&url, "%s/api/v1/server-key", base);
-    cli_response r = CLI_RESPONSE_INIT;
-    long status = 0;
-    int ex =
-        url.failed ? MM_EXIT_USAGE : cli_http_do(h, mm_buf_cstr(&url), NULL, NULL, 0, &status, &r);
-    if (ex == MM_EXIT_OK && status != 200) {
-        char msg[CLI_MESSAGE_MAX + 4];
-        cli_error_message(msg, &r);
-        cli_error("%s: HTTP %ld: %s", mm_buf_cstr(&url), status, msg);
-        ex = MM_EXIT_USAGE;
-    }
-    if (ex == MM_EXIT_OK)
-        ex = parse_server_key(pub, key_id, mm_buf_cstr(&r.body), r.body.len, mm_buf_cstr(&url));
-    if (ex == MM_EXIT_OK)
+    cli_error("the server accepted the submission (HTTP 201) but its receipt is invalid: %s", why);
+    char *path = unverified_path(out, assessment);
+    int rc = path ? mm_file_write_atomic(path, r->body.data ? r->body.data : "", r->body.len)
+                  : MM_ENOMEM;
+    if (rc == MM_OK)
+        fprintf(stderr, "note: what the server sent is saved in %s\n", path);
+    else
+        cli_error("cannot save what the server sent: %s",
+                  mm_error_last()[0] ? mm_error_last() : mm_strerror(rc));
+    fprintf(stderr,
+            "note: the submission is stored on the server (a second submit is refused as a "
+            "replay); get its receipt again with:\n"
+            "  mamori receipt get %s --server %s --server-key SERVER-KEY.json -o receipt.json\n"
+            "  (or check a saved one: mamori receipt verify FILE --server-key SERVER-KEY.json)\n",
+            sid[0] ? sid : "SUBMISSION-ID", base);
+    free(path);
+    return MM_EXIT_FINDINGS;
+}
+
+/* A 409: a replay. Prints the original's id and receipt link when the server gives them. */
+static void replay_note(const cli_response *r, const char *base)
+{
+    json_t *d = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, NULL);
+    const char *sid = json_string_value(json_object_get(d, "submission_id"));
+    char shown[CLI_MESSAGE_MAX + 4];
+    if (sid) {
+        cli_clean_text(shown, sid);
         fprintf(stderr,
-                "note: server key fetched from the server, not pinned (key %s; pin it with "
-                "--server-key FILE)\n",
-                key_id);
-    mm_buf_free(&r.body);
-    mm_buf_free(&url);
-    return ex;
-}
-
-/* ---- the receipt ------------------------------------------------------------------------- */
-
-/* Verifies the receipt in r against pub, and that it is for the document whose canonical
- * hash is sent_hash. Prints the outcome; MM_EXIT_OK or MM_EXIT_FINDINGS. */
-static int check_receipt(const cli_response *r, const unsigned char pub[MM_KEY_PUBLIC_BYTES],
-                         const char *key_id, const char *sent_hash)
-{
-    bool valid = false;
-    char body_hash[65] = "", submission_id[64] = "";
-    mm_error_clear();
-    const char *doc = r->body.data ? r->body.data : "";
-    int rc = mm_receipt_verify(&valid, doc, r->body.len, pub, body_hash, submission_id);
-    if (rc != MM_OK || !valid) {
-        const char *why = mm_error_last();
-        cli_error("the server accepted the submission (HTTP 201) but its receipt is invalid: %s",
-                  why[0] ? why
-                  : rc   ? mm_strerror(rc)
-                         : "bad signature");
-        return MM_EXIT_FINDINGS;
-    }
-    if (strcmp(body_hash, sent_hash) != 0) {
-        cli_error("the server accepted the submission (HTTP 201) but its receipt is invalid: "
-                  "its body_hash %.64s is not the hash of what was sent (%s)",
-                  body_hash, sent_hash);
-        return MM_EXIT_FINDINGS;
-    }
-    json_t *d = json_loadb(doc, r->body.len, 0, NULL);
-    json_t *rec = json_object_get(d, "receipt");
-    const char *status = json_string_value(json_object_get(rec, "status"));
-    const char *rkey = json_string_value(json_object_get(rec, "server_key_id"));
-    json_t *score = json_object_get(rec, "score");
-    int ex = MM_EXIT_OK;
-    if (rkey && strcmp(rkey, key_id) != 0) {
-        cli_error("the server accepted the submission (HTTP 201) but its receipt is invalid: "
-                  "it names server key %.16s, verified with %s",
-                  rkey, key_id);
-        ex = MM_EXIT_FINDINGS;
-    } else {
-        char shown_id[CLI_MESSAGE_MAX + 4], shown_status[CLI_MESSAGE_MAX + 4];
-        cli_clean_text(shown_id, submission_id);
-        cli_clean_text(shown_status, status ? status : "?");
-        if (json_is_integer(score))
-            fprintf(stderr,
-                    "submitted: %s status %s score %lld (receipt verified with server key %s)\n",
-                    shown_id, shown_status, (long long)json_integer_value(score), key_id);
-        else
-            fprintf(stderr,
-                    "submitted: %s status %s score none (receipt verified with server key %s)\n",
-                    shown_id, shown_status, key_id);
+                "note: already stored as submission %s; its receipt: mamori receipt get %s "
+                "--server %s\n",
+                shown, shown, base);
     }
     json_decref(d);
-    return ex;
 }
 
 int cmd_submit(int argc, char **argv)
@@ -249,7 +184,7 @@ int cmd_submit(int argc, char **argv)
         goto done;
     }
     /* The server key first: a key that cannot be had stops before anything is sent. */
-    ex = load_server_key(pub, server_key_id, &h, base, server_key);
+    ex = cli_server_key(pub, server_key_id, &h, base, server_key);
     if (ex != MM_EXIT_OK)
         goto done;
     ex = MM_EXIT_USAGE;
@@ -264,23 +199,31 @@ int cmd_submit(int argc, char **argv)
     if (ex != MM_EXIT_OK)
         goto done;
     if (status == 201) {
-        ex = check_receipt(&r, pub, server_key_id, sent_hash);
-        if (ex == MM_EXIT_OK) {
-            mm_buf_cstr(&r.body);
-            if (r.body.len == 0 || r.body.data[r.body.len - 1] != '\n')
-                mm_buf_putc(&r.body, '\n');
-            rc = r.body.failed ? MM_ENOMEM
-                               : mm_file_write_atomic(out ? out : "-", r.body.data, r.body.len);
-            if (rc) {
-                cli_error("the submission was accepted and its receipt verified, but: %s",
-                          mm_error_last()[0] ? mm_error_last() : mm_strerror(rc));
-                ex = MM_EXIT_USAGE;
-            }
+        char why[CLI_MESSAGE_MAX + 4], sid[64], line[CLI_MESSAGE_MAX + 4];
+        const char *body = mm_buf_cstr(&r.body);
+        ex = cli_receipt_check(why, sid, body, r.body.len, pub, server_key_id, sent_hash);
+        if (ex != MM_EXIT_OK) {
+            ex = keep_unverified(&r, why, sid, out, a.pos[0], base);
+            goto done;
+        }
+        cli_receipt_summary(line, body, r.body.len);
+        fprintf(stderr, "submitted: %s (receipt verified with server key %s)\n", line,
+                server_key_id);
+        if (r.body.len == 0 || r.body.data[r.body.len - 1] != '\n')
+            mm_buf_putc(&r.body, '\n');
+        rc = r.body.failed ? MM_ENOMEM
+                           : mm_file_write_atomic(out ? out : "-", r.body.data, r.body.len);
+        if (rc) {
+            cli_error("the submission was accepted and its receipt verified, but: %s",
+                      mm_error_last()[0] ? mm_error_last() : mm_strerror(rc));
+            ex = MM_EXIT_USAGE;
         }
     } else if (status >= 400 && status < 500) {
         cli_error_message(msg, &r);
         cli_error("server refused the submission: HTTP %ld: %s", status, msg);
         ex = MM_EXIT_FINDINGS;
+        if (status == 409)
+            replay_note(&r, base);
     } else if (status >= 500) {
         cli_error_message(msg, &r);
         cli_error("server error: HTTP %ld: %s", status, msg);

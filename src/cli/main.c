@@ -23,6 +23,7 @@ static const mm_command commands[] = {
     {"verify", cmd_verify, "verify a signed submission against a public key"},
     {"submit", cmd_submit, "sign an assessment and submit it to the authority's server"},
     {"affirm", cmd_affirm, "send the annual affirmation of the latest submission (32 CFR 170.22)"},
+    {"receipt", cmd_receipt, "verify a saved receipt of the server, or get one again"},
     {"incident", cmd_incident, "check a cyber incident report and its deadline; send it"},
     {"version", cmd_version, "print the version"},
 };

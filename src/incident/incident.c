@@ -477,6 +477,19 @@ done:
     return MM_OK;
 }
 
+int mm_incident_check_discovered(const mm_incident *inc, long long now, const char *name)
+{
+    if (inc->discovered <= now + MM_INCIDENT_CLOCK_SKEW)
+        return MM_OK;
+    char when[MM_INCIDENT_TIME_TEXT_BYTES], at[MM_INCIDENT_TIME_TEXT_BYTES];
+    mm_incident_format_time(when, inc->discovered, inc->discovered_offset);
+    mm_incident_format_time(at, now, inc->discovered_offset);
+    mm_error_set("%s: $.discovered: %s is more than %d minutes after now (%s): an incident "
+                 "cannot be discovered in the future (check the time and its offset)",
+                 name, when, MM_INCIDENT_CLOCK_SKEW / 60, at);
+    return MM_EINVALID;
+}
+
 int mm_incident_load(mm_incident **out, const char *path, const mm_catalog *r3,
                      const mm_catalog *r2)
 {

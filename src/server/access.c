@@ -63,6 +63,15 @@ int mm_access_decide(const principal *p, need n, const target_org *target, const
             return 0;
         *why = "only a contractor's users submit assessments, for their own organization";
         return 403;
+    case NEED_SUB_OWN:
+        if (member_of(p, target))
+            return 0;
+        if (target && target->exists && authority_reader(p)) {
+            *why = "a receipt is given to the submitting organization only (the submission "
+                   "itself: GET /api/v1/submissions/{id})";
+            return 403;
+        }
+        return 404;
     case NEED_ORG_READ:
     case NEED_SUB_READ:
     case NEED_ORG_SUMMARY:

@@ -57,7 +57,10 @@ json_t *latest_view(const http_req *r, const json_t *sub)
 {
     if (!sub)
         return json_null();
+    /* the status date: the assessment's date, or the day received when it has none */
     const char *assessed = json_string_value(json_object_get(sub, "assessed"));
+    if (!assessed)
+        assessed = json_string_value(json_object_get(sub, "received"));
     const char *status = cmmc_server_status(r, json_string_value(json_object_get(sub, "framework")),
                                             json_string_value(json_object_get(sub, "status")),
                                             json_string_value(json_object_get(sub, "received")));
@@ -104,6 +107,10 @@ void h_org_create(http_req *r, reply *out)
     const char *kind = json_string_value(json_object_get(r->json, "kind"));
     const char *parent = json_string_value(json_object_get(r->json, "parent_id"));
     json_t *ids = json_object_get(r->json, "identifiers");
+    if (!name || !name[0]) {
+        reply_error(out, 400, "bad_request", "$.name: must not be empty");
+        return;
+    }
     if (!kind)
         kind = "contractor";
     if (strcmp(kind, "contractor") != 0) {
@@ -304,6 +311,14 @@ void h_submit(http_req *r, reply *out)
     act_fail f = {0};
     if (submission_ingest_request(r, r->body, r->body_len, &receipt, &f) != MM_OK) {
         reply_fail(out, &f);
+        /* a replay: the caller's own original and where its receipt is (the store only ever
+         * finds the caller's organization's submissions) */
+        if (f.kind == ACT_CONFLICT && f.original[0] && out->json) {
+            char link[80];
+            snprintf(link, sizeof link, "/api/v1/submissions/%s/receipt", f.original);
+            json_object_set_new(out->json, "submission_id", json_string(f.original));
+            json_object_set_new(out->json, "receipt", json_string(link));
+        }
         return;
     }
     out->status = 201;
@@ -324,6 +339,27 @@ void h_subs_list(http_req *r, reply *out)
         return;
     }
     paged(out, res, page_no, per_page);
+}
+
+void h_sub_receipt(http_req *r, reply *out)
+{
+    json_t *sub = NULL;
+    char *receipt = NULL;
+    int rc = mm_store_get_submission(r->st, &sub, r->param[0], false);
+    if (rc) {
+        reply_store_error(out, rc);
+        return;
+    }
+    rc = submission_receipt(&receipt, sub, r->srv->server_sk);
+    json_decref(sub);
+    if (rc) {
+        mm_server_log_json("error", "receipt", json_pack("{s:s}", "error", mm_error_last()));
+        reply_error(out, 500, "internal", "the receipt could not be signed");
+        return;
+    }
+    out->status = 200;
+    out->text = receipt;
+    out->ctype = "application/json; charset=utf-8";
 }
 
 void h_sub_get(http_req *r, reply *out)

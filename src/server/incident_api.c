@@ -197,11 +197,14 @@ void h_incidents_create(http_req *r, reply *out)
     mm_error_clear();
     int rc = mm_incident_parse(&inc, r->body ? r->body : "", r->body_len, "body", r->srv->r3,
                                r->srv->r2);
+    if (rc == MM_OK)
+        rc = mm_incident_check_discovered(inc, r->now_unix, "body");
     if (rc == MM_ENOMEM) {
         reply_error(out, 503, "unavailable", "out of memory");
         return;
     }
     if (rc) {
+        mm_incident_free(inc);
         reply_error(out, rc == MM_EINVALID ? 422 : 400,
                     rc == MM_EINVALID ? "invalid" : "bad_request", "%s", mm_error_last());
         return;

@@ -122,6 +122,25 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
         ret = refuse(f, mm_error_last());
         goto done;
     }
+    /* 3b. dates that cannot be true: after the server's today */
+    json_t *official = json_object_get(env, "affirming_official");
+    const char *affirmed = json_string_value(json_object_get(official, "date"));
+    char today[11];
+    snprintf(today, sizeof today, "%.10s", now);
+    if (a->assessed && strcmp(a->assessed, today) > 0) {
+        ret = act_failed(f, ACT_UNPROCESSABLE, MM_EINVALID,
+                         "assessment: $.dates.assessed: %.10s is after today (%s, the server's "
+                         "date): an assessment cannot be dated in the future",
+                         a->assessed, today);
+        goto done;
+    }
+    if (affirmed && strcmp(affirmed, today) > 0) {
+        ret = act_failed(f, ACT_UNPROCESSABLE, MM_EINVALID,
+                         "submission: $.envelope.affirming_official.date: %.10s is after today "
+                         "(%s, the server's date): an affirmation cannot be dated in the future",
+                         affirmed, today);
+        goto done;
+    }
     summary_text = json_dumps(summary, JSON_COMPACT | JSON_PRESERVE_ORDER);
     size_t ngaps = 0, nms = 0;
     if (!summary_text || collect(summary, &gaps, &ngaps, &ms, &nms) != MM_OK) {
@@ -129,7 +148,6 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
         goto done;
     }
     json_t *score = json_object_get(summary, "score");
-    json_t *official = json_object_get(env, "affirming_official");
     const char *status = mm_submission_status(res);
     char id[37];
     mm_store_new_id(id);
@@ -165,10 +183,17 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
                                      "key_id", key_id, "status", status, "score", score));
     json_decref(docj);
     if (rc == MM_ECONFLICT) {
+        /* the organization's own earlier submission of this envelope (another
+         * organization's copy never conflicts: the hash is unique per organization) */
+        char original[37] = "";
+        if (mm_store_find_submission(st, original, org_id, hash) != MM_OK)
+            original[0] = '\0';
         ret = act_failed(f, ACT_CONFLICT, rc,
-                         "this signed submission was already received (same content hash %s): a "
-                         "replay is refused",
-                         hash);
+                         "this signed submission was already received (same content hash %s) as "
+                         "submission %s: a replay is refused; its receipt: GET "
+                         "/api/v1/submissions/%s/receipt",
+                         hash, original[0] ? original : "?", original[0] ? original : "{id}");
+        memcpy(f->original, original, sizeof original);
         goto done;
     }
     if (rc) {
@@ -205,6 +230,21 @@ done:
     free(gaps);
     free(ms);
     return ret;
+}
+
+int submission_receipt(char **out, const json_t *sub, const unsigned char server_sk[64])
+{
+    const json_t *score = json_object_get(sub, "score");
+    mm_receipt rr = {
+        .submission_id = json_string_value(json_object_get(sub, "id")),
+        .org_id = json_string_value(json_object_get(sub, "org_id")),
+        .body_hash = json_string_value(json_object_get(sub, "body_hash")),
+        .received = json_string_value(json_object_get(sub, "received")),
+        .status = json_string_value(json_object_get(sub, "status")),
+        .has_score = json_is_integer(score),
+        .score = json_is_integer(score) ? (int)json_integer_value(score) : 0,
+    };
+    return mm_receipt_sign(out, &rr, server_sk);
 }
 
 int submission_ingest_request(http_req *r, const char *doc, size_t len, char **receipt, act_fail *f)

@@ -42,6 +42,8 @@ typedef enum need {
     NEED_ORG_ADMIN,       /* the organization's contractor-admin (keys, consent) */
     NEED_SUBMIT,          /* a contractor user, for its own organization */
     NEED_SUB_READ,        /* ORG_READ on the organization that owns the submission */
+    NEED_SUB_OWN,         /* a user of the organization that owns the submission, only (its
+                           * receipt: 404 to other organizations, 403 to the authority) */
     NEED_ANY              /* anyone, anonymous too; credentials are resolved when sent (the
                            * shared items' reads: what each reader sees is mm_tlp_may_read's) */
 } need;
@@ -229,6 +231,7 @@ typedef struct act_fail {
     int rc;
     long retry_after;
     char msg[400];
+    char original[37]; /* ACT_CONFLICT of a replay: the original submission's id (or "") */
 } act_fail;
 
 /* The API's answer for a failed action: the status and code of its kind, with its message. */
@@ -267,13 +270,19 @@ void mm_random_hex(char *out, size_t n);
 /* ---- ingestion of a signed submission (ingest.c) ------------------------------------- */
 
 /* Verifies, evaluates and stores a signed submission for org_id (actor names the user for the
- * audit record); *receipt gets the signed receipt (malloc'd JSON text). */
+ * audit record); *receipt gets the signed receipt (malloc'd JSON text). A replay (the same
+ * envelope from the same organization) fails ACT_CONFLICT with f->original set. */
 int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, const char *actor,
                       const char *doc, size_t len, const char *now, long long now_unix,
                       char **receipt, act_fail *f);
 /* The same with the server's catalogs and key, for the requester's organization, now. */
 int submission_ingest_request(http_req *r, const char *doc, size_t len, char **receipt,
                               act_fail *f);
+
+/* The signed receipt of a stored submission (json from mm_store_get_submission), signed
+ * again with the server's key: the same bytes as the receipt sent at 201 (Ed25519 is
+ * deterministic). *out is malloc'd JSON text. */
+int submission_receipt(char **out, const json_t *sub, const unsigned char server_sk[64]);
 
 /* ---- the audited write (audit.c) -------------------------------------------------------- */
 
@@ -317,6 +326,7 @@ void h_affirm_create(http_req *r, reply *out);
 void h_affirm_list(http_req *r, reply *out);
 void h_subs_list(http_req *r, reply *out);
 void h_sub_get(http_req *r, reply *out);
+void h_sub_receipt(http_req *r, reply *out);
 void h_sub_diff(http_req *r, reply *out);
 void h_contractors_cached(http_req *r, reply *out);
 void h_failures_cached(http_req *r, reply *out);

@@ -104,10 +104,13 @@ void reply_store_error(reply *out, int rc)
         mm_server_log_json("warn", "store conflict", json_pack("{s:s}", "error", mm_error_last()));
         reply_error(out, 409, "conflict", "that already exists");
         break;
+    /* a rule of the stored data (a constraint of the schema or a check of the store): the
+     * store's message names the rule and never the database (sqlite.c, postgres.c) */
     case MM_EINVALID:
     case MM_EUSAGE:
         mm_server_log_json("warn", "store refused", json_pack("{s:s}", "error", mm_error_last()));
-        reply_error(out, 400, "bad_request", "the request breaks a rule of the stored data");
+        reply_error(out, 422, "rule_broken", "a rule of the stored data is broken: %.400s",
+                    mm_error_last()[0] ? mm_error_last() : "(no message)");
         break;
     default:
         mm_server_log_json("error", "store", json_pack("{s:s}", "error", mm_error_last()));
@@ -146,6 +149,8 @@ void reply_fail(reply *out, const act_fail *f)
         [ACT_BUSY] = {503, "unavailable"},
     };
     if (f->kind == ACT_STORE || f->kind == ACT_OK) {
+        if (f->msg[0]) /* the message recorded when it failed, not a later one */
+            mm_error_set("%s", f->msg);
         reply_store_error(out, f->rc ? f->rc : MM_ERROR);
         return;
     }

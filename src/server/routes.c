@@ -137,6 +137,8 @@ static const route routes[] = {
      .fn = h_sub_get, .query = q_submission},
     {.method = "GET", .pattern = "/api/v1/submissions/{}/diff/{}", .need = NEED_SUB_READ,
      .target = T_SUB, .fn = h_sub_diff},
+    {.method = "GET", .pattern = "/api/v1/submissions/{}/receipt", .need = NEED_SUB_OWN,
+     .target = T_SUB, .fn = h_sub_receipt},
     {.method = "GET", .pattern = "/api/v1/requirements/failures", .need = NEED_AUTHORITY_READ,
      .fn = h_failures_cached},
     {.method = "GET", .pattern = "/api/v1/poam/overdue", .need = NEED_AUTHORITY_READ,

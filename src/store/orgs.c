@@ -98,7 +98,8 @@ static const char *const org_statuses[] = {
     "    l.score AS l_score, l.status AS l_status, l.assessed AS l_assessed,"                      \
     "    l.affirmed_by AS l_affirmed_by,"                                                          \
     "    CASE WHEN l.id IS NULL THEN 'none'"                                                       \
-    "         WHEN $1 IS NOT NULL AND l.assessed < $1 THEN 'stale'"                                \
+    "         WHEN $1 IS NOT NULL"                                                                 \
+    "              AND coalesce(l.assessed, substr(l.received, 1, 10)) < $1 THEN 'stale'"          \
     "         WHEN $8 IS NOT NULL AND l.framework = '800-171r2' AND l.status = 'conditional'"      \
     "              AND substr(l.received, 1, 10) < $8 THEN 'conditional-expired'"                  \
     "         ELSE l.status END AS cstatus,"                                                       \

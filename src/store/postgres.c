@@ -119,6 +119,10 @@ static int fail(pg *s, const PGresult *r)
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     set_message(s, "statement", msg ? msg : PQerrorMessage(s->conn));
+    /* a broken constraint is a rule of the data, told without the connection's address
+     * (the server answers it: "... violates check constraint \"...\"") */
+    if (state && strncmp(state, "23", 2) == 0 && msg)
+        mm_error_set("%.600s", msg);
     if (!state)
         return MM_EIO;
     if (strcmp(state, "23503") == 0)

@@ -247,6 +247,12 @@ static const char *const migration7[] = {
     NULL,
 };
 
+static const char *const migration8[] = {
+    "DROP INDEX submissions_body_hash;"
+    "CREATE UNIQUE INDEX submissions_org_body_hash ON submissions(org_id, body_hash);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -270,6 +276,10 @@ static const char *const *const migrations[] = {
      * "deleted:ID"; its login is kept in deleted_login and cannot be taken again before
      * login_reusable */
     migration7,
+    /* 8: a replay is the same document from the same organization; another
+     * organization's copy of the same envelope is its own submission, so that a refusal
+     * never tells one organization what another has sent (docs/api.md, "Submissions") */
+    migration8,
 };
 /* clang-format on */
 

@@ -45,7 +45,12 @@ static const mm_word sq_words[] = {
 static int fail(sq *s)
 {
     int code = sqlite3_extended_errcode(s->db);
-    mm_error_set("%s: %s", s->path, sqlite3_errmsg(s->db));
+    /* a broken constraint is a rule of the data, told without the database's file name
+     * (the server answers it: "CHECK constraint failed: status IN (...)") */
+    if ((code & 0xff) == SQLITE_CONSTRAINT)
+        mm_error_set("%s", sqlite3_errmsg(s->db));
+    else
+        mm_error_set("%s: %s", s->path, sqlite3_errmsg(s->db));
     if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
         return MM_ENOTFOUND;
     if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)

@@ -47,9 +47,8 @@ static int check_submission(const mm_submission_rec *r)
         mm_error_set("submission %s: unknown status '%s'", id, r->status ? r->status : "");
         return MM_EINVALID;
     }
-    if (!mm_is_date(r->assessed)) {
-        mm_error_set("submission %s: assessed '%s' is not YYYY-MM-DD", id,
-                     r->assessed ? r->assessed : "");
+    if (mm_nonempty(r->assessed) && !mm_is_date(r->assessed)) {
+        mm_error_set("submission %s: assessed '%s' is not YYYY-MM-DD", id, r->assessed);
         return MM_EINVALID;
     }
     if (r->summary && !mm_json_object_text(r->summary)) {
@@ -84,12 +83,14 @@ static int check_submission(const mm_submission_rec *r)
 static int insert_rows(mm_store *s, const mm_submission_rec *r)
 {
     json_t *rows = NULL;
-    /* does the organization exist, its latest assessment date, the key row's owner, and
-     * whether the content was received before */
+    /* does the organization exist, the status date of its latest (the assessed date, or
+     * the day it was received when the assessment has none), the key row's owner, and
+     * whether the organization sent the content before */
     const mm_param cp[] = {P_TEXT(r->org_id), P_INT(r->key_row), P_TEXT(r->body_hash)};
     int rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT o.id, l.assessed, k.id, k.org_id,"
-                        " (SELECT count(*) FROM submissions WHERE body_hash = $3)"
+                        "SELECT o.id, coalesce(l.assessed, substr(l.received, 1, 10)), k.id,"
+                        " k.org_id, (SELECT count(*) FROM submissions"
+                        " WHERE org_id = $1 AND body_hash = $3)"
                         " FROM (SELECT 1 AS one) one"
                         " LEFT JOIN organizations o ON o.id = $1"
                         " LEFT JOIN submissions l ON l.id = o.latest_submission"
@@ -97,7 +98,9 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
                         NPARAMS(cp), cp);
     const json_t *row = json_array_get(rows, 0);
     const char *latest = mm_cell(row, 1);
-    bool newest = !latest || strcmp(latest, r->assessed) <= 0;
+    char own[11];
+    snprintf(own, sizeof own, "%s", mm_nonempty(r->assessed) ? r->assessed : r->received);
+    bool newest = !latest || strcmp(latest, own) <= 0;
     if (rc) {
     } else if (!mm_cell(row, 0)) {
         mm_error_set("submission %s: no organization '%s'", r->id, r->org_id);
@@ -124,7 +127,7 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
                            P_TEXT(r->framework),
                            r->has_score ? P_INT(r->score) : P_NULL,
                            P_TEXT(r->status),
-                           P_TEXT(r->assessed),
+                           P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
                            P_TEXT(r->affirmed_by),
                            P_TEXT(r->affirmed_on),
                            P_TEXT(r->summary ? r->summary : "{}")};
@@ -208,6 +211,24 @@ int mm_store_get_submission(mm_store *s, json_t **out, const char *id, bool with
         *out = NULL;
         rc = mm_oom();
     }
+    return rc;
+}
+
+int mm_store_find_submission(mm_store *s, char id_out[37], const char *org_id,
+                             const char *body_hash)
+{
+    id_out[0] = '\0';
+    json_t *row = NULL;
+    const mm_param p[] = {P_TEXT(org_id), P_TEXT(body_hash)};
+    int rc = mm_need(org_id, "submission: organization id");
+    if (rc == MM_OK)
+        rc = mm_need(body_hash, "submission: body_hash");
+    if (rc == MM_OK)
+        rc = mm_db_row(s, &row, "no submission with that content hash",
+                       "SELECT id FROM submissions WHERE org_id = $1 AND body_hash = $2", 2, p);
+    if (rc == MM_OK)
+        snprintf(id_out, 37, "%s", mm_cell(row, 0) ? mm_cell(row, 0) : "");
+    json_decref(row);
     return rc;
 }
 

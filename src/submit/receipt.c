@@ -13,6 +13,7 @@
 #include "util/util.h"
 
 #define KIND_RECEIPT      "mamori-receipt"
+#define KIND_SERVER_KEY   "mamori-server-key"
 #define RECEIPT_MAX_BYTES (64u * 1024)
 #define SUBMISSION_ID_MAX 63 /* bytes, so that it fits the caller's 64-byte buffer */
 
@@ -174,5 +175,46 @@ int mm_receipt_verify(bool *valid, const char *doc, size_t len, const unsigned c
 done:
     free(canon);
     json_decref(root);
+    return rc;
+}
+
+int mm_server_key_parse(unsigned char public_key[32], char key_id[17], const char *text, size_t len,
+                        const char *name)
+{
+    json_t *doc;
+    key_id[0] = '\0';
+    if (mm_submit_init_sodium())
+        return MM_ERROR;
+    if (mm_json_load(&doc, text, len, name, 0))
+        return MM_EPARSE;
+    const char *kind = json_string_value(json_object_get(doc, "kind"));
+    const char *b64 = json_string_value(json_object_get(doc, "public_key"));
+    const char *id = json_string_value(json_object_get(doc, "key_id"));
+    int rc = MM_EINVALID;
+    char kid[17];
+    if (!json_is_object(doc)) {
+        mm_error_set("%s: not a server key (a JSON object with \"kind\": \"%s\")", name,
+                     KIND_SERVER_KEY);
+    } else if (mm_streq(kind, "mamori-ed25519-public") || mm_streq(kind, "mamori-ed25519-secret")) {
+        mm_error_set("%s: $.kind: \"%s\" is an organization's signing key (mamori keygen), not "
+                     "the server's receipt key: save the server's with curl URL/api/v1/server-key",
+                     name, kind);
+    } else if (!mm_streq(kind, KIND_SERVER_KEY)) {
+        mm_error_set("%s: $.kind: not a server key (\"kind\": \"%s\" is required; save it with "
+                     "curl URL/api/v1/server-key)",
+                     name, KIND_SERVER_KEY);
+    } else if (!mm_submit_unb64(public_key, 32, b64)) {
+        mm_error_set("%s: $.public_key: not base64 of 32 bytes", name);
+    } else if (!id) {
+        mm_error_set("%s: $.key_id: a string is required", name);
+    } else if (mm_key_id(kid, public_key), strcmp(kid, id) != 0) {
+        bool hex = strlen(id) == 16 && strspn(id, "0123456789abcdef") == 16;
+        mm_error_set("%s: $.key_id: %s%s%s is not the key id of the public key (%s)", name,
+                     hex ? "\"" : "", hex ? id : "the value", hex ? "\"" : "", kid);
+    } else {
+        memcpy(key_id, kid, sizeof kid);
+        rc = MM_OK;
+    }
+    json_decref(doc);
     return rc;
 }

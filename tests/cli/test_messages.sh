@@ -159,6 +159,29 @@ run 2 "keygen -o - is refused" -- "$MAMORI" keygen --org "Hokuto" -o -
 err_has "^mamori: keygen: -o - is not possible" "keygen -o -: says why"
 absent "$T/-" "keygen -o -: no file named -"
 absent "$T/-.pub" "keygen -o -: no file named -.pub"
+
+# ---- receipts and server keys: one line, exit 2 ------------------------------------------
+run 2 "receipt verify: an organization's key as the server key" -- \
+    "$MAMORI" receipt verify "$T/a.json" --server-key "$T/k.key.pub"
+err_has "^mamori: $T/k.key.pub: \\\$.kind: \"mamori-ed25519-public\" is an organization's signing key" \
+    "receipt verify: the organization's key named as such"
+run 2 "receipt verify: the secret key as the server key" -- \
+    "$MAMORI" receipt verify "$T/a.json" --server-key "$T/k.key"
+err_has "^mamori: $T/k.key: \\\$.kind: \"mamori-ed25519-secret\"" "receipt verify: the secret key file named, one line"
+grep -q '"secret_key"' "$T/k.key" && ! grep -q "$(py "import json; print(json.load(open('$T/k.key'))['secret_key'])")" "$T/err" "$T/out" \
+    && ok "receipt verify: the secret key is not printed" || no "receipt verify: secret key printed"
+printf '{"kind": "mamori-server-key",\n "public_key": 5,}' >"$T/sk-syntax.json"
+run 2 "receipt verify: a server key file that is not JSON" -- \
+    "$MAMORI" receipt verify "$T/a.json" --server-key "$T/sk-syntax.json"
+err_has "^mamori: $T/sk-syntax.json:2:" "receipt verify: FILE:LINE:COL of the key file"
+py "import base64,hashlib,json
+pub=bytes(range(32)); kid=hashlib.sha256(pub).hexdigest()[:16]
+json.dump({'kind':'mamori-server-key','public_key':base64.b64encode(pub).decode(),'key_id':kid},open('$T/sk.json','w'))"
+run 2 "receipt verify: an assessment as the receipt" -- "$MAMORI" receipt verify "$T/a.json" --server-key "$T/sk.json"
+err_has "^mamori: $T/a.json: not a receipt" "receipt verify: not a receipt, one line"
+printf '{"receipt": {}, \n"signature": "x",}' >"$T/r-syntax.json"
+run 2 "receipt verify: a receipt that is not JSON" -- "$MAMORI" receipt verify "$T/r-syntax.json" --server-key "$T/sk.json"
+err_has "^mamori: $T/r-syntax.json:2:[0-9]+: " "receipt verify: FILE:LINE:COL"
 absent "$T/-.dump" "no stray files"
 [ -z "$(ls "$T" | grep -x -- '-')" ] && ok "no file named - anywhere" || no "a file named - was written"
 cd "$MM_SOURCE_DIR" || exit 1

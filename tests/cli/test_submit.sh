@@ -60,7 +60,8 @@ raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
 key, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
 def key_json(k):
     pub = k.public_key().public_bytes(*raw)
-    return {"public_key": base64.b64encode(pub).decode(), "key_id": hashlib.sha256(pub).hexdigest()[:16]}
+    return {"kind": "mamori-server-key", "public_key": base64.b64encode(pub).decode(),
+            "key_id": hashlib.sha256(pub).hexdigest()[:16]}
 json.dump(key_json(key), open(os.path.join(d, "server-key.json"), "w"))
 json.dump(key_json(other), open(os.path.join(d, "other-key.json"), "w"))
 
@@ -89,8 +90,15 @@ class H(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b)
     def do_GET(self):
+        open(os.path.join(d, "get-log"), "a").write(self.path + "\n")
+        mode = open(os.path.join(d, "mode")).read().strip()
+        last = os.path.join(d, "last-hash")
         if self.path == "/api/v1/server-key":
             self.answer(200, json.dumps(key_json(key)))
+        elif self.path == "/api/v1/submissions/sub-0001/receipt" and os.path.exists(last):
+            open(os.path.join(d, "get-headers"), "w").write(str(self.headers))
+            k = other if mode == "otherkey" else key
+            self.answer(200, receipt(k, open(last).read()))
         else:
             self.answer(404, '{"error":{"code":"not_found","message":"no such resource"}}')
     def do_POST(self):
@@ -101,6 +109,7 @@ class H(BaseHTTPRequestHandler):
         if self.path != "/api/v1/submissions":
             return self.answer(404, '{"error":{"code":"not_found","message":"no such resource"}}')
         h = hashlib.sha256(canonical(json.loads(body)["envelope"])).hexdigest()
+        open(os.path.join(d, "last-hash"), "w").write(h)
         if mode == "ok":
             self.answer(201, receipt(key, h))
         elif mode == "otherkey":
@@ -109,8 +118,13 @@ class H(BaseHTTPRequestHandler):
             self.answer(201, receipt(key, "0" * 64))
         elif mode == "garbage":
             self.answer(201, "this is not a receipt")
+        elif mode == "escape":  # well-formed, with control characters where messages quote it
+            doc = json.loads(receipt(key, h))
+            doc["receipt"]["server_key_id"] = "\x1b[31m\x1b]0;x\x07"
+            self.answer(201, json.dumps(doc))
         elif mode == "conflict":
-            self.answer(409, '{"error":{"code":"conflict","message":"this document was already submitted\\u001b[31m"}}')
+            self.answer(409, '{"error":{"code":"conflict","message":"this document was already submitted\\u001b[31m"},'
+                        '"submission_id":"sub-0001","receipt":"/api/v1/submissions/sub-0001/receipt"}')
         elif mode == "error500":
             self.answer(500, '{"error":{"code":"internal","message":"database is locked"}}')
         elif mode == "redirect":
@@ -141,7 +155,9 @@ fi
 URL=http://127.0.0.1:$(cat "$T/port")
 ok "fake server on $URL"
 
-A=$MM_SOURCE_DIR/examples/hokuto/assessment-r3.json
+# a copy: a receipt that does not verify is kept next to the assessment, never in the tree
+cp "$MM_SOURCE_DIR/examples/hokuto/assessment-r3.json" "$T/assessment-r3.json"
+A=$T/assessment-r3.json
 printf 'firewall ruleset export\n' >"$T/evidence.txt"
 "$MAMORI" keygen --org "Hokuto Precision Engineering K.K." -o "$T/org.key" >/dev/null || {
     no "keygen"
@@ -202,15 +218,46 @@ rm -f "$T/receipt.json"
 expect 1 "201 with a garbage receipt" -- "$MAMORI" submit "$@" -o "$T/receipt.json"
 err_has 'receipt is invalid' "garbage receipt message"
 [ -e "$T/receipt.json" ] && no "an invalid receipt was written" || ok "no receipt written"
+if [ "$(cat "$T/receipt.json.unverified-receipt.json" 2>/dev/null)" = "this is not a receipt" ]; then
+    ok "what the server sent is kept next to -o"
+else
+    no "the unverified answer was not kept in receipt.json.unverified-receipt.json"
+fi
+err_has "saved in $T/receipt.json.unverified-receipt.json" "says where it was kept"
+err_has 'mamori receipt get SUBMISSION-ID --server' "says how to get the receipt again"
+
+echo escape >"$T/mode"
+expect 1 "201 with a receipt whose server_key_id holds control characters" -- "$MAMORI" submit "$@" -o "$T/esc.json"
+if tr -d '\n' <"$T/err" | LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')"; then
+    no "a control character from the server reached the terminal"
+else
+    ok "no control character from the server on the terminal"
+fi
 
 echo otherkey >"$T/mode"
-expect 1 "201 with a receipt signed by another key" -- "$MAMORI" submit "$@"
+cp "$A" "$T/a.json"
+expect 1 "201 with a receipt signed by another key" -- "$MAMORI" submit "$T/a.json" --server "$URL" \
+    --key "$T/org.key" --official "Kenji Sato" --date 2026-11-20 --evidence "$T/evidence.txt"
 err_has 'receipt is invalid' "another key: message"
+err_has 'mamori receipt get sub-0001 --server http://127.0.0.1:[0-9]+ ' \
+    "another key: names the submission id to get its receipt again"
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))["receipt"]["submission_id"]' "$T/a.json.unverified-receipt.json" 2>/dev/null; then
+    ok "without -o, what the server sent is kept next to the assessment"
+else
+    no "no a.json.unverified-receipt.json"
+fi
+expect 1 "receipt verify: the kept receipt, signed by another key: invalid" -- \
+    "$MAMORI" receipt verify "$T/a.json.unverified-receipt.json" --server-key "$T/server-key.json"
+if grep -q '^receipt INVALID: signed by server key' "$T/out"; then ok "receipt verify: the reason"; else no "receipt verify: no reason"; cat "$T/out"; fi
+expect 0 "receipt verify: the same, with the key that signed it" -- \
+    "$MAMORI" receipt verify "$T/a.json.unverified-receipt.json" --server-key "$T/other-key.json"
 expect 1 "another key, with the right key pinned" -- \
     "$MAMORI" submit "$@" --server-key "$T/server-key.json"
 
 echo badhash >"$T/mode"
+rm -f "$A.unverified-receipt.json"
 expect 1 "201 with a receipt for another document" -- "$MAMORI" submit "$@"
+[ -s "$A.unverified-receipt.json" ] && ok "badhash: kept next to the assessment" || no "badhash: nothing kept"
 err_has 'receipt is invalid: its body_hash 0{64} is not the hash of what was sent' "body_hash message"
 
 echo redirect >"$T/mode"
@@ -225,7 +272,7 @@ err_has 'larger than 1048576 bytes' "too big message"
 echo ok >"$T/mode"
 expect 2 "connection refused" -- "$MAMORI" submit "$A" --server http://127.0.0.1:1 --key "$T/org.key" \
     --official "Kenji Sato" --date 2026-11-20 --server-key "$T/server-key.json"
-err_has '^mamori: cannot reach http://127.0.0.1:1/api/v1/submissions: ' "connection refused message"
+err_has '^mamori: cannot reach http://127.0.0.1:1/api/v1/server-key: ' "connection refused message (the pinned key is checked against the server's first)"
 
 expect 2 "no token" -- env -u MAMORI_TOKEN "$MAMORI" submit "$@"
 err_has 'no API token: set MAMORI_TOKEN' "no token message"
@@ -245,6 +292,88 @@ expect 2 "a pinned key file whose key_id does not match" -- "$MAMORI" submit "$@
 err_has 'bad-key.json: \$.key_id' "key_id mismatch message"
 expect 2 "a missing pinned key file" -- "$MAMORI" submit "$@" --server-key "$T/nope.json"
 expect 0 "--help" -- "$MAMORI" submit --help
+
+# ---- the pinned key must be the server's receipt key -------------------------------------
+rm -f "$T/req-body"
+expect 2 "the organization's public key as --server-key" -- "$MAMORI" submit "$@" --server-key "$T/org.key.pub"
+err_has '^mamori: .*org.key.pub: \$.kind: "mamori-ed25519-public" is an organization.s signing key \(mamori keygen\), not the server.s receipt key' \
+    "org key as server key: the one-line message"
+expect 2 "the organization's secret key as --server-key" -- "$MAMORI" submit "$@" --server-key "$T/org.key"
+if grep -q "secret_key\|$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secret_key"])' "$T/org.key")" "$T/err"; then
+    no "the secret key was printed"
+else
+    ok "the secret key is not printed"
+fi
+python3 -c 'import json,sys; k=json.load(open(sys.argv[1])); del k["kind"]; json.dump(k,open(sys.argv[2],"w"))' \
+    "$T/server-key.json" "$T/nokind-key.json"
+expect 2 "a key file without kind" -- "$MAMORI" submit "$@" --server-key "$T/nokind-key.json"
+err_has 'nokind-key.json: \$.kind: not a server key' "no kind: message"
+expect 2 "a valid server key that is not the server's" -- "$MAMORI" submit "$@" --server-key "$T/other-key.json"
+err_has "other-key.json: the pinned server key [0-9a-f]{16} is not the key the server presents \($KID\): nothing was sent" \
+    "another server's key: message"
+[ -e "$T/req-body" ] && no "a submission was sent with a wrong server key" || ok "nothing sent with a wrong server key"
+
+# ---- a replay names the original ---------------------------------------------------------
+echo conflict >"$T/mode"
+expect 1 "409 with the original's id" -- "$MAMORI" submit "$@"
+err_has '^note: already stored as submission sub-0001; its receipt: mamori receipt get sub-0001 --server ' \
+    "409: how to get the original's receipt"
+
+# ---- mamori receipt verify ---------------------------------------------------------------
+echo ok >"$T/mode"
+expect 0 "submit for the receipt checks" -- "$MAMORI" submit "$@" -o "$T/good-receipt.json" --server-key "$T/server-key.json"
+expect 0 "receipt verify: valid" -- "$MAMORI" receipt verify "$T/good-receipt.json" --server-key "$T/server-key.json"
+if grep -Eq "^receipt valid: submission sub-0001 status conditional score 97 \(server key $KID\)\$" "$T/out"; then
+    ok "receipt verify: the summary"
+else
+    no "receipt verify: summary"; cat "$T/out"
+fi
+"$MAMORI" sign "$A" --key "$T/org.key" --official "Kenji Sato" --date 2026-11-20 \
+    --evidence "$T/evidence.txt" -o "$T/signed-again.json" 2>/dev/null
+expect 0 "receipt verify --signed: the document it is for" -- \
+    "$MAMORI" receipt verify "$T/good-receipt.json" --server-key "$T/server-key.json" --signed "$T/signed-again.json"
+"$MAMORI" sign "$A" --key "$T/org.key" --official "Someone Else" --date 2026-11-20 -o "$T/signed-other.json" 2>/dev/null
+expect 1 "receipt verify --signed: another document" -- \
+    "$MAMORI" receipt verify "$T/good-receipt.json" --server-key "$T/server-key.json" --signed "$T/signed-other.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["receipt"]["score"]=110; json.dump(d,open(sys.argv[2],"w"))' \
+    "$T/good-receipt.json" "$T/tampered-receipt.json"
+expect 1 "receipt verify: a changed score" -- "$MAMORI" receipt verify "$T/tampered-receipt.json" --server-key "$T/server-key.json"
+if grep -q '^receipt INVALID: the signature does not match' "$T/out"; then ok "tampered: the reason"; else no "tampered: reason"; cat "$T/out"; fi
+printf '{"receipt": 1,' >"$T/broken-receipt.json"
+expect 2 "receipt verify: not JSON" -- "$MAMORI" receipt verify "$T/broken-receipt.json" --server-key "$T/server-key.json"
+err_has '^mamori: .*broken-receipt.json' "not JSON: the one-line message names the file"
+[ "$(wc -l <"$T/err")" -eq 1 ] && ok "not JSON: one line" || no "not JSON: more than one line"
+printf '{"something": "else"}' >"$T/odd-receipt.json"
+expect 2 "receipt verify: JSON that is not a receipt" -- "$MAMORI" receipt verify "$T/odd-receipt.json" --server-key "$T/server-key.json"
+err_has '^mamori: .*odd-receipt.json: not a receipt' "not a receipt: message"
+expect 2 "receipt verify: a missing file" -- "$MAMORI" receipt verify "$T/nope.json" --server-key "$T/server-key.json"
+expect 2 "receipt verify: an organization key as --server-key" -- \
+    "$MAMORI" receipt verify "$T/good-receipt.json" --server-key "$T/org.key.pub"
+expect 2 "receipt verify: no --server-key" -- "$MAMORI" receipt verify "$T/good-receipt.json"
+expect 2 "receipt: no subcommand" -- "$MAMORI" receipt
+expect 0 "receipt --help" -- "$MAMORI" receipt --help
+
+# ---- mamori receipt get ------------------------------------------------------------------
+rm -f "$T/got.json"
+expect 0 "receipt get: fetched and verified" -- "$MAMORI" receipt get sub-0001 --server "$URL" \
+    --server-key "$T/server-key.json" -o "$T/got.json"
+if cmp -s "$T/got.json" "$T/good-receipt.json"; then ok "receipt get: the same receipt"; else no "receipt get: differs"; fi
+if tr -d '\r' <"$T/get-headers" | grep -qx "Authorization: Bearer $TOKEN"; then
+    ok "receipt get: sends the token"
+else
+    no "receipt get: no token"
+fi
+expect 2 "receipt get: an id the server does not give" -- "$MAMORI" receipt get sub-0002 --server "$URL" \
+    --server-key "$T/server-key.json"
+err_has 'HTTP 404' "receipt get 404: message"
+expect 2 "receipt get: an id with a slash" -- "$MAMORI" receipt get "../server-key" --server "$URL"
+expect 2 "receipt get: no token" -- env -u MAMORI_TOKEN "$MAMORI" receipt get sub-0001 --server "$URL"
+echo otherkey >"$T/mode"
+rm -f "$T/got.json"
+expect 1 "receipt get: a receipt that does not verify" -- "$MAMORI" receipt get sub-0001 --server "$URL" \
+    --server-key "$T/server-key.json" -o "$T/got.json"
+[ -e "$T/got.json" ] && no "receipt get wrote an invalid receipt" || ok "receipt get: nothing written when invalid"
+echo ok >"$T/mode"
 
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)"

@@ -90,6 +90,16 @@ def main():
         # ---- late ---------------------------------------------------------------------------
         r = pc.post("/api/v1/incidents", report(ago(100, 9)))
         C.status(r, 201, "a late report is accepted")
+
+        # ---- discovered in the future: cannot be true (5 minutes of clock skew allowed) ----
+        n_items = mm.table_counts(db).get("incidents")
+        rf = pc.post("/api/v1/incidents", report(ago(-1)))
+        C.status(rf, 422, "discovered an hour from now: 422")
+        C.check("$.discovered" in (rf.error_message() or "") and "future" in (rf.error_message() or ""),
+                "the message names $.discovered and says why", rf.text)
+        rf = pc.post("/api/v1/incidents", report(ago(-1, 9)))
+        C.status(rf, 422, "discovered an hour from now, written at +09:00: 422")
+        C.check(mm.table_counts(db).get("incidents") == n_items, "a future discovery stores nothing")
         late = (r.json or {}).get("incident", {})
         C.check(late.get("deadline_state") == "late", "reported 100 h after discovery: late",
                 mm.short(r.text))
@@ -234,6 +244,17 @@ def main():
                             srv.url], capture_output=True, text=True, env=env, timeout=60)
         C.check(p.returncode == 1 and "HTTP 422" in p.stderr,
                 "--server: a refused report exits 1", p.stdout + p.stderr)
+
+        # ---- a few minutes ahead is clock skew; more cannot be true, here or offline --------
+        r = pc.post("/api/v1/incidents", report(ago(-2.0 / 60)))
+        C.status(r, 201, "discovered 2 minutes 'from now' (clock skew): accepted")
+        with open(path, "w") as f:
+            json.dump(report(ago(-1)), f)
+        p = subprocess.run([os.environ["MAMORI"], "incident", "report", path], capture_output=True,
+                           text=True, timeout=60)
+        C.check(p.returncode == 2 and p.stderr.startswith("mamori: %s: $.discovered: " % path)
+                and p.stderr.count("\n") == 1,
+                "mamori incident report: discovered an hour from now: exit 2, one line", p.stderr)
     finally:
         srv.stop()
 

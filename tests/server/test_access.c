@@ -30,6 +30,31 @@ static const target_org C = {true, "C", "contractor", "A", false};
 static const target_org X = {true, "X", "contractor", NULL, false};
 static const target_org GONE = {false, NULL, NULL, NULL, false};
 
+/* A receipt: the submitting organization's users only; 404 to every other organization (a
+ * consenting subcontractor's prime too), 403 to the authority, 401 anonymous. */
+static void test_receipt_own_only(void **state)
+{
+    (void)state;
+    principal cadmin = user("contractor-admin", "A", false);
+    principal member = user("contractor-member", "A", false);
+    principal other = user("contractor-admin", "X", false);
+    principal admin = user("authority-admin", "AUTH", true);
+    principal analyst = user("authority-analyst", "AUTH", true);
+    principal anon;
+    memset(&anon, 0, sizeof anon);
+    const char *why = NULL;
+    assert_int_equal(mm_access_decide(&cadmin, NEED_SUB_OWN, &A, NULL), 0);
+    assert_int_equal(mm_access_decide(&member, NEED_SUB_OWN, &A, NULL), 0);
+    assert_int_equal(mm_access_decide(&other, NEED_SUB_OWN, &A, NULL), 404);
+    assert_int_equal(mm_access_decide(&cadmin, NEED_SUB_OWN, &B, NULL), 404);
+    assert_int_equal(mm_access_decide(&cadmin, NEED_SUB_OWN, &GONE, NULL), 404);
+    assert_int_equal(mm_access_decide(&admin, NEED_SUB_OWN, &A, &why), 403);
+    assert_non_null(why);
+    assert_int_equal(mm_access_decide(&analyst, NEED_SUB_OWN, &A, NULL), 403);
+    assert_int_equal(mm_access_decide(&admin, NEED_SUB_OWN, &GONE, NULL), 404);
+    assert_int_equal(mm_access_decide(&anon, NEED_SUB_OWN, &A, NULL), 401);
+}
+
 static void test_anonymous(void **state)
 {
     (void)state;
@@ -115,6 +140,7 @@ int main(void)
         cmocka_unit_test(test_authority),
         cmocka_unit_test(test_contractor_own_and_other),
         cmocka_unit_test(test_prime_and_subcontractors),
+        cmocka_unit_test(test_receipt_own_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@ Env: MAMORI, MM_SOURCE_DIR, MM_TMP (as CMake sets them). Standard library only.
 """
 
 import base64
+import datetime
 import json
 import os
 import subprocess
@@ -58,7 +59,7 @@ def main():
         ctx = {"T": T, "db": db, "log": log, "srv": srv, "auth_org": auth_org, "flags": list(lock_flags)}
         logon_and_otp(ctx, otp)  # the rest needs root
         for part in (sessions_csrf_logout, tokens, lockout, password_guessing, submissions, statuses, authority_views, hostile,
-                     idle_timeout):
+                     receipts_and_dates, idle_timeout):
             try:
                 part(ctx)
             except Exception as e:  # a set-up step failed: report it, go on with the next part
@@ -468,6 +469,7 @@ def submissions(ctx):
     C.check(count_subs(ctx) == before + 1, "one submission stored")
     sid = rec.get("submission_id")
     ctx["sub1"] = sid
+    ctx.update(s1=s1, a1=a1, key=key, okey=okey, oadm=oadm, receipt1=r.raw, server_pub=server_pub)
     g = adm.get("/api/v1/submissions/%s" % sid)
     C.status(g, 200, "GET /api/v1/submissions/{id}: 200")
     gj = g.json or {}
@@ -616,6 +618,136 @@ def submissions(ctx):
     C.check("03.01.02" in df.text, "the diff names the changed requirement 03.01.02", df.text[:400])
     C.status(adm.get("/api/v1/submissions/%s/diff/00000000-0000-4000-8000-000000000000" % sid), 404, "diff with an unknown id: 404")
     ctx["sub6"] = sid6
+
+
+def receipts_and_dates(ctx):
+    """A receipt fetched again, a replay that names its original, another organization's copy
+    of the same envelope, short forms without dates, dates in the future, a broken store rule."""
+    srv, T, rt = ctx["srv"], ctx["T"], ctx["root_token"]
+    adm, oadm, sid = ctx["hokuto_admin"], ctx["oadm"], ctx["sub1"]
+    # ---- the receipt again -------------------------------------------------------------------
+    g = adm.get("/api/v1/submissions/%s/receipt" % sid)
+    C.status(g, 200, "GET receipt: 200")
+    C.check(g.raw == ctx["receipt1"], "GET receipt: the same bytes as the 201 sent", g.text[:300])
+    C.check(mm.verify_receipt(g.json or {}, ctx["server_pub"]), "GET receipt: verifies with the server key")
+    C.status(oadm.get("/api/v1/submissions/%s/receipt" % sid), 404, "another org's receipt: 404")
+    r = rt.get("/api/v1/submissions/%s/receipt" % sid)
+    C.status(r, 403, "the authority asking for a receipt: 403")
+    C.check(r.error_code() == "forbidden", "the authority: forbidden", r.text)
+    C.status(adm.get("/api/v1/submissions/00000000-0000-4000-8000-000000000000/receipt"), 404,
+             "the receipt of an unknown submission: 404")
+    # the CLI against this server: mamori receipt get, then verify
+    skf, got = os.path.join(T, "server-key.json"), os.path.join(T, "got-receipt.json")
+    with open(skf, "wb") as f:
+        f.write(mm.request(srv.port, "GET", "/api/v1/server-key").raw)
+    env = dict(os.environ, MAMORI_TOKEN=adm.token)
+    p = subprocess.run([mm.MAMORI, "receipt", "get", sid, "--server", srv.url, "--server-key", skf, "-o", got],
+                       capture_output=True, text=True, env=env, timeout=60)
+    C.check(p.returncode == 0 and open(got, "rb").read().rstrip(b"\n") == ctx["receipt1"].rstrip(b"\n"),
+            "mamori receipt get: exit 0, the receipt of the 201", p.stderr)
+    p = subprocess.run([mm.MAMORI, "receipt", "verify", got, "--server-key", skf, "--signed",
+                        os.path.join(T, "s1.json")], capture_output=True, text=True, timeout=60)
+    C.check(p.returncode == 0 and sid in p.stdout, "mamori receipt verify --signed: valid", p.stdout + p.stderr)
+    env = dict(os.environ, MAMORI_TOKEN=oadm.token)
+    p = subprocess.run([mm.MAMORI, "receipt", "get", sid, "--server", srv.url, "--server-key", skf],
+                       capture_output=True, text=True, env=env, timeout=60)
+    C.check(p.returncode == 2 and "HTTP 404" in p.stderr and "signature" not in p.stdout,
+            "mamori receipt get by another organization: exit 2, HTTP 404, nothing", p.stdout + p.stderr)
+    # ---- a replay names the original, to its own organization --------------------------------
+    n0 = count_subs(ctx)
+    r = mm.submit(adm, ctx["s1"])
+    C.status(r, 409, "replay: 409")
+    j = r.json or {}
+    C.check(j.get("submission_id") == sid and j.get("receipt") == "/api/v1/submissions/%s/receipt" % sid,
+            "replay: the original's id and receipt link", r.text)
+    C.check(sid in (r.error_message() or ""), "replay: the message names the original", r.text)
+    # another organization signs the very same envelope with its own key: its own submission,
+    # and nothing in the answer says that Hokuto sent it before
+    so = mm.sign(ctx["a1"], ctx["okey"], os.path.join(T, "s1-other.json"))
+    C.check(mm.envelope_hash(so) == mm.envelope_hash(ctx["s1"]), "the other org's envelope is the same")
+    r = mm.submit(oadm, so)
+    C.status(r, 201, "another org, the same envelope with its own key: 201, not a replay")
+    osid = mm.receipt_of(r).get("submission_id")
+    C.check(osid and osid != sid and sid not in r.text, "another org: its own id, nothing of the original",
+            r.text[:300])
+    r = mm.submit(oadm, so)
+    C.status(r, 409, "the other org's replay of its own: 409")
+    C.check((r.json or {}).get("submission_id") == osid and sid not in r.text,
+            "the other org's replay names its own original only", r.text)
+    C.check(count_subs(ctx) == n0 + 1, "one more submission stored")
+    # ---- short forms without dates -----------------------------------------------------------
+    short_r2 = os.path.join(mm.SRC, "examples", "short-r2.json")
+    ss = mm.sign(short_r2, ctx["key"], os.path.join(T, "short-r2-signed.json"))
+    r = mm.submit(adm, ss)
+    C.status(r, 201, "the documented short form (Rev 2, no dates): 201")
+    ssid = mm.receipt_of(r).get("submission_id")
+    g = adm.get("/api/v1/submissions/%s" % ssid)
+    gj = g.json or {}
+    C.check(g.status == 200 and gj.get("assessed") is None, "short form: assessed is null", g.text[:300])
+    exp = status_of(None, short_r2)
+    if exp:
+        C.check(gj.get("score") == exp["score"]["sprs"], "short form: the score mamori assess computes",
+                "%s vs %s" % (gj.get("score"), exp["score"]["sprs"]))
+    o = adm.get("/api/v1/organizations/%s" % ctx["hokuto"])
+    oj = o.json or {}
+    latest = oj.get("latest") or (oj.get("organization") or {}).get("latest") or {}
+    C.check(latest.get("id") == ssid and latest.get("status") != "stale",
+            "short form: the latest (its status date is the day received), not stale", o.text[:400])
+    short_r3 = os.path.join(T, "short-r3.json")
+    with open(short_r3, "w") as f:
+        json.dump({"framework": "800-171r3", "requirements": {"03.01.01": "met", "03.01.02": "not-met"}}, f)
+    if mm.run(["assess", short_r3]).returncode in (0, 1):
+        r = mm.submit(adm, mm.sign(short_r3, ctx["key"], os.path.join(T, "short-r3-signed.json")))
+        C.status(r, 201, "a Rev 3 short form without dates, as mamori assess accepts it: 201")
+    else:
+        C.check(False, "mamori assess accepts the Rev 3 short form")
+    # ---- dates that cannot be true -----------------------------------------------------------
+    today = datetime.date.today()
+    tomorrow = (today + datetime.timedelta(days=2)).isoformat()
+    fut = mm.variant(mm.EXAMPLE_R3, os.path.join(T, "future.json"), "future", assessed=tomorrow)
+    with open(ctx["key"]) as f:
+        secret_json = json.load(f)
+    n0 = count_subs(ctx)
+    doc = mm.sign_envelope(mm.make_envelope(json.load(open(fut))), secret_json)
+    r = mm.submit(adm, doc)
+    C.status(r, 422, "an assessment dated after today: 422")
+    C.check("$.dates.assessed" in (r.error_message() or ""), "the message names $.dates.assessed", r.text)
+    doc = mm.sign_envelope(mm.make_envelope(json.load(open(mm.EXAMPLE_R3)), date=tomorrow), secret_json)
+    r = mm.submit(adm, doc)
+    C.status(r, 422, "an affirmation dated after today: 422")
+    C.check("affirming_official.date" in (r.error_message() or ""), "the message names the affirmation date", r.text)
+    C.check(count_subs(ctx) == n0, "future dates: nothing stored")
+    p = mm.run(["sign", mm.EXAMPLE_R3, "--key", ctx["key"], "--official", "K", "--date", tomorrow,
+                "-o", os.path.join(T, "never.json")])
+    C.check(p.returncode == 2 and "--date: %s is after today" % tomorrow in p.stderr
+            and not os.path.exists(os.path.join(T, "never.json")),
+            "mamori sign --date after today: exit 2, nothing written", p.stderr)
+    p = mm.run(["sign", fut, "--key", ctx["key"], "--official", "K", "--date", today.isoformat(),
+                "-o", os.path.join(T, "never.json")])
+    C.check(p.returncode == 2 and "$.dates.assessed" in p.stderr, "mamori sign of an assessment dated after today: exit 2",
+            p.stderr)
+    # ---- a broken rule of the stored data: 422 naming the rule, never the database -----------
+    db = ctx["db"]
+    if mm.on_pg():
+        sql = ("ALTER TABLE organizations ADD CONSTRAINT org_name_not_reserved"
+               " CHECK (name <> 'Reserved Name')")
+    else:
+        sql = ("CREATE TRIGGER org_name_not_reserved BEFORE INSERT ON organizations"
+               " WHEN NEW.name = 'Reserved Name'"
+               " BEGIN SELECT RAISE(ABORT, 'org_name_not_reserved: the name Reserved Name is reserved'); END")
+    con = mm.db_rw(db)
+    try:
+        con.execute(sql)
+        con.commit()
+    finally:
+        con.close()
+    r = rt.post("/api/v1/organizations", {"name": "Reserved Name"})
+    C.status(r, 422, "a broken rule of the stored data: 422")
+    msg = r.error_message() or ""
+    C.check(r.error_code() == "rule_broken" and "org_name_not_reserved" in msg,
+            "422 rule_broken, the message names the rule", r.text)
+    C.check(db not in msg and "mamori.db" not in msg and "postgres" not in msg.lower(),
+            "the message does not name the database", msg)
 
 
 def statuses(ctx):

@@ -57,10 +57,11 @@ ENDPOINTS = [
     ("POST", "/api/v1/submissions", "submit (contractor)"),
     ("GET", "/api/v1/submissions/{id}", "org of it: read"),
     ("GET", "/api/v1/submissions/{id}/diff/{other}", "org of both: read"),
+    ("GET", "/api/v1/submissions/{id}/receipt", "the submitting organization only"),
     ("GET", "/api/v1/requirements/failures", "authority-read"),
     ("GET", "/api/v1/poam/overdue", "authority-read"),
 ]
-N_ENDPOINTS = 34
+N_ENDPOINTS = 35
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -187,6 +188,19 @@ def sub_rule(sname, target_orgs):
     return 200 if all(rel(sname, t) == "read" for t in target_orgs) else 404
 
 
+def receipt_rule(sname, target):
+    """A receipt: the submitting organization's users only; 404 to every other organization
+    (a consenting prime too), 403 to the authority (it may read the submission itself)."""
+    _, org, role = subj(sname)
+    if org is None:
+        return 401
+    if target == "NX":
+        return 404
+    if org == target:
+        return 200
+    return 403 if org == "AUTH" else 404
+
+
 OK2 = (200, 204)  # the spec gives no status for these successes: 200 or 204
 
 # ---- the cells ---------------------------------------------------------------------------
@@ -273,6 +287,13 @@ def content_ok(method, path, sname, target, resp):
     if path == "/api/v1/session":
         if ((j or {}).get("user") or {}).get("login") != W.logins.get(sname):
             return "not the caller"
+    if path == "/api/v1/submissions/{id}/receipt":
+        rec = (j or {}).get("receipt") or {}
+        if rec.get("org_id") != org or rec.get("submission_id") != W.subs0[target][0]:
+            return "a receipt of %s/%s, want %s/%s" % (rec.get("org_id"), rec.get("submission_id"),
+                                                       org, W.subs0[target][0])
+        if not mm.verify_receipt(j, W.server_pub):
+            return "the receipt does not verify with the server key"
     if path == "/api/v1/submissions/{id}":
         if (j or {}).get("org_id") != org:
             return "org_id %s, want %s" % ((j or {}).get("org_id"), org)
@@ -466,6 +487,9 @@ def make_rows():
     add("GET", "/api/v1/submissions/{id}", ["A", "B", "C", "NX"],
         lambda s, t: client(s).get("/api/v1/submissions/%s" % (W.subs0[t][0] if t != "NX" else NX)),
         lambda s, t: sub_rule(s, [t]))
+    add("GET", "/api/v1/submissions/{id}/receipt", ["A", "B", "C", "NX"],
+        lambda s, t: client(s).get("/api/v1/submissions/%s/receipt" % (W.subs0[t][0] if t != "NX" else NX)),
+        lambda s, t: receipt_rule(s, t))
     pairs = {"A": ("A", "A"), "B": ("B", "B"), "C": ("C", "C"), "A+C": ("A", "C"), "A+NX": ("A", "NX")}
     add("GET", "/api/v1/submissions/{id}/diff/{other}", list(pairs),
         lambda s, t: client(s).get("/api/v1/submissions/%s/diff/%s" % (
@@ -580,6 +604,7 @@ def setup():
                                                 headers={"Content-Type": "application/json"}),
                   201, "affirmation of %s" % o)
     W.subs0 = {k: list(v) for k, v in W.subs.items()}
+    W.server_pub = (mm.request(W.srv.port, "GET", "/api/v1/server-key").json or {}).get("public_key")
     set_consent(False)
 
 

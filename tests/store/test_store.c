@@ -794,12 +794,12 @@ static void test_migrate_v1(void **state)
     assert_int_equal(raw_count2(f,
                                 "SELECT count(*) FROM sqlite_master WHERE name IN"
                                 " ('submission_gaps', 'submission_milestones', 'server_keys',"
-                                " 'submissions_body_hash', 'signing_keys_org_key')",
+                                " 'submissions_org_body_hash', 'signing_keys_org_key')",
                                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
                                 " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
                                 " AND c.relname IN"
                                 " ('submission_gaps', 'submission_milestones', 'server_keys',"
-                                " 'submissions_body_hash', 'signing_keys_org_key')"),
+                                " 'submissions_org_body_hash', 'signing_keys_org_key')"),
                      5);
     /* submissions are still immutable, and a replay of the old one is refused */
     assert_int_equal(raw_exec(f, "UPDATE submissions SET score = 1"), RAW_CONSTRAINT);
@@ -1524,6 +1524,68 @@ static void test_submissions(void **state)
     assert_null(list);
 }
 
+/* The content hash is unique within an organization only (another organization's copy of
+ * the same envelope is its own submission); the original of a replay is found by hash; an
+ * assessment without a date is stored with assessed NULL and the day received as its
+ * status date. */
+static void test_submission_hash_and_dates(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    add_org(f->s, "b", "contractor", NULL);
+    char kid[17], pk[48], kidb[17], pkb[48], buf[64], id[37];
+    int64_t key = add_key(f->s, "a", kid, pk);
+    int64_t keyb = add_key(f->s, "b", kidb, pkb);
+    assert_int_equal(put_sub(f->s, "s1", "a", key, "2026-11-01T00:00:00Z", "2026-10-30", "meets",
+                             110, NULL, 0, NULL, 0),
+                     MM_OK);
+    char hash[65];
+    hex_hash(hash, "s1");
+    mm_submission_rec r = {.id = "b1",
+                           .org_id = "b",
+                           .key_row = keyb,
+                           .received = "2026-11-02T00:00:00Z",
+                           .body = "{}",
+                           .body_hash = hash,
+                           .signature = "c2ln",
+                           .framework = "800-171r2",
+                           .status = "meets",
+                           .assessed = NULL,
+                           .affirmed_by = "X",
+                           .affirmed_on = "2026-11-02"};
+    assert_int_equal(mm_store_insert_submission(f->s, &r), MM_OK);
+    assert_int_equal(mm_store_find_submission(f->s, id, "a", hash), MM_OK);
+    assert_string_equal(id, "s1");
+    assert_int_equal(mm_store_find_submission(f->s, id, "b", hash), MM_OK);
+    assert_string_equal(id, "b1");
+    assert_int_equal(mm_store_find_submission(f->s, id, "c", hash), MM_ENOTFOUND);
+    assert_string_equal(id, "");
+    /* b's copy has no date: assessed is null, it is b's latest */
+    json_t *sub = NULL;
+    assert_int_equal(mm_store_get_submission(f->s, &sub, "b1", false), MM_OK);
+    assert_true(json_is_null(json_object_get(sub, "assessed")));
+    json_decref(sub);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submissions WHERE assessed IS NULL"), 1);
+    assert_string_equal(latest_of(f->s, "b", buf), "b1");
+    /* for a: received 2026-10-15, before the latest's assessed date: not the latest; received
+     * 2026-10-30 (the same day): the latest; a dated one of 2026-10-29 after it: not */
+    r.org_id = "a", r.key_row = key, r.id = "s2", r.received = "2026-10-15T00:00:00Z";
+    hex_hash(hash, "s2");
+    assert_int_equal(mm_store_insert_submission(f->s, &r), MM_OK);
+    assert_string_equal(latest_of(f->s, "a", buf), "s1");
+    r.id = "s3", r.received = "2026-10-30T09:00:00Z", r.assessed = "";
+    hex_hash(hash, "s3");
+    assert_int_equal(mm_store_insert_submission(f->s, &r), MM_OK);
+    assert_string_equal(latest_of(f->s, "a", buf), "s3");
+    assert_int_equal(put_sub(f->s, "s4", "a", key, "2026-11-03T00:00:00Z", "2026-10-29", "meets",
+                             110, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_string_equal(latest_of(f->s, "a", buf), "s3");
+    /* a replay within a is still refused */
+    r.id = "s3-again";
+    assert_int_equal(mm_store_insert_submission(f->s, &r), MM_ECONFLICT);
+}
+
 static void test_submission_in_tx(void **state)
 {
     fixture *f = *state;
@@ -1972,6 +2034,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_submissions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incidents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submission_hash_and_dates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submission_in_tx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_orgs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_orgs_10k, setup, teardown),

@@ -261,12 +261,52 @@ static void test_sign_rejects(void **state)
     assert_int_equal(mm_receipt_sign(&doc, &r, f->sk), MM_EINVALID);
 }
 
+/* The server's receipt key file: the kind, the key and its id are checked; an
+ * organization's key file is refused by name. */
+static void test_server_key(void **state)
+{
+    fixture *f = *state;
+    char b64[64], text[512], kid[17];
+    unsigned char pk[32];
+    sodium_bin2base64(b64, sizeof b64, f->pk, 32, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(text, sizeof text,
+             "{\"kind\": \"mamori-server-key\", \"public_key\": \"%s\", \"key_id\": \"%s\"}", b64,
+             f->kid);
+    assert_int_equal(mm_server_key_parse(pk, kid, text, strlen(text), "k.json"), MM_OK);
+    assert_memory_equal(pk, f->pk, 32);
+    assert_string_equal(kid, f->kid);
+    snprintf(text, sizeof text,
+             "{\"kind\": \"mamori-ed25519-public\", \"org\": \"H\", \"public_key\": \"%s\", "
+             "\"key_id\": \"%s\"}",
+             b64, f->kid);
+    assert_int_equal(mm_server_key_parse(pk, kid, text, strlen(text), "org.pub"), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "org.pub: $.kind: \"mamori-ed25519-public\" is an "
+                                            "organization's signing key"));
+    assert_string_equal(kid, "");
+    snprintf(text, sizeof text, "{\"public_key\": \"%s\", \"key_id\": \"%s\"}", b64, f->kid);
+    assert_int_equal(mm_server_key_parse(pk, kid, text, strlen(text), "k.json"), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "k.json: $.kind: not a server key"));
+    snprintf(text, sizeof text,
+             "{\"kind\": \"mamori-server-key\", \"public_key\": \"%s\", \"key_id\": "
+             "\"0000000000000000\"}",
+             b64);
+    assert_int_equal(mm_server_key_parse(pk, kid, text, strlen(text), "k.json"), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "k.json: $.key_id: \"0000000000000000\" is not"));
+    snprintf(text, sizeof text,
+             "{\"kind\": \"mamori-server-key\", \"public_key\": \"AAAA\", \"key_id\": \"%s\"}",
+             f->kid);
+    assert_int_equal(mm_server_key_parse(pk, kid, text, strlen(text), "k.json"), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "k.json: $.public_key: not base64 of 32 bytes"));
+    assert_int_equal(mm_server_key_parse(pk, kid, "{\"kind\":", 8, "k.json"), MM_EPARSE);
+    assert_int_equal(mm_server_key_parse(pk, kid, "[1]", 3, "k.json"), MM_EINVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_any_change_fails),
         cmocka_unit_test(test_wrong_key),    cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_sign_rejects),
+        cmocka_unit_test(test_sign_rejects), cmocka_unit_test(test_server_key),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
