@@ -15,7 +15,7 @@ static const mm_command commands[] = {
     {"catalog", cmd_catalog, "list, show and search SP 800-171 Rev 3 and Rev 2 requirements"},
     {"assess", cmd_assess, "evaluate an assessment: score, gaps, SSP, POA&M (init: template)"},
     {"scan", cmd_scan, "scan a Linux system (or an image under --root) for SP 800-171 evidence"},
-    {"admin", cmd_admin, "server administration: init, seed-demo, export, import, migrate"},
+    {"admin", cmd_admin, "server administration: init, user, seed-demo, export, import, migrate"},
     {"serve", cmd_serve, "run the authority's server: the API and the dashboard"},
     {"audit", cmd_audit, "verify the server's hash-chained audit log"},
     {"keygen", cmd_keygen, "make an Ed25519 key pair for signing submissions"},
