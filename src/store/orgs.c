@@ -90,17 +90,19 @@ static const struct {
 static const char *const org_statuses[] = {"meets",          "conditional", "not-met",
                                            "no-valid-score", "stale",       "none"};
 
-/* one query: the matching rows (m), their count, and the page, in one statement */
+/* one query: the matching rows (m), their count, and the page, in one statement; the latest
+ * submission's columns are its copy on the organization's row (migration 5), no join */
 #define ORG_LIST_SQL                                                                               \
     "WITH c AS ("                                                                                  \
     "  SELECT " ORG_COLS ","                                                                       \
-    "    l.id AS l_id, l.received AS l_received, l.framework AS l_framework,"                      \
-    "    l.score AS l_score, l.status AS l_status, l.assessed AS l_assessed,"                      \
-    "    l.affirmed_by AS l_affirmed_by,"                                                          \
-    "    CASE WHEN l.id IS NULL THEN 'none'"                                                       \
-    "         WHEN $1 IS NOT NULL AND l.assessed < $1 THEN 'stale'"                                \
-    "         ELSE l.status END AS cstatus"                                                        \
-    "  FROM organizations o LEFT JOIN submissions l ON l.id = o.latest_submission"                 \
+    "    o.latest_submission AS l_id, o.latest_received AS l_received,"                            \
+    "    o.latest_framework AS l_framework, o.latest_score AS l_score,"                            \
+    "    o.latest_status AS l_status, o.latest_assessed AS l_assessed,"                            \
+    "    o.latest_affirmed_by AS l_affirmed_by,"                                                   \
+    "    CASE WHEN o.latest_submission IS NULL THEN 'none'"                                        \
+    "         WHEN $1 IS NOT NULL AND o.latest_assessed < $1 THEN 'stale'"                         \
+    "         ELSE o.latest_status END AS cstatus"                                                 \
+    "  FROM organizations o"                                                                       \
     "  WHERE ($2 IS NULL OR o.kind = $2) AND ($3 IS NULL OR o.parent_id = $3)"                     \
     "    AND ($4 IS NULL OR {INSTR}(lower(o.name), lower($4)) > 0"                                 \
     "         OR {INSTR}(lower(o.identifiers), lower($4)) > 0)),"                                  \

@@ -201,6 +201,22 @@ static const char *const migration4[] = {
     NULL,
 };
 
+/* 5 (to be renumbered 8 at merge): the organization's latest submission, copied onto its row
+ * (mm_store_insert_submission keeps them in step in the submission's transaction), so that
+ * the contractor list reads one small row per organization instead of joining every
+ * contractor's latest submission (whose columns sit after its body, in overflow pages on
+ * SQLite); backfilled from the submissions already there */
+static const char *const migration5[] = {
+    "ALTER TABLE organizations ADD COLUMN latest_received {T};"
+    "ALTER TABLE organizations ADD COLUMN latest_framework {T};"
+    "ALTER TABLE organizations ADD COLUMN latest_score INTEGER;"
+    "ALTER TABLE organizations ADD COLUMN latest_status {T};"
+    "ALTER TABLE organizations ADD COLUMN latest_assessed {T};"
+    "ALTER TABLE organizations ADD COLUMN latest_affirmed_by {T};"
+    MM_ORG_LATEST_REFRESH ";",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -213,6 +229,9 @@ static const char *const *const migrations[] = {
     /* 4: incident reports (incident.c): each one a shared item of kind 'incident' for its
      * label and recipients, and this row for its details and deadline */
     migration4,
+    /* 5 (intended 8): the latest submission's id, date, status and score on the
+     * organization's row (migration5 above) */
+    migration5,
 };
 /* clang-format on */
 
