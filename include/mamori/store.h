@@ -197,6 +197,11 @@ int mm_store_create_token(mm_store *s, int64_t *out_id, int64_t user_id, const c
                           const char *name, const char *created, const char *expires)
     __attribute__((warn_unused_result));
 int mm_store_get_token(mm_store *s, mm_token *out, int64_t id) __attribute__((warn_unused_result));
+/* The token id with, in one statement, its user (*user, the caller's to mm_user_free; NULL
+ * when the user is gone) and that user's organization's kind ("" when it is gone): what a
+ * request with a Bearer token needs. MM_ENOTFOUND when there is no such token. */
+int mm_store_get_token_owner(mm_store *s, mm_token *out, mm_user **user, char kind[16], int64_t id)
+    __attribute__((warn_unused_result));
 /* [{"id", "name", "created", "expires": time|null, "revoked": time|null}] of one user, by
  * id. */
 int mm_store_list_tokens(mm_store *s, json_t **out, int64_t user_id)

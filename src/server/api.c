@@ -366,7 +366,20 @@ void h_sub_get(http_req *r, reply *out)
 {
     const char *b = req_query(r, "body");
     json_t *sub = NULL;
-    int rc = mm_store_get_submission(r->st, &sub, r->param[0], b && strcmp(b, "1") == 0);
+    if (!(b && strcmp(b, "1") == 0)) {
+        /* without its body: rendered once, from the submission cache */
+        char *text = NULL;
+        int rc = mm_submission_text(r, r->param[0], &text);
+        if (rc) {
+            reply_store_error(out, rc);
+            return;
+        }
+        out->status = 200;
+        out->text = text;
+        out->ctype = "application/json; charset=utf-8";
+        return;
+    }
+    int rc = mm_store_get_submission(r->st, &sub, r->param[0], true);
     if (rc) {
         reply_store_error(out, rc);
         return;

@@ -62,6 +62,17 @@ long long mm_auth_parse_time(const char *s)
     return (long long)days * 86400 + hh * 3600 + mi * 60 + ss;
 }
 
+static void fill_principal(principal *p, const mm_user *u, bool authority)
+{
+    p->authenticated = true;
+    p->user_id = u->id;
+    snprintf(p->login, sizeof p->login, "%s", u->login);
+    snprintf(p->role, sizeof p->role, "%s", u->role);
+    snprintf(p->org_id, sizeof p->org_id, "%s", u->org_id);
+    p->authority = authority;
+    p->must_change = u->must_change;
+}
+
 int mm_auth_load_principal(http_req *r, principal *p, const mm_user *u)
 {
     json_t *org = NULL;
@@ -69,13 +80,7 @@ int mm_auth_load_principal(http_req *r, principal *p, const mm_user *u)
     if (rc)
         return rc;
     const char *kind = json_string_value(json_object_get(org, "kind"));
-    p->authenticated = true;
-    p->user_id = u->id;
-    snprintf(p->login, sizeof p->login, "%s", u->login);
-    snprintf(p->role, sizeof p->role, "%s", u->role);
-    snprintf(p->org_id, sizeof p->org_id, "%s", u->org_id);
-    p->authority = kind && strcmp(kind, "authority") == 0;
-    p->must_change = u->must_change;
+    fill_principal(p, u, kind && strcmp(kind, "authority") == 0);
     json_decref(org);
     return MM_OK;
 }
@@ -98,24 +103,25 @@ static int resolve_token(http_req *r, const char *tok, reply *out)
         return unauthenticated(out, "the token is malformed");
     char hash[65];
     mm_sha256_hex(hash, end + 1, 2 * TOKEN_SECRET_BYTES);
+    /* the token, its user and the organization's kind: one statement */
     mm_token t;
-    int rc = mm_store_get_token(r->st, &t, id);
-    if (rc || sodium_memcmp(hash, t.token_hash, 64) != 0)
-        return unauthenticated(out, "unknown token");
-    if (t.revoked)
-        return unauthenticated(out, "the token was revoked");
-    if (t.expires[0] && strcmp(t.expires, r->now) <= 0)
-        return unauthenticated(out, "the token has expired");
     mm_user *u = NULL;
-    if (mm_store_get_user_by_id(r->st, &u, t.user_id) || u->disabled) {
-        mm_user_free(u);
-        return unauthenticated(out, "the token's user is disabled");
-    }
-    rc = mm_auth_load_principal(r, &r->who, u);
+    char kind[16];
+    int rc = mm_store_get_token_owner(r->st, &t, &u, kind, id), status = 0;
+    if (rc || sodium_memcmp(hash, t.token_hash, 64) != 0)
+        status = unauthenticated(out, "unknown token");
+    else if (t.revoked)
+        status = unauthenticated(out, "the token was revoked");
+    else if (t.expires[0] && strcmp(t.expires, r->now) <= 0)
+        status = unauthenticated(out, "the token has expired");
+    else if (!u || u->disabled)
+        status = unauthenticated(out, "the token's user is disabled");
+    else if (!kind[0])
+        status = unauthenticated(out, "the token's organization is gone");
+    else
+        fill_principal(&r->who, u, strcmp(kind, "authority") == 0);
     mm_user_free(u);
-    if (rc)
-        return unauthenticated(out, "the token's organization is gone");
-    return 0;
+    return status;
 }
 
 static int resolve_session(http_req *r, const char *cookie, reply *out)

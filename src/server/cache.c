@@ -125,6 +125,7 @@ void mm_view_cache_store(const char *key, int64_t version, const char *text)
 typedef struct centry {
     char id[40];
     json_t *v;
+    char *text; /* v as the API answers it (compact, in order), once asked for */
     struct centry *prev, *next, *hnext;
 } centry;
 
@@ -215,6 +216,7 @@ static int cached_submission(mm_store *st, const char *id, json_t **out)
             *pp = old->hnext;
         cache_count--;
         json_decref(old->v);
+        free(old->text);
         free(old);
     }
     pthread_mutex_unlock(&cache_lock);
@@ -224,6 +226,43 @@ static int cached_submission(mm_store *st, const char *id, json_t **out)
 int web_submission(http_req *r, const char *id, json_t **out)
 {
     return cached_submission(r->st, id, out);
+}
+
+/* The entry of id, under cache_lock. */
+static centry *find_locked(const char *id)
+{
+    for (centry *e = buckets[hash_id(id)]; e; e = e->hnext)
+        if (strcmp(e->id, id) == 0)
+            return e;
+    return NULL;
+}
+
+int mm_submission_text(http_req *r, const char *id, char **out)
+{
+    *out = NULL;
+    json_t *sub = NULL;
+    int rc = cached_submission(r->st, id, &sub); /* checks id's length */
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&cache_lock);
+    centry *e = find_locked(id);
+    if (e && e->text)
+        *out = strdup(e->text);
+    pthread_mutex_unlock(&cache_lock);
+    if (!*out) {
+        *out = json_dumps(sub, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        char *keep = *out ? strdup(*out) : NULL;
+        pthread_mutex_lock(&cache_lock);
+        e = find_locked(id);
+        if (e && !e->text && keep) {
+            e->text = keep;
+            keep = NULL;
+        }
+        pthread_mutex_unlock(&cache_lock);
+        free(keep);
+    }
+    json_decref(sub);
+    return *out ? MM_OK : MM_ENOMEM;
 }
 
 /* Fills the cache with every contractor's latest submission, so that the first overview

@@ -23,4 +23,9 @@ void mm_view_cache_put(const char *key, int64_t version, reply *out);
 char *mm_view_cache_text(const char *key, int64_t version);
 void mm_view_cache_store(const char *key, int64_t version, const char *text);
 
+/* A submission (without body) as GET /api/v1/submissions/{id} answers it, from the
+ * submission cache (web_submission; submissions never change), rendered once: *out a
+ * malloc'd copy. MM_ENOTFOUND or the store's code with *out NULL. */
+int mm_submission_text(http_req *r, const char *id, char **out);
+
 #endif

@@ -479,7 +479,8 @@ void mm_api_dispatch(http_req *r, reply *out)
     if (rt->target != T_NONE) {
         const char *org_id = rt->target == T_OWN_ORG ? r->who.org_id : r->param[0];
         if (rt->target == T_SUB) {
-            if (mm_store_get_submission(r->st, &sub, r->param[0], false) == MM_OK)
+            /* from the submission cache (submissions never change) */
+            if (web_submission(r, r->param[0], &sub) == MM_OK)
                 org_id = json_string_value(json_object_get(sub, "org_id"));
             else
                 org_id = NULL;

@@ -130,6 +130,15 @@ void mm_put(json_t *o, const char *key, json_t *v, bool *ok);
 
 /* ---- schema (schema.c), checks shared by the domain files (db.c) ------------------------- */
 
+/* Copies every organization's latest submission (organizations.latest_submission) onto its
+ * row: latest_received, _framework, _score, _status, _assessed, _affirmed_by (NULL when it
+ * has none). Run by migration 5 (intended 8) and after an import (the dump leaves out these
+ * derived columns); mm_store_insert_submission sets them for one organization. */
+#define MM_ORG_LATEST_REFRESH                                                                      \
+    "UPDATE organizations SET (latest_received, latest_framework, latest_score, latest_status,"    \
+    " latest_assessed, latest_affirmed_by) = (SELECT s.received, s.framework, s.score, s.status,"  \
+    " s.assessed, s.affirmed_by FROM submissions s WHERE s.id = organizations.latest_submission)"
+
 int mm_schema_migrate(mm_store *s);
 bool mm_store_valid_kind(const char *kind);
 bool mm_nonempty(const char *s);

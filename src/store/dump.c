@@ -645,6 +645,9 @@ static int import_lines(mm_store *s, FILE *f, const char *name, mm_dump_stats *o
             break;
         rc = put_row(s, &mm_dump_tables[0], row, true);
     }
+    /* the latest submission's copy on each organization's row (not in the dump: derived) */
+    if (rc == MM_OK)
+        rc = mm_db_exec(s, MM_ORG_LATEST_REFRESH, 0, NULL, NULL, NULL, NULL);
     for (size_t t = 0; rc == MM_OK && t < mm_dump_ntables; t++)
         if (mm_dump_tables[t].identity)
             rc = s->drv->reset_sequence(s->db, mm_dump_tables[t].name, mm_dump_tables[t].key);

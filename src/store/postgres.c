@@ -1,8 +1,8 @@
-/* The PostgreSQL driver (libpq): every statement run with its data as typed parameters
- * (PQexecParams); rows read one at a time (single-row mode), so a dump or an audit walk needs
- * no more memory than a row. Its dialect: text compared byte by byte as SQLite does
- * (COLLATE "C"), identity columns, JSON checks and append-only tables by plpgsql functions,
- * strpos, and the write lock.
+/* The PostgreSQL driver (libpq): every statement run with its data as typed parameters,
+ * prepared once per connection (PQprepare, PQsendQueryPrepared); rows read one at a time
+ * (single-row mode), so a dump or an audit walk needs no more memory than a row. Its dialect: text
+ * compared byte by byte as SQLite does (COLLATE "C"), identity columns, JSON checks and append-only
+ * tables by plpgsql functions, strpos, and the write lock.
  *
  * Concurrency: several servers may share one database. Every multi-statement write (and
  * everything between mm_store_begin and mm_store_commit) runs in a READ COMMITTED
@@ -22,11 +22,23 @@
 #define LOCK_MIGRATE "7236540001"
 #define LOCK_WRITE   "7236540002"
 
+/* Statements prepared once per connection (PQprepare, then PQsendQueryPrepared), keyed by
+ * their text and their parameters' types; forgotten when the connection is reset. */
+#define STMT_CACHE 64
+
+typedef struct prepared {
+    char *key; /* the parameters' types ("tib0..."), a space, the text */
+    char name[16];
+} prepared;
+
 typedef struct pg {
     PGconn *conn;
     char *where;    /* the URL without credentials or options: for messages */
     char *password; /* scrubbed from any message */
     bool in_tx;
+    prepared stmts[STMT_CACHE];
+    size_t nstmts, next; /* slots used; the next to replace when full (round robin) */
+    unsigned counter;    /* statement names mm_1, mm_2, ... on this connection */
 } pg;
 
 #define PG_REFUSE(event, each)                                                                     \
@@ -142,13 +154,28 @@ static bool result_ok(const PGresult *r)
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE;
 }
 
+static void forget_prepared(pg *s)
+{
+    for (size_t i = 0; i < s->nstmts; i++)
+        free(s->stmts[i].key);
+    memset(s->stmts, 0, sizeof s->stmts);
+    s->nstmts = s->next = 0;
+}
+
+/* A connection lost while idle (the database restarted): reconnect before the next use
+ * (its prepared statements are gone with it); inside a transaction nothing can be saved. */
+static void revive(pg *s)
+{
+    if (PQstatus(s->conn) != CONNECTION_OK && !s->in_tx) {
+        PQreset(s->conn);
+        forget_prepared(s);
+    }
+}
+
 /* Runs constant SQL text (no parameters; may hold several statements). */
 static int plain(pg *s, const char *sql, int64_t *changes)
 {
-    /* a connection lost while idle (the database restarted): reconnect before the next
-     * use; inside a transaction nothing can be saved */
-    if (PQstatus(s->conn) != CONNECTION_OK && !s->in_tx)
-        PQreset(s->conn);
+    revive(s);
     PGresult *r = PQexec(s->conn, sql);
     int rc = result_ok(r) ? MM_OK : fail(s, r);
     if (rc == MM_OK && changes)
@@ -200,7 +227,7 @@ static int pg_rollback(void *db)
 
 /* ---- statements ------------------------------------------------------------------------ */
 
-#define MAX_PARAMS 32
+#define MAX_PARAMS 128 /* a multi-row INSERT of milestones: 101 */
 #define MAX_COLS   64
 #define OID_BOOL   16
 #define OID_INT8   20
@@ -223,6 +250,48 @@ static int rows_of(const PGresult *r, mm_row_fn row, void *ctx)
         rc = row(ctx, nc, v, len);
     }
     return rc;
+}
+
+/* The name of sql prepared with these parameter types on this connection, preparing it
+ * (one round trip) the first time. */
+static int prepare(pg *s, const char *sql, int n, const Oid *types, const char **name)
+{
+    size_t len = strlen(sql);
+    char *key = malloc((size_t)n + 2 + len);
+    if (!key)
+        return mm_oom();
+    for (int i = 0; i < n; i++)
+        key[i] = types[i] == OID_TEXT ? 't' : types[i] == OID_INT8 ? 'i' : types[i] ? 'b' : '0';
+    key[n] = ' ';
+    memcpy(key + n + 1, sql, len + 1);
+    for (size_t i = 0; i < s->nstmts; i++)
+        if (strcmp(s->stmts[i].key, key) == 0) {
+            free(key);
+            *name = s->stmts[i].name;
+            return MM_OK;
+        }
+    char nm[16];
+    snprintf(nm, sizeof nm, "mm_%u", ++s->counter);
+    PGresult *r = PQprepare(s->conn, nm, sql, n, types);
+    int rc = result_ok(r) ? MM_OK : fail(s, r);
+    PQclear(r);
+    if (rc) {
+        free(key);
+        return rc;
+    }
+    prepared *slot = &s->stmts[s->nstmts < STMT_CACHE ? s->nstmts++ : s->next];
+    if (slot->key) {
+        /* full: the oldest goes */
+        char dealloc[48];
+        snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", slot->name);
+        PQclear(PQexec(s->conn, dealloc));
+        free(slot->key);
+        s->next = (s->next + 1) % STMT_CACHE;
+    }
+    slot->key = key;
+    memcpy(slot->name, nm, sizeof nm);
+    *name = slot->name;
+    return MM_OK;
 }
 
 static int pg_exec(void *db, const char *sql, int n, const mm_param *p, mm_row_fn row, void *ctx,
@@ -249,13 +318,15 @@ static int pg_exec(void *db, const char *sql, int n, const mm_param *p, mm_row_f
         else if (p[i].type == MM_P_BOOL)
             snprintf(nums[i], sizeof(nums[i]), "%s", p[i].i ? "t" : "f");
     }
-    if (PQstatus(s->conn) != CONNECTION_OK && !s->in_tx)
-        PQreset(s->conn);
-    if (!PQsendQueryParams(s->conn, sql, n, types, vals, NULL, NULL, 0))
+    revive(s);
+    const char *name = NULL;
+    int rc = prepare(s, sql, n, types, &name);
+    if (rc)
+        return rc;
+    if (!PQsendQueryPrepared(s->conn, name, n, vals, NULL, NULL, 0))
         return fail(s, NULL);
     if (row)
         PQsetSingleRowMode(s->conn);
-    int rc = MM_OK;
     PGresult *r;
     while ((r = PQgetResult(s->conn))) {
         if (rc == MM_OK && !result_ok(r))
@@ -319,6 +390,7 @@ static void pg_close(void *db)
         return;
     if (s->conn)
         PQfinish(s->conn);
+    forget_prepared(s);
     free(s->where);
     if (s->password) {
         memset(s->password, 0, strlen(s->password));

@@ -253,6 +253,22 @@ static const char *const migration8[] = {
     NULL,
 };
 
+/* 9: the organization's latest submission, copied onto its row
+ * (mm_store_insert_submission keeps them in step in the submission's transaction), so that
+ * the contractor list reads one small row per organization instead of joining every
+ * contractor's latest submission (whose columns sit after its body, in overflow pages on
+ * SQLite); backfilled from the submissions already there */
+static const char *const migration9[] = {
+    "ALTER TABLE organizations ADD COLUMN latest_received {T};"
+    "ALTER TABLE organizations ADD COLUMN latest_framework {T};"
+    "ALTER TABLE organizations ADD COLUMN latest_score INTEGER;"
+    "ALTER TABLE organizations ADD COLUMN latest_status {T};"
+    "ALTER TABLE organizations ADD COLUMN latest_assessed {T};"
+    "ALTER TABLE organizations ADD COLUMN latest_affirmed_by {T};"
+    MM_ORG_LATEST_REFRESH ";",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -280,6 +296,9 @@ static const char *const *const migrations[] = {
      * organization's copy of the same envelope is its own submission, so that a refusal
      * never tells one organization what another has sent (docs/api.md, "Submissions") */
     migration8,
+    /* 9: the latest submission's id, date, status and score on the
+     * organization's row (migration9 above) */
+    migration9,
 };
 /* clang-format on */
 

@@ -1,8 +1,11 @@
 /* The SQLite driver: a file opened 0600 in WAL mode with foreign keys on; statements
- * prepared with their parameters bound (sqlite3_bind_*). Its dialect: TEXT compares byte by
+ * prepared once per connection (a small cache by text) with their parameters bound
+ * (sqlite3_bind_*). Its dialect: TEXT compares byte by
  * byte already, INTEGER PRIMARY KEY is the id counter, JSON checks with json_valid, append-only
  * tables by RAISE(ABORT) triggers, and AUTOINCREMENT remembers the highest audit id issued. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +17,25 @@
 #include "mamori/store.h"
 #include "store/driver.h"
 
+/* Prepared statements kept per connection, keyed by their text: a statement is parsed and
+ * planned once, then reset and bound again (sqlite3_prepare costs more than most of our
+ * queries take to run). Least recently used replaced; one in use (a row callback running
+ * the same text again) is not shared. */
+#define STMT_CACHE 48
+
+typedef struct cached_stmt {
+    char *sql; /* the text as given ($n) */
+    size_t hash;
+    sqlite3_stmt *st;
+    uint64_t used;
+    bool busy;
+} cached_stmt;
+
 typedef struct sq {
     sqlite3 *db;
     char *path;
+    cached_stmt stmts[STMT_CACHE];
+    uint64_t tick;
 } sq;
 
 #define SQ_REFUSE(event, EVENT)                                                                    \
@@ -88,27 +107,94 @@ static int sq_commit(void *db)
 
 #define MAX_COLS 64
 
+static size_t text_hash(const char *t)
+{
+    size_t h = (size_t)1469598103934665603ULL;
+    for (; *t; t++)
+        h = (h ^ (unsigned char)*t) * (size_t)1099511628211ULL;
+    return h;
+}
+
+static void cache_clear(sq *s)
+{
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(s->stmts[i].st);
+        free(s->stmts[i].sql);
+        memset(&s->stmts[i], 0, sizeof s->stmts[i]);
+    }
+}
+
+/* The cached statement of sql (marked busy), or NULL. */
+static cached_stmt *cache_find(sq *s, const char *sql, size_t hash)
+{
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        cached_stmt *c = &s->stmts[i];
+        if (c->st && !c->busy && c->hash == hash && strcmp(c->sql, sql) == 0) {
+            c->used = ++s->tick;
+            c->busy = true;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Keeps st (one whole statement of sql) in the cache, replacing the least recently used
+ * idle one; NULL (st stays the caller's to finalize) when every slot is busy or out of
+ * memory. */
+static cached_stmt *cache_put(sq *s, const char *sql, size_t hash, sqlite3_stmt *st)
+{
+    cached_stmt *victim = NULL;
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        cached_stmt *c = &s->stmts[i];
+        if (c->busy)
+            continue;
+        if (!c->st) {
+            victim = c;
+            break;
+        }
+        if (!victim || c->used < victim->used)
+            victim = c;
+    }
+    char *copy = victim ? strdup(sql) : NULL;
+    if (!copy)
+        return NULL;
+    sqlite3_finalize(victim->st);
+    free(victim->sql);
+    *victim = (cached_stmt){copy, hash, st, ++s->tick, true};
+    return victim;
+}
+
 static int sq_exec(void *db, const char *sql, int n, const mm_param *p, mm_row_fn row, void *ctx,
                    int64_t *changes)
 {
     sq *s = db;
-    char *text = strdup(sql); /* $1..$n are ?1..?n here */
-    if (!text)
+    /* one statement with parameters or rows (not the migrations' scripts): cached */
+    bool cacheable = n > 0 || row;
+    size_t hash = cacheable ? text_hash(sql) : 0;
+    cached_stmt *hit = cacheable ? cache_find(s, sql, hash) : NULL;
+    char *text = hit ? NULL : strdup(sql); /* $1..$n are ?1..?n here */
+    if (!hit && !text)
         return mm_oom();
-    for (char *c = text; *c; c++)
+    for (char *c = text; c && *c; c++)
         if (c[0] == '$' && c[1] >= '0' && c[1] <= '9')
             c[0] = '?';
-    const char *tail = text;
+    const char *tail = text ? text : "";
     int rc = MM_OK;
     int64_t changed = 0;
-    while (rc == MM_OK && *tail) {
+    while (rc == MM_OK && (hit || *tail)) {
         sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(s->db, tail, -1, &st, &tail) != SQLITE_OK) {
+        cached_stmt *kept = hit;
+        hit = NULL;
+        if (kept) {
+            st = kept->st;
+        } else if (sqlite3_prepare_v2(s->db, tail, -1, &st, &tail) != SQLITE_OK) {
             rc = fail(s);
             break;
         }
         if (!st)
             break; /* only white space left */
+        if (!kept && cacheable && tail == text + strlen(text))
+            kept = cache_put(s, sql, hash, st);
         for (int i = 0; i < n; i++) {
             if (p[i].type == MM_P_TEXT && p[i].text)
                 sqlite3_bind_text(st, i + 1, p[i].text, -1, SQLITE_TRANSIENT);
@@ -133,7 +219,13 @@ static int sq_exec(void *db, const char *sql, int n, const mm_param *p, mm_row_f
             rc = fail(s);
         if (!sqlite3_stmt_readonly(st))
             changed += sqlite3_changes(s->db);
-        sqlite3_finalize(st);
+        if (kept) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            kept->busy = false;
+        } else {
+            sqlite3_finalize(st);
+        }
     }
     free(text);
     if (changes)
@@ -147,6 +239,7 @@ static void sq_close(void *db)
     if (!s)
         return;
     sq_rollback(s);
+    cache_clear(s);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -227,6 +320,7 @@ static int sq_schema_peek(const char *path, int *out)
     if (rc == MM_OK && has)
         rc = sq_exec(&s, "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL,
                      mm_row_int, out, NULL);
+    cache_clear(&s);
     sqlite3_close(s.db);
     return rc;
 }

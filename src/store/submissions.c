@@ -79,6 +79,73 @@ static int check_submission(const mm_submission_rec *r)
     return MM_OK;
 }
 
+/* Gaps and milestones go in as multi-row INSERTs of at most GAPS_PER / MILESTONES_PER rows
+ * (one round trip each; the submission id is $1 of every row). The statement's text depends
+ * only on its row count, so the drivers' prepared statements are reused. */
+#define GAPS_PER       40 /* 1 + 2 x 40 parameters */
+#define MILESTONES_PER 20 /* 1 + 5 x 20 */
+
+/* "INSERT INTO head VALUES ($1, $k...), ..." for rows rows of per parameters each */
+static void multi_insert_sql(char *sql, size_t size, const char *head, size_t rows, int per)
+{
+    size_t len = (size_t)snprintf(sql, size, "%s VALUES ", head);
+    int k = 2;
+    for (size_t i = 0; i < rows && len < size; i++) {
+        len += (size_t)snprintf(sql + len, size - len, "%s($1", i ? ", " : "");
+        for (int j = 0; j < per && len < size; j++)
+            len += (size_t)snprintf(sql + len, size - len, ", $%d", k++);
+        if (len < size)
+            len += (size_t)snprintf(sql + len, size - len, ")");
+    }
+}
+
+static int insert_gaps(mm_store *s, const mm_submission_rec *r)
+{
+    int rc = MM_OK;
+    for (size_t at = 0; rc == MM_OK && at < r->ngaps; at += GAPS_PER) {
+        size_t rows = r->ngaps - at < GAPS_PER ? r->ngaps - at : GAPS_PER;
+        mm_param p[1 + 2 * GAPS_PER];
+        int n = 0;
+        p[n++] = P_TEXT(r->id);
+        for (size_t i = at; i < at + rows; i++) {
+            p[n++] = P_TEXT(r->gaps[i].requirement);
+            p[n++] = P_TEXT(r->gaps[i].status);
+        }
+        char sql[64 + GAPS_PER * 24];
+        multi_insert_sql(sql, sizeof sql,
+                         "INSERT INTO submission_gaps (submission_id, requirement, status)", rows,
+                         2);
+        rc = mm_db_rows(s, NULL, NULL, sql, n, p);
+    }
+    return rc;
+}
+
+static int insert_milestones(mm_store *s, const mm_submission_rec *r)
+{
+    int rc = MM_OK;
+    for (size_t at = 0; rc == MM_OK && at < r->nmilestones; at += MILESTONES_PER) {
+        size_t rows = r->nmilestones - at < MILESTONES_PER ? r->nmilestones - at : MILESTONES_PER;
+        mm_param p[1 + 5 * MILESTONES_PER];
+        int n = 0;
+        p[n++] = P_TEXT(r->id);
+        for (size_t i = at; i < at + rows; i++) {
+            const mm_milestone_rec *m = &r->milestones[i];
+            p[n++] = P_TEXT(m->requirement);
+            p[n++] = P_TEXT(m->poam_id ? m->poam_id : "");
+            p[n++] = P_TEXT(m->description ? m->description : "");
+            p[n++] = P_TEXT(m->due);
+            p[n++] = P_TEXT(m->status);
+        }
+        char sql[128 + MILESTONES_PER * 48];
+        multi_insert_sql(sql, sizeof sql,
+                         "INSERT INTO submission_milestones (submission_id, requirement, poam_id,"
+                         " description, due, status)",
+                         rows, 5);
+        rc = mm_db_rows(s, NULL, NULL, sql, n, p);
+    }
+    return rc;
+}
+
 /* Under the write lock: the checks, the rows, and the organization's latest. */
 static int insert_rows(mm_store *s, const mm_submission_rec *r)
 {
@@ -87,15 +154,15 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
      * the day it was received when the assessment has none), the key row's owner, and
      * whether the organization sent the content before */
     const mm_param cp[] = {P_TEXT(r->org_id), P_INT(r->key_row), P_TEXT(r->body_hash)};
-    int rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT o.id, coalesce(l.assessed, substr(l.received, 1, 10)), k.id,"
-                        " k.org_id, (SELECT count(*) FROM submissions"
-                        " WHERE org_id = $1 AND body_hash = $3)"
-                        " FROM (SELECT 1 AS one) one"
-                        " LEFT JOIN organizations o ON o.id = $1"
-                        " LEFT JOIN submissions l ON l.id = o.latest_submission"
-                        " LEFT JOIN signing_keys k ON k.id = $2",
-                        NPARAMS(cp), cp);
+    int rc =
+        mm_db_rows(s, &rows, NULL,
+                   "SELECT o.id, coalesce(o.latest_assessed, substr(o.latest_received, 1, 10)),"
+                   " k.id, k.org_id, (SELECT count(*) FROM submissions"
+                   " WHERE org_id = $1 AND body_hash = $3)"
+                   " FROM (SELECT 1 AS one) one"
+                   " LEFT JOIN organizations o ON o.id = $1"
+                   " LEFT JOIN signing_keys k ON k.id = $2",
+                   NPARAMS(cp), cp);
     const json_t *row = json_array_get(rows, 0);
     const char *latest = mm_cell(row, 1);
     char own[11];
@@ -139,33 +206,26 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
                          " $11, $12, $13, $14)",
                          NPARAMS(ip), ip)) == MM_ECONFLICT)
         mm_error_set("submission %s: the id is taken", r->id);
-    for (size_t i = 0; rc == MM_OK && i < r->ngaps; i++) {
-        const mm_param gp[] = {P_TEXT(r->id), P_TEXT(r->gaps[i].requirement),
-                               P_TEXT(r->gaps[i].status)};
-        rc = mm_db_rows(s, NULL, NULL,
-                        "INSERT INTO submission_gaps (submission_id, requirement, status)"
-                        " VALUES ($1, $2, $3)",
-                        NPARAMS(gp), gp);
-    }
-    for (size_t i = 0; rc == MM_OK && i < r->nmilestones; i++) {
-        const mm_milestone_rec *m = &r->milestones[i];
-        const mm_param mp[] = {P_TEXT(r->id),
-                               P_TEXT(m->requirement),
-                               P_TEXT(m->poam_id ? m->poam_id : ""),
-                               P_TEXT(m->description ? m->description : ""),
-                               P_TEXT(m->due),
-                               P_TEXT(m->status)};
-        rc = mm_db_rows(s, NULL, NULL,
-                        "INSERT INTO submission_milestones (submission_id, requirement, poam_id,"
-                        " description, due, status) VALUES ($1, $2, $3, $4, $5, $6)",
-                        NPARAMS(mp), mp);
-    }
+    if (rc == MM_OK)
+        rc = insert_gaps(s, r);
+    if (rc == MM_OK)
+        rc = insert_milestones(s, r);
     /* the newest assessment is the organization's latest; on the same date, the newer
-     * submission */
-    const mm_param lp[] = {P_TEXT(r->id), P_TEXT(r->org_id)};
+     * submission; its list columns are copied onto the organization's row (migration 9) */
+    const mm_param lp[] = {P_TEXT(r->id),
+                           P_TEXT(r->org_id),
+                           P_TEXT(r->received),
+                           P_TEXT(r->framework),
+                           r->has_score ? P_INT(r->score) : P_NULL,
+                           P_TEXT(r->status),
+                           P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
+                           P_TEXT(r->affirmed_by)};
     if (rc == MM_OK && newest)
         rc = mm_db_rows(s, NULL, NULL,
-                        "UPDATE organizations SET latest_submission = $1 WHERE id = $2", 2, lp);
+                        "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
+                        " latest_framework = $4, latest_score = $5, latest_status = $6,"
+                        " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2",
+                        NPARAMS(lp), lp);
     return rc;
 }
 
@@ -270,17 +330,17 @@ int mm_store_failure_counts(mm_store *s, json_t **out, int64_t limit)
     int rc = mm_check_page("failure counts", 0, limit);
     return rc ? rc
               : mm_db_objects(s, out,
-                              "SELECT g.requirement, l.framework,"
+                              "SELECT g.requirement, o.latest_framework,"
                               "  sum(CASE WHEN g.status = 'not-met' THEN 1 ELSE 0 END),"
                               "  sum(CASE WHEN g.status = 'partial' THEN 1 ELSE 0 END),"
                               "  sum(CASE WHEN g.status = 'not-assessed' THEN 1 ELSE 0 END),"
                               "  count(DISTINCT o.id) AS contractors"
                               " FROM organizations o"
-                              " JOIN submissions l ON l.id = o.latest_submission"
-                              " JOIN submission_gaps g ON g.submission_id = l.id"
+                              " JOIN submission_gaps g ON g.submission_id = o.latest_submission"
                               " WHERE o.kind = 'contractor'"
-                              " GROUP BY g.requirement, l.framework"
-                              " ORDER BY contractors DESC, g.requirement, l.framework NULLS FIRST"
+                              " GROUP BY g.requirement, o.latest_framework"
+                              " ORDER BY contractors DESC, g.requirement,"
+                              "  o.latest_framework NULLS FIRST"
                               " LIMIT $1",
                               1, p, keys, "ssiiii");
 }

@@ -88,6 +88,28 @@ static char *dup_or_null(const json_t *row, size_t i, bool *ok)
     "SELECT id, org_id, login, role, password_hash, must_change, disabled, failed_logons,"         \
     " failed_since, locked_until, deleted FROM users WHERE "
 
+/* The user in cells first.. of row (USER_SQL's columns); NULL and *ok false when out of
+ * memory. */
+static mm_user *user_of_row(const json_t *row, size_t first, bool *ok)
+{
+    mm_user *u = calloc(1, sizeof(*u));
+    *ok = *ok && u;
+    if (u) {
+        u->id = mm_cell_i64(row, first);
+        u->org_id = dup_or_null(row, first + 1, ok);
+        u->login = dup_or_null(row, first + 2, ok);
+        u->role = dup_or_null(row, first + 3, ok);
+        u->password_hash = dup_or_null(row, first + 4, ok);
+        u->must_change = mm_cell_bool(mm_cell(row, first + 5));
+        u->disabled = mm_cell_bool(mm_cell(row, first + 6));
+        u->failed_logons = (int)mm_cell_i64(row, first + 7);
+        u->failed_since = dup_or_null(row, first + 8, ok);
+        u->locked_until = dup_or_null(row, first + 9, ok);
+        u->deleted = mm_cell(row, first + 10) != NULL;
+    }
+    return u;
+}
+
 static int read_user(mm_store *s, mm_user **out, const char *sql, const mm_param *p,
                      const char *what)
 {
@@ -95,21 +117,8 @@ static int read_user(mm_store *s, mm_user **out, const char *sql, const mm_param
     snprintf(notfound, sizeof(notfound), "no user %s", what);
     json_t *row = NULL;
     int rc = mm_db_row(s, &row, notfound, sql, 1, p);
-    mm_user *u = rc ? NULL : calloc(1, sizeof(*u));
-    bool ok = u != NULL;
-    if (u) {
-        u->id = mm_cell_i64(row, 0);
-        u->org_id = dup_or_null(row, 1, &ok);
-        u->login = dup_or_null(row, 2, &ok);
-        u->role = dup_or_null(row, 3, &ok);
-        u->password_hash = dup_or_null(row, 4, &ok);
-        u->must_change = mm_cell_bool(mm_cell(row, 5));
-        u->disabled = mm_cell_bool(mm_cell(row, 6));
-        u->failed_logons = (int)mm_cell_i64(row, 7);
-        u->failed_since = dup_or_null(row, 8, &ok);
-        u->locked_until = dup_or_null(row, 9, &ok);
-        u->deleted = mm_cell(row, 10) != NULL;
-    }
+    bool ok = true;
+    mm_user *u = rc ? NULL : user_of_row(row, 0, &ok);
     json_decref(row);
     if (rc == MM_OK && !ok) {
         mm_user_free(u);
@@ -279,6 +288,44 @@ int mm_store_get_token(mm_store *s, mm_token *out, int64_t id)
         out->revoked = mm_cell_i64(row, 4) != 0;
     }
     json_decref(row);
+    return rc;
+}
+
+int mm_store_get_token_owner(mm_store *s, mm_token *out, mm_user **user, char kind[16], int64_t id)
+{
+    memset(out, 0, sizeof(*out));
+    *user = NULL;
+    kind[0] = '\0';
+    char notfound[48];
+    snprintf(notfound, sizeof(notfound), "no token with id %lld", (long long)id);
+    json_t *row = NULL;
+    const mm_param p[] = {P_INT(id)};
+    int rc =
+        mm_db_row(s, &row, notfound,
+                  "SELECT t.id, t.user_id, t.token_hash, coalesce(t.expires, ''),"
+                  " CASE WHEN t.revoked IS NULL THEN 0 ELSE 1 END,"
+                  " u.id, u.org_id, u.login, u.role, u.password_hash, u.must_change,"
+                  " u.disabled, u.failed_logons, u.failed_since, u.locked_until, u.deleted, o.kind"
+                  " FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id"
+                  " LEFT JOIN organizations o ON o.id = u.org_id WHERE t.id = $1",
+                  1, p);
+    bool ok = true;
+    if (rc == MM_OK) {
+        out->id = mm_cell_i64(row, 0);
+        out->user_id = mm_cell_i64(row, 1);
+        mm_cell_copy(out->token_hash, sizeof(out->token_hash), row, 2);
+        mm_cell_copy(out->expires, sizeof(out->expires), row, 3);
+        out->revoked = mm_cell_i64(row, 4) != 0;
+        if (mm_cell(row, 5))
+            *user = user_of_row(row, 5, &ok);
+        mm_cell_copy(kind, 16, row, 16);
+    }
+    json_decref(row);
+    if (rc == MM_OK && !ok) {
+        mm_user_free(*user);
+        *user = NULL;
+        rc = mm_oom();
+    }
     return rc;
 }
 

@@ -920,7 +920,7 @@ static void test_share(void **state)
     json_decref(orgs);
 }
 
-/* schema 5 (intended 6): re-shares, and the migration that narrows and never widens */
+/* schema 5: re-shares, and the migration that narrows and never widens */
 static void test_reshares_and_narrowing(void **state)
 {
     fixture *f = *state;
@@ -1280,6 +1280,22 @@ static void test_tokens(void **state)
     assert_int_equal(mm_store_list_tokens(f->s, &list, bob), MM_OK);
     assert_int_equal(json_array_size(list), 0);
     json_decref(list);
+    /* the token with its user and the organization's kind, in one statement */
+    mm_token to;
+    mm_user *owner = NULL;
+    char kind[16];
+    assert_int_equal(mm_store_get_token_owner(f->s, &to, &owner, kind, t2), MM_OK);
+    assert_int_equal(to.id, t2);
+    assert_string_equal(to.token_hash, h2);
+    assert_string_equal(to.expires, "2027-11-02T00:00:00Z");
+    assert_non_null(owner);
+    assert_int_equal(owner->id, amy);
+    assert_string_equal(owner->login, "amy");
+    assert_string_equal(owner->org_id, "a");
+    assert_string_equal(kind, "contractor");
+    mm_user_free(owner);
+    assert_int_equal(mm_store_get_token_owner(f->s, &to, &owner, kind, 99999), MM_ENOTFOUND);
+    assert_null(owner);
 }
 
 static void fill_session(mm_session *ss, const char *seed, int64_t user)
@@ -1826,6 +1842,130 @@ static void test_list_orgs(void **state)
     assert_null(none);
 }
 
+/* Migration 5 (intended 8): the latest submission's copy on the organization's row is
+ * backfilled from the submissions already stored (simulated here by taking the columns away
+ * and the schema back to version 4), and insert_submission keeps it in step afterwards. */
+static void test_latest_copy(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    add_org(f->s, "b", "contractor", NULL);
+    char kid[17], pk[48];
+    int64_t key = add_key(f->s, "a", kid, pk);
+    assert_int_equal(put_sub(f->s, "s1", "a", key, "2026-11-01T00:00:00Z", "2026-10-30",
+                             "conditional", 95, NULL, 0, NULL, 0),
+                     MM_OK);
+    assert_int_equal(put_sub(f->s, "s2", "a", key, "2026-11-05T00:00:00Z", "2026-11-04", "meets",
+                             110, NULL, 0, NULL, 0),
+                     MM_OK);
+    /* an older assessment received later is not the latest */
+    assert_int_equal(put_sub(f->s, "s3", "a", key, "2026-11-06T00:00:00Z", "2026-09-01", "not-met",
+                             50, NULL, 0, NULL, 0),
+                     MM_OK);
+    const char *cols = "SELECT latest_submission, latest_received, latest_framework, latest_score,"
+                       " latest_status, latest_assessed, latest_affirmed_by FROM organizations"
+                       " WHERE id = 'a'";
+    char v[7][256];
+    raw_row2(f, cols, cols, v, 7);
+    assert_string_equal(v[0], "s2");
+    assert_string_equal(v[1], "2026-11-05T00:00:00Z");
+    assert_string_equal(v[2], "800-171r2");
+    assert_string_equal(v[3], "110");
+    assert_string_equal(v[4], "meets");
+    assert_string_equal(v[5], "2026-11-04");
+    assert_true(v[6][0] != '\0');
+
+    /* back to before migration 9: the copy's columns gone; reopening runs the migration again */
+    mm_store_free(f->s);
+    f->s = NULL;
+    assert_int_equal(raw_exec2(f,
+                               "ALTER TABLE organizations DROP COLUMN latest_received;"
+                               "ALTER TABLE organizations DROP COLUMN latest_framework;"
+                               "ALTER TABLE organizations DROP COLUMN latest_score;"
+                               "ALTER TABLE organizations DROP COLUMN latest_status;"
+                               "ALTER TABLE organizations DROP COLUMN latest_assessed;"
+                               "ALTER TABLE organizations DROP COLUMN latest_affirmed_by;"
+                               "DELETE FROM schema_version WHERE version = 9",
+                               "ALTER TABLE organizations DROP COLUMN latest_received,"
+                               " DROP COLUMN latest_framework, DROP COLUMN latest_score,"
+                               " DROP COLUMN latest_status, DROP COLUMN latest_assessed,"
+                               " DROP COLUMN latest_affirmed_by;"
+                               "DELETE FROM schema_version WHERE version = 9"),
+                     RAW_OK);
+    assert_int_equal(mm_store_open(&f->s, f->url), MM_OK);
+    char w[7][256];
+    raw_row2(f, cols, cols, w, 7);
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(w[i], v[i]);
+    /* b has none: the copy is NULL, and the list says "none" */
+    const char *bcols = "SELECT count(*) FROM organizations WHERE id = 'b' AND latest_score IS NULL"
+                        " AND latest_status IS NULL AND latest_received IS NULL";
+    assert_int_equal(raw_count(f, bcols), 1);
+    mm_org_query q = {.kind = "contractor", .sort = "name", .limit = 10};
+    json_t *list = NULL;
+    assert_int_equal(mm_store_list_orgs(f->s, &list, &q), MM_OK);
+    json_t *items = json_object_get(list, "items");
+    assert_int_equal(json_array_size(items), 2);
+    json_t *a = json_array_get(items, 0), *la = json_object_get(a, "latest");
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "meets");
+    assert_string_equal(json_string_value(json_object_get(la, "id")), "s2");
+    assert_int_equal(json_integer_value(json_object_get(la, "score")), 110);
+    assert_string_equal(json_string_value(json_object_get(la, "received")), "2026-11-05T00:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(la, "assessed")), "2026-11-04");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "status")),
+                        "none");
+    json_decref(list);
+    /* a newer one after the migration moves the copy */
+    assert_int_equal(put_sub(f->s, "s4", "a", key, "2026-11-09T00:00:00Z", "2026-11-08", "not-met",
+                             80, NULL, 0, NULL, 0),
+                     MM_OK);
+    raw_row2(f, cols, cols, w, 7);
+    assert_string_equal(w[0], "s4");
+    assert_string_equal(w[3], "80");
+    assert_string_equal(w[4], "not-met");
+    assert_string_equal(w[5], "2026-11-08");
+}
+
+/* More gaps and milestones than one multi-row INSERT takes: every row stored, in order. */
+static void test_many_gaps(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "a", "contractor", NULL);
+    char kid[17], pk[48];
+    int64_t key = add_key(f->s, "a", kid, pk);
+    mm_gap_rec gaps[97];
+    mm_milestone_rec ms[45];
+    char reqs[97][16];
+    for (int i = 0; i < 97; i++) {
+        snprintf(reqs[i], sizeof reqs[i], "03.%02d.%02d", i / 10, i % 10);
+        gaps[i] = (mm_gap_rec){reqs[i], i % 3 == 0 ? "not-met" : "partial"};
+    }
+    for (int i = 0; i < 45; i++)
+        ms[i] = (mm_milestone_rec){reqs[i], "P", "do it", "2027-01-31",
+                                   i % 2 ? "planned" : "in-progress"};
+    assert_int_equal(put_sub(f->s, "s1", "a", key, "2026-11-01T00:00:00Z", "2026-10-30",
+                             "conditional", 60, gaps, 97, ms, 45),
+                     MM_OK);
+    assert_int_equal(
+        raw_count(f, "SELECT count(*) FROM submission_gaps WHERE submission_id = 's1'"), 97);
+    assert_int_equal(raw_count(f, "SELECT count(DISTINCT requirement) FROM submission_gaps"), 97);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submission_gaps WHERE status = 'not-met'"),
+                     33);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submission_milestones"
+                                  " WHERE submission_id = 's1' AND due = '2027-01-31'"),
+                     45);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submission_milestones"
+                                  " WHERE status = 'planned'"),
+                     22);
+    /* a bad gap anywhere leaves nothing of the submission */
+    gaps[60].status = "bogus";
+    assert_int_equal(put_sub(f->s, "s2", "a", key, "2026-11-02T00:00:00Z", "2026-11-01",
+                             "conditional", 60, gaps, 97, NULL, 0),
+                     MM_EINVALID);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submissions"), 1);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM submission_gaps"), 97);
+}
+
 static void test_list_orgs_10k(void **state)
 {
     fixture *f = *state;
@@ -2038,6 +2178,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_submission_in_tx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_orgs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_orgs_10k, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_latest_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_gaps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_authority_views, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_key, setup, teardown),
     };
