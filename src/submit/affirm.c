@@ -125,23 +125,7 @@ int mm_affirmation_inspect(json_t **envelope, char key_id[17], char hash[65], co
     json_t *env = json_object_get(r, "envelope");
     if ((rc = check_envelope(env, name)) != MM_OK)
         goto done;
-    rc = MM_EINVALID;
-    if (strlen(kid) != 16) {
-        mm_error_set("%s: $.key_id: not a key id of 16 hex digits", name);
-        goto done;
-    }
-    char *canon = mm_submit_canonical_bytes(env);
-    if (!canon) {
-        rc = MM_ENOMEM;
-        goto done;
-    }
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
-    free(canon);
-    sodium_bin2hex(hash, 65, h, sizeof h);
-    memcpy(key_id, kid, 17);
-    *envelope = json_incref(env);
-    rc = MM_OK;
+    rc = mm_submit_envelope_id(envelope, key_id, hash, env, kid, name);
 done:
     json_decref(r);
     return rc;

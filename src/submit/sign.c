@@ -642,6 +642,25 @@ done:
     return rc;
 }
 
+int mm_submit_envelope_id(json_t **envelope, char key_id[17], char hash[65], json_t *env,
+                          const char *kid, const char *name)
+{
+    if (strlen(kid) != 16) {
+        mm_error_set("%s: $.key_id: not a key id of 16 hex digits", name);
+        return MM_EINVALID;
+    }
+    char *canon = mm_submit_canonical_bytes(env);
+    if (!canon)
+        return MM_ENOMEM;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
+    free(canon);
+    sodium_bin2hex(hash, 65, h, sizeof h);
+    memcpy(key_id, kid, 17);
+    *envelope = json_incref(env);
+    return MM_OK;
+}
+
 int mm_submission_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
                           size_t len, const char *name)
 {
@@ -651,24 +670,7 @@ int mm_submission_inspect(json_t **envelope, char key_id[17], char hash[65], con
     int rc = parse_signed(&root, &env, &sig64, &kid, doc, len, name);
     if (rc)
         return rc;
-    rc = MM_EINVALID;
-    if (strlen(kid) != 16) {
-        mm_error_set("%s: $.key_id: not a key id of 16 hex digits", name);
-        goto done;
-    }
-    char *canon = mm_submit_canonical_bytes(env);
-    if (!canon) {
-        rc = MM_ENOMEM;
-        goto done;
-    }
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
-    free(canon);
-    sodium_bin2hex(hash, 65, h, sizeof h);
-    memcpy(key_id, kid, 17);
-    *envelope = json_incref(env);
-    rc = MM_OK;
-done:
+    rc = mm_submit_envelope_id(envelope, key_id, hash, env, kid, name);
     json_decref(root);
     return rc;
 }

@@ -1,4 +1,5 @@
-/* Internal parts of the submit module shared by its files (sign.c, receipt.c, summary.c). */
+/* Internal parts of the submit module shared by its files (sign.c, affirm.c, receipt.c, summary.c).
+ */
 #ifndef MM_SUBMIT_INTERNAL_H
 #define MM_SUBMIT_INTERNAL_H
 
@@ -21,6 +22,12 @@ bool mm_submit_unb64(unsigned char *out, size_t want, const char *s);
 
 /* True when obj is an object with exactly the n members named. */
 bool mm_submit_has_exactly(const json_t *obj, const char *const *names, size_t n);
+
+/* What inspecting a signed document (a submission or an affirmation) gives: the key id (16
+ * hex digits, checked: MM_EINVALID naming name), the SHA-256 of the envelope's canonical bytes
+ * in hex, and a new reference to the envelope in *envelope (the caller's). */
+int mm_submit_envelope_id(json_t **envelope, char key_id[17], char hash[65], json_t *env,
+                          const char *kid, const char *name);
 
 /* True when s is 64 lowercase hex digits. */
 bool mm_submit_is_hex64(const char *s);
