@@ -126,19 +126,10 @@ static int print_accepted(const cli_response *r)
 static int send_report(const mm_incident *inc, const char *server, const char *token_arg,
                        const char *cacert, long timeout)
 {
-    const char *token = cli_api_token("incident report", token_arg);
-    if (!token)
+    const char *token = NULL;
+    char *base = cli_server_open("incident report", server, token_arg, &token);
+    if (!base)
         return MM_EXIT_USAGE;
-    char *base = cli_server_base(server);
-    if (!base) {
-        cli_error("incident report: --server: '%s' is not an http:// or https:// URL without "
-                  "a query",
-                  server);
-        return MM_EXIT_USAGE;
-    }
-    if (cli_cleartext_remote(base))
-        fprintf(stderr, "warning: %s is plain http: the token is sent unencrypted (use https)\n",
-                base);
     int ex = MM_EXIT_USAGE;
     char *body = NULL, *auth = NULL;
     struct curl_slist *headers = NULL;
@@ -242,11 +233,8 @@ static int incident_report(int argc, char **argv)
         return MM_EXIT_USAGE;
     }
     long timeout = 60;
-    if (timeout_arg && !cli_parse_timeout(&timeout, timeout_arg)) {
-        cli_error("incident report: --timeout: '%s' is not a number of seconds from 1 to 3600",
-                  timeout_arg);
+    if (!cli_timeout_option(&timeout, "incident report", timeout_arg))
         return MM_EXIT_USAGE;
-    }
     if (!server && (token_arg || cacert || timeout_arg)) {
         cli_error("incident report: --token, --cacert and --timeout need --server");
         return MM_EXIT_USAGE;

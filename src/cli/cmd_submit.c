@@ -137,23 +137,12 @@ int cmd_submit(int argc, char **argv)
         return MM_EXIT_USAGE;
     }
     long timeout = 60;
-    if (timeout_arg && !cli_parse_timeout(&timeout, timeout_arg)) {
-        cli_error("submit: --timeout: '%s' is not a number of seconds from 1 to 3600", timeout_arg);
+    if (!cli_timeout_option(&timeout, "submit", timeout_arg))
         return MM_EXIT_USAGE;
-    }
-    const char *token = cli_api_token("submit", token_arg);
-    if (!token)
+    const char *token = NULL;
+    char *base = cli_server_open("submit", server, token_arg, &token);
+    if (!base)
         return MM_EXIT_USAGE;
-    char *base = cli_server_base(server);
-    if (!base) {
-        cli_error("submit: --server: '%s' is not an http:// or https:// URL without a query",
-                  server);
-        return MM_EXIT_USAGE;
-    }
-
-    if (cli_cleartext_remote(base))
-        fprintf(stderr, "warning: %s is plain http: the token is sent unencrypted (use https)\n",
-                base);
 
     int ex = MM_EXIT_USAGE;
     mm_key *k = NULL;

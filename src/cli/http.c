@@ -182,3 +182,31 @@ oom:
     cli_error("out of memory");
     return MM_EXIT_USAGE;
 }
+
+bool cli_timeout_option(long *out, const char *cmd, const char *arg)
+{
+    *out = 60;
+    if (arg && !cli_parse_timeout(out, arg)) {
+        cli_error("%s: --timeout: '%s' is not a number of seconds from 1 to 3600", cmd, arg);
+        return false;
+    }
+    return true;
+}
+
+char *cli_server_open(const char *cmd, const char *server, const char *token_flag,
+                      const char **token)
+{
+    *token = cli_api_token(cmd, token_flag);
+    if (!*token)
+        return NULL;
+    char *base = cli_server_base(server);
+    if (!base) {
+        cli_error("%s: --server: '%s' is not an http:// or https:// URL without a query", cmd,
+                  server);
+        return NULL;
+    }
+    if (cli_cleartext_remote(base))
+        fprintf(stderr, "warning: %s is plain http: the token is sent unencrypted (use https)\n",
+                base);
+    return base;
+}

@@ -60,6 +60,17 @@ bool cli_cleartext_remote(const char *base);
  * cmd) and returns NULL when there is none or it cannot go in a header. Borrowed. */
 const char *cli_api_token(const char *cmd, const char *flag);
 
+/* --timeout (arg NULL: 60 s) into *out; prints the message prefixed by cmd and returns false
+ * when it is not whole seconds from 1 to 3600. */
+bool cli_timeout_option(long *out, const char *cmd, const char *arg);
+
+/* What every command that talks to the server does first: the API token (cli_api_token, into
+ * *token) and the server's base URL (cli_server_base), with a warning on standard error when
+ * the token would cross a network in the clear. Returns the base (malloc'd), or NULL after
+ * printing the message prefixed by cmd. */
+char *cli_server_open(const char *cmd, const char *server, const char *token_flag,
+                      const char **token);
+
 /* Appends the headers of a JSON API call with a bearer token to *headers; *auth gets the
  * Authorization line (malloc'd: wipe and free it after the request). Prints the message
  * and returns MM_EXIT_USAGE when out of memory. */
