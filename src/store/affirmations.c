@@ -107,25 +107,14 @@ static json_t *affirmation_item(const json_t *row)
 int mm_store_list_affirmations(mm_store *s, json_t **out, const char *org_id, int64_t offset,
                                int64_t limit)
 {
-    *out = NULL;
-    int rc = mm_need(org_id, "affirmation list: organization id");
-    if (rc == MM_OK)
-        rc = mm_check_page("affirmation list", offset, limit);
-    json_t *org = NULL, *rows = NULL;
-    if (rc == MM_OK)
-        rc = mm_store_get_org(s, &org, org_id);
-    json_decref(org);
-    const mm_param p[] = {P_TEXT(org_id), P_INT(limit), P_INT(offset)};
-    if (rc == MM_OK)
-        rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT t.total, p.* FROM"
-                        " (SELECT count(*) AS total FROM affirmations WHERE org_id = $1) t"
-                        " LEFT JOIN (SELECT " AFF_COLS " FROM affirmations a"
-                        "   LEFT JOIN signing_keys k ON k.id = a.key_id WHERE a.org_id = $1"
-                        "   ORDER BY a.received DESC, a.id LIMIT $2 OFFSET $3) p ON true"
-                        " ORDER BY p.received DESC, p.id",
-                        NPARAMS(p), p);
-    return rc ? rc : mm_db_paged(out, rows, affirmation_item);
+    return mm_db_org_page(s, out, "affirmation list", org_id, offset, limit,
+                          "SELECT t.total, p.* FROM"
+                          " (SELECT count(*) AS total FROM affirmations WHERE org_id = $1) t"
+                          " LEFT JOIN (SELECT " AFF_COLS " FROM affirmations a"
+                          "   LEFT JOIN signing_keys k ON k.id = a.key_id WHERE a.org_id = $1"
+                          "   ORDER BY a.received DESC, a.id LIMIT $2 OFFSET $3) p ON true"
+                          " ORDER BY p.received DESC, p.id",
+                          affirmation_item);
 }
 
 int mm_store_last_affirmation(mm_store *s, json_t **out, const char *submission_id)

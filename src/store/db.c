@@ -531,3 +531,22 @@ int mm_db_paged(json_t **out, json_t *rows, json_t *(*make)(const json_t *row))
     json_decref(rows);
     return *out ? MM_OK : mm_oom();
 }
+
+int mm_db_org_page(mm_store *s, json_t **out, const char *what, const char *org_id, int64_t offset,
+                   int64_t limit, const char *sql, json_t *(*make)(const json_t *row))
+{
+    *out = NULL;
+    char need[120];
+    snprintf(need, sizeof need, "%s: organization id", what);
+    int rc = mm_need(org_id, need);
+    if (rc == MM_OK)
+        rc = mm_check_page(what, offset, limit);
+    json_t *org = NULL, *rows = NULL;
+    if (rc == MM_OK)
+        rc = mm_store_get_org(s, &org, org_id);
+    json_decref(org);
+    const mm_param p[] = {P_TEXT(org_id), P_INT(limit), P_INT(offset)};
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, &rows, NULL, sql, NPARAMS(p), p);
+    return rc ? rc : mm_db_paged(out, rows, make);
+}

@@ -106,6 +106,11 @@ int mm_db_tx_end(mm_store *s, int rc);
 /* {"total", "items": [make(row), ...]} of rows (consumed) whose cells are (total, page
  * columns...), the page columns NULL when the page is empty (the count comes alone). */
 int mm_db_paged(json_t **out, json_t *rows, json_t *(*make)(const json_t *row));
+/* One page of an organization's rows: checks org_id and the page (messages name what), that
+ * the organization exists, then runs sql ($1 the organization, $2 limit, $3 offset; its first
+ * column the total, as mm_db_paged reads) into *out. */
+int mm_db_org_page(mm_store *s, json_t **out, const char *what, const char *org_id, int64_t offset,
+                   int64_t limit, const char *sql, json_t *(*make)(const json_t *row));
 
 /* Row cells from first on as an object: keys[i] (NULL-terminated) names cell first + i, of
  * type types[i]: 's' text or null, 'i' integer or null, 'b' boolean, 'o' a JSON object

@@ -300,25 +300,14 @@ static json_t *submission_item(const json_t *row)
 int mm_store_list_submissions(mm_store *s, json_t **out, const char *org_id, int64_t offset,
                               int64_t limit)
 {
-    *out = NULL;
-    int rc = mm_need(org_id, "submission list: organization id");
-    if (rc == MM_OK)
-        rc = mm_check_page("submission list", offset, limit);
-    json_t *org = NULL, *rows = NULL;
-    if (rc == MM_OK)
-        rc = mm_store_get_org(s, &org, org_id);
-    json_decref(org);
-    const mm_param p[] = {P_TEXT(org_id), P_INT(limit), P_INT(offset)};
-    if (rc == MM_OK)
-        rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT t.total, p.* FROM"
-                        " (SELECT count(*) AS total FROM submissions WHERE org_id = $1) t"
-                        " LEFT JOIN (SELECT " SUB_COLS " FROM submissions s"
-                        "   LEFT JOIN signing_keys k ON k.id = s.key_id WHERE s.org_id = $1"
-                        "   ORDER BY s.received DESC, s.id LIMIT $2 OFFSET $3) p ON true"
-                        " ORDER BY p.received DESC, p.id",
-                        NPARAMS(p), p);
-    return rc ? rc : mm_db_paged(out, rows, submission_item);
+    return mm_db_org_page(s, out, "submission list", org_id, offset, limit,
+                          "SELECT t.total, p.* FROM"
+                          " (SELECT count(*) AS total FROM submissions WHERE org_id = $1) t"
+                          " LEFT JOIN (SELECT " SUB_COLS " FROM submissions s"
+                          "   LEFT JOIN signing_keys k ON k.id = s.key_id WHERE s.org_id = $1"
+                          "   ORDER BY s.received DESC, s.id LIMIT $2 OFFSET $3) p ON true"
+                          " ORDER BY p.received DESC, p.id",
+                          submission_item);
 }
 
 int mm_store_failure_counts(mm_store *s, json_t **out, int64_t limit)
