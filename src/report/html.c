@@ -125,9 +125,16 @@ static const char *const css[] = {
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
+/* Escaped s; text holding a bidirectional control (a "Trojan Source" name) is isolated in
+ * <bdi>, so it cannot reorder what stands around it. */
 static void esc(mm_buf *b, const char *s)
 {
+    bool iso = s && mm_has_bidi(s);
+    if (iso)
+        mm_buf_puts(b, "<bdi>");
     mm_buf_put_html(b, s);
+    if (iso)
+        mm_buf_puts(b, "</bdi>");
 }
 
 /* Escaped s, turning the ODP markers into a span; always leaves the markup balanced.

@@ -236,6 +236,22 @@ check $? "hostile: formula cell neutralised in the CSV"
 grep -q '北斗精密' "$T/hostile-r2.csv"
 check $? "hostile: UTF-8 kept in the CSV"
 
+# Trojan Source: a name with U+202E (right-to-left override) is isolated in <bdi> in the HTML
+# and shown escaped in the text summary, so it cannot reverse what a reader sees around it.
+python3 - "$T/bidi-r2.json" <<'PY'
+import json, sys
+a = json.load(open("examples/hokuto/assessment-r2.json", encoding="utf-8"))
+a["organization"]["name"] = "Hokuto \u202egnp.exe Co"
+json.dump(a, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+"$MAMORI" assess "$T/bidi-r2.json" --format html -o "$T/bidi-r2.html" 2>>"$T/err"
+check $? "bidi: html exits 0"
+grep -q "<bdi>Hokuto $(printf '\342\200\256')gnp.exe Co</bdi>" "$T/bidi-r2.html"
+check $? "bidi: the name with U+202E is isolated in <bdi>"
+"$MAMORI" assess "$T/bidi-r2.json" --format text >"$T/bidi-r2.txt" 2>>"$T/err"
+grep -q 'Hokuto <U+202E>gnp.exe Co' "$T/bidi-r2.txt" && ! grep -q "$(printf '\342\200\256')" "$T/bidi-r2.txt"
+check $? "bidi: the text summary shows U+202E escaped, never raw"
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failed"
     exit 1
