@@ -299,6 +299,73 @@ int mm_submission_shared(http_req *r, const char *id, mm_shared_text **out)
     return *out ? MM_OK : MM_ENOMEM;
 }
 
+/* ---- the organizations' access facts, under the store's version ----------------------- */
+
+#define ORG_SLOTS 512
+
+typedef struct org_slot {
+    int64_t version;
+    bool used;
+    mm_org_facts f;
+} org_slot;
+
+static pthread_mutex_t org_lock = PTHREAD_MUTEX_INITIALIZER;
+static org_slot org_slots[ORG_SLOTS];
+
+static bool copy_fits(char *out, size_t size, const char *in)
+{
+    size_t n = in ? strlen(in) : 0;
+    if (n >= size)
+        return false;
+    memcpy(out, in ? in : "", n);
+    out[n] = '\0';
+    return true;
+}
+
+int mm_org_facts_get(http_req *r, const char *id, mm_org_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!id || !id[0] || strlen(id) >= sizeof out->id)
+        return MM_ENOTFOUND;
+    int64_t version = 0;
+    bool versioned = req_store_version(r, &version) == MM_OK;
+    org_slot *s = &org_slots[hash_id(id) % ORG_SLOTS];
+    if (versioned) {
+        bool hit = false;
+        pthread_mutex_lock(&org_lock);
+        if (s->used && s->version == version && strcmp(s->f.id, id) == 0) {
+            *out = s->f;
+            hit = true;
+        }
+        pthread_mutex_unlock(&org_lock);
+        if (hit)
+            return MM_OK;
+    }
+    json_t *org = NULL;
+    int rc = mm_store_get_org(r->st, &org, id);
+    if (rc)
+        return rc;
+    bool ok =
+        copy_fits(out->id, sizeof out->id, json_string_value(json_object_get(org, "id"))) &&
+        copy_fits(out->kind, sizeof out->kind, json_string_value(json_object_get(org, "kind"))) &&
+        copy_fits(out->parent_id, sizeof out->parent_id,
+                  json_string_value(json_object_get(org, "parent_id")));
+    out->prime_consent = json_is_true(json_object_get(org, "prime_consent"));
+    json_decref(org);
+    if (!ok) { /* longer than any id the server makes: not an organization it can serve */
+        memset(out, 0, sizeof *out);
+        return MM_ENOTFOUND;
+    }
+    if (versioned && strcmp(out->id, id) == 0) {
+        pthread_mutex_lock(&org_lock);
+        s->used = true;
+        s->version = version;
+        s->f = *out;
+        pthread_mutex_unlock(&org_lock);
+    }
+    return MM_OK;
+}
+
 /* Fills the cache with every contractor's latest submission, so that the first overview
  * after a start does not read a thousand summaries. Runs on its own thread; takes a store
  * connection from the pool for one page of 1,000 contractors at a time. */

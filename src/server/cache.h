@@ -29,4 +29,19 @@ void mm_view_cache_store(const char *key, int64_t version, const char *text);
  * reference to the cached text. MM_ENOTFOUND or the store's code with *out NULL. */
 int mm_submission_shared(http_req *r, const char *id, mm_shared_text **out);
 
+/* What the access decision needs of an organization (routes.c): its id, kind, parent and
+ * prime consent, as of this request's store version (req_store_version), from a small
+ * per-process cache keyed on that version like the views (any change of stored data
+ * appends an audit record, so a changed organization is read again at the next request on
+ * every instance), else from the store. MM_ENOTFOUND when there is no such organization
+ * (never cached), or the store's code. */
+typedef struct mm_org_facts {
+    char id[128];
+    char kind[32];
+    char parent_id[128]; /* "" when none */
+    bool prime_consent;
+} mm_org_facts;
+int mm_org_facts_get(http_req *r, const char *id, mm_org_facts *out)
+    __attribute__((warn_unused_result));
+
 #endif
