@@ -95,9 +95,9 @@ static int unauthenticated(reply *out, const char *why)
 /* ---- the token cache ---------------------------------------------------------------------
  * What one token's statement answered (its hash, expiry, user and organization's kind), kept
  * per process and used only while the store's version (req_store_version: the last audit
- * id) is the one it was read at. Every change that can refuse a token (revocation, a user
- * disabled, deleted or locked out, an organization deleted, a role changed) appends an audit
- * record in its transaction, on this instance or another on the same database, so the next
+ * id) is the one it was read at. Every change of what is kept here (a revocation, a user
+ * disabled, deleted or changed, an organization deleted) appends an audit record in its
+ * transaction (mm_audited_commit), on this instance or another on the same database, so the next
  * request anywhere reads a new version and goes to the store again. Only tokens that were
  * good when read are kept (never a failed lookup); the secret's hash is still compared in
  * constant time and the expiry checked on every request. One slot per token id modulo the
