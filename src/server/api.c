@@ -368,14 +368,14 @@ void h_sub_get(http_req *r, reply *out)
     json_t *sub = NULL;
     if (!(b && strcmp(b, "1") == 0)) {
         /* without its body: rendered once, from the submission cache */
-        char *text = NULL;
-        int rc = mm_submission_text(r, r->param[0], &text);
+        mm_shared_text *text = NULL;
+        int rc = mm_submission_shared(r, r->param[0], &text);
         if (rc) {
             reply_store_error(out, rc);
             return;
         }
         out->status = 200;
-        out->text = text;
+        out->shared = text;
         out->ctype = "application/json; charset=utf-8";
         return;
     }
@@ -617,30 +617,48 @@ static void h_overdue(http_req *r, reply *out)
     paged(out, res, page_no, per_page);
 }
 
+/* Appends sep (unless 0) and s to key at *n; false when it does not fit (with the NUL). */
+static bool key_put(char *key, size_t size, size_t *n, const char *s, char sep)
+{
+    size_t len = strlen(s);
+    if (*n + len + 2 > size)
+        return false;
+    if (sep)
+        key[(*n)++] = sep;
+    memcpy(key + *n, s, len);
+    *n += len;
+    return true;
+}
+
 /* The cached authority views: the key is the route, today's date (stale and overdue
  * depend on it) and every query parameter the handler reads. */
 static void cached_view(http_req *r, reply *out, const char *route, const char *const *params,
                         handler_fn fn)
 {
     int64_t version = 0;
-    if (mm_store_audit_head(r->st, &version) != MM_OK) {
+    if (req_store_version(r, &version) != MM_OK) {
         fn(r, out); /* no version, no cache */
         return;
     }
-    mm_buf key = {0};
-    mm_buf_printf(&key, "%s\x1f%s", route, r->today);
-    for (const char *const *p = params; *p; p++) {
+    /* route US today (US name=value)...: copied into a fixed buffer; too long, no cache */
+    char key[2048];
+    size_t n = 0;
+    bool fits =
+        key_put(key, sizeof key, &n, route, 0) && key_put(key, sizeof key, &n, r->today, 0x1f);
+    for (const char *const *p = params; fits && *p; p++) {
         const char *v = req_query(r, *p);
-        mm_buf_printf(&key, "\x1f%s=%s", *p, v ? v : "\x1e");
+        fits = key_put(key, sizeof key, &n, *p, 0x1f) &&
+               key_put(key, sizeof key, &n, v ? v : "\x1e", '=');
     }
-    const char *k = mm_buf_cstr(&key);
-    if (k && !mm_view_cache_get(k, version, out)) {
+    if (!fits) {
         fn(r, out);
-        mm_view_cache_put(k, version, out);
-    } else if (!k) {
-        fn(r, out);
+        return;
     }
-    mm_buf_free(&key);
+    key[n] = '\0';
+    if (!mm_view_cache_get(key, version, out)) {
+        fn(r, out);
+        mm_view_cache_put(key, version, out);
+    }
 }
 
 void h_contractors_cached(http_req *r, reply *out)

@@ -6,6 +6,7 @@
  * session cookie "<id>.<secret>"; the store keeps the SHA-256 of the secret, looked up by
  * id and compared in constant time (sodium_memcmp). */
 #include <ctype.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,65 @@ static int unauthenticated(reply *out, const char *why)
     return 401;
 }
 
+/* ---- the token cache ---------------------------------------------------------------------
+ * What one token's statement answered (its hash, expiry, user and organization's kind), kept
+ * per process and used only while the store's version (req_store_version: the last audit
+ * id) is the one it was read at. Every change of what is kept here (a revocation, a user
+ * disabled, deleted or changed, an organization deleted) appends an audit record in its
+ * transaction (mm_audited_commit), on this instance or another on the same database, so the next
+ * request anywhere reads a new version and goes to the store again. Only tokens that were
+ * good when read are kept (never a failed lookup); the secret's hash is still compared in
+ * constant time and the expiry checked on every request. One slot per token id modulo the
+ * size; one mutex (a copy of a few hundred bytes). */
+
+#define TOKEN_SLOTS 256
+
+typedef struct token_slot {
+    int64_t id; /* 0: empty */
+    int64_t version;
+    char hash[65];
+    char expires[32];
+    int64_t user_id;
+    char login[128];
+    char role[32];
+    char org_id[64];
+    bool authority;
+    bool must_change;
+} token_slot;
+
+static pthread_mutex_t token_lock = PTHREAD_MUTEX_INITIALIZER;
+static token_slot token_slots[TOKEN_SLOTS];
+
+static bool token_cached(int64_t id, int64_t version, token_slot *out)
+{
+    token_slot *s = &token_slots[(uint64_t)id % TOKEN_SLOTS];
+    pthread_mutex_lock(&token_lock);
+    bool hit = s->id == id && s->version == version;
+    if (hit)
+        *out = *s;
+    pthread_mutex_unlock(&token_lock);
+    return hit;
+}
+
+static void token_keep(const token_slot *in)
+{
+    pthread_mutex_lock(&token_lock);
+    token_slots[(uint64_t)in->id % TOKEN_SLOTS] = *in;
+    pthread_mutex_unlock(&token_lock);
+}
+
+/* Fills r->who from a good token (cached or just read). */
+static void fill_from_slot(principal *p, const token_slot *s)
+{
+    p->authenticated = true;
+    p->user_id = s->user_id;
+    memcpy(p->login, s->login, sizeof p->login);
+    memcpy(p->role, s->role, sizeof p->role);
+    memcpy(p->org_id, s->org_id, sizeof p->org_id);
+    p->authority = s->authority;
+    p->must_change = s->must_change;
+}
+
 static int resolve_token(http_req *r, const char *tok, reply *out)
 {
     /* mm_<id>_<64 hex> */
@@ -103,6 +163,15 @@ static int resolve_token(http_req *r, const char *tok, reply *out)
         return unauthenticated(out, "the token is malformed");
     char hash[65];
     mm_sha256_hex(hash, end + 1, 2 * TOKEN_SECRET_BYTES);
+    int64_t version = 0;
+    bool versioned = req_store_version(r, &version) == MM_OK;
+    token_slot c;
+    if (versioned && token_cached(id, version, &c) && sodium_memcmp(hash, c.hash, 64) == 0) {
+        if (c.expires[0] && strcmp(c.expires, r->now) <= 0)
+            return unauthenticated(out, "the token has expired");
+        fill_from_slot(&r->who, &c);
+        return 0;
+    }
     /* the token, its user and the organization's kind: one statement */
     mm_token t;
     mm_user *u = NULL;
@@ -118,8 +187,23 @@ static int resolve_token(http_req *r, const char *tok, reply *out)
         status = unauthenticated(out, "the token's user is disabled");
     else if (!kind[0])
         status = unauthenticated(out, "the token's organization is gone");
-    else
+    else {
         fill_principal(&r->who, u, strcmp(kind, "authority") == 0);
+        if (versioned) {
+            memset(&c, 0, sizeof c);
+            c.id = id;
+            c.version = version;
+            memcpy(c.hash, t.token_hash, sizeof c.hash);
+            memcpy(c.expires, t.expires, sizeof c.expires);
+            c.user_id = r->who.user_id;
+            memcpy(c.login, r->who.login, sizeof c.login);
+            memcpy(c.role, r->who.role, sizeof c.role);
+            memcpy(c.org_id, r->who.org_id, sizeof c.org_id);
+            c.authority = r->who.authority;
+            c.must_change = r->who.must_change;
+            token_keep(&c);
+        }
+    }
     mm_user_free(u);
     return status;
 }

@@ -20,8 +20,8 @@ typedef struct entry {
     char *key;
     int64_t version;
     unsigned status;
-    char *text;
-    const char *ctype; /* a string literal */
+    mm_shared_text *text; /* shared with the answers in flight */
+    const char *ctype;    /* a string literal */
     uint64_t used;
 } entry;
 
@@ -29,46 +29,47 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static entry entries[ENTRIES];
 static uint64_t tick;
 
-bool mm_view_cache_get(const char *key, int64_t version, reply *out)
+/* The entry's text under key at version (a new reference), or NULL. */
+static mm_shared_text *lookup(const char *key, int64_t version, unsigned *status,
+                              const char **ctype)
 {
-    bool hit = false;
+    mm_shared_text *t = NULL;
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < ENTRIES; i++) {
         entry *e = &entries[i];
         if (!e->key || e->version != version || strcmp(e->key, key) != 0)
             continue;
-        char *copy = strdup(e->text);
-        if (copy) {
-            e->used = ++tick;
-            out->status = e->status;
-            out->text = copy;
-            out->ctype = e->ctype;
-            hit = true;
-        }
+        e->used = ++tick;
+        *status = e->status;
+        *ctype = e->ctype;
+        t = mm_shared_ref(e->text);
         break;
     }
     pthread_mutex_unlock(&lock);
-    return hit;
+    return t;
 }
 
-void mm_view_cache_put(const char *key, int64_t version, reply *out)
+bool mm_view_cache_get(const char *key, int64_t version, reply *out)
 {
-    if (out->status != 200)
-        return;
-    if (!out->text && out->json) {
-        out->text = json_dumps(out->json, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (!out->text)
-            return;
-        json_decref(out->json);
-        out->json = NULL;
-        out->ctype = "application/json; charset=utf-8";
-    }
-    if (!out->text || strlen(out->text) > MAX_BYTES)
-        return;
-    char *k = strdup(key), *t = strdup(out->text);
-    if (!k || !t) {
-        free(k);
-        free(t);
+    unsigned status = 0;
+    const char *ctype = NULL;
+    mm_shared_text *t = lookup(key, version, &status, &ctype);
+    if (!t)
+        return false;
+    mm_shared_unref(out->shared);
+    out->shared = t; /* no copy: the answer holds a reference */
+    out->status = status;
+    out->ctype = ctype;
+    return true;
+}
+
+/* Keeps t (one reference, taken over) under key at version. */
+static void keep(const char *key, int64_t version, unsigned status, const char *ctype,
+                 mm_shared_text *t)
+{
+    char *k = strdup(key);
+    if (!k) {
+        mm_shared_unref(t);
         return;
     }
     pthread_mutex_lock(&lock);
@@ -84,37 +85,70 @@ void mm_view_cache_put(const char *key, int64_t version, reply *out)
         if (!e->key)
             break;
     }
-    free(victim->key);
-    free(victim->text);
+    char *old_key = victim->key;
+    mm_shared_text *old_text = victim->text; /* answers in flight keep their own reference */
     victim->key = k;
     victim->text = t;
     victim->version = version;
-    victim->status = out->status;
-    victim->ctype = out->ctype ? out->ctype : "application/json; charset=utf-8";
+    victim->status = status;
+    victim->ctype = ctype ? ctype : "application/json; charset=utf-8";
     victim->used = ++tick;
     pthread_mutex_unlock(&lock);
+    free(old_key);
+    mm_shared_unref(old_text);
+}
+
+void mm_view_cache_put(const char *key, int64_t version, reply *out)
+{
+    if (out->status != 200 || out->shared)
+        return;
+    if (!out->text && out->json) {
+        out->text = json_dumps(out->json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!out->text)
+            return;
+        json_decref(out->json);
+        out->json = NULL;
+        out->ctype = "application/json; charset=utf-8";
+    }
+    if (!out->text)
+        return;
+    size_t len = strlen(out->text);
+    if (len > MAX_BYTES)
+        return;
+    mm_shared_text *t = mm_shared_new(out->text, len);
+    if (!t)
+        return;
+    /* the answer and the cache share the one copy */
+    free(out->text);
+    out->text = NULL;
+    out->shared = mm_shared_ref(t);
+    if (!out->ctype)
+        out->ctype = "application/json; charset=utf-8";
+    keep(key, version, out->status, out->ctype, t);
 }
 
 char *mm_view_cache_text(const char *key, int64_t version)
 {
-    reply r = {0};
-    if (!mm_view_cache_get(key, version, &r))
+    unsigned status = 0;
+    const char *ctype = NULL;
+    mm_shared_text *t = lookup(key, version, &status, &ctype);
+    if (!t)
         return NULL;
-    return r.text;
+    char *copy = strdup(t->text);
+    mm_shared_unref(t);
+    return copy;
 }
 
 void mm_view_cache_store(const char *key, int64_t version, const char *text)
 {
     if (!text)
         return;
-    reply r = {0};
-    r.status = 200;
-    r.text = strdup(text);
-    r.ctype = "text/html; charset=utf-8";
-    if (!r.text)
+    size_t len = strlen(text);
+    if (len > MAX_BYTES)
         return;
-    mm_view_cache_put(key, version, &r);
-    free(r.text);
+    mm_shared_text *t = mm_shared_new(text, len);
+    if (t)
+        keep(key, version, 200, "text/html; charset=utf-8", t);
 }
 
 /* ---- the submission cache: a bounded LRU, shared by the worker threads ------------------- */
@@ -125,7 +159,7 @@ void mm_view_cache_store(const char *key, int64_t version, const char *text)
 typedef struct centry {
     char id[40];
     json_t *v;
-    char *text; /* v as the API answers it (compact, in order), once asked for */
+    mm_shared_text *text; /* v as the API answers it (compact, in order), once asked for */
     struct centry *prev, *next, *hnext;
 } centry;
 
@@ -216,7 +250,7 @@ static int cached_submission(mm_store *st, const char *id, json_t **out)
             *pp = old->hnext;
         cache_count--;
         json_decref(old->v);
-        free(old->text);
+        mm_shared_unref(old->text);
         free(old);
     }
     pthread_mutex_unlock(&cache_lock);
@@ -237,7 +271,7 @@ static centry *find_locked(const char *id)
     return NULL;
 }
 
-int mm_submission_text(http_req *r, const char *id, char **out)
+int mm_submission_shared(http_req *r, const char *id, mm_shared_text **out)
 {
     *out = NULL;
     json_t *sub = NULL;
@@ -247,22 +281,89 @@ int mm_submission_text(http_req *r, const char *id, char **out)
     pthread_mutex_lock(&cache_lock);
     centry *e = find_locked(id);
     if (e && e->text)
-        *out = strdup(e->text);
+        *out = mm_shared_ref(e->text);
     pthread_mutex_unlock(&cache_lock);
     if (!*out) {
-        *out = json_dumps(sub, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        char *keep = *out ? strdup(*out) : NULL;
-        pthread_mutex_lock(&cache_lock);
-        e = find_locked(id);
-        if (e && !e->text && keep) {
-            e->text = keep;
-            keep = NULL;
+        char *text = json_dumps(sub, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        *out = text ? mm_shared_new(text, strlen(text)) : NULL;
+        free(text);
+        if (*out) {
+            pthread_mutex_lock(&cache_lock);
+            e = find_locked(id);
+            if (e && !e->text)
+                e->text = mm_shared_ref(*out);
+            pthread_mutex_unlock(&cache_lock);
         }
-        pthread_mutex_unlock(&cache_lock);
-        free(keep);
     }
     json_decref(sub);
     return *out ? MM_OK : MM_ENOMEM;
+}
+
+/* ---- the organizations' access facts, under the store's version ----------------------- */
+
+#define ORG_SLOTS 512
+
+typedef struct org_slot {
+    int64_t version;
+    bool used;
+    mm_org_facts f;
+} org_slot;
+
+static pthread_mutex_t org_lock = PTHREAD_MUTEX_INITIALIZER;
+static org_slot org_slots[ORG_SLOTS];
+
+static bool copy_fits(char *out, size_t size, const char *in)
+{
+    size_t n = in ? strlen(in) : 0;
+    if (n >= size)
+        return false;
+    memcpy(out, in ? in : "", n);
+    out[n] = '\0';
+    return true;
+}
+
+int mm_org_facts_get(http_req *r, const char *id, mm_org_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!id || !id[0] || strlen(id) >= sizeof out->id)
+        return MM_ENOTFOUND;
+    int64_t version = 0;
+    bool versioned = req_store_version(r, &version) == MM_OK;
+    org_slot *s = &org_slots[hash_id(id) % ORG_SLOTS];
+    if (versioned) {
+        bool hit = false;
+        pthread_mutex_lock(&org_lock);
+        if (s->used && s->version == version && strcmp(s->f.id, id) == 0) {
+            *out = s->f;
+            hit = true;
+        }
+        pthread_mutex_unlock(&org_lock);
+        if (hit)
+            return MM_OK;
+    }
+    json_t *org = NULL;
+    int rc = mm_store_get_org(r->st, &org, id);
+    if (rc)
+        return rc;
+    bool ok =
+        copy_fits(out->id, sizeof out->id, json_string_value(json_object_get(org, "id"))) &&
+        copy_fits(out->kind, sizeof out->kind, json_string_value(json_object_get(org, "kind"))) &&
+        copy_fits(out->parent_id, sizeof out->parent_id,
+                  json_string_value(json_object_get(org, "parent_id")));
+    out->prime_consent = json_is_true(json_object_get(org, "prime_consent"));
+    json_decref(org);
+    if (!ok) { /* longer than any id the server makes: not an organization it can serve */
+        memset(out, 0, sizeof *out);
+        return MM_ENOTFOUND;
+    }
+    if (versioned && strcmp(out->id, id) == 0) {
+        pthread_mutex_lock(&org_lock);
+        s->used = true;
+        s->version = version;
+        s->f = *out;
+        pthread_mutex_unlock(&org_lock);
+    }
+    return MM_OK;
 }
 
 /* Fills the cache with every contractor's latest submission, so that the first overview

@@ -31,10 +31,38 @@ static void year_after(char out[11], const char *d)
         memcpy(out + 4, "-02-28", 7);
 }
 
+/* The cut-offs of the last day asked for on this thread: a pure function of the day, worked
+ * out again only when the day changes (a request's dates cost a few snprintf otherwise). */
+typedef struct day_dates {
+    char today[11], stale_before[11], cmmc_expired_before[11], affirm_overdue_before[11],
+        affirm_due_by[11];
+} day_dates;
+static _Thread_local day_dates last_day;
+
+static void work_out_dates(http_req *r);
+
 void server_dates(http_req *r, const char *today)
 {
+    if (strncmp(last_day.today, today, 10) == 0 && last_day.today[0]) {
+        memcpy(r->today, last_day.today, 11);
+        memcpy(r->stale_before, last_day.stale_before, 11);
+        memcpy(r->cmmc_expired_before, last_day.cmmc_expired_before, 11);
+        memcpy(r->affirm_overdue_before, last_day.affirm_overdue_before, 11);
+        memcpy(r->affirm_due_by, last_day.affirm_due_by, 11);
+        return;
+    }
     memcpy(r->today, today, 10);
     r->today[10] = '\0';
+    work_out_dates(r);
+    memcpy(last_day.stale_before, r->stale_before, 11);
+    memcpy(last_day.cmmc_expired_before, r->cmmc_expired_before, 11);
+    memcpy(last_day.affirm_overdue_before, r->affirm_overdue_before, 11);
+    memcpy(last_day.affirm_due_by, r->affirm_due_by, 11);
+    memcpy(last_day.today, r->today, 11);
+}
+
+static void work_out_dates(http_req *r)
+{
     snprintf(r->stale_before, sizeof r->stale_before, "%04d%s", atoi(r->today) - 3, r->today + 4);
     if (strcmp(r->stale_before + 4, "-02-29") == 0)
         memcpy(r->stale_before + 4, "-02-28", 7);

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -119,10 +120,23 @@ void mm_pool_put(mm_server *srv, mm_store *st);
 
 /* ---- a request and its answer -------------------------------------------------------- */
 
+/* A text shared by a cache and the answers in flight, reference counted: an answer from
+ * the cache is sent without a copy, and stays valid when the entry is replaced meanwhile. */
+typedef struct mm_shared_text {
+    atomic_int refs;
+    size_t len;
+    char text[];
+} mm_shared_text;
+/* A new shared copy of text[0..len) with one reference, or NULL (out of memory). */
+mm_shared_text *mm_shared_new(const char *text, size_t len);
+mm_shared_text *mm_shared_ref(mm_shared_text *t);
+void mm_shared_unref(mm_shared_text *t); /* NULL is fine */
+
 typedef struct reply {
     unsigned status;
-    json_t *json; /* the body (stolen) ... */
-    char *text;   /* ... or this text (malloc'd) with ctype */
+    json_t *json;           /* the body (stolen) ... */
+    char *text;             /* ... or this text (malloc'd) with ctype */
+    mm_shared_text *shared; /* ... or this shared text (one reference) with ctype */
     const char *ctype;
     char *set_cookie; /* malloc'd Set-Cookie value, or NULL */
     long retry_after; /* seconds for Retry-After, or 0 */
@@ -157,6 +171,9 @@ typedef struct http_req {
     char cmmc_expired_before[11];
     char affirm_overdue_before[11]; /* today one year ago: last affirmed before is overdue */
     char affirm_due_by[11];         /* (today + 30 days) one year ago: on or before is due */
+    /* the store's version (mm_store_audit_head) read once per request: req_store_version */
+    int64_t version;
+    bool version_known;
 } http_req;
 
 /* ---- CMMC status in time (cmmc.c) ------------------------------------------------------ */
@@ -207,6 +224,10 @@ json_t *latest_view(const http_req *r, const json_t *sub);
 /* A query parameter (URL-decoded by libmicrohttpd), or NULL. */
 const char *req_query(http_req *r, const char *name);
 const char *req_header(http_req *r, const char *name);
+/* The store's version (the last audit id: every change of stored data appends an audit
+ * record in its transaction) as of this request, read from the store at the first call and
+ * kept for the rest of the request (the token cache and the view cache use the same one). */
+int req_store_version(http_req *r, int64_t *out) __attribute__((warn_unused_result));
 
 /* ---- why a domain action failed (account.h, ingest.c, ...)
  * --------------------------------------------------------------- */
@@ -376,5 +397,11 @@ void mm_routes_print(FILE *f);
 
 /* Logs one JSON line with ts, level, msg and the members of obj (stolen). */
 void mm_server_log_json(const char *level, const char *msg, json_t *obj);
+/* The request's log line, the same fields as mm_server_log_json's ({"ts", "level": "info"
+ * (ok) or "warn", "msg": "request" or "request aborted", "method", "path", "status",
+ * "duration_ms"}) written into a fixed buffer with one write, without building JSON values.
+ * method and path must be printable ASCII already (server.c copy_printable). */
+void mm_server_log_request(bool ok, const char *method, const char *path, unsigned status,
+                           double ms);
 
 #endif

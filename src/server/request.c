@@ -54,6 +54,96 @@ static void log_json(const char *level, const char *msg, json_t *obj)
     }
 }
 
+/* Appends s to buf at *o as a JSON string's contents (s is printable ASCII: only '"' and
+ * '\\' need escaping); false when it does not fit in size. */
+static bool put_json_chars(char *buf, size_t size, size_t *o, const char *s)
+{
+    for (; *s; s++) {
+        if (*o + 2 >= size)
+            return false;
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            buf[(*o)++] = '\\';
+        buf[(*o)++] = (c < 0x20 || c > 0x7e) ? '?' : (char)c;
+    }
+    return true;
+}
+
+static bool put_lit(char *buf, size_t size, size_t *o, const char *s, size_t n)
+{
+    if (*o + n >= size)
+        return false;
+    memcpy(buf + *o, s, n);
+    *o += n;
+    return true;
+}
+#define PUT_LIT(s) put_lit(line, sizeof line, &o, s, sizeof s - 1)
+
+/* Writes v (< 10^digits) as exactly digits decimal digits. */
+static void put_digits(char *p, unsigned long v, int digits)
+{
+    for (int i = digits - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+void mm_server_log_request(bool ok, const char *method, const char *path, unsigned status,
+                           double ms)
+{
+    char line[768];
+    size_t o = 0;
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    /* {"ts":"YYYY-MM-DDTHH:MM:SS.mmmZ" */
+    char t[] = "{\"ts\":\"0000-00-00T00:00:00.000Z\",\"level\":\"";
+    put_digits(t + 7, (unsigned long)tm.tm_year + 1900, 4);
+    put_digits(t + 12, (unsigned long)tm.tm_mon + 1, 2);
+    put_digits(t + 15, (unsigned long)tm.tm_mday, 2);
+    put_digits(t + 18, (unsigned long)tm.tm_hour, 2);
+    put_digits(t + 21, (unsigned long)tm.tm_min, 2);
+    put_digits(t + 24, (unsigned long)tm.tm_sec, 2);
+    put_digits(t + 27, (unsigned long)(ts.tv_nsec / 1000000), 3);
+    bool fits = put_lit(line, sizeof line, &o, t, sizeof t - 1);
+    fits = fits && (ok ? PUT_LIT("info\",\"msg\":\"request\",\"method\":\"")
+                       : PUT_LIT("warn\",\"msg\":\"request aborted\",\"method\":\""));
+    fits = fits && put_json_chars(line, sizeof line, &o, method) && PUT_LIT("\",\"path\":\"") &&
+           put_json_chars(line, sizeof line, &o, path) && PUT_LIT("\",\"status\":");
+    /* the status (3 digits) and the duration in ms with 3 decimals: a JSON number */
+    if (ms < 0)
+        ms = 0;
+    unsigned long us = ms < 4e9 ? (unsigned long)(ms * 1000.0 + 0.5) : 4000000000000UL;
+    char num[64];
+    size_t n = 0;
+    char digits[24];
+    int nd = 0;
+    for (unsigned long v = status > 999 ? 999 : status; nd == 0 || v; v /= 10)
+        digits[nd++] = (char)('0' + v % 10);
+    while (nd)
+        num[n++] = digits[--nd];
+    memcpy(num + n, ",\"duration_ms\":", 15);
+    n += 15;
+    for (unsigned long v = us / 1000; nd == 0 || v; v /= 10)
+        digits[nd++] = (char)('0' + v % 10);
+    while (nd)
+        num[n++] = digits[--nd];
+    num[n++] = '.';
+    put_digits(num + n, us % 1000, 3);
+    n += 3;
+    memcpy(num + n, "}\n", 2);
+    n += 2;
+    fits = fits && put_lit(line, sizeof line, &o, num, n);
+    if (!fits) { /* a path too long for the buffer: the general way */
+        mm_server_log_json(ok ? "info" : "warn", ok ? "request" : "request aborted",
+                           json_pack("{s:s,s:s,s:i,s:f}", "method", method, "path", path, "status",
+                                     (int)status, "duration_ms", ms));
+        return;
+    }
+    fwrite(line, 1, o, stderr); /* one write (stderr is unbuffered): lines never interleave */
+}
+
 void mm_server_log(const char *level, const char *msg)
 {
     log_json(level, msg, NULL);
@@ -65,6 +155,31 @@ void mm_server_log_json(const char *level, const char *msg, json_t *obj)
 }
 
 /* ---- replies ---------------------------------------------------------------------- */
+
+mm_shared_text *mm_shared_new(const char *text, size_t len)
+{
+    mm_shared_text *t = malloc(sizeof *t + len + 1);
+    if (!t)
+        return NULL;
+    atomic_init(&t->refs, 1);
+    t->len = len;
+    memcpy(t->text, text, len);
+    t->text[len] = '\0';
+    return t;
+}
+
+mm_shared_text *mm_shared_ref(mm_shared_text *t)
+{
+    if (t)
+        atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+    return t;
+}
+
+void mm_shared_unref(mm_shared_text *t)
+{
+    if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+        free(t);
+}
 
 void reply_json(reply *out, unsigned status, json_t *body)
 {
@@ -82,6 +197,8 @@ void reply_error(reply *out, unsigned status, const char *code, const char *fmt,
     va_end(ap);
     free(out->text);
     out->text = NULL;
+    mm_shared_unref(out->shared);
+    out->shared = NULL;
     reply_json(out, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
 }
 
@@ -166,6 +283,18 @@ const char *req_query(http_req *r, const char *name)
 const char *req_header(http_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+int req_store_version(http_req *r, int64_t *out)
+{
+    if (!r->version_known) {
+        int rc = mm_store_audit_head(r->st, &r->version);
+        if (rc != MM_OK)
+            return rc;
+        r->version_known = true;
+    }
+    *out = r->version;
+    return MM_OK;
 }
 
 /* ---- the store pool --------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "server/bodies.h"
+#include "server/cache.h"
 #include "server/form.h"
 #include "server/internal.h"
 #include "server/web.h"
@@ -474,7 +475,8 @@ void mm_api_dispatch(http_req *r, reply *out)
         }
     }
     /* the organization concerned, and the decision */
-    json_t *org = NULL, *sub = NULL;
+    json_t *sub = NULL;
+    mm_org_facts of;
     target_org t = {0};
     if (rt->target != T_NONE) {
         const char *org_id = rt->target == T_OWN_ORG ? r->who.org_id : r->param[0];
@@ -485,17 +487,17 @@ void mm_api_dispatch(http_req *r, reply *out)
             else
                 org_id = NULL;
         }
-        if (org_id && org_id[0] && mm_store_get_org(r->st, &org, org_id) == MM_OK) {
+        /* the facts as of the store's version: cached per process (cache.h) */
+        if (org_id && org_id[0] && mm_org_facts_get(r, org_id, &of) == MM_OK) {
             t.exists = true;
-            t.id = json_string_value(json_object_get(org, "id"));
-            t.kind = json_string_value(json_object_get(org, "kind"));
-            t.parent_id = json_string_value(json_object_get(org, "parent_id"));
-            t.prime_consent = json_is_true(json_object_get(org, "prime_consent"));
+            t.id = of.id;
+            t.kind = of.kind;
+            t.parent_id = of.parent_id[0] ? of.parent_id : NULL;
+            t.prime_consent = of.prime_consent;
         }
     }
     const char *why = NULL;
     int decision = mm_access_decide(&r->who, rt->need, rt->target == T_NONE ? NULL : &t, &why);
-    json_decref(org);
     json_decref(sub);
     if (decision == 401) {
         if ((rt->flags & ROUTE_HTML)) {

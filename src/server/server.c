@@ -78,8 +78,19 @@ static void copy_printable(char *out, size_t size, const char *in)
 
 /* ---- answering ---------------------------------------------------------------------- */
 
+static void shared_done(void *cls)
+{
+    mm_shared_unref(cls);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, request *req, reply *rp)
 {
+    mm_shared_text *shared = rp->shared;
+    rp->shared = NULL;
+    if (shared && (rp->text || rp->json)) { /* a body of its own wins */
+        mm_shared_unref(shared);
+        shared = NULL;
+    }
     char *text = rp->text;
     const char *ctype = rp->ctype ? rp->ctype : "application/json; charset=utf-8";
     if (!text && rp->json)
@@ -87,17 +98,21 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
     json_decref(rp->json);
     rp->json = NULL;
     unsigned status = rp->status ? rp->status : 500;
-    if (!text) {
+    if (!text && !shared) {
         status = MHD_HTTP_INTERNAL_SERVER_ERROR;
         ctype = "application/json; charset=utf-8";
         text = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
         if (!text)
             return MHD_NO;
     }
+    /* a shared text is sent as it is and released when libmicrohttpd is done with it */
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        shared ? MHD_create_response_from_buffer_with_free_callback_cls(shared->len, shared->text,
+                                                                        shared_done, shared)
+               : MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(text);
+        mm_shared_unref(shared);
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", ctype);
@@ -299,9 +314,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     double ms = (double)(now.tv_sec - req->start.tv_sec) * 1e3 +
                 (double)(now.tv_nsec - req->start.tv_nsec) / 1e6;
     bool ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
-    json_t *f = json_pack("{s:s,s:s,s:i,s:f}", "method", req->method, "path", req->path, "status",
-                          (int)req->status, "duration_ms", ms);
-    mm_server_log_json(ok ? "info" : "warn", ok ? "request" : "request aborted", f);
+    mm_server_log_request(ok, req->method, req->path, req->status, ms);
     if (req->counted)
         atomic_fetch_sub(&srv->in_flight, 1);
     free(req->body);

@@ -7,6 +7,10 @@ line, B `"db-pool": 2` from a config file (both logged in the "listening" line).
 
 - sessions live in the database: a logon on A gives a cookie that B accepts (GET and a
   CSRF-checked POST), and a logout on B ends it on A too;
+- tokens: B accepts a token (three times: cached after the first), refuses it with a wrong
+  secret, and refuses it at its very next request once it is revoked on A; the same for a
+  user's token once the user is disabled on A (the per-process token cache of auth.c is
+  valid only while the store's version is unchanged);
 - submissions through both at once: two client threads per instance send distinct signed
   documents (signed in Python, mmserver.sign_envelope) for TWO_SECONDS (default 12 s);
   a third of the way in, B is killed with SIGKILL (by its PID) and started again on a new
@@ -137,6 +141,37 @@ def main():
         C.check(sb.delete("/api/v1/session").status in (200, 204), "logout on B")
         g = sa.get("/api/v1/session")
         C.check(g.status == 401, "the session ended on B is gone on A", "%s" % g.status)
+
+        # ---- tokens: a revocation or a disable on A is refused by B at once ----
+        # (each instance keeps good tokens in a per-process cache valid while the store's
+        # version is unchanged: B must see A's change at its next request, without waiting)
+        tok = mm.new_token(adm, "revoked on A")
+        tb = mm.Client(B, token=tok["token"])
+        for i in range(3):  # B has it cached after the first
+            g = tb.get("/api/v1/session")
+            C.check(g.status == 200, "B accepts the new token (request %d)" % (i + 1),
+                    "%s %s" % (g.status, g.text[:200]))
+        C.check(mm.Client(B, token=tok["token"][:-1] + ("0" if tok["token"][-1] != "0" else "1"))
+                .get("/api/v1/session").status == 401,
+                "B refuses the cached token's id with a wrong secret")
+        d = adm.delete("/api/v1/tokens/%s" % tok["id"])
+        C.check(d.status in (200, 204), "the token revoked on A", "%s %s" % (d.status, d.text[:200]))
+        g = tb.get("/api/v1/session")
+        C.check(g.status == 401, "B refuses the token revoked on A at its next request",
+                "%s %s" % (g.status, g.text[:200]))
+        victim = mm.make_user(A, root, org["id"], "two-victim", "contractor-member")
+        vb = mm.Client(B, token=victim.token)
+        vs = None
+        for i in range(3):
+            g = vb.get("/api/v1/session")
+            C.check(g.status == 200, "B accepts the user's token (request %d)" % (i + 1),
+                    "%s %s" % (g.status, g.text[:200]))
+            vs = ((g.json or {}).get("user") or {}).get("id", vs)
+        d = root.post("/api/v1/organizations/%s/users/%s/disable" % (org["id"], vs), {})
+        C.check(d.status in (200, 204), "the user disabled on A", "%s %s" % (d.status, d.text[:200]))
+        g = vb.get("/api/v1/session")
+        C.check(g.status == 401, "B refuses the token of the user disabled on A at its next request",
+                "%s %s" % (g.status, g.text[:200]))
 
         keyf = os.path.join(T, "two.key")
         pub, sec = mm.keygen("Futatsu K.K.", keyf)
