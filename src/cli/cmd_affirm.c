@@ -177,11 +177,7 @@ int cmd_affirm(int argc, char **argv)
         json_decref(j);
         fprintf(stderr, "affirmed: submission %s on %s (next affirmation due by %s)\n", sub, date,
                 due);
-        mm_buf_cstr(&r.body);
-        if (r.body.len == 0 || r.body.data[r.body.len - 1] != '\n')
-            mm_buf_putc(&r.body, '\n');
-        rc = r.body.failed ? MM_ENOMEM
-                           : mm_file_write_atomic(out ? out : "-", r.body.data, r.body.len);
+        rc = cli_write_answer(&r, out);
         ex = rc ? cli_fail(rc) : MM_EXIT_OK;
     } else if (status >= 400 && status < 500) {
         cli_error_message(msg, &r);

@@ -193,10 +193,7 @@ static int receipt_get(int argc, char **argv)
     char line[CLI_MESSAGE_MAX + 4];
     cli_receipt_summary(line, body, r.body.len);
     fprintf(stderr, "receipt: %s (verified with server key %s)\n", line, key_id);
-    if (r.body.len == 0 || r.body.data[r.body.len - 1] != '\n')
-        mm_buf_putc(&r.body, '\n');
-    int rc =
-        r.body.failed ? MM_ENOMEM : mm_file_write_atomic(out ? out : "-", r.body.data, r.body.len);
+    int rc = cli_write_answer(&r, out);
     if (rc) {
         cli_error("the receipt verified, but: %s",
                   mm_error_last()[0] ? mm_error_last() : mm_strerror(rc));

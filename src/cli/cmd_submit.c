@@ -198,10 +198,7 @@ int cmd_submit(int argc, char **argv)
         cli_receipt_summary(line, body, r.body.len);
         fprintf(stderr, "submitted: %s (receipt verified with server key %s)\n", line,
                 server_key_id);
-        if (r.body.len == 0 || r.body.data[r.body.len - 1] != '\n')
-            mm_buf_putc(&r.body, '\n');
-        rc = r.body.failed ? MM_ENOMEM
-                           : mm_file_write_atomic(out ? out : "-", r.body.data, r.body.len);
+        rc = cli_write_answer(&r, out);
         if (rc) {
             cli_error("the submission was accepted and its receipt verified, but: %s",
                       mm_error_last()[0] ? mm_error_last() : mm_strerror(rc));

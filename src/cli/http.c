@@ -210,3 +210,12 @@ char *cli_server_open(const char *cmd, const char *server, const char *token_fla
                 base);
     return base;
 }
+
+int cli_write_answer(cli_response *r, const char *out)
+{
+    mm_buf_cstr(&r->body);
+    if (r->body.len == 0 || r->body.data[r->body.len - 1] != '\n')
+        mm_buf_putc(&r->body, '\n');
+    return r->body.failed ? MM_ENOMEM
+                          : mm_file_write_atomic(out ? out : "-", r->body.data, r->body.len);
+}

@@ -60,6 +60,10 @@ bool cli_cleartext_remote(const char *base);
  * cmd) and returns NULL when there is none or it cannot go in a header. Borrowed. */
 const char *cli_api_token(const char *cmd, const char *flag);
 
+/* Writes the server's answer r to out ("-" or NULL: standard output; otherwise atomically),
+ * ending with a newline. MM_OK or an mm_error (message set). */
+int cli_write_answer(cli_response *r, const char *out);
+
 /* --timeout (arg NULL: 60 s) into *out; prints the message prefixed by cmd and returns false
  * when it is not whole seconds from 1 to 3600. */
 bool cli_timeout_option(long *out, const char *cmd, const char *arg);

@@ -101,11 +101,13 @@ done:
     return rc;
 }
 
-int mm_affirmation_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
-                           size_t len, const char *name)
+/* The signed document parsed once and its shape checked: *root (the caller's), and borrowed
+ * from it the envelope, the signature's base64 and the key id. */
+static int parse_signed_affirmation(json_t **root, json_t **env, const char **sig64,
+                                    const char **kid, const char *doc, size_t len, const char *name)
 {
     static const char *const members[] = {"envelope", "signature", "key_id"};
-    *envelope = NULL;
+    *root = NULL;
     if (mm_submit_init_sodium())
         return MM_ERROR;
     if (len > MM_AFFIRMATION_MAX_BYTES) {
@@ -115,19 +117,33 @@ int mm_affirmation_inspect(json_t **envelope, char key_id[17], char hash[65], co
     json_t *r;
     if (mm_json_load(&r, doc, len, name, 0))
         return MM_EPARSE;
-    const char *kid = json_string_value(json_object_get(r, "key_id"));
+    *kid = json_string_value(json_object_get(r, "key_id"));
+    *sig64 = json_string_value(json_object_get(r, "signature"));
+    *env = json_object_get(r, "envelope");
     int rc = MM_EINVALID;
-    if (!mm_submit_has_exactly(r, members, 3) || !json_is_string(json_object_get(r, "signature")) ||
-        !kid) {
+    if (!mm_submit_has_exactly(r, members, 3) || !*sig64 || !*kid)
         mm_error_set("%s: not a signed affirmation (members envelope, signature, key_id)", name);
-        goto done;
+    else
+        rc = check_envelope(*env, name);
+    if (rc) {
+        json_decref(r);
+        return rc;
     }
-    json_t *env = json_object_get(r, "envelope");
-    if ((rc = check_envelope(env, name)) != MM_OK)
-        goto done;
+    *root = r;
+    return MM_OK;
+}
+
+int mm_affirmation_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
+                           size_t len, const char *name)
+{
+    *envelope = NULL;
+    json_t *root, *env;
+    const char *sig64, *kid;
+    int rc = parse_signed_affirmation(&root, &env, &sig64, &kid, doc, len, name);
+    if (rc)
+        return rc;
     rc = mm_submit_envelope_id(envelope, key_id, hash, env, kid, name);
-done:
-    json_decref(r);
+    json_decref(root);
     return rc;
 }
 
@@ -135,41 +151,20 @@ int mm_affirmation_verify(mm_verify_status *status, const char *doc, size_t len,
                           const mm_key *pub)
 {
     *status = MM_VERIFY_TAMPERED;
-    json_t *env = NULL, *r = NULL;
-    char kid[17], hash[65];
-    char *canon = NULL;
-    int rc = mm_affirmation_inspect(&env, kid, hash, doc, len, name);
+    json_t *root, *env;
+    const char *sig64, *kid;
+    int rc = parse_signed_affirmation(&root, &env, &sig64, &kid, doc, len, name);
     if (rc)
         return rc;
-    if (sodium_memcmp(kid, pub->key_id, 16) != 0) {
+    if (strlen(kid) != 16) {
+        mm_error_set("%s: $.key_id: not a key id of 16 hex digits", name);
+        rc = MM_EINVALID;
+    } else if (sodium_memcmp(kid, pub->key_id, 16) != 0) {
         *status = MM_VERIFY_WRONG_KEY;
         mm_error_set("signed with key %.16s, not with key %s", kid, pub->key_id);
-        goto done;
+    } else {
+        rc = mm_submit_signature_check(status, sig64, env, pub->public_key);
     }
-    /* parsed once more for the signature: inspect checked the shape */
-    if (mm_json_load(&r, doc, len, name, 0)) {
-        rc = MM_EPARSE;
-        goto done;
-    }
-    unsigned char sig[crypto_sign_BYTES];
-    if (!mm_submit_unb64(sig, sizeof sig, json_string_value(json_object_get(r, "signature")))) {
-        *status = MM_VERIFY_BAD_ENCODING;
-        mm_error_set("the signature is not base64 of %d bytes", crypto_sign_BYTES);
-        goto done;
-    }
-    if (!(canon = mm_submit_canonical_bytes(env))) {
-        rc = MM_ENOMEM;
-        goto done;
-    }
-    if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, strlen(canon),
-                                    pub->public_key) != 0) {
-        mm_error_set("the signature does not match the envelope (changed after signing)");
-        goto done;
-    }
-    *status = MM_VERIFY_VALID;
-done:
-    free(canon);
-    json_decref(r);
-    json_decref(env);
+    json_decref(root);
     return rc;
 }

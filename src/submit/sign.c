@@ -604,13 +604,35 @@ static int parse_signed(json_t **root, json_t **env, const char **sig64, const c
     return MM_OK;
 }
 
+int mm_submit_signature_check(mm_verify_status *status, const char *sig64, const json_t *env,
+                              const unsigned char *public_key)
+{
+    unsigned char sig[crypto_sign_BYTES];
+    if (!mm_submit_unb64(sig, sizeof sig, sig64)) {
+        *status = MM_VERIFY_BAD_ENCODING;
+        mm_error_set("the signature is not base64 of %d bytes", crypto_sign_BYTES);
+        return MM_OK;
+    }
+    char *canon = mm_submit_canonical_bytes(env);
+    if (!canon)
+        return MM_ENOMEM;
+    if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, strlen(canon), public_key) !=
+        0) {
+        *status = MM_VERIFY_TAMPERED;
+        mm_error_set("the signature does not match the envelope (changed after signing)");
+    } else {
+        *status = MM_VERIFY_VALID;
+    }
+    free(canon);
+    return MM_OK;
+}
+
 int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
                          const mm_key *pub)
 {
     *status = MM_VERIFY_TAMPERED;
     json_t *root = NULL, *env = NULL;
     const char *sig64 = NULL, *kid = NULL;
-    char *canon = NULL;
     int rc = parse_signed(&root, &env, &sig64, &kid, doc, len, name);
     if (rc)
         return rc;
@@ -619,25 +641,8 @@ int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, 
         mm_error_set("signed with key %.16s, not with key %s of %s", kid, pub->key_id, pub->org);
         goto done;
     }
-    unsigned char sig[crypto_sign_BYTES];
-    if (!mm_submit_unb64(sig, sizeof sig, sig64)) {
-        *status = MM_VERIFY_BAD_ENCODING;
-        mm_error_set("the signature is not base64 of %d bytes", crypto_sign_BYTES);
-        goto done;
-    }
-    if (!(canon = mm_submit_canonical_bytes(env))) {
-        rc = MM_ENOMEM;
-        goto done;
-    }
-    if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, strlen(canon),
-                                    pub->public_key) != 0) {
-        *status = MM_VERIFY_TAMPERED;
-        mm_error_set("the signature does not match the envelope (changed after signing)");
-        goto done;
-    }
-    *status = MM_VERIFY_VALID;
+    rc = mm_submit_signature_check(status, sig64, env, pub->public_key);
 done:
-    free(canon);
     json_decref(root);
     return rc;
 }

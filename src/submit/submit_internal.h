@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mamori/submit.h"
+
 /* Initialises libsodium; MM_ERROR with a message when it cannot. */
 int mm_submit_init_sodium(void);
 
@@ -28,6 +30,12 @@ bool mm_submit_has_exactly(const json_t *obj, const char *const *names, size_t n
  * in hex, and a new reference to the envelope in *envelope (the caller's). */
 int mm_submit_envelope_id(json_t **envelope, char key_id[17], char hash[65], json_t *env,
                           const char *kid, const char *name);
+
+/* Checks the detached Ed25519 signature sig64 (base64) over the canonical bytes of env with
+ * public_key (32 bytes): *status VALID, BAD_ENCODING or TAMPERED (message set). Returns
+ * MM_ENOMEM when out of memory, else MM_OK. */
+int mm_submit_signature_check(mm_verify_status *status, const char *sig64, const json_t *env,
+                              const unsigned char *public_key);
 
 /* True when s is 64 lowercase hex digits. */
 bool mm_submit_is_hex64(const char *s);
