@@ -137,9 +137,10 @@ void mm_dump_line_clear(mm_dump_line *l)
 
 static int bad(json_t *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Sets the message, frees j (may be NULL): MM_EINVALID. */
 static int bad(json_t *j, const char *fmt, ...)
 {
-    char msg[200];
+    char msg[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -158,12 +159,13 @@ static bool only_keys(json_t *o, const char *const *keys)
     return json_object_size(o) == n;
 }
 
-static int find_table(const char *name)
+/* The index of the table called name, or mm_dump_ntables. */
+static size_t find_table(const char *name)
 {
-    for (size_t i = 0; i < mm_dump_ntables; i++)
-        if (strcmp(mm_dump_tables[i].name, name) == 0)
-            return (int)i;
-    return -1;
+    size_t i = 0;
+    while (i < mm_dump_ntables && !(name && strcmp(mm_dump_tables[i].name, name) == 0))
+        i++;
+    return i;
 }
 
 static int parse_header(mm_dump_line *out, json_t *j)
@@ -182,12 +184,10 @@ static int parse_header(mm_dump_line *out, json_t *j)
     json_t *t = json_object_get(j, "tables");
     if (!json_is_array(t) || json_array_size(t) != mm_dump_ntables)
         return bad(j, "header: tables must list the tables of this format");
-    for (size_t i = 0; i < mm_dump_ntables; i++) {
-        json_t *name = json_array_get(t, i);
-        if (!json_is_string(name) || strcmp(json_string_value(name), mm_dump_tables[i].name) != 0)
+    for (size_t i = 0; i < mm_dump_ntables; i++)
+        if (find_table(json_string_value(json_array_get(t, i))) != i)
             return bad(j, "header: tables[] must be, in order, the tables of this format (%s...)",
                        mm_dump_tables[0].name);
-    }
     out->kind = MM_DUMP_HEADER;
     out->schema = (int)json_integer_value(sc);
     json_decref(j);
@@ -222,9 +222,8 @@ static int parse_row(mm_dump_line *out, json_t *j)
     static const char *const keys[] = {"table", "row", NULL};
     if (!only_keys(j, keys))
         return bad(j, "expected a header, a row {\"table\", \"row\"} or the trailer");
-    json_t *tn = json_object_get(j, "table");
-    int ti = json_is_string(tn) ? find_table(json_string_value(tn)) : -1;
-    if (ti < 0)
+    size_t ti = find_table(json_string_value(json_object_get(j, "table")));
+    if (ti == mm_dump_ntables)
         return bad(j, "table: not a table of this format");
     const mm_dump_table *t = &mm_dump_tables[ti];
     json_t *row = json_object_get(j, "row");
@@ -233,28 +232,20 @@ static int parse_row(mm_dump_line *out, json_t *j)
     for (size_t c = 0; c < t->ncols; c++) {
         const mm_dump_column *col = &t->cols[c];
         json_t *v = json_object_get(row, col->name);
-        bool ok = false;
-        if (!v)
-            ok = false;
-        else if (json_is_null(v))
-            ok = col->nullable;
-        else if (col->type == MM_COL_TEXT)
-            ok = json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v);
-        else if (col->type == MM_COL_INT)
-            ok = json_is_integer(v);
-        else
-            ok = json_is_boolean(v);
-        if (!ok) {
-            char what[160];
-            snprintf(what, sizeof(what), "%s.%s: missing, or not %s", t->name, col->name,
-                     col->type == MM_COL_TEXT  ? "text"
-                     : col->type == MM_COL_INT ? "a whole number"
-                                               : "true or false");
-            return bad(j, "%s", what);
-        }
+        bool text = col->type == MM_COL_TEXT, whole = col->type == MM_COL_INT;
+        bool ok = v && (json_is_null(v) ? col->nullable
+                        : text          ? json_is_string(v) &&
+                                     strlen(json_string_value(v)) == json_string_length(v)
+                        : whole ? json_is_integer(v)
+                                : json_is_boolean(v));
+        if (!ok)
+            return bad(j, "%s.%s: missing, or not %s", t->name, col->name,
+                       text    ? "text"
+                       : whole ? "a whole number"
+                               : "true or false");
     }
     out->kind = MM_DUMP_ROW;
-    out->table = (size_t)ti;
+    out->table = ti;
     out->row = json_incref(row);
     json_decref(j);
     return MM_OK;
@@ -277,56 +268,6 @@ int mm_dump_parse_line(mm_dump_line *out, const char *line, size_t len)
     if (json_is_string(kind) && strcmp(json_string_value(kind), TRAIL_KIND) == 0)
         return parse_trailer(out, j);
     return bad(j, "kind: not \"" DUMP_KIND "\" or \"" TRAIL_KIND "\"");
-}
-
-/* ---- export ------------------------------------------------------------------------- */
-
-typedef struct writer {
-    FILE *f;
-    crypto_hash_sha256_state h;
-    int64_t counts[MM_DUMP_MAX_TABLES];
-    int64_t rows;
-} writer;
-
-/* Writes obj as one compact line (members in insertion order, UTF-8 as it is). */
-static int write_line(writer *w, json_t *obj, bool hashed)
-{
-    char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (!text) {
-        mm_error_set("out of memory (or text that is not UTF-8)");
-        return MM_ENOMEM;
-    }
-    size_t n = strlen(text);
-    int rc = MM_OK;
-    if (fwrite(text, 1, n, w->f) != n || fputc('\n', w->f) == EOF) {
-        mm_error_set("writing the dump failed");
-        rc = MM_EIO;
-    }
-    if (hashed) {
-        crypto_hash_sha256_update(&w->h, (const unsigned char *)text, n);
-        crypto_hash_sha256_update(&w->h, (const unsigned char *)"\n", 1);
-    }
-    free(text);
-    return rc;
-}
-
-static int export_row(void *ctx, size_t table, json_t *row)
-{
-    writer *w = ctx;
-    json_t *line = json_object();
-    if (!line || json_object_set_new(line, "table", json_string(mm_dump_tables[table].name)) ||
-        json_object_set(line, "row", row)) {
-        json_decref(line);
-        mm_error_set("out of memory");
-        return MM_ENOMEM;
-    }
-    int rc = write_line(w, line, true);
-    json_decref(line);
-    if (rc == MM_OK) {
-        w->counts[table]++;
-        w->rows++;
-    }
-    return rc;
 }
 
 /* ---- the database side: SQL text from the descriptors, values as parameters ---------- */
@@ -379,55 +320,6 @@ static int table_sql(char sql[1024], int *n, const mm_dump_table *t, int kind)
     return MM_ERROR;
 }
 
-typedef struct reader {
-    const mm_dump_table *t;
-    size_t ti;
-    int (*row)(void *ctx, size_t table, json_t *row);
-    void *ctx;
-} reader;
-
-static int read_row(void *ctx, int n, const char *const *v, const size_t *len)
-{
-    reader *r = ctx;
-    json_t *o = json_object();
-    int rc = o ? MM_OK : mm_oom();
-    for (size_t c = 0; rc == MM_OK && c < r->t->ncols && (int)c < n; c++) {
-        const mm_dump_column *col = &r->t->cols[c];
-        json_t *x = !v[c]                      ? json_null()
-                    : col->type == MM_COL_INT  ? json_integer(strtoll(v[c], NULL, 10))
-                    : col->type == MM_COL_BOOL ? json_boolean(mm_cell_bool(v[c]))
-                                               : json_stringn(v[c], len[c]);
-        if (!x || json_object_set_new(o, col->name, x)) {
-            mm_error_set("%s.%s of a row is not UTF-8 text (or out of memory)", r->t->name,
-                         col->name);
-            rc = MM_EINVALID;
-        }
-    }
-    if (rc == MM_OK)
-        rc = r->row(r->ctx, r->ti, o);
-    json_decref(o);
-    return rc;
-}
-
-/* Every row of every table, each by its key, from one read snapshot. */
-static int export_tables(mm_store *s, int (*row)(void *ctx, size_t table, json_t *row), void *ctx)
-{
-    if (s->in_tx) {
-        mm_error_set("export inside a transaction");
-        return MM_EUSAGE;
-    }
-    int rc = s->drv->begin(s->db, MM_TX_READ), n = 0;
-    for (size_t i = 0; rc == MM_OK && i < mm_dump_ntables; i++) {
-        char sql[1024];
-        reader r = {&mm_dump_tables[i], i, row, ctx};
-        rc = table_sql(sql, &n, r.t, Q_SELECT);
-        if (rc == MM_OK)
-            rc = mm_db_exec(s, sql, 0, NULL, read_row, &r, NULL);
-    }
-    s->drv->rollback(s->db);
-    return rc;
-}
-
 static mm_param dump_param(const mm_dump_column *c, json_t *v)
 {
     if (!v || json_is_null(v))
@@ -460,9 +352,66 @@ static int put_row(mm_store *s, const mm_dump_table *t, json_t *row, bool link)
     return rc || !any ? rc : s->drv->exec(s->db, sql, k, p, NULL, NULL, NULL);
 }
 
-static void hex(char out[65], const unsigned char h[32])
+/* ---- export ------------------------------------------------------------------------- */
+
+typedef struct writer {
+    FILE *f;
+    crypto_hash_sha256_state h;
+    int64_t counts[MM_DUMP_MAX_TABLES];
+    int64_t rows;
+    const mm_dump_table *t; /* the table being read */
+} writer;
+
+/* Writes obj (consumed; NULL: out of memory) as one compact line (members in insertion
+ * order, UTF-8 as it is), hashed unless it is the trailer. */
+static int write_line(writer *w, json_t *obj, bool hashed)
 {
-    sodium_bin2hex(out, 65, h, 32);
+    char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(obj);
+    if (!text) {
+        mm_error_set("out of memory (or text that is not UTF-8)");
+        return MM_ENOMEM;
+    }
+    size_t n = strlen(text);
+    int rc = MM_OK;
+    if (fwrite(text, 1, n, w->f) != n || fputc('\n', w->f) == EOF) {
+        mm_error_set("writing the dump failed");
+        rc = MM_EIO;
+    }
+    if (hashed) {
+        crypto_hash_sha256_update(&w->h, (const unsigned char *)text, n);
+        crypto_hash_sha256_update(&w->h, (const unsigned char *)"\n", 1);
+    }
+    free(text);
+    return rc;
+}
+
+/* A row of w->t's SELECT, written as {"table", "row"}. */
+static int export_row(void *ctx, int n, const char *const *v, const size_t *len)
+{
+    writer *w = ctx;
+    const mm_dump_table *t = w->t;
+    json_t *o = json_object();
+    int rc = o ? MM_OK : mm_oom();
+    for (size_t c = 0; rc == MM_OK && c < t->ncols && (int)c < n; c++) {
+        const mm_dump_column *col = &t->cols[c];
+        json_t *x = !v[c]                      ? json_null()
+                    : col->type == MM_COL_INT  ? json_integer(strtoll(v[c], NULL, 10))
+                    : col->type == MM_COL_BOOL ? json_boolean(mm_cell_bool(v[c]))
+                                               : json_stringn(v[c], len[c]);
+        if (!x || json_object_set_new(o, col->name, x)) {
+            mm_error_set("%s.%s of a row is not UTF-8 text (or out of memory)", t->name, col->name);
+            rc = MM_EINVALID;
+        }
+    }
+    if (rc == MM_OK)
+        rc = write_line(w, json_pack("{s:s,s:O}", "table", t->name, "row", o), true);
+    json_decref(o);
+    if (rc == MM_OK) {
+        w->counts[t - mm_dump_tables]++;
+        w->rows++;
+    }
+    return rc;
 }
 
 int mm_store_export(mm_store *s, FILE *f, const char *exported, mm_dump_stats *out)
@@ -477,161 +426,136 @@ int mm_store_export(mm_store *s, FILE *f, const char *exported, mm_dump_stats *o
                      (long long)rep.bad_id, rep.what);
         return MM_EINVALID;
     }
-    int schema = 0;
-    rc = mm_store_schema_version(s, &schema);
-    if (rc)
+    if ((rc = mm_store_schema_version(s, &out->schema)))
         return rc;
+    if (s->in_tx) {
+        mm_error_set("export inside a transaction");
+        return MM_EUSAGE;
+    }
     writer w = {.f = f};
     crypto_hash_sha256_init(&w.h);
     json_t *tables = json_array();
     for (size_t i = 0; tables && i < mm_dump_ntables; i++)
         json_array_append_new(tables, json_string(mm_dump_tables[i].name));
-    json_t *head = json_pack("{s:s,s:i,s:i,s:s,s:o}", "kind", DUMP_KIND, "version", VERSION,
-                             "schema", schema, "exported", exported, "tables", tables);
-    if (!head) {
-        mm_error_set("out of memory");
-        return MM_ENOMEM;
+    rc = write_line(&w,
+                    json_pack("{s:s,s:i,s:i,s:s,s:o}", "kind", DUMP_KIND, "version", VERSION,
+                              "schema", out->schema, "exported", exported, "tables", tables),
+                    true);
+    /* every row of every table, each by its key, from one read snapshot */
+    if (rc == MM_OK && (rc = s->drv->begin(s->db, MM_TX_READ)) == MM_OK) {
+        for (size_t i = 0; rc == MM_OK && i < mm_dump_ntables; i++) {
+            char sql[1024];
+            int n = 0;
+            w.t = &mm_dump_tables[i];
+            if ((rc = table_sql(sql, &n, w.t, Q_SELECT)) == MM_OK)
+                rc = mm_db_exec(s, sql, 0, NULL, export_row, &w, NULL);
+        }
+        s->drv->rollback(s->db);
     }
-    rc = write_line(&w, head, true);
-    json_decref(head);
-    if (rc == MM_OK)
-        rc = export_tables(s, export_row, &w);
     if (rc)
         return rc;
     unsigned char digest[32];
     crypto_hash_sha256_final(&w.h, digest);
-    hex(out->sha256, digest);
+    sodium_bin2hex(out->sha256, sizeof(out->sha256), digest, sizeof(digest));
     json_t *counts = json_object();
     for (size_t i = 0; counts && i < mm_dump_ntables; i++)
         json_object_set_new(counts, mm_dump_tables[i].name, json_integer(w.counts[i]));
-    json_t *trail =
-        json_pack("{s:s,s:o,s:s}", "kind", TRAIL_KIND, "rows", counts, "sha256", out->sha256);
-    if (!trail) {
-        mm_error_set("out of memory");
-        return MM_ENOMEM;
-    }
-    rc = write_line(&w, trail, false);
-    json_decref(trail);
+    rc = write_line(
+        &w, json_pack("{s:s,s:o,s:s}", "kind", TRAIL_KIND, "rows", counts, "sha256", out->sha256),
+        false);
     if (rc == MM_OK && (fflush(f) != 0 || ferror(f))) {
         mm_error_set("writing the dump failed");
         rc = MM_EIO;
     }
     out->rows = w.rows;
-    out->schema = schema;
-    for (size_t i = 0; i < mm_dump_ntables; i++)
-        if (strcmp(mm_dump_tables[i].name, "audit_log") == 0)
-            out->audit_records = w.counts[i];
+    out->audit_records = w.counts[find_table("audit_log")];
     return rc;
 }
 
 /* ---- import ------------------------------------------------------------------------- */
 
-/* Prefixes the current message with "name:line: ". */
-static int at_line(int rc, const char *name, long long line)
+typedef struct importer {
+    mm_store *s;
+    mm_dump_stats *out;
+    crypto_hash_sha256_state h;
+    int64_t counts[MM_DUMP_MAX_TABLES];
+    json_t *later; /* rows with deferred columns, set at the end */
+    size_t table;  /* the table of the last row */
+    bool header, trailer;
+} importer;
+
+/* One parsed line, in its place in the dump. */
+static int import_line(importer *im, const mm_dump_line *l)
 {
-    char msg[600];
-    snprintf(msg, sizeof(msg), "%s", mm_error_last());
-    mm_error_set("%s:%lld: %s", name, line, msg);
-    return rc;
+    if (!im->header && l->kind != MM_DUMP_HEADER)
+        return bad(NULL, "the first line is not a mamori dump header");
+    if (l->kind == MM_DUMP_HEADER) {
+        if (im->header)
+            return bad(NULL, "a second header");
+        im->header = true;
+        im->out->schema = l->schema;
+        if (l->schema != mm_store_schema_latest())
+            return bad(NULL,
+                       "a dump of schema %d; this mamori imports schema %d (export it with "
+                       "the same version of mamori)",
+                       l->schema, mm_store_schema_latest());
+        return MM_OK;
+    }
+    if (l->kind == MM_DUMP_ROW) {
+        if (l->table < im->table)
+            return bad(NULL, "a %s row after the %s rows: tables must come in the header's order",
+                       mm_dump_tables[l->table].name, mm_dump_tables[im->table].name);
+        const mm_dump_table *t = &mm_dump_tables[im->table = l->table];
+        im->counts[l->table]++;
+        im->out->rows++;
+        int rc = put_row(im->s, t, l->row, false);
+        return rc == MM_OK && t->deferred && json_array_append(im->later, l->row) ? MM_ENOMEM : rc;
+    }
+    im->trailer = true;
+    unsigned char digest[32];
+    crypto_hash_sha256_final(&im->h, digest);
+    sodium_bin2hex(im->out->sha256, sizeof(im->out->sha256), digest, sizeof(digest));
+    if (strcmp(im->out->sha256, l->sha256) != 0)
+        return bad(NULL,
+                   "the trailer's sha256 %s is not that of the lines before it (%s): "
+                   "the dump was changed or damaged",
+                   l->sha256, im->out->sha256);
+    for (size_t i = 0; i < mm_dump_ntables; i++)
+        if (im->counts[i] != l->counts[i])
+            return bad(NULL, "the trailer counts %lld %s rows; the dump has %lld",
+                       (long long)l->counts[i], mm_dump_tables[i].name, (long long)im->counts[i]);
+    return MM_OK;
 }
 
-static int import_lines(mm_store *s, FILE *f, const char *name, mm_dump_stats *out)
+static int import_lines(importer *im, FILE *f, const char *name)
 {
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
-    int64_t counts[MM_DUMP_MAX_TABLES] = {0};
-    json_t *later = json_array(); /* rows with deferred columns, set at the end */
     char *buf = NULL;
     size_t cap = 0;
     long long lineno = 0;
-    size_t table = 0;
-    bool header = false, trailer = false;
-    int rc = later ? MM_OK : MM_ENOMEM;
-    mm_dump_line l = {0};
-    while (rc == MM_OK) {
-        ssize_t n = getline(&buf, &cap, f);
-        if (n < 0)
-            break;
+    ssize_t n;
+    int rc = MM_OK;
+    while (rc == MM_OK && (n = getline(&buf, &cap, f)) >= 0) {
         lineno++;
-        if (trailer) {
-            mm_error_set("data after the trailer");
-            rc = at_line(MM_EINVALID, name, lineno);
-            break;
-        }
-        if (buf[n - 1] != '\n') {
-            mm_error_set("the last line has no newline: the dump is truncated");
-            rc = at_line(MM_EINVALID, name, lineno);
-            break;
-        }
-        rc = mm_dump_parse_line(&l, buf, (size_t)n - 1);
-        if (rc) {
-            rc = at_line(rc, name, lineno);
-            break;
-        }
-        if (!header && l.kind != MM_DUMP_HEADER) {
-            mm_error_set("the first line is not a mamori dump header");
-            rc = at_line(MM_EINVALID, name, lineno);
-        } else if (header && l.kind == MM_DUMP_HEADER) {
-            mm_error_set("a second header");
-            rc = at_line(MM_EINVALID, name, lineno);
-        } else if (l.kind == MM_DUMP_HEADER) {
-            header = true;
-            out->schema = l.schema;
-            if (l.schema != mm_store_schema_latest()) {
-                mm_error_set("a dump of schema %d; this mamori imports schema %d (export it with "
-                             "the same version of mamori)",
-                             l.schema, mm_store_schema_latest());
-                rc = at_line(MM_EINVALID, name, lineno);
-            }
-        } else if (l.kind == MM_DUMP_ROW) {
-            if (l.table < table) {
-                mm_error_set("a %s row after the %s rows: tables must come in the header's order",
-                             mm_dump_tables[l.table].name, mm_dump_tables[table].name);
-                rc = at_line(MM_EINVALID, name, lineno);
-            } else {
-                table = l.table;
-                const mm_dump_table *t = &mm_dump_tables[table];
-                rc = put_row(s, t, l.row, false);
-                if (rc == MM_OK && t->deferred && json_array_append(later, l.row))
-                    rc = MM_ENOMEM;
-                if (rc)
-                    rc = at_line(rc, name, lineno);
-                counts[table]++;
-                out->rows++;
-            }
-        } else { /* the trailer */
-            trailer = true;
-            unsigned char digest[32];
-            char got[65];
-            crypto_hash_sha256_final(&h, digest);
-            hex(got, digest);
-            snprintf(out->sha256, sizeof(out->sha256), "%s", got);
-            if (strcmp(got, l.sha256) != 0) {
-                mm_error_set("the trailer's sha256 %s is not that of the lines before it (%s): "
-                             "the dump was changed or damaged",
-                             l.sha256, got);
-                rc = at_line(MM_EINVALID, name, lineno);
-            }
-            for (size_t i = 0; rc == MM_OK && i < mm_dump_ntables; i++)
-                if (counts[i] != l.counts[i]) {
-                    mm_error_set("the trailer counts %lld %s rows; the dump has %lld",
-                                 (long long)l.counts[i], mm_dump_tables[i].name,
-                                 (long long)counts[i]);
-                    rc = at_line(MM_EINVALID, name, lineno);
-                }
-        }
-        if (rc == MM_OK && l.kind != MM_DUMP_TRAILER) {
-            crypto_hash_sha256_update(&h, (const unsigned char *)buf, (size_t)n);
-        }
+        mm_dump_line l = {0};
+        if (im->trailer)
+            rc = bad(NULL, "data after the trailer");
+        else if (buf[n - 1] != '\n')
+            rc = bad(NULL, "the last line has no newline: the dump is truncated");
+        else if ((rc = mm_dump_parse_line(&l, buf, (size_t)n - 1)) == MM_OK)
+            rc = import_line(im, &l);
+        if (rc == MM_OK && l.kind != MM_DUMP_TRAILER)
+            crypto_hash_sha256_update(&im->h, (const unsigned char *)buf, (size_t)n);
         mm_dump_line_clear(&l);
     }
-    mm_dump_line_clear(&l);
     free(buf);
-    if (rc == MM_OK && ferror(f)) {
+    if (rc) { /* "name:line: what" */
+        char msg[600];
+        snprintf(msg, sizeof(msg), "%s", mm_error_last());
+        mm_error_set("%s:%lld: %s", name, lineno, msg);
+    } else if (ferror(f)) {
         mm_error_set("%s: read error", name);
         rc = MM_EIO;
-    }
-    if (rc == MM_OK && !trailer) {
+    } else if (!im->trailer) {
         mm_error_set("%s: the dump ends before its trailer (after %lld lines): truncated", name,
                      lineno);
         rc = MM_EINVALID;
@@ -639,31 +563,28 @@ static int import_lines(mm_store *s, FILE *f, const char *name, mm_dump_stats *o
     /* the links (organizations' parent and latest submission), then the id counters */
     size_t i;
     json_t *row;
-    json_array_foreach(later, i, row)
+    json_array_foreach(im->later, i, row)
     {
-        if (rc)
-            break;
-        rc = put_row(s, &mm_dump_tables[0], row, true);
+        if (rc == MM_OK)
+            rc = put_row(im->s, &mm_dump_tables[0], row, true);
     }
     /* the latest submission's copy on each organization's row (not in the dump: derived) */
     if (rc == MM_OK)
-        rc = mm_db_exec(s, MM_ORG_LATEST_REFRESH, 0, NULL, NULL, NULL, NULL);
+        rc = mm_db_exec(im->s, MM_ORG_LATEST_REFRESH, 0, NULL, NULL, NULL, NULL);
     for (size_t t = 0; rc == MM_OK && t < mm_dump_ntables; t++)
         if (mm_dump_tables[t].identity)
-            rc = s->drv->reset_sequence(s->db, mm_dump_tables[t].name, mm_dump_tables[t].key);
-    for (size_t t = 0; t < mm_dump_ntables; t++)
-        if (strcmp(mm_dump_tables[t].name, "audit_log") == 0)
-            out->audit_records = counts[t];
-    json_decref(later);
+            rc = im->s->drv->reset_sequence(im->s->db, mm_dump_tables[t].name,
+                                            mm_dump_tables[t].key);
+    im->out->audit_records = im->counts[find_table("audit_log")];
     return rc;
 }
 
 int mm_store_import(mm_store *s, FILE *f, const char *name, mm_dump_stats *out)
 {
     memset(out, 0, sizeof(*out));
-    int rc = mm_store_begin(s);
-    if (rc)
-        return rc;
+    importer im = {.s = s, .out = out, .later = json_array()};
+    crypto_hash_sha256_init(&im.h);
+    int rc = im.later ? mm_store_begin(s) : mm_oom();
     /* every table of the dump, and sessions, must be empty */
     int64_t rows = 0;
     const char *what = "sessions";
@@ -681,16 +602,14 @@ int mm_store_import(mm_store *s, FILE *f, const char *name, mm_dump_stats *out)
         rc = MM_ECONFLICT;
     }
     if (rc == MM_OK)
-        rc = import_lines(s, f, name, out);
-    if (rc == MM_OK) {
-        mm_audit_report rep;
-        rc = mm_store_audit_verify(s, &rep);
-        if (rc == MM_OK && rep.bad_id) {
-            mm_error_set("%s: the imported audit log does not verify (record %lld: %s): nothing "
-                         "imported",
-                         name, (long long)rep.bad_id, rep.what);
-            rc = MM_EINVALID;
-        }
+        rc = import_lines(&im, f, name);
+    json_decref(im.later);
+    mm_audit_report rep;
+    if (rc == MM_OK && (rc = mm_store_audit_verify(s, &rep)) == MM_OK && rep.bad_id) {
+        mm_error_set("%s: the imported audit log does not verify (record %lld: %s): nothing "
+                     "imported",
+                     name, (long long)rep.bad_id, rep.what);
+        rc = MM_EINVALID;
     }
     if (rc == MM_OK)
         return mm_store_commit(s);

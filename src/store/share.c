@@ -28,72 +28,58 @@ int mm_store_create_community(mm_store *s, const char *id, const char *name,
     return rc;
 }
 
-#define COMMUNITY_SQL                                                                              \
-    "SELECT c.id, c.name, c.description, c.created, m.org_id FROM communities c"                   \
-    " LEFT JOIN community_members m ON m.community_id = c.id"
-
-static int communities(mm_store *s, json_t **out, const char *sql, int n, const mm_param *v)
+/* The communities with their members, by name: those org_id is a member of (NULL: all), or
+ * with id the one community of that id (MM_ENOTFOUND when there is none). */
+static int communities(mm_store *s, json_t **out, const char *org_id, const char *id)
 {
-    json_t *rows = NULL;
     *out = NULL;
-    int rc = mm_db_rows(s, &rows, NULL, sql, n, v);
-    if (rc)
-        return rc;
-    json_t *list = json_array(), *cur = NULL;
+    json_t *rows = NULL, *list = NULL, *cur = NULL;
+    const mm_param v[] = {P_TEXT(org_id), P_TEXT(id)};
+    int rc =
+        mm_db_rows(s, &rows, NULL,
+                   "SELECT c.id, c.name, c.description, c.created, m.org_id FROM communities c"
+                   " LEFT JOIN community_members m ON m.community_id = c.id"
+                   " WHERE ($1 IS NULL OR c.id IN (SELECT community_id"
+                   "   FROM community_members WHERE org_id = $1)) AND ($2 IS NULL OR c.id = $2)"
+                   " ORDER BY c.name, c.id, m.org_id",
+                   2, v);
+    if (rc == MM_OK && !(list = json_array()))
+        rc = mm_oom();
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
     {
-        if (!list)
+        if (rc)
             break;
         if (!cur || strcmp(json_string_value(json_object_get(cur, "id")), mm_cell(row, 0)) != 0) {
             cur = json_pack("{s:o,s:o,s:o,s:o,s:[]}", "id", mm_cell_text(row, 0), "name",
                             mm_cell_text(row, 1), "description", mm_cell_text(row, 2), "created",
                             mm_cell_text(row, 3), "members");
-            if (!cur || json_array_append_new(list, cur)) {
-                json_decref(list);
-                list = NULL;
-                break;
-            }
+            if (!cur || json_array_append_new(list, cur))
+                rc = mm_oom();
         }
-        if (mm_cell(row, 4))
+        if (rc == MM_OK && mm_cell(row, 4))
             json_array_append_new(json_object_get(cur, "members"), mm_cell_text(row, 4));
     }
     json_decref(rows);
-    if (!list)
-        return mm_oom();
-    *out = list;
-    return MM_OK;
+    if (rc == MM_OK && id && !json_array_size(list)) {
+        mm_error_set("no such community");
+        rc = MM_ENOTFOUND;
+    }
+    if (rc == MM_OK)
+        *out = id ? json_incref(json_array_get(list, 0)) : json_incref(list);
+    json_decref(list);
+    return rc;
 }
 
 int mm_store_list_communities(mm_store *s, json_t **out, const char *org_id)
 {
-    if (!org_id)
-        return communities(s, out, COMMUNITY_SQL " ORDER BY c.name, c.id, m.org_id", 0, NULL);
-    const mm_param v[] = {P_TEXT(org_id)};
-    return communities(s, out,
-                       COMMUNITY_SQL " WHERE c.id IN (SELECT community_id FROM community_members"
-                                     " WHERE org_id = $1) ORDER BY c.name, c.id, m.org_id",
-                       1, v);
+    return communities(s, out, org_id, NULL);
 }
 
 int mm_store_get_community(mm_store *s, json_t **out, const char *id)
 {
-    const mm_param v[] = {P_TEXT(id ? id : "")};
-    json_t *list = NULL;
-    *out = NULL;
-    int rc = communities(s, &list, COMMUNITY_SQL " WHERE c.id = $1 ORDER BY c.name, c.id, m.org_id",
-                         1, v);
-    if (rc)
-        return rc;
-    if (json_array_size(list) == 0) {
-        json_decref(list);
-        mm_error_set("no such community");
-        return MM_ENOTFOUND;
-    }
-    *out = json_incref(json_array_get(list, 0));
-    json_decref(list);
-    return MM_OK;
+    return communities(s, out, NULL, id ? id : "");
 }
 
 int mm_store_add_community_member(mm_store *s, const char *community_id, const char *org_id,
@@ -113,14 +99,9 @@ int mm_store_add_community_member(mm_store *s, const char *community_id, const c
 int mm_store_remove_community_member(mm_store *s, const char *community_id, const char *org_id)
 {
     const mm_param v[] = {P_TEXT(community_id), P_TEXT(org_id)};
-    int64_t n = 0;
-    int rc = mm_db_rows(
-        s, NULL, &n, "DELETE FROM community_members WHERE community_id = $1 AND org_id = $2", 2, v);
-    if (rc == MM_OK && n == 0) {
-        mm_error_set("the organization is not a member of this community");
-        rc = MM_ENOTFOUND;
-    }
-    return rc;
+    return mm_db_change(s, "the organization is not a member of this community",
+                        "DELETE FROM community_members WHERE community_id = $1 AND org_id = $2", 2,
+                        v);
 }
 
 int mm_store_org_tree(mm_store *s, json_t **out)
@@ -131,9 +112,9 @@ int mm_store_org_tree(mm_store *s, json_t **out)
 
 /* ---- items ----------------------------------------------------------------------------- */
 
-/* Adds recipients (users, then organizations); ones already there are skipped. */
-static int add_recipients(mm_store *s, const char *item_id, const json_t *users, const json_t *orgs,
-                          const char *added, const char *added_by)
+/* Recipients: users, then organizations; ones already there are skipped. */
+int mm_store_add_item_recipients(mm_store *s, const char *item_id, const json_t *users,
+                                 const json_t *orgs, const char *added, const char *added_by)
 {
     static const char *const sql[] = {
         "INSERT INTO item_recipients (item_id, user_id, added, added_by) SELECT $1, $2, $3, $4"
@@ -149,7 +130,7 @@ static int add_recipients(mm_store *s, const char *item_id, const json_t *users,
         {
             const mm_param v[] = {P_TEXT(item_id),
                                   k ? P_TEXT(json_string_value(x)) : P_INT(json_integer_value(x)),
-                                  P_TEXT(added), P_TEXT(added_by)};
+                                  P_TEXT(added), P_TEXT(added_by ? added_by : "")};
             if ((rc = mm_db_rows(s, NULL, NULL, sql[k], 4, v)))
                 return rc;
         }
@@ -180,8 +161,8 @@ int mm_store_create_item(mm_store *s, const mm_item_rec *r)
                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
                         10, v);
     if (rc == MM_OK)
-        rc = add_recipients(s, r->id, r->recipient_users, r->recipient_orgs, r->created,
-                            r->added_by ? r->added_by : "");
+        rc = mm_store_add_item_recipients(s, r->id, r->recipient_users, r->recipient_orgs,
+                                          r->created, r->added_by);
     return rc;
 }
 
@@ -249,12 +230,6 @@ int mm_store_list_items(mm_store *s, json_t **out, const char *id)
     return rc;
 }
 
-int mm_store_add_item_recipients(mm_store *s, const char *item_id, const json_t *users,
-                                 const json_t *orgs, const char *added, const char *added_by)
-{
-    return add_recipients(s, item_id, users, orgs, added, added_by ? added_by : "");
-}
-
 int mm_store_add_item_reshare(mm_store *s, const char *item_id, const char *from_org,
                               const char *to_org, const char *by, const char *when)
 {
@@ -273,15 +248,9 @@ int mm_store_set_item_label(mm_store *s, const char *item_id, const char *tlp,
                             const char *community_id, const char *modified)
 {
     const mm_param v[] = {P_TEXT(item_id), P_TEXT(tlp), P_TEXT(community_id), P_TEXT(modified)};
-    int64_t n = 0;
-    int rc = mm_db_rows(
-        s, NULL, &n,
+    return mm_db_change(
+        s, "no such item",
         "UPDATE shared_items SET tlp = $2, community_id = $3, modified = $4 WHERE id = $1", 4, v);
-    if (rc == MM_OK && n == 0) {
-        mm_error_set("no such item");
-        rc = MM_ENOTFOUND;
-    }
-    return rc;
 }
 
 int mm_store_add_item_permission(mm_store *s, int64_t *out_id, const char *item_id,

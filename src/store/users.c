@@ -269,28 +269,6 @@ int mm_store_create_token(mm_store *s, int64_t *out_id, int64_t user_id, const c
     return rc;
 }
 
-int mm_store_get_token(mm_store *s, mm_token *out, int64_t id)
-{
-    memset(out, 0, sizeof(*out));
-    char notfound[48];
-    snprintf(notfound, sizeof(notfound), "no token with id %lld", (long long)id);
-    json_t *row = NULL;
-    const mm_param p[] = {P_INT(id)};
-    int rc = mm_db_row(s, &row, notfound,
-                       "SELECT id, user_id, token_hash, coalesce(expires, ''),"
-                       " CASE WHEN revoked IS NULL THEN 0 ELSE 1 END FROM api_tokens WHERE id = $1",
-                       1, p);
-    if (rc == MM_OK) {
-        out->id = mm_cell_i64(row, 0);
-        out->user_id = mm_cell_i64(row, 1);
-        mm_cell_copy(out->token_hash, sizeof(out->token_hash), row, 2);
-        mm_cell_copy(out->expires, sizeof(out->expires), row, 3);
-        out->revoked = mm_cell_i64(row, 4) != 0;
-    }
-    json_decref(row);
-    return rc;
-}
-
 int mm_store_get_token_owner(mm_store *s, mm_token *out, mm_user **user, char kind[16], int64_t id)
 {
     memset(out, 0, sizeof(*out));
@@ -326,6 +304,15 @@ int mm_store_get_token_owner(mm_store *s, mm_token *out, mm_user **user, char ki
         *user = NULL;
         rc = mm_oom();
     }
+    return rc;
+}
+
+int mm_store_get_token(mm_store *s, mm_token *out, int64_t id)
+{
+    mm_user *user = NULL;
+    char kind[16];
+    int rc = mm_store_get_token_owner(s, out, &user, kind, id);
+    mm_user_free(user);
     return rc;
 }
 
