@@ -164,6 +164,14 @@ int mm_store_list_users(mm_store *s, json_t **out, const char *org_id)
         1, p, keys, "isssbbss");
 }
 
+/* A write to the row of user id: MM_ENOTFOUND when it changed none. */
+static int change_user(mm_store *s, int64_t id, const char *sql, int n, const mm_param *p)
+{
+    char notfound[48];
+    snprintf(notfound, sizeof(notfound), "no user with id %lld", (long long)id);
+    return mm_db_change(s, notfound, sql, n, p);
+}
+
 int mm_store_set_logon_state(mm_store *s, int64_t user_id, int failed_logons,
                              const char *failed_since, const char *locked_until)
 {
@@ -172,14 +180,12 @@ int mm_store_set_logon_state(mm_store *s, int64_t user_id, int failed_logons,
                      failed_logons);
         return MM_EINVALID;
     }
-    char notfound[48];
-    snprintf(notfound, sizeof(notfound), "no user with id %lld", (long long)user_id);
     const mm_param p[] = {P_INT(user_id), P_INT(failed_logons), P_TEXT(failed_since),
                           P_TEXT(locked_until)};
-    return mm_db_change(s, notfound,
-                        "UPDATE users SET failed_logons = $2, failed_since = $3, locked_until = $4"
-                        " WHERE id = $1",
-                        NPARAMS(p), p);
+    return change_user(s, user_id,
+                       "UPDATE users SET failed_logons = $2, failed_since = $3, locked_until = $4"
+                       " WHERE id = $1",
+                       NPARAMS(p), p);
 }
 
 int mm_store_set_password(mm_store *s, int64_t user_id, const char *password_hash, bool must_change)
@@ -188,23 +194,19 @@ int mm_store_set_password(mm_store *s, int64_t user_id, const char *password_has
         mm_error_set("user %lld: the password hash is not an Argon2id hash", (long long)user_id);
         return MM_EINVALID;
     }
-    char notfound[48];
-    snprintf(notfound, sizeof(notfound), "no user with id %lld", (long long)user_id);
     const mm_param p[] = {P_INT(user_id), P_TEXT(password_hash), P_BOOL(must_change)};
-    return mm_db_change(s, notfound,
-                        "UPDATE users SET password_hash = $2, must_change = $3, failed_logons = 0,"
-                        " failed_since = NULL, locked_until = NULL WHERE id = $1",
-                        NPARAMS(p), p);
+    return change_user(s, user_id,
+                       "UPDATE users SET password_hash = $2, must_change = $3, failed_logons = 0,"
+                       " failed_since = NULL, locked_until = NULL WHERE id = $1",
+                       NPARAMS(p), p);
 }
 
 int mm_store_set_user_disabled(mm_store *s, int64_t user_id, bool disabled)
 {
-    char notfound[48];
-    snprintf(notfound, sizeof(notfound), "no user with id %lld", (long long)user_id);
     const mm_param p[] = {P_INT(user_id), P_BOOL(disabled)};
-    return mm_db_change(s, notfound,
-                        "UPDATE users SET disabled = $2 WHERE id = $1 AND deleted IS NULL",
-                        NPARAMS(p), p);
+    return change_user(s, user_id,
+                       "UPDATE users SET disabled = $2 WHERE id = $1 AND deleted IS NULL",
+                       NPARAMS(p), p);
 }
 
 int mm_store_revoke_user_tokens(mm_store *s, int64_t user_id, const char *now)
@@ -225,15 +227,14 @@ int mm_store_delete_user(mm_store *s, int64_t user_id, const char *now, const ch
         rc = mm_need(reusable, "user deletion: reusable");
     if (rc)
         return rc;
-    char notfound[48], renamed[40];
-    snprintf(notfound, sizeof(notfound), "no user with id %lld", (long long)user_id);
+    char renamed[40];
     snprintf(renamed, sizeof(renamed), "deleted:%lld", (long long)user_id);
     const mm_param p[] = {P_INT(user_id), P_TEXT(now), P_TEXT(reusable), P_TEXT(renamed),
                           P_BOOL(true)};
-    return mm_db_change(s, notfound,
-                        "UPDATE users SET deleted = $2, login_reusable = $3, deleted_login = login,"
-                        " login = $4, disabled = $5 WHERE id = $1 AND deleted IS NULL",
-                        NPARAMS(p), p);
+    return change_user(s, user_id,
+                       "UPDATE users SET deleted = $2, login_reusable = $3, deleted_login = login,"
+                       " login = $4, disabled = $5 WHERE id = $1 AND deleted IS NULL",
+                       NPARAMS(p), p);
 }
 
 int mm_store_count_enabled_users(mm_store *s, int64_t *out, const char *role)
