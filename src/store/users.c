@@ -32,29 +32,27 @@ int mm_store_create_user(mm_store *s, int64_t *out_id, const mm_user *user)
     char ts[21];
     mm_now(ts);
     const mm_param r[] = {P_TEXT(user->login), P_TEXT(ts)};
-    json_t *retired = NULL;
-    int rrc = mm_db_rows(s, &retired, NULL,
-                         "SELECT login_reusable FROM users WHERE deleted_login = $1"
-                         " AND login_reusable > $2 ORDER BY login_reusable DESC",
-                         NPARAMS(r), r);
-    if (rrc)
-        return rrc;
-    if (json_array_size(retired)) {
+    json_t *retired = NULL; /* the latest time the login may be taken again, or NULL */
+    int rc = mm_db_row(s, &retired, "",
+                       "SELECT max(login_reusable) FROM users WHERE deleted_login = $1"
+                       " AND login_reusable > $2",
+                       NPARAMS(r), r);
+    if (rc == MM_OK && mm_cell(retired, 0)) {
         mm_error_set("login '%s' belonged to a deleted user; it can be taken again from %s",
-                     user->login, mm_cell(json_array_get(retired, 0), 0));
-        json_decref(retired);
-        return MM_ECONFLICT;
+                     user->login, mm_cell(retired, 0));
+        rc = MM_ECONFLICT;
     }
     json_decref(retired);
+    if (rc)
+        return rc;
     const mm_param p[] = {P_TEXT(user->org_id), P_TEXT(user->login),
                           P_TEXT(user->role),   P_TEXT(user->password_hash),
                           P_TEXT(ts),           P_BOOL(user->must_change)};
     int64_t id = 0;
-    int rc =
-        mm_db_int(s, &id,
-                  "INSERT INTO users (org_id, login, role, password_hash, created, must_change)"
-                  " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                  NPARAMS(p), p);
+    rc = mm_db_int(s, &id,
+                   "INSERT INTO users (org_id, login, role, password_hash, created, must_change)"
+                   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                   NPARAMS(p), p);
     if (out_id)
         *out_id = id;
     return rc == MM_ENOTFOUND || rc == MM_ECONFLICT ? MM_EINVALID : rc;
