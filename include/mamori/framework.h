@@ -169,6 +169,39 @@ const mm_crosswalk *mm_frameworks_crosswalk_at(const mm_frameworks *set, size_t 
 int mm_frameworks_crosswalk(mm_crosswalk **out, const mm_frameworks *set, const char *a,
                             const char *b) __attribute__((warn_unused_result));
 
+/* ---- side by side ---------------------------------------------------------------------- */
+
+typedef enum mm_compare_kind {
+    MM_CMP_A_ONLY = 0, /* a criterion of A with no counterpart in B */
+    MM_CMP_B_ONLY = 1, /* a criterion of B with no counterpart in A */
+    MM_CMP_RELATED = 2 /* a relation of the crosswalk */
+} mm_compare_kind;
+
+typedef struct mm_compare_row {
+    mm_compare_kind kind;
+    const mm_criterion *a;     /* NULL for MM_CMP_B_ONLY */
+    const mm_criterion *b;     /* NULL for MM_CMP_A_ONLY */
+    const mm_mapping_row *rel; /* the relation for MM_CMP_RELATED; for a no-counterpart row
+                                * the published no-relationship row, if any, else NULL */
+} mm_compare_row;
+
+/* Two frameworks side by side through a crosswalk from a to b: first the active criteria of
+ * A with no counterpart in B (no row, or only no-relationship rows), then those of B that no
+ * relation reaches, then every other relation in A's order. Borrows a, b and cw, which must
+ * outlive it. */
+typedef struct mm_compare {
+    const mm_pack *a, *b;
+    const mm_crosswalk *cw;
+    mm_compare_row *rows;
+    size_t nrows;
+    size_t a_only, b_only; /* how many rows of each no-counterpart kind */
+    size_t a_active, b_active;
+} mm_compare;
+
+int mm_compare_build(mm_compare **out, const mm_pack *a, const mm_pack *b, const mm_crosswalk *cw)
+    __attribute__((warn_unused_result));
+void mm_compare_free(mm_compare *cmp);
+
 #ifdef __cplusplus
 }
 #endif
