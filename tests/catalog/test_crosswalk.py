@@ -185,6 +185,38 @@ def main():
           'no crosswalk: exit 2, never composed through Rev 3')
     r = run('crosswalk', 'nope', '800-171r3')
     check(r.returncode == 2 and "unknown framework 'nope'" in r.stderr, 'unknown framework: exit 2')
+    # ---- assess --as: answer once, see another framework ---------------------------------
+    r = run('assess', 'examples/hokuto/assessment-r3.json', '--as', '800-171r2', '--format',
+            'json')
+    d = json.loads(r.stdout) if r.returncode == 0 else {}
+    proj, todo = d.get('projected', []), d.get('to_answer', [])
+    check(r.returncode == 0 and len(proj) + len(todo) == 110 and
+          d['summary']['active'] == 110 and not {x['id'] for x in proj} & {x['id'] for x in todo},
+          'assess --as 800-171r2: every Rev 2 requirement is projected or still to answer')
+    check(proj and all(x['projected'] is True and x['relation']['type'] in ('superset',
+                                                                          'equivalent') and
+                           x['relation']['citation'] and x['from']['framework'] == '800-171r3'
+                           for x in proj),
+          'assess --as: each projected answer names its answer and relation (equivalent or '
+          'superset only), with the source')
+    p314 = [x for x in proj if x['id'] == '3.1.14']
+    check(p314 and p314[0]['from']['criterion'] == '03.01.12' and
+          p314[0]['relation']['source'] == '03.01.12',
+          'assess --as: 3.1.14 comes from the answer to 03.01.12 (which incorporated it)')
+    t311 = [x for x in todo if x['id'] == '3.1.1']
+    check(t311 and 'subset or intersects' in t311[0]['reason'],
+          'assess --as: 3.1.1 (only intersects 03.01.01) must still be answered')
+    r = run('assess', 'examples/hokuto/assessment-r3.json', '--as', 'test-std', '--frameworks',
+            FIX)
+    out = r.stdout
+    check(r.returncode == 0 and 'Projected (not answered directly)' in out and
+          'TS-2.1       met (projected) from 800-171r3 03.08.04' in out and
+          'source: Test mapping note T-1, row 2' in out and
+          'TS-1.3       Shared accounts: no published relation' in out,
+          'assess --as test-std (text): projected rows marked and sourced, the rest to answer')
+    r = run('assess', 'examples/hokuto/assessment-r3.json', '--as', '800-53r5')
+    check(r.returncode == 0 and '0 projected met' in r.stdout,
+          'assess --as 800-53r5: intersects relations project nothing')
     # ---- a bad folder -------------------------------------------------------------------
     bad = os.path.join(TMP, 'bad')
     os.makedirs(os.path.join(bad, 'crosswalks'))
