@@ -9,9 +9,10 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "mamori/framework.h"
+#include "mamori/report.h"
 
 static const char usage_text[] =
-    "usage: mamori crosswalk A B [--format text|json|oscal] [--frameworks DIR]\n"
+    "usage: mamori crosswalk A B [--format text|json|html|oscal] [--frameworks DIR]\n"
     "       mamori crosswalk --list [--frameworks DIR]\n"
     "\n"
     "  Lists, for each criterion of framework A, what covers it in framework B (the relation:\n"
@@ -20,7 +21,8 @@ static const char usage_text[] =
     "  shown; crosswalks are never composed through a third framework. See docs/frameworks.md.\n"
     "\n"
     "  A, B              framework ids: 800-171r3, 800-171r2, 800-53r5, or a pack of DIR\n"
-    "  --format F        text (default), json, or oscal (an OSCAL 1.2 mapping collection)\n"
+    "  --format F        text (default), json, html (the two side by side, no-counterpart\n"
+    "                    rows first), or oscal (an OSCAL 1.2 mapping collection)\n"
     "  --frameworks DIR  also load the packs and crosswalks of DIR (and DIR/crosswalks)\n"
     "  --list            list the loaded frameworks and crosswalks\n";
 
@@ -159,9 +161,9 @@ int cmd_crosswalk(int argc, char **argv)
         fputs(usage_text, stdout);
         return MM_EXIT_OK;
     }
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0 &&
         strcmp(format, "oscal") != 0) {
-        cli_error("crosswalk: unknown --format '%s': expected text, json or oscal", format);
+        cli_error("crosswalk: unknown --format '%s': expected text, json, html or oscal", format);
         return MM_EXIT_USAGE;
     }
     if (list ? a.npos != 0 : a.npos != 2) {
@@ -202,7 +204,16 @@ int cmd_crosswalk(int argc, char **argv)
         code = cli_fail(rc);
         goto done;
     }
-    if (strcmp(format, "json") == 0)
+    if (strcmp(format, "html") == 0) {
+        char *html = NULL;
+        size_t hlen;
+        rc = mm_report_compare_html(&html, &hlen, cmp, false);
+        if (rc)
+            code = cli_fail(rc);
+        else
+            fwrite(html, 1, hlen, stdout);
+        free(html);
+    } else if (strcmp(format, "json") == 0)
         code = print_json(cmp);
     else
         print_text(cmp);

@@ -185,6 +185,20 @@ def main():
           'no crosswalk: exit 2, never composed through Rev 3')
     r = run('crosswalk', 'nope', '800-171r3')
     check(r.returncode == 2 and "unknown framework 'nope'" in r.stderr, 'unknown framework: exit 2')
+    # ---- the side-by-side HTML report -------------------------------------------------------
+    r = run('crosswalk', '800-171r2', '800-171r3', '--format', 'html')
+    h = r.stdout
+    rel = h[h.find('id="related"'):]
+    rows = [x for x in rel.split('<tr>')[1:] if x.startswith('<td')]
+    check(r.returncode == 0 and 0 < h.find('id="only-a"') < h.find('id="only-b"') <
+          h.find('id="related"') and 'no counterpart in 800-171r3 (6 of 110)' in h and
+          'no counterpart in 800-171r2 (18 of 97)' in h,
+          'html: the no-counterpart rows first (6 of Rev 2, 18 of Rev 3), then the relations')
+    check(len(rows) == 118 and all('Source: NIST SP 800-171 Rev 3 OSCAL catalog' in x
+                                   for x in rows),
+          'html: each of the 118 relations with its type and source on the row')
+    check("Content-Security-Policy\" content=\"default-src 'none'" in h and '<script' not in h,
+          'html: no script, a restrictive Content-Security-Policy')
     # ---- assess --as: answer once, see another framework ---------------------------------
     r = run('assess', 'examples/hokuto/assessment-r3.json', '--as', '800-171r2', '--format',
             'json')
