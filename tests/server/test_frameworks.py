@@ -36,10 +36,14 @@ def row_counts(html, fw):
     return {k: int(v) for k, v in cells.items()}
 
 
+_inited = []
+
+
 def refused_start(T, args, want):
     db = os.path.join(T, "refuse.db")
-    if not os.path.exists(db):
+    if not _inited:
         mm.admin_init(db, "root")
+        _inited.append(db)
     cp = subprocess.run([mm.MAMORI, "serve", "--db", mm.db_url(db), "--listen", "127.0.0.1:0"] +
                         args, capture_output=True, text=True, timeout=60)
     return cp.returncode == 2 and want in cp.stderr, cp.stderr.strip()[-300:]
