@@ -131,6 +131,75 @@ static int props_get(const char **out, const json_t *obj, const char *pname, con
     return MM_OK;
 }
 
+/* The param of ctl with this id, or NULL. */
+static const json_t *param_of(const json_t *ctl, const char *id, size_t idlen)
+{
+    size_t i;
+    json_t *prm;
+    json_array_foreach(json_object_get(ctl, "params"), i, prm)
+    {
+        const char *pid = json_string_value(json_object_get(prm, "id"));
+        if (pid && strlen(pid) == idlen && strncmp(pid, id, idlen) == 0)
+            return prm;
+    }
+    return NULL;
+}
+
+/* text with each "{{ insert: param, ID }}" written as "[Assignment: label]" or
+ * "[Selection: a; b]" from the control's params, as the publications print them (an arena
+ * copy). */
+static const char *render_params(mm_arena *a, const char *text, const json_t *ctl, int depth)
+{
+    static const char open[] = "{{ insert: param, ";
+    if (!strstr(text, open))
+        return mm_arena_strdup(a, text);
+    mm_buf b = MM_BUF_INIT;
+    const char *s = text;
+    /* bounded: choices that insert parameters must not make a text grow without end */
+    for (const char *hit; b.len < 65536 && (hit = strstr(s, open));) {
+        const char *id = hit + sizeof(open) - 1;
+        const char *end = strstr(id, "}}");
+        if (!end)
+            break;
+        size_t idlen = (size_t)(end - id);
+        while (idlen && id[idlen - 1] == ' ')
+            idlen--;
+        mm_buf_put(&b, s, (size_t)(hit - s));
+        const json_t *prm = param_of(ctl, id, idlen);
+        const json_t *sel = json_object_get(prm, "select");
+        const char *label = json_string_value(json_object_get(prm, "label"));
+        if (sel) {
+            mm_buf_puts(&b,
+                        mm_streq(json_string_value(json_object_get(sel, "how-many")), "one-or-more")
+                            ? "[Selection (one or more): "
+                            : "[Selection: ");
+            size_t i;
+            json_t *ch;
+            json_array_foreach(json_object_get(sel, "choice"), i, ch)
+            {
+                if (i)
+                    mm_buf_puts(&b, "; ");
+                mm_buf_puts(&b, json_string_value(ch) ? json_string_value(ch) : "");
+            }
+            mm_buf_putc(&b, ']');
+        } else {
+            mm_buf_puts(&b, "[Assignment: ");
+            if (label)
+                mm_buf_puts(&b, label);
+            else
+                mm_buf_put(&b, id, idlen);
+            mm_buf_putc(&b, ']');
+        }
+        s = end + 2;
+    }
+    mm_buf_puts(&b, s);
+    /* a choice may itself insert a parameter ("...; {{ insert: param, ac-4.4_prm_3 }}") */
+    const char *out = depth < 3 && b.len < 65536 ? render_params(a, mm_buf_cstr(&b), ctl, depth + 1)
+                                                 : mm_arena_strdup(a, mm_buf_cstr(&b));
+    mm_buf_free(&b);
+    return out;
+}
+
 static void text_lines(mm_buf *b, const json_t *part, int depth)
 {
     size_t i;
@@ -151,8 +220,16 @@ static void text_lines(mm_buf *b, const json_t *part, int depth)
             mm_buf_putc(b, '\n');
         for (int d = 0; d < depth && d < MAX_DEPTH; d++)
             mm_buf_puts(b, "   ");
-        if (label)
+        /* "a." as printed; a catalog's full labels ("SR-03.04.10.a") by their last part */
+        const char *dot = label ? strrchr(label, '.') : NULL;
+        if (dot && dot[1]) {
+            const char *l = dot + 1;
+            while (*l == '0' && l[1])
+                l++;
+            mm_buf_printf(b, "%s. ", l);
+        } else if (label) {
             mm_buf_printf(b, "%s ", label);
+        }
         const char *prose = json_string_value(json_object_get(sub, "prose"));
         if (prose)
             mm_buf_puts(b, prose);
@@ -242,7 +319,7 @@ static int read_control(reader *r, const json_t *ctl, const char *path, const ch
             mm_buf_puts(&b, prose);
         text_lines(&b, part, 0);
         if (b.len)
-            c->text = mm_arena_strdup(a, mm_buf_cstr(&b));
+            c->text = render_params(a, mm_buf_cstr(&b), ctl, 0);
         mm_buf_free(&b);
         break;
     }

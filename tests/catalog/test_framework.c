@@ -99,6 +99,16 @@ static void test_builtin_packs(void **state)
     assert_ptr_equal(c, mm_pack_criterion(s53, "ac-2.13"));
     assert_string_equal(c->parent, "AC-2");
     assert_string_equal(mm_pack_criterion(r2, "sp_800_171_3.1.1")->id, "3.1.1");
+    /* parameters as the publications print them, items by their short label */
+    assert_string_equal(mm_pack_criterion(s53, "AC-2(2)")->text,
+                        "Automatically [Selection: remove; disable] temporary and emergency "
+                        "accounts after [Assignment: organization-defined time period for each "
+                        "type of account].");
+    assert_non_null(strstr(mm_pack_criterion(r3, "03.04.10")->text,
+                           "\nb. Review and update the system component inventory "
+                           "[Assignment: frequency]."));
+    for (size_t i = 0; i < s53->ncriteria; i++)
+        assert_null(strstr(mm_criterion_text(&s53->criteria[i]), "{{"));
     /* a withdrawn Rev 3 entry has no statement: never an invented text */
     c = mm_pack_criterion(r3, "03.05.06");
     assert_true(c->withdrawn);
