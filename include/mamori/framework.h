@@ -117,20 +117,24 @@ typedef struct mm_crosswalk {
     const char *file;           /* where it was loaded from: a path, or "built-in: ..." */
     const mm_mapping_row *rows; /* sorted by source criterion, then in file order */
     size_t nrows;
+    size_t nset_maps; /* maps relating several criteria to several at once (a whole scheme
+                       * recognised): their ids are checked, but they give no row */
     struct mm_crosswalk_private *priv;
 } mm_crosswalk;
 
 /* Loads an OSCAL mapping collection ({"mapping-collection": {...}}) and checks every
- * source and target id against the packs (which must be the packs its source-resource and
- * target-resource name: their framework-id props). The caller owns *out (mm_crosswalk_free).
- * Errors: MM_EIO, MM_EPARSE, MM_ETOOBIG, MM_EINVALID (with the JSON path). */
+ * source and target id against the packs. Only the mappings whose source-resource and
+ * target-resource name these two packs (framework-id props) are read; none is MM_EINVALID.
+ * The caller owns *out (mm_crosswalk_free). Errors: MM_EIO, MM_EPARSE, MM_ETOOBIG, MM_EINVALID
+ * (with the JSON path). */
 int mm_crosswalk_load_file(mm_crosswalk **out, const char *path, const mm_pack *source,
                            const mm_pack *target) __attribute__((warn_unused_result));
 int mm_crosswalk_parse(mm_crosswalk **out, const char *data, size_t len, const char *name,
                        const mm_pack *source, const mm_pack *target)
     __attribute__((warn_unused_result));
-/* The pack ids a mapping collection names as its source and target resources, without
- * loading it (so a caller can find the packs first). *source and *target are malloc'd. */
+/* The pack ids the first mapping of a collection names as its source and target resources,
+ * without loading it (so a caller can find the packs first). *source and *target are
+ * malloc'd. mm_frameworks_load reads every pair a collection relates. */
 int mm_crosswalk_peek(char **source, char **target, const char *data, size_t len, const char *name)
     __attribute__((warn_unused_result));
 /* The same relations read from target to source (every relation inverted, citations kept).

@@ -150,7 +150,11 @@ typedef struct mreader {
     mm_arena *a;
     row_tmp *tmp;
     size_t n, cap;
-    mm_map pairs; /* "source\ttarget" -> row_tmp index + 1 */
+    mm_map pairs;   /* "source\ttarget" -> row_tmp index + 1 */
+    size_t nset;    /* maps relating several criteria at once */
+    size_t matched; /* mappings relating src -> tgt */
+    char **seen;    /* peeking: the "source\ttarget" pack pairs, in file order */
+    size_t nseen;
 } mreader;
 
 static int prop_value(const char **out, const json_t *obj, const char *pname, const char *name,
@@ -180,9 +184,10 @@ static int prop_value(const char **out, const json_t *obj, const char *pname, co
     return MM_OK;
 }
 
-/* The single item of sources/targets at path.key, checked against pack. */
-static int one_item(const mm_criterion **out, const char **oscal, const json_t *map,
-                    const char *key, const mm_pack *pack, const mreader *r, const char *path)
+/* The items of sources/targets at path.key, each checked against pack: *n of them, the first
+ * in *out and *oscal. */
+static int map_items(const mm_criterion **out, const char **oscal, size_t *n, const json_t *map,
+                     const char *key, const mm_pack *pack, const mreader *r, const char *path)
 {
     json_t *arr;
     char ap[PATH_SIZE], ip[PATH_SIZE], rp[PATH_SIZE];
@@ -190,30 +195,35 @@ static int one_item(const mm_criterion **out, const char **oscal, const json_t *
     if (rc)
         return rc;
     mm_json_path_key(ap, sizeof(ap), path, key);
-    if (json_array_size(arr) != 1)
-        return mm_json_fail(r->name, ap,
-                            "expected exactly one item (mamori relates one %s criterion "
-                            "per map), found %zu",
-                            strcmp(key, "sources") == 0 ? "source" : "target",
-                            json_array_size(arr));
-    const json_t *item = json_array_get(arr, 0);
-    mm_json_path_index(ip, sizeof(ip), ap, 0);
-    if (!json_is_object(item))
-        return mm_json_fail(r->name, ip, "expected an object, found %s", mm_json_type_name(item));
-    const char *type, *idref;
-    if ((rc = mm_json_get_string(&type, item, "type", true, r->name, ip)) ||
-        (rc = mm_json_get_string(&idref, item, "id-ref", true, r->name, ip)))
-        return rc;
-    if (strcmp(type, "control") != 0) {
-        mm_json_path_key(rp, sizeof(rp), ip, "type");
-        return mm_json_fail(r->name, rp, "expected \"control\", found \"%s\"", type);
+    *n = json_array_size(arr);
+    if (*n == 0)
+        return mm_json_fail(r->name, ap, "expected at least one item");
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item)
+    {
+        mm_json_path_index(ip, sizeof(ip), ap, i);
+        if (!json_is_object(item))
+            return mm_json_fail(r->name, ip, "expected an object, found %s",
+                                mm_json_type_name(item));
+        const char *type, *idref;
+        if ((rc = mm_json_get_string(&type, item, "type", true, r->name, ip)) ||
+            (rc = mm_json_get_string(&idref, item, "id-ref", true, r->name, ip)))
+            return rc;
+        if (strcmp(type, "control") != 0) {
+            mm_json_path_key(rp, sizeof(rp), ip, "type");
+            return mm_json_fail(r->name, rp, "expected \"control\", found \"%s\"", type);
+        }
+        const mm_criterion *c = mm_pack_criterion(pack, idref);
+        if (!c) {
+            mm_json_path_key(rp, sizeof(rp), ip, "id-ref");
+            return mm_json_fail(r->name, rp, "'%s' is not a control of %s", idref, pack->id);
+        }
+        if (i == 0) {
+            *out = c;
+            *oscal = pack->priv->oscal[mm_pack_criterion_index(pack, c)];
+        }
     }
-    *out = mm_pack_criterion(pack, idref);
-    if (!*out) {
-        mm_json_path_key(rp, sizeof(rp), ip, "id-ref");
-        return mm_json_fail(r->name, rp, "'%s' is not a control of %s", idref, pack->id);
-    }
-    *oscal = pack->priv->oscal[mm_pack_criterion_index(pack, *out)];
     return MM_OK;
 }
 
@@ -245,9 +255,16 @@ static int read_map(mreader *r, const json_t *map, const char *path)
                             "its published source");
     }
     const mm_criterion *s, *g;
-    if ((rc = one_item(&s, &t.x.source_oscal, map, "sources", r->src, r, path)) ||
-        (rc = one_item(&g, &t.x.target_oscal, map, "targets", r->tgt, r, path)))
+    size_t ns, ng;
+    if ((rc = map_items(&s, &t.x.source_oscal, &ns, map, "sources", r->src, r, path)) ||
+        (rc = map_items(&g, &t.x.target_oscal, &ng, map, "targets", r->tgt, r, path)))
         return rc;
+    if (ns != 1 || ng != 1) {
+        /* a set related to a set (a whole scheme recognised): checked, but it says nothing
+         * about its members one by one, so it gives no criterion's row */
+        r->nset++;
+        return MM_OK;
+    }
     t.row.source = s->id;
     t.row.target = g->id;
     t.row.citation = mm_arena_strdup(r->a, citation);
@@ -323,6 +340,23 @@ static json_t *mappings_of(const json_t *coll, const char *name, int *rc)
     return NULL;
 }
 
+static int note_pair(mreader *r, const char *s, const char *t)
+{
+    char key[300];
+    snprintf(key, sizeof(key), "%s\t%s", s, t);
+    for (size_t i = 0; i < r->nseen; i++)
+        if (strcmp(r->seen[i], key) == 0)
+            return MM_OK;
+    char **m = realloc(r->seen, (r->nseen + 1) * sizeof(*m));
+    if (!m)
+        return MM_ENOMEM;
+    r->seen = m;
+    if (!(r->seen[r->nseen] = strdup(key)))
+        return MM_ENOMEM;
+    r->nseen++;
+    return MM_OK;
+}
+
 static int read_collection(mm_crosswalk *cw, mreader *r, const json_t *root, const char **src_id,
                            const char **tgt_id)
 {
@@ -341,7 +375,7 @@ static int read_collection(mm_crosswalk *cw, mreader *r, const json_t *root, con
     json_t *maps_arr = mappings_of(coll, r->name, &rc);
     if (!maps_arr)
         return rc;
-    char mp[PATH_SIZE], ip[PATH_SIZE], ap[PATH_SIZE], jp[PATH_SIZE];
+    char mp[PATH_SIZE], ap[PATH_SIZE], jp[PATH_SIZE];
     size_t i, j;
     json_t *mapping, *map;
     json_array_foreach(maps_arr, i, mapping)
@@ -363,22 +397,15 @@ static int read_collection(mm_crosswalk *cw, mreader *r, const json_t *root, con
             *src_id = s;
             *tgt_id = t;
         }
-        if (!mm_streq(s, *src_id) || !mm_streq(t, *tgt_id)) {
-            mm_json_path_key(ip, sizeof(ip), mp, "source-resource");
-            rc = mm_json_fail(r->name, ip,
-                              "every mapping of a collection must relate the same two packs "
-                              "(%s -> %s), found %s -> %s",
-                              *src_id, *tgt_id, s, t);
-            break;
+        if (!r->src || !r->tgt) { /* peeking: note each pair once */
+            if ((rc = note_pair(r, s, t)))
+                break;
+            continue;
         }
-        if (r->src && r->tgt && (!mm_streq(s, r->src->id) || !mm_streq(t, r->tgt->id))) {
-            mm_json_path_key(ip, sizeof(ip), mp, "source-resource");
-            rc = mm_json_fail(r->name, ip, "the collection relates %s -> %s, not %s -> %s", s, t,
-                              r->src->id, r->tgt->id);
-            break;
-        }
-        if (!r->src || !r->tgt)
-            continue; /* peeking */
+        /* a collection may relate several pairs of packs: only this pair's mappings */
+        if (!mm_streq(s, r->src->id) || !mm_streq(t, r->tgt->id))
+            continue;
+        r->matched++;
         mm_json_path_key(ap, sizeof(ap), mp, "maps");
         json_array_foreach(maps, j, map)
         {
@@ -390,7 +417,13 @@ static int read_collection(mm_crosswalk *cw, mreader *r, const json_t *root, con
             break;
     }
     json_decref(maps_arr);
+    if (!rc && r->src && !r->matched)
+        rc = mm_json_fail(r->name, "$.mapping-collection.mappings",
+                          "no mapping relates %s -> %s (source-resource and target-resource "
+                          "framework-id props)",
+                          r->src->id, r->tgt->id);
     if (!rc && r->src) {
+        cw->nset_maps = r->nset;
         cw->title = mm_arena_strdup(r->a, title);
         cw->source_pack = mm_arena_strdup(r->a, r->src->id);
         cw->target_pack = mm_arena_strdup(r->a, r->tgt->id);
@@ -451,6 +484,9 @@ int mm_crosswalk_peek(char **source, char **target, const char *data, size_t len
     int rc = mm_json_load(&root, data, len, name, 0);
     if (!rc)
         rc = read_collection(NULL, &r, root, &s, &t);
+    for (size_t i = 0; i < r.nseen; i++)
+        free(r.seen[i]);
+    free(r.seen);
     if (!rc) {
         *source = strdup(s);
         *target = strdup(t);
@@ -463,6 +499,28 @@ int mm_crosswalk_peek(char **source, char **target, const char *data, size_t len
     }
     json_decref(root);
     return rc;
+}
+
+int mm_crosswalk_pairs(char ***pairs, size_t *n, const char *data, size_t len, const char *name)
+{
+    *pairs = NULL;
+    *n = 0;
+    json_t *root = NULL;
+    mreader r = {.name = name};
+    const char *s = NULL, *t = NULL;
+    int rc = mm_json_load(&root, data, len, name, 0);
+    if (!rc)
+        rc = read_collection(NULL, &r, root, &s, &t);
+    json_decref(root);
+    if (rc) {
+        for (size_t i = 0; i < r.nseen; i++)
+            free(r.seen[i]);
+        free(r.seen);
+        return rc;
+    }
+    *pairs = r.seen;
+    *n = r.nseen;
+    return MM_OK;
 }
 
 int mm_crosswalk_invert(mm_crosswalk **out, const mm_crosswalk *cw)
@@ -479,6 +537,7 @@ int mm_crosswalk_invert(mm_crosswalk **out, const mm_crosswalk *cw)
     inv->source_pack = mm_arena_strdup(a, cw->target_pack);
     inv->target_pack = mm_arena_strdup(a, cw->source_pack);
     inv->file = mm_arena_strdup(a, cw->file);
+    inv->nset_maps = cw->nset_maps;
     for (size_t i = 0; i < cw->nrows; i++) {
         const mm_mapping_row *r = &cw->rows[i];
         const mm_row_extra *x = &cw->priv->extra[i];

@@ -34,4 +34,8 @@ char *mm_framework_stem(mm_arena *a, const char *name);
  * NULL when id names no built-in pack. */
 const char *mm_pack_builtin_id(const char *id);
 
+/* Every pair of packs the mappings of a collection relate, as malloc'd "source\ttarget"
+ * strings (each once, in file order; free each and the array). Errors as mm_crosswalk_peek. */
+int mm_crosswalk_pairs(char ***pairs, size_t *n, const char *data, size_t len, const char *name);
+
 #endif

@@ -92,23 +92,17 @@ static int add_pack(mm_frameworks *set, mm_pack *p, const char *where)
     return MM_OK;
 }
 
-static int add_crosswalk(mm_frameworks *set, const char *data, size_t len, const char *name)
+static int add_pair(mm_frameworks *set, const char *data, size_t len, const char *name,
+                    const char *s, const char *t)
 {
-    char *s = NULL, *t = NULL;
-    int rc = mm_crosswalk_peek(&s, &t, data, len, name);
-    if (rc)
-        return rc;
     const mm_pack *src = mm_frameworks_pack(set, s), *tgt = mm_frameworks_pack(set, t);
     if (!src || !tgt) {
-        mm_error_set("%s: $.mapping-collection.mappings[0]: framework '%s' is not loaded", name,
+        mm_error_set("%s: $.mapping-collection.mappings: framework '%s' is not loaded", name,
                      src ? t : s);
-        rc = MM_EINVALID;
+        return MM_EINVALID;
     }
     mm_crosswalk *cw = NULL;
-    if (!rc)
-        rc = mm_crosswalk_parse(&cw, data, len, name, src, tgt);
-    free(s);
-    free(t);
+    int rc = mm_crosswalk_parse(&cw, data, len, name, src, tgt);
     if (rc)
         return rc;
     mm_crosswalk **m = realloc(set->cws, (set->ncws + 1) * sizeof(*m));
@@ -119,6 +113,24 @@ static int add_crosswalk(mm_frameworks *set, const char *data, size_t len, const
     set->cws = m;
     set->cws[set->ncws++] = cw;
     return MM_OK;
+}
+
+/* One crosswalk per pair of packs the collection relates. */
+static int add_crosswalk(mm_frameworks *set, const char *data, size_t len, const char *name)
+{
+    char **pairs = NULL;
+    size_t n = 0;
+    int rc = mm_crosswalk_pairs(&pairs, &n, data, len, name);
+    for (size_t i = 0; i < n; i++) {
+        char *tab = strchr(pairs[i], '\t');
+        if (!rc && tab) {
+            *tab = '\0';
+            rc = add_pair(set, data, len, name, pairs[i], tab + 1);
+        }
+        free(pairs[i]);
+    }
+    free(pairs);
+    return rc;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -286,14 +286,80 @@ static void test_bad_crosswalk(void **state)
     refused("\"name\": \"citation\"", "\"name\": \"note\"", "maps[0].props: no citation");
     refused("\"uuid\": \"0b6c2c3e-5a1f-4e4e-8f60-73746d303031\"", "\"uid\": \"x\"",
             "maps[0]: \"uuid\" is missing");
-    /* two sources in one map */
+    /* a set-level map still has each of its ids checked */
     refused("[{\"type\": \"control\", \"id-ref\": \"ts-1.1\"}]",
             "[{\"type\": \"control\", \"id-ref\": \"ts-1.1\"}, "
-            "{\"type\": \"control\", \"id-ref\": \"ts-1.2\"}]",
-            "maps[0].sources: expected exactly one item");
-    /* the wrong packs */
+            "{\"type\": \"control\", \"id-ref\": \"ts-7\"}]",
+            "maps[0].sources[1].id-ref: 'ts-7' is not a control of test-std");
+    /* no mapping relates the two packs given */
     refused("\"value\": \"800-171r3\"", "\"value\": \"800-53r5\"",
-            "source-resource: the collection relates test-std -> 800-53r5");
+            "$.mapping-collection.mappings: no mapping relates test-std -> 800-171r3");
+}
+
+/* A map relating several criteria at once (a whole scheme recognised) gives no row; a
+ * collection relating several pairs of packs loads as one crosswalk per pair. */
+static void test_set_maps_and_pairs(void **state)
+{
+    (void)state;
+    size_t len;
+    char *base = slurp(FIX "/crosswalks/test-std-to-r3.json", &len);
+    char *set_map = replace(base, "[{\"type\": \"control\", \"id-ref\": \"ts-1.1\"}]",
+                            "[{\"type\": \"control\", \"id-ref\": \"ts-1.1\"}, "
+                            "{\"type\": \"control\", \"id-ref\": \"ts-2.1\"}]");
+    mm_crosswalk *cw = NULL;
+    assert_int_equal(mm_crosswalk_parse(&cw, set_map, strlen(set_map), "set.json",
+                                        mm_frameworks_pack(set, "test-std"),
+                                        mm_frameworks_pack(set, "800-171r3")),
+                     MM_OK);
+    assert_int_equal(cw->nset_maps, 1);
+    assert_int_equal(cw->nrows, 4);
+    size_t n;
+    assert_null(mm_crosswalk_rows(cw, "TS-1.1", &n));
+    mm_crosswalk_free(cw);
+
+    /* the same collection with a second mapping, test-std -> 800-53r5 */
+    char *two = replace(base, "\n    ]\n  }\n}",
+                        ",\n      {\"uuid\": \"0b6c2c3e-5a1f-4e4e-8f60-000000000099\", "
+                        "\"source-resource\": {\"type\": \"catalog\", \"href\": \"#t\", "
+                        "\"props\": [{\"name\": \"framework-id\", \"value\": \"test-std\"}]}, "
+                        "\"target-resource\": {\"type\": \"catalog\", \"href\": \"#s\", "
+                        "\"props\": [{\"name\": \"framework-id\", \"value\": \"800-53r5\"}]}, "
+                        "\"maps\": [{\"uuid\": \"0b6c2c3e-5a1f-4e4e-8f60-000000000098\", "
+                        "\"relationship\": \"equivalent-to\", \"sources\": [{\"type\": "
+                        "\"control\", \"id-ref\": \"ts-2.1\"}], \"targets\": [{\"type\": "
+                        "\"control\", \"id-ref\": \"mp-3\"}], \"props\": [{\"name\": "
+                        "\"citation\", \"value\": \"Test note T-2\"}]}]}\n    ]\n  }\n}");
+    char dir[] = "/tmp/mm-fw2-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], cpath[256];
+    snprintf(path, sizeof(path), "%s/test-std.json", dir);
+    snprintf(cpath, sizeof(cpath), "%s/two.json", dir);
+    char *pack = slurp(FIX "/test-std.json", &len);
+    FILE *f = fopen(path, "w");
+    fputs(pack, f);
+    fclose(f);
+    f = fopen(cpath, "w");
+    fputs(two, f);
+    fclose(f);
+    mm_frameworks *s2 = NULL;
+    if (mm_frameworks_load(&s2, dir) != MM_OK)
+        fail_msg("%s", mm_error_last());
+    assert_int_equal(mm_frameworks_ncrosswalks(s2), 4); /* 2 built in + 2 pairs */
+    assert_int_equal(mm_frameworks_crosswalk(&cw, s2, "test-std", "800-53r5"), MM_OK);
+    assert_int_equal(cw->nrows, 1);
+    assert_string_equal(cw->rows[0].target, "MP-3");
+    mm_crosswalk_free(cw);
+    assert_int_equal(mm_frameworks_crosswalk(&cw, s2, "test-std", "800-171r3"), MM_OK);
+    assert_int_equal(cw->nrows, 5);
+    mm_crosswalk_free(cw);
+    mm_frameworks_free(s2);
+    unlink(path);
+    unlink(cpath);
+    rmdir(dir);
+    free(pack);
+    free(two);
+    free(set_map);
+    free(base);
 }
 
 static void pack_refused(const char *from, const char *to, const char *path_in_message)
@@ -385,7 +451,7 @@ int main(void)
         cmocka_unit_test(test_relations),          cmocka_unit_test(test_test_crosswalk),
         cmocka_unit_test(test_builtin_crosswalks), cmocka_unit_test(test_oscal_roundtrip),
         cmocka_unit_test(test_bad_crosswalk),      cmocka_unit_test(test_bad_pack),
-        cmocka_unit_test(test_bad_folder),
+        cmocka_unit_test(test_bad_folder),         cmocka_unit_test(test_set_maps_and_pairs),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
