@@ -15,11 +15,13 @@
 #include "mamori/error.h"
 #include "util/json.h"
 
-/* The crosswalks compiled in (content/crosswalks/, provenance in its PROVENANCE.md). */
-static const char *const BUILTIN_CROSSWALKS[] = {
-    "crosswalks/sp800-171r2-to-r3.json",
-    "crosswalks/sp800-171r3-to-sp800-53r5.json",
-};
+/* Every other embedded file under frameworks/ is a pack and under crosswalks/ a crosswalk
+ * (CMakeLists.txt MM_EMBED; provenance in content/frameworks/PROVENANCE.md). */
+static bool embedded_in(const char *name, const char *folder)
+{
+    size_t f = strlen(folder), n = strlen(name);
+    return strncmp(name, folder, f) == 0 && n > f + 5 && strcmp(name + n - 5, ".json") == 0;
+}
 
 #define MAX_FILES 512
 
@@ -255,17 +257,27 @@ int mm_frameworks_load(mm_frameworks **out, const char *dir)
         if (!rc)
             rc = add_pack(set, p, "built-in");
     }
-    for (size_t i = 0; !rc && i < sizeof(BUILTIN_CROSSWALKS) / sizeof(BUILTIN_CROSSWALKS[0]); i++) {
-        size_t len;
-        const char *data = mm_content_embedded(BUILTIN_CROSSWALKS[i], &len);
-        char where[128];
-        snprintf(where, sizeof(where), "embedded %s", BUILTIN_CROSSWALKS[i]);
-        if (!data) {
-            mm_error_set("%s is missing", where);
-            rc = MM_ENOTFOUND;
-        } else {
-            rc = add_crosswalk(set, data, len, where);
+    const char *name, *data;
+    size_t len;
+    for (size_t i = 0; !rc && (data = mm_content_embedded_at(i, &name, &len)); i++) {
+        if (!embedded_in(name, "frameworks/") ||
+            strcmp(name, "frameworks/sp800-53r5-catalog.json") == 0)
+            continue;
+        char where[160];
+        snprintf(where, sizeof(where), "embedded %s", name);
+        mm_pack *p = NULL;
+        rc = mm_pack_parse(&p, data, len, where);
+        if (!rc) {
+            p->builtin = true;
+            rc = add_pack(set, p, where);
         }
+    }
+    for (size_t i = 0; !rc && (data = mm_content_embedded_at(i, &name, &len)); i++) {
+        if (!embedded_in(name, "crosswalks/"))
+            continue;
+        char where[160];
+        snprintf(where, sizeof(where), "embedded %s", name);
+        rc = add_crosswalk(set, data, len, where);
     }
     if (!rc && dir)
         rc = load_dir(set, dir);

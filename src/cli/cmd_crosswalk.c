@@ -50,7 +50,12 @@ static void print_text(const mm_compare *cmp)
 {
     char line[128];
     printf("Crosswalk %s -> %s: %s\n", cmp->a->id, cmp->b->id, cmp->cw->title);
-    printf("Source of the relations: %s\n\n", cmp->cw->file);
+    printf("Source of the relations: %s\n", cmp->cw->file);
+    if (cmp->cw->nset_maps)
+        printf("Also %zu relations between sets of criteria (a whole scheme recognised), which "
+               "say nothing about one criterion and are not listed here.\n",
+               cmp->cw->nset_maps);
+    putchar('\n');
     printf("No counterpart in %s: %zu of %zu active criteria of %s\n", cmp->b->id, cmp->a_only,
            cmp->a_active, cmp->a->id);
     for (size_t i = 0; i < cmp->nrows; i++) {
@@ -137,8 +142,10 @@ static void print_list(const mm_frameworks *set)
     printf("Crosswalks:\n");
     for (size_t i = 0; i < mm_frameworks_ncrosswalks(set); i++) {
         const mm_crosswalk *cw = mm_frameworks_crosswalk_at(set, i);
-        printf("  %s -> %s  %zu relations  %s\n", cw->source_pack, cw->target_pack, cw->nrows,
-               cw->file);
+        printf("  %s -> %s  %zu relations", cw->source_pack, cw->target_pack, cw->nrows);
+        if (cw->nset_maps)
+            printf(" (+%zu between sets of criteria)", cw->nset_maps);
+        printf("  %s\n", cw->file);
     }
 }
 

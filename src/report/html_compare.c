@@ -165,6 +165,12 @@ int mm_report_compare_html(char **out, size_t *len, const mm_compare *cmp, bool 
     esc(&b, cmp->b->id);
     mm_buf_puts(&b, " have no counterpart; they come first. Only published relations are shown, "
                     "each with its source.</p>\n");
+    if (cmp->cw->nset_maps)
+        mm_buf_printf(&b,
+                      "<p class=\"cmp-sets\">Also %zu relation(s) between sets of criteria (a "
+                      "whole scheme recognised), which say nothing about one criterion and are "
+                      "not listed here.</p>\n",
+                      cmp->cw->nset_maps);
     only_table(&b, cmp, MM_CMP_A_ONLY);
     only_table(&b, cmp, MM_CMP_B_ONLY);
     related_table(&b, cmp);
