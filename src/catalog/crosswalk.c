@@ -2,11 +2,11 @@
  * Crosswalks: OSCAL 1.2 mapping collections read into typed, cited rows between the
  * criteria of two packs (include/mamori/framework.h).
  *
- * mamori's rules on top of the OSCAL model: each map relates one source criterion to one
- * target criterion (a set-to-set map would say nothing about its members one by one); each
- * map carries its citation as a prop named "citation" (ns MM_FRAMEWORK_NS); the source and
- * target resources name their pack by a prop "framework-id"; a pair of criteria related
- * twice must be related with the same type.
+ * mamori's rules on top of the OSCAL model: a map relating one source criterion to one
+ * target criterion gives a row; a map relating sets is checked but gives none (it says
+ * nothing about its members one by one); each map carries its citation as a prop named
+ * "citation" (ns MM_FRAMEWORK_NS); the source and target resources name their pack by a prop
+ * "framework-id"; a pair of criteria related twice must be related with the same type.
  */
 #include <stdint.h>
 #include <stdio.h>
