@@ -41,6 +41,12 @@ typedef struct mm_server_config {
      * close-out expiry, affirmations due), for tests and demonstrations; NULL: the clock's
      * UTC date. Times (received, sessions) always come from the clock. */
     const char *today;
+    /* a folder of framework packs and crosswalks the authority adds to the built-in ones
+     * (docs/frameworks.md), or NULL; a bad file refuses to start (MM_EINVALID, its path) */
+    const char *frameworks;
+    /* the frameworks a contractor's status is shown in on its page, comma-separated ids
+     * ("800-171r2,800-53r5"); NULL: every framework a crosswalk relates to the assessed one */
+    const char *frameworks_shown;
 } mm_server_config;
 
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */

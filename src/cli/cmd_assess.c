@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli/args.h"
+#include "cli/assess_as.h"
 #include "cli/cli.h"
 #include "mamori/report.h"
 #include "util/util.h"
@@ -13,6 +14,7 @@
 static const char usage_text[] =
     "usage: mamori assess FILE [--scan RESULTS.json]... [--odp PROFILE.json] [--format FORMAT]\n"
     "                          [-o OUT | --oscal-dir DIR] [--fail-on-gaps] [--no-bom]\n"
+    "       mamori assess FILE --as FRAMEWORK [--frameworks DIR] [--format text|json]\n"
     "       mamori assess init --framework 800-171r3|800-171r2 [--odp PROFILE.json] [-o OUT]\n"
     "\n"
     "  FILE              an assessment (docs/assessment-format.md); '-' reads stdin\n"
@@ -26,6 +28,10 @@ static const char usage_text[] =
     "                    Excel on Japanese Windows does not read it as Shift_JIS)\n"
     "  --odp FILE        ODP profile (Rev 3); default: DoD values of 2025-04-10 (embedded)\n"
     "  --framework F     expect this framework (init: the template's framework)\n"
+    "  --as FRAMEWORK    the result projected onto another framework through a published\n"
+    "                    crosswalk (equivalent/superset relations only), with what must\n"
+    "                    still be answered; --format text or json (docs/frameworks.md)\n"
+    "  --frameworks DIR  also load the framework packs and crosswalks of DIR\n"
     "  --scan RESULTS    host scan results (mamori scan --format json); repeat for several\n"
     "                    hosts: objectives the rules cover are decided by the scans\n"
     "  --fail-on-gaps    exit 1 when any requirement is not met\n"
@@ -129,7 +135,7 @@ static int write_oscal_dir(const char *dir, const mm_result *res, const mm_repor
 int cmd_assess(int argc, char **argv)
 {
     const char *fw_name = NULL, *format = NULL, *odp = NULL, *content = NULL, *out = NULL,
-               *oscal_dir = NULL;
+               *oscal_dir = NULL, *as_fw = NULL, *frameworks = NULL;
     bool fail_on_gaps = false, no_bom = false;
     const char *scans[CLI_MAX_MULTI];
     size_t nscans = 0;
@@ -143,6 +149,8 @@ int cmd_assess(int argc, char **argv)
         {.name = "fail-on-gaps", .flag = &fail_on_gaps},
         {.name = "no-bom", .flag = &no_bom},
         {.name = "oscal-dir", .takes_value = true, .value = &oscal_dir},
+        {.name = "as", .takes_value = true, .value = &as_fw},
+        {.name = "frameworks", .takes_value = true, .value = &frameworks},
         {.name = NULL},
     };
     cli_args a;
@@ -165,8 +173,12 @@ int cmd_assess(int argc, char **argv)
         cli_error("--oscal-dir writes every OSCAL document: it takes no --format or -o");
         return MM_EXIT_USAGE;
     }
+    if (as_fw && oscal_dir) {
+        cli_error("--as shows the assessment in another framework: it takes no --oscal-dir");
+        return MM_EXIT_USAGE;
+    }
     mm_report_format fmt;
-    if (mm_report_format_parse(&fmt, format ? format : "text"))
+    if (!as_fw && mm_report_format_parse(&fmt, format ? format : "text"))
         return cli_fail(MM_EUSAGE);
 
     const char *path = a.pos[0];
@@ -218,6 +230,10 @@ int cmd_assess(int argc, char **argv)
         rc = mm_assessment_finish_scans(as);
     if (!rc)
         rc = mm_assessment_evaluate_at(&res, as, prof, cli_now());
+    if (!rc && as_fw) {
+        code = cli_assess_as(res, as_fw, frameworks, format, out);
+        goto done;
+    }
     mm_report_options ro = {
         .color = fmt == MM_REPORT_TEXT && !out && cli_use_color(stdout),
         .now = cli_now(),

@@ -25,6 +25,7 @@ static const mm_command commands[] = {
     {"affirm", cmd_affirm, "send the annual affirmation of the latest submission (32 CFR 170.22)"},
     {"receipt", cmd_receipt, "verify a saved receipt of the server, or get one again"},
     {"incident", cmd_incident, "check a cyber incident report and its deadline; send it"},
+    {"crosswalk", cmd_crosswalk, "what covers each criterion of one framework in another, cited"},
     {"version", cmd_version, "print the version"},
 };
 

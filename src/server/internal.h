@@ -109,6 +109,12 @@ struct mm_server {
     _Atomic bool warm_stop;
     int incident_hours; /* incident reports are due this long after discovery */
     char today[11];     /* --today: a fixed "today", or "" for the clock's date */
+
+    /* the built-in packs and crosswalks, and --frameworks; the --frameworks-shown ids
+     * (canonical; none: all) */
+    struct mm_frameworks *frameworks;
+    char **shown;
+    size_t nshown;
 };
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */

@@ -196,6 +196,8 @@ static const route routes[] = {
      .fn = w_overview},
     {.method = "GET", .pattern = "/incidents", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_incidents},
+    {.method = "GET", .pattern = "/frameworks", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_frameworks},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_contractors, .query = q_contractors_page},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,

@@ -24,6 +24,7 @@
 #include "server/form.h"
 #include "server/framing.h"
 #include "mamori/incident.h"
+#include "mamori/framework.h"
 #include "server/internal.h"
 #include "util/util.h"
 
@@ -424,12 +425,45 @@ static void free_server(mm_server *srv)
     mm_catalog_free(srv->r3);
     mm_catalog_free(srv->r2);
     mm_profile_free(srv->profile);
+    mm_frameworks_free(srv->frameworks);
+    for (size_t i = 0; i < srv->nshown; i++)
+        free(srv->shown[i]);
+    free(srv->shown);
     sodium_memzero(srv->server_sk, sizeof srv->server_sk);
     free(srv);
 }
 
 /* Loads what the server needs besides the network: catalogs, profile, the store pool, the
  * receipt key, the policy. */
+/* The frameworks a contractor's status is shown in (comma-separated ids), each loaded. */
+static int load_shown(mm_server *srv, const char *list)
+{
+    for (const char *s = list; s && *s;) {
+        size_t n = strcspn(s, ",");
+        char id[80];
+        snprintf(id, sizeof id, "%.*s", (int)(n < sizeof id ? n : sizeof id - 1), s);
+        const mm_pack *p = mm_frameworks_pack(srv->frameworks, id);
+        if (!p) {
+            mm_error_set("frameworks-shown: unknown framework '%s' (loaded: built-in ones and "
+                         "those of --frameworks)",
+                         id);
+            return MM_EINVALID;
+        }
+        char **m = realloc(srv->shown, (srv->nshown + 1) * sizeof *m);
+        if (!m || !(m[srv->nshown] = strdup(p->id))) {
+            if (m)
+                srv->shown = m;
+            return MM_ENOMEM;
+        }
+        srv->shown = m;
+        srv->nshown++;
+        s += n;
+        if (*s == ',')
+            s++;
+    }
+    return MM_OK;
+}
+
 static int prepare(mm_server *srv, const mm_server_config *cfg)
 {
     int rc = mm_catalog_load(&srv->r3, MM_FW_R3, NULL);
@@ -437,6 +471,10 @@ static int prepare(mm_server *srv, const mm_server_config *cfg)
         rc = mm_catalog_load(&srv->r2, MM_FW_R2, NULL);
     if (rc == MM_OK)
         rc = mm_profile_load(&srv->profile, srv->r3, cfg->profile);
+    if (rc == MM_OK)
+        rc = mm_frameworks_load(&srv->frameworks, cfg->frameworks);
+    if (rc == MM_OK)
+        rc = load_shown(srv, cfg->frameworks_shown);
     if (rc)
         return rc;
     size_t n = cfg->db_pool ? cfg->db_pool : (size_t)cfg->threads + 1;

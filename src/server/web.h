@@ -123,6 +123,13 @@ void w_password_form(http_req *r, reply *out);
 void w_password(http_req *r, reply *out);
 void w_overview(http_req *r, reply *out);
 void w_incidents(http_req *r, reply *out);
+void w_frameworks(http_req *r, reply *out);
+/* A submission's status in the frameworks the authority shows (web_frameworks.c): a JSON
+ * array in *out (new reference); MM_OK or the store's code. */
+int framework_status(json_t **out, http_req *r, const char *submission_id);
+/* Its section on a contractor's page (nothing for an empty array); from: the assessed
+ * framework's id. */
+void framework_status_render(page *p, const json_t *status, const char *from);
 void w_contractors(http_req *r, reply *out);
 void w_contractor(http_req *r, reply *out);
 void w_diff(http_req *r, reply *out);

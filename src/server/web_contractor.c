@@ -231,6 +231,7 @@ typedef struct contractor_model {
     json_t *latest;   /* its latest submission, or NULL */
     json_t *tree;     /* its subcontractors (load_subs), when full */
     json_t *last_aff; /* the latest submission's last affirmation, or NULL */
+    json_t *fw;       /* its status in other frameworks (framework_status), when full */
 } contractor_model;
 
 static void contractor_model_free(contractor_model *m)
@@ -241,6 +242,7 @@ static void contractor_model_free(contractor_model *m)
     json_decref(m->latest);
     json_decref(m->tree);
     json_decref(m->last_aff);
+    json_decref(m->fw);
     memset(m, 0, sizeof *m);
 }
 
@@ -264,6 +266,8 @@ static int contractor_model_make(contractor_model *m, http_req *r)
         if (rc == MM_ENOTFOUND)
             rc = MM_OK;
     }
+    if (rc == MM_OK && m->latest)
+        rc = framework_status(&m->fw, r, web_sval(m->latest, "id"));
     if (rc)
         contractor_model_free(m);
     return rc;
@@ -419,6 +423,7 @@ void w_contractor(http_req *r, reply *out)
     put_org_head(&p, m.org, m.lr);
     if (m.full) {
         put_cmmc(&p, r, m.latest, m.last_aff);
+        framework_status_render(&p, m.fw, web_sval(m.latest, "framework"));
         contractor_render(&p, r, &m);
     } else {
         /* a prime, with its subcontractor's consent: the summary status only */
