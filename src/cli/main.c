@@ -25,6 +25,9 @@ static const mm_command commands[] = {
     {"affirm", cmd_affirm, "send the annual affirmation of the latest submission (32 CFR 170.22)"},
     {"receipt", cmd_receipt, "verify a saved receipt of the server, or get one again"},
     {"incident", cmd_incident, "check a cyber incident report and its deadline; send it"},
+    {"product", cmd_product, "the IoT product registry on the server: list, add, show, label"},
+    {"recognize", cmd_recognize,
+     "a product's signed recognition claim as another IoT label scheme; verify one"},
     {"version", cmd_version, "print the version"},
 };
 
