@@ -67,7 +67,7 @@ def etsi(d):
     for c in d["clauses"]:
         controls = []
         for p in (p for p in d["provisions"] if p["clause"] == c["id"]):
-            props = [prop("label", p["id"], ns=False), prop("modal-verb", p["modal_verb"]),
+            props = [prop("label", p["id"], ns=False), prop("modal", p["modal_verb"]),
                      prop("ics-status", p["ics_status"]),
                      prop("ics-obligation", "mandatory" if p["ics_obligation"] == "M"
                           else "recommended"),

@@ -113,7 +113,7 @@ int mm_pack_parse(mm_pack **out, const char *data, size_t len, const char *name)
             cr->text = statement(c);
             cr->group = json_string_value(json_object_get(g, "id"));
             cr->group_title = json_string_value(json_object_get(g, "title"));
-            cr->modal = prop_value(json_object_get(c, "props"), "modal-verb");
+            cr->modal = prop_value(json_object_get(c, "props"), "modal");
             if (!cr->id || !cr->title) {
                 mm_error_set("%s: $.catalog.groups[%zu].controls[%zu]: id and title are required",
                              name, i, j);
