@@ -130,6 +130,17 @@ def main():
     nf = [p["value"] for p in mc["metadata"].get("props", []) if p["name"] == "not-found"]
     check(any("NIST IR 8425" in v and "JC-STAR" in v for v in nf),
           "the absence of a Cyber Trust Mark / JC-STAR crosswalk is recorded", str(nf))
+    # the provenance files name the files as shipped (sha256, first 16 hex digits)
+    import hashlib
+    prov = open(os.path.join(SRC, "content/frameworks/iot/PROVENANCE.md"), encoding="utf-8").read()
+    for fid, (path, _) in packs.items():
+        h = hashlib.sha256(open(os.path.join(SRC, path), "rb").read()).hexdigest()[:16]
+        row = next((l for l in prov.split("\n") if l.startswith("| `%s`" % os.path.basename(path))), "")
+        check(("| %s |" % h) in row, "PROVENANCE.md gives the sha256 of %s" % os.path.basename(path), row[:120])
+    cwp = open(os.path.join(SRC, "content/crosswalks/iot-psti-etsi-jcstar.PROVENANCE.md"), encoding="utf-8").read()
+    h = hashlib.sha256(open(os.path.join(SRC, "content/crosswalks/iot-psti-etsi-jcstar.json"), "rb").read())
+    check("Output sha256 (first 16): %s." % h.hexdigest()[:16] in cwp,
+          "the crosswalk's PROVENANCE gives its sha256")
     print("%d ok, %d failure(s)" % (oks, len(fails)))
     sys.exit(1 if fails else 0)
 
