@@ -225,7 +225,8 @@ def main():
         cpa = mm.audit_verify(db)
         C.check(cpa.returncode == 0, "the audit chain verifies", cpa.stdout + cpa.stderr)
     finally:
-        srv.stop()
+        rc = srv.stop()
+    C.check(rc == 0, "the server stops cleanly (no sanitizer report)", str(rc))
     C.finish()
 
 
