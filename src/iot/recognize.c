@@ -351,8 +351,9 @@ static void apply_label(const mm_iot *iot, slot *slots, const mm_pack *lp, const
 }
 
 /* Whether a published relation or arrangement relates packs a and b (either way). */
-static json_t *arrangement_json(const mm_iot *iot, const mm_iot_scheme *ls, const mm_pack *a,
-                                const mm_iot_scheme *ts, const mm_pack *b, bool *ok)
+static json_t *arrangement_json(const mm_iot *iot, const mm_iot_scheme *ls, const char *level,
+                                const mm_pack *a, const mm_iot_scheme *ts, const mm_pack *b,
+                                bool *ok)
 {
     json_t *rels = json_array(), *arrs = json_array();
     if (!rels || !arrs)
@@ -381,11 +382,11 @@ static json_t *arrangement_json(const mm_iot *iot, const mm_iot_scheme *ls, cons
     if (a == b)
         snprintf(statement, sizeof statement, "The label is of the scheme asked for (%s).",
                  ts->name);
-    else if (ls == ts)
+    else if (!a)
         snprintf(statement, sizeof statement,
-                 "A %s label of another level: mamori has the criteria of ★1 only, and no "
-                 "published relation between the levels was read, so it covers nothing here.",
-                 ls->name);
+                 "A %s label of level %s: mamori has no criteria of that level (its criteria and "
+                 "the published relations it has are of ★1), so it covers nothing here.",
+                 ls->name, level && level[0] ? level : "?");
     else if (exists)
         snprintf(statement, sizeof statement,
                  "Published relations between %s and %s exist: %zu relation(s) and %zu "
@@ -397,8 +398,9 @@ static json_t *arrangement_json(const mm_iot *iot, const mm_iot_scheme *ls, cons
                  "mamori has read (as of %s): none was found, so a %s label covers no criterion "
                  "of %s here.",
                  ls->name, ts->name, iot->date_read ? iot->date_read : "?", ls->name, ts->name);
-    json_t *o = json_pack("{s:s, s:b, s:s, s:o, s:o}", "scheme", ls->id, "exists", exists || a == b,
-                          "statement", statement, "relations", rels, "arrangements", arrs);
+    json_t *o = json_pack("{s:s, s:s?, s:b, s:s, s:o, s:o}", "scheme", ls->id, "framework",
+                          a ? a->id : NULL, "exists", exists || a == b, "statement", statement,
+                          "relations", rels, "arrangements", arrs);
     if (!o)
         *ok = false;
     return o;
@@ -449,10 +451,12 @@ int mm_iot_recognize(json_t **out, const mm_iot *iot, const json_t *product, con
         bool seen = false;
         size_t j;
         json_t *v;
+        /* one entry per scheme and pack (a ★1 and a ★2 label are not the same question) */
         json_array_foreach(arrangements, j, v) seen |=
-            mm_streq(json_string_value(json_object_get(v, "scheme")), ls->id);
+            mm_streq(json_string_value(json_object_get(v, "scheme")), ls->id) &&
+            mm_streq(json_string_value(json_object_get(v, "framework")), lp ? lp->id : NULL);
         if (!seen && ok &&
-            json_array_append_new(arrangements, arrangement_json(iot, ls, lp, ts, tp, &ok)))
+            json_array_append_new(arrangements, arrangement_json(iot, ls, lvl, lp, ts, tp, &ok)))
             ok = false;
         if (lp && ok && strcmp(state, "current") == 0)
             apply_label(iot, slots, lp, tp, l, date, &ok);

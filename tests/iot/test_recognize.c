@@ -192,6 +192,15 @@ static void test_expired_and_other_relations(void **state)
     c = claim_for("jc-star", "2", NULL, "jc-star", "2026-06-01");
     assert_int_equal(json_array_size(json_object_get(c, "covered")), 0);
     json_decref(c);
+    /* ... nor of PSTI: the UK's recognition is of ★1 labels, and the claim does not say
+     * "no arrangement" (there is one, for ★1) but that mamori has nothing for level 2 */
+    c = claim_for("jc-star", "2", NULL, "uk-psti", "2026-06-01");
+    assert_int_equal(json_array_size(json_object_get(c, "covered")), 0);
+    const char *st = json_string_value(
+        json_object_get(json_array_get(json_object_get(c, "arrangements"), 0), "statement"));
+    assert_non_null(strstr(st, "level 2"));
+    assert_null(strstr(st, "No published arrangement"));
+    json_decref(c);
     /* a scheme mamori does not know */
     json_t *p = product("uk-psti", "", "2025-01-10", NULL);
     assert_int_equal(mm_iot_recognize(&c, iot, p, "sg-cls", "2026-06-01", "x"), MM_EINVALID);
