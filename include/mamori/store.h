@@ -535,6 +535,62 @@ int mm_store_create_incident(mm_store *s, int64_t *out_id, char *number, const m
 int mm_store_list_incidents(mm_store *s, json_t **out, const char *org_id, int64_t id,
                             const char *report_number) __attribute__((warn_unused_result));
 
+/* ---- IoT products and their labels (schema 10, products.c; docs/iot.md) ---------------- */
+
+/* An IoT product of a manufacturer (an organization). All borrowed. */
+typedef struct mm_product_rec {
+    const char *id;       /* a UUID chosen by the caller (mm_store_new_id) */
+    const char *org_id;   /* the manufacturer */
+    const char *name;     /* the product's name */
+    const char *model;    /* the model */
+    const char *firmware; /* the firmware version ("" when not given) */
+    const char *created;  /* server time */
+    const char *created_by;
+} mm_product_rec;
+
+/* Stores a product. MM_ENOTFOUND for an unknown organization; MM_ECONFLICT when the
+ * manufacturer has a product with the same name, model and firmware; MM_EINVALID for a
+ * missing member. */
+int mm_store_create_product(mm_store *s, const mm_product_rec *rec)
+    __attribute__((warn_unused_result));
+
+/* {"total", "items": [{"id", "org_id", "org_name", "name", "model", "firmware", "created",
+ * "created_by", "labels": count}]} by manufacturer name, name, model, firmware; org_id NULL:
+ * every manufacturer's. MM_ENOTFOUND for an unknown organization. */
+int mm_store_list_products(mm_store *s, json_t **out, const char *org_id, int64_t offset,
+                           int64_t limit) __attribute__((warn_unused_result));
+
+/* Product id with its labels: {"id", "org_id", "org_name", "name", "model", "firmware",
+ * "created", "created_by", "labels": [{"id", "scheme", "level", "label_id", "issued",
+ * "expires": text|null, "evidence_sha256": text|null, "evidence_ref": text|null, "added",
+ * "added_by"}]} (labels by scheme, issued, id). MM_ENOTFOUND when there is no such product
+ * or, with org_id given, when it is another organization's (the same answer, so that one
+ * manufacturer cannot probe another's ids). */
+int mm_store_get_product(mm_store *s, json_t **out, const char *org_id, const char *id)
+    __attribute__((warn_unused_result));
+
+/* One label a product holds. All borrowed. */
+typedef struct mm_product_label_rec {
+    const char *product_id;
+    const char *scheme;          /* checked by the caller against the known schemes */
+    const char *level;           /* "" when the scheme has no levels */
+    const char *label_id;        /* the scheme's registration or label number */
+    const char *issued;          /* YYYY-MM-DD */
+    const char *expires;         /* YYYY-MM-DD, not before issued; NULL when it has none */
+    const char *evidence_sha256; /* 64 lowercase hex digits, or NULL */
+    const char *evidence_ref;    /* where the evidence file is (a URL, a file name), or NULL */
+    const char *added;           /* server time */
+    const char *added_by;
+} mm_product_label_rec;
+
+/* Adds a label to product rec->product_id of org_id; *out_id (may be NULL) gets its id.
+ * MM_ENOTFOUND when the product is not org_id's; MM_ECONFLICT when the product already
+ * holds a label with the same scheme and label id; MM_EINVALID (naming the member) for a
+ * missing member, a date that is not YYYY-MM-DD, an expiry before the issue date or a hash
+ * that is not 64 hex digits. */
+int mm_store_add_product_label(mm_store *s, int64_t *out_id, const char *org_id,
+                               const mm_product_label_rec *rec) __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

@@ -192,6 +192,24 @@ int mm_submission_summary(json_t **out, const struct mm_result *r)
 int mm_summary_diff(json_t **out, const json_t *older, const json_t *newer)
     __attribute__((warn_unused_result));
 
+/* ---- recognition claims (docs/iot.md) ---------------------------------------------------
+ * An IoT recognition claim ({"kind": "mamori-recognition", ...}, mm_iot_recognize) signed by
+ * the server's receipt key: {"recognition": {..., "server_key_id"}, "signature": base64 of the
+ * Ed25519 signature over the canonical bytes of "recognition"}. */
+#define MM_RECOGNITION_MAX_BYTES (4u * 1024 * 1024)
+
+/* Adds "server_key_id" to claim and returns the signed document as JSON text (malloc'd).
+ * Errors: MM_EINVALID (not a recognition claim), MM_ENOMEM, MM_ERROR. */
+int mm_recognition_sign(char **out, json_t *claim, const unsigned char secret_key[64])
+    __attribute__((warn_unused_result));
+
+/* Verifies a signed claim against the server's 32-byte public key: MM_OK with *valid (when
+ * false, the message says why: another key, bad encoding, changed after signing), and the
+ * claim in *claim_out (may be NULL; a new reference, only when valid); MM_EPARSE or
+ * MM_EINVALID when it is not a signed recognition claim. */
+int mm_recognition_verify(bool *valid, json_t **claim_out, const char *doc, size_t len,
+                          const unsigned char public_key[32]) __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

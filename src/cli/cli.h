@@ -67,6 +67,8 @@ int cmd_submit(int argc, char **argv);
 int cmd_affirm(int argc, char **argv);
 int cmd_receipt(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
+int cmd_product(int argc, char **argv);
+int cmd_recognize(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_crosswalk(int argc, char **argv);

@@ -26,6 +26,9 @@ static const mm_command commands[] = {
     {"receipt", cmd_receipt, "verify a saved receipt of the server, or get one again"},
     {"incident", cmd_incident, "check a cyber incident report and its deadline; send it"},
     {"crosswalk", cmd_crosswalk, "what covers each criterion of one framework in another, cited"},
+    {"product", cmd_product, "the IoT product registry on the server: list, add, show, label"},
+    {"recognize", cmd_recognize,
+     "a product's signed recognition claim as another IoT label scheme; verify one"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -12,6 +12,7 @@
 #include "server/cache.h"
 #include "server/form.h"
 #include "server/internal.h"
+#include "server/products.h"
 #include "server/web.h"
 
 /* ---- the route table ----------------------------------------------------------------- */
@@ -57,6 +58,11 @@ static const query_choice q_contractors_page[] = {{"status", q_status},
                                                   {0}};
 static const query_choice q_submission[] = {{"body", q_bool}, {0}};
 static const query_choice q_login[] = {{"reason", q_reason}, {0}};
+/* a recognition claim's target scheme (docs/iot.md): scheme ids and pack ids */
+static const char *const q_as_values[] = {
+    "jc-star", "jc-star-star1", "uk-psti", "etsi-en-303-645", "us-cyber-trust-mark", "nistir-8425",
+    NULL};
+static const query_choice q_as[] = {{"as", q_as_values}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -177,6 +183,20 @@ static const route routes[] = {
      .fn = h_incidents_create},
     {.method = "GET", .pattern = "/api/v1/incidents", .need = NEED_SELF, .fn = h_incidents_list},
     {.method = "GET", .pattern = "/api/v1/incidents/{}", .need = NEED_SELF, .fn = h_incident_get},
+    /* IoT products, their labels and signed recognition claims (products.c, products_api.c,
+     * docs/iot.md): a manufacturer's users see its own, the authority's every one */
+    {.method = "GET", .pattern = "/api/v1/products", .need = NEED_AUTHORITY_READ,
+     .fn = h_products_all},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/products", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_products_list},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/products", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .body = body_product, .fn = h_product_create},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/products/{}", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_product_get},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/products/{}/labels",
+     .need = NEED_ORG_ADMIN, .target = T_ORG, .body = body_label, .fn = h_product_label_add},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/products/{}/recognition",
+     .need = NEED_ORG_READ, .target = T_ORG, .fn = h_product_recognition, .query = q_as},
     /* the dashboard (web_*.c, docs/dashboard.md) */
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
@@ -227,6 +247,9 @@ static const route routes[] = {
      .flags = ROUTE_HTML, .fn = w_users},
     {.method = "POST", .pattern = "/users/{}/{}/{}", .need = NEED_ORG_USERS, .target = T_ORG,
      .flags = ROUTE_HTML, .fn = w_user_action},
+    /* IoT products (web_products.c): a manufacturer's own, or every one for the authority */
+    {.method = "GET", .pattern = "/products", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_products},
 };
 /* clang-format on */
 

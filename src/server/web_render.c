@@ -295,6 +295,9 @@ static void put_header(page *p, mm_buf *h)
             web_put_tr(&hp, "nav.users");
             web_puts(&hp, "</a>");
         }
+        web_puts(&hp, "<a href=\"/products\">");
+        web_put_tr(&hp, "nav.products");
+        web_puts(&hp, "</a>");
         web_puts(&hp, "<a href=\"/incidents\">");
         web_put_tr(&hp, "nav.incidents");
         web_puts(&hp, "</a><a href=\"/frameworks\">");

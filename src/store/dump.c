@@ -94,6 +94,16 @@ static const mm_dump_column affirmations[] = {
     TEXT("affirmed_by"), TEXT("affirmed_on"), TEXT("received"),      TEXT("received_by"),
     TEXT("body"),        TEXT("body_hash"),   TEXT("signature")};
 
+/* schema 10: IoT products and their labels (src/store/products.c) */
+static const mm_dump_column products[] = {TEXT("id"),        TEXT("org_id"),   TEXT("name"),
+                                          TEXT("model"),     TEXT("firmware"), TEXT("created"),
+                                          TEXT("created_by")};
+static const mm_dump_column product_labels[] = {
+    INT("id"),        TEXT("product_id"),       TEXT("scheme"),
+    TEXT("level"),    TEXT("label_id"),         TEXT("issued"),
+    TEXTN("expires"), TEXTN("evidence_sha256"), TEXTN("evidence_ref"),
+    TEXT("added"),    TEXT("added_by")};
+
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
     {"users", "id", users, NCOLS(users), true, false},
@@ -111,7 +121,9 @@ const mm_dump_table mm_dump_tables[] = {
     {"item_permissions", "id", item_permissions, NCOLS(item_permissions), true, false},
     {"incidents", "id", incidents, NCOLS(incidents), true, false},
     {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false},
-    {"affirmations", "id", affirmations, NCOLS(affirmations), false, false}};
+    {"affirmations", "id", affirmations, NCOLS(affirmations), false, false},
+    {"products", "id", products, NCOLS(products), false, false},
+    {"product_labels", "id", product_labels, NCOLS(product_labels), true, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

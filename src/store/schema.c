@@ -269,6 +269,38 @@ static const char *const migration9[] = {
     NULL,
 };
 
+/* 10: IoT products and the security labels they hold (products.c, docs/iot.md): a product
+ * belongs to its manufacturer (an organization); a label names its scheme, level, id, dates
+ * and the hash of its evidence file. Labels are kept when they expire: recognition reads
+ * the dates. */
+static const char *const migration10[] = {
+    "CREATE TABLE products ("
+    "  id {T} PRIMARY KEY,"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  name {T} NOT NULL,"
+    "  model {T} NOT NULL,"
+    "  firmware {T} NOT NULL,"
+    "  created {T} NOT NULL,"
+    "  created_by {T} NOT NULL,"
+    "  UNIQUE (org_id, name, model, firmware));"
+    "CREATE INDEX products_org ON products(org_id);"
+    "CREATE TABLE product_labels ("
+    "  id {ID},"
+    "  product_id {T} NOT NULL REFERENCES products(id),"
+    "  scheme {T} NOT NULL,"
+    "  level {T} NOT NULL DEFAULT '',"
+    "  label_id {T} NOT NULL,"
+    "  issued {T} NOT NULL,"
+    "  expires {T},"
+    "  evidence_sha256 {T},"
+    "  evidence_ref {T},"
+    "  added {T} NOT NULL,"
+    "  added_by {T} NOT NULL,"
+    "  UNIQUE (product_id, scheme, label_id));"
+    "CREATE INDEX product_labels_product ON product_labels(product_id);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -299,6 +331,8 @@ static const char *const *const migrations[] = {
     /* 9: the latest submission's id, date, status and score on the
      * organization's row (migration9 above) */
     migration9,
+    /* 10: IoT products and their labels (migration10 above) */
+    migration10,
 };
 /* clang-format on */
 

@@ -133,6 +133,12 @@ def main():
         check_page(a, "/requirements/03.13.11", ["<bdi>%s</bdi>" % ORG])
         check_page(a, "/users", ["<bdi>%s</bdi>" % LOGIN, "<bdi>%s</bdi>" % ORG])
         check_page(a, "/incidents", [])
+        # an IoT product named with bidi controls, and its label id (docs/iot.md)
+        r = mm.expect(adm.post("/api/v1/organizations/%s/products" % org, {"name": ORG, "model": CAGE}),
+                      201, "a product")
+        mm.expect(adm.post("/api/v1/organizations/%s/products/%s/labels" % (org, r.json["id"]),
+                           {"scheme": "uk-psti", "label_id": TOKEN, "issued": "2025-06-01"}), 201, "a label")
+        check_page(a, "/products", ["<bdi>%s</bdi>" % ORG, "<bdi>%s</bdi>" % CAGE, "<bdi>%s</bdi>" % TOKEN])
         # the contractor's pages (its login in every page's header)
         c = Browser(srv)
         mm.expect(c.login(LOGIN, mm.GOOD_PASSWORD), 303, "the contractor-admin signs in")
@@ -142,6 +148,7 @@ def main():
         check_page(c, "/users", ["<bdi>%s</bdi>" % LOGIN])
         check_page(c, "/contractors/%s" % org, ["<bdi>%s</bdi>" % ORG])
         check_page(c, "/password", [])
+        check_page(c, "/products", ["<bdi>%s</bdi>" % ORG])
         r = Browser(srv).login(LOGIN, "wrong password, again")
         p = Isolation()
         p.feed(r.text)

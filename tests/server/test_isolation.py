@@ -60,8 +60,14 @@ ENDPOINTS = [
     ("GET", "/api/v1/submissions/{id}/receipt", "the submitting organization only"),
     ("GET", "/api/v1/requirements/failures", "authority-read"),
     ("GET", "/api/v1/poam/overdue", "authority-read"),
+    ("GET", "/api/v1/products", "authority-read"),
+    ("GET", "/api/v1/organizations/{org}/products", "org: read"),
+    ("POST", "/api/v1/organizations/{org}/products", "org: admin (contractor-admin)"),
+    ("GET", "/api/v1/organizations/{org}/products/{id}", "org: read"),
+    ("POST", "/api/v1/organizations/{org}/products/{id}/labels", "org: admin (contractor-admin)"),
+    ("GET", "/api/v1/organizations/{org}/products/{id}/recognition", "org: read"),
 ]
-N_ENDPOINTS = 35
+N_ENDPOINTS = 41
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -275,6 +281,28 @@ def content_ok(method, path, sname, target, resp):
         items = (j or {}).get("items", []) if isinstance(j, dict) else []
         if any(i.get("org_id") != org for i in items):
             return "an affirmation of another organization: %s" % json.dumps(items)[:300]
+    if path == "/api/v1/products":
+        orgs = {i.get("org_id") for i in (j or {}).get("items", [])}
+        if not {W.org["A"], W.org["B"], W.org["C"]} <= orgs:
+            return "the authority's list misses a manufacturer: %s" % sorted(orgs)
+    if path == "/api/v1/organizations/{org}/products":
+        items = (j or {}).get("items", []) if isinstance(j, dict) else []
+        if (target in W.product and not items) or any(i.get("org_id") != org for i in items):
+            return "products of another organization, or none: %s" % json.dumps(items)[:300]
+    if path == "/api/v1/organizations/{org}/products/{id}":
+        if (j or {}).get("org_id") != org or (j or {}).get("id") != W.product.get(target):
+            return "product of %s, want %s's" % ((j or {}).get("org_id"), org)
+    if path == "/api/v1/organizations/{org}/products/{id}/recognition":
+        claim = (j or {}).get("recognition") or {}
+        if ((claim.get("product") or {}).get("manufacturer") or {}).get("id") != org:
+            return "a claim about another organization's product"
+        try:
+            ok = mm.ed25519_verify(mm.base64.b64decode(W.server_pub),
+                                   mm.canonical_bytes(claim), mm.base64.b64decode(j["signature"]))
+        except (KeyError, TypeError, ValueError):
+            ok = False
+        if not ok:
+            return "the claim does not verify with the server key"
     if path == "/api/v1/tokens":
         items = (j or {}).get("items", j) if isinstance(j, dict) else j
         ids = {str(t.get("id")) for t in (items or [])}
@@ -452,6 +480,47 @@ def make_rows():
     add("GET", "/api/v1/organizations/{org}/submissions", ORG_TARGETS,
         do_get("/api/v1/organizations/{org}/submissions"), lambda s, t: org_rule("read", s, t, 200))
 
+    # IoT products (docs/iot.md): a manufacturer's own, the authority's all
+    add("GET", "/api/v1/products", ["-"], lambda s, t: client(s).get("/api/v1/products"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/organizations/{org}/products", ORG_TARGETS,
+        do_get("/api/v1/organizations/{org}/products"), lambda s, t: org_rule("read", s, t, 200))
+
+    def post_product(s, t):
+        W.n += 1
+        return client(s).post("/api/v1/organizations/%s/products" % W.org.get(t, NX),
+                              {"name": "Matrix %d" % W.n, "model": "M-%d" % W.n})
+    add("POST", "/api/v1/organizations/{org}/products", ORG_TARGETS, post_product,
+        lambda s, t: org_rule("admin", s, t, 201))
+
+    def product_path(t, tail=""):
+        return "/api/v1/organizations/%s/products/%s%s" % (W.org.get(t, NX), W.product.get(t, NX), tail)
+
+    def product_rule(level, s, t, ok):
+        # the authority (and an unknown organization) has no product: 404 once access passes
+        want = org_rule(level, s, t, ok)
+        return 404 if t not in W.product and want == ok else want
+    add("GET", "/api/v1/organizations/{org}/products/{id}", ORG_TARGETS,
+        lambda s, t: client(s).get(product_path(t)), lambda s, t: product_rule("read", s, t, 200))
+
+    def get_product_cross(s, t):
+        # the path names the caller's own organization, the product is another's: 404
+        own = subj(s)[1] or "A"
+        other = "C" if own != "C" else "A"
+        return client(s).get("/api/v1/organizations/%s/products/%s" % (W.org[own], W.product[other]))
+    add("GET", "/api/v1/organizations/{org}/products/{id}", ["own-path-other-product"], get_product_cross,
+        lambda s, t: 401 if subj(s)[1] is None else 404)
+
+    def post_label(s, t):
+        W.n += 1
+        return client(s).post(product_path(t, "/labels"),
+                              {"scheme": "uk-psti", "label_id": "SoC-%d" % W.n, "issued": "2025-06-01"})
+    add("POST", "/api/v1/organizations/{org}/products/{id}/labels", ORG_TARGETS, post_label,
+        lambda s, t: product_rule("admin", s, t, 201))
+    add("GET", "/api/v1/organizations/{org}/products/{id}/recognition", ORG_TARGETS,
+        lambda s, t: client(s).get(product_path(t, "/recognition?as=jc-star")),
+        lambda s, t: product_rule("read", s, t, 200))
+
     def post_affirmation(s, t):
         # a valid affirmation of the target's latest submission, signed with its key (A's for
         # the authority and an unknown organization): only access decides the answer
@@ -604,6 +673,12 @@ def setup():
                                                 headers={"Content-Type": "application/json"}),
                   201, "affirmation of %s" % o)
     W.subs0 = {k: list(v) for k, v in W.subs.items()}
+    W.product = {}
+    for o in ("A", "B", "C"):
+        r = mm.expect(W.clients[W.admin_of[o]].post("/api/v1/organizations/%s/products" % W.org[o],
+                                                    {"name": "Camera of %s" % o, "model": "C-1", "firmware": "1.0"}),
+                      201, "product of %s" % o)
+        W.product[o] = r.json["id"]
     W.server_pub = (mm.request(W.srv.port, "GET", "/api/v1/server-key").json or {}).get("public_key")
     set_consent(False)
 

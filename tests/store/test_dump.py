@@ -68,7 +68,8 @@ def sqlite_counts(path):
                           "submission_gaps", "submission_milestones", "audit_log", "server_keys",
                           "communities", "community_members", "shared_items", "item_recipients",
                           "item_permissions", "incidents", "item_reshares",
-                          "affirmations")}
+                          "affirmations",
+                          "products", "product_labels")}
     finally:
         con.close()
 
@@ -118,7 +119,16 @@ def fill(C, T, db):
         r = adm.post("/api/v1/organizations/%s/affirmations" % prime["id"],
                      mm.sign_envelope(env, sec), headers={"Content-Type": "application/json"})
         mm.expect(r, 201, "affirmation")
+        # an IoT product with a label (schema 10, intended 11)
+        r = mm.expect(adm.post("/api/v1/organizations/%s/products" % prime["id"],
+                               {"name": "Dump «Cam»", "model": "D-1", "firmware": "1.0"}), 201, "product")
+        product = r.json["id"]
+        mm.expect(adm.post("/api/v1/organizations/%s/products/%s/labels" % (prime["id"], product),
+                           {"scheme": "jc-star", "level": "1", "label_id": "JC-1", "issued": "2025-04-01",
+                            "expires": "2027-03-31", "evidence_sha256": "ab" * 32}), 201, "label")
         seen = {
+            "product": adm.get("/api/v1/organizations/%s/products/%s" % (prime["id"], product)).raw,
+            "product_id": product,
             "affirmations": adm.get("/api/v1/organizations/%s/affirmations" % prime["id"]).raw,
             "contractors": root.get("/api/v1/contractors?per_page=100").raw,
             "bodies": {i: adm.get("/api/v1/submissions/%s?body=1" % i).raw for i in ids},
@@ -152,6 +162,9 @@ def same_answers(C, T, url, seen, tag, submit_new):
         r = adm.get("/api/v1/organizations/%s/affirmations" % seen["prime"])
         C.check(r.raw == seen["affirmations"] and '"total":1' in r.text,
                 "%s: the affirmation byte for byte" % tag, r.text[:300])
+        r = adm.get("/api/v1/organizations/%s/products/%s" % (seen["prime"], seen["product_id"]))
+        C.check(r.raw == seen["product"] and "JC-1" in r.text, "%s: the product and its label byte for byte" % tag,
+                r.text[:300])
         if submit_new:
             a = dict(seen["base"], _note="after the import (%s)" % tag)
             doc = mm.sign_envelope(mm.make_envelope(a), seen["sec"])
@@ -182,7 +195,7 @@ def main():
     lines = read_lines(d1)
     head, trail = json.loads(lines[0]), json.loads(lines[-2])
     C.check(head.get("kind") == "mamori-dump" and head.get("version") == 1 and
-            head.get("schema") == 9 and "sessions" not in head.get("tables", []),
+            head.get("schema") == 10 and "sessions" not in head.get("tables", []),
             "the header (sessions are not in a dump)", lines[0][:300])
     C.check(trail.get("sha256") == hashlib.sha256(b"".join(l + b"\n" for l in lines[:-2]))
             .hexdigest(), "the trailer's sha256 is that of every line before it")
@@ -274,7 +287,7 @@ def main():
     # ---- admin migrate --db ----
     fresh = os.path.join(T, "fresh.db")
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
-    C.check(cp.returncode == 0 and "0 -> 9" in cp.stdout, "admin migrate --db on a new database",
+    C.check(cp.returncode == 0 and "0 -> 10" in cp.stdout, "admin migrate --db on a new database",
             cp.stdout + cp.stderr)
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
     C.check(cp.returncode == 0 and "up to date" in cp.stdout, "admin migrate --db again",
@@ -284,7 +297,7 @@ def main():
     if mm.on_pg():
         pg = mm.db_url(os.path.join(T, "pg.db"))  # a fresh, empty PostgreSQL database
         cp = mm.run(["admin", "migrate", "--db", pg])
-        C.check(cp.returncode == 0 and "0 -> 9" in cp.stdout, "admin migrate --db on PostgreSQL",
+        C.check(cp.returncode == 0 and "0 -> 10" in cp.stdout, "admin migrate --db on PostgreSQL",
                 cp.stdout + cp.stderr)
         cp = mm.run(["admin", "migrate", "--from", sq(src), "--to", pg])
         C.check(cp.returncode == 0 and "chain intact" in cp.stdout,

@@ -2137,6 +2137,104 @@ static void test_server_key(void **state)
     assert_int_equal(mm_store_server_key(f->s, pk2, sk2), MM_EINVALID);
 }
 
+/* IoT products and labels (schema 10): a manufacturer's products, their labels, the same
+ * "not found" for another organization's product, duplicates and bad labels refused with
+ * nothing stored */
+static void test_products(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "auth", "authority", NULL);
+    add_org(f->s, "maker", "contractor", NULL);
+    add_org(f->s, "other", "contractor", NULL);
+    mm_product_rec p = {.id = "p-1",
+                        .org_id = "maker",
+                        .name = "Cam",
+                        .model = "C-100",
+                        .firmware = "1.2.3",
+                        .created = "2026-01-02T00:00:00Z",
+                        .created_by = "alice"};
+    assert_int_equal(mm_store_create_product(f->s, &p), MM_OK);
+    assert_int_equal(mm_store_create_product(f->s, &p), MM_ECONFLICT);
+    p.id = "p-2";
+    p.firmware = "1.2.4"; /* another firmware is another product */
+    assert_int_equal(mm_store_create_product(f->s, &p), MM_OK);
+    p.id = "p-3";
+    p.org_id = "nobody";
+    assert_int_equal(mm_store_create_product(f->s, &p), MM_ENOTFOUND);
+    p.org_id = "maker";
+    p.name = "";
+    assert_int_equal(mm_store_create_product(f->s, &p), MM_EINVALID);
+
+    mm_product_label_rec l = {.product_id = "p-1",
+                              .scheme = "uk-psti",
+                              .label_id = "SoC-42",
+                              .issued = "2025-06-01",
+                              .expires = NULL,
+                              .evidence_sha256 = "0123456789abcdef0123456789abcdef"
+                                                 "0123456789abcdef0123456789abcdef",
+                              .evidence_ref = "soc.pdf",
+                              .added = "2026-01-02T00:00:00Z",
+                              .added_by = "alice"};
+    int64_t lid = 0;
+    assert_int_equal(mm_store_add_product_label(f->s, &lid, "maker", &l), MM_OK);
+    assert_true(lid > 0);
+    assert_int_equal(mm_store_add_product_label(f->s, NULL, "maker", &l), MM_ECONFLICT);
+    /* another organization cannot label the product */
+    l.label_id = "x";
+    assert_int_equal(mm_store_add_product_label(f->s, NULL, "other", &l), MM_ENOTFOUND);
+    l.expires = "2025-05-31"; /* before issued */
+    assert_int_equal(mm_store_add_product_label(f->s, NULL, "maker", &l), MM_EINVALID);
+    assert_non_null(strstr(mm_error_last(), "before issued"));
+    l.expires = "2027-13-01";
+    assert_int_equal(mm_store_add_product_label(f->s, NULL, "maker", &l), MM_EINVALID);
+    l.expires = "2027-06-01";
+    l.evidence_sha256 = "ABC";
+    assert_int_equal(mm_store_add_product_label(f->s, NULL, "maker", &l), MM_EINVALID);
+    l.evidence_sha256 = NULL;
+    l.scheme = "jc-star";
+    l.level = "1";
+    l.label_id = "JC-1";
+    assert_int_equal(mm_store_add_product_label(f->s, NULL, "maker", &l), MM_OK);
+
+    json_t *o = NULL;
+    assert_int_equal(mm_store_get_product(f->s, &o, "maker", "p-1"), MM_OK);
+    assert_string_equal(json_string_value(json_object_get(o, "org_name")), "maker");
+    assert_string_equal(json_string_value(json_object_get(o, "firmware")), "1.2.3");
+    json_t *labels = json_object_get(o, "labels");
+    assert_int_equal(json_array_size(labels), 2);
+    json_t *l0 = json_array_get(labels, 0), *l1 = json_array_get(labels, 1);
+    assert_string_equal(json_string_value(json_object_get(l0, "scheme")), "jc-star");
+    assert_string_equal(json_string_value(json_object_get(l0, "level")), "1");
+    assert_string_equal(json_string_value(json_object_get(l0, "expires")), "2027-06-01");
+    assert_true(json_is_null(json_object_get(l0, "evidence_sha256")));
+    assert_string_equal(json_string_value(json_object_get(l1, "scheme")), "uk-psti");
+    assert_true(json_is_null(json_object_get(l1, "expires")));
+    assert_string_equal(json_string_value(json_object_get(l1, "evidence_ref")), "soc.pdf");
+    json_decref(o);
+    /* another manufacturer: not found, as for an id that does not exist; the authority
+     * (no organization filter) reads it */
+    assert_int_equal(mm_store_get_product(f->s, &o, "other", "p-1"), MM_ENOTFOUND);
+    assert_null(o);
+    assert_int_equal(mm_store_get_product(f->s, &o, NULL, "p-1"), MM_OK);
+    json_decref(o);
+
+    assert_int_equal(mm_store_list_products(f->s, &o, "maker", 0, 50), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(o, "total")), 2);
+    json_t *items = json_object_get(o, "items");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "id")), "p-1");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "labels")), 2);
+    json_decref(o);
+    assert_int_equal(mm_store_list_products(f->s, &o, "other", 0, 50), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(o, "total")), 0);
+    assert_int_equal(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    assert_int_equal(mm_store_list_products(f->s, &o, NULL, 1, 50), MM_OK);
+    assert_int_equal(json_integer_value(json_object_get(o, "total")), 2);
+    assert_int_equal(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+    assert_int_equal(mm_store_list_products(f->s, &o, "nobody", 0, 50), MM_ENOTFOUND);
+}
+
 int main(void)
 {
     const char *db = getenv("MM_TEST_DB");
@@ -2182,6 +2280,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_many_gaps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_authority_views, setup, teardown),
         cmocka_unit_test_setup_teardown(test_server_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_products, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,6 +58,8 @@ def main():
     mm.expect(mm.register_key(alice, org["id"], pub), 201, "alice's key")
     signed = mm.sign(mm.EXAMPLE_R3, key, os.path.join(T, "a1.signed.json"))
     mm.expect(mm.submit(alice, signed), 201, "a submission")
+    mm.expect(alice.post("/api/v1/organizations/%s/products" % org["id"], {"name": "Cam", "model": "C-1"}),
+              201, "a product")
     # the cookies of a signed-in authority user and contractor user
     root_cookie = root.cookie
     alice_cookie = alice.session.cookie
@@ -74,6 +76,7 @@ def main():
         ("/my", alice_cookie, ["submissions"], 'id="my-submissions"'),
         ("/my/tokens", alice_cookie, ["api_tokens"], 'id="tokens"'),
         ("/my/keys", alice_cookie, ["signing_keys"], 'id="keys"'),
+        ("/products", alice_cookie, ["product_labels"], 'id="products"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
