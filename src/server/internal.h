@@ -147,6 +147,10 @@ typedef struct reply {
     char *set_cookie_more[2];  /* malloc'd further Set-Cookie values, or NULL */
     const char *cache_control; /* static: instead of no-store, or NULL */
     bool close;                /* Connection: close (a framing error: framing.c) */
+    /* TAXII 2.1 (taxii.c): X-TAXII-Date-Added-First/Last of a page ("" for none), and
+     * WWW-Authenticate: Basic on a 401 */
+    char taxii_first[28], taxii_last[28];
+    bool www_basic;
 } reply;
 
 typedef struct http_req {

@@ -146,6 +146,12 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
     if (strstr(ctype, "text/csv"))
         MHD_add_response_header(resp, "Content-Disposition",
                                 "attachment; filename=\"contractors.csv\"");
+    if (rp->taxii_first[0])
+        MHD_add_response_header(resp, "X-TAXII-Date-Added-First", rp->taxii_first);
+    if (rp->taxii_last[0])
+        MHD_add_response_header(resp, "X-TAXII-Date-Added-Last", rp->taxii_last);
+    if (rp->www_basic)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Basic realm=\"mamori TAXII\"");
     if (rp->close || atomic_load(&srv->stopping))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     free(rp->set_cookie);

@@ -94,6 +94,10 @@ static const mm_dump_column affirmations[] = {
     TEXT("affirmed_by"), TEXT("affirmed_on"), TEXT("received"),      TEXT("received_by"),
     TEXT("body"),        TEXT("body_hash"),   TEXT("signature")};
 
+/* schema 10: TAXII 2.1 status resources (src/store/taxii.c) */
+static const mm_dump_column taxii_status[] = {TEXT("id"),         INT("user_id"),  TEXT("org_id"),
+                                              TEXT("collection"), TEXT("created"), TEXT("body")};
+
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
     {"users", "id", users, NCOLS(users), true, false},
@@ -111,7 +115,8 @@ const mm_dump_table mm_dump_tables[] = {
     {"item_permissions", "id", item_permissions, NCOLS(item_permissions), true, false},
     {"incidents", "id", incidents, NCOLS(incidents), true, false},
     {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false},
-    {"affirmations", "id", affirmations, NCOLS(affirmations), false, false}};
+    {"affirmations", "id", affirmations, NCOLS(affirmations), false, false},
+    {"taxii_status", "id", taxii_status, NCOLS(taxii_status), false, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

@@ -269,6 +269,21 @@ static const char *const migration9[] = {
     NULL,
 };
 
+/* 10 (intended 13 at merge): TAXII 2.1 (src/server/taxii.c, docs/taxii.md): the status
+ * resource of each POST of an envelope, readable again by the user that posted it */
+static const char *const migration10[] = {
+    "CREATE TABLE taxii_status ("
+    "  id {T} PRIMARY KEY,"
+    "  user_id {INT64} NOT NULL REFERENCES users(id),"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  collection {T} NOT NULL,"
+    "  created {T} NOT NULL,"
+    "  body {T} NOT NULL);"
+    "CREATE INDEX taxii_status_user ON taxii_status(user_id, created);"
+    "{IMMUTABLE:taxii_status:a TAXII status resource is immutable}",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -299,6 +314,8 @@ static const char *const *const migrations[] = {
     /* 9: the latest submission's id, date, status and score on the
      * organization's row (migration9 above) */
     migration9,
+    /* 10 (intended 13): TAXII 2.1 status resources (taxii_status) */
+    migration10,
 };
 /* clang-format on */
 
