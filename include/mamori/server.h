@@ -41,6 +41,9 @@ typedef struct mm_server_config {
      * close-out expiry, affirmations due), for tests and demonstrations; NULL: the clock's
      * UTC date. Times (received, sessions) always come from the clock. */
     const char *today;
+    /* a peers file (docs/taxii.md "Federation"): other authorities' TAXII 2.1 servers to pull
+     * from and push to; NULL: none */
+    const char *peers;
 } mm_server_config;
 
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */

@@ -518,6 +518,14 @@ int mm_store_put_taxii_status(mm_store *s, const mm_taxii_status_rec *rec)
  * user's status is not found either). */
 int mm_store_get_taxii_status(mm_store *s, json_t **out, const char *id, int64_t user_id)
     __attribute__((warn_unused_result));
+/* The federation log (src/server/federation.c): whether (peer, direction, ref) is recorded
+ * (direction "push", "pull", "withheld", "refused"; ref: what was exchanged, e.g. an item
+ * id and version, or a STIX id), and recording it (MM_ECONFLICT when it is already). */
+int mm_store_federation_seen(mm_store *s, bool *out, const char *peer, const char *direction,
+                             const char *ref) __attribute__((warn_unused_result));
+int mm_store_federation_note(mm_store *s, const char *peer, const char *direction, const char *ref,
+                             const char *item_id, const char *at)
+    __attribute__((warn_unused_result));
 
 /* ---- incident reports (schema 4; src/store/incident.c, docs/incidents.md) --------------
  *

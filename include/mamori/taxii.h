@@ -88,6 +88,45 @@ int mm_taxii_envelope(json_t **bundle_out, const char *text, size_t len)
  * (borrowed). */
 const char *mm_taxii_object_version(const json_t *obj);
 
+/* ---- federation: the peers of `mamori serve --peers FILE` (docs/taxii.md) ------------- */
+
+/* One collection of a peer to pull from or push to, and the labels allowed over it (a bit
+ * per mm_tlp: 1 << MM_TLP_GREEN ...). TLP:RED is never allowed (RED never leaves). */
+typedef struct mm_taxii_link {
+    char *collection; /* the peer's collection id */
+    unsigned labels;
+} mm_taxii_link;
+
+typedef struct mm_taxii_peer {
+    char *name;        /* [a-z0-9-], 1..40: in audit records and items' origin */
+    char *api_root;    /* http:// or https:// URL of the peer's API root, ending in '/' */
+    char *token;       /* a Bearer token for the peer, or NULL ... */
+    char *token_file;  /* ... or a file holding it (read by the server) */
+    char *org_id;      /* the local organization that stands for the peer: pushes go out as
+                        * what it may read; pulled items are its items */
+    char **deliver_to; /* local organizations that receive pulled AMBER and AMBER+STRICT
+                        * items (NULL-terminated; empty: the authority) */
+    bool may_reshare;  /* pulled AMBER items may be re-shared here (else 403) */
+    mm_taxii_link *pull, *push;
+    size_t n_pull, n_push;
+    unsigned interval; /* seconds between rounds; 0: only when asked (POST
+                        * /api/v1/federation/run) */
+} mm_taxii_peer;
+
+typedef struct mm_taxii_peers {
+    mm_taxii_peer *peer;
+    size_t n;
+} mm_taxii_peers;
+
+/* Parses a peers file (name for messages): {"peers": [{"name", "api_root", "token" |
+ * "token_file", "org_id", "deliver_to"?, "may_reshare"?, "pull"?: [{"collection",
+ * "labels"}], "push"?: [...], "interval"?}]}, at most 32 peers and 32 links each. Labels are
+ * written as FIRST writes them ("TLP:AMBER"); "TLP:RED" is refused. MM_EPARSE or MM_EINVALID
+ * with "NAME: $.peers[0].api_root: ..."; *out is the caller's (mm_taxii_peers_free). */
+int mm_taxii_peers_parse(mm_taxii_peers **out, const char *text, size_t len, const char *name)
+    __attribute__((warn_unused_result));
+void mm_taxii_peers_free(mm_taxii_peers *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,7 +41,9 @@ static const char usage_text[] =
     "                         DFARS 252.204-7012; docs/incidents.md)\n"
     "  --today YYYY-MM-DD     fix the server's \"today\" for the dates it works out when read\n"
     "                         (stale, CMMC close-out expiry, affirmation due); for tests and\n"
-    "                         demonstrations (default: the clock's UTC date)\n";
+    "                         demonstrations (default: the clock's UTC date)\n"
+    "  --peers FILE           other authorities' TAXII 2.1 servers to pull from and push to\n"
+    "                         (docs/taxii.md, \"Federation\")\n";
 
 /* A whole decimal number in [min, max], or -1 after printing why not. */
 static int parse_count(unsigned long long *out, const char *flag, const char *text,
@@ -65,6 +67,7 @@ static const char *const names[] = {
     "db",           "listen",           "threads",          "max-body",       "tls-cert",
     "tls-key",      "profile",          "lockout-attempts", "lockout-window", "lockout-duration",
     "idle-timeout", "session-lifetime", "db-pool",          "incident-hours", "today",
+    "peers",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -99,7 +102,7 @@ static int read_config(const char *path, const char **vals, json_t **keep)
         if (i == NNAMES) {
             cli_error("%s: %s: unknown option (known: db, listen, threads, max-body, tls-cert, "
                       "tls-key, profile, lockout-*, idle-timeout, session-lifetime, db-pool, "
-                      "incident-hours, today)",
+                      "incident-hours, today, peers)",
                       path, where);
             json_decref(j);
             return MM_EXIT_USAGE;
@@ -210,6 +213,7 @@ static int serve(const char **vals, json_t *keep)
         }
         cfg.today = vals[14];
     }
+    cfg.peers = vals[15];
 
     /* Block the stop signals before any thread starts, so every thread inherits the mask
      * and only sigwait() below sees them; no work happens in a signal handler. */

@@ -89,6 +89,8 @@ typedef struct ingest_ctx {
     const unsigned char *server_sk; /* 64 bytes: signs receipts */
 } ingest_ctx;
 
+typedef struct mm_federation mm_federation; /* federation.c */
+
 struct mm_server {
     struct MHD_Daemon *daemon;
     store_pool pool;
@@ -109,6 +111,7 @@ struct mm_server {
     _Atomic bool warm_stop;
     int incident_hours; /* incident reports are due this long after discovery */
     char today[11];     /* --today: a fixed "today", or "" for the clock's date */
+    mm_federation *fed; /* --peers: federation with other authorities, or NULL */
 };
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */

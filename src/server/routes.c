@@ -11,6 +11,7 @@
 #include "server/bodies.h"
 #include "server/cache.h"
 #include "server/form.h"
+#include "server/federation.h"
 #include "server/internal.h"
 #include "server/taxii.h"
 #include "server/web.h"
@@ -204,6 +205,9 @@ static const route routes[] = {
      .flags = ROUTE_TAXII, .fn = h_taxii_object},
     {.method = "GET", .pattern = "/taxii2/api/collections/{}/objects/{}/versions/",
      .need = NEED_SELF, .flags = ROUTE_TAXII, .fn = h_taxii_versions},
+    /* federation between authorities (federation.c, docs/taxii.md): a round now */
+    {.method = "POST", .pattern = "/api/v1/federation/run", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_federation_run},
     /* the dashboard (web_*.c, docs/dashboard.md) */
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},

@@ -24,6 +24,7 @@
 #include "server/form.h"
 #include "server/framing.h"
 #include "mamori/incident.h"
+#include "server/federation.h"
 #include "server/internal.h"
 #include "util/util.h"
 
@@ -422,6 +423,7 @@ bad:
 
 static void free_server(mm_server *srv)
 {
+    federation_free(srv);
     for (size_t i = 0; i < srv->pool.nfree; i++)
         mm_store_free(srv->pool.free[i]);
     free(srv->pool.free);
@@ -520,6 +522,8 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
     pthread_mutex_init(&srv->pool.lock, NULL);
     pthread_cond_init(&srv->pool.free_cv, NULL);
     rc = prepare(srv, cfg);
+    if (rc == MM_OK)
+        rc = federation_load(srv, cfg->peers);
     if (rc) {
         free(cert);
         free(key);
@@ -567,6 +571,7 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
                                  (int)srv->pool.size, "max_body", (json_int_t)cfg->max_body, "tls",
                                  srv->tls, "server_key_id", srv->server_key_id));
     web_warm_start(srv);
+    federation_start(srv);
     *out = srv;
     return MM_OK;
 }
@@ -591,5 +596,6 @@ void mm_server_stop(mm_server *srv)
         nanosleep(&tick, NULL);
     MHD_stop_daemon(srv->daemon); /* closes idle keep-alive connections, joins threads */
     web_warm_stop(srv);
+    federation_stop(srv);
     free_server(srv);
 }

@@ -186,6 +186,14 @@ static int objects_of(http_req *r, const collection *c, objset *s)
         json_t *it = json_array_get(vis, i);
         if (!in_collection(c, it))
             continue;
+        /* what came in over TAXII or federation from the caller's own organization is not
+         * served back to it (it sent it; a peer would take its own items back as new) */
+        json_t *body = json_object_get(it, "body");
+        if ((json_object_get(body, "origin") ||
+             mm_streq(json_string_value(json_object_get(json_object_get(body, "imported"), "via")),
+                      "taxii")) &&
+            mm_streq(json_string_value(json_object_get(it, "originator_org")), r->who.org_id))
+            continue;
         json_t *o = share_item_out(it);
         if (!o) {
             rc = MM_ENOMEM;

@@ -97,6 +97,8 @@ static const mm_dump_column affirmations[] = {
 /* schema 10: TAXII 2.1 status resources (src/store/taxii.c) */
 static const mm_dump_column taxii_status[] = {TEXT("id"),         INT("user_id"),  TEXT("org_id"),
                                               TEXT("collection"), TEXT("created"), TEXT("body")};
+static const mm_dump_column federation_log[] = {INT("id"),   TEXT("peer"),     TEXT("direction"),
+                                                TEXT("ref"), TEXTN("item_id"), TEXT("at")};
 
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
@@ -116,7 +118,8 @@ const mm_dump_table mm_dump_tables[] = {
     {"incidents", "id", incidents, NCOLS(incidents), true, false},
     {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false},
     {"affirmations", "id", affirmations, NCOLS(affirmations), false, false},
-    {"taxii_status", "id", taxii_status, NCOLS(taxii_status), false, false}};
+    {"taxii_status", "id", taxii_status, NCOLS(taxii_status), false, false},
+    {"federation_log", "id", federation_log, NCOLS(federation_log), true, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

@@ -270,7 +270,8 @@ static const char *const migration9[] = {
 };
 
 /* 10 (intended 13 at merge): TAXII 2.1 (src/server/taxii.c, docs/taxii.md): the status
- * resource of each POST of an envelope, readable again by the user that posted it */
+ * resource of each POST of an envelope, readable again by the user that posted it; and the
+ * federation log: each item pushed to, pulled from, withheld from or refused from a peer */
 static const char *const migration10[] = {
     "CREATE TABLE taxii_status ("
     "  id {T} PRIMARY KEY,"
@@ -280,7 +281,17 @@ static const char *const migration10[] = {
     "  created {T} NOT NULL,"
     "  body {T} NOT NULL);"
     "CREATE INDEX taxii_status_user ON taxii_status(user_id, created);"
-    "{IMMUTABLE:taxii_status:a TAXII status resource is immutable}",
+    "{IMMUTABLE:taxii_status:a TAXII status resource is immutable};"
+    /* federation (src/server/federation.c): what went to or came from each peer, once */
+    "CREATE TABLE federation_log ("
+    "  id {ID},"
+    "  peer {T} NOT NULL,"
+    "  direction {T} NOT NULL CHECK (direction IN ('push', 'pull', 'withheld', 'refused')),"
+    "  ref {T} NOT NULL,"
+    "  item_id {T},"
+    "  at {T} NOT NULL,"
+    "  UNIQUE (peer, direction, ref));"
+    "{IMMUTABLE:federation_log:the federation log is append-only}",
     NULL,
 };
 

@@ -35,3 +35,30 @@ int mm_store_get_taxii_status(mm_store *s, json_t **out, const char *id, int64_t
     json_decref(row);
     return rc;
 }
+
+/* ---- the federation log -------------------------------------------------------------------- */
+
+int mm_store_federation_seen(mm_store *s, bool *out, const char *peer, const char *direction,
+                             const char *ref)
+{
+    *out = false;
+    int64_t n = 0;
+    const mm_param p[] = {P_TEXT(peer), P_TEXT(direction), P_TEXT(ref)};
+    int rc = mm_db_int(s, &n,
+                       "SELECT count(*) FROM federation_log WHERE peer = $1 AND direction = $2"
+                       " AND ref = $3",
+                       3, p);
+    *out = n > 0;
+    return rc;
+}
+
+int mm_store_federation_note(mm_store *s, const char *peer, const char *direction, const char *ref,
+                             const char *item_id, const char *at)
+{
+    const mm_param p[] = {P_TEXT(peer), P_TEXT(direction), P_TEXT(ref), P_TEXT(item_id),
+                          P_TEXT(at)};
+    return mm_db_rows(s, NULL, NULL,
+                      "INSERT INTO federation_log (peer, direction, ref, item_id, at)"
+                      " VALUES ($1, $2, $3, $4, $5)",
+                      5, p);
+}

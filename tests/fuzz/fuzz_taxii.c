@@ -1,8 +1,8 @@
 /*
  * libFuzzer target: TAXII 2.1's outside input (include/mamori/taxii.h): the envelope of Add
- * Objects (then through the STIX import, as the server does), the query filters, Basic
- * credentials, media types and timestamps. The input is split at NUL bytes into the
- * envelope and the strings. What a success promises is checked.
+ * Objects (then through the STIX import, as the server does), a peers file (federation),
+ * the query filters, Basic credentials, media types and timestamps. The input is split at NUL bytes
+ * into the envelope and the strings. What a success promises is checked.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,6 +49,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     json_decref(bundle);
+    /* the same bytes as a peers file (mamori serve --peers) */
+    mm_taxii_peers *peers = NULL;
+    if (mm_taxii_peers_parse(&peers, part[0], plen[0], "peers") == MM_OK) {
+        if (!peers || peers->n == 0 || peers->n > 32)
+            abort();
+        for (size_t i = 0; i < peers->n; i++) {
+            const mm_taxii_peer *p = &peers->peer[i];
+            if (!p->name || !p->api_root || !p->org_id || !p->token == !p->token_file ||
+                p->n_pull + p->n_push == 0)
+                abort();
+            for (size_t k = 0; k < p->n_pull; k++)
+                if (p->pull[k].labels & (1u << MM_TLP_RED))
+                    abort();
+            for (size_t k = 0; k < p->n_push; k++)
+                if (p->push[k].labels & (1u << MM_TLP_RED))
+                    abort();
+        }
+    } else if (peers || !mm_error_last()[0]) {
+        abort();
+    }
+    mm_taxii_peers_free(peers);
 
     mm_taxii_filter f;
     if (mm_taxii_filter_parse(&f, part[1], part[2], part[3], part[4], part[5], part[6], part[7]) ==

@@ -71,8 +71,9 @@ ENDPOINTS = [
     ("POST", "/taxii2/api/collections/{id}/objects/", "self (its collections)"),
     ("GET", "/taxii2/api/collections/{id}/objects/{object}/", "self (its collections)"),
     ("GET", "/taxii2/api/collections/{id}/objects/{object}/versions/", "self (its collections)"),
+    ("POST", "/api/v1/federation/run", "authority-admin"),
 ]
-N_ENDPOINTS = 45
+N_ENDPOINTS = 46
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -573,6 +574,9 @@ def make_rows():
             return 401
         return 200 if s == "Aadm" else 404
 
+    # no peers configured here: a round with nobody (tests/server/test_federation.py runs real ones)
+    add("POST", "/api/v1/federation/run", ["-"], lambda s, t: client(s).post("/api/v1/federation/run"),
+        lambda s, t: authority_rule(s, True, 200))
     add("GET", "/taxii2/", ["-"], tget("/taxii2/"), t_self)
     add("GET", "/taxii2/api/", ["-"], tget("/taxii2/api/"), t_self)
     add("GET", "/taxii2/api/status/{id}/", ["A"], tget("/taxii2/api/status/{status}/"), t_status)

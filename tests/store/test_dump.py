@@ -69,7 +69,7 @@ def sqlite_counts(path):
                           "communities", "community_members", "shared_items", "item_recipients",
                           "item_permissions", "incidents", "item_reshares",
                           "affirmations",
-                          "taxii_status")}
+                          "taxii_status", "federation_log")}
     finally:
         con.close()
 
