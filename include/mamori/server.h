@@ -47,6 +47,9 @@ typedef struct mm_server_config {
     /* the frameworks a contractor's status is shown in on its page, comma-separated ids
      * ("800-171r2,800-53r5"); NULL: every framework a crosswalk relates to the assessed one */
     const char *frameworks_shown;
+    /* a peers file (docs/taxii.md "Federation"): other authorities' TAXII 2.1 servers to pull
+     * from and push to; NULL: none */
+    const char *peers;
 } mm_server_config;
 
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */

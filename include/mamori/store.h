@@ -501,6 +501,32 @@ int mm_store_add_item_permission(mm_store *s, int64_t *out_id, const char *item_
 int mm_store_list_item_permissions(mm_store *s, json_t **out, const char *item_id,
                                    const char *grantee_org) __attribute__((warn_unused_result));
 
+/* ---- TAXII 2.1 status resources (schema 10; src/store/taxii.c, docs/taxii.md) ---------- */
+
+/* A status resource of one POST of an envelope (all borrowed; body: the resource's JSON). */
+typedef struct mm_taxii_status_rec {
+    const char *id;
+    int64_t user_id; /* the user that posted: only it reads the status again */
+    const char *org_id;
+    const char *collection;
+    const char *created;
+    const char *body;
+} mm_taxii_status_rec;
+int mm_store_put_taxii_status(mm_store *s, const mm_taxii_status_rec *rec)
+    __attribute__((warn_unused_result));
+/* The status resource id posted by user_id (a new object), else MM_ENOTFOUND (another
+ * user's status is not found either). */
+int mm_store_get_taxii_status(mm_store *s, json_t **out, const char *id, int64_t user_id)
+    __attribute__((warn_unused_result));
+/* The federation log (src/server/federation.c): whether (peer, direction, ref) is recorded
+ * (direction "push", "pull", "withheld", "refused"; ref: what was exchanged, e.g. an item
+ * id and version, or a STIX id), and recording it (MM_ECONFLICT when it is already). */
+int mm_store_federation_seen(mm_store *s, bool *out, const char *peer, const char *direction,
+                             const char *ref) __attribute__((warn_unused_result));
+int mm_store_federation_note(mm_store *s, const char *peer, const char *direction, const char *ref,
+                             const char *item_id, const char *at)
+    __attribute__((warn_unused_result));
+
 /* ---- incident reports (schema 4; src/store/incident.c, docs/incidents.md) --------------
  *
  * Each report is a shared item of kind "incident" (its label and recipients: create it with

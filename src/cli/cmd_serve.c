@@ -46,7 +46,9 @@ static const char usage_text[] =
     "                         (docs/frameworks.md); a bad file refuses to start\n"
     "  --frameworks-shown L   the frameworks (comma-separated ids) a contractor's status is\n"
     "                         shown in, projected from its latest submission (default: every\n"
-    "                         framework a crosswalk relates to the assessed one)\n";
+    "                         framework a crosswalk relates to the assessed one)\n"
+    "  --peers FILE           other authorities' TAXII 2.1 servers to pull from and push to\n"
+    "                         (docs/taxii.md, \"Federation\")\n";
 
 /* A whole decimal number in [min, max], or -1 after printing why not. */
 static int parse_count(unsigned long long *out, const char *flag, const char *text,
@@ -67,10 +69,24 @@ static int serve(const char **vals, json_t *keep);
 
 /* The option names a config file may hold, in the order of vals[] in cmd_serve. */
 static const char *const names[] = {
-    "db",           "listen",           "threads",          "max-body",       "tls-cert",
-    "tls-key",      "profile",          "lockout-attempts", "lockout-window", "lockout-duration",
-    "idle-timeout", "session-lifetime", "db-pool",          "incident-hours", "today",
-    "frameworks",   "frameworks-shown",
+    "db",
+    "listen",
+    "threads",
+    "max-body",
+    "tls-cert",
+    "tls-key",
+    "profile",
+    "lockout-attempts",
+    "lockout-window",
+    "lockout-duration",
+    "idle-timeout",
+    "session-lifetime",
+    "db-pool",
+    "incident-hours",
+    "today",
+    "frameworks",
+    "frameworks-shown",
+    "peers",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -105,7 +121,7 @@ static int read_config(const char *path, const char **vals, json_t **keep)
         if (i == NNAMES) {
             cli_error("%s: %s: unknown option (known: db, listen, threads, max-body, tls-cert, "
                       "tls-key, profile, lockout-*, idle-timeout, session-lifetime, db-pool, "
-                      "incident-hours, today, frameworks, frameworks-shown)",
+                      "incident-hours, today, frameworks, frameworks-shown, peers)",
                       path, where);
             json_decref(j);
             return MM_EXIT_USAGE;
@@ -218,6 +234,7 @@ static int serve(const char **vals, json_t *keep)
     }
     cfg.frameworks = vals[15];
     cfg.frameworks_shown = vals[16];
+    cfg.peers = vals[17];
 
     /* Block the stop signals before any thread starts, so every thread inherits the mask
      * and only sigwait() below sees them; no work happens in a signal handler. */

@@ -89,12 +89,16 @@ static int wrong_password(http_req *r, const mm_user *u, const char *who, const 
                 not_locked_msg, left > 0 ? left : 1, pol->lockout_attempts);
 }
 
-int auth_login(http_req *r, const char *login, const char *password, login_result *res, act_fail *f)
+/* The logon check under the lockout policy: *out gets the user when login and password
+ * are right (failures counted and audited, the account locked after too many); uid gets
+ * "user:ID" for the audit records. */
+static int password_check(http_req *r, const char *login, const char *password, mm_user **out,
+                          char uid[32], act_fail *f)
 {
     const security_policy *pol = &r->srv->policy;
-    memset(res, 0, sizeof *res);
     char who[72];
     audit_login_name(who, login);
+    *out = NULL;
 
     mm_user *u = NULL;
     int rc = mm_store_get_user(r->st, &u, login);
@@ -109,8 +113,7 @@ int auth_login(http_req *r, const char *login, const char *password, login_resul
     }
     if (rc)
         return store_fail(f, rc);
-    char uid[32];
-    snprintf(uid, sizeof uid, "user:%lld", (long long)u->id);
+    snprintf(uid, 32, "user:%lld", (long long)u->id);
     long long locked = mm_auth_parse_time(u->locked_until);
     if (locked > r->now_unix) {
         mm_best_effort(mm_audit_note(r->st, who, "logon.refused-locked", uid, NULL),
@@ -128,6 +131,40 @@ int auth_login(http_req *r, const char *login, const char *password, login_resul
         mm_user_free(u);
         return rc;
     }
+    *out = u;
+    return MM_OK;
+}
+
+int auth_basic(http_req *r, const char *login, const char *password, act_fail *f)
+{
+    mm_user *u = NULL;
+    char uid[32];
+    int rc = password_check(r, login, password, &u, uid, f);
+    if (rc)
+        return rc;
+    /* earlier failures are forgotten after a good password, as after a logon */
+    if (u->failed_logons > 0 || u->failed_since || u->locked_until) {
+        rc = mm_store_begin(r->st);
+        if (rc == MM_OK)
+            rc = mm_store_set_logon_state(r->st, u->id, 0, NULL, NULL);
+        rc = mm_audited_commit(r->st, rc, u->login, "logon.success", uid,
+                               json_pack("{s:s}", "via", "basic"));
+    }
+    if (rc == MM_OK)
+        rc = mm_auth_load_principal(r, &r->who, u);
+    mm_user_free(u);
+    return rc ? store_fail(f, rc) : MM_OK;
+}
+
+int auth_login(http_req *r, const char *login, const char *password, login_result *res, act_fail *f)
+{
+    const security_policy *pol = &r->srv->policy;
+    memset(res, 0, sizeof *res);
+    mm_user *u = NULL;
+    char uid[32];
+    int rc = password_check(r, login, password, &u, uid, f);
+    if (rc)
+        return rc;
     rc = mm_store_begin(r->st);
     if (rc == MM_OK)
         rc = mm_store_set_logon_state(r->st, u->id, 0, NULL, NULL);

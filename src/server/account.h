@@ -24,6 +24,10 @@ typedef struct login_result {
 int auth_login(http_req *r, const char *login, const char *password, login_result *res,
                act_fail *f);
 
+/* The same check for HTTP Basic credentials (TAXII, taxii_edge.c): no session; r->who is
+ * filled when login and password are right. A good password clears earlier failures. */
+int auth_basic(http_req *r, const char *login, const char *password, act_fail *f);
+
 /* Ends the request's session (audited); *cookie gets the Set-Cookie value that clears it. */
 int auth_logout(http_req *r, const char **cookie, act_fail *f);
 

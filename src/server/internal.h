@@ -89,6 +89,8 @@ typedef struct ingest_ctx {
     const unsigned char *server_sk; /* 64 bytes: signs receipts */
 } ingest_ctx;
 
+typedef struct mm_federation mm_federation; /* federation.c */
+
 struct mm_server {
     struct MHD_Daemon *daemon;
     store_pool pool;
@@ -115,6 +117,7 @@ struct mm_server {
     struct mm_frameworks *frameworks;
     char **shown;
     size_t nshown;
+    mm_federation *fed; /* --peers: federation with other authorities, or NULL */
 };
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */
@@ -153,6 +156,10 @@ typedef struct reply {
     char *set_cookie_more[2];  /* malloc'd further Set-Cookie values, or NULL */
     const char *cache_control; /* static: instead of no-store, or NULL */
     bool close;                /* Connection: close (a framing error: framing.c) */
+    /* TAXII 2.1 (taxii.c): X-TAXII-Date-Added-First/Last of a page ("" for none), and
+     * WWW-Authenticate: Basic on a 401 */
+    char taxii_first[28], taxii_last[28];
+    bool www_basic;
 } reply;
 
 typedef struct http_req {

@@ -11,8 +11,10 @@
 #include "server/bodies.h"
 #include "server/cache.h"
 #include "server/form.h"
+#include "server/federation.h"
 #include "server/internal.h"
 #include "server/products.h"
+#include "server/taxii.h"
 #include "server/web.h"
 
 /* ---- the route table ----------------------------------------------------------------- */
@@ -27,6 +29,10 @@ enum route_flag {
     ROUTE_HTML = 1 << 0,
     ROUTE_RAW_BODY = 1 << 1,    /* the handler reads the raw JSON body (submissions, items) */
     ROUTE_ONE_TIME_OK = 1 << 2, /* allowed before a one-time password is changed */
+    /* TAXII 2.1 (taxii.c, taxii_edge.c): Accept and Content-Type are TAXII's (406, 415),
+     * Basic credentials are taken, errors are TAXII error messages; the body is the
+     * handler's */
+    ROUTE_TAXII = 1 << 3,
 };
 
 /* An enumerated query parameter and its allowed values (NULL-terminated). Any other value
@@ -197,6 +203,31 @@ static const route routes[] = {
      .need = NEED_ORG_ADMIN, .target = T_ORG, .body = body_label, .fn = h_product_label_add},
     {.method = "GET", .pattern = "/api/v1/organizations/{}/products/{}/recognition",
      .need = NEED_ORG_READ, .target = T_ORG, .fn = h_product_recognition, .query = q_as},
+    /* TAXII 2.1 (taxii.c, docs/taxii.md): the collections' reads go through the sharing
+     * core, as the items' API's */
+    {.method = "GET", .pattern = "/taxii2/", .need = NEED_SELF, .flags = ROUTE_TAXII,
+     .fn = h_taxii_discovery},
+    {.method = "GET", .pattern = "/taxii2/api/", .need = NEED_SELF, .flags = ROUTE_TAXII,
+     .fn = h_taxii_root},
+    {.method = "GET", .pattern = "/taxii2/api/status/{}/", .need = NEED_SELF,
+     .flags = ROUTE_TAXII, .fn = h_taxii_status},
+    {.method = "GET", .pattern = "/taxii2/api/collections/", .need = NEED_SELF,
+     .flags = ROUTE_TAXII, .fn = h_taxii_collections},
+    {.method = "GET", .pattern = "/taxii2/api/collections/{}/", .need = NEED_SELF,
+     .flags = ROUTE_TAXII, .fn = h_taxii_collection},
+    {.method = "GET", .pattern = "/taxii2/api/collections/{}/manifest/", .need = NEED_SELF,
+     .flags = ROUTE_TAXII, .fn = h_taxii_manifest},
+    {.method = "GET", .pattern = "/taxii2/api/collections/{}/objects/", .need = NEED_SELF,
+     .flags = ROUTE_TAXII, .fn = h_taxii_objects},
+    {.method = "POST", .pattern = "/taxii2/api/collections/{}/objects/", .need = NEED_SELF,
+     .flags = ROUTE_TAXII, .fn = h_taxii_add},
+    {.method = "GET", .pattern = "/taxii2/api/collections/{}/objects/{}/", .need = NEED_SELF,
+     .flags = ROUTE_TAXII, .fn = h_taxii_object},
+    {.method = "GET", .pattern = "/taxii2/api/collections/{}/objects/{}/versions/",
+     .need = NEED_SELF, .flags = ROUTE_TAXII, .fn = h_taxii_versions},
+    /* federation between authorities (federation.c, docs/taxii.md): a round now */
+    {.method = "POST", .pattern = "/api/v1/federation/run", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_federation_run},
     /* the dashboard (web_*.c, docs/dashboard.md) */
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
@@ -414,7 +445,7 @@ static bool form_csrf_ok(const http_req *r, const char *expected)
            sodium_memcmp(v, expected, 64) == 0;
 }
 
-void mm_api_dispatch(http_req *r, reply *out)
+static void dispatch(http_req *r, reply *out)
 {
     const route *rt = NULL;
     char allow[64] = "";
@@ -452,9 +483,12 @@ void mm_api_dispatch(http_req *r, reply *out)
     /* a page's form: its csrf field stands for the X-CSRF-Token header */
     if ((rt->flags & ROUTE_HTML) && unsafe(r->method) && !read_form(r, out))
         return;
+    bool taxii = (rt->flags & ROUTE_TAXII) != 0;
+    if (taxii && !taxii_media_ok(r, out))
+        return;
     /* who is asking */
     if (rt->need != NEED_NONE) {
-        if (mm_auth_resolve(r, out) != 0) {
+        if ((taxii ? taxii_auth(r, out) : mm_auth_resolve(r, out)) != 0) {
             if ((rt->flags & ROUTE_HTML)) {
                 /* an ended session: back to the logon form, saying why when it was idle */
                 const char *msg = json_string_value(
@@ -469,7 +503,9 @@ void mm_api_dispatch(http_req *r, reply *out)
                 return;
             }
             reply_error(out, 401, "unauthenticated",
-                        "sign in (POST /api/v1/session) or send Authorization: Bearer TOKEN");
+                        taxii ? "send Authorization: Basic (login:password) or Bearer TOKEN"
+                              : "sign in (POST /api/v1/session) or send Authorization: Bearer "
+                                "TOKEN");
             return;
         }
         if (r->who.via_session && unsafe(r->method) &&
@@ -569,6 +605,13 @@ void mm_api_dispatch(http_req *r, reply *out)
         }
     }
     rt->fn(r, out);
+}
+
+void mm_api_dispatch(http_req *r, reply *out)
+{
+    dispatch(r, out);
+    if (taxii_path(r->url))
+        taxii_finish(r, out);
 }
 
 void mm_routes_print(FILE *f)

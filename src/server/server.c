@@ -25,6 +25,7 @@
 #include "server/framing.h"
 #include "mamori/incident.h"
 #include "mamori/framework.h"
+#include "server/federation.h"
 #include "server/internal.h"
 #include "util/util.h"
 
@@ -147,6 +148,12 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
     if (strstr(ctype, "text/csv"))
         MHD_add_response_header(resp, "Content-Disposition",
                                 "attachment; filename=\"contractors.csv\"");
+    if (rp->taxii_first[0])
+        MHD_add_response_header(resp, "X-TAXII-Date-Added-First", rp->taxii_first);
+    if (rp->taxii_last[0])
+        MHD_add_response_header(resp, "X-TAXII-Date-Added-Last", rp->taxii_last);
+    if (rp->www_basic)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Basic realm=\"mamori TAXII\"");
     if (rp->close || atomic_load(&srv->stopping))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     free(rp->set_cookie);
@@ -417,6 +424,7 @@ bad:
 
 static void free_server(mm_server *srv)
 {
+    federation_free(srv);
     for (size_t i = 0; i < srv->pool.nfree; i++)
         mm_store_free(srv->pool.free[i]);
     free(srv->pool.free);
@@ -552,6 +560,8 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
     pthread_mutex_init(&srv->pool.lock, NULL);
     pthread_cond_init(&srv->pool.free_cv, NULL);
     rc = prepare(srv, cfg);
+    if (rc == MM_OK)
+        rc = federation_load(srv, cfg->peers);
     if (rc) {
         free(cert);
         free(key);
@@ -599,6 +609,7 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
                                  (int)srv->pool.size, "max_body", (json_int_t)cfg->max_body, "tls",
                                  srv->tls, "server_key_id", srv->server_key_id));
     web_warm_start(srv);
+    federation_start(srv);
     *out = srv;
     return MM_OK;
 }
@@ -623,5 +634,6 @@ void mm_server_stop(mm_server *srv)
         nanosleep(&tick, NULL);
     MHD_stop_daemon(srv->daemon); /* closes idle keep-alive connections, joins threads */
     web_warm_stop(srv);
+    federation_stop(srv);
     free_server(srv);
 }

@@ -285,6 +285,68 @@ void h_item_stix(http_req *r, reply *out)
 
 /* ---- STIX import ----------------------------------------------------------------------- */
 
+/* Stores the items of a parsed bundle as the caller's organization's, each body marked
+ * "imported" (format, STIX id, time, and via), each label at least floor (may be NULL), in
+ * one audited transaction ("item.import"): nothing is stored on an error. Before the commit,
+ * also(r, ctx) (may be NULL) may add its own writes to the transaction. *ids gets the new
+ * item ids (a new array). MM_OK or the store's code. */
+int share_import_items(http_req *r, const mm_stix_import *imp, const mm_tlp *floor, const char *via,
+                       int (*also)(http_req *r, void *ctx), void *ctx, json_t **ids_out)
+{
+    /* a RED item names its reader: the importing user */
+    json_t *self = json_pack("[I]", (json_int_t)r->who.user_id);
+    json_t *none = json_array();
+    json_t *ids = json_array();
+    *ids_out = NULL;
+    int rc = self && none && ids ? mm_store_begin(r->st) : MM_ENOMEM;
+    for (size_t i = 0; rc == MM_OK && i < imp->n_items; i++) {
+        const mm_stix_item *it = &imp->items[i];
+        mm_tlp t = floor ? mm_tlp_merge(it->tlp, *floor) : it->tlp;
+        json_t *body = json_deep_copy(it->body);
+        if (!body ||
+            json_object_set_new(body, "imported",
+                                json_pack("{s:s,s:s,s:s,s:s}", "format", imp->format, "stix_id",
+                                          it->stix_id, "at", r->now, "via", via))) {
+            json_decref(body);
+            rc = MM_ENOMEM;
+            break;
+        }
+        char *body_text = json_dumps(body, JSON_COMPACT);
+        json_decref(body);
+        char id[37];
+        mm_store_new_id(id);
+        mm_item_rec rec = {.id = id,
+                           .kind = "report",
+                           .originator_org = r->who.org_id,
+                           .originator_user = r->who.user_id,
+                           .tlp = mm_tlp_name(t),
+                           .community_id = NULL,
+                           .title = it->title,
+                           .body = body_text,
+                           .sources = "[]",
+                           .created = r->now,
+                           .recipient_users = t == MM_TLP_RED ? self : none,
+                           .recipient_orgs = none,
+                           .added_by = r->who.login};
+        rc = body_text ? mm_store_create_item(r->st, &rec) : MM_ENOMEM;
+        free(body_text);
+        if (rc == MM_OK && json_array_append_new(ids, json_string(id)))
+            rc = MM_ENOMEM;
+    }
+    if (rc == MM_OK && also)
+        rc = also(r, ctx);
+    json_decref(self);
+    json_decref(none);
+    rc = mm_audited_commit(
+        r->st, rc, r->who.login, "item.import", "stix",
+        json_pack("{s:I,s:O,s:s}", "items", (json_int_t)imp->n_items, "ids", ids, "via", via));
+    if (rc)
+        json_decref(ids);
+    else
+        *ids_out = ids;
+    return rc;
+}
+
 /* POST /api/v1/items/import: a STIX 2.1 bundle (mm_stix_parse) becomes items owned by the
  * caller's organization, each body marked "imported"; ?default=LABEL for unmarked bundles.
  * All items in one transaction: nothing is stored on an error. */
@@ -303,51 +365,10 @@ void h_items_import(http_req *r, reply *out)
                     "%s", mm_error_last());
         return;
     }
-    /* a RED item names its reader: the importing user */
-    json_t *self = json_pack("[I]", (json_int_t)r->who.user_id);
-    json_t *none = json_array();
-    json_t *ids = json_array();
-    rc = self && none && ids ? mm_store_begin(r->st) : MM_ENOMEM;
-    for (size_t i = 0; rc == MM_OK && i < imp->n_items; i++) {
-        const mm_stix_item *it = &imp->items[i];
-        json_t *body = json_deep_copy(it->body);
-        if (!body || json_object_set_new(body, "imported",
-                                         json_pack("{s:s,s:s,s:s}", "format", imp->format,
-                                                   "stix_id", it->stix_id, "at", r->now))) {
-            json_decref(body);
-            rc = MM_ENOMEM;
-            break;
-        }
-        char *body_text = json_dumps(body, JSON_COMPACT);
-        json_decref(body);
-        char id[37];
-        mm_store_new_id(id);
-        mm_item_rec rec = {.id = id,
-                           .kind = "report",
-                           .originator_org = r->who.org_id,
-                           .originator_user = r->who.user_id,
-                           .tlp = mm_tlp_name(it->tlp),
-                           .community_id = NULL,
-                           .title = it->title,
-                           .body = body_text,
-                           .sources = "[]",
-                           .created = r->now,
-                           .recipient_users = it->tlp == MM_TLP_RED ? self : none,
-                           .recipient_orgs = none,
-                           .added_by = r->who.login};
-        rc = body_text ? mm_store_create_item(r->st, &rec) : MM_ENOMEM;
-        free(body_text);
-        if (rc == MM_OK && json_array_append_new(ids, json_string(id)))
-            rc = MM_ENOMEM;
-    }
-    size_t n = imp->n_items;
+    json_t *ids = NULL;
+    rc = share_import_items(r, imp, NULL, "api", NULL, NULL, &ids);
     mm_stix_import_free(imp);
-    json_decref(self);
-    json_decref(none);
-    rc = mm_audited_commit(r->st, rc, r->who.login, "item.import", "stix",
-                           json_pack("{s:I,s:O}", "items", (json_int_t)n, "ids", ids));
     if (rc) {
-        json_decref(ids);
         reply_store_error(out, rc);
         return;
     }

@@ -65,6 +65,12 @@ json_t *share_readable_item(http_req *r, reply *out, const char *id);
 bool share_resolve_recipients(http_req *r, reply *out, const json_t *logins, const json_t *orgs,
                               json_t **out_users);
 bool share_community_exists(http_req *r, const char *id);
+/* Stores the items of a parsed STIX bundle as the caller's organization's (share_api.c):
+ * labels at least floor (NULL: as marked), bodies marked "imported" with via ("api",
+ * "taxii"), one audited transaction ("item.import") to which also(r, ctx) (may be NULL)
+ * adds its writes before the commit. *ids gets the new item ids. */
+int share_import_items(http_req *r, const mm_stix_import *imp, const mm_tlp *floor, const char *via,
+                       int (*also)(http_req *r, void *ctx), void *ctx, json_t **ids);
 /* Answers status with the item id as the API shows it. */
 void share_reply_item(http_req *r, reply *out, unsigned status, const char *id);
 

@@ -510,6 +510,14 @@ void h_item_reshare(http_req *r, reply *out)
                     mm_tlp_label(t));
         goto done;
     }
+    /* an item pulled from another authority (federation.c): as that peer allows */
+    json_t *origin = json_object_get(json_object_get(it, "body"), "origin");
+    if (origin && !json_is_true(json_object_get(origin, "may_reshare"))) {
+        reply_error(out, 403, "forbidden",
+                    "this item came from the peer '%.40s', which does not allow re-sharing it",
+                    json_string_value(json_object_get(origin, "peer")));
+        goto done;
+    }
     if (!org_holds(it, r->who.org_id)) {
         reply_error(out, 403, "forbidden",
                     "only a recipient organization of the item (or its originator) may re-share "

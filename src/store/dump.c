@@ -103,6 +103,11 @@ static const mm_dump_column product_labels[] = {
     TEXT("level"),    TEXT("label_id"),         TEXT("issued"),
     TEXTN("expires"), TEXTN("evidence_sha256"), TEXTN("evidence_ref"),
     TEXT("added"),    TEXT("added_by")};
+/* schema 11: TAXII 2.1 status resources (src/store/taxii.c) */
+static const mm_dump_column taxii_status[] = {TEXT("id"),         INT("user_id"),  TEXT("org_id"),
+                                              TEXT("collection"), TEXT("created"), TEXT("body")};
+static const mm_dump_column federation_log[] = {INT("id"),   TEXT("peer"),     TEXT("direction"),
+                                                TEXT("ref"), TEXTN("item_id"), TEXT("at")};
 
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
@@ -123,7 +128,9 @@ const mm_dump_table mm_dump_tables[] = {
     {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false},
     {"affirmations", "id", affirmations, NCOLS(affirmations), false, false},
     {"products", "id", products, NCOLS(products), false, false},
-    {"product_labels", "id", product_labels, NCOLS(product_labels), true, false}};
+    {"product_labels", "id", product_labels, NCOLS(product_labels), true, false},
+    {"taxii_status", "id", taxii_status, NCOLS(taxii_status), false, false},
+    {"federation_log", "id", federation_log, NCOLS(federation_log), true, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

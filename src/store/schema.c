@@ -301,6 +301,32 @@ static const char *const migration10[] = {
     NULL,
 };
 
+/* 11: TAXII 2.1 (src/server/taxii.c, docs/taxii.md): the status
+ * resource of each POST of an envelope, readable again by the user that posted it; and the
+ * federation log: each item pushed to, pulled from, withheld from or refused from a peer */
+static const char *const migration11[] = {
+    "CREATE TABLE taxii_status ("
+    "  id {T} PRIMARY KEY,"
+    "  user_id {INT64} NOT NULL REFERENCES users(id),"
+    "  org_id {T} NOT NULL REFERENCES organizations(id),"
+    "  collection {T} NOT NULL,"
+    "  created {T} NOT NULL,"
+    "  body {T} NOT NULL);"
+    "CREATE INDEX taxii_status_user ON taxii_status(user_id, created);"
+    "{IMMUTABLE:taxii_status:a TAXII status resource is immutable};"
+    /* federation (src/server/federation.c): what went to or came from each peer, once */
+    "CREATE TABLE federation_log ("
+    "  id {ID},"
+    "  peer {T} NOT NULL,"
+    "  direction {T} NOT NULL CHECK (direction IN ('push', 'pull', 'withheld', 'refused')),"
+    "  ref {T} NOT NULL,"
+    "  item_id {T},"
+    "  at {T} NOT NULL,"
+    "  UNIQUE (peer, direction, ref));"
+    "{IMMUTABLE:federation_log:the federation log is append-only}",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -333,6 +359,8 @@ static const char *const *const migrations[] = {
     migration9,
     /* 10: IoT products and their labels (migration10 above) */
     migration10,
+    /* 11: TAXII 2.1 status resources and the federation log (migration11 above) */
+    migration11,
 };
 /* clang-format on */
 

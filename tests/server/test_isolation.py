@@ -66,8 +66,20 @@ ENDPOINTS = [
     ("GET", "/api/v1/organizations/{org}/products/{id}", "org: read"),
     ("POST", "/api/v1/organizations/{org}/products/{id}/labels", "org: admin (contractor-admin)"),
     ("GET", "/api/v1/organizations/{org}/products/{id}/recognition", "org: read"),
+    # TAXII 2.1 (docs/taxii.md): what a collection holds is the sharing core's decision
+    ("GET", "/taxii2/", "self"),
+    ("GET", "/taxii2/api/", "self"),
+    ("GET", "/taxii2/api/status/{id}/", "self (its poster)"),
+    ("GET", "/taxii2/api/collections/", "self"),
+    ("GET", "/taxii2/api/collections/{id}/", "self (its collections)"),
+    ("GET", "/taxii2/api/collections/{id}/manifest/", "self (its collections)"),
+    ("GET", "/taxii2/api/collections/{id}/objects/", "self (its collections)"),
+    ("POST", "/taxii2/api/collections/{id}/objects/", "self (its collections)"),
+    ("GET", "/taxii2/api/collections/{id}/objects/{object}/", "self (its collections)"),
+    ("GET", "/taxii2/api/collections/{id}/objects/{object}/versions/", "self (its collections)"),
+    ("POST", "/api/v1/federation/run", "authority-admin"),
 ]
-N_ENDPOINTS = 41
+N_ENDPOINTS = 52
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -596,6 +608,55 @@ def make_rows():
             r.status = 299
         return r
     add("DELETE", "/api/v1/session", ["-"], del_session, lambda s, t: self_rule(s, t, OK2), "last")
+    # TAXII 2.1: every caller has the label collections; a community collection only its
+    # members' organizations (and the authority); an object and a status only where the
+    # sharing core / the poster allows; 404 otherwise (a collection or object not shown is
+    # not found)
+    taxii_fixture()
+    TX = {"Accept": "application/taxii+json;version=2.1"}
+
+    def tget(path):
+        return lambda s, t: client(s).get(path.format(**W.tx.get(t, W.tx["-"])), headers=TX)
+
+    def tpost(s, t):
+        env = {"objects": [dict(o, id=o["id"][:-12] + "%012d" % W.n) for o in W.tx_env["objects"]]}
+        env["objects"][1]["object_refs"] = [env["objects"][0]["id"]]
+        W.n += 1
+        return client(s).post("/taxii2/api/collections/{coll}/objects/".format(**W.tx.get(t, W.tx["-"])),
+                              json.dumps(env), headers=dict(TX, **{"Content-Type": TX["Accept"]}))
+
+    def t_self(s, t, ok=200):
+        return self_rule(s, "-", ok)
+
+    def t_comm(s, t):
+        if subj(s)[1] is None:
+            return 401
+        return 200 if t == "-" or subj(s)[1] in ("A", "AUTH") else 404
+
+    def t_obj(s, t):
+        if subj(s)[1] is None:
+            return 401
+        return 200 if t == "-" or s in ("Cadm", "Cmem") else 404
+
+    def t_status(s, t):
+        if subj(s)[1] is None:
+            return 401
+        return 200 if s == "Aadm" else 404
+
+    # no peers configured here: a round with nobody (tests/server/test_federation.py runs real ones)
+    add("POST", "/api/v1/federation/run", ["-"], lambda s, t: client(s).post("/api/v1/federation/run"),
+        lambda s, t: authority_rule(s, True, 200))
+    add("GET", "/taxii2/", ["-"], tget("/taxii2/"), t_self)
+    add("GET", "/taxii2/api/", ["-"], tget("/taxii2/api/"), t_self)
+    add("GET", "/taxii2/api/status/{id}/", ["A"], tget("/taxii2/api/status/{status}/"), t_status)
+    add("GET", "/taxii2/api/collections/", ["-"], tget("/taxii2/api/collections/"), t_self)
+    for p in ("/taxii2/api/collections/{id}/", "/taxii2/api/collections/{id}/manifest/",
+              "/taxii2/api/collections/{id}/objects/"):
+        add("GET", p, ["-", "A"], tget(p.replace("{id}", "{coll}")), t_comm)
+    add("POST", "/taxii2/api/collections/{id}/objects/", ["-"], tpost, lambda s, t: t_self(s, t, 202))
+    for p in ("/taxii2/api/collections/{id}/objects/{object}/",
+              "/taxii2/api/collections/{id}/objects/{object}/versions/"):
+        add("GET", p, ["-", "C"], tget(p.replace("{id}", "{coll}")), t_obj)
     return rows
 
 
@@ -681,6 +742,54 @@ def setup():
         W.product[o] = r.json["id"]
     W.server_pub = (mm.request(W.srv.port, "GET", "/api/v1/server-key").json or {}).get("public_key")
     set_consent(False)
+
+
+def taxii_fixture():
+    """The TAXII cells' fixtures: "-" the CLEAR collection and a CLEAR report every caller
+    reads; "A" the community of A only (with a GREEN item) and a status A's admin posted;
+    "C" the RED collection and a RED report of C's admin naming C's member."""
+    tx = {"Accept": "application/taxii+json;version=2.1"}
+    ids = {}
+    for key, who, body in (
+            ("clear", "Aadm", {"title": "taxii clear", "tlp": "TLP:CLEAR",
+                               "indicators": [{"type": "domain-name", "value": "c.example"}]}),
+            ("red", "Cadm", {"title": "taxii red", "tlp": "TLP:RED",
+                             "recipients": {"users": [W.logins["Cmem"]]}})):
+        r = mm.expect(W.clients[who].post("/api/v1/items", body), 201, "TAXII item %s" % key)
+        ids[key] = r.json["id"]
+    r = mm.expect(W.clients["AUadm"].post("/api/v1/communities", {"name": "matrix A only"}), 201, "community")
+    comm = r.json["id"]
+    mm.expect(W.clients["AUadm"].post("/api/v1/communities/%s/members" % comm, {"org_id": W.org["A"]}),
+              201, "A joins")
+    mm.expect(W.clients["Aadm"].post("/api/v1/items", {"title": "taxii green", "tlp": "TLP:GREEN",
+                                                       "community": comm}), 201, "community item")
+    cols = {c.get("alias", c["id"]): c["id"] for c in
+            mm.expect(W.clients["Cadm"].get("/taxii2/api/collections/", headers=tx), 200,
+                      "collections").json["collections"]}
+
+    def report_of(who, coll, title):
+        objs = mm.expect(W.clients[who].get("/taxii2/api/collections/%s/objects/" % coll, headers=tx),
+                         200, "objects").json.get("objects", [])
+        return [o["id"] for o in objs if o["type"] == "report" and o["name"] == title][0]
+
+    W.tx_env = {"objects": [
+        {"type": "indicator", "spec_version": "2.1", "id": "indicator--252c7c11-daf2-42bd-843b-be65edca9f61",
+         "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z",
+         "pattern": "[ domain-name:value = 'm.example' ]", "pattern_type": "stix",
+         "valid_from": "2016-01-01T00:00:00Z"},
+        {"type": "report", "spec_version": "2.1", "id": "report--84e4d88f-44ea-4bcd-bbf3-b2c1c320bcb3",
+         "created": "2016-04-06T20:03:48.000Z", "modified": "2016-04-06T20:03:48.000Z",
+         "name": "matrix envelope", "published": "2016-04-06T20:03:48.000Z", "object_refs": []}]}
+    env = json.loads(json.dumps(W.tx_env))
+    env["objects"][1]["object_refs"] = [env["objects"][0]["id"]]
+    r = mm.expect(W.clients["Aadm"].post("/taxii2/api/collections/%s/objects/" % cols["tlp-green"],
+                                         json.dumps(env), headers=dict(tx, **{"Content-Type": tx["Accept"]})),
+                  202, "A's envelope")
+    W.tx = {"-": {"coll": cols["tlp-clear"], "object": report_of("Aadm", cols["tlp-clear"], "taxii clear"),
+                  "status": r.json["id"]},
+            "A": {"coll": comm, "object": "", "status": r.json["id"]},
+            "C": {"coll": cols["tlp-red"], "object": report_of("Cadm", cols["tlp-red"], "taxii red"),
+                  "status": r.json["id"]}}
 
 
 def set_consent(on):

@@ -69,7 +69,8 @@ def sqlite_counts(path):
                           "communities", "community_members", "shared_items", "item_recipients",
                           "item_permissions", "incidents", "item_reshares",
                           "affirmations",
-                          "products", "product_labels")}
+                          "products", "product_labels",
+                          "taxii_status", "federation_log")}
     finally:
         con.close()
 
@@ -119,7 +120,7 @@ def fill(C, T, db):
         r = adm.post("/api/v1/organizations/%s/affirmations" % prime["id"],
                      mm.sign_envelope(env, sec), headers={"Content-Type": "application/json"})
         mm.expect(r, 201, "affirmation")
-        # an IoT product with a label (schema 10, intended 11)
+        # an IoT product with a label (schema 10)
         r = mm.expect(adm.post("/api/v1/organizations/%s/products" % prime["id"],
                                {"name": "Dump «Cam»", "model": "D-1", "firmware": "1.0"}), 201, "product")
         product = r.json["id"]
@@ -195,7 +196,7 @@ def main():
     lines = read_lines(d1)
     head, trail = json.loads(lines[0]), json.loads(lines[-2])
     C.check(head.get("kind") == "mamori-dump" and head.get("version") == 1 and
-            head.get("schema") == 10 and "sessions" not in head.get("tables", []),
+            head.get("schema") == 11 and "sessions" not in head.get("tables", []),
             "the header (sessions are not in a dump)", lines[0][:300])
     C.check(trail.get("sha256") == hashlib.sha256(b"".join(l + b"\n" for l in lines[:-2]))
             .hexdigest(), "the trailer's sha256 is that of every line before it")
@@ -287,7 +288,7 @@ def main():
     # ---- admin migrate --db ----
     fresh = os.path.join(T, "fresh.db")
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
-    C.check(cp.returncode == 0 and "0 -> 10" in cp.stdout, "admin migrate --db on a new database",
+    C.check(cp.returncode == 0 and "0 -> 11" in cp.stdout, "admin migrate --db on a new database",
             cp.stdout + cp.stderr)
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
     C.check(cp.returncode == 0 and "up to date" in cp.stdout, "admin migrate --db again",
@@ -297,7 +298,7 @@ def main():
     if mm.on_pg():
         pg = mm.db_url(os.path.join(T, "pg.db"))  # a fresh, empty PostgreSQL database
         cp = mm.run(["admin", "migrate", "--db", pg])
-        C.check(cp.returncode == 0 and "0 -> 10" in cp.stdout, "admin migrate --db on PostgreSQL",
+        C.check(cp.returncode == 0 and "0 -> 11" in cp.stdout, "admin migrate --db on PostgreSQL",
                 cp.stdout + cp.stderr)
         cp = mm.run(["admin", "migrate", "--from", sq(src), "--to", pg])
         C.check(cp.returncode == 0 and "chain intact" in cp.stdout,

@@ -921,6 +921,57 @@ static void test_share(void **state)
 }
 
 /* schema 5: re-shares, and the migration that narrows and never widens */
+/* TAXII 2.1 status resources (only their poster reads them again; immutable) and the
+ * federation log (each exchange once), on both databases. */
+static void test_taxii_store(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "poster-org", "contractor", NULL);
+    char hash[128];
+    assert_int_equal(mm_password_hash(hash, "correct horse"), MM_OK);
+    mm_user u = {.org_id = "poster-org",
+                 .login = "poster",
+                 .role = "contractor-member",
+                 .password_hash = hash};
+    int64_t uid = 0;
+    assert_int_equal(mm_store_create_user(f->s, &uid, &u), MM_OK);
+    mm_taxii_status_rec st = {.id = "s1",
+                              .user_id = uid,
+                              .org_id = "poster-org",
+                              .collection = "c1",
+                              .created = "2026-12-07T00:00:00Z",
+                              .body = "{\"id\":\"s1\",\"status\":\"complete\"}"};
+    assert_int_equal(mm_store_put_taxii_status(f->s, &st), MM_OK);
+    assert_int_not_equal(mm_store_put_taxii_status(f->s, &st), MM_OK); /* the same id */
+    json_t *got = NULL;
+    assert_int_equal(mm_store_get_taxii_status(f->s, &got, "s1", uid), MM_OK);
+    assert_string_equal(json_string_value(json_object_get(got, "status")), "complete");
+    json_decref(got);
+    assert_int_equal(mm_store_get_taxii_status(f->s, &got, "s1", uid + 1), MM_ENOTFOUND);
+    assert_null(got);
+    assert_int_equal(mm_store_get_taxii_status(f->s, &got, "s2", uid), MM_ENOTFOUND);
+    assert_int_equal(raw_exec(f, "UPDATE taxii_status SET body = '{}'"), RAW_CONSTRAINT);
+
+    bool seen = true;
+    assert_int_equal(mm_store_federation_seen(f->s, &seen, "us", "push", "i1@t"), MM_OK);
+    assert_false(seen);
+    assert_int_equal(
+        mm_store_federation_note(f->s, "us", "push", "i1@t", "i1", "2026-12-07T00:00:00Z"), MM_OK);
+    assert_int_equal(mm_store_federation_seen(f->s, &seen, "us", "push", "i1@t"), MM_OK);
+    assert_true(seen);
+    assert_int_equal(mm_store_federation_seen(f->s, &seen, "us", "pull", "i1@t"), MM_OK);
+    assert_false(seen); /* another direction */
+    assert_int_equal(mm_store_federation_seen(f->s, &seen, "jp", "push", "i1@t"), MM_OK);
+    assert_false(seen); /* another peer */
+    assert_int_equal(
+        mm_store_federation_note(f->s, "us", "push", "i1@t", "i1", "2026-12-07T00:00:01Z"),
+        MM_ECONFLICT);
+    assert_int_not_equal(
+        mm_store_federation_note(f->s, "us", "sideways", "x", NULL, "2026-12-07T00:00:00Z"),
+        MM_OK); /* the CHECK constraint */
+    assert_int_equal(raw_exec(f, "DELETE FROM federation_log"), RAW_CONSTRAINT);
+}
+
 static void test_reshares_and_narrowing(void **state)
 {
     fixture *f = *state;
@@ -2264,6 +2315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tamper_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reshares_and_narrowing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_taxii_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
