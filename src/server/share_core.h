@@ -18,13 +18,20 @@ typedef struct share_ctx {
 typedef struct reader_buf {
     mm_share_reader r;
     const char **comms;
+    json_t *gates;             /* the reader's clearances, groups, policy (schema 10) */
+    mm_clearance *clearances;  /* r.clearances */
+    const char **groups;       /* r.groups */
+    mm_clearance_rule *policy; /* r.policy */
+    char today[11];            /* r.today */
 } reader_buf;
 
 typedef struct access_buf {
     mm_share_access a;
     const char **orgs;
     int64_t *users;
-    const char **reshared; /* the organizations the item was re-shared with */
+    const char **reshared;  /* the organizations the item was re-shared with */
+    const char **nats;      /* a.nationalities */
+    const char **countries; /* a.org_countries */
 } access_buf;
 
 void share_ctx_free(share_ctx *c);
@@ -44,6 +51,15 @@ bool share_access_of(const json_t *item, access_buf *b);
 
 /* THE helper every read path uses: may this reader see this item (mm_tlp_may_read)? */
 bool share_readable(const reader_buf *rd, const json_t *item);
+/* The same decision with the condition that decided (mm_share_decide): MM_GATE_OK when
+ * readable. The item's "gate" member (as mm_store_list_items gives it) carries its gates. */
+mm_share_gate share_decide(const reader_buf *rd, const json_t *item);
+/* Writes "item.refused" {via, gate (mm_share_gate_name), tlp, org_id} for item_id by the
+ * requester, in its own audited transaction. Call it for every refused read of a gated
+ * item (mm_share_gated) that the reader asked for by id, and for every gated item a list
+ * leaves out although its label alone would have let the reader see it. Never tell the
+ * reader the gate. */
+int share_audit_refusal(http_req *r, const char *item_id, mm_share_gate gate, const char *via);
 
 /* The item's label (RED when it cannot be read: fail closed). */
 mm_tlp share_tlp_of(const json_t *item);

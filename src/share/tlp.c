@@ -66,7 +66,7 @@ static bool reshared_to(const mm_share_access *it, const char *org)
     return false;
 }
 
-bool mm_tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const char **why)
+static bool tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const char **why)
 {
     const char *dummy;
     if (!why)
@@ -126,6 +126,147 @@ bool mm_tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const 
             }
     *why = "TLP:GREEN: the item's community only";
     return false;
+}
+
+/* ---- the gates (schema 10; docs/sharing.md, "Gated items") ------------------------------ */
+
+static const char *const gate_names[] = {"ok",          "tlp",     "need-to-know",
+                                         "clearance",   "expired", "reciprocity",
+                                         "nationality", "country", "facility"};
+
+const char *mm_share_gate_name(mm_share_gate g)
+{
+    return (int)g >= 0 && (int)g < 9 ? gate_names[g] : "tlp";
+}
+
+bool mm_share_gated(const mm_share_access *it)
+{
+    return it && ((it->clearance_regime && it->clearance_regime[0]) ||
+                  (it->ntk_group && it->ntk_group[0]) || it->n_nationalities > 0 ||
+                  it->n_org_countries > 0 || it->facility_required);
+}
+
+static bool in_list(const char *const *list, size_t n, const char *v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (same(list[i], v))
+            return true;
+    return false;
+}
+
+/* held satisfies the requirement: the same regime and level, or a policy row says so */
+static bool satisfies(const mm_share_reader *r, const mm_clearance *c, const char *regime,
+                      const char *level)
+{
+    if (same(c->regime, regime) && same(c->level, level))
+        return true;
+    for (size_t i = 0; i < r->n_policy; i++) {
+        const mm_clearance_rule *p = &r->policy[i];
+        if (same(p->held_regime, c->regime) && same(p->held_level, c->level) &&
+            same(p->required_regime, regime) && same(p->required_level, level))
+            return true;
+    }
+    return false;
+}
+
+/* valid on the day: granted <= today <= expires (dates as YYYY-MM-DD compare as text) */
+static bool valid_on(const mm_clearance *c, const char *today)
+{
+    if (!today || strlen(today) != 10 || !c->granted || strlen(c->granted) != 10)
+        return false;
+    if (strcmp(c->granted, today) > 0)
+        return false;
+    return !c->expires || !c->expires[0] || strcmp(today, c->expires) <= 0;
+}
+
+/* the clearance gate over the reader's personnel clearances (facility false) or the
+ * organization's facility certifications (facility true) */
+static mm_share_gate clearance_gate(const mm_share_access *it, const mm_share_reader *r,
+                                    bool facility)
+{
+    bool held = false, same_regime = false, other_regime = false;
+    for (size_t i = 0; i < r->n_clearances; i++) {
+        const mm_clearance *c = &r->clearances[i];
+        if (c->facility != facility)
+            continue;
+        if (satisfies(r, c, it->clearance_regime, it->clearance_level)) {
+            if (valid_on(c, r->today))
+                return MM_GATE_OK;
+            held = true;
+        } else if (same(c->regime, it->clearance_regime)) {
+            same_regime = true;
+        } else {
+            other_regime = true;
+        }
+    }
+    if (facility)
+        return MM_GATE_FACILITY;
+    if (held)
+        return MM_GATE_EXPIRED;
+    if (other_regime && !same_regime)
+        return MM_GATE_RECIPROCITY;
+    return MM_GATE_CLEARANCE;
+}
+
+mm_share_gate mm_share_decide(const mm_share_access *it, const mm_share_reader *r, const char **why)
+{
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    bool gated = mm_share_gated(it);
+    if (gated && (!r || r->anonymous)) {
+        *why = "a gated item is for signed-in readers only";
+        return MM_GATE_TLP;
+    }
+    if (!tlp_may_read(it, r, why))
+        return MM_GATE_TLP;
+    if (!gated || (r->user_id > 0 && r->user_id == it->originator_user))
+        return MM_GATE_OK;
+    if (it->ntk_group && it->ntk_group[0] && !in_list(r->groups, r->n_groups, it->ntk_group)) {
+        *why = "not a member of the item's need-to-know group";
+        return MM_GATE_NEED_TO_KNOW;
+    }
+    if (it->n_nationalities > 0 &&
+        !in_list(it->nationalities, it->n_nationalities, r->nationality)) {
+        *why = "the reader's nationality is not among the item's";
+        return MM_GATE_NATIONALITY;
+    }
+    if (it->n_org_countries > 0 &&
+        !in_list(it->org_countries, it->n_org_countries, r->org_country)) {
+        *why = "the reader's organization's country is not among the item's";
+        return MM_GATE_COUNTRY;
+    }
+    if (it->clearance_regime && it->clearance_regime[0]) {
+        mm_share_gate g = clearance_gate(it, r, false);
+        if (g == MM_GATE_OK && it->facility_required)
+            g = clearance_gate(it, r, true);
+        switch (g) {
+        case MM_GATE_OK:
+            break;
+        case MM_GATE_EXPIRED:
+            *why = "the clearance is not valid on the day of the read";
+            return g;
+        case MM_GATE_RECIPROCITY:
+            *why = "a clearance of another regime, which the authority's policy does not accept";
+            return g;
+        case MM_GATE_FACILITY:
+            *why = "the organization holds no facility certification valid today";
+            return g;
+        default:
+            *why = "no clearance that satisfies the item's requirement";
+            return MM_GATE_CLEARANCE;
+        }
+    } else if (it->facility_required) {
+        *why = "a facility certification is asked without a clearance requirement";
+        return MM_GATE_FACILITY;
+    }
+    *why = "every gate holds";
+    return MM_GATE_OK;
+}
+
+bool mm_tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const char **why)
+{
+    return mm_share_decide(it, r, why) == MM_GATE_OK;
 }
 
 /* ---- the item body --------------------------------------------------------------------- */
