@@ -175,6 +175,9 @@ typedef struct mm_share_item_body {
     json_t *recipient_users; /* [login, ...] (borrowed), at most 200 */
     json_t *recipient_orgs;  /* [org id, ...] (borrowed), at most 200 */
     const char *community;   /* a community id, or NULL */
+    json_t *gate;            /* the gates (schema 10), borrowed, or NULL: {"clearance": {"regime",
+                              * "level"}, "facility": bool, "ntk_group": id, "nationalities": [XX],
+                              * "org_countries": [XX]}, each member optional, at least one gate */
 } mm_share_item_body;
 
 /* Parses and checks the JSON text of an item (docs/api.md, "Shared items"): only the known

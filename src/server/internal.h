@@ -363,6 +363,17 @@ void h_communities_create(http_req *r, reply *out);
 void h_communities_list(http_req *r, reply *out);
 void h_community_member_add(http_req *r, reply *out);
 void h_community_member_remove(http_req *r, reply *out);
+/* clearances, the policy table, need-to-know groups (clearance_api.c; schema 10) */
+void h_clearances_list(http_req *r, reply *out);
+void h_clearances_create(http_req *r, reply *out);
+void h_clearance_revoke(http_req *r, reply *out);
+void h_policy_list(http_req *r, reply *out);
+void h_policy_add(http_req *r, reply *out);
+void h_policy_remove(http_req *r, reply *out);
+void h_ntk_list(http_req *r, reply *out);
+void h_ntk_create(http_req *r, reply *out);
+void h_ntk_member_add(http_req *r, reply *out);
+void h_ntk_member_remove(http_req *r, reply *out);
 void h_items_create(http_req *r, reply *out);
 void h_items_list(http_req *r, reply *out);
 void h_items_count(http_req *r, reply *out);

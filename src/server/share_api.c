@@ -137,10 +137,22 @@ void h_items_create(http_req *r, reply *out)
     int rc = body_text ? mm_store_begin(r->st) : MM_ENOMEM;
     if (rc == MM_OK)
         rc = mm_store_create_item(r->st, &rec);
+    bool bad_group = false; /* schema 10: the item's gates, in the same transaction */
+    if (rc == MM_OK && b.gate) {
+        rc = mm_store_set_item_gate(r->st, id, b.gate);
+        bad_group = rc == MM_ENOTFOUND;
+    }
     if (body_text)
-        rc =
-            mm_audited_commit(r->st, rc, r->who.login, "item.create", id,
-                              json_pack("{s:s,s:s}", "tlp", mm_tlp_label(b.tlp), "title", b.title));
+        rc = mm_audited_commit(r->st, rc, r->who.login, "item.create", id,
+                               json_pack("{s:s,s:s,s:O?}", "tlp", mm_tlp_label(b.tlp), "title",
+                                         b.title, "gate", b.gate));
+    if (bad_group) {
+        free(body_text);
+        json_decref(users);
+        mm_share_item_clear(&b);
+        reply_error(out, 400, "bad_request", "$.gate.ntk_group: no such need-to-know group");
+        return;
+    }
     free(body_text);
     json_decref(users);
     mm_share_item_clear(&b);

@@ -13,6 +13,8 @@ typedef struct share_ctx {
     json_t *tree;  /* [[id, kind, parent_id|null], ...] */
     json_t *comms; /* [{"id", "members": [...]}, ...] */
     const char *authority;
+    mm_store *st;   /* the request's store: each reader's clearances, groups (schema 10) */
+    char today[11]; /* the day of the read, YYYY-MM-DD (UTC) */
 } share_ctx;
 
 typedef struct reader_buf {
@@ -39,8 +41,10 @@ void share_ctx_free(share_ctx *c);
 int share_ctx_load(http_req *r, share_ctx *c);
 
 void share_reader_free(reader_buf *b);
-/* A reader: user_id of org_id (user_id 0: any plain user of the organization); org_id NULL
- * is an anonymous reader. false when out of memory. */
+/* A reader: user_id of org_id (user_id 0: any plain user of the organization, who holds
+ * no clearance and is in no need-to-know group); org_id NULL is an anonymous reader. Also
+ * reads what the gates ask (mm_store_reader_facts). false when out of memory or the store
+ * fails (fail closed: the caller answers an error). */
 bool share_reader_of(const share_ctx *c, reader_buf *b, int64_t user_id, const char *org_id);
 /* The requester as a reader. */
 bool share_reader_of_request(const share_ctx *c, reader_buf *b, const http_req *r);

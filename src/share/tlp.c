@@ -349,6 +349,71 @@ static bool hex64(const char *s)
     return true;
 }
 
+/* a regime or need-to-know group id: 1..64 of [a-z0-9-] */
+static bool token_ok(const json_t *v)
+{
+    if (!text_ok(v, 1, 64, false))
+        return false;
+    for (const char *s = json_string_value(v); *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
+            return false;
+    return true;
+}
+
+static bool countries_ok(const json_t *a)
+{
+    if (!json_is_array(a) || json_array_size(a) < 1 || json_array_size(a) > 250)
+        return false;
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x)
+    {
+        const char *c = json_string_value(x);
+        if (!c || strlen(c) != 2 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]))
+            return false;
+    }
+    return true;
+}
+
+/* $.gate (schema 10; docs/sharing.md "Gated items") */
+static int parse_gate(mm_share_item_body *b, const json_t *g)
+{
+    static const char *const gm[] = {"clearance",     "facility",      "ntk_group",
+                                     "nationalities", "org_countries", NULL};
+    static const char *const cm[] = {"regime", "level", NULL};
+    if (!json_is_object(g) || !only_members(g, gm) || json_object_size(g) == 0)
+        return bad(b,
+                   "%s: expected {\"clearance\": {\"regime\", \"level\"}, \"facility\": "
+                   "bool, \"ntk_group\": id, \"nationalities\": [XX], \"org_countries\": "
+                   "[XX]} with at least one of them",
+                   "$.gate");
+    json_t *c = json_object_get(g, "clearance");
+    if (c &&
+        (!json_is_object(c) || !only_members(c, cm) || !token_ok(json_object_get(c, "regime")) ||
+         !text_ok(json_object_get(c, "level"), 1, 64, false)))
+        return bad(b,
+                   "%s: expected {\"regime\": e.g. \"jp-iesi\", \"level\": 1..64 "
+                   "characters}",
+                   "$.gate.clearance");
+    json_t *f = json_object_get(g, "facility");
+    if (f && (!json_is_boolean(f) || (json_is_true(f) && !c)))
+        return bad(b, "%s: expected true or false (true only with a clearance)", "$.gate.facility");
+    json_t *n = json_object_get(g, "ntk_group");
+    if (n && !token_ok(n))
+        return bad(b, "%s: expected a need-to-know group id", "$.gate.ntk_group");
+    json_t *a = json_object_get(g, "nationalities");
+    if (a && !countries_ok(a))
+        return bad(b, "%s: expected 1 to 250 ISO 3166-1 alpha-2 codes (\"JP\", \"US\")",
+                   "$.gate.nationalities");
+    a = json_object_get(g, "org_countries");
+    if (a && !countries_ok(a))
+        return bad(b, "%s: expected 1 to 250 ISO 3166-1 alpha-2 codes (\"JP\", \"US\")",
+                   "$.gate.org_countries");
+    if (!c && !n && !json_object_get(g, "nationalities") && !json_object_get(g, "org_countries"))
+        return bad(b, "%s: a gate needs a clearance, a need-to-know group or a country", "$.gate");
+    return MM_OK;
+}
+
 int mm_share_parse_item(mm_share_item_body *out, const char *text, size_t len)
 {
     memset(out, 0, sizeof(*out));
@@ -358,12 +423,13 @@ int mm_share_parse_item(mm_share_item_body *out, const char *text, size_t len)
     out->json = j;
     if (!json_is_object(j))
         return bad(out, "%s: expected an object", "$");
-    static const char *const top[] = {"title",       "tlp",        "description", "indicators",
-                                      "attachments", "recipients", "community",   NULL};
+    static const char *const top[] = {"title",      "tlp",         "description",
+                                      "indicators", "attachments", "recipients",
+                                      "community",  "gate",        NULL};
     if (!only_members(j, top))
         return bad(out,
-                   "%s: only title, tlp, description, indicators, attachments, recipients "
-                   "and community are allowed",
+                   "%s: only title, tlp, description, indicators, attachments, recipients, "
+                   "community and gate are allowed",
                    "$");
     json_t *v = json_object_get(j, "title");
     if (!text_ok(v, 1, 300, false))
@@ -453,6 +519,12 @@ int mm_share_parse_item(mm_share_item_body *out, const char *text, size_t len)
         if (!text_ok(v, 1, 64, false))
             return bad(out, "%s: expected a community id", "$.community");
         out->community = json_string_value(v);
+    }
+    v = json_object_get(j, "gate");
+    if (v && !json_is_null(v)) {
+        if (parse_gate(out, v))
+            return MM_EINVALID;
+        out->gate = v;
     }
     /* the label's recipient kinds */
     size_t nu = out->recipient_users ? json_array_size(out->recipient_users) : 0;
