@@ -10,14 +10,17 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "mamori/catalog.h"
 #include "mamori/server.h"
 #include "mamori/store.h"
+#include "util/json.h"
 #include "util/util.h"
 
 static const char clearance_usage[] =
     "usage: mamori admin clearance grant --db URL (--user LOGIN | --org ORG-ID) --regime R\n"
     "                                    --level L --granted-by BODY --granted YYYY-MM-DD\n"
     "                                    [--expires YYYY-MM-DD] --evidence REF\n"
+    "       mamori admin clearance regimes\n"
     "       mamori admin clearance revoke --db URL ID\n"
     "       mamori admin clearance list --db URL [--user LOGIN | --org ORG-ID]\n"
     "       mamori admin clearance policy add --db URL --held R:L --required R:L --source TEXT\n"
@@ -30,6 +33,8 @@ static const char clearance_usage[] =
     "       mamori admin clearance person --db URL (--user LOGIN --nationality XX |\n"
     "                                               --org ORG-ID --country XX)\n"
     "\n"
+    "  regimes shows the regimes mamori names (jp-iesi, jp-sds, us-eo13526) with their\n"
+    "  published sources, and why the policy table ships empty.\n"
     "  grant records a user's clearance (--user) or an organization's facility\n"
     "  certification (--org): regime (e.g. jp-iesi, jp-sds, us-eo13526), level, granting\n"
     "  body, dates and an evidence reference (never the evidence itself). A clearance counts\n"
@@ -176,6 +181,39 @@ int cli_admin_clearance(int argc, char **argv)
         mm_time_rfc3339(now, cli_now());
         op.clearance.recorded = now;
         return run(s, &op, org ? "facility certification recorded" : "clearance recorded");
+    }
+    if (strcmp(verb, "regimes") == 0) {
+        size_t len = 0;
+        const char *text = mm_content_embedded("sharing/clearance-regimes.json", &len);
+        json_t *j = NULL;
+        if (!text || mm_json_load(&j, text, len, "sharing/clearance-regimes.json", 0))
+            return cli_fail(MM_EIO);
+        size_t i;
+        json_t *rg;
+        json_array_foreach(json_object_get(j, "regimes"), i, rg)
+        {
+            const char *ja = json_string_value(json_object_get(rg, "name_ja"));
+            printf("%s: %s%s%s\n", json_string_value(json_object_get(rg, "regime")),
+                   json_string_value(json_object_get(rg, "name_en")), ja ? " / " : "",
+                   ja ? ja : "");
+            json_t *lv = json_object_get(rg, "levels");
+            size_t k;
+            json_t *l;
+            if (json_array_size(lv) == 0)
+                printf("  levels: none published (%s)\n",
+                       json_string_value(json_object_get(rg, "levels_note")));
+            json_array_foreach(lv, k, l)
+            {
+                printf("  level %s: %s\n", json_string_value(json_object_get(l, "level")),
+                       json_string_value(json_object_get(l, "test")));
+            }
+        }
+        json_t *meta = json_object_get(j, "_meta");
+        printf("policy as shipped: %zu rows. %s\n",
+               json_array_size(json_object_get(meta, "policy_as_shipped")),
+               json_string_value(json_object_get(meta, "policy_note")));
+        json_decref(j);
+        return MM_EXIT_OK;
     }
     if (strcmp(verb, "revoke") == 0) {
         char *end = NULL;

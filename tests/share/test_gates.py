@@ -312,6 +312,51 @@ def others(C):
     C.status(cl3.get("/api/v1/items/" + fac), 200, "with the facility certification: read")
 
 
+def cli(C):
+    """mamori admin clearance: the records, audited as cli:admin-clearance; bad input exit 2
+    with a message and nothing stored; the regimes and the empty policy as shipped."""
+    url = mm.db_url(W.db)
+    cp = mm.run(["admin", "clearance", "regimes"])
+    C.check(cp.returncode == 0 and "jp-iesi" in cp.stdout and "jp-sds" in cp.stdout and
+            "us-eo13526" in cp.stdout and "policy as shipped: 0 rows" in cp.stdout,
+            "admin clearance regimes: the three regimes and no policy row", cp.stdout[-300:])
+    with open(os.path.join(mm.SRC, "content", "sharing", "clearance-regimes.json"), encoding="utf-8") as f:
+        shipped = json.load(f)
+    C.check(shipped["_meta"]["policy_as_shipped"] == [] and
+            all(r["levels"] == [] for r in shipped["regimes"] if r["regime"].startswith("jp-")),
+            "content: no policy row and no invented Japanese level")
+    n0 = len((W.root.get("/api/v1/clearances").json or {}).get("items", []))
+    for args, what in ((["--granted", "2026-02-30"], "calendar days"),
+                       (["--granted", "2026-01-01", "--expires", "2025-01-01"], "before it is granted"),
+                       (["--granted", "2026-01-01", "--regime", "JP IESI"], "a regime is")):
+        base = ["admin", "clearance", "grant", "--db", url, "--user", "g-sharer", "--regime", "jp-iesi",
+                "--level", "designated", "--granted-by", "test body", "--evidence", "ref"]
+        cp = mm.run(base + args)
+        C.check(cp.returncode == 2 and what in cp.stderr and cp.stderr.startswith("mamori: "),
+                "admin clearance grant %s: exit 2 naming the rule" % " ".join(args), cp.stderr)
+    cp = mm.run(["admin", "clearance", "grant", "--db", url, "--user", "g-sharer", "--regime", "jp-iesi",
+                 "--level", "designated", "--granted-by", "test body", "--granted", "2026-01-01",
+                 "--evidence", "ref-cli"])
+    C.check(cp.returncode == 0 and "clearance recorded:" in cp.stdout, "admin clearance grant", cp.stderr)
+    items = (W.root.get("/api/v1/clearances").json or {}).get("items", [])
+    C.check(len(items) == n0 + 1 and items[-1]["evidence"] == "ref-cli" and items[-1]["login"] == "g-sharer",
+            "the CLI's record is the API's, and bad ones stored nothing", str(items[-1:]))
+    cid = items[-1]["id"]
+    cp = mm.run(["admin", "clearance", "revoke", "--db", url, str(cid)])
+    C.check(cp.returncode == 0, "admin clearance revoke", cp.stderr)
+    cp = mm.run(["admin", "clearance", "revoke", "--db", url, str(cid)])
+    C.check(cp.returncode != 0 and "revoked already" in cp.stderr, "revoking twice is refused", cp.stderr)
+    con = mm.db_ro(W.db)
+    try:
+        rows = con.execute("SELECT actor, action, object FROM audit_log WHERE actor = 'cli:admin-clearance'"
+                           " ORDER BY id").fetchall()
+    finally:
+        con.close()
+    acts = [(r[1], r[2]) for r in rows]
+    C.check(("clearance.grant", "clearance:%s" % cid) in acts and ("clearance.revoke", "clearance:%s" % cid) in acts
+            and ("person.nationality" in [a for a, _ in acts]), "the CLI's changes are audited", str(acts))
+
+
 def main():
     C = mm.Checker()
     setup(C)
@@ -319,6 +364,7 @@ def main():
         matrix(C)
         refusals_audited(C)
         others(C)
+        cli(C)
         cp = mm.audit_verify(W.db)
         C.check(cp.returncode == 0, "audit verify: chain intact", cp.stdout + cp.stderr)
         C.check(W.srv.alive(), "server alive at the end")
