@@ -98,6 +98,80 @@ void h_community_member_remove(http_req *r, reply *out)
                          "status", "removed"));
 }
 
+/* The domain action of POST /api/v1/items and of the dashboard's item form (web_items.c):
+ * stores a parsed item of the requester, its recipients resolved by login, its community and
+ * gate checked, with its audit record ("item.create"), in one transaction. id: the new
+ * item's. ACT_INVALID (the member named), ACT_STORE. */
+int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act_fail *f)
+{
+    json_t *users = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(b->recipient_users, i, x)
+    {
+        mm_user *u = NULL;
+        if (mm_store_get_user(r->st, &u, json_string_value(x)) != MM_OK) {
+            json_decref(users);
+            return act_failed(f, ACT_INVALID, MM_EINVALID,
+                              "$.recipients.users[%zu]: no such user '%.128s'", i,
+                              json_string_value(x));
+        }
+        json_array_append_new(users, json_integer((json_int_t)u->id));
+        mm_user_free(u);
+    }
+    json_array_foreach(b->recipient_orgs, i, x)
+    {
+        json_t *o = NULL;
+        if (mm_store_get_org(r->st, &o, json_string_value(x)) != MM_OK) {
+            json_decref(users);
+            return act_failed(f, ACT_INVALID, MM_EINVALID,
+                              "$.recipients.orgs[%zu]: no such organization", i);
+        }
+        json_decref(o);
+    }
+    if (b->community && !share_community_exists(r, b->community)) {
+        json_decref(users);
+        return act_failed(f, ACT_INVALID, MM_EINVALID, "$.community: no such community");
+    }
+    json_t *body = mm_share_item_stored_body(b);
+    char *body_text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    mm_store_new_id(id);
+    mm_item_rec rec = {.id = id,
+                       .kind = "report",
+                       .originator_org = r->who.org_id,
+                       .originator_user = r->who.user_id,
+                       .tlp = mm_tlp_name(b->tlp),
+                       .community_id = b->community,
+                       .title = b->title,
+                       .body = body_text,
+                       .sources = "[]",
+                       .created = r->now,
+                       .recipient_users = users,
+                       .recipient_orgs = b->recipient_orgs,
+                       .added_by = r->who.login};
+    int rc = body_text ? mm_store_begin(r->st) : MM_ENOMEM;
+    if (rc == MM_OK)
+        rc = mm_store_create_item(r->st, &rec);
+    bool bad_group = false; /* schema 10: the item's gates, in the same transaction */
+    if (rc == MM_OK && b->gate) {
+        rc = mm_store_set_item_gate(r->st, id, b->gate);
+        bad_group = rc == MM_ENOTFOUND;
+    }
+    if (body_text)
+        rc = mm_audited_commit(r->st, rc, r->who.login, "item.create", id,
+                               json_pack("{s:s,s:s,s:O?}", "tlp", mm_tlp_label(b->tlp), "title",
+                                         b->title, "gate", b->gate));
+    free(body_text);
+    json_decref(users);
+    if (bad_group)
+        return act_failed(f, ACT_INVALID, MM_EINVALID,
+                          "$.gate.ntk_group: no such need-to-know group");
+    if (rc)
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    return MM_OK;
+}
+
 void h_items_create(http_req *r, reply *out)
 {
     mm_share_item_body b;
@@ -105,59 +179,12 @@ void h_items_create(http_req *r, reply *out)
         reply_error(out, 400, "bad_request", "%s", mm_error_last());
         return;
     }
-    json_t *users = NULL;
-    if (!share_resolve_recipients(r, out, b.recipient_users, b.recipient_orgs, &users)) {
-        mm_share_item_clear(&b);
-        return;
-    }
-    if (b.community && !share_community_exists(r, b.community)) {
-        reply_error(out, 400, "bad_request", "$.community: no such community");
-        json_decref(users);
-        mm_share_item_clear(&b);
-        return;
-    }
-    json_t *body = mm_share_item_stored_body(&b);
-    char *body_text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
     char id[37];
-    mm_store_new_id(id);
-    mm_item_rec rec = {.id = id,
-                       .kind = "report",
-                       .originator_org = r->who.org_id,
-                       .originator_user = r->who.user_id,
-                       .tlp = mm_tlp_name(b.tlp),
-                       .community_id = b.community,
-                       .title = b.title,
-                       .body = body_text,
-                       .sources = "[]",
-                       .created = r->now,
-                       .recipient_users = users,
-                       .recipient_orgs = b.recipient_orgs,
-                       .added_by = r->who.login};
-    int rc = body_text ? mm_store_begin(r->st) : MM_ENOMEM;
-    if (rc == MM_OK)
-        rc = mm_store_create_item(r->st, &rec);
-    bool bad_group = false; /* schema 10: the item's gates, in the same transaction */
-    if (rc == MM_OK && b.gate) {
-        rc = mm_store_set_item_gate(r->st, id, b.gate);
-        bad_group = rc == MM_ENOTFOUND;
-    }
-    if (body_text)
-        rc = mm_audited_commit(r->st, rc, r->who.login, "item.create", id,
-                               json_pack("{s:s,s:s,s:O?}", "tlp", mm_tlp_label(b.tlp), "title",
-                                         b.title, "gate", b.gate));
-    if (bad_group) {
-        free(body_text);
-        json_decref(users);
-        mm_share_item_clear(&b);
-        reply_error(out, 400, "bad_request", "$.gate.ntk_group: no such need-to-know group");
-        return;
-    }
-    free(body_text);
-    json_decref(users);
+    act_fail f = {0};
+    int rc = share_item_create(r, &b, id, &f);
     mm_share_item_clear(&b);
     if (rc) {
-        reply_store_error(out, rc);
+        reply_fail(out, &f);
         return;
     }
     share_reply_item(r, out, 201, id);

@@ -85,6 +85,10 @@ json_t *share_readable_item(http_req *r, reply *out, const char *id);
 bool share_resolve_recipients(http_req *r, reply *out, const json_t *logins, const json_t *orgs,
                               json_t **out_users);
 bool share_community_exists(http_req *r, const char *id);
+/* The domain action of creating an item (share_api.c): the parsed item of the requester,
+ * recipients resolved, community and gate checked, audited "item.create". id: the new
+ * item's. ACT_INVALID (the member named) or ACT_STORE. */
+int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act_fail *f);
 /* Answers status with the item id as the API shows it. */
 void share_reply_item(http_req *r, reply *out, unsigned status, const char *id);
 
