@@ -57,6 +57,9 @@ static const query_choice q_contractors_page[] = {{"status", q_status},
                                                   {0}};
 static const query_choice q_submission[] = {{"body", q_bool}, {0}};
 static const query_choice q_login[] = {{"reason", q_reason}, {0}};
+/* the shared items' list (web_items.c): the label filter */
+static const char *const q_tlp_filter[] = {"clear", "green", "amber", "amber-strict", "red", NULL};
+static const query_choice q_items_page[] = {{"tlp", q_tlp_filter}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -217,6 +220,15 @@ static const route routes[] = {
      .fn = w_overview},
     {.method = "GET", .pattern = "/incidents", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_incidents},
+    /* shared items (web_items.c): reads through the sharing core, as the API's */
+    {.method = "GET", .pattern = "/items", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_items,
+     .query = q_items_page},
+    {.method = "GET", .pattern = "/items/new", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item_form},
+    {.method = "POST", .pattern = "/items", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item_create},
+    {.method = "GET", .pattern = "/items/{}", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_contractors, .query = q_contractors_page},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,

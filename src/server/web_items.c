@@ -1,0 +1,464 @@
+/* mamori serve: the dashboard's shared items (docs/dashboard.md, docs/sharing.md): the list
+ * with search and label filter, an item's page (with its STIX 2.1 download) and the form that
+ * shares a new one. Every read goes through the sharing core exactly as the API's do
+ * (share_visible, share_readable_item: the TLP decision with the gates of gated items, and the
+ * audit of RED/AMBER reads and of refusals); creating is share_item_create, the API's action.
+ * Each page: a view model (every store read, so a failure is a 503 page), then its render. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mamori/share.h"
+#include "server/form.h"
+#include "server/share_core.h"
+#include "server/web.h"
+#include "server/web_parts.h"
+
+/* ?tlp= of the list: the stored label names in lower case, "+" written "-" */
+static const char *const tlp_filters[] = {"clear", "green", "amber", "amber-strict", "red"};
+
+/* ---- the list ------------------------------------------------------------------------- */
+
+typedef struct items_view {
+    json_t *items; /* the readable items matching q and the label, newest first */
+    const char *q;
+    int tlp; /* -1: any */
+} items_view;
+
+static int tlp_filter_of(const char *v)
+{
+    for (int i = 0; v && i < 5; i++)
+        if (strcmp(v, tlp_filters[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int items_model(http_req *r, items_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->q = req_query(r, "q");
+    v->tlp = tlp_filter_of(req_query(r, "tlp"));
+    json_t *all = NULL;
+    int rc = share_visible(r, v->q && v->q[0] ? v->q : NULL, &all);
+    if (rc)
+        return rc;
+    v->items = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(all, i, it)
+    {
+        if (v->tlp < 0 || (int)share_tlp_of(it) == v->tlp)
+            json_array_append(v->items, it);
+    }
+    json_decref(all);
+    /* the same audit of RED / AMBER+STRICT / AMBER reads as the API's list */
+    return share_audit_reads(r, v->items, v->q && v->q[0] ? "search" : "list");
+}
+
+static void put_tlp(page *p, const json_t *it)
+{
+    mm_tlp t = share_tlp_of(it);
+    web_printf(p, "<span class=\"tlp\" data-tlp=\"%s\">%s</span>", tlp_filters[t], mm_tlp_label(t));
+}
+
+static void items_render(page *p, const items_view *v)
+{
+    web_puts(p, "<h1>");
+    web_put_tr(p, "items.title");
+    web_puts(p, "</h1><p class=\"note\">");
+    web_put_tr(p, "items.intro");
+    web_puts(p, "</p><p><a id=\"new-item\" class=\"button\" href=\"/items/new\">");
+    web_put_tr(p, "items.new");
+    web_puts(p, "</a></p><form id=\"item-search\" method=\"get\" action=\"/items\" "
+                "class=\"filters\"><label>");
+    web_put_tr(p, "items.search");
+    web_puts(p, " <input type=\"search\" name=\"q\" value=\"");
+    web_attr(p, v->q ? v->q : "");
+    web_puts(p, "\"></label> <label>");
+    web_put_tr(p, "items.label");
+    web_puts(p, " <select name=\"tlp\"><option value=\"\">");
+    web_put_tr(p, "items.any_label");
+    web_puts(p, "</option>");
+    for (int i = 0; i < 5; i++)
+        web_printf(p, "<option value=\"%s\"%s>%s</option>", tlp_filters[i],
+                   v->tlp == i ? " selected" : "", mm_tlp_label((mm_tlp)i));
+    web_puts(p, "</select></label> <button type=\"submit\">");
+    web_put_tr(p, "items.filter");
+    web_puts(p, "</button></form>");
+    if (json_array_size(v->items) == 0) {
+        web_puts(p, "<p id=\"no-items\" class=\"muted\">");
+        web_put_tr(p, "items.none");
+        web_puts(p, "</p>");
+    }
+    web_puts(p, "<table id=\"items\" class=\"data\"><thead><tr>");
+    static const char *const cols[] = {"items.col_title", "items.label", "items.col_from",
+                                       "items.col_modified"};
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+        web_th(p, cols[c], NULL);
+    web_puts(p, "</tr></thead><tbody>");
+    size_t i;
+    json_t *it;
+    json_array_foreach(v->items, i, it)
+    {
+        web_puts(p, "<tr data-item-id=\"");
+        web_attr(p, web_sval(it, "id"));
+        web_puts(p, "\"><td><a href=\"/items/");
+        web_attr(p, web_sval(it, "id"));
+        web_puts(p, "\">");
+        web_user(p, web_sval(it, "title"));
+        web_puts(p, "</a>");
+        if (json_is_object(json_object_get(it, "gate"))) {
+            web_puts(p, " <span class=\"gated\">");
+            web_put_tr(p, "items.gated");
+            web_puts(p, "</span>");
+        }
+        web_puts(p, "</td><td>");
+        put_tlp(p, it);
+        web_puts(p, "</td><td>");
+        web_esc(p, web_sval(it, "originator_org"));
+        web_puts(p, "</td><td>");
+        web_esc(p, web_sval(it, "modified"));
+        web_puts(p, "</td></tr>");
+    }
+    web_puts(p, "</tbody></table>");
+}
+
+void w_items(http_req *r, reply *out)
+{
+    items_view v;
+    if (items_model(r, &v) != MM_OK) {
+        json_decref(v.items);
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "items.title");
+    p.self = "/items";
+    items_render(&p, &v);
+    json_decref(v.items);
+    web_page_finish(&p, out, 200);
+}
+
+/* ---- one item --------------------------------------------------------------------------- */
+
+static void put_dd(page *p, const char *key, const char *value, bool user_text)
+{
+    web_puts(p, "<dt>");
+    web_put_tr(p, key);
+    web_puts(p, "</dt><dd>");
+    if (user_text)
+        web_user(p, value ? value : "");
+    else
+        web_esc(p, value ? value : "");
+    web_puts(p, "</dd>");
+}
+
+static void put_list(page *p, const json_t *a)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x)
+    {
+        if (i)
+            web_puts(p, ", ");
+        if (json_is_integer(x))
+            web_printf(p, "%lld", (long long)json_integer_value(x));
+        else
+            web_user(p, json_string_value(x));
+    }
+}
+
+static void item_render(page *p, const json_t *it)
+{
+    const char *id = web_sval(it, "id");
+    json_t *body = json_object_get(it, "body");
+    web_puts(p, "<h1 id=\"item-title\">");
+    web_user(p, web_sval(it, "title"));
+    web_puts(p, "</h1><p>");
+    put_tlp(p, it);
+    web_puts(p, " <a id=\"stix-download\" download href=\"/api/v1/items/");
+    web_attr(p, id);
+    web_puts(p, "/stix\">");
+    web_put_tr(p, "items.stix");
+    web_puts(p, "</a></p><dl class=\"facts\">");
+    put_dd(p, "items.col_from", web_sval(it, "originator_org"), false);
+    put_dd(p, "items.created", web_sval(it, "created"), false);
+    put_dd(p, "items.col_modified", web_sval(it, "modified"), false);
+    web_puts(p, "<dt>");
+    web_put_tr(p, "items.recipients");
+    web_puts(p, "</dt><dd id=\"item-recipients\">");
+    json_t *rec = json_object_get(it, "recipients");
+    put_list(p, json_object_get(rec, "orgs"));
+    if (json_array_size(json_object_get(rec, "orgs")) &&
+        json_array_size(json_object_get(rec, "users")))
+        web_puts(p, "; ");
+    put_list(p, json_object_get(rec, "users"));
+    web_puts(p, "</dd>");
+    json_t *gate = json_object_get(it, "gate");
+    if (json_is_object(gate)) {
+        json_t *c = json_object_get(gate, "clearance");
+        web_puts(p, "<dt>");
+        web_put_tr(p, "items.gate");
+        web_puts(p, "</dt><dd id=\"item-gate\">");
+        if (json_is_object(c)) {
+            web_put_tr(p, "items.gate_clearance");
+            web_puts(p, " ");
+            web_user(p, web_sval(c, "regime"));
+            web_puts(p, " / ");
+            web_user(p, web_sval(c, "level"));
+            web_puts(p, ". ");
+        }
+        if (web_sval(gate, "ntk_group")) {
+            web_put_tr(p, "items.gate_group");
+            web_puts(p, " ");
+            web_user(p, web_sval(gate, "ntk_group"));
+            web_puts(p, ". ");
+        }
+        if (json_array_size(json_object_get(gate, "nationalities"))) {
+            web_put_tr(p, "items.gate_nationalities");
+            web_puts(p, " ");
+            put_list(p, json_object_get(gate, "nationalities"));
+            web_puts(p, ". ");
+        }
+        if (json_array_size(json_object_get(gate, "org_countries"))) {
+            web_put_tr(p, "items.gate_countries");
+            web_puts(p, " ");
+            put_list(p, json_object_get(gate, "org_countries"));
+            web_puts(p, ". ");
+        }
+        web_puts(p, "</dd>");
+    }
+    web_puts(p, "</dl><h2>");
+    web_put_tr(p, "items.description");
+    web_puts(p, "</h2><div id=\"item-description\" class=\"narrative\">");
+    web_user(p, web_sval(body, "description"));
+    web_puts(p, "</div>");
+    json_t *ind = json_object_get(body, "indicators");
+    if (json_array_size(ind)) {
+        web_puts(p, "<h2>");
+        web_put_tr(p, "items.indicators");
+        web_puts(p, "</h2><table id=\"indicators\" class=\"data\"><tbody>");
+        size_t i;
+        json_t *x;
+        json_array_foreach(ind, i, x)
+        {
+            web_puts(p, "<tr><td>");
+            web_user(p, web_sval(x, "type"));
+            web_puts(p, "</td><td><code>");
+            web_user(p, web_sval(x, "value"));
+            web_puts(p, "</code></td></tr>");
+        }
+        web_puts(p, "</tbody></table>");
+    }
+}
+
+void w_item(http_req *r, reply *out)
+{
+    reply scratch = {0};
+    json_t *it = share_readable_item(r, &scratch, r->param[0]);
+    unsigned status = scratch.status;
+    json_decref(scratch.json);
+    free(scratch.text);
+    if (!it) {
+        web_error_page(r, out, status == 404 ? 404 : 503,
+                       status == 404 ? "error.not_found" : "error.busy");
+        return;
+    }
+    json_t *one = json_pack("[O]", it);
+    int rc = one ? share_audit_reads(r, one, "get") : MM_ENOMEM;
+    json_decref(one);
+    if (rc) {
+        json_decref(it);
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "items.title");
+    item_render(&p, it);
+    json_decref(it);
+    web_page_finish(&p, out, 200);
+}
+
+/* ---- sharing a new item ------------------------------------------------------------------ */
+
+static const char *fv(const http_req *r, const char *name)
+{
+    const char *v = r->form ? mm_form_value(r->form, name) : NULL;
+    return v ? v : "";
+}
+
+static void put_field(page *p, const http_req *r, const char *name, const char *key,
+                      const char *type)
+{
+    web_puts(p, "<p><label>");
+    web_put_tr(p, key);
+    web_printf(p, " <input type=\"%s\" name=\"%s\" value=\"", type, name);
+    web_attr(p, fv(r, name));
+    web_puts(p, "\"></label></p>");
+}
+
+static void form_render(page *p, const http_req *r, const char *err)
+{
+    web_puts(p, "<h1>");
+    web_put_tr(p, "items.new");
+    web_puts(p, "</h1><p id=\"sbu-notice\" class=\"note\" role=\"note\">");
+    web_put_tr(p, "items.sbu");
+    web_puts(p, "</p>");
+    if (err)
+        web_error_box(p, err);
+    web_puts(p, "<form id=\"item-form\" method=\"post\" action=\"/items\">");
+    web_csrf_field(p);
+    put_field(p, r, "title", "items.col_title", "text");
+    web_puts(p, "<p><label>");
+    web_put_tr(p, "items.label");
+    web_puts(p, " <select name=\"tlp\">");
+    for (int i = 0; i < 5; i++) {
+        const char *l = mm_tlp_label((mm_tlp)i);
+        web_printf(p, "<option value=\"%s\"%s>%s</option>", l,
+                   strcmp(fv(r, "tlp"), l) == 0 ? " selected" : "", l);
+    }
+    web_puts(p, "</select></label></p><p><label>");
+    web_put_tr(p, "items.description");
+    web_puts(p, " <textarea name=\"description\" rows=\"6\">");
+    web_esc(p, fv(r, "description"));
+    web_puts(p, "</textarea></label></p><p><label>");
+    web_put_tr(p, "items.indicators_field");
+    web_puts(p, " <textarea name=\"indicators\" rows=\"4\">");
+    web_esc(p, fv(r, "indicators"));
+    web_puts(p, "</textarea></label></p>");
+    put_field(p, r, "users", "items.recipient_users", "text");
+    put_field(p, r, "orgs", "items.recipient_orgs", "text");
+    put_field(p, r, "community", "items.community", "text");
+    web_puts(p, "<fieldset><legend>");
+    web_put_tr(p, "items.gate");
+    web_puts(p, "</legend>");
+    put_field(p, r, "regime", "items.gate_regime", "text");
+    put_field(p, r, "level", "items.gate_level", "text");
+    put_field(p, r, "ntk_group", "items.gate_group", "text");
+    put_field(p, r, "nationalities", "items.gate_nationalities", "text");
+    put_field(p, r, "org_countries", "items.gate_countries", "text");
+    web_puts(p, "</fieldset><p><button type=\"submit\">");
+    web_put_tr(p, "items.share");
+    web_puts(p, "</button></p></form>");
+}
+
+static void form_page(http_req *r, reply *out, const char *err, unsigned status)
+{
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "items.new");
+    p.self = "/items/new";
+    form_render(&p, r, err);
+    web_page_finish(&p, out, status);
+}
+
+void w_item_form(http_req *r, reply *out)
+{
+    form_page(r, out, NULL, 200);
+}
+
+/* words of a field separated by commas, spaces or new lines, as a JSON array */
+static json_t *words(const char *text)
+{
+    json_t *a = json_array();
+    const char *s = text;
+    while (a && *s) {
+        size_t skip = strspn(s, ", \t\r\n");
+        s += skip;
+        size_t n = strcspn(s, ", \t\r\n");
+        if (n)
+            json_array_append_new(a, json_stringn(s, n));
+        s += n;
+    }
+    return a;
+}
+
+/* "type value" per line */
+static json_t *indicator_lines(const char *text)
+{
+    json_t *a = json_array();
+    const char *s = text;
+    while (a && *s) {
+        size_t n = strcspn(s, "\r\n");
+        const char *sp = memchr(s, ' ', n);
+        if (n && sp && sp > s && (size_t)(sp - s) + 1 < n)
+            json_array_append_new(a, json_pack("{s:s%,s:s%}", "type", s, (size_t)(sp - s), "value",
+                                               sp + 1, n - (size_t)(sp - s) - 1));
+        else if (n)
+            json_array_append_new(a, json_pack("{s:s%}", "type", s, n)); /* refused below */
+        s += n;
+        s += strspn(s, "\r\n");
+    }
+    return a;
+}
+
+/* The form as the body of POST /api/v1/items, checked by the same parser (the API's rules and
+ * messages); the item is then created by the API's own action. */
+void w_item_create(http_req *r, reply *out)
+{
+    json_t *j = json_pack("{s:s,s:s,s:s}", "title", fv(r, "title"), "tlp", fv(r, "tlp"),
+                          "description", fv(r, "description"));
+    json_t *ind = indicator_lines(fv(r, "indicators"));
+    if (json_array_size(ind))
+        json_object_set(j, "indicators", ind);
+    json_decref(ind);
+    json_t *users = words(fv(r, "users")), *orgs = words(fv(r, "orgs"));
+    if (json_array_size(users) || json_array_size(orgs)) {
+        json_t *rec = json_object();
+        if (json_array_size(users))
+            json_object_set(rec, "users", users);
+        if (json_array_size(orgs))
+            json_object_set(rec, "orgs", orgs);
+        json_object_set_new(j, "recipients", rec);
+    }
+    json_decref(users);
+    json_decref(orgs);
+    if (fv(r, "community")[0])
+        json_object_set_new(j, "community", json_string(fv(r, "community")));
+    json_t *gate = json_object();
+    if (fv(r, "regime")[0] || fv(r, "level")[0])
+        json_object_set_new(
+            gate, "clearance",
+            json_pack("{s:s,s:s}", "regime", fv(r, "regime"), "level", fv(r, "level")));
+    if (fv(r, "ntk_group")[0])
+        json_object_set_new(gate, "ntk_group", json_string(fv(r, "ntk_group")));
+    if (fv(r, "nationalities")[0])
+        json_object_set_new(gate, "nationalities", words(fv(r, "nationalities")));
+    if (fv(r, "org_countries")[0])
+        json_object_set_new(gate, "org_countries", words(fv(r, "org_countries")));
+    if (json_object_size(gate))
+        json_object_set(j, "gate", gate);
+    json_decref(gate);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!text) {
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    mm_share_item_body b;
+    int rc = mm_share_parse_item(&b, text, strlen(text));
+    free(text);
+    if (rc) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s", mm_error_last());
+        form_page(r, out, msg, 400);
+        return;
+    }
+    char id[37];
+    act_fail f = {0};
+    rc = share_item_create(r, &b, id, &f);
+    mm_share_item_clear(&b);
+    if (rc && f.kind == ACT_INVALID) {
+        form_page(r, out, f.msg, 400);
+        return;
+    }
+    if (rc) {
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    char loc[64];
+    snprintf(loc, sizeof loc, "/items/%s", id);
+    web_redirect(out, loc);
+}

@@ -1,0 +1,249 @@
+// End-to-end tests of the dashboard's shared items (issue 17 item 5) in a real browser:
+// Debian's chromium driven by playwright-core, against a `mamori serve` started by
+// tests/web/test_items.py. Contractor A shares an item with contractor B through the form
+// (under the sensitive-but-unclassified notice), finds it by search and label, downloads its
+// STIX bundle; B reads it; the authority, not a recipient, does not; a gated item is not shown
+// to B's user outside its need-to-know group; Japanese; no inline script (CSP), no console
+// error, no dialog.
+//
+// Env: MM_URL, MM_TOKEN (an authority Bearer token), MM_A_LOGIN, MM_B_LOGIN, MM_PASSWORD,
+// MM_B_ORG, MM_GATED_ID (a gated item of A for B's organization, whose need-to-know group B's
+// user is not in), MM_SCREENSHOTS, MM_DEADLINE_MS.
+
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) {
+    console.error(`items_e2e.mjs: the environment variable ${k} is required`);
+    process.exit(2);
+  }
+  return v;
+};
+const BASE = env('MM_URL').replace(/\/$/, '');
+const API = BASE;
+const TOKEN = env('MM_TOKEN');
+const A_LOGIN = env('MM_A_LOGIN');
+const B_LOGIN = env('MM_B_LOGIN');
+const PASSWORD = env('MM_PASSWORD');
+const B_ORG = env('MM_B_ORG');
+const GATED_ID = env('MM_GATED_ID');
+const SHOTS = env('MM_SCREENSHOTS');
+const DEADLINE_MS = Number(process.env.MM_DEADLINE_MS || '120000');
+
+const fails = [];
+let oks = 0;
+function check(cond, name, detail = '') {
+  if (cond) {
+    oks++;
+    console.log(`ok   ${name}`);
+  } else {
+    const msg = detail ? `${name}: ${detail}` : name;
+    fails.push(msg);
+    console.log(`FAIL ${msg}`);
+  }
+  return !!cond;
+}
+const short = (s, n = 300) => (String(s).length <= n ? String(s) : `${String(s).slice(0, n)}...`);
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+  } catch (e) {
+    check(false, `${name} ran to the end`, short(e && e.message ? e.message.split('\n')[0] : e, 400));
+  }
+  console.log(`--   ${name}: ${Date.now() - t0} ms`);
+}
+
+const problems = [];
+const docHeaders = [];
+let expectedBad = new Set();
+function watch(page, who) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !(/Failed to load resource/.test(m.text()) && expectedBad.has(m.location() && m.location().url)))
+      problems.push(`${who}: console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${who}: uncaught: ${e.message}`));
+  page.on('dialog', async (d) => {
+    problems.push(`${who}: a ${d.type()} dialog: ${d.message()}`);
+    await d.dismiss().catch(() => {});
+  });
+  page.on('response', async (r) => {
+    if (r.status() >= 400 && !expectedBad.has(r.url())) problems.push(`${who}: ${r.url()}: HTTP ${r.status()}`);
+    if (r.request().resourceType() === 'document') {
+      const h = await r.allHeaders().catch(() => ({}));
+      docHeaders.push({ url: r.url(), status: r.status(), csp: h['content-security-policy'] || '' });
+    }
+  });
+}
+const has = async (page, sel) => (await page.locator(sel).count()) > 0;
+async function need(page, sel) {
+  if (!(await has(page, sel))) throw new Error(`${sel} is not on ${page.url()}`);
+}
+async function fill(page, sel, v) {
+  await need(page, sel);
+  await page.fill(sel, v);
+}
+async function goto(page, p, want = 200) {
+  const url = BASE + p;
+  if (want >= 400) expectedBad.add(url);
+  const r = await page.goto(url, { waitUntil: 'load' });
+  const st = r ? r.status() : 0;
+  check(st === want, `GET ${p}: ${want}`, `HTTP ${st}, now at ${page.url()}`);
+  return st;
+}
+async function clickNav(page, sel) {
+  await need(page, sel);
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load', timeout: 15000 }).catch(() => null),
+    page.locator(sel).first().click(),
+  ]);
+}
+async function shot(page, name) {
+  const file = path.join(SHOTS, name);
+  try {
+    await page.screenshot({ path: file, fullPage: true, timeout: 15000 });
+    check(fs.statSync(file).size > 1000, `screenshot ${name} written`);
+  } catch (e) {
+    check(false, `screenshot ${name} written`, e.message.split('\n')[0]);
+  }
+}
+async function logon(page, login) {
+  await goto(page, '/login');
+  await fill(page, 'input#login', login);
+  await fill(page, 'input#password', PASSWORD);
+  await clickNav(page, 'button#signin');
+}
+
+let browser;
+const watchdog = setTimeout(async () => {
+  check(false, 'the run ends within its deadline', `${DEADLINE_MS} ms passed`);
+  try {
+    if (browser) await browser.close();
+  } catch {}
+  report();
+  process.exit(1);
+}, DEADLINE_MS);
+function report() {
+  console.log(`${oks} ok, ${fails.length} failure(s)`);
+  if (fails.length) {
+    console.log('FAILURES:');
+    for (const f of fails) console.log(`  - ${f}`);
+  }
+}
+
+async function main() {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    timeout: 30000,
+  });
+  const opts = { locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: false };
+  const actx = await browser.newContext(opts);
+  actx.setDefaultTimeout(8000);
+  actx.setDefaultNavigationTimeout(20000);
+  const cp = await actx.newPage();
+  watch(cp, 'contractor A');
+  const bctx = await browser.newContext(opts);
+  bctx.setDefaultTimeout(8000);
+  bctx.setDefaultNavigationTimeout(20000);
+  const bp = await bctx.newPage();
+  watch(bp, 'contractor B');
+
+  await step('logon as A and B', async () => {
+    await logon(cp, A_LOGIN);
+    await logon(bp, B_LOGIN);
+    check(await has(cp, 'nav a[href="/items"]'), 'items: the navigation links /items');
+  });
+
+  let itemId = null;
+  await step('shared items: the form shares an item, under the SBU notice', async () => {
+    await goto(cp, '/items');
+    for (const s of ['a#new-item', 'form#item-search input[name=q]', 'form#item-search select[name=tlp]', 'table#items']) {
+      check(await has(cp, s), `items: ${s}`);
+    }
+    await clickNav(cp, 'a#new-item');
+    check(new URL(cp.url()).pathname === '/items/new', 'items: a#new-item opens /items/new', cp.url());
+    const sbu = (await cp.locator('#sbu-notice').textContent().catch(() => '')) || '';
+    check(/sensitive-but-unclassified/.test(sbu) && /pointer/.test(sbu), 'items: the form says the system holds only sensitive-but-unclassified information', short(sbu, 200));
+    // a RED item without named users is refused with the API's message, the fields kept
+    await fill(cp, 'form#item-form input[name=title]', 'E2E refused');
+    await cp.selectOption('form#item-form select[name=tlp]', 'TLP:RED');
+    expectedBad.add(BASE + '/items');
+    await clickNav(cp, 'form#item-form button[type=submit]');
+    const err = (await has(cp, '.error[role=alert]')) ? (await cp.locator('.error[role=alert]').first().textContent()) || '' : '';
+    check(/\$\.recipients/.test(err), 'items: a RED item without users is refused naming $.recipients', short(err, 200));
+    check((await cp.inputValue('form#item-form input[name=title]').catch(() => '')) === 'E2E refused', 'items: the refused form keeps its fields');
+    expectedBad = new Set();
+    await fill(cp, 'form#item-form input[name=title]', 'E2E <b>phishing</b> wave');
+    await cp.selectOption('form#item-form select[name=tlp]', 'TLP:AMBER+STRICT');
+    await fill(cp, 'form#item-form textarea[name=description]', 'seen at two suppliers');
+    await fill(cp, 'form#item-form textarea[name=indicators]', 'ipv4-addr 198.51.100.77');
+    await fill(cp, 'form#item-form input[name=orgs]', B_ORG);
+    await clickNav(cp, 'form#item-form button[type=submit]');
+    const m = /^\/items\/([0-9a-f-]{36})$/.exec(new URL(cp.url()).pathname);
+    check(!!m, 'items: sharing ends on the new item page', cp.url());
+    itemId = m && m[1];
+    check(((await cp.locator('h1#item-title').textContent().catch(() => '')) || '') === 'E2E <b>phishing</b> wave', 'items: the title is shown as text');
+    check(await has(cp, 'span.tlp[data-tlp=amber-strict]'), 'items: the label is shown');
+    check(/198\.51\.100\.77/.test((await cp.locator('table#indicators').textContent().catch(() => '')) || ''), 'items: the indicator is shown');
+    const href = await cp.getAttribute('a#stix-download', 'href').catch(() => null);
+    check(href === `/api/v1/items/${itemId}/stix`, 'items: a#stix-download links the STIX bundle', String(href));
+    if (href) {
+      const r = await cp.request.get(BASE + href);
+      const j = r.status() === 200 ? await r.json().catch(() => null) : null;
+      check(j && j.type === 'bundle' && j.objects.some((o) => o.type === 'report'), 'items: the download is a STIX 2.1 bundle with the report', `HTTP ${r.status()}`);
+    }
+    await shot(cp, 'item.png');
+  });
+
+  await step('shared items: list, search, label filter, Japanese', async () => {
+    await goto(cp, '/items?q=198.51.100.77');
+    check(await has(cp, `table#items tr[data-item-id="${itemId}"]`), 'items: the search finds the item by its indicator');
+    await goto(cp, '/items?tlp=red');
+    check(!(await has(cp, `table#items tr[data-item-id="${itemId}"]`)), 'items: the RED filter leaves the AMBER+STRICT item out');
+    await goto(cp, '/items?tlp=amber-strict');
+    check(await has(cp, `table#items tr[data-item-id="${itemId}"]`), 'items: the AMBER+STRICT filter keeps it');
+    await goto(cp, '/items/new?lang=ja');
+    check(/機微だが非秘密/.test((await cp.locator('#sbu-notice').textContent().catch(() => '')) || ''), 'items: the notice in Japanese');
+    await goto(cp, '/items');
+    check(/共有情報/.test((await cp.locator('h1').first().textContent().catch(() => '')) || ''), 'items: the list in Japanese');
+    await goto(cp, '/items?lang=en');
+    await shot(cp, 'items.png');
+  });
+
+  await step('shared items: the recipient reads it, the authority does not, the gate holds', async () => {
+    await goto(bp, `/items/${itemId}`);
+    check(await has(bp, 'h1#item-title'), 'items: B, the recipient organization, reads it');
+    await goto(bp, '/items');
+    check(await has(bp, `table#items tr[data-item-id="${itemId}"]`), "items: it is on B's list");
+    const r = await fetch(`${API}/api/v1/items/${itemId}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    check(r.status === 404, 'items: the authority is no recipient of it (404)', `HTTP ${r.status}`);
+    check(!(await has(bp, `table#items tr[data-item-id="${GATED_ID}"]`)), "items: a gated item is not on the list of a user outside its group");
+    await goto(bp, `/items/${GATED_ID}`, 404);
+    expectedBad = new Set();
+    await goto(cp, `/items/${GATED_ID}`);
+    check(await has(cp, '#item-gate'), "items: the gated item's page shows its gate to the user who shared it");
+  });
+
+  const badCsp = docHeaders.filter((d) => d.status < 300 && (!d.csp || /unsafe-inline|unsafe-eval/.test(d.csp)));
+  check(docHeaders.length > 0 && badCsp.length === 0, 'every page: CSP without unsafe-inline', badCsp.slice(0, 2).map((d) => d.url).join(' '));
+  check(problems.length === 0, 'no console error, uncaught exception, unexpected failed request or dialog', short(problems.slice(0, 5).join(' | '), 900));
+}
+
+try {
+  await main();
+} catch (e) {
+  check(false, 'the run ran to the end', e && e.stack ? short(e.stack, 800) : String(e));
+} finally {
+  clearTimeout(watchdog);
+  try {
+    if (browser) await browser.close();
+  } catch {}
+}
+report();
+process.exit(fails.length ? 1 : 0);
