@@ -395,6 +395,16 @@ void h_incident_get(http_req *r, reply *out);
  * them, into *list (a new array); the RED/AMBER reads audited as "list". MM_OK or the
  * store's code. */
 int incidents_list(http_req *r, json_t **list);
+/* One incident report the requester may read, by id or report number (its read audited as
+ * GET /api/v1/incidents/{id}'s): *out a new reference; MM_ENOTFOUND when there is none or it
+ * may not be read (the same answer), or the store's code. */
+int incident_get(http_req *r, const char *key, json_t **out);
+/* The domain action of POST /api/v1/incidents and of the dashboard's report form: parses and
+ * checks the report text (mm_incident_parse, the discovery time against now), stores it as a
+ * shared item of kind "incident" with its incidents row and audit record. *out_id: the new
+ * report's id. ACT_INVALID (not JSON), ACT_UNPROCESSABLE (a broken rule, the message names
+ * the member), ACT_BUSY, ACT_STORE. */
+int incident_create(http_req *r, const char *text, size_t len, int64_t *out_id, act_fail *f);
 /* Sets item's "incident" to its report as GET /api/v1/incidents/{id} shows it (the item
  * must already have been found readable: no access decision here). MM_ENOTFOUND. */
 int incident_attach(http_req *r, json_t *item);

@@ -220,6 +220,12 @@ static const route routes[] = {
      .fn = w_overview},
     {.method = "GET", .pattern = "/incidents", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_incidents},
+    {.method = "GET", .pattern = "/incidents/new", .need = NEED_SUBMIT, .flags = ROUTE_HTML,
+     .fn = w_incident_form},
+    {.method = "POST", .pattern = "/incidents", .need = NEED_SUBMIT, .flags = ROUTE_HTML,
+     .fn = w_incident_create},
+    {.method = "GET", .pattern = "/incidents/{}", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_incident},
     /* shared items (web_items.c): reads through the sharing core, as the API's */
     {.method = "GET", .pattern = "/items", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_items,
      .query = q_items_page},

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """End-to-end browser tests of the dashboard's shared items (issue 17 item 5): starts a
 server with two contractors (A shares, B receives), a need-to-know group and a gated item of A
-for B's organization whose group B's user is not in, then runs tests/web/items_e2e.mjs
+for B's organization whose group B's user is not in, then runs tests/web/items_e2e.mjs: the
+shared items' pages, and the incident report form (fields, and the report file) with the
+report's page
 (playwright-core driving Debian's /usr/bin/chromium). Screenshots go to MM_TMP/screenshots/.
 
 Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Needs node, node_modules (npm ci) and /usr/bin/chromium.
@@ -45,7 +47,7 @@ def main():
         env = dict(os.environ)
         env.update({"MM_URL": srv.url, "MM_TOKEN": root.token, "MM_A_LOGIN": "items-a",
                     "MM_B_LOGIN": "items-b", "MM_PASSWORD": mm.GOOD_PASSWORD, "MM_B_ORG": org_b["id"],
-                    "MM_GATED_ID": r.json["id"], "MM_SCREENSHOTS": shots,
+                    "MM_GATED_ID": r.json["id"], "MM_SCREENSHOTS": shots, "MM_SOURCE_DIR": mm.SRC,
                     "MM_DEADLINE_MS": str(NODE_BUDGET * 1000)})
         node = subprocess.Popen(["node", os.path.join(HERE, "items_e2e.mjs")], env=env, cwd=mm.SRC,
                                 stdin=subprocess.DEVNULL)
