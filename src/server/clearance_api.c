@@ -177,35 +177,48 @@ static int place_in(const http_req *r, const json_t *g)
     return 0;
 }
 
-/* A group as the caller may see it: the members only for the authority, a manager, or
- * when the group does not hide them. A new reference. */
-static json_t *group_view(const http_req *r, const json_t *g)
+json_t *ntk_group_view(const http_req *r, const json_t *g)
 {
     json_t *v = json_deep_copy(g);
     if (v && !r->who.authority && place_in(r, g) != 2 &&
         json_is_true(json_object_get(g, "hide_members")))
         json_object_del(v, "members");
+    if (v)
+        json_object_set_new(v, "manager", json_boolean(is_admin(r) || place_in(r, g) == 2));
     return v;
 }
 
-void h_ntk_list(http_req *r, reply *out)
+int ntk_visible_groups(http_req *r, json_t **out)
 {
     json_t *all = NULL;
+    *out = NULL;
     int rc = mm_store_list_ntk_groups(r->st, &all, NULL);
-    if (rc) {
-        reply_store_error(out, rc);
-        return;
-    }
+    if (rc)
+        return rc;
     json_t *items = json_array();
     size_t i;
     json_t *g;
     json_array_foreach(all, i, g)
     {
         if (items && (r->who.authority || place_in(r, g)))
-            json_array_append_new(items, group_view(r, g));
+            json_array_append_new(items, ntk_group_view(r, g));
     }
     json_decref(all);
-    reply_json(out, 200, json_pack("{s:o}", "items", items ? items : json_array()));
+    if (!items)
+        return MM_ENOMEM;
+    *out = items;
+    return MM_OK;
+}
+
+void h_ntk_list(http_req *r, reply *out)
+{
+    json_t *items = NULL;
+    int rc = ntk_visible_groups(r, &items);
+    if (rc) {
+        reply_store_error(out, rc);
+        return;
+    }
+    reply_json(out, 200, json_pack("{s:o}", "items", items));
 }
 
 void h_ntk_create(http_req *r, reply *out)
@@ -235,29 +248,39 @@ void h_ntk_create(http_req *r, reply *out)
     reply_json(out, 201, g);
 }
 
-/* The group of the path if the caller may manage its members (the authority-admin or one of
- * its managers): else a 404 (not a member: the group is not shown) or 403 (a member). */
+int ntk_managed_group(http_req *r, const char *id, json_t **out)
+{
+    json_t *g = NULL;
+    *out = NULL;
+    int rc = mm_store_list_ntk_groups(r->st, &g, id);
+    if (rc)
+        return rc;
+    int place = place_in(r, g);
+    if (is_admin(r) || place == 2) {
+        *out = g;
+        return MM_OK;
+    }
+    json_decref(g);
+    if (place == 1 || r->who.authority) {
+        mm_error_set("only the group's managers change its members");
+        return MM_EACCES;
+    }
+    mm_error_set("no such need-to-know group");
+    return MM_ENOTFOUND;
+}
+
+/* the group of the path, or NULL after a 404 / 403 */
 static json_t *managed_group(http_req *r, reply *out)
 {
     json_t *g = NULL;
-    int rc = mm_store_list_ntk_groups(r->st, &g, r->param[0]);
-    if (rc == MM_ENOTFOUND) {
+    int rc = ntk_managed_group(r, r->param[0], &g);
+    if (rc == MM_ENOTFOUND)
         reply_error(out, 404, "not_found", "no such need-to-know group");
-        return NULL;
-    }
-    if (rc) {
-        reply_store_error(out, rc);
-        return NULL;
-    }
-    int place = place_in(r, g);
-    if (is_admin(r) || place == 2)
-        return g;
-    json_decref(g);
-    if (place == 1 || r->who.authority)
+    else if (rc == MM_EACCES)
         reply_error(out, 403, "forbidden", "only the group's managers change its members");
-    else
-        reply_error(out, 404, "not_found", "no such need-to-know group");
-    return NULL;
+    else if (rc)
+        reply_store_error(out, rc);
+    return g;
 }
 
 void h_ntk_member_add(http_req *r, reply *out)

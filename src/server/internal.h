@@ -374,6 +374,15 @@ void h_ntk_list(http_req *r, reply *out);
 void h_ntk_create(http_req *r, reply *out);
 void h_ntk_member_add(http_req *r, reply *out);
 void h_ntk_member_remove(http_req *r, reply *out);
+/* What the API and the dashboard's /groups share (clearance_api.c): the need-to-know groups
+ * the requester sees (the authority every one; others those they are in), each as
+ * ntk_group_view shows it (no member list for a member of a group that hides it; "manager":
+ * whether the requester may change its members). */
+int ntk_visible_groups(http_req *r, json_t **out);
+json_t *ntk_group_view(const http_req *r, const json_t *g);
+/* Group id if the requester may change its members (an authority-admin or a manager): *out
+ * the group; MM_ENOTFOUND (not a member: nothing told), MM_EACCES (a member), the store's. */
+int ntk_managed_group(http_req *r, const char *id, json_t **out);
 void h_items_create(http_req *r, reply *out);
 void h_items_list(http_req *r, reply *out);
 void h_items_count(http_req *r, reply *out);

@@ -235,6 +235,14 @@ static const route routes[] = {
      .fn = w_item_create},
     {.method = "GET", .pattern = "/items/{}", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_item},
+    /* need-to-know groups (web_groups.c): what GET /api/v1/ntk-groups shows; their managers
+     * change the members */
+    {.method = "GET", .pattern = "/groups", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_groups},
+    {.method = "POST", .pattern = "/groups/{}/members", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_group_member_add},
+    {.method = "POST", .pattern = "/groups/{}/members/{}/remove", .need = NEED_SELF,
+     .flags = ROUTE_HTML, .fn = w_group_member_remove},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_contractors, .query = q_contractors_page},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,

@@ -299,6 +299,8 @@ static void put_header(page *p, mm_buf *h)
         web_put_tr(&hp, "nav.incidents");
         web_puts(&hp, "</a><a href=\"/items\">");
         web_put_tr(&hp, "nav.items");
+        web_puts(&hp, "</a><a href=\"/groups\">");
+        web_put_tr(&hp, "nav.groups");
         web_puts(&hp, "</a><a href=\"/my/tokens\">");
         web_put_tr(&hp, "nav.tokens");
         web_puts(&hp, "</a>");

@@ -60,6 +60,7 @@ async function step(name, fn) {
 const problems = [];
 const docHeaders = [];
 let expectedBad = new Set();
+let expectConfirm = false;
 function watch(page, who) {
   page.on('console', (m) => {
     if (m.type() === 'error' && !(/Failed to load resource/.test(m.text()) && expectedBad.has(m.location() && m.location().url)))
@@ -67,6 +68,11 @@ function watch(page, who) {
   });
   page.on('pageerror', (e) => problems.push(`${who}: uncaught: ${e.message}`));
   page.on('dialog', async (d) => {
+    if (expectConfirm && d.type() === 'confirm') {
+      expectConfirm = false; // the data-confirm of a dangerous form: accepted
+      await d.accept().catch(() => {});
+      return;
+    }
     problems.push(`${who}: a ${d.type()} dialog: ${d.message()}`);
     await d.dismiss().catch(() => {});
   });
@@ -228,6 +234,27 @@ async function main() {
     expectedBad = new Set();
     await goto(cp, `/items/${GATED_ID}`);
     check(await has(cp, '#item-gate'), "items: the gated item's page shows its gate to the user who shared it");
+  });
+
+  await step('need-to-know groups: the manager adds B, who then reads the gated item', async () => {
+    await goto(cp, '/groups');
+    const sec = 'section[data-group-id="e2e-cell"]';
+    check(await has(cp, `${sec} tr[data-login="items-a"]`), 'groups: the manager sees the members');
+    await fill(cp, `${sec} form.add-member input[name=login]`, B_LOGIN);
+    await clickNav(cp, `${sec} form.add-member button[type=submit]`);
+    check(await has(cp, '#group-result'), 'groups: the member was added', cp.url());
+    check(await has(cp, `${sec} tr[data-login="${B_LOGIN}"]`), 'groups: B is listed to the manager');
+    await goto(bp, '/groups');
+    check(await has(bp, `${sec} .members-hidden`) && !(await has(bp, `${sec} tr[data-login]`)), 'groups: a member does not see who else is in a group that hides it');
+    check(!(await has(bp, `${sec} form.add-member`)), 'groups: a member who does not manage it has no form');
+    await goto(bp, `/items/${GATED_ID}`);
+    check(await has(bp, '#item-gate'), 'groups: once in the group, B reads the gated item');
+    expectConfirm = true;
+    await clickNav(cp, `${sec} tr[data-login="${B_LOGIN}"] button[data-action=remove]`);
+    check(!(await has(cp, `${sec} tr[data-login="${B_LOGIN}"]`)), 'groups: the manager removed B');
+    await goto(bp, `/items/${GATED_ID}`, 404);
+    expectedBad = new Set();
+    await shot(cp, 'groups.png');
   });
 
   let reportId = null;

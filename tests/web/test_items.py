@@ -39,7 +39,10 @@ def main():
         a = mm.make_user(srv, root, org_a["id"], "items-a", "contractor-admin")
         mm.make_user(srv, root, org_b["id"], "items-b", "contractor-member")
         mm.expect(root.post("/api/v1/ntk-groups", {"id": "e2e-cell", "name": "E2E cell",
-                                                   "owner_org": org_a["id"]}), 201, "group")
+                                                   "owner_org": org_a["id"], "hide_members": True}),
+                  201, "group")
+        mm.expect(root.post("/api/v1/ntk-groups/e2e-cell/members", {"login": "items-a", "manager": True}),
+                  201, "A manages the group")
         r = mm.expect(a.post("/api/v1/items", {
             "title": "Gated pointer", "tlp": "TLP:AMBER+STRICT", "recipients": {"orgs": [org_b["id"]]},
             "description": "available to cleared staff at the authority's reading room",
