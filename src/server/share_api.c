@@ -327,21 +327,15 @@ void h_item_stix(http_req *r, reply *out)
 /* POST /api/v1/items/import: a STIX 2.1 bundle (mm_stix_parse) becomes items owned by the
  * caller's organization, each body marked "imported"; ?default=LABEL for unmarked bundles.
  * All items in one transaction: nothing is stored on an error. */
-void h_items_import(http_req *r, reply *out)
+int share_items_import(http_req *r, const char *text, size_t len, const mm_tlp *dflt,
+                       json_t **out_ids, act_fail *f)
 {
-    mm_tlp dflt;
-    const char *d = req_query(r, "default");
-    if (d && mm_tlp_parse(&dflt, d) != MM_OK) {
-        reply_error(out, 400, "bad_request", "?default=: %s", mm_error_last());
-        return;
-    }
+    *out_ids = NULL;
     mm_stix_import *imp = NULL;
-    int rc = mm_stix_parse(&imp, r->body ? r->body : "", r->body_len, d ? &dflt : NULL);
-    if (rc) {
-        reply_error(out, rc == MM_EPARSE ? 400 : 422, rc == MM_EPARSE ? "bad_request" : "invalid",
-                    "%s", mm_error_last());
-        return;
-    }
+    int rc = mm_stix_parse(&imp, text ? text : "", len, dflt);
+    if (rc)
+        return act_failed(f, rc == MM_EPARSE ? ACT_INVALID : ACT_UNPROCESSABLE, rc, "%s",
+                          mm_error_last());
     /* a RED item names its reader: the importing user */
     json_t *self = json_pack("[I]", (json_int_t)r->who.user_id);
     json_t *none = json_array();
@@ -387,7 +381,28 @@ void h_items_import(http_req *r, reply *out)
                            json_pack("{s:I,s:O}", "items", (json_int_t)n, "ids", ids));
     if (rc) {
         json_decref(ids);
-        reply_store_error(out, rc);
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    }
+    *out_ids = ids;
+    return MM_OK;
+}
+
+void h_items_import(http_req *r, reply *out)
+{
+    mm_tlp dflt;
+    const char *d = req_query(r, "default");
+    if (d && mm_tlp_parse(&dflt, d) != MM_OK) {
+        reply_error(out, 400, "bad_request", "?default=: %s", mm_error_last());
+        return;
+    }
+    json_t *ids = NULL;
+    act_fail f = {0};
+    int rc = share_items_import(r, r->body, r->body_len, d ? &dflt : NULL, &ids, &f);
+    if (rc) {
+        if (f.kind == ACT_UNPROCESSABLE) /* the codes this endpoint has always answered */
+            reply_error(out, 422, "invalid", "%s", f.msg);
+        else
+            reply_fail(out, &f);
         return;
     }
     json_t *items = json_array();

@@ -89,6 +89,18 @@ bool share_community_exists(http_req *r, const char *id);
  * recipients resolved, community and gate checked, audited "item.create". id: the new
  * item's. ACT_INVALID (the member named) or ACT_STORE. */
 int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act_fail *f);
+/* The domain action of re-sharing (share_merge.c; POST /api/v1/items/{id}/reshare and the
+ * item page's form): orgs (a JSON array of ids, checked by the caller to be strings) are the
+ * requester's clients to re-share the AMBER item with (docs/sharing.md "Re-sharing").
+ * ACT_NOT_FOUND (not readable: nothing said), ACT_FORBIDDEN, ACT_INVALID, ACT_STORE. */
+int share_item_reshare(http_req *r, const char *item_id, const json_t *orgs, act_fail *f);
+/* The domain action of importing a STIX 2.1 bundle (share_api.c; POST /api/v1/items/import and
+ * the dashboard's upload): one item per report or note, the requester's organization its
+ * originator, dflt the label of unmarked ones (NULL: refused), audited "item.import". *out_ids:
+ * the new items' ids (a new array). ACT_INVALID (not JSON), ACT_UNPROCESSABLE (a refused
+ * bundle), ACT_STORE. */
+int share_items_import(http_req *r, const char *text, size_t len, const mm_tlp *dflt,
+                       json_t **out_ids, act_fail *f);
 /* Answers status with the item id as the API shows it. */
 void share_reply_item(http_req *r, reply *out, unsigned status, const char *id);
 

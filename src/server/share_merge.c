@@ -471,54 +471,40 @@ static bool org_holds(const json_t *it, const char *org)
     return false;
 }
 
-void h_item_reshare(http_req *r, reply *out)
+int share_item_reshare(http_req *r, const char *item_id, const json_t *orgs, act_fail *f)
 {
-    char msg[200];
-    json_t *j = mm_body_parse(r->body ? r->body : "", r->body_len, msg, sizeof(msg));
-    if (!j) {
-        reply_error(out, 400, "bad_request", "%s", msg);
-        return;
-    }
     json_t *it = NULL, *added = json_array();
     share_ctx c = {0};
     bool have_ctx = false;
-    json_t *orgs = json_object_get(j, "orgs");
-    if (!json_is_object(j) || json_object_size(j) != 1 || !json_is_array(orgs) ||
-        json_array_size(orgs) < 1 || json_array_size(orgs) > 200) {
-        reply_error(out, 400, "bad_request",
-                    "$: expected {\"orgs\": [1 to 200 organization ids]}, the organizations "
-                    "(your clients) to re-share the item with");
-        goto done;
-    }
+    int rc = MM_OK;
     size_t i;
     json_t *x;
-    json_array_foreach(orgs, i, x)
-    {
-        if (!json_is_string(x) || json_string_length(x) < 1 || json_string_length(x) > 128) {
-            reply_error(out, 400, "bad_request", "$.orgs[%zu]: expected an organization id", i);
-            goto done;
-        }
-    }
-    it = share_readable_item(r, out, r->param[0]);
-    if (!it)
+    reply scratch = {0};
+    it = share_readable_item(r, &scratch, item_id);
+    json_decref(scratch.json);
+    free(scratch.text);
+    if (!it) {
+        rc = scratch.status == 404 ? act_failed(f, ACT_NOT_FOUND, MM_ENOTFOUND, "no such item")
+                                   : act_failed(f, ACT_STORE, MM_EIO, "the store failed");
         goto done;
+    }
     mm_tlp t = share_tlp_of(it);
     if (t != MM_TLP_AMBER) {
-        reply_error(out, 403, "forbidden",
-                    "only a TLP:AMBER item may be re-shared (with a recipient's clients, on a "
-                    "need-to-know basis); this one is %s",
-                    mm_tlp_label(t));
+        rc = act_failed(f, ACT_FORBIDDEN, MM_EACCES,
+                        "only a TLP:AMBER item may be re-shared (with a recipient's clients, on a "
+                        "need-to-know basis); this one is %s",
+                        mm_tlp_label(t));
         goto done;
     }
     if (!org_holds(it, r->who.org_id)) {
-        reply_error(out, 403, "forbidden",
-                    "only a recipient organization of the item (or its originator) may re-share "
-                    "it, and only with its own clients");
+        rc = act_failed(f, ACT_FORBIDDEN, MM_EACCES,
+                        "only a recipient organization of the item (or its originator) may "
+                        "re-share it, and only with its own clients");
         goto done;
     }
-    int rc = share_ctx_load(r, &c);
+    rc = share_ctx_load(r, &c);
     if (rc) {
-        reply_store_error(out, rc);
+        act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
         goto done;
     }
     have_ctx = true;
@@ -528,7 +514,7 @@ void h_item_reshare(http_req *r, reply *out)
         const char *to = json_string_value(x);
         const json_t *row = tree_row(c.tree, to);
         if (!row) {
-            reply_error(out, 400, "bad_request", "$.orgs[%zu]: no such organization", i);
+            rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.orgs[%zu]: no such organization", i);
             goto done;
         }
         const char *kind = json_string_value(json_array_get(row, 1));
@@ -536,10 +522,10 @@ void h_item_reshare(http_req *r, reply *out)
         bool client = authority ? (kind && strcmp(kind, "contractor") == 0)
                                 : (parent && strcmp(parent, r->who.org_id) == 0);
         if (!client) {
-            reply_error(out, 403, "forbidden",
-                        "$.orgs[%zu]: '%.64s' is not a client of your organization (%s)", i, to,
-                        authority ? "the authority re-shares with contractors"
-                                  : "a subcontractor whose prime is your organization");
+            rc = act_failed(f, ACT_FORBIDDEN, MM_EACCES,
+                            "$.orgs[%zu]: '%.64s' is not a client of your organization (%s)", i, to,
+                            authority ? "the authority re-shares with contractors"
+                                      : "a subcontractor whose prime is your organization");
             goto done;
         }
         if (!org_holds(it, to) && !in_array(added, x))
@@ -549,23 +535,57 @@ void h_item_reshare(http_req *r, reply *out)
     json_array_foreach(added, i, x)
     {
         if (rc == MM_OK)
-            rc = mm_store_add_item_reshare(r->st, r->param[0], r->who.org_id, json_string_value(x),
+            rc = mm_store_add_item_reshare(r->st, item_id, r->who.org_id, json_string_value(x),
                                            r->who.login, r->now);
     }
-    rc = mm_audited_commit(r->st, rc, r->who.login, "item.reshare", r->param[0],
+    rc = mm_audited_commit(r->st, rc, r->who.login, "item.reshare", item_id,
                            json_pack("{s:s,s:s,s:O}", "tlp", mm_tlp_label(t), "from_org",
                                      r->who.org_id, "to_orgs", added));
-    if (rc) {
-        reply_store_error(out, rc);
-        goto done;
-    }
-    share_reply_item(r, out, 200, r->param[0]);
+    if (rc)
+        act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
 done:
     if (have_ctx)
         share_ctx_free(&c);
     json_decref(added);
     json_decref(it);
+    return rc;
+}
+
+void h_item_reshare(http_req *r, reply *out)
+{
+    char msg[200];
+    json_t *j = mm_body_parse(r->body ? r->body : "", r->body_len, msg, sizeof(msg));
+    if (!j) {
+        reply_error(out, 400, "bad_request", "%s", msg);
+        return;
+    }
+    json_t *orgs = json_object_get(j, "orgs");
+    if (!json_is_object(j) || json_object_size(j) != 1 || !json_is_array(orgs) ||
+        json_array_size(orgs) < 1 || json_array_size(orgs) > 200) {
+        reply_error(out, 400, "bad_request",
+                    "$: expected {\"orgs\": [1 to 200 organization ids]}, the organizations "
+                    "(your clients) to re-share the item with");
+        json_decref(j);
+        return;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(orgs, i, x)
+    {
+        if (!json_is_string(x) || json_string_length(x) < 1 || json_string_length(x) > 128) {
+            reply_error(out, 400, "bad_request", "$.orgs[%zu]: expected an organization id", i);
+            json_decref(j);
+            return;
+        }
+    }
+    act_fail f = {0};
+    int rc = share_item_reshare(r, r->param[0], orgs, &f);
     json_decref(j);
+    if (rc) {
+        reply_fail(out, &f);
+        return;
+    }
+    share_reply_item(r, out, 200, r->param[0]);
 }
 
 void h_item_permission(http_req *r, reply *out)
