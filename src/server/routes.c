@@ -235,6 +235,10 @@ static const route routes[] = {
      .fn = w_item_create},
     {.method = "GET", .pattern = "/items/{}", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_item},
+    {.method = "POST", .pattern = "/items/import", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_items_import},
+    {.method = "POST", .pattern = "/items/{}/reshare", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item_reshare},
     /* need-to-know groups (web_groups.c): what GET /api/v1/ntk-groups shows; their managers
      * change the members */
     {.method = "GET", .pattern = "/groups", .need = NEED_SELF, .flags = ROUTE_HTML,

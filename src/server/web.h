@@ -130,6 +130,8 @@ void w_items(http_req *r, reply *out);
 void w_item(http_req *r, reply *out);
 void w_item_form(http_req *r, reply *out);
 void w_item_create(http_req *r, reply *out);
+void w_item_reshare(http_req *r, reply *out);
+void w_items_import(http_req *r, reply *out);
 void w_groups(http_req *r, reply *out);
 void w_group_member_add(http_req *r, reply *out);
 void w_group_member_remove(http_req *r, reply *out);

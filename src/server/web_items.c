@@ -169,7 +169,7 @@ static void put_list(page *p, const json_t *a)
     }
 }
 
-static void item_render(page *p, const json_t *it)
+static void item_render(page *p, const json_t *it, const char *err)
 {
     const char *id = web_sval(it, "id");
     json_t *body = json_object_get(it, "body");
@@ -181,7 +181,10 @@ static void item_render(page *p, const json_t *it)
     web_attr(p, id);
     web_puts(p, "/stix\">");
     web_put_tr(p, "items.stix");
-    web_puts(p, "</a></p><dl class=\"facts\">");
+    web_puts(p, "</a></p>");
+    if (err)
+        web_error_box(p, err);
+    web_puts(p, "<dl class=\"facts\">");
     put_dd(p, "items.col_from", web_sval(it, "originator_org"), false);
     put_dd(p, "items.created", web_sval(it, "created"), false);
     put_dd(p, "items.col_modified", web_sval(it, "modified"), false);
@@ -195,6 +198,23 @@ static void item_render(page *p, const json_t *it)
         web_puts(p, "; ");
     put_list(p, json_object_get(rec, "users"));
     web_puts(p, "</dd>");
+    json_t *res = json_object_get(it, "reshares");
+    if (json_array_size(res)) {
+        web_puts(p, "<dt>");
+        web_put_tr(p, "items.reshares");
+        web_puts(p, "</dt><dd id=\"item-reshares\">");
+        size_t i;
+        json_t *x;
+        json_array_foreach(res, i, x)
+        {
+            if (i)
+                web_puts(p, "; ");
+            web_esc(p, web_sval(x, "from_org"));
+            web_puts(p, " &rarr; ");
+            web_esc(p, web_sval(x, "to_org"));
+        }
+        web_puts(p, "</dd>");
+    }
     json_t *gate = json_object_get(it, "gate");
     if (json_is_object(gate)) {
         json_t *c = json_object_get(gate, "clearance");
@@ -251,18 +271,33 @@ static void item_render(page *p, const json_t *it)
         }
         web_puts(p, "</tbody></table>");
     }
+    if (share_tlp_of(it) == MM_TLP_AMBER) {
+        web_puts(p, "<h2>");
+        web_put_tr(p, "items.reshare");
+        web_puts(p, "</h2><p class=\"note\">");
+        web_put_tr(p, "items.reshare_intro");
+        web_puts(p, "</p><form id=\"reshare-form\" method=\"post\" action=\"/items/");
+        web_attr(p, id);
+        web_puts(p, "/reshare\">");
+        web_csrf_field(p);
+        web_puts(p, "<label>");
+        web_put_tr(p, "items.recipient_orgs");
+        web_puts(p, " <input type=\"text\" name=\"orgs\"></label> <button type=\"submit\">");
+        web_put_tr(p, "items.reshare");
+        web_puts(p, "</button></form>");
+    }
 }
 
-void w_item(http_req *r, reply *out)
+static void item_page(http_req *r, reply *out, const char *id, const char *err, unsigned status)
 {
     reply scratch = {0};
-    json_t *it = share_readable_item(r, &scratch, r->param[0]);
-    unsigned status = scratch.status;
+    json_t *it = share_readable_item(r, &scratch, id);
+    unsigned got = scratch.status;
     json_decref(scratch.json);
     free(scratch.text);
     if (!it) {
-        web_error_page(r, out, status == 404 ? 404 : 503,
-                       status == 404 ? "error.not_found" : "error.busy");
+        web_error_page(r, out, got == 404 ? 404 : 503,
+                       got == 404 ? "error.not_found" : "error.busy");
         return;
     }
     json_t *one = json_pack("[O]", it);
@@ -276,9 +311,40 @@ void w_item(http_req *r, reply *out)
     page p;
     web_page_init(&p, r, out);
     p.title = web_tr(&p, "items.title");
-    item_render(&p, it);
+    item_render(&p, it, err);
     json_decref(it);
-    web_page_finish(&p, out, 200);
+    web_page_finish(&p, out, status);
+}
+
+void w_item(http_req *r, reply *out)
+{
+    item_page(r, out, r->param[0], NULL, 200);
+}
+
+/* words of a field separated by commas, spaces or new lines, as a JSON array */
+static json_t *words(const char *text);
+
+/* POST /items/{id}/reshare: share_item_reshare, the API's action */
+void w_item_reshare(http_req *r, reply *out)
+{
+    const char *v = r->form ? mm_form_value(r->form, "orgs") : NULL;
+    json_t *orgs = words(v ? v : "");
+    act_fail f = {0};
+    int rc = json_array_size(orgs) ? share_item_reshare(r, r->param[0], orgs, &f)
+                                   : act_failed(&f, ACT_INVALID, MM_EINVALID,
+                                                "$.orgs: name at least one organization");
+    json_decref(orgs);
+    if (rc == MM_OK) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/items/%s", r->param[0]);
+        web_redirect(out, loc);
+    } else if (f.kind == ACT_NOT_FOUND) {
+        web_error_page(r, out, 404, "error.not_found");
+    } else if (f.kind == ACT_INVALID || f.kind == ACT_FORBIDDEN) {
+        item_page(r, out, r->param[0], f.msg, f.kind == ACT_INVALID ? 400 : 403);
+    } else {
+        web_error_page(r, out, 503, "error.busy");
+    }
 }
 
 /* ---- sharing a new item ------------------------------------------------------------------ */
@@ -341,6 +407,24 @@ static void form_render(page *p, const http_req *r, const char *err)
     put_field(p, r, "org_countries", "items.gate_countries", "text");
     web_puts(p, "</fieldset><p><button type=\"submit\">");
     web_put_tr(p, "items.share");
+    web_puts(p, "</button></p></form><h2>");
+    web_put_tr(p, "items.upload");
+    web_puts(p, "</h2><p class=\"note\">");
+    web_put_tr(p, "items.upload_intro");
+    web_puts(p, "</p><form id=\"stix-upload\" method=\"post\" action=\"/items/import\" "
+                "enctype=\"multipart/form-data\">");
+    web_csrf_field(p);
+    web_puts(p, "<p><input type=\"file\" id=\"stix-file\" name=\"bundle\" "
+                "accept=\"application/json,.json\"></p><p><label>");
+    web_put_tr(p, "items.upload_default");
+    web_puts(p, " <select name=\"default\"><option value=\"\">");
+    web_put_tr(p, "items.upload_refuse");
+    web_puts(p, "</option>");
+    for (int i = 0; i < 5; i++)
+        web_printf(p, "<option value=\"%s\">%s</option>", mm_tlp_label((mm_tlp)i),
+                   mm_tlp_label((mm_tlp)i));
+    web_puts(p, "</select></label></p><p><button type=\"submit\" id=\"stix-send\">");
+    web_put_tr(p, "items.upload");
     web_puts(p, "</button></p></form>");
 }
 
@@ -460,5 +544,36 @@ void w_item_create(http_req *r, reply *out)
     }
     char loc[64];
     snprintf(loc, sizeof loc, "/items/%s", id);
+    web_redirect(out, loc);
+}
+
+/* POST /items/import: a STIX 2.1 bundle through share_items_import, the API's action; then
+ * the first imported item's page (or the list when there are several) */
+void w_items_import(http_req *r, reply *out)
+{
+    const mm_form_field *file = r->form ? mm_form_get(r->form, "bundle") : NULL;
+    const char *d = fv(r, "default");
+    mm_tlp dflt;
+    bool has_default = d[0] && mm_tlp_parse(&dflt, d) == MM_OK;
+    json_t *ids = NULL;
+    act_fail f = {0};
+    int rc =
+        file && file->len
+            ? share_items_import(r, file->value, file->len, has_default ? &dflt : NULL, &ids, &f)
+            : act_failed(&f, ACT_INVALID, MM_EINVALID, "bundle: choose a STIX 2.1 file");
+    if (rc && (f.kind == ACT_INVALID || f.kind == ACT_UNPROCESSABLE)) {
+        form_page(r, out, f.msg, f.kind == ACT_INVALID ? 400 : 422);
+        return;
+    }
+    if (rc) {
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    char loc[64];
+    if (json_array_size(ids) == 1)
+        snprintf(loc, sizeof loc, "/items/%s", json_string_value(json_array_get(ids, 0)));
+    else
+        snprintf(loc, sizeof loc, "/items");
+    json_decref(ids);
     web_redirect(out, loc);
 }

@@ -257,6 +257,44 @@ async function main() {
     await shot(cp, 'groups.png');
   });
 
+  await step('re-share with a client, and a STIX upload', async () => {
+    const AMBER_ID = process.env.MM_AMBER_ID;
+    await goto(bp, `/items/${AMBER_ID}`);
+    check(await has(bp, 'form#reshare-form input[name=orgs]'), 'reshare: an AMBER item has the re-share form');
+    // A is not B's client: 403, the message shown
+    await fill(bp, 'form#reshare-form input[name=orgs]', process.env.MM_A_ORG);
+    expectedBad.add(`${BASE}/items/${AMBER_ID}/reshare`);
+    await clickNav(bp, 'form#reshare-form button[type=submit]');
+    const err = (await has(bp, '.error[role=alert]')) ? (await bp.locator('.error[role=alert]').first().textContent()) || '' : '';
+    check(/not a client/.test(err), 'reshare: a non-client is refused with the reason', short(err, 200));
+    expectedBad = new Set();
+    await fill(bp, 'form#reshare-form input[name=orgs]', process.env.MM_C_ORG);
+    await clickNav(bp, 'form#reshare-form button[type=submit]');
+    check(new URL(bp.url()).pathname === `/items/${AMBER_ID}`, 'reshare: back on the item page', bp.url());
+    check(((await bp.locator('#item-reshares').textContent().catch(() => '')) || '').includes(process.env.MM_C_ORG), 'reshare: the re-share is shown');
+    const j = await (await fetch(`${API}/api/v1/items/${AMBER_ID}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status;
+    check(j === 404, 'reshare: the authority still does not read it', String(j));
+    // upload a STIX bundle (a fixture with one report per item)
+    await goto(cp, '/items/new');
+    const n0 = (await cp.request.get(`${BASE}/api/v1/items/count`).then((r) => r.json())).count;
+    await cp.setInputFiles('form#stix-upload input#stix-file', path.join(process.env.MM_SOURCE_DIR, 'tests/fixtures/stix/apt1.json'));
+    await cp.selectOption('form#stix-upload select[name=default]', 'TLP:AMBER+STRICT');
+    await clickNav(cp, 'form#stix-upload button#stix-send');
+    const at = new URL(cp.url()).pathname;
+    check(at === '/items' || /^\/items\/[0-9a-f-]{36}$/.test(at), 'upload: ends on the imported item(s)', cp.url());
+    const n1 = (await cp.request.get(`${BASE}/api/v1/items/count`).then((r) => r.json())).count;
+    check(n1 > n0, 'upload: the bundle became items', `${n0} -> ${n1}`);
+    // a file that is not JSON: the API's message, 400
+    await goto(cp, '/items/new');
+    const bad = path.join(SHOTS, 'not-a-bundle.json');
+    fs.writeFileSync(bad, '{"type": "bundle", "objects": [');
+    await cp.setInputFiles('form#stix-upload input#stix-file', bad);
+    expectedBad.add(`${BASE}/items/import`);
+    await clickNav(cp, 'form#stix-upload button#stix-send');
+    check(await has(cp, '.error[role=alert]'), 'upload: a broken file is refused with a message');
+    expectedBad = new Set();
+  });
+
   let reportId = null;
   await step('incident report form: the fields, then the report page', async () => {
     await goto(cp, '/incidents');

@@ -47,10 +47,15 @@ def main():
             "title": "Gated pointer", "tlp": "TLP:AMBER+STRICT", "recipients": {"orgs": [org_b["id"]]},
             "description": "available to cleared staff at the authority's reading room",
             "gate": {"ntk_group": "e2e-cell"}}), 201, "gated item")
+        # C is B's subcontractor (B's client); A's AMBER item for B, which B may re-share with C
+        org_c = mm.create_org(root, "Items C Sub", parent_id=org_b["id"])
+        amber = mm.expect(a.post("/api/v1/items", {"title": "Amber for B", "tlp": "TLP:AMBER",
+                                                   "recipients": {"orgs": [org_b["id"]]}}), 201, "amber")
         env = dict(os.environ)
         env.update({"MM_URL": srv.url, "MM_TOKEN": root.token, "MM_A_LOGIN": "items-a",
                     "MM_B_LOGIN": "items-b", "MM_PASSWORD": mm.GOOD_PASSWORD, "MM_B_ORG": org_b["id"],
                     "MM_GATED_ID": r.json["id"], "MM_SCREENSHOTS": shots, "MM_SOURCE_DIR": mm.SRC,
+                    "MM_A_ORG": org_a["id"], "MM_C_ORG": org_c["id"], "MM_AMBER_ID": amber.json["id"],
                     "MM_DEADLINE_MS": str(NODE_BUDGET * 1000)})
         node = subprocess.Popen(["node", os.path.join(HERE, "items_e2e.mjs")], env=env, cwd=mm.SRC,
                                 stdin=subprocess.DEVNULL)
