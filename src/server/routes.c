@@ -241,6 +241,16 @@ static const route routes[] = {
      .fn = w_item_reshare},
     /* need-to-know groups (web_groups.c): what GET /api/v1/ntk-groups shows; their managers
      * change the members */
+    /* communities (web_communities.c): their members' users see them; authority-admins
+     * manage them */
+    {.method = "GET", .pattern = "/communities", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_communities},
+    {.method = "POST", .pattern = "/communities", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_community_create},
+    {.method = "POST", .pattern = "/communities/{}/members", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_community_member_add},
+    {.method = "POST", .pattern = "/communities/{}/members/{}/remove",
+     .need = NEED_AUTHORITY_ADMIN, .flags = ROUTE_HTML, .fn = w_community_member_remove},
     {.method = "GET", .pattern = "/groups", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_groups},
     {.method = "POST", .pattern = "/groups/{}/members", .need = NEED_SELF, .flags = ROUTE_HTML,

@@ -13,25 +13,35 @@
 
 /* ---- communities ----------------------------------------------------------------------- */
 
-void h_communities_create(http_req *r, reply *out)
+int community_create(http_req *r, const char *name, const char *desc, char id[37], act_fail *f)
 {
-    const char *name = json_string_value(json_object_get(r->json, "name"));
-    const char *desc = json_string_value(json_object_get(r->json, "description"));
-    char id[37];
     mm_store_new_id(id);
     int rc = mm_store_begin(r->st);
     if (rc == MM_OK)
         rc = mm_store_create_community(r->st, id, name, desc ? desc : "", r->now);
     rc = mm_audited_commit(r->st, rc, r->who.login, "community.create", id,
-                           json_pack("{s:s}", "name", name));
-    if (rc == MM_ECONFLICT) {
-        reply_error(out, 409, "conflict", "$.name: a community named '%.100s' exists already",
-                    name);
+                           json_pack("{s:s?}", "name", name));
+    if (rc == MM_ECONFLICT)
+        return act_failed(f, ACT_CONFLICT, rc, "$.name: a community named '%.100s' exists already",
+                          name);
+    if (rc)
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    return MM_OK;
+}
+
+void h_communities_create(http_req *r, reply *out)
+{
+    const char *name = json_string_value(json_object_get(r->json, "name"));
+    const char *desc = json_string_value(json_object_get(r->json, "description"));
+    char id[37];
+    act_fail f = {0};
+    json_t *c = NULL;
+    int rc = community_create(r, name, desc, id, &f);
+    if (rc) {
+        reply_fail(out, &f);
         return;
     }
-    json_t *c = NULL;
-    if (rc == MM_OK)
-        rc = mm_store_get_community(r->st, &c, id);
+    rc = mm_store_get_community(r->st, &c, id);
     if (rc) {
         reply_store_error(out, rc);
         return;
@@ -50,31 +60,42 @@ void h_communities_list(http_req *r, reply *out)
     reply_json(out, 200, json_pack("{s:o}", "items", items));
 }
 
-void h_community_member_add(http_req *r, reply *out)
+int community_member(http_req *r, const char *community, const char *org, bool add, act_fail *f)
 {
-    const char *org = json_string_value(json_object_get(r->json, "org_id"));
     json_t *c = NULL, *o = NULL;
-    if (mm_store_get_community(r->st, &c, r->param[0]) != MM_OK) {
-        reply_error(out, 404, "not_found", "no such community");
-        return;
-    }
+    if (mm_store_get_community(r->st, &c, community) != MM_OK)
+        return act_failed(f, ACT_NOT_FOUND, MM_ENOTFOUND, "no such community");
     json_decref(c);
-    if (mm_store_get_org(r->st, &o, org) != MM_OK) {
-        reply_error(out, 400, "bad_request", "$.org_id: no such organization");
-        return;
-    }
+    if (add && mm_store_get_org(r->st, &o, org) != MM_OK)
+        return act_failed(f, ACT_INVALID, MM_EINVALID, "$.org_id: no such organization");
     json_decref(o);
     int rc = mm_store_begin(r->st);
     if (rc == MM_OK)
-        rc = mm_store_add_community_member(r->st, r->param[0], org, r->now);
-    rc = mm_audited_commit(r->st, rc, r->who.login, "community.member.add", r->param[0],
-                           json_pack("{s:s}", "org_id", org));
-    if (rc == MM_ECONFLICT) {
-        reply_error(out, 409, "conflict", "$.org_id: already a member");
+        rc = add ? mm_store_add_community_member(r->st, community, org, r->now)
+                 : mm_store_remove_community_member(r->st, community, org);
+    rc = mm_audited_commit(r->st, rc, r->who.login,
+                           add ? "community.member.add" : "community.member.remove", community,
+                           json_pack("{s:s?}", "org_id", org));
+    if (rc == MM_ECONFLICT)
+        return act_failed(f, ACT_CONFLICT, rc, "$.org_id: already a member");
+    if (rc == MM_ENOTFOUND && !add)
+        return act_failed(f, ACT_NOT_FOUND, rc, "not a member of the community");
+    if (rc)
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    return MM_OK;
+}
+
+void h_community_member_add(http_req *r, reply *out)
+{
+    const char *org = json_string_value(json_object_get(r->json, "org_id"));
+    act_fail f = {0};
+    json_t *c = NULL;
+    int rc = community_member(r, r->param[0], org, true, &f);
+    if (rc) {
+        reply_fail(out, &f);
         return;
     }
-    if (rc == MM_OK)
-        rc = mm_store_get_community(r->st, &c, r->param[0]);
+    rc = mm_store_get_community(r->st, &c, r->param[0]);
     if (rc) {
         reply_store_error(out, rc);
         return;
@@ -84,13 +105,10 @@ void h_community_member_add(http_req *r, reply *out)
 
 void h_community_member_remove(http_req *r, reply *out)
 {
-    int rc = mm_store_begin(r->st);
-    if (rc == MM_OK)
-        rc = mm_store_remove_community_member(r->st, r->param[0], r->param[1]);
-    rc = mm_audited_commit(r->st, rc, r->who.login, "community.member.remove", r->param[0],
-                           json_pack("{s:s}", "org_id", r->param[1]));
+    act_fail f = {0};
+    int rc = community_member(r, r->param[0], r->param[1], false, &f);
     if (rc) {
-        reply_store_error(out, rc);
+        reply_fail(out, &f);
         return;
     }
     reply_json(out, 200,

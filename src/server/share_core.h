@@ -88,6 +88,12 @@ bool share_community_exists(http_req *r, const char *id);
 /* The domain action of creating an item (share_api.c): the parsed item of the requester,
  * recipients resolved, community and gate checked, audited "item.create". id: the new
  * item's. ACT_INVALID (the member named) or ACT_STORE. */
+/* The domain actions on communities (share_api.c; the API's and the dashboard's
+ * /communities): create one (id: the new one's; ACT_CONFLICT for a name taken), add or remove
+ * a member organization (ACT_NOT_FOUND no such community or, removing, not a member;
+ * ACT_INVALID no such organization; ACT_CONFLICT already a member), each audited. */
+int community_create(http_req *r, const char *name, const char *desc, char id[37], act_fail *f);
+int community_member(http_req *r, const char *community, const char *org, bool add, act_fail *f);
 int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act_fail *f);
 /* The domain action of re-sharing (share_merge.c; POST /api/v1/items/{id}/reshare and the
  * item page's form): orgs (a JSON array of ids, checked by the caller to be strings) are the

@@ -295,6 +295,34 @@ async function main() {
     expectedBad = new Set();
   });
 
+  await step('communities: an authority-admin manages them; members see theirs', async () => {
+    const rctx = await browser.newContext(opts);
+    rctx.setDefaultTimeout(8000);
+    rctx.setDefaultNavigationTimeout(20000);
+    const rp = await rctx.newPage();
+    watch(rp, 'authority-admin');
+    await logon(rp, 'root');
+    await goto(rp, '/communities');
+    await fill(rp, 'form#community-form input[name=name]', 'E2E ISAC');
+    await clickNav(rp, 'form#community-form button[type=submit]');
+    check(await has(rp, '#community-result'), 'communities: created', rp.url());
+    const sec = rp.locator('section.community', { hasText: 'E2E ISAC' });
+    check((await sec.count()) === 1, 'communities: the new community is listed');
+    const cid = await sec.first().getAttribute('data-community-id');
+    await fill(rp, `section[data-community-id="${cid}"] form.add-member input[name=org_id]`, process.env.MM_A_ORG);
+    await clickNav(rp, `section[data-community-id="${cid}"] form.add-member button[type=submit]`);
+    check(await has(rp, `section[data-community-id="${cid}"] li[data-org-id="${process.env.MM_A_ORG}"]`), 'communities: A is a member');
+    await goto(cp, '/communities');
+    check(await has(cp, `section[data-community-id="${cid}"]`) && !(await has(cp, 'form#community-form')), "communities: A sees its community, without the admin's forms");
+    await goto(bp, '/communities');
+    check(!(await has(bp, `section[data-community-id="${cid}"]`)), 'communities: B does not see a community it is not in');
+    expectConfirm = true;
+    await clickNav(rp, `section[data-community-id="${cid}"] li[data-org-id="${process.env.MM_A_ORG}"] button[data-action=remove]`);
+    check(!(await has(rp, `section[data-community-id="${cid}"] li[data-org-id]`)), 'communities: A removed');
+    await shot(rp, 'communities.png');
+    await rctx.close();
+  });
+
   let reportId = null;
   await step('incident report form: the fields, then the report page', async () => {
     await goto(cp, '/incidents');
