@@ -120,12 +120,14 @@ void h_community_member_remove(http_req *r, reply *out)
  * stores a parsed item of the requester, its recipients resolved by login, its community and
  * gate checked, with its audit record ("item.create"), in one transaction. id: the new
  * item's. ACT_INVALID (the member named), ACT_STORE. */
-int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act_fail *f)
+int share_resolve(http_req *r, const json_t *logins, const json_t *orgs, json_t **out_users,
+                  act_fail *f)
 {
     json_t *users = json_array();
+    *out_users = NULL;
     size_t i;
     json_t *x;
-    json_array_foreach(b->recipient_users, i, x)
+    json_array_foreach(logins, i, x)
     {
         mm_user *u = NULL;
         if (mm_store_get_user(r->st, &u, json_string_value(x)) != MM_OK) {
@@ -137,7 +139,7 @@ int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act
         json_array_append_new(users, json_integer((json_int_t)u->id));
         mm_user_free(u);
     }
-    json_array_foreach(b->recipient_orgs, i, x)
+    json_array_foreach(orgs, i, x)
     {
         json_t *o = NULL;
         if (mm_store_get_org(r->st, &o, json_string_value(x)) != MM_OK) {
@@ -147,6 +149,16 @@ int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act
         }
         json_decref(o);
     }
+    *out_users = users;
+    return MM_OK;
+}
+
+int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act_fail *f)
+{
+    json_t *users = NULL;
+    int rc0 = share_resolve(r, b->recipient_users, b->recipient_orgs, &users, f);
+    if (rc0)
+        return rc0;
     if (b->community && !share_community_exists(r, b->community)) {
         json_decref(users);
         return act_failed(f, ACT_INVALID, MM_EINVALID, "$.community: no such community");

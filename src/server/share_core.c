@@ -318,40 +318,6 @@ int share_audit_reads(http_req *r, json_t *items, const char *via)
 
 /* ---- recipients given by name ---------------------------------------------------------- */
 
-/* logins -> [user id, ...]; orgs checked to exist. false after filling out (400). */
-bool share_resolve_recipients(http_req *r, reply *out, const json_t *logins, const json_t *orgs,
-                              json_t **out_users)
-{
-    *out_users = json_array();
-    size_t i;
-    json_t *x;
-    json_array_foreach(logins, i, x)
-    {
-        mm_user *u = NULL;
-        if (mm_store_get_user(r->st, &u, json_string_value(x)) != MM_OK) {
-            reply_error(out, 400, "bad_request", "$.recipients.users[%zu]: no such user '%.128s'",
-                        i, json_string_value(x));
-            json_decref(*out_users);
-            *out_users = NULL;
-            return false;
-        }
-        json_array_append_new(*out_users, json_integer((json_int_t)u->id));
-        mm_user_free(u);
-    }
-    json_array_foreach(orgs, i, x)
-    {
-        json_t *o = NULL;
-        if (mm_store_get_org(r->st, &o, json_string_value(x)) != MM_OK) {
-            reply_error(out, 400, "bad_request", "$.recipients.orgs[%zu]: no such organization", i);
-            json_decref(*out_users);
-            *out_users = NULL;
-            return false;
-        }
-        json_decref(o);
-    }
-    return true;
-}
-
 bool share_community_exists(http_req *r, const char *id)
 {
     json_t *c = NULL;

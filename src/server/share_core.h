@@ -81,9 +81,6 @@ int share_visible(http_req *r, const char *q, json_t **out);
  * does not say whether it exists (or the store's error). */
 json_t *share_readable_item(http_req *r, reply *out, const char *id);
 
-/* logins -> [user id, ...]; orgs checked to exist. false after filling out (400). */
-bool share_resolve_recipients(http_req *r, reply *out, const json_t *logins, const json_t *orgs,
-                              json_t **out_users);
 bool share_community_exists(http_req *r, const char *id);
 /* The domain action of creating an item (share_api.c): the parsed item of the requester,
  * recipients resolved, community and gate checked, audited "item.create". id: the new
@@ -100,6 +97,15 @@ int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act
  * requester's clients to re-share the AMBER item with (docs/sharing.md "Re-sharing").
  * ACT_NOT_FOUND (not readable: nothing said), ACT_FORBIDDEN, ACT_INVALID, ACT_STORE. */
 int share_item_reshare(http_req *r, const char *item_id, const json_t *orgs, act_fail *f);
+/* The domain action of widening (share_merge.c; POST /api/v1/items/{id}/share and the item
+ * page's form): body {"tlp", "community", "recipients": {"users", "orgs"}} (its members'
+ * shapes checked by the caller); the originator's organization, or with its recorded
+ * permission; audited "item.share". ACT_NOT_FOUND, ACT_INVALID, ACT_FORBIDDEN, ACT_STORE. */
+int share_item_widen(http_req *r, const char *item_id, const json_t *body, act_fail *f);
+/* logins -> [user id, ...] into *out_users, orgs checked to exist: ACT_INVALID naming the
+ * member. */
+int share_resolve(http_req *r, const json_t *logins, const json_t *orgs, json_t **out_users,
+                  act_fail *f);
 /* The domain action of importing a STIX 2.1 bundle (share_api.c; POST /api/v1/items/import and
  * the dashboard's upload): one item per report or note, the requester's organization its
  * originator, dflt the label of unmarked ones (NULL: refused), audited "item.import". *out_ids:
