@@ -239,6 +239,8 @@ static const route routes[] = {
      .fn = w_items_import},
     {.method = "POST", .pattern = "/items/{}/reshare", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_item_reshare},
+    {.method = "POST", .pattern = "/items/{}/share", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item_widen},
     /* need-to-know groups (web_groups.c): what GET /api/v1/ntk-groups shows; their managers
      * change the members */
     /* communities (web_communities.c): their members' users see them; authority-admins

@@ -131,6 +131,7 @@ void w_item(http_req *r, reply *out);
 void w_item_form(http_req *r, reply *out);
 void w_item_create(http_req *r, reply *out);
 void w_item_reshare(http_req *r, reply *out);
+void w_item_widen(http_req *r, reply *out);
 void w_items_import(http_req *r, reply *out);
 void w_groups(http_req *r, reply *out);
 void w_communities(http_req *r, reply *out);

@@ -271,6 +271,34 @@ static void item_render(page *p, const json_t *it, const char *err)
         }
         web_puts(p, "</tbody></table>");
     }
+    /* widening (labels and recipients): the originator's organization; others need its
+     * recorded permission, which the action checks */
+    const char *origin = web_sval(it, "originator_org");
+    if (origin && strcmp(origin, p->r->who.org_id) == 0) {
+        mm_tlp cur = share_tlp_of(it);
+        web_puts(p, "<h2>");
+        web_put_tr(p, "items.widen");
+        web_puts(p, "</h2><form id=\"widen-form\" method=\"post\" action=\"/items/");
+        web_attr(p, id);
+        web_puts(p, "/share\">");
+        web_csrf_field(p);
+        web_puts(p, "<p><label>");
+        web_put_tr(p, "items.label");
+        web_puts(p, " <select name=\"tlp\">");
+        for (int i = (int)cur; i >= 0; i--)
+            web_printf(p, "<option value=\"%s\"%s>%s</option>", mm_tlp_label((mm_tlp)i),
+                       i == (int)cur ? " selected" : "", mm_tlp_label((mm_tlp)i));
+        web_puts(p, "</select></label></p><p><label>");
+        web_put_tr(p, "items.recipient_users");
+        web_puts(p, " <input type=\"text\" name=\"users\"></label></p><p><label>");
+        web_put_tr(p, "items.recipient_orgs");
+        web_puts(p, " <input type=\"text\" name=\"orgs\"></label></p><p><label>");
+        web_put_tr(p, "items.community");
+        web_puts(p, " <input type=\"text\" name=\"community\"></label></p><p><button "
+                    "type=\"submit\">");
+        web_put_tr(p, "items.widen");
+        web_puts(p, "</button></p></form>");
+    }
     if (share_tlp_of(it) == MM_TLP_AMBER) {
         web_puts(p, "<h2>");
         web_put_tr(p, "items.reshare");
@@ -323,6 +351,38 @@ void w_item(http_req *r, reply *out)
 
 /* words of a field separated by commas, spaces or new lines, as a JSON array */
 static json_t *words(const char *text);
+
+/* POST /items/{id}/share: share_item_widen, the API's action (a wider label, more
+ * recipients, a community) */
+void w_item_widen(http_req *r, reply *out)
+{
+    const char *tlp = r->form ? mm_form_value(r->form, "tlp") : NULL;
+    const char *users = r->form ? mm_form_value(r->form, "users") : NULL;
+    const char *orgs = r->form ? mm_form_value(r->form, "orgs") : NULL;
+    const char *community = r->form ? mm_form_value(r->form, "community") : NULL;
+    json_t *j = json_object(), *rec = json_object();
+    if (tlp && tlp[0])
+        json_object_set_new(j, "tlp", json_string(tlp));
+    if (community && community[0])
+        json_object_set_new(j, "community", json_string(community));
+    json_object_set_new(rec, "users", words(users ? users : ""));
+    json_object_set_new(rec, "orgs", words(orgs ? orgs : ""));
+    json_object_set_new(j, "recipients", rec);
+    act_fail f = {0};
+    int rc = share_item_widen(r, r->param[0], j, &f);
+    json_decref(j);
+    if (rc == MM_OK) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "/items/%s", r->param[0]);
+        web_redirect(out, loc);
+    } else if (f.kind == ACT_NOT_FOUND) {
+        web_error_page(r, out, 404, "error.not_found");
+    } else if (f.kind == ACT_INVALID || f.kind == ACT_FORBIDDEN) {
+        item_page(r, out, r->param[0], f.msg, f.kind == ACT_INVALID ? 400 : 403);
+    } else {
+        web_error_page(r, out, 503, "error.busy");
+    }
+}
 
 /* POST /items/{id}/reshare: share_item_reshare, the API's action */
 void w_item_reshare(http_req *r, reply *out)

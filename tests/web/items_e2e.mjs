@@ -205,15 +205,29 @@ async function main() {
       check(j && j.type === 'bundle' && j.objects.some((o) => o.type === 'report'), 'items: the download is a STIX 2.1 bundle with the report', `HTTP ${r.status()}`);
     }
     await shot(cp, 'item.png');
+    // edit: widen to TLP:AMBER (the originator's organization); a narrower label is not offered
+    check(await has(cp, 'form#widen-form'), 'items: the originator may widen the item');
+    const offered = await cp.locator('form#widen-form select[name=tlp] option').allTextContents();
+    check(!offered.includes('TLP:RED'), 'items: no narrower label is offered', offered.join(','));
+    await cp.selectOption('form#widen-form select[name=tlp]', 'TLP:AMBER');
+    await clickNav(cp, 'form#widen-form button[type=submit]');
+    check(await has(cp, 'span.tlp[data-tlp=amber]'), 'items: widened to TLP:AMBER', cp.url());
+    await cp.selectOption('form#widen-form select[name=tlp]', 'TLP:AMBER');
+    await fill(cp, 'form#widen-form input[name=users]', 'no-such-login');
+    expectedBad.add(`${BASE}/items/${itemId}/share`);
+    await clickNav(cp, 'form#widen-form button[type=submit]');
+    const werr = (await has(cp, '.error[role=alert]')) ? (await cp.locator('.error[role=alert]').first().textContent()) || '' : '';
+    check(/no such user/.test(werr), 'items: an unknown recipient is refused naming it', short(werr, 200));
+    expectedBad = new Set();
   });
 
   await step('shared items: list, search, label filter, Japanese', async () => {
     await goto(cp, '/items?q=198.51.100.77');
     check(await has(cp, `table#items tr[data-item-id="${itemId}"]`), 'items: the search finds the item by its indicator');
     await goto(cp, '/items?tlp=red');
-    check(!(await has(cp, `table#items tr[data-item-id="${itemId}"]`)), 'items: the RED filter leaves the AMBER+STRICT item out');
-    await goto(cp, '/items?tlp=amber-strict');
-    check(await has(cp, `table#items tr[data-item-id="${itemId}"]`), 'items: the AMBER+STRICT filter keeps it');
+    check(!(await has(cp, `table#items tr[data-item-id="${itemId}"]`)), 'items: the RED filter leaves the (widened) AMBER item out');
+    await goto(cp, '/items?tlp=amber');
+    check(await has(cp, `table#items tr[data-item-id="${itemId}"]`), 'items: the AMBER filter keeps it');
     await goto(cp, '/items/new?lang=ja');
     check(/機微だが非秘密/.test((await cp.locator('#sbu-notice').textContent().catch(() => '')) || ''), 'items: the notice in Japanese');
     await goto(cp, '/items');
