@@ -120,7 +120,38 @@ def fill(C, T, db):
         r = adm.post("/api/v1/organizations/%s/affirmations" % prime["id"],
                      mm.sign_envelope(env, sec), headers={"Content-Type": "application/json"})
         mm.expect(r, 201, "affirmation")
+        # schema 10: a clearance (revoked too), a facility certification, a policy row, a
+        # need-to-know group with members, a gated item, a nationality and a country
+        for body in ({"login": "dump-admin", "regime": "jp-iesi", "level": "designated «L»",
+                      "granting_body": "Cabinet Office", "granted": "2026-04-01",
+                      "expires": "2031-03-31", "evidence": "CO-2026-0142"},
+                     {"org_id": prime["id"], "regime": "jp-iesi", "level": "designated «L»",
+                      "granting_body": "Cabinet Office", "granted": "2026-04-01",
+                      "evidence": "facility ref"}):
+            mm.expect(root.post("/api/v1/clearances", body), 201, "clearance")
+        mm.expect(root.post("/api/v1/clearances/1/revoke", {}), 200, "revoke a clearance")
+        mm.expect(root.post("/api/v1/clearance-policy", {
+            "held_regime": "xa-test", "held_level": "L3", "required_regime": "xa-test",
+            "required_level": "L2", "source": "test data, not a real equivalence"}), 201, "policy")
+        mm.expect(root.post("/api/v1/ntk-groups", {"id": "dump-cell", "name": "Dump «cell»",
+                                                   "owner_org": prime["id"], "hide_members": True}),
+                  201, "group")
+        mm.expect(root.post("/api/v1/ntk-groups/dump-cell/members", {"login": "dump-admin",
+                                                                     "manager": True}), 201, "member")
+        gated = mm.expect(adm.post("/api/v1/items", {
+            "title": "Dump gated", "tlp": "TLP:AMBER+STRICT",
+            "gate": {"clearance": {"regime": "jp-iesi", "level": "designated «L»"}, "facility": True,
+                     "ntk_group": "dump-cell", "nationalities": ["JP"], "org_countries": ["JP", "US"]}}),
+            201, "gated item").json["id"]
+        for args in (["--user", "dump-admin", "--nationality", "JP"], ["--org", prime["id"], "--country", "JP"]):
+            cp = mm.run(["admin", "clearance", "person", "--db", mm.db_url(db)] + args)
+            C.check(cp.returncode == 0, "admin clearance person " + " ".join(args), cp.stderr)
         seen = {
+            "gated": adm.get("/api/v1/items/%s" % gated).raw,
+            "gated_id": gated,
+            "clearances": root.get("/api/v1/clearances").raw,
+            "policy": root.get("/api/v1/clearance-policy").raw,
+            "groups": root.get("/api/v1/ntk-groups").raw,
             "affirmations": adm.get("/api/v1/organizations/%s/affirmations" % prime["id"]).raw,
             "contractors": root.get("/api/v1/contractors?per_page=100").raw,
             "bodies": {i: adm.get("/api/v1/submissions/%s?body=1" % i).raw for i in ids},
@@ -154,6 +185,12 @@ def same_answers(C, T, url, seen, tag, submit_new):
         r = adm.get("/api/v1/organizations/%s/affirmations" % seen["prime"])
         C.check(r.raw == seen["affirmations"] and '"total":1' in r.text,
                 "%s: the affirmation byte for byte" % tag, r.text[:300])
+        for what, path, who in (("clearances", "/api/v1/clearances", root),
+                                ("policy", "/api/v1/clearance-policy", root),
+                                ("groups", "/api/v1/ntk-groups", root),
+                                ("gated", "/api/v1/items/%s" % seen["gated_id"], adm)):
+            r = who.get(path)
+            C.check(r.raw == seen[what], "%s: %s byte for byte (schema 10)" % (tag, path), r.text[:300])
         if submit_new:
             a = dict(seen["base"], _note="after the import (%s)" % tag)
             doc = mm.sign_envelope(mm.make_envelope(a), seen["sec"])
