@@ -234,6 +234,10 @@ def others(C):
     # the sharer reads its own gated items without any clearance
     for label, iid in W.items.items():
         C.status(W.sharer.get("/api/v1/items/" + iid), 200, "%s: the user who shared it reads it" % label)
+    # merging gated items would drop their gates: refused like any widening merge
+    r = W.sharer.post("/api/v1/items/merge", {"ids": [W.items["TLP:CLEAR"], W.items["TLP:AMBER+STRICT"]],
+                                              "title": "merged gated"})
+    C.status(r, 409, "merging gated items is refused (the merged item would carry no gate)")
     # anonymous: never a gated item, TLP:CLEAR included
     anon = mm.Client(W.srv)
     C.status(anon.get("/api/v1/items/" + W.items["TLP:CLEAR"]), 404, "anonymous: a gated CLEAR item is 404")
