@@ -133,6 +133,41 @@ void mm_seed_options_init(mm_seed_options *o);
  * store's errors; MM_ERROR when a generated submission is refused (a bug). */
 int mm_seed_demo(const char *db_url, const mm_seed_options *o) __attribute__((warn_unused_result));
 
+/* ---- clearances, the policy table, need-to-know groups (src/server/clearance.c) ----------
+ *
+ * The domain actions of `mamori admin clearance|policy|ntk|person` (and of the API): each
+ * one change in its own transaction with its audit record (docs/sharing.md, "Gated
+ * items"). */
+typedef enum mm_gates_action {
+    MM_GATES_GRANT,         /* clearance: record a clearance or facility certification */
+    MM_GATES_REVOKE,        /* id: revoke clearance record id */
+    MM_GATES_RULE_ADD,      /* rule + source: add a row to the authority's policy table */
+    MM_GATES_RULE_REMOVE,   /* id: remove policy row id */
+    MM_GATES_GROUP_CREATE,  /* group, name, org_id, hide_members */
+    MM_GATES_MEMBER_ADD,    /* group, user_id, manager */
+    MM_GATES_MEMBER_REMOVE, /* group, user_id */
+    MM_GATES_NATIONALITY,   /* user_id, code (NULL or "": remove) */
+    MM_GATES_COUNTRY,       /* org_id, code (NULL or "": remove) */
+} mm_gates_action;
+
+typedef struct mm_gates_op {
+    mm_gates_action action;
+    const char *actor; /* the audit log's actor ("cli:admin-clearance" or a login) */
+    const char *now;   /* RFC 3339 UTC */
+    mm_clearance_rec clearance;
+    int64_t id;
+    const char *held_regime, *held_level, *required_regime, *required_level, *source;
+    const char *group, *name, *org_id, *code;
+    int64_t user_id;
+    bool hide_members, manager;
+} mm_gates_op;
+
+/* Does op (audited as "clearance.grant", "clearance.revoke", "policy.add", "policy.remove",
+ * "ntk.create", "ntk.add", "ntk.remove", "person.nationality", "org.country"). *out_id (may
+ * be NULL): the new record's id (grant, rule add). The store's codes, with its message. */
+int mm_gates_admin(mm_store *st, const mm_gates_op *op, int64_t *out_id)
+    __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

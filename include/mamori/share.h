@@ -51,7 +51,41 @@ typedef struct mm_share_access {
     const char *community_id;          /* GREEN: the item's community, or NULL */
     const char *const *reshared_orgs;  /* organizations a recipient re-shared it with (AMBER: */
     size_t n_reshared_orgs;            /* a recipient's clients, need-to-know) */
+    /* ---- the gates of a gated item (schema 10; docs/sharing.md, "Gated items"), each on
+     * top of the label. All NULL/0: not gated (a plain TLP item). */
+    const char *clearance_regime;     /* required clearance: regime ("jp-iesi", "jp-sds", */
+    const char *clearance_level;      /* "us-eo13526", ...) and level; NULL: none required */
+    bool facility_required;           /* the reader's organization must also hold a facility
+                                       * certification that satisfies the same requirement */
+    const char *ntk_group;            /* the need-to-know group whose members only may read */
+    const char *const *nationalities; /* the reader's nationality must be one of these */
+    size_t n_nationalities;           /* (ISO 3166-1 alpha-2); 0: no condition */
+    const char *const *org_countries; /* the reader's organization's country must be one */
+    size_t n_org_countries;           /* of these (ISO 3166-1 alpha-2); 0: no condition */
 } mm_share_access;
+
+/* One clearance held: a user's personnel clearance, or (facility) an organization's
+ * facility certification. Dates "YYYY-MM-DD"; valid from granted to expires, both days
+ * included; expires NULL or "": no expiry recorded. Borrowed text. */
+typedef struct mm_clearance {
+    const char *regime;
+    const char *level;
+    const char *granted;
+    const char *expires;
+    bool facility;
+} mm_clearance;
+
+/* One row of the authority's policy table: a clearance held at (held_regime, held_level)
+ * satisfies a requirement of (required_regime, required_level). Within one regime it orders
+ * levels; between regimes it is reciprocity. Holding exactly the required regime and level
+ * needs no row. The table ships empty (content/clearance-regimes.json says why): no row is
+ * ever implied, by the product or by this function. */
+typedef struct mm_clearance_rule {
+    const char *held_regime;
+    const char *held_level;
+    const char *required_regime;
+    const char *required_level;
+} mm_clearance_rule;
 
 /* Who is reading. anonymous: no credentials (only TLP:CLEAR). */
 typedef struct mm_share_reader {
@@ -63,7 +97,54 @@ typedef struct mm_share_reader {
     const char *authority_org;      /* the authority organization's id (not a reader rule) */
     const char *const *communities; /* the communities org_id is a member of */
     size_t n_communities;
+    /* ---- what the gates ask (schema 10); borrowed ---- */
+    const char *today;               /* the day of the read, "YYYY-MM-DD" (UTC): expiry is
+                                      * checked against it; NULL fails every clearance gate */
+    const mm_clearance *clearances;  /* the user's clearances and the organization's facility */
+    size_t n_clearances;             /* certifications (.facility), expired ones included */
+    const char *const *groups;       /* the need-to-know groups the user is a member of */
+    size_t n_groups;                 /* */
+    const char *nationality;         /* the user's, ISO 3166-1 alpha-2, or NULL: not recorded */
+    const char *org_country;         /* the organization's, ISO 3166-1 alpha-2, or NULL */
+    const mm_clearance_rule *policy; /* the authority's policy table in force */
+    size_t n_policy;                 /* */
 } mm_share_reader;
+
+/* Which condition decided a read (mm_share_decide). Numbers never change meaning. The
+ * reader is never told which one failed (the API answers 404 as for a missing item); the
+ * audit log is. */
+typedef enum mm_share_gate {
+    MM_GATE_OK = 0,           /* readable */
+    MM_GATE_TLP = 1,          /* the label's readers do not include this reader */
+    MM_GATE_NEED_TO_KNOW = 2, /* not a member of the item's need-to-know group */
+    MM_GATE_CLEARANCE = 3,    /* no clearance of the required regime and level (nor any the
+                               * policy's level rows accept), valid or not */
+    MM_GATE_EXPIRED = 4,      /* such a clearance is held but not valid on the day of the read
+                               * (expired, or not yet granted) */
+    MM_GATE_RECIPROCITY = 5,  /* only a clearance of another regime is held, and no policy
+                               * row accepts it (reciprocity not granted by the authority) */
+    MM_GATE_NATIONALITY = 6,  /* the reader's nationality is not among the item's */
+    MM_GATE_COUNTRY = 7,      /* the reader's organization's country is not among the item's */
+    MM_GATE_FACILITY = 8      /* the organization holds no facility certification valid today
+                               * that satisfies the requirement */
+} mm_share_gate;
+
+/* "tlp", "need-to-know", "clearance", "expired", "reciprocity", "nationality", "country",
+ * "facility" ("ok" for MM_GATE_OK): static text, the audit log's words. */
+const char *mm_share_gate_name(mm_share_gate g);
+
+/* true when the item carries any gate beyond its label. */
+bool mm_share_gated(const mm_share_access *item);
+
+/* The full read decision: the label (mm_tlp_may_read's rules below) AND, for a gated item,
+ * need-to-know AND nationality AND organization country AND a clearance valid on
+ * reader->today that satisfies the requirement (itself, or through a policy row) AND the
+ * facility certification when asked. Checked in that order; the first that fails is
+ * returned. A gated item is never readable anonymously; the gates apply to every reader
+ * but the user who shared it (originator_user), the originator's colleagues included. A
+ * policy row is one step: rows are never chained. *why (may be NULL): a static sentence. */
+mm_share_gate mm_share_decide(const mm_share_access *item, const mm_share_reader *reader,
+                              const char **why);
 
 /* The one access decision for shared items (docs/sharing.md, "Who may read"):
  *   RED          the named users, and the user who shared it;
@@ -75,7 +156,9 @@ typedef struct mm_share_reader {
  *   CLEAR        everyone, anonymous readers included.
  * The authority is not special: it reads a RED or AMBER item only as a recipient. Each
  * label's readers include the next narrower label's. *why (may be NULL) gets a static
- * sentence saying which rule decided. */
+ * sentence saying which rule decided.
+ * Since schema 10 this is mm_share_decide(...) == MM_GATE_OK: the gates of a gated item
+ * (need-to-know, clearance on the day, reciprocity, nationality, country) are part of it. */
 bool mm_tlp_may_read(const mm_share_access *item, const mm_share_reader *reader, const char **why);
 
 /* ---- the body of POST /api/v1/items (outside input: tests/fuzz/fuzz_share_item.c) ----- */
@@ -92,6 +175,9 @@ typedef struct mm_share_item_body {
     json_t *recipient_users; /* [login, ...] (borrowed), at most 200 */
     json_t *recipient_orgs;  /* [org id, ...] (borrowed), at most 200 */
     const char *community;   /* a community id, or NULL */
+    json_t *gate;            /* the gates (schema 10), borrowed, or NULL: {"clearance": {"regime",
+                              * "level"}, "facility": bool, "ntk_group": id, "nationalities": [XX],
+                              * "org_countries": [XX]}, each member optional, at least one gate */
 } mm_share_item_body;
 
 /* Parses and checks the JSON text of an item (docs/api.md, "Shared items"): only the known

@@ -616,6 +616,85 @@ typedef struct mm_product_label_rec {
  * that is not 64 hex digits. */
 int mm_store_add_product_label(mm_store *s, int64_t *out_id, const char *org_id,
                                const mm_product_label_rec *rec) __attribute__((warn_unused_result));
+/* ---- clearances and gated items (schema 10; src/store/gates.c, docs/sharing.md) --------
+ *
+ * The store keeps the records; whether a read is allowed is mm_share_decide's
+ * (mamori/share.h), in the server. Writes belong inside mm_store_begin / mm_audited_commit. */
+
+/* A clearance record: a user's (user_id > 0, org_id NULL) or an organization's facility
+ * certification (org_id, user_id 0). Dates "YYYY-MM-DD"; expires NULL: none recorded. */
+typedef struct mm_clearance_rec {
+    int64_t user_id;
+    const char *org_id;
+    const char *regime, *level, *granting_body, *granted, *expires, *evidence;
+    const char *recorded, *recorded_by;
+} mm_clearance_rec;
+/* *out_id (may be NULL) the new record's id. MM_ENOTFOUND for an unknown user or
+ * organization; MM_EINVALID (message) for a missing field or expires before granted. */
+int mm_store_add_clearance(mm_store *s, int64_t *out_id, const mm_clearance_rec *rec)
+    __attribute__((warn_unused_result));
+/* Sets revoked = when on record id (revoked records never count). MM_ENOTFOUND (also when
+ * revoked already). */
+int mm_store_revoke_clearance(mm_store *s, int64_t id, const char *when)
+    __attribute__((warn_unused_result));
+/* [{"id", "user_id": int|null, "login": text|null, "org_id": text|null, "regime", "level",
+ * "granting_body", "granted", "expires", "evidence", "recorded", "recorded_by", "revoked"}]
+ * by id: every record, or a user's (user_id > 0), or an organization's facility
+ * certifications (org_id). */
+int mm_store_list_clearances(mm_store *s, json_t **out, int64_t user_id, const char *org_id)
+    __attribute__((warn_unused_result));
+
+/* A row of the authority's policy table (mm_clearance_rule); source: the published text or
+ * decision it rests on (required). MM_ECONFLICT when the row exists. */
+int mm_store_add_clearance_rule(mm_store *s, int64_t *out_id, const char *held_regime,
+                                const char *held_level, const char *required_regime,
+                                const char *required_level, const char *source, const char *added,
+                                const char *added_by) __attribute__((warn_unused_result));
+int mm_store_remove_clearance_rule(mm_store *s, int64_t id) __attribute__((warn_unused_result));
+/* [{"id", "held_regime", "held_level", "required_regime", "required_level", "source",
+ * "added", "added_by"}] by id. */
+int mm_store_list_clearance_rules(mm_store *s, json_t **out) __attribute__((warn_unused_result));
+
+/* A need-to-know group owned by owner_org. MM_ECONFLICT when id or name is taken. */
+int mm_store_create_ntk_group(mm_store *s, const char *id, const char *name, const char *owner_org,
+                              bool hide_members, const char *created)
+    __attribute__((warn_unused_result));
+/* Adds (MM_ECONFLICT when a member already; MM_ENOTFOUND for an unknown group or user) or
+ * removes (MM_ENOTFOUND when not a member) a member; manager: may add and remove members. */
+int mm_store_add_ntk_member(mm_store *s, const char *group_id, int64_t user_id, bool manager,
+                            const char *added, const char *added_by)
+    __attribute__((warn_unused_result));
+int mm_store_remove_ntk_member(mm_store *s, const char *group_id, int64_t user_id)
+    __attribute__((warn_unused_result));
+/* [{"id", "name", "owner_org", "hide_members", "created", "members": [{"user_id", "login",
+ * "manager"}]}] by name: every group (id NULL) or the one with id (MM_ENOTFOUND). What a
+ * reader may see of the members is the caller's to decide. */
+int mm_store_list_ntk_groups(mm_store *s, json_t **out, const char *id)
+    __attribute__((warn_unused_result));
+
+/* Sets (replaces) the gates of an item: gate is {"clearance": {"regime", "level"}|null,
+ * "facility": bool, "ntk_group": id|null, "nationalities": [..], "org_countries": [..]},
+ * or NULL to remove them. MM_ENOTFOUND for an unknown item or group. */
+int mm_store_set_item_gate(mm_store *s, const char *item_id, const json_t *gate)
+    __attribute__((warn_unused_result));
+/* {item id: gate} of every gated item (id NULL) or of item id: what mm_store_list_items puts
+ * in each item's "gate" (null when not gated). */
+int mm_store_item_gates(mm_store *s, json_t **out, const char *id)
+    __attribute__((warn_unused_result));
+
+/* Records a user's nationality / an organization's country (ISO 3166-1 alpha-2, two upper
+ * case letters; NULL or "" removes it). MM_ENOTFOUND, MM_EINVALID. */
+int mm_store_set_nationality(mm_store *s, int64_t user_id, const char *nationality)
+    __attribute__((warn_unused_result));
+int mm_store_set_org_country(mm_store *s, const char *org_id, const char *country)
+    __attribute__((warn_unused_result));
+
+/* What the gates ask of a reader, in one read: {"clearances": [{"regime", "level",
+ * "granted", "expires", "facility"}] (the user's and org_id's facility certifications, not
+ * revoked; expired ones included), "groups": [id, ...], "nationality": text|null,
+ * "org_country": text|null, "policy": [{"held_regime", ...}]}. user_id 0: no user. */
+int mm_store_reader_facts(mm_store *s, json_t **out, int64_t user_id, const char *org_id)
+    __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

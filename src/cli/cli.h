@@ -23,6 +23,8 @@ typedef struct mm_command {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "mamori: <mm_error_last()>" and returns the exit code for rc. */
 int cli_fail(int rc);
+/* mamori admin clearance (cmd_clearance.c): argv[0] is "clearance". */
+int cli_admin_clearance(int argc, char **argv);
 
 /* The content directory from --content or MAMORI_CONTENT; NULL for the embedded data. */
 const char *cli_content_dir(const char *flag);

@@ -29,6 +29,7 @@ static const char usage_text[] =
     "       mamori admin migrate --from URL --to URL | --db URL\n"
     "       mamori admin user list --db URL [--org ORG-ID]\n"
     "       mamori admin user unlock|reset|disable|enable|delete --db URL LOGIN\n"
+    "       mamori admin clearance grant|revoke|list|policy|ntk|person ... (--help)\n"
     "\n"
     "  Creates the database (mode 0600), the authority organization and its first\n"
     "  authority-admin user, and prints that user's one-time password once.\n"
@@ -636,5 +637,7 @@ int cmd_admin(int argc, char **argv)
         return admin_import(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "migrate") == 0)
         return admin_migrate(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "clearance") == 0)
+        return cli_admin_clearance(argc - 1, argv + 1);
     return cli_subcommand(argc, argv, "admin", "init", admin_init, usage_text);
 }

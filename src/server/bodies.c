@@ -49,6 +49,35 @@ const body_field body_member[] = {
     {"org_id", BODY_STRING, true, 1, 64},
     {NULL, 0, false, 0, 0},
 };
+/* schema 10: clearances, the policy table, need-to-know groups (clearance_api.c) */
+const body_field body_clearance[] = {
+    {"login", BODY_STRING, false, 1, 128},
+    {"org_id", BODY_STRING, false, 1, 64},
+    {"regime", BODY_STRING, true, 1, 64},
+    {"level", BODY_STRING, true, 1, 64},
+    {"granting_body", BODY_STRING, true, 1, 200},
+    {"granted", BODY_STRING, true, 10, 10},
+    {"expires", BODY_STRING, false, 10, 10},
+    {"evidence", BODY_STRING, true, 1, 500},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_policy[] = {
+    {"held_regime", BODY_STRING, true, 1, 64},     {"held_level", BODY_STRING, true, 1, 64},
+    {"required_regime", BODY_STRING, true, 1, 64}, {"required_level", BODY_STRING, true, 1, 64},
+    {"source", BODY_STRING, true, 1, 1000},        {NULL, 0, false, 0, 0},
+};
+const body_field body_ntk_group[] = {
+    {"id", BODY_STRING, true, 1, 64},
+    {"name", BODY_STRING, true, 1, 100},
+    {"owner_org", BODY_STRING, true, 1, 64},
+    {"hide_members", BODY_BOOL, false, 0, 0},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_ntk_member[] = {
+    {"login", BODY_STRING, true, 1, 128},
+    {"manager", BODY_BOOL, false, 0, 0},
+    {NULL, 0, false, 0, 0},
+};
 const body_field body_key[] = {
     {"kind", BODY_STRING, true, 1, 64},
     {"public_key", BODY_STRING, true, 44, 44},

@@ -19,6 +19,8 @@ typedef struct body_field {
 
 extern const body_field body_login[], body_password[], body_token[], body_org[], body_user[],
     body_consent[], body_key[], body_community[], body_member[];
+/* schema 10 (clearance_api.c) */
+extern const body_field body_clearance[], body_policy[], body_ntk_group[], body_ntk_member[];
 
 /* Parses a request body as JSON (duplicate members refused). NULL with msg on error. */
 json_t *mm_body_parse(const char *data, size_t len, char *msg, size_t size);

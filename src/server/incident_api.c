@@ -130,28 +130,42 @@ void h_incidents_list(http_req *r, reply *out)
     reply_json(out, 200, json_pack("{s:o}", "incidents", list));
 }
 
-void h_incident_get(http_req *r, reply *out)
+int incident_get(http_req *r, const char *key, json_t **out)
 {
-    const char *key = r->param[0];
     char *end = NULL;
     long long id = strtoll(key, &end, 10);
     json_t *rows = NULL, *list = NULL;
+    *out = NULL;
     int rc = key[0] && end && !*end && id > 0
                  ? mm_store_list_incidents(r->st, &rows, NULL, id, NULL)
                  : mm_store_list_incidents(r->st, &rows, NULL, 0, key);
     if (rc == MM_OK)
         rc = readable_reports(r, rows, "get", &list);
+    if (rc)
+        return rc;
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        mm_error_set("no such incident report");
+        return MM_ENOTFOUND;
+    }
+    *out = json_incref(json_array_get(list, 0));
+    json_decref(list);
+    return MM_OK;
+}
+
+void h_incident_get(http_req *r, reply *out)
+{
+    json_t *one = NULL;
+    int rc = incident_get(r, r->param[0], &one);
+    if (rc == MM_ENOTFOUND) {
+        reply_error(out, 404, "not_found", "no such incident report");
+        return;
+    }
     if (rc) {
         reply_store_error(out, rc);
         return;
     }
-    if (json_array_size(list) == 0) {
-        json_decref(list);
-        reply_error(out, 404, "not_found", "no such incident report");
-        return;
-    }
-    reply_json(out, 200, json_pack("{s:O}", "incident", json_array_get(list, 0)));
-    json_decref(list);
+    reply_json(out, 200, json_pack("{s:o}", "incident", one));
 }
 
 int incident_attach(http_req *r, json_t *item)
@@ -191,23 +205,22 @@ static const char *authority_of(const json_t *tree)
     return NULL;
 }
 
-void h_incidents_create(http_req *r, reply *out)
+int incident_create(http_req *r, const char *text, size_t len, int64_t *out_id, act_fail *f)
 {
     mm_incident *inc = NULL;
+    *out_id = 0;
     mm_error_clear();
-    int rc = mm_incident_parse(&inc, r->body ? r->body : "", r->body_len, "body", r->srv->r3,
-                               r->srv->r2);
+    int rc = mm_incident_parse(&inc, text ? text : "", len, "body", r->srv->r3, r->srv->r2);
     if (rc == MM_OK)
         rc = mm_incident_check_discovered(inc, r->now_unix, "body");
     if (rc == MM_ENOMEM) {
-        reply_error(out, 503, "unavailable", "out of memory");
-        return;
+        mm_incident_free(inc);
+        return act_failed(f, ACT_BUSY, rc, "out of memory");
     }
     if (rc) {
         mm_incident_free(inc);
-        reply_error(out, rc == MM_EINVALID ? 422 : 400,
-                    rc == MM_EINVALID ? "invalid" : "bad_request", "%s", mm_error_last());
-        return;
+        return act_failed(f, rc == MM_EINVALID ? ACT_UNPROCESSABLE : ACT_INVALID, rc, "%s",
+                          mm_error_last());
     }
     json_t *tree = NULL, *initial = NULL, *users = NULL, *orgs = NULL, *rows = NULL;
     char *body = NULL;
@@ -219,16 +232,16 @@ void h_incidents_create(http_req *r, reply *out)
         json_t *first = json_array_get(initial, 0);
         const char *type = json_string_value(json_object_get(first, "report_type"));
         if (rc == MM_OK && (!type || strcmp(type, "initial") != 0)) {
-            reply_error(out, 422, "invalid",
-                        "body: $.initial_report: \"%.64s\" is not an initial report of your "
-                        "organization",
-                        inc->initial_report);
+            rc = act_failed(f, ACT_UNPROCESSABLE, MM_EINVALID,
+                            "body: $.initial_report: \"%.64s\" is not an initial report of your "
+                            "organization",
+                            inc->initial_report);
             goto done;
         }
         initial_id = json_integer_value(json_object_get(first, "id"));
     }
     if (rc) {
-        reply_store_error(out, rc);
+        act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
         goto done;
     }
     const char *authority = authority_of(tree);
@@ -241,7 +254,7 @@ void h_incidents_create(http_req *r, reply *out)
     }
     rc = mm_incident_to_json(&body, inc);
     if (rc || (!users && !orgs)) {
-        reply_error(out, 503, "unavailable", "out of memory");
+        rc = act_failed(f, ACT_BUSY, MM_ENOMEM, "out of memory");
         goto done;
     }
     long long due = mm_incident_due(inc->discovered, r->srv->incident_hours);
@@ -296,14 +309,10 @@ void h_incidents_create(http_req *r, reply *out)
         if (rc != MM_ECONFLICT)
             break;
     }
-    if (rc == MM_OK)
-        rc = mm_store_list_incidents(r->st, &rows, NULL, new_id, NULL);
-    if (rc) {
-        reply_store_error(out, rc);
-        goto done;
-    }
-    json_t *o = incident_out(json_array_get(rows, 0), inc->tlp, r->now_unix);
-    reply_json(out, 201, json_pack("{s:o}", "incident", o));
+    if (rc)
+        act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    else
+        *out_id = new_id;
 done:
     json_decref(rows);
     json_decref(tree);
@@ -312,4 +321,30 @@ done:
     json_decref(orgs);
     free(body);
     mm_incident_free(inc);
+    return rc;
+}
+
+void h_incidents_create(http_req *r, reply *out)
+{
+    int64_t id = 0;
+    act_fail f = {0};
+    json_t *rows = NULL;
+    int rc = incident_create(r, r->body, r->body_len, &id, &f);
+    if (rc) {
+        if (f.kind == ACT_UNPROCESSABLE) /* the codes this endpoint has always answered */
+            reply_error(out, 422, "invalid", "%s", f.msg);
+        else
+            reply_fail(out, &f);
+        return;
+    }
+    rc = mm_store_list_incidents(r->st, &rows, NULL, id, NULL);
+    if (rc) {
+        reply_store_error(out, rc);
+        return;
+    }
+    json_t *row = json_array_get(rows, 0);
+    json_t *o = incident_out(
+        row, json_string_value(json_object_get(json_object_get(row, "body"), "tlp")), r->now_unix);
+    reply_json(out, 201, json_pack("{s:o}", "incident", o));
+    json_decref(rows);
 }

@@ -376,6 +376,26 @@ void h_communities_create(http_req *r, reply *out);
 void h_communities_list(http_req *r, reply *out);
 void h_community_member_add(http_req *r, reply *out);
 void h_community_member_remove(http_req *r, reply *out);
+/* clearances, the policy table, need-to-know groups (clearance_api.c; schema 10) */
+void h_clearances_list(http_req *r, reply *out);
+void h_clearances_create(http_req *r, reply *out);
+void h_clearance_revoke(http_req *r, reply *out);
+void h_policy_list(http_req *r, reply *out);
+void h_policy_add(http_req *r, reply *out);
+void h_policy_remove(http_req *r, reply *out);
+void h_ntk_list(http_req *r, reply *out);
+void h_ntk_create(http_req *r, reply *out);
+void h_ntk_member_add(http_req *r, reply *out);
+void h_ntk_member_remove(http_req *r, reply *out);
+/* What the API and the dashboard's /groups share (clearance_api.c): the need-to-know groups
+ * the requester sees (the authority every one; others those they are in), each as
+ * ntk_group_view shows it (no member list for a member of a group that hides it; "manager":
+ * whether the requester may change its members). */
+int ntk_visible_groups(http_req *r, json_t **out);
+json_t *ntk_group_view(const http_req *r, const json_t *g);
+/* Group id if the requester may change its members (an authority-admin or a manager): *out
+ * the group; MM_ENOTFOUND (not a member: nothing told), MM_EACCES (a member), the store's. */
+int ntk_managed_group(http_req *r, const char *id, json_t **out);
 void h_items_create(http_req *r, reply *out);
 void h_items_list(http_req *r, reply *out);
 void h_items_count(http_req *r, reply *out);
@@ -397,6 +417,16 @@ void h_incident_get(http_req *r, reply *out);
  * them, into *list (a new array); the RED/AMBER reads audited as "list". MM_OK or the
  * store's code. */
 int incidents_list(http_req *r, json_t **list);
+/* One incident report the requester may read, by id or report number (its read audited as
+ * GET /api/v1/incidents/{id}'s): *out a new reference; MM_ENOTFOUND when there is none or it
+ * may not be read (the same answer), or the store's code. */
+int incident_get(http_req *r, const char *key, json_t **out);
+/* The domain action of POST /api/v1/incidents and of the dashboard's report form: parses and
+ * checks the report text (mm_incident_parse, the discovery time against now), stores it as a
+ * shared item of kind "incident" with its incidents row and audit record. *out_id: the new
+ * report's id. ACT_INVALID (not JSON), ACT_UNPROCESSABLE (a broken rule, the message names
+ * the member), ACT_BUSY, ACT_STORE. */
+int incident_create(http_req *r, const char *text, size_t len, int64_t *out_id, act_fail *f);
 /* Sets item's "incident" to its report as GET /api/v1/incidents/{id} shows it (the item
  * must already have been found readable: no access decision here). MM_ENOTFOUND. */
 int incident_attach(http_req *r, json_t *item);

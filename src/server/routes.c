@@ -69,6 +69,9 @@ static const char *const q_as_values[] = {
     "jc-star", "jc-star-star1", "uk-psti", "etsi-en-303-645", "us-cyber-trust-mark", "nistir-8425",
     NULL};
 static const query_choice q_as[] = {{"as", q_as_values}, {0}};
+/* the shared items' list (web_items.c): the label filter */
+static const char *const q_tlp_filter[] = {"clear", "green", "amber", "amber-strict", "red", NULL};
+static const query_choice q_items_page[] = {{"tlp", q_tlp_filter}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -228,6 +231,27 @@ static const route routes[] = {
     /* federation between authorities (federation.c, docs/taxii.md): a round now */
     {.method = "POST", .pattern = "/api/v1/federation/run", .need = NEED_AUTHORITY_ADMIN,
      .fn = h_federation_run},
+    /* clearances, the authority's policy table, need-to-know groups (clearance_api.c;
+     * docs/sharing.md "Gated items") */
+    {.method = "GET", .pattern = "/api/v1/clearances", .need = NEED_AUTHORITY_READ,
+     .fn = h_clearances_list},
+    {.method = "POST", .pattern = "/api/v1/clearances", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_clearance, .fn = h_clearances_create},
+    {.method = "POST", .pattern = "/api/v1/clearances/{}/revoke", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_clearance_revoke},
+    {.method = "GET", .pattern = "/api/v1/clearance-policy", .need = NEED_AUTHORITY_READ,
+     .fn = h_policy_list},
+    {.method = "POST", .pattern = "/api/v1/clearance-policy", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_policy, .fn = h_policy_add},
+    {.method = "DELETE", .pattern = "/api/v1/clearance-policy/{}", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_policy_remove},
+    {.method = "GET", .pattern = "/api/v1/ntk-groups", .need = NEED_SELF, .fn = h_ntk_list},
+    {.method = "POST", .pattern = "/api/v1/ntk-groups", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_ntk_group, .fn = h_ntk_create},
+    {.method = "POST", .pattern = "/api/v1/ntk-groups/{}/members", .need = NEED_SELF,
+     .body = body_ntk_member, .fn = h_ntk_member_add},
+    {.method = "DELETE", .pattern = "/api/v1/ntk-groups/{}/members/{}", .need = NEED_SELF,
+     .fn = h_ntk_member_remove},
     /* the dashboard (web_*.c, docs/dashboard.md) */
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
@@ -249,6 +273,45 @@ static const route routes[] = {
      .fn = w_incidents},
     {.method = "GET", .pattern = "/frameworks", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_frameworks},
+    {.method = "GET", .pattern = "/incidents/new", .need = NEED_SUBMIT, .flags = ROUTE_HTML,
+     .fn = w_incident_form},
+    {.method = "POST", .pattern = "/incidents", .need = NEED_SUBMIT, .flags = ROUTE_HTML,
+     .fn = w_incident_create},
+    {.method = "GET", .pattern = "/incidents/{}", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_incident},
+    /* shared items (web_items.c): reads through the sharing core, as the API's */
+    {.method = "GET", .pattern = "/items", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_items,
+     .query = q_items_page},
+    {.method = "GET", .pattern = "/items/new", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item_form},
+    {.method = "POST", .pattern = "/items", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item_create},
+    {.method = "GET", .pattern = "/items/{}", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item},
+    {.method = "POST", .pattern = "/items/import", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_items_import},
+    {.method = "POST", .pattern = "/items/{}/reshare", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item_reshare},
+    {.method = "POST", .pattern = "/items/{}/share", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_item_widen},
+    /* need-to-know groups (web_groups.c): what GET /api/v1/ntk-groups shows; their managers
+     * change the members */
+    /* communities (web_communities.c): their members' users see them; authority-admins
+     * manage them */
+    {.method = "GET", .pattern = "/communities", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_communities},
+    {.method = "POST", .pattern = "/communities", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_community_create},
+    {.method = "POST", .pattern = "/communities/{}/members", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_community_member_add},
+    {.method = "POST", .pattern = "/communities/{}/members/{}/remove",
+     .need = NEED_AUTHORITY_ADMIN, .flags = ROUTE_HTML, .fn = w_community_member_remove},
+    {.method = "GET", .pattern = "/groups", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_groups},
+    {.method = "POST", .pattern = "/groups/{}/members", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_group_member_add},
+    {.method = "POST", .pattern = "/groups/{}/members/{}/remove", .need = NEED_SELF,
+     .flags = ROUTE_HTML, .fn = w_group_member_remove},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_contractors, .query = q_contractors_page},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,

@@ -13,25 +13,35 @@
 
 /* ---- communities ----------------------------------------------------------------------- */
 
-void h_communities_create(http_req *r, reply *out)
+int community_create(http_req *r, const char *name, const char *desc, char id[37], act_fail *f)
 {
-    const char *name = json_string_value(json_object_get(r->json, "name"));
-    const char *desc = json_string_value(json_object_get(r->json, "description"));
-    char id[37];
     mm_store_new_id(id);
     int rc = mm_store_begin(r->st);
     if (rc == MM_OK)
         rc = mm_store_create_community(r->st, id, name, desc ? desc : "", r->now);
     rc = mm_audited_commit(r->st, rc, r->who.login, "community.create", id,
-                           json_pack("{s:s}", "name", name));
-    if (rc == MM_ECONFLICT) {
-        reply_error(out, 409, "conflict", "$.name: a community named '%.100s' exists already",
-                    name);
+                           json_pack("{s:s?}", "name", name));
+    if (rc == MM_ECONFLICT)
+        return act_failed(f, ACT_CONFLICT, rc, "$.name: a community named '%.100s' exists already",
+                          name);
+    if (rc)
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    return MM_OK;
+}
+
+void h_communities_create(http_req *r, reply *out)
+{
+    const char *name = json_string_value(json_object_get(r->json, "name"));
+    const char *desc = json_string_value(json_object_get(r->json, "description"));
+    char id[37];
+    act_fail f = {0};
+    json_t *c = NULL;
+    int rc = community_create(r, name, desc, id, &f);
+    if (rc) {
+        reply_fail(out, &f);
         return;
     }
-    json_t *c = NULL;
-    if (rc == MM_OK)
-        rc = mm_store_get_community(r->st, &c, id);
+    rc = mm_store_get_community(r->st, &c, id);
     if (rc) {
         reply_store_error(out, rc);
         return;
@@ -50,31 +60,42 @@ void h_communities_list(http_req *r, reply *out)
     reply_json(out, 200, json_pack("{s:o}", "items", items));
 }
 
-void h_community_member_add(http_req *r, reply *out)
+int community_member(http_req *r, const char *community, const char *org, bool add, act_fail *f)
 {
-    const char *org = json_string_value(json_object_get(r->json, "org_id"));
     json_t *c = NULL, *o = NULL;
-    if (mm_store_get_community(r->st, &c, r->param[0]) != MM_OK) {
-        reply_error(out, 404, "not_found", "no such community");
-        return;
-    }
+    if (mm_store_get_community(r->st, &c, community) != MM_OK)
+        return act_failed(f, ACT_NOT_FOUND, MM_ENOTFOUND, "no such community");
     json_decref(c);
-    if (mm_store_get_org(r->st, &o, org) != MM_OK) {
-        reply_error(out, 400, "bad_request", "$.org_id: no such organization");
-        return;
-    }
+    if (add && mm_store_get_org(r->st, &o, org) != MM_OK)
+        return act_failed(f, ACT_INVALID, MM_EINVALID, "$.org_id: no such organization");
     json_decref(o);
     int rc = mm_store_begin(r->st);
     if (rc == MM_OK)
-        rc = mm_store_add_community_member(r->st, r->param[0], org, r->now);
-    rc = mm_audited_commit(r->st, rc, r->who.login, "community.member.add", r->param[0],
-                           json_pack("{s:s}", "org_id", org));
-    if (rc == MM_ECONFLICT) {
-        reply_error(out, 409, "conflict", "$.org_id: already a member");
+        rc = add ? mm_store_add_community_member(r->st, community, org, r->now)
+                 : mm_store_remove_community_member(r->st, community, org);
+    rc = mm_audited_commit(r->st, rc, r->who.login,
+                           add ? "community.member.add" : "community.member.remove", community,
+                           json_pack("{s:s?}", "org_id", org));
+    if (rc == MM_ECONFLICT)
+        return act_failed(f, ACT_CONFLICT, rc, "$.org_id: already a member");
+    if (rc == MM_ENOTFOUND && !add)
+        return act_failed(f, ACT_NOT_FOUND, rc, "not a member of the community");
+    if (rc)
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    return MM_OK;
+}
+
+void h_community_member_add(http_req *r, reply *out)
+{
+    const char *org = json_string_value(json_object_get(r->json, "org_id"));
+    act_fail f = {0};
+    json_t *c = NULL;
+    int rc = community_member(r, r->param[0], org, true, &f);
+    if (rc) {
+        reply_fail(out, &f);
         return;
     }
-    if (rc == MM_OK)
-        rc = mm_store_get_community(r->st, &c, r->param[0]);
+    rc = mm_store_get_community(r->st, &c, r->param[0]);
     if (rc) {
         reply_store_error(out, rc);
         return;
@@ -84,18 +105,101 @@ void h_community_member_add(http_req *r, reply *out)
 
 void h_community_member_remove(http_req *r, reply *out)
 {
-    int rc = mm_store_begin(r->st);
-    if (rc == MM_OK)
-        rc = mm_store_remove_community_member(r->st, r->param[0], r->param[1]);
-    rc = mm_audited_commit(r->st, rc, r->who.login, "community.member.remove", r->param[0],
-                           json_pack("{s:s}", "org_id", r->param[1]));
+    act_fail f = {0};
+    int rc = community_member(r, r->param[0], r->param[1], false, &f);
     if (rc) {
-        reply_store_error(out, rc);
+        reply_fail(out, &f);
         return;
     }
     reply_json(out, 200,
                json_pack("{s:s,s:s,s:s}", "community_id", r->param[0], "org_id", r->param[1],
                          "status", "removed"));
+}
+
+/* The domain action of POST /api/v1/items and of the dashboard's item form (web_items.c):
+ * stores a parsed item of the requester, its recipients resolved by login, its community and
+ * gate checked, with its audit record ("item.create"), in one transaction. id: the new
+ * item's. ACT_INVALID (the member named), ACT_STORE. */
+int share_resolve(http_req *r, const json_t *logins, const json_t *orgs, json_t **out_users,
+                  act_fail *f)
+{
+    json_t *users = json_array();
+    *out_users = NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(logins, i, x)
+    {
+        mm_user *u = NULL;
+        if (mm_store_get_user(r->st, &u, json_string_value(x)) != MM_OK) {
+            json_decref(users);
+            return act_failed(f, ACT_INVALID, MM_EINVALID,
+                              "$.recipients.users[%zu]: no such user '%.128s'", i,
+                              json_string_value(x));
+        }
+        json_array_append_new(users, json_integer((json_int_t)u->id));
+        mm_user_free(u);
+    }
+    json_array_foreach(orgs, i, x)
+    {
+        json_t *o = NULL;
+        if (mm_store_get_org(r->st, &o, json_string_value(x)) != MM_OK) {
+            json_decref(users);
+            return act_failed(f, ACT_INVALID, MM_EINVALID,
+                              "$.recipients.orgs[%zu]: no such organization", i);
+        }
+        json_decref(o);
+    }
+    *out_users = users;
+    return MM_OK;
+}
+
+int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act_fail *f)
+{
+    json_t *users = NULL;
+    int rc0 = share_resolve(r, b->recipient_users, b->recipient_orgs, &users, f);
+    if (rc0)
+        return rc0;
+    if (b->community && !share_community_exists(r, b->community)) {
+        json_decref(users);
+        return act_failed(f, ACT_INVALID, MM_EINVALID, "$.community: no such community");
+    }
+    json_t *body = mm_share_item_stored_body(b);
+    char *body_text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    mm_store_new_id(id);
+    mm_item_rec rec = {.id = id,
+                       .kind = "report",
+                       .originator_org = r->who.org_id,
+                       .originator_user = r->who.user_id,
+                       .tlp = mm_tlp_name(b->tlp),
+                       .community_id = b->community,
+                       .title = b->title,
+                       .body = body_text,
+                       .sources = "[]",
+                       .created = r->now,
+                       .recipient_users = users,
+                       .recipient_orgs = b->recipient_orgs,
+                       .added_by = r->who.login};
+    int rc = body_text ? mm_store_begin(r->st) : MM_ENOMEM;
+    if (rc == MM_OK)
+        rc = mm_store_create_item(r->st, &rec);
+    bool bad_group = false; /* schema 10: the item's gates, in the same transaction */
+    if (rc == MM_OK && b->gate) {
+        rc = mm_store_set_item_gate(r->st, id, b->gate);
+        bad_group = rc == MM_ENOTFOUND;
+    }
+    if (body_text)
+        rc = mm_audited_commit(r->st, rc, r->who.login, "item.create", id,
+                               json_pack("{s:s,s:s,s:O?}", "tlp", mm_tlp_label(b->tlp), "title",
+                                         b->title, "gate", b->gate));
+    free(body_text);
+    json_decref(users);
+    if (bad_group)
+        return act_failed(f, ACT_INVALID, MM_EINVALID,
+                          "$.gate.ntk_group: no such need-to-know group");
+    if (rc)
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    return MM_OK;
 }
 
 void h_items_create(http_req *r, reply *out)
@@ -105,47 +209,12 @@ void h_items_create(http_req *r, reply *out)
         reply_error(out, 400, "bad_request", "%s", mm_error_last());
         return;
     }
-    json_t *users = NULL;
-    if (!share_resolve_recipients(r, out, b.recipient_users, b.recipient_orgs, &users)) {
-        mm_share_item_clear(&b);
-        return;
-    }
-    if (b.community && !share_community_exists(r, b.community)) {
-        reply_error(out, 400, "bad_request", "$.community: no such community");
-        json_decref(users);
-        mm_share_item_clear(&b);
-        return;
-    }
-    json_t *body = mm_share_item_stored_body(&b);
-    char *body_text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
     char id[37];
-    mm_store_new_id(id);
-    mm_item_rec rec = {.id = id,
-                       .kind = "report",
-                       .originator_org = r->who.org_id,
-                       .originator_user = r->who.user_id,
-                       .tlp = mm_tlp_name(b.tlp),
-                       .community_id = b.community,
-                       .title = b.title,
-                       .body = body_text,
-                       .sources = "[]",
-                       .created = r->now,
-                       .recipient_users = users,
-                       .recipient_orgs = b.recipient_orgs,
-                       .added_by = r->who.login};
-    int rc = body_text ? mm_store_begin(r->st) : MM_ENOMEM;
-    if (rc == MM_OK)
-        rc = mm_store_create_item(r->st, &rec);
-    if (body_text)
-        rc =
-            mm_audited_commit(r->st, rc, r->who.login, "item.create", id,
-                              json_pack("{s:s,s:s}", "tlp", mm_tlp_label(b.tlp), "title", b.title));
-    free(body_text);
-    json_decref(users);
+    act_fail f = {0};
+    int rc = share_item_create(r, &b, id, &f);
     mm_share_item_clear(&b);
     if (rc) {
-        reply_store_error(out, rc);
+        reply_fail(out, &f);
         return;
     }
     share_reply_item(r, out, 201, id);
@@ -350,6 +419,26 @@ int share_import_items(http_req *r, const mm_stix_import *imp, const mm_tlp *flo
 /* POST /api/v1/items/import: a STIX 2.1 bundle (mm_stix_parse) becomes items owned by the
  * caller's organization, each body marked "imported"; ?default=LABEL for unmarked bundles.
  * All items in one transaction: nothing is stored on an error. */
+int share_items_import(http_req *r, const char *text, size_t len, const mm_tlp *dflt,
+                       json_t **out_ids, act_fail *f)
+{
+    *out_ids = NULL;
+    mm_stix_import *imp = NULL;
+    int rc = mm_stix_parse(&imp, text ? text : "", len, dflt);
+    if (rc)
+        return act_failed(f, rc == MM_EPARSE ? ACT_INVALID : ACT_UNPROCESSABLE, rc, "%s",
+                          mm_error_last());
+    json_t *ids = NULL;
+    rc = share_import_items(r, imp, NULL, "api", NULL, NULL, &ids);
+    mm_stix_import_free(imp);
+    if (rc) {
+        json_decref(ids);
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    }
+    *out_ids = ids;
+    return MM_OK;
+}
+
 void h_items_import(http_req *r, reply *out)
 {
     mm_tlp dflt;
@@ -358,18 +447,14 @@ void h_items_import(http_req *r, reply *out)
         reply_error(out, 400, "bad_request", "?default=: %s", mm_error_last());
         return;
     }
-    mm_stix_import *imp = NULL;
-    int rc = mm_stix_parse(&imp, r->body ? r->body : "", r->body_len, d ? &dflt : NULL);
-    if (rc) {
-        reply_error(out, rc == MM_EPARSE ? 400 : 422, rc == MM_EPARSE ? "bad_request" : "invalid",
-                    "%s", mm_error_last());
-        return;
-    }
     json_t *ids = NULL;
-    rc = share_import_items(r, imp, NULL, "api", NULL, NULL, &ids);
-    mm_stix_import_free(imp);
+    act_fail f = {0};
+    int rc = share_items_import(r, r->body, r->body_len, d ? &dflt : NULL, &ids, &f);
     if (rc) {
-        reply_store_error(out, rc);
+        if (f.kind == ACT_UNPROCESSABLE) /* the codes this endpoint has always answered */
+            reply_error(out, 422, "invalid", "%s", f.msg);
+        else
+            reply_fail(out, &f);
         return;
     }
     json_t *items = json_array();

@@ -30,6 +30,8 @@ void share_ctx_free(share_ctx *c)
 int share_ctx_load(http_req *r, share_ctx *c)
 {
     memset(c, 0, sizeof(*c));
+    c->st = r->st;
+    snprintf(c->today, sizeof c->today, "%.10s", r->now);
     int rc = mm_store_org_tree(r->st, &c->tree);
     if (rc == MM_OK)
         rc = mm_store_list_communities(r->st, &c->comms, NULL);
@@ -66,7 +68,59 @@ static const char *parent_of(const share_ctx *c, const char *org)
 void share_reader_free(reader_buf *b)
 {
     free(b->comms);
+    free(b->clearances);
+    free(b->groups);
+    free(b->policy);
+    json_decref(b->gates);
     memset(b, 0, sizeof(*b));
+}
+
+/* the reader's clearances, groups, nationality, country and the policy (schema 10) */
+static bool reader_gates(const share_ctx *c, reader_buf *b, int64_t user_id, const char *org_id)
+{
+    memcpy(b->today, c->today, sizeof b->today);
+    b->r.today = b->today[0] ? b->today : NULL;
+    if (!c->st || mm_store_reader_facts(c->st, &b->gates, user_id, org_id) != MM_OK)
+        return false;
+    json_t *cl = json_object_get(b->gates, "clearances");
+    json_t *gr = json_object_get(b->gates, "groups");
+    json_t *po = json_object_get(b->gates, "policy");
+    b->clearances = calloc(json_array_size(cl) + 1, sizeof(*b->clearances));
+    b->groups = calloc(json_array_size(gr) + 1, sizeof(*b->groups));
+    b->policy = calloc(json_array_size(po) + 1, sizeof(*b->policy));
+    if (!b->clearances || !b->groups || !b->policy)
+        return false;
+    size_t i;
+    json_t *x;
+    json_array_foreach(cl, i, x)
+    {
+        b->clearances[i] = (mm_clearance){
+            .regime = json_string_value(json_object_get(x, "regime")),
+            .level = json_string_value(json_object_get(x, "level")),
+            .granted = json_string_value(json_object_get(x, "granted")),
+            .expires = json_string_value(json_object_get(x, "expires")),
+            .facility = json_is_true(json_object_get(x, "facility")),
+        };
+    }
+    json_array_foreach(gr, i, x) b->groups[i] = json_string_value(x);
+    json_array_foreach(po, i, x)
+    {
+        b->policy[i] = (mm_clearance_rule){
+            .held_regime = json_string_value(json_object_get(x, "held_regime")),
+            .held_level = json_string_value(json_object_get(x, "held_level")),
+            .required_regime = json_string_value(json_object_get(x, "required_regime")),
+            .required_level = json_string_value(json_object_get(x, "required_level")),
+        };
+    }
+    b->r.clearances = b->clearances;
+    b->r.n_clearances = json_array_size(cl);
+    b->r.groups = b->groups;
+    b->r.n_groups = json_array_size(gr);
+    b->r.policy = b->policy;
+    b->r.n_policy = json_array_size(po);
+    b->r.nationality = json_string_value(json_object_get(b->gates, "nationality"));
+    b->r.org_country = json_string_value(json_object_get(b->gates, "org_country"));
+    return true;
 }
 
 /* A reader: user_id of org_id (user_id 0: any plain user of the organization); org_id NULL
@@ -99,6 +153,10 @@ bool share_reader_of(const share_ctx *c, reader_buf *b, int64_t user_id, const c
         }
     }
     b->r.communities = b->comms;
+    if (!reader_gates(c, b, user_id, org_id)) {
+        share_reader_free(b);
+        return false;
+    }
     return true;
 }
 
@@ -115,7 +173,34 @@ void share_access_free(access_buf *b)
     free(b->orgs);
     free(b->users);
     free(b->reshared);
+    free(b->nats);
+    free(b->countries);
     memset(b, 0, sizeof(*b));
+}
+
+/* the item's gates ("gate" as mm_store_list_items gives it; schema 10) */
+static bool access_gates(const json_t *item, access_buf *b)
+{
+    json_t *g = json_object_get(item, "gate");
+    json_t *nat = json_object_get(g, "nationalities"), *cty = json_object_get(g, "org_countries");
+    b->nats = calloc(json_array_size(nat) + 1, sizeof(*b->nats));
+    b->countries = calloc(json_array_size(cty) + 1, sizeof(*b->countries));
+    if (!b->nats || !b->countries)
+        return false;
+    if (!json_is_object(g))
+        return true;
+    json_t *c = json_object_get(g, "clearance");
+    b->a.clearance_regime = json_string_value(json_object_get(c, "regime"));
+    b->a.clearance_level = json_string_value(json_object_get(c, "level"));
+    b->a.facility_required = json_is_true(json_object_get(g, "facility"));
+    b->a.ntk_group = json_string_value(json_object_get(g, "ntk_group"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(nat, i, x) b->nats[b->a.n_nationalities++] = json_string_value(x);
+    json_array_foreach(cty, i, x) b->countries[b->a.n_org_countries++] = json_string_value(x);
+    b->a.nationalities = b->nats;
+    b->a.org_countries = b->countries;
+    return true;
 }
 
 /* The access data of an item as the store gives it (mm_store_list_items). */
@@ -152,18 +237,42 @@ bool share_access_of(const json_t *item, access_buf *b)
     b->a.recipient_orgs = b->orgs;
     b->a.recipient_users = b->users;
     b->a.community_id = json_string_value(json_object_get(item, "community_id"));
+    if (!access_gates(item, b)) {
+        share_access_free(b);
+        return false;
+    }
     return true;
 }
 
 /* THE helper every read path uses: may this reader see this item (mm_tlp_may_read)? */
 bool share_readable(const reader_buf *rd, const json_t *item)
 {
+    return share_decide(rd, item) == MM_GATE_OK;
+}
+
+mm_share_gate share_decide(const reader_buf *rd, const json_t *item)
+{
     access_buf ab;
     if (!share_access_of(item, &ab))
-        return false;
-    bool ok = mm_tlp_may_read(&ab.a, &rd->r, NULL);
+        return MM_GATE_TLP; /* out of memory: fail closed */
+    mm_share_gate g = mm_share_decide(&ab.a, &rd->r, NULL);
     share_access_free(&ab);
-    return ok;
+    return g;
+}
+
+/* a gated item (its "gate" is not null) */
+static bool item_gated(const json_t *item)
+{
+    return json_is_object(json_object_get(item, "gate"));
+}
+
+int share_audit_refusal(http_req *r, const char *item_id, mm_share_gate gate, const char *via)
+{
+    int rc = mm_store_begin(r->st);
+    return mm_audited_commit(
+        r->st, rc, r->who.authenticated ? r->who.login : "anonymous", "item.refused", item_id,
+        json_pack("{s:s,s:s,s:s?}", "via", via, "gate", mm_share_gate_name(gate), "org_id",
+                  r->who.authenticated ? r->who.org_id : NULL));
 }
 
 mm_tlp share_tlp_of(const json_t *item)
@@ -208,40 +317,6 @@ int share_audit_reads(http_req *r, json_t *items, const char *via)
 }
 
 /* ---- recipients given by name ---------------------------------------------------------- */
-
-/* logins -> [user id, ...]; orgs checked to exist. false after filling out (400). */
-bool share_resolve_recipients(http_req *r, reply *out, const json_t *logins, const json_t *orgs,
-                              json_t **out_users)
-{
-    *out_users = json_array();
-    size_t i;
-    json_t *x;
-    json_array_foreach(logins, i, x)
-    {
-        mm_user *u = NULL;
-        if (mm_store_get_user(r->st, &u, json_string_value(x)) != MM_OK) {
-            reply_error(out, 400, "bad_request", "$.recipients.users[%zu]: no such user '%.128s'",
-                        i, json_string_value(x));
-            json_decref(*out_users);
-            *out_users = NULL;
-            return false;
-        }
-        json_array_append_new(*out_users, json_integer((json_int_t)u->id));
-        mm_user_free(u);
-    }
-    json_array_foreach(orgs, i, x)
-    {
-        json_t *o = NULL;
-        if (mm_store_get_org(r->st, &o, json_string_value(x)) != MM_OK) {
-            reply_error(out, 400, "bad_request", "$.recipients.orgs[%zu]: no such organization", i);
-            json_decref(*out_users);
-            *out_users = NULL;
-            return false;
-        }
-        json_decref(o);
-    }
-    return true;
-}
 
 bool share_community_exists(http_req *r, const char *id)
 {
@@ -334,14 +409,35 @@ int share_visible(http_req *r, const char *q, json_t **out)
     }
     size_t i;
     json_t *it;
+    json_t *refused = json_array(); /* [[item id, gate], ...] */
     json_array_foreach(all, i, it)
     {
-        if (share_readable(&rd, it) && matches(it, q))
+        if (!matches(it, q))
+            continue;
+        mm_share_gate g = share_decide(&rd, it);
+        if (g == MM_GATE_OK)
             json_array_append(vis, it);
+        else if (g != MM_GATE_TLP && item_gated(it))
+            json_array_append_new(refused, json_pack("[O,i]", json_object_get(it, "id"), g));
     }
     share_reader_free(&rd);
-    json_decref(all);
     share_ctx_free(&c);
+    /* every gated item the label alone would have shown: audited, never told the reader */
+    rc = refused ? MM_OK : MM_ENOMEM;
+    json_t *x;
+    json_array_foreach(refused, i, x)
+    {
+        if (rc == MM_OK)
+            rc = share_audit_refusal(r, json_string_value(json_array_get(x, 0)),
+                                     (mm_share_gate)json_integer_value(json_array_get(x, 1)),
+                                     "list");
+    }
+    json_decref(refused);
+    json_decref(all);
+    if (rc) {
+        json_decref(vis);
+        return rc;
+    }
     *out = vis;
     return MM_OK;
 }
@@ -363,12 +459,26 @@ json_t *share_readable_item(http_req *r, reply *out, const char *id)
         return NULL;
     }
     reader_buf rd;
-    bool ok = share_reader_of_request(&c, &rd, r) && share_readable(&rd, it);
+    bool have = share_reader_of_request(&c, &rd, r);
+    mm_share_gate g = have ? share_decide(&rd, it) : MM_GATE_TLP;
     share_reader_free(&rd);
     share_ctx_free(&c);
-    if (!ok) {
+    if (!have) {
         json_decref(it);
-        reply_error(out, 404, "not_found", "no such item");
+        reply_error(out, 503, "unavailable", "the store is not available; try again");
+        return NULL;
+    }
+    if (g != MM_GATE_OK) {
+        /* a gated item asked for by id: audited with the condition, which the reader is
+         * never told (the same 404 as a missing item) */
+        rc = item_gated(it)
+                 ? share_audit_refusal(r, json_string_value(json_object_get(it, "id")), g, "get")
+                 : MM_OK;
+        json_decref(it);
+        if (rc)
+            reply_store_error(out, rc);
+        else
+            reply_error(out, 404, "not_found", "no such item");
         return NULL;
     }
     return it;

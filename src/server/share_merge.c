@@ -302,80 +302,66 @@ static bool permitted_all(const json_t *perms, const char *name, const json_t *w
     return true;
 }
 
-void h_item_share(http_req *r, reply *out)
+int share_item_widen(http_req *r, const char *item_id, const json_t *j, act_fail *f)
 {
-    char msg[200];
-    json_t *j = mm_body_parse(r->body ? r->body : "", r->body_len, msg, sizeof(msg));
-    if (!j) {
-        reply_error(out, 400, "bad_request", "%s", msg);
-        return;
-    }
     json_t *it = NULL, *perms = NULL, *users = NULL;
-    const char *key;
-    json_t *v;
-    bool ok = json_is_object(j);
-    json_object_foreach(j, key, v)
-    {
-        ok = ok && (strcmp(key, "tlp") == 0 || strcmp(key, "community") == 0 ||
-                    strcmp(key, "recipients") == 0);
-    }
-    if (!ok) {
-        reply_error(out, 400, "bad_request", "$: only tlp, community and recipients");
-        goto done;
-    }
+    int rc = MM_OK;
     json_t *rec = json_object_get(j, "recipients");
-    if (!recipients_ok(out, rec, "$.recipients"))
+    reply scratch = {0};
+    it = share_readable_item(r, &scratch, item_id);
+    json_decref(scratch.json);
+    free(scratch.text);
+    if (!it) {
+        rc = scratch.status == 404 ? act_failed(f, ACT_NOT_FOUND, MM_ENOTFOUND, "no such item")
+                                   : act_failed(f, ACT_STORE, MM_EIO, "the store failed");
         goto done;
-    it = share_readable_item(r, out, r->param[0]);
-    if (!it)
-        goto done;
+    }
     mm_tlp cur = share_tlp_of(it), want = cur;
     const char *tl = json_string_value(json_object_get(j, "tlp"));
     if (json_object_get(j, "tlp") && (!tl || mm_tlp_parse(&want, tl) != MM_OK)) {
-        reply_error(out, 400, "bad_request", "$.tlp: not a TLP 2.0 label");
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.tlp: not a TLP 2.0 label");
         goto done;
     }
     if (want > cur) {
-        reply_error(out, 400, "bad_request",
-                    "$.tlp: sharing only widens; %s is narrower than the item's %s",
-                    mm_tlp_label(want), mm_tlp_label(cur));
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID,
+                        "$.tlp: sharing only widens; %s is narrower than the item's %s",
+                        mm_tlp_label(want), mm_tlp_label(cur));
         goto done;
     }
     const char *kind = json_string_value(json_object_get(it, "kind"));
     if (kind && strcmp(kind, "incident") == 0 && want < MM_TLP_AMBER_STRICT) {
-        reply_error(out, 400, "bad_request",
-                    "$.tlp: an incident report stays AMBER+STRICT or RED (need-to-know); the "
-                    "authority publishes a sanitised advisory as a separate item");
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID,
+                        "$.tlp: an incident report stays AMBER+STRICT or RED (need-to-know); the "
+                        "authority publishes a sanitised advisory as a separate item");
         goto done;
     }
     json_t *cv = json_object_get(j, "community");
     const char *community = json_string_value(cv);
     if (cv && !community) {
-        reply_error(out, 400, "bad_request", "$.community: expected a community id");
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.community: expected a community id");
         goto done;
     }
     if (community && want != MM_TLP_GREEN) {
-        reply_error(out, 400, "bad_request",
-                    "$.community: a community is the audience of "
-                    "TLP:GREEN only");
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID,
+                        "$.community: a community is the audience of TLP:GREEN only");
         goto done;
     }
     if (community && !share_community_exists(r, community)) {
-        reply_error(out, 400, "bad_request", "$.community: no such community");
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.community: no such community");
         goto done;
     }
     json_t *logins = json_object_get(rec, "users"), *orgs = json_object_get(rec, "orgs");
     if (want == MM_TLP_RED && json_array_size(orgs) > 0) {
-        reply_error(out, 400, "bad_request",
-                    "$.recipients.orgs: TLP:RED goes to named individuals only");
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID,
+                        "$.recipients.orgs: TLP:RED goes to named individuals only");
         goto done;
     }
     /* the originator's organization, or its recorded permission */
     const char *origin = json_string_value(json_object_get(it, "originator_org"));
     if (!origin || strcmp(origin, r->who.org_id) != 0) {
-        int rc = mm_store_list_item_permissions(r->st, &perms, r->param[0], r->who.org_id);
+        rc = mm_store_list_item_permissions(r->st, &perms, item_id, r->who.org_id);
         if (rc) {
-            reply_store_error(out, rc);
+            act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
             goto done;
         }
         bool allowed = json_array_size(perms) > 0;
@@ -400,37 +386,70 @@ void h_item_share(http_req *r, reply *out)
         allowed =
             allowed && permitted_all(perms, "orgs", orgs) && permitted_all(perms, "users", logins);
         if (!allowed) {
-            reply_error(out, 403, "forbidden",
-                        "sharing wider than the label needs the originator organization's "
-                        "recorded permission (POST /api/v1/items/{id}/permissions), and this "
-                        "change is not covered by one");
+            rc = act_failed(f, ACT_FORBIDDEN, MM_EACCES,
+                            "sharing wider than the label needs the originator organization's "
+                            "recorded permission (POST /api/v1/items/{id}/permissions), and this "
+                            "change is not covered by one");
             goto done;
         }
     }
-    if (!share_resolve_recipients(r, out, logins, orgs, &users))
+    rc = share_resolve(r, logins, orgs, &users, f);
+    if (rc)
         goto done;
     const char *new_comm =
         community ? community : json_string_value(json_object_get(it, "community_id"));
     if (want != MM_TLP_GREEN && want != MM_TLP_CLEAR)
         new_comm = NULL;
-    int rc = mm_store_begin(r->st);
+    rc = mm_store_begin(r->st);
     if (rc == MM_OK && (want != cur || community))
-        rc = mm_store_set_item_label(r->st, r->param[0], mm_tlp_name(want), new_comm, r->now);
+        rc = mm_store_set_item_label(r->st, item_id, mm_tlp_name(want), new_comm, r->now);
     if (rc == MM_OK)
-        rc = mm_store_add_item_recipients(r->st, r->param[0], users, orgs, r->now, r->who.login);
+        rc = mm_store_add_item_recipients(r->st, item_id, users, orgs, r->now, r->who.login);
     json_t *detail = json_pack("{s:s,s:s,s:O}", "from", mm_tlp_label(cur), "to", mm_tlp_label(want),
                                "recipients", rec ? rec : json_null());
-    rc = mm_audited_commit(r->st, rc, r->who.login, "item.share", r->param[0], detail);
-    if (rc) {
-        reply_store_error(out, rc);
-        goto done;
-    }
-    share_reply_item(r, out, 200, r->param[0]);
+    rc = mm_audited_commit(r->st, rc, r->who.login, "item.share", item_id, detail);
+    if (rc)
+        act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
 done:
     json_decref(users);
     json_decref(perms);
     json_decref(it);
+    return rc;
+}
+
+void h_item_share(http_req *r, reply *out)
+{
+    char msg[200];
+    json_t *j = mm_body_parse(r->body ? r->body : "", r->body_len, msg, sizeof(msg));
+    if (!j) {
+        reply_error(out, 400, "bad_request", "%s", msg);
+        return;
+    }
+    const char *key;
+    json_t *v;
+    bool ok = json_is_object(j);
+    json_object_foreach(j, key, v)
+    {
+        ok = ok && (strcmp(key, "tlp") == 0 || strcmp(key, "community") == 0 ||
+                    strcmp(key, "recipients") == 0);
+    }
+    if (!ok) {
+        reply_error(out, 400, "bad_request", "$: only tlp, community and recipients");
+        json_decref(j);
+        return;
+    }
+    if (!recipients_ok(out, json_object_get(j, "recipients"), "$.recipients")) {
+        json_decref(j);
+        return;
+    }
+    act_fail f = {0};
+    int rc = share_item_widen(r, r->param[0], j, &f);
     json_decref(j);
+    if (rc) {
+        reply_fail(out, &f);
+        return;
+    }
+    share_reply_item(r, out, 200, r->param[0]);
 }
 
 /* ---- re-share (need-to-know) -------------------------------------------------------------- */
@@ -471,62 +490,48 @@ static bool org_holds(const json_t *it, const char *org)
     return false;
 }
 
-void h_item_reshare(http_req *r, reply *out)
+int share_item_reshare(http_req *r, const char *item_id, const json_t *orgs, act_fail *f)
 {
-    char msg[200];
-    json_t *j = mm_body_parse(r->body ? r->body : "", r->body_len, msg, sizeof(msg));
-    if (!j) {
-        reply_error(out, 400, "bad_request", "%s", msg);
-        return;
-    }
     json_t *it = NULL, *added = json_array();
     share_ctx c = {0};
     bool have_ctx = false;
-    json_t *orgs = json_object_get(j, "orgs");
-    if (!json_is_object(j) || json_object_size(j) != 1 || !json_is_array(orgs) ||
-        json_array_size(orgs) < 1 || json_array_size(orgs) > 200) {
-        reply_error(out, 400, "bad_request",
-                    "$: expected {\"orgs\": [1 to 200 organization ids]}, the organizations "
-                    "(your clients) to re-share the item with");
-        goto done;
-    }
+    int rc = MM_OK;
     size_t i;
     json_t *x;
-    json_array_foreach(orgs, i, x)
-    {
-        if (!json_is_string(x) || json_string_length(x) < 1 || json_string_length(x) > 128) {
-            reply_error(out, 400, "bad_request", "$.orgs[%zu]: expected an organization id", i);
-            goto done;
-        }
-    }
-    it = share_readable_item(r, out, r->param[0]);
-    if (!it)
+    reply scratch = {0};
+    it = share_readable_item(r, &scratch, item_id);
+    json_decref(scratch.json);
+    free(scratch.text);
+    if (!it) {
+        rc = scratch.status == 404 ? act_failed(f, ACT_NOT_FOUND, MM_ENOTFOUND, "no such item")
+                                   : act_failed(f, ACT_STORE, MM_EIO, "the store failed");
         goto done;
+    }
     mm_tlp t = share_tlp_of(it);
     if (t != MM_TLP_AMBER) {
-        reply_error(out, 403, "forbidden",
-                    "only a TLP:AMBER item may be re-shared (with a recipient's clients, on a "
-                    "need-to-know basis); this one is %s",
-                    mm_tlp_label(t));
+        rc = act_failed(f, ACT_FORBIDDEN, MM_EACCES,
+                        "only a TLP:AMBER item may be re-shared (with a recipient's clients, on a "
+                        "need-to-know basis); this one is %s",
+                        mm_tlp_label(t));
         goto done;
     }
     /* an item pulled from another authority (federation.c): as that peer allows */
     json_t *origin = json_object_get(json_object_get(it, "body"), "origin");
     if (origin && !json_is_true(json_object_get(origin, "may_reshare"))) {
-        reply_error(out, 403, "forbidden",
-                    "this item came from the peer '%.40s', which does not allow re-sharing it",
-                    json_string_value(json_object_get(origin, "peer")));
+        rc = act_failed(f, ACT_FORBIDDEN, MM_EACCES,
+                        "this item came from the peer '%.40s', which does not allow re-sharing it",
+                        json_string_value(json_object_get(origin, "peer")));
         goto done;
     }
     if (!org_holds(it, r->who.org_id)) {
-        reply_error(out, 403, "forbidden",
-                    "only a recipient organization of the item (or its originator) may re-share "
-                    "it, and only with its own clients");
+        rc = act_failed(f, ACT_FORBIDDEN, MM_EACCES,
+                        "only a recipient organization of the item (or its originator) may "
+                        "re-share it, and only with its own clients");
         goto done;
     }
-    int rc = share_ctx_load(r, &c);
+    rc = share_ctx_load(r, &c);
     if (rc) {
-        reply_store_error(out, rc);
+        act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
         goto done;
     }
     have_ctx = true;
@@ -536,7 +541,7 @@ void h_item_reshare(http_req *r, reply *out)
         const char *to = json_string_value(x);
         const json_t *row = tree_row(c.tree, to);
         if (!row) {
-            reply_error(out, 400, "bad_request", "$.orgs[%zu]: no such organization", i);
+            rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.orgs[%zu]: no such organization", i);
             goto done;
         }
         const char *kind = json_string_value(json_array_get(row, 1));
@@ -544,10 +549,10 @@ void h_item_reshare(http_req *r, reply *out)
         bool client = authority ? (kind && strcmp(kind, "contractor") == 0)
                                 : (parent && strcmp(parent, r->who.org_id) == 0);
         if (!client) {
-            reply_error(out, 403, "forbidden",
-                        "$.orgs[%zu]: '%.64s' is not a client of your organization (%s)", i, to,
-                        authority ? "the authority re-shares with contractors"
-                                  : "a subcontractor whose prime is your organization");
+            rc = act_failed(f, ACT_FORBIDDEN, MM_EACCES,
+                            "$.orgs[%zu]: '%.64s' is not a client of your organization (%s)", i, to,
+                            authority ? "the authority re-shares with contractors"
+                                      : "a subcontractor whose prime is your organization");
             goto done;
         }
         if (!org_holds(it, to) && !in_array(added, x))
@@ -557,23 +562,57 @@ void h_item_reshare(http_req *r, reply *out)
     json_array_foreach(added, i, x)
     {
         if (rc == MM_OK)
-            rc = mm_store_add_item_reshare(r->st, r->param[0], r->who.org_id, json_string_value(x),
+            rc = mm_store_add_item_reshare(r->st, item_id, r->who.org_id, json_string_value(x),
                                            r->who.login, r->now);
     }
-    rc = mm_audited_commit(r->st, rc, r->who.login, "item.reshare", r->param[0],
+    rc = mm_audited_commit(r->st, rc, r->who.login, "item.reshare", item_id,
                            json_pack("{s:s,s:s,s:O}", "tlp", mm_tlp_label(t), "from_org",
                                      r->who.org_id, "to_orgs", added));
-    if (rc) {
-        reply_store_error(out, rc);
-        goto done;
-    }
-    share_reply_item(r, out, 200, r->param[0]);
+    if (rc)
+        act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
 done:
     if (have_ctx)
         share_ctx_free(&c);
     json_decref(added);
     json_decref(it);
+    return rc;
+}
+
+void h_item_reshare(http_req *r, reply *out)
+{
+    char msg[200];
+    json_t *j = mm_body_parse(r->body ? r->body : "", r->body_len, msg, sizeof(msg));
+    if (!j) {
+        reply_error(out, 400, "bad_request", "%s", msg);
+        return;
+    }
+    json_t *orgs = json_object_get(j, "orgs");
+    if (!json_is_object(j) || json_object_size(j) != 1 || !json_is_array(orgs) ||
+        json_array_size(orgs) < 1 || json_array_size(orgs) > 200) {
+        reply_error(out, 400, "bad_request",
+                    "$: expected {\"orgs\": [1 to 200 organization ids]}, the organizations "
+                    "(your clients) to re-share the item with");
+        json_decref(j);
+        return;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(orgs, i, x)
+    {
+        if (!json_is_string(x) || json_string_length(x) < 1 || json_string_length(x) > 128) {
+            reply_error(out, 400, "bad_request", "$.orgs[%zu]: expected an organization id", i);
+            json_decref(j);
+            return;
+        }
+    }
+    act_fail f = {0};
+    int rc = share_item_reshare(r, r->param[0], orgs, &f);
     json_decref(j);
+    if (rc) {
+        reply_fail(out, &f);
+        return;
+    }
+    share_reply_item(r, out, 200, r->param[0]);
 }
 
 void h_item_permission(http_req *r, reply *out)

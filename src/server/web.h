@@ -130,6 +130,23 @@ int framework_status(json_t **out, http_req *r, const char *submission_id);
 /* Its section on a contractor's page (nothing for an empty array); from: the assessed
  * framework's id. */
 void framework_status_render(page *p, const json_t *status, const char *from);
+void w_incident(http_req *r, reply *out);
+void w_incident_form(http_req *r, reply *out);
+void w_incident_create(http_req *r, reply *out);
+void w_items(http_req *r, reply *out);
+void w_item(http_req *r, reply *out);
+void w_item_form(http_req *r, reply *out);
+void w_item_create(http_req *r, reply *out);
+void w_item_reshare(http_req *r, reply *out);
+void w_item_widen(http_req *r, reply *out);
+void w_items_import(http_req *r, reply *out);
+void w_groups(http_req *r, reply *out);
+void w_communities(http_req *r, reply *out);
+void w_community_create(http_req *r, reply *out);
+void w_community_member_add(http_req *r, reply *out);
+void w_community_member_remove(http_req *r, reply *out);
+void w_group_member_add(http_req *r, reply *out);
+void w_group_member_remove(http_req *r, reply *out);
 void w_contractors(http_req *r, reply *out);
 void w_contractor(http_req *r, reply *out);
 void w_diff(http_req *r, reply *out);

@@ -302,6 +302,12 @@ static void put_header(page *p, mm_buf *h)
         web_put_tr(&hp, "nav.incidents");
         web_puts(&hp, "</a><a href=\"/frameworks\">");
         web_put_tr(&hp, "nav.frameworks");
+        web_puts(&hp, "</a><a href=\"/items\">");
+        web_put_tr(&hp, "nav.items");
+        web_puts(&hp, "</a><a href=\"/groups\">");
+        web_put_tr(&hp, "nav.groups");
+        web_puts(&hp, "</a><a href=\"/communities\">");
+        web_put_tr(&hp, "nav.communities");
         web_puts(&hp, "</a><a href=\"/my/tokens\">");
         web_put_tr(&hp, "nav.tokens");
         web_puts(&hp, "</a>");

@@ -66,7 +66,7 @@ static bool reshared_to(const mm_share_access *it, const char *org)
     return false;
 }
 
-bool mm_tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const char **why)
+static bool tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const char **why)
 {
     const char *dummy;
     if (!why)
@@ -126,6 +126,147 @@ bool mm_tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const 
             }
     *why = "TLP:GREEN: the item's community only";
     return false;
+}
+
+/* ---- the gates (schema 10; docs/sharing.md, "Gated items") ------------------------------ */
+
+static const char *const gate_names[] = {"ok",          "tlp",     "need-to-know",
+                                         "clearance",   "expired", "reciprocity",
+                                         "nationality", "country", "facility"};
+
+const char *mm_share_gate_name(mm_share_gate g)
+{
+    return (int)g >= 0 && (int)g < 9 ? gate_names[g] : "tlp";
+}
+
+bool mm_share_gated(const mm_share_access *it)
+{
+    return it && ((it->clearance_regime && it->clearance_regime[0]) ||
+                  (it->ntk_group && it->ntk_group[0]) || it->n_nationalities > 0 ||
+                  it->n_org_countries > 0 || it->facility_required);
+}
+
+static bool in_list(const char *const *list, size_t n, const char *v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (same(list[i], v))
+            return true;
+    return false;
+}
+
+/* held satisfies the requirement: the same regime and level, or a policy row says so */
+static bool satisfies(const mm_share_reader *r, const mm_clearance *c, const char *regime,
+                      const char *level)
+{
+    if (same(c->regime, regime) && same(c->level, level))
+        return true;
+    for (size_t i = 0; i < r->n_policy; i++) {
+        const mm_clearance_rule *p = &r->policy[i];
+        if (same(p->held_regime, c->regime) && same(p->held_level, c->level) &&
+            same(p->required_regime, regime) && same(p->required_level, level))
+            return true;
+    }
+    return false;
+}
+
+/* valid on the day: granted <= today <= expires (dates as YYYY-MM-DD compare as text) */
+static bool valid_on(const mm_clearance *c, const char *today)
+{
+    if (!today || strlen(today) != 10 || !c->granted || strlen(c->granted) != 10)
+        return false;
+    if (strcmp(c->granted, today) > 0)
+        return false;
+    return !c->expires || !c->expires[0] || strcmp(today, c->expires) <= 0;
+}
+
+/* the clearance gate over the reader's personnel clearances (facility false) or the
+ * organization's facility certifications (facility true) */
+static mm_share_gate clearance_gate(const mm_share_access *it, const mm_share_reader *r,
+                                    bool facility)
+{
+    bool held = false, same_regime = false, other_regime = false;
+    for (size_t i = 0; i < r->n_clearances; i++) {
+        const mm_clearance *c = &r->clearances[i];
+        if (c->facility != facility)
+            continue;
+        if (satisfies(r, c, it->clearance_regime, it->clearance_level)) {
+            if (valid_on(c, r->today))
+                return MM_GATE_OK;
+            held = true;
+        } else if (same(c->regime, it->clearance_regime)) {
+            same_regime = true;
+        } else {
+            other_regime = true;
+        }
+    }
+    if (facility)
+        return MM_GATE_FACILITY;
+    if (held)
+        return MM_GATE_EXPIRED;
+    if (other_regime && !same_regime)
+        return MM_GATE_RECIPROCITY;
+    return MM_GATE_CLEARANCE;
+}
+
+mm_share_gate mm_share_decide(const mm_share_access *it, const mm_share_reader *r, const char **why)
+{
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    bool gated = mm_share_gated(it);
+    if (gated && (!r || r->anonymous)) {
+        *why = "a gated item is for signed-in readers only";
+        return MM_GATE_TLP;
+    }
+    if (!tlp_may_read(it, r, why))
+        return MM_GATE_TLP;
+    if (!gated || (r->user_id > 0 && r->user_id == it->originator_user))
+        return MM_GATE_OK;
+    if (it->ntk_group && it->ntk_group[0] && !in_list(r->groups, r->n_groups, it->ntk_group)) {
+        *why = "not a member of the item's need-to-know group";
+        return MM_GATE_NEED_TO_KNOW;
+    }
+    if (it->n_nationalities > 0 &&
+        !in_list(it->nationalities, it->n_nationalities, r->nationality)) {
+        *why = "the reader's nationality is not among the item's";
+        return MM_GATE_NATIONALITY;
+    }
+    if (it->n_org_countries > 0 &&
+        !in_list(it->org_countries, it->n_org_countries, r->org_country)) {
+        *why = "the reader's organization's country is not among the item's";
+        return MM_GATE_COUNTRY;
+    }
+    if (it->clearance_regime && it->clearance_regime[0]) {
+        mm_share_gate g = clearance_gate(it, r, false);
+        if (g == MM_GATE_OK && it->facility_required)
+            g = clearance_gate(it, r, true);
+        switch (g) {
+        case MM_GATE_OK:
+            break;
+        case MM_GATE_EXPIRED:
+            *why = "the clearance is not valid on the day of the read";
+            return g;
+        case MM_GATE_RECIPROCITY:
+            *why = "a clearance of another regime, which the authority's policy does not accept";
+            return g;
+        case MM_GATE_FACILITY:
+            *why = "the organization holds no facility certification valid today";
+            return g;
+        default:
+            *why = "no clearance that satisfies the item's requirement";
+            return MM_GATE_CLEARANCE;
+        }
+    } else if (it->facility_required) {
+        *why = "a facility certification is asked without a clearance requirement";
+        return MM_GATE_FACILITY;
+    }
+    *why = "every gate holds";
+    return MM_GATE_OK;
+}
+
+bool mm_tlp_may_read(const mm_share_access *it, const mm_share_reader *r, const char **why)
+{
+    return mm_share_decide(it, r, why) == MM_GATE_OK;
 }
 
 /* ---- the item body --------------------------------------------------------------------- */
@@ -208,6 +349,71 @@ static bool hex64(const char *s)
     return true;
 }
 
+/* a regime or need-to-know group id: 1..64 of [a-z0-9-] */
+static bool token_ok(const json_t *v)
+{
+    if (!text_ok(v, 1, 64, false))
+        return false;
+    for (const char *s = json_string_value(v); *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
+            return false;
+    return true;
+}
+
+static bool countries_ok(const json_t *a)
+{
+    if (!json_is_array(a) || json_array_size(a) < 1 || json_array_size(a) > 250)
+        return false;
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x)
+    {
+        const char *c = json_string_value(x);
+        if (!c || strlen(c) != 2 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]))
+            return false;
+    }
+    return true;
+}
+
+/* $.gate (schema 10; docs/sharing.md "Gated items") */
+static int parse_gate(mm_share_item_body *b, const json_t *g)
+{
+    static const char *const gm[] = {"clearance",     "facility",      "ntk_group",
+                                     "nationalities", "org_countries", NULL};
+    static const char *const cm[] = {"regime", "level", NULL};
+    if (!json_is_object(g) || !only_members(g, gm) || json_object_size(g) == 0)
+        return bad(b,
+                   "%s: expected {\"clearance\": {\"regime\", \"level\"}, \"facility\": "
+                   "bool, \"ntk_group\": id, \"nationalities\": [XX], \"org_countries\": "
+                   "[XX]} with at least one of them",
+                   "$.gate");
+    json_t *c = json_object_get(g, "clearance");
+    if (c &&
+        (!json_is_object(c) || !only_members(c, cm) || !token_ok(json_object_get(c, "regime")) ||
+         !text_ok(json_object_get(c, "level"), 1, 64, false)))
+        return bad(b,
+                   "%s: expected {\"regime\": e.g. \"jp-iesi\", \"level\": 1..64 "
+                   "characters}",
+                   "$.gate.clearance");
+    json_t *f = json_object_get(g, "facility");
+    if (f && (!json_is_boolean(f) || (json_is_true(f) && !c)))
+        return bad(b, "%s: expected true or false (true only with a clearance)", "$.gate.facility");
+    json_t *n = json_object_get(g, "ntk_group");
+    if (n && !token_ok(n))
+        return bad(b, "%s: expected a need-to-know group id", "$.gate.ntk_group");
+    json_t *a = json_object_get(g, "nationalities");
+    if (a && !countries_ok(a))
+        return bad(b, "%s: expected 1 to 250 ISO 3166-1 alpha-2 codes (\"JP\", \"US\")",
+                   "$.gate.nationalities");
+    a = json_object_get(g, "org_countries");
+    if (a && !countries_ok(a))
+        return bad(b, "%s: expected 1 to 250 ISO 3166-1 alpha-2 codes (\"JP\", \"US\")",
+                   "$.gate.org_countries");
+    if (!c && !n && !json_object_get(g, "nationalities") && !json_object_get(g, "org_countries"))
+        return bad(b, "%s: a gate needs a clearance, a need-to-know group or a country", "$.gate");
+    return MM_OK;
+}
+
 int mm_share_parse_item(mm_share_item_body *out, const char *text, size_t len)
 {
     memset(out, 0, sizeof(*out));
@@ -217,12 +423,13 @@ int mm_share_parse_item(mm_share_item_body *out, const char *text, size_t len)
     out->json = j;
     if (!json_is_object(j))
         return bad(out, "%s: expected an object", "$");
-    static const char *const top[] = {"title",       "tlp",        "description", "indicators",
-                                      "attachments", "recipients", "community",   NULL};
+    static const char *const top[] = {"title",      "tlp",         "description",
+                                      "indicators", "attachments", "recipients",
+                                      "community",  "gate",        NULL};
     if (!only_members(j, top))
         return bad(out,
-                   "%s: only title, tlp, description, indicators, attachments, recipients "
-                   "and community are allowed",
+                   "%s: only title, tlp, description, indicators, attachments, recipients, "
+                   "community and gate are allowed",
                    "$");
     json_t *v = json_object_get(j, "title");
     if (!text_ok(v, 1, 300, false))
@@ -312,6 +519,12 @@ int mm_share_parse_item(mm_share_item_body *out, const char *text, size_t len)
         if (!text_ok(v, 1, 64, false))
             return bad(out, "%s: expected a community id", "$.community");
         out->community = json_string_value(v);
+    }
+    v = json_object_get(j, "gate");
+    if (v && !json_is_null(v)) {
+        if (parse_gate(out, v))
+            return MM_EINVALID;
+        out->gate = v;
     }
     /* the label's recipient kinds */
     size_t nu = out->recipient_users ? json_array_size(out->recipient_users) : 0;

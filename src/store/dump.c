@@ -108,6 +108,25 @@ static const mm_dump_column taxii_status[] = {TEXT("id"),         INT("user_id")
                                               TEXT("collection"), TEXT("created"), TEXT("body")};
 static const mm_dump_column federation_log[] = {INT("id"),   TEXT("peer"),     TEXT("direction"),
                                                 TEXT("ref"), TEXTN("item_id"), TEXT("at")};
+/* schema 12: clearances and gated items (src/store/gates.c) */
+/* clang-format off */
+static const mm_dump_column clearances[] = {
+    INT("id"), INTN("user_id"), TEXTN("org_id"), TEXT("regime"), TEXT("level"),
+    TEXT("granting_body"), TEXT("granted"), TEXTN("expires"), TEXT("evidence"),
+    TEXT("recorded"), TEXT("recorded_by"), TEXTN("revoked")};
+static const mm_dump_column clearance_policy[] = {
+    INT("id"), TEXT("held_regime"), TEXT("held_level"), TEXT("required_regime"),
+    TEXT("required_level"), TEXT("source"), TEXT("added"), TEXT("added_by")};
+static const mm_dump_column ntk_groups[] = {TEXT("id"), TEXT("name"), TEXT("owner_org"),
+                                            BOOL("hide_members"), TEXT("created")};
+static const mm_dump_column ntk_members[] = {INT("id"), TEXT("group_id"), INT("user_id"),
+                                             BOOL("manager"), TEXT("added"), TEXT("added_by")};
+static const mm_dump_column item_gates[] = {
+    TEXT("item_id"), TEXTN("clearance_regime"), TEXTN("clearance_level"), BOOL("facility"),
+    TEXTN("ntk_group"), TEXT("nationalities"), TEXT("org_countries")};
+static const mm_dump_column user_nationality[] = {INT("user_id"), TEXT("nationality")};
+static const mm_dump_column org_country[] = {TEXT("org_id"), TEXT("country")};
+/* clang-format on */
 
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
@@ -130,7 +149,14 @@ const mm_dump_table mm_dump_tables[] = {
     {"products", "id", products, NCOLS(products), false, false},
     {"product_labels", "id", product_labels, NCOLS(product_labels), true, false},
     {"taxii_status", "id", taxii_status, NCOLS(taxii_status), false, false},
-    {"federation_log", "id", federation_log, NCOLS(federation_log), true, false}};
+    {"federation_log", "id", federation_log, NCOLS(federation_log), true, false},
+    {"clearances", "id", clearances, NCOLS(clearances), true, false},
+    {"clearance_policy", "id", clearance_policy, NCOLS(clearance_policy), true, false},
+    {"ntk_groups", "id", ntk_groups, NCOLS(ntk_groups), false, false},
+    {"ntk_members", "id", ntk_members, NCOLS(ntk_members), true, false},
+    {"item_gates", "item_id", item_gates, NCOLS(item_gates), false, false},
+    {"user_nationality", "user_id", user_nationality, NCOLS(user_nationality), false, false},
+    {"org_country", "org_id", org_country, NCOLS(org_country), false, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

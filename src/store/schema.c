@@ -327,6 +327,71 @@ static const char *const migration11[] = {
     NULL,
 };
 
+/* 12: clearances and gated items (gates.c; docs/sharing.md, "Gated items"): a user's
+ * clearances and an organization's facility certifications as records, the authority's
+ * policy table (empty: no row is shipped), need-to-know groups and their members, an item's
+ * gates, a user's nationality and an organization's country */
+static const char *const migration12[] = {
+    "CREATE TABLE clearances ("
+    "  id {ID},"
+    "  user_id {INT64} REFERENCES users(id),"
+    "  org_id {T} REFERENCES organizations(id),"
+    "  regime {T} NOT NULL,"
+    "  level {T} NOT NULL,"
+    "  granting_body {T} NOT NULL,"
+    "  granted {T} NOT NULL,"
+    "  expires {T},"
+    "  evidence {T} NOT NULL,"
+    "  recorded {T} NOT NULL,"
+    "  recorded_by {T} NOT NULL,"
+    "  revoked {T},"
+    "  CHECK ((user_id IS NULL) <> (org_id IS NULL)),"
+    "  CHECK (expires IS NULL OR expires >= granted));"
+    "CREATE INDEX clearances_user ON clearances(user_id);"
+    "CREATE INDEX clearances_org ON clearances(org_id);"
+    "CREATE TABLE clearance_policy ("
+    "  id {ID},"
+    "  held_regime {T} NOT NULL,"
+    "  held_level {T} NOT NULL,"
+    "  required_regime {T} NOT NULL,"
+    "  required_level {T} NOT NULL,"
+    "  source {T} NOT NULL,"
+    "  added {T} NOT NULL,"
+    "  added_by {T} NOT NULL,"
+    "  UNIQUE (held_regime, held_level, required_regime, required_level));"
+    "CREATE TABLE ntk_groups ("
+    "  id {T} PRIMARY KEY,"
+    "  name {T} NOT NULL UNIQUE,"
+    "  owner_org {T} NOT NULL REFERENCES organizations(id),"
+    "  hide_members {BOOL} NOT NULL,"
+    "  created {T} NOT NULL);"
+    "CREATE TABLE ntk_members ("
+    "  id {ID},"
+    "  group_id {T} NOT NULL REFERENCES ntk_groups(id),"
+    "  user_id {INT64} NOT NULL REFERENCES users(id),"
+    "  manager {BOOL} NOT NULL,"
+    "  added {T} NOT NULL,"
+    "  added_by {T} NOT NULL,"
+    "  UNIQUE (group_id, user_id));"
+    "CREATE INDEX ntk_members_user ON ntk_members(user_id);"
+    "CREATE TABLE item_gates ("
+    "  item_id {T} PRIMARY KEY REFERENCES shared_items(id),"
+    "  clearance_regime {T},"
+    "  clearance_level {T},"
+    "  facility {BOOL} NOT NULL,"
+    "  ntk_group {T} REFERENCES ntk_groups(id),"
+    "  nationalities {T} NOT NULL CHECK ({ARRAY:nationalities}),"
+    "  org_countries {T} NOT NULL CHECK ({ARRAY:org_countries}),"
+    "  CHECK ((clearance_regime IS NULL) = (clearance_level IS NULL)));"
+    "CREATE TABLE user_nationality ("
+    "  user_id {INT64} PRIMARY KEY REFERENCES users(id),"
+    "  nationality {T} NOT NULL);"
+    "CREATE TABLE org_country ("
+    "  org_id {T} PRIMARY KEY REFERENCES organizations(id),"
+    "  country {T} NOT NULL);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -361,6 +426,9 @@ static const char *const *const migrations[] = {
     migration10,
     /* 11: TAXII 2.1 status resources and the federation log (migration11 above) */
     migration11,
+    /* 12: clearances, the authority's clearance policy, need-to-know groups, gated items
+     * (migration12 above; issue 17) */
+    migration12,
 };
 /* clang-format on */
 

@@ -193,11 +193,15 @@ int mm_store_list_items(mm_store *s, json_t **out, const char *id)
         mm_error_set("no such item");
         rc = MM_ENOTFOUND;
     }
+    json_t *gates = NULL; /* schema 10: each item's gates (gates.c) */
+    if (rc == MM_OK)
+        rc = mm_store_item_gates(s, &gates, id);
     size_t i;
     json_t *row;
     json_array_foreach(list, i, row)
     {
-        if (rc || !by_id ||
+        json_t *g = json_object_get(gates, json_string_value(json_object_get(row, "id")));
+        if (rc || !by_id || json_object_set_new(row, "gate", g ? json_incref(g) : json_null()) ||
             json_object_set_new(row, "recipients", json_pack("{s:[],s:[]}", "orgs", "users")) ||
             json_object_set_new(row, "reshares", json_array()) ||
             json_object_set(by_id, json_string_value(json_object_get(row, "id")), row)) {
@@ -223,6 +227,7 @@ int mm_store_list_items(mm_store *s, json_t **out, const char *id)
     }
     json_decref(recs);
     json_decref(reshares);
+    json_decref(gates);
     json_decref(by_id);
     if (rc == MM_OK)
         *out = id ? json_incref(json_array_get(list, 0)) : json_incref(list);

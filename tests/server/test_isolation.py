@@ -78,8 +78,18 @@ ENDPOINTS = [
     ("GET", "/taxii2/api/collections/{id}/objects/{object}/", "self (its collections)"),
     ("GET", "/taxii2/api/collections/{id}/objects/{object}/versions/", "self (its collections)"),
     ("POST", "/api/v1/federation/run", "authority-admin"),
+    ("GET", "/api/v1/clearances", "authority-read"),
+    ("POST", "/api/v1/clearances", "authority-admin"),
+    ("POST", "/api/v1/clearances/{id}/revoke", "authority-admin"),
+    ("GET", "/api/v1/clearance-policy", "authority-read"),
+    ("POST", "/api/v1/clearance-policy", "authority-admin"),
+    ("DELETE", "/api/v1/clearance-policy/{id}", "authority-admin"),
+    ("GET", "/api/v1/ntk-groups", "self"),
+    ("POST", "/api/v1/ntk-groups", "authority-admin"),
+    ("POST", "/api/v1/ntk-groups/{id}/members", "self"),
+    ("DELETE", "/api/v1/ntk-groups/{id}/members/{login}", "self"),
 ]
-N_ENDPOINTS = 52
+N_ENDPOINTS = 62
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -580,6 +590,87 @@ def make_rows():
         lambda s, t: authority_rule(s, False, 200))
     add("GET", "/api/v1/poam/overdue", ["-"], lambda s, t: client(s).get("/api/v1/poam/overdue"),
         lambda s, t: authority_rule(s, False, 200))
+
+    # clearances, the policy table, need-to-know groups (schema 10; docs/sharing.md)
+    def clearance_body():
+        return {"login": W.logins["Amem"], "regime": "us-eo13526", "level": "Secret",
+                "granting_body": "matrix", "granted": "2026-01-01", "evidence": "ref-%d" % W.n}
+    add("GET", "/api/v1/clearances", ["-"], lambda s, t: client(s).get("/api/v1/clearances"),
+        lambda s, t: authority_rule(s, False, 200))
+
+    def post_clearance(s, t):
+        W.n += 1
+        return client(s).post("/api/v1/clearances", clearance_body())
+    add("POST", "/api/v1/clearances", ["-"], post_clearance, lambda s, t: authority_rule(s, True, 201))
+
+    def revoke_clearance(s, t):
+        W.n += 1
+        r = mm.expect(client("AUadm").post("/api/v1/clearances", clearance_body()), 201, "a record")
+        return client(s).post("/api/v1/clearances/%s/revoke" % (r.json or {}).get("id"), {})
+    add("POST", "/api/v1/clearances/{id}/revoke", ["-"], revoke_clearance,
+        lambda s, t: authority_rule(s, True, 200))
+    add("GET", "/api/v1/clearance-policy", ["-"], lambda s, t: client(s).get("/api/v1/clearance-policy"),
+        lambda s, t: authority_rule(s, False, 200))
+
+    def policy_body():
+        W.n += 1
+        return {"held_regime": "xa-test", "held_level": "L%d" % W.n, "required_regime": "xa-test",
+                "required_level": "L0", "source": "test data, not a real equivalence"}
+    add("POST", "/api/v1/clearance-policy", ["-"], lambda s, t: client(s).post(
+        "/api/v1/clearance-policy", policy_body()), lambda s, t: authority_rule(s, True, 201))
+
+    def del_policy(s, t):
+        r = mm.expect(client("AUadm").post("/api/v1/clearance-policy", policy_body()), 201, "a row")
+        return client(s).delete("/api/v1/clearance-policy/%s" % (r.json or {}).get("id"))
+    add("DELETE", "/api/v1/clearance-policy/{id}", ["-"], del_policy,
+        lambda s, t: authority_rule(s, True, OK2))
+    add("GET", "/api/v1/ntk-groups", ["-"], lambda s, t: client(s).get("/api/v1/ntk-groups"),
+        lambda s, t: self_rule(s, t, 200))
+
+    def post_group(s, t):
+        W.n += 1
+        return client(s).post("/api/v1/ntk-groups", {"id": "g%d" % W.n, "name": "Group %d" % W.n,
+                                                     "owner_org": W.org["C"], "hide_members": True})
+    add("POST", "/api/v1/ntk-groups", ["-"], post_group, lambda s, t: authority_rule(s, True, 201))
+
+    def group_for(s, t):
+        """A fresh group where s is a manager ("managed"), a plain member ("member") or not in
+        it ("other"), with a victim member; returns (group id, victim login)."""
+        W.n += 1
+        gid = "grp%d" % W.n
+        root = client("AUadm")
+        mm.expect(root.post("/api/v1/ntk-groups", {"id": gid, "name": "Managed %d" % W.n,
+                                                   "owner_org": W.org["C"], "hide_members": True}),
+                  201, "a group")
+        if s != "anon" and t != "other":
+            mm.expect(root.post("/api/v1/ntk-groups/%s/members" % gid,
+                                {"login": W.logins[s], "manager": t == "managed"}), 201, "subject in")
+        victim = W.logins["Cmem" if s != "Cmem" else "Amem"]
+        spare = W.logins["Badm" if s != "Badm" else "Aadm"]
+        mm.expect(root.post("/api/v1/ntk-groups/%s/members" % gid, {"login": victim}), 201, "victim in")
+        return gid, victim, spare
+
+    def group_rule(s, t, ok):
+        _, org, role = subj(s)
+        if org is None:
+            return 401
+        if role == "authority-admin" or t == "managed":
+            return ok
+        if t == "member" or org == "AUTH":
+            return 403
+        return 404
+
+    def add_member(s, t):
+        gid, _, spare = group_for(s, t)
+        return client(s).post("/api/v1/ntk-groups/%s/members" % gid, {"login": spare})
+    add("POST", "/api/v1/ntk-groups/{id}/members", ["managed", "member", "other"], add_member,
+        lambda s, t: group_rule(s, t, 201))
+
+    def del_member(s, t):
+        gid, victim, _ = group_for(s, t)
+        return client(s).delete("/api/v1/ntk-groups/%s/members/%s" % (gid, victim))
+    add("DELETE", "/api/v1/ntk-groups/{id}/members/{login}", ["managed", "member", "other"], del_member,
+        lambda s, t: group_rule(s, t, OK2))
 
     # last: they change the caller's credentials
     def post_password(s, t):

@@ -313,12 +313,173 @@ static void test_parse_item(void **state)
     assert_int_equal(parse("{", &b), MM_EPARSE);
 }
 
+/* ---- the gates (mm_share_decide; docs/sharing.md "Gated items") ----------------------- */
+
+/* An AMBER+STRICT item of "orig" for "recip", gated by need-to-know group "g" and regime
+ * "xa-test" level "L2" (test data: no real regime is named here). */
+static mm_share_access gated_item(void)
+{
+    static const char *const orgs[] = {"recip"};
+    return (mm_share_access){.tlp = MM_TLP_AMBER_STRICT,
+                             .originator_org = "orig",
+                             .originator_user = 1,
+                             .recipient_orgs = orgs,
+                             .n_recipient_orgs = 1,
+                             .clearance_regime = "xa-test",
+                             .clearance_level = "L2",
+                             .ntk_group = "g"};
+}
+
+static void test_gates(void **state)
+{
+    (void)state;
+    static const char *const in_g[] = {"g"};
+    mm_clearance held = {
+        .regime = "xa-test", .level = "L2", .granted = "2026-01-01", .expires = "2026-12-07"};
+    mm_share_reader r = {.user_id = 5,
+                         .org_id = "recip",
+                         .today = "2026-12-07",
+                         .clearances = &held,
+                         .n_clearances = 1,
+                         .groups = in_g,
+                         .n_groups = 1};
+    mm_share_access a = gated_item();
+    const char *why = NULL;
+    assert_true(mm_share_gated(&a));
+    assert_int_equal(mm_share_decide(&a, &r, &why), MM_GATE_OK); /* the last day counts */
+    assert_true(mm_tlp_may_read(&a, &r, NULL));
+    r.today = "2026-12-08";
+    assert_int_equal(mm_share_decide(&a, &r, &why), MM_GATE_EXPIRED);
+    assert_false(mm_tlp_may_read(&a, &r, NULL));
+    r.today = "2025-12-31"; /* before it was granted */
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_EXPIRED);
+    r.today = NULL; /* no day: fail closed */
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_EXPIRED);
+    r.today = "2026-06-01";
+    held.expires = NULL; /* no expiry recorded */
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_OK);
+    /* the label first: an outsider is refused for TLP whatever it holds */
+    r.org_id = "outsider";
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_TLP);
+    r.org_id = "recip";
+    /* need-to-know */
+    r.n_groups = 0;
+    assert_int_equal(mm_share_decide(&a, &r, &why), MM_GATE_NEED_TO_KNOW);
+    assert_string_equal(mm_share_gate_name(MM_GATE_NEED_TO_KNOW), "need-to-know");
+    r.n_groups = 1;
+    /* another level of the same regime, and no policy row: refused (nothing implied) */
+    held.level = "L3";
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_CLEARANCE);
+    mm_clearance_rule rule = {"xa-test", "L3", "xa-test", "L2"};
+    r.policy = &rule;
+    r.n_policy = 1;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_OK);
+    /* another regime: reciprocity only through a row */
+    held.regime = "xb-test";
+    held.level = "K1";
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_RECIPROCITY);
+    mm_clearance_rule rules[2] = {{"xb-test", "K1", "xa-test", "L3"},
+                                  {"xa-test", "L3", "xa-test", "L2"}};
+    r.policy = rules;
+    r.n_policy = 2; /* K1 -> L3 and L3 -> L2 are never chained */
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_RECIPROCITY);
+    mm_clearance_rule recip = {"xb-test", "K1", "xa-test", "L2"};
+    r.policy = &recip;
+    r.n_policy = 1;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_OK);
+    /* a rule the other way round gives nothing */
+    mm_clearance_rule back = {"xa-test", "L2", "xb-test", "K1"};
+    r.policy = &back;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_RECIPROCITY);
+    /* none held */
+    r.n_clearances = 0;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_CLEARANCE);
+    /* a facility certification is not a personnel clearance */
+    mm_clearance fac = {
+        .regime = "xa-test", .level = "L2", .granted = "2026-01-01", .facility = true};
+    r.clearances = &fac;
+    r.n_clearances = 1;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_CLEARANCE);
+    /* facility asked: the person's and the organization's */
+    mm_clearance both[2] = {{.regime = "xa-test", .level = "L2", .granted = "2026-01-01"},
+                            {.regime = "xa-test",
+                             .level = "L2",
+                             .granted = "2026-01-01",
+                             .expires = "2026-05-31",
+                             .facility = true}};
+    r.clearances = both;
+    r.n_clearances = 2;
+    a.facility_required = true;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_FACILITY); /* expired on 06-01 */
+    both[1].expires = NULL;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_OK);
+    a.facility_required = false;
+    /* nationality and the organization's country */
+    static const char *const jp[] = {"JP"};
+    a.nationalities = jp;
+    a.n_nationalities = 1;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_NATIONALITY);
+    r.nationality = "US";
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_NATIONALITY);
+    r.nationality = "JP";
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_OK);
+    a.org_countries = jp;
+    a.n_org_countries = 1;
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_COUNTRY);
+    r.org_country = "JP";
+    assert_int_equal(mm_share_decide(&a, &r, NULL), MM_GATE_OK);
+    /* the user who shared it, and nobody anonymous */
+    mm_share_reader sharer = {.user_id = 1, .org_id = "orig", .today = "2026-06-01"};
+    assert_int_equal(mm_share_decide(&a, &sharer, NULL), MM_GATE_OK);
+    mm_share_reader colleague = {.user_id = 2, .org_id = "orig", .today = "2026-06-01"};
+    assert_int_equal(mm_share_decide(&a, &colleague, NULL), MM_GATE_NEED_TO_KNOW);
+    a.tlp = MM_TLP_CLEAR;
+    mm_share_reader anon = {.anonymous = true};
+    assert_int_equal(mm_share_decide(&a, &anon, NULL), MM_GATE_TLP);
+    assert_int_equal(mm_share_decide(&a, NULL, NULL), MM_GATE_TLP);
+    /* not gated: the label alone, as before */
+    mm_share_access plain = {.tlp = MM_TLP_CLEAR};
+    assert_false(mm_share_gated(&plain));
+    assert_int_equal(mm_share_decide(&plain, &anon, NULL), MM_GATE_OK);
+}
+
+static void test_parse_gate(void **state)
+{
+    (void)state;
+    mm_share_item_body b;
+    assert_int_equal(parse("{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":{\"clearance\":"
+                           "{\"regime\":\"jp-iesi\",\"level\":\"any\"},\"facility\":true,"
+                           "\"ntk_group\":\"g-1\",\"nationalities\":[\"JP\"],"
+                           "\"org_countries\":[\"JP\",\"US\"]}}",
+                           &b),
+                     0);
+    assert_non_null(b.gate);
+    mm_share_item_clear(&b);
+    static const char *const bad[] = {
+        "{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":{}}",
+        "{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":[]}",
+        "{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":{\"x\":1}}",
+        "{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":{\"facility\":true}}",
+        "{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":{\"ntk_group\":\"G\"}}",
+        "{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":{\"nationalities\":[]}}",
+        "{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":{\"org_countries\":[\"usa\"]}}",
+        "{\"title\":\"x\",\"tlp\":\"TLP:AMBER\",\"gate\":{\"clearance\":{\"regime\":\"a\"}}}",
+        "{\"title\":\"x\",\"tlp\":\"RED\",\"gate\":{\"clearance\":{\"regime\":\"A\"}}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse(bad[i], &b), MM_EINVALID);
+        assert_non_null(strstr(mm_error_last(), "$.gate"));
+        assert_null(b.json);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_labels),     cmocka_unit_test(test_merge),
         cmocka_unit_test(test_matrix),     cmocka_unit_test(test_edges),
-        cmocka_unit_test(test_parse_item),
+        cmocka_unit_test(test_parse_item), cmocka_unit_test(test_gates),
+        cmocka_unit_test(test_parse_gate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

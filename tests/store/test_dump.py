@@ -70,7 +70,9 @@ def sqlite_counts(path):
                           "item_permissions", "incidents", "item_reshares",
                           "affirmations",
                           "products", "product_labels",
-                          "taxii_status", "federation_log")}
+                          "taxii_status", "federation_log",
+                          "clearances", "clearance_policy", "ntk_groups", "ntk_members",
+                          "item_gates", "user_nationality", "org_country")}
     finally:
         con.close()
 
@@ -127,9 +129,40 @@ def fill(C, T, db):
         mm.expect(adm.post("/api/v1/organizations/%s/products/%s/labels" % (prime["id"], product),
                            {"scheme": "jc-star", "level": "1", "label_id": "JC-1", "issued": "2025-04-01",
                             "expires": "2027-03-31", "evidence_sha256": "ab" * 32}), 201, "label")
+        # schema 12: a clearance (revoked too), a facility certification, a policy row, a
+        # need-to-know group with members, a gated item, a nationality and a country
+        for body in ({"login": "dump-admin", "regime": "jp-iesi", "level": "designated «L»",
+                      "granting_body": "Cabinet Office", "granted": "2026-04-01",
+                      "expires": "2031-03-31", "evidence": "CO-2026-0142"},
+                     {"org_id": prime["id"], "regime": "jp-iesi", "level": "designated «L»",
+                      "granting_body": "Cabinet Office", "granted": "2026-04-01",
+                      "evidence": "facility ref"}):
+            mm.expect(root.post("/api/v1/clearances", body), 201, "clearance")
+        mm.expect(root.post("/api/v1/clearances/1/revoke", {}), 200, "revoke a clearance")
+        mm.expect(root.post("/api/v1/clearance-policy", {
+            "held_regime": "xa-test", "held_level": "L3", "required_regime": "xa-test",
+            "required_level": "L2", "source": "test data, not a real equivalence"}), 201, "policy")
+        mm.expect(root.post("/api/v1/ntk-groups", {"id": "dump-cell", "name": "Dump «cell»",
+                                                   "owner_org": prime["id"], "hide_members": True}),
+                  201, "group")
+        mm.expect(root.post("/api/v1/ntk-groups/dump-cell/members", {"login": "dump-admin",
+                                                                     "manager": True}), 201, "member")
+        gated = mm.expect(adm.post("/api/v1/items", {
+            "title": "Dump gated", "tlp": "TLP:AMBER+STRICT",
+            "gate": {"clearance": {"regime": "jp-iesi", "level": "designated «L»"}, "facility": True,
+                     "ntk_group": "dump-cell", "nationalities": ["JP"], "org_countries": ["JP", "US"]}}),
+            201, "gated item").json["id"]
+        for args in (["--user", "dump-admin", "--nationality", "JP"], ["--org", prime["id"], "--country", "JP"]):
+            cp = mm.run(["admin", "clearance", "person", "--db", mm.db_url(db)] + args)
+            C.check(cp.returncode == 0, "admin clearance person " + " ".join(args), cp.stderr)
         seen = {
             "product": adm.get("/api/v1/organizations/%s/products/%s" % (prime["id"], product)).raw,
             "product_id": product,
+            "gated": adm.get("/api/v1/items/%s" % gated).raw,
+            "gated_id": gated,
+            "clearances": root.get("/api/v1/clearances").raw,
+            "policy": root.get("/api/v1/clearance-policy").raw,
+            "groups": root.get("/api/v1/ntk-groups").raw,
             "affirmations": adm.get("/api/v1/organizations/%s/affirmations" % prime["id"]).raw,
             "contractors": root.get("/api/v1/contractors?per_page=100").raw,
             "bodies": {i: adm.get("/api/v1/submissions/%s?body=1" % i).raw for i in ids},
@@ -166,6 +199,12 @@ def same_answers(C, T, url, seen, tag, submit_new):
         r = adm.get("/api/v1/organizations/%s/products/%s" % (seen["prime"], seen["product_id"]))
         C.check(r.raw == seen["product"] and "JC-1" in r.text, "%s: the product and its label byte for byte" % tag,
                 r.text[:300])
+        for what, path, who in (("clearances", "/api/v1/clearances", root),
+                                ("policy", "/api/v1/clearance-policy", root),
+                                ("groups", "/api/v1/ntk-groups", root),
+                                ("gated", "/api/v1/items/%s" % seen["gated_id"], adm)):
+            r = who.get(path)
+            C.check(r.raw == seen[what], "%s: %s byte for byte (schema 10)" % (tag, path), r.text[:300])
         if submit_new:
             a = dict(seen["base"], _note="after the import (%s)" % tag)
             doc = mm.sign_envelope(mm.make_envelope(a), seen["sec"])
@@ -196,7 +235,7 @@ def main():
     lines = read_lines(d1)
     head, trail = json.loads(lines[0]), json.loads(lines[-2])
     C.check(head.get("kind") == "mamori-dump" and head.get("version") == 1 and
-            head.get("schema") == 11 and "sessions" not in head.get("tables", []),
+            head.get("schema") == 12 and "sessions" not in head.get("tables", []),
             "the header (sessions are not in a dump)", lines[0][:300])
     C.check(trail.get("sha256") == hashlib.sha256(b"".join(l + b"\n" for l in lines[:-2]))
             .hexdigest(), "the trailer's sha256 is that of every line before it")
@@ -288,7 +327,7 @@ def main():
     # ---- admin migrate --db ----
     fresh = os.path.join(T, "fresh.db")
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
-    C.check(cp.returncode == 0 and "0 -> 11" in cp.stdout, "admin migrate --db on a new database",
+    C.check(cp.returncode == 0 and "0 -> 12" in cp.stdout, "admin migrate --db on a new database",
             cp.stdout + cp.stderr)
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
     C.check(cp.returncode == 0 and "up to date" in cp.stdout, "admin migrate --db again",
@@ -298,7 +337,7 @@ def main():
     if mm.on_pg():
         pg = mm.db_url(os.path.join(T, "pg.db"))  # a fresh, empty PostgreSQL database
         cp = mm.run(["admin", "migrate", "--db", pg])
-        C.check(cp.returncode == 0 and "0 -> 11" in cp.stdout, "admin migrate --db on PostgreSQL",
+        C.check(cp.returncode == 0 and "0 -> 12" in cp.stdout, "admin migrate --db on PostgreSQL",
                 cp.stdout + cp.stderr)
         cp = mm.run(["admin", "migrate", "--from", sq(src), "--to", pg])
         C.check(cp.returncode == 0 and "chain intact" in cp.stdout,

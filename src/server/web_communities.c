@@ -1,0 +1,174 @@
+/* mamori serve: the dashboard's communities (docs/dashboard.md, docs/sharing.md): the
+ * audience of TLP:GREEN items, managed by authority-admins. Everyone signed in sees the
+ * communities of their organization (the authority every one); authority-admins create
+ * communities and add and remove member organizations, through the API's actions
+ * (community_create, community_member: audited). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/bodies.h"
+#include "server/form.h"
+#include "server/share_core.h"
+#include "server/web.h"
+#include "server/web_parts.h"
+
+static bool is_admin(const http_req *r)
+{
+    return r->who.authority && strcmp(r->who.role, "authority-admin") == 0;
+}
+
+static void communities_render(page *p, const json_t *list, const char *ok, const char *err)
+{
+    http_req *r = p->r;
+    bool admin = is_admin(r);
+    web_puts(p, "<h1>");
+    web_put_tr(p, "communities.title");
+    web_puts(p, "</h1><p class=\"note\">");
+    web_put_tr(p, "communities.intro");
+    web_puts(p, "</p>");
+    if (err)
+        web_error_box(p, err);
+    if (ok) {
+        web_puts(p, "<p class=\"ok\" role=\"status\" id=\"community-result\">");
+        web_put_tr(p, ok);
+        web_puts(p, "</p>");
+    }
+    if (admin) {
+        web_puts(p, "<form id=\"community-form\" method=\"post\" action=\"/communities\">");
+        web_csrf_field(p);
+        web_puts(p, "<label>");
+        web_put_tr(p, "communities.name");
+        web_puts(p, " <input type=\"text\" name=\"name\"></label> <label>");
+        web_put_tr(p, "communities.description");
+        web_puts(p, " <input type=\"text\" name=\"description\"></label> <button "
+                    "type=\"submit\">");
+        web_put_tr(p, "communities.create");
+        web_puts(p, "</button></form>");
+    }
+    if (json_array_size(list) == 0) {
+        web_puts(p, "<p id=\"no-communities\" class=\"muted\">");
+        web_put_tr(p, "communities.none");
+        web_puts(p, "</p>");
+    }
+    size_t i;
+    json_t *c;
+    json_array_foreach(list, i, c)
+    {
+        const char *id = web_sval(c, "id");
+        web_puts(p, "<section class=\"community\" data-community-id=\"");
+        web_attr(p, id);
+        web_puts(p, "\"><h2>");
+        web_user(p, web_sval(c, "name"));
+        web_puts(p, "</h2><p>");
+        web_user(p, web_sval(c, "description"));
+        web_puts(p, "</p><ul class=\"members\">");
+        size_t k;
+        json_t *m;
+        json_array_foreach(json_object_get(c, "members"), k, m)
+        {
+            web_puts(p, "<li data-org-id=\"");
+            web_attr(p, json_string_value(m));
+            web_puts(p, "\">");
+            web_esc(p, json_string_value(m));
+            if (admin) {
+                web_puts(p, " <form method=\"post\" class=\"inline\" action=\"/communities/");
+                web_attr(p, id);
+                web_puts(p, "/members/");
+                web_attr(p, json_string_value(m));
+                web_puts(p, "/remove\" data-confirm=\"");
+                web_put_tr(p, "communities.confirm_remove");
+                web_puts(p, "\">");
+                web_csrf_field(p);
+                web_puts(p, "<button type=\"submit\" class=\"danger\" data-action=\"remove\">");
+                web_put_tr(p, "groups.remove");
+                web_puts(p, "</button></form>");
+            }
+            web_puts(p, "</li>");
+        }
+        web_puts(p, "</ul>");
+        if (admin) {
+            web_puts(p, "<form method=\"post\" class=\"add-member\" action=\"/communities/");
+            web_attr(p, id);
+            web_puts(p, "/members\">");
+            web_csrf_field(p);
+            web_puts(p, "<label>");
+            web_put_tr(p, "communities.org");
+            web_puts(p, " <input type=\"text\" name=\"org_id\"></label> <button "
+                        "type=\"submit\">");
+            web_put_tr(p, "groups.add");
+            web_puts(p, "</button></form>");
+        }
+        web_puts(p, "</section>");
+    }
+}
+
+static void communities_page(http_req *r, reply *out, const char *ok, const char *err,
+                             unsigned status)
+{
+    json_t *list = NULL;
+    if (mm_store_list_communities(r->st, &list, r->who.authority ? NULL : r->who.org_id) != MM_OK) {
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "communities.title");
+    p.self = "/communities";
+    communities_render(&p, list, ok, err);
+    json_decref(list);
+    web_page_finish(&p, out, status);
+}
+
+void w_communities(http_req *r, reply *out)
+{
+    communities_page(r, out, NULL, NULL, 200);
+}
+
+static void answer(http_req *r, reply *out, int rc, const act_fail *f, const char *ok)
+{
+    if (rc == MM_OK)
+        communities_page(r, out, ok, NULL, 200);
+    else if (f->kind == ACT_NOT_FOUND && strcmp(f->msg, "no such community") == 0)
+        web_error_page(r, out, 404, "error.not_found");
+    else if (f->kind == ACT_STORE)
+        web_error_page(r, out, 503, "error.busy");
+    else
+        communities_page(r, out, NULL, f->msg,
+                         f->kind == ACT_CONFLICT    ? 409
+                         : f->kind == ACT_NOT_FOUND ? 404
+                                                    : 400);
+}
+
+void w_community_create(http_req *r, reply *out)
+{
+    const char *name = r->form ? mm_form_value(r->form, "name") : NULL;
+    const char *desc = r->form ? mm_form_value(r->form, "description") : NULL;
+    char msg[200], id[37];
+    act_fail f = {0};
+    int rc =
+        mm_body_check_value(body_community, "name", name, msg, sizeof msg) != 0 ||
+                mm_body_check_value(body_community, "description", desc, msg, sizeof msg) != 0 ||
+                !name || !name[0]
+            ? act_failed(&f, ACT_INVALID, MM_EINVALID, "%s",
+                         !name || !name[0] ? "$.name: give the community a name" : msg)
+            : community_create(r, name, desc, id, &f);
+    answer(r, out, rc, &f, "communities.created");
+}
+
+void w_community_member_add(http_req *r, reply *out)
+{
+    const char *org = r->form ? mm_form_value(r->form, "org_id") : NULL;
+    act_fail f = {0};
+    int rc = org && org[0]
+                 ? community_member(r, r->param[0], org, true, &f)
+                 : act_failed(&f, ACT_INVALID, MM_EINVALID, "$.org_id: name an organization");
+    answer(r, out, rc, &f, "communities.added");
+}
+
+void w_community_member_remove(http_req *r, reply *out)
+{
+    act_fail f = {0};
+    int rc = community_member(r, r->param[0], r->param[1], false, &f);
+    answer(r, out, rc, &f, "communities.removed");
+}
