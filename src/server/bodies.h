@@ -19,6 +19,8 @@ typedef struct body_field {
 
 extern const body_field body_login[], body_password[], body_token[], body_org[], body_user[],
     body_consent[], body_key[], body_community[], body_member[];
+/* the supply chain (supply_api.c) */
+extern const body_field body_supply_consent[], body_clause_statement[], body_org_profile[];
 
 /* Parses a request body as JSON (duplicate members refused). NULL with msg on error. */
 json_t *mm_body_parse(const char *data, size_t len, char *msg, size_t size);

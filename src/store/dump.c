@@ -94,6 +94,24 @@ static const mm_dump_column affirmations[] = {
     TEXT("affirmed_by"), TEXT("affirmed_on"), TEXT("received"),      TEXT("received_by"),
     TEXT("body"),        TEXT("body_hash"),   TEXT("signature")};
 
+/* schema 10: the supply chain (src/store/supply.c) */
+/* clang-format off */
+static const mm_dump_column supply_edges[] = {
+    TEXT("id"), TEXT("supplier_id"), TEXT("customer_id"), TEXT("contract"), TEXT("clauses"),
+    TEXT("handles"), INTN("tier_hint"), TEXTN("since"), TEXTN("until"), TEXT("state"),
+    TEXT("created"), TEXT("created_by"), TEXTN("confirmed"), TEXTN("confirmed_by"),
+    TEXTN("ended"), TEXTN("ended_by")};
+static const mm_dump_column supply_consent[] = {
+    INT("id"), TEXT("supplier_id"), TEXT("customer_id"), INT("pass_up"), TEXT("granted"),
+    TEXT("granted_by")};
+static const mm_dump_column clause_statements[] = {
+    TEXT("clause_id"), TEXT("text"), TEXTN("check_rule"), TEXT("stated"), TEXT("stated_by")};
+static const mm_dump_column org_profiles[] = {TEXT("org_id"), TEXTN("sector"), TEXTN("country")};
+static const mm_dump_column notifications[] = {
+    INT("id"), TEXT("recipient_org"), TEXT("kind"), TEXT("subject"), TEXT("detail"),
+    TEXT("created"), TEXTN("read")};
+/* clang-format on */
+
 const mm_dump_table mm_dump_tables[] = {
     {"organizations", "id", organizations, NCOLS(organizations), false, true},
     {"users", "id", users, NCOLS(users), true, false},
@@ -111,7 +129,12 @@ const mm_dump_table mm_dump_tables[] = {
     {"item_permissions", "id", item_permissions, NCOLS(item_permissions), true, false},
     {"incidents", "id", incidents, NCOLS(incidents), true, false},
     {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false},
-    {"affirmations", "id", affirmations, NCOLS(affirmations), false, false}};
+    {"affirmations", "id", affirmations, NCOLS(affirmations), false, false},
+    {"supply_edges", "id", supply_edges, NCOLS(supply_edges), false, false},
+    {"supply_consent", "id", supply_consent, NCOLS(supply_consent), true, false},
+    {"clause_statements", "clause_id", clause_statements, NCOLS(clause_statements), false, false},
+    {"org_profiles", "org_id", org_profiles, NCOLS(org_profiles), false, false},
+    {"notifications", "id", notifications, NCOLS(notifications), true, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");
