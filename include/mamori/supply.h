@@ -124,6 +124,12 @@ int mm_store_clause_statements(mm_store *s, json_t **out) __attribute__((warn_un
 int mm_store_notify_up(mm_store *s, const char *supplier_id, const char *kind, const char *subject,
                        const char *detail_json, const char *now, int64_t *count)
     __attribute__((warn_unused_result));
+/* The organization's latest status as stored ("" when it has none) into out. */
+int mm_store_latest_status(mm_store *s, const char *org_id, char out[32])
+    __attribute__((warn_unused_result));
+/* True when status after is worse than before (meets < conditional < not-met =
+ * no-valid-score); a first status ("" before) is not a drop. */
+bool mm_supply_status_worse(const char *before, const char *after);
 /* {"unread", "total", "items": [{"id", "kind", "subject", "detail", "created", "read"}]},
  * newest first, one page. */
 int mm_store_list_notifications(mm_store *s, json_t **out, const char *org_id, bool unread_only,
@@ -164,6 +170,14 @@ typedef struct mm_supply_dates {
  * order no-consent, not-met, expired, missing, unstated, ok. */
 void mm_supply_check_edge(json_t *edge, const mm_clause_catalog *c, const json_t *statements,
                           const mm_supply_dates *d);
+/* The suppliers below org_id the reader may see (all: the authority's view), each edge with
+ * "tier" and its flow-down check (mm_supply_check_edge): {"org_id", "items": [...], "counts":
+ * {check: n}} over the edges kept; handles and check (may be NULL) keep only the edges that
+ * carry it / answer it. */
+int mm_supply_view(mm_store *s, json_t **out, const char *org_id, bool all, const char *handles,
+                   const char *check, const mm_clause_catalog *c, const mm_supply_dates *d)
+    __attribute__((warn_unused_result));
+
 /* The body of a new supply edge, parsed and checked (clause ids against c, handles, dates).
  * Strings are borrowed from doc; clauses and handles are compact JSON texts (malloc'd). */
 typedef struct mm_supply_edge_body {

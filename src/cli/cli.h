@@ -69,5 +69,6 @@ int cmd_receipt(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 #endif

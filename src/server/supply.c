@@ -3,6 +3,7 @@
  * Every change is one transaction ended by mm_audited_commit. */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server/supply.h"
@@ -114,51 +115,52 @@ int supply_set_consent(http_req *r, const char *supplier_id, const char *custome
     return rc ? store_fail(f, rc) : MM_OK;
 }
 
-static bool carries(const json_t *edge, const char *handles)
-{
-    size_t i;
-    json_t *h;
-    json_array_foreach(json_object_get(edge, "handles"), i, h)
-    {
-        if (mm_streq(json_string_value(h), handles))
-            return true;
-    }
-    return false;
-}
-
 int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,
                 json_t **out)
 {
-    *out = NULL;
-    json_t *tree = NULL, *statements = NULL;
-    int rc = mm_store_supply_tree(r->st, &tree, org_id, r->who.authority);
-    if (rc == MM_OK)
-        rc = mm_store_clause_statements(r->st, &statements);
-    if (rc) {
-        json_decref(tree);
-        return rc;
-    }
     mm_supply_dates d = {.today = r->today,
                          .sprs_before = r->stale_before,
                          .cmmc_expired_before = r->cmmc_expired_before};
-    json_t *items = json_object_get(tree, "items");
-    mm_supply_tiers(items, org_id);
-    json_t *kept = json_array(), *counts = json_object();
-    size_t i;
-    json_t *e;
-    json_array_foreach(items, i, e)
-    {
-        mm_supply_check_edge(e, supply_clauses(), statements, &d);
-        const char *ck = json_string_value(json_object_get(e, "check"));
-        if ((handles && !carries(e, handles)) || (check && !mm_streq(ck, check)))
-            continue;
-        const char *key = ck ? ck : "not-checked";
-        json_object_set_new(counts, key,
-                            json_integer(json_integer_value(json_object_get(counts, key)) + 1));
-        json_array_append(kept, e);
-    }
-    json_decref(statements);
-    json_decref(tree);
-    *out = json_pack("{s:s, s:o, s:o}", "org_id", org_id, "items", kept, "counts", counts);
-    return *out ? MM_OK : MM_ENOMEM;
+    return mm_supply_view(r->st, out, org_id, r->who.authority, handles, check, supply_clauses(),
+                          &d);
+}
+
+int supply_alert_status(mm_store *st, const char *org_id, const char *before, const char *now)
+{
+    char after[32];
+    int rc = mm_store_latest_status(st, org_id, after);
+    if (rc || !mm_supply_status_worse(before, after))
+        return rc;
+    json_t *org = NULL;
+    rc = mm_store_get_org(st, &org, org_id);
+    char subject[300];
+    snprintf(subject, sizeof subject, "%s: status %s -> %s",
+             rc == MM_OK ? json_string_value(json_object_get(org, "name")) : org_id, before, after);
+    json_decref(org);
+    char *detail = json_dumps(
+        json_pack("{s:s, s:s, s:s}", "supplier_id", org_id, "before", before, "after", after),
+        JSON_COMPACT);
+    if (rc == MM_OK)
+        rc = mm_store_notify_up(st, org_id, "status-drop", subject, detail ? detail : "{}", now,
+                                NULL);
+    free(detail);
+    return rc;
+}
+
+int supply_alert_incident(mm_store *st, const char *org_id, const char *report_number,
+                          const char *now)
+{
+    json_t *org = NULL;
+    int rc = mm_store_get_org(st, &org, org_id);
+    char subject[300];
+    snprintf(subject, sizeof subject, "%s reported a cyber incident (%s)",
+             rc == MM_OK ? json_string_value(json_object_get(org, "name")) : org_id, report_number);
+    json_decref(org);
+    char *detail =
+        json_dumps(json_pack("{s:s, s:s}", "supplier_id", org_id, "report_number", report_number),
+                   JSON_COMPACT);
+    if (rc == MM_OK)
+        rc = mm_store_notify_up(st, org_id, "incident", subject, detail ? detail : "{}", now, NULL);
+    free(detail);
+    return rc;
 }

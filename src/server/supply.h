@@ -24,6 +24,18 @@ int supply_end(http_req *r, const char *org_id, const char *id, act_fail *f);
 int supply_set_consent(http_req *r, const char *supplier_id, const char *customer_id, bool see,
                        bool pass_up, act_fail *f);
 
+/* ---- alerts up the chain: inside the transaction that stores the cause ---------------- */
+
+/* After a new submission of org_id was stored: when its latest status is now worse than
+ * before (the latest status read before the insert), one "status-drop" notification for every
+ * customer up the chain that may see org_id's status. */
+int supply_alert_status(mm_store *st, const char *org_id, const char *before, const char *now);
+/* After an incident report of org_id was stored: one "incident" notification (that a report
+ * was made, its number; never its contents) for every customer up the chain that may see
+ * org_id's status. */
+int supply_alert_incident(mm_store *st, const char *org_id, const char *report_number,
+                          const char *now);
+
 /* ---- views ---------------------------------------------------------------------------- */
 
 /* The suppliers below org_id the caller may see (the authority: all), with each edge's

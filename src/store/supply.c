@@ -244,39 +244,45 @@ int mm_store_supply_consent(mm_store *s, const char *supplier_id, const char *cu
 
 /* ---- the tree below a customer ----------------------------------------------------------- */
 
-/* v(edge_id, supplier_id, passes): the edges the reader may see. Contractor: its direct
- * active edges (passes = the supplier's pass_up towards it), then below a supplier that
- * passes, the edges whose own supplier consented with pass_up. Authority: every active edge
- * below. Rows are a set, so each edge comes at most twice and the walk ends (no cycles are
- * stored either). */
+/* The walk is over organizations, not edges, so each one is expanded once (twice at most):
+ * v(org_id, passes) holds the suppliers the reader may see below it, passes when the edges
+ * below that supplier may be seen too. Contractor: its direct suppliers (passes = the
+ * supplier's pass_up towards it), then below a supplier that passes, the suppliers that
+ * consented with pass_up. Authority: every supplier below, passing. The visible edges are then
+ * the reader's own direct edges and, below a passing supplier, the edges whose supplier
+ * consented with pass_up (the authority: every active edge below). Rows are a set and no
+ * cycle is stored, so the walk ends. */
 #define TREE_SELECT                                                                                \
     "SELECT e.id, e.supplier_id, o.name, e.customer_id, e.contract, e.clauses, e.handles,"         \
     " e.tier_hint, e.since, e.until, c.id, o.latest_framework, o.latest_status, o.latest_score,"   \
     " o.latest_assessed, o.latest_received"                                                        \
-    " FROM (SELECT DISTINCT edge_id FROM v) x JOIN supply_edges e ON e.id = x.edge_id"             \
-    " JOIN organizations o ON o.id = e.supplier_id"                                                \
+    " FROM supply_edges e JOIN organizations o ON o.id = e.supplier_id"                            \
     " LEFT JOIN supply_consent c ON c.supplier_id = e.supplier_id"                                 \
-    "  AND c.customer_id = e.customer_id"                                                          \
-    " ORDER BY e.customer_id, o.name, e.id"
+    "  AND c.customer_id = e.customer_id"
 
 static const char tree_contractor_sql[] =
-    "WITH RECURSIVE v(edge_id, supplier_id, passes) AS ("
-    " SELECT e.id, e.supplier_id, coalesce(c.pass_up, 0) FROM supply_edges e"
+    "WITH RECURSIVE v(org_id, passes) AS ("
+    " SELECT e.supplier_id, coalesce(c.pass_up, 0) FROM supply_edges e"
     " LEFT JOIN supply_consent c ON c.supplier_id = e.supplier_id"
     "  AND c.customer_id = e.customer_id"
     " WHERE e.customer_id = $1 AND e.state = 'active'"
     " UNION"
-    " SELECT e.id, e.supplier_id, 1 FROM v JOIN supply_edges e ON e.customer_id = v.supplier_id"
+    " SELECT e.supplier_id, 1 FROM v JOIN supply_edges e ON e.customer_id = v.org_id"
     " JOIN supply_consent c ON c.supplier_id = e.supplier_id AND c.customer_id = e.customer_id"
-    " WHERE v.passes = 1 AND e.state = 'active' AND c.pass_up = 1)" TREE_SELECT;
+    " WHERE v.passes = 1 AND e.state = 'active' AND c.pass_up = 1),"
+    " p(org_id) AS (SELECT DISTINCT org_id FROM v WHERE passes = 1) " TREE_SELECT
+    " WHERE e.state = 'active' AND (e.customer_id = $1 OR (c.pass_up = 1"
+    "  AND e.customer_id IN (SELECT org_id FROM p)))"
+    " ORDER BY e.customer_id, o.name, e.id";
 
 static const char tree_all_sql[] =
-    "WITH RECURSIVE v(edge_id, supplier_id, passes) AS ("
-    " SELECT e.id, e.supplier_id, 1 FROM supply_edges e"
-    " WHERE e.customer_id = $1 AND e.state = 'active'"
+    "WITH RECURSIVE v(org_id) AS ("
+    " SELECT e.supplier_id FROM supply_edges e WHERE e.customer_id = $1 AND e.state = 'active'"
     " UNION"
-    " SELECT e.id, e.supplier_id, 1 FROM v JOIN supply_edges e ON e.customer_id = v.supplier_id"
-    " WHERE e.state = 'active')" TREE_SELECT;
+    " SELECT e.supplier_id FROM v JOIN supply_edges e ON e.customer_id = v.org_id"
+    " WHERE e.state = 'active') " TREE_SELECT
+    " WHERE e.state = 'active' AND (e.customer_id = $1 OR e.customer_id IN (SELECT org_id FROM v))"
+    " ORDER BY e.customer_id, o.name, e.id";
 
 /* One edge row of TREE_SELECT (cells from first) as the reader sees it. */
 static json_t *tree_item(const json_t *row, size_t first, bool all)
@@ -559,6 +565,20 @@ int mm_store_notify_up(mm_store *s, const char *supplier_id, const char *kind, c
                         NPARAMS(p), p, NULL, NULL, &changes);
     if (count)
         *count = changes;
+    return rc;
+}
+
+int mm_store_latest_status(mm_store *s, const char *org_id, char out[32])
+{
+    json_t *row = NULL;
+    const mm_param p[] = {P_TEXT(org_id)};
+    out[0] = '\0';
+    int rc = mm_db_row(s, &row, "no such organization",
+                       "SELECT coalesce(latest_status, ''), name FROM organizations WHERE id = $1",
+                       1, p);
+    if (rc == MM_OK)
+        mm_cell_copy(out, 32, row, 0);
+    json_decref(row);
     return rc;
 }
 

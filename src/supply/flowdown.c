@@ -278,6 +278,23 @@ void mm_supply_check_edge(json_t *edge, const mm_clause_catalog *c, const json_t
     json_object_set_new(edge, "checks", checks ? checks : json_array());
 }
 
+static int status_rank(const char *s)
+{
+    if (mm_streq(s, "meets"))
+        return 0;
+    if (mm_streq(s, "conditional"))
+        return 1;
+    if (mm_streq(s, "not-met") || mm_streq(s, "no-valid-score"))
+        return 2;
+    return -1;
+}
+
+bool mm_supply_status_worse(const char *before, const char *after)
+{
+    int b = status_rank(before), a = status_rank(after);
+    return b >= 0 && a > b;
+}
+
 /* ---- tiers ------------------------------------------------------------------------------- */
 
 void mm_supply_tiers(json_t *items, const char *root)

@@ -11,6 +11,7 @@ cause; every change audited (the chain verifies). SQLite, and PostgreSQL as test
 Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
 """
 
+import datetime
 import json
 import os
 import sys
@@ -339,6 +340,119 @@ def checks_and_queries(srv, T):
     C.status(W.rt.get("/api/v1/supply?status=nope"), 400, "an unknown status filter: 400")
 
 
+def notes(name, unread=False):
+    r = W.adm[name].get("/api/v1/notifications" + ("?unread=1" if unread else ""))
+    mm.expect(r, 200, "notifications of %s" % name)
+    return r.json
+
+
+def worse_r2(T, name):
+    """the example Rev 2 assessment with 3.1.1 not met and not on the POA&M: not-met"""
+    with open(mm.EXAMPLE_R2) as f:
+        a = json.load(f)
+    a["requirements"]["3.1.1"] = "not-met"
+    path = os.path.join(T, "worse-%s.json" % name)
+    with open(path, "w") as f:
+        json.dump(a, f)
+    return path
+
+
+def alerts(T):
+    before = {n: notes(n)["total"] for n in W.org if n != "AUTH"}
+    # S's status drops: its customers that may see its status hear of it, in the same
+    # transaction as the submission; P2 (no consent from S), X (ended) and T (a supplier) do not
+    latest = submit("S", worse_r2(T, "S"), T)
+    C.check(latest.get("status") == "not-met", "S's new latest status is not-met", json.dumps(latest))
+    after = {n: notes(n)["total"] for n in before}
+    grew = sorted(n for n in before if after[n] > before[n])
+    C.check(grew == ["P1"], "a drop of S's status notifies P1 only (consent)", str(grew))
+    n = notes("P1", unread=True)
+    top = (n.get("items") or [{}])[0]
+    C.check(top.get("kind") == "status-drop" and "not-met" in top.get("subject", "")
+            and top.get("detail", {}).get("supplier_id") == W.org["S"],
+            "P1's notification names S and the new status", json.dumps(top))
+    C.check(n.get("unread") >= 1, "it is unread", json.dumps(n)[:200])
+    # a second worse-or-equal submission is no drop
+    submit("S", worse_r2(T, "S2"), T)
+    C.check(notes("P1")["total"] == after["P1"], "the same status again: no new notification")
+    # up the chain: U (tier 3) drops; T, S and P1 consented with pass_up along the path
+    submit("U", mm.EXAMPLE_R2, T)
+    mid = {n: notes(n)["total"] for n in before}
+    C.check(mid == {**after, "P1": after["P1"]}, "U's first status is no drop", json.dumps([mid, after]))
+    submit("U", worse_r2(T, "U"), T)
+    end = {n: notes(n)["total"] for n in before}
+    grew = sorted(n for n in before if end[n] > mid[n])
+    C.check(grew == ["P1", "S", "T"], "U's drop reaches T, S and P1 (pass_up on every link), not P2",
+            str(grew))
+    # a refused submission (a replay) writes nothing: the same transaction
+    doc = mm.sign(mm.variant(worse_r2(T, "U3"), os.path.join(T, "u3.json"), "u3"), W.key["U"],
+                  os.path.join(T, "u3s.json"))
+    mm.expect(mm.submit(W.adm["U"], doc), 201, "U again")
+    c0 = {n: notes(n)["total"] for n in before}
+    C.status(mm.submit(W.adm["U"], doc), 409, "a replay is refused")
+    C.check({n: notes(n)["total"] for n in before} == c0, "a refused submission writes no notification")
+    # an incident report by S: its consenting customers hear that one was made (never its contents)
+    with open(os.path.join(mm.SRC, "tests", "fixtures", "incident", "initial.json")) as f:
+        rep = json.load(f)
+    rep.pop("$schema", None)
+    rep.pop("time_zone", None)
+    tz = datetime.timezone(datetime.timedelta(hours=-5))
+    rep["discovered"] = (datetime.datetime.now(tz) - datetime.timedelta(hours=1)).replace(microsecond=0).isoformat()
+    p1 = notes("P1")["total"]
+    r = W.adm["S"].post("/api/v1/incidents", rep)
+    C.status(r, 201, "S files an incident report")
+    n = notes("P1")
+    top = (n.get("items") or [{}])[0]
+    C.check(n["total"] == p1 + 1 and top.get("kind") == "incident", "P1 is told S reported an incident",
+            json.dumps(top))
+    desc = rep.get("description") or rep.get("summary") or ""
+    C.check(not desc or desc[:20] not in json.dumps(n), "the notification carries no contents of the report")
+    C.check(notes("P2")["total"] == end["P2"], "P2 (no consent) is not told")
+    # read
+    nid = top.get("id")
+    C.status(W.adm["P2"].post("/api/v1/notifications/%s/read" % nid), 404, "another organization's: 404")
+    C.status(W.adm["P1"].post("/api/v1/notifications/%s/read" % nid), 200, "P1 marks it read")
+    n2 = notes("P1", unread=True)
+    C.check(all(i["id"] != nid for i in n2["items"]) and n2["unread"] == n["unread"] - 1,
+            "it is no longer unread", json.dumps(n2)[:200])
+
+
+def cli(db):
+    """mamori graph on the same database, offline, with the authority's view"""
+    url = mm.db_url(db)
+    cp = mm.run(["graph", "suppliers", W.org["P1"], "--db", url, "--format", "json"])
+    C.check(cp.returncode == 0, "graph suppliers: exit 0", cp.stderr)
+    got = json.loads(cp.stdout or "{}")
+    api = view(W.rt, "P1")
+    C.check(sorted(e["id"] for e in got.get("items", [])) == sorted(e["id"] for e in api["items"]),
+            "graph suppliers gives the authority's edges of the API", cp.stdout[:300])
+    C.check({e["id"]: e["check"] for e in got["items"]} == {e["id"]: e["check"] for e in api["items"]},
+            "and the same checks")
+    cp = mm.run(["graph", "suppliers", W.org["P1"], "--db", url, "--handles", "cui", "--check", "not-met"])
+    C.check(cp.returncode == 0 and "Org S" in cp.stdout and "Org T" in cp.stdout and "Org N" not in cp.stdout,
+            "graph suppliers --handles cui --check not-met (text)", cp.stdout + cp.stderr)
+    cp = mm.run(["graph", "affected", W.org["U"], "--db", url])
+    C.check(cp.returncode == 0 and "4 organizations affected" in cp.stdout, "graph affected U: 4",
+            cp.stdout + cp.stderr)
+    cp = mm.run(["graph", "national", "--db", url, "--country", "JP", "--format", "json"])
+    nat = json.loads(cp.stdout or "{}") if cp.returncode == 0 else {}
+    C.check({i["supplier_id"] for i in nat.get("items", [])} == {W.org["S"], W.org["N"]},
+            "graph national --country JP", cp.stdout[:300] + cp.stderr)
+    cp = mm.run(["graph", "suppliers", W.org["P1"], "--db", url, "--check", "bad"])
+    C.check(cp.returncode == 2 and cp.stderr.startswith("mamori: graph suppliers: --check 'bad'"),
+            "an unknown --check: exit 2, named", cp.stderr)
+    cp = mm.run(["graph", "national", "--db", url, "--tier", "x"])
+    C.check(cp.returncode == 2 and "--tier 'x'" in cp.stderr, "a bad --tier: exit 2, named", cp.stderr)
+    cp = mm.run(["graph", "affected", "00000000-0000-4000-8000-000000000000", "--db", url])
+    C.check(cp.returncode == 2 and cp.stderr.startswith("mamori: "), "an unknown organization: exit 2",
+            cp.stderr)
+    if not mm.on_pg():
+        missing = db + ".missing"
+        cp = mm.run(["graph", "national", "--db", missing])
+        C.check(cp.returncode == 2 and "no such database" in cp.stderr and not os.path.exists(missing),
+                "a missing database: exit 2, nothing created", cp.stderr)
+
+
 def audited(db):
     rows = mm.db_ro(db).execute("SELECT action FROM audit_log WHERE action LIKE 'supply.%'").fetchall()
     acts = {r[0] for r in rows}
@@ -364,7 +478,9 @@ def main():
         consent_and_tiers()
         isolation()
         checks_and_queries(srv, T)
+        alerts(T)
         audited(db)
+        cli(db)
     finally:
         srv.stop()
     C.finish()
