@@ -41,6 +41,15 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* this process's CPU time: the machine may be shared, and the wall clock then counts the
+ * other processes' turns too */
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -280,16 +289,18 @@ int main(int argc, char **argv)
     build(s, &g, edges);
     mm_supply_dates d = {
         .today = "2026-12-07", .sprs_before = "2023-12-07", .cmmc_expired_before = "2026-06-10"};
-    double *t = calloc(queries, sizeof *t);
-    printf("%-16s %8s %8s %8s %10s\n", "query", "p50 ms", "p99 ms", "max ms", "items avg");
+    double *t = calloc(queries, sizeof *t), *cpu = calloc(queries, sizeof *cpu);
+    printf("%-16s %8s %8s %8s %9s %9s %10s\n", "query", "p50 ms", "p99 ms", "max ms", "cpu p50",
+           "cpu p99", "items avg");
     int worst = 0;
     for (int q = 0; q < NQ; q++) {
         size_t total = 0;
         for (size_t k = 0; k < queries; k++) {
             size_t items = 0;
-            double a = now_ms();
+            double a = now_ms(), b = cpu_ms();
             rc = run_query(s, &g, (query)q, c, &d, &items);
             t[k] = now_ms() - a;
+            cpu[k] = cpu_ms() - b;
             if (rc)
                 fail(qnames[q], rc);
             total += items;
@@ -303,6 +314,7 @@ int main(int argc, char **argv)
     }
     printf("%s\n", worst ? "target p99 <= 100 ms: NOT met" : "target p99 <= 100 ms: met");
     free(t);
+    free(cpu);
     mm_clause_catalog_free(c);
     mm_store_free(s);
     if (db == path) {

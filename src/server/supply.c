@@ -137,9 +137,10 @@ int supply_alert_status(mm_store *st, const char *org_id, const char *before, co
     snprintf(subject, sizeof subject, "%s: status %s -> %s",
              rc == MM_OK ? json_string_value(json_object_get(org, "name")) : org_id, before, after);
     json_decref(org);
-    char *detail = json_dumps(
-        json_pack("{s:s, s:s, s:s}", "supplier_id", org_id, "before", before, "after", after),
-        JSON_COMPACT);
+    json_t *d =
+        json_pack("{s:s, s:s, s:s}", "supplier_id", org_id, "before", before, "after", after);
+    char *detail = d ? json_dumps(d, JSON_COMPACT) : NULL;
+    json_decref(d);
     if (rc == MM_OK)
         rc = mm_store_notify_up(st, org_id, "status-drop", subject, detail ? detail : "{}", now,
                                 NULL);
@@ -156,9 +157,9 @@ int supply_alert_incident(mm_store *st, const char *org_id, const char *report_n
     snprintf(subject, sizeof subject, "%s reported a cyber incident (%s)",
              rc == MM_OK ? json_string_value(json_object_get(org, "name")) : org_id, report_number);
     json_decref(org);
-    char *detail =
-        json_dumps(json_pack("{s:s, s:s}", "supplier_id", org_id, "report_number", report_number),
-                   JSON_COMPACT);
+    json_t *d = json_pack("{s:s, s:s}", "supplier_id", org_id, "report_number", report_number);
+    char *detail = d ? json_dumps(d, JSON_COMPACT) : NULL;
+    json_decref(d);
     if (rc == MM_OK)
         rc = mm_store_notify_up(st, org_id, "incident", subject, detail ? detail : "{}", now, NULL);
     free(detail);

@@ -36,6 +36,17 @@ int supply_alert_status(mm_store *st, const char *org_id, const char *before, co
 int supply_alert_incident(mm_store *st, const char *org_id, const char *report_number,
                           const char *now);
 
+/* ---- seed-demo (seed_supply.c) --------------------------------------------------------- */
+
+typedef struct seed_supply_org {
+    const char *id, *sector;
+    bool japanese;
+    int parent; /* index of its prime (parent_id), or -1 */
+} seed_supply_org;
+/* The demo's supply network over orgs (in the caller's transaction, audited). */
+int seed_supply(mm_store *st, const seed_supply_org *orgs, unsigned n, unsigned long long seed,
+                const char *now);
+
 /* ---- views ---------------------------------------------------------------------------- */
 
 /* The suppliers below org_id the caller may see (the authority: all), with each edge's

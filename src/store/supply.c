@@ -284,13 +284,40 @@ static const char tree_all_sql[] =
     " WHERE e.state = 'active' AND (e.customer_id = $1 OR e.customer_id IN (SELECT org_id FROM v))"
     " ORDER BY e.customer_id, o.name, e.id";
 
-/* One edge row of TREE_SELECT (cells from first) as the reader sees it. */
-static json_t *tree_item(const json_t *row, size_t first, bool all)
+/* The JSON arrays of clause and handle lists: few distinct texts among many edges, so each
+ * text is parsed once per query (keys borrowed from the rows, which outlive the map). */
+typedef struct array_cache {
+    mm_map m;
+} array_cache;
+
+static json_t *cached_array(array_cache *c, const json_t *row, size_t i)
 {
-    static const char *const keys[] = {
-        "id",      "supplier_id", "supplier_name", "customer_id", "contract", "clauses",
-        "handles", "tier_hint",   "since",         "until",       NULL};
-    json_t *o = mm_row_object(row, first, keys, "sssssaaiss");
+    const char *t = mm_cell(row, i);
+    if (!c || !t)
+        return mm_cell_json(row, i, false);
+    json_t *v = mm_map_get(&c->m, t);
+    if (!v) {
+        v = mm_cell_json(row, i, false);
+        if (mm_map_put(&c->m, t, v) != 0)
+            return v;
+    }
+    return json_incref(v);
+}
+
+static void array_cache_free(array_cache *c)
+{
+    for (size_t i = 0; i < c->m.cap; i++)
+        if (c->m.keys && c->m.keys[i])
+            json_decref(c->m.vals[i]);
+    mm_map_free(&c->m);
+}
+
+/* One edge row of TREE_SELECT (cells from first) as the reader sees it. */
+static json_t *tree_item_cached(const json_t *row, size_t first, bool all, array_cache *cache)
+{
+    static const char *const keys[] = {"id",          "supplier_id", "supplier_name",
+                                       "customer_id", "contract",    NULL};
+    json_t *o = mm_row_object(row, first, keys, "sssss");
     if (!o)
         return NULL;
     bool visible = all || mm_cell(row, first + 10) != NULL;
@@ -301,6 +328,11 @@ static json_t *tree_item(const json_t *row, size_t first, bool all)
         latest = mm_row_object(row, first + 11, lk, "ssiss");
     }
     bool ok = true;
+    mm_put(o, "clauses", cached_array(cache, row, first + 5), &ok);
+    mm_put(o, "handles", cached_array(cache, row, first + 6), &ok);
+    mm_put(o, "tier_hint", mm_cell_int(row, first + 7), &ok);
+    mm_put(o, "since", mm_cell_text(row, first + 8), &ok);
+    mm_put(o, "until", mm_cell_text(row, first + 9), &ok);
     mm_put(o, "status_visible", json_boolean(visible), &ok);
     mm_put(o, "latest", latest, &ok);
     if (!ok) {
@@ -310,19 +342,26 @@ static json_t *tree_item(const json_t *row, size_t first, bool all)
     return o;
 }
 
+static json_t *tree_item(const json_t *row, size_t first, bool all)
+{
+    return tree_item_cached(row, first, all, NULL);
+}
+
 static int tree_rows(mm_store *s, json_t **out, const char *sql, int n, const mm_param *p, bool all)
 {
     *out = NULL;
     json_t *rows = NULL, *items = json_array();
+    array_cache cache = {MM_MAP_INIT};
     int rc = items ? mm_db_rows(s, &rows, NULL, sql, n, p) : mm_oom();
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
     {
-        json_t *it = rc == MM_OK ? tree_item(row, 0, all) : NULL;
+        json_t *it = rc == MM_OK ? tree_item_cached(row, 0, all, &cache) : NULL;
         if (rc == MM_OK && (!it || json_array_append_new(items, it)))
             rc = mm_oom();
     }
+    array_cache_free(&cache);
     json_decref(rows);
     if (rc == MM_OK && !(*out = json_pack("{s:o}", "items", items)))
         return mm_oom();

@@ -462,6 +462,43 @@ def audited(db):
     C.check(cp.returncode == 0 and "chain intact" in cp.stdout, "the audit chain verifies", cp.stdout + cp.stderr)
 
 
+def seed_demo(T):
+    """seed-demo builds a multi-tier network: primes, tier-2/3 suppliers shared between primes,
+    Japanese and US companies, MOD-protected edges between Japanese ones"""
+    db = os.path.join(T, "seed.db")
+    mm.admin_init(db, "root")
+    cp = mm.run(["admin", "seed-demo", "--db", mm.db_url(db), "--contractors", "120", "--submissions", "2"],
+                timeout=600)
+    C.check(cp.returncode == 0, "seed-demo with a supply network", cp.stderr[-500:])
+    con = mm.db_ro(db)
+    edges = con.execute("SELECT supplier_id, customer_id, handles, tier_hint FROM supply_edges"
+                        " WHERE state = 'active'").fetchall()
+    country = dict(con.execute("SELECT org_id, country FROM org_profiles").fetchall())
+    con.close()
+    C.check(len(edges) > 100, "seed-demo: more than 100 active edges", str(len(edges)))
+    C.check(set(country.values()) == {"JP", "US"}, "Japanese and US companies", str(set(country.values())))
+    tiers = {t for _, _, _, t in edges}
+    C.check({1, 2, 3} <= tiers, "edges at tiers 1, 2 and 3", str(tiers))
+    customers = {}
+    for sup, cust, _, _ in edges:
+        customers.setdefault(sup, set()).add(cust)
+    C.check(sum(1 for c in customers.values() if len(c) > 1) > 10, "suppliers shared between customers")
+    mod = [(s_, c_) for s_, c_, h, _ in edges if "mod-protected" in h]
+    C.check(mod and all(country[a] == "JP" and country[b] == "JP" for a, b in mod),
+            "MOD-protected edges, between Japanese companies only", str(len(mod)))
+    cross = [(s_, c_) for s_, c_, _, _ in edges if country[s_] != country[c_]]
+    C.check(len(cross) > 10, "US-Japan supply links", str(len(cross)))
+    # a prime sees a tier-2 or tier-3 supplier through consent with pass_up
+    prime = max(((c, n) for c, n in ((c, sum(1 for _, x, _, _ in edges if x == c)) for c in country)),
+                key=lambda x: x[1])[0]
+    cp = mm.run(["graph", "suppliers", prime, "--db", mm.db_url(db), "--format", "json"])
+    v = json.loads(cp.stdout or "{}")
+    C.check(max((e.get("tier", 0) for e in v.get("items", [])), default=0) >= 2,
+            "the biggest prime has suppliers at tier 2 or below", cp.stdout[:200])
+    cp = mm.audit_verify(db)
+    C.check(cp.returncode == 0, "seed-demo's audit chain verifies", cp.stdout + cp.stderr)
+
+
 def main():
     T = mm.fresh_tmp()
     db = os.path.join(T, "mamori.db")
@@ -481,6 +518,7 @@ def main():
         alerts(T)
         audited(db)
         cli(db)
+        seed_demo(T)
     finally:
         srv.stop()
     C.finish()
