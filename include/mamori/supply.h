@@ -102,6 +102,16 @@ typedef struct mm_supply_query {
 int mm_store_supply_national(mm_store *s, json_t **out, const mm_supply_query *q)
     __attribute__((warn_unused_result));
 
+/* The alliance map's data: {"scope": org_id or null, "nodes": [{"id", "name", "sector",
+ * "country", "status"}], "supply": [{"supplier", "customer", "handles"}], "sharing":
+ * [{"from", "to", "tlp", "count"}] (item flows per label, exact counts: the caller shows
+ * counts under 5 as "<5"), "communities": [{"id", "name", "members"}], "members":
+ * [{"community", "org"}]}. org_id NULL: the whole (the authority); else that contractor's
+ * neighbourhood: the suppliers of its own view (mm_store_supply_tree), its direct customers,
+ * the organizations it exchanged items with, its communities (their member counts only). */
+int mm_store_supply_map(mm_store *s, json_t **out, const char *org_id)
+    __attribute__((warn_unused_result));
+
 /* Sets an organization's sector and country (NULL clears). */
 int mm_store_org_profile(mm_store *s, const char *org_id, const char *sector, const char *country)
     __attribute__((warn_unused_result));
@@ -192,6 +202,25 @@ int mm_supply_edge_body_parse(mm_supply_edge_body **out, const char *data, size_
                               const char *name, const mm_clause_catalog *c)
     __attribute__((warn_unused_result));
 void mm_supply_edge_body_free(mm_supply_edge_body *b);
+
+/* ---- the alliance map (map.c) ---------------------------------------------------------- */
+
+typedef struct mm_map_filter {
+    const char *sector, *country, *status; /* keep only such organizations (NULL: all) */
+    const char *group;                     /* "none", "sector", "country", or NULL: grouped by
+                                            * sector and country above max_nodes */
+    size_t max_nodes;
+} mm_map_filter;
+/* The drawable view of a map (mm_store_supply_map): {"scope", "grouped", "organizations",
+ * "nodes": [{"id", "label", "sector", "country", "status"?, "organizations", "statuses",
+ * "url"}], "links": [{"kind": "supply", "source", "target", "edges"} | {"kind": "sharing",
+ * "source", "target", "tlp", "items": n or "<5"}]}. *out is the caller's. */
+int mm_supply_map_view(json_t **out, const json_t *map, const mm_map_filter *f)
+    __attribute__((warn_unused_result));
+/* The view as GraphML (malloc'd), or NULL when out of memory. */
+char *mm_supply_map_graphml(const json_t *view);
+/* The view drawn by Graphviz (neato) as an <svg> element (malloc'd in *out). */
+int mm_supply_map_svg(char **out, const json_t *view) __attribute__((warn_unused_result));
 
 /* Adds "tier" (1 for org_id's direct suppliers) to every edge of items by breadth-first
  * search from root over the edges given (an edge not reached keeps no tier). */

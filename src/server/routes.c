@@ -67,6 +67,13 @@ static const char *const q_supply_status[] = {"meets",          "conditional", "
 static const query_choice q_suppliers[] = {{"handles", q_handles}, {"check", q_check}, {0}};
 static const query_choice q_supply_national[] = {{"status", q_supply_status}, {0}};
 static const query_choice q_notifications[] = {{"unread", q_bool}, {0}};
+static const char *const q_map_format[] = {"json", "graphml", NULL};
+static const char *const q_map_group[] = {"none", "sector", "country", NULL};
+static const char *const q_map_status[] = {"meets",          "conditional", "not-met",
+                                           "no-valid-score", "none",        NULL};
+static const query_choice q_supply_map[] = {
+    {"format", q_map_format}, {"group", q_map_group}, {"status", q_map_status}, {0}};
+static const query_choice q_map_page[] = {{"group", q_map_group}, {"status", q_map_status}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -215,6 +222,8 @@ static const route routes[] = {
      .fn = h_notifications_list, .query = q_notifications},
     {.method = "POST", .pattern = "/api/v1/notifications/{}/read", .need = NEED_SELF,
      .fn = h_notification_read},
+    {.method = "GET", .pattern = "/api/v1/supply/map", .need = NEED_SELF, .fn = h_supply_map,
+     .query = q_supply_map},
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
@@ -233,6 +242,9 @@ static const route routes[] = {
      .fn = w_overview},
     {.method = "GET", .pattern = "/incidents", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_incidents},
+    /* the alliance map (web_map.c, docs/supply-chain.md) */
+    {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
+     .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_contractors, .query = q_contractors_page},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,

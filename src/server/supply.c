@@ -165,3 +165,14 @@ int supply_alert_incident(mm_store *st, const char *org_id, const char *report_n
     free(detail);
     return rc;
 }
+
+int supply_map(http_req *r, const mm_map_filter *f, json_t **view)
+{
+    *view = NULL;
+    json_t *map = NULL;
+    int rc = mm_store_supply_map(r->st, &map, r->who.authority ? NULL : r->who.org_id);
+    if (rc == MM_OK)
+        rc = mm_supply_map_view(view, map, f);
+    json_decref(map);
+    return rc;
+}

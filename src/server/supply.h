@@ -55,6 +55,12 @@ int seed_supply(mm_store *st, const seed_supply_org *orgs, unsigned n, unsigned 
 int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,
                 json_t **out);
 
+/* The alliance map as the caller may see it (the authority: the whole; a contractor: its
+ * neighbourhood), filtered and grouped (mm_supply_map_view). */
+int supply_map(http_req *r, const mm_map_filter *f, json_t **view);
+/* The dashboard's map page (web_map.c). */
+void w_map(http_req *r, reply *out);
+
 /* ---- handlers (supply_api.c) ------------------------------------------------------------ */
 
 void h_clauses_list(http_req *r, reply *out);
@@ -70,5 +76,6 @@ void h_supply_national(http_req *r, reply *out);
 void h_org_profile(http_req *r, reply *out);
 void h_notifications_list(http_req *r, reply *out);
 void h_notification_read(http_req *r, reply *out);
+void h_supply_map(http_req *r, reply *out);
 
 #endif

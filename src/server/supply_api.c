@@ -278,3 +278,33 @@ void h_notification_read(http_req *r, reply *out)
     }
     reply_json(out, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "read", r->now));
 }
+
+/* ---- the alliance map -------------------------------------------------------------------- */
+
+void h_supply_map(http_req *r, reply *out)
+{
+    mm_map_filter f = {.sector = query_text(r, "sector"),
+                       .country = query_text(r, "country"),
+                       .status = query_text(r, "status"),
+                       .group = query_text(r, "group"),
+                       .max_nodes = 300};
+    json_t *view = NULL;
+    int rc = supply_map(r, &f, &view);
+    if (rc) {
+        reply_store_error(out, rc);
+        return;
+    }
+    if (mm_streq(req_query(r, "format"), "graphml")) {
+        char *x = mm_supply_map_graphml(view);
+        json_decref(view);
+        if (!x) {
+            reply_error(out, 503, "unavailable", "out of memory");
+            return;
+        }
+        out->status = 200;
+        out->text = x;
+        out->ctype = "application/graphml+xml";
+        return;
+    }
+    reply_json(out, 200, view);
+}

@@ -297,6 +297,8 @@ static void put_header(page *p, mm_buf *h)
         }
         web_puts(&hp, "<a href=\"/incidents\">");
         web_put_tr(&hp, "nav.incidents");
+        web_puts(&hp, "</a><a href=\"/map\">");
+        web_put_tr(&hp, "nav.map");
         web_puts(&hp, "</a><a href=\"/my/tokens\">");
         web_put_tr(&hp, "nav.tokens");
         web_puts(&hp, "</a>");

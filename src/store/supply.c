@@ -678,3 +678,138 @@ int mm_store_read_notification(mm_store *s, const char *org_id, int64_t id, cons
                              " WHERE id = $1 AND recipient_org = $2",
                              NPARAMS(p), p);
 }
+
+/* ---- the alliance map --------------------------------------------------------------------- */
+
+static const char map_nodes_all[] =
+    "SELECT o.id, o.name, pr.sector, pr.country, o.latest_status FROM organizations o"
+    " LEFT JOIN org_profiles pr ON pr.org_id = o.id WHERE o.kind = 'contractor' ORDER BY o.id";
+static const char map_supply_all[] = "SELECT supplier_id, customer_id, handles FROM supply_edges"
+                                     " WHERE state = 'active' ORDER BY id";
+/* item flows: each (originator, recipient organization, label) with its count */
+static const char map_flows_all[] =
+    "SELECT si.originator_org, ir.org_id, si.tlp, count(*) FROM shared_items si"
+    " JOIN item_recipients ir ON ir.item_id = si.id WHERE ir.org_id IS NOT NULL"
+    " AND ir.org_id <> si.originator_org GROUP BY si.originator_org, ir.org_id, si.tlp"
+    " ORDER BY 1, 2, 3";
+static const char map_communities_all[] =
+    "SELECT c.id, c.name, count(m.org_id) FROM communities c"
+    " LEFT JOIN community_members m ON m.community_id = c.id GROUP BY c.id, c.name ORDER BY c.name";
+static const char map_members_all[] =
+    "SELECT community_id, org_id FROM community_members ORDER BY community_id, org_id";
+
+/* a contractor's neighbourhood: itself, the suppliers of its view, its direct customers, the
+ * organizations it exchanged items with */
+static const char map_flows_own[] =
+    "SELECT si.originator_org, ir.org_id, si.tlp, count(*) FROM shared_items si"
+    " JOIN item_recipients ir ON ir.item_id = si.id WHERE ir.org_id IS NOT NULL"
+    " AND ir.org_id <> si.originator_org AND (si.originator_org = $1 OR ir.org_id = $1)"
+    " GROUP BY si.originator_org, ir.org_id, si.tlp ORDER BY 1, 2, 3";
+static const char map_customers_own[] =
+    "SELECT e.supplier_id, e.customer_id, e.handles FROM supply_edges e"
+    " WHERE e.supplier_id = $1 AND e.state = 'active' ORDER BY e.id";
+static const char map_communities_own[] =
+    "SELECT c.id, c.name, (SELECT count(*) FROM community_members x WHERE x.community_id = c.id)"
+    " FROM communities c JOIN community_members m ON m.community_id = c.id AND m.org_id = $1"
+    " ORDER BY c.name";
+static const char map_node_one[] =
+    "SELECT o.id, o.name, pr.sector, pr.country, o.latest_status FROM organizations o"
+    " LEFT JOIN org_profiles pr ON pr.org_id = o.id WHERE o.id = $1";
+
+int mm_store_supply_map(mm_store *s, json_t **out, const char *org_id)
+{
+    *out = NULL;
+    static const char *const nk[] = {"id", "name", "sector", "country", "status", NULL};
+    static const char *const sk[] = {"supplier", "customer", "handles", NULL};
+    static const char *const fk[] = {"from", "to", "tlp", "count", NULL};
+    static const char *const ck[] = {"id", "name", "members", NULL};
+    static const char *const mk[] = {"community", "org", NULL};
+    json_t *nodes = NULL, *supply = NULL, *flows = NULL, *comms = NULL, *members = NULL;
+    const mm_param p[] = {P_TEXT(org_id)};
+    int rc = MM_OK;
+    if (!org_id) {
+        rc = mm_db_objects(s, &nodes, map_nodes_all, 0, NULL, nk, "sssss");
+        if (rc == MM_OK)
+            rc = mm_db_objects(s, &supply, map_supply_all, 0, NULL, sk, "ssa");
+        if (rc == MM_OK)
+            rc = mm_db_objects(s, &flows, map_flows_all, 0, NULL, fk, "sssi");
+        if (rc == MM_OK)
+            rc = mm_db_objects(s, &comms, map_communities_all, 0, NULL, ck, "ssi");
+        if (rc == MM_OK)
+            rc = mm_db_objects(s, &members, map_members_all, 0, NULL, mk, "ss");
+    } else {
+        /* the suppliers it may see (the view's edges), its customers, its item flows */
+        json_t *tree = NULL, *visible = json_object();
+        rc = mm_store_supply_tree(s, &tree, org_id, false);
+        supply = json_array();
+        size_t i;
+        json_t *e;
+        json_object_set_new(visible, org_id, json_true());
+        json_array_foreach(json_object_get(tree, "items"), i, e)
+        {
+            if (json_is_true(json_object_get(e, "status_visible")))
+                json_object_set_new(visible, json_string_value(json_object_get(e, "supplier_id")),
+                                    json_true());
+            json_array_append_new(supply, json_pack("{s:O, s:O, s:O}", "supplier",
+                                                    json_object_get(e, "supplier_id"), "customer",
+                                                    json_object_get(e, "customer_id"), "handles",
+                                                    json_object_get(e, "handles")));
+        }
+        json_decref(tree);
+        json_t *cust = NULL;
+        if (rc == MM_OK)
+            rc = mm_db_objects(s, &cust, map_customers_own, 1, p, sk, "ssa");
+        json_array_extend(supply, cust);
+        json_decref(cust);
+        if (rc == MM_OK)
+            rc = mm_db_objects(s, &flows, map_flows_own, 1, p, fk, "sssi");
+        if (rc == MM_OK)
+            rc = mm_db_objects(s, &comms, map_communities_own, 1, p, ck, "ssi");
+        members = json_array();
+        /* the nodes: every organization named by a link, once */
+        nodes = json_array();
+        json_t *seen = json_object();
+        json_object_set_new(seen, org_id, json_true());
+        json_array_foreach(supply, i, e)
+        {
+            json_object_set_new(seen, json_string_value(json_object_get(e, "supplier")),
+                                json_true());
+            json_object_set_new(seen, json_string_value(json_object_get(e, "customer")),
+                                json_true());
+        }
+        json_array_foreach(flows, i, e)
+        {
+            json_object_set_new(seen, json_string_value(json_object_get(e, "from")), json_true());
+            json_object_set_new(seen, json_string_value(json_object_get(e, "to")), json_true());
+        }
+        const char *id;
+        json_t *unused;
+        json_object_foreach(seen, id, unused)
+        {
+            json_t *one = NULL;
+            const mm_param q[] = {P_TEXT(id)};
+            if (rc == MM_OK)
+                rc = mm_db_objects(s, &one, map_node_one, 1, q, nk, "sssss");
+            /* a status only where the view shows it: its own, consenting suppliers' */
+            json_t *n = json_array_get(one, 0);
+            if (n && !json_object_get(visible, id))
+                json_object_set_new(n, "status", json_null());
+            json_array_extend(nodes, one);
+            json_decref(one);
+        }
+        json_decref(seen);
+        json_decref(visible);
+    }
+    if (rc == MM_OK && !(*out = json_pack("{s:s?, s:o, s:o, s:o, s:o, s:o}", "scope", org_id,
+                                          "nodes", nodes, "supply", supply, "sharing", flows,
+                                          "communities", comms, "members", members)))
+        rc = mm_oom();
+    if (rc) {
+        json_decref(nodes);
+        json_decref(supply);
+        json_decref(flows);
+        json_decref(comms);
+        json_decref(members);
+    }
+    return rc;
+}

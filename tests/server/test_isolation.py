@@ -74,8 +74,9 @@ ENDPOINTS = [
     ("GET", "/api/v1/supply", "authority-read"),
     ("GET", "/api/v1/notifications", "self"),
     ("POST", "/api/v1/notifications/{id}/read", "self"),
+    ("GET", "/api/v1/supply/map", "self"),
 ]
-N_ENDPOINTS = 48
+N_ENDPOINTS = 49
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -340,6 +341,21 @@ def content_ok(method, path, sname, target, resp):
         if (j or {}).get("total") != 1 or any(i.get("subject") != "matrix note for " + subj(sname)[1]
                                               for i in j.get("items", [])):
             return "notifications of another organization: %s" % json.dumps(j)[:300]
+    if path == "/api/v1/supply/map":
+        own = subj(sname)[1]
+        ids = {n.get("id") for n in (j or {}).get("nodes", [])}
+        if own == "AUTH":
+            if (j or {}).get("scope") is not None or not {W.org["A"], W.org["B"], W.org["C"]} <= ids:
+                return "the authority's map is not the whole: %s" % json.dumps(j)[:300]
+        else:
+            want = {"A": {"A", "B"}, "B": {"A", "B"}, "C": {"C"}}[own]
+            if (j or {}).get("scope") != W.org[own] or ids != {W.org[x] for x in want}:
+                return "%s's neighbourhood is %s, want %s" % (own, sorted(ids), sorted(want))
+            for n in j.get("nodes", []):
+                hidden = n["id"] not in (W.org[own],) and not (own == "A" and n["id"] == W.org["B"]
+                                                               and W.consent.get("B"))
+                if hidden and n.get("status") is not None:
+                    return "a status on %s's map it may not see: %s" % (own, json.dumps(n))
     if path == "/api/v1/contractors":
         items = (j or {}).get("items", [])
         if any(i.get("kind") != "contractor" for i in items):
@@ -615,6 +631,9 @@ def make_rows():
     add("GET", "/api/v1/supply", ["-"], lambda s, t: client(s).get("/api/v1/supply"),
         lambda s, t: authority_rule(s, False, 200))
     add("GET", "/api/v1/notifications", ["-"], lambda s, t: client(s).get("/api/v1/notifications"),
+        lambda s, t: self_rule(s, t, 200))
+
+    add("GET", "/api/v1/supply/map", ["-"], lambda s, t: client(s).get("/api/v1/supply/map?group=none"),
         lambda s, t: self_rule(s, t, 200))
 
     def read_note(s, t):

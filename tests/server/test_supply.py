@@ -14,6 +14,7 @@ Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
 import datetime
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -453,6 +454,79 @@ def cli(db):
                 "a missing database: exit 2, nothing created", cp.stderr)
 
 
+def alliance_map(T):
+    """the map: supply and sharing links (item counts per TLP label, under 5 as "<5"); the
+    authority sees the whole, a contractor its neighbourhood; JSON and GraphML exports; the page"""
+    import xml.etree.ElementTree as ET
+    for i in range(6):
+        mm.expect(W.adm["P1"].post("/api/v1/items", {"title": "note %d" % i, "tlp": "TLP:AMBER",
+                                                      "recipients": {"orgs": [W.org["S"]]}}), 201, "item P1 -> S")
+    mm.expect(W.adm["S"].post("/api/v1/items", {"title": "one", "tlp": "TLP:GREEN",
+                                                 "recipients": {"orgs": [W.org["P1"]]}}), 201, "item S -> P1")
+    r = W.rt.get("/api/v1/supply/map?group=none")
+    C.status(r, 200, "the authority's map (JSON)")
+    m = r.json or {}
+    ids = {n["id"] for n in m.get("nodes", [])}
+    C.check({W.org[x] for x in ("P1", "P2", "S", "T", "U", "N", "X")} <= ids, "the authority's map has every contractor",
+            str(len(ids)))
+    sharing = {(l["source"], l["target"], l.get("tlp")): l["items"] for l in m.get("links", []) if l["kind"] == "sharing"}
+    C.check(sharing.get((W.org["P1"], W.org["S"], "AMBER")) == 6, "6 AMBER items P1 -> S counted", str(sharing))
+    C.check(sharing.get((W.org["S"], W.org["P1"], "GREEN")) == "<5", "1 GREEN item S -> P1 shown as <5",
+            str(sharing))
+    C.check("note 0" not in r.text and "one" not in [n.get("label") for n in m["nodes"]], "no item contents on the map")
+    sup = {(l["source"], l["target"]) for l in m["links"] if l["kind"] == "supply"}
+    C.check((W.org["S"], W.org["P1"]) in sup and (W.org["N"], W.org["P2"]) in sup, "supply links drawn")
+    g = W.rt.get("/api/v1/supply/map?group=country").json or {}
+    C.check(g.get("grouped") == "country" and {n["id"] for n in g["nodes"]} >= {"JP", "US"},
+            "grouped by country", json.dumps(g)[:300])
+    # a contractor's neighbourhood: S sees its customers P1 and P2, its supplier T, never N
+    # (P2's other supplier) nor U's status unless it may see it
+    s_map = W.adm["S"].get("/api/v1/supply/map?group=none").json or {}
+    sids = {n["id"] for n in s_map.get("nodes", [])}
+    C.check(s_map.get("scope") == W.org["S"] and {W.org["P1"], W.org["P2"], W.org["T"]} <= sids,
+            "S's neighbourhood: P1, P2, T", json.dumps(s_map)[:300])
+    C.check(W.org["N"] not in sids and W.org["X"] not in sids, "S's map shows no supplier of its customers")
+    st = {n["id"]: n.get("status") for n in s_map["nodes"]}
+    C.check(st.get(W.org["P1"]) is None and st.get(W.org["P2"]) is None, "no status of S's customers on its map",
+            json.dumps(st))
+    p2 = W.adm["P2"].get("/api/v1/supply/map?group=none").json or {}
+    C.check(W.org["U"] not in {n["id"] for n in p2.get("nodes", [])}, "P2 does not see U (no consent path)")
+    # names are text in the SVG, never markup
+    evil = mm.create_org(W.rt, 'Evil <script>alert(1)</script> & "Co"')["id"]
+    mm.make_user(W.srv, W.rt, evil, "adm-evil", "contractor-admin")
+    W.rt.put("/api/v1/organizations/%s/profile" % evil, {"sector": "a&b <i>", "country": "JP"})
+    page = W.root.get("/map?group=none")
+    C.check("<script>alert(1)" not in page.text and "<i>" not in page.text,
+            "an organization's name or sector is escaped in the SVG", "")
+    page = W.root.get("/map?group=sector")
+    C.check("<i>" not in page.text and "sector=a%26b%20%3Ci%3E" in page.text,
+            "a sector is percent-encoded in a group's link", "")
+    # exports
+    m = W.rt.get("/api/v1/supply/map?group=none").json or {}
+    r = W.rt.get("/api/v1/supply/map?format=graphml&group=none")
+    C.status(r, 200, "GraphML export")
+    C.check((r.header("Content-Type") or "").startswith("application/graphml+xml"), "GraphML content type")
+    try:
+        root = ET.fromstring(r.raw)
+        ns = "{http://graphml.graphdrawing.org/xmlns}"
+        nn = len(root.findall(".//%snode" % ns))
+        ok = root.tag == ns + "graphml" and nn == len(m["nodes"])
+    except ET.ParseError as e:
+        ok, nn = False, str(e)
+    C.check(ok, "the GraphML parses and has the JSON's nodes", str(nn))
+    C.status(W.rt.get("/api/v1/supply/map?format=svg"), 400, "an unknown format: 400")
+    # the page
+    page = W.root.get("/map?group=none")
+    C.status(page, 200, "the map page (authority)")
+    C.check('id="map"' in page.text and "<svg" in page.text and "/contractors/%s" % W.org["S"] in page.text,
+            "the page draws an SVG whose nodes link to the organizations", page.text[:300])
+    C.check("<script" not in page.text.split('id="map"')[1].split("</svg>")[0], "no script inside the SVG")
+    page = W.root.get("/map?group=sector")
+    C.check('data-grouped="sector"' in page.text and "/map?group=none&amp;sector=aerospace" in page.text,
+            "grouped by sector, a group links to its organizations",
+            " ".join(re.findall(r'data-grouped="[^"]*"|href="/map[^"]*"', page.text))[:300])
+
+
 def audited(db):
     rows = mm.db_ro(db).execute("SELECT action FROM audit_log WHERE action LIKE 'supply.%'").fetchall()
     acts = {r[0] for r in rows}
@@ -508,6 +582,7 @@ def main():
     try:
         root = mm.activate(srv, "root", otp)
         W.rt = mm.token_client(srv, root, "root")
+        W.root = root
         W.srv = srv
         setup(srv, T)
         W.org["AUTH"] = (W.rt.get("/api/v1/session").json or {}).get("user", {}).get("org_id")
@@ -516,6 +591,7 @@ def main():
         isolation()
         checks_and_queries(srv, T)
         alerts(T)
+        alliance_map(T)
         audited(db)
         cli(db)
         seed_demo(T)
