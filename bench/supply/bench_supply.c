@@ -306,10 +306,13 @@ int main(int argc, char **argv)
             total += items;
         }
         qsort(t, queries, sizeof *t, cmp_double);
-        double p99 = t[(size_t)((double)(queries - 1) * 0.99)];
-        printf("%-16s %8.2f %8.2f %8.2f %10.1f\n", qnames[q], t[queries / 2], p99, t[queries - 1],
-               (double)total / (double)queries);
-        if (p99 > 100.0)
+        qsort(cpu, queries, sizeof *cpu, cmp_double);
+        size_t i99 = (size_t)((double)(queries - 1) * 0.99);
+        printf("%-16s %8.2f %8.2f %8.2f %9.2f %9.2f %10.1f\n", qnames[q], t[queries / 2], t[i99],
+               t[queries - 1], cpu[queries / 2], cpu[i99], (double)total / (double)queries);
+        /* the target is on the wall clock; on a shared machine the CPU time says what the
+         * query itself costs */
+        if (t[i99] > 100.0)
             worst = 1;
     }
     printf("%s\n", worst ? "target p99 <= 100 ms: NOT met" : "target p99 <= 100 ms: met");

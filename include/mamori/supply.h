@@ -112,6 +112,14 @@ int mm_store_supply_national(mm_store *s, json_t **out, const mm_supply_query *q
 int mm_store_supply_map(mm_store *s, json_t **out, const char *org_id)
     __attribute__((warn_unused_result));
 
+/* The authority's map grouped in the database (by "sector", "country", or NULL: both), its
+ * organizations kept by sector, country and status (NULL: any): {"nodes": [{"key", "sector",
+ * "country", "status", "organizations"}] (one per group and status), "supply": [{"source",
+ * "target", "edges"}], "sharing": [{"source", "target", "tlp", "items"}]} (exact counts). */
+int mm_store_supply_map_groups(mm_store *s, json_t **out, const char *by, const char *sector,
+                               const char *country, const char *status)
+    __attribute__((warn_unused_result));
+
 /* Sets an organization's sector and country (NULL clears). */
 int mm_store_org_profile(mm_store *s, const char *org_id, const char *sector, const char *country)
     __attribute__((warn_unused_result));
@@ -216,6 +224,10 @@ typedef struct mm_map_filter {
  * "url"}], "links": [{"kind": "supply", "source", "target", "edges"} | {"kind": "sharing",
  * "source", "target", "tlp", "items": n or "<5"}]}. *out is the caller's. */
 int mm_supply_map_view(json_t **out, const json_t *map, const mm_map_filter *f)
+    __attribute__((warn_unused_result));
+/* The same view from the groups mm_store_supply_map_groups made in SQL (by: "sector",
+ * "country", or NULL for both). */
+int mm_supply_map_view_groups(json_t **out, const json_t *groups, const char *by)
     __attribute__((warn_unused_result));
 /* The view as GraphML (malloc'd), or NULL when out of memory. */
 char *mm_supply_map_graphml(const json_t *view);

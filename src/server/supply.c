@@ -170,7 +170,29 @@ int supply_map(http_req *r, const mm_map_filter *f, json_t **view)
 {
     *view = NULL;
     json_t *map = NULL;
-    int rc = mm_store_supply_map(r->st, &map, r->who.authority ? NULL : r->who.org_id);
+    int rc = MM_OK;
+    /* the authority's whole: grouped in the database unless asked for organizations, or when
+     * the filter leaves few enough to draw one by one */
+    if (r->who.authority && !mm_streq(f->group, "none")) {
+        const char *by = f->group; /* sector, country, or NULL: both */
+        rc = mm_store_supply_map_groups(r->st, &map, by, f->sector, f->country, f->status);
+        json_int_t orgs = 0;
+        size_t i;
+        json_t *n;
+        json_array_foreach(json_object_get(map, "nodes"), i, n)
+        {
+            orgs += json_integer_value(json_object_get(n, "organizations"));
+        }
+        if (rc == MM_OK && (by || (size_t)orgs > f->max_nodes)) {
+            rc = mm_supply_map_view_groups(view, map, by);
+            json_decref(map);
+            return rc;
+        }
+        json_decref(map);
+        map = NULL;
+    }
+    if (rc == MM_OK)
+        rc = mm_store_supply_map(r->st, &map, r->who.authority ? NULL : r->who.org_id);
     if (rc == MM_OK)
         rc = mm_supply_map_view(view, map, f);
     json_decref(map);

@@ -10,6 +10,7 @@
 
 #include "server/supply.h"
 #include "server/web.h"
+#include "server/web_parts.h"
 
 typedef struct map_model {
     mm_map_filter f;
@@ -103,18 +104,33 @@ static void map_render(page *p, const map_model *m)
 
 void w_map(http_req *r, reply *out)
 {
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "map.title");
+    /* the authority's map is the same for every authority reader: kept in the view cache
+     * under the store's version with its filter (web_page_cached), drawn again after a
+     * change; a contractor's is its own */
+    char ckey[700], what[560];
+    int64_t cver = -1;
+    snprintf(what, sizeof what, "map\x1f%.100s\x1f%.200s\x1f%.100s\x1f%.40s",
+             q(r, "group") ? q(r, "group") : "", q(r, "sector") ? q(r, "sector") : "",
+             q(r, "country") ? q(r, "country") : "", q(r, "status") ? q(r, "status") : "");
+    if (r->who.authority && web_page_cached(&p, r, ckey, sizeof ckey, what, &cver)) {
+        web_page_finish(&p, out, 200);
+        return;
+    }
     map_model m = {0};
     if (map_model_make(&m, r) != MM_OK) {
         json_decref(m.view);
         free(m.svg);
+        mm_buf_free(&p.b);
         web_error_page(r, out, 503, "error.busy");
         return;
     }
-    page p;
-    web_page_init(&p, r, out);
-    p.title = web_tr(&p, "map.title");
     map_render(&p, &m);
     json_decref(m.view);
     free(m.svg);
+    if (r->who.authority)
+        web_page_keep(&p, ckey, cver);
     web_page_finish(&p, out, 200);
 }

@@ -813,3 +813,72 @@ int mm_store_supply_map(mm_store *s, json_t **out, const char *org_id)
     }
     return rc;
 }
+
+/* ---- the alliance map, grouped in SQL (the authority's dense view) --------------------------- */
+
+#define ORG_FILTER(o, p)                                                                           \
+    " AND ($1 IS NULL OR " p ".sector = $1) AND ($2 IS NULL OR " p ".country = $2)"                \
+    " AND ($3 IS NULL OR coalesce(" o ".latest_status, 'none') = $3)"
+/* the three groupings, each a fixed text: k(a) is the group key of profile alias a */
+#define GROUP_SQL(KA, KB, KC, KD, KE, KF)                                                          \
+    {                                                                                              \
+        "SELECT " KA ", min(pr.sector), min(pr.country), coalesce(o.latest_status, 'none'),"       \
+        " count(*) FROM organizations o LEFT JOIN org_profiles pr ON pr.org_id = o.id"             \
+        " WHERE o.kind = 'contractor'" ORG_FILTER("o", "pr") " GROUP BY 1, 4 ORDER BY 1, 4",       \
+            "SELECT " KB ", " KC ", count(*) FROM supply_edges e"                                  \
+            " JOIN organizations so ON so.id = e.supplier_id JOIN organizations co ON co.id = "    \
+            "e.customer_id"                                                                        \
+            " LEFT JOIN org_profiles sp ON sp.org_id = e.supplier_id"                              \
+            " LEFT JOIN org_profiles cp ON cp.org_id = e.customer_id WHERE e.state = "             \
+            "'active'" ORG_FILTER("so", "sp")                                                      \
+                ORG_FILTER("co", "cp") " GROUP BY 1, 2 ORDER BY 1, 2",                             \
+            "SELECT " KD ", " KE ", si.tlp, count(*) FROM shared_items si"                         \
+            " JOIN item_recipients ir ON ir.item_id = si.id"                                       \
+            " JOIN organizations so ON so.id = si.originator_org JOIN organizations co ON co.id "  \
+            "= ir.org_id"                                                                          \
+            " LEFT JOIN org_profiles sp ON sp.org_id = si.originator_org"                          \
+            " LEFT JOIN org_profiles cp ON cp.org_id = ir.org_id WHERE ir.org_id <> "              \
+            "si.originator_org"                                                                    \
+            " AND so.kind = 'contractor' AND co.kind = 'contractor'" ORG_FILTER("so", "sp")        \
+                ORG_FILTER("co", "cp") " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3" KF                     \
+    }
+
+static const char *const group_sql[3][3] = {
+    GROUP_SQL("coalesce(pr.sector, 'unknown') || ' / ' || coalesce(pr.country, '--')",
+              "coalesce(sp.sector, 'unknown') || ' / ' || coalesce(sp.country, '--')",
+              "coalesce(cp.sector, 'unknown') || ' / ' || coalesce(cp.country, '--')",
+              "coalesce(sp.sector, 'unknown') || ' / ' || coalesce(sp.country, '--')",
+              "coalesce(cp.sector, 'unknown') || ' / ' || coalesce(cp.country, '--')", ""),
+    GROUP_SQL("coalesce(pr.sector, 'unknown')", "coalesce(sp.sector, 'unknown')",
+              "coalesce(cp.sector, 'unknown')", "coalesce(sp.sector, 'unknown')",
+              "coalesce(cp.sector, 'unknown')", ""),
+    GROUP_SQL("coalesce(pr.country, '--')", "coalesce(sp.country, '--')",
+              "coalesce(cp.country, '--')", "coalesce(sp.country, '--')",
+              "coalesce(cp.country, '--')", ""),
+};
+
+int mm_store_supply_map_groups(mm_store *s, json_t **out, const char *by, const char *sector,
+                               const char *country, const char *status)
+{
+    *out = NULL;
+    int g = mm_streq(by, "sector") ? 1 : mm_streq(by, "country") ? 2 : 0;
+    static const char *const nk[] = {"key", "sector", "country", "status", "organizations", NULL};
+    static const char *const sk[] = {"source", "target", "edges", NULL};
+    static const char *const fk[] = {"source", "target", "tlp", "items", NULL};
+    const mm_param p[] = {P_TEXT(sector), P_TEXT(country), P_TEXT(status)};
+    json_t *nodes = NULL, *supply = NULL, *sharing = NULL;
+    int rc = mm_db_objects(s, &nodes, group_sql[g][0], 3, p, nk, "ssssi");
+    if (rc == MM_OK)
+        rc = mm_db_objects(s, &supply, group_sql[g][1], 3, p, sk, "ssi");
+    if (rc == MM_OK)
+        rc = mm_db_objects(s, &sharing, group_sql[g][2], 3, p, fk, "sssi");
+    if (rc == MM_OK && !(*out = json_pack("{s:o, s:o, s:o}", "nodes", nodes, "supply", supply,
+                                          "sharing", sharing)))
+        rc = mm_oom();
+    if (rc) {
+        json_decref(nodes);
+        json_decref(supply);
+        json_decref(sharing);
+    }
+    return rc;
+}

@@ -29,7 +29,7 @@ static json_t *count_value(json_int_t n)
 static void group_key(char *out, size_t size, const json_t *n, const char *by)
 {
     const char *sec = sv(n, "sector") ? sv(n, "sector") : "unknown";
-    const char *cty = sv(n, "country") ? sv(n, "country") : "??";
+    const char *cty = sv(n, "country") ? sv(n, "country") : "--";
     if (mm_streq(by, "sector"))
         snprintf(out, size, "%s", sec);
     else if (mm_streq(by, "country"))
@@ -186,6 +186,62 @@ int mm_supply_map_view(json_t **out, const json_t *map, const mm_map_filter *f)
     json_decref(kept);
     json_decref(nodes);
     json_decref(links);
+    return *out ? MM_OK : MM_ENOMEM;
+}
+
+int mm_supply_map_view_groups(json_t **out, const json_t *groups, const char *by)
+{
+    *out = NULL;
+    json_t *nodes = json_object(), *nl = json_array(), *ll = json_array();
+    json_int_t total = 0;
+    size_t i;
+    json_t *n;
+    json_array_foreach(json_object_get(groups, "nodes"), i, n)
+    {
+        const char *key = sv(n, "key");
+        json_t *g = json_object_get(nodes, key);
+        if (!g) {
+            char a[160], b[16], url[400];
+            url_part(a, sizeof a, sv(n, "sector") ? sv(n, "sector") : "");
+            url_part(b, sizeof b, sv(n, "country") ? sv(n, "country") : "");
+            if (mm_streq(by, "sector"))
+                snprintf(url, sizeof url, "/map?group=none&sector=%s", a);
+            else if (mm_streq(by, "country"))
+                snprintf(url, sizeof url, "/map?group=none&country=%s", b);
+            else
+                snprintf(url, sizeof url, "/map?group=none&sector=%s&country=%s", a, b);
+            g = json_pack("{s:s, s:s, s:s?, s:s?, s:i, s:{}, s:s}", "id", key, "label", key,
+                          "sector", mm_streq(by, "country") ? NULL : sv(n, "sector"), "country",
+                          mm_streq(by, "sector") ? NULL : sv(n, "country"), "organizations", 0,
+                          "statuses", "url", url);
+            json_object_set_new(nodes, key, g);
+            json_array_append(nl, g);
+        }
+        json_int_t c = json_integer_value(json_object_get(n, "organizations"));
+        total += c;
+        add_count(g, "organizations", c);
+        add_count(json_object_get(g, "statuses"), sv(n, "status"), c);
+    }
+    json_t *e;
+    json_array_foreach(json_object_get(groups, "supply"), i, e)
+    {
+        json_array_append_new(ll, json_pack("{s:s, s:O, s:O, s:O}", "kind", "supply", "source",
+                                            json_object_get(e, "source"), "target",
+                                            json_object_get(e, "target"), "edges",
+                                            json_object_get(e, "edges")));
+    }
+    json_array_foreach(json_object_get(groups, "sharing"), i, e)
+    {
+        /* item counts under 5 are shown as "<5", never exactly */
+        json_array_append_new(
+            ll, json_pack("{s:s, s:O, s:O, s:O, s:o}", "kind", "sharing", "source",
+                          json_object_get(e, "source"), "target", json_object_get(e, "target"),
+                          "tlp", json_object_get(e, "tlp"), "items",
+                          count_value(json_integer_value(json_object_get(e, "items")))));
+    }
+    json_decref(nodes);
+    *out = json_pack("{s:n, s:s, s:I, s:o, s:o}", "scope", "grouped", by ? by : "sector-country",
+                     "organizations", total, "nodes", nl, "links", ll);
     return *out ? MM_OK : MM_ENOMEM;
 }
 
