@@ -26,7 +26,7 @@ static const mm_command commands[] = {
     {"receipt", cmd_receipt, "verify a saved receipt of the server, or get one again"},
     {"incident", cmd_incident, "check a cyber incident report and its deadline; send it"},
     {"version", cmd_version, "print the version"},
-    {"graph", cmd_graph, "the supply chain on a database: suppliers and checks, affected, national"},
+    {"graph", cmd_graph, "the supply chain: suppliers and flow-down checks, affected, national"},
 };
 
 void cli_error(const char *fmt, ...)
