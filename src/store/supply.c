@@ -469,24 +469,24 @@ int mm_store_supply_national(mm_store *s, json_t **out, const mm_supply_query *q
                           P_TEXT(q->status), P_INT(q->tier),     P_INT(q->limit),
                           P_INT(q->offset)};
     json_t *rows = NULL;
-    rc = mm_db_rows(
-        s, &rows, NULL,
-        "WITH m AS (SELECT e.id, e.supplier_id, o.name AS sname, e.customer_id, e.contract,"
-        "  e.clauses, e.handles, e.tier_hint, e.since, e.until, 1 AS consent,"
-        "  o.latest_framework, o.latest_status, o.latest_score, o.latest_assessed,"
-        "  o.latest_received, cu.name AS cname, pr.sector, pr.country"
-        "  FROM supply_edges e JOIN organizations o ON o.id = e.supplier_id"
-        "  JOIN organizations cu ON cu.id = e.customer_id"
-        "  LEFT JOIN org_profiles pr ON pr.org_id = e.supplier_id"
-        "  WHERE e.state = 'active'"
-        "  AND ($1 IS NULL OR pr.sector = $1) AND ($2 IS NULL OR pr.country = $2)"
-        "  AND ($3 IS NULL OR {INSTR}(e.clauses, $3) > 0)"
-        "  AND ($4 IS NULL OR coalesce(o.latest_status, 'none') = $4)"
-        "  AND ($5 = 0 OR e.tier_hint = $5))"
-        " SELECT t.total, p.* FROM (SELECT count(*) AS total FROM m) t"
-        " LEFT JOIN (SELECT * FROM m ORDER BY sname, id LIMIT $6 OFFSET $7) p ON true"
-        " ORDER BY p.sname, p.id",
-        NPARAMS(p), p);
+    rc = mm_db_rows(s, &rows, NULL,
+                    "WITH m AS MATERIALIZED (SELECT e.id, e.supplier_id, o.name AS sname, "
+                    "e.customer_id, e.contract,"
+                    "  e.clauses, e.handles, e.tier_hint, e.since, e.until, 1 AS consent,"
+                    "  o.latest_framework, o.latest_status, o.latest_score, o.latest_assessed,"
+                    "  o.latest_received, cu.name AS cname, pr.sector, pr.country"
+                    "  FROM supply_edges e JOIN organizations o ON o.id = e.supplier_id"
+                    "  JOIN organizations cu ON cu.id = e.customer_id"
+                    "  LEFT JOIN org_profiles pr ON pr.org_id = e.supplier_id"
+                    "  WHERE e.state = 'active'"
+                    "  AND ($1 IS NULL OR pr.sector = $1) AND ($2 IS NULL OR pr.country = $2)"
+                    "  AND ($3 IS NULL OR {INSTR}(e.clauses, $3) > 0)"
+                    "  AND ($4 IS NULL OR coalesce(o.latest_status, 'none') = $4)"
+                    "  AND ($5 = 0 OR e.tier_hint = $5))"
+                    " SELECT t.total, p.* FROM (SELECT count(*) AS total FROM m) t"
+                    " LEFT JOIN (SELECT * FROM m ORDER BY sname, id LIMIT $6 OFFSET $7) p ON true"
+                    " ORDER BY p.sname, p.id",
+                    NPARAMS(p), p);
     return rc ? rc : mm_db_paged(out, rows, national_item);
 }
 
