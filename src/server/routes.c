@@ -243,6 +243,8 @@ static const route routes[] = {
     {.method = "GET", .pattern = "/incidents", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_incidents},
     /* the alliance map (web_map.c, docs/supply-chain.md) */
+    {.method = "GET", .pattern = "/notifications", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_notifications},
     {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
      .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,

@@ -61,6 +61,9 @@ int supply_map(http_req *r, const mm_map_filter *f, json_t **view);
 /* The dashboard's map page (web_map.c). */
 void w_map(http_req *r, reply *out);
 
+/* The notifications page and the header's unread badge (web_notifications.c). */
+void w_notifications(http_req *r, reply *out);
+
 /* ---- handlers (supply_api.c) ------------------------------------------------------------ */
 
 void h_clauses_list(http_req *r, reply *out);

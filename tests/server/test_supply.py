@@ -416,6 +416,18 @@ def alerts(T):
     n2 = notes("P1", unread=True)
     C.check(all(i["id"] != nid for i in n2["items"]) and n2["unread"] == n["unread"] - 1,
             "it is no longer unread", json.dumps(n2)[:200])
+    # the dashboard: the header's badge counts the unread, the page lists its own only
+    page = W.adm["P1"].session.get("/map")
+    m = re.search(r'id="notification-badge" class="count" data-unread="(\d+)"', page.text)
+    C.check(m and int(m.group(1)) == n2["unread"], "the header's badge shows P1's unread count",
+            m.group(0) if m else page.text[:200])
+    page = W.adm["P1"].session.get("/notifications")
+    C.status(page, 200, "the notifications page")
+    C.check('id="notifications"' in page.text and "reported a cyber incident" in page.text,
+            "it lists P1's notifications", page.text[:200])
+    page = W.adm["P2"].session.get("/notifications")
+    C.check(page.status == 200 and "reported a cyber incident" not in page.text and "Org S: status" not in page.text,
+            "P2's page shows none of P1's", "")
 
 
 def cli(db):
