@@ -43,3 +43,58 @@
     sortTable(table, th.cellIndex, th);
   });
 })();
+
+/* The alliance map (/map): zoom with the wheel or + and -, pan by dragging or the arrow
+ * keys, 0 resets; the SVG's viewBox changes, the drawing (Graphviz's) stays as sent. */
+(function () {
+  "use strict";
+  var box = document.getElementById("map");
+  var svg = box && box.querySelector("svg");
+  if (!svg || !svg.viewBox || !svg.viewBox.baseVal) return;
+  var vb = svg.viewBox.baseVal;
+  var home = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
+  svg.removeAttribute("width");
+  svg.removeAttribute("height");
+  box.setAttribute("data-zoom", "1");
+  function zoom(f, cx, cy) {
+    var w = vb.width * f, h = vb.height * f;
+    if (w < home.w / 40 || w > home.w * 4) return;
+    vb.x = cx - (cx - vb.x) * f;
+    vb.y = cy - (cy - vb.y) * f;
+    vb.width = w;
+    vb.height = h;
+    box.setAttribute("data-zoom", (home.w / w).toFixed(2));
+  }
+  function at(ev) {
+    var r = svg.getBoundingClientRect();
+    return { x: vb.x + (ev.clientX - r.left) / r.width * vb.width,
+             y: vb.y + (ev.clientY - r.top) / r.height * vb.height };
+  }
+  box.addEventListener("wheel", function (ev) {
+    ev.preventDefault();
+    var p = at(ev);
+    zoom(ev.deltaY < 0 ? 0.8 : 1.25, p.x, p.y);
+  }, { passive: false });
+  var drag = null;
+  box.addEventListener("mousedown", function (ev) { drag = { x: ev.clientX, y: ev.clientY }; });
+  window.addEventListener("mouseup", function () { drag = null; });
+  window.addEventListener("mousemove", function (ev) {
+    if (!drag) return;
+    var r = svg.getBoundingClientRect();
+    vb.x -= (ev.clientX - drag.x) / r.width * vb.width;
+    vb.y -= (ev.clientY - drag.y) / r.height * vb.height;
+    drag = { x: ev.clientX, y: ev.clientY };
+  });
+  box.addEventListener("keydown", function (ev) {
+    var cx = vb.x + vb.width / 2, cy = vb.y + vb.height / 2, s = vb.width / 10;
+    if (ev.key === "+" || ev.key === "=") zoom(0.8, cx, cy);
+    else if (ev.key === "-") zoom(1.25, cx, cy);
+    else if (ev.key === "0") { vb.x = home.x; vb.y = home.y; vb.width = home.w; vb.height = home.h; box.setAttribute("data-zoom", "1"); }
+    else if (ev.key === "ArrowLeft") vb.x -= s;
+    else if (ev.key === "ArrowRight") vb.x += s;
+    else if (ev.key === "ArrowUp") vb.y -= s;
+    else if (ev.key === "ArrowDown") vb.y += s;
+    else return;
+    ev.preventDefault();
+  });
+})();

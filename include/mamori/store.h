@@ -405,7 +405,7 @@ int mm_store_schema_peek(const char *url, int *out) __attribute__((warn_unused_r
 
 typedef enum mm_dump_kind { MM_DUMP_HEADER = 1, MM_DUMP_ROW, MM_DUMP_TRAILER } mm_dump_kind;
 
-#define MM_DUMP_MAX_TABLES 32
+#define MM_DUMP_MAX_TABLES 48
 
 /* One parsed dump line. */
 typedef struct mm_dump_line {

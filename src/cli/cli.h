@@ -74,5 +74,6 @@ int cmd_recognize(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_crosswalk(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 #endif

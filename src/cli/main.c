@@ -30,6 +30,7 @@ static const mm_command commands[] = {
     {"recognize", cmd_recognize,
      "a product's signed recognition claim as another IoT label scheme; verify one"},
     {"version", cmd_version, "print the version"},
+    {"graph", cmd_graph, "the supply chain: suppliers and flow-down checks, affected, national"},
 };
 
 void cli_error(const char *fmt, ...)

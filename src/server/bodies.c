@@ -87,6 +87,22 @@ const body_field body_key[] = {
     {"label", BODY_STRING, false, 0, 200},
     {NULL, 0, false, 0, 0},
 };
+/* the supply chain (supply_api.c) */
+const body_field body_supply_consent[] = {
+    {"see_status", BODY_BOOL, true, 0, 0},
+    {"pass_up", BODY_BOOL, false, 0, 0},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_clause_statement[] = {
+    {"text", BODY_STRING, true, 1, 4000},
+    {"check", BODY_STRING, false, 1, 40},
+    {NULL, 0, false, 0, 0},
+};
+const body_field body_org_profile[] = {
+    {"sector", BODY_STRING, false, 1, 100},
+    {"country", BODY_STRING, false, 2, 2},
+    {NULL, 0, false, 0, 0},
+};
 
 static const char *type_name(body_type t)
 {

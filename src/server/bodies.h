@@ -21,6 +21,8 @@ extern const body_field body_login[], body_password[], body_token[], body_org[],
     body_consent[], body_key[], body_community[], body_member[];
 /* schema 10 (clearance_api.c) */
 extern const body_field body_clearance[], body_policy[], body_ntk_group[], body_ntk_member[];
+/* the supply chain (supply_api.c) */
+extern const body_field body_supply_consent[], body_clause_statement[], body_org_profile[];
 
 /* Parses a request body as JSON (duplicate members refused). NULL with msg on error. */
 json_t *mm_body_parse(const char *data, size_t len, char *msg, size_t size);

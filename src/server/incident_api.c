@@ -12,6 +12,7 @@
 #include "mamori/incident.h"
 #include "mamori/share.h"
 #include "server/share_core.h"
+#include "server/supply.h"
 #include "util/util.h"
 
 /* Unix seconds of a stored UTC time ("...Z"); -1 when missing. */
@@ -303,6 +304,8 @@ int incident_create(http_req *r, const char *text, size_t len, int64_t *out_id, 
             rc = mm_store_create_item(r->st, &item);
         if (rc == MM_OK)
             rc = mm_store_create_incident(r->st, &new_id, number, &rec);
+        if (rc == MM_OK) /* the customers up the chain that may see its status (supply.c) */
+            rc = supply_alert_incident(r->st, r->who.org_id, number, r->now);
         rc = mm_audited_commit(r->st, rc, r->who.login, "incident.create", item_id,
                                json_pack("{s:s,s:s,s:s}", "report_number", number, "tlp", inc->tlp,
                                          "report_type", rec.report_type));

@@ -9,6 +9,7 @@
 
 #include "mamori/submit.h"
 #include "server/internal.h"
+#include "server/supply.h"
 
 static int refuse(act_fail *f, const char *what)
 {
@@ -175,9 +176,15 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
     /* the signature as sent (the document was checked, so it is there) */
     json_t *docj = json_loadb(doc, len, 0, NULL);
     rec.signature = json_string_value(json_object_get(docj, "signature"));
+    /* a worse status alerts the customers up the chain in the same transaction (supply.c) */
+    char before[32] = "";
     rc = mm_store_begin(st);
     if (rc == MM_OK)
+        rc = mm_store_latest_status(st, org_id, before);
+    if (rc == MM_OK)
         rc = mm_store_insert_submission(st, &rec);
+    if (rc == MM_OK)
+        rc = supply_alert_status(st, org_id, before, now);
     rc = mm_audited_commit(st, rc, actor, "submission.create", id,
                            json_pack("{s:s,s:s,s:s,s:s,s:O}", "org_id", org_id, "body_hash", hash,
                                      "key_id", key_id, "status", status, "score", score));

@@ -15,6 +15,7 @@
 #include "server/internal.h"
 #include "server/products.h"
 #include "server/taxii.h"
+#include "server/supply.h"
 #include "server/web.h"
 
 /* ---- the route table ----------------------------------------------------------------- */
@@ -72,6 +73,22 @@ static const query_choice q_as[] = {{"as", q_as_values}, {0}};
 /* the shared items' list (web_items.c): the label filter */
 static const char *const q_tlp_filter[] = {"clear", "green", "amber", "amber-strict", "red", NULL};
 static const query_choice q_items_page[] = {{"tlp", q_tlp_filter}, {0}};
+/* the supply chain (supply_api.c) */
+static const char *const q_handles[] = {"cui", "fci", "mod-protected", "none", NULL};
+static const char *const q_check[] = {"ok",         "missing",  "expired", "not-met",
+                                      "no-consent", "unstated", NULL};
+static const char *const q_supply_status[] = {"meets",          "conditional", "not-met",
+                                              "no-valid-score", "none",        NULL};
+static const query_choice q_suppliers[] = {{"handles", q_handles}, {"check", q_check}, {0}};
+static const query_choice q_supply_national[] = {{"status", q_supply_status}, {0}};
+static const query_choice q_notifications[] = {{"unread", q_bool}, {0}};
+static const char *const q_map_format[] = {"json", "graphml", NULL};
+static const char *const q_map_group[] = {"none", "sector", "country", NULL};
+static const char *const q_map_status[] = {"meets",          "conditional", "not-met",
+                                           "no-valid-score", "none",        NULL};
+static const query_choice q_supply_map[] = {
+    {"format", q_map_format}, {"group", q_map_group}, {"status", q_map_status}, {0}};
+static const query_choice q_map_page[] = {{"group", q_map_group}, {"status", q_map_status}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -253,6 +270,35 @@ static const route routes[] = {
     {.method = "DELETE", .pattern = "/api/v1/ntk-groups/{}/members/{}", .need = NEED_SELF,
      .fn = h_ntk_member_remove},
     /* the dashboard (web_*.c, docs/dashboard.md) */
+    /* the supply chain (supply_api.c, docs/supply-chain.md): who sees which edge and status is
+     * decided by the store's consent rules; the routes' needs decide who may ask */
+    {.method = "GET", .pattern = "/api/v1/clauses", .need = NEED_SELF, .fn = h_clauses_list},
+    {.method = "PUT", .pattern = "/api/v1/clauses/{}/statement", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_clause_statement, .fn = h_clause_statement},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/suppliers", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .flags = ROUTE_RAW_BODY, .fn = h_suppliers_create},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/suppliers", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_suppliers_list, .query = q_suppliers},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/customers", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_customers_list},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/supply/{}/confirm",
+     .need = NEED_ORG_ADMIN, .target = T_ORG, .fn = h_supply_confirm},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/supply/{}/end", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .fn = h_supply_end},
+    {.method = "PUT", .pattern = "/api/v1/organizations/{}/supply-consent/{}",
+     .need = NEED_ORG_ADMIN, .target = T_ORG, .body = body_supply_consent, .fn = h_supply_consent},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/affected", .need = NEED_AUTHORITY_READ,
+     .fn = h_supply_affected},
+    {.method = "PUT", .pattern = "/api/v1/organizations/{}/profile", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_org_profile, .fn = h_org_profile},
+    {.method = "GET", .pattern = "/api/v1/supply", .need = NEED_AUTHORITY_READ,
+     .fn = h_supply_national, .query = q_supply_national},
+    {.method = "GET", .pattern = "/api/v1/notifications", .need = NEED_SELF,
+     .fn = h_notifications_list, .query = q_notifications},
+    {.method = "POST", .pattern = "/api/v1/notifications/{}/read", .need = NEED_SELF,
+     .fn = h_notification_read},
+    {.method = "GET", .pattern = "/api/v1/supply/map", .need = NEED_SELF, .fn = h_supply_map,
+     .query = q_supply_map},
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
@@ -312,6 +358,11 @@ static const route routes[] = {
      .fn = w_group_member_add},
     {.method = "POST", .pattern = "/groups/{}/members/{}/remove", .need = NEED_SELF,
      .flags = ROUTE_HTML, .fn = w_group_member_remove},
+    /* the alliance map (web_map.c, docs/supply-chain.md) */
+    {.method = "GET", .pattern = "/notifications", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_notifications},
+    {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
+     .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_contractors, .query = q_contractors_page},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,

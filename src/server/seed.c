@@ -19,6 +19,7 @@
 
 #include "mamori/submit.h"
 #include "server/internal.h"
+#include "server/supply.h"
 
 #define ACTOR "cli:seed-demo"
 #define DAY   86400LL
@@ -821,8 +822,21 @@ int mm_seed_demo(const char *db_url, const mm_seed_options *o)
     rc = mm_store_begin(st);
     if (rc)
         goto done;
-    rc = mm_audited_commit(st, store_contractors(st, run.cs, o->contractors, now_str), NULL, NULL,
-                           NULL, NULL);
+    rc = store_contractors(st, run.cs, o->contractors, now_str);
+    /* the supply network (seed_supply.c), before the submissions, so that worse statuses
+     * alert the customers up the chain as they come in */
+    seed_supply_org *sorgs = rc == MM_OK ? calloc(o->contractors, sizeof *sorgs) : NULL;
+    if (rc == MM_OK && !sorgs)
+        rc = MM_ENOMEM;
+    for (unsigned i = 0; sorgs && i < o->contractors; i++)
+        sorgs[i] = (seed_supply_org){.id = run.cs[i].id,
+                                     .sector = run.cs[i].sec->id,
+                                     .japanese = run.cs[i].japanese,
+                                     .parent = run.cs[i].parent};
+    if (rc == MM_OK)
+        rc = seed_supply(st, sorgs, o->contractors, o->seed, now_str);
+    free(sorgs);
+    rc = mm_audited_commit(st, rc, NULL, NULL, NULL, NULL);
     if (rc)
         goto done;
 

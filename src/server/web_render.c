@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "mamori/catalog.h"
+#include "mamori/supply.h"
 #include "server/web.h"
 
 /* ---- strings ------------------------------------------------------------------------ */
@@ -266,6 +267,25 @@ void web_page_init(page *p, http_req *r, reply *out)
 
 /* ---- the layout ------------------------------------------------------------------------ */
 
+/* The badge of the caller's organization's unread notifications (docs/supply-chain.md):
+ * nothing when there are none; best effort, a page does not fail for its badge. */
+static void put_notifications_badge(page *p)
+{
+    json_t *v = NULL;
+    const principal *w = &p->r->who;
+    if (!w->org_id[0] ||
+        mm_store_list_notifications(p->r->st, &v, w->org_id, true, 0, 1) != MM_OK) {
+        json_decref(v);
+        return;
+    }
+    long long unread = (long long)json_integer_value(json_object_get(v, "unread"));
+    json_decref(v);
+    if (unread > 0)
+        web_printf(
+            p, " <span id=\"notification-badge\" class=\"count\" data-unread=\"%lld\">%lld</span>",
+            unread, unread);
+}
+
 static void put_header(page *p, mm_buf *h)
 {
     page hp = *p;
@@ -308,6 +328,11 @@ static void put_header(page *p, mm_buf *h)
         web_put_tr(&hp, "nav.groups");
         web_puts(&hp, "</a><a href=\"/communities\">");
         web_put_tr(&hp, "nav.communities");
+        web_puts(&hp, "</a><a href=\"/map\">");
+        web_put_tr(&hp, "nav.map");
+        web_puts(&hp, "</a><a href=\"/notifications\" id=\"nav-notifications\">");
+        web_put_tr(&hp, "nav.notifications");
+        put_notifications_badge(&hp);
         web_puts(&hp, "</a><a href=\"/my/tokens\">");
         web_put_tr(&hp, "nav.tokens");
         web_puts(&hp, "</a>");

@@ -126,6 +126,22 @@ static const mm_dump_column item_gates[] = {
     TEXTN("ntk_group"), TEXT("nationalities"), TEXT("org_countries")};
 static const mm_dump_column user_nationality[] = {INT("user_id"), TEXT("nationality")};
 static const mm_dump_column org_country[] = {TEXT("org_id"), TEXT("country")};
+/* schema 13: the supply chain (src/store/supply.c) */
+/* clang-format off */
+static const mm_dump_column supply_edges[] = {
+    TEXT("id"), TEXT("supplier_id"), TEXT("customer_id"), TEXT("contract"), TEXT("clauses"),
+    TEXT("handles"), INTN("tier_hint"), TEXTN("since"), TEXTN("until"), TEXT("state"),
+    TEXT("created"), TEXT("created_by"), TEXTN("confirmed"), TEXTN("confirmed_by"),
+    TEXTN("ended"), TEXTN("ended_by")};
+static const mm_dump_column supply_consent[] = {
+    INT("id"), TEXT("supplier_id"), TEXT("customer_id"), INT("pass_up"), TEXT("granted"),
+    TEXT("granted_by")};
+static const mm_dump_column clause_statements[] = {
+    TEXT("clause_id"), TEXT("text"), TEXTN("check_rule"), TEXT("stated"), TEXT("stated_by")};
+static const mm_dump_column org_profiles[] = {TEXT("org_id"), TEXTN("sector"), TEXTN("country")};
+static const mm_dump_column notifications[] = {
+    INT("id"), TEXT("recipient_org"), TEXT("kind"), TEXT("subject"), TEXT("detail"),
+    TEXT("created"), TEXTN("read")};
 /* clang-format on */
 
 const mm_dump_table mm_dump_tables[] = {
@@ -156,7 +172,12 @@ const mm_dump_table mm_dump_tables[] = {
     {"ntk_members", "id", ntk_members, NCOLS(ntk_members), true, false},
     {"item_gates", "item_id", item_gates, NCOLS(item_gates), false, false},
     {"user_nationality", "user_id", user_nationality, NCOLS(user_nationality), false, false},
-    {"org_country", "org_id", org_country, NCOLS(org_country), false, false}};
+    {"org_country", "org_id", org_country, NCOLS(org_country), false, false},
+    {"supply_edges", "id", supply_edges, NCOLS(supply_edges), false, false},
+    {"supply_consent", "id", supply_consent, NCOLS(supply_consent), true, false},
+    {"clause_statements", "clause_id", clause_statements, NCOLS(clause_statements), false, false},
+    {"org_profiles", "org_id", org_profiles, NCOLS(org_profiles), false, false},
+    {"notifications", "id", notifications, NCOLS(notifications), true, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

@@ -392,6 +392,66 @@ static const char *const migration12[] = {
     NULL,
 };
 
+
+/* 13: the supply chain (supply.c, docs/supply-chain.md): supply edges many to many, created
+ * by the customer and confirmed by the supplier; each supplier's consent per customer (and
+ * whether its status may be passed further up); what the authority states a clause without
+ * available text requires; organizations' sector and country; notifications */
+static const char *const migration13[] = {
+    "CREATE TABLE supply_edges ("
+    "  id {T} PRIMARY KEY,"
+    "  supplier_id {T} NOT NULL REFERENCES organizations(id),"
+    "  customer_id {T} NOT NULL REFERENCES organizations(id),"
+    "  contract {T} NOT NULL,"
+    "  clauses {T} NOT NULL DEFAULT '[]' CHECK ({ARRAY:clauses}),"
+    "  handles {T} NOT NULL DEFAULT '[]' CHECK ({ARRAY:handles}),"
+    "  tier_hint INTEGER,"
+    "  since {T},"
+    "  until {T},"
+    "  state {T} NOT NULL CHECK (state IN ('proposed', 'active', 'ended')),"
+    "  created {T} NOT NULL,"
+    "  created_by {T} NOT NULL,"
+    "  confirmed {T},"
+    "  confirmed_by {T},"
+    "  ended {T},"
+    "  ended_by {T},"
+    "  CHECK (supplier_id <> customer_id));"
+    "CREATE INDEX supply_edges_customer ON supply_edges(customer_id, state, supplier_id);"
+    "CREATE INDEX supply_edges_supplier ON supply_edges(supplier_id, state, customer_id);"
+    "CREATE UNIQUE INDEX supply_edges_open ON supply_edges(supplier_id, customer_id, contract)"
+    "  WHERE state <> 'ended';"
+    "CREATE TABLE supply_consent ("
+    "  id {ID},"
+    "  supplier_id {T} NOT NULL REFERENCES organizations(id),"
+    "  customer_id {T} NOT NULL REFERENCES organizations(id),"
+    "  pass_up INTEGER NOT NULL DEFAULT 0 CHECK (pass_up IN (0, 1)),"
+    "  granted {T} NOT NULL,"
+    "  granted_by {T} NOT NULL);"
+    "CREATE UNIQUE INDEX supply_consent_pair ON supply_consent(supplier_id, customer_id);"
+    "CREATE INDEX supply_consent_customer ON supply_consent(customer_id, supplier_id);"
+    "CREATE TABLE clause_statements ("
+    "  clause_id {T} PRIMARY KEY,"
+    "  text {T} NOT NULL,"
+    "  check_rule {T},"
+    "  stated {T} NOT NULL,"
+    "  stated_by {T} NOT NULL);"
+    "CREATE TABLE org_profiles ("
+    "  org_id {T} PRIMARY KEY REFERENCES organizations(id),"
+    "  sector {T},"
+    "  country {T});"
+    "CREATE INDEX org_profiles_sector ON org_profiles(sector, country);"
+    "CREATE TABLE notifications ("
+    "  id {ID},"
+    "  recipient_org {T} NOT NULL REFERENCES organizations(id),"
+    "  kind {T} NOT NULL,"
+    "  subject {T} NOT NULL,"
+    "  detail {T} NOT NULL DEFAULT '{}' CHECK ({OBJECT:detail}),"
+    "  created {T} NOT NULL,"
+    "  read {T});"
+    "CREATE INDEX notifications_recipient ON notifications(recipient_org, read, created);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -429,6 +489,9 @@ static const char *const *const migrations[] = {
     /* 12: clearances, the authority's clearance policy, need-to-know groups, gated items
      * (migration12 above; issue 17) */
     migration12,
+    /* 13: the supply chain: edges, consent, clause statements, organizations' profiles,
+     * notifications (migration13 above) */
+    migration13,
 };
 /* clang-format on */
 

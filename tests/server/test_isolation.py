@@ -88,8 +88,23 @@ ENDPOINTS = [
     ("POST", "/api/v1/ntk-groups", "authority-admin"),
     ("POST", "/api/v1/ntk-groups/{id}/members", "self"),
     ("DELETE", "/api/v1/ntk-groups/{id}/members/{login}", "self"),
+    # the supply chain (issue 14, docs/supply-chain.md)
+    ("GET", "/api/v1/clauses", "self"),
+    ("PUT", "/api/v1/clauses/{id}/statement", "authority-admin"),
+    ("POST", "/api/v1/organizations/{org}/suppliers", "org: admin (contractor-admin)"),
+    ("GET", "/api/v1/organizations/{org}/suppliers", "org: read"),
+    ("GET", "/api/v1/organizations/{org}/customers", "org: read"),
+    ("POST", "/api/v1/organizations/{org}/supply/{id}/confirm", "org: admin (contractor-admin)"),
+    ("POST", "/api/v1/organizations/{org}/supply/{id}/end", "org: admin (contractor-admin)"),
+    ("PUT", "/api/v1/organizations/{org}/supply-consent/{customer}", "org: admin (contractor-admin)"),
+    ("GET", "/api/v1/organizations/{org}/affected", "authority-read"),
+    ("PUT", "/api/v1/organizations/{org}/profile", "authority-admin"),
+    ("GET", "/api/v1/supply", "authority-read"),
+    ("GET", "/api/v1/notifications", "self"),
+    ("POST", "/api/v1/notifications/{id}/read", "self"),
+    ("GET", "/api/v1/supply/map", "self"),
 ]
-N_ENDPOINTS = 62
+N_ENDPOINTS = 76
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -347,6 +362,50 @@ def content_ok(method, path, sname, target, resp):
     if path == "/api/v1/submissions/{id}":
         if (j or {}).get("org_id") != org:
             return "org_id %s, want %s" % ((j or {}).get("org_id"), org)
+    if path == "/api/v1/organizations/{org}/suppliers":
+        items = (j or {}).get("items", [])
+        # A's only supplier is B (C's edges to A are proposed or ended); nobody else has one
+        want = [W.org["B"]] if target == "A" else []
+        if sorted(i.get("supplier_id") for i in items) != want:
+            return "suppliers %s, want %s" % ([i.get("supplier_id") for i in items], want)
+        see = subj(sname)[1] == "AUTH" or W.consent.get("B")
+        for i in items:
+            if not see and (i.get("latest") is not None or i.get("status_visible") or i.get("check") != "no-consent"):
+                return "status of a supplier without consent is shown: %s" % json.dumps(i)
+            if see and not (isinstance(i.get("latest"), dict) and i["latest"].get("status")):
+                return "status of a consenting supplier is missing: %s" % json.dumps(i)
+        if sum((j or {}).get("counts", {}).values()) != len(items):
+            return "counts that do not match the items shown: %s" % json.dumps(j)
+    if path == "/api/v1/organizations/{org}/customers":
+        items = (j or {}).get("items", [])
+        want = {W.org["A"]} if target == "B" else set()
+        got = {i.get("customer_id") for i in items if i.get("state") == "active"}
+        if got != want:
+            return "customers %s, want %s" % (sorted(got), sorted(want))
+        # never another supplier of its customers: the items name only the customer
+        if any(k.startswith("supplier") for i in items for k in i):
+            return "a customer list item names a supplier: %s" % json.dumps(items)[:300]
+        if W.cross_edge.get("B") in text and target == "B":
+            return "B's customer list shows A's edge with C (A's other supplier)"
+    if path == "/api/v1/notifications":
+        if (j or {}).get("total") != 1 or any(i.get("subject") != "matrix note for " + subj(sname)[1]
+                                              for i in j.get("items", [])):
+            return "notifications of another organization: %s" % json.dumps(j)[:300]
+    if path == "/api/v1/supply/map":
+        own = subj(sname)[1]
+        ids = {n.get("id") for n in (j or {}).get("nodes", [])}
+        if own == "AUTH":
+            if (j or {}).get("scope") is not None or not {W.org["A"], W.org["B"], W.org["C"]} <= ids:
+                return "the authority's map is not the whole: %s" % json.dumps(j)[:300]
+        else:
+            want = {"A": {"A", "B"}, "B": {"A", "B"}, "C": {"C"}}[own]
+            if (j or {}).get("scope") != W.org[own] or ids != {W.org[x] for x in want}:
+                return "%s's neighbourhood is %s, want %s" % (own, sorted(ids), sorted(want))
+            for n in j.get("nodes", []):
+                hidden = n["id"] not in (W.org[own],) and not (own == "A" and n["id"] == W.org["B"]
+                                                               and W.consent.get("B"))
+                if hidden and n.get("status") is not None:
+                    return "a status on %s's map it may not see: %s" % (own, json.dumps(n))
     if path == "/api/v1/contractors":
         items = (j or {}).get("items", [])
         if any(i.get("kind") != "contractor" for i in items):
@@ -671,6 +730,89 @@ def make_rows():
         return client(s).delete("/api/v1/ntk-groups/%s/members/%s" % (gid, victim))
     add("DELETE", "/api/v1/ntk-groups/{id}/members/{login}", ["managed", "member", "other"], del_member,
         lambda s, t: group_rule(s, t, OK2))
+    # the supply chain: B supplies A (W.supply_ba); C is an unrelated organization
+    add("GET", "/api/v1/clauses", ["-"], lambda s, t: client(s).get("/api/v1/clauses"),
+        lambda s, t: self_rule(s, t, 200))
+    add("PUT", "/api/v1/clauses/{id}/statement", ["-"],
+        lambda s, t: client(s).put("/api/v1/clauses/mod-security-special-clause/statement",
+                                   {"text": "matrix statement"}),
+        lambda s, t: authority_rule(s, True, 200))
+
+    def fresh_edge(customer, supplier):
+        """a proposal of customer's (by its admin) naming supplier; returns its id"""
+        W.n += 1
+        r = W.clients[W.admin_of[customer]].post(
+            "/api/v1/organizations/%s/suppliers" % W.org[customer],
+            {"supplier_id": W.org[supplier], "contract": "matrix-%d" % W.n, "clauses": [], "handles": ["none"]})
+        return mm.expect(r, 201, "proposal %s -> %s" % (supplier, customer)).json["id"]
+
+    def post_supplier(s, t):
+        W.n += 1
+        sup = "C" if t != "C" else "B"
+        r = client(s).post("/api/v1/organizations/%s/suppliers" % W.org.get(t, NX),
+                           {"supplier_id": W.org[sup], "contract": "matrix-%d" % W.n,
+                            "clauses": ["dfars-252.204-7012"], "handles": ["cui"]})
+        if r.status == 201:  # ended at once: the graph stays B -> A only
+            mm.expect(client(s).post("/api/v1/organizations/%s/supply/%s/end" % (W.org[t], r.json["id"])),
+                      200, "end the matrix proposal")
+        return r
+    add("POST", "/api/v1/organizations/{org}/suppliers", ORG_TARGETS, post_supplier,
+        lambda s, t: org_rule("admin", s, t, 201))
+    add("GET", "/api/v1/organizations/{org}/suppliers", ORG_TARGETS,
+        do_get("/api/v1/organizations/{org}/suppliers"), lambda s, t: org_rule("read", s, t, 200))
+    add("GET", "/api/v1/organizations/{org}/customers", ORG_TARGETS,
+        do_get("/api/v1/organizations/{org}/customers"), lambda s, t: org_rule("read", s, t, 200))
+
+    def edge_action(verb):
+        def do(s, t):
+            if org_rule("admin", s, t, 200) == 200:
+                # the target is the supplier of a fresh proposal (C's customer: A)
+                eid = fresh_edge("A" if t != "A" else "C", t)
+                r = client(s).post("/api/v1/organizations/%s/supply/%s/%s" % (W.org[t], eid, verb))
+                W.clients[W.admin_of[t]].post("/api/v1/organizations/%s/supply/%s/end" % (W.org[t], eid))
+                return r
+            return client(s).post("/api/v1/organizations/%s/supply/%s/%s" % (W.org.get(t, NX), W.supply_ba, verb))
+        return do
+    for verb in ("confirm", "end"):
+        add("POST", "/api/v1/organizations/{org}/supply/{id}/" + verb, ORG_TARGETS, edge_action(verb),
+            lambda s, t: org_rule("admin", s, t, 200))
+
+        def cross(s, t, verb=verb):
+            # the path names the caller's own organization, the edge is one it is no party to
+            own = subj(s)[1] or "C"
+            return client(s).post("/api/v1/organizations/%s/supply/%s/%s" % (
+                W.org[own], W.cross_edge.get(own, W.supply_ba), verb))
+        add("POST", "/api/v1/organizations/{org}/supply/{id}/" + verb, ["own-path-other-edge"], cross,
+            lambda s, t: 401 if subj(s)[1] is None else (
+                403 if subj(s)[1] == "AUTH" or subj(s)[2] != "contractor-admin" else 404))
+
+    def put_consent(s, t):
+        on = bool(W.consent.get("B"))
+        return client(s).put("/api/v1/organizations/%s/supply-consent/%s" % (W.org.get(t, NX), W.org["A"]),
+                             {"see_status": on, "pass_up": on})
+    add("PUT", "/api/v1/organizations/{org}/supply-consent/{customer}", ORG_TARGETS, put_consent,
+        lambda s, t: org_rule("admin", s, t, 200 if t == "B" else 404))
+    add("GET", "/api/v1/organizations/{org}/affected", ORG_TARGETS,
+        do_get("/api/v1/organizations/{org}/affected"),
+        lambda s, t: authority_rule(s, False, 404 if t == "NX" else 200))
+    add("PUT", "/api/v1/organizations/{org}/profile", ORG_TARGETS,
+        lambda s, t: client(s).put("/api/v1/organizations/%s/profile" % W.org.get(t, NX),
+                                   {"sector": "matrix", "country": "JP"}),
+        lambda s, t: authority_rule(s, True, 404 if t == "NX" else 200))
+    add("GET", "/api/v1/supply", ["-"], lambda s, t: client(s).get("/api/v1/supply"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/notifications", ["-"], lambda s, t: client(s).get("/api/v1/notifications"),
+        lambda s, t: self_rule(s, t, 200))
+
+    add("GET", "/api/v1/supply/map", ["-"], lambda s, t: client(s).get("/api/v1/supply/map?group=none"),
+        lambda s, t: self_rule(s, t, 200))
+
+    def read_note(s, t):
+        own = subj(s)[1]
+        org = own if t == "own" else ("C" if own != "C" else "A")
+        return client(s).post("/api/v1/notifications/%s/read" % W.notes.get(org or "A"))
+    add("POST", "/api/v1/notifications/{id}/read", ["own", "other"], read_note,
+        lambda s, t: self_rule(s, t, 200))
 
     # last: they change the caller's credentials
     def post_password(s, t):
@@ -831,6 +973,34 @@ def setup():
                                                     {"name": "Camera of %s" % o, "model": "C-1", "firmware": "1.0"}),
                       201, "product of %s" % o)
         W.product[o] = r.json["id"]
+    # the supply chain: B supplies A (proposed by A, confirmed by B); one notification per
+    # organization, written as the store writes them (a test of reads, not of their causes)
+    r = mm.expect(W.clients["Aadm"].post("/api/v1/organizations/%s/suppliers" % W.org["A"],
+                                         {"supplier_id": W.org["B"], "contract": "matrix-BA",
+                                          "clauses": ["dfars-252.204-7012", "dfars-252.204-7021"],
+                                          "handles": ["cui"]}), 201, "A proposes B")
+    W.supply_ba = r.json["id"]
+    mm.expect(W.clients["Badm"].post("/api/v1/organizations/%s/supply/%s/confirm" % (W.org["B"], W.supply_ba)),
+              200, "B confirms")
+    # for each contractor an edge it is no party to: C's is B -> A; A's and B's are ended
+    W.cross_edge = {"C": W.supply_ba}
+    for own, (cust, sup) in (("A", ("C", "B")), ("B", ("C", "A"))):
+        r = mm.expect(W.clients[W.admin_of[cust]].post(
+            "/api/v1/organizations/%s/suppliers" % W.org[cust],
+            {"supplier_id": W.org[sup], "contract": "matrix-cross", "clauses": [], "handles": ["none"]}),
+            201, "cross edge for %s" % own)
+        W.cross_edge[own] = r.json["id"]
+        mm.expect(W.clients[W.admin_of[cust]].post("/api/v1/organizations/%s/supply/%s/end" % (
+            W.org[cust], r.json["id"])), 200, "end the cross edge")
+    con = mm.db_rw(W.db)
+    W.notes = {}
+    for o in ("AUTH", "A", "B", "C"):
+        con.execute("INSERT INTO notifications (recipient_org, kind, subject, detail, created)"
+                    " VALUES (?, 'status-drop', ?, '{}', '2026-01-01T00:00:00Z')", (W.org[o], "matrix note for " + o))
+    con.commit()
+    for o in ("AUTH", "A", "B", "C"):
+        W.notes[o] = con.execute("SELECT id FROM notifications WHERE recipient_org = ?", (W.org[o],)).fetchone()[0]
+    con.close()
     W.server_pub = (mm.request(W.srv.port, "GET", "/api/v1/server-key").json or {}).get("public_key")
     set_consent(False)
 
@@ -886,6 +1056,10 @@ def taxii_fixture():
 def set_consent(on):
     r = W.clients["Badm"].put("/api/v1/organizations/%s/consent" % W.org["B"], {"prime_may_see_status": on})
     mm.expect(r, OK2, "B's consent %s" % on)
+    if getattr(W, "supply_ba", None):  # and its consent towards A as A's supplier
+        r = W.clients["Badm"].put("/api/v1/organizations/%s/supply-consent/%s" % (W.org["B"], W.org["A"]),
+                                  {"see_status": on, "pass_up": on})
+        mm.expect(r, 200, "B's supply consent %s" % on)
     W.consent["B"] = on
 
 

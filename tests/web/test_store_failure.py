@@ -77,6 +77,9 @@ def main():
         ("/my/tokens", alice_cookie, ["api_tokens"], 'id="tokens"'),
         ("/my/keys", alice_cookie, ["signing_keys"], 'id="keys"'),
         ("/products", alice_cookie, ["product_labels"], 'id="products"'),
+        # the alliance map: a contractor's neighbourhood, the authority's whole
+        ("/map", alice_cookie, ["supply_edges"], 'id="map"'),
+        ("/map", root_cookie, ["org_profiles"], 'id="map"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
