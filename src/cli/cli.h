@@ -19,6 +19,24 @@ typedef struct mm_command {
     const char *help;
 } mm_command;
 
+/* The subcommand table (main.c), for `mamori completion`. */
+const mm_command *cli_commands(size_t *n);
+
+/* A command with subcommands of its own ("admin init", "receipt get") and their table; the
+ * table is the one its dispatcher runs (cli_dispatch), or for commands whose first
+ * argument picks the action ("catalog list"), the words it takes. */
+typedef struct mm_command_group {
+    const char *name;
+    const mm_command *subs;
+    size_t nsubs;
+} mm_command_group;
+const mm_command_group *cli_command_groups(size_t *n);
+
+/* Runs the entry of subs named argv[1]; --help prints usage; anything else is an error
+ * naming the group. */
+int cli_dispatch(int argc, char **argv, const char *group, const mm_command *subs, size_t n,
+                 const char *usage);
+
 /* Prints "mamori: <message>" to stderr (message from printf format). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "mamori: <mm_error_last()>" and returns the exit code for rc. */
@@ -69,5 +87,11 @@ int cmd_receipt(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+
+extern const mm_command cli_admin_commands[];
+extern const size_t cli_admin_ncommands;
+extern const mm_command cli_receipt_commands[];
+extern const size_t cli_receipt_ncommands;
 
 #endif

@@ -624,17 +624,17 @@ static int admin_user(int argc, char **argv)
     return MM_EXIT_OK;
 }
 
+const mm_command cli_admin_commands[] = {
+    {"init", admin_init, "create the database, the authority and its first administrator"},
+    {"user", admin_user, "list, unlock, reset, disable, enable or delete a user"},
+    {"seed-demo", admin_seed_demo, "fill a new database with demo contractors and submissions"},
+    {"export", admin_export, "write the whole database to a dump file"},
+    {"import", admin_import, "read a dump file into an empty database"},
+    {"migrate", admin_migrate, "copy a database to another (SQLite, PostgreSQL) or migrate it"},
+};
+const size_t cli_admin_ncommands = sizeof cli_admin_commands / sizeof cli_admin_commands[0];
+
 int cmd_admin(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "user") == 0)
-        return admin_user(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "seed-demo") == 0)
-        return admin_seed_demo(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "export") == 0)
-        return admin_export(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "import") == 0)
-        return admin_import(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "migrate") == 0)
-        return admin_migrate(argc - 1, argv + 1);
-    return cli_subcommand(argc, argv, "admin", "init", admin_init, usage_text);
+    return cli_dispatch(argc, argv, "admin", cli_admin_commands, cli_admin_ncommands, usage_text);
 }

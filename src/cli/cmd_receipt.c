@@ -215,18 +215,14 @@ done:
     return ex;
 }
 
+const mm_command cli_receipt_commands[] = {
+    {"verify", receipt_verify, "check a saved receipt against the server's receipt key"},
+    {"get", receipt_get, "fetch a submission's receipt again and verify it"},
+};
+const size_t cli_receipt_ncommands = sizeof cli_receipt_commands / sizeof cli_receipt_commands[0];
+
 int cmd_receipt(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-        return receipt_verify(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "get") == 0)
-        return receipt_get(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
-    if (argc >= 2)
-        cli_error("unknown receipt command '%s' (see 'mamori receipt --help')", argv[1]);
-    fputs(usage_text, stderr);
-    return MM_EXIT_USAGE;
+    return cli_dispatch(argc, argv, "receipt", cli_receipt_commands, cli_receipt_ncommands,
+                        usage_text);
 }

@@ -109,6 +109,8 @@ struct mm_server {
     _Atomic bool warm_stop;
     int incident_hours; /* incident reports are due this long after discovery */
     char today[11];     /* --today: a fixed "today", or "" for the clock's date */
+    /* what a TLS reload (mm_server_reload_tls) starts the daemon again with */
+    unsigned mhd_flags, threads, timeout_s, max_connections;
 };
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */
