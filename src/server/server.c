@@ -315,6 +315,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                 (double)(now.tv_nsec - req->start.tv_nsec) / 1e6;
     bool ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
     mm_server_log_request(ok, req->method, req->path, req->status, ms);
+    mm_metrics_record(&srv->metrics, req->method, req->path, req->status, ms, ok);
     if (req->counted)
         atomic_fetch_sub(&srv->in_flight, 1);
     free(req->body);
@@ -530,6 +531,7 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
         memcpy(srv->today, cfg->today, 11);
     srv->tls = cert != NULL;
     atomic_init(&srv->in_flight, 0);
+    mm_metrics_init(&srv->metrics);
     atomic_init(&srv->stopping, false);
     pthread_mutex_init(&srv->pool.lock, NULL);
     pthread_cond_init(&srv->pool.free_cv, NULL);

@@ -203,6 +203,28 @@ def main():
     z = sh(["zsh", "-n", os.path.join(root, "usr/share/zsh/vendor-completions/_mamori")])
     c.check(z.returncode == 0, "zsh -n _mamori", z.stderr)
 
+    # make install's rules with another prefix and DESTDIR (the package's build tree again)
+    obj = [d for d in os.listdir(src) if d.startswith("obj-")]
+    stage = os.path.join(tmp, "stage")
+    if c.check(len(obj) == 1, "the package's build tree"):
+        objdir = os.path.join(src, obj[0])
+        r = sh(["cmake", "-S", src, "-B", objdir, "-DCMAKE_INSTALL_PREFIX=/opt/mamori",
+                "-UMM_SYSTEMD_UNITDIR", "-UMM_SYSUSERSDIR"], timeout=300)
+        if r.returncode == 0:
+            r = sh(["cmake", "--build", objdir, "-j", "2"], timeout=300, env=env)
+        if r.returncode == 0:
+            r = sh(["cmake", "--install", objdir], timeout=300, env=dict(env, DESTDIR=stage))
+        c.check(r.returncode == 0, "install with PREFIX=/opt/mamori DESTDIR=stage",
+                mm.short(r.stdout + r.stderr, 2000))
+        for rel in ("bin/mamori", "share/man/man1/mamori-serve.1",
+                    "share/bash-completion/completions/mamori", "etc/mamori/mamori.json"):
+            c.check(os.path.exists(os.path.join(stage, "opt/mamori", rel)),
+                    "make install: DESTDIR/PREFIX/" + rel)
+        unit = os.path.join(stage, "opt/mamori/lib/systemd/system/mamori.service")
+        with open(unit) as f:
+            c.check("ExecStart=/opt/mamori/bin/mamori serve" in f.read(),
+                    "make install: the unit runs PREFIX/bin/mamori")
+
     # 7. systemd-analyze security
     unit_copy = os.path.join(tmp, "mamori.service")
     shutil.copy(os.path.join(root, "lib/systemd/system/mamori.service"), unit_copy)

@@ -27,6 +27,7 @@ NX = "00000000-0000-4000-8000-000000000000"  # an organization / submission that
 ENDPOINTS = [
     ("GET", "/healthz", "nothing"),
     ("GET", "/readyz", "nothing"),
+    ("GET", "/metrics", "authority-read"),
     ("GET", "/api/v1/version", "nothing"),
     ("GET", "/api/v1/server-key", "nothing"),
     ("POST", "/api/v1/session", "nothing"),
@@ -61,7 +62,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/requirements/failures", "authority-read"),
     ("GET", "/api/v1/poam/overdue", "authority-read"),
 ]
-N_ENDPOINTS = 35
+N_ENDPOINTS = 36
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -314,6 +315,8 @@ def make_rows():
 
     add("GET", "/healthz", ["-"], lambda s, t: client(s).get("/healthz"), lambda s, t: 200)
     add("GET", "/readyz", ["-"], lambda s, t: client(s).get("/readyz"), lambda s, t: 200)
+    add("GET", "/metrics", ["-"], lambda s, t: client(s).get("/metrics"),
+        lambda s, t: authority_rule(s, False, 200))
     add("GET", "/api/v1/version", ["-"], lambda s, t: client(s).get("/api/v1/version"), lambda s, t: 200)
     add("GET", "/api/v1/server-key", ["-"], lambda s, t: client(s).get("/api/v1/server-key"), lambda s, t: 200)
     add("POST", "/api/v1/session", ["-"], lambda s, t: mm.request(
