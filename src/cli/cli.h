@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "mamori/assess.h"
 #include "mamori/catalog.h"
 #include "mamori/error.h"
@@ -51,6 +53,15 @@ const char *cli_content_dir(const char *flag);
  * with "mamori: PATH: no such database (create one with ...)" when PATH does not exist.
  * PostgreSQL URLs are not checked here (connecting never creates a database). */
 bool cli_db_exists(const char *db);
+
+/* --format text|json of submit, verify, receipt verify, incident report and admin (docs/cli.md,
+ * "Machine-readable output"): *json true for json; MM_EXIT_USAGE with a message naming cmd for
+ * anything else, MM_EXIT_OK otherwise (NULL is text). */
+int cli_format_option(bool *json, const char *cmd, const char *value);
+/* Prints obj (stolen) on standard output as one line of JSON (non-ASCII escaped, so no
+ * terminal control or bidirectional character gets through raw); MM_EXIT_OK, or
+ * MM_EXIT_USAGE when obj is NULL (out of memory) or cannot be written. */
+int cli_print_json(json_t *obj);
 
 /* True when colour should be used on stream (a tty, NO_COLOR unset, TERM not dumb). */
 bool cli_use_color(FILE *stream);

@@ -45,7 +45,10 @@ static const char usage_text[] =
     "  --jobs J (default: the number of CPUs) threads generate, sign and verify.\n"
     "\n"
     "  export, import and migrate move a whole database (docs/store.md, \"Dump format\");\n"
-    "  `mamori admin export --help` tells more.\n";
+    "  `mamori admin export --help` tells more.\n"
+    "\n"
+    "  init, user and migrate --db take --format json: one object on standard output\n"
+    "  with the fields of docs/cli.md (\"Machine-readable output\").\n";
 
 #define PASSWORD_LEN 20
 
@@ -63,11 +66,13 @@ static char *detail_json(const char *k1, const char *v1, const char *k2, const c
 
 static int admin_init(int argc, char **argv)
 {
-    const char *db = NULL, *org_name = "Authority", *login = "admin";
+    const char *db = NULL, *org_name = "Authority", *login = "admin", *format = NULL;
+    bool json = false;
     const cli_option opts[] = {
         {.name = "db", .takes_value = true, .value = &db},
         {.name = "org", .takes_value = true, .value = &org_name},
         {.name = "login", .takes_value = true, .value = &login},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
@@ -88,6 +93,8 @@ static int admin_init(int argc, char **argv)
         cli_error("admin init: --org and --login must not be empty");
         return MM_EXIT_USAGE;
     }
+    if (cli_format_option(&json, "admin init", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
 
     mm_store *s = NULL;
     char password[PASSWORD_LEN + 1] = "";
@@ -145,6 +152,13 @@ static int admin_init(int argc, char **argv)
         rc = mm_store_commit(s);
     if (rc)
         goto fail;
+    if (json) {
+        code = cli_print_json(json_pack("{s:{s:s,s:s},s:s,s:I,s:s,s:b}", "authority", "id", org_id,
+                                        "name", org_name, "login", login, "user_id",
+                                        (json_int_t)user_id, "one_time_password", password,
+                                        "must_change_password", 1));
+        goto done;
+    }
     printf("authority:       %s (%s)\n"
            "login:           %s\n"
            "password:        %s\n"
@@ -411,7 +425,7 @@ static int admin_import(int argc, char **argv)
 }
 
 /* migrate --db URL: the migrations are applied at open; show the version before and after */
-static int migrate_schema(const char *db)
+static int migrate_schema(const char *db, bool json)
 {
     int before = 0, after = 0;
     int rc = mm_store_schema_peek(db, &before);
@@ -424,6 +438,10 @@ static int migrate_schema(const char *db)
     mm_store_free(s);
     if (rc)
         return cli_fail(rc);
+    if (json)
+        return cli_print_json(json_pack("{s:i,s:i,s:i,s:b}", "schema_before", before, "schema",
+                                        after, "schema_known", mm_store_schema_latest(), "migrated",
+                                        before != after));
     if (before == after)
         printf("schema version %d (up to date; this mamori knows %d)\n", after,
                mm_store_schema_latest());
@@ -434,19 +452,23 @@ static int migrate_schema(const char *db)
 
 static int admin_migrate(int argc, char **argv)
 {
-    const char *db = NULL, *from = NULL, *to = NULL;
+    const char *db = NULL, *from = NULL, *to = NULL, *format = NULL;
     const cli_option opts[] = {
         {.name = "db", .takes_value = true, .value = &db},
         {.name = "from", .takes_value = true, .value = &from},
         {.name = "to", .takes_value = true, .value = &to},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
     int x = dump_args(argc, argv, opts, &a, "migrate", 0);
     if (x)
         return x < 0 ? MM_EXIT_USAGE : MM_EXIT_OK;
+    bool json = false;
+    if (cli_format_option(&json, "admin migrate", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
     if (db && !from && !to)
-        return migrate_schema(db);
+        return migrate_schema(db, json);
     if (db || !from || !to) {
         cli_error("admin migrate: either --db URL, or --from URL and --to URL");
         return MM_EXIT_USAGE;
@@ -483,6 +505,11 @@ static int admin_migrate(int argc, char **argv)
     fclose(f);
     if (rc)
         return cli_fail(rc);
+    if (json)
+        return cli_print_json(json_pack("{s:I,s:I,s:i,s:s,s:s,s:s}", "rows", (json_int_t)in.rows,
+                                        "audit_records", (json_int_t)in.audit_records, "schema",
+                                        in.schema, "from", from, "to", to, "dump_sha256",
+                                        in.sha256));
     printf("migrated %lld rows (%lld audit records, chain intact) of schema %d\n"
            "from %s\n"
            "to   %s\n"
@@ -503,7 +530,9 @@ static const char user_usage[] =
     "  enable lets it log on again; delete disables it for good, keeps its audit records\n"
     "  and keeps its login from being taken again for 90 days. Nobody disables or deletes\n"
     "  the last enabled authority-admin. Each change is audited as cli:admin-user.\n"
-    "  Bidirectional control characters in names are shown as <U+202E>.\n";
+    "  Bidirectional control characters in names are shown as <U+202E>.\n"
+    "  --format json: list {\"items\": [{\"id\", \"login\", \"role\", \"org_id\", \"state\",\n"
+    "  \"locked_until\"}]}; the others {\"action\", \"login\", \"id\", \"one_time_password\"}.\n";
 
 /* One line of text with bidi controls shown escaped (docs/cli.md). */
 static void put_safe(mm_buf *b, const char *s)
@@ -511,12 +540,13 @@ static void put_safe(mm_buf *b, const char *s)
     mm_buf_put_bidi_safe(b, s ? s : "");
 }
 
-static int user_list(mm_store *s, const char *org)
+static int user_list(mm_store *s, const char *org, bool json)
 {
     json_t *items = NULL;
     int rc = mm_store_list_users(s, &items, org);
     if (rc)
         return cli_fail(rc);
+    json_t *list = json ? json_array() : NULL;
     mm_buf b = MM_BUF_INIT;
     mm_buf_printf(&b, "%-6s %-24s %-18s %-36s %s\n", "ID", "LOGIN", "ROLE", "ORGANIZATION",
                   "STATE");
@@ -544,8 +574,18 @@ static int user_list(mm_store *s, const char *org)
         if (strcmp(state, "locked") == 0)
             mm_buf_printf(&b, " until %s", locked);
         mm_buf_putc(&b, '\n');
+        if (list)
+            json_array_append_new(
+                list, json_pack("{s:O,s:s?,s:O,s:O,s:s,s:s?}", "id", json_object_get(u, "id"),
+                                "login", login, "role", json_object_get(u, "role"), "org_id",
+                                json_object_get(u, "org_id"), "state", state, "locked_until",
+                                strcmp(state, "locked") == 0 ? locked : NULL));
     }
     json_decref(items);
+    if (json) {
+        mm_buf_free(&b);
+        return cli_print_json(json_pack("{s:o}", "items", list));
+    }
     fputs(mm_buf_cstr(&b), stdout);
     mm_buf_free(&b);
     return MM_EXIT_OK;
@@ -553,10 +593,12 @@ static int user_list(mm_store *s, const char *org)
 
 static int admin_user(int argc, char **argv)
 {
-    const char *db = NULL, *org = NULL;
+    const char *db = NULL, *org = NULL, *format = NULL;
+    bool json = false;
     const cli_option opts[] = {
         {.name = "db", .takes_value = true, .value = &db},
         {.name = "org", .takes_value = true, .value = &org},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
@@ -583,6 +625,8 @@ static int admin_user(int argc, char **argv)
                          : "expected one LOGIN");
         return MM_EXIT_USAGE;
     }
+    if (cli_format_option(&json, "admin user", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
     if (!cli_db_exists(db))
         return MM_EXIT_USAGE;
     mm_store *s = NULL;
@@ -590,7 +634,7 @@ static int admin_user(int argc, char **argv)
     if (rc)
         return cli_fail(rc);
     if (list) {
-        int code = user_list(s, org);
+        int code = user_list(s, org, json);
         mm_store_free(s);
         return code;
     }
@@ -607,6 +651,13 @@ static int admin_user(int argc, char **argv)
     mm_store_free(s);
     if (rc)
         return cli_fail(rc);
+    if (json) {
+        int x = cli_print_json(json_pack(
+            "{s:s,s:s,s:I,s:s?}", "action", mm_user_action_name((mm_user_action)action), "login",
+            login, "id", (json_int_t)id, "one_time_password", otp[0] ? otp : NULL));
+        sodium_memzero(otp, sizeof otp);
+        return x;
+    }
     mm_buf b = MM_BUF_INIT;
     mm_buf_printf(&b, "%s: user ", mm_user_action_name((mm_user_action)action));
     put_safe(&b, login);

@@ -27,6 +27,8 @@ static const char usage_text[] =
     "    --server-key FILE  the server's receipt key (GET URL/api/v1/server-key saved)\n"
     "    --signed FILE      the signed document sent (mamori sign): the receipt must be\n"
     "                       for it (its body_hash)\n"
+    "    --format F         text (default) or json: {\"valid\", \"submission_id\", \"status\",\n"
+    "                       \"score\", \"server_key_id\", \"reason\"} (docs/cli.md)\n"
     "\n"
     "  get: fetches the receipt of submission ID again (GET URL/api/v1/submissions/ID/\n"
     "  receipt: only for the organization that submitted it), verifies it and writes it.\n"
@@ -41,10 +43,12 @@ static const char usage_text[] =
 
 static int receipt_verify(int argc, char **argv)
 {
-    const char *server_key = NULL, *signed_file = NULL;
+    const char *server_key = NULL, *signed_file = NULL, *format = NULL;
+    bool json = false;
     const cli_option opts[] = {
         {.name = "server-key", .takes_value = true, .value = &server_key},
         {.name = "signed", .takes_value = true, .value = &signed_file},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
@@ -60,6 +64,8 @@ static int receipt_verify(int argc, char **argv)
         cli_error("receipt verify: RECEIPT.json and --server-key FILE are required");
         return MM_EXIT_USAGE;
     }
+    if (cli_format_option(&json, "receipt verify", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
     char key_id[17], hash[65] = "", why[CLI_MESSAGE_MAX + 4], sid[64];
     int ex = cli_server_key(pub, key_id, NULL, NULL, server_key);
@@ -91,6 +97,17 @@ static int receipt_verify(int argc, char **argv)
             cli_error("%s%s", a.pos[0], why + 7);
         else
             cli_error("%s: %s", a.pos[0], why);
+    } else if (json) {
+        json_t *o = cli_receipt_fields(text, len);
+        const char *w = strncmp(why, "receipt: ", 9) == 0 ? why + 9 : why;
+        if (o) {
+            json_object_set_new(o, "valid", json_boolean(ex == MM_EXIT_OK));
+            json_object_set_new(o, "server_key_id", json_string(key_id));
+            json_object_set_new(o, "reason", ex == MM_EXIT_OK ? json_null() : json_string(w));
+        }
+        int x = cli_print_json(o);
+        if (x)
+            ex = x;
     } else if (ex == MM_EXIT_FINDINGS) {
         const char *w = strncmp(why, "receipt: ", 9) == 0 ? why + 9 : why;
         printf("receipt INVALID: %s\n", w);

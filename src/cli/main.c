@@ -134,6 +134,34 @@ bool cli_db_exists(const char *db)
     return false;
 }
 
+int cli_format_option(bool *json, const char *cmd, const char *value)
+{
+    *json = false;
+    if (!value || strcmp(value, "text") == 0)
+        return MM_EXIT_OK;
+    if (strcmp(value, "json") == 0) {
+        *json = true;
+        return MM_EXIT_OK;
+    }
+    cli_error("%s: --format %s: expected text or json", cmd, value);
+    return MM_EXIT_USAGE;
+}
+
+int cli_print_json(json_t *obj)
+{
+    if (!obj) {
+        cli_error("out of memory");
+        return MM_EXIT_USAGE;
+    }
+    int rc = json_dumpf(obj, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(obj);
+    if (rc != 0 || fputc('\n', stdout) == EOF) {
+        cli_error("cannot write the JSON output");
+        return MM_EXIT_USAGE;
+    }
+    return MM_EXIT_OK;
+}
+
 bool cli_use_color(FILE *stream)
 {
     const char *nc = getenv("NO_COLOR");

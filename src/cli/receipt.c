@@ -128,6 +128,21 @@ static int checked(char why[CLI_MESSAGE_MAX + 4], const char *doc, size_t len,
     return MM_EXIT_OK;
 }
 
+json_t *cli_receipt_fields(const char *doc, size_t len)
+{
+    json_t *d = json_loadb(doc ? doc : "", len, 0, NULL);
+    json_t *rec = json_object_get(d, "receipt");
+    json_t *out = json_object();
+    static const char *const names[] = {"submission_id", "status", "score", "server_key_id"};
+    for (size_t i = 0; out && i < sizeof names / sizeof names[0]; i++) {
+        json_t *v = json_object_get(rec, names[i]);
+        json_object_set_new(out, names[i],
+                            json_is_string(v) || json_is_integer(v) ? json_copy(v) : json_null());
+    }
+    json_decref(d);
+    return out;
+}
+
 void cli_receipt_summary(char out[CLI_MESSAGE_MAX + 4], const char *doc, size_t len)
 {
     json_t *d = json_loadb(doc, len, 0, NULL);

@@ -32,6 +32,9 @@ int cli_receipt_check(char why[CLI_MESSAGE_MAX + 4], char sid[64], const char *d
                       const char *want_hash);
 
 /* "submission ID status S score N" of a valid receipt (for the one-line summaries). */
+/* {"submission_id", "status", "score", "server_key_id"} of a receipt document (each null when
+ * absent), the fields of --format json; a new reference, NULL when out of memory. */
+json_t *cli_receipt_fields(const char *doc, size_t len);
 void cli_receipt_summary(char out[CLI_MESSAGE_MAX + 4], const char *doc, size_t len);
 
 #endif

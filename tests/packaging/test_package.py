@@ -217,13 +217,19 @@ def main():
         c.check(r.returncode == 0, "install with PREFIX=/opt/mamori DESTDIR=stage",
                 mm.short(r.stdout + r.stderr, 2000))
         for rel in ("bin/mamori", "share/man/man1/mamori-serve.1",
-                    "share/bash-completion/completions/mamori", "etc/mamori/mamori.json"):
+                    "share/bash-completion/completions/mamori"):
             c.check(os.path.exists(os.path.join(stage, "opt/mamori", rel)),
                     "make install: DESTDIR/PREFIX/" + rel)
         unit = os.path.join(stage, "opt/mamori/lib/systemd/system/mamori.service")
         with open(unit) as f:
-            c.check("ExecStart=/opt/mamori/bin/mamori serve" in f.read(),
-                    "make install: the unit runs PREFIX/bin/mamori")
+            unit_text = f.read()
+        c.check("ExecStart=/opt/mamori/bin/mamori serve" in unit_text,
+                "make install: the unit runs PREFIX/bin/mamori")
+        # the configuration where the unit looks for it (GNUInstallDirs: /etc/opt/... for /opt)
+        m = re.search(r"--config (\S+)", unit_text)
+        c.check(m is not None and os.path.exists(stage + m.group(1)),
+                "make install: the configuration is where the unit reads it",
+                m.group(1) if m else unit_text)
 
     # 7. systemd-analyze security
     unit_copy = os.path.join(tmp, "mamori.service")
