@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "mamori/server.h"
 #include "mamori/store.h"
+#include "mamori/submit.h"
 #include "util/util.h"
 
 static const char usage_text[] =
@@ -29,6 +30,7 @@ static const char usage_text[] =
     "       mamori admin migrate --from URL --to URL | --db URL\n"
     "       mamori admin user list --db URL [--org ORG-ID]\n"
     "       mamori admin user unlock|reset|disable|enable|delete --db URL LOGIN\n"
+    "       mamori admin rotate-key --db URL\n"
     "\n"
     "  Creates the database (mode 0600), the authority organization and its first\n"
     "  authority-admin user, and prints that user's one-time password once.\n"
@@ -47,7 +49,10 @@ static const char usage_text[] =
     "  export, import and migrate move a whole database (docs/store.md, \"Dump format\");\n"
     "  `mamori admin export --help` tells more.\n"
     "\n"
-    "  init, user and migrate --db take --format json: one object on standard output\n"
+    "  rotate-key makes a new receipt key; the old ones stay (retired, published by\n"
+    "  GET /api/v1/server-key) so old receipts still verify; restart the server after it.\n"
+    "\n"
+    "  init, user, migrate and rotate-key take --format json: one object on standard output\n"
     "  with the fields of docs/cli.md (\"Machine-readable output\").\n";
 
 #define PASSWORD_LEN 20
@@ -675,6 +680,68 @@ static int admin_user(int argc, char **argv)
     return MM_EXIT_OK;
 }
 
+/* rotate-key: the receipt key (docs/operations.md, "Rotating the receipt key") */
+static int admin_rotate_key(int argc, char **argv)
+{
+    const char *db = NULL, *format = NULL;
+    bool json = false;
+    const cli_option opts[] = {
+        {.name = "db", .takes_value = true, .value = &db},
+        {.name = "format", .takes_value = true, .value = &format},
+        {.name = NULL},
+    };
+    cli_args a;
+    if (cli_parse_args(&a, argc, argv, opts) != 0) {
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (a.help) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (a.npos || !db) {
+        cli_error("%s", a.npos ? "admin rotate-key takes no arguments"
+                               : "admin rotate-key: --db URL is required");
+        return MM_EXIT_USAGE;
+    }
+    if (cli_format_option(&json, "admin rotate-key", format) != MM_EXIT_OK || !cli_db_exists(db))
+        return MM_EXIT_USAGE;
+    mm_store *s = NULL;
+    unsigned char pk[32], sk[64];
+    json_t *retired = NULL;
+    int rc = mm_store_open(&s, db);
+    if (rc == MM_OK)
+        rc = mm_store_server_key_rotate(s, "cli:admin-rotate-key");
+    if (rc == MM_OK)
+        rc = mm_store_server_key(s, pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    if (rc == MM_OK)
+        rc = mm_store_server_keys_retired(s, &retired);
+    mm_store_free(s);
+    if (rc)
+        return cli_fail(rc);
+    char kid[17], old[17] = "";
+    mm_key_id(kid, pk);
+    const char *b64 = json_string_value(json_object_get(json_array_get(retired, 0), "public_key"));
+    unsigned char opk[32];
+    size_t got = 0;
+    if (b64 &&
+        sodium_base642bin(opk, sizeof opk, b64, strlen(b64), NULL, &got, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) == 0 &&
+        got == sizeof opk)
+        mm_key_id(old, opk);
+    size_t nretired = json_array_size(retired);
+    json_decref(retired);
+    if (json)
+        return cli_print_json(json_pack("{s:s,s:s,s:I}", "key_id", kid, "retired_key_id", old,
+                                        "retired_keys", (json_int_t)nretired));
+    printf("receipt key rotated: new key %s; key %s retired (%zu retired in all, published by "
+           "GET /api/v1/server-key)\n"
+           "Restart the server to sign with the new key.\n",
+           kid, old, nretired);
+    return MM_EXIT_OK;
+}
+
 const mm_command cli_admin_commands[] = {
     {"init", admin_init, "create the database, the authority and its first administrator"},
     {"user", admin_user, "list, unlock, reset, disable, enable or delete a user"},
@@ -682,6 +749,7 @@ const mm_command cli_admin_commands[] = {
     {"export", admin_export, "write the whole database to a dump file"},
     {"import", admin_import, "read a dump file into an empty database"},
     {"migrate", admin_migrate, "copy a database to another (SQLite, PostgreSQL) or migrate it"},
+    {"rotate-key", admin_rotate_key, "make a new receipt key; the old ones stay, retired"},
 };
 const size_t cli_admin_ncommands = sizeof cli_admin_commands / sizeof cli_admin_commands[0];
 

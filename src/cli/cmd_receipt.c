@@ -89,6 +89,12 @@ static int receipt_verify(int argc, char **argv)
     int rc = mm_file_read(&text, &len, a.pos[0], RECEIPT_FILE_MAX_BYTES);
     if (rc)
         return cli_fail(rc);
+    json_t *fields = cli_receipt_fields(text, len);
+    if (cli_server_key_retired(pub, key_id, server_key,
+                               json_string_value(json_object_get(fields, "server_key_id"))))
+        fprintf(stderr, "note: signed with the retired server key %s (in %s)\n", key_id,
+                server_key);
+    json_decref(fields);
     ex = cli_receipt_check(why, sid, text, len, pub, key_id, signed_file ? hash : NULL);
     if (ex == MM_EXIT_USAGE) {
         /* mm_receipt_verify names the document "receipt" ("receipt: ...", "receipt:2:18:

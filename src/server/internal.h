@@ -124,6 +124,7 @@ struct mm_server {
     /* what a TLS reload (mm_server_reload_tls) starts the daemon again with */
     unsigned mhd_flags, threads, timeout_s, max_connections;
     server_metrics metrics;
+    json_t *retired_keys; /* GET /api/v1/server-key "retired": [{"key_id", "public_key", ...}] */
 };
 
 void mm_metrics_init(server_metrics *m);

@@ -417,6 +417,7 @@ bad:
 
 static void free_server(mm_server *srv)
 {
+    json_decref(srv->retired_keys);
     for (size_t i = 0; i < srv->pool.nfree; i++)
         mm_store_free(srv->pool.free[i]);
     free(srv->pool.free);
@@ -455,6 +456,24 @@ static int prepare(mm_server *srv, const mm_server_config *cfg)
     if (rc)
         return rc;
     mm_key_id(srv->server_key_id, srv->server_pk);
+    rc = mm_store_server_keys_retired(srv->pool.free[0], &srv->retired_keys);
+    if (rc)
+        return rc;
+    size_t ki;
+    json_t *k;
+    json_array_foreach(srv->retired_keys, ki, k)
+    {
+        unsigned char pk[32];
+        char kid[17] = "";
+        const char *b64 = json_string_value(json_object_get(k, "public_key"));
+        size_t got = 0;
+        if (b64 &&
+            sodium_base642bin(pk, sizeof pk, b64, strlen(b64), NULL, &got, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) == 0 &&
+            got == sizeof pk)
+            mm_key_id(kid, pk);
+        json_object_set_new(k, "key_id", json_string(kid));
+    }
     char pw[40];
     if (mm_password_generate(pw, sizeof pw, 24) != MM_OK ||
         mm_password_hash(srv->dummy_hash, pw) != MM_OK)

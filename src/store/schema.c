@@ -269,6 +269,23 @@ static const char *const migration9[] = {
     NULL,
 };
 
+/* 10: more than one receipt key: the newest row is the current key, the older ones are
+ * retired and kept so that receipts signed with them still verify (mm_store_server_key_rotate;
+ * docs/operations.md). The table is rebuilt without its CHECK (id = 1), the same SQL on both
+ * back ends. */
+static const char *const migration10[] = {
+    "CREATE TABLE server_keys_v10 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  public_key {T} NOT NULL,"
+    "  secret_key {T} NOT NULL,"
+    "  created {T} NOT NULL);"
+    "INSERT INTO server_keys_v10 (id, public_key, secret_key, created)"
+    "  SELECT id, public_key, secret_key, created FROM server_keys;"
+    "DROP TABLE server_keys;"
+    "ALTER TABLE server_keys_v10 RENAME TO server_keys;",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -299,6 +316,8 @@ static const char *const *const migrations[] = {
     /* 9: the latest submission's id, date, status and score on the
      * organization's row (migration9 above) */
     migration9,
+    /* 10: receipt keys rotated, the old ones kept (migration10 above) */
+    migration10,
 };
 /* clang-format on */
 
