@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 120
 TEST_FUZZ_SECONDS ?= 15
 EXAMPLE    ?= examples/hokuto/assessment-r3.json
 
-.PHONY: all deps bench-deps build run test unit format-check fuzz fuzz-smoke bench clean
+.PHONY: all deps bench-deps build run test unit format-check fuzz fuzz-smoke bench clean install
 
 all: build
 
@@ -68,6 +68,14 @@ bench: build bench-deps
 	./bench/scan-vs-oscap ./$(BUILD)/mamori
 	BUILD=$(BUILD) BENCH_NO_BUILD=1 ./bench/server/run.sh
 	BUILD=$(BUILD) BENCH_NO_BUILD=1 ./bench/server/run-pg.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage]: the binary, man pages, completions,
+# the systemd unit, the example configuration and the docs (docs/operations.md).
+PREFIX ?= /usr/local
+install: deps $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) out

@@ -33,6 +33,8 @@ fi
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format \
 libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev libcurl4-openssl-dev curl ca-certificates time python3 python3-cryptography openssl \
+libsystemd-dev scdoc debhelper dpkg-dev lintian man-db zsh systemd \
+sqlite3 \
 chromium"
 # Graphviz's libraries: the alliance map's layout and SVG (src/supply/map.c)
 PKGS="$PKGS libgraphviz-dev"

@@ -65,6 +65,16 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
 /* The port the server listens on (useful after asking for port 0). */
 unsigned mm_server_port(const mm_server *srv);
 
+/* Serves HTTPS with the PEM certificate and key at these paths from now on (SIGHUP of mamori
+ * serve): the pair is tried first, and on any failure the server goes on with the old one.
+ * The listening socket is handed to a new daemon, so no connection waiting to be accepted is
+ * lost; connections already open finish on the old daemon, which is stopped when they are
+ * done (or after 10 s, closing those still idle). Call from one thread, never at the same
+ * time as mm_server_stop. MM_EUSAGE when the server was started without TLS, MM_EINVALID
+ * when the pair does not load, the errors of mm_file_read, MM_EIO. */
+int mm_server_reload_tls(mm_server *srv, const char *cert_path, const char *key_path)
+    __attribute__((warn_unused_result));
+
 /* Graceful stop: stops accepting connections, waits (up to 10 s) for requests in flight
  * to finish, then closes every connection and frees srv. Accepts NULL. */
 void mm_server_stop(mm_server *srv);

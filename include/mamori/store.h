@@ -357,6 +357,15 @@ int mm_store_overdue_milestones(mm_store *s, json_t **out, const char *today, in
  * database: secret_key is 64 bytes, public_key 32. */
 int mm_store_server_key(mm_store *s, unsigned char public_key[32], unsigned char secret_key[64])
     __attribute__((warn_unused_result));
+/* Rotates the receipt key: a new pair becomes the current one (the newest row of server_keys),
+ * the old ones stay, retired, so that receipts signed with them still verify (the server
+ * publishes them: GET /api/v1/server-key "retired"). One transaction with its audit record
+ * (server_key.rotate, by actor). A running server signs with the new key after a restart.
+ * MM_ENOTFOUND when the database has no key yet. */
+int mm_store_server_key_rotate(mm_store *s, const char *actor) __attribute__((warn_unused_result));
+/* The retired receipt keys, newest first: [{"public_key" (base64), "created", "retired" (when
+ * the next key was made)}]; *out is the caller's. */
+int mm_store_server_keys_retired(mm_store *s, json_t **out) __attribute__((warn_unused_result));
 
 /* ---- credentials -------------------------------------------------------------------- */
 

@@ -4,9 +4,22 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 
+static cli_option_visitor visitor;
+static void *visitor_ctx;
+
+void cli_set_option_visitor(cli_option_visitor fn, void *ctx)
+{
+    visitor = fn;
+    visitor_ctx = ctx;
+}
+
 int cli_parse_args(cli_args *a, int argc, char **argv, const cli_option *opts)
 {
     memset(a, 0, sizeof(*a));
+    if (visitor) {
+        visitor(opts, visitor_ctx);
+        return -1;
+    }
     for (int i = 1; i < argc; i++) {
         char *arg = argv[i];
         if (strcmp(arg, "--") == 0) {

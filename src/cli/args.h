@@ -27,4 +27,10 @@ typedef struct cli_args {
 /* Parses argv[1..]; prints a message and returns -1 on an unknown or incomplete option. */
 int cli_parse_args(cli_args *a, int argc, char **argv, const cli_option *opts);
 
+/* The options a subcommand parses, for the generated shell completion and man pages
+ * (`mamori completion`): while a visitor is set, cli_parse_args hands it the subcommand's
+ * option table and returns -1 at once without reading argv. NULL clears it. */
+typedef void (*cli_option_visitor)(const cli_option *opts, void *ctx);
+void cli_set_option_visitor(cli_option_visitor fn, void *ctx);
+
 #endif

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "mamori/assess.h"
 #include "mamori/catalog.h"
 #include "mamori/error.h"
@@ -18,6 +20,24 @@ typedef struct mm_command {
     int (*run)(int argc, char **argv);
     const char *help;
 } mm_command;
+
+/* The subcommand table (main.c), for `mamori completion`. */
+const mm_command *cli_commands(size_t *n);
+
+/* A command with subcommands of its own ("admin init", "receipt get") and their table; the
+ * table is the one its dispatcher runs (cli_dispatch), or for commands whose first
+ * argument picks the action ("catalog list"), the words it takes. */
+typedef struct mm_command_group {
+    const char *name;
+    const mm_command *subs;
+    size_t nsubs;
+} mm_command_group;
+const mm_command_group *cli_command_groups(size_t *n);
+
+/* Runs the entry of subs named argv[1]; --help prints usage; anything else is an error
+ * naming the group. */
+int cli_dispatch(int argc, char **argv, const char *group, const mm_command *subs, size_t n,
+                 const char *usage);
 
 /* Prints "mamori: <message>" to stderr (message from printf format). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -35,6 +55,15 @@ const char *cli_content_dir(const char *flag);
  * with "mamori: PATH: no such database (create one with ...)" when PATH does not exist.
  * PostgreSQL URLs are not checked here (connecting never creates a database). */
 bool cli_db_exists(const char *db);
+
+/* --format text|json of submit, verify, receipt verify, incident report and admin (docs/cli.md,
+ * "Machine-readable output"): *json true for json; MM_EXIT_USAGE with a message naming cmd for
+ * anything else, MM_EXIT_OK otherwise (NULL is text). */
+int cli_format_option(bool *json, const char *cmd, const char *value);
+/* Prints obj (stolen) on standard output as one line of JSON (non-ASCII escaped, so no
+ * terminal control or bidirectional character gets through raw); MM_EXIT_OK, or
+ * MM_EXIT_USAGE when obj is NULL (out of memory) or cannot be written. */
+int cli_print_json(json_t *obj);
 
 /* True when colour should be used on stream (a tty, NO_COLOR unset, TERM not dumb). */
 bool cli_use_color(FILE *stream);
@@ -75,5 +104,11 @@ int cmd_verify(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_crosswalk(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+
+extern const mm_command cli_admin_commands[];
+extern const size_t cli_admin_ncommands;
+extern const mm_command cli_receipt_commands[];
+extern const size_t cli_receipt_ncommands;
 
 #endif

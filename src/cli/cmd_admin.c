@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "mamori/server.h"
 #include "mamori/store.h"
+#include "mamori/submit.h"
 #include "util/util.h"
 
 static const char usage_text[] =
@@ -30,6 +31,7 @@ static const char usage_text[] =
     "       mamori admin user list --db URL [--org ORG-ID]\n"
     "       mamori admin user unlock|reset|disable|enable|delete --db URL LOGIN\n"
     "       mamori admin clearance grant|revoke|list|policy|ntk|person ... (--help)\n"
+    "       mamori admin rotate-key --db URL\n"
     "\n"
     "  Creates the database (mode 0600), the authority organization and its first\n"
     "  authority-admin user, and prints that user's one-time password once.\n"
@@ -46,7 +48,13 @@ static const char usage_text[] =
     "  --jobs J (default: the number of CPUs) threads generate, sign and verify.\n"
     "\n"
     "  export, import and migrate move a whole database (docs/store.md, \"Dump format\");\n"
-    "  `mamori admin export --help` tells more.\n";
+    "  `mamori admin export --help` tells more.\n"
+    "\n"
+    "  rotate-key makes a new receipt key; the old ones stay (retired, published by\n"
+    "  GET /api/v1/server-key) so old receipts still verify; restart the server after it.\n"
+    "\n"
+    "  init, user, migrate and rotate-key take --format json: one object on standard output\n"
+    "  with the fields of docs/cli.md (\"Machine-readable output\").\n";
 
 #define PASSWORD_LEN 20
 
@@ -64,11 +72,13 @@ static char *detail_json(const char *k1, const char *v1, const char *k2, const c
 
 static int admin_init(int argc, char **argv)
 {
-    const char *db = NULL, *org_name = "Authority", *login = "admin";
+    const char *db = NULL, *org_name = "Authority", *login = "admin", *format = NULL;
+    bool json = false;
     const cli_option opts[] = {
         {.name = "db", .takes_value = true, .value = &db},
         {.name = "org", .takes_value = true, .value = &org_name},
         {.name = "login", .takes_value = true, .value = &login},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
@@ -89,6 +99,8 @@ static int admin_init(int argc, char **argv)
         cli_error("admin init: --org and --login must not be empty");
         return MM_EXIT_USAGE;
     }
+    if (cli_format_option(&json, "admin init", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
 
     mm_store *s = NULL;
     char password[PASSWORD_LEN + 1] = "";
@@ -146,6 +158,13 @@ static int admin_init(int argc, char **argv)
         rc = mm_store_commit(s);
     if (rc)
         goto fail;
+    if (json) {
+        code = cli_print_json(json_pack("{s:{s:s,s:s},s:s,s:I,s:s,s:b}", "authority", "id", org_id,
+                                        "name", org_name, "login", login, "user_id",
+                                        (json_int_t)user_id, "one_time_password", password,
+                                        "must_change_password", 1));
+        goto done;
+    }
     printf("authority:       %s (%s)\n"
            "login:           %s\n"
            "password:        %s\n"
@@ -412,7 +431,7 @@ static int admin_import(int argc, char **argv)
 }
 
 /* migrate --db URL: the migrations are applied at open; show the version before and after */
-static int migrate_schema(const char *db)
+static int migrate_schema(const char *db, bool json)
 {
     int before = 0, after = 0;
     int rc = mm_store_schema_peek(db, &before);
@@ -425,6 +444,10 @@ static int migrate_schema(const char *db)
     mm_store_free(s);
     if (rc)
         return cli_fail(rc);
+    if (json)
+        return cli_print_json(json_pack("{s:i,s:i,s:i,s:b}", "schema_before", before, "schema",
+                                        after, "schema_known", mm_store_schema_latest(), "migrated",
+                                        before != after));
     if (before == after)
         printf("schema version %d (up to date; this mamori knows %d)\n", after,
                mm_store_schema_latest());
@@ -435,19 +458,23 @@ static int migrate_schema(const char *db)
 
 static int admin_migrate(int argc, char **argv)
 {
-    const char *db = NULL, *from = NULL, *to = NULL;
+    const char *db = NULL, *from = NULL, *to = NULL, *format = NULL;
     const cli_option opts[] = {
         {.name = "db", .takes_value = true, .value = &db},
         {.name = "from", .takes_value = true, .value = &from},
         {.name = "to", .takes_value = true, .value = &to},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
     int x = dump_args(argc, argv, opts, &a, "migrate", 0);
     if (x)
         return x < 0 ? MM_EXIT_USAGE : MM_EXIT_OK;
+    bool json = false;
+    if (cli_format_option(&json, "admin migrate", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
     if (db && !from && !to)
-        return migrate_schema(db);
+        return migrate_schema(db, json);
     if (db || !from || !to) {
         cli_error("admin migrate: either --db URL, or --from URL and --to URL");
         return MM_EXIT_USAGE;
@@ -484,6 +511,11 @@ static int admin_migrate(int argc, char **argv)
     fclose(f);
     if (rc)
         return cli_fail(rc);
+    if (json)
+        return cli_print_json(json_pack("{s:I,s:I,s:i,s:s,s:s,s:s}", "rows", (json_int_t)in.rows,
+                                        "audit_records", (json_int_t)in.audit_records, "schema",
+                                        in.schema, "from", from, "to", to, "dump_sha256",
+                                        in.sha256));
     printf("migrated %lld rows (%lld audit records, chain intact) of schema %d\n"
            "from %s\n"
            "to   %s\n"
@@ -504,7 +536,9 @@ static const char user_usage[] =
     "  enable lets it log on again; delete disables it for good, keeps its audit records\n"
     "  and keeps its login from being taken again for 90 days. Nobody disables or deletes\n"
     "  the last enabled authority-admin. Each change is audited as cli:admin-user.\n"
-    "  Bidirectional control characters in names are shown as <U+202E>.\n";
+    "  Bidirectional control characters in names are shown as <U+202E>.\n"
+    "  --format json: list {\"items\": [{\"id\", \"login\", \"role\", \"org_id\", \"state\",\n"
+    "  \"locked_until\"}]}; the others {\"action\", \"login\", \"id\", \"one_time_password\"}.\n";
 
 /* One line of text with bidi controls shown escaped (docs/cli.md). */
 static void put_safe(mm_buf *b, const char *s)
@@ -512,12 +546,13 @@ static void put_safe(mm_buf *b, const char *s)
     mm_buf_put_bidi_safe(b, s ? s : "");
 }
 
-static int user_list(mm_store *s, const char *org)
+static int user_list(mm_store *s, const char *org, bool json)
 {
     json_t *items = NULL;
     int rc = mm_store_list_users(s, &items, org);
     if (rc)
         return cli_fail(rc);
+    json_t *list = json ? json_array() : NULL;
     mm_buf b = MM_BUF_INIT;
     mm_buf_printf(&b, "%-6s %-24s %-18s %-36s %s\n", "ID", "LOGIN", "ROLE", "ORGANIZATION",
                   "STATE");
@@ -545,8 +580,18 @@ static int user_list(mm_store *s, const char *org)
         if (strcmp(state, "locked") == 0)
             mm_buf_printf(&b, " until %s", locked);
         mm_buf_putc(&b, '\n');
+        if (list)
+            json_array_append_new(
+                list, json_pack("{s:O,s:s?,s:O,s:O,s:s,s:s?}", "id", json_object_get(u, "id"),
+                                "login", login, "role", json_object_get(u, "role"), "org_id",
+                                json_object_get(u, "org_id"), "state", state, "locked_until",
+                                strcmp(state, "locked") == 0 ? locked : NULL));
     }
     json_decref(items);
+    if (json) {
+        mm_buf_free(&b);
+        return cli_print_json(json_pack("{s:o}", "items", list));
+    }
     fputs(mm_buf_cstr(&b), stdout);
     mm_buf_free(&b);
     return MM_EXIT_OK;
@@ -554,10 +599,12 @@ static int user_list(mm_store *s, const char *org)
 
 static int admin_user(int argc, char **argv)
 {
-    const char *db = NULL, *org = NULL;
+    const char *db = NULL, *org = NULL, *format = NULL;
+    bool json = false;
     const cli_option opts[] = {
         {.name = "db", .takes_value = true, .value = &db},
         {.name = "org", .takes_value = true, .value = &org},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
@@ -584,6 +631,8 @@ static int admin_user(int argc, char **argv)
                          : "expected one LOGIN");
         return MM_EXIT_USAGE;
     }
+    if (cli_format_option(&json, "admin user", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
     if (!cli_db_exists(db))
         return MM_EXIT_USAGE;
     mm_store *s = NULL;
@@ -591,7 +640,7 @@ static int admin_user(int argc, char **argv)
     if (rc)
         return cli_fail(rc);
     if (list) {
-        int code = user_list(s, org);
+        int code = user_list(s, org, json);
         mm_store_free(s);
         return code;
     }
@@ -608,6 +657,13 @@ static int admin_user(int argc, char **argv)
     mm_store_free(s);
     if (rc)
         return cli_fail(rc);
+    if (json) {
+        int x = cli_print_json(json_pack(
+            "{s:s,s:s,s:I,s:s?}", "action", mm_user_action_name((mm_user_action)action), "login",
+            login, "id", (json_int_t)id, "one_time_password", otp[0] ? otp : NULL));
+        sodium_memzero(otp, sizeof otp);
+        return x;
+    }
     mm_buf b = MM_BUF_INIT;
     mm_buf_printf(&b, "%s: user ", mm_user_action_name((mm_user_action)action));
     put_safe(&b, login);
@@ -625,19 +681,81 @@ static int admin_user(int argc, char **argv)
     return MM_EXIT_OK;
 }
 
+/* rotate-key: the receipt key (docs/operations.md, "Rotating the receipt key") */
+static int admin_rotate_key(int argc, char **argv)
+{
+    const char *db = NULL, *format = NULL;
+    bool json = false;
+    const cli_option opts[] = {
+        {.name = "db", .takes_value = true, .value = &db},
+        {.name = "format", .takes_value = true, .value = &format},
+        {.name = NULL},
+    };
+    cli_args a;
+    if (cli_parse_args(&a, argc, argv, opts) != 0) {
+        fputs(usage_text, stderr);
+        return MM_EXIT_USAGE;
+    }
+    if (a.help) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (a.npos || !db) {
+        cli_error("%s", a.npos ? "admin rotate-key takes no arguments"
+                               : "admin rotate-key: --db URL is required");
+        return MM_EXIT_USAGE;
+    }
+    if (cli_format_option(&json, "admin rotate-key", format) != MM_EXIT_OK || !cli_db_exists(db))
+        return MM_EXIT_USAGE;
+    mm_store *s = NULL;
+    unsigned char pk[32], sk[64];
+    json_t *retired = NULL;
+    int rc = mm_store_open(&s, db);
+    if (rc == MM_OK)
+        rc = mm_store_server_key_rotate(s, "cli:admin-rotate-key");
+    if (rc == MM_OK)
+        rc = mm_store_server_key(s, pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    if (rc == MM_OK)
+        rc = mm_store_server_keys_retired(s, &retired);
+    mm_store_free(s);
+    if (rc)
+        return cli_fail(rc);
+    char kid[17], old[17] = "";
+    mm_key_id(kid, pk);
+    const char *b64 = json_string_value(json_object_get(json_array_get(retired, 0), "public_key"));
+    unsigned char opk[32];
+    size_t got = 0;
+    if (b64 &&
+        sodium_base642bin(opk, sizeof opk, b64, strlen(b64), NULL, &got, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) == 0 &&
+        got == sizeof opk)
+        mm_key_id(old, opk);
+    size_t nretired = json_array_size(retired);
+    json_decref(retired);
+    if (json)
+        return cli_print_json(json_pack("{s:s,s:s,s:I}", "key_id", kid, "retired_key_id", old,
+                                        "retired_keys", (json_int_t)nretired));
+    printf("receipt key rotated: new key %s; key %s retired (%zu retired in all, published by "
+           "GET /api/v1/server-key)\n"
+           "Restart the server to sign with the new key.\n",
+           kid, old, nretired);
+    return MM_EXIT_OK;
+}
+
+const mm_command cli_admin_commands[] = {
+    {"init", admin_init, "create the database, the authority and its first administrator"},
+    {"user", admin_user, "list, unlock, reset, disable, enable or delete a user"},
+    {"seed-demo", admin_seed_demo, "fill a new database with demo contractors and submissions"},
+    {"export", admin_export, "write the whole database to a dump file"},
+    {"import", admin_import, "read a dump file into an empty database"},
+    {"migrate", admin_migrate, "copy a database to another (SQLite, PostgreSQL) or migrate it"},
+    {"rotate-key", admin_rotate_key, "make a new receipt key; the old ones stay, retired"},
+    {"clearance", cli_admin_clearance, "clearances, the clearance policy and need-to-know groups"},
+};
+const size_t cli_admin_ncommands = sizeof cli_admin_commands / sizeof cli_admin_commands[0];
+
 int cmd_admin(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "user") == 0)
-        return admin_user(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "seed-demo") == 0)
-        return admin_seed_demo(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "export") == 0)
-        return admin_export(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "import") == 0)
-        return admin_import(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "migrate") == 0)
-        return admin_migrate(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "clearance") == 0)
-        return cli_admin_clearance(argc - 1, argv + 1);
-    return cli_subcommand(argc, argv, "admin", "init", admin_init, usage_text);
+    return cli_dispatch(argc, argv, "admin", cli_admin_commands, cli_admin_ncommands, usage_text);
 }

@@ -33,7 +33,11 @@ static const char usage_text[] =
     "  --server URL        the authority's server (https://...)\n"
     "  --token TOKEN       the API token; better: set MAMORI_TOKEN (argv is visible in ps)\n"
     "  --cacert FILE       CA certificates to check the server's TLS certificate with\n"
-    "  --timeout SECONDS   for the request (default 60)\n";
+    "  --timeout SECONDS   for the request (default 60)\n"
+    "  --format F          text (default) or json: offline {\"file\", \"valid\", \"type\",\n"
+    "                      \"tlp\", \"initial_report\", \"discovered\", \"due\", \"hours\",\n"
+    "                      \"state\", \"seconds_left\", \"preserve_until\"}; with --server\n"
+    "                      {\"sent\", \"http_status\", \"incident\" | \"error\"} (docs/cli.md)\n";
 
 static const char group_usage[] =
     "usage: mamori incident report FILE [options]\n"
@@ -96,6 +100,26 @@ static void print_offline(const mm_incident *inc, const char *file, int hours, i
            pres_l, zone[0] ? " " : "", zone, pres_utc);
 }
 
+/* --format json offline: the same facts as print_offline, times in UTC. */
+static int print_offline_json(const mm_incident *inc, const char *file, int hours, int soon,
+                              long long now)
+{
+    char disc[MM_INCIDENT_TIME_TEXT_BYTES], due_t[MM_INCIDENT_TIME_TEXT_BYTES],
+        pres_t[MM_INCIDENT_TIME_TEXT_BYTES];
+    long long due = mm_incident_due(inc->discovered, hours);
+    long long pres = mm_incident_preserve_until(now, MM_INCIDENT_PRESERVE_DAYS);
+    mm_incident_format_time(disc, inc->discovered, 0);
+    mm_incident_format_time(due_t, due, 0);
+    mm_incident_format_time(pres_t, pres, 0);
+    mm_deadline_state s = mm_incident_state(due, -1, now, soon);
+    return cli_print_json(
+        json_pack("{s:s,s:b,s:s,s:s,s:s?,s:s,s:s?,s:s,s:i,s:s,s:I,s:s}", "file", file, "valid", 1,
+                  "type", mm_incident_type_name(inc->type), "tlp", inc->tlp, "initial_report",
+                  inc->initial_report, "discovered", disc, "time_zone", inc->time_zone, "due",
+                  due_t, "hours", hours, "state", mm_deadline_state_name(s), "seconds_left",
+                  (json_int_t)(due - now), "preserve_until", pres_t));
+}
+
 /* Prints the server's answer to a report it accepted. */
 static int print_accepted(const cli_response *r)
 {
@@ -124,7 +148,7 @@ static int print_accepted(const cli_response *r)
 }
 
 static int send_report(const mm_incident *inc, const char *server, const char *token_arg,
-                       const char *cacert, long timeout)
+                       const char *cacert, long timeout, bool json)
 {
     const char *token = NULL;
     char *base = cli_server_open("incident report", server, token_arg, &token);
@@ -160,7 +184,23 @@ static int send_report(const mm_incident *inc, const char *server, const char *t
     ex = cli_http_do(&h, mm_buf_cstr(&url), headers, body, strlen(body), &status, &r);
     if (ex != MM_EXIT_OK)
         goto done;
-    if (status == 201) {
+    if (json && status >= 200 && status < 500 && (status == 201 || status >= 400)) {
+        /* the server's answer as it is: {"incident": {...}} or {"error": {...}} */
+        json_t *d = json_loadb(r.body.data ? r.body.data : "", r.body.len, 0, NULL);
+        json_t *o =
+            json_pack("{s:b,s:I}", "sent", status == 201, "http_status", (json_int_t)status);
+        const char *k = status == 201 ? "incident" : "error";
+        if (o && json_is_object(json_object_get(d, k)))
+            json_object_set(o, k, json_object_get(d, k));
+        json_decref(d);
+        if (status != 201) {
+            cli_error_message(msg, &r);
+            cli_error("server refused the report: HTTP %ld: %s", status, msg);
+        }
+        ex = cli_print_json(o);
+        if (ex == MM_EXIT_OK && status != 201)
+            ex = MM_EXIT_FINDINGS;
+    } else if (status == 201) {
         ex = print_accepted(&r);
     } else if (status >= 400 && status < 500) {
         cli_error_message(msg, &r);
@@ -195,8 +235,10 @@ done:
 static int incident_report(int argc, char **argv)
 {
     const char *hours_arg = NULL, *soon_arg = NULL, *content = NULL, *server = NULL;
-    const char *token_arg = NULL, *cacert = NULL, *timeout_arg = NULL;
+    const char *token_arg = NULL, *cacert = NULL, *timeout_arg = NULL, *format = NULL;
+    bool json = false;
     const cli_option opts[] = {
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = "hours", .takes_value = true, .value = &hours_arg},
         {.name = "due-soon-hours", .takes_value = true, .value = &soon_arg},
         {.name = "content", .takes_value = true, .value = &content},
@@ -235,6 +277,8 @@ static int incident_report(int argc, char **argv)
     long timeout = 60;
     if (!cli_timeout_option(&timeout, "incident report", timeout_arg))
         return MM_EXIT_USAGE;
+    if (cli_format_option(&json, "incident report", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
     if (!server && (token_arg || cacert || timeout_arg)) {
         cli_error("incident report: --token, --cacert and --timeout need --server");
         return MM_EXIT_USAGE;
@@ -253,7 +297,9 @@ static int incident_report(int argc, char **argv)
     if (rc) {
         ex = cli_fail(rc);
     } else if (server) {
-        ex = send_report(inc, server, token_arg, cacert, timeout);
+        ex = send_report(inc, server, token_arg, cacert, timeout, json);
+    } else if (json) {
+        ex = print_offline_json(inc, a.pos[0], hours, soon, cli_now());
     } else {
         print_offline(inc, a.pos[0], hours, soon, cli_now());
         ex = MM_EXIT_OK;

@@ -27,6 +27,8 @@ static const char usage_text[] =
     "    --server-key FILE  the server's receipt key (GET URL/api/v1/server-key saved)\n"
     "    --signed FILE      the signed document sent (mamori sign): the receipt must be\n"
     "                       for it (its body_hash)\n"
+    "    --format F         text (default) or json: {\"valid\", \"submission_id\", \"status\",\n"
+    "                       \"score\", \"server_key_id\", \"reason\"} (docs/cli.md)\n"
     "\n"
     "  get: fetches the receipt of submission ID again (GET URL/api/v1/submissions/ID/\n"
     "  receipt: only for the organization that submitted it), verifies it and writes it.\n"
@@ -41,10 +43,12 @@ static const char usage_text[] =
 
 static int receipt_verify(int argc, char **argv)
 {
-    const char *server_key = NULL, *signed_file = NULL;
+    const char *server_key = NULL, *signed_file = NULL, *format = NULL;
+    bool json = false;
     const cli_option opts[] = {
         {.name = "server-key", .takes_value = true, .value = &server_key},
         {.name = "signed", .takes_value = true, .value = &signed_file},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
@@ -60,6 +64,8 @@ static int receipt_verify(int argc, char **argv)
         cli_error("receipt verify: RECEIPT.json and --server-key FILE are required");
         return MM_EXIT_USAGE;
     }
+    if (cli_format_option(&json, "receipt verify", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
     char key_id[17], hash[65] = "", why[CLI_MESSAGE_MAX + 4], sid[64];
     int ex = cli_server_key(pub, key_id, NULL, NULL, server_key);
@@ -83,6 +89,12 @@ static int receipt_verify(int argc, char **argv)
     int rc = mm_file_read(&text, &len, a.pos[0], RECEIPT_FILE_MAX_BYTES);
     if (rc)
         return cli_fail(rc);
+    json_t *fields = cli_receipt_fields(text, len);
+    if (cli_server_key_retired(pub, key_id, server_key,
+                               json_string_value(json_object_get(fields, "server_key_id"))))
+        fprintf(stderr, "note: signed with the retired server key %s (in %s)\n", key_id,
+                server_key);
+    json_decref(fields);
     ex = cli_receipt_check(why, sid, text, len, pub, key_id, signed_file ? hash : NULL);
     if (ex == MM_EXIT_USAGE) {
         /* mm_receipt_verify names the document "receipt" ("receipt: ...", "receipt:2:18:
@@ -91,6 +103,17 @@ static int receipt_verify(int argc, char **argv)
             cli_error("%s%s", a.pos[0], why + 7);
         else
             cli_error("%s: %s", a.pos[0], why);
+    } else if (json) {
+        json_t *o = cli_receipt_fields(text, len);
+        const char *w = strncmp(why, "receipt: ", 9) == 0 ? why + 9 : why;
+        if (o) {
+            json_object_set_new(o, "valid", json_boolean(ex == MM_EXIT_OK));
+            json_object_set_new(o, "server_key_id", json_string(key_id));
+            json_object_set_new(o, "reason", ex == MM_EXIT_OK ? json_null() : json_string(w));
+        }
+        int x = cli_print_json(o);
+        if (x)
+            ex = x;
     } else if (ex == MM_EXIT_FINDINGS) {
         const char *w = strncmp(why, "receipt: ", 9) == 0 ? why + 9 : why;
         printf("receipt INVALID: %s\n", w);
@@ -215,18 +238,14 @@ done:
     return ex;
 }
 
+const mm_command cli_receipt_commands[] = {
+    {"verify", receipt_verify, "check a saved receipt against the server's receipt key"},
+    {"get", receipt_get, "fetch a submission's receipt again and verify it"},
+};
+const size_t cli_receipt_ncommands = sizeof cli_receipt_commands / sizeof cli_receipt_commands[0];
+
 int cmd_receipt(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-        return receipt_verify(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "get") == 0)
-        return receipt_get(argc - 1, argv + 1);
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
-    if (argc >= 2)
-        cli_error("unknown receipt command '%s' (see 'mamori receipt --help')", argv[1]);
-    fputs(usage_text, stderr);
-    return MM_EXIT_USAGE;
+    return cli_dispatch(argc, argv, "receipt", cli_receipt_commands, cli_receipt_ncommands,
+                        usage_text);
 }

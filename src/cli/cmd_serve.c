@@ -1,4 +1,5 @@
-/* mamori serve: run the authority's HTTP server until SIGTERM or SIGINT. */
+/* mamori serve: run the authority's HTTP server until SIGTERM or SIGINT; SIGHUP reloads the
+ * TLS certificate and key; systemd (Type=notify) hears READY=1 once it listens. */
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -6,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -18,7 +21,10 @@ static const char usage_text[] =
     "usage: mamori serve --db PATH [--listen ADDR:PORT] [--config FILE] [options]\n"
     "\n"
     "  Serves the HTTP API (docs/api.md). Logs one JSON object per line on stderr.\n"
-    "  SIGTERM or SIGINT stops it gracefully.\n"
+    "  SIGTERM or SIGINT stops it gracefully. SIGHUP reads the TLS certificate and key\n"
+    "  again (their paths from the flags, else from --config read again) without dropping\n"
+    "  connections; other options take a restart. Under systemd (Type=notify) it sends\n"
+    "  READY=1 once it listens (docs/operations.md).\n"
     "\n"
     "  --db PATH              the database: sqlite:PATH, a file path or postgresql://URL\n"
     "                         (created if a file, migrated)\n"
@@ -65,7 +71,7 @@ static int parse_count(unsigned long long *out, const char *flag, const char *te
     return 0;
 }
 
-static int serve(const char **vals, json_t *keep);
+static int serve(const char **vals, const char **flags, const char *config);
 
 /* The option names a config file may hold, in the order of vals[] in cmd_serve. */
 static const char *const names[] = {
@@ -168,19 +174,38 @@ int cmd_serve(int argc, char **argv)
         return MM_EXIT_USAGE;
     }
     json_t *keep = NULL;
+    const char *flags[NNAMES];
+    memcpy(flags, vals, sizeof flags);
     if (config) {
         int x = read_config(config, vals, &keep);
         if (x)
             return x;
     }
-    int code = serve(vals, keep);
+    int code = serve(vals, flags, config);
     json_decref(keep);
     return code;
 }
 
-static int serve(const char **vals, json_t *keep)
+/* SIGHUP: the TLS pair again, its paths from the flags or the config file read again. */
+static void reload(mm_server *srv, const char **flags, const char *config)
 {
-    (void)keep;
+    sd_notifyf(0, "RELOADING=1\nSTATUS=reloading the TLS certificate");
+    const char *vals[NNAMES];
+    memcpy(vals, flags, sizeof vals);
+    json_t *keep = NULL;
+    if (config && read_config(config, vals, &keep) != MM_EXIT_OK) {
+        mm_server_log("warn", "reload: the configuration does not read; nothing changed");
+    } else if (mm_server_reload_tls(srv, vals[4], vals[5]) != MM_OK) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "reload: %s", mm_error_last());
+        mm_server_log("warn", msg);
+    }
+    json_decref(keep);
+    sd_notify(0, "READY=1\nSTATUS=serving");
+}
+
+static int serve(const char **vals, const char **flags, const char *config)
+{
     if (!vals[0]) {
         cli_error("serve: --db PATH is required (or \"db\" in --config)");
         return MM_EXIT_USAGE;
@@ -242,6 +267,7 @@ static int serve(const char **vals, json_t *keep)
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -249,9 +275,16 @@ static int serve(const char **vals, json_t *keep)
     int rc = mm_server_start(&srv, &cfg);
     if (rc)
         return cli_fail(rc);
+    sd_notify(0, "READY=1\nSTATUS=serving");
     int sig = 0;
-    while (sigwait(&stop, &sig) != 0)
-        ;
+    for (;;) {
+        if (sigwait(&stop, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        reload(srv, flags, config);
+    }
+    sd_notify(0, "STOPPING=1");
     mm_server_log("info", sig == SIGTERM ? "shutdown: SIGTERM" : "shutdown: SIGINT");
     mm_server_stop(srv);
     mm_server_log("info", "stopped");

@@ -42,7 +42,11 @@ static const char usage_text[] =
     "                      (else ASSESSMENT.json.unverified-receipt.json)\n"
     "  --cacert FILE       CA certificates to check the server's TLS certificate with\n"
     "  --timeout SECONDS   for each request (default 60)\n"
-    "  --token TOKEN       the API token; better: set MAMORI_TOKEN (argv is visible in ps)\n";
+    "  --token TOKEN       the API token; better: set MAMORI_TOKEN (argv is visible in ps)\n"
+    "  --format F          text (default) or json: one object on standard output,\n"
+    "                      {\"submitted\", \"receipt_verified\", \"submission_id\", \"status\",\n"
+    "                      \"score\", \"server_key_id\", \"receipt\", \"http_status\", \"error\"}\n"
+    "                      (docs/cli.md); the receipt itself goes to -o FILE or into it\n";
 
 /* Where what the server sent goes when its receipt does not verify: next to the receipt
  * asked for with -o, else next to the assessment. malloc'd. */
@@ -104,6 +108,8 @@ int cmd_submit(int argc, char **argv)
 {
     const char *server = NULL, *keyfile = NULL, *official = NULL, *date = NULL, *out = NULL;
     const char *token_arg = NULL, *server_key = NULL, *cacert = NULL, *timeout_arg = NULL;
+    const char *format = NULL;
+    bool json = false;
     const char *evidence[CLI_MAX_MULTI];
     size_t nevidence = 0;
     const cli_option opts[] = {
@@ -121,6 +127,7 @@ int cmd_submit(int argc, char **argv)
         {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
         {.name = "cacert", .takes_value = true, .value = &cacert},
         {.name = "timeout", .takes_value = true, .value = &timeout_arg},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
@@ -138,6 +145,8 @@ int cmd_submit(int argc, char **argv)
     }
     long timeout = 60;
     if (!cli_timeout_option(&timeout, "submit", timeout_arg))
+        return MM_EXIT_USAGE;
+    if (cli_format_option(&json, "submit", format) != MM_EXIT_OK)
         return MM_EXIT_USAGE;
     const char *token = NULL;
     char *base = cli_server_open("submit", server, token_arg, &token);
@@ -193,12 +202,45 @@ int cmd_submit(int argc, char **argv)
         ex = cli_receipt_check(why, sid, body, r.body.len, pub, server_key_id, sent_hash);
         if (ex != MM_EXIT_OK) {
             ex = keep_unverified(&r, why, sid, out, a.pos[0], base);
+            if (json) {
+                json_t *o = cli_receipt_fields(body, r.body.len);
+                if (o) {
+                    json_object_set_new(o, "submitted", json_true());
+                    json_object_set_new(o, "receipt_verified", json_false());
+                    json_object_set_new(o, "http_status", json_integer(status));
+                    json_object_set_new(o, "reason", json_string(why));
+                }
+                int x = cli_print_json(o);
+                ex = x ? x : ex;
+            }
             goto done;
         }
         cli_receipt_summary(line, body, r.body.len);
         fprintf(stderr, "submitted: %s (receipt verified with server key %s)\n", line,
                 server_key_id);
-        rc = cli_write_answer(&r, out);
+        if (json) {
+            json_t *o = cli_receipt_fields(body, r.body.len);
+            if (o) {
+                json_object_set_new(o, "submitted", json_true());
+                json_object_set_new(o, "receipt_verified", json_true());
+                json_object_set_new(o, "http_status", json_integer(status));
+                json_object_set_new(o, "server_key_id", json_string(server_key_id));
+                json_object_set_new(o, "receipt",
+                                    out && strcmp(out, "-") != 0
+                                        ? json_null()
+                                        : json_loadb(body, r.body.len, 0, NULL));
+                json_object_set_new(o, "receipt_file",
+                                    out && strcmp(out, "-") != 0 ? json_string(out) : json_null());
+            }
+            rc = out && strcmp(out, "-") != 0 ? cli_write_answer(&r, out) : MM_OK;
+            if (rc == MM_OK) {
+                ex = cli_print_json(o);
+                goto done;
+            }
+            json_decref(o);
+        } else {
+            rc = cli_write_answer(&r, out);
+        }
         if (rc) {
             cli_error("the submission was accepted and its receipt verified, but: %s",
                       mm_error_last()[0] ? mm_error_last() : mm_strerror(rc));
@@ -208,6 +250,16 @@ int cmd_submit(int argc, char **argv)
         cli_error_message(msg, &r);
         cli_error("server refused the submission: HTTP %ld: %s", status, msg);
         ex = MM_EXIT_FINDINGS;
+        if (json) {
+            json_t *d = json_loadb(r.body.data ? r.body.data : "", r.body.len, 0, NULL);
+            json_t *err = json_object_get(d, "error");
+            int x = cli_print_json(json_pack(
+                "{s:b,s:I,s:o,s:O?}", "submitted", 0, "http_status", (json_int_t)status, "error",
+                json_is_object(err) ? json_incref(err) : json_pack("{s:s}", "message", msg),
+                "submission_id", json_object_get(d, "submission_id")));
+            json_decref(d);
+            ex = x ? x : ex;
+        }
         if (status == 409)
             replay_note(&r, base);
     } else if (status >= 500) {

@@ -14,13 +14,17 @@ static const char usage_text[] =
     "  signature. Exit 0 when valid, 1 when not (wrong key, tampered, bad signature),\n"
     "  2 for unreadable or malformed input. See docs/signing.md.\n"
     "\n"
-    "  --pub FILE   the organization's public key file (a secret key file works too)\n";
+    "  --pub FILE      the organization's public key file (a secret key file works too)\n"
+    "  --format F      text (default) or json: {\"valid\", \"status\", \"org\", \"key_id\",\n"
+    "                  \"reason\"} (docs/cli.md)\n";
 
 int cmd_verify(int argc, char **argv)
 {
-    const char *pubfile = NULL;
+    const char *pubfile = NULL, *format = NULL;
+    bool json = false;
     const cli_option opts[] = {
         {.name = "pub", .takes_value = true, .value = &pubfile},
+        {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
@@ -36,6 +40,8 @@ int cmd_verify(int argc, char **argv)
         cli_error("verify: SIGNED.json and --pub KEYFILE.pub are required");
         return MM_EXIT_USAGE;
     }
+    if (cli_format_option(&json, "verify", format) != MM_EXIT_OK)
+        return MM_EXIT_USAGE;
     mm_key *k = NULL;
     char *text = NULL;
     size_t len = 0;
@@ -50,7 +56,15 @@ int cmd_verify(int argc, char **argv)
         mm_key_free(k);
         return cli_fail(rc);
     }
-    int exit_code = MM_EXIT_OK;
+    int exit_code = st == MM_VERIFY_VALID ? MM_EXIT_OK : MM_EXIT_FINDINGS;
+    if (json) {
+        int x = cli_print_json(json_pack("{s:b,s:s,s:s,s:s,s:s?}", "valid", st == MM_VERIFY_VALID,
+                                         "status", mm_verify_status_name(st), "org", k->org,
+                                         "key_id", k->key_id, "reason",
+                                         st == MM_VERIFY_VALID ? NULL : mm_error_last()));
+        mm_key_free(k);
+        return x ? x : exit_code;
+    }
     if (st == MM_VERIFY_VALID) {
         printf("signature valid: org %s, key %s\n", k->org, k->key_id);
     } else {

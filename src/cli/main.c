@@ -31,7 +31,63 @@ static const mm_command commands[] = {
      "a product's signed recognition claim as another IoT label scheme; verify one"},
     {"version", cmd_version, "print the version"},
     {"graph", cmd_graph, "the supply chain: suppliers and flow-down checks, affected, national"},
+    {"completion", cmd_completion, "print the bash or zsh completion script"},
 };
+
+/* Commands whose first argument picks an action: the tables their dispatchers run, and the
+ * words of those that read it as a positional (catalog, assess) or take one (audit,
+ * incident through cli_subcommand). */
+static const mm_command audit_words[] = {{"verify", cmd_audit, NULL}};
+static const mm_command incident_words[] = {{"report", cmd_incident, NULL}};
+static const mm_command catalog_words[] = {{"list", cmd_catalog, NULL},
+                                           {"show", cmd_catalog, NULL},
+                                           {"search", cmd_catalog, NULL},
+                                           {"export", cmd_catalog, NULL}};
+static const mm_command assess_words[] = {{"init", cmd_assess, NULL}};
+#define GROUP(n, t)                                                                                \
+    {                                                                                              \
+        n, t, sizeof t / sizeof t[0]                                                               \
+    }
+static const mm_command_group groups[] = {
+    GROUP("audit", audit_words),
+    GROUP("incident", incident_words),
+    GROUP("catalog", catalog_words),
+    GROUP("assess", assess_words),
+};
+
+const mm_command *cli_commands(size_t *n)
+{
+    *n = sizeof commands / sizeof commands[0];
+    return commands;
+}
+
+const mm_command_group *cli_command_groups(size_t *n)
+{
+    static mm_command_group all[sizeof groups / sizeof groups[0] + 2];
+    size_t k = 0;
+    all[k++] = (mm_command_group){"admin", cli_admin_commands, cli_admin_ncommands};
+    all[k++] = (mm_command_group){"receipt", cli_receipt_commands, cli_receipt_ncommands};
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+        all[k++] = groups[i];
+    *n = k;
+    return all;
+}
+
+int cli_dispatch(int argc, char **argv, const char *group, const mm_command *subs, size_t n,
+                 const char *usage_text)
+{
+    for (size_t i = 0; argc >= 2 && i < n; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_text, stdout);
+        return MM_EXIT_OK;
+    }
+    if (argc >= 2)
+        cli_error("unknown %s command '%s' (see 'mamori %s --help')", group, argv[1], group);
+    fputs(usage_text, stderr);
+    return MM_EXIT_USAGE;
+}
 
 void cli_error(const char *fmt, ...)
 {
@@ -81,6 +137,34 @@ bool cli_db_exists(const char *db)
     else
         cli_error("%s: %s", path, strerror(errno));
     return false;
+}
+
+int cli_format_option(bool *json, const char *cmd, const char *value)
+{
+    *json = false;
+    if (!value || strcmp(value, "text") == 0)
+        return MM_EXIT_OK;
+    if (strcmp(value, "json") == 0) {
+        *json = true;
+        return MM_EXIT_OK;
+    }
+    cli_error("%s: --format %s: expected text or json", cmd, value);
+    return MM_EXIT_USAGE;
+}
+
+int cli_print_json(json_t *obj)
+{
+    if (!obj) {
+        cli_error("out of memory");
+        return MM_EXIT_USAGE;
+    }
+    int rc = json_dumpf(obj, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(obj);
+    if (rc != 0 || fputc('\n', stdout) == EOF) {
+        cli_error("cannot write the JSON output");
+        return MM_EXIT_USAGE;
+    }
+    return MM_EXIT_OK;
 }
 
 bool cli_use_color(FILE *stream)

@@ -82,6 +82,43 @@ int cli_server_key(unsigned char pub[MM_KEY_PUBLIC_BYTES], char key_id[17], cli_
 static int checked(char why[CLI_MESSAGE_MAX + 4], const char *doc, size_t len,
                    const unsigned char pub[MM_KEY_PUBLIC_BYTES], const char *want_hash);
 
+bool cli_server_key_retired(unsigned char pub[MM_KEY_PUBLIC_BYTES], char key_id[17],
+                            const char *pinned, const char *wanted_id)
+{
+    if (!wanted_id || strcmp(wanted_id, key_id) == 0)
+        return false;
+    char *text = NULL;
+    size_t len = 0;
+    if (mm_file_read(&text, &len, pinned, SERVER_KEY_MAX_BYTES) != MM_OK)
+        return false;
+    json_t *doc = json_loadb(text, len, 0, NULL);
+    free(text);
+    bool found = false;
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(doc, "retired"), i, k)
+    {
+        const char *b64 = json_string_value(json_object_get(k, "public_key"));
+        unsigned char pk[MM_KEY_PUBLIC_BYTES];
+        size_t got = 0;
+        char kid[17];
+        if (!b64 ||
+            sodium_base642bin(pk, sizeof pk, b64, strlen(b64), NULL, &got, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0 ||
+            got != sizeof pk)
+            continue;
+        mm_key_id(kid, pk); /* the id is worked out, never taken from the file */
+        if (strcmp(kid, wanted_id) == 0) {
+            memcpy(pub, pk, sizeof pk);
+            memcpy(key_id, kid, sizeof kid);
+            found = true;
+            break;
+        }
+    }
+    json_decref(doc);
+    return found;
+}
+
 int cli_receipt_check(char why[CLI_MESSAGE_MAX + 4], char sid[64], const char *doc, size_t len,
                       const unsigned char pub[MM_KEY_PUBLIC_BYTES], const char *key_id,
                       const char *want_hash)
@@ -126,6 +163,21 @@ static int checked(char why[CLI_MESSAGE_MAX + 4], const char *doc, size_t len,
         return MM_EXIT_FINDINGS;
     }
     return MM_EXIT_OK;
+}
+
+json_t *cli_receipt_fields(const char *doc, size_t len)
+{
+    json_t *d = json_loadb(doc ? doc : "", len, 0, NULL);
+    json_t *rec = json_object_get(d, "receipt");
+    json_t *out = json_object();
+    static const char *const names[] = {"submission_id", "status", "score", "server_key_id"};
+    for (size_t i = 0; out && i < sizeof names / sizeof names[0]; i++) {
+        json_t *v = json_object_get(rec, names[i]);
+        json_object_set_new(out, names[i],
+                            json_is_string(v) || json_is_integer(v) ? json_copy(v) : json_null());
+    }
+    json_decref(d);
+    return out;
 }
 
 void cli_receipt_summary(char out[CLI_MESSAGE_MAX + 4], const char *doc, size_t len)

@@ -32,6 +32,16 @@ int cli_receipt_check(char why[CLI_MESSAGE_MAX + 4], char sid[64], const char *d
                       const char *want_hash);
 
 /* "submission ID status S score N" of a valid receipt (for the one-line summaries). */
+/* A receipt signed with a retired key (docs/operations.md, "Rotating the receipt key"): when
+ * wanted_id (the receipt's server_key_id) is in the "retired" list of the saved server-key
+ * file pinned, *pub and key_id become that key and true is returned; else they are left as
+ * they are (the check then says the key is wrong). */
+bool cli_server_key_retired(unsigned char pub[MM_KEY_PUBLIC_BYTES], char key_id[17],
+                            const char *pinned, const char *wanted_id);
+
+/* {"submission_id", "status", "score", "server_key_id"} of a receipt document (each null when
+ * absent), the fields of --format json; a new reference, NULL when out of memory. */
+json_t *cli_receipt_fields(const char *doc, size_t len);
 void cli_receipt_summary(char out[CLI_MESSAGE_MAX + 4], const char *doc, size_t len);
 
 #endif

@@ -716,6 +716,6 @@ void h_server_key(http_req *r, reply *out)
     char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
     sodium_bin2base64(b64, sizeof b64, r->srv->server_pk, 32, sodium_base64_VARIANT_ORIGINAL);
     reply_json(out, 200,
-               json_pack("{s:s,s:s,s:s}", "kind", "mamori-server-key", "public_key", b64, "key_id",
-                         r->srv->server_key_id));
+               json_pack("{s:s,s:s,s:s,s:O}", "kind", "mamori-server-key", "public_key", b64,
+                         "key_id", r->srv->server_key_id, "retired", r->srv->retired_keys));
 }

@@ -72,7 +72,19 @@ typedef struct store_pool {
     pthread_cond_t free_cv;
     mm_store **free;
     size_t nfree, size;
+    size_t waiting; /* requests waiting for a free connection (GET /metrics) */
 } store_pool;
+
+/* The counters of GET /metrics (metrics.c), per process. */
+#define MM_METRICS_BUCKETS 11
+typedef struct server_metrics {
+    _Atomic unsigned long long requests[6]; /* by status class: [0] other, [1..5] 1xx..5xx */
+    _Atomic unsigned long long aborted;     /* the connection ended before the answer */
+    _Atomic unsigned long long buckets[MM_METRICS_BUCKETS]; /* durations, not cumulative */
+    _Atomic unsigned long long count, sum_us;
+    _Atomic unsigned long long submissions[3]; /* POST /api/v1/submissions: 201, 4xx, other */
+    long long started;                         /* Unix time */
+} server_metrics;
 
 typedef struct security_policy {
     long lockout_attempts; /* 03.01.08 ODP.01 */
@@ -118,7 +130,17 @@ struct mm_server {
     char **shown;
     size_t nshown;
     mm_federation *fed; /* --peers: federation with other authorities, or NULL */
+    /* what a TLS reload (mm_server_reload_tls) starts the daemon again with */
+    unsigned mhd_flags, threads, timeout_s, max_connections;
+    server_metrics metrics;
+    json_t *retired_keys; /* GET /api/v1/server-key "retired": [{"key_id", "public_key", ...}] */
 };
+
+void mm_metrics_init(server_metrics *m);
+/* Counts one finished request (on_completed): its status, its duration and, for a POST of a
+ * submission, its result; completed is false when the connection ended first. */
+void mm_metrics_record(server_metrics *m, const char *method, const char *path, unsigned status,
+                       double ms, bool completed);
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */
 void web_warm_start(mm_server *srv);
@@ -367,6 +389,7 @@ void h_failures_cached(http_req *r, reply *out);
 void h_overdue_cached(http_req *r, reply *out);
 void h_healthz(http_req *r, reply *out);
 void h_readyz(http_req *r, reply *out);
+void h_metrics(http_req *r, reply *out);
 void h_version(http_req *r, reply *out);
 void h_server_key(http_req *r, reply *out);
 

@@ -303,8 +303,10 @@ mm_store *mm_pool_get(mm_server *srv)
 {
     store_pool *p = &srv->pool;
     pthread_mutex_lock(&p->lock);
+    p->waiting++;
     while (p->nfree == 0)
         pthread_cond_wait(&p->free_cv, &p->lock);
+    p->waiting--;
     mm_store *st = p->free[--p->nfree];
     pthread_mutex_unlock(&p->lock);
     return st;

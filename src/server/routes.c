@@ -109,6 +109,7 @@ static const route routes[] = {
      .fn = h_healthz},
     {.method = "GET", .pattern = "/readyz", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = h_readyz},
+    {.method = "GET", .pattern = "/metrics", .need = NEED_AUTHORITY_READ, .fn = h_metrics},
     {.method = "GET", .pattern = "/api/v1/version", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = h_version},
     {.method = "GET", .pattern = "/api/v1/server-key", .need = NEED_NONE,

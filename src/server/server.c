@@ -323,6 +323,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                 (double)(now.tv_nsec - req->start.tv_nsec) / 1e6;
     bool ok = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
     mm_server_log_request(ok, req->method, req->path, req->status, ms);
+    mm_metrics_record(&srv->metrics, req->method, req->path, req->status, ms, ok);
     if (req->counted)
         atomic_fetch_sub(&srv->in_flight, 1);
     free(req->body);
@@ -425,6 +426,7 @@ bad:
 static void free_server(mm_server *srv)
 {
     federation_free(srv);
+    json_decref(srv->retired_keys);
     for (size_t i = 0; i < srv->pool.nfree; i++)
         mm_store_free(srv->pool.free[i]);
     free(srv->pool.free);
@@ -500,12 +502,50 @@ static int prepare(mm_server *srv, const mm_server_config *cfg)
     if (rc)
         return rc;
     mm_key_id(srv->server_key_id, srv->server_pk);
+    rc = mm_store_server_keys_retired(srv->pool.free[0], &srv->retired_keys);
+    if (rc)
+        return rc;
+    size_t ki;
+    json_t *k;
+    json_array_foreach(srv->retired_keys, ki, k)
+    {
+        unsigned char pk[32];
+        char kid[17] = "";
+        const char *b64 = json_string_value(json_object_get(k, "public_key"));
+        size_t got = 0;
+        if (b64 &&
+            sodium_base642bin(pk, sizeof pk, b64, strlen(b64), NULL, &got, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) == 0 &&
+            got == sizeof pk)
+            mm_key_id(kid, pk);
+        json_object_set_new(k, "key_id", json_string(kid));
+    }
     char pw[40];
     if (mm_password_generate(pw, sizeof pw, 24) != MM_OK ||
         mm_password_hash(srv->dummy_hash, pw) != MM_OK)
         return MM_ENOMEM;
     set_policy(srv, cfg);
     return MM_OK;
+}
+
+/* The daemon on addr, or on the listening socket fd (a reload) when fd is valid; HTTPS when
+ * cert is not NULL. */
+static struct MHD_Daemon *start_daemon(mm_server *srv, const struct sockaddr *addr, MHD_socket fd,
+                                       const char *cert, const char *key)
+{
+#define DAEMON_OPTIONS                                                                             \
+    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, MHD_OPTION_THREAD_POOL_SIZE, srv->threads,       \
+        MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout_s, MHD_OPTION_CONNECTION_LIMIT,                \
+        srv->max_connections, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,                      \
+        MHD_OPTION_UNESCAPE_CALLBACK, framing_unescape, NULL,                                      \
+        cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,    \
+        MHD_OPTION_END
+    if (fd != MHD_INVALID_SOCKET)
+        return MHD_start_daemon(srv->mhd_flags, 0, NULL, NULL, on_request, srv,
+                                MHD_OPTION_LISTEN_SOCKET, fd, DAEMON_OPTIONS);
+    return MHD_start_daemon(srv->mhd_flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+                            addr, DAEMON_OPTIONS);
+#undef DAEMON_OPTIONS
 }
 
 int mm_server_start(mm_server **out, const mm_server_config *cfg)
@@ -556,6 +596,7 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
         memcpy(srv->today, cfg->today, 11);
     srv->tls = cert != NULL;
     atomic_init(&srv->in_flight, 0);
+    mm_metrics_init(&srv->metrics);
     atomic_init(&srv->stopping, false);
     pthread_mutex_init(&srv->pool.lock, NULL);
     pthread_cond_init(&srv->pool.free_cv, NULL);
@@ -574,14 +615,11 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
         flags |= MHD_USE_IPv6;
     if (srv->tls)
         flags |= MHD_USE_TLS;
-    srv->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK,
-        framing_unescape, NULL, srv->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
-        MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+    srv->mhd_flags = flags;
+    srv->threads = cfg->threads;
+    srv->timeout_s = cfg->timeout_s;
+    srv->max_connections = cfg->max_connections;
+    srv->daemon = start_daemon(srv, (struct sockaddr *)&addr, MHD_INVALID_SOCKET, cert, key);
     if (key)
         sodium_memzero(key, key_len);
     free(cert);
@@ -617,6 +655,82 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
 unsigned mm_server_port(const mm_server *srv)
 {
     return srv->port;
+}
+
+/* Reads a PEM certificate and key; both are the caller's (the key to be wiped). */
+static int read_pem_pair(char **cert, size_t *cert_len, char **key, size_t *key_len,
+                         const char *cert_path, const char *key_path)
+{
+    *cert = *key = NULL;
+    int rc = mm_file_read(cert, cert_len, cert_path, 1 << 20);
+    if (rc == MM_OK)
+        rc = mm_file_read(key, key_len, key_path, 1 << 20);
+    if (rc) {
+        free(*cert);
+        *cert = NULL;
+    }
+    return rc;
+}
+
+int mm_server_reload_tls(mm_server *srv, const char *cert_path, const char *key_path)
+{
+    if (!srv->tls) {
+        mm_error_set("the server was started without TLS: restart it to serve HTTPS");
+        return MM_EUSAGE;
+    }
+    if (!cert_path || !key_path) {
+        mm_error_set("--tls-cert and --tls-key go together");
+        return MM_EUSAGE;
+    }
+    char *cert, *key;
+    size_t cert_len, key_len;
+    int rc = read_pem_pair(&cert, &cert_len, &key, &key_len, cert_path, key_path);
+    if (rc)
+        return rc;
+    /* a trial daemon without a socket or threads: the pair loads, or nothing changes */
+    struct MHD_Daemon *trial =
+        MHD_start_daemon(MHD_USE_TLS | MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, srv,
+                         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, MHD_OPTION_HTTPS_MEM_CERT,
+                         cert, MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+    if (!trial) {
+        mm_error_set("%s, %s: the TLS certificate and key do not load (still serving the old "
+                     "ones)",
+                     cert_path, key_path);
+        rc = MM_EINVALID;
+        goto done;
+    }
+    MHD_stop_daemon(trial);
+    /* the listening socket moves to a new daemon: connections waiting to be accepted stay
+     * in its queue, and those already accepted finish on the old daemon */
+    struct MHD_Daemon *old = srv->daemon;
+    MHD_socket fd = MHD_quiesce_daemon(old);
+    if (fd == MHD_INVALID_SOCKET) {
+        mm_error_set("cannot take the listening socket over for the reload");
+        rc = MM_EIO;
+        goto done;
+    }
+    struct MHD_Daemon *fresh = start_daemon(srv, NULL, fd, cert, key);
+    if (!fresh) {
+        mm_error_set("cannot start serving with the new TLS certificate");
+        rc = MM_EIO;
+        goto done;
+    }
+    srv->daemon = fresh;
+    mm_server_log_json("info", "tls reloaded", json_pack("{s:s}", "cert", cert_path));
+    struct timespec tick = {0, 20 * 1000 * 1000};
+    for (int i = 0; i < DRAIN_SECONDS * 50; i++) {
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(old, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!info || info->num_connections == 0)
+            break;
+        nanosleep(&tick, NULL);
+    }
+    MHD_stop_daemon(old);
+done:
+    sodium_memzero(key, key_len);
+    free(cert);
+    free(key);
+    return rc;
 }
 
 void mm_server_stop(mm_server *srv)

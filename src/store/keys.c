@@ -118,7 +118,8 @@ static int stored_pair(mm_store *s, char pk64[64], char sk64[128])
                     NPARAMS(p), p);
     if (rc == MM_OK)
         rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT public_key, secret_key FROM server_keys WHERE id = 1", 0, NULL);
+                        "SELECT public_key, secret_key FROM server_keys ORDER BY id DESC LIMIT 1",
+                        0, NULL);
     const char *pk = mm_cell(json_array_get(rows, 0), 0), *sk = mm_cell(json_array_get(rows, 0), 1);
     if (rc == MM_OK && (!pk || !sk || strlen(pk) >= 64 || strlen(sk) >= 128)) {
         mm_error_set("the stored server key is damaged (missing or too long)");
@@ -158,4 +159,71 @@ int mm_store_server_key(mm_store *s, unsigned char public_key[32], unsigned char
     sodium_memzero(sk, sizeof(sk));
     sodium_memzero(sk64, sizeof(sk64));
     return rc;
+}
+
+int mm_store_server_key_rotate(mm_store *s, const char *actor)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    char pk64[64], sk64[128], ts[21];
+    if (mm_crypto_ready())
+        return MM_ERROR;
+    crypto_sign_keypair(pk, sk);
+    sodium_bin2base64(pk64, sizeof(pk64), pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(sk, sizeof(sk));
+    mm_now(ts);
+    const mm_param p[] = {P_TEXT(pk64), P_TEXT(sk64), P_TEXT(ts)};
+    int rc = mm_store_begin(s);
+    if (rc) {
+        sodium_memzero(sk64, sizeof(sk64));
+        return rc;
+    }
+    int64_t n = 0;
+    rc = mm_db_int(s, &n, "SELECT count(*) FROM server_keys", 0, NULL);
+    if (rc == MM_OK && n == 0) {
+        mm_error_set("the database has no server key yet (it is made by the first start of "
+                     "mamori serve): nothing to rotate");
+        rc = MM_ENOTFOUND;
+    }
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, NULL, NULL,
+                        "INSERT INTO server_keys (id, public_key, secret_key, created)"
+                        " SELECT max(id) + 1, $1, $2, $3 FROM server_keys",
+                        NPARAMS(p), p);
+    sodium_memzero(sk64, sizeof(sk64));
+    if (rc == MM_OK) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "{\"public_key\":\"%s\"}", pk64);
+        rc = mm_store_audit_append(s, NULL, actor, "server_key.rotate", "server_key", detail);
+    }
+    if (rc == MM_OK)
+        return mm_store_commit(s);
+    mm_store_rollback(s);
+    return rc;
+}
+
+int mm_store_server_keys_retired(mm_store *s, json_t **out)
+{
+    *out = NULL;
+    json_t *rows = NULL;
+    int rc = mm_db_rows(s, &rows, NULL,
+                        "SELECT k.public_key, k.created,"
+                        " (SELECT min(n.created) FROM server_keys n WHERE n.id > k.id)"
+                        " FROM server_keys k"
+                        " WHERE k.id < (SELECT max(id) FROM server_keys) ORDER BY k.id DESC",
+                        0, NULL);
+    if (rc)
+        return rc;
+    json_t *list = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        json_array_append_new(list,
+                              json_pack("{s:s?,s:s?,s:s?}", "public_key", mm_cell(row, 0),
+                                        "created", mm_cell(row, 1), "retired", mm_cell(row, 2)));
+    }
+    json_decref(rows);
+    *out = list;
+    return list ? MM_OK : MM_ENOMEM;
 }

@@ -452,6 +452,23 @@ static const char *const migration13[] = {
     NULL,
 };
 
+/* 14: more than one receipt key: the newest row is the current key, the older ones are
+ * retired and kept so that receipts signed with them still verify (mm_store_server_key_rotate;
+ * docs/operations.md). The table is rebuilt without its CHECK (id = 1), the same SQL on both
+ * back ends. */
+static const char *const migration14[] = {
+    "CREATE TABLE server_keys_v14 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  public_key {T} NOT NULL,"
+    "  secret_key {T} NOT NULL,"
+    "  created {T} NOT NULL);"
+    "INSERT INTO server_keys_v14 (id, public_key, secret_key, created)"
+    "  SELECT id, public_key, secret_key, created FROM server_keys;"
+    "DROP TABLE server_keys;"
+    "ALTER TABLE server_keys_v14 RENAME TO server_keys;",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -492,6 +509,8 @@ static const char *const *const migrations[] = {
     /* 13: the supply chain: edges, consent, clause statements, organizations' profiles,
      * notifications (migration13 above) */
     migration13,
+    /* 14: receipt keys rotated, the old ones kept (migration14 above) */
+    migration14,
 };
 /* clang-format on */
 

@@ -27,6 +27,7 @@ NX = "00000000-0000-4000-8000-000000000000"  # an organization / submission that
 ENDPOINTS = [
     ("GET", "/healthz", "nothing"),
     ("GET", "/readyz", "nothing"),
+    ("GET", "/metrics", "authority-read"),
     ("GET", "/api/v1/version", "nothing"),
     ("GET", "/api/v1/server-key", "nothing"),
     ("POST", "/api/v1/session", "nothing"),
@@ -104,7 +105,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/notifications/{id}/read", "self"),
     ("GET", "/api/v1/supply/map", "self"),
 ]
-N_ENDPOINTS = 76
+N_ENDPOINTS = 77
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -423,6 +424,8 @@ def make_rows():
 
     add("GET", "/healthz", ["-"], lambda s, t: client(s).get("/healthz"), lambda s, t: 200)
     add("GET", "/readyz", ["-"], lambda s, t: client(s).get("/readyz"), lambda s, t: 200)
+    add("GET", "/metrics", ["-"], lambda s, t: client(s).get("/metrics"),
+        lambda s, t: authority_rule(s, False, 200))
     add("GET", "/api/v1/version", ["-"], lambda s, t: client(s).get("/api/v1/version"), lambda s, t: 200)
     add("GET", "/api/v1/server-key", ["-"], lambda s, t: client(s).get("/api/v1/server-key"), lambda s, t: 200)
     add("POST", "/api/v1/session", ["-"], lambda s, t: mm.request(

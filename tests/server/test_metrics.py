@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""GET /metrics scraped as Prometheus does (docs/api.md "Monitoring", docs/operations.md).
+
+- who: 401 without credentials, 403 for a contractor's token, 200 for an authority-analyst's
+  token (the scraper's account);
+- the answer is the text exposition format 0.0.4: every sample line is NAME{LABELS} VALUE,
+  every metric has its HELP and TYPE before its samples, histogram buckets are cumulative and
+  end with +Inf equal to _count;
+- the counters move with what happens: two 404s add 2 to code="4xx", an accepted submission
+  adds 1 to result="accepted" and a refused one (a replay: 409) 1 to result="refused", the
+  request count grows by at least the requests made.
+"""
+
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mmserver as mm  # noqa: E402
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"'
+                    r'(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*)?\})? (-?[0-9.e+-]+|\+Inf|NaN)$')
+
+
+def parse(text, c):
+    """{(name, labels-text): value}; checks the format on the way."""
+    out, typed, helped = {}, {}, set()
+    for ln in text.splitlines():
+        if ln.startswith("# HELP "):
+            helped.add(ln.split()[2])
+            continue
+        if ln.startswith("# TYPE "):
+            _, _, name, kind = ln.split()
+            typed[name] = kind
+            continue
+        m = SAMPLE.match(ln)
+        if not c.check(m is not None, "a sample line: %r" % ln) or m is None:
+            continue
+        name = m.group(1)
+        base = re.sub(r"_(bucket|sum|count)$", "", name) if name not in typed else name
+        if not (base in typed and base in helped):
+            c.check(False, "HELP and TYPE before %s" % name)
+        out[(name, m.group(3) or "")] = float(m.group(5))
+    return out, typed
+
+
+def main():
+    tmp = mm.fresh_tmp()
+    c = mm.Checker()
+    db = os.path.join(tmp, "mamori.db")
+    auth_org, otp = mm.admin_init(db)
+    srv = mm.Server(db, os.path.join(tmp, "serve.log"))
+    srv.start()
+    admin = mm.activate(srv, "root", otp)
+    scraper = mm.make_user(srv, admin, auth_org, "prometheus", "authority-analyst")
+    org = mm.create_org(admin, "Metrics Contractor")
+    contractor = mm.make_user(srv, admin, org["id"], "kadmin", "contractor-admin")
+
+    c.check(mm.request(srv.port, "GET", "/metrics").status == 401, "anonymous: 401")
+    c.status(contractor.get("/metrics"), 403, "a contractor's token: 403")
+    r = scraper.get("/metrics")
+    c.status(r, 200, "an authority-analyst's token: 200")
+    c.check((r.header("Content-Type") or "").startswith("text/plain; version=0.0.4"),
+            "Content-Type text/plain; version=0.0.4", str(r.header("Content-Type")))
+    before, typed = parse(r.text, c)
+    for name, kind in (("mamori_http_requests_total", "counter"),
+                       ("mamori_http_request_duration_seconds", "histogram"),
+                       ("mamori_submissions_total", "counter"),
+                       ("mamori_http_errors_total", "counter"),
+                       ("mamori_http_requests_in_flight", "gauge"),
+                       ("mamori_db_pool_waiting", "gauge"),
+                       ("mamori_db_pool_idle", "gauge")):
+        c.check(typed.get(name) == kind, "%s is a %s" % (name, kind), str(typed.get(name)))
+    c.check(before.get(("mamori_http_requests_in_flight", "")) == 1.0,
+            "in flight: the scrape itself")
+
+    # what happens, then the counters again
+    for _ in range(2):
+        mm.request(srv.port, "GET", "/api/v1/no-such-thing")
+    pub, _ = mm.keygen("Metrics Contractor", os.path.join(tmp, "k.json"))
+    mm.expect(mm.register_key(contractor, org["id"], pub), 201, "register the key")
+    signed = mm.sign(mm.EXAMPLE_R3, os.path.join(tmp, "k.json"), os.path.join(tmp, "s.json"))
+    c.status(mm.submit(contractor, signed), 201, "a submission accepted")
+    c.status(mm.submit(contractor, signed), 409, "the same again: refused (replay)")
+    # a request is counted when libmicrohttpd reports it complete, which can come just after
+    # the client has read the answer: scrape again until it is in (at most 5 s)
+    deadline = time.time() + 5
+    while True:
+        after, _ = parse(scraper.get("/metrics").text, c)
+        key = ("mamori_submissions_total", 'result="refused"')
+        if after.get(key, 0) - before.get(key, 0) >= 1 or time.time() > deadline:
+            break
+        time.sleep(0.05)
+
+    def delta(name, labels=""):
+        return after.get((name, labels), 0) - before.get((name, labels), 0)
+
+    c.check(delta("mamori_http_requests_total", 'code="4xx"') >= 3,
+            "4xx grew by the two 404s and the 409",
+            str(delta("mamori_http_requests_total", 'code="4xx"')))
+    c.check(delta("mamori_submissions_total", 'result="accepted"') == 1, "accepted +1")
+    c.check(delta("mamori_submissions_total", 'result="refused"') == 1, "refused +1")
+    c.check(delta("mamori_http_request_duration_seconds_count") >= 6, "the latency count grew")
+    buckets = sorted(((float(re.search(r'le="([^"]+)"', k[1]).group(1).replace("+Inf", "inf")), v)
+                      for k, v in after.items()
+                      if k[0] == "mamori_http_request_duration_seconds_bucket"))
+    c.check(len(buckets) == 12 and all(buckets[i][1] <= buckets[i + 1][1]
+                                       for i in range(len(buckets) - 1)),
+            "buckets are cumulative", str(buckets))
+    c.check(buckets and buckets[-1][1] == after.get(("mamori_http_request_duration_seconds_count",
+                                                      "")), "+Inf equals _count")
+    c.check(after.get(("mamori_db_pool_connections", ""), 0) >= 1, "the pool's size")
+    srv.stop()
+    c.finish()
+
+
+if __name__ == "__main__":
+    main()
