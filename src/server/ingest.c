@@ -175,7 +175,7 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
     /* the signature as sent (the document was checked, so it is there) */
     json_t *docj = json_loadb(doc, len, 0, NULL);
     rec.signature = json_string_value(json_object_get(docj, "signature"));
-    rc = mm_store_begin(st);
+    rc = mm_store_begin_late(st);
     if (rc == MM_OK)
         rc = mm_store_insert_submission(st, &rec);
     rc = mm_audited_commit(st, rc, actor, "submission.create", id,
