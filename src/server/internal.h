@@ -109,6 +109,8 @@ struct mm_server {
     _Atomic bool warm_stop;
     int incident_hours; /* incident reports are due this long after discovery */
     char today[11];     /* --today: a fixed "today", or "" for the clock's date */
+    /* the store's version, pushed (cache.h); NULL on SQLite */
+    struct mm_version_watch *watch;
 };
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */

@@ -21,6 +21,7 @@
 
 #include "mamori/server.h"
 #include "mamori/submit.h"
+#include "server/cache.h"
 #include "server/form.h"
 #include "server/framing.h"
 #include "mamori/incident.h"
@@ -223,9 +224,12 @@ static enum MHD_Result answer(struct MHD_Connection *conn, mm_server *srv, reque
     mm_time_rfc3339(r.now, r.now_unix);
     server_dates(&r, srv->today[0] ? srv->today : r.now);
     reply rp = {0};
+    r.version_known = mm_version_watch_get(srv->watch, &r.version);
     r.st = mm_pool_get(srv);
     mm_api_dispatch(&r, &rp);
     mm_pool_put(srv, r.st);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        mm_version_watch_touch(srv->watch);
     json_decref(r.json);
     if (r.form) {
         mm_form_free(r.form);
@@ -416,6 +420,7 @@ bad:
 
 static void free_server(mm_server *srv)
 {
+    mm_version_watch_stop(srv->watch);
     for (size_t i = 0; i < srv->pool.nfree; i++)
         mm_store_free(srv->pool.free[i]);
     free(srv->pool.free);
@@ -459,7 +464,7 @@ static int prepare(mm_server *srv, const mm_server_config *cfg)
         mm_password_hash(srv->dummy_hash, pw) != MM_OK)
         return MM_ENOMEM;
     set_policy(srv, cfg);
-    return MM_OK;
+    return mm_version_watch_start(&srv->watch, cfg->db);
 }
 
 int mm_server_start(mm_server **out, const mm_server_config *cfg)
