@@ -359,12 +359,28 @@ def main():
             n_hash = con.execute("SELECT count(DISTINCT body_hash) FROM submissions").fetchone()[0]
             n_audit = con.execute(
                 "SELECT count(*) FROM audit_log WHERE action LIKE '%submi%'").fetchone()[0]
+            # the organization's latest, written by concurrent transactions (the audit lock is
+            # taken after it, mm_store_begin_late): a submission of the latest date, its
+            # columns copied onto the organization's row
+            latest = con.execute(
+                "SELECT o.latest_submission, o.latest_received, o.latest_score,"
+                " o.latest_status, s.received, s.score, s.status,"
+                " coalesce(s.assessed, substr(s.received, 1, 10)),"
+                " (SELECT max(coalesce(assessed, substr(received, 1, 10))) FROM submissions"
+                "  WHERE org_id = o.id)"
+                " FROM organizations o LEFT JOIN submissions s ON s.id = o.latest_submission"
+                " WHERE o.id = ?", (org["id"],)).fetchone()
         finally:
             con.close()
         C.check(n_rows == n_hash, "no submission stored twice", "%d rows, %d hashes"
                 % (n_rows, n_hash))
         C.check(n_rows >= len(S.receipts), "at least as many stored as receipted",
                 "%d stored, %d receipts" % (n_rows, len(S.receipts)))
+        C.check(latest is not None and latest[0] is not None and
+                [str(x) for x in latest[1:4]] == [str(x) for x in latest[4:7]] and
+                latest[7] == latest[8],
+                "the organization's latest is a submission of its latest date, copied onto its row",
+                str(latest))
         C.check(n_audit == n_rows, "one audit record per stored submission",
                 "%d records, %d submissions" % (n_audit, n_rows))
         for name, srv in (("A", A), ("B", B)):
