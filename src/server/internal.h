@@ -87,7 +87,12 @@ typedef struct ingest_ctx {
     const mm_catalog *r3, *r2;
     const mm_profile *profile;      /* the authority's ODP profile (Rev 3) */
     const unsigned char *server_sk; /* 64 bytes: signs receipts */
+    /* submissions taken in at once share a transaction (ingest.c); NULL: each its own */
+    struct commit_group *group;
 } ingest_ctx;
+typedef struct commit_group commit_group;
+commit_group *commit_group_new(void); /* NULL: out of memory */
+void commit_group_free(commit_group *g);
 
 struct mm_server {
     struct MHD_Daemon *daemon;
@@ -111,6 +116,8 @@ struct mm_server {
     char today[11];     /* --today: a fixed "today", or "" for the clock's date */
     /* the store's version, pushed (cache.h); NULL on SQLite */
     struct mm_version_watch *watch;
+    /* the submissions' group commit (ingest.c) */
+    struct commit_group *group;
 };
 
 /* Starts (and stops, joining it) the thread that fills the dashboard's submission cache. */

@@ -421,6 +421,7 @@ bad:
 static void free_server(mm_server *srv)
 {
     mm_version_watch_stop(srv->watch);
+    commit_group_free(srv->group);
     for (size_t i = 0; i < srv->pool.nfree; i++)
         mm_store_free(srv->pool.free[i]);
     free(srv->pool.free);
@@ -464,6 +465,8 @@ static int prepare(mm_server *srv, const mm_server_config *cfg)
         mm_password_hash(srv->dummy_hash, pw) != MM_OK)
         return MM_ENOMEM;
     set_policy(srv, cfg);
+    if (!(srv->group = commit_group_new()))
+        return MM_ENOMEM;
     return mm_version_watch_start(&srv->watch, cfg->db);
 }
 
