@@ -185,6 +185,10 @@ static void revive(pg *s)
 static int plain(pg *s, const char *sql, int64_t *changes)
 {
     revive(s);
+    /* a lock taken inside a savepoint is released when the savepoint is rolled back: take
+     * it again at the next pg_lock (taking a held lock again is harmless) */
+    if (strncmp(sql, "ROLLBACK TO SAVEPOINT", 21) == 0)
+        s->locked = false;
     PGresult *r = PQexec(s->conn, sql);
     int rc = result_ok(r) ? MM_OK : fail(s, r);
     if (rc == MM_OK && changes)

@@ -225,6 +225,11 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
                            P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
                            P_TEXT(r->affirmed_by),
                            P_TEXT(own)};
+    /* under mm_store_begin_late: the audit lock first, so that the organization's row is
+     * locked only by the one writer that holds it (another instance's transaction would
+     * otherwise wait for this row, lock-free, while this one waits for the audit lock) */
+    if (rc == MM_OK && newest && s->in_tx && s->drv->lock)
+        rc = s->drv->lock(s->db);
     if (rc == MM_OK && newest)
         rc = mm_db_rows(s, NULL, NULL,
                         "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
