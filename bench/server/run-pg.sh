@@ -360,7 +360,7 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     done
     echo
     echo "The contractor list and the failure counts are cached in each server process until the"
-    echo "store changes (keyed by the last audit id, read from the database), so the rows above are"
+    echo "store changes (keyed by the last audit id, pushed by NOTIFY: docs/store.md), so the rows above are"
     echo "mostly cache hits, each instance keeping its own cache. Computed from PostgreSQL (a query"
     echo "not asked before; median of 11, one at a time with curl, one instance): contractor list"
     echo "$(awk '$1 == "contractors" { print $2 }' "$tmp/uncached" | bench_median) ms, failure counts $(awk '$1 == "failures" { print $2 }' "$tmp/uncached" | bench_median) ms."
@@ -384,10 +384,12 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     done
     echo
     echo "A submission's signature verification and scoring run before its transaction, in parallel"
-    echo "in every worker of every instance; the transaction (the submission, its audit record, the"
-    echo "commit and its WAL flush) holds the write lock (\`pg_advisory_xact_lock\`), so writes are"
-    echo "serialised across instances: a second instance can add verification and scoring, not"
-    echo "commits, and on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU to add."
+    echo "in every worker of every instance; each instance writes the submissions that arrive together"
+    echo "in one transaction (group commit); their rows go in without the write lock, which is taken"
+    echo "(\`pg_advisory_xact_lock\`) before the organization's latest is updated and held through the"
+    echo "audit records and the commit with its WAL flush, so that part is serialised across"
+    echo "instances; here every submission is the same organization's (one row updated by all), and"
+    echo "on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU for a second instance to add."
     echo
     echo "After the POSTs: \`mamori audit verify --db postgresql://...\` exit $verify_rc:"
     echo

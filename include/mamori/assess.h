@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "mamori/catalog.h"
 
 #ifdef __cplusplus
@@ -138,6 +140,10 @@ int mm_assessment_framework(mm_framework *out, const char *data, size_t len, con
  * (unknown id, status not allowed, framework mismatch, ...), MM_ENOMEM. */
 int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *data, size_t len,
                         const char *name) __attribute__((warn_unused_result));
+/* The same from a parsed document (root, borrowed): for a caller that has parsed it already
+ * (the server's submission, inside its envelope); messages name JSON paths only. */
+int mm_assessment_parse_json(mm_assessment **out, const mm_catalog *cat, const json_t *root,
+                             const char *name) __attribute__((warn_unused_result));
 
 /* Reads and parses a file ("-" for stdin); files over MM_ASSESSMENT_MAX_BYTES: MM_ETOOBIG. */
 int mm_assessment_load(mm_assessment **out, const mm_catalog *cat, const char *path)

@@ -104,6 +104,19 @@ int mm_store_audit_verify(mm_store *s, mm_audit_report *out) __attribute__((warn
  * in the same transaction, so this is a version of the whole store: answers computed from
  * the store can be cached until it moves (on every backend, across server instances). */
 int mm_store_audit_head(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
+/* As mm_store_begin, but on PostgreSQL the write lock (which serialises writers across
+ * instances) is taken only when the transaction appends its audit record, so its other
+ * writes run in parallel with other writers'. Only for writes that need no lock of their
+ * own (their rows' constraints and conditional updates keep them right under concurrency);
+ * on SQLite the same as mm_store_begin. */
+int mm_store_begin_late(mm_store *s) __attribute__((warn_unused_result));
+/* Waits at most timeout_ms for a write transaction of any connection to the same database
+ * (this process or another) to commit: *changed true when one did, or may have (the first
+ * call starts listening). Use a store of its own: its connection is then kept listening.
+ * Only PostgreSQL can tell (every write transaction sends a NOTIFY delivered at its
+ * commit): MM_EUSAGE on SQLite; MM_EIO when the connection is lost (open a new store). */
+int mm_store_wait_change(mm_store *s, int timeout_ms, bool *changed)
+    __attribute__((warn_unused_result));
 
 /* The hash of one audit record: lowercase hex SHA-256 of the length-prefixed encoding of
  * (id, prev_hash, ts, actor, action, object, detail); see docs/store.md. */

@@ -98,6 +98,12 @@ const char *mm_verify_status_name(mm_verify_status st);
  * over MM_SIGNED_MAX_BYTES. name is used in messages. */
 int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
                          const mm_key *pub) __attribute__((warn_unused_result));
+/* The same for a document already parsed and checked (by mm_submission_inspect): its
+ * envelope env, its key_id kid and its signature sig64 (base64); MM_ENOMEM, else MM_OK with
+ * *status. */
+int mm_submission_verify_parsed(mm_verify_status *status, const json_t *env, const char *kid,
+                                const char *sig64, const mm_key *pub)
+    __attribute__((warn_unused_result));
 
 /* Parses and checks a signed submission document without verifying the signature: fills
  * *key_id (17 bytes) and *envelope (a new reference to the "envelope" object; the caller

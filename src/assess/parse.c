@@ -630,8 +630,22 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
     *out = NULL;
     json_t *root = NULL;
     int rc = load_json(&root, data, len, name);
-    if (rc)
-        return rc;
+    if (rc == MM_OK)
+        rc = mm_assessment_parse_json(out, cat, root, name);
+    json_decref(root);
+    return rc;
+}
+
+int mm_assessment_parse_json(mm_assessment **out, const mm_catalog *cat, const json_t *root,
+                             const char *name)
+{
+    *out = NULL;
+    int rc = MM_OK;
+    if (!json_is_object(root)) {
+        mm_error_set("%s: $: expected a JSON object with \"framework\", found %s", name,
+                     mm_json_type_name(root));
+        return MM_EINVALID;
+    }
     mm_assessment *a = calloc(1, sizeof(*a));
     parser p = {name, cat, a, NULL};
     if (!a || !(a->arena = mm_arena_new())) {
@@ -766,7 +780,6 @@ int mm_assessment_parse(mm_assessment **out, const mm_catalog *cat, const char *
     if (mm_arena_failed(a->arena))
         rc = MM_ENOMEM;
 done:
-    json_decref(root);
     if (rc) {
         mm_assessment_free(a);
         return rc;

@@ -423,3 +423,144 @@ void web_warm_stop(mm_server *srv)
     pthread_join(srv->warm_thread, NULL);
     srv->warm_running = false;
 }
+
+/* ---- the store's version, pushed (PostgreSQL) ------------------------------------------ */
+
+struct mm_version_watch {
+    char *db;
+    mm_store *st; /* the watcher thread's own connection (listening), or NULL */
+    pthread_t thread;
+    bool running;
+    _Atomic bool stop;
+    _Atomic int64_t version;
+    _Atomic int64_t read_at;     /* monotonic ms when the read of version began; 0: none valid */
+    _Atomic uint64_t writes;     /* this process's writes (mm_version_watch_touch) */
+    _Atomic uint64_t read_after; /* the count of them when the read of version began */
+};
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Reads the head on the watcher's connection and publishes it with the time the read
+ * began: the version first, so that a reader who sees the new time sees this version or a
+ * newer one. */
+static int watch_read(mm_version_watch *w)
+{
+    uint64_t writes = atomic_load(&w->writes);
+    int64_t at = monotonic_ms(), v = 0;
+    int rc = mm_store_audit_head(w->st, &v);
+    if (rc == MM_OK) {
+        atomic_store(&w->version, v);
+        atomic_store(&w->read_after, writes);
+        atomic_store(&w->read_at, at > 0 ? at : 1);
+    }
+    return rc;
+}
+
+static void nap_ms(int ms)
+{
+    struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+static void *watch_main(void *arg)
+{
+    mm_version_watch *w = arg;
+    bool lost = false;
+    while (!atomic_load(&w->stop)) {
+        if (!w->st && mm_store_open(&w->st, w->db) != MM_OK) {
+            w->st = NULL;
+            nap_ms(MM_VERSION_POLL_MS);
+            continue;
+        }
+        if (lost) {
+            lost = false;
+            mm_server_log_json("info", "store version watch: listening again", NULL);
+        }
+        bool changed = false;
+        int rc = mm_store_wait_change(w->st, MM_VERSION_POLL_MS, &changed);
+        /* changed or not: the head is read again at least every MM_VERSION_POLL_MS, so a
+         * version older than MM_VERSION_BOUND_MS is never used even when notifications stop
+         * coming without the connection failing */
+        if (rc == MM_OK)
+            rc = watch_read(w);
+        if (rc != MM_OK) {
+            /* until the connection is back, every request reads the version itself */
+            atomic_store(&w->read_at, 0);
+            mm_server_log_json("warn", "store version watch: connection lost",
+                               json_pack("{s:s}", "error", mm_error_last()));
+            mm_store_free(w->st);
+            w->st = NULL;
+            lost = true;
+            nap_ms(MM_VERSION_POLL_MS);
+        }
+    }
+    return NULL;
+}
+
+int mm_version_watch_start(mm_version_watch **out, const char *db)
+{
+    *out = NULL;
+    mm_version_watch *w = calloc(1, sizeof *w);
+    if (!w || !(w->db = strdup(db))) {
+        free(w);
+        return MM_ENOMEM;
+    }
+    atomic_init(&w->stop, false);
+    atomic_init(&w->version, 0);
+    atomic_init(&w->read_at, 0);
+    atomic_init(&w->writes, 0);
+    atomic_init(&w->read_after, 0);
+    bool changed = false;
+    int rc = mm_store_open(&w->st, db);
+    if (rc == MM_OK)
+        rc = mm_store_wait_change(w->st, 0, &changed); /* starts listening */
+    if (rc == MM_OK)
+        rc = watch_read(w);
+    if (rc == MM_OK) {
+        w->running = pthread_create(&w->thread, NULL, watch_main, w) == 0;
+        if (!w->running)
+            rc = MM_ERROR;
+    }
+    if (rc) {
+        mm_version_watch_stop(w);
+        return rc == MM_EUSAGE ? MM_OK : rc; /* SQLite: no watch, nothing wrong */
+    }
+    *out = w;
+    return MM_OK;
+}
+
+void mm_version_watch_stop(mm_version_watch *w)
+{
+    if (!w)
+        return;
+    if (w->running) {
+        atomic_store(&w->stop, true);
+        pthread_join(w->thread, NULL);
+    }
+    mm_store_free(w->st);
+    free(w->db);
+    free(w);
+}
+
+bool mm_version_watch_get(mm_version_watch *w, int64_t *out)
+{
+    if (!w)
+        return false;
+    int64_t at = atomic_load(&w->read_at);
+    if (!at || atomic_load(&w->read_after) != atomic_load(&w->writes) ||
+        monotonic_ms() - at >= MM_VERSION_BOUND_MS)
+        return false;
+    *out = atomic_load(&w->version);
+    return true;
+}
+
+void mm_version_watch_touch(mm_version_watch *w)
+{
+    if (w)
+        atomic_fetch_add(&w->writes, 1);
+}

@@ -44,4 +44,29 @@ typedef struct mm_org_facts {
 int mm_org_facts_get(http_req *r, const char *id, mm_org_facts *out)
     __attribute__((warn_unused_result));
 
+/* The store's version without a round trip per request (PostgreSQL). A thread with a
+ * connection of its own listens for the NOTIFY that every write transaction sends at its
+ * commit (mm_store_wait_change) and reads the head (mm_store_audit_head) again at once when
+ * told, and at least every MM_VERSION_POLL_MS anyway. A request uses the watched version
+ * only when the read it came from began less than MM_VERSION_BOUND_MS ago; else (the
+ * connection lost, being re-made, or the thread late) it reads the version itself. So a
+ * change committed on any instance is seen by every request that begins
+ * MM_VERSION_BOUND_MS after its commit or later, on every instance; usually much sooner
+ * (as soon as the notification arrives, a fraction of a millisecond), and at once on the
+ * instance that made it (mm_version_watch_touch). docs/store.md. */
+#define MM_VERSION_POLL_MS  100
+#define MM_VERSION_BOUND_MS 250
+typedef struct mm_version_watch mm_version_watch;
+/* Starts watching db's version: *out NULL (and MM_OK) when the database cannot tell of
+ * changes (SQLite, where a request reads the version itself in a few microseconds). */
+int mm_version_watch_start(mm_version_watch **out, const char *db)
+    __attribute__((warn_unused_result));
+void mm_version_watch_stop(mm_version_watch *w); /* NULL: nothing */
+/* The watched version in *out when it is fresh (see above); false: read it yourself. */
+bool mm_version_watch_get(mm_version_watch *w, int64_t *out);
+/* After a request that may have written (any method but GET and HEAD), before its answer:
+ * this process's next requests read the version themselves until the watcher has read it
+ * anew, so a client sees its own change on the instance that made it at once. */
+void mm_version_watch_touch(mm_version_watch *w);
+
 #endif

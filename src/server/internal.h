@@ -99,7 +99,12 @@ typedef struct ingest_ctx {
     const mm_catalog *r3, *r2;
     const mm_profile *profile;      /* the authority's ODP profile (Rev 3) */
     const unsigned char *server_sk; /* 64 bytes: signs receipts */
+    /* submissions taken in at once share a transaction (ingest.c); NULL: each its own */
+    struct commit_group *group;
 } ingest_ctx;
+typedef struct commit_group commit_group;
+commit_group *commit_group_new(void); /* NULL: out of memory */
+void commit_group_free(commit_group *g);
 
 typedef struct mm_federation mm_federation; /* federation.c */
 
@@ -134,6 +139,10 @@ struct mm_server {
     unsigned mhd_flags, threads, timeout_s, max_connections;
     server_metrics metrics;
     json_t *retired_keys; /* GET /api/v1/server-key "retired": [{"key_id", "public_key", ...}] */
+    /* the store's version, pushed (cache.h); NULL on SQLite */
+    struct mm_version_watch *watch;
+    /* the submissions' group commit (ingest.c) */
+    struct commit_group *group;
 };
 
 void mm_metrics_init(server_metrics *m);

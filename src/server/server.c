@@ -21,6 +21,7 @@
 
 #include "mamori/server.h"
 #include "mamori/submit.h"
+#include "server/cache.h"
 #include "server/form.h"
 #include "server/framing.h"
 #include "mamori/incident.h"
@@ -231,9 +232,12 @@ static enum MHD_Result answer(struct MHD_Connection *conn, mm_server *srv, reque
     mm_time_rfc3339(r.now, r.now_unix);
     server_dates(&r, srv->today[0] ? srv->today : r.now);
     reply rp = {0};
+    r.version_known = mm_version_watch_get(srv->watch, &r.version);
     r.st = mm_pool_get(srv);
     mm_api_dispatch(&r, &rp);
     mm_pool_put(srv, r.st);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        mm_version_watch_touch(srv->watch);
     json_decref(r.json);
     if (r.form) {
         mm_form_free(r.form);
@@ -427,6 +431,8 @@ static void free_server(mm_server *srv)
 {
     federation_free(srv);
     json_decref(srv->retired_keys);
+    mm_version_watch_stop(srv->watch);
+    commit_group_free(srv->group);
     for (size_t i = 0; i < srv->pool.nfree; i++)
         mm_store_free(srv->pool.free[i]);
     free(srv->pool.free);
@@ -525,7 +531,9 @@ static int prepare(mm_server *srv, const mm_server_config *cfg)
         mm_password_hash(srv->dummy_hash, pw) != MM_OK)
         return MM_ENOMEM;
     set_policy(srv, cfg);
-    return MM_OK;
+    if (!(srv->group = commit_group_new()))
+        return MM_ENOMEM;
+    return mm_version_watch_start(&srv->watch, cfg->db);
 }
 
 /* The daemon on addr, or on the listening socket fd (a reload) when fd is valid; HTTPS when

@@ -53,13 +53,17 @@ int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const
     }
     char prev[65] = ZERO_HASH, hash[65], ts[21];
     json_t *rows = NULL;
-    /* the write lock (taken here or by mm_store_begin) is held from this read to the insert,
-     * so no other writer, in this process or another, can append in between */
+    /* the write lock (taken here, by mm_store_begin, or now for mm_store_begin_late) is held
+     * from this read to the commit, so no other writer, in this process or another, can
+     * append in between */
     int rc = mm_db_tx_begin(s);
     if (rc)
         return rc;
-    rc = mm_db_rows(s, &rows, NULL, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", 0,
-                    NULL);
+    if (s->drv->lock)
+        rc = s->drv->lock(s->db);
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, &rows, NULL, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                        0, NULL);
     int64_t id = 1;
     if (rc == MM_OK && json_array_size(rows)) {
         id = mm_cell_i64(json_array_get(rows, 0), 0) + 1;
@@ -84,6 +88,29 @@ int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const
 int mm_store_audit_head(mm_store *s, int64_t *out)
 {
     return mm_db_int(s, out, "SELECT coalesce(max(id), 0) FROM audit_log", 0, NULL);
+}
+
+int mm_store_begin_late(mm_store *s)
+{
+    if (!s->drv->lock)
+        return mm_store_begin(s);
+    if (s->in_tx) {
+        mm_error_set("a transaction is already open");
+        return MM_EUSAGE;
+    }
+    int rc = s->drv->begin(s->db, MM_TX_WRITE_LATE);
+    s->in_tx = rc == MM_OK;
+    return rc;
+}
+
+int mm_store_wait_change(mm_store *s, int timeout_ms, bool *changed)
+{
+    *changed = false;
+    if (!s->drv->wait_change) {
+        mm_error_set("%s: the database cannot tell of changes", s->drv->name);
+        return MM_EUSAGE;
+    }
+    return s->drv->wait_change(s->db, timeout_ms, changed);
 }
 
 typedef struct walk {

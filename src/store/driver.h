@@ -42,6 +42,9 @@ typedef enum mm_tx_mode {
     MM_TX_WRITE,   /* the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED and a
                     * transaction-scoped advisory lock), held to the end: the audit chain's lock */
     MM_TX_MIGRATE, /* as MM_TX_WRITE with the migration lock (PostgreSQL) */
+    /* a write whose write lock is taken later, by the driver's lock (only for drivers that
+     * have one: mm_store_begin_late) */
+    MM_TX_WRITE_LATE,
 } mm_tx_mode;
 
 /* A dialect word: {name} or {name:arg} in SQL text becomes text, where "@" stands for arg. */
@@ -69,6 +72,14 @@ typedef struct mm_driver {
     int (*schema_peek)(const char *path, int *out);
     /* After an import: table's id counter continues after its highest key. */
     int (*reset_sequence)(void *db, const char *table, const char *key);
+    /* Optional (NULL: the write lock is always taken at begin). Takes the write lock in a
+     * transaction begun with MM_TX_WRITE_LATE (no-op when held or not in such a one): the
+     * audit chain's lock, taken by mm_store_audit_append before it reads the chain's head. */
+    int (*lock)(void *db);
+    /* Optional (NULL: the database cannot tell). Waits at most timeout_ms for a write
+     * transaction of any connection to commit; *changed true when one did (or may have: the
+     * first call, which starts listening). MM_EIO when the connection is lost. */
+    int (*wait_change)(void *db, int timeout_ms, bool *changed);
 } mm_driver;
 
 extern const mm_driver mm_driver_sqlite;

@@ -9,6 +9,8 @@
  * transaction that first takes one transaction-scoped advisory lock, the write lock; it is
  * what BEGIN IMMEDIATE is to SQLite: the read of the last audit record and the insert of the
  * next happen under one writer at a time, across instances. */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,9 @@
 /* advisory lock keys (arbitrary constants: "mamori" + a number) */
 #define LOCK_MIGRATE "7236540001"
 #define LOCK_WRITE   "7236540002"
+/* every write transaction sends NOTIFY on this channel; PostgreSQL delivers it at the commit
+ * to every connection that listens (pg_wait_change: the servers' version watchers) */
+#define CHANNEL "mamori_write"
 
 /* Statements prepared once per connection (PQprepare, then PQsendQueryPrepared), keyed by
  * their text and their parameters' types; forgotten when the connection is reset. */
@@ -36,6 +41,9 @@ typedef struct pg {
     char *where;    /* the URL without credentials or options: for messages */
     char *password; /* scrubbed from any message */
     bool in_tx;
+    bool writing;   /* the transaction is a write (its commit notifies CHANNEL) */
+    bool locked;    /* it holds the write lock */
+    bool listening; /* LISTEN CHANNEL done on this connection (pg_wait_change) */
     prepared stmts[STMT_CACHE];
     size_t nstmts, next; /* slots used; the next to replace when full (round robin) */
     unsigned counter;    /* statement names mm_1, mm_2, ... on this connection */
@@ -169,6 +177,7 @@ static void revive(pg *s)
     if (PQstatus(s->conn) != CONNECTION_OK && !s->in_tx) {
         PQreset(s->conn);
         forget_prepared(s);
+        s->listening = false;
     }
 }
 
@@ -176,6 +185,10 @@ static void revive(pg *s)
 static int plain(pg *s, const char *sql, int64_t *changes)
 {
     revive(s);
+    /* a lock taken inside a savepoint is released when the savepoint is rolled back: take
+     * it again at the next pg_lock (taking a held lock again is harmless) */
+    if (strncmp(sql, "ROLLBACK TO SAVEPOINT", 21) == 0)
+        s->locked = false;
     PGresult *r = PQexec(s->conn, sql);
     int rc = result_ok(r) ? MM_OK : fail(s, r);
     if (rc == MM_OK && changes)
@@ -193,6 +206,7 @@ static int pg_begin(void *db, mm_tx_mode mode)
         [MM_TX_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
         [MM_TX_WRITE] = "BEGIN ISOLATION LEVEL READ COMMITTED;"
                         " SELECT pg_advisory_xact_lock(" LOCK_WRITE ")",
+        [MM_TX_WRITE_LATE] = "BEGIN ISOLATION LEVEL READ COMMITTED",
         /* two servers starting at once: the second waits here for the first's migrations */
         [MM_TX_MIGRATE] = "BEGIN; SELECT pg_advisory_xact_lock(" LOCK_MIGRATE ")",
     };
@@ -200,29 +214,95 @@ static int pg_begin(void *db, mm_tx_mode mode)
     if (rc)
         PQclear(PQexec(s->conn, "ROLLBACK"));
     s->in_tx = rc == MM_OK;
+    s->writing = rc == MM_OK && mode != MM_TX_READ;
+    s->locked = rc == MM_OK && mode != MM_TX_READ && mode != MM_TX_WRITE_LATE;
+    return rc;
+}
+
+/* The write lock for a transaction begun with MM_TX_WRITE_LATE (a no-op when it has it). */
+static int pg_lock(void *db)
+{
+    pg *s = db;
+    if (!s->in_tx || !s->writing || s->locked)
+        return MM_OK;
+    int rc = plain(s, "SELECT pg_advisory_xact_lock(" LOCK_WRITE ")", NULL);
+    s->locked = rc == MM_OK;
     return rc;
 }
 
 static int pg_commit(void *db)
 {
     pg *s = db;
-    s->in_tx = false;
-    PGresult *r = PQexec(s->conn, "COMMIT");
+    /* a write tells every listener (other instances' version watchers) at its commit: the
+     * NOTIFY is queued now and delivered only if and when the COMMIT succeeds */
+    const char *sql = s->writing ? "NOTIFY " CHANNEL "; COMMIT" : "COMMIT";
+    s->in_tx = s->writing = s->locked = false;
+    PGresult *r = PQexec(s->conn, sql);
     int rc = result_ok(r) ? MM_OK : fail(s, r);
     if (rc == MM_OK && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
         set_message(s, "commit", "the transaction was rolled back");
         rc = MM_EIO;
     }
     PQclear(r);
+    if (rc && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+        PQclear(PQexec(s->conn, "ROLLBACK"));
     return rc;
 }
 
 static int pg_rollback(void *db)
 {
     pg *s = db;
-    s->in_tx = false;
+    s->in_tx = s->writing = s->locked = false;
     PQclear(PQexec(s->conn, "ROLLBACK"));
     return MM_OK;
+}
+
+/* Waits (poll on the connection's socket) at most timeout_ms for a notification on
+ * CHANNEL, listening first when this connection does not yet. */
+static int pg_wait_change(void *db, int timeout_ms, bool *changed)
+{
+    pg *s = db;
+    *changed = false;
+    if (s->in_tx) {
+        mm_error_set("%s: waiting for a change inside a transaction", s->where);
+        return MM_EUSAGE;
+    }
+    if (!s->listening) {
+        /* named for operators (pg_stat_activity) and for tests that cut it */
+        int rc =
+            plain(s, "LISTEN " CHANNEL "; SET application_name = 'mamori version watch'", NULL);
+        if (rc)
+            return rc;
+        s->listening = true;
+        *changed = true; /* changes before the LISTEN were not told: read the version anew */
+    }
+    bool waited = false;
+    for (;;) {
+        if (!PQconsumeInput(s->conn) || PQstatus(s->conn) != CONNECTION_OK) {
+            set_message(s, "listening for changes", PQerrorMessage(s->conn));
+            s->listening = false;
+            return MM_EIO;
+        }
+        PGnotify *n;
+        while ((n = PQnotifies(s->conn))) {
+            *changed = true;
+            PQfreemem(n);
+        }
+        if (*changed || waited || timeout_ms <= 0)
+            return MM_OK;
+        struct pollfd pfd = {.fd = PQsocket(s->conn), .events = POLLIN};
+        if (pfd.fd < 0) {
+            set_message(s, "listening for changes", "no connection");
+            s->listening = false;
+            return MM_EIO;
+        }
+        int k = poll(&pfd, 1, timeout_ms);
+        if (k < 0 && errno != EINTR) {
+            set_message(s, "listening for changes", strerror(errno));
+            return MM_EIO;
+        }
+        waited = true;
+    }
 }
 
 /* ---- statements ------------------------------------------------------------------------ */
@@ -482,4 +562,6 @@ const mm_driver mm_driver_postgres = {
     .exec = pg_exec,
     .schema_peek = pg_schema_peek,
     .reset_sequence = pg_reset_sequence,
+    .lock = pg_lock,
+    .wait_change = pg_wait_change,
 };

@@ -146,7 +146,8 @@ static int insert_milestones(mm_store *s, const mm_submission_rec *r)
     return rc;
 }
 
-/* Under the write lock: the checks, the rows, and the organization's latest. */
+/* The checks, the rows, and the organization's latest (under the write lock, or, begun
+ * with mm_store_begin_late, before it). */
 static int insert_rows(mm_store *s, const mm_submission_rec *r)
 {
     json_t *rows = NULL;
@@ -211,7 +212,10 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
     if (rc == MM_OK)
         rc = insert_milestones(s, r);
     /* the newest assessment is the organization's latest; on the same date, the newer
-     * submission; its list columns are copied onto the organization's row (migration 9) */
+     * submission; its list columns are copied onto the organization's row (migration 9).
+     * The date is compared again in the UPDATE: under mm_store_begin_late two submissions of
+     * one organization may get here at once, and PostgreSQL re-reads the row for the WHERE
+     * once the first has committed, so the later-dated one wins whatever the order */
     const mm_param lp[] = {P_TEXT(r->id),
                            P_TEXT(r->org_id),
                            P_TEXT(r->received),
@@ -219,12 +223,20 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
                            r->has_score ? P_INT(r->score) : P_NULL,
                            P_TEXT(r->status),
                            P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
-                           P_TEXT(r->affirmed_by)};
+                           P_TEXT(r->affirmed_by),
+                           P_TEXT(own)};
+    /* under mm_store_begin_late: the audit lock first, so that the organization's row is
+     * locked only by the one writer that holds it (another instance's transaction would
+     * otherwise wait for this row, lock-free, while this one waits for the audit lock) */
+    if (rc == MM_OK && newest && s->in_tx && s->drv->lock)
+        rc = s->drv->lock(s->db);
     if (rc == MM_OK && newest)
         rc = mm_db_rows(s, NULL, NULL,
                         "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
                         " latest_framework = $4, latest_score = $5, latest_status = $6,"
-                        " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2",
+                        " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2"
+                        " AND coalesce(coalesce(latest_assessed, substr(latest_received, 1, 10)),"
+                        " '') <= $9",
                         NPARAMS(lp), lp);
     return rc;
 }

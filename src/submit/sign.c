@@ -636,15 +636,27 @@ int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, 
     int rc = parse_signed(&root, &env, &sig64, &kid, doc, len, name);
     if (rc)
         return rc;
-    if (strlen(kid) != 16 || sodium_memcmp(kid, pub->key_id, 16) != 0) {
-        *status = MM_VERIFY_WRONG_KEY;
-        mm_error_set("signed with key %.16s, not with key %s of %s", kid, pub->key_id, pub->org);
-        goto done;
-    }
-    rc = mm_submit_signature_check(status, sig64, env, pub->public_key);
-done:
+    rc = mm_submission_verify_parsed(status, env, kid, sig64, pub);
     json_decref(root);
     return rc;
+}
+
+int mm_submission_verify_parsed(mm_verify_status *status, const json_t *env, const char *kid,
+                                const char *sig64, const mm_key *pub)
+{
+    *status = MM_VERIFY_TAMPERED;
+    if (!kid || strlen(kid) != 16 || sodium_memcmp(kid, pub->key_id, 16) != 0) {
+        *status = MM_VERIFY_WRONG_KEY;
+        mm_error_set("signed with key %.16s, not with key %s of %s", kid ? kid : "", pub->key_id,
+                     pub->org ? pub->org : "its owner");
+        return MM_OK;
+    }
+    if (!sig64) {
+        *status = MM_VERIFY_BAD_ENCODING;
+        mm_error_set("no signature");
+        return MM_OK;
+    }
+    return mm_submit_signature_check(status, sig64, env, pub->public_key);
 }
 
 int mm_submit_envelope_id(json_t **envelope, char key_id[17], char hash[65], json_t *env,

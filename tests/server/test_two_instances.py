@@ -8,9 +8,16 @@ line, B `"db-pool": 2` from a config file (both logged in the "listening" line).
 - sessions live in the database: a logon on A gives a cookie that B accepts (GET and a
   CSRF-checked POST), and a logout on B ends it on A too;
 - tokens: B accepts a token (three times: cached after the first), refuses it with a wrong
-  secret, and refuses it at its very next request once it is revoked on A; the same for a
-  user's token once the user is disabled on A (the per-process token cache of auth.c is
-  valid only while the store's version is unchanged);
+  secret, and refuses it once it is revoked on A: every request B begins BOUND (0.25 s,
+  MM_VERSION_BOUND_MS of src/server/cache.h) after A's answer or later, and every one
+  after its first refusal; A itself at its very next request; the same for a user's token
+  once the user is disabled on A, and for a prime's reading of its subcontractor once the
+  subcontractor withdraws its consent on A (the per-process token and organization caches
+  are valid only while the store's version is unchanged; on PostgreSQL each instance learns
+  the version from a LISTEN connection, src/server/cache.c);
+- the LISTEN connections cut (pg_terminate_backend): a revocation on A is still refused by
+  B within BOUND (B reads the version itself meanwhile), both instances log the loss and
+  listen again, and a revocation after that is refused within BOUND too;
 - submissions through both at once: two client threads per instance send distinct signed
   documents (signed in Python, mmserver.sign_envelope) for TWO_SECONDS (default 12 s);
   a third of the way in, B is killed with SIGKILL (by its PID) and started again on a new
@@ -37,6 +44,45 @@ import mmserver as mm  # noqa: E402
 
 DURATION = float(os.environ.get("TWO_SECONDS", "12"))
 LIMIT = 60.0
+BOUND = 0.25  # MM_VERSION_BOUND_MS (src/server/cache.h): how stale a version may be
+
+
+def refused_within_bound(C, client, path, refused, what, t_change):
+    """After a change whose answer came at t_change (time.monotonic()): GETs path on client
+    until one that began BOUND after t_change has been answered; checks that each answer
+    from the first refusal on, and every one begun BOUND after t_change, is in refused."""
+    first, bad, n = None, [], 0
+    while True:
+        t = time.monotonic()
+        g = client.get(path)
+        n += 1
+        late = t - t_change >= BOUND
+        if g.status in refused:
+            if first is None:
+                first = t - t_change
+        elif first is not None or late:
+            bad.append("%s at %.0f ms" % (g.status, (t - t_change) * 1000))
+        if late or n > 500:
+            break
+        time.sleep(0.01)
+    C.check(first is not None and not bad,
+            "%s: refused within %.0f ms, and from then on" % (what, BOUND * 1000),
+            "first refusal at %s ms; wrong answers: %s" % (
+                "%.1f" % (first * 1000) if first is not None else "never", bad[:5]))
+    if first is not None:
+        print("%s: first refused %.1f ms after the change's answer" % (what, first * 1000))
+
+
+def watch_log_count(srv, msg):
+    n = 0
+    for line in srv.log_text().splitlines():
+        try:
+            j = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(j, dict) and j.get("msg") == msg:
+            n += 1
+    return n
 
 
 class Shared:
@@ -154,11 +200,16 @@ def main():
         C.check(mm.Client(B, token=tok["token"][:-1] + ("0" if tok["token"][-1] != "0" else "1"))
                 .get("/api/v1/session").status == 401,
                 "B refuses the cached token's id with a wrong secret")
+        ta = mm.Client(A, token=tok["token"])
+        C.check(ta.get("/api/v1/session").status == 200, "A accepts the new token")
         d = adm.delete("/api/v1/tokens/%s" % tok["id"])
+        t_change = time.monotonic()
         C.check(d.status in (200, 204), "the token revoked on A", "%s %s" % (d.status, d.text[:200]))
-        g = tb.get("/api/v1/session")
-        C.check(g.status == 401, "B refuses the token revoked on A at its next request",
+        g = ta.get("/api/v1/session")
+        C.check(g.status == 401, "A refuses the token it revoked at its next request",
                 "%s %s" % (g.status, g.text[:200]))
+        refused_within_bound(C, tb, "/api/v1/session", (401,), "B refuses the token revoked on A",
+                             t_change)
         victim = mm.make_user(A, root, org["id"], "two-victim", "contractor-member")
         vb = mm.Client(B, token=victim.token)
         vs = None
@@ -168,10 +219,61 @@ def main():
                     "%s %s" % (g.status, g.text[:200]))
             vs = ((g.json or {}).get("user") or {}).get("id", vs)
         d = root.post("/api/v1/organizations/%s/users/%s/disable" % (org["id"], vs), {})
+        t_change = time.monotonic()
         C.check(d.status in (200, 204), "the user disabled on A", "%s %s" % (d.status, d.text[:200]))
-        g = vb.get("/api/v1/session")
-        C.check(g.status == 401, "B refuses the token of the user disabled on A at its next request",
-                "%s %s" % (g.status, g.text[:200]))
+        refused_within_bound(C, vb, "/api/v1/session", (401,),
+                             "B refuses the token of the user disabled on A", t_change)
+
+        # ---- consent: a prime reads its subcontractor's summary on B only while it consents ----
+        sub = mm.create_org(root, "Futatsu Sub K.K.", parent_id=org["id"])
+        sub_adm = mm.make_user(A, root, sub["id"], "two-sub-admin", "contractor-admin")
+        prime_b = mm.Client(B, token=adm.token)
+        path = "/api/v1/organizations/%s" % sub["id"]
+        C.check(prime_b.get(path).status == 404, "B: the prime does not see its subcontractor "
+                "before consent")
+        c = sub_adm.put("/api/v1/organizations/%s/consent" % sub["id"],
+                        {"prime_may_see_status": True})
+        C.check(c.status in (200, 204), "consent given on A", "%s %s" % (c.status, c.text[:200]))
+        time.sleep(BOUND)
+        for i in range(3):  # the organization's facts cached by B after the first
+            g = prime_b.get(path)
+            C.check(g.status == 200, "B: the prime sees its consenting subcontractor (request %d)"
+                    % (i + 1), "%s %s" % (g.status, g.text[:200]))
+        c = sub_adm.put("/api/v1/organizations/%s/consent" % sub["id"],
+                        {"prime_may_see_status": False})
+        t_change = time.monotonic()
+        C.check(c.status in (200, 204), "consent withdrawn on A", "%s %s" % (c.status, c.text[:200]))
+        refused_within_bound(C, prime_b, path, (404,),
+                             "B refuses the prime once consent is withdrawn on A", t_change)
+
+        # ---- the LISTEN connections cut: per-request reads meanwhile, then listening again ----
+        lost0 = (watch_log_count(A, "store version watch: connection lost"),
+                 watch_log_count(B, "store version watch: connection lost"))
+        cut = mm._psql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                       " WHERE application_name = 'mamori version watch'"
+                       " AND datname = current_database()").strip()
+        C.check(cut == "2", "one LISTEN connection per instance, both cut", cut)
+        for k in ("cut", "back"):
+            tk = mm.new_token(adm, "revoked on A, listening %s" % k)
+            tkb = mm.Client(B, token=tk["token"])
+            C.check(tkb.get("/api/v1/session").status == 200, "B accepts a new token (%s)" % k)
+            d = adm.delete("/api/v1/tokens/%s" % tk["id"])
+            t_change = time.monotonic()
+            C.check(d.status in (200, 204), "the token revoked on A (%s)" % k)
+            refused_within_bound(C, tkb, "/api/v1/session", (401,),
+                                 "B refuses the token revoked on A (LISTEN connection %s)" % k,
+                                 t_change)
+            if k == "cut":
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline and not all(
+                        watch_log_count(srv, "store version watch: listening again") > 0
+                        for srv in (A, B)):
+                    time.sleep(0.05)
+                C.check(watch_log_count(A, "store version watch: connection lost") > lost0[0] and
+                        watch_log_count(B, "store version watch: connection lost") > lost0[1],
+                        "both instances log the lost LISTEN connection")
+                C.check(all(watch_log_count(srv, "store version watch: listening again") > 0
+                            for srv in (A, B)), "both instances listen again")
 
         keyf = os.path.join(T, "two.key")
         pub, sec = mm.keygen("Futatsu K.K.", keyf)
@@ -257,12 +359,28 @@ def main():
             n_hash = con.execute("SELECT count(DISTINCT body_hash) FROM submissions").fetchone()[0]
             n_audit = con.execute(
                 "SELECT count(*) FROM audit_log WHERE action LIKE '%submi%'").fetchone()[0]
+            # the organization's latest, written by concurrent transactions (the audit lock is
+            # taken after it, mm_store_begin_late): a submission of the latest date, its
+            # columns copied onto the organization's row
+            latest = con.execute(
+                "SELECT o.latest_submission, o.latest_received, o.latest_score,"
+                " o.latest_status, s.received, s.score, s.status,"
+                " coalesce(s.assessed, substr(s.received, 1, 10)),"
+                " (SELECT max(coalesce(assessed, substr(received, 1, 10))) FROM submissions"
+                "  WHERE org_id = o.id)"
+                " FROM organizations o LEFT JOIN submissions s ON s.id = o.latest_submission"
+                " WHERE o.id = ?", (org["id"],)).fetchone()
         finally:
             con.close()
         C.check(n_rows == n_hash, "no submission stored twice", "%d rows, %d hashes"
                 % (n_rows, n_hash))
         C.check(n_rows >= len(S.receipts), "at least as many stored as receipted",
                 "%d stored, %d receipts" % (n_rows, len(S.receipts)))
+        C.check(latest is not None and latest[0] is not None and
+                [str(x) for x in latest[1:4]] == [str(x) for x in latest[4:7]] and
+                latest[7] == latest[8],
+                "the organization's latest is a submission of its latest date, copied onto its row",
+                str(latest))
         C.check(n_audit == n_rows, "one audit record per stored submission",
                 "%d records, %d submissions" % (n_audit, n_rows))
         for name, srv in (("A", A), ("B", B)):
