@@ -84,12 +84,15 @@ def main():
     c.status(mm.submit(contractor, signed), 201, "a submission accepted")
     c.status(mm.submit(contractor, signed), 409, "the same again: refused (replay)")
     # a request is counted when libmicrohttpd reports it complete, which can come just after
-    # the client has read the answer: scrape again until it is in (at most 5 s)
+    # the client has read the answer, and on another thread than the next request's: scrape
+    # again until every request above is in (at most 5 s)
     deadline = time.time() + 5
+    want = ((("mamori_submissions_total", 'result="accepted"'), 1),
+            (("mamori_submissions_total", 'result="refused"'), 1),
+            (("mamori_http_request_duration_seconds_count", ""), 6))
     while True:
         after, _ = parse(scraper.get("/metrics").text, c)
-        key = ("mamori_submissions_total", 'result="refused"')
-        if after.get(key, 0) - before.get(key, 0) >= 1 or time.time() > deadline:
+        if all(after.get(k, 0) - before.get(k, 0) >= n for k, n in want) or time.time() > deadline:
             break
         time.sleep(0.05)
 
