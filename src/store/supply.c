@@ -257,13 +257,14 @@ int mm_store_supply_consent(mm_store *s, const char *supplier_id, const char *cu
     "SELECT e.id, e.supplier_id, o.name, e.customer_id, e.contract, e.clauses, e.handles,"         \
     " e.tier_hint, e.since, e.until, c.id, o.latest_framework, o.latest_status, o.latest_score,"   \
     " o.latest_assessed, o.latest_received"                                                        \
-    " FROM supply_edges e JOIN organizations o ON o.id = e.supplier_id"                            \
+    " FROM v CROSS JOIN supply_edges e JOIN organizations o ON o.id = e.supplier_id"               \
     " LEFT JOIN supply_consent c ON c.supplier_id = e.supplier_id"                                 \
     "  AND c.customer_id = e.customer_id"
 
 /* The reader's visible organizations are computed once (v, seeded with the reader itself),
  * then each one's active edges are read through supply_edges_customer: no OR over the
- * recursion, no per-row subquery (docs/benchmarks.md, "Supply chain"). */
+ * recursion, no per-row subquery (docs/benchmarks.md, "Supply chain"). "v CROSS JOIN e" keeps
+ * SQLite's join order (v first; otherwise it may scan every edge); PostgreSQL plans it freely. */
 static const char tree_contractor_sql[] =
     "WITH RECURSIVE v(org_id, passes) AS ("
     " SELECT id, 1 FROM organizations WHERE id = $1"
@@ -271,8 +272,8 @@ static const char tree_contractor_sql[] =
     " SELECT e.supplier_id, 1 FROM v JOIN supply_edges e ON e.customer_id = v.org_id"
     " JOIN supply_consent c ON c.supplier_id = e.supplier_id AND c.customer_id = e.customer_id"
     " WHERE e.state = 'active' AND c.pass_up = 1) " TREE_SELECT
-    " JOIN v ON e.customer_id = v.org_id"
-    " WHERE e.state = 'active' AND (e.customer_id = $1 OR c.pass_up = 1)"
+    " WHERE e.customer_id = v.org_id AND e.state = 'active'"
+    " AND (e.customer_id = $1 OR c.pass_up = 1)"
     " ORDER BY e.customer_id, o.name, e.id";
 
 static const char tree_all_sql[] =
@@ -280,8 +281,8 @@ static const char tree_all_sql[] =
     " SELECT id FROM organizations WHERE id = $1"
     " UNION"
     " SELECT e.supplier_id FROM v JOIN supply_edges e ON e.customer_id = v.org_id"
-    " WHERE e.state = 'active') " TREE_SELECT " JOIN v ON e.customer_id = v.org_id"
-    " WHERE e.state = 'active'"
+    " WHERE e.state = 'active') " TREE_SELECT
+    " WHERE e.customer_id = v.org_id AND e.state = 'active'"
     " ORDER BY e.customer_id, o.name, e.id";
 
 /* The JSON arrays of clause and handle lists: few distinct texts among many edges, so each
