@@ -125,7 +125,6 @@ static const mm_dump_column item_gates[] = {
     TEXT("item_id"), TEXTN("clearance_regime"), TEXTN("clearance_level"), BOOL("facility"),
     TEXTN("ntk_group"), TEXT("nationalities"), TEXT("org_countries")};
 static const mm_dump_column user_nationality[] = {INT("user_id"), TEXT("nationality")};
-static const mm_dump_column org_country[] = {TEXT("org_id"), TEXT("country")};
 /* schema 13: the supply chain (src/store/supply.c) */
 /* clang-format off */
 static const mm_dump_column supply_edges[] = {
@@ -172,7 +171,6 @@ const mm_dump_table mm_dump_tables[] = {
     {"ntk_members", "id", ntk_members, NCOLS(ntk_members), true, false},
     {"item_gates", "item_id", item_gates, NCOLS(item_gates), false, false},
     {"user_nationality", "user_id", user_nationality, NCOLS(user_nationality), false, false},
-    {"org_country", "org_id", org_country, NCOLS(org_country), false, false},
     {"supply_edges", "id", supply_edges, NCOLS(supply_edges), false, false},
     {"supply_consent", "id", supply_consent, NCOLS(supply_consent), true, false},
     {"clause_statements", "clause_id", clause_statements, NCOLS(clause_statements), false, false},

@@ -397,18 +397,19 @@ int mm_store_set_nationality(mm_store *s, int64_t user_id, const char *nat)
 
 int mm_store_set_org_country(mm_store *s, const char *org_id, const char *country)
 {
-    const mm_param v[] = {P_TEXT(org_id), P_TEXT(country)};
     if (country && country[0] && !is_country(country)) {
         mm_error_set("a country is an ISO 3166-1 alpha-2 code (two upper case letters)");
         return MM_EINVALID;
     }
-    int rc = mm_db_rows(s, NULL, NULL, "DELETE FROM org_country WHERE org_id = $1", 1, v);
-    if (rc == MM_OK && country && country[0]) {
-        rc = mm_db_rows(s, NULL, NULL, "INSERT INTO org_country (org_id, country) VALUES ($1, $2)",
-                        2, v);
-        if (rc == MM_ENOTFOUND)
-            mm_error_set("no such organization");
-    }
+    /* the one place for an organization's country: org_profiles (schema 15), whose sector
+     * this leaves as it is; an empty country clears it */
+    const mm_param w[] = {P_TEXT(org_id), P_TEXT(country && country[0] ? country : NULL)};
+    int rc = mm_db_rows(s, NULL, NULL,
+                        "INSERT INTO org_profiles (org_id, sector, country) VALUES ($1, NULL, $2)"
+                        " ON CONFLICT (org_id) DO UPDATE SET country = $2",
+                        2, w);
+    if (rc == MM_ENOTFOUND)
+        mm_error_set("no such organization");
     return rc;
 }
 
@@ -435,8 +436,9 @@ int mm_store_reader_facts(mm_store *s, json_t **out, int64_t user_id, const char
         rc = mm_db_rows(s, &nat, NULL,
                         "SELECT nationality FROM user_nationality WHERE user_id = $1", 1, v);
     if (rc == MM_OK)
-        rc = mm_db_rows(s, &cty, NULL, "SELECT country FROM org_country WHERE org_id = $1", 1,
-                        v + 1);
+        rc = mm_db_rows(
+            s, &cty, NULL,
+            "SELECT country FROM org_profiles WHERE org_id = $1 AND country IS NOT NULL", 1, v + 1);
     if (rc == MM_OK)
         rc = mm_db_objects(s, &pol,
                            "SELECT held_regime, held_level, required_regime, required_level"

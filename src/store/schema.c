@@ -469,6 +469,22 @@ static const char *const migration14[] = {
     NULL,
 };
 
+/* 15: one place for an organization's country: org_profiles (the supply chain's sector and
+ * country) also answers the gated reads' organization-country condition, which read
+ * org_country (migration 12). org_country's rows move into org_profiles, and where both named
+ * a country, org_country's wins (it is the one the gates decided on, so no gated read changes
+ * its answer by this migration); then org_country is dropped. */
+static const char *const migration15[] = {
+    "UPDATE org_profiles SET country = (SELECT oc.country FROM org_country oc"
+    "  WHERE oc.org_id = org_profiles.org_id)"
+    "  WHERE org_id IN (SELECT org_id FROM org_country);"
+    "INSERT INTO org_profiles (org_id, sector, country)"
+    "  SELECT oc.org_id, NULL, oc.country FROM org_country oc"
+    "  WHERE oc.org_id NOT IN (SELECT org_id FROM org_profiles);"
+    "DROP TABLE org_country;",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -511,6 +527,9 @@ static const char *const *const migrations[] = {
     migration13,
     /* 14: receipt keys rotated, the old ones kept (migration14 above) */
     migration14,
+    /* 15: an organization's country in org_profiles only, org_country's rows moved there
+     * (migration15 above) */
+    migration15,
 };
 /* clang-format on */
 

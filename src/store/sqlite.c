@@ -293,6 +293,10 @@ static int sq_open(void **out, const char *path)
     }
     if (rc == MM_OK)
         rc = plain(s, "PRAGMA synchronous = FULL");
+    /* a page cache of up to 64 MiB (default 2 MiB): the supply chain's recursive queries
+     * touch most of the edge and organization pages (docs/benchmarks.md, "Supply chain") */
+    if (rc == MM_OK)
+        rc = plain(s, "PRAGMA cache_size = -65536");
 done:
     if (rc) {
         sq_close(s);

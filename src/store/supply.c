@@ -6,6 +6,7 @@
  * its direct suppliers (their status only with consent), and an edge further down only when
  * every link from it down to that edge granted consent with pass_up. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mamori/supply.h"
@@ -256,50 +257,62 @@ int mm_store_supply_consent(mm_store *s, const char *supplier_id, const char *cu
     "SELECT e.id, e.supplier_id, o.name, e.customer_id, e.contract, e.clauses, e.handles,"         \
     " e.tier_hint, e.since, e.until, c.id, o.latest_framework, o.latest_status, o.latest_score,"   \
     " o.latest_assessed, o.latest_received"                                                        \
-    " FROM supply_edges e JOIN organizations o ON o.id = e.supplier_id"                            \
+    " FROM v CROSS JOIN supply_edges e JOIN organizations o ON o.id = e.supplier_id"               \
     " LEFT JOIN supply_consent c ON c.supplier_id = e.supplier_id"                                 \
     "  AND c.customer_id = e.customer_id"
 
+/* The reader's visible organizations are computed once (v, seeded with the reader itself),
+ * then each one's active edges are read through supply_edges_customer: no OR over the
+ * recursion, no per-row subquery (docs/benchmarks.md, "Supply chain"). "v CROSS JOIN e" keeps
+ * SQLite's join order (v first; otherwise it may scan every edge); PostgreSQL plans it freely. */
 static const char tree_contractor_sql[] =
     "WITH RECURSIVE v(org_id, passes) AS ("
-    " SELECT e.supplier_id, coalesce(c.pass_up, 0) FROM supply_edges e"
-    " LEFT JOIN supply_consent c ON c.supplier_id = e.supplier_id"
-    "  AND c.customer_id = e.customer_id"
-    " WHERE e.customer_id = $1 AND e.state = 'active'"
+    " SELECT id, 1 FROM organizations WHERE id = $1"
     " UNION"
     " SELECT e.supplier_id, 1 FROM v JOIN supply_edges e ON e.customer_id = v.org_id"
     " JOIN supply_consent c ON c.supplier_id = e.supplier_id AND c.customer_id = e.customer_id"
-    " WHERE v.passes = 1 AND e.state = 'active' AND c.pass_up = 1),"
-    " p(org_id) AS (SELECT DISTINCT org_id FROM v WHERE passes = 1) " TREE_SELECT
-    " WHERE e.state = 'active' AND (e.customer_id = $1 OR (c.pass_up = 1"
-    "  AND e.customer_id IN (SELECT org_id FROM p)))"
+    " WHERE e.state = 'active' AND c.pass_up = 1) " TREE_SELECT
+    " WHERE e.customer_id = v.org_id AND e.state = 'active'"
+    " AND (e.customer_id = $1 OR c.pass_up = 1)"
     " ORDER BY e.customer_id, o.name, e.id";
 
 static const char tree_all_sql[] =
     "WITH RECURSIVE v(org_id) AS ("
-    " SELECT e.supplier_id FROM supply_edges e WHERE e.customer_id = $1 AND e.state = 'active'"
+    " SELECT id FROM organizations WHERE id = $1"
     " UNION"
     " SELECT e.supplier_id FROM v JOIN supply_edges e ON e.customer_id = v.org_id"
     " WHERE e.state = 'active') " TREE_SELECT
-    " WHERE e.state = 'active' AND (e.customer_id = $1 OR e.customer_id IN (SELECT org_id FROM v))"
+    " WHERE e.customer_id = v.org_id AND e.state = 'active'"
     " ORDER BY e.customer_id, o.name, e.id";
 
 /* The JSON arrays of clause and handle lists: few distinct texts among many edges, so each
- * text is parsed once per query (keys borrowed from the rows, which outlive the map). */
+ * text is parsed once per query (the map owns copies of its keys). */
 typedef struct array_cache {
     mm_map m;
 } array_cache;
 
-static json_t *cached_array(array_cache *c, const json_t *row, size_t i)
+static json_t *parse_array(const char *t)
 {
-    const char *t = mm_cell(row, i);
+    json_t *v = t ? json_loads(t, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    if (!json_is_array(v)) {
+        json_decref(v);
+        v = json_array();
+    }
+    return v;
+}
+
+static json_t *cached_array(array_cache *c, const char *t)
+{
     if (!c || !t)
-        return mm_cell_json(row, i, false);
+        return parse_array(t);
     json_t *v = mm_map_get(&c->m, t);
     if (!v) {
-        v = mm_cell_json(row, i, false);
-        if (mm_map_put(&c->m, t, v) != 0)
+        char *key = strdup(t);
+        v = parse_array(t);
+        if (!key || mm_map_put(&c->m, key, v) != 0) {
+            free(key);
             return v;
+        }
     }
     return json_incref(v);
 }
@@ -307,32 +320,47 @@ static json_t *cached_array(array_cache *c, const json_t *row, size_t i)
 static void array_cache_free(array_cache *c)
 {
     for (size_t i = 0; i < c->m.cap; i++)
-        if (c->m.keys && c->m.keys[i])
+        if (c->m.keys && c->m.keys[i]) {
             json_decref(c->m.vals[i]);
+            free((char *)c->m.keys[i]);
+        }
     mm_map_free(&c->m);
 }
 
-/* One edge row of TREE_SELECT (cells from first) as the reader sees it. */
-static json_t *tree_item_cached(const json_t *row, size_t first, bool all, array_cache *cache)
+static json_t *text_or_null(const char *v)
 {
-    static const char *const keys[] = {"id",          "supplier_id", "supplier_name",
-                                       "customer_id", "contract",    NULL};
-    json_t *o = mm_row_object(row, first, keys, "sssss");
-    if (!o)
-        return NULL;
-    bool visible = all || mm_cell(row, first + 10) != NULL;
+    return v ? json_string(v) : json_null();
+}
+
+static json_t *int_or_null(const char *v)
+{
+    return v ? json_integer(strtoll(v, NULL, 10)) : json_null();
+}
+
+/* One edge row of TREE_SELECT (its 16 cells in v) as the reader sees it. */
+static json_t *tree_item_cells(const char *const *v, bool all, array_cache *cache)
+{
+    static const char *const keys[] = {"id", "supplier_id", "supplier_name", "customer_id",
+                                       "contract"};
+    json_t *o = json_object();
+    bool ok = o != NULL;
+    for (size_t k = 0; ok && k < 5; k++)
+        mm_put(o, keys[k], text_or_null(v[k]), &ok);
+    bool visible = all || v[10] != NULL;
     json_t *latest = json_null();
-    if (visible && mm_cell(row, first + 11)) {
-        static const char *const lk[] = {"framework", "status",   "score",
-                                         "assessed",  "received", NULL};
-        latest = mm_row_object(row, first + 11, lk, "ssiss");
+    if (ok && visible && v[11]) {
+        latest = json_object();
+        mm_put(latest, "framework", text_or_null(v[11]), &ok);
+        mm_put(latest, "status", text_or_null(v[12]), &ok);
+        mm_put(latest, "score", int_or_null(v[13]), &ok);
+        mm_put(latest, "assessed", text_or_null(v[14]), &ok);
+        mm_put(latest, "received", text_or_null(v[15]), &ok);
     }
-    bool ok = true;
-    mm_put(o, "clauses", cached_array(cache, row, first + 5), &ok);
-    mm_put(o, "handles", cached_array(cache, row, first + 6), &ok);
-    mm_put(o, "tier_hint", mm_cell_int(row, first + 7), &ok);
-    mm_put(o, "since", mm_cell_text(row, first + 8), &ok);
-    mm_put(o, "until", mm_cell_text(row, first + 9), &ok);
+    mm_put(o, "clauses", cached_array(cache, v[5]), &ok);
+    mm_put(o, "handles", cached_array(cache, v[6]), &ok);
+    mm_put(o, "tier_hint", int_or_null(v[7]), &ok);
+    mm_put(o, "since", text_or_null(v[8]), &ok);
+    mm_put(o, "until", text_or_null(v[9]), &ok);
     mm_put(o, "status_visible", json_boolean(visible), &ok);
     mm_put(o, "latest", latest, &ok);
     if (!ok) {
@@ -342,31 +370,42 @@ static json_t *tree_item_cached(const json_t *row, size_t first, bool all, array
     return o;
 }
 
+/* the same from a row of mm_db_rows, its cells from first */
 static json_t *tree_item(const json_t *row, size_t first, bool all)
 {
-    return tree_item_cached(row, first, all, NULL);
+    const char *v[16];
+    for (size_t i = 0; i < 16; i++)
+        v[i] = mm_cell(row, first + i);
+    return tree_item_cells(v, all, NULL);
+}
+
+typedef struct tree_ctx {
+    json_t *items;
+    bool all;
+    array_cache cache;
+} tree_ctx;
+
+/* each row straight into its item: no intermediate array of rows */
+static int tree_row(void *ctx, int n, const char *const *v, const size_t *len)
+{
+    (void)len;
+    tree_ctx *t = ctx;
+    json_t *it = n >= 16 ? tree_item_cells(v, t->all, &t->cache) : NULL;
+    if (!it || json_array_append_new(t->items, it))
+        return mm_oom();
+    return MM_OK;
 }
 
 static int tree_rows(mm_store *s, json_t **out, const char *sql, int n, const mm_param *p, bool all)
 {
     *out = NULL;
-    json_t *rows = NULL, *items = json_array();
-    array_cache cache = {MM_MAP_INIT};
-    int rc = items ? mm_db_rows(s, &rows, NULL, sql, n, p) : mm_oom();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        json_t *it = rc == MM_OK ? tree_item_cached(row, 0, all, &cache) : NULL;
-        if (rc == MM_OK && (!it || json_array_append_new(items, it)))
-            rc = mm_oom();
-    }
-    array_cache_free(&cache);
-    json_decref(rows);
-    if (rc == MM_OK && !(*out = json_pack("{s:o}", "items", items)))
+    tree_ctx t = {.items = json_array(), .all = all, .cache = {MM_MAP_INIT}};
+    int rc = t.items ? mm_db_exec(s, sql, n, p, tree_row, &t, NULL) : mm_oom();
+    array_cache_free(&t.cache);
+    if (rc == MM_OK && !(*out = json_pack("{s:o}", "items", t.items)))
         return mm_oom();
     if (rc)
-        json_decref(items);
+        json_decref(t.items);
     return rc;
 }
 
@@ -470,21 +509,26 @@ int mm_store_supply_national(mm_store *s, json_t **out, const mm_supply_query *q
                           P_INT(q->offset)};
     json_t *rows = NULL;
     rc = mm_db_rows(s, &rows, NULL,
-                    "WITH m AS MATERIALIZED (SELECT e.id, e.supplier_id, o.name AS sname, "
-                    "e.customer_id, e.contract,"
-                    "  e.clauses, e.handles, e.tier_hint, e.since, e.until, 1 AS consent,"
-                    "  o.latest_framework, o.latest_status, o.latest_score, o.latest_assessed,"
-                    "  o.latest_received, cu.name AS cname, pr.sector, pr.country"
-                    "  FROM supply_edges e JOIN organizations o ON o.id = e.supplier_id"
-                    "  JOIN organizations cu ON cu.id = e.customer_id"
+                    /* f: the matching edges, narrow (id and sort key); counted, and one
+                     * page of it sorted before the page's columns are joined */
+                    "WITH f AS (SELECT e.id, o.name AS sname FROM supply_edges e"
+                    "  JOIN organizations o ON o.id = e.supplier_id"
                     "  LEFT JOIN org_profiles pr ON pr.org_id = e.supplier_id"
                     "  WHERE e.state = 'active'"
                     "  AND ($1 IS NULL OR pr.sector = $1) AND ($2 IS NULL OR pr.country = $2)"
                     "  AND ($3 IS NULL OR {INSTR}(e.clauses, $3) > 0)"
                     "  AND ($4 IS NULL OR coalesce(o.latest_status, 'none') = $4)"
                     "  AND ($5 = 0 OR e.tier_hint = $5))"
-                    " SELECT t.total, p.* FROM (SELECT count(*) AS total FROM m) t"
-                    " LEFT JOIN (SELECT * FROM m ORDER BY sname, id LIMIT $6 OFFSET $7) p ON true"
+                    " SELECT t.total, p.* FROM (SELECT count(*) AS total FROM f) t"
+                    " LEFT JOIN (SELECT e.id, e.supplier_id, o.name, e.customer_id, e.contract,"
+                    "  e.clauses, e.handles, e.tier_hint, e.since, e.until, 1 AS consent,"
+                    "  o.latest_framework, o.latest_status, o.latest_score, o.latest_assessed,"
+                    "  o.latest_received, cu.name AS cname, pr.sector, pr.country, k.sname"
+                    "  FROM (SELECT id, sname FROM f ORDER BY sname, id LIMIT $6 OFFSET $7) k"
+                    "  JOIN supply_edges e ON e.id = k.id"
+                    "  JOIN organizations o ON o.id = e.supplier_id"
+                    "  JOIN organizations cu ON cu.id = e.customer_id"
+                    "  LEFT JOIN org_profiles pr ON pr.org_id = e.supplier_id) p ON true"
                     " ORDER BY p.sname, p.id",
                     NPARAMS(p), p);
     return rc ? rc : mm_db_paged(out, rows, national_item);

@@ -282,6 +282,21 @@ def others(C):
     cp = mm.run(["admin", "clearance", "person", "--db", url, "--org", W.org["recip"], "--country", "JP"])
     C.check(cp.returncode == 0, "admin clearance person --country", cp.stderr)
     C.status(cl2.get("/api/v1/items/" + nat), 200, "JP national of a JP organization, cleared: read")
+    # one place for an organization's country (schema 15): the supply chain's profile and the
+    # CLI's --country write the same row, and the gates read it
+    r = W.root.put("/api/v1/organizations/%s/profile" % W.org["recip"], {"sector": "aerospace", "country": "US"})
+    C.status(r, 200, "the supply chain's profile sets the organization's country to US")
+    C.status(cl2.get("/api/v1/items/" + nat), 404, "the profile's country is the gates' country: US refused")
+    cp = mm.run(["admin", "clearance", "person", "--db", url, "--org", W.org["recip"], "--country", "JP"])
+    C.check(cp.returncode == 0, "admin clearance person --country JP again", cp.stderr)
+    C.status(cl2.get("/api/v1/items/" + nat), 200, "the CLI's country back to JP: read")
+    con = mm.db_ro(W.db)
+    row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (W.org["recip"],)).fetchone()
+    tables = [x[0] for x in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    con.close()
+    C.check(row is not None and tuple(row) == ("aerospace", "JP"),
+            "the CLI's country in the profile, its sector left as it was", str(row))
+    C.check("org_country" not in tables, "no second country table", str(tables))
     cp = mm.run(["admin", "clearance", "person", "--db", url, "--user", "g-recip-member-in",
                  "--nationality", "US"])
     C.status(cl2.get("/api/v1/items/" + nat), 404, "the nationality changed: refused at the next read")
@@ -361,6 +376,44 @@ def cli(C):
             and ("person.nationality" in [a for a, _ in acts]), "the CLI's changes are audited", str(acts))
 
 
+def country_migration(C):
+    """Migration 15 moves org_country's rows into org_profiles (the gates' country winning where
+    both named one) and drops org_country: a schema-14 database made from a fresh one."""
+    db = os.path.join(W.T, "m15.db")
+    auth, _ = mm.admin_init(db, "root")
+    con = mm.db_rw(db)
+    # back to schema 14 with the gates' table and one row in it, no profile yet
+    con.execute("DELETE FROM schema_version WHERE version = 15")
+    con.execute("CREATE TABLE org_country (org_id TEXT PRIMARY KEY REFERENCES organizations(id),"
+                " country TEXT NOT NULL)")
+    con.execute("INSERT INTO org_country (org_id, country) VALUES (?, 'JP')", (auth,))
+    con.commit()
+    con.close()
+    cp = mm.run(["admin", "migrate", "--db", mm.db_url(db)])
+    C.check(cp.returncode == 0 and "14 -> 15" in cp.stdout, "admin migrate: 14 -> 15", cp.stdout + cp.stderr)
+    con = mm.db_rw(db)
+    row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (auth,)).fetchone()
+    C.check(row is not None and tuple(row) == (None, "JP"), "migration 15: the gates' country in a new profile",
+            str(row))
+    # again, with a profile naming another country: the gates' one wins, the sector stays
+    con.execute("UPDATE org_profiles SET sector = 'aerospace', country = 'US' WHERE org_id = ?", (auth,))
+    con.execute("DELETE FROM schema_version WHERE version = 15")
+    con.execute("CREATE TABLE org_country (org_id TEXT PRIMARY KEY REFERENCES organizations(id),"
+                " country TEXT NOT NULL)")
+    con.execute("INSERT INTO org_country (org_id, country) VALUES (?, 'JP')", (auth,))
+    con.commit()
+    con.close()
+    cp = mm.run(["admin", "migrate", "--db", mm.db_url(db)])
+    C.check(cp.returncode == 0 and "14 -> 15" in cp.stdout, "admin migrate again: 14 -> 15", cp.stdout + cp.stderr)
+    con = mm.db_ro(db)
+    row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (auth,)).fetchone()
+    tables = [x[0] for x in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    con.close()
+    C.check(row is not None and tuple(row) == ("aerospace", "JP"),
+            "migration 15: the gates' country wins over the profile's, the sector kept", str(row))
+    C.check("org_country" not in tables, "migration 15 drops org_country", str(tables))
+
+
 def main():
     C = mm.Checker()
     setup(C)
@@ -369,6 +422,7 @@ def main():
         refusals_audited(C)
         others(C)
         cli(C)
+        country_migration(C)
         cp = mm.audit_verify(W.db)
         C.check(cp.returncode == 0, "audit verify: chain intact", cp.stdout + cp.stderr)
         C.check(W.srv.alive(), "server alive at the end")
