@@ -8,7 +8,10 @@ docs/dashboard.md): on seeded data (`mamori admin seed-demo`, both frameworks),
    share of the framework's contractors with the gap; the overview's "No valid score" card and
    the chart's note give the same number, the API's;
 2. "who is overdue?": each contractor's count of overdue milestones sums to the overdue total,
-   the overdue filter keeps exactly the contractors with one, and /overdue pages through all.
+   the overdue filter keeps exactly the contractors with one, and /overdue pages through all;
+3. the heatmap: five colour classes fitted to the cells (quintiles) with a legend giving the
+   cells' real minimum and maximum, and labels whose stylesheet fill is at least 4.5:1 against
+   their cell.
 
 Env: MAMORI, MM_SOURCE_DIR, MM_TMP (as CMake sets them); MM_TEST_DB_URL for PostgreSQL.
 Standard library only.
@@ -161,6 +164,53 @@ def overdue(rt, sess):
     C.check(seen == total, "/overdue pages through all %d milestones" % total, str(seen))
 
 
+def luminance(hexcol):
+    c = [int(hexcol[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+
+def contrast(a, b):
+    la, lb = luminance(a), luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def heatmap(sess):
+    t = page(sess, "/overview")
+    fig = re.search(r'id="family-heatmap".*?</figure>', t, re.S).group(0)
+    with open(os.path.join(mm.SRC,
+                           "content", "web", "app.css")) as f:
+        css = f.read()
+    # the fill the stylesheet gives a cell label of each class (the last matching rule wins
+    # among equal specificity; these are the most specific)
+    fills = {}
+    for cls in ("on-dark", "on-light"):
+        m = re.findall(r"figure\.chart text\.cell\.%s\{[^}]*fill:(#[0-9a-fA-F]{6})" % cls, css)
+        C.check(m, "app.css gives text.cell.%s a fill" % cls)
+        fills[cls] = m[-1] if m else "#000000"
+    cells = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"[^>]*data-class="(\d)"><title>[^<]*: (\d+)%</title>'
+                       r'</rect><text [^>]*class="cell ([a-z-]+)"', fig)
+    C.check(len(cells) > 20, "the heatmap has its cells", str(len(cells)))
+    classes = {int(c[1]) for c in cells}
+    values = sorted(int(c[2]) for c in cells)
+    C.check(len(classes) == min(5, len(set(values))), "the cells use all five colour classes",
+            "%s over %d distinct values" % (sorted(classes), len(set(values))))
+    worst = min((contrast(fill, fills[lab]) for fill, _, _, lab in cells), default=0)
+    C.check(worst >= 4.5, "every cell label is at least 4.5:1 against its cell", "%.2f" % worst)
+    # classes rise with the value: no cell of a higher class has a lower value
+    by = {}
+    for _, k, v, _ in cells:
+        by.setdefault(int(k), []).append(int(v))
+    ks = sorted(by)
+    C.check(all(max(by[a]) <= min(by[b]) for a, b in zip(ks, ks[1:])), "classes are ordered by value")
+    legend = re.search(r'<g id="heatmap-legend">(.*?)</g>', fig, re.S)
+    C.check(legend and len(re.findall(r"data-class=", legend.group(1))) == 5, "a legend of five classes")
+    note = re.search(r'<p class="note" id="heatmap-scale">(.*?)</p>', t, re.S)
+    C.check(note and "%d%%" % values[0] in note.group(1) and "%d%%" % values[-1] in note.group(1),
+            "the legend's note gives the cells' real minimum and maximum",
+            (note.group(1) if note else "none") + " %d..%d" % (values[0], values[-1]))
+
+
 def main():
     mm.need_env()
     T = mm.fresh_tmp()
@@ -175,6 +225,7 @@ def main():
         rt = mm.token_client(srv, sess, "analyst")
         rankings(rt, sess)
         overdue(rt, sess)
+        heatmap(sess)
         rc = srv.stop()
         C.check(rc == 0, "exit 0 after SIGTERM", "exit %s" % rc)
         C.check("AddressSanitizer" not in srv.log_text(), "no sanitizer report in the log")
