@@ -223,6 +223,18 @@ def main():
     try:
         sess = mm.activate(srv, "root", otp)
         rt = mm.token_client(srv, sess, "analyst")
+        # a Rev 3 contractor whose submission has a score (met count) but requirements not
+        # assessed: status no-valid-score with a number, where the card and the chart's note
+        # used to disagree
+        org = mm.create_org(rt, "Hokuto Test K.K.", identifiers={"cage": "8HK99"})
+        admin = mm.make_user(srv, rt, org["id"], "hokuto", "contractor-admin")
+        pub, _ = mm.keygen("Hokuto Test K.K.", os.path.join(T, "h.key"))
+        mm.expect(mm.register_key(admin, org["id"], pub), 201, "key of Hokuto")
+        signed = mm.sign(mm.EXAMPLE_R3, os.path.join(T, "h.key"), os.path.join(T, "h.signed.json"))
+        mm.expect(mm.submit(admin, signed), 201, "submission of Hokuto")
+        latest = [it for it in all_contractors(rt)["items"] if it["id"] == org["id"]][0]["latest"]
+        C.check(latest["status"] == "no-valid-score" and isinstance(latest["score"], int),
+                "Hokuto: no valid score, yet a number", str(latest))
         rankings(rt, sess)
         overdue(rt, sess)
         heatmap(sess)
