@@ -155,11 +155,22 @@ typedef struct mm_org_query {
      * <= affirm_due_by; NULL: no filter */
     const char *affirmation;
     const char *affirm_overdue_before, *affirm_due_by;
+    const char *framework; /* only latest submissions of this framework ("800-171r2" or
+                            * "800-171r3"), or NULL */
+    /* YYYY-MM-DD (today): each item's "overdue" counts its latest submission's milestones
+     * due before this day and not completed; NULL: "overdue" is 0 */
+    const char *overdue_before;
+    bool overdue_only; /* only organizations with at least one overdue milestone */
+    /* the maximum score of each framework (Rev 2: SPRS 110; Rev 3: its active requirements):
+     * when both are set, "score" sorts by score / maximum, so the frameworks rank on one
+     * scale; 0: by the raw score */
+    int64_t score_max_r2, score_max_r3;
     int64_t offset, limit; /* limit 1..1000 */
 } mm_org_query;
 /* {"total": N (matching, before paging), "items": [org object as mm_store_get_org plus
  * "latest": null | {"id", "received", "framework", "score": int|null, "status",
- * "assessed", "affirmed_by"}, where "status" is the submission's status unless the
+ * "assessed", "affirmed_by"}, "overdue": its open milestones past due (see
+ * overdue_before), where "status" is the submission's status unless the
  * assessment is stale or its conditional status expired: "meets", "conditional",
  * "conditional-expired", "not-met", "no-valid-score", "stale"; and "last_affirmed":
  * the latest submission's last affirmation date, or null;
@@ -356,8 +367,9 @@ int mm_store_find_submission(mm_store *s, char id_out[37], const char *org_id,
 int mm_store_list_submissions(mm_store *s, json_t **out, const char *org_id, int64_t offset,
                               int64_t limit) __attribute__((warn_unused_result));
 /* Across every contractor's latest submission: [{"requirement", "framework", "not_met",
- * "partial", "not_assessed", "contractors" (how many have it as a gap)}], most first
- * (ties by requirement id), at most limit rows. */
+ * "partial", "not_assessed", "contractors" (how many have it as a gap), "assessed" (how many
+ * contractors' latest submission is on that framework)}], the largest share contractors /
+ * assessed first (ties by count, then requirement id), at most limit rows. */
 int mm_store_failure_counts(mm_store *s, json_t **out, int64_t limit)
     __attribute__((warn_unused_result));
 /* Milestones of contractors' latest submissions due before today (YYYY-MM-DD) and not

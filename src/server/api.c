@@ -543,6 +543,7 @@ static void h_contractors(http_req *r, reply *out)
         return;
     }
     bool csv = wants_csv(r);
+    const char *fw = req_query(r, "framework"); /* checked by the route (q_framework) */
     mm_org_query qq = {.kind = "contractor",
                        .parent_id = req_query(r, "parent"),
                        .status = status,
@@ -554,6 +555,11 @@ static void h_contractors(http_req *r, reply *out)
                        .affirmation = affirmation,
                        .affirm_overdue_before = r->affirm_overdue_before,
                        .affirm_due_by = r->affirm_due_by,
+                       .framework = fw && fw[0] ? fw : NULL,
+                       .overdue_before = r->today,
+                       .overdue_only = mm_streq(req_query(r, "overdue"), "1"),
+                       .score_max_r2 = r->srv->r2->sprs_base,
+                       .score_max_r3 = (int64_t)mm_catalog_active_count(r->srv->r3),
                        .offset = (page_no - 1) * per_page,
                        .limit = per_page};
     json_t *res = NULL;
@@ -663,8 +669,9 @@ static void cached_view(http_req *r, reply *out, const char *route, const char *
 
 void h_contractors_cached(http_req *r, reply *out)
 {
-    static const char *const params[] = {"page", "per_page", "sort",   "order",       "status",
-                                         "q",    "parent",   "format", "affirmation", NULL};
+    static const char *const params[] = {"page",        "per_page",  "sort",    "order",
+                                         "status",      "q",         "parent",  "format",
+                                         "affirmation", "framework", "overdue", NULL};
     /* CSV chosen by the Accept header (no ?format) gets a key of its own */
     const char *f = req_query(r, "format");
     bool accept_csv = !(f && f[0]) && wants_csv(r);

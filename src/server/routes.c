@@ -52,16 +52,24 @@ static const char *const q_sort_api[] = {"name", "score", "status", "assessed", 
 static const char *const q_sort_page[] = {"name", "score", "status", "assessed", NULL};
 static const char *const q_order[] = {"asc", "desc", NULL};
 static const char *const q_bool[] = {"0", "1", NULL};
+static const char *const q_framework[] = {"800-171r2", "800-171r3", NULL};
 static const char *const q_reason[] = {"idle", "ended", NULL};
 static const char *const q_lang[] = {"ja", "en", NULL};
 
-static const query_choice q_contractors_api[] = {
-    {"format", q_format}, {"status", q_status},           {"sort", q_sort_api},
-    {"order", q_order},   {"affirmation", q_affirmation}, {0}};
+static const query_choice q_contractors_api[] = {{"format", q_format},
+                                                 {"status", q_status},
+                                                 {"sort", q_sort_api},
+                                                 {"order", q_order},
+                                                 {"affirmation", q_affirmation},
+                                                 {"framework", q_framework},
+                                                 {"overdue", q_bool},
+                                                 {0}};
 static const query_choice q_contractors_page[] = {{"status", q_status},
                                                   {"sort", q_sort_page},
                                                   {"order", q_order},
                                                   {"affirmation", q_affirmation},
+                                                  {"framework", q_framework},
+                                                  {"overdue", q_bool},
                                                   {0}};
 static const query_choice q_submission[] = {{"body", q_bool}, {0}};
 static const query_choice q_login[] = {{"reason", q_reason}, {0}};
@@ -366,6 +374,8 @@ static const route routes[] = {
      .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_contractors, .query = q_contractors_page},
+    {.method = "GET", .pattern = "/overdue", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
+     .fn = w_overdue},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,
      .flags = ROUTE_HTML, .fn = w_contractor},
     {.method = "GET", .pattern = "/contractors/{}/diff", .need = NEED_ORG_READ, .target = T_ORG,

@@ -148,6 +148,7 @@ void w_community_member_remove(http_req *r, reply *out);
 void w_group_member_add(http_req *r, reply *out);
 void w_group_member_remove(http_req *r, reply *out);
 void w_contractors(http_req *r, reply *out);
+void w_overdue(http_req *r, reply *out);
 void w_contractor(http_req *r, reply *out);
 void w_diff(http_req *r, reply *out);
 void w_requirement(http_req *r, reply *out);

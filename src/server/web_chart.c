@@ -125,12 +125,67 @@ static void rate_color(char out[8], double v)
     snprintf(out, 8, "#%02x%02x%02x", rgb[0] & 255, rgb[1] & 255, rgb[2] & 255);
 }
 
+/* The heatmap's five classes, lowest first: fill and the label's class (on-dark: white
+ * text, on-light: #1f2328; app.css sets the same fills, each pair at least 4.5:1). */
+static const struct {
+    const char *fill, *label;
+} heat_class[5] = {{"#b91c1c", "on-dark"},
+                   {"#e8793a", "on-light"},
+                   {"#f1d27a", "on-light"},
+                   {"#8cc98f", "on-light"},
+                   {"#1a7f37", "on-dark"}};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The class (0..4) of v among the quintile breaks brk[0..3]. */
+static int heat_class_of(double v, const double brk[4])
+{
+    int k = 0;
+    while (k < 4 && v >= brk[k])
+        k++;
+    return k;
+}
+
 void web_chart_heatmap(page *p, const char *id, const char *title, const char *const *rows,
                        size_t nrows, const char *const *cols, size_t ncols, const double *rate,
                        const long *n)
 {
-    const int LW = 230, CW = 58, CH = 22, TH = 110;
-    int W = LW + CW * (int)ncols + 110, H = TH + CH * (int)nrows + 10;
+    const int LW = 230, CW = 58, CH = 22, TH = 110, LH = 40;
+    int W = LW + CW * (int)ncols + 110, H = TH + CH * (int)nrows + 10 + LH;
+    if (W < LW + 5 * 90 + 20)
+        W = LW + 5 * 90 + 20;
+    /* the scale is fitted to the data: the breaks are the cells' quintiles, so each colour
+     * holds about a fifth of the cells however narrow their spread */
+    size_t nv = 0;
+    double *sorted = malloc((nrows * ncols + 1) * sizeof *sorted);
+    for (size_t i = 0; sorted && i < nrows * ncols; i++)
+        if (rate[i] >= 0)
+            sorted[nv++] = rate[i];
+    double brk[4] = {2, 2, 2, 2}, lo = 0, hi = 0;
+    if (sorted && nv > 0) {
+        qsort(sorted, nv, sizeof *sorted, cmp_double);
+        for (int k = 0; k < 4; k++)
+            brk[k] = sorted[(size_t)(k + 1) * nv / 5];
+        /* ties can leave a colour empty: then the breaks are the quintiles of the distinct
+         * values, so that every colour is used while there are five values to tell apart */
+        size_t nd = 0;
+        for (size_t i = 0; i < nv; i++)
+            if (i == 0 || sorted[i] > sorted[i - 1])
+                sorted[nd++] = sorted[i]; /* the distinct values, in place */
+        bool used[5] = {false};
+        for (size_t i = 0; i < nd; i++)
+            used[heat_class_of(sorted[i], brk)] = true;
+        int nused = used[0] + used[1] + used[2] + used[3] + used[4];
+        if (nused < (nd < 5 ? (int)nd : 5))
+            for (int k = 0; k < 4; k++)
+                brk[k] = sorted[(size_t)(k + 1) * nd / 5];
+        hi = sorted[nd - 1];
+        lo = sorted[0];
+    }
     char desc[200];
     char a0[24];
     snprintf(a0, sizeof a0, "%ld", (long)(nrows));
@@ -153,30 +208,38 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
         for (size_t c = 0; c < ncols; c++) {
             double v = rate[rr * ncols + c];
             double x = LW + CW * (double)c;
-            char col[8] = "#eef1f4";
-            if (v >= 0)
-                rate_color(col, v);
+            int k = v >= 0 ? heat_class_of(v, brk) : -1;
             web_printf(p,
                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"%s\" "
-                       "stroke=\"#fff\"><title>",
-                       x, y, CW, CH, col);
+                       "stroke=\"#fff\" data-class=\"%d\"><title>",
+                       x, y, CW, CH, k >= 0 ? heat_class[k].fill : "#eef1f4", k);
             web_attr(p, rows[rr]);
             web_puts(p, " / ");
             web_attr(p, cols[c]);
             if (v >= 0)
                 web_printf(p, ": %.0f%%", v * 100);
             web_puts(p, "</title></rect>");
-            if (v >= 0) {
-                char t[16];
-                snprintf(t, sizeof t, "%.0f", v * 100);
+            if (v >= 0)
                 web_printf(p,
-                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"cell\" "
-                           "fill=\"%s\">%s</text>",
-                           x + CW / 2.0, y + CH / 2.0 + 4, v > 0.25 && v < 0.7 ? "#1f2328" : "#fff",
-                           t);
-            }
+                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                           "class=\"cell %s\" fill=\"%s\">%.0f</text>",
+                           x + CW / 2.0, y + CH / 2.0 + 4, heat_class[k].label,
+                           k == 0 || k == 4 ? "#fff" : "#1f2328", v * 100);
         }
     }
+    /* the legend: each class's colour and the range of the cells in it */
+    double ly = TH + CH * (double)nrows + 14;
+    web_puts(p, "<g id=\"heatmap-legend\">");
+    for (int k = 0; k < 5 && nv > 0; k++) {
+        double from = k == 0 ? lo : brk[k - 1], to = k == 4 ? hi : brk[k];
+        double x = LW + 90.0 * k;
+        web_printf(p,
+                   "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"14\" fill=\"%s\" "
+                   "data-class=\"%d\"></rect>"
+                   "<text class=\"axis legend\" x=\"%.1f\" y=\"%.1f\">%.0f–%.0f%%</text>",
+                   x, ly, heat_class[k].fill, k, x + 22, ly + 11, from * 100, to * 100);
+    }
+    web_puts(p, "</g>");
     table_open(p);
     web_puts(p, "<thead><tr><th>");
     web_put_tr(p, "chart.family");
@@ -203,6 +266,15 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
     }
     web_puts(p, "</tbody>");
     fig_close(p);
+    if (nv > 0) {
+        char l0[24], l1[24];
+        snprintf(l0, sizeof l0, "%.0f", lo * 100);
+        snprintf(l1, sizeof l1, "%.0f", hi * 100);
+        web_puts(p, "<p class=\"note\" id=\"heatmap-scale\">");
+        web_put_trf(p, "chart.heatmap_legend", l0, l1, NULL);
+        web_puts(p, "</p>");
+    }
+    free(sorted);
 }
 
 void web_chart_line(page *p, const char *id, const char *title, const char *const *labels,

@@ -38,6 +38,9 @@ static void qappend(char *q, size_t size, const char *name, const char *value)
 typedef struct contractors_model {
     const char *q, *status, *sort; /* borrowed from the request */
     const char *affirmation;       /* "due", "overdue" or NULL */
+    const char *framework;         /* "800-171r2", "800-171r3" or NULL */
+    bool overdue;                  /* only contractors with overdue milestones */
+    int64_t max_r2, max_r3;        /* each framework's maximum score */
     bool desc;
     long long page_no, total, pages;
     json_t *res; /* mm_store_list_orgs */
@@ -58,6 +61,13 @@ static int contractors_model_make(contractors_model *m, http_req *r)
     const char *aff = req_query(r, "affirmation");
     if (aff && !one_of(aff, affs, 2))
         aff = NULL;
+    static const char *const fws[] = {"800-171r2", "800-171r3"};
+    const char *fw = req_query(r, "framework");
+    if (fw && !one_of(fw, fws, 2))
+        fw = NULL;
+    const char *od = req_query(r, "overdue");
+    bool overdue = od && strcmp(od, "1") == 0;
+    int64_t max_r2 = r->srv->r2->sprs_base, max_r3 = (int64_t)mm_catalog_active_count(r->srv->r3);
     if (!sort || !one_of(sort, sorts, 4))
         sort = "name";
     bool desc = order && strcmp(order, "desc") == 0;
@@ -74,11 +84,20 @@ static int contractors_model_make(contractors_model *m, http_req *r)
                        .affirmation = aff,
                        .affirm_overdue_before = r->affirm_overdue_before,
                        .affirm_due_by = r->affirm_due_by,
+                       .framework = fw,
+                       .overdue_before = r->today,
+                       .overdue_only = overdue,
+                       .score_max_r2 = max_r2,
+                       .score_max_r3 = max_r3,
                        .offset = (page_no - 1) * PER_PAGE,
                        .limit = PER_PAGE};
     *m = (contractors_model){.q = q,
                              .status = status,
                              .affirmation = aff,
+                             .framework = fw,
+                             .overdue = overdue,
+                             .max_r2 = max_r2,
+                             .max_r3 = max_r3,
                              .sort = sort,
                              .desc = desc,
                              .page_no = page_no};
@@ -134,6 +153,21 @@ static void contractors_render(page *p, const contractors_model *m)
         web_put_tr(p, key);
         web_puts(p, "</option>");
     }
+    web_puts(p, "</select><label for=\"framework\">");
+    web_put_tr(p, "col.framework");
+    web_puts(p, "</label><select id=\"framework\" name=\"framework\"><option value=\"\">");
+    web_put_tr(p, "contractors.any_framework");
+    web_puts(p, "</option>");
+    static const char *const fws[] = {"800-171r2", "800-171r3"};
+    for (int f = 0; f < 2; f++)
+        web_printf(p, "<option value=\"%s\"%s>%s</option>", fws[f],
+                   mm_streq(m->framework, fws[f]) ? " selected" : "", web_fw_label(fws[f]));
+    web_printf(p,
+               "</select><label class=\"check\"><input type=\"checkbox\" id=\"overdue-only\" "
+               "name=\"overdue\" value=\"1\"%s> ",
+               m->overdue ? " checked" : "");
+    web_put_tr(p, "contractors.overdue_only");
+    web_puts(p, "</label>");
     web_printf(p,
                "<input type=\"hidden\" name=\"sort\" value=\"%s\">"
                "<input type=\"hidden\" name=\"order\" value=\"%s\"><button type=\"submit\">",
@@ -145,6 +179,8 @@ static void contractors_render(page *p, const contractors_model *m)
     qappend(base, sizeof base, "q", q);
     qappend(base, sizeof base, "status", status);
     qappend(base, sizeof base, "affirmation", m->affirmation);
+    qappend(base, sizeof base, "framework", m->framework);
+    qappend(base, sizeof base, "overdue", m->overdue ? "1" : NULL);
     char csv[900];
     snprintf(csv, sizeof csv, "/api/v1/contractors?format=csv&per_page=1000%s%s&sort=%s&order=%s",
              base[0] ? "&" : "", base, sort, desc ? "desc" : "asc");
@@ -159,9 +195,9 @@ static void contractors_render(page *p, const contractors_model *m)
     web_puts(p, "</a></p>\n<table id=\"contractors\" class=\"data\"><thead><tr>");
     static const struct {
         const char *sort, *key;
-    } cols[] = {{"name", "col.name"},         {NULL, "col.cage"},       {NULL, "col.sector"},
-                {"status", "col.status"},     {"score", "col.score"},   {NULL, "col.framework"},
-                {"assessed", "col.assessed"}, {NULL, "col.affirmation"}};
+    } cols[] = {{"name", "col.name"},         {NULL, "col.cage"},        {NULL, "col.sector"},
+                {"status", "col.status"},     {"score", "col.score"},    {NULL, "col.framework"},
+                {"assessed", "col.assessed"}, {NULL, "col.affirmation"}, {NULL, "col.overdue"}};
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         if (!cols[c].sort) {
             web_th(p, cols[c].key, NULL);
@@ -197,10 +233,20 @@ static void contractors_render(page *p, const contractors_model *m)
         web_badge(p, web_sval(it, "status"));
         web_puts(p, "</td><td class=\"num\">");
         web_put_score(p, l);
-        web_printf(p, "</td><td>%s</td><td>", web_fw_label(web_sval(l, "framework")));
+        const char *fw = web_sval(l, "framework");
+        if (json_is_integer(json_object_get(l, "score")))
+            web_printf(p, " <span class=\"muted\">/ %lld</span>",
+                       (long long)(mm_streq(fw, "800-171r2") ? m->max_r2 : m->max_r3));
+        web_printf(p, "</td><td>%s</td><td>", web_fw_label(fw));
         web_esc(p, web_sval(l, "assessed"));
         web_puts(p, "</td><td>");
         web_put_affirmation(p, it);
+        long long nod = (long long)json_integer_value(json_object_get(it, "overdue"));
+        if (nod > 0)
+            web_printf(p, "</td><td class=\"num late\"><a href=\"/contractors/%s\">%lld</a>", id,
+                       nod);
+        else
+            web_puts(p, "</td><td class=\"num\">0");
         web_puts(p, "</td></tr>\n");
     }
     web_puts(p, "</tbody></table>\n<nav class=\"pagination\" aria-label=\"");

@@ -29,8 +29,9 @@ typedef struct overview_model {
     long counts[NSTATUS];      /* by status */
     long aff_due, aff_overdue; /* annual affirmations (32 CFR 170.22) due, overdue */
     hist_bin bins[2 * NBINS];  /* Rev 3 then Rev 2 */
-    long no_score;
-    const char *sectors[64]; /* the heatmap's columns ... */
+    long no_score;             /* in no histogram: status "no-valid-score" (the card's count) ... */
+    long unscored;             /* ... or, with another status (stale), no score */
+    const char *sectors[64];   /* the heatmap's columns ... */
     size_t nsec;
     famrow *fams; /* ... and rows (family titles point into held) */
     size_t nfam;
@@ -58,8 +59,12 @@ static int count_latest(overview_model *m, http_req *r, const json_t *it)
         return MM_OK;
     json_t *sc = json_object_get(latest, "score");
     bool r2 = mm_streq(web_sval(latest, "framework"), "800-171r2");
-    if (!json_is_integer(sc)) {
+    /* one definition for the card and the chart: a contractor whose status is
+     * "no-valid-score" has no valid score, even when its submission carries a number */
+    if (mm_streq(web_sval(it, "status"), "no-valid-score")) {
         m->no_score++;
+    } else if (!json_is_integer(sc)) {
+        m->unscored++;
     } else {
         long v = (long)json_integer_value(sc);
         const long *edges = r2 ? r2_edges : r3_edges;
@@ -191,7 +196,15 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
         char ns[24];
         snprintf(ns, sizeof ns, "%ld", m->no_score);
         web_puts(p, "<p class=\"note\">");
+        web_puts(p, "<span id=\"no-score-note\">");
         web_put_trf(p, "overview.no_score", ns, NULL, NULL);
+        web_puts(p, "</span></p>");
+    }
+    if (m->unscored) {
+        char ns[24];
+        snprintf(ns, sizeof ns, "%ld", m->unscored);
+        web_puts(p, "<p class=\"note\" id=\"unscored-note\">");
+        web_put_trf(p, "overview.unscored", ns, NULL, NULL);
         web_puts(p, "</p>");
     }
     /* the heatmap */
@@ -218,10 +231,13 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
     /* the requirements that fail most */
     web_puts(p, "<section><h2>");
     web_put_tr(p, "overview.top_failures");
-    web_puts(p, "</h2><table id=\"top-failures\" class=\"data\"><thead><tr>");
+    web_puts(p, "</h2><p class=\"note\">");
+    web_put_tr(p, "overview.top_failures_note");
+    web_puts(p, "</p><table id=\"top-failures\" class=\"data\"><thead><tr>");
     web_th(p, "col.requirement", NULL);
     web_th(p, "col.title", NULL);
     web_th(p, "col.framework", NULL);
+    web_th(p, "col.share_failing", "num");
     web_th(p, "col.contractors", "num");
     web_th(p, "col.not_met", "num");
     web_th(p, "col.partial", "num");
@@ -237,11 +253,13 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
             web_put_req_link(p, web_sval(it, "requirement"), true);
             web_puts(p, "</td><td>");
             web_esc(p, req ? req->title : "");
+            long long nc = (long long)json_integer_value(json_object_get(it, "contractors"));
+            long long na = (long long)json_integer_value(json_object_get(it, "assessed"));
             web_printf(p,
-                       "</td><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+                       "</td><td>%s</td><td class=\"num share\">%.1f%%</td>"
+                       "<td class=\"num\">%lld / %lld</td><td class=\"num\">%lld</td>"
                        "<td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
-                       web_fw_label(fw),
-                       (long long)json_integer_value(json_object_get(it, "contractors")),
+                       web_fw_label(fw), na > 0 ? 100.0 * (double)nc / (double)na : 0.0, nc, na,
                        (long long)json_integer_value(json_object_get(it, "not_met")),
                        (long long)json_integer_value(json_object_get(it, "partial")),
                        (long long)json_integer_value(json_object_get(it, "not_assessed")));
@@ -260,31 +278,10 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
         web_put_trf(p, "overview.overdue_total", n, NULL, NULL);
         web_puts(p, "</p>");
     }
-    web_puts(p, "<table id=\"overdue\" class=\"data\"><thead><tr>");
-    web_th(p, "col.contractor", NULL);
-    web_th(p, "col.requirement", NULL);
-    web_th(p, "col.poam", NULL);
-    web_th(p, "col.description", NULL);
-    web_th(p, "col.due", NULL);
-    web_th(p, "col.status", NULL);
-    web_puts(p, "</tr></thead><tbody>");
-    json_array_foreach(json_object_get(m->od, "items"), i, it)
-    {
-        web_printf(p, "<tr><td><a href=\"/contractors/%s\">", web_sval(it, "org_id"));
-        web_user(p, web_sval(it, "org_name"));
-        web_puts(p, "</a></td><td>");
-        web_put_req_link(p, web_sval(it, "requirement"), true);
-        web_puts(p, "</td><td>");
-        web_user(p, web_sval(it, "poam_id"));
-        web_puts(p, "</td><td>");
-        web_user(p, web_sval(it, "description"));
-        web_puts(p, "</td><td class=\"late\">");
-        web_esc(p, web_sval(it, "due"));
-        web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "status"));
-        web_puts(p, "</td></tr>");
-    }
-    web_puts(p, "</tbody></table></section>\n");
+    web_overdue_table(p, json_object_get(m->od, "items"));
+    web_puts(p, "<p><a id=\"all-overdue\" href=\"/overdue\">");
+    web_put_tr(p, "overview.all_overdue");
+    web_puts(p, "</a></p></section>\n");
     /* stale assessments */
     web_puts(p, "<section><h2>");
     web_put_tr(p, "overview.stale");

@@ -41,4 +41,8 @@ bool web_page_cached(page *p, http_req *r, char *key, size_t size, const char *w
                      int64_t *version);
 void web_page_keep(page *p, const char *key, int64_t version);
 
+/* The overdue milestones table (id "overdue") of mm_store_overdue_milestones' items: the
+ * overview's oldest and the /overdue page (web_overdue.c). */
+void web_overdue_table(page *p, const json_t *items);
+
 #endif

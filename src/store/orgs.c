@@ -81,7 +81,8 @@ static const struct {
     const char *name, *asc, *desc;
 } org_orders[] = {
     {"name", "lower(name) ASC, id", "lower(name) DESC, id"},
-    {"score", "l_score ASC NULLS LAST, id", "l_score DESC NULLS LAST, id"},
+    {"score", "coalesce(l_norm, l_score) ASC NULLS LAST, id",
+     "coalesce(l_norm, l_score) DESC NULLS LAST, id"},
     {"status", "status_rank ASC, id", "status_rank DESC, id"},
     {"assessed", "l_assessed ASC NULLS LAST, id", "l_assessed DESC NULLS LAST, id"},
     {"received", "l_received ASC NULLS LAST, id", "l_received DESC NULLS LAST, id"},
@@ -107,11 +108,20 @@ static const char *const org_statuses[] = {
     "              AND substr(o.latest_received, 1, 10) < $8 THEN 'conditional-expired'"           \
     "         ELSE o.latest_status END AS cstatus,"                                                \
     "    (SELECT max(a.affirmed_on) FROM affirmations a"                                           \
-    "      WHERE a.submission_id = o.latest_submission) AS l_last_affirmed"                        \
+    "      WHERE a.submission_id = o.latest_submission) AS l_last_affirmed,"                       \
+    "    (SELECT count(*) FROM submission_milestones sm"                                           \
+    "      WHERE sm.submission_id = o.latest_submission AND $12 IS NOT NULL"                       \
+    "        AND sm.due < $12 AND sm.status <> 'completed') AS l_overdue,"                         \
+    "    CASE WHEN o.latest_score IS NULL OR CAST($14 AS {INT64}) IS NULL"                         \
+    "              OR CAST($15 AS {INT64}) IS NULL THEN NULL"                                      \
+    "         WHEN o.latest_framework = '800-171r2'"                                               \
+    "         THEN (o.latest_score * 1.0) / CAST($14 AS {INT64})"                                  \
+    "         ELSE (o.latest_score * 1.0) / CAST($15 AS {INT64}) END AS l_norm"                    \
     "  FROM organizations o"                                                                       \
     "  WHERE ($2 IS NULL OR o.kind = $2) AND ($3 IS NULL OR o.parent_id = $3)"                     \
     "    AND ($4 IS NULL OR {INSTR}(lower(o.name), lower($4)) > 0"                                 \
-    "         OR {INSTR}(lower(o.identifiers), lower($4)) > 0)),"                                  \
+    "         OR {INSTR}(lower(o.identifiers), lower($4)) > 0)"                                    \
+    "    AND ($13 IS NULL OR o.latest_framework = $13)),"                                          \
     " m AS (SELECT *, CASE cstatus WHEN 'meets' THEN 0 WHEN 'conditional' THEN 1"                  \
     "   WHEN 'conditional-expired' THEN 2 WHEN 'stale' THEN 3 WHEN 'not-met' THEN 4"               \
     "   WHEN 'no-valid-score' THEN 5 ELSE 6 END"                                                   \
@@ -119,7 +129,8 @@ static const char *const org_statuses[] = {
     "   FROM c WHERE ($5 IS NULL OR cstatus = $5) AND ($9 IS NULL OR (l_id IS NOT NULL AND"        \
     "   (($9 = 'overdue' AND coalesce(l_last_affirmed, substr(l_received, 1, 10)) < $10) OR"       \
     "    ($9 = 'due' AND coalesce(l_last_affirmed, substr(l_received, 1, 10)) >= $10 AND"          \
-    "     coalesce(l_last_affirmed, substr(l_received, 1, 10)) <= $11)))))"
+    "     coalesce(l_last_affirmed, substr(l_received, 1, 10)) <= $11))))"                         \
+    "   AND (CAST($16 AS {INT64}) = 0 OR l_overdue > 0))"
 /* the count, and the page (with 0 where the count goes: mm_db_paged's rows); two statements
  * in one read snapshot: in one, SQLite materialized m (10,000 rows) or joined the two at
  * twice their cost. The count names $6 and $7 (the page's limit and offset) only so that
@@ -145,6 +156,7 @@ static json_t *org_item(const json_t *row)
         mm_put(o, "status", mm_cell_text(row, c + 7), &ok);
         mm_put(o, "latest", latest, &ok);
         mm_put(o, "last_affirmed", mm_cell_text(row, c + 8), &ok);
+        mm_put(o, "overdue", mm_cell_int(row, c + 9), &ok);
     } else {
         json_decref(latest);
     }
@@ -196,14 +208,37 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
                      q->affirmation);
         return MM_EUSAGE;
     }
+    if (q->framework && !mm_streq(q->framework, "800-171r2") &&
+        !mm_streq(q->framework, "800-171r3")) {
+        mm_error_set("organization list: framework '%s' is not 800-171r2 or 800-171r3",
+                     q->framework);
+        return MM_EUSAGE;
+    }
+    if ((q->overdue_before && !mm_is_date(q->overdue_before)) ||
+        (q->overdue_only && !q->overdue_before)) {
+        mm_error_set("organization list: overdue_before '%s' is not YYYY-MM-DD",
+                     q->overdue_before ? q->overdue_before : "");
+        return MM_EUSAGE;
+    }
+    bool norm = q->score_max_r2 > 0 && q->score_max_r3 > 0;
     char sql[sizeof(ORG_PAGE_SQL) + 64];
     snprintf(sql, sizeof(sql), ORG_PAGE_SQL, order);
-    const mm_param p[] = {P_TEXT(q->stale_before), P_TEXT(q->kind),
-                          P_TEXT(q->parent_id),    P_TEXT(q->q && q->q[0] ? q->q : NULL),
-                          P_TEXT(q->status),       P_INT(q->limit),
-                          P_INT(q->offset),        P_TEXT(q->expired_before),
-                          P_TEXT(q->affirmation),  P_TEXT(q->affirm_overdue_before),
-                          P_TEXT(q->affirm_due_by)};
+    const mm_param p[] = {P_TEXT(q->stale_before),
+                          P_TEXT(q->kind),
+                          P_TEXT(q->parent_id),
+                          P_TEXT(q->q && q->q[0] ? q->q : NULL),
+                          P_TEXT(q->status),
+                          P_INT(q->limit),
+                          P_INT(q->offset),
+                          P_TEXT(q->expired_before),
+                          P_TEXT(q->affirmation),
+                          P_TEXT(q->affirm_overdue_before),
+                          P_TEXT(q->affirm_due_by),
+                          P_TEXT(q->overdue_before),
+                          P_TEXT(q->framework),
+                          norm ? P_INT(q->score_max_r2) : P_NULL,
+                          norm ? P_INT(q->score_max_r3) : P_NULL,
+                          P_INT(q->overdue_only ? 1 : 0)};
     json_t *rows = NULL;
     int64_t total = 0;
     bool own = !s->in_tx;

@@ -324,26 +324,32 @@ int mm_store_list_submissions(mm_store *s, json_t **out, const char *org_id, int
 
 int mm_store_failure_counts(mm_store *s, json_t **out, int64_t limit)
 {
-    static const char *const keys[] = {"requirement",  "framework",   "not_met", "partial",
-                                       "not_assessed", "contractors", NULL};
+    static const char *const keys[] = {"requirement",  "framework",   "not_met",  "partial",
+                                       "not_assessed", "contractors", "assessed", NULL};
     const mm_param p[] = {P_INT(limit)};
     *out = NULL;
     int rc = mm_check_page("failure counts", 0, limit);
+    /* ranked by the share of the framework's contractors that have the gap: raw counts
+     * would put every requirement of the larger framework first */
     return rc ? rc
               : mm_db_objects(s, out,
                               "SELECT g.requirement, o.latest_framework,"
                               "  sum(CASE WHEN g.status = 'not-met' THEN 1 ELSE 0 END),"
                               "  sum(CASE WHEN g.status = 'partial' THEN 1 ELSE 0 END),"
                               "  sum(CASE WHEN g.status = 'not-assessed' THEN 1 ELSE 0 END),"
-                              "  count(DISTINCT o.id) AS contractors"
+                              "  count(DISTINCT o.id) AS contractors, n.assessed"
                               " FROM organizations o"
                               " JOIN submission_gaps g ON g.submission_id = o.latest_submission"
+                              " JOIN (SELECT latest_framework AS fw, count(*) AS assessed"
+                              "   FROM organizations WHERE kind = 'contractor'"
+                              "   AND latest_submission IS NOT NULL"
+                              "   GROUP BY latest_framework) n ON n.fw = o.latest_framework"
                               " WHERE o.kind = 'contractor'"
-                              " GROUP BY g.requirement, o.latest_framework"
-                              " ORDER BY contractors DESC, g.requirement,"
-                              "  o.latest_framework NULLS FIRST"
+                              " GROUP BY g.requirement, o.latest_framework, n.assessed"
+                              " ORDER BY count(DISTINCT o.id) * 1.0 / n.assessed DESC,"
+                              "  count(DISTINCT o.id) DESC, g.requirement, o.latest_framework"
                               " LIMIT $1",
-                              1, p, keys, "ssiiii");
+                              1, p, keys, "ssiiiii");
 }
 
 static json_t *milestone_item(const json_t *row)

@@ -400,6 +400,32 @@ async function main() {
     }
     await chart(page, 'score-histogram', 'overview');
     await chart(page, 'family-heatmap', 'overview');
+    {
+      // the heatmap's labels as drawn: the computed fill (after every stylesheet rule)
+      // against the cell's fill, at least 4.5:1 (WCAG 1.4.3)
+      const worst = await page.locator('svg#family-heatmap text.cell').evaluateAll((ts) => {
+        const lum = (rgb) => {
+          const c = rgb.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+        };
+        const parse = (s) => {
+          const m = s.match(/^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i);
+          if (m) return m.slice(1).map((h) => parseInt(h, 16));
+          const n = s.match(/\d+(\.\d+)?/g) || [0, 0, 0];
+          return n.slice(0, 3).map(Number);
+        };
+        let min = Infinity;
+        for (const t of ts) {
+          const rect = t.previousElementSibling;
+          const a = lum(parse(getComputedStyle(t).fill)), b = lum(parse(rect.getAttribute('fill')));
+          min = Math.min(min, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
+        }
+        return ts.length ? min : null;
+      });
+      check(worst !== null && worst >= 4.5, 'overview: every heatmap label is at least 4.5:1 against its cell (computed style)', `${worst}`);
+      const classes = await page.locator('svg#family-heatmap > rect[data-class]').evaluateAll((rs) => new Set(rs.map((r) => r.getAttribute('data-class')).filter((k) => k !== '-1')).size);
+      check(classes >= 4, 'overview: the heatmap uses its colour classes', `${classes} classes`);
+    }
     for (const t of ['top-failures', 'overdue', 'stale']) check(await has(page, `table#${t}`), `overview: table#${t}`);
     const reqLinks = await count(page, 'table#top-failures a[href^="/requirements/"]');
     check(reqLinks > 0, 'overview: table#top-failures links to /requirements/{id}', `${reqLinks} links`);
@@ -437,6 +463,9 @@ async function main() {
 
   const all = await allContractors();
   const scoreOf = new Map(all.map((c) => [c.id, c.latest ? c.latest.score : null]));
+  // the score sort ranks both frameworks on one scale: score / the framework's maximum
+  // (Rev 2 SPRS 110; Rev 3 97 requirements)
+  const shareOf = new Map(all.map((c) => [c.id, c.latest && c.latest.score !== null ? c.latest.score / (c.latest.framework === '800-171r2' ? 110 : 97) : null]));
 
   await step('contractor list', async () => {
     await goto(page, '/contractors');
@@ -477,16 +506,16 @@ async function main() {
       return ids.join() !== before ? ids : null;
     });
     const ids1 = first || (await rowIds(page));
-    const s1 = ids1.map((i) => scoreOf.get(i)).filter((s) => s !== null && s !== undefined);
+    const s1 = ids1.map((i) => shareOf.get(i)).filter((s) => s !== null && s !== undefined);
     const dir1 = monotone(s1);
-    check(dir1 === 'asc' || dir1 === 'desc', 'sort: a[data-sort=score] orders the rows by score', `scores ${JSON.stringify(s1.slice(0, 12))}`);
+    check(dir1 === 'asc' || dir1 === 'desc', 'sort: a[data-sort=score] orders the rows by score / maximum', `scores ${JSON.stringify(s1.slice(0, 12))}`);
     const j1 = ids1.join();
     await clickNav(page, 'a[data-sort=score]');
     const ids2 = (await poll(async () => {
       const ids = await rowIds(page);
       return ids.join() !== j1 ? ids : null;
     })) || (await rowIds(page));
-    const s2 = ids2.map((i) => scoreOf.get(i)).filter((s) => s !== null && s !== undefined);
+    const s2 = ids2.map((i) => shareOf.get(i)).filter((s) => s !== null && s !== undefined);
     const dir2 = monotone(s2);
     check((dir1 === 'asc' && dir2 === 'desc') || (dir1 === 'desc' && dir2 === 'asc'), 'sort: a second click reverses the order', `${dir1} then ${dir2}: ${JSON.stringify(s2.slice(0, 12))}`);
   });

@@ -71,6 +71,7 @@ def main():
         # 5): a column of that copy is taken away, the sign-in's columns stay
         ("/contractors", root_cookie, ["organizations.latest_status"], 'id="contractors"'),
         ("/contractors/%s" % oid, root_cookie, ["submissions"], 'id="submissions"'),
+        ("/overdue", root_cookie, ["submission_milestones"], 'id="overdue"'),
         ("/requirements/03.01.01", root_cookie, ["submissions"], 'id="failing-contractors"'),
         ("/incidents", alice_cookie, ["shared_items"], 'id="incidents"'),
         ("/my", alice_cookie, ["submissions"], 'id="my-submissions"'),
