@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/api_client.h"
 #include "cli/args.h"
+#include "cli/http.h"
 #include "cli/cli.h"
 #include "mamori/screen.h"
 #include "mamori/store.h"
@@ -16,12 +18,18 @@
 
 static const char usage_text[] =
     "usage: mamori screen PLAN.json [--content DIR]\n"
+    "       mamori screen PLAN.json --server URL [-o FILE] [--cacert FILE] [--timeout S]\n"
+    "                               [--token TOKEN] [--content DIR]\n"
     "       mamori screen sectors [--equipment KEY] [--content DIR]\n"
     "       mamori screen sectors --db URL [--apply] [--content DIR]\n"
     "\n"
     "  Critical infrastructure under Japan's Economic Security Promotion Act (Chapter III).\n"
     "  PLAN.json: checks an installation plan (導入等計画書) against the sector list and\n"
     "  prints it as checked; errors name the JSON path (mamori: PLAN.json: $.path: ...).\n"
+    "  With --server URL the plan, once checked, is filed for its operator (the token's\n"
+    "  organization's contractor-admin, or an authority-admin) and the server's answer, the\n"
+    "  plan with its state and examination deadline, is written to standard output or -o FILE.\n"
+    "  The token: --token, better MAMORI_TOKEN.\n"
     "  sectors: the sector list as one JSON object per line, with the data's 'verified' marks;\n"
     "    --equipment KEY  the sector's specified critical equipment as the data gives it\n"
     "    --db URL         report every free-text sector the database holds: the list key it\n"
@@ -30,7 +38,39 @@ static const char usage_text[] =
     "  Exit 0 on success, 1 when --db finds sector text that matches no sector, 2 for usage\n"
     "  and input errors.\n";
 
-static int check_plan(const char *path, const json_t *sectors)
+typedef struct server_opts {
+    const char *server, *out, *cacert, *timeout, *token;
+} server_opts;
+
+/* POSTs the checked plan to its operator's plans on the server. */
+static int file_plan(const json_t *plan, const server_opts *o)
+{
+    const char *op = json_string_value(json_object_get(plan, "operator"));
+    if (!cli_api_id_ok(op)) {
+        cli_error("screen: $.operator: '%s' is not an organization id", op);
+        return MM_EXIT_USAGE;
+    }
+    char *text = json_dumps(plan, JSON_COMPACT);
+    if (!text)
+        return cli_fail(MM_ENOMEM);
+    char path[200];
+    snprintf(path, sizeof path, "/api/v1/organizations/%s/plans", op);
+    cli_api a;
+    cli_response r = CLI_RESPONSE_INIT;
+    int ex = cli_api_open(&a, "screen", o->server, o->token, o->cacert, o->timeout);
+    if (ex == MM_EXIT_OK)
+        ex = cli_api_call(&a, path, text, 201, &r);
+    free(text);
+    if (ex == MM_EXIT_OK && cli_write_answer(&r, o->out)) {
+        cli_error("screen: %s", mm_error_last());
+        ex = MM_EXIT_USAGE;
+    }
+    mm_buf_free(&r.body);
+    cli_api_close(&a);
+    return ex;
+}
+
+static int check_plan(const char *path, const json_t *sectors, const server_opts *o)
 {
     char *text = NULL;
     size_t len = 0;
@@ -46,7 +86,11 @@ static int check_plan(const char *path, const json_t *sectors)
         json_decref(plan);
         return cli_fail(rc);
     }
-    return cli_print_json(plan);
+    if (!o->server)
+        return cli_print_json(plan);
+    int ex = file_plan(plan, o);
+    json_decref(plan);
+    return ex;
 }
 
 static int list_sectors(const json_t *sectors, const char *equipment)
@@ -130,7 +174,13 @@ int cmd_screen(int argc, char **argv)
 {
     const char *content = NULL, *equipment = NULL, *db = NULL;
     bool apply = false;
+    server_opts so = {0};
     const cli_option opts[] = {
+        {.name = "server", .takes_value = true, .value = &so.server},
+        {.name = "output", .takes_value = true, .value = &so.out, .short_name = 'o'},
+        {.name = "cacert", .takes_value = true, .value = &so.cacert},
+        {.name = "timeout", .takes_value = true, .value = &so.timeout},
+        {.name = "token", .takes_value = true, .value = &so.token},
         {.name = "content", .takes_value = true, .value = &content},
         {.name = "equipment", .takes_value = true, .value = &equipment},
         {.name = "db", .takes_value = true, .value = &db},
@@ -145,8 +195,8 @@ int cmd_screen(int argc, char **argv)
         return MM_EXIT_OK;
     }
     bool sectors_cmd = a.npos == 1 && strcmp(a.pos[0], "sectors") == 0;
-    if (a.npos != 1 || (!sectors_cmd && (equipment || db || apply)) || (apply && !db) ||
-        (equipment && db)) {
+    if (a.npos != 1 || (!sectors_cmd && (equipment || db || apply)) ||
+        (sectors_cmd && (so.server || so.out)) || (apply && !db) || (equipment && db)) {
         cli_error("screen: expected one PLAN.json, or sectors [--equipment KEY | --db URL "
                   "[--apply]] (mamori screen --help)");
         return MM_EXIT_USAGE;
@@ -155,7 +205,7 @@ int cmd_screen(int argc, char **argv)
     int rc = mm_sectors_load(&sectors, cli_content_dir(content));
     if (rc)
         return cli_fail(rc);
-    int ex = !sectors_cmd ? check_plan(a.pos[0], sectors)
+    int ex = !sectors_cmd ? check_plan(a.pos[0], sectors, &so)
              : db         ? report_db(db, apply, sectors)
                           : list_sectors(sectors, equipment);
     json_decref(sectors);
