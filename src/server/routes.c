@@ -319,6 +319,8 @@ static const route routes[] = {
      .body = body_plan_state, .fn = h_plan_state},
     {.method = "POST", .pattern = "/api/v1/plans/{}/deadline", .need = NEED_AUTHORITY_ADMIN,
      .body = body_plan_deadline, .fn = h_plan_deadline},
+    {.method = "GET", .pattern = "/api/v1/plans/{}/screening", .need = NEED_AUTHORITY_READ,
+     .fn = h_plan_screening},
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,

@@ -37,6 +37,11 @@ int screen_plan_move(http_req *r, const char *org_id, const char *id, const char
 int screen_plan_deadline(http_req *r, const char *id, const char *due, const char *reason,
                          json_t **out, act_fail *f);
 
+/* The authority's screening view of plan id (screen_view.c; docs/screening.md "The screening
+ * view"): {"plan", "sector", "category", "product", "parties": [{"role", "path", "org" or
+ * "name", "known", "organization_name", "latest_status", "supply_edges", "notes"}]}. */
+int screen_plan_view(http_req *r, const char *id, json_t **out);
+
 void h_sectors_list(http_req *r, reply *out);
 void h_org_sector(http_req *r, reply *out);
 void h_plans_all(http_req *r, reply *out);
@@ -46,5 +51,6 @@ void h_plan_get(http_req *r, reply *out);
 void h_plan_withdraw(http_req *r, reply *out);
 void h_plan_state(http_req *r, reply *out);
 void h_plan_deadline(http_req *r, reply *out);
+void h_plan_screening(http_req *r, reply *out);
 
 #endif

@@ -129,6 +129,39 @@ def main():
         C.check(r.status == 200 and pid in [i.get("id") for i in (r.json or {}).get("items", [])],
                 "the authority lists it", r.text[:200])
 
+        # ---- the authority's screening view ----
+        r = opadm.post("/api/v1/organizations/%s/suppliers" % op,
+                       {"supplier_id": sup, "contract": "IXL-2027", "clauses": ["dfars-252.204-7012"],
+                        "handles": ["cui"]})
+        C.check(r.status == 201, "the operator records the supplier in the supply graph", r.text[:200])
+        mm.expect(supadm.post("/api/v1/organizations/%s/supply/%s/confirm" % (sup, r.json["id"])), 200,
+                  "the supplier confirms")
+        r = supadm.get("/api/v1/plans/%s/screening" % pid)
+        C.check(r.status == 403, "a contractor has no screening view", r.text[:200])
+        r = root.get("/api/v1/plans/%s/screening" % pid)
+        v = r.json or {}
+        parties = v.get("parties", [])
+        C.check(r.status == 200 and [p.get("role") for p in parties] ==
+                ["supplier", "component-supplier", "maintainer"], "every party, in order", r.text[:300])
+        s0 = parties[0] if parties else {}
+        edges = s0.get("supply_edges", [])
+        C.check(s0.get("known") is True and s0.get("organization_name") == "Signal Works KK" and
+                s0.get("latest_status") is None and "no assessment on file" in s0.get("notes", []),
+                "the supplier: known, no assessment", json.dumps(s0)[:400])
+        C.check(len(edges) == 1 and edges[0].get("contract") == "IXL-2027" and edges[0].get("check") and
+                edges[0].get("tier") == 1, "its supply edge with tier and flow-down check", json.dumps(edges)[:400])
+        C.check(edges and edges[0]["check"] != "ok" and
+                any(n.startswith("flow-down check '%s'" % edges[0]["check"]) for n in s0.get("notes", [])),
+                "a check that is not ok is a note", json.dumps(s0.get("notes")))
+        s1 = parties[1] if len(parties) > 1 else {}
+        C.check(s1.get("known") is False and s1.get("name") == "Boards Ltd" and
+                any("named only" in n for n in s1.get("notes", [])), "an outside party is said to be unknown",
+                json.dumps(s1))
+        C.check((v.get("category") or {}).get("id") == "railway.1" and v.get("product") is None,
+                "the equipment's category as the data gives it", json.dumps(v.get("category"))[:200])
+        r = root.get("/api/v1/plans/no-such-plan/screening")
+        C.check(r.status == 404, "an unknown plan", r.text[:200])
+
         # ---- the examination ----
         r = root.post("/api/v1/plans/%s/deadline" % pid, {"due": "2099-01-01", "reason": "x"})
         C.check(r.status == 409, "no extension before the examination starts", r.text[:200])

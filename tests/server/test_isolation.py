@@ -114,8 +114,9 @@ ENDPOINTS = [
     ("POST", "/api/v1/organizations/{org}/plans/{id}/withdraw", "org: users"),
     ("POST", "/api/v1/plans/{id}/state", "authority-admin"),
     ("POST", "/api/v1/plans/{id}/deadline", "authority-admin"),
+    ("GET", "/api/v1/plans/{id}/screening", "authority-read"),
 ]
-N_ENDPOINTS = 86
+N_ENDPOINTS = 87
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -439,6 +440,10 @@ def content_ok(method, path, sname, target, resp):
     if path == "/api/v1/organizations/{org}/plans/{id}":
         if (j or {}).get("operator_id") != org or (j or {}).get("id") != W.plan.get(target):
             return "plan of %s, want %s's" % ((j or {}).get("operator_id"), org)
+    if path == "/api/v1/plans/{id}/screening":
+        sup = ((j or {}).get("parties") or [{}])[0]
+        if sup.get("org") != W.org["C"] or sup.get("known") is not True:
+            return "the screening view does not show A's plan's supplier C: %s" % json.dumps(j)[:300]
     if path == "/api/v1/contractors":
         items = (j or {}).get("items", [])
         if any(i.get("kind") != "contractor" for i in items):
@@ -908,6 +913,9 @@ def make_rows():
                   200, "examination started")
         return client(s).post("/api/v1/plans/%s/deadline" % pid, {"due": "2099-01-01", "reason": "matrix"})
     add("POST", "/api/v1/plans/{id}/deadline", ["-"], deadline, lambda s, t: authority_rule(s, True, 200))
+    add("GET", "/api/v1/plans/{id}/screening", ["-"],
+        lambda s, t: client(s).get("/api/v1/plans/%s/screening" % W.plan["A"]),
+        lambda s, t: authority_rule(s, False, 200))
 
     # last: they change the caller's credentials
     def post_password(s, t):
