@@ -383,6 +383,8 @@ static const route routes[] = {
     /* the alliance map (web_map.c, docs/supply-chain.md) */
     {.method = "GET", .pattern = "/notifications", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_notifications},
+    /* installation plans (web_plans.c, docs/screening.md) */
+    {.method = "GET", .pattern = "/plans", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_plans},
     {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
      .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,

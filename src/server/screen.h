@@ -53,4 +53,7 @@ void h_plan_state(http_req *r, reply *out);
 void h_plan_deadline(http_req *r, reply *out);
 void h_plan_screening(http_req *r, reply *out);
 
+/* the dashboard's page (web_plans.c) */
+void w_plans(http_req *r, reply *out);
+
 #endif

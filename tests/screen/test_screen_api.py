@@ -129,6 +129,16 @@ def main():
         C.check(r.status == 200 and pid in [i.get("id") for i in (r.json or {}).get("items", [])],
                 "the authority lists it", r.text[:200])
 
+        # ---- the dashboard's page ----
+        r = opadm.session.get("/plans", headers={"Accept": "text/html"})
+        C.check(r.status == 200 and 'data-plan="%s"' % pid in r.text and 'data-state="submitted"' in r.text
+                and 'data-due-soon="0"' in r.text, "/plans: the operator sees its plan", r.text[-600:])
+        r = supadm.session.get("/plans", headers={"Accept": "text/html"})
+        C.check(r.status == 200 and pid not in r.text and 'id="no-plans"' in r.text,
+                "/plans: the supplier named in it does not", r.text[-400:])
+        r = root_s.get("/plans", headers={"Accept": "text/html"})
+        C.check(r.status == 200 and 'data-plan="%s"' % pid in r.text, "/plans: the authority sees it", r.text[-400:])
+
         # ---- the authority's screening view ----
         r = opadm.post("/api/v1/organizations/%s/suppliers" % op,
                        {"supplier_id": sup, "contract": "IXL-2027", "clauses": ["dfars-252.204-7012"],
@@ -187,6 +197,9 @@ def main():
         C.check(r.status == 409, "an ordered plan cannot be withdrawn", r.text[:200])
         r = opadm.get("/api/v1/organizations/%s/plans/%s" % (op, pid))
         ev = (r.json or {}).get("events", [])
+        r = root_s.get("/plans?lang=ja", headers={"Accept": "text/html"})
+        C.check(r.status == 200 and "導入等計画書" in r.text and 'data-state="order"' in r.text,
+                "/plans in Japanese, the plan ordered", r.text[-400:])
         C.check([e.get("to") for e in ev] == ["submitted", "under-examination", "extended", "recommendation", "order"],
                 "every move is an event", json.dumps(ev)[:500])
         C.check(ev[2].get("reason") == "vendor audit" and ev[2].get("by") == "root", "the extension's reason and who",
