@@ -105,6 +105,7 @@ int cmd_version(int argc, char **argv);
 int cmd_crosswalk(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
 
 extern const mm_command cli_admin_commands[];
 extern const size_t cli_admin_ncommands;

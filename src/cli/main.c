@@ -32,6 +32,7 @@ static const mm_command commands[] = {
     {"version", cmd_version, "print the version"},
     {"graph", cmd_graph, "the supply chain: suppliers and flow-down checks, affected, national"},
     {"completion", cmd_completion, "print the bash or zsh completion script"},
+    {"screen", cmd_screen, "critical infrastructure: check an installation plan; the sectors"},
 };
 
 /* Commands whose first argument picks an action: the tables their dispatchers run, and the

@@ -16,6 +16,7 @@
 #include "server/products.h"
 #include "server/taxii.h"
 #include "server/supply.h"
+#include "server/screen.h"
 #include "server/web.h"
 
 /* ---- the route table ----------------------------------------------------------------- */
@@ -308,6 +309,26 @@ static const route routes[] = {
      .fn = h_notification_read},
     {.method = "GET", .pattern = "/api/v1/supply/map", .need = NEED_SELF, .fn = h_supply_map,
      .query = q_supply_map},
+    /* critical infrastructure: sectors, designations, installation plans (screen.c,
+     * screen_api.c; docs/screening.md) */
+    {.method = "GET", .pattern = "/api/v1/sectors", .need = NEED_SELF, .fn = h_sectors_list},
+    {.method = "PUT", .pattern = "/api/v1/organizations/{}/sector", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_org_sector, .fn = h_org_sector},
+    {.method = "GET", .pattern = "/api/v1/plans", .need = NEED_AUTHORITY_READ, .fn = h_plans_all},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/plans", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_plans_list},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/plans", .need = NEED_ORG_USERS,
+     .target = T_ORG, .flags = ROUTE_RAW_BODY, .fn = h_plan_create},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/plans/{}", .need = NEED_ORG_READ,
+     .target = T_ORG, .fn = h_plan_get},
+    {.method = "POST", .pattern = "/api/v1/organizations/{}/plans/{}/withdraw",
+     .need = NEED_ORG_USERS, .target = T_ORG, .body = body_plan_withdraw, .fn = h_plan_withdraw},
+    {.method = "POST", .pattern = "/api/v1/plans/{}/state", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_plan_state, .fn = h_plan_state},
+    {.method = "POST", .pattern = "/api/v1/plans/{}/deadline", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_plan_deadline, .fn = h_plan_deadline},
+    {.method = "GET", .pattern = "/api/v1/plans/{}/screening", .need = NEED_AUTHORITY_READ,
+     .fn = h_plan_screening},
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
@@ -370,6 +391,8 @@ static const route routes[] = {
     /* the alliance map (web_map.c, docs/supply-chain.md) */
     {.method = "GET", .pattern = "/notifications", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_notifications},
+    /* installation plans (web_plans.c, docs/screening.md) */
+    {.method = "GET", .pattern = "/plans", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_plans},
     {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
      .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,

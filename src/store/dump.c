@@ -141,6 +141,16 @@ static const mm_dump_column org_profiles[] = {TEXT("org_id"), TEXTN("sector"), T
 static const mm_dump_column notifications[] = {
     INT("id"), TEXT("recipient_org"), TEXT("kind"), TEXT("subject"), TEXT("detail"),
     TEXT("created"), TEXTN("read")};
+/* schema 16: sectors, designations, installation plans (src/store/screen.c) */
+static const mm_dump_column org_sectors[] = {
+    TEXT("org_id"), TEXT("sector"), TEXTN("designated"), TEXTN("ministry"), TEXT("recorded"),
+    TEXT("recorded_by")};
+static const mm_dump_column install_plans[] = {
+    TEXT("id"), TEXT("operator_id"), TEXT("sector"), TEXT("plan"), TEXT("state"), TEXT("filed"),
+    TEXT("filed_by"), TEXT("due"), TEXT("updated")};
+static const mm_dump_column install_plan_events[] = {
+    INT("id"), TEXT("plan_id"), TEXT("at"), TEXT("by_user"), TEXTN("from_state"),
+    TEXT("to_state"), TEXT("due"), TEXTN("reason")};
 /* clang-format on */
 
 const mm_dump_table mm_dump_tables[] = {
@@ -175,7 +185,10 @@ const mm_dump_table mm_dump_tables[] = {
     {"supply_consent", "id", supply_consent, NCOLS(supply_consent), true, false},
     {"clause_statements", "clause_id", clause_statements, NCOLS(clause_statements), false, false},
     {"org_profiles", "org_id", org_profiles, NCOLS(org_profiles), false, false},
-    {"notifications", "id", notifications, NCOLS(notifications), true, false}};
+    {"notifications", "id", notifications, NCOLS(notifications), true, false},
+    {"org_sectors", "org_id", org_sectors, NCOLS(org_sectors), false, false},
+    {"install_plans", "id", install_plans, NCOLS(install_plans), false, false},
+    {"install_plan_events", "id", install_plan_events, NCOLS(install_plan_events), true, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

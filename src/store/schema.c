@@ -485,6 +485,45 @@ static const char *const migration15[] = {
     NULL,
 };
 
+/* 16: critical infrastructure (issue 16; src/store/screen.c, docs/screening.md): an
+ * organization's sector from the ESPA list and, for a designated operator, its designation
+ * (date, ministry); installation plans, their examination clock and every move of it */
+static const char *const migration16[] = {
+    "CREATE TABLE org_sectors ("
+    "  org_id {T} PRIMARY KEY REFERENCES organizations(id),"
+    "  sector {T} NOT NULL,"
+    "  designated {T},"
+    "  ministry {T},"
+    "  recorded {T} NOT NULL,"
+    "  recorded_by {T} NOT NULL,"
+    "  CHECK ((designated IS NULL) = (ministry IS NULL)));"
+    "CREATE INDEX org_sectors_sector ON org_sectors(sector, org_id);"
+    "CREATE TABLE install_plans ("
+    "  id {T} PRIMARY KEY,"
+    "  operator_id {T} NOT NULL REFERENCES organizations(id),"
+    "  sector {T} NOT NULL,"
+    "  plan {T} NOT NULL CHECK ({OBJECT:plan}),"
+    "  state {T} NOT NULL CHECK (state IN ('submitted', 'under-examination', 'extended',"
+    "    'cleared', 'recommendation', 'order', 'withdrawn')),"
+    "  filed {T} NOT NULL,"
+    "  filed_by {T} NOT NULL,"
+    "  due {T} NOT NULL,"
+    "  updated {T} NOT NULL);"
+    "CREATE INDEX install_plans_operator ON install_plans(operator_id, state);"
+    "CREATE INDEX install_plans_due ON install_plans(state, due);"
+    "CREATE TABLE install_plan_events ("
+    "  id {ID},"
+    "  plan_id {T} NOT NULL REFERENCES install_plans(id),"
+    "  at {T} NOT NULL,"
+    "  by_user {T} NOT NULL,"
+    "  from_state {T},"
+    "  to_state {T} NOT NULL,"
+    "  due {T} NOT NULL,"
+    "  reason {T});"
+    "CREATE INDEX install_plan_events_plan ON install_plan_events(plan_id, id);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration1, /* 1: the first schema */
     /* 2: the server: logon state, consent, sessions by id, key ids, submission summaries,
@@ -530,6 +569,8 @@ static const char *const *const migrations[] = {
     /* 15: an organization's country in org_profiles only, org_country's rows moved there
      * (migration15 above) */
     migration15,
+    /* 16: sectors, designations, installation plans (migration16 above; issue 16) */
+    migration16,
 };
 /* clang-format on */
 

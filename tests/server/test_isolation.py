@@ -104,8 +104,19 @@ ENDPOINTS = [
     ("GET", "/api/v1/notifications", "self"),
     ("POST", "/api/v1/notifications/{id}/read", "self"),
     ("GET", "/api/v1/supply/map", "self"),
+    # critical infrastructure (issue 16, docs/screening.md): suppliers named in a plan see nothing
+    ("GET", "/api/v1/sectors", "self"),
+    ("PUT", "/api/v1/organizations/{org}/sector", "authority-admin"),
+    ("GET", "/api/v1/plans", "authority-read"),
+    ("GET", "/api/v1/organizations/{org}/plans", "org: read"),
+    ("POST", "/api/v1/organizations/{org}/plans", "org: users"),
+    ("GET", "/api/v1/organizations/{org}/plans/{id}", "org: read"),
+    ("POST", "/api/v1/organizations/{org}/plans/{id}/withdraw", "org: users"),
+    ("POST", "/api/v1/plans/{id}/state", "authority-admin"),
+    ("POST", "/api/v1/plans/{id}/deadline", "authority-admin"),
+    ("GET", "/api/v1/plans/{id}/screening", "authority-read"),
 ]
-N_ENDPOINTS = 77
+N_ENDPOINTS = 87
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -258,6 +269,14 @@ def do_get(path):
     return lambda s, t: client(s).get(path.format(org=W.org.get(t, NX)))
 
 
+def plan_body(t):
+    """An installation plan of t (railway; A's name C as the supplier)."""
+    supplier = {"org": W.org["C"]} if t == "A" else {"name": "Outside Signal Works"}
+    return {"operator": W.org.get(t, NX), "sector": "railway",
+            "equipment": {"category": "railway.1", "model": "IXL-%s" % t},
+            "supplier": supplier, "maintainers": [{"name": "Matrix Maintenance KK", "scope": "on site"}]}
+
+
 def content_ok(method, path, sname, target, resp):
     """Extra checks on an allowed answer; returns "" or what is wrong."""
     text = resp.text
@@ -407,6 +426,24 @@ def content_ok(method, path, sname, target, resp):
                                                                and W.consent.get("B"))
                 if hidden and n.get("status") is not None:
                     return "a status on %s's map it may not see: %s" % (own, json.dumps(n))
+    if path == "/api/v1/plans":
+        ops = {i.get("operator_id") for i in (j or {}).get("items", [])}
+        if not {W.org["A"], W.org["B"], W.org["C"]} <= ops:
+            return "the authority's list misses an operator's plan: %s" % sorted(ops)
+    if path == "/api/v1/organizations/{org}/plans":
+        items = (j or {}).get("items", []) if isinstance(j, dict) else []
+        if (target in W.plan and not items) or any(i.get("operator_id") != org for i in items):
+            return "plans of another operator, or none: %s" % json.dumps(items)[:300]
+        # C is the supplier named in A's plans: it never sees them
+        if target == "C" and any(i.get("id") in W.plans_naming_c for i in items):
+            return "a supplier sees a plan that names it"
+    if path == "/api/v1/organizations/{org}/plans/{id}":
+        if (j or {}).get("operator_id") != org or (j or {}).get("id") != W.plan.get(target):
+            return "plan of %s, want %s's" % ((j or {}).get("operator_id"), org)
+    if path == "/api/v1/plans/{id}/screening":
+        sup = ((j or {}).get("parties") or [{}])[0]
+        if sup.get("org") != W.org["C"] or sup.get("known") is not True:
+            return "the screening view does not show A's plan's supplier C: %s" % json.dumps(j)[:300]
     if path == "/api/v1/contractors":
         items = (j or {}).get("items", [])
         if any(i.get("kind") != "contractor" for i in items):
@@ -817,6 +854,69 @@ def make_rows():
     add("POST", "/api/v1/notifications/{id}/read", ["own", "other"], read_note,
         lambda s, t: self_rule(s, t, 200))
 
+    # critical infrastructure: sectors, designations, installation plans
+    add("GET", "/api/v1/sectors", ["-"], lambda s, t: client(s).get("/api/v1/sectors"),
+        lambda s, t: self_rule(s, t, 200))
+    add("PUT", "/api/v1/organizations/{org}/sector", ORG_TARGETS,
+        lambda s, t: client(s).put("/api/v1/organizations/%s/sector" % W.org.get(t, NX),
+                                   {"sector": "railway", "designated": "2024-05-17", "ministry": "MLIT"}),
+        lambda s, t: authority_rule(s, True, {"NX": 404, "AUTH": 422}.get(t, 200)))
+    add("GET", "/api/v1/plans", ["-"], lambda s, t: client(s).get("/api/v1/plans"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/organizations/{org}/plans", ORG_TARGETS,
+        do_get("/api/v1/organizations/{org}/plans"), lambda s, t: org_rule("read", s, t, 200))
+
+    def file_plan(s, t):
+        return client(s).post("/api/v1/organizations/%s/plans" % W.org.get(t, NX), plan_body(t))
+
+    def file_rule(s, t):
+        # the authority's own organization is no designated operator: 422 once access passes
+        want = org_rule("users", s, t, 201)
+        return 422 if t == "AUTH" and want == 201 else want
+    add("POST", "/api/v1/organizations/{org}/plans", ORG_TARGETS, file_plan, file_rule)
+
+    def plan_rule(level, s, t, ok):
+        want = org_rule(level, s, t, ok)
+        return 404 if t not in W.plan and want == ok else want
+    add("GET", "/api/v1/organizations/{org}/plans/{id}", ORG_TARGETS,
+        lambda s, t: client(s).get("/api/v1/organizations/%s/plans/%s" % (W.org.get(t, NX), W.plan.get(t, NX))),
+        lambda s, t: plan_rule("read", s, t, 200))
+
+    def get_plan_cross(s, t):
+        own = subj(s)[1] or "A"
+        other = "C" if own != "C" else "A"
+        return client(s).get("/api/v1/organizations/%s/plans/%s" % (W.org[own], W.plan[other]))
+    add("GET", "/api/v1/organizations/{org}/plans/{id}", ["own-path-other-plan"], get_plan_cross,
+        lambda s, t: 401 if subj(s)[1] is None else 404)
+
+    def fresh_plan(t):
+        """A new plan of t, filed by its own contractor-admin, or NX for an organization
+        without one."""
+        if t not in W.plan:
+            return NX
+        r = mm.expect(W.clients[W.admin_of[t]].post("/api/v1/organizations/%s/plans" % W.org[t],
+                                                    plan_body(t)), 201, "a fresh plan of %s" % t)
+        return r.json["id"]
+
+    def withdraw(s, t):
+        return client(s).post("/api/v1/organizations/%s/plans/%s/withdraw" % (W.org.get(t, NX), fresh_plan(t)),
+                              {"reason": "matrix"})
+    add("POST", "/api/v1/organizations/{org}/plans/{id}/withdraw", ORG_TARGETS, withdraw,
+        lambda s, t: plan_rule("users", s, t, 200))
+    add("POST", "/api/v1/plans/{id}/state", ["-"],
+        lambda s, t: client(s).post("/api/v1/plans/%s/state" % fresh_plan("A"), {"state": "under-examination"}),
+        lambda s, t: authority_rule(s, True, 200))
+
+    def deadline(s, t):
+        pid = fresh_plan("A")
+        mm.expect(W.clients["AUadm"].post("/api/v1/plans/%s/state" % pid, {"state": "under-examination"}),
+                  200, "examination started")
+        return client(s).post("/api/v1/plans/%s/deadline" % pid, {"due": "2099-01-01", "reason": "matrix"})
+    add("POST", "/api/v1/plans/{id}/deadline", ["-"], deadline, lambda s, t: authority_rule(s, True, 200))
+    add("GET", "/api/v1/plans/{id}/screening", ["-"],
+        lambda s, t: client(s).get("/api/v1/plans/%s/screening" % W.plan["A"]),
+        lambda s, t: authority_rule(s, False, 200))
+
     # last: they change the caller's credentials
     def post_password(s, t):
         if s == "anon":
@@ -976,6 +1076,18 @@ def setup():
                                                     {"name": "Camera of %s" % o, "model": "C-1", "firmware": "1.0"}),
                       201, "product of %s" % o)
         W.product[o] = r.json["id"]
+    # critical infrastructure: A, B and C designated railway operators, each with a plan; A's
+    # plans name C as their supplier (C must never see them)
+    W.plan, W.plans_naming_c = {}, set()
+    for o in ("A", "B", "C"):
+        mm.expect(W.clients["AUadm"].put("/api/v1/organizations/%s/sector" % W.org[o],
+                                         {"sector": "railway", "designated": "2024-05-17", "ministry": "MLIT"}),
+                  200, "%s designated" % o)
+    for o in ("A", "B", "C"):
+        r = mm.expect(W.clients[W.admin_of[o]].post("/api/v1/organizations/%s/plans" % W.org[o], plan_body(o)),
+                      201, "plan of %s" % o)
+        W.plan[o] = r.json["id"]
+    W.plans_naming_c.add(W.plan["A"])
     # the supply chain: B supplies A (proposed by A, confirmed by B); one notification per
     # organization, written as the store writes them (a test of reads, not of their causes)
     r = mm.expect(W.clients["Aadm"].post("/api/v1/organizations/%s/suppliers" % W.org["A"],

@@ -376,35 +376,44 @@ def cli(C):
             and ("person.nationality" in [a for a, _ in acts]), "the CLI's changes are audited", str(acts))
 
 
+def back_to_14(con):
+    """Undoes migrations 16 (installation plans) and 15 (org_country's rows moved) as far as a
+    schema-14 database differs: their tables gone, their versions unrecorded."""
+    for t in ("install_plan_events", "install_plans", "org_sectors"):
+        con.execute("DROP TABLE %s" % t)
+    con.execute("DELETE FROM schema_version WHERE version IN (15, 16)")
+
+
 def country_migration(C):
     """Migration 15 moves org_country's rows into org_profiles (the gates' country winning where
     both named one) and drops org_country: a schema-14 database made from a fresh one."""
     db = os.path.join(W.T, "m15.db")
     auth, _ = mm.admin_init(db, "root")
     con = mm.db_rw(db)
-    # back to schema 14 with the gates' table and one row in it, no profile yet
-    con.execute("DELETE FROM schema_version WHERE version = 15")
+    # back to schema 14 with the gates' table and one row in it, no profile yet (migration 16,
+    # critical infrastructure, is undone too: a real schema-14 database has neither)
+    back_to_14(con)
     con.execute("CREATE TABLE org_country (org_id TEXT PRIMARY KEY REFERENCES organizations(id),"
                 " country TEXT NOT NULL)")
     con.execute("INSERT INTO org_country (org_id, country) VALUES (?, 'JP')", (auth,))
     con.commit()
     con.close()
     cp = mm.run(["admin", "migrate", "--db", mm.db_url(db)])
-    C.check(cp.returncode == 0 and "14 -> 15" in cp.stdout, "admin migrate: 14 -> 15", cp.stdout + cp.stderr)
+    C.check(cp.returncode == 0 and "14 -> 16" in cp.stdout, "admin migrate: 14 -> 16", cp.stdout + cp.stderr)
     con = mm.db_rw(db)
     row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (auth,)).fetchone()
     C.check(row is not None and tuple(row) == (None, "JP"), "migration 15: the gates' country in a new profile",
             str(row))
     # again, with a profile naming another country: the gates' one wins, the sector stays
     con.execute("UPDATE org_profiles SET sector = 'aerospace', country = 'US' WHERE org_id = ?", (auth,))
-    con.execute("DELETE FROM schema_version WHERE version = 15")
+    back_to_14(con)
     con.execute("CREATE TABLE org_country (org_id TEXT PRIMARY KEY REFERENCES organizations(id),"
                 " country TEXT NOT NULL)")
     con.execute("INSERT INTO org_country (org_id, country) VALUES (?, 'JP')", (auth,))
     con.commit()
     con.close()
     cp = mm.run(["admin", "migrate", "--db", mm.db_url(db)])
-    C.check(cp.returncode == 0 and "14 -> 15" in cp.stdout, "admin migrate again: 14 -> 15", cp.stdout + cp.stderr)
+    C.check(cp.returncode == 0 and "14 -> 16" in cp.stdout, "admin migrate again: 14 -> 16", cp.stdout + cp.stderr)
     con = mm.db_ro(db)
     row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (auth,)).fetchone()
     tables = [x[0] for x in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]

@@ -81,6 +81,8 @@ def main():
         # the alliance map: a contractor's neighbourhood, the authority's whole
         ("/map", alice_cookie, ["supply_edges"], 'id="map"'),
         ("/map", root_cookie, ["org_profiles"], 'id="map"'),
+        # installation plans (docs/screening.md): the authority's list
+        ("/plans", root_cookie, ["install_plans"], 'id="plans"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
