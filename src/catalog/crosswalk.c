@@ -157,33 +157,6 @@ typedef struct mreader {
     size_t nseen;
 } mreader;
 
-static int prop_value(const char **out, const json_t *obj, const char *pname, const char *name,
-                      const char *path)
-{
-    json_t *props;
-    char pp[PATH_SIZE], ip[PATH_SIZE];
-    *out = NULL;
-    int rc = mm_json_get_array(&props, obj, "props", false, name, path);
-    if (rc || !props)
-        return rc;
-    mm_json_path_key(pp, sizeof(pp), path, "props");
-    size_t i;
-    json_t *pr;
-    json_array_foreach(props, i, pr)
-    {
-        const char *n, *v;
-        mm_json_path_index(ip, sizeof(ip), pp, i);
-        if (!json_is_object(pr))
-            return mm_json_fail(name, ip, "expected an object, found %s", mm_json_type_name(pr));
-        if ((rc = mm_json_get_string(&n, pr, "name", true, name, ip)) ||
-            (rc = mm_json_get_string(&v, pr, "value", true, name, ip)))
-            return rc;
-        if (!*out && strcmp(n, pname) == 0)
-            *out = v;
-    }
-    return MM_OK;
-}
-
 /* The items of sources/targets at path.key, each checked against pack: *n of them, the first
  * in *out and *oscal. */
 static int map_items(const mm_criterion **out, const char **oscal, size_t *n, const json_t *map,
@@ -239,7 +212,7 @@ static int read_map(mreader *r, const json_t *map, const char *path)
     if ((rc = mm_json_get_string(&uuid, map, "uuid", true, r->name, path)) ||
         (rc = mm_json_get_string(&rel, map, "relationship", true, r->name, path)) ||
         (rc = mm_json_get_string(&remarks, map, "remarks", false, r->name, path)) ||
-        (rc = prop_value(&citation, map, "citation", r->name, path)))
+        (rc = mm_oscal_prop(&citation, map, "citation", r->name, path)))
         return rc;
     row_tmp t = {.order = r->n};
     mm_json_path_key(rp, sizeof(rp), path, "relationship");
@@ -307,7 +280,7 @@ static int resource_id(const char **out, const json_t *mapping, const char *key,
     mm_json_path_key(rp, sizeof(rp), path, key);
     if (rc || (rc = mm_json_get_string(&type, res, "type", true, name, rp)) ||
         (rc = mm_json_get_string(&href, res, "href", true, name, rp)) ||
-        (rc = prop_value(out, res, "framework-id", name, rp)))
+        (rc = mm_oscal_prop(out, res, "framework-id", name, rp)))
         return rc;
     if (!*out) {
         char pp[PATH_SIZE];

@@ -2,6 +2,8 @@
 #ifndef MM_FRAMEWORK_INTERNAL_H
 #define MM_FRAMEWORK_INTERNAL_H
 
+#include <jansson.h>
+
 #include "mamori/framework.h"
 #include "util/util.h"
 
@@ -26,6 +28,12 @@ struct mm_crosswalk_private {
     mm_map first;        /* source id -> 1 + index of its first row (as uintptr_t) */
     size_t *count;       /* per row: for the first row of a source, how many rows it has */
 };
+
+/* The value of obj's OSCAL prop called pname (the first), or NULL when it has none; fails
+ * (naming file name and the JSON path) on a prop that is not an object with a string name and
+ * value. Packs' controls and crosswalks' maps read their props through it. */
+int mm_oscal_prop(const char **out, const json_t *obj, const char *pname, const char *name,
+                  const char *path) __attribute__((warn_unused_result));
 
 /* The file name without folders and without ".json": "x/y/z.json" -> "z" (arena copy). */
 char *mm_framework_stem(mm_arena *a, const char *name);

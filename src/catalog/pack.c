@@ -102,10 +102,8 @@ typedef struct reader {
     size_t n, cap;
 } reader;
 
-/* The value of the prop called pname, or NULL; fails on a prop that is not an object with
- * string name and value. */
-static int props_get(const char **out, const json_t *obj, const char *pname, const char *name,
-                     const char *path)
+int mm_oscal_prop(const char **out, const json_t *obj, const char *pname, const char *name,
+                  const char *path)
 {
     json_t *props;
     char pp[PATH_SIZE], ip[PATH_SIZE];
@@ -259,7 +257,7 @@ static int check_parts(const json_t *obj, const char *name, const char *path, in
             return mm_json_fail(name, ip, "expected an object, found %s", mm_json_type_name(part));
         if ((rc = mm_json_get_string(&s, part, "name", true, name, ip)) ||
             (rc = mm_json_get_string(&s, part, "prose", false, name, ip)) ||
-            (rc = props_get(&s, part, "label", name, ip)) ||
+            (rc = mm_oscal_prop(&s, part, "label", name, ip)) ||
             (rc = check_parts(part, name, ip, depth + 1)))
             return rc;
     }
@@ -280,10 +278,10 @@ static int read_control(reader *r, const json_t *ctl, const char *path, const ch
                             mm_json_type_name(ctl));
     if ((rc = mm_json_get_string(&oid, ctl, "id", true, r->name, path)) ||
         (rc = mm_json_get_string(&title, ctl, "title", true, r->name, path)) ||
-        (rc = props_get(&label, ctl, "label", r->name, path)) ||
-        (rc = props_get(&sort, ctl, "sort-id", r->name, path)) ||
-        (rc = props_get(&status, ctl, "status", r->name, path)) ||
-        (rc = props_get(&modal, ctl, "modal", r->name, path)) ||
+        (rc = mm_oscal_prop(&label, ctl, "label", r->name, path)) ||
+        (rc = mm_oscal_prop(&sort, ctl, "sort-id", r->name, path)) ||
+        (rc = mm_oscal_prop(&status, ctl, "status", r->name, path)) ||
+        (rc = mm_oscal_prop(&modal, ctl, "modal", r->name, path)) ||
         (rc = check_parts(ctl, r->name, path, 0)))
         return rc;
     /* the id people write: a label without spaces ("AC-2(13)"), else the sort-id
@@ -375,8 +373,8 @@ static int read_groups(reader *r, const json_t *obj, const char *path, int depth
                                 mm_json_type_name(g));
         if ((rc = mm_json_get_string(&gid, g, "id", false, r->name, ip)) ||
             (rc = mm_json_get_string(&title, g, "title", true, r->name, ip)) ||
-            (rc = props_get(&label, g, "label", r->name, ip)) ||
-            (rc = props_get(&sort, g, "sort-id", r->name, ip)))
+            (rc = mm_oscal_prop(&label, g, "label", r->name, ip)) ||
+            (rc = mm_oscal_prop(&sort, g, "sort-id", r->name, ip)))
             return rc;
         mm_arena *a = r->pack->priv->arena;
         const char *shown = sort && good_id(sort) ? sort : label && good_id(label) ? label : gid;
@@ -420,7 +418,7 @@ static int parse_catalog(mm_pack *p, const json_t *root, const char *name, const
         (rc = mm_json_get_object(&meta, cat, "metadata", true, name, "$.catalog")) ||
         (rc = mm_json_get_string(&title, meta, "title", true, name, "$.catalog.metadata")) ||
         (rc = mm_json_get_string(&version, meta, "version", true, name, "$.catalog.metadata")) ||
-        (rc = props_get(&fid, meta, "framework-id", name, "$.catalog.metadata")))
+        (rc = mm_oscal_prop(&fid, meta, "framework-id", name, "$.catalog.metadata")))
         return rc;
     const char *id = forced_id ? forced_id : fid ? fid : mm_framework_stem(a, name);
     if (!good_id(id))
