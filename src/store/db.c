@@ -1,6 +1,7 @@
 /* The store's SQL layer: opens a store through the driver its --db URL names, runs the
  * domain files' statements (dialect words substituted), transactions and savepoints, the
  * argument checks every domain file shares, and the random ids and password helpers. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,45 @@ int mm_db_change(mm_store *s, const char *notfound, const char *sql, int n, cons
     return rc;
 }
 
+/* The message of fmt and ap as the error message. */
+__attribute__((format(printf, 1, 0))) static void set_vmessage(const char *fmt, va_list ap)
+{
+    char msg[600];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    mm_error_set("%s", msg);
+}
+
+int mm_db_insert(mm_store *s, int64_t *out_id, const char *sql, int n, const mm_param *p,
+                 const char *notfound, const char *conflict, ...)
+{
+    int64_t id = 0;
+    int rc = mm_db_int(s, &id, sql, n, p);
+    va_list ap;
+    va_start(ap, conflict);
+    if (rc == MM_ENOTFOUND && notfound)
+        mm_error_set("%s", notfound);
+    else if (rc == MM_ECONFLICT && conflict)
+        set_vmessage(conflict, ap);
+    va_end(ap);
+    if (out_id)
+        *out_id = id;
+    return rc;
+}
+
+int mm_db_exists(mm_store *s, const char *sql, int n, const mm_param *p, const char *notfound, ...)
+{
+    int64_t count = 0;
+    int rc = mm_db_int(s, &count, sql, n, p);
+    va_list ap;
+    va_start(ap, notfound);
+    if (rc == MM_OK && count == 0) {
+        set_vmessage(notfound, ap);
+        rc = MM_ENOTFOUND;
+    }
+    va_end(ap);
+    return rc;
+}
+
 /* ---- reading rows ------------------------------------------------------------------ */
 
 const char *mm_cell(const json_t *row, size_t i)
@@ -369,6 +409,40 @@ json_t *mm_row_object(const json_t *row, size_t first, const char *const *keys, 
     if (!ok)
         json_decref(o);
     return ok ? o : NULL;
+}
+
+int mm_db_groups(json_t **out, json_t *rows, const char *const *keys, const char *types,
+                 json_t *(*member)(const json_t *row), const char *one)
+{
+    *out = NULL;
+    json_t *list = json_array(), *cur = NULL, *row;
+    int rc = list ? MM_OK : mm_oom();
+    size_t i;
+    json_array_foreach(rows, i, row)
+    {
+        if (rc)
+            break;
+        if (!cur || strcmp(json_string_value(json_object_get(cur, keys[0])), mm_cell(row, 0))) {
+            bool ok = (cur = mm_row_object(row, 0, keys, types)) != NULL;
+            mm_put(cur, "members", json_array(), &ok);
+            if (!ok)
+                json_decref(cur);
+            if (!ok || json_array_append_new(list, cur))
+                rc = mm_oom();
+        }
+        json_t *m = rc == MM_OK && mm_cell(row, strlen(types)) ? member(row) : NULL;
+        if (m && json_array_append_new(json_object_get(cur, "members"), m))
+            rc = mm_oom();
+    }
+    json_decref(rows);
+    if (rc == MM_OK && one && json_array_size(list) == 0) {
+        mm_error_set("%s", one);
+        rc = MM_ENOTFOUND;
+    }
+    if (rc == MM_OK)
+        *out = json_incref(one ? json_array_get(list, 0) : list);
+    json_decref(list);
+    return rc;
 }
 
 int mm_db_objects(mm_store *s, json_t **out, const char *sql, int n, const mm_param *p,

@@ -109,6 +109,17 @@ int mm_db_row(mm_store *s, json_t **out, const char *notfound, const char *sql, 
               const mm_param *p);
 /* A write that changes rows: MM_ENOTFOUND with message notfound when it changed none. */
 int mm_db_change(mm_store *s, const char *notfound, const char *sql, int n, const mm_param *p);
+/* One insert path: runs sql (an INSERT, with RETURNING id when out_id is wanted), *out_id
+ * (may be NULL) the first cell (0 on failure). A broken reference gets the message notfound,
+ * a duplicate the message conflict (printf-style, with the arguments after it); NULL keeps
+ * the database's. */
+int mm_db_insert(mm_store *s, int64_t *out_id, const char *sql, int n, const mm_param *p,
+                 const char *notfound, const char *conflict, ...)
+    __attribute__((format(printf, 7, 8)));
+/* MM_ENOTFOUND with the message notfound (printf-style) when the SELECT count(*) sql counts
+ * no row. */
+int mm_db_exists(mm_store *s, const char *sql, int n, const mm_param *p, const char *notfound, ...)
+    __attribute__((format(printf, 5, 6)));
 /* A write of several statements: its own transaction under the write lock, or a savepoint
  * in the caller's (mm_store_begin), so that a failure leaves nothing of it. */
 int mm_db_tx_begin(mm_store *s);
@@ -127,6 +138,12 @@ int mm_db_org_page(mm_store *s, json_t **out, const char *what, const char *org_
  * type types[i]: 's' text or null, 'i' integer or null, 'b' boolean, 'o' a JSON object
  * ({} when not one), 'a' a JSON array. NULL when out of memory. */
 json_t *mm_row_object(const json_t *row, size_t first, const char *const *keys, const char *types);
+/* Rows (consumed) of a parent's cells (keys and types as mm_row_object's; the first its id)
+ * then a member's (all NULL when it has none), ordered by parent: in *out the parents, each
+ * with "members": [member(row), ...]. With one (the message when there is none), the first
+ * parent alone (MM_ENOTFOUND when there is none). */
+int mm_db_groups(json_t **out, json_t *rows, const char *const *keys, const char *types,
+                 json_t *(*member)(const json_t *row), const char *one);
 /* The rows of a SELECT as such objects in *out. */
 int mm_db_objects(mm_store *s, json_t **out, const char *sql, int n, const mm_param *p,
                   const char *const *keys, const char *types);
@@ -182,7 +199,6 @@ typedef struct mm_dump_table {
     const mm_dump_column *cols;
     size_t ncols;
     bool identity; /* the key is a counter (reset after an import) */
-    bool deferred; /* has deferred columns */
 } mm_dump_table;
 
 extern const mm_dump_table mm_dump_tables[];

@@ -26,169 +26,135 @@
 /* clang-format on */
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* parent_id and latest_submission point at rows that may come later (another organization,
- * a submission): set once every table is in */
-static const mm_dump_column organizations[] = {
-    TEXT("id"),         TEXT("kind"),    TEXT("name"),          TEXT("identifiers"),
-    LATER("parent_id"), TEXT("created"), BOOL("prime_consent"), LATER("latest_submission")};
+/* One row a table: its name, its key (the first column; rows go in its order), its columns
+ * and whether the key is a counter (reset after an import). The organizations come first,
+ * the one table with deferred columns: parent_id and latest_submission point at rows that
+ * may come later (another organization, a submission), so they are set once every table is
+ * in. */
+#define COLS(...)                                                                                  \
+    (const mm_dump_column[]){__VA_ARGS__},                                                         \
+        sizeof((const mm_dump_column[]){__VA_ARGS__}) / sizeof(mm_dump_column)
 /* clang-format off */
-static const mm_dump_column users[] = {
-    INT("id"), TEXT("org_id"), TEXT("login"), TEXT("role"), TEXT("password_hash"),
-    INT("failed_logons"), TEXTN("locked_until"), BOOL("disabled"), TEXT("created"),
-    BOOL("must_change"), TEXTN("failed_since"), TEXTN("deleted"), TEXTN("deleted_login"),
-    TEXTN("login_reusable")};
-/* clang-format on */
-static const mm_dump_column tokens[] = {INT("id"),       INT("user_id"),  TEXT("token_hash"),
-                                        TEXT("name"),    TEXT("created"), TEXTN("expires"),
-                                        TEXTN("revoked")};
-static const mm_dump_column signing_keys[] = {INT("id"),       TEXT("org_id"),   TEXT("public_key"),
-                                              TEXT("created"), TEXTN("revoked"), TEXTN("key_id"),
-                                              TEXT("label")};
-static const mm_dump_column submissions[] = {
-    TEXT("id"),          TEXT("org_id"),      INT("key_id"),       TEXT("received"),
-    TEXT("body"),        TEXT("body_hash"),   TEXT("signature"),   INTN("score"),
-    TEXT("affirmed_by"), TEXT("affirmed_on"), TEXTN("supersedes"), TEXTN("framework"),
-    TEXTN("status"),     TEXTN("assessed"),   TEXT("summary")};
-static const mm_dump_column gaps[] = {INT("id"), TEXT("submission_id"), TEXT("requirement"),
-                                      TEXT("status")};
-static const mm_dump_column milestones[] = {
-    INT("id"),           TEXT("submission_id"), TEXT("requirement"), TEXT("poam_id"),
-    TEXT("description"), TEXT("due"),           TEXT("status")};
-static const mm_dump_column audit_log[] = {INT("id"),      TEXT("prev_hash"), TEXT("hash"),
-                                           TEXT("ts"),     TEXT("actor"),     TEXT("action"),
-                                           TEXT("object"), TEXT("detail")};
-static const mm_dump_column server_keys[] = {INT("id"), TEXT("public_key"), TEXT("secret_key"),
-                                             TEXT("created")};
-
-/* schema 3: sharing (src/store/share.c) */
-static const mm_dump_column communities[] = {TEXT("id"), TEXT("name"), TEXT("description"),
-                                             TEXT("created")};
-static const mm_dump_column community_members[] = {INT("id"), TEXT("community_id"), TEXT("org_id"),
-                                                   TEXT("added")};
-static const mm_dump_column shared_items[] = {
-    TEXT("id"),      TEXT("kind"),          TEXT("originator_org"), INTN("originator_user"),
-    TEXT("tlp"),     TEXTN("community_id"), TEXT("title"),          TEXT("body"),
-    TEXT("sources"), TEXT("created"),       TEXT("modified")};
-static const mm_dump_column item_recipients[] = {
-    INT("id"), TEXT("item_id"), TEXTN("org_id"), INTN("user_id"), TEXT("added"), TEXT("added_by")};
-static const mm_dump_column item_permissions[] = {INT("id"),           TEXT("item_id"),
-                                                  TEXT("grantee_org"), TEXT("what"),
-                                                  TEXT("granted_by"),  TEXT("granted")};
-
-/* schema 5: re-shares (need-to-know) */
-static const mm_dump_column item_reshares[] = {INT("id"),           TEXT("item_id"),
-                                               TEXT("from_org"),    TEXT("to_org"),
-                                               TEXT("reshared_by"), TEXT("reshared")};
-
-/* clang-format off */
-static const mm_dump_column incidents[] = {
-    INT("id"), TEXT("item_id"), TEXT("org_id"), TEXT("report_type"), INTN("initial_id"),
-    TEXT("report_number"), TEXT("discovered"), INT("discovered_offset"), TEXT("reported"),
-    TEXT("due"), TEXT("preserve_until"), TEXT("body"), TEXTN("sub_report_number"),
-    TEXT("created")};
-/* clang-format on */
-
-/* schema 5: annual affirmations (src/store/affirmations.c) */
-static const mm_dump_column affirmations[] = {
-    TEXT("id"),          TEXT("org_id"),      TEXT("submission_id"), INT("key_id"),
-    TEXT("affirmed_by"), TEXT("affirmed_on"), TEXT("received"),      TEXT("received_by"),
-    TEXT("body"),        TEXT("body_hash"),   TEXT("signature")};
-
-/* schema 10: IoT products and their labels (src/store/products.c) */
-static const mm_dump_column products[] = {TEXT("id"),        TEXT("org_id"),   TEXT("name"),
-                                          TEXT("model"),     TEXT("firmware"), TEXT("created"),
-                                          TEXT("created_by")};
-static const mm_dump_column product_labels[] = {
-    INT("id"),        TEXT("product_id"),       TEXT("scheme"),
-    TEXT("level"),    TEXT("label_id"),         TEXT("issued"),
-    TEXTN("expires"), TEXTN("evidence_sha256"), TEXTN("evidence_ref"),
-    TEXT("added"),    TEXT("added_by")};
-/* schema 11: TAXII 2.1 status resources (src/store/taxii.c) */
-static const mm_dump_column taxii_status[] = {TEXT("id"),         INT("user_id"),  TEXT("org_id"),
-                                              TEXT("collection"), TEXT("created"), TEXT("body")};
-static const mm_dump_column federation_log[] = {INT("id"),   TEXT("peer"),     TEXT("direction"),
-                                                TEXT("ref"), TEXTN("item_id"), TEXT("at")};
-/* schema 12: clearances and gated items (src/store/gates.c) */
-/* clang-format off */
-static const mm_dump_column clearances[] = {
-    INT("id"), INTN("user_id"), TEXTN("org_id"), TEXT("regime"), TEXT("level"),
-    TEXT("granting_body"), TEXT("granted"), TEXTN("expires"), TEXT("evidence"),
-    TEXT("recorded"), TEXT("recorded_by"), TEXTN("revoked")};
-static const mm_dump_column clearance_policy[] = {
-    INT("id"), TEXT("held_regime"), TEXT("held_level"), TEXT("required_regime"),
-    TEXT("required_level"), TEXT("source"), TEXT("added"), TEXT("added_by")};
-static const mm_dump_column ntk_groups[] = {TEXT("id"), TEXT("name"), TEXT("owner_org"),
-                                            BOOL("hide_members"), TEXT("created")};
-static const mm_dump_column ntk_members[] = {INT("id"), TEXT("group_id"), INT("user_id"),
-                                             BOOL("manager"), TEXT("added"), TEXT("added_by")};
-static const mm_dump_column item_gates[] = {
-    TEXT("item_id"), TEXTN("clearance_regime"), TEXTN("clearance_level"), BOOL("facility"),
-    TEXTN("ntk_group"), TEXT("nationalities"), TEXT("org_countries")};
-static const mm_dump_column user_nationality[] = {INT("user_id"), TEXT("nationality")};
-/* schema 13: the supply chain (src/store/supply.c) */
-/* clang-format off */
-static const mm_dump_column supply_edges[] = {
-    TEXT("id"), TEXT("supplier_id"), TEXT("customer_id"), TEXT("contract"), TEXT("clauses"),
-    TEXT("handles"), INTN("tier_hint"), TEXTN("since"), TEXTN("until"), TEXT("state"),
-    TEXT("created"), TEXT("created_by"), TEXTN("confirmed"), TEXTN("confirmed_by"),
-    TEXTN("ended"), TEXTN("ended_by")};
-static const mm_dump_column supply_consent[] = {
-    INT("id"), TEXT("supplier_id"), TEXT("customer_id"), INT("pass_up"), TEXT("granted"),
-    TEXT("granted_by")};
-static const mm_dump_column clause_statements[] = {
-    TEXT("clause_id"), TEXT("text"), TEXTN("check_rule"), TEXT("stated"), TEXT("stated_by")};
-static const mm_dump_column org_profiles[] = {TEXT("org_id"), TEXTN("sector"), TEXTN("country")};
-static const mm_dump_column notifications[] = {
-    INT("id"), TEXT("recipient_org"), TEXT("kind"), TEXT("subject"), TEXT("detail"),
-    TEXT("created"), TEXTN("read")};
-/* schema 16: sectors, designations, installation plans (src/store/screen.c) */
-static const mm_dump_column org_sectors[] = {
-    TEXT("org_id"), TEXT("sector"), TEXTN("designated"), TEXTN("ministry"), TEXT("recorded"),
-    TEXT("recorded_by")};
-static const mm_dump_column install_plans[] = {
-    TEXT("id"), TEXT("operator_id"), TEXT("sector"), TEXT("plan"), TEXT("state"), TEXT("filed"),
-    TEXT("filed_by"), TEXT("due"), TEXT("updated")};
-static const mm_dump_column install_plan_events[] = {
-    INT("id"), TEXT("plan_id"), TEXT("at"), TEXT("by_user"), TEXTN("from_state"),
-    TEXT("to_state"), TEXT("due"), TEXTN("reason")};
-/* clang-format on */
-
 const mm_dump_table mm_dump_tables[] = {
-    {"organizations", "id", organizations, NCOLS(organizations), false, true},
-    {"users", "id", users, NCOLS(users), true, false},
-    {"api_tokens", "id", tokens, NCOLS(tokens), true, false},
-    {"signing_keys", "id", signing_keys, NCOLS(signing_keys), true, false},
-    {"submissions", "id", submissions, NCOLS(submissions), false, false},
-    {"submission_gaps", "id", gaps, NCOLS(gaps), true, false},
-    {"submission_milestones", "id", milestones, NCOLS(milestones), true, false},
-    {"audit_log", "id", audit_log, NCOLS(audit_log), false, false},
-    {"server_keys", "id", server_keys, NCOLS(server_keys), false, false},
-    {"communities", "id", communities, NCOLS(communities), false, false},
-    {"community_members", "id", community_members, NCOLS(community_members), true, false},
-    {"shared_items", "id", shared_items, NCOLS(shared_items), false, false},
-    {"item_recipients", "id", item_recipients, NCOLS(item_recipients), true, false},
-    {"item_permissions", "id", item_permissions, NCOLS(item_permissions), true, false},
-    {"incidents", "id", incidents, NCOLS(incidents), true, false},
-    {"item_reshares", "id", item_reshares, NCOLS(item_reshares), true, false},
-    {"affirmations", "id", affirmations, NCOLS(affirmations), false, false},
-    {"products", "id", products, NCOLS(products), false, false},
-    {"product_labels", "id", product_labels, NCOLS(product_labels), true, false},
-    {"taxii_status", "id", taxii_status, NCOLS(taxii_status), false, false},
-    {"federation_log", "id", federation_log, NCOLS(federation_log), true, false},
-    {"clearances", "id", clearances, NCOLS(clearances), true, false},
-    {"clearance_policy", "id", clearance_policy, NCOLS(clearance_policy), true, false},
-    {"ntk_groups", "id", ntk_groups, NCOLS(ntk_groups), false, false},
-    {"ntk_members", "id", ntk_members, NCOLS(ntk_members), true, false},
-    {"item_gates", "item_id", item_gates, NCOLS(item_gates), false, false},
-    {"user_nationality", "user_id", user_nationality, NCOLS(user_nationality), false, false},
-    {"supply_edges", "id", supply_edges, NCOLS(supply_edges), false, false},
-    {"supply_consent", "id", supply_consent, NCOLS(supply_consent), true, false},
-    {"clause_statements", "clause_id", clause_statements, NCOLS(clause_statements), false, false},
-    {"org_profiles", "org_id", org_profiles, NCOLS(org_profiles), false, false},
-    {"notifications", "id", notifications, NCOLS(notifications), true, false},
-    {"org_sectors", "org_id", org_sectors, NCOLS(org_sectors), false, false},
-    {"install_plans", "id", install_plans, NCOLS(install_plans), false, false},
-    {"install_plan_events", "id", install_plan_events, NCOLS(install_plan_events), true, false}};
+    {"organizations", "id", COLS(
+        TEXT("id"), TEXT("kind"), TEXT("name"), TEXT("identifiers"), LATER("parent_id"),
+        TEXT("created"), BOOL("prime_consent"), LATER("latest_submission")), false},
+    {"users", "id", COLS(
+        INT("id"), TEXT("org_id"), TEXT("login"), TEXT("role"), TEXT("password_hash"),
+        INT("failed_logons"), TEXTN("locked_until"), BOOL("disabled"), TEXT("created"),
+        BOOL("must_change"), TEXTN("failed_since"), TEXTN("deleted"), TEXTN("deleted_login"),
+        TEXTN("login_reusable")), true},
+    {"api_tokens", "id", COLS(
+        INT("id"), INT("user_id"), TEXT("token_hash"), TEXT("name"), TEXT("created"),
+        TEXTN("expires"), TEXTN("revoked")), true},
+    {"signing_keys", "id", COLS(
+        INT("id"), TEXT("org_id"), TEXT("public_key"), TEXT("created"), TEXTN("revoked"),
+        TEXTN("key_id"), TEXT("label")), true},
+    {"submissions", "id", COLS(
+        TEXT("id"), TEXT("org_id"), INT("key_id"), TEXT("received"), TEXT("body"),
+        TEXT("body_hash"), TEXT("signature"), INTN("score"), TEXT("affirmed_by"),
+        TEXT("affirmed_on"), TEXTN("supersedes"), TEXTN("framework"), TEXTN("status"),
+        TEXTN("assessed"), TEXT("summary")), false},
+    {"submission_gaps", "id", COLS(
+        INT("id"), TEXT("submission_id"), TEXT("requirement"), TEXT("status")), true},
+    {"submission_milestones", "id", COLS(
+        INT("id"), TEXT("submission_id"), TEXT("requirement"), TEXT("poam_id"), TEXT("description"),
+        TEXT("due"), TEXT("status")), true},
+    {"audit_log", "id", COLS(
+        INT("id"), TEXT("prev_hash"), TEXT("hash"), TEXT("ts"), TEXT("actor"), TEXT("action"),
+        TEXT("object"), TEXT("detail")), false},
+    {"server_keys", "id", COLS(
+        INT("id"), TEXT("public_key"), TEXT("secret_key"), TEXT("created")), false},
+    /* schema 3: sharing (share.c) */
+    {"communities", "id", COLS(
+        TEXT("id"), TEXT("name"), TEXT("description"), TEXT("created")), false},
+    {"community_members", "id", COLS(
+        INT("id"), TEXT("community_id"), TEXT("org_id"), TEXT("added")), true},
+    {"shared_items", "id", COLS(
+        TEXT("id"), TEXT("kind"), TEXT("originator_org"), INTN("originator_user"), TEXT("tlp"),
+        TEXTN("community_id"), TEXT("title"), TEXT("body"), TEXT("sources"), TEXT("created"),
+        TEXT("modified")), false},
+    {"item_recipients", "id", COLS(
+        INT("id"), TEXT("item_id"), TEXTN("org_id"), INTN("user_id"), TEXT("added"),
+        TEXT("added_by")), true},
+    {"item_permissions", "id", COLS(
+        INT("id"), TEXT("item_id"), TEXT("grantee_org"), TEXT("what"), TEXT("granted_by"),
+        TEXT("granted")), true},
+    /* schema 4: incident reports (incident.c) */
+    {"incidents", "id", COLS(
+        INT("id"), TEXT("item_id"), TEXT("org_id"), TEXT("report_type"), INTN("initial_id"),
+        TEXT("report_number"), TEXT("discovered"), INT("discovered_offset"), TEXT("reported"),
+        TEXT("due"), TEXT("preserve_until"), TEXT("body"), TEXTN("sub_report_number"),
+        TEXT("created")), true},
+    /* schema 5: re-shares (need-to-know) */
+    {"item_reshares", "id", COLS(
+        INT("id"), TEXT("item_id"), TEXT("from_org"), TEXT("to_org"), TEXT("reshared_by"),
+        TEXT("reshared")), true},
+    /* schema 6: annual affirmations (affirmations.c) */
+    {"affirmations", "id", COLS(
+        TEXT("id"), TEXT("org_id"), TEXT("submission_id"), INT("key_id"), TEXT("affirmed_by"),
+        TEXT("affirmed_on"), TEXT("received"), TEXT("received_by"), TEXT("body"), TEXT("body_hash"),
+        TEXT("signature")), false},
+    /* schema 10: IoT products and their labels (products.c) */
+    {"products", "id", COLS(
+        TEXT("id"), TEXT("org_id"), TEXT("name"), TEXT("model"), TEXT("firmware"), TEXT("created"),
+        TEXT("created_by")), false},
+    {"product_labels", "id", COLS(
+        INT("id"), TEXT("product_id"), TEXT("scheme"), TEXT("level"), TEXT("label_id"),
+        TEXT("issued"), TEXTN("expires"), TEXTN("evidence_sha256"), TEXTN("evidence_ref"),
+        TEXT("added"), TEXT("added_by")), true},
+    /* schema 11: TAXII 2.1 status resources, the federation log (taxii.c) */
+    {"taxii_status", "id", COLS(
+        TEXT("id"), INT("user_id"), TEXT("org_id"), TEXT("collection"), TEXT("created"),
+        TEXT("body")), false},
+    {"federation_log", "id", COLS(
+        INT("id"), TEXT("peer"), TEXT("direction"), TEXT("ref"), TEXTN("item_id"),
+        TEXT("at")), true},
+    /* schema 12: clearances and gated items (gates.c) */
+    {"clearances", "id", COLS(
+        INT("id"), INTN("user_id"), TEXTN("org_id"), TEXT("regime"), TEXT("level"),
+        TEXT("granting_body"), TEXT("granted"), TEXTN("expires"), TEXT("evidence"),
+        TEXT("recorded"), TEXT("recorded_by"), TEXTN("revoked")), true},
+    {"clearance_policy", "id", COLS(
+        INT("id"), TEXT("held_regime"), TEXT("held_level"), TEXT("required_regime"),
+        TEXT("required_level"), TEXT("source"), TEXT("added"), TEXT("added_by")), true},
+    {"ntk_groups", "id", COLS(
+        TEXT("id"), TEXT("name"), TEXT("owner_org"), BOOL("hide_members"), TEXT("created")), false},
+    {"ntk_members", "id", COLS(
+        INT("id"), TEXT("group_id"), INT("user_id"), BOOL("manager"), TEXT("added"),
+        TEXT("added_by")), true},
+    {"item_gates", "item_id", COLS(
+        TEXT("item_id"), TEXTN("clearance_regime"), TEXTN("clearance_level"), BOOL("facility"),
+        TEXTN("ntk_group"), TEXT("nationalities"), TEXT("org_countries")), false},
+    {"user_nationality", "user_id", COLS(INT("user_id"), TEXT("nationality")), false},
+    /* schema 13: the supply chain (supply.c) */
+    {"supply_edges", "id", COLS(
+        TEXT("id"), TEXT("supplier_id"), TEXT("customer_id"), TEXT("contract"), TEXT("clauses"),
+        TEXT("handles"), INTN("tier_hint"), TEXTN("since"), TEXTN("until"), TEXT("state"),
+        TEXT("created"), TEXT("created_by"), TEXTN("confirmed"), TEXTN("confirmed_by"),
+        TEXTN("ended"), TEXTN("ended_by")), false},
+    {"supply_consent", "id", COLS(
+        INT("id"), TEXT("supplier_id"), TEXT("customer_id"), INT("pass_up"), TEXT("granted"),
+        TEXT("granted_by")), true},
+    {"clause_statements", "clause_id", COLS(
+        TEXT("clause_id"), TEXT("text"), TEXTN("check_rule"), TEXT("stated"),
+        TEXT("stated_by")), false},
+    {"org_profiles", "org_id", COLS(TEXT("org_id"), TEXTN("sector"), TEXTN("country")), false},
+    {"notifications", "id", COLS(
+        INT("id"), TEXT("recipient_org"), TEXT("kind"), TEXT("subject"), TEXT("detail"),
+        TEXT("created"), TEXTN("read")), true},
+    /* schema 16: sectors, designations, installation plans (screen.c) */
+    {"org_sectors", "org_id", COLS(
+        TEXT("org_id"), TEXT("sector"), TEXTN("designated"), TEXTN("ministry"), TEXT("recorded"),
+        TEXT("recorded_by")), false},
+    {"install_plans", "id", COLS(
+        TEXT("id"), TEXT("operator_id"), TEXT("sector"), TEXT("plan"), TEXT("state"), TEXT("filed"),
+        TEXT("filed_by"), TEXT("due"), TEXT("updated")), false},
+    {"install_plan_events", "id", COLS(
+        INT("id"), TEXT("plan_id"), TEXT("at"), TEXT("by_user"), TEXTN("from_state"),
+        TEXT("to_state"), TEXT("due"), TEXTN("reason")), true},
+};
+/* clang-format on */
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");
@@ -586,7 +552,9 @@ static int import_line(importer *im, const mm_dump_line *l)
         im->counts[l->table]++;
         im->out->rows++;
         int rc = put_row(im->s, t, l->row, false);
-        return rc == MM_OK && t->deferred && json_array_append(im->later, l->row) ? MM_ENOMEM : rc;
+        return rc == MM_OK && t == mm_dump_tables && json_array_append(im->later, l->row)
+                   ? MM_ENOMEM
+                   : rc;
     }
     im->trailer = true;
     unsigned char digest[32];

@@ -83,17 +83,12 @@ int mm_store_add_clearance(mm_store *s, int64_t *out_id, const mm_clearance_rec 
                           P_TEXT(r->evidence),
                           P_TEXT(r->recorded),
                           P_TEXT(r->recorded_by)};
-    int64_t id = 0;
-    int rc = mm_db_int(s, &id,
-                       "INSERT INTO clearances (user_id, org_id, regime, level, granting_body,"
-                       " granted, expires, evidence, recorded, recorded_by)"
-                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                       NPARAMS(v), v);
-    if (rc == MM_ENOTFOUND)
-        mm_error_set("no such %s", r->user_id > 0 ? "user" : "organization");
-    if (out_id)
-        *out_id = id;
-    return rc;
+    return mm_db_insert(s, out_id,
+                        "INSERT INTO clearances (user_id, org_id, regime, level, granting_body,"
+                        " granted, expires, evidence, recorded, recorded_by)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                        NPARAMS(v), v, r->user_id > 0 ? "no such user" : "no such organization",
+                        NULL);
 }
 
 int mm_store_revoke_clearance(mm_store *s, int64_t id, const char *when)
@@ -144,17 +139,11 @@ int mm_store_add_clearance_rule(mm_store *s, int64_t *out_id, const char *held_r
     const mm_param v[] = {P_TEXT(held_regime),    P_TEXT(held_level), P_TEXT(required_regime),
                           P_TEXT(required_level), P_TEXT(source),     P_TEXT(added),
                           P_TEXT(added_by)};
-    int64_t id = 0;
-    int rc = mm_db_int(s, &id,
-                       "INSERT INTO clearance_policy (held_regime, held_level, required_regime,"
-                       " required_level, source, added, added_by)"
-                       " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                       NPARAMS(v), v);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("the policy has this row already");
-    if (out_id)
-        *out_id = id;
-    return rc;
+    return mm_db_insert(s, out_id,
+                        "INSERT INTO clearance_policy (held_regime, held_level, required_regime,"
+                        " required_level, source, added, added_by)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        NPARAMS(v), v, NULL, "the policy has this row already");
 }
 
 int mm_store_remove_clearance_rule(mm_store *s, int64_t id)
@@ -186,15 +175,11 @@ int mm_store_create_ntk_group(mm_store *s, const char *id, const char *name, con
     }
     const mm_param v[] = {P_TEXT(id), P_TEXT(name), P_TEXT(owner_org), P_BOOL(hide_members),
                           P_TEXT(created)};
-    int rc = mm_db_rows(s, NULL, NULL,
+    return mm_db_insert(s, NULL,
                         "INSERT INTO ntk_groups (id, name, owner_org, hide_members, created)"
                         " VALUES ($1, $2, $3, $4, $5)",
-                        5, v);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("a need-to-know group named '%.100s' exists already", name);
-    else if (rc == MM_ENOTFOUND)
-        mm_error_set("no such organization");
-    return rc;
+                        5, v, "no such organization",
+                        "a need-to-know group named '%.100s' exists already", name);
 }
 
 int mm_store_add_ntk_member(mm_store *s, const char *group_id, int64_t user_id, bool manager,
@@ -202,15 +187,10 @@ int mm_store_add_ntk_member(mm_store *s, const char *group_id, int64_t user_id, 
 {
     const mm_param v[] = {P_TEXT(group_id), P_INT(user_id), P_BOOL(manager), P_TEXT(added),
                           P_TEXT(added_by ? added_by : "")};
-    int rc = mm_db_rows(s, NULL, NULL,
+    return mm_db_insert(s, NULL,
                         "INSERT INTO ntk_members (group_id, user_id, manager, added, added_by)"
                         " VALUES ($1, $2, $3, $4, $5)",
-                        5, v);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("the user is a member of the group already");
-    else if (rc == MM_ENOTFOUND)
-        mm_error_set("no such group or user");
-    return rc;
+                        5, v, "no such group or user", "the user is a member of the group already");
 }
 
 int mm_store_remove_ntk_member(mm_store *s, const char *group_id, int64_t user_id)
@@ -220,8 +200,15 @@ int mm_store_remove_ntk_member(mm_store *s, const char *group_id, int64_t user_i
                         "DELETE FROM ntk_members WHERE group_id = $1 AND user_id = $2", 2, v);
 }
 
+static json_t *ntk_member(const json_t *row)
+{
+    static const char *const keys[] = {"user_id", "login", "manager", NULL};
+    return mm_row_object(row, 5, keys, "isb");
+}
+
 int mm_store_list_ntk_groups(mm_store *s, json_t **out, const char *id)
 {
+    static const char *const keys[] = {"id", "name", "owner_org", "hide_members", "created", NULL};
     *out = NULL;
     const mm_param v[] = {P_TEXT(id)};
     json_t *rows = NULL;
@@ -232,43 +219,9 @@ int mm_store_list_ntk_groups(mm_store *s, json_t **out, const char *id)
                         " LEFT JOIN users u ON u.id = m.user_id"
                         " WHERE $1 IS NULL OR g.id = $1 ORDER BY g.name, g.id, m.user_id",
                         1, v);
-    if (rc)
-        return rc;
-    json_t *list = json_array(), *cur = NULL;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        if (!list)
-            break;
-        if (!cur || strcmp(json_string_value(json_object_get(cur, "id")), mm_cell(row, 0)) != 0) {
-            cur = json_pack("{s:o,s:o,s:o,s:b,s:o,s:[]}", "id", mm_cell_text(row, 0), "name",
-                            mm_cell_text(row, 1), "owner_org", mm_cell_text(row, 2), "hide_members",
-                            mm_cell_bool(mm_cell(row, 3)), "created", mm_cell_text(row, 4),
-                            "members");
-            if (!cur || json_array_append_new(list, cur)) {
-                json_decref(list);
-                list = NULL;
-                break;
-            }
-        }
-        if (mm_cell(row, 5))
-            json_array_append_new(json_object_get(cur, "members"),
-                                  json_pack("{s:o,s:o,s:b}", "user_id", mm_cell_int(row, 5),
-                                            "login", mm_cell_text(row, 6), "manager",
-                                            mm_cell_bool(mm_cell(row, 7))));
-    }
-    json_decref(rows);
-    if (!list)
-        return mm_oom();
-    if (id && json_array_size(list) == 0) {
-        json_decref(list);
-        mm_error_set("no such need-to-know group");
-        return MM_ENOTFOUND;
-    }
-    *out = id ? json_incref(json_array_get(list, 0)) : json_incref(list);
-    json_decref(list);
-    return MM_OK;
+    return rc ? rc
+              : mm_db_groups(out, rows, keys, "sssbs", ntk_member,
+                             id ? "no such need-to-know group" : NULL);
 }
 
 /* ---- an item's gates ------------------------------------------------------------------- */
@@ -292,12 +245,8 @@ static bool countries_ok(const json_t *a)
 int mm_store_set_item_gate(mm_store *s, const char *item_id, const json_t *gate)
 {
     const mm_param id[] = {P_TEXT(item_id)};
-    int64_t n = 0;
-    int rc = mm_db_int(s, &n, "SELECT count(*) FROM shared_items WHERE id = $1", 1, id);
-    if (rc == MM_OK && n == 0) {
-        mm_error_set("no such item");
-        return MM_ENOTFOUND;
-    }
+    int rc =
+        mm_db_exists(s, "SELECT count(*) FROM shared_items WHERE id = $1", 1, id, "no such item");
     if (rc == MM_OK)
         rc = mm_db_rows(s, NULL, NULL, "DELETE FROM item_gates WHERE item_id = $1", 1, id);
     if (rc || !gate || json_is_null(gate))
@@ -327,14 +276,13 @@ int mm_store_set_item_gate(mm_store *s, const char *item_id, const json_t *gate)
                           P_TEXT(json_string_value(json_object_get(gate, "ntk_group"))),
                           P_TEXT(nt),
                           P_TEXT(ct)};
-    rc = mm_db_rows(s, NULL, NULL,
-                    "INSERT INTO item_gates (item_id, clearance_regime, clearance_level, facility,"
-                    " ntk_group, nationalities, org_countries) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    NPARAMS(v), v);
+    rc = mm_db_insert(
+        s, NULL,
+        "INSERT INTO item_gates (item_id, clearance_regime, clearance_level, facility,"
+        " ntk_group, nationalities, org_countries) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        NPARAMS(v), v, "no such need-to-know group", NULL);
     free(nt);
     free(ct);
-    if (rc == MM_ENOTFOUND)
-        mm_error_set("no such need-to-know group");
     return rc;
 }
 
@@ -385,13 +333,10 @@ int mm_store_set_nationality(mm_store *s, int64_t user_id, const char *nat)
         return MM_EINVALID;
     }
     int rc = mm_db_rows(s, NULL, NULL, "DELETE FROM user_nationality WHERE user_id = $1", 1, v);
-    if (rc == MM_OK && nat && nat[0]) {
-        rc =
-            mm_db_rows(s, NULL, NULL,
-                       "INSERT INTO user_nationality (user_id, nationality) VALUES ($1, $2)", 2, v);
-        if (rc == MM_ENOTFOUND)
-            mm_error_set("no such user");
-    }
+    if (rc == MM_OK && nat && nat[0])
+        rc = mm_db_insert(s, NULL,
+                          "INSERT INTO user_nationality (user_id, nationality) VALUES ($1, $2)", 2,
+                          v, "no such user", NULL);
     return rc;
 }
 
@@ -404,13 +349,10 @@ int mm_store_set_org_country(mm_store *s, const char *org_id, const char *countr
     /* the one place for an organization's country: org_profiles (schema 15), whose sector
      * this leaves as it is; an empty country clears it */
     const mm_param w[] = {P_TEXT(org_id), P_TEXT(country && country[0] ? country : NULL)};
-    int rc = mm_db_rows(s, NULL, NULL,
+    return mm_db_insert(s, NULL,
                         "INSERT INTO org_profiles (org_id, sector, country) VALUES ($1, NULL, $2)"
                         " ON CONFLICT (org_id) DO UPDATE SET country = $2",
-                        2, w);
-    if (rc == MM_ENOTFOUND)
-        mm_error_set("no such organization");
-    return rc;
+                        2, w, "no such organization", NULL);
 }
 
 /* ---- what the gates ask of a reader ---------------------------------------------------- */

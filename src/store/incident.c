@@ -22,7 +22,7 @@ int mm_store_create_incident(mm_store *s, int64_t *out_id, char *number, const m
     year[4] = '\0';
     snprintf(like, sizeof like, "MAM-%s-%%", year);
     const mm_param v1[] = {P_TEXT(like)};
-    int64_t n = 0, id = 0;
+    int64_t n = 0;
     int rc = mm_db_int(s, &n, "SELECT COUNT(*) FROM incidents WHERE report_number LIKE $1", 1, v1);
     if (rc)
         return rc;
@@ -41,18 +41,15 @@ int mm_store_create_incident(mm_store *s, int64_t *out_id, char *number, const m
         P_TEXT(rec->body),
         P_TEXT(mm_nonempty(rec->sub_report_number) ? rec->sub_report_number : NULL),
         P_TEXT(rec->created)};
-    rc = mm_db_int(s, &id,
-                   "INSERT INTO incidents (item_id, org_id, report_type, initial_id, report_number,"
-                   " discovered, discovered_offset, reported, due, preserve_until, body,"
-                   " sub_report_number, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-                   " $11, $12, $13) RETURNING id",
-                   13, v);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("report number %s was taken meanwhile, or the item has a report", num);
+    rc = mm_db_insert(s, out_id,
+                      "INSERT INTO incidents (item_id, org_id, report_type, initial_id,"
+                      " report_number, discovered, discovered_offset, reported, due,"
+                      " preserve_until, body, sub_report_number, created) VALUES ($1, $2, $3, $4,"
+                      " $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                      13, v, NULL, "report number %s was taken meanwhile, or the item has a report",
+                      num);
     if (rc)
         return rc;
-    if (out_id)
-        *out_id = id;
     if (number)
         snprintf(number, 32, "%s", num);
     return MM_OK;

@@ -31,17 +31,12 @@ int mm_store_add_key(mm_store *s, int64_t *out_id, const char *org_id, const cha
     }
     const mm_param p[] = {P_TEXT(org_id), P_TEXT(key_id), P_TEXT(public_key),
                           P_TEXT(label ? label : ""), P_TEXT(created)};
-    int64_t id = 0;
-    rc = mm_db_int(s, &id,
-                   "INSERT INTO signing_keys (org_id, key_id, public_key, label, created)"
-                   " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                   NPARAMS(p), p);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("key %s: this public key is already registered", key_id);
-    else if (rc == MM_ENOTFOUND)
+    rc = mm_db_insert(s, out_id,
+                      "INSERT INTO signing_keys (org_id, key_id, public_key, label, created)"
+                      " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                      NPARAMS(p), p, NULL, "key %s: this public key is already registered", key_id);
+    if (rc == MM_ENOTFOUND)
         mm_error_set("no organization '%s'", org_id);
-    if (out_id)
-        *out_id = id;
     return rc;
 }
 
@@ -132,16 +127,24 @@ static int stored_pair(mm_store *s, char pk64[64], char sk64[128])
     return mm_db_tx_end(s, rc);
 }
 
+/* A fresh Ed25519 pair in pk and sk, and in base64 in pk64 and sk64. */
+static int new_pair(unsigned char pk[32], unsigned char sk[64], char pk64[64], char sk64[128])
+{
+    if (mm_crypto_ready())
+        return MM_ERROR;
+    crypto_sign_keypair(pk, sk);
+    sodium_bin2base64(pk64, 64, pk, crypto_sign_PUBLICKEYBYTES, sodium_base64_VARIANT_ORIGINAL);
+    sodium_bin2base64(sk64, 128, sk, crypto_sign_SECRETKEYBYTES, sodium_base64_VARIANT_ORIGINAL);
+    return MM_OK;
+}
+
 int mm_store_server_key(mm_store *s, unsigned char public_key[32], unsigned char secret_key[64])
 {
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
     char pk64[64], sk64[128];
     size_t pklen = 0, sklen = 0;
-    if (mm_crypto_ready())
+    if (new_pair(pk, sk, pk64, sk64))
         return MM_ERROR;
-    crypto_sign_keypair(pk, sk);
-    sodium_bin2base64(pk64, sizeof(pk64), pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
-    sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
     int rc = stored_pair(s, pk64, sk64);
     if (rc == MM_OK && (sodium_base642bin(pk, sizeof(pk), pk64, strlen(pk64), NULL, &pklen, NULL,
                                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
@@ -165,11 +168,8 @@ int mm_store_server_key_rotate(mm_store *s, const char *actor)
 {
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
     char pk64[64], sk64[128], ts[21];
-    if (mm_crypto_ready())
+    if (new_pair(pk, sk, pk64, sk64))
         return MM_ERROR;
-    crypto_sign_keypair(pk, sk);
-    sodium_bin2base64(pk64, sizeof(pk64), pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
-    sodium_bin2base64(sk64, sizeof(sk64), sk, sizeof(sk), sodium_base64_VARIANT_ORIGINAL);
     sodium_memzero(sk, sizeof(sk));
     mm_now(ts);
     const mm_param p[] = {P_TEXT(pk64), P_TEXT(sk64), P_TEXT(ts)};
@@ -204,26 +204,11 @@ int mm_store_server_key_rotate(mm_store *s, const char *actor)
 
 int mm_store_server_keys_retired(mm_store *s, json_t **out)
 {
-    *out = NULL;
-    json_t *rows = NULL;
-    int rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT k.public_key, k.created,"
-                        " (SELECT min(n.created) FROM server_keys n WHERE n.id > k.id)"
-                        " FROM server_keys k"
-                        " WHERE k.id < (SELECT max(id) FROM server_keys) ORDER BY k.id DESC",
-                        0, NULL);
-    if (rc)
-        return rc;
-    json_t *list = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        json_array_append_new(list,
-                              json_pack("{s:s?,s:s?,s:s?}", "public_key", mm_cell(row, 0),
-                                        "created", mm_cell(row, 1), "retired", mm_cell(row, 2)));
-    }
-    json_decref(rows);
-    *out = list;
-    return list ? MM_OK : MM_ENOMEM;
+    static const char *const keys[] = {"public_key", "created", "retired", NULL};
+    return mm_db_objects(s, out,
+                         "SELECT k.public_key, k.created,"
+                         " (SELECT min(n.created) FROM server_keys n WHERE n.id > k.id)"
+                         " FROM server_keys k"
+                         " WHERE k.id < (SELECT max(id) FROM server_keys) ORDER BY k.id DESC",
+                         0, NULL, keys, "sss");
 }

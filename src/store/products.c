@@ -31,14 +31,12 @@ int mm_store_create_product(mm_store *s, const mm_product_rec *r)
                           P_TEXT(r->firmware ? r->firmware : ""),
                           P_TEXT(r->created),
                           P_TEXT(r->created_by)};
-    rc = mm_db_rows(s, NULL, NULL,
-                    "INSERT INTO products (id, org_id, name, model, firmware, created, created_by)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    NPARAMS(p), p);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("product: %s already has a product '%s' model '%s' firmware '%s'", r->org_id,
-                     r->name, r->model, r->firmware ? r->firmware : "");
-    return rc;
+    return mm_db_insert(
+        s, NULL,
+        "INSERT INTO products (id, org_id, name, model, firmware, created, created_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        NPARAMS(p), p, NULL, "product: %s already has a product '%s' model '%s' firmware '%s'",
+        r->org_id, r->name, r->model, r->firmware ? r->firmware : "");
 }
 
 #define PRODUCT_COLS                                                                               \
@@ -165,29 +163,20 @@ int mm_store_add_product_label(mm_store *s, int64_t *out_id, const char *org_id,
     int rc = check_label(r);
     if (rc == MM_OK)
         rc = mm_need(org_id, "label: organization id");
-    int64_t n = 0, id = 0;
     const mm_param cp[] = {P_TEXT(r->product_id), P_TEXT(org_id)};
     if (rc == MM_OK)
-        rc = mm_db_int(s, &n, "SELECT count(*) FROM products WHERE id = $1 AND org_id = $2",
-                       NPARAMS(cp), cp);
-    if (rc == MM_OK && n == 0) {
-        mm_error_set("no product '%s'", r->product_id);
-        rc = MM_ENOTFOUND;
-    }
+        rc = mm_db_exists(s, "SELECT count(*) FROM products WHERE id = $1 AND org_id = $2",
+                          NPARAMS(cp), cp, "no product '%s'", r->product_id);
     const mm_param p[] = {
         P_TEXT(r->product_id),      P_TEXT(r->scheme),       P_TEXT(r->level ? r->level : ""),
         P_TEXT(r->label_id),        P_TEXT(r->issued),       P_TEXT(r->expires),
         P_TEXT(r->evidence_sha256), P_TEXT(r->evidence_ref), P_TEXT(r->added),
         P_TEXT(r->added_by)};
-    if (rc == MM_OK)
-        rc = mm_db_int(s, &id,
-                       "INSERT INTO product_labels (product_id, scheme, level, label_id, issued,"
-                       " expires, evidence_sha256, evidence_ref, added, added_by)"
-                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                       NPARAMS(p), p);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("label: the product already holds %s label '%s'", r->scheme, r->label_id);
-    if (rc == MM_OK && out_id)
-        *out_id = id;
-    return rc;
+    return rc ? rc
+              : mm_db_insert(s, out_id,
+                             "INSERT INTO product_labels (product_id, scheme, level, label_id,"
+                             " issued, expires, evidence_sha256, evidence_ref, added, added_by)"
+                             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                             NPARAMS(p), p, NULL, "label: the product already holds %s label '%s'",
+                             r->scheme, r->label_id);
 }

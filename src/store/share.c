@@ -20,20 +20,22 @@ int mm_store_create_community(mm_store *s, const char *id, const char *name,
     }
     const mm_param v[] = {P_TEXT(id), P_TEXT(name), P_TEXT(description ? description : ""),
                           P_TEXT(created)};
-    int rc = mm_db_rows(
-        s, NULL, NULL,
-        "INSERT INTO communities (id, name, description, created) VALUES ($1, $2, $3, $4)", 4, v);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("a community named '%.100s' exists already", name);
-    return rc;
+    return mm_db_insert(
+        s, NULL, "INSERT INTO communities (id, name, description, created) VALUES ($1, $2, $3, $4)",
+        4, v, NULL, "a community named '%.100s' exists already", name);
+}
+
+static json_t *member_org(const json_t *row)
+{
+    return mm_cell_text(row, 4);
 }
 
 /* The communities with their members, by name: those org_id is a member of (NULL: all), or
  * with id the one community of that id (MM_ENOTFOUND when there is none). */
 static int communities(mm_store *s, json_t **out, const char *org_id, const char *id)
 {
-    *out = NULL;
-    json_t *rows = NULL, *list = NULL, *cur = NULL;
+    static const char *const keys[] = {"id", "name", "description", "created", NULL};
+    json_t *rows = NULL;
     const mm_param v[] = {P_TEXT(org_id), P_TEXT(id)};
     int rc =
         mm_db_rows(s, &rows, NULL,
@@ -43,33 +45,9 @@ static int communities(mm_store *s, json_t **out, const char *org_id, const char
                    "   FROM community_members WHERE org_id = $1)) AND ($2 IS NULL OR c.id = $2)"
                    " ORDER BY c.name, c.id, m.org_id",
                    2, v);
-    if (rc == MM_OK && !(list = json_array()))
-        rc = mm_oom();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        if (rc)
-            break;
-        if (!cur || strcmp(json_string_value(json_object_get(cur, "id")), mm_cell(row, 0)) != 0) {
-            cur = json_pack("{s:o,s:o,s:o,s:o,s:[]}", "id", mm_cell_text(row, 0), "name",
-                            mm_cell_text(row, 1), "description", mm_cell_text(row, 2), "created",
-                            mm_cell_text(row, 3), "members");
-            if (!cur || json_array_append_new(list, cur))
-                rc = mm_oom();
-        }
-        if (rc == MM_OK && mm_cell(row, 4))
-            json_array_append_new(json_object_get(cur, "members"), mm_cell_text(row, 4));
-    }
-    json_decref(rows);
-    if (rc == MM_OK && id && !json_array_size(list)) {
-        mm_error_set("no such community");
-        rc = MM_ENOTFOUND;
-    }
-    if (rc == MM_OK)
-        *out = id ? json_incref(json_array_get(list, 0)) : json_incref(list);
-    json_decref(list);
-    return rc;
+    *out = NULL;
+    return rc ? rc
+              : mm_db_groups(out, rows, keys, "ssss", member_org, id ? "no such community" : NULL);
 }
 
 int mm_store_list_communities(mm_store *s, json_t **out, const char *org_id)
@@ -86,14 +64,9 @@ int mm_store_add_community_member(mm_store *s, const char *community_id, const c
                                   const char *added)
 {
     const mm_param v[] = {P_TEXT(community_id), P_TEXT(org_id), P_TEXT(added)};
-    int rc = mm_db_rows(
-        s, NULL, NULL,
-        "INSERT INTO community_members (community_id, org_id, added) VALUES ($1, $2, $3)", 3, v);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("the organization is a member already");
-    else if (rc == MM_ENOTFOUND)
-        mm_error_set("no such community or organization");
-    return rc;
+    return mm_db_insert(
+        s, NULL, "INSERT INTO community_members (community_id, org_id, added) VALUES ($1, $2, $3)",
+        3, v, "no such community or organization", "the organization is a member already");
 }
 
 int mm_store_remove_community_member(mm_store *s, const char *community_id, const char *org_id)
@@ -240,13 +213,11 @@ int mm_store_add_item_reshare(mm_store *s, const char *item_id, const char *from
 {
     const mm_param v[] = {P_TEXT(item_id), P_TEXT(from_org), P_TEXT(to_org), P_TEXT(by),
                           P_TEXT(when)};
-    int rc = mm_db_rows(s, NULL, NULL,
+    return mm_db_insert(s, NULL,
                         "INSERT INTO item_reshares (item_id, from_org, to_org, reshared_by,"
                         " reshared) VALUES ($1, $2, $3, $4, $5)",
-                        5, v);
-    if (rc == MM_ECONFLICT)
-        mm_error_set("the item is re-shared with organization '%.64s' already", to_org);
-    return rc;
+                        5, v, NULL, "the item is re-shared with organization '%.64s' already",
+                        to_org);
 }
 
 int mm_store_set_item_label(mm_store *s, const char *item_id, const char *tlp,
@@ -264,14 +235,10 @@ int mm_store_add_item_permission(mm_store *s, int64_t *out_id, const char *item_
 {
     const mm_param v[] = {P_TEXT(item_id), P_TEXT(grantee_org), P_TEXT(what ? what : "{}"),
                           P_TEXT(granted_by), P_TEXT(granted)};
-    int64_t id = 0;
-    int rc = mm_db_int(s, &id,
-                       "INSERT INTO item_permissions (item_id, grantee_org, what, granted_by,"
-                       " granted) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                       5, v);
-    if (out_id)
-        *out_id = id;
-    return rc;
+    return mm_db_insert(s, out_id,
+                        "INSERT INTO item_permissions (item_id, grantee_org, what, granted_by,"
+                        " granted) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        5, v, NULL, NULL);
 }
 
 int mm_store_list_item_permissions(mm_store *s, json_t **out, const char *item_id,

@@ -48,13 +48,10 @@ int mm_store_create_user(mm_store *s, int64_t *out_id, const mm_user *user)
     const mm_param p[] = {P_TEXT(user->org_id), P_TEXT(user->login),
                           P_TEXT(user->role),   P_TEXT(user->password_hash),
                           P_TEXT(ts),           P_BOOL(user->must_change)};
-    int64_t id = 0;
-    rc = mm_db_int(s, &id,
-                   "INSERT INTO users (org_id, login, role, password_hash, created, must_change)"
-                   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                   NPARAMS(p), p);
-    if (out_id)
-        *out_id = id;
+    rc = mm_db_insert(s, out_id,
+                      "INSERT INTO users (org_id, login, role, password_hash, created, must_change)"
+                      " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                      NPARAMS(p), p, NULL, NULL);
     return rc == MM_ENOTFOUND || rc == MM_ECONFLICT ? MM_EINVALID : rc;
 }
 
@@ -258,14 +255,10 @@ int mm_store_create_token(mm_store *s, int64_t *out_id, int64_t user_id, const c
         return rc;
     const mm_param p[] = {P_INT(user_id), P_TEXT(token_hash), P_TEXT(name ? name : ""),
                           P_TEXT(created), P_TEXT(mm_nonempty(expires) ? expires : NULL)};
-    int64_t id = 0;
-    rc = mm_db_int(s, &id,
-                   "INSERT INTO api_tokens (user_id, token_hash, name, created, expires)"
-                   " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                   NPARAMS(p), p);
-    if (out_id)
-        *out_id = id;
-    return rc;
+    return mm_db_insert(s, out_id,
+                        "INSERT INTO api_tokens (user_id, token_hash, name, created, expires)"
+                        " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        NPARAMS(p), p, NULL, NULL);
 }
 
 int mm_store_get_token_owner(mm_store *s, mm_token *out, mm_user **user, char kind[16], int64_t id)
