@@ -28,6 +28,7 @@
 #include "mamori/framework.h"
 #include "server/federation.h"
 #include "server/internal.h"
+#include "server/taxii.h"
 #include "util/util.h"
 
 #define DRAIN_SECONDS 10
@@ -176,6 +177,8 @@ static enum MHD_Result queue_error(struct MHD_Connection *conn, mm_server *srv, 
 {
     reply rp = {0};
     reply_error(&rp, status, code, "%s", msg);
+    if (taxii_path(req->path)) /* a TAXII error message there (TAXII 2.1 section 3.6.1) */
+        taxii_finish(NULL, &rp);
     return queue(conn, srv, req, &rp);
 }
 

@@ -27,7 +27,8 @@ bool taxii_media_ok(http_req *r, reply *out);
  * filling out. */
 int taxii_auth(http_req *r, reply *out);
 /* Rewrites an error answer into a TAXII error message (section 3.6.1) and sets the TAXII
- * media type on every answer; a 401 asks for Basic credentials. */
+ * media type on every answer; a 401 asks for Basic credentials. r may be NULL (an answer
+ * given before the request is routed: a body over the limit, a malformed request). */
 void taxii_finish(http_req *r, reply *out);
 
 #endif

@@ -370,6 +370,28 @@ def add_objects(C):
     C.check(any(json.loads(r[0]).get("via") == "taxii" for r in rows), "the import is audited via taxii")
 
 
+def body_limit(C):
+    # a POST whose body is over --max-body is refused from its headers, before routing; under
+    # /taxii2/ the refusal is a TAXII error message (TAXII 2.1 section 3.6.1), as every other
+    path = "%scollections/%s/objects/" % (ROOT, W.comm)
+    status, raw = mm.raw_request(W.srv.port, (
+        "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: %s\r\n"
+        "Content-Length: 99999999999\r\nConnection: close\r\n\r\n" % (path, tx.MEDIA)).encode())
+    head, _, body = raw.partition(b"\r\n\r\n")
+    ctype = [l.split(b":", 1)[1].strip() for l in head.split(b"\r\n")
+             if l.lower().startswith(b"content-type:")]
+    try:
+        e = json.loads(body)
+    except ValueError:
+        e = {}
+    C.check(status == 413, "a TAXII POST over the body limit: 413", raw[:200])
+    C.check(ctype == [tx.MEDIA.encode()], "its answer is application/taxii+json", str(ctype))
+    C.check(e.get("http_status") == "413" and isinstance(e.get("title"), str)
+            and "larger than the limit" in e.get("description", "")
+            and e.get("error_code") == "payload_too_large" and "error" not in e,
+            "its body is a TAXII error message (title, description, http_status)", mm.short(str(e)))
+
+
 def main():
     C = mm.Checker()
     setup(C)
@@ -379,6 +401,7 @@ def main():
         same_as_api(C)
         filters_and_paging(C)
         add_objects(C)
+        body_limit(C)
         cp = mm.audit_verify(W.db)
         C.check(cp.returncode == 0, "audit verify: chain intact", cp.stdout + cp.stderr)
         C.check(W.srv.alive(), "server alive at the end")
