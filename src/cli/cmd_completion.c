@@ -102,16 +102,45 @@ static void put_opts(const opt_list *l, bool values_only, const char *sep)
         printf("%s--help", s);
 }
 
-/* One case of the option switch: KEY is "cmd" or "cmd sub". */
-static void bash_case(const opt_list *l, const char *cmd, const char *sub)
+/* The case of each command group, for both shells: NAME) LIST ;; where LIST is its
+ * subcommands after open ("words=\"", "subs=(") and before close. */
+static void put_group_cases(const char *open, const char *close)
 {
-    if (!l->seen)
-        return;
-    printf("        \"%s %s\") opts=\"", cmd, sub ? sub : "");
-    put_opts(l, false, " ");
-    printf("\"; vopts=\"");
-    put_opts(l, true, " ");
-    printf("\" ;;\n");
+    size_t n;
+    const mm_command *cmds = cli_commands(&n);
+    for (size_t i = 0; i < n; i++) {
+        const mm_command_group *g = group_of(cmds[i].name);
+        if (!g)
+            continue;
+        printf("        %s) %s", g->name, open);
+        for (size_t k = 0; k < g->nsubs; k++)
+            printf("%s%s", k ? " " : "", g->subs[k].name);
+        printf("%s ;;\n", close);
+    }
+}
+
+/* The option case of each command and subcommand that parses options, for both shells:
+ * KEY) opts=LIST; vopts=LIST ;; with KEY ("cmd " or "cmd sub") between q and each LIST
+ * between open and close. */
+static void put_option_cases(char q, const char *open, const char *close)
+{
+    size_t n;
+    const mm_command *cmds = cli_commands(&n);
+    opt_list l;
+    for (size_t i = 0; i < n; i++) {
+        const mm_command_group *g = group_of(cmds[i].name);
+        for (size_t k = 0; !skipped(&cmds[i]) && k <= (g ? g->nsubs : 0); k++) {
+            const char *sub = k ? g->subs[k - 1].name : NULL;
+            collect(&l, &cmds[i], sub);
+            if (!l.seen)
+                continue;
+            printf("        %c%s %s%c) opts=%s", q, cmds[i].name, sub ? sub : "", q, open);
+            put_opts(&l, false, " ");
+            printf("%s; vopts=%s", close, open);
+            put_opts(&l, true, " ");
+            printf("%s ;;\n", close);
+        }
+    }
 }
 
 static void print_bash(void)
@@ -129,15 +158,7 @@ static void print_bash(void)
     for (size_t i = 0; i < n; i++)
         printf("%s%s", i ? " " : "", cmds[i].name);
     printf(" --help --version\" -- \"$cur\"))\n        return 0\n    fi\n    case $cmd in\n");
-    for (size_t i = 0; i < n; i++) {
-        const mm_command_group *g = group_of(cmds[i].name);
-        if (!g)
-            continue;
-        printf("        %s) words=\"", g->name);
-        for (size_t k = 0; k < g->nsubs; k++)
-            printf("%s%s", k ? " " : "", g->subs[k].name);
-        printf("\" ;;\n");
-    }
+    put_group_cases("words=\"", "\"");
     printf("    esac\n"
            "    for ((i = 2; i < COMP_CWORD; i++)); do\n"
            "        for w in $words; do\n"
@@ -149,18 +170,7 @@ static void print_bash(void)
            "        [ ${#COMPREPLY[@]} -gt 0 ] && return 0\n"
            "    fi\n"
            "    case \"$cmd $sub\" in\n");
-    opt_list l;
-    for (size_t i = 0; i < n; i++) {
-        if (skipped(&cmds[i]))
-            continue;
-        collect(&l, &cmds[i], NULL);
-        bash_case(&l, cmds[i].name, NULL);
-        const mm_command_group *g = group_of(cmds[i].name);
-        for (size_t k = 0; g && k < g->nsubs; k++) {
-            collect(&l, &cmds[i], g->subs[k].name);
-            bash_case(&l, cmds[i].name, g->subs[k].name);
-        }
-    }
+    put_option_cases('"', "\"", "\"");
     printf("    esac\n"
            "    # the value of an option: files (complete -o default)\n"
            "    case \" $vopts \" in *\" $prev \"*) return 0 ;; esac\n"
@@ -170,17 +180,6 @@ static void print_bash(void)
            "    return 0\n"
            "}\n"
            "complete -o default -F _mamori mamori\n");
-}
-
-static void zsh_case(const opt_list *l, const char *cmd, const char *sub)
-{
-    if (!l->seen)
-        return;
-    printf("        '%s %s') opts=(", cmd, sub ? sub : "");
-    put_opts(l, false, " ");
-    printf("); vopts=(");
-    put_opts(l, true, " ");
-    printf(") ;;\n");
 }
 
 /* s in single quotes for the shell */
@@ -219,15 +218,7 @@ static void print_zsh(void)
            "        return\n"
            "    fi\n"
            "    case $cmd in\n");
-    for (size_t i = 0; i < n; i++) {
-        const mm_command_group *g = group_of(cmds[i].name);
-        if (!g)
-            continue;
-        printf("        %s) subs=(", g->name);
-        for (size_t k = 0; k < g->nsubs; k++)
-            printf("%s%s", k ? " " : "", g->subs[k].name);
-        printf(") ;;\n");
-    }
+    put_group_cases("subs=(", ")");
     printf("    esac\n"
            "    for w in ${words[3,CURRENT-1]}; do\n"
            "        if (( ${subs[(Ie)$w]} )); then sub=$w; break; fi\n"
@@ -237,18 +228,7 @@ static void print_zsh(void)
            "        return\n"
            "    fi\n"
            "    case \"$cmd $sub\" in\n");
-    opt_list l;
-    for (size_t i = 0; i < n; i++) {
-        if (skipped(&cmds[i]))
-            continue;
-        collect(&l, &cmds[i], NULL);
-        zsh_case(&l, cmds[i].name, NULL);
-        const mm_command_group *g = group_of(cmds[i].name);
-        for (size_t k = 0; g && k < g->nsubs; k++) {
-            collect(&l, &cmds[i], g->subs[k].name);
-            zsh_case(&l, cmds[i].name, g->subs[k].name);
-        }
-    }
+    put_option_cases('\'', "(", ")");
     printf("    esac\n"
            "    if (( ${vopts[(Ie)${words[CURRENT-1]}]} )); then\n"
            "        _files\n"
