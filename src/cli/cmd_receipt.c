@@ -1,15 +1,15 @@
 /* mamori receipt: check a saved receipt of the server (verify), or get a submission's receipt
  * again from the server (get). */
-#include <curl/curl.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/api_client.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/http.h"
 #include "cli/receipt.h"
+#include "cli/server_opts.h"
 #include "mamori/submit.h"
 #include "util/util.h"
 
@@ -52,14 +52,9 @@ static int receipt_verify(int argc, char **argv)
         {.name = NULL},
     };
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
-        return MM_EXIT_USAGE;
-    }
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
     if (a.npos != 1 || !server_key) {
         cli_error("receipt verify: RECEIPT.json and --server-key FILE are required");
         return MM_EXIT_USAGE;
@@ -68,7 +63,7 @@ static int receipt_verify(int argc, char **argv)
         return MM_EXIT_USAGE;
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
     char key_id[17], hash[65] = "", why[CLI_MESSAGE_MAX + 4], sid[64];
-    int ex = cli_server_key(pub, key_id, NULL, NULL, server_key);
+    ex = cli_server_key(pub, key_id, NULL, NULL, server_key);
     if (ex != MM_EXIT_OK)
         return ex;
     if (signed_file) {
@@ -128,27 +123,13 @@ static int receipt_verify(int argc, char **argv)
 
 static int receipt_get(int argc, char **argv)
 {
-    const char *server = NULL, *server_key = NULL, *out = NULL, *cacert = NULL;
-    const char *timeout_arg = NULL, *token_arg = NULL;
-    const cli_option opts[] = {
-        {.name = "server", .takes_value = true, .value = &server},
-        {.name = "server-key", .takes_value = true, .value = &server_key},
-        {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
-        {.name = "cacert", .takes_value = true, .value = &cacert},
-        {.name = "timeout", .takes_value = true, .value = &timeout_arg},
-        {.name = "token", .takes_value = true, .value = &token_arg},
-        {.name = NULL},
-    };
+    cli_server_opts so = {0};
+    const cli_option opts[] = {CLI_SERVER_OPTIONS(&so), {.name = NULL}};
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
-        return MM_EXIT_USAGE;
-    }
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
-    if (a.npos != 1 || !server) {
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
+    if (a.npos != 1 || !so.server) {
         cli_error("receipt get: ID and --server URL are required");
         return MM_EXIT_USAGE;
     }
@@ -162,39 +143,22 @@ static int receipt_get(int argc, char **argv)
                   shown);
         return MM_EXIT_USAGE;
     }
-    long timeout = 60;
-    if (!cli_timeout_option(&timeout, "receipt get", timeout_arg))
-        return MM_EXIT_USAGE;
-    const char *token = NULL;
-    char *base = cli_server_open("receipt get", server, token_arg, &token);
-    if (!base)
-        return MM_EXIT_USAGE;
-
-    int ex = MM_EXIT_USAGE;
-    char *auth = NULL;
-    struct curl_slist *headers = NULL;
+    cli_api api;
     mm_buf url = MM_BUF_INIT;
     cli_response r = CLI_RESPONSE_INIT;
-    cli_http h = {NULL, cacert, timeout};
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
     char key_id[17], why[CLI_MESSAGE_MAX + 4], sid[64], msg[CLI_MESSAGE_MAX + 4];
     long status = 0;
-    bool curl_started = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    if (!curl_started || !(h.curl = curl_easy_init())) {
-        cli_error("cannot start libcurl");
-        goto done;
-    }
-    if ((ex = cli_server_key(pub, key_id, &h, base, server_key)) != MM_EXIT_OK)
+    if ((ex = cli_api_open(&api, "receipt get", so.server, so.token, so.cacert, so.timeout)) ||
+        (ex = cli_server_key(pub, key_id, &api.h, api.base, so.server_key)))
         goto done;
     ex = MM_EXIT_USAGE;
-    if (cli_api_headers(&headers, &auth, token) != MM_EXIT_OK)
-        goto done;
-    mm_buf_printf(&url, "%s/api/v1/submissions/%s/receipt", base, id);
+    mm_buf_printf(&url, "%s/api/v1/submissions/%s/receipt", api.base, id);
     if (url.failed) {
         cli_error("out of memory");
         goto done;
     }
-    if ((ex = cli_http_do(&h, mm_buf_cstr(&url), headers, NULL, 0, &status, &r)) != MM_EXIT_OK)
+    if ((ex = cli_http_do(&api.h, mm_buf_cstr(&url), api.headers, NULL, 0, &status, &r)))
         goto done;
     ex = MM_EXIT_USAGE;
     if (status != 200) {
@@ -216,25 +180,16 @@ static int receipt_get(int argc, char **argv)
     char line[CLI_MESSAGE_MAX + 4];
     cli_receipt_summary(line, body, r.body.len);
     fprintf(stderr, "receipt: %s (verified with server key %s)\n", line, key_id);
-    int rc = cli_write_answer(&r, out);
+    int rc = cli_write_answer(&r, so.output);
     if (rc) {
         cli_error("the receipt verified, but: %s",
                   mm_error_last()[0] ? mm_error_last() : mm_strerror(rc));
         ex = MM_EXIT_USAGE;
     }
 done:
-    if (auth) {
-        sodium_memzero(auth, strlen(auth));
-        free(auth);
-    }
-    curl_slist_free_all(headers);
-    if (h.curl)
-        curl_easy_cleanup(h.curl);
-    if (curl_started)
-        curl_global_cleanup();
+    cli_api_close(&api);
     mm_buf_free(&r.body);
     mm_buf_free(&url);
-    free(base);
     return ex;
 }
 

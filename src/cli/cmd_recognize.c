@@ -10,6 +10,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/receipt.h"
+#include "cli/server_opts.h"
 #include "mamori/submit.h"
 #include "util/util.h"
 
@@ -108,21 +109,16 @@ static int recognize_verify(int argc, char **argv)
         {.name = NULL},
     };
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
-        return MM_EXIT_USAGE;
-    }
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
     if (a.npos != 1 || !server_key) {
         cli_error("recognize verify: CLAIM.json and --server-key FILE are required");
         return MM_EXIT_USAGE;
     }
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
     char key_id[17];
-    int ex = cli_server_key(pub, key_id, NULL, NULL, server_key);
+    ex = cli_server_key(pub, key_id, NULL, NULL, server_key);
     if (ex != MM_EXIT_OK)
         return ex;
     char *text = NULL;
@@ -139,29 +135,19 @@ int cmd_recognize(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "verify") == 0)
         return recognize_verify(argc - 1, argv + 1);
-    const char *server = NULL, *org_flag = NULL, *product = NULL, *as = NULL, *out = NULL;
-    const char *server_key = NULL, *cacert = NULL, *timeout = NULL, *token = NULL;
+    const char *org_flag = NULL, *product = NULL, *as = NULL;
+    cli_server_opts so = {0};
     const cli_option opts[] = {
-        {.name = "server", .takes_value = true, .value = &server},
+        CLI_SERVER_OPTIONS(&so),
         {.name = "org", .takes_value = true, .value = &org_flag},
         {.name = "product", .takes_value = true, .value = &product},
         {.name = "as", .takes_value = true, .value = &as},
-        {.name = "server-key", .takes_value = true, .value = &server_key},
-        {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
-        {.name = "cacert", .takes_value = true, .value = &cacert},
-        {.name = "timeout", .takes_value = true, .value = &timeout},
-        {.name = "token", .takes_value = true, .value = &token},
         {.name = NULL},
     };
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
-        return MM_EXIT_USAGE;
-    }
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
     if (a.npos || !product || !as) {
         cli_error("recognize: --product ID and --as SCHEME are required (or: recognize verify)");
         return MM_EXIT_USAGE;
@@ -174,9 +160,9 @@ int cmd_recognize(int argc, char **argv)
     cli_response r = CLI_RESPONSE_INIT;
     char org[64], path[300], key_id[17];
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
-    int ex = cli_api_open(&api, "recognize", server, token, cacert, timeout);
+    ex = cli_api_open(&api, "recognize", so.server, so.token, so.cacert, so.timeout);
     if (ex == MM_EXIT_OK)
-        ex = cli_server_key(pub, key_id, &api.h, api.base, server_key);
+        ex = cli_server_key(pub, key_id, &api.h, api.base, so.server_key);
     if (ex == MM_EXIT_OK)
         ex = cli_api_org(&api, org, org_flag);
     if (ex == MM_EXIT_OK) {
@@ -190,7 +176,7 @@ int cmd_recognize(int argc, char **argv)
             cli_error("recognize: the server's claim does not verify: nothing written");
     }
     if (ex == MM_EXIT_OK) {
-        int rc = cli_write_answer(&r, out);
+        int rc = cli_write_answer(&r, so.output);
         if (rc) {
             cli_error("recognize: %s", mm_error_last()[0] ? mm_error_last() : mm_strerror(rc));
             ex = MM_EXIT_USAGE;

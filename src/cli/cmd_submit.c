@@ -1,16 +1,16 @@
 /* mamori submit: sign an assessment as `mamori sign` does, send it to the authority's
  * server and verify the server's signed receipt. */
-#include <curl/curl.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/api_client.h"
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/http.h"
 #include "cli/receipt.h"
+#include "cli/server_opts.h"
 #include "mamori/submit.h"
 #include "util/json.h"
 #include "util/util.h"
@@ -106,14 +106,13 @@ static void replay_note(const cli_response *r, const char *base)
 
 int cmd_submit(int argc, char **argv)
 {
-    const char *server = NULL, *keyfile = NULL, *official = NULL, *date = NULL, *out = NULL;
-    const char *token_arg = NULL, *server_key = NULL, *cacert = NULL, *timeout_arg = NULL;
-    const char *format = NULL;
+    const char *keyfile = NULL, *official = NULL, *date = NULL, *format = NULL;
+    cli_server_opts so = {0};
     bool json = false;
     const char *evidence[CLI_MAX_MULTI];
     size_t nevidence = 0;
     const cli_option opts[] = {
-        {.name = "server", .takes_value = true, .value = &server},
+        CLI_SERVER_OPTIONS(&so),
         {.name = "key", .takes_value = true, .value = &keyfile},
         {.name = "official", .takes_value = true, .value = &official},
         {.name = "date", .takes_value = true, .value = &date},
@@ -122,51 +121,32 @@ int cmd_submit(int argc, char **argv)
          .multi = true,
          .list = evidence,
          .count = &nevidence},
-        {.name = "token", .takes_value = true, .value = &token_arg},
-        {.name = "server-key", .takes_value = true, .value = &server_key},
-        {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
-        {.name = "cacert", .takes_value = true, .value = &cacert},
-        {.name = "timeout", .takes_value = true, .value = &timeout_arg},
         {.name = "format", .takes_value = true, .value = &format},
         {.name = NULL},
     };
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
-        return MM_EXIT_USAGE;
-    }
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
-    if (a.npos != 1 || !server || !keyfile || !official || !date) {
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
+    if (a.npos != 1 || !so.server || !keyfile || !official || !date) {
         cli_error("submit: ASSESSMENT.json, --server, --key, --official and --date are required");
         return MM_EXIT_USAGE;
     }
-    long timeout = 60;
-    if (!cli_timeout_option(&timeout, "submit", timeout_arg))
-        return MM_EXIT_USAGE;
     if (cli_format_option(&json, "submit", format) != MM_EXIT_OK)
         return MM_EXIT_USAGE;
-    const char *token = NULL;
-    char *base = cli_server_open("submit", server, token_arg, &token);
-    if (!base)
-        return MM_EXIT_USAGE;
-
-    int ex = MM_EXIT_USAGE;
+    cli_api api; /* the timeout, the URL and the token are checked before anything is signed */
     mm_key *k = NULL;
-    char *signed_doc = NULL, *auth = NULL;
+    char *signed_doc = NULL;
     json_t *envelope = NULL;
     char org_key_id[17], sent_hash[65], server_key_id[17] = "";
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
-    struct curl_slist *headers = NULL;
     mm_buf url = MM_BUF_INIT;
     cli_response r = CLI_RESPONSE_INIT;
-    cli_http h = {NULL, cacert, timeout};
-    bool curl_started = false;
     long status = 0;
     char msg[CLI_MESSAGE_MAX + 4];
 
+    if ((ex = cli_api_open(&api, "submit", so.server, so.token, so.cacert, so.timeout)))
+        goto done;
     int rc = cli_sign_submission(&signed_doc, &k, a.pos[0], keyfile, official, date, evidence,
                                  nevidence);
     if (rc == MM_OK)
@@ -176,24 +156,17 @@ int cmd_submit(int argc, char **argv)
         ex = cli_fail(rc);
         goto done;
     }
-    curl_started = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    if (!curl_started || !(h.curl = curl_easy_init())) {
-        cli_error("cannot start libcurl");
-        goto done;
-    }
     /* The server key first: a key that cannot be had stops before anything is sent. */
-    ex = cli_server_key(pub, server_key_id, &h, base, server_key);
+    ex = cli_server_key(pub, server_key_id, &api.h, api.base, so.server_key);
     if (ex != MM_EXIT_OK)
         goto done;
     ex = MM_EXIT_USAGE;
-
-    if (cli_api_headers(&headers, &auth, token) != MM_EXIT_OK)
-        goto done;
-    mm_buf_printf(&url, "%s/api/v1/submissions", base);
+    mm_buf_printf(&url, "%s/api/v1/submissions", api.base);
     if (url.failed)
         goto oom;
 
-    ex = cli_http_do(&h, mm_buf_cstr(&url), headers, signed_doc, strlen(signed_doc), &status, &r);
+    ex = cli_http_do(&api.h, mm_buf_cstr(&url), api.headers, signed_doc, strlen(signed_doc),
+                     &status, &r);
     if (ex != MM_EXIT_OK)
         goto done;
     if (status == 201) {
@@ -201,7 +174,7 @@ int cmd_submit(int argc, char **argv)
         const char *body = mm_buf_cstr(&r.body);
         ex = cli_receipt_check(why, sid, body, r.body.len, pub, server_key_id, sent_hash);
         if (ex != MM_EXIT_OK) {
-            ex = keep_unverified(&r, why, sid, out, a.pos[0], base);
+            ex = keep_unverified(&r, why, sid, so.output, a.pos[0], api.base);
             if (json) {
                 json_t *o = cli_receipt_fields(body, r.body.len);
                 if (o) {
@@ -219,6 +192,7 @@ int cmd_submit(int argc, char **argv)
         fprintf(stderr, "submitted: %s (receipt verified with server key %s)\n", line,
                 server_key_id);
         if (json) {
+            bool to_file = so.output && strcmp(so.output, "-") != 0;
             json_t *o = cli_receipt_fields(body, r.body.len);
             if (o) {
                 json_object_set_new(o, "submitted", json_true());
@@ -226,20 +200,18 @@ int cmd_submit(int argc, char **argv)
                 json_object_set_new(o, "http_status", json_integer(status));
                 json_object_set_new(o, "server_key_id", json_string(server_key_id));
                 json_object_set_new(o, "receipt",
-                                    out && strcmp(out, "-") != 0
-                                        ? json_null()
-                                        : json_loadb(body, r.body.len, 0, NULL));
+                                    to_file ? json_null() : json_loadb(body, r.body.len, 0, NULL));
                 json_object_set_new(o, "receipt_file",
-                                    out && strcmp(out, "-") != 0 ? json_string(out) : json_null());
+                                    to_file ? json_string(so.output) : json_null());
             }
-            rc = out && strcmp(out, "-") != 0 ? cli_write_answer(&r, out) : MM_OK;
+            rc = to_file ? cli_write_answer(&r, so.output) : MM_OK;
             if (rc == MM_OK) {
                 ex = cli_print_json(o);
                 goto done;
             }
             json_decref(o);
         } else {
-            rc = cli_write_answer(&r, out);
+            rc = cli_write_answer(&r, so.output);
         }
         if (rc) {
             cli_error("the submission was accepted and its receipt verified, but: %s",
@@ -261,7 +233,7 @@ int cmd_submit(int argc, char **argv)
             ex = x ? x : ex;
         }
         if (status == 409)
-            replay_note(&r, base);
+            replay_note(&r, api.base);
     } else if (status >= 500) {
         cli_error_message(msg, &r);
         cli_error("server error: HTTP %ld: %s", status, msg);
@@ -279,20 +251,11 @@ oom:
     cli_error("out of memory");
     ex = MM_EXIT_USAGE;
 done:
-    if (auth) {
-        sodium_memzero(auth, strlen(auth));
-        free(auth);
-    }
-    curl_slist_free_all(headers);
-    if (h.curl)
-        curl_easy_cleanup(h.curl);
-    if (curl_started)
-        curl_global_cleanup();
+    cli_api_close(&api);
     mm_buf_free(&r.body);
     mm_buf_free(&url);
     json_decref(envelope);
     mm_key_free(k);
     free(signed_doc);
-    free(base);
     return ex;
 }
