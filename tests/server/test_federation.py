@@ -16,7 +16,8 @@ other side uses. Asserted:
 - a second round moves nothing again (each STIX id and item version once; nothing echoes
   back);
 - a pulled item may not be re-shared where the peer does not allow it (403);
-- a peers file that lets TLP:RED over a link is refused at start (exit 2, naming the path);
+- a peers file that lets TLP:RED over a link, is cut short or is over 1 MiB is refused at start
+  (exit 2, naming the path and where);
 - every exchange is in the audit chain, which verifies on both sides.
 
 Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
@@ -136,6 +137,23 @@ def run(C, jp, us):
     cp = mm.run(["serve", "--db", mm.db_url(jp.db), "--listen", "127.0.0.1:0", "--peers", bad])
     C.check(cp.returncode == 2 and "$.peers[0].pull[0].labels[0]" in cp.stderr
             and "TLP:RED" in cp.stderr, "a peers file letting TLP:RED over a link: exit 2 naming it",
+            "%s %s" % (cp.returncode, cp.stderr[-300:]))
+    # a peers file cut short, or too large to be one: refused at start, naming the file and
+    # where (line:column) or its size against the limit
+    cut = os.path.join(W.T, "cut-peers.json")
+    with open(cut, "w") as f:
+        f.write('{"peers": [{"name": "x", "api_root": "http://127.0.0.1:9/ta')
+    cp = mm.run(["serve", "--db", mm.db_url(jp.db), "--listen", "127.0.0.1:0", "--peers", cut])
+    C.check(cp.returncode == 2 and cut + ":1:59:" in cp.stderr and "end of input" in cp.stderr,
+            "a truncated peers file: exit 2 naming the file, line and column",
+            "%s %s" % (cp.returncode, cp.stderr[-300:]))
+    huge = os.path.join(W.T, "huge-peers.json")
+    with open(huge, "w") as f:
+        json.dump({"peers": [], "pad": "x" * (1 << 20)}, f)
+    cp = mm.run(["serve", "--db", mm.db_url(jp.db), "--listen", "127.0.0.1:0", "--peers", huge])
+    C.check(cp.returncode == 2 and huge + ":" in cp.stderr
+            and "larger than the limit of 1048576 bytes" in cp.stderr,
+            "a peers file over 1 MiB: exit 2 naming the file and the limit",
             "%s %s" % (cp.returncode, cp.stderr[-300:]))
 
     # the tokens each side gives the other, in files
