@@ -171,30 +171,11 @@ int mm_db_tx_end(mm_store *s, int rc)
 
 /* ---- statements -------------------------------------------------------------------- */
 
-/* Appends len bytes of src to *out (size *cap, *n used), growing it; false when out of
- * memory (*out freed). */
-static bool append(char **out, size_t *n, size_t *cap, const char *src, size_t len)
-{
-    if (*n + len + 1 > *cap) {
-        char *grown = realloc(*out, *cap = (*cap + len) * 2);
-        if (!grown)
-            free(*out);
-        if (!(*out = grown))
-            return false;
-    }
-    memcpy(*out + *n, src, len);
-    *n += len;
-    (*out)[*n] = '\0';
-    return true;
-}
-
 /* sql with its {WORD}s replaced by drv's words; the caller frees. NULL: out of memory. */
 static char *expand(const mm_driver *drv, const char *sql)
 {
-    size_t cap = 0, n = 0;
-    char *out = NULL;
-    bool ok = append(&out, &n, &cap, "", 0);
-    for (const char *p = sql; ok && *p;) {
+    mm_buf out = MM_BUF_INIT;
+    for (const char *p = sql; !out.failed && *p;) {
         size_t name = p[0] == '{' ? strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") : 0;
         const mm_word *w = NULL;
         for (const mm_word *x = drv->words; name && x->name; x++)
@@ -202,20 +183,24 @@ static char *expand(const mm_driver *drv, const char *sql)
                 w = x;
         const char *end = w ? strchr(p, '}') : NULL;
         if (!end || (p[1 + name] != '}' && p[1 + name] != ':')) {
-            ok = append(&out, &n, &cap, p++, 1);
+            mm_buf_putc(&out, *p++);
             continue;
         }
         /* {NAME:a:b}: "@" in the word's text is a, "#" is b */
         const char *a = p + 1 + name + (p[1 + name] == ':'), *b = memchr(a, ':', (size_t)(end - a));
         const char *arg[2] = {a, b ? b + 1 : end};
         size_t len[2] = {(size_t)((b ? b : end) - a), b ? (size_t)(end - b - 1) : 0};
-        for (const char *t = w->text; ok && *t; t++) {
+        for (const char *t = w->text; *t; t++) {
             int i = *t == '@' ? 0 : *t == '#' ? 1 : -1;
-            ok = append(&out, &n, &cap, i < 0 ? t : arg[i], i < 0 ? 1 : len[i]);
+            mm_buf_put(&out, i < 0 ? t : arg[i], i < 0 ? 1 : len[i]);
         }
         p = end + 1;
     }
-    return ok ? out : NULL;
+    if (out.failed)
+        mm_buf_free(&out);
+    else if (!out.data) /* the words came to nothing */
+        out.data = strdup("");
+    return out.data;
 }
 
 int mm_db_exec(mm_store *s, const char *sql, int n, const mm_param *p, mm_row_fn row, void *ctx,

@@ -10,22 +10,7 @@
 #include "mamori/store.h"
 #include "store/driver.h"
 #include "util/json.h"
-
-/* a calendar day written YYYY-MM-DD */
-static bool is_day(const char *d)
-{
-    if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
-            return false;
-    int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || day < 1 || day > mdays[m - 1])
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && day == 29 && !leap);
-}
+#include "util/util.h"
 
 /* a regime: 1..64 of [a-z0-9-] (e.g. jp-iesi, us-eo13526) */
 static bool is_regime(const char *r)
@@ -59,7 +44,7 @@ int mm_store_add_clearance(mm_store *s, int64_t *out_id, const mm_clearance_rec 
                      "reference");
         return MM_EINVALID;
     }
-    if (!is_day(r->granted) || (r->expires && r->expires[0] && !is_day(r->expires))) {
+    if (!mm_is_date(r->granted) || (r->expires && r->expires[0] && !mm_is_date(r->expires))) {
         mm_error_set("granted and expires are calendar days written YYYY-MM-DD");
         return MM_EINVALID;
     }

@@ -55,26 +55,21 @@ static json_t *product_item(const json_t *row)
 int mm_store_list_products(mm_store *s, json_t **out, const char *org_id, int64_t offset,
                            int64_t limit)
 {
+    /* $1 the organization (NULL: every one's), $2 limit, $3 offset */
+    static const char sql[] =
+        "SELECT t.total, p.* FROM"
+        " (SELECT count(*) AS total FROM products WHERE $1 IS NULL OR org_id = $1) t"
+        " LEFT JOIN (SELECT " PRODUCT_COLS " FROM products p"
+        "   JOIN organizations o ON o.id = p.org_id WHERE $1 IS NULL OR p.org_id = $1" PRODUCT_ORDER
+        " LIMIT $2 OFFSET $3) p ON true";
     if (org_id)
-        return mm_db_org_page(
-            s, out, "product list", org_id, offset, limit,
-            "SELECT t.total, p.* FROM"
-            " (SELECT count(*) AS total FROM products WHERE org_id = $1) t"
-            " LEFT JOIN (SELECT " PRODUCT_COLS " FROM products p"
-            "   JOIN organizations o ON o.id = p.org_id WHERE p.org_id = $1" PRODUCT_ORDER
-            " LIMIT $2 OFFSET $3) p ON true",
-            product_item);
+        return mm_db_org_page(s, out, "product list", org_id, offset, limit, sql, product_item);
     *out = NULL;
     int rc = mm_check_page("product list", offset, limit);
     json_t *rows = NULL;
-    const mm_param p[] = {P_INT(limit), P_INT(offset)};
+    const mm_param p[] = {P_TEXT(NULL), P_INT(limit), P_INT(offset)};
     if (rc == MM_OK)
-        rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT t.total, p.* FROM (SELECT count(*) AS total FROM products) t"
-                        " LEFT JOIN (SELECT " PRODUCT_COLS " FROM products p"
-                        "   JOIN organizations o ON o.id = p.org_id" PRODUCT_ORDER
-                        "   LIMIT $1 OFFSET $2) p ON true",
-                        NPARAMS(p), p);
+        rc = mm_db_rows(s, &rows, NULL, sql, NPARAMS(p), p);
     return rc ? rc : mm_db_paged(out, rows, product_item);
 }
 
