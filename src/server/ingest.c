@@ -181,23 +181,25 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
 {
     int ret = MM_OK;
     *receipt_out = NULL;
-    json_t *env = NULL, *summary = NULL;
-    char key_id[17] = "", hash[65] = "";
+    json_t *summary = NULL;
+    mm_signed sd = {0};
     mm_key *key = NULL;
     mm_assessment *a = NULL;
     mm_result *res = NULL;
     char *summary_text = NULL, *receipt = NULL;
-    json_t *docj = NULL;
     mm_gap_rec *gaps = NULL;
     mm_milestone_rec *ms = NULL;
 
-    /* 1. the shape of the document, and which key it names */
-    int rc = mm_submission_inspect(&env, key_id, hash, doc, len, "submission");
+    /* 1. the shape of the document, and which key it names: parsed once, its envelope's
+     * canonical bytes made once (for the content hash and the signature check) */
+    int rc = mm_submission_open(&sd, doc, len, "submission");
     if (rc) {
         ret =
             act_failed(f, rc == MM_ETOOBIG ? ACT_TOO_BIG : ACT_INVALID, rc, "%s", mm_error_last());
         goto done;
     }
+    const char *key_id = sd.key_id, *hash = sd.hash;
+    json_t *env = sd.envelope;
     /* 2. the key must be one of the caller's organization's unrevoked keys */
     mm_key_rec kr;
     rc = mm_store_find_key(st, &kr, org_id, key_id);
@@ -224,15 +226,8 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
         goto done;
     }
     mm_key_id(key->key_id, key->public_key);
-    /* the document was parsed and its shape checked once, by mm_submission_inspect (env);
-     * its signature is read from one more parse of the top level, which is also what the
-     * store keeps (parsing the whole document again in mm_submission_verify, and the
-     * assessment twice more from a dump of it, was a third of the instructions of a
-     * submission: docs/benchmarks.md) */
-    docj = json_loadb(doc, len, 0, NULL);
-    const char *sig64 = json_string_value(json_object_get(docj, "signature"));
     mm_verify_status vs;
-    rc = mm_submission_verify_parsed(&vs, env, key_id, sig64, key);
+    rc = mm_signed_verify(&vs, &sd, key);
     if (rc || vs != MM_VERIFY_VALID) {
         char msg[400];
         snprintf(msg, sizeof msg, "signature %s: %s", rc ? "unreadable" : mm_verify_status_name(vs),
@@ -307,7 +302,7 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
         .nmilestones = nms,
     };
     /* the signature as sent (the document was checked, so it is there) */
-    rec.signature = sig64;
+    rec.signature = sd.signature;
     json_t *detail = json_pack("{s:s,s:s,s:s,s:s,s:O}", "org_id", org_id, "body_hash", hash,
                                "key_id", key_id, "status", status, "score", score);
     if (srv->group) {
@@ -362,12 +357,11 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
     *receipt_out = receipt;
     receipt = NULL;
 done:
-    json_decref(env);
+    mm_signed_free(&sd);
     json_decref(summary);
     mm_key_free(key);
     mm_result_free(res);
     mm_assessment_free(a);
-    json_decref(docj);
     free(summary_text);
     free(receipt);
     free(gaps);
