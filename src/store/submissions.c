@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mamori/store.h"
+#include "mamori/supply.h"
 #include "store/driver.h"
 #include "util/util.h"
 
@@ -146,9 +147,48 @@ static int insert_milestones(mm_store *s, const mm_submission_rec *r)
     return rc;
 }
 
-/* The checks, the rows, and the organization's latest (under the write lock, or, begun
- * with mm_store_begin_late, before it). */
-static int insert_rows(mm_store *s, const mm_submission_rec *r)
+/* The status date of a submission: its assessed date, or the day it was received. */
+static void status_date(char own[11], const mm_submission_rec *r)
+{
+    snprintf(own, 11, "%s", mm_nonempty(r->assessed) ? r->assessed : r->received);
+}
+
+/* The newest assessment is the organization's latest; on the same date, the newer
+ * submission; its list columns are copied onto the organization's row (migration 9). The
+ * date is compared in the UPDATE: under mm_store_begin_late two submissions of one
+ * organization may get here at once, and PostgreSQL re-reads the row for the WHERE once the
+ * first has committed, so the later-dated one wins whatever the order. */
+static int update_latest(mm_store *s, const mm_submission_rec *r)
+{
+    char own[11];
+    status_date(own, r);
+    const mm_param lp[] = {P_TEXT(r->id),
+                           P_TEXT(r->org_id),
+                           P_TEXT(r->received),
+                           P_TEXT(r->framework),
+                           r->has_score ? P_INT(r->score) : P_NULL,
+                           P_TEXT(r->status),
+                           P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
+                           P_TEXT(r->affirmed_by),
+                           P_TEXT(own)};
+    /* under mm_store_begin_late: the audit lock first, so that the organization's row is
+     * locked only by the one writer that holds it (another instance's transaction would
+     * otherwise wait for this row, lock-free, while this one waits for the audit lock) */
+    int rc = s->in_tx && s->drv->lock ? s->drv->lock(s->db) : MM_OK;
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, NULL, NULL,
+                        "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
+                        " latest_framework = $4, latest_score = $5, latest_status = $6,"
+                        " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2"
+                        " AND coalesce(coalesce(latest_assessed, substr(latest_received, 1, 10)),"
+                        " '') <= $9",
+                        NPARAMS(lp), lp);
+    return rc;
+}
+
+/* The checks, the rows, and (set_latest) the organization's latest (under the write lock, or,
+ * begun with mm_store_begin_late, before it). */
+static int insert_rows(mm_store *s, const mm_submission_rec *r, bool set_latest)
 {
     json_t *rows = NULL;
     /* does the organization exist, the status date of its latest (the assessed date, or
@@ -167,7 +207,7 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
     const json_t *row = json_array_get(rows, 0);
     const char *latest = mm_cell(row, 1);
     char own[11];
-    snprintf(own, sizeof own, "%s", mm_nonempty(r->assessed) ? r->assessed : r->received);
+    status_date(own, r);
     bool newest = !latest || strcmp(latest, own) <= 0;
     if (rc) {
     } else if (!mm_cell(row, 0)) {
@@ -211,33 +251,8 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
         rc = insert_gaps(s, r);
     if (rc == MM_OK)
         rc = insert_milestones(s, r);
-    /* the newest assessment is the organization's latest; on the same date, the newer
-     * submission; its list columns are copied onto the organization's row (migration 9).
-     * The date is compared again in the UPDATE: under mm_store_begin_late two submissions of
-     * one organization may get here at once, and PostgreSQL re-reads the row for the WHERE
-     * once the first has committed, so the later-dated one wins whatever the order */
-    const mm_param lp[] = {P_TEXT(r->id),
-                           P_TEXT(r->org_id),
-                           P_TEXT(r->received),
-                           P_TEXT(r->framework),
-                           r->has_score ? P_INT(r->score) : P_NULL,
-                           P_TEXT(r->status),
-                           P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
-                           P_TEXT(r->affirmed_by),
-                           P_TEXT(own)};
-    /* under mm_store_begin_late: the audit lock first, so that the organization's row is
-     * locked only by the one writer that holds it (another instance's transaction would
-     * otherwise wait for this row, lock-free, while this one waits for the audit lock) */
-    if (rc == MM_OK && newest && s->in_tx && s->drv->lock)
-        rc = s->drv->lock(s->db);
-    if (rc == MM_OK && newest)
-        rc = mm_db_rows(s, NULL, NULL,
-                        "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
-                        " latest_framework = $4, latest_score = $5, latest_status = $6,"
-                        " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2"
-                        " AND coalesce(coalesce(latest_assessed, substr(latest_received, 1, 10)),"
-                        " '') <= $9",
-                        NPARAMS(lp), lp);
+    if (rc == MM_OK && set_latest && newest)
+        rc = update_latest(s, r);
     return rc;
 }
 
@@ -246,7 +261,33 @@ int mm_store_insert_submission(mm_store *s, const mm_submission_rec *rec)
     int rc = check_submission(rec);
     if (rc == MM_OK)
         rc = mm_db_tx_begin(s);
-    return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec));
+    return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec, true));
+}
+
+int mm_store_insert_submission_rows(mm_store *s, const mm_submission_rec *rec)
+{
+    int rc = check_submission(rec);
+    if (rc == MM_OK)
+        rc = mm_db_tx_begin(s);
+    return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec, false));
+}
+
+int mm_store_submission_latest(mm_store *s, const mm_submission_rec *rec, char before[32])
+{
+    before[0] = '\0';
+    if (!s->in_tx) {
+        mm_error_set("submission %s: its latest is set inside mm_store_begin", rec->id);
+        return MM_EUSAGE;
+    }
+    /* no savepoint of its own (mm_db_exec's for a write inside a transaction: two round
+     * trips more on PostgreSQL, under the write lock): a failure fails the caller's whole
+     * transaction, which the group commit rolls back */
+    s->depth++;
+    int rc = mm_store_latest_status(s, rec->org_id, before);
+    if (rc == MM_OK)
+        rc = update_latest(s, rec);
+    s->depth--;
+    return rc;
 }
 
 #define SUB_COLS                                                                                   \
