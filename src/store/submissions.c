@@ -15,31 +15,79 @@ static const char *const frameworks[] = {"800-171r3", "800-171r2"};
 static const char *const gap_statuses[] = {"not-met", "partial", "not-assessed"};
 static const char *const milestone_statuses[] = {"planned", "in-progress", "completed"};
 
+int mm_signed_rec_check(const char *prefix, const mm_field *required, size_t nrequired,
+                        const mm_field *dates, size_t ndates, const char *body_hash,
+                        int64_t key_row)
+{
+    for (size_t i = 0; i < nrequired; i++)
+        if (!mm_nonempty(required[i].value)) {
+            mm_error_set("%s: %s is required", prefix, required[i].name);
+            return MM_EINVALID;
+        }
+    for (size_t i = 0; i < ndates; i++)
+        if (!mm_is_date(dates[i].value)) {
+            mm_error_set("%s: %s '%s' is not YYYY-MM-DD", prefix, dates[i].name,
+                         dates[i].value ? dates[i].value : "");
+            return MM_EINVALID;
+        }
+    if (!mm_is_hex(body_hash, 64)) {
+        mm_error_set("%s: body_hash is not 64 lowercase hex digits", prefix);
+        return MM_EINVALID;
+    }
+    if (key_row <= 0) {
+        mm_error_set("%s: no signing key row", prefix);
+        return MM_EINVALID;
+    }
+    return MM_OK;
+}
+
+int mm_signed_refs_check(const mm_signed_refs *w, const json_t *row)
+{
+    int rc;
+    if (!mm_cell(row, 0)) {
+        mm_error_set("%s: no organization '%s'", w->prefix, w->org_id);
+        return MM_ENOTFOUND;
+    }
+    if (w->after_org && (rc = w->after_org(row, w->ctx)) != MM_OK)
+        return rc;
+    if (w->key_named && !mm_cell(row, 1)) {
+        mm_error_set("%s: no signing key %lld", w->prefix, (long long)w->key_row);
+        return MM_ENOTFOUND;
+    }
+    if (!mm_streq(mm_cell(row, 2), w->org_id)) {
+        mm_error_set("%s: signing key %lld is not %s's", w->prefix, (long long)w->key_row,
+                     w->org_id);
+        return MM_EINVALID;
+    }
+    if (mm_cell_i64(row, 3) > 0) {
+        mm_error_set("%s already received (same content hash)", w->kind);
+        return MM_ECONFLICT;
+    }
+    return MM_OK;
+}
+
+/* "submission ID" (or "(no id)"), the start of a submission's messages */
+static void sub_prefix(char *out, size_t size, const mm_submission_rec *r)
+{
+    snprintf(out, size, "submission %s", mm_nonempty(r->id) ? r->id : "(no id)");
+}
+
 static int check_submission(const mm_submission_rec *r)
 {
     const char *id = mm_nonempty(r->id) ? r->id : "(no id)";
-    const struct {
-        const char *value, *name;
-    } required[] = {{r->id, "id"},
-                    {r->org_id, "org_id"},
-                    {r->received, "received"},
-                    {r->body, "body"},
-                    {r->signature, "signature"},
-                    {r->affirmed_by, "affirmed_by"},
-                    {r->affirmed_on, "affirmed_on"}};
-    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-        if (!mm_nonempty(required[i].value)) {
-            mm_error_set("submission %s: %s is required", id, required[i].name);
-            return MM_EINVALID;
-        }
-    if (!mm_is_hex(r->body_hash, 64)) {
-        mm_error_set("submission %s: body_hash is not 64 lowercase hex digits", id);
-        return MM_EINVALID;
-    }
-    if (r->key_row <= 0) {
-        mm_error_set("submission %s: no signing key row", id);
-        return MM_EINVALID;
-    }
+    char prefix[320];
+    sub_prefix(prefix, sizeof prefix, r);
+    const mm_field required[] = {{r->id, "id"},
+                                 {r->org_id, "org_id"},
+                                 {r->received, "received"},
+                                 {r->body, "body"},
+                                 {r->signature, "signature"},
+                                 {r->affirmed_by, "affirmed_by"},
+                                 {r->affirmed_on, "affirmed_on"}};
+    int rc =
+        mm_signed_rec_check(prefix, required, NPARAMS(required), NULL, 0, r->body_hash, r->key_row);
+    if (rc)
+        return rc;
     if (!ONE_OF(r->framework, frameworks)) {
         mm_error_set("submission %s: unknown framework '%s'", id, r->framework ? r->framework : "");
         return MM_EINVALID;
@@ -191,39 +239,31 @@ static int update_latest(mm_store *s, const mm_submission_rec *r)
 static int insert_rows(mm_store *s, const mm_submission_rec *r, bool set_latest)
 {
     json_t *rows = NULL;
-    /* does the organization exist, the status date of its latest (the assessed date, or
-     * the day it was received when the assessment has none), the key row's owner, and
-     * whether the organization sent the content before */
+    /* does the organization exist, the key row and its owner, whether the organization sent
+     * the content before, and the status date of its latest (the assessed date, or the day it
+     * was received when the assessment has none) */
     const mm_param cp[] = {P_TEXT(r->org_id), P_INT(r->key_row), P_TEXT(r->body_hash)};
-    int rc =
-        mm_db_rows(s, &rows, NULL,
-                   "SELECT o.id, coalesce(o.latest_assessed, substr(o.latest_received, 1, 10)),"
-                   " k.id, k.org_id, (SELECT count(*) FROM submissions"
-                   " WHERE org_id = $1 AND body_hash = $3)"
-                   " FROM (SELECT 1 AS one) one"
-                   " LEFT JOIN organizations o ON o.id = $1"
-                   " LEFT JOIN signing_keys k ON k.id = $2",
-                   NPARAMS(cp), cp);
+    int rc = mm_db_rows(s, &rows, NULL,
+                        "SELECT o.id, k.id, k.org_id, (SELECT count(*) FROM submissions"
+                        " WHERE org_id = $1 AND body_hash = $3),"
+                        " coalesce(o.latest_assessed, substr(o.latest_received, 1, 10))"
+                        " FROM (SELECT 1 AS one) one"
+                        " LEFT JOIN organizations o ON o.id = $1"
+                        " LEFT JOIN signing_keys k ON k.id = $2",
+                        NPARAMS(cp), cp);
     const json_t *row = json_array_get(rows, 0);
-    const char *latest = mm_cell(row, 1);
-    char own[11];
+    const char *latest = mm_cell(row, 4);
+    char own[11], prefix[320];
     status_date(own, r);
+    sub_prefix(prefix, sizeof prefix, r);
     bool newest = !latest || strcmp(latest, own) <= 0;
-    if (rc) {
-    } else if (!mm_cell(row, 0)) {
-        mm_error_set("submission %s: no organization '%s'", r->id, r->org_id);
-        rc = MM_ENOTFOUND;
-    } else if (!mm_cell(row, 2)) {
-        mm_error_set("submission %s: no signing key %lld", r->id, (long long)r->key_row);
-        rc = MM_ENOTFOUND;
-    } else if (strcmp(mm_cell(row, 3), r->org_id) != 0) {
-        mm_error_set("submission %s: signing key %lld is not %s's", r->id, (long long)r->key_row,
-                     r->org_id);
-        rc = MM_EINVALID;
-    } else if (mm_cell_i64(row, 4) > 0) {
-        mm_error_set("submission already received (same content hash)");
-        rc = MM_ECONFLICT;
-    }
+    const mm_signed_refs refs = {.prefix = prefix,
+                                 .kind = "submission",
+                                 .org_id = r->org_id,
+                                 .key_row = r->key_row,
+                                 .key_named = true};
+    if (rc == MM_OK)
+        rc = mm_signed_refs_check(&refs, row);
     json_decref(rows);
     const mm_param ip[] = {P_TEXT(r->id),
                            P_TEXT(r->org_id),
