@@ -62,7 +62,8 @@ static int collect(const json_t *summary, mm_gap_rec **gaps, size_t *ngaps, mm_m
       of its own (a replay or a bad row fails that one only);
    2. under the lock (taken by the first mm_store_submission_latest): in order, each one's
       organization's latest and the alert of a worse status (supply.c), as if they had come
-      one by one;
+      one by one (two statements each, three with an alert: every round trip to PostgreSQL
+      here is time the other instances wait);
    3. their audit records, in order, with one read of the chain's head and one INSERT
       (mm_store_audit_append_many), then one commit.
    A failure in step 2 or 3, or of the commit, fails every submission of the batch (none is
@@ -154,9 +155,10 @@ static void write_batch(mm_store *st, commit_slot *batch)
     for (commit_slot *c = batch; rc == MM_OK && c; c = c->next) {
         if (c->rc)
             continue;
-        char before[32] = "";
-        rc = mm_store_submission_latest(st, c->rec, before);
-        if (rc == MM_OK)
+        char before[32] = "", after[32] = "";
+        rc = mm_store_submission_latest(st, c->rec, before, after);
+        /* (supply_alert_status reads the status after again: only when it dropped) */
+        if (rc == MM_OK && mm_supply_status_worse(before, after))
             rc = supply_alert_status(st, c->rec->org_id, before, c->rec->received);
     }
     /* 3. the audit records and the commit */

@@ -79,7 +79,10 @@ static int insert_records(mm_store *s, const mm_audit_rec *recs, size_t n, int64
     return rc;
 }
 
-int mm_store_audit_append_many(mm_store *s, int64_t *first_id, const mm_audit_rec *recs, size_t n)
+/* savepoint: inside the caller's transaction, under a savepoint of its own (a failure leaves
+ * the transaction open); without, a failure leaves it to be rolled back */
+static int append(mm_store *s, int64_t *first_id, const mm_audit_rec *recs, size_t n,
+                  bool savepoint)
 {
     for (size_t i = 0; i < n; i++) {
         const mm_audit_rec *r = &recs[i];
@@ -99,9 +102,12 @@ int mm_store_audit_append_many(mm_store *s, int64_t *first_id, const mm_audit_re
     /* the write lock (taken here, by mm_store_begin, or now for mm_store_begin_late) is held
      * from this read to the commit, so no other writer, in this process or another, can
      * append in between */
-    int rc = mm_db_tx_begin(s);
+    bool own = savepoint || !s->in_tx;
+    int rc = own ? mm_db_tx_begin(s) : MM_OK;
     if (rc)
         return rc;
+    if (!own)
+        s->depth++; /* no savepoint of mm_db_exec's either */
     if (s->drv->lock)
         rc = s->drv->lock(s->db);
     if (rc == MM_OK)
@@ -117,6 +123,10 @@ int mm_store_audit_append_many(mm_store *s, int64_t *first_id, const mm_audit_re
         rc = insert_records(s, recs, n, id, prev);
     if (rc == MM_OK && first_id)
         *first_id = id;
+    if (!own) {
+        s->depth--;
+        return rc;
+    }
     return mm_db_tx_end(s, rc);
 }
 
@@ -124,7 +134,12 @@ int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const
                           const char *object, const char *detail)
 {
     const mm_audit_rec r = {actor, action, object, detail};
-    return mm_store_audit_append_many(s, out_id, &r, 1);
+    return append(s, out_id, &r, 1, true);
+}
+
+int mm_store_audit_append_many(mm_store *s, int64_t *first_id, const mm_audit_rec *recs, size_t n)
+{
+    return append(s, first_id, recs, n, false);
 }
 
 int mm_store_audit_head(mm_store *s, int64_t *out)

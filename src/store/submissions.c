@@ -206,7 +206,7 @@ static void status_date(char own[11], const mm_submission_rec *r)
  * date is compared in the UPDATE: under mm_store_begin_late two submissions of one
  * organization may get here at once, and PostgreSQL re-reads the row for the WHERE once the
  * first has committed, so the later-dated one wins whatever the order. */
-static int update_latest(mm_store *s, const mm_submission_rec *r)
+static int update_latest(mm_store *s, const mm_submission_rec *r, bool *updated)
 {
     char own[11];
     status_date(own, r);
@@ -223,14 +223,17 @@ static int update_latest(mm_store *s, const mm_submission_rec *r)
      * locked only by the one writer that holds it (another instance's transaction would
      * otherwise wait for this row, lock-free, while this one waits for the audit lock) */
     int rc = s->in_tx && s->drv->lock ? s->drv->lock(s->db) : MM_OK;
+    int64_t changed = 0;
     if (rc == MM_OK)
-        rc = mm_db_rows(s, NULL, NULL,
+        rc = mm_db_rows(s, NULL, &changed,
                         "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
                         " latest_framework = $4, latest_score = $5, latest_status = $6,"
                         " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2"
                         " AND coalesce(coalesce(latest_assessed, substr(latest_received, 1, 10)),"
                         " '') <= $9",
                         NPARAMS(lp), lp);
+    if (updated)
+        *updated = rc == MM_OK && changed > 0;
     return rc;
 }
 
@@ -292,7 +295,7 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r, bool set_latest)
     if (rc == MM_OK)
         rc = insert_milestones(s, r);
     if (rc == MM_OK && set_latest && newest)
-        rc = update_latest(s, r);
+        rc = update_latest(s, r, NULL);
     return rc;
 }
 
@@ -312,9 +315,10 @@ int mm_store_insert_submission_rows(mm_store *s, const mm_submission_rec *rec)
     return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec, false));
 }
 
-int mm_store_submission_latest(mm_store *s, const mm_submission_rec *rec, char before[32])
+int mm_store_submission_latest(mm_store *s, const mm_submission_rec *rec, char before[32],
+                               char after[32])
 {
-    before[0] = '\0';
+    before[0] = after[0] = '\0';
     if (!s->in_tx) {
         mm_error_set("submission %s: its latest is set inside mm_store_begin", rec->id);
         return MM_EUSAGE;
@@ -323,10 +327,14 @@ int mm_store_submission_latest(mm_store *s, const mm_submission_rec *rec, char b
      * trips more on PostgreSQL, under the write lock): a failure fails the caller's whole
      * transaction, which the group commit rolls back */
     s->depth++;
+    bool updated = false;
     int rc = mm_store_latest_status(s, rec->org_id, before);
     if (rc == MM_OK)
-        rc = update_latest(s, rec);
+        rc = update_latest(s, rec, &updated);
     s->depth--;
+    /* under the write lock nobody else changes the row: unchanged, the status is before's */
+    if (rc == MM_OK)
+        snprintf(after, 32, "%s", updated ? rec->status : before);
     return rc;
 }
 
