@@ -408,11 +408,11 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     echo
     echo "A submission's signature verification and scoring run before its transaction, in parallel"
     echo "in every worker of every instance; each instance writes the submissions that arrive together"
-    echo "in one transaction (group commit); their rows go in without the write lock, which is taken"
-    echo "(\`pg_advisory_xact_lock\`) before the organization's latest is updated and held through the"
-    echo "audit records and the commit with its WAL flush, so that part is serialised across"
-    echo "instances; here every submission is the same organization's (one row updated by all), and"
-    echo "on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU for a second instance to add."
+    echo "in one transaction (group commit); all their rows go in without the write lock, which is taken"
+    echo "(\`pg_advisory_xact_lock\`) for each one's organization's latest (two statements each), one"
+    echo "append of their audit records and the commit with its WAL flush, so that part is serialised"
+    echo "across instances; here every submission is the same organization's (one row updated by all),"
+    echo "and on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU for a second instance to add."
     echo
     echo "After the POSTs: \`mamori audit verify --db postgresql://...\` exit $verify_rc:"
     echo
