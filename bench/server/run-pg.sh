@@ -23,7 +23,8 @@
 #     at once (two wrk, one per instance, 1 thread and 16 connections each: req/s summed, the
 #     worse p50 and p99), and nginx on the same bytes (as run.sh), alternately;
 # (f) submissions per second over HTTP (wrk POSTing distinct pre-signed documents,
-#     bench/server/post.lua; only 201s count): one instance, then both at once;
+#     bench/server/post.lua; only 201s count): one instance and both at once, alternately,
+#     with the CPU time of the servers and of PostgreSQL per submission;
 # (g) `mamori audit verify --db URL` and a count of the submissions (seeded + every 201);
 # then writes the section between <!-- server-bench-pg:begin --> and <!-- server-bench-pg:end -->
 # of BENCH_OUT (default docs/benchmarks.md). Needs wrk and nginx (`make bench-deps`),
@@ -38,6 +39,7 @@ SUBS=${BENCH_SUBMISSIONS:-20}
 SEED=${BENCH_SEED:-1}
 DURATION=${BENCH_DURATION:-10}
 RUNS=${BENCH_RUNS:-3}
+GET_RUNS=${BENCH_GET_RUNS:-$RUNS}
 SERVE_THREADS=${BENCH_SERVE_THREADS:-4}
 POST_BODIES=${BENCH_POST_BODIES:-60000}
 SHARED_BUFFERS=${BENCH_PG_SHARED_BUFFERS:-256MB}
@@ -237,11 +239,11 @@ wrk_two() {
              END { printf "%s %s %s %d\n", r, p50, p99, e }'
 }
 
-# (e) one instance, two instances, nginx, alternately, RUNS times each
-echo "bench/server: wrk, $RUNS x ${DURATION}s per endpoint: one instance, two, nginx" >&2
+# (e) one instance, two instances, nginx, alternately, GET_RUNS times each
+echo "bench/server: wrk, $GET_RUNS x ${DURATION}s per endpoint: one instance, two, nginx" >&2
 : >"$tmp/results"
 r=1
-while [ "$r" -le "$RUNS" ]; do
+while [ "$r" -le "$GET_RUNS" ]; do
     n=0
     for p in $ep_paths; do
         n=$((n + 1))
@@ -256,29 +258,46 @@ done
 load1=$(bench_loadavg)
 
 # (f) submissions per second over HTTP: distinct pre-signed documents, RUNS runs with one
-# instance, then RUNS with both (each wrk its own half of that run's documents)
+# instance and RUNS with both, alternately (each wrk its own half of that run's documents),
+# with the CPU time (user + system, /proc/PID/stat) of both servers and of every PostgreSQL
+# process of the cluster over each run: the CPU a submission cost, whatever the load of other
+# work did to the wall clock
 echo "bench/server: signing $POST_BODIES submissions for POST" >&2
 "$BUILD/bench_ingest" --write-bodies "$tmp/bodies" --key "$tmp/poster.key" -n "$POST_BODIES" 2>/dev/null
 per=$((POST_BODIES / (2 * RUNS)))
 export TOKEN="$POSTER_TOKEN" # post.lua's environment
 chunk() { sed -n "$((($1 - 1) * per + 1)),$(($1 * per))p" "$tmp/bodies"; }
+pg_pids() { # the postmaster and its children
+    _pm=$(head -n 1 "$cluster/data/postmaster.pid")
+    echo "$_pm" $(ps -o pid= --ppid "$_pm")
+}
+cpu_of() { # cpu_of PID...: user + system seconds, summed
+    for _p in "$@"; do cat "/proc/$_p/stat" 2>/dev/null || true; done |
+        awk -v hz="$(getconf CLK_TCK)" '{ s += $14 + $15 } END { printf "%.2f", s / hz }'
+}
+# shellcheck disable=SC2086
+cpu_pair() { echo "$(cpu_of $serve_pids) $(cpu_of $(pg_pids))"; }
+# per_sub BEFORE_MAMORI BEFORE_PG RESULT: RESULT and the CPU ms per 201 since BEFORE
+per_sub() {
+    awk -v a="$1" -v b="$2" -v c="$(cpu_pair)" -v n="$(echo "$3" | cut -d' ' -f6)" -v res="$3" \
+        'BEGIN { split(c, x, " "); printf "%s %.2f %.2f\n", res, (n > 0) ? (x[1] - a) * 1000 / n : 0, (n > 0) ? (x[2] - b) * 1000 / n : 0 }'
+}
 : >"$tmp/post"
 r=1
 while [ "$r" -le "$RUNS" ]; do
-    chunk "$r" >"$tmp/bodies.1"
+    chunk $((2 * r - 1)) >"$tmp/bodies.1"
+    c0=$(cpu_pair)
     (
         export BODIES="$tmp/bodies.1" WRK_THREADS
         bench_wrk "$WRK_THREADS" "$WRK_CONNS" "$tmp/wrk.out" -s bench/server/post.lua "$URL1"
     )
-    echo "one $(bench_post_parse "$tmp/wrk.out")" >>"$tmp/post"
-    r=$((r + 1))
-done
-r=1
-while [ "$r" -le "$RUNS" ]; do
-    chunk $((RUNS + r)) >"$tmp/bodies.2"
+    # shellcheck disable=SC2086
+    echo "one $(per_sub $c0 "$(bench_post_parse "$tmp/wrk.out")")" >>"$tmp/post"
+    chunk $((2 * r)) >"$tmp/bodies.2"
     half=$((per / 2))
     sed -n "1,${half}p" "$tmp/bodies.2" >"$tmp/bodies.a"
     sed -n "$((half + 1)),\$p" "$tmp/bodies.2" >"$tmp/bodies.b"
+    c0=$(cpu_pair)
     (
         export BODIES="$tmp/bodies.a" WRK_THREADS=1
         bench_wrk 1 $((WRK_CONNS / 2)) "$tmp/wrk.a" -s bench/server/post.lua "$URL1"
@@ -290,9 +309,12 @@ while [ "$r" -le "$RUNS" ]; do
     ) &
     wb=$!
     wait $wa $wb
-    { bench_post_parse "$tmp/wrk.a"; bench_post_parse "$tmp/wrk.b"; } |
+    res=$({ bench_post_parse "$tmp/wrk.a"; bench_post_parse "$tmp/wrk.b"; } |
         awk '{ r += $1; if ($2 > p50) p50 = $2; if ($3 > p99) p99 = $3; o += $4; e += $5; c += $6 }
-             END { printf "two %d %s %s %d %d %d\n", r, p50, p99, o, e, c }' >>"$tmp/post"
+             END { printf "%d %s %s %d %d %d\n", r, p50, p99, o, e, c }')
+    # shellcheck disable=SC2086
+    echo "two $(per_sub $c0 "$res")" >>"$tmp/post"
+    echo "bench/server: POST run $r: $(tail -n 2 "$tmp/post" | tr '\n' ';') load $(bench_loadavg)" >&2
     r=$((r + 1))
 done
 load2=$(bench_loadavg)
@@ -337,7 +359,7 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     echo "- wrk $(wrk --version 2>&1 | head -n 1 | awk '{ print $2 }'), ${DURATION} s per run, keep-alive, $WRK_CONNS connections in all; one"
     echo "  instance: $WRK_THREADS threads, $WRK_CONNS connections; two instances: two wrk at once, one per instance,"
     echo "  1 thread and $((WRK_CONNS / 2)) connections each, req/s summed, p50 and p99 the worse of the two;"
-    echo "  each figure is the median of $RUNS runs (one, two, nginx alternating); the analyst's API token"
+    echo "  each figure is the median of $GET_RUNS runs (one, two, nginx alternating); the analyst's API token"
     echo
     echo "| endpoint | bytes | 1 instance req/s | p50 (ms) | p99 (ms) | 2 instances req/s | p50 (ms) | p99 (ms) | 2 / 1 | nginx req/s | p50 (ms) | p99 (ms) | 1 instance / nginx |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -367,17 +389,18 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     echo
     echo "Submissions taken in per second over HTTP (wrk POST /api/v1/submissions, distinct pre-signed"
     echo "documents, $WRK_CONNS connections in all; signature verification, scoring, storing, receipt;"
-    echo "only 201s count):"
+    echo "only 201s count; medians of $RUNS runs, one and two instances alternating; CPU: user + system"
+    echo "time of the servers and of every PostgreSQL process over the run, per 201):"
     echo
-    echo "| how | submissions/s | p50 (ms) | p99 (ms) | notes |"
-    echo "|---|---:|---:|---:|---|"
+    echo "| how | submissions/s | p50 (ms) | p99 (ms) | CPU ms per submission: mamori + PostgreSQL | notes |"
+    echo "|---|---:|---:|---:|---:|---|"
     for s in one two; do
         case $s in
         one) how="1 instance, one wrk (2 threads, $WRK_CONNS connections)" ;;
         two) how="2 instances at once, one wrk each (1 thread, $((WRK_CONNS / 2)) connections), summed" ;;
         esac
-        printf '| %s | %s | %s | %s | per run: %s; other answers: %s; replays for lack of fresh bodies: %s |\n' \
-            "$how" "$(pcol $s 2)" "$(pcol $s 3)" "$(pcol $s 4)" \
+        printf '| %s | %s | %s | %s | %s + %s | per run: %s; other answers: %s; replays for lack of fresh bodies: %s |\n' \
+            "$how" "$(pcol $s 2)" "$(pcol $s 3)" "$(pcol $s 4)" "$(pcol $s 8)" "$(pcol $s 9)" \
             "$(awk -v s=$s '$1 == s { printf "%s ", $2 }' "$tmp/post")" \
             "$(awk -v s=$s '$1 == s { t += $5 } END { print t + 0 }' "$tmp/post")" \
             "$(awk -v s=$s '$1 == s { t += $6 } END { print t + 0 }' "$tmp/post")"
@@ -385,11 +408,11 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     echo
     echo "A submission's signature verification and scoring run before its transaction, in parallel"
     echo "in every worker of every instance; each instance writes the submissions that arrive together"
-    echo "in one transaction (group commit); their rows go in without the write lock, which is taken"
-    echo "(\`pg_advisory_xact_lock\`) before the organization's latest is updated and held through the"
-    echo "audit records and the commit with its WAL flush, so that part is serialised across"
-    echo "instances; here every submission is the same organization's (one row updated by all), and"
-    echo "on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU for a second instance to add."
+    echo "in one transaction (group commit); all their rows go in without the write lock, which is taken"
+    echo "(\`pg_advisory_xact_lock\`) for each one's organization's latest (two statements each), one"
+    echo "append of their audit records and the commit with its WAL flush, so that part is serialised"
+    echo "across instances; here every submission is the same organization's (one row updated by all),"
+    echo "and on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU for a second instance to add."
     echo
     echo "After the POSTs: \`mamori audit verify --db postgresql://...\` exit $verify_rc:"
     echo
@@ -403,7 +426,7 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     echo
     echo "Reproduce: \`make bench\` (all benchmarks) or \`BUILD=build bench/server/run-pg.sh\`; the seeded"
     echo "cluster is cached in \`BUILD/bench-pg/\` (the first run seeds it). Knobs: \`BENCH_CONTRACTORS\`,"
-    echo "\`BENCH_SUBMISSIONS\`, \`BENCH_SEED\`, \`BENCH_DURATION\`, \`BENCH_RUNS\`, \`BENCH_SERVE_THREADS\`,"
+    echo "\`BENCH_SUBMISSIONS\`, \`BENCH_SEED\`, \`BENCH_DURATION\`, \`BENCH_RUNS\`, \`BENCH_GET_RUNS\`, \`BENCH_SERVE_THREADS\`,"
     echo "\`BENCH_POST_BODIES\`, \`BENCH_PG_SHARED_BUFFERS\`, \`BENCH_NO_BUILD=1\`, \`BENCH_SEED_ONLY=1\`."
     echo "On 2 CPUs, two instances compete with each other, wrk and PostgreSQL for the same cores:"
     echo "the two-instance rows show that nothing breaks or serialises on reads, not how it scales."

@@ -153,16 +153,22 @@ done
 echo "bench/server: signing $POST_BODIES submissions for POST" >&2
 "$BUILD/bench_ingest" --write-bodies "$tmp/bodies" --key "$tmp/poster.key" -n "$POST_BODIES" 2>/dev/null
 per=$((POST_BODIES / RUNS))
+# the server's CPU time (user + system, all its threads) in seconds: per submission, what the
+# machine spent on one, whatever the load of other work did to the wall clock
+serve_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$serve_pid/stat"; }
 : >"$tmp/post"
 r=1
 while [ $r -le "$RUNS" ]; do
     sed -n "$(((r - 1) * per + 1)),$((r * per))p" "$tmp/bodies" >"$tmp/bodies.$r"
+    c0=$(serve_cpu)
     (
         export BODIES="$tmp/bodies.$r" TOKEN="$POSTER_TOKEN" WRK_THREADS
         bench_wrk "$WRK_THREADS" "$WRK_CONNS" "$tmp/wrk.out" -s bench/server/post.lua "$URL"
     )
-    # "rate p50 p99 other exhausted created"
-    bench_post_parse "$tmp/wrk.out" >>"$tmp/post"
+    # "rate p50 p99 other exhausted created cpu_ms_per_submission"
+    res=$(bench_post_parse "$tmp/wrk.out")
+    echo "$res $(awk -v a="$c0" -v b="$(serve_cpu)" -v n="$(echo "$res" | cut -d' ' -f6)" \
+        'BEGIN { printf "%.2f", (n > 0) ? (b - a) * 1000 / n : 0 }')" >>"$tmp/post"
     r=$((r + 1))
 done
 # in process, one thread, a fresh database
@@ -218,20 +224,22 @@ names="contractors submission failures"
     echo "time with curl): contractor list $(awk '$1 == "contractors" { print $2 }' "$tmp/uncached" | bench_median) ms,"
     echo "failure counts $(awk '$1 == "failures" { print $2 }' "$tmp/uncached" | bench_median) ms."
     echo
-    echo "Submissions taken in per second (signature verification, scoring, storing, receipt):"
+    echo "Submissions taken in per second (signature verification, scoring, storing, receipt; the server"
+    echo "CPU is user + system time of \`mamori serve\` over each run, per 201, from /proc):"
     echo
-    echo "| how | submissions/s | p50 (ms) | p99 (ms) | notes |"
-    echo "|---|---:|---:|---:|---|"
-    printf '| in process: `bench_ingest`, one thread, `mm_ingest` into a fresh database | %s | | | runs: %s; 2000 distinct signed copies of the Hokuto examples (Rev 3 and Rev 2 alternately), signed before timing |\n' \
+    echo "| how | submissions/s | p50 (ms) | p99 (ms) | server CPU ms per submission | notes |"
+    echo "|---|---:|---:|---:|---:|---|"
+    printf '| in process: `bench_ingest`, one thread, `mm_ingest` into a fresh database | %s | | | | runs: %s; 2000 distinct signed copies of the Hokuto examples (Rev 3 and Rev 2 alternately), signed before timing |\n' \
         "$ingest" "$ingest_runs"
     post_rate=$(cut -d' ' -f1 "$tmp/post" | bench_median)
     post_p50=$(cut -d' ' -f2 "$tmp/post" | bench_median)
     post_p99=$(cut -d' ' -f3 "$tmp/post" | bench_median)
     post_other=$(awk '{ s += $4 } END { print s + 0 }' "$tmp/post")
     post_exh=$(awk '{ s += $5 } END { print s + 0 }' "$tmp/post")
-    printf '| HTTP: wrk POST /api/v1/submissions, %s connections, into the seeded database | %s | %s | %s | 201s only, per run: %s; other answers: %s; replays for lack of fresh bodies: %s |\n' \
-        "$WRK_CONNS" "$post_rate" "$post_p50" "$post_p99" "$(cut -d' ' -f1 "$tmp/post" | tr '\n' ' ')" \
-        "$post_other" "$post_exh"
+    printf '| HTTP: wrk POST /api/v1/submissions, %s connections, into the seeded database | %s | %s | %s | %s | 201s only, per run: %s; other answers: %s; replays for lack of fresh bodies: %s; CPU per run: %s |\n' \
+        "$WRK_CONNS" "$post_rate" "$post_p50" "$post_p99" "$(cut -d' ' -f7 "$tmp/post" | bench_median)" \
+        "$(cut -d' ' -f1 "$tmp/post" | tr '\n' ' ')" \
+        "$post_other" "$post_exh" "$(cut -d' ' -f7 "$tmp/post" | tr '\n' ' ')"
     echo
     echo "Reproduce: \`make bench\` (all benchmarks) or \`BUILD=build bench/server/run.sh\`; the seeded"
     echo "database is cached in \`BUILD/bench-server.db\` (the first run seeds it). Knobs:"

@@ -97,6 +97,18 @@ int mm_store_count_users(mm_store *s, int64_t *out, const char *role)
 int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const char *action,
                           const char *object, const char *detail)
     __attribute__((warn_unused_result));
+/* One record of mm_store_audit_append_many (all borrowed; detail as above). */
+typedef struct mm_audit_rec {
+    const char *actor, *action, *object, *detail;
+} mm_audit_rec;
+/* Appends n records in order, as n calls of mm_store_audit_append would (ids first_id,
+ * first_id + 1, ..., each linked to the one before), with one read of the chain's head and
+ * one INSERT per 16 records: the group commit's records (src/server/ingest.c). *first_id
+ * (may be NULL) gets the first record's id. A bad record (the messages of
+ * mm_store_audit_append) appends none. Inside mm_store_begin it has no savepoint of its own
+ * (unlike mm_store_audit_append): a failure leaves the transaction to be rolled back. */
+int mm_store_audit_append_many(mm_store *s, int64_t *first_id, const mm_audit_rec *recs, size_t n)
+    __attribute__((warn_unused_result));
 /* Walks the whole chain and fills *out; returns MM_OK whether or not it is intact (look at
  * out->bad_id), an error only when the log cannot be read. */
 int mm_store_audit_verify(mm_store *s, mm_audit_report *out) __attribute__((warn_unused_result));
@@ -323,6 +335,17 @@ typedef struct mm_submission_rec {
  * mm_store_begin a failure leaves nothing of the submission and the transaction open. */
 int mm_store_insert_submission(mm_store *s, const mm_submission_rec *rec)
     __attribute__((warn_unused_result));
+/* The same in two steps, for the group commit (src/server/ingest.c), inside one
+ * mm_store_begin_late transaction: the checks and rows (the same errors, a failure leaving
+ * nothing of the submission and the transaction open), without the write lock; then, after
+ * every submission of the batch went in, mm_store_submission_latest: under the write lock,
+ * before[32] gets the organization's latest status (as mm_store_latest_status), the
+ * submission becomes its latest when not older, and after[32] gets the status then. A
+ * failure of the second step leaves the transaction to be rolled back. */
+int mm_store_insert_submission_rows(mm_store *s, const mm_submission_rec *rec)
+    __attribute__((warn_unused_result));
+int mm_store_submission_latest(mm_store *s, const mm_submission_rec *rec, char before[32],
+                               char after[32]) __attribute__((warn_unused_result));
 /* One verified annual affirmation (32 CFR 170.22), as the server stores it. All borrowed. */
 typedef struct mm_affirmation_rec {
     const char *id; /* a UUID chosen by the caller */

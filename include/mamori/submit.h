@@ -98,19 +98,37 @@ const char *mm_verify_status_name(mm_verify_status st);
  * over MM_SIGNED_MAX_BYTES. name is used in messages. */
 int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
                          const mm_key *pub) __attribute__((warn_unused_result));
-/* The same for a document already parsed and checked (by mm_submission_inspect): its
- * envelope env, its key_id kid and its signature sig64 (base64); MM_ENOMEM, else MM_OK with
- * *status. */
-int mm_submission_verify_parsed(mm_verify_status *status, const json_t *env, const char *kid,
-                                const char *sig64, const mm_key *pub)
-    __attribute__((warn_unused_result));
-
 /* Parses and checks a signed submission document without verifying the signature: fills
  * *key_id (17 bytes) and *envelope (a new reference to the "envelope" object; the caller
  * json_decrefs it) and the canonical bytes' SHA-256 in hex (hash[65]). Errors as
  * mm_submission_verify for malformed documents. Used by the server to find the key. */
 int mm_submission_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
                           size_t len, const char *name) __attribute__((warn_unused_result));
+
+/* A signed document (a submission or an affirmation) parsed and checked once, for the
+ * server: the one parse, the envelope's canonical bytes and their hash serve the key look-up,
+ * the signature check and the stored row. Filled by mm_submission_open or
+ * mm_affirmation_open; the caller frees it with mm_signed_free. */
+typedef struct mm_signed {
+    json_t *root;          /* the document */
+    json_t *envelope;      /* borrowed from root */
+    const char *signature; /* borrowed from root: the base64 text as sent */
+    const char *key_id;    /* borrowed from root: 16 characters once opened */
+    char *canonical;       /* the envelope's canonical bytes (NUL-terminated) */
+    size_t canonical_len;
+    char hash[65]; /* their SHA-256 in lowercase hex */
+} mm_signed;
+
+/* Parses and checks a signed submission document once (as mm_submission_inspect: the same
+ * errors and messages) into *d. */
+int mm_submission_open(mm_signed *d, const char *doc, size_t len, const char *name)
+    __attribute__((warn_unused_result));
+/* Verifies an opened document's signature with pub, from its canonical bytes (not made
+ * again): MM_OK with *status (and mm_error_last() saying why when not valid), as
+ * mm_submission_verify; MM_ENOMEM. */
+int mm_signed_verify(mm_verify_status *status, mm_signed *d, const mm_key *pub)
+    __attribute__((warn_unused_result));
+void mm_signed_free(mm_signed *d);
 
 /* ---- annual affirmations (32 CFR 170.22) -------------------------------------------------
  * The affirming official's signed statement that the organization's latest submission still
@@ -136,6 +154,10 @@ int mm_affirmation_sign(char **out, const mm_affirmation *a, const mm_key *k)
  * (over MM_AFFIRMATION_MAX_BYTES). */
 int mm_affirmation_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
                            size_t len, const char *name) __attribute__((warn_unused_result));
+
+/* Parses and checks a signed affirmation once (as mm_affirmation_inspect) into *d. */
+int mm_affirmation_open(mm_signed *d, const char *doc, size_t len, const char *name)
+    __attribute__((warn_unused_result));
 
 /* Verifies a signed affirmation against pub: MM_OK with *status, or the errors of
  * mm_affirmation_inspect. */

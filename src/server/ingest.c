@@ -52,11 +52,22 @@ static int collect(const json_t *summary, mm_gap_rec **gaps, size_t *ngaps, mm_m
    commit (one WAL flush: SQLite's synchronous = FULL, PostgreSQL's synchronous_commit), with
    each its own result: the first to come while no batch is being written writes every
    submission queued so far (its own among them) on its own connection, the others wait for
-   their answer; whoever comes meanwhile waits for the next batch. A batch's submissions go
-   in first, each under a savepoint of its own (a replay or a bad row fails that one only);
-   then, under the audit lock (mm_store_begin_late: taken by the first audit record on
-   PostgreSQL), their audit records; then one commit. A failed audit record or commit fails
-   every submission of the batch (none is stored). */
+   their answer; whoever comes meanwhile waits for the next batch. No answer is given before
+   the commit that holds its submission: a 201 means stored.
+
+   A batch is written in three steps, so that the write lock (PostgreSQL: the audit chain's
+   advisory lock, shared by every instance; SQLite's is taken at BEGIN) is held only for what
+   links the chain:
+   1. without the lock (mm_store_begin_late): every submission's rows, each under a savepoint
+      of its own (a replay or a bad row fails that one only);
+   2. under the lock (taken by the first mm_store_submission_latest): in order, each one's
+      organization's latest and the alert of a worse status (supply.c), as if they had come
+      one by one (two statements each, three with an alert: every round trip to PostgreSQL
+      here is time the other instances wait);
+   3. their audit records, in order, with one read of the chain's head and one INSERT
+      (mm_store_audit_append_many), then one commit.
+   A failure in step 2 or 3, or of the commit, fails every submission of the batch (none is
+   stored). */
 
 typedef struct commit_slot {
     const mm_submission_rec *rec;
@@ -101,41 +112,60 @@ static void slot_fail(commit_slot *c, int rc)
     snprintf(c->msg, sizeof c->msg, "%s", mm_error_last());
 }
 
+/* Step 3: the audit records of the batch's stored submissions (n of them), in order. */
+static int audit_batch(mm_store *st, commit_slot *batch, size_t n)
+{
+    mm_audit_rec *recs = calloc(n ? n : 1, sizeof *recs);
+    char **details = calloc(n ? n : 1, sizeof *details);
+    int rc = recs && details ? MM_OK : MM_ENOMEM;
+    size_t k = 0;
+    for (commit_slot *c = batch; rc == MM_OK && c; c = c->next) {
+        if (c->rc)
+            continue;
+        /* as mm_audited_commit writes a detail */
+        details[k] = json_dumps(c->detail, JSON_COMPACT | JSON_SORT_KEYS);
+        if (!details[k])
+            rc = MM_ENOMEM;
+        recs[k] = (mm_audit_rec){c->actor, "submission.create", c->rec->id, details[k]};
+        k++;
+    }
+    if (rc == MM_OK)
+        rc = mm_store_audit_append_many(st, NULL, recs, k);
+    for (size_t i = 0; details && i < k; i++)
+        free(details[i]);
+    free(details);
+    free(recs);
+    return rc;
+}
+
 static void write_batch(mm_store *st, commit_slot *batch)
 {
     int rc = mm_store_begin_late(st);
+    size_t stored = 0;
+    /* 1. the rows, without the lock */
     for (commit_slot *c = batch; c; c = c->next) {
-        if (rc) {
-            slot_fail(c, rc);
-            continue;
-        }
-        /* a worse status alerts the customers up the chain (supply.c), in this transaction:
-         * the status before is read after the batch's earlier submissions went in */
-        char before[32] = "";
-        int one = mm_store_latest_status(st, c->rec->org_id, before);
-        if (one == MM_OK)
-            one = mm_store_insert_submission(st, c->rec); /* its own savepoint */
-        if (one) {
+        int one = rc ? rc : mm_store_insert_submission_rows(st, c->rec);
+        if (one)
             slot_fail(c, one);
-            continue;
-        }
-        /* the submission is in: a failed alert fails the whole batch (nothing is stored) */
-        rc = supply_alert_status(st, c->rec->org_id, before, c->rec->received);
-        if (rc)
-            slot_fail(c, rc);
+        else
+            stored++;
     }
-    /* the audit records; the last one ends the transaction, as every audited write does */
-    commit_slot *last = NULL;
-    for (commit_slot *c = batch; c; c = c->next)
-        if (c->rc == MM_OK)
-            last = c;
-    for (commit_slot *c = batch; rc == MM_OK && c != last; c = c->next)
-        if (c->rc == MM_OK)
-            rc = mm_audit_note(st, c->actor, "submission.create", c->rec->id,
-                               json_incref(c->detail));
-    if (last)
-        rc = mm_audited_commit(st, rc, last->actor, "submission.create", last->rec->id,
-                               json_incref(last->detail));
+    /* 2. under the lock: each one's latest, and the customers up the chain alerted of a
+     * worse status, in this transaction */
+    for (commit_slot *c = batch; rc == MM_OK && c; c = c->next) {
+        if (c->rc)
+            continue;
+        char before[32] = "", after[32] = "";
+        rc = mm_store_submission_latest(st, c->rec, before, after);
+        /* (supply_alert_status reads the status after again: only when it dropped) */
+        if (rc == MM_OK && mm_supply_status_worse(before, after))
+            rc = supply_alert_status(st, c->rec->org_id, before, c->rec->received);
+    }
+    /* 3. the audit records and the commit */
+    if (rc == MM_OK && stored)
+        rc = audit_batch(st, batch, stored);
+    if (rc == MM_OK && stored)
+        rc = mm_store_commit(st);
     else
         mm_store_rollback(st);
     for (commit_slot *c = batch; rc && c; c = c->next)
@@ -181,23 +211,25 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
 {
     int ret = MM_OK;
     *receipt_out = NULL;
-    json_t *env = NULL, *summary = NULL;
-    char key_id[17] = "", hash[65] = "";
+    json_t *summary = NULL;
+    mm_signed sd = {0};
     mm_key *key = NULL;
     mm_assessment *a = NULL;
     mm_result *res = NULL;
     char *summary_text = NULL, *receipt = NULL;
-    json_t *docj = NULL;
     mm_gap_rec *gaps = NULL;
     mm_milestone_rec *ms = NULL;
 
-    /* 1. the shape of the document, and which key it names */
-    int rc = mm_submission_inspect(&env, key_id, hash, doc, len, "submission");
+    /* 1. the shape of the document, and which key it names: parsed once, its envelope's
+     * canonical bytes made once (for the content hash and the signature check) */
+    int rc = mm_submission_open(&sd, doc, len, "submission");
     if (rc) {
         ret =
             act_failed(f, rc == MM_ETOOBIG ? ACT_TOO_BIG : ACT_INVALID, rc, "%s", mm_error_last());
         goto done;
     }
+    const char *key_id = sd.key_id, *hash = sd.hash;
+    json_t *env = sd.envelope;
     /* 2. the key must be one of the caller's organization's unrevoked keys */
     mm_key_rec kr;
     rc = mm_store_find_key(st, &kr, org_id, key_id);
@@ -224,15 +256,8 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
         goto done;
     }
     mm_key_id(key->key_id, key->public_key);
-    /* the document was parsed and its shape checked once, by mm_submission_inspect (env);
-     * its signature is read from one more parse of the top level, which is also what the
-     * store keeps (parsing the whole document again in mm_submission_verify, and the
-     * assessment twice more from a dump of it, was a third of the instructions of a
-     * submission: docs/benchmarks.md) */
-    docj = json_loadb(doc, len, 0, NULL);
-    const char *sig64 = json_string_value(json_object_get(docj, "signature"));
     mm_verify_status vs;
-    rc = mm_submission_verify_parsed(&vs, env, key_id, sig64, key);
+    rc = mm_signed_verify(&vs, &sd, key);
     if (rc || vs != MM_VERIFY_VALID) {
         char msg[400];
         snprintf(msg, sizeof msg, "signature %s: %s", rc ? "unreadable" : mm_verify_status_name(vs),
@@ -307,7 +332,7 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
         .nmilestones = nms,
     };
     /* the signature as sent (the document was checked, so it is there) */
-    rec.signature = sig64;
+    rec.signature = sd.signature;
     json_t *detail = json_pack("{s:s,s:s,s:s,s:s,s:O}", "org_id", org_id, "body_hash", hash,
                                "key_id", key_id, "status", status, "score", score);
     if (srv->group) {
@@ -362,12 +387,11 @@ int submission_ingest(const ingest_ctx *srv, mm_store *st, const char *org_id, c
     *receipt_out = receipt;
     receipt = NULL;
 done:
-    json_decref(env);
+    mm_signed_free(&sd);
     json_decref(summary);
     mm_key_free(key);
     mm_result_free(res);
     mm_assessment_free(a);
-    json_decref(docj);
     free(summary_text);
     free(receipt);
     free(gaps);

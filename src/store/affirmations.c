@@ -10,35 +10,29 @@
 
 static int check_affirmation(const mm_affirmation_rec *r)
 {
-    const struct {
-        const char *value, *name;
-    } required[] = {{r->id, "id"},
-                    {r->org_id, "org_id"},
-                    {r->submission_id, "submission_id"},
-                    {r->affirmed_by, "affirmed_by"},
-                    {r->received, "received"},
-                    {r->received_by, "received_by"},
-                    {r->body, "body"},
-                    {r->signature, "signature"}};
-    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-        if (!mm_nonempty(required[i].value)) {
-            mm_error_set("affirmation: %s is required", required[i].name);
-            return MM_EINVALID;
-        }
-    if (!mm_is_date(r->affirmed_on)) {
-        mm_error_set("affirmation: affirmed_on '%s' is not YYYY-MM-DD",
-                     r->affirmed_on ? r->affirmed_on : "");
-        return MM_EINVALID;
-    }
-    if (!mm_is_hex(r->body_hash, 64)) {
-        mm_error_set("affirmation: body_hash is not 64 lowercase hex digits");
-        return MM_EINVALID;
-    }
-    if (r->key_row <= 0) {
-        mm_error_set("affirmation: no signing key row");
-        return MM_EINVALID;
-    }
-    return MM_OK;
+    const mm_field required[] = {{r->id, "id"},
+                                 {r->org_id, "org_id"},
+                                 {r->submission_id, "submission_id"},
+                                 {r->affirmed_by, "affirmed_by"},
+                                 {r->received, "received"},
+                                 {r->received_by, "received_by"},
+                                 {r->body, "body"},
+                                 {r->signature, "signature"}};
+    const mm_field dates[] = {{r->affirmed_on, "affirmed_on"}};
+    return mm_signed_rec_check("affirmation", required, NPARAMS(required), dates, NPARAMS(dates),
+                               r->body_hash, r->key_row);
+}
+
+/* the affirmed submission must be the organization's latest (cell 4) */
+static int affirms_latest(const json_t *row, const void *ctx)
+{
+    const mm_affirmation_rec *r = ctx;
+    if (mm_streq(mm_cell(row, 4), r->submission_id))
+        return MM_OK;
+    mm_error_set("affirmation: submission %s is not the organization's latest (%s): an "
+                 "affirmation affirms the latest submission",
+                 r->submission_id, mm_cell(row, 4) ? mm_cell(row, 4) : "none");
+    return MM_ECONFLICT;
 }
 
 static int insert_rows(mm_store *s, const mm_affirmation_rec *r)
@@ -46,29 +40,21 @@ static int insert_rows(mm_store *s, const mm_affirmation_rec *r)
     json_t *rows = NULL;
     const mm_param cp[] = {P_TEXT(r->org_id), P_INT(r->key_row), P_TEXT(r->body_hash)};
     int rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT o.id, o.latest_submission, k.org_id,"
-                        " (SELECT count(*) FROM affirmations WHERE body_hash = $3)"
+                        "SELECT o.id, k.id, k.org_id,"
+                        " (SELECT count(*) FROM affirmations WHERE body_hash = $3),"
+                        " o.latest_submission"
                         " FROM (SELECT 1 AS one) one"
                         " LEFT JOIN organizations o ON o.id = $1"
                         " LEFT JOIN signing_keys k ON k.id = $2",
                         NPARAMS(cp), cp);
-    const json_t *row = json_array_get(rows, 0);
-    if (rc) {
-    } else if (!mm_cell(row, 0)) {
-        mm_error_set("affirmation: no organization '%s'", r->org_id);
-        rc = MM_ENOTFOUND;
-    } else if (!mm_streq(mm_cell(row, 1), r->submission_id)) {
-        mm_error_set("affirmation: submission %s is not the organization's latest (%s): an "
-                     "affirmation affirms the latest submission",
-                     r->submission_id, mm_cell(row, 1) ? mm_cell(row, 1) : "none");
-        rc = MM_ECONFLICT;
-    } else if (!mm_streq(mm_cell(row, 2), r->org_id)) {
-        mm_error_set("affirmation: signing key %lld is not %s's", (long long)r->key_row, r->org_id);
-        rc = MM_EINVALID;
-    } else if (mm_cell_i64(row, 3) > 0) {
-        mm_error_set("affirmation already received (same content hash)");
-        rc = MM_ECONFLICT;
-    }
+    const mm_signed_refs refs = {.prefix = "affirmation",
+                                 .kind = "affirmation",
+                                 .org_id = r->org_id,
+                                 .key_row = r->key_row,
+                                 .after_org = affirms_latest,
+                                 .ctx = r};
+    if (rc == MM_OK)
+        rc = mm_signed_refs_check(&refs, json_array_get(rows, 0));
     json_decref(rows);
     const mm_param ip[] = {P_TEXT(r->id),        P_TEXT(r->org_id),      P_TEXT(r->submission_id),
                            P_INT(r->key_row),    P_TEXT(r->affirmed_by), P_TEXT(r->affirmed_on),

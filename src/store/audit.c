@@ -40,25 +40,74 @@ void mm_audit_hash(char out[65], int64_t id, const char *prev_hash, const char *
     sodium_bin2hex(out, 65, digest, sizeof(digest));
 }
 
-int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const char *action,
-                          const char *object, const char *detail)
+/* Audit records go in as multi-row INSERTs of at most AUDIT_PER rows (8 parameters each):
+ * the statement's text depends only on its row count, so it is prepared once */
+#define AUDIT_PER 16
+
+static int insert_records(mm_store *s, const mm_audit_rec *recs, size_t n, int64_t first,
+                          char prev[65])
 {
-    if (!actor || !actor[0] || !action || !action[0] || !object) {
-        mm_error_set("audit record: actor, action and object are required");
-        return MM_EINVALID;
+    int rc = MM_OK;
+    for (size_t at = 0; rc == MM_OK && at < n; at += AUDIT_PER) {
+        size_t rows = n - at < AUDIT_PER ? n - at : AUDIT_PER;
+        mm_param p[8 * AUDIT_PER];
+        char hashes[AUDIT_PER][65], prevs[AUDIT_PER][65], ts[AUDIT_PER][21];
+        char sql[128 + AUDIT_PER * 48];
+        size_t len = (size_t)snprintf(sql, sizeof sql,
+                                      "INSERT INTO audit_log (id, prev_hash, hash, ts, actor,"
+                                      " action, object, detail) VALUES ");
+        int k = 0;
+        for (size_t i = 0; i < rows; i++) {
+            const mm_audit_rec *r = &recs[at + i];
+            const char *detail = r->detail ? r->detail : "{}";
+            int64_t id = first + (int64_t)(at + i);
+            memcpy(prevs[i], prev, 65);
+            mm_now(ts[i]);
+            mm_audit_hash(hashes[i], id, prevs[i], ts[i], r->actor, r->action, r->object, detail);
+            memcpy(prev, hashes[i], 65);
+            mm_param row[] = {P_INT(id),         P_TEXT(prevs[i]), P_TEXT(hashes[i]),
+                              P_TEXT(ts[i]),     P_TEXT(r->actor), P_TEXT(r->action),
+                              P_TEXT(r->object), P_TEXT(detail)};
+            memcpy(p + k, row, sizeof row);
+            len += (size_t)snprintf(sql + len, sizeof sql - len,
+                                    "%s($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", i ? ", " : "",
+                                    k + 1, k + 2, k + 3, k + 4, k + 5, k + 6, k + 7, k + 8);
+            k += 8;
+        }
+        rc = mm_db_rows(s, NULL, NULL, sql, k, p);
     }
-    if (detail && !mm_json_object_text(detail)) {
-        mm_error_set("audit record %s: detail must be a JSON object", action);
-        return MM_EINVALID;
+    return rc;
+}
+
+/* savepoint: inside the caller's transaction, under a savepoint of its own (a failure leaves
+ * the transaction open); without, a failure leaves it to be rolled back */
+static int append(mm_store *s, int64_t *first_id, const mm_audit_rec *recs, size_t n,
+                  bool savepoint)
+{
+    for (size_t i = 0; i < n; i++) {
+        const mm_audit_rec *r = &recs[i];
+        if (!r->actor || !r->actor[0] || !r->action || !r->action[0] || !r->object) {
+            mm_error_set("audit record: actor, action and object are required");
+            return MM_EINVALID;
+        }
+        if (r->detail && !mm_json_object_text(r->detail)) {
+            mm_error_set("audit record %s: detail must be a JSON object", r->action);
+            return MM_EINVALID;
+        }
     }
-    char prev[65] = ZERO_HASH, hash[65], ts[21];
+    if (n == 0)
+        return MM_OK;
+    char prev[65] = ZERO_HASH;
     json_t *rows = NULL;
     /* the write lock (taken here, by mm_store_begin, or now for mm_store_begin_late) is held
      * from this read to the commit, so no other writer, in this process or another, can
      * append in between */
-    int rc = mm_db_tx_begin(s);
+    bool own = savepoint || !s->in_tx;
+    int rc = own ? mm_db_tx_begin(s) : MM_OK;
     if (rc)
         return rc;
+    if (!own)
+        s->depth++; /* no savepoint of mm_db_exec's either */
     if (s->drv->lock)
         rc = s->drv->lock(s->db);
     if (rc == MM_OK)
@@ -70,19 +119,27 @@ int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const
         snprintf(prev, sizeof(prev), "%s", mm_cell(json_array_get(rows, 0), 1));
     }
     json_decref(rows);
-    mm_now(ts);
-    mm_audit_hash(hash, id, prev, ts, actor, action, object, detail ? detail : "{}");
-    const mm_param p[] = {
-        P_INT(id),     P_TEXT(prev),   P_TEXT(hash),   P_TEXT(ts),
-        P_TEXT(actor), P_TEXT(action), P_TEXT(object), P_TEXT(detail ? detail : "{}")};
     if (rc == MM_OK)
-        rc = mm_db_rows(s, NULL, NULL,
-                        "INSERT INTO audit_log (id, prev_hash, hash, ts, actor, action, object,"
-                        " detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        NPARAMS(p), p);
-    if (rc == MM_OK && out_id)
-        *out_id = id;
+        rc = insert_records(s, recs, n, id, prev);
+    if (rc == MM_OK && first_id)
+        *first_id = id;
+    if (!own) {
+        s->depth--;
+        return rc;
+    }
     return mm_db_tx_end(s, rc);
+}
+
+int mm_store_audit_append(mm_store *s, int64_t *out_id, const char *actor, const char *action,
+                          const char *object, const char *detail)
+{
+    const mm_audit_rec r = {actor, action, object, detail};
+    return append(s, out_id, &r, 1, true);
+}
+
+int mm_store_audit_append_many(mm_store *s, int64_t *first_id, const mm_audit_rec *recs, size_t n)
+{
+    return append(s, first_id, recs, n, false);
 }
 
 int mm_store_audit_head(mm_store *s, int64_t *out)

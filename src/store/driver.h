@@ -182,6 +182,39 @@ int mm_check_page(const char *what, int64_t offset, int64_t limit);
 bool mm_json_object_text(const char *text);
 void mm_now(char out[21]);
 
+/* ---- signed documents stored: submissions.c, affirmations.c ----------------------------- */
+
+typedef struct mm_field {
+    const char *value, *name;
+} mm_field;
+
+/* The checks of a signed document's record before it is stored: every required field
+ * non-empty ("PREFIX: NAME is required"), each of dates a date ("PREFIX: NAME 'V' is not
+ * YYYY-MM-DD"), body_hash 64 lowercase hex digits, a key row; prefix is "submission ID" or
+ * "affirmation". MM_EINVALID. */
+int mm_signed_rec_check(const char *prefix, const mm_field *required, size_t nrequired,
+                        const mm_field *dates, size_t ndates, const char *body_hash,
+                        int64_t key_row);
+
+/* What a signed document's row refers to, checked against one row of the store whose first
+ * four cells are the organization's id (NULL: none), the key row's id (NULL: none), the key
+ * row's organization and how many stored documents have the same content hash, in that
+ * order: "PREFIX: no organization 'ORG'" (MM_ENOTFOUND); then after_org (may be NULL: the
+ * caller's own check of the row, MM_OK or an error with its message); "PREFIX: no signing
+ * key N" (MM_ENOTFOUND, only when key_named; else a missing key is not the organization's);
+ * "PREFIX: signing key N is not ORG's" (MM_EINVALID); "KIND already received (same content
+ * hash)" (MM_ECONFLICT). */
+typedef struct mm_signed_refs {
+    const char *prefix; /* "submission ID", "affirmation" */
+    const char *kind;   /* "submission", "affirmation" */
+    const char *org_id;
+    int64_t key_row;
+    bool key_named;
+    int (*after_org)(const json_t *row, const void *ctx);
+    const void *ctx;
+} mm_signed_refs;
+int mm_signed_refs_check(const mm_signed_refs *w, const json_t *row);
+
 /* ---- dump: the fixed list of tables and columns (dump.c) ---------------------------------- */
 
 typedef enum mm_col_type { MM_COL_TEXT, MM_COL_INT, MM_COL_BOOL } mm_col_type;

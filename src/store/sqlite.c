@@ -86,20 +86,26 @@ static int plain(sq *s, const char *sql)
     return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? MM_OK : fail(s);
 }
 
+static int sq_exec(void *db, const char *sql, int n, const mm_param *p, mm_row_fn row, void *ctx,
+                   int64_t *changes);
+
+/* BEGIN, COMMIT, ROLLBACK and the savepoints are prepared once too (sq_exec's cache): a
+ * submission's transaction runs about six of them, each parsed anew by sqlite3_exec before */
 static int sq_begin(void *db, mm_tx_mode mode)
 {
-    return plain(db, mode == MM_TX_READ ? "BEGIN" : "BEGIN IMMEDIATE");
+    return sq_exec(db, mode == MM_TX_READ ? "BEGIN" : "BEGIN IMMEDIATE", 0, NULL, NULL, NULL, NULL);
 }
 
 static int sq_rollback(void *db)
 {
     sq *s = db;
-    return sqlite3_get_autocommit(s->db) ? MM_OK : plain(s, "ROLLBACK");
+    return sqlite3_get_autocommit(s->db) ? MM_OK
+                                         : sq_exec(s, "ROLLBACK", 0, NULL, NULL, NULL, NULL);
 }
 
 static int sq_commit(void *db)
 {
-    int rc = plain(db, "COMMIT");
+    int rc = sq_exec(db, "COMMIT", 0, NULL, NULL, NULL, NULL);
     if (rc)
         sq_rollback(db);
     return rc;
@@ -168,8 +174,9 @@ static int sq_exec(void *db, const char *sql, int n, const mm_param *p, mm_row_f
                    int64_t *changes)
 {
     sq *s = db;
-    /* one statement with parameters or rows (not the migrations' scripts): cached */
-    bool cacheable = n > 0 || row;
+    /* one statement (with parameters or rows, or without a ';': not the migrations'
+     * scripts): cached */
+    bool cacheable = n > 0 || row || !strchr(sql, ';');
     size_t hash = cacheable ? text_hash(sql) : 0;
     cached_stmt *hit = cacheable ? cache_find(s, sql, hash) : NULL;
     char *text = hit ? NULL : strdup(sql); /* $1..$n are ?1..?n here */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mamori/store.h"
+#include "mamori/supply.h"
 #include "store/driver.h"
 #include "util/util.h"
 
@@ -14,31 +15,79 @@ static const char *const frameworks[] = {"800-171r3", "800-171r2"};
 static const char *const gap_statuses[] = {"not-met", "partial", "not-assessed"};
 static const char *const milestone_statuses[] = {"planned", "in-progress", "completed"};
 
+int mm_signed_rec_check(const char *prefix, const mm_field *required, size_t nrequired,
+                        const mm_field *dates, size_t ndates, const char *body_hash,
+                        int64_t key_row)
+{
+    for (size_t i = 0; i < nrequired; i++)
+        if (!mm_nonempty(required[i].value)) {
+            mm_error_set("%s: %s is required", prefix, required[i].name);
+            return MM_EINVALID;
+        }
+    for (size_t i = 0; i < ndates; i++)
+        if (!mm_is_date(dates[i].value)) {
+            mm_error_set("%s: %s '%s' is not YYYY-MM-DD", prefix, dates[i].name,
+                         dates[i].value ? dates[i].value : "");
+            return MM_EINVALID;
+        }
+    if (!mm_is_hex(body_hash, 64)) {
+        mm_error_set("%s: body_hash is not 64 lowercase hex digits", prefix);
+        return MM_EINVALID;
+    }
+    if (key_row <= 0) {
+        mm_error_set("%s: no signing key row", prefix);
+        return MM_EINVALID;
+    }
+    return MM_OK;
+}
+
+int mm_signed_refs_check(const mm_signed_refs *w, const json_t *row)
+{
+    int rc;
+    if (!mm_cell(row, 0)) {
+        mm_error_set("%s: no organization '%s'", w->prefix, w->org_id);
+        return MM_ENOTFOUND;
+    }
+    if (w->after_org && (rc = w->after_org(row, w->ctx)) != MM_OK)
+        return rc;
+    if (w->key_named && !mm_cell(row, 1)) {
+        mm_error_set("%s: no signing key %lld", w->prefix, (long long)w->key_row);
+        return MM_ENOTFOUND;
+    }
+    if (!mm_streq(mm_cell(row, 2), w->org_id)) {
+        mm_error_set("%s: signing key %lld is not %s's", w->prefix, (long long)w->key_row,
+                     w->org_id);
+        return MM_EINVALID;
+    }
+    if (mm_cell_i64(row, 3) > 0) {
+        mm_error_set("%s already received (same content hash)", w->kind);
+        return MM_ECONFLICT;
+    }
+    return MM_OK;
+}
+
+/* "submission ID" (or "(no id)"), the start of a submission's messages */
+static void sub_prefix(char *out, size_t size, const mm_submission_rec *r)
+{
+    snprintf(out, size, "submission %s", mm_nonempty(r->id) ? r->id : "(no id)");
+}
+
 static int check_submission(const mm_submission_rec *r)
 {
     const char *id = mm_nonempty(r->id) ? r->id : "(no id)";
-    const struct {
-        const char *value, *name;
-    } required[] = {{r->id, "id"},
-                    {r->org_id, "org_id"},
-                    {r->received, "received"},
-                    {r->body, "body"},
-                    {r->signature, "signature"},
-                    {r->affirmed_by, "affirmed_by"},
-                    {r->affirmed_on, "affirmed_on"}};
-    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-        if (!mm_nonempty(required[i].value)) {
-            mm_error_set("submission %s: %s is required", id, required[i].name);
-            return MM_EINVALID;
-        }
-    if (!mm_is_hex(r->body_hash, 64)) {
-        mm_error_set("submission %s: body_hash is not 64 lowercase hex digits", id);
-        return MM_EINVALID;
-    }
-    if (r->key_row <= 0) {
-        mm_error_set("submission %s: no signing key row", id);
-        return MM_EINVALID;
-    }
+    char prefix[320];
+    sub_prefix(prefix, sizeof prefix, r);
+    const mm_field required[] = {{r->id, "id"},
+                                 {r->org_id, "org_id"},
+                                 {r->received, "received"},
+                                 {r->body, "body"},
+                                 {r->signature, "signature"},
+                                 {r->affirmed_by, "affirmed_by"},
+                                 {r->affirmed_on, "affirmed_on"}};
+    int rc =
+        mm_signed_rec_check(prefix, required, NPARAMS(required), NULL, 0, r->body_hash, r->key_row);
+    if (rc)
+        return rc;
     if (!ONE_OF(r->framework, frameworks)) {
         mm_error_set("submission %s: unknown framework '%s'", id, r->framework ? r->framework : "");
         return MM_EINVALID;
@@ -146,44 +195,78 @@ static int insert_milestones(mm_store *s, const mm_submission_rec *r)
     return rc;
 }
 
-/* The checks, the rows, and the organization's latest (under the write lock, or, begun
- * with mm_store_begin_late, before it). */
-static int insert_rows(mm_store *s, const mm_submission_rec *r)
+/* The status date of a submission: its assessed date, or the day it was received. */
+static void status_date(char own[11], const mm_submission_rec *r)
+{
+    snprintf(own, 11, "%s", mm_nonempty(r->assessed) ? r->assessed : r->received);
+}
+
+/* The newest assessment is the organization's latest; on the same date, the newer
+ * submission; its list columns are copied onto the organization's row (migration 9). The
+ * date is compared in the UPDATE: under mm_store_begin_late two submissions of one
+ * organization may get here at once, and PostgreSQL re-reads the row for the WHERE once the
+ * first has committed, so the later-dated one wins whatever the order. */
+static int update_latest(mm_store *s, const mm_submission_rec *r, bool *updated)
+{
+    char own[11];
+    status_date(own, r);
+    const mm_param lp[] = {P_TEXT(r->id),
+                           P_TEXT(r->org_id),
+                           P_TEXT(r->received),
+                           P_TEXT(r->framework),
+                           r->has_score ? P_INT(r->score) : P_NULL,
+                           P_TEXT(r->status),
+                           P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
+                           P_TEXT(r->affirmed_by),
+                           P_TEXT(own)};
+    /* under mm_store_begin_late: the audit lock first, so that the organization's row is
+     * locked only by the one writer that holds it (another instance's transaction would
+     * otherwise wait for this row, lock-free, while this one waits for the audit lock) */
+    int rc = s->in_tx && s->drv->lock ? s->drv->lock(s->db) : MM_OK;
+    int64_t changed = 0;
+    if (rc == MM_OK)
+        rc = mm_db_rows(s, NULL, &changed,
+                        "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
+                        " latest_framework = $4, latest_score = $5, latest_status = $6,"
+                        " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2"
+                        " AND coalesce(coalesce(latest_assessed, substr(latest_received, 1, 10)),"
+                        " '') <= $9",
+                        NPARAMS(lp), lp);
+    if (updated)
+        *updated = rc == MM_OK && changed > 0;
+    return rc;
+}
+
+/* The checks, the rows, and (set_latest) the organization's latest (under the write lock, or,
+ * begun with mm_store_begin_late, before it). */
+static int insert_rows(mm_store *s, const mm_submission_rec *r, bool set_latest)
 {
     json_t *rows = NULL;
-    /* does the organization exist, the status date of its latest (the assessed date, or
-     * the day it was received when the assessment has none), the key row's owner, and
-     * whether the organization sent the content before */
+    /* does the organization exist, the key row and its owner, whether the organization sent
+     * the content before, and the status date of its latest (the assessed date, or the day it
+     * was received when the assessment has none) */
     const mm_param cp[] = {P_TEXT(r->org_id), P_INT(r->key_row), P_TEXT(r->body_hash)};
-    int rc =
-        mm_db_rows(s, &rows, NULL,
-                   "SELECT o.id, coalesce(o.latest_assessed, substr(o.latest_received, 1, 10)),"
-                   " k.id, k.org_id, (SELECT count(*) FROM submissions"
-                   " WHERE org_id = $1 AND body_hash = $3)"
-                   " FROM (SELECT 1 AS one) one"
-                   " LEFT JOIN organizations o ON o.id = $1"
-                   " LEFT JOIN signing_keys k ON k.id = $2",
-                   NPARAMS(cp), cp);
+    int rc = mm_db_rows(s, &rows, NULL,
+                        "SELECT o.id, k.id, k.org_id, (SELECT count(*) FROM submissions"
+                        " WHERE org_id = $1 AND body_hash = $3),"
+                        " coalesce(o.latest_assessed, substr(o.latest_received, 1, 10))"
+                        " FROM (SELECT 1 AS one) one"
+                        " LEFT JOIN organizations o ON o.id = $1"
+                        " LEFT JOIN signing_keys k ON k.id = $2",
+                        NPARAMS(cp), cp);
     const json_t *row = json_array_get(rows, 0);
-    const char *latest = mm_cell(row, 1);
-    char own[11];
-    snprintf(own, sizeof own, "%s", mm_nonempty(r->assessed) ? r->assessed : r->received);
+    const char *latest = mm_cell(row, 4);
+    char own[11], prefix[320];
+    status_date(own, r);
+    sub_prefix(prefix, sizeof prefix, r);
     bool newest = !latest || strcmp(latest, own) <= 0;
-    if (rc) {
-    } else if (!mm_cell(row, 0)) {
-        mm_error_set("submission %s: no organization '%s'", r->id, r->org_id);
-        rc = MM_ENOTFOUND;
-    } else if (!mm_cell(row, 2)) {
-        mm_error_set("submission %s: no signing key %lld", r->id, (long long)r->key_row);
-        rc = MM_ENOTFOUND;
-    } else if (strcmp(mm_cell(row, 3), r->org_id) != 0) {
-        mm_error_set("submission %s: signing key %lld is not %s's", r->id, (long long)r->key_row,
-                     r->org_id);
-        rc = MM_EINVALID;
-    } else if (mm_cell_i64(row, 4) > 0) {
-        mm_error_set("submission already received (same content hash)");
-        rc = MM_ECONFLICT;
-    }
+    const mm_signed_refs refs = {.prefix = prefix,
+                                 .kind = "submission",
+                                 .org_id = r->org_id,
+                                 .key_row = r->key_row,
+                                 .key_named = true};
+    if (rc == MM_OK)
+        rc = mm_signed_refs_check(&refs, row);
     json_decref(rows);
     const mm_param ip[] = {P_TEXT(r->id),
                            P_TEXT(r->org_id),
@@ -211,33 +294,8 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r)
         rc = insert_gaps(s, r);
     if (rc == MM_OK)
         rc = insert_milestones(s, r);
-    /* the newest assessment is the organization's latest; on the same date, the newer
-     * submission; its list columns are copied onto the organization's row (migration 9).
-     * The date is compared again in the UPDATE: under mm_store_begin_late two submissions of
-     * one organization may get here at once, and PostgreSQL re-reads the row for the WHERE
-     * once the first has committed, so the later-dated one wins whatever the order */
-    const mm_param lp[] = {P_TEXT(r->id),
-                           P_TEXT(r->org_id),
-                           P_TEXT(r->received),
-                           P_TEXT(r->framework),
-                           r->has_score ? P_INT(r->score) : P_NULL,
-                           P_TEXT(r->status),
-                           P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
-                           P_TEXT(r->affirmed_by),
-                           P_TEXT(own)};
-    /* under mm_store_begin_late: the audit lock first, so that the organization's row is
-     * locked only by the one writer that holds it (another instance's transaction would
-     * otherwise wait for this row, lock-free, while this one waits for the audit lock) */
-    if (rc == MM_OK && newest && s->in_tx && s->drv->lock)
-        rc = s->drv->lock(s->db);
-    if (rc == MM_OK && newest)
-        rc = mm_db_rows(s, NULL, NULL,
-                        "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
-                        " latest_framework = $4, latest_score = $5, latest_status = $6,"
-                        " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2"
-                        " AND coalesce(coalesce(latest_assessed, substr(latest_received, 1, 10)),"
-                        " '') <= $9",
-                        NPARAMS(lp), lp);
+    if (rc == MM_OK && set_latest && newest)
+        rc = update_latest(s, r, NULL);
     return rc;
 }
 
@@ -246,7 +304,38 @@ int mm_store_insert_submission(mm_store *s, const mm_submission_rec *rec)
     int rc = check_submission(rec);
     if (rc == MM_OK)
         rc = mm_db_tx_begin(s);
-    return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec));
+    return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec, true));
+}
+
+int mm_store_insert_submission_rows(mm_store *s, const mm_submission_rec *rec)
+{
+    int rc = check_submission(rec);
+    if (rc == MM_OK)
+        rc = mm_db_tx_begin(s);
+    return rc ? rc : mm_db_tx_end(s, insert_rows(s, rec, false));
+}
+
+int mm_store_submission_latest(mm_store *s, const mm_submission_rec *rec, char before[32],
+                               char after[32])
+{
+    before[0] = after[0] = '\0';
+    if (!s->in_tx) {
+        mm_error_set("submission %s: its latest is set inside mm_store_begin", rec->id);
+        return MM_EUSAGE;
+    }
+    /* no savepoint of its own (mm_db_exec's for a write inside a transaction: two round
+     * trips more on PostgreSQL, under the write lock): a failure fails the caller's whole
+     * transaction, which the group commit rolls back */
+    s->depth++;
+    bool updated = false;
+    int rc = mm_store_latest_status(s, rec->org_id, before);
+    if (rc == MM_OK)
+        rc = update_latest(s, rec, &updated);
+    s->depth--;
+    /* under the write lock nobody else changes the row: unchanged, the status is before's */
+    if (rc == MM_OK)
+        snprintf(after, 32, "%s", updated ? rec->status : before);
+    return rc;
 }
 
 #define SUB_COLS                                                                                   \

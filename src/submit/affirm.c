@@ -29,7 +29,7 @@ static bool good_id(const char *s)
     return true;
 }
 
-static int check_envelope(const json_t *env, const char *name)
+static int check_envelope(json_t *env, const char *name)
 {
     static const char *const members[] = {"kind", "version", "submission_id", "affirming_official"};
     static const char *const offm[] = {"name", "date"};
@@ -101,70 +101,47 @@ done:
     return rc;
 }
 
-/* The signed document parsed once and its shape checked: *root (the caller's), and borrowed
- * from it the envelope, the signature's base64 and the key id. */
-static int parse_signed_affirmation(json_t **root, json_t **env, const char **sig64,
-                                    const char **kid, const char *doc, size_t len, const char *name)
+static const mm_signed_kind affirmation_kind = {"affirmation", MM_AFFIRMATION_MAX_BYTES,
+                                                check_envelope};
+
+int mm_affirmation_open(mm_signed *d, const char *doc, size_t len, const char *name)
 {
-    static const char *const members[] = {"envelope", "signature", "key_id"};
-    *root = NULL;
-    if (mm_submit_init_sodium())
-        return MM_ERROR;
-    if (len > MM_AFFIRMATION_MAX_BYTES) {
-        mm_error_set("%s: larger than %u bytes", name, MM_AFFIRMATION_MAX_BYTES);
-        return MM_ETOOBIG;
-    }
-    json_t *r;
-    if (mm_json_load(&r, doc, len, name, 0))
-        return MM_EPARSE;
-    *kid = json_string_value(json_object_get(r, "key_id"));
-    *sig64 = json_string_value(json_object_get(r, "signature"));
-    *env = json_object_get(r, "envelope");
-    int rc = MM_EINVALID;
-    if (!mm_submit_has_exactly(r, members, 3) || !*sig64 || !*kid)
-        mm_error_set("%s: not a signed affirmation (members envelope, signature, key_id)", name);
-    else
-        rc = check_envelope(*env, name);
-    if (rc) {
-        json_decref(r);
-        return rc;
-    }
-    *root = r;
-    return MM_OK;
+    int rc = mm_signed_parse(d, &affirmation_kind, doc, len, name);
+    if (rc == MM_OK && (rc = mm_signed_digest(d, name)) != MM_OK)
+        mm_signed_free(d);
+    return rc;
 }
 
 int mm_affirmation_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
                            size_t len, const char *name)
 {
     *envelope = NULL;
-    json_t *root, *env;
-    const char *sig64, *kid;
-    int rc = parse_signed_affirmation(&root, &env, &sig64, &kid, doc, len, name);
+    mm_signed d;
+    int rc = mm_affirmation_open(&d, doc, len, name);
     if (rc)
         return rc;
-    rc = mm_submit_envelope_id(envelope, key_id, hash, env, kid, name);
-    json_decref(root);
-    return rc;
+    memcpy(key_id, d.key_id, 17);
+    memcpy(hash, d.hash, 65);
+    *envelope = json_incref(d.envelope);
+    mm_signed_free(&d);
+    return MM_OK;
 }
 
 int mm_affirmation_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
                           const mm_key *pub)
 {
     *status = MM_VERIFY_TAMPERED;
-    json_t *root, *env;
-    const char *sig64, *kid;
-    int rc = parse_signed_affirmation(&root, &env, &sig64, &kid, doc, len, name);
+    mm_signed d;
+    int rc = mm_affirmation_open(&d, doc, len, name);
     if (rc)
         return rc;
-    if (strlen(kid) != 16) {
-        mm_error_set("%s: $.key_id: not a key id of 16 hex digits", name);
-        rc = MM_EINVALID;
-    } else if (sodium_memcmp(kid, pub->key_id, 16) != 0) {
+    if (sodium_memcmp(d.key_id, pub->key_id, 16) != 0) {
         *status = MM_VERIFY_WRONG_KEY;
-        mm_error_set("signed with key %.16s, not with key %s", kid, pub->key_id);
+        mm_error_set("signed with key %.16s, not with key %s", d.key_id, pub->key_id);
     } else {
-        rc = mm_submit_signature_check(status, sig64, env, pub->public_key);
+        rc = mm_submit_signature_check(status, d.signature, d.canonical, d.canonical_len,
+                                       pub->public_key);
     }
-    json_decref(root);
+    mm_signed_free(&d);
     return rc;
 }

@@ -318,8 +318,32 @@ int mm_evidence_hash_file(char out[65], const char *path)
 
 /* ---- canonical form ------------------------------------------------------------------ */
 
-/* Rejects reals anywhere in v (their printing is not canonical); path names the place. */
-static int check_numbers(json_t *v, char *path, size_t cap, const char *name)
+/* Whether v holds a real anywhere (the common case, none, without building paths). */
+static bool has_real(json_t *v)
+{
+    const char *key;
+    json_t *m;
+    size_t i;
+    if (json_is_real(v))
+        return true;
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, m)
+        {
+            if (has_real(m))
+                return true;
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, m)
+        {
+            if (has_real(m))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Names the first real in v (their printing is not canonical); path names the place. */
+static int real_at(json_t *v, char *path, size_t cap, const char *name)
 {
     size_t len = strlen(path);
     if (json_is_real(v)) {
@@ -333,7 +357,7 @@ static int check_numbers(json_t *v, char *path, size_t cap, const char *name)
         json_object_foreach(v, key, m)
         {
             snprintf(path + len, cap - len, ".%s", key);
-            int rc = check_numbers(m, path, cap, name);
+            int rc = real_at(m, path, cap, name);
             path[len] = '\0';
             if (rc)
                 return rc;
@@ -344,13 +368,19 @@ static int check_numbers(json_t *v, char *path, size_t cap, const char *name)
         json_array_foreach(v, i, m)
         {
             snprintf(path + len, cap - len, "[%zu]", i);
-            int rc = check_numbers(m, path, cap, name);
+            int rc = real_at(m, path, cap, name);
             path[len] = '\0';
             if (rc)
                 return rc;
         }
     }
     return MM_OK;
+}
+
+/* Rejects reals anywhere in v, naming the first one's place (path: where v is). */
+static int check_numbers(json_t *v, char *path, size_t cap, const char *name)
+{
+    return has_real(v) ? real_at(v, path, cap, name) : MM_OK;
 }
 
 static int cmp_evidence(const void *a, const void *b)
@@ -570,42 +600,64 @@ static int check_envelope(json_t *env, const char *name)
     return MM_OK;
 }
 
-/* Parses a signed submission document and checks its shape (the one code path of
- * mm_submission_verify and mm_submission_inspect): *root gets the document (the caller
- * json_decrefs it), *env, *sig64 and *kid point into it. */
-static int parse_signed(json_t **root, json_t **env, const char **sig64, const char **kid,
-                        const char *doc, size_t len, const char *name)
+/* Parses a signed document (a submission or an affirmation, kind says which) and checks its
+ * shape: d->root gets the document (mm_signed_free), d->envelope, d->signature and
+ * d->key_id point into it; nothing else is computed yet. The one parse of mm_submission_*
+ * and mm_affirmation_*. */
+int mm_signed_parse(mm_signed *d, const mm_signed_kind *kind, const char *doc, size_t len,
+                    const char *name)
 {
     static const char *const members[] = {"envelope", "signature", "key_id"};
-    *root = NULL;
+    memset(d, 0, sizeof *d);
     if (mm_submit_init_sodium())
         return MM_ERROR;
-    if (len > MM_SIGNED_MAX_BYTES) {
-        mm_error_set("%s: larger than %u bytes", name, MM_SIGNED_MAX_BYTES);
+    if (len > kind->max_bytes) {
+        mm_error_set("%s: larger than %zu bytes", name, kind->max_bytes);
         return MM_ETOOBIG;
     }
     json_t *r;
     if (mm_json_load(&r, doc, len, name, 0))
         return MM_EPARSE;
-    *sig64 = json_string_value(json_object_get(r, "signature"));
-    *kid = json_string_value(json_object_get(r, "key_id"));
-    if (!mm_submit_has_exactly(r, members, 3) || !*sig64 || !*kid) {
-        mm_error_set("%s: not a signed submission (members envelope, signature, key_id)", name);
-        json_decref(r);
-        return MM_EINVALID;
-    }
-    *env = json_object_get(r, "envelope");
-    int rc = check_envelope(*env, name);
+    const char *sig64 = json_string_value(json_object_get(r, "signature"));
+    const char *kid = json_string_value(json_object_get(r, "key_id"));
+    json_t *env = json_object_get(r, "envelope");
+    int rc = MM_EINVALID;
+    if (!mm_submit_has_exactly(r, members, 3) || !sig64 || !kid)
+        mm_error_set("%s: not a signed %s (members envelope, signature, key_id)", name, kind->what);
+    else
+        rc = kind->check_envelope(env, name);
     if (rc) {
         json_decref(r);
         return rc;
     }
-    *root = r;
+    *d = (mm_signed){.root = r, .envelope = env, .signature = sig64, .key_id = kid};
     return MM_OK;
 }
 
-int mm_submit_signature_check(mm_verify_status *status, const char *sig64, const json_t *env,
-                              const unsigned char *public_key)
+int mm_signed_digest(mm_signed *d, const char *name)
+{
+    if (strlen(d->key_id) != 16) {
+        mm_error_set("%s: $.key_id: not a key id of 16 hex digits", name);
+        return MM_EINVALID;
+    }
+    if (!d->canonical && !(d->canonical = mm_submit_canonical_bytes(d->envelope)))
+        return MM_ENOMEM;
+    d->canonical_len = strlen(d->canonical);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)d->canonical, d->canonical_len);
+    sodium_bin2hex(d->hash, sizeof d->hash, h, sizeof h);
+    return MM_OK;
+}
+
+void mm_signed_free(mm_signed *d)
+{
+    json_decref(d->root);
+    free(d->canonical);
+    memset(d, 0, sizeof *d);
+}
+
+int mm_submit_signature_check(mm_verify_status *status, const char *sig64, const char *canon,
+                              size_t canon_len, const unsigned char *public_key)
 {
     unsigned char sig[crypto_sign_BYTES];
     if (!mm_submit_unb64(sig, sizeof sig, sig64)) {
@@ -613,81 +665,67 @@ int mm_submit_signature_check(mm_verify_status *status, const char *sig64, const
         mm_error_set("the signature is not base64 of %d bytes", crypto_sign_BYTES);
         return MM_OK;
     }
-    char *canon = mm_submit_canonical_bytes(env);
-    if (!canon)
-        return MM_ENOMEM;
-    if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, strlen(canon), public_key) !=
+    if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, canon_len, public_key) !=
         0) {
         *status = MM_VERIFY_TAMPERED;
         mm_error_set("the signature does not match the envelope (changed after signing)");
     } else {
         *status = MM_VERIFY_VALID;
     }
-    free(canon);
     return MM_OK;
 }
 
-int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
-                         const mm_key *pub)
+static const mm_signed_kind submission_kind = {"submission", MM_SIGNED_MAX_BYTES, check_envelope};
+
+int mm_submission_open(mm_signed *d, const char *doc, size_t len, const char *name)
 {
-    *status = MM_VERIFY_TAMPERED;
-    json_t *root = NULL, *env = NULL;
-    const char *sig64 = NULL, *kid = NULL;
-    int rc = parse_signed(&root, &env, &sig64, &kid, doc, len, name);
-    if (rc)
-        return rc;
-    rc = mm_submission_verify_parsed(status, env, kid, sig64, pub);
-    json_decref(root);
+    int rc = mm_signed_parse(d, &submission_kind, doc, len, name);
+    if (rc == MM_OK && (rc = mm_signed_digest(d, name)) != MM_OK)
+        mm_signed_free(d);
     return rc;
 }
 
-int mm_submission_verify_parsed(mm_verify_status *status, const json_t *env, const char *kid,
-                                const char *sig64, const mm_key *pub)
+int mm_signed_verify(mm_verify_status *status, mm_signed *d, const mm_key *pub)
 {
     *status = MM_VERIFY_TAMPERED;
+    const char *kid = d->key_id;
     if (!kid || strlen(kid) != 16 || sodium_memcmp(kid, pub->key_id, 16) != 0) {
         *status = MM_VERIFY_WRONG_KEY;
         mm_error_set("signed with key %.16s, not with key %s of %s", kid ? kid : "", pub->key_id,
                      pub->org ? pub->org : "its owner");
         return MM_OK;
     }
-    if (!sig64) {
-        *status = MM_VERIFY_BAD_ENCODING;
-        mm_error_set("no signature");
-        return MM_OK;
-    }
-    return mm_submit_signature_check(status, sig64, env, pub->public_key);
+    if (!d->canonical && !(d->canonical = mm_submit_canonical_bytes(d->envelope)))
+        return MM_ENOMEM;
+    d->canonical_len = strlen(d->canonical);
+    return mm_submit_signature_check(status, d->signature, d->canonical, d->canonical_len,
+                                     pub->public_key);
 }
 
-int mm_submit_envelope_id(json_t **envelope, char key_id[17], char hash[65], json_t *env,
-                          const char *kid, const char *name)
+int mm_submission_verify(mm_verify_status *status, const char *doc, size_t len, const char *name,
+                         const mm_key *pub)
 {
-    if (strlen(kid) != 16) {
-        mm_error_set("%s: $.key_id: not a key id of 16 hex digits", name);
-        return MM_EINVALID;
-    }
-    char *canon = mm_submit_canonical_bytes(env);
-    if (!canon)
-        return MM_ENOMEM;
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
-    free(canon);
-    sodium_bin2hex(hash, 65, h, sizeof h);
-    memcpy(key_id, kid, 17);
-    *envelope = json_incref(env);
-    return MM_OK;
+    *status = MM_VERIFY_TAMPERED;
+    mm_signed d;
+    int rc = mm_signed_parse(&d, &submission_kind, doc, len, name);
+    if (rc)
+        return rc;
+    rc = mm_signed_verify(status, &d, pub);
+    mm_signed_free(&d);
+    return rc;
 }
 
 int mm_submission_inspect(json_t **envelope, char key_id[17], char hash[65], const char *doc,
                           size_t len, const char *name)
 {
     *envelope = NULL;
-    json_t *root = NULL, *env = NULL;
-    const char *sig64 = NULL, *kid = NULL;
-    int rc = parse_signed(&root, &env, &sig64, &kid, doc, len, name);
+    mm_signed d;
+    int rc = mm_submission_open(&d, doc, len, name);
     if (rc)
         return rc;
-    rc = mm_submit_envelope_id(envelope, key_id, hash, env, kid, name);
-    json_decref(root);
-    return rc;
+    memcpy(key_id, d.key_id, 17);
+    memcpy(hash, d.hash, 65);
+    *envelope = json_incref(d.envelope);
+    mm_signed_free(&d);
+    return MM_OK;
 }

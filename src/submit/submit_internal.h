@@ -25,17 +25,30 @@ bool mm_submit_unb64(unsigned char *out, size_t want, const char *s);
 /* True when obj is an object with exactly the n members named. */
 bool mm_submit_has_exactly(const json_t *obj, const char *const *names, size_t n);
 
-/* What inspecting a signed document (a submission or an affirmation) gives: the key id (16
- * hex digits, checked: MM_EINVALID naming name), the SHA-256 of the envelope's canonical bytes
- * in hex, and a new reference to the envelope in *envelope (the caller's). */
-int mm_submit_envelope_id(json_t **envelope, char key_id[17], char hash[65], json_t *env,
-                          const char *kid, const char *name);
+/* What kind of signed document mm_signed_parse reads: its name in messages ("a signed
+ * submission"), its size limit, and the check of its envelope's shape (MM_EINVALID naming
+ * name and the $.path). */
+typedef struct mm_signed_kind {
+    const char *what;
+    size_t max_bytes;
+    int (*check_envelope)(json_t *env, const char *name);
+} mm_signed_kind;
 
-/* Checks the detached Ed25519 signature sig64 (base64) over the canonical bytes of env with
- * public_key (32 bytes): *status VALID, BAD_ENCODING or TAMPERED (message set). Returns
- * MM_ENOMEM when out of memory, else MM_OK. */
-int mm_submit_signature_check(mm_verify_status *status, const char *sig64, const json_t *env,
-                              const unsigned char *public_key);
+/* Parses a signed document {"envelope", "signature", "key_id"} of kind and checks its shape:
+ * d->root, d->envelope, d->signature and d->key_id (free with mm_signed_free); no canonical
+ * bytes yet. Errors: MM_ETOOBIG (over kind->max_bytes), MM_EPARSE, MM_EINVALID, MM_ERROR. */
+int mm_signed_parse(mm_signed *d, const mm_signed_kind *kind, const char *doc, size_t len,
+                    const char *name);
+
+/* Checks d's key id (16 characters: MM_EINVALID naming name) and fills d->canonical and
+ * d->hash (the SHA-256 of the envelope's canonical bytes, hex). MM_ENOMEM. */
+int mm_signed_digest(mm_signed *d, const char *name);
+
+/* Checks the detached Ed25519 signature sig64 (base64) over canon (the canonical bytes of
+ * an envelope, canon_len bytes) with public_key (32 bytes): *status VALID, BAD_ENCODING or
+ * TAMPERED (message set). Returns MM_OK. */
+int mm_submit_signature_check(mm_verify_status *status, const char *sig64, const char *canon,
+                              size_t canon_len, const unsigned char *public_key);
 
 /* True when s is 64 lowercase hex digits. */
 bool mm_submit_is_hex64(const char *s);

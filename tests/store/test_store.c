@@ -394,6 +394,49 @@ static void test_audit_intact(void **state)
     assert_int_equal(mm_store_audit_append(f->s, NULL, "", "x", "o", NULL), MM_EINVALID);
 }
 
+/* Several records appended at once (the group commit's) link as one by one would: ids in
+ * order, each to the one before, after the records already there; more than one INSERT's
+ * worth (16 a statement); a bad record appends none; inside a transaction they go with it. */
+static void test_audit_many(void **state)
+{
+    fixture *f = *state;
+    append_n(f->s, 3);
+    mm_audit_rec recs[40];
+    char details[40][32];
+    for (int i = 0; i < 40; i++) {
+        snprintf(details[i], sizeof details[i], "{\"n\":%d}", i);
+        recs[i] = (mm_audit_rec){"tester", "test.many", "obj", i % 2 ? details[i] : NULL};
+    }
+    int64_t first = 0;
+    assert_int_equal(mm_store_audit_append_many(f->s, &first, recs, 40), MM_OK);
+    assert_int_equal(first, 4);
+    mm_audit_report r;
+    assert_int_equal(mm_store_audit_verify(f->s, &r), MM_OK);
+    assert_int_equal(r.records, 43);
+    assert_int_equal(r.bad_id, 0);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM audit_log WHERE action = 'test.many'"
+                                  " AND id BETWEEN 4 AND 43"),
+                     40);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM audit_log WHERE id = 5"
+                                  " AND detail = '{\"n\":1}'"),
+                     1);
+    recs[7].actor = "";
+    assert_int_equal(mm_store_audit_append_many(f->s, NULL, recs, 40), MM_EINVALID);
+    recs[7].actor = "tester";
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM audit_log"), 43);
+    assert_int_equal(mm_store_begin(f->s), MM_OK);
+    assert_int_equal(mm_store_audit_append_many(f->s, &first, recs, 2), MM_OK);
+    assert_int_equal(first, 44);
+    assert_int_equal(mm_store_rollback(f->s), MM_OK);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM audit_log"), 43);
+    int64_t id = 0;
+    assert_int_equal(mm_store_audit_append(f->s, &id, "tester", "test.event", "obj", NULL), MM_OK);
+    assert_int_equal(id, 44);
+    assert_int_equal(mm_store_audit_verify(f->s, &r), MM_OK);
+    assert_int_equal(r.records, 44);
+    assert_int_equal(r.bad_id, 0);
+}
+
 /* Two connections (two servers on one database) appending at once still form one chain. */
 typedef struct appender {
     const char *url;
@@ -2308,6 +2351,7 @@ int main(void)
         cmocka_unit_test(test_password),
         cmocka_unit_test_setup_teardown(test_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_intact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_concurrent, setup, teardown),
         cmocka_unit_test(test_audit_hash_encoding),
         cmocka_unit_test_setup_teardown(test_triggers, setup, teardown),
