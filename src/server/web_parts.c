@@ -74,7 +74,12 @@ void web_put_score(page *p, const json_t *latest)
 
 const char *web_fw_label(const char *fw)
 {
-    return mm_streq(fw, "800-171r2") ? "Rev 2" : mm_streq(fw, "800-171r3") ? "Rev 3" : "–";
+    /* a no-break space: "Rev" and its number never part at a line's end */
+    return mm_streq(fw, "800-171r2")   ? "Rev\xc2\xa0"
+                                         "2"
+           : mm_streq(fw, "800-171r3") ? "Rev\xc2\xa0"
+                                         "3"
+                                       : "–";
 }
 
 void web_put_req_link(page *p, const char *req, bool link)

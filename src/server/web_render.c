@@ -362,6 +362,70 @@ static void put_header(page *p, mm_buf *h)
     mm_buf_free(&hp.b);
 }
 
+/* The text of the last <h1>/<h2> before end in m (tags dropped, quotes as &quot;): the name
+ * of the scroll box of the table that follows it; empty when there is none. */
+static void put_heading_before(mm_buf *o, const char *m, const char *end)
+{
+    const char *h = NULL;
+    for (const char *c = m; c && c < end; c++) {
+        c = strstr(c, "<h");
+        if (!c || c >= end)
+            break;
+        if (c[2] == '1' || c[2] == '2')
+            h = c;
+    }
+    if (!h)
+        return;
+    const char *s = strchr(h, '>');
+    const char *e = s ? strstr(s, "</h") : NULL;
+    if (!s || !e || e > end)
+        return;
+    bool tag = false;
+    for (const char *c = s + 1; c < e; c++) {
+        if (*c == '<')
+            tag = true;
+        else if (*c == '>')
+            tag = false;
+        else if (!tag && *c == '"')
+            mm_buf_puts(o, "&quot;");
+        else if (!tag && *c != '\n')
+            mm_buf_put(o, c, 1);
+    }
+}
+
+/* The page's main part with every <table> inside a box that scrolls sideways on its own
+ * (WCAG 1.4.10: the page never does): focusable, so a keyboard can scroll it, and named by
+ * the heading above the table. */
+static void put_main(mm_buf *o, const page *p, const char *m)
+{
+    const char *run = m;
+    for (const char *c = m; (c = strstr(c, "<table")) != NULL;) {
+        if (c[6] != ' ' && c[6] != '>') {
+            c += 6;
+            continue;
+        }
+        mm_buf_put(o, run, (size_t)(c - run));
+        mm_buf_puts(o, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
+        mm_buf_put_html(o, web_tr(p, "table.region"));
+        size_t before = o->len;
+        mm_buf_puts(o, ": ");
+        size_t mid = o->len;
+        put_heading_before(o, m, c);
+        if (o->len == mid)
+            o->len = before;
+        mm_buf_puts(o, "\">");
+        const char *close = strstr(c, "</table>");
+        if (!close) {
+            run = c;
+            break;
+        }
+        mm_buf_put(o, c, (size_t)(close + 8 - c));
+        mm_buf_puts(o, "</div>");
+        run = c = close + 8;
+    }
+    mm_buf_puts(o, run);
+}
+
 void web_page_finish(page *p, reply *out, unsigned status)
 {
     pthread_once(&strings_once, load_all);
@@ -405,7 +469,7 @@ void web_page_finish(page *p, reply *out, unsigned status)
         else if (n == 6 && !strncmp(name, "header", 6))
             mm_buf_puts(&o, mm_buf_cstr(&head));
         else if (n == 4 && !strncmp(name, "main", 4))
-            mm_buf_puts(&o, mm_buf_cstr(&p->b));
+            put_main(&o, p, mm_buf_cstr(&p->b));
         else if (n == 6 && !strncmp(name, "footer", 6))
             mm_buf_puts(&o, mm_buf_cstr(&foot));
         else if (n == 10 && !strncmp(name, "body_class", 10))

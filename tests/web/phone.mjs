@@ -1,0 +1,110 @@
+// Every dashboard page type, as the authority's admin and as a contractor-admin, in English
+// and Japanese, at 1280 px and at 390 px (a phone): no horizontal scroll (WCAG 1.4.10:
+// document.documentElement.scrollWidth <= clientWidth) and axe-core clean (WCAG 2.2 AA).
+// Then the keyboard: a sortable header sorts with Enter, and focus is visible. Started by
+// tests/web/test_phone.py; the shared pieces are in common.mjs.
+//
+// Env: MM_URL, MM_ROOT_LOGIN, MM_A_LOGIN, MM_PASSWORD, MM_A_ORG, MM_PRIME_ORG, MM_DIFF (the
+// diff page's query), MM_REQUIREMENT, MM_INCIDENT, MM_ITEM, MM_SCREENSHOTS, MM_DEADLINE_MS.
+
+import {
+  env, check, step, run, launch, newContext, watch, checkProblems, goto, login, shot,
+  noHorizontalScroll, axe, has, expected,
+} from './common.mjs';
+
+const BASE = env('MM_URL').replace(/\/$/, '');
+const PASSWORD = env('MM_PASSWORD');
+const A_ORG = env('MM_A_ORG');
+const PRIME = env('MM_PRIME_ORG');
+const SHOTS = env('MM_SCREENSHOTS');
+const WIDTHS = [1280, 390];
+const LANGS = ['en', 'ja'];
+
+const common = ['/incidents', `/incidents/${env('MM_INCIDENT')}`, '/frameworks', '/items', '/items/new',
+  '/communities', '/groups', '/notifications', '/plans', '/map', '/my/tokens', '/users', '/products'];
+const ROLES = [
+  {
+    who: 'authority', login: env('MM_ROOT_LOGIN'),
+    pages: ['/overview', '/contractors', `/contractors/${PRIME}`, `/contractors/${PRIME}/diff?${env('MM_DIFF')}`,
+      `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', ...common,
+      ['/contractors/no-such-contractor', 404]],
+  },
+  {
+    who: 'contractor', login: env('MM_A_LOGIN'),
+    pages: ['/my', `/contractors/${A_ORG}`, '/my/keys', '/incidents/new', `/items/${env('MM_ITEM')}`, ...common],
+  },
+];
+const SHOT_PAGES = { '/overview': 'overview', '/contractors': 'contractors', [`/contractors/${PRIME}`]: 'contractor' };
+
+async function visitAll(ctx, page, lang, pages, who) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const entry of pages) {
+      const [p, want] = Array.isArray(entry) ? entry : [entry, 200];
+      const what = `${who} ${lang} ${width}px ${p}`;
+      await step(what, async () => {
+        await goto(page, BASE, p, want);
+        check((await page.getAttribute('html', 'lang')) === lang, `${what}: html[lang=${lang}]`);
+        await noHorizontalScroll(page, what);
+        await axe(page, what);
+        if (who === 'authority' && SHOT_PAGES[p]) await shot(page, SHOTS, `${SHOT_PAGES[p]}-${lang}-${width}.png`);
+      });
+      expected.bad.clear();
+    }
+  }
+}
+
+async function main() {
+  await launch();
+  // the pages before logon
+  for (const lang of LANGS) {
+    const ctx = await newContext({ locale: lang === 'ja' ? 'ja-JP' : 'en-US' });
+    const page = await ctx.newPage();
+    watch(page, `anonymous ${lang}`, new URL(BASE).origin);
+    await visitAll(ctx, page, lang, ['/login'], 'anonymous');
+    await ctx.close();
+  }
+  for (const role of ROLES) {
+    for (const lang of LANGS) {
+      const ctx = await newContext();
+      await ctx.addCookies([{ name: 'mm_lang', value: lang, url: BASE }]);
+      const page = await ctx.newPage();
+      watch(page, `${role.who} ${lang}`, new URL(BASE).origin);
+      await step(`${role.who} ${lang}: logon`, async () => {
+        await login(page, BASE, role.login, PASSWORD);
+        check(!new URL(page.url()).pathname.startsWith('/login'), `${role.who} ${lang}: signed in`, page.url());
+      });
+      await visitAll(ctx, page, lang, role.pages, role.who);
+      if (role.who === 'authority' && lang === 'ja') await keyboard(page);
+      await ctx.close();
+    }
+  }
+  checkProblems();
+}
+
+// Keyboard: a client-sortable header is a button that Enter sorts; the focused control shows an
+// outline (a focus style that is not the browser's default only).
+async function keyboard(page) {
+  await step('keyboard: sortable headers and visible focus', async () => {
+    await page.setViewportSize({ width: 390, height: 900 });
+    await goto(page, BASE, `/contractors/${PRIME}`);
+    const sel = 'table.data thead th button.sort';
+    if (!check(await has(page, sel), 'keyboard: a client-sortable table has header buttons', sel)) return;
+    const btn = page.locator(sel).first();
+    await btn.focus();
+    const outline = await btn.evaluate((b) => {
+      const s = getComputedStyle(b);
+      return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+    });
+    check(outline.style !== 'none' && outline.width >= 2, 'keyboard: the focused header shows an outline of 2 px or more', JSON.stringify(outline));
+    await page.keyboard.press('Enter');
+    const sort = await btn.evaluate((b) => b.closest('th').getAttribute('aria-sort'));
+    check(sort === 'ascending' || sort === 'descending', 'keyboard: Enter on a header sorts the table (aria-sort)', `aria-sort=${sort}`);
+    const link = page.locator('main a').first();
+    await link.focus();
+    const lo = await link.evaluate((a) => getComputedStyle(a).outlineStyle);
+    check(lo !== 'none', 'keyboard: a focused link shows an outline', lo);
+  });
+}
+
+await run(main, Number(env('MM_DEADLINE_MS', '600000')));
