@@ -363,7 +363,7 @@ static void contractor_render(page *p, http_req *r, const contractor_model *m)
     json_array_foreach(items, i, it)
     {
         web_puts(p, "<tr><td>");
-        web_esc(p, web_sval(it, "received"));
+        web_time(p, web_sval(it, "received"));
         web_puts(p, "</td><td>");
         web_esc(p, web_sval(it, "assessed"));
         web_printf(p, "</td><td>%s</td><td>", web_fw_label(web_sval(it, "framework")));
@@ -392,7 +392,7 @@ static void contractor_render(page *p, http_req *r, const contractor_model *m)
                            sel ? " selected" : "");
                 web_esc(p, web_sval(it, "assessed"));
                 web_puts(p, " · ");
-                web_esc(p, web_sval(it, "received"));
+                web_time(p, web_sval(it, "received"));
                 web_puts(p, "</option>");
             }
             web_puts(p, "</select>");

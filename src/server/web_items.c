@@ -117,7 +117,7 @@ static void items_render(page *p, const items_view *v)
         web_puts(p, "</td><td>");
         web_esc(p, web_sval(it, "originator_org"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "modified"));
+        web_time(p, web_sval(it, "modified"));
         web_puts(p, "</td></tr>");
     }
     web_puts(p, "</tbody></table>");

@@ -63,6 +63,14 @@ const char *web_sector_of(const json_t *org)
     return s && s[0] ? s : "unknown";
 }
 
+const char *web_sector_label(const page *p, const char *id)
+{
+    char key[96];
+    snprintf(key, sizeof key, "sector.%s", id ? id : "");
+    const char *t = web_tr(p, key);
+    return t == key ? id : t;
+}
+
 void web_put_score(page *p, const json_t *latest)
 {
     json_t *sc = json_object_get(latest, "score");
@@ -165,7 +173,7 @@ void web_put_gaps_table(page *p, const json_t *summary, bool links)
         web_puts(p, "<tr><td>");
         web_put_req_link(p, req, links);
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(g, "title"));
+        web_en(p, web_sval(g, "title"));
         put_gap_detail(p, g, "objectives", "contractor.gap_objectives");
         put_gap_detail(p, g, "evidence", "contractor.gap_evidence");
         put_gap_detail(p, g, "scan_evidence", "contractor.gap_scans");
