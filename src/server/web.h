@@ -49,6 +49,8 @@ void web_time(page *p, const char *iso);
 void web_en(page *p, const char *s);
 /* A POA&M milestone's status (planned, in-progress, completed) in p's language. */
 void web_milestone_status(page *p, const char *status);
+/* A user's role (authority-admin, ...) in p's language, with data-role. */
+void web_role(page *p, const char *role);
 /* Escaped for an attribute value (or SVG text, the <title>): bidirectional controls are
  * shown as "<U+202E>", since no element can isolate them there. */
 void web_attr(page *p, const char *s);

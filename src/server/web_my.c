@@ -142,7 +142,7 @@ static void my_render(page *p, http_req *r, const my_model *m, mm_buf *upload)
             web_puts(p, "</strong>");
         }
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(ms, "status"));
+        web_milestone_status(p, web_sval(ms, "status"));
         web_puts(p, "</td></tr>");
     }
     web_puts(p, "</tbody></table></section>\n");

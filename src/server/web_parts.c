@@ -208,7 +208,7 @@ void web_put_gaps_table(page *p, const json_t *summary, bool links)
                 web_puts(p, " · ");
                 web_esc(p, web_sval(m, "due"));
                 web_puts(p, " · ");
-                web_esc(p, web_sval(m, "status"));
+                web_milestone_status(p, web_sval(m, "status"));
                 any = true;
             }
             if (!any)

@@ -109,6 +109,22 @@ void web_milestone_status(page *p, const char *status)
     web_esc(p, status ? status : "");
 }
 
+void web_role(page *p, const char *role)
+{
+    static const char *const known[] = {"authority-admin", "authority-analyst", "contractor-admin",
+                                        "contractor-member"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (role && strcmp(role, known[i]) == 0) {
+            char key[40];
+            snprintf(key, sizeof key, "role.%s", known[i]);
+            web_printf(p, "<span class=\"role\" data-role=\"%s\">", known[i]);
+            web_put_tr(p, key);
+            web_puts(p, "</span>");
+            return;
+        }
+    web_esc(p, role ? role : "");
+}
+
 void web_attr(page *p, const char *s)
 {
     put_html_bidi_visible(&p->b, s);
