@@ -51,6 +51,16 @@
     th.appendChild(b);
   });
 
+  /* a table's scroll box (web_render.c) is a tab stop only while it has something to scroll */
+  function scrollStops() {
+    Array.prototype.forEach.call(document.querySelectorAll("div.scroll[role=region]"), function (d) {
+      if (d.scrollWidth > d.clientWidth) d.setAttribute("tabindex", "0");
+      else d.removeAttribute("tabindex");
+    });
+  }
+  scrollStops();
+  window.addEventListener("resize", scrollStops);
+
   document.addEventListener("click", function (ev) {
     var th = ev.target.closest ? ev.target.closest("table.data th") : null;
     if (!th || !sortable(th)) return;

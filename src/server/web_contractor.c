@@ -102,11 +102,7 @@ static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
     {
         if (!json_is_string(v))
             continue;
-        web_puts(p, "<dt>");
-        web_user(p, k);
-        web_puts(p, "</dt><dd>");
-        web_user(p, json_string_value(v));
-        web_puts(p, "</dd>");
+        web_put_identifier(p, k, json_string_value(v));
     }
     web_puts(p, "</dl>\n");
 }

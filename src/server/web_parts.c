@@ -71,6 +71,21 @@ const char *web_sector_label(const page *p, const char *id)
     return t == key ? id : t;
 }
 
+void web_put_identifier(page *p, const char *key, const char *value)
+{
+    bool sector = mm_streq(key, "sector");
+    web_printf(p, "<dt data-identifier=\"");
+    web_attr(p, key);
+    web_puts(p, "\">");
+    if (sector || mm_streq(key, "cage"))
+        web_put_tr(p, sector ? "col.sector" : "col.cage");
+    else
+        web_user(p, key);
+    web_puts(p, "</dt><dd>");
+    web_user(p, sector ? web_sector_label(p, value) : value);
+    web_puts(p, "</dd>");
+}
+
 void web_put_score(page *p, const json_t *latest)
 {
     json_t *sc = json_object_get(latest, "score");

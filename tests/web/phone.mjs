@@ -46,12 +46,29 @@ async function visitAll(ctx, page, lang, pages, who) {
         await goto(page, BASE, p, want);
         check((await page.getAttribute('html', 'lang')) === lang, `${what}: html[lang=${lang}]`);
         await noHorizontalScroll(page, what);
+        await chartText(page, what);
         await axe(page, what);
         if (who === 'authority' && SHOT_PAGES[p]) await shot(page, SHOTS, `${SHOT_PAGES[p]}-${lang}-${width}.png`);
       });
       expected.bad.clear();
     }
   }
+}
+
+// The charts' text as drawn (its font size times the SVG's scale) is 10 px or more: a chart
+// does not shrink its labels to unreadable on a phone.
+async function chartText(page, what) {
+  const min = await page.evaluate(() => {
+    let m = Infinity;
+    for (const svg of document.querySelectorAll('figure.chart svg[viewBox]')) {
+      const vb = svg.viewBox.baseVal;
+      const w = svg.getBoundingClientRect().width;
+      if (!vb || !vb.width || !w) continue;
+      for (const t of svg.querySelectorAll('text')) m = Math.min(m, (parseFloat(getComputedStyle(t).fontSize) * w) / vb.width);
+    }
+    return m === Infinity ? null : m;
+  });
+  if (min !== null) check(min >= 10, `${what}: chart text is 10 px or more as drawn`, `${min.toFixed(1)} px`);
 }
 
 async function main() {
