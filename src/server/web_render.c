@@ -529,6 +529,9 @@ static void put_main(mm_buf *o, const page *p, const char *m)
             c += 6;
             continue;
         }
+        const char *close = strstr(c, "</table>");
+        if (!close)
+            break; /* not a whole table: left as it is */
         mm_buf_put(o, run, (size_t)(c - run));
         mm_buf_puts(o, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
         mm_buf_put_html(o, web_tr(p, "table.region"));
@@ -539,11 +542,6 @@ static void put_main(mm_buf *o, const page *p, const char *m)
         if (o->len == mid)
             o->len = before;
         mm_buf_puts(o, "\">");
-        const char *close = strstr(c, "</table>");
-        if (!close) {
-            run = c;
-            break;
-        }
         mm_buf_put(o, c, (size_t)(close + 8 - c));
         mm_buf_puts(o, "</div>");
         run = c = close + 8;

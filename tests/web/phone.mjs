@@ -48,6 +48,7 @@ async function visitAll(ctx, page, lang, pages, who) {
         await noHorizontalScroll(page, what);
         await chartText(page, what);
         await axe(page, what);
+        if (width === WIDTHS[0]) await times(page, lang, what);
         if (who === 'authority' && SHOT_PAGES[p]) await shot(page, SHOTS, `${SHOT_PAGES[p]}-${lang}-${width}.png`);
       });
       expected.bad.clear();
@@ -69,6 +70,22 @@ async function chartText(page, what) {
     return m === Infinity ? null : m;
   });
   if (min !== null) check(min >= 10, `${what}: chart text is 10 px or more as drawn`, `${min.toFixed(1)} px`);
+}
+
+// Times: each <time title> shows its UTC instant (datetime=...Z) in the viewer's zone (JST,
+// UTC+9, for Japanese; UTC for English), with the UTC time in its title.
+async function times(page, lang, what, zone = lang === 'ja' ? 'JST' : 'UTC') {
+  const ts = await page.locator('time[title]').evaluateAll((xs) => xs.map((t) => [t.getAttribute('datetime'), t.title, t.textContent]));
+  const pad = (n) => String(n).padStart(2, '0');
+  const bad = ts.filter(([dt, title, text]) => {
+    const d = new Date(dt);
+    if (!/Z$/.test(dt) || isNaN(d) || !/ UTC$/.test(title)) return true;
+    const l = new Date(d.getTime() + (zone === 'JST' ? 9 * 3600e3 : 0));
+    const want = `${l.getUTCFullYear()}-${pad(l.getUTCMonth() + 1)}-${pad(l.getUTCDate())} ${pad(l.getUTCHours())}:${pad(l.getUTCMinutes())} ${zone}`;
+    return text !== want;
+  });
+  if (ts.length) check(bad.length === 0, `${what}: ${ts.length} time(s) in ${zone}, UTC on hover`, JSON.stringify(bad.slice(0, 2)));
+  return ts.length;
 }
 
 async function main() {
@@ -121,6 +138,14 @@ async function keyboard(page) {
     await link.focus();
     const lo = await link.evaluate((a) => getComputedStyle(a).outlineStyle);
     check(lo !== 'none', 'keyboard: a focused link shows an outline', lo);
+    // the viewer's choice of zone wins over the language's, and is remembered
+    await goto(page, BASE, `/contractors/${PRIME}?tz=utc`);
+    const n = await times(page, 'ja', 'tz: ?tz=utc on a Japanese page', 'UTC');
+    check(n > 0, 'tz: the contractor page shows times', `${n}`);
+    await goto(page, BASE, `/contractors/${PRIME}`);
+    await times(page, 'ja', 'tz: remembered on the next page', 'UTC');
+    await goto(page, BASE, `/contractors/${PRIME}?tz=jst`);
+    await times(page, 'ja', 'tz: ?tz=jst', 'JST');
   });
 }
 
