@@ -43,6 +43,8 @@ void web_esc(page *p, const char *s);
  * zone (p->tz: JST by default for Japanese, UTC for English; ?tz= and the mm_tz cookie
  * choose), the UTC time on hover (title); anything else escaped as it is. */
 void web_time(page *p, const char *iso);
+/* web_time's text alone, where no element may stand (an <option>). */
+void web_time_text(page *p, const char *iso);
 /* Text that stays in English on every page (NIST's requirement and family titles: no
  * published Japanese translation ships with mamori, docs/dashboard.md), escaped and marked
  * <span lang="en"> on a page in another language. */

@@ -388,7 +388,7 @@ static void contractor_render(page *p, http_req *r, const contractor_model *m)
                            sel ? " selected" : "");
                 web_esc(p, web_sval(it, "assessed"));
                 web_puts(p, " · ");
-                web_time(p, web_sval(it, "received"));
+                web_time_text(p, web_sval(it, "received"));
                 web_puts(p, "</option>");
             }
             web_puts(p, "</select>");

@@ -363,11 +363,11 @@ static bool parse_instant(const char *s, time_t *out)
     return true;
 }
 
-void web_time(page *p, const char *iso)
+static void put_time(page *p, const char *iso, bool element)
 {
     time_t t;
     if (!parse_instant(iso, &t)) {
-        bool date = iso && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-';
+        bool date = element && iso && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-';
         if (date) {
             web_puts(p, "<time datetime=\"");
             web_attr(p, iso);
@@ -387,7 +387,20 @@ void web_time(page *p, const char *iso)
     strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &u);
     strftime(title, sizeof title, "%Y-%m-%d %H:%M:%S UTC", &u);
     strftime(shown, sizeof shown, jst ? "%Y-%m-%d %H:%M JST" : "%Y-%m-%d %H:%M UTC", &l);
-    web_printf(p, "<time datetime=\"%s\" title=\"%s\">%s</time>", utc, title, shown);
+    if (element)
+        web_printf(p, "<time datetime=\"%s\" title=\"%s\">%s</time>", utc, title, shown);
+    else
+        web_puts(p, shown);
+}
+
+void web_time(page *p, const char *iso)
+{
+    put_time(p, iso, true);
+}
+
+void web_time_text(page *p, const char *iso)
+{
+    put_time(p, iso, false);
 }
 
 /* ---- the layout ------------------------------------------------------------------------ */
