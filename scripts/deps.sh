@@ -36,6 +36,9 @@ libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev libpq-dev postgresql l
 libsystemd-dev scdoc debhelper dpkg-dev lintian man-db zsh systemd \
 sqlite3 \
 chromium"
+# a Japanese (CJK) font, so that the browser tests' screenshots of Japanese pages show text,
+# not empty boxes (docs/dashboard.md "Fonts")
+PKGS="$PKGS fonts-noto-cjk"
 # Graphviz's libraries: the alliance map's layout and SVG (src/supply/map.c)
 PKGS="$PKGS libgraphviz-dev"
 

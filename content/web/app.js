@@ -1,6 +1,7 @@
 /* mamori dashboard: the little the pages need beyond HTML. Everything works without it:
  * forms that change something ask for confirmation first (data-confirm), and data tables
- * can be sorted in place by clicking a header that is not a server-side sort link. */
+ * can be sorted in place by a header that is not a server-side sort link (a button: click,
+ * Enter or Space). */
 (function () {
   "use strict";
   document.addEventListener("submit", function (ev) {
@@ -35,12 +36,35 @@
     rows.forEach(function (r) { body.appendChild(r); });
   }
 
+  /* a header of a data table that the browser may sort (not a server-side sort link): its
+   * text becomes a button, so a keyboard reaches it and Enter or Space sorts */
+  function sortable(th) {
+    return th.parentNode && th.parentNode.parentNode && th.parentNode.parentNode.tagName === "THEAD" &&
+      !th.querySelector("a") && th.closest("table").id !== "contractors"; /* sorted by the server */
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.data thead th"), function (th) {
+    if (!sortable(th) || !th.textContent.trim()) return;
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "sort";
+    while (th.firstChild) b.appendChild(th.firstChild);
+    th.appendChild(b);
+  });
+
+  /* a table's scroll box (web_render.c) is a tab stop only while it has something to scroll */
+  function scrollStops() {
+    Array.prototype.forEach.call(document.querySelectorAll("div.scroll[role=region]"), function (d) {
+      if (d.scrollWidth > d.clientWidth) d.setAttribute("tabindex", "0");
+      else d.removeAttribute("tabindex");
+    });
+  }
+  scrollStops();
+  window.addEventListener("resize", scrollStops);
+
   document.addEventListener("click", function (ev) {
     var th = ev.target.closest ? ev.target.closest("table.data th") : null;
-    if (!th || th.querySelector("a") || !th.parentNode || th.parentNode.parentNode.tagName !== "THEAD") return;
-    var table = th.closest("table");
-    if (table.id === "contractors") return; /* sorted by the server, across pages */
-    sortTable(table, th.cellIndex, th);
+    if (!th || !sortable(th)) return;
+    sortTable(th.closest("table"), th.cellIndex, th);
   });
 })();
 

@@ -184,7 +184,7 @@ typedef struct reply {
     /* the dashboard's pages (web_*.c) */
     bool html;                 /* an HTML page: the page's Content-Security-Policy */
     char *location;            /* malloc'd Location for a redirect, or NULL */
-    char *set_cookie_more[2];  /* malloc'd further Set-Cookie values, or NULL */
+    char *set_cookie_more[3];  /* malloc'd further Set-Cookie values, or NULL */
     const char *cache_control; /* static: instead of no-store, or NULL */
     bool close;                /* Connection: close (a framing error: framing.c) */
     /* TAXII 2.1 (taxii.c): X-TAXII-Date-Added-First/Last of a page ("" for none), and

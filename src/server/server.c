@@ -132,7 +132,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
                                      : "default-src 'none'; frame-ancestors 'none'");
     if (rp->location)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rp->location);
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < 3; i++)
         if (rp->set_cookie_more[i])
             MHD_add_response_header(resp, "Set-Cookie", rp->set_cookie_more[i]);
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -162,7 +162,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
     rp->set_cookie = NULL;
     free(rp->location);
     rp->location = NULL;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < 3; i++) {
         free(rp->set_cookie_more[i]);
         rp->set_cookie_more[i] = NULL;
     }

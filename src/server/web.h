@@ -14,6 +14,7 @@
 typedef struct page {
     http_req *r;
     const char *lang; /* "en" or "ja" */
+    const char *tz;   /* the zone times are shown in: "jst" or "utc" (web_time) */
     const char *title;
     const char *self; /* the GET path the language links point to (NULL: the request's) */
     const char *body_class;
@@ -38,6 +39,20 @@ void web_trf_plain(const page *p, char *out, size_t size, const char *key, const
 /* Escaped text for element content; text holding a bidirectional control is isolated in
  * <bdi> (a safety net: user data goes through web_user). Not for attribute values. */
 void web_esc(page *p, const char *s);
+/* A timestamp of the API (ISO 8601 with a zone; a bare date too) as <time>: in the viewer's
+ * zone (p->tz: JST by default for Japanese, UTC for English; ?tz= and the mm_tz cookie
+ * choose), the UTC time on hover (title); anything else escaped as it is. */
+void web_time(page *p, const char *iso);
+/* web_time's text alone, where no element may stand (an <option>). */
+void web_time_text(page *p, const char *iso);
+/* Text that stays in English on every page (NIST's requirement and family titles: no
+ * published Japanese translation ships with mamori, docs/dashboard.md), escaped and marked
+ * <span lang="en"> on a page in another language. */
+void web_en(page *p, const char *s);
+/* A POA&M milestone's status (planned, in-progress, completed) in p's language. */
+void web_milestone_status(page *p, const char *status);
+/* A user's role (authority-admin, ...) in p's language, with data-role. */
+void web_role(page *p, const char *role);
 /* Escaped for an attribute value (or SVG text, the <title>): bidirectional controls are
  * shown as "<U+202E>", since no element can isolate them there. */
 void web_attr(page *p, const char *s);

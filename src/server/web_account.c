@@ -75,9 +75,9 @@ static void tokens_render(page *p, const json_t *items, const token_result *crea
         web_printf(p, "<tr data-token-id=\"%lld\"><td>", id);
         web_user(p, web_sval(it, "name"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "created"));
+        web_time(p, web_sval(it, "created"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "expires"));
+        web_time(p, web_sval(it, "expires"));
         web_puts(p, "</td><td>");
         put_state_revoke(p, "tokens", id, revoked, true);
     }
@@ -178,7 +178,7 @@ static void keys_render(page *p, http_req *r, const json_t *items, const char *o
         web_puts(p, "</td><td>");
         web_user(p, web_sval(it, "label"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "created"));
+        web_time(p, web_sval(it, "created"));
         web_puts(p, "</td><td>");
         put_state_revoke(p, "keys", id, revoked, admin);
     }

@@ -54,6 +54,16 @@ static void text_at(page *p, double x, double y, const char *anchor, const char 
     web_puts(p, "</text>");
 }
 
+/* text_at for a label that stays in English (NIST's family titles): lang="en" on a page in
+ * another language */
+static void text_en_at(page *p, double x, double y, const char *anchor, const char *s)
+{
+    web_printf(p, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"axis\"%s>", x, y, anchor,
+               strcmp(p->lang, "en") != 0 ? " lang=\"en\"" : "");
+    web_attr(p, s);
+    web_puts(p, "</text>");
+}
+
 void web_chart_histogram(page *p, const char *id, const char *title, const char *const *row_titles,
                          const hist_bin *bins, size_t nrows, size_t nbins)
 {
@@ -204,7 +214,7 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
     }
     for (size_t rr = 0; rr < nrows; rr++) {
         double y = TH + CH * (double)rr;
-        text_at(p, LW - 6, y + CH / 2.0 + 4, "end", "axis", rows[rr]);
+        text_en_at(p, LW - 6, y + CH / 2.0 + 4, "end", rows[rr]);
         for (size_t c = 0; c < ncols; c++) {
             double v = rate[rr * ncols + c];
             double x = LW + CW * (double)c;
@@ -252,7 +262,7 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
     web_puts(p, "</tr></thead><tbody>");
     for (size_t rr = 0; rr < nrows; rr++) {
         web_puts(p, "<tr><th scope=\"row\">");
-        web_esc(p, rows[rr]);
+        web_en(p, rows[rr]);
         web_puts(p, "</th>");
         for (size_t c = 0; c < ncols; c++) {
             double v = rate[rr * ncols + c];
@@ -366,7 +376,7 @@ void web_chart_bars(page *p, const char *id, const char *title, const char *cons
         double r = total[i] > 0 ? (double)met[i] / (double)total[i] : 0;
         char col[8];
         rate_color(col, r);
-        text_at(p, LW - 6, y + RH / 2.0 + 4, "end", "axis", labels[i]);
+        text_en_at(p, LW - 6, y + RH / 2.0 + 4, "end", labels[i]);
         web_printf(p,
                    "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"#eef1f4\"/>"
                    "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
@@ -388,7 +398,7 @@ void web_chart_bars(page *p, const char *id, const char *title, const char *cons
     web_puts(p, "</th></tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         web_puts(p, "<tr><td>");
-        web_esc(p, labels[i]);
+        web_en(p, labels[i]);
         web_printf(p, "</td><td class=\"num\">%ld</td><td class=\"num\">%ld</td></tr>", met[i],
                    total[i]);
     }
@@ -482,7 +492,7 @@ void web_chart_timeline(page *p, const char *id, const char *title, const timeli
             web_puts(p, "</strong>");
         }
         web_puts(p, "</td><td>");
-        web_esc(p, items[i].status);
+        web_milestone_status(p, items[i].status);
         web_puts(p, "</td><td>");
         web_user(p, items[i].description);
         web_puts(p, "</td></tr>");

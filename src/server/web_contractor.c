@@ -102,11 +102,7 @@ static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
     {
         if (!json_is_string(v))
             continue;
-        web_puts(p, "<dt>");
-        web_user(p, k);
-        web_puts(p, "</dt><dd>");
-        web_user(p, json_string_value(v));
-        web_puts(p, "</dd>");
+        web_put_identifier(p, k, json_string_value(v));
     }
     web_puts(p, "</dl>\n");
 }
@@ -363,7 +359,7 @@ static void contractor_render(page *p, http_req *r, const contractor_model *m)
     json_array_foreach(items, i, it)
     {
         web_puts(p, "<tr><td>");
-        web_esc(p, web_sval(it, "received"));
+        web_time(p, web_sval(it, "received"));
         web_puts(p, "</td><td>");
         web_esc(p, web_sval(it, "assessed"));
         web_printf(p, "</td><td>%s</td><td>", web_fw_label(web_sval(it, "framework")));
@@ -392,7 +388,7 @@ static void contractor_render(page *p, http_req *r, const contractor_model *m)
                            sel ? " selected" : "");
                 web_esc(p, web_sval(it, "assessed"));
                 web_puts(p, " · ");
-                web_esc(p, web_sval(it, "received"));
+                web_time_text(p, web_sval(it, "received"));
                 web_puts(p, "</option>");
             }
             web_puts(p, "</select>");

@@ -228,7 +228,7 @@ static void contractors_render(page *p, const contractors_model *m)
         web_puts(p, "</a></td><td>");
         web_user(p, web_sval(json_object_get(it, "identifiers"), "cage"));
         web_puts(p, "</td><td>");
-        web_user(p, web_sector_of(it));
+        web_user(p, web_sector_label(p, web_sector_of(it)));
         web_puts(p, "</td><td>");
         web_badge(p, web_sval(it, "status"));
         web_puts(p, "</td><td class=\"num\">");

@@ -157,7 +157,7 @@ void framework_status_render(page *p, const json_t *status, const char *from)
         web_puts(p, "\">");
         web_esc(p, id);
         web_puts(p, "</a><div class=\"gap-detail\">");
-        web_esc(p, json_string_value(json_object_get(o, "title")));
+        web_en(p, json_string_value(json_object_get(o, "title")));
         web_puts(p, "</div></td>");
         if (json_is_null(json_object_get(o, "crosswalk"))) {
             web_puts(p, "<td colspan=\"3\" class=\"muted\" data-col=\"no-crosswalk\">");

@@ -82,7 +82,9 @@ static void form_render(page *p, const http_req *r, const char *err)
     web_puts(p, "<fieldset><legend>");
     web_put_tr(p, "report.file");
     web_puts(p, "</legend><p><input type=\"file\" id=\"report-file\" name=\"report_file\" "
-                "accept=\"application/json,.json\"></p></fieldset><fieldset><legend>");
+                "aria-label=\"");
+    web_put_tr(p, "report.file");
+    web_puts(p, "\" accept=\"application/json,.json\"></p></fieldset><fieldset><legend>");
     web_put_tr(p, "report.fields");
     web_puts(p, "</legend>");
     put_select(p, r, "report_type", "report.report_type", types);

@@ -89,7 +89,7 @@ void w_incidents(http_req *r, reply *out)
                  s_of(it, "report_type") ? s_of(it, "report_type") : "initial");
         web_put_tr(&p, key);
         web_puts(&p, "</td><td>");
-        web_esc(&p, s_of(it, "discovered"));
+        web_time(&p, s_of(it, "discovered"));
         web_puts(&p, "</td><td>");
         web_esc(&p, s_of(it, "due"));
         web_puts(&p, "<div class=\"gap-detail\">");
@@ -150,7 +150,7 @@ static void put_fact(page *p, const char *key, const char *value, bool user_text
     if (user_text)
         web_user(p, value);
     else
-        web_esc(p, value);
+        web_time(p, value); /* a time in the viewer's zone; other values as they are */
     web_puts(p, "</dd>");
 }
 
@@ -245,7 +245,7 @@ static void incident_render(page *p, const incident_view *v)
                        (long long)json_integer_value(json_object_get(x, "id")));
             web_esc(p, s_of(x, "report_number"));
             web_puts(p, "</a> ");
-            web_esc(p, s_of(x, "reported"));
+            web_time(p, s_of(x, "reported"));
             web_puts(p, "</li>");
         }
         web_puts(p, "</ul>");

@@ -117,7 +117,7 @@ static void items_render(page *p, const items_view *v)
         web_puts(p, "</td><td>");
         web_esc(p, web_sval(it, "originator_org"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "modified"));
+        web_time(p, web_sval(it, "modified"));
         web_puts(p, "</td></tr>");
     }
     web_puts(p, "</tbody></table>");
@@ -474,8 +474,9 @@ static void form_render(page *p, const http_req *r, const char *err)
     web_puts(p, "</p><form id=\"stix-upload\" method=\"post\" action=\"/items/import\" "
                 "enctype=\"multipart/form-data\">");
     web_csrf_field(p);
-    web_puts(p, "<p><input type=\"file\" id=\"stix-file\" name=\"bundle\" "
-                "accept=\"application/json,.json\"></p><p><label>");
+    web_puts(p, "<p><input type=\"file\" id=\"stix-file\" name=\"bundle\" aria-label=\"");
+    web_put_tr(p, "items.upload");
+    web_puts(p, "\" accept=\"application/json,.json\"></p><p><label>");
     web_put_tr(p, "items.upload_default");
     web_puts(p, " <select name=\"default\"><option value=\"\">");
     web_put_tr(p, "items.upload_refuse");

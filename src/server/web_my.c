@@ -142,7 +142,7 @@ static void my_render(page *p, http_req *r, const my_model *m, mm_buf *upload)
             web_puts(p, "</strong>");
         }
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(ms, "status"));
+        web_milestone_status(p, web_sval(ms, "status"));
         web_puts(p, "</td></tr>");
     }
     web_puts(p, "</tbody></table></section>\n");
@@ -164,7 +164,7 @@ static void my_render(page *p, http_req *r, const my_model *m, mm_buf *upload)
             web_puts(p, "</td><td class=\"mono hash\">");
             web_esc(p, web_sval(sb, "body_hash"));
             web_puts(p, "</td><td>");
-            web_esc(p, web_sval(sb, "received"));
+            web_time(p, web_sval(sb, "received"));
             web_puts(p, "</td><td>");
             web_esc(p, web_sval(sb, "assessed"));
             web_puts(p, "</td><td>");
@@ -307,7 +307,7 @@ static void submitted(page *p, http_req *r, const char *data, size_t len)
     web_puts(p, "</dd><dt>");
     web_put_tr(p, "col.received");
     web_puts(p, "</dt><dd>");
-    web_esc(p, web_sval(rc, "received"));
+    web_time(p, web_sval(rc, "received"));
     web_puts(p, "</dd><dt>");
     web_put_tr(p, "col.status");
     web_puts(p, "</dt><dd id=\"upload-status\">");

@@ -44,7 +44,7 @@ void w_notifications(http_req *r, reply *out)
         bool unread = json_is_null(json_object_get(it, "read"));
         web_printf(&p, "<tr data-notification=\"%lld\" data-unread=\"%d\"><td>",
                    (long long)json_integer_value(json_object_get(it, "id")), unread ? 1 : 0);
-        web_esc(&p, json_string_value(json_object_get(it, "created")));
+        web_time(&p, json_string_value(json_object_get(it, "created")));
         web_puts(&p, "</td><td>");
         web_esc(&p, json_string_value(json_object_get(it, "kind")));
         web_puts(&p, "</td><td>");

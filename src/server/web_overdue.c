@@ -38,7 +38,7 @@ void web_overdue_table(page *p, const json_t *items)
         web_puts(p, "</td><td class=\"late\">");
         web_esc(p, web_sval(it, "due"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "status"));
+        web_milestone_status(p, web_sval(it, "status"));
         web_puts(p, "</td></tr>");
     }
     web_puts(p, "</tbody></table>");

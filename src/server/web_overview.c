@@ -220,9 +220,12 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
             nn[f * m->nsec + s] = m->fams[f].total[s];
         }
     }
+    const char *seclabels[64];
+    for (size_t s = 0; s < m->nsec && s < 64; s++)
+        seclabels[s] = web_sector_label(p, m->sectors[s]);
     if (rate && nn)
         web_chart_heatmap(p, "family-heatmap", web_tr(p, "overview.heatmap_title"), rowt, m->nfam,
-                          m->sectors, m->nsec, rate, nn);
+                          seclabels, m->nsec, rate, nn);
     web_puts(p, "<p class=\"note\">");
     web_put_tr(p, "overview.heatmap_note");
     web_puts(p, "</p></section>\n");
@@ -252,7 +255,7 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
             web_puts(p, "<tr><td>");
             web_put_req_link(p, web_sval(it, "requirement"), true);
             web_puts(p, "</td><td>");
-            web_esc(p, req ? req->title : "");
+            web_en(p, req ? req->title : "");
             long long nc = (long long)json_integer_value(json_object_get(it, "contractors"));
             long long na = (long long)json_integer_value(json_object_get(it, "assessed"));
             web_printf(p,
@@ -304,7 +307,7 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
         web_puts(p, "</a></td><td>");
         web_esc(p, web_sval(l, "assessed"));
         web_printf(p, "</td><td>%s</td><td>", web_fw_label(web_sval(l, "framework")));
-        web_esc(p, web_sval(l, "received"));
+        web_time(p, web_sval(l, "received"));
         web_puts(p, "</td></tr>");
     }
     web_puts(p, "</tbody></table>");

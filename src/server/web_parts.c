@@ -63,6 +63,29 @@ const char *web_sector_of(const json_t *org)
     return s && s[0] ? s : "unknown";
 }
 
+const char *web_sector_label(const page *p, const char *id)
+{
+    char key[96];
+    snprintf(key, sizeof key, "sector.%s", id ? id : "");
+    const char *t = web_tr(p, key);
+    return t == key ? id : t;
+}
+
+void web_put_identifier(page *p, const char *key, const char *value)
+{
+    bool sector = mm_streq(key, "sector");
+    web_printf(p, "<dt data-identifier=\"");
+    web_attr(p, key);
+    web_puts(p, "\">");
+    if (sector || mm_streq(key, "cage"))
+        web_put_tr(p, sector ? "col.sector" : "col.cage");
+    else
+        web_user(p, key);
+    web_puts(p, "</dt><dd>");
+    web_user(p, sector ? web_sector_label(p, value) : value);
+    web_puts(p, "</dd>");
+}
+
 void web_put_score(page *p, const json_t *latest)
 {
     json_t *sc = json_object_get(latest, "score");
@@ -74,7 +97,12 @@ void web_put_score(page *p, const json_t *latest)
 
 const char *web_fw_label(const char *fw)
 {
-    return mm_streq(fw, "800-171r2") ? "Rev 2" : mm_streq(fw, "800-171r3") ? "Rev 3" : "–";
+    /* a no-break space: "Rev" and its number never part at a line's end */
+    return mm_streq(fw, "800-171r2")   ? "Rev\xc2\xa0"
+                                         "2"
+           : mm_streq(fw, "800-171r3") ? "Rev\xc2\xa0"
+                                         "3"
+                                       : "–";
 }
 
 void web_put_req_link(page *p, const char *req, bool link)
@@ -160,7 +188,7 @@ void web_put_gaps_table(page *p, const json_t *summary, bool links)
         web_puts(p, "<tr><td>");
         web_put_req_link(p, req, links);
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(g, "title"));
+        web_en(p, web_sval(g, "title"));
         put_gap_detail(p, g, "objectives", "contractor.gap_objectives");
         put_gap_detail(p, g, "evidence", "contractor.gap_evidence");
         put_gap_detail(p, g, "scan_evidence", "contractor.gap_scans");
@@ -195,7 +223,7 @@ void web_put_gaps_table(page *p, const json_t *summary, bool links)
                 web_puts(p, " · ");
                 web_esc(p, web_sval(m, "due"));
                 web_puts(p, " · ");
-                web_esc(p, web_sval(m, "status"));
+                web_milestone_status(p, web_sval(m, "status"));
                 any = true;
             }
             if (!any)

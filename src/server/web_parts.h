@@ -17,6 +17,12 @@ const char *web_home_of(const principal *w);
 
 /* The organization's sector identifier, or NULL. */
 const char *web_sector_of(const json_t *org);
+/* The name of a sector identifier in p's language (content/web/i18n "sector.ID"), or the
+ * identifier itself when the catalog has no name for it. */
+const char *web_sector_label(const page *p, const char *id);
+/* An organization's identifier as <dt>name</dt><dd>value</dd>: the names mamori knows (cage,
+ * sector) and the sector's value from the catalogs, any other as typed (in <bdi>). */
+void web_put_identifier(page *p, const char *key, const char *value);
 /* The score of a latest submission (or a dash). */
 void web_put_score(page *p, const json_t *latest);
 /* "Rev 2" / "Rev 3" for a framework name. */

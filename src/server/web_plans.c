@@ -64,7 +64,7 @@ void w_plans(http_req *r, reply *out)
         web_esc(&p, state);
         web_printf(&p, "\" data-due-soon=\"%d\"%s><td>", soon ? 1 : 0,
                    soon ? " class=\"due-soon\"" : "");
-        web_esc(&p, json_string_value(json_object_get(it, "filed")));
+        web_time(&p, json_string_value(json_object_get(it, "filed")));
         web_puts(&p, "</td><td>");
         web_esc(&p, json_string_value(json_object_get(it, "operator_id")));
         web_puts(&p, "</td><td>");

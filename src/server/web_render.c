@@ -84,6 +84,47 @@ void web_esc(page *p, const char *s)
         mm_buf_puts(&p->b, "</bdi>");
 }
 
+void web_en(page *p, const char *s)
+{
+    bool mark = strcmp(p->lang ? p->lang : "en", "en") != 0;
+    if (mark)
+        mm_buf_puts(&p->b, "<span lang=\"en\">");
+    web_esc(p, s);
+    if (mark)
+        mm_buf_puts(&p->b, "</span>");
+}
+
+void web_milestone_status(page *p, const char *status)
+{
+    static const char *const known[] = {"planned", "in-progress", "completed"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (status && strcmp(status, known[i]) == 0) {
+            char key[40];
+            snprintf(key, sizeof key, "milestone.%s", known[i]);
+            web_printf(p, "<span class=\"milestone\" data-status=\"%s\">", known[i]);
+            web_put_tr(p, key);
+            web_puts(p, "</span>");
+            return;
+        }
+    web_esc(p, status ? status : "");
+}
+
+void web_role(page *p, const char *role)
+{
+    static const char *const known[] = {"authority-admin", "authority-analyst", "contractor-admin",
+                                        "contractor-member"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (role && strcmp(role, known[i]) == 0) {
+            char key[40];
+            snprintf(key, sizeof key, "role.%s", known[i]);
+            web_printf(p, "<span class=\"role\" data-role=\"%s\">", known[i]);
+            web_put_tr(p, key);
+            web_puts(p, "</span>");
+            return;
+        }
+    web_esc(p, role ? role : "");
+}
+
 void web_attr(page *p, const char *s)
 {
     put_html_bidi_visible(&p->b, s);
@@ -263,6 +304,103 @@ void web_page_init(page *p, http_req *r, reply *out)
     } else {
         p->lang = from_accept_language(req_header(r, "Accept-Language"));
     }
+    /* the zone of the times: ?tz= (remembered), the mm_tz cookie, else the language's */
+    const char *tq = req_query(r, "tz");
+    const char *tc = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "mm_tz");
+    if (tq && (strcmp(tq, "jst") == 0 || strcmp(tq, "utc") == 0)) {
+        p->tz = strcmp(tq, "jst") == 0 ? "jst" : "utc";
+        char cookie[128];
+        snprintf(cookie, sizeof cookie, "mm_tz=%s; SameSite=Lax; Path=/; Max-Age=31536000%s", p->tz,
+                 r->srv->tls ? "; Secure" : "");
+        free(out->set_cookie_more[2]);
+        out->set_cookie_more[2] = strdup(cookie);
+    } else if (tc && (strcmp(tc, "jst") == 0 || strcmp(tc, "utc") == 0)) {
+        p->tz = strcmp(tc, "jst") == 0 ? "jst" : "utc";
+    } else {
+        p->tz = strcmp(p->lang, "ja") == 0 ? "jst" : "utc";
+    }
+}
+
+/* ---- times ------------------------------------------------------------------------------ */
+
+/* s as seconds since the epoch: YYYY-MM-DDTHH:MM[:SS[.fff]](Z|+hh:mm|-hh:mm); false when
+ * it is not that */
+static bool parse_instant(const char *s, time_t *out)
+{
+    int y, mo, d, h, mi, sec = 0, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 || n < 16)
+        return false;
+    const char *c = s + n;
+    if (*c == ':') {
+        if (sscanf(c + 1, "%2d", &sec) != 1)
+            return false;
+        c += 3;
+        if (*c == '.')
+            for (c++; *c >= '0' && *c <= '9'; c++)
+                ;
+    }
+    long off = 0;
+    if (*c == 'Z' || *c == 'z') {
+        c++;
+    } else if (*c == '+' || *c == '-') {
+        int oh, om;
+        if (sscanf(c + 1, "%2d:%2d", &oh, &om) != 2)
+            return false;
+        off = (oh * 60L + om) * 60L * (*c == '-' ? -1 : 1);
+        c += 6;
+    } else {
+        return false;
+    }
+    if (*c || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+        return false;
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
+    *out = timegm(&tm) - off;
+    return true;
+}
+
+static void put_time(page *p, const char *iso, bool element)
+{
+    time_t t;
+    if (!parse_instant(iso, &t)) {
+        bool date = element && iso && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-';
+        if (date) {
+            web_puts(p, "<time datetime=\"");
+            web_attr(p, iso);
+            web_puts(p, "\">");
+        }
+        web_esc(p, iso ? iso : "");
+        if (date)
+            web_puts(p, "</time>");
+        return;
+    }
+    struct tm u, l;
+    gmtime_r(&t, &u);
+    bool jst = p->tz && strcmp(p->tz, "jst") == 0;
+    time_t lt = t + (jst ? 9 * 3600 : 0); /* Japan has no daylight saving time */
+    gmtime_r(&lt, &l);
+    char utc[32], title[40], shown[40];
+    strftime(utc, sizeof utc, "%Y-%m-%dT%H:%M:%SZ", &u);
+    strftime(title, sizeof title, "%Y-%m-%d %H:%M:%S UTC", &u);
+    strftime(shown, sizeof shown, jst ? "%Y-%m-%d %H:%M JST" : "%Y-%m-%d %H:%M UTC", &l);
+    if (element)
+        web_printf(p, "<time datetime=\"%s\" title=\"%s\">%s</time>", utc, title, shown);
+    else
+        web_puts(p, shown);
+}
+
+void web_time(page *p, const char *iso)
+{
+    put_time(p, iso, true);
+}
+
+void web_time_text(page *p, const char *iso)
+{
+    put_time(p, iso, false);
 }
 
 /* ---- the layout ------------------------------------------------------------------------ */
@@ -362,6 +500,68 @@ static void put_header(page *p, mm_buf *h)
     mm_buf_free(&hp.b);
 }
 
+/* The text of the last <h1>/<h2> before end in m (tags dropped, quotes as &quot;): the name
+ * of the scroll box of the table that follows it; empty when there is none. */
+static void put_heading_before(mm_buf *o, const char *m, const char *end)
+{
+    const char *h = NULL;
+    for (const char *c = m; c && c < end; c++) {
+        c = strstr(c, "<h");
+        if (!c || c >= end)
+            break;
+        if (c[2] == '1' || c[2] == '2')
+            h = c;
+    }
+    if (!h)
+        return;
+    const char *s = strchr(h, '>');
+    const char *e = s ? strstr(s, "</h") : NULL;
+    if (!s || !e || e > end)
+        return;
+    bool tag = false;
+    for (const char *c = s + 1; c < e; c++) {
+        if (*c == '<')
+            tag = true;
+        else if (*c == '>')
+            tag = false;
+        else if (!tag && *c == '"')
+            mm_buf_puts(o, "&quot;");
+        else if (!tag && *c != '\n')
+            mm_buf_put(o, c, 1);
+    }
+}
+
+/* The page's main part with every <table> inside a box that scrolls sideways on its own
+ * (WCAG 1.4.10: the page never does): focusable, so a keyboard can scroll it, and named by
+ * the heading above the table. */
+static void put_main(mm_buf *o, const page *p, const char *m)
+{
+    const char *run = m;
+    for (const char *c = m; (c = strstr(c, "<table")) != NULL;) {
+        if (c[6] != ' ' && c[6] != '>') {
+            c += 6;
+            continue;
+        }
+        const char *close = strstr(c, "</table>");
+        if (!close)
+            break; /* not a whole table: left as it is */
+        mm_buf_put(o, run, (size_t)(c - run));
+        mm_buf_puts(o, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
+        mm_buf_put_html(o, web_tr(p, "table.region"));
+        size_t before = o->len;
+        mm_buf_puts(o, ": ");
+        size_t mid = o->len;
+        put_heading_before(o, m, c);
+        if (o->len == mid)
+            o->len = before;
+        mm_buf_puts(o, "\">");
+        mm_buf_put(o, c, (size_t)(close + 8 - c));
+        mm_buf_puts(o, "</div>");
+        run = c = close + 8;
+    }
+    mm_buf_puts(o, run);
+}
+
 void web_page_finish(page *p, reply *out, unsigned status)
 {
     pthread_once(&strings_once, load_all);
@@ -374,6 +574,17 @@ void web_page_finish(page *p, reply *out, unsigned status)
         snprintf(mins, sizeof mins, "%ld", (p->r->srv->policy.idle_timeout + 59) / 60);
         web_puts(&fp, "<p id=\"idle-note\">");
         web_put_trf(&fp, "footer.idle", mins, NULL, NULL);
+        web_puts(&fp, "</p><p id=\"tz-note\">");
+        web_put_tr(&fp, "footer.tz");
+        const char *self = p->self ? p->self : p->r->url;
+        for (int i = 0; i < 2; i++) {
+            const char *z = i ? "utc" : "jst";
+            web_printf(&fp, " <a id=\"tz-%s\" href=\"", z);
+            web_attr(&fp, self);
+            web_printf(&fp, "?tz=%s\"%s>%s</a>", z,
+                       strcmp(p->tz ? p->tz : "", z) == 0 ? " aria-current=\"true\"" : "",
+                       i ? "UTC" : "JST");
+        }
         web_puts(&fp, "</p><p class=\"muted\">mamori " MM_VERSION " · ");
         web_put_tr(&fp, "footer.tagline");
         web_puts(&fp, "</p>");
@@ -405,7 +616,7 @@ void web_page_finish(page *p, reply *out, unsigned status)
         else if (n == 6 && !strncmp(name, "header", 6))
             mm_buf_puts(&o, mm_buf_cstr(&head));
         else if (n == 4 && !strncmp(name, "main", 4))
-            mm_buf_puts(&o, mm_buf_cstr(&p->b));
+            put_main(&o, p, mm_buf_cstr(&p->b));
         else if (n == 6 && !strncmp(name, "footer", 6))
             mm_buf_puts(&o, mm_buf_cstr(&foot));
         else if (n == 10 && !strncmp(name, "body_class", 10))

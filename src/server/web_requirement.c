@@ -104,11 +104,11 @@ static void requirement_render(page *p, const requirement_model *m)
     size_t i;
     json_t *it;
     web_printf(p, "<p class=\"crumbs\">%s · ", web_fw_label(fw));
-    web_esc(p, m->cat->families[req->family].title);
+    web_en(p, m->cat->families[req->family].title);
     web_puts(p, "</p><h1>");
     web_esc(p, req->id);
     web_puts(p, " ");
-    web_esc(p, req->title);
+    web_en(p, req->title);
     web_puts(p, "</h1>\n<p class=\"big\" id=\"met-count\">");
     char a0[24], a1[24];
     snprintf(a0, sizeof a0, "%ld", assessed - failing);

@@ -73,7 +73,7 @@ static void users_render(page *p, const json_t *items, const char *ok, const cha
         web_printf(p, "<tr data-user-id=\"%lld\"><td>", id);
         web_user(p, web_sval(it, "login"));
         web_puts(p, "</td><td>");
-        web_esc(p, web_sval(it, "role"));
+        web_role(p, web_sval(it, "role"));
         web_puts(p, "</td><td>");
         web_user(p, web_sval(it, "org_name") ? web_sval(it, "org_name") : org);
         web_printf(p, "</td><td data-state=\"%s\">",

@@ -10,6 +10,7 @@ Env: MAMORI, MM_SOURCE_DIR, MM_TMP (as CMake sets them). Standard library only.
 """
 
 import http.client
+import datetime
 import json
 import os
 import re
@@ -388,6 +389,20 @@ def run(T, srv, otp):
     C.check('<html lang="en">' in Browser(srv).get("/login").text, "no Accept-Language: English")
     r = b.get("/overview?lang=ja")
     C.check('<html lang="ja">' in r.text and "概況" in r.text, "the overview in Japanese")
+    # every table scrolls in its own named box (the page never scrolls sideways on a phone)
+    C.check(r.text.count("<table") > 0 and r.text.count("<table") == r.text.count('<div class="scroll" role="region"'),
+            "every table of the overview is inside a scroll box", "%d tables" % r.text.count("<table"))
+    # times in the viewer's zone (JST for Japanese), UTC on hover; ?tz=utc is remembered
+    r = b.get("/contractors/" + a["id"])  # its submissions: the times they were received
+    m = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)" title="([^"]+) UTC">([^<]+)</time>', r.text)
+    if C.check(m is not None, "a contractor's page shows a time as <time datetime=...Z title=... UTC>"):
+        utc = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ")
+        C.check(m.group(3) == (utc + datetime.timedelta(hours=9)).strftime("%Y-%m-%d %H:%M JST"),
+                "... shown in JST on a Japanese page", m.group(0))
+        r = b.get("/contractors/%s?tz=utc" % a["id"])
+        C.check(b.cookies.get("mm_tz") == "utc" and (utc.strftime("%Y-%m-%d %H:%M UTC") in r.text),
+                "?tz=utc: UTC, remembered in mm_tz")
+        b.get("/contractors/%s?tz=jst" % a["id"])
 
     # ---- redirects, CSRF on logout, logout ----------------------------------------------------
     anon = Browser(srv)

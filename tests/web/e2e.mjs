@@ -19,19 +19,11 @@
 // Every check prints "ok   name" or "FAIL name: detail"; the run exits 1 listing every
 // failure. A step whose page is missing fails its checks and the run goes on with the next.
 
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import path from 'node:path';
-
-const env = (k, d) => {
-  const v = process.env[k];
-  if (v === undefined || v === '') {
-    if (d !== undefined) return d;
-    console.error(`e2e.mjs: the environment variable ${k} is required`);
-    process.exit(2);
-  }
-  return v;
-};
+import {
+  env, check, short, step, poll, run, launch, newContext, watch as watchPage, checkProblems, expected,
+  count, has, need, fill, expectSel, goto as gotoBase, clickNav, login, shot as shotIn,
+} from './common.mjs';
 
 const BASE = env('MM_URL').replace(/\/$/, '');
 const ORIGIN = new URL(BASE).origin;
@@ -58,53 +50,6 @@ const STATUSES = ['meets', 'conditional', 'conditional-expired', 'not-met', 'no-
 const STATUS_WORDS = /meets|conditional|not[- ]met|no[- ]valid[- ]score|適合|条件付|不適合|無効|スコアなし/i;
 const CJK = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
-// ---- results ------------------------------------------------------------------------------
-
-const fails = [];
-let oks = 0;
-function check(cond, name, detail = '') {
-  if (cond) {
-    oks++;
-    console.log(`ok   ${name}`);
-  } else {
-    const msg = detail ? `${name}: ${detail}` : name;
-    fails.push(msg);
-    console.log(`FAIL ${msg}`);
-  }
-  return !!cond;
-}
-const short = (s, n = 300) => {
-  s = String(s);
-  return s.length <= n ? s : `${s.slice(0, n)}...(${s.length} chars)`;
-};
-
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-  } catch (e) {
-    check(false, `${name} ran to the end`, short(e && e.message ? e.message.split('\n')[0] : e, 400));
-  }
-  console.log(`--   ${name}: ${Date.now() - t0} ms`);
-}
-
-// poll(fn): fn's first truthy answer within timeout ms (errors, e.g. a navigation that
-// destroyed the page's context, count as "not yet"); else the last answer.
-async function poll(fn, timeout = 5000, every = 50) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch {
-      last = undefined;
-    }
-    if (Date.now() > end) return last;
-    await new Promise((r) => setTimeout(r, every));
-  }
-}
-
 // ---- the truth from the JSON API -----------------------------------------------------------
 
 async function api(p) {
@@ -122,103 +67,11 @@ async function allContractors(query = '') {
   }
 }
 
-// ---- per-page watching ---------------------------------------------------------------------
+// ---- per-page watching and navigation (common.mjs) -------------------------------------------
 
-const problems = []; // {kind, page, detail}
-let expectedBad = new Set(); // URLs of navigations expected to answer >= 400
-const docHeaders = []; // {url, csp} of every HTML document
-
-function watch(page, who) {
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const loc = m.location() && m.location().url;
-    if (/Failed to load resource/.test(m.text()) && loc && expectedBad.has(loc)) return;
-    problems.push({ kind: 'console error', page: page.url(), detail: `${who}: ${m.text()} (${loc || ''})` });
-  });
-  page.on('pageerror', (e) => problems.push({ kind: 'uncaught exception', page: page.url(), detail: `${who}: ${e.message}` }));
-  page.on('requestfailed', (r) =>
-    problems.push({ kind: 'failed request', page: page.url(), detail: `${who}: ${r.method()} ${r.url()}: ${r.failure() && r.failure().errorText}` }),
-  );
-  page.on('request', (r) => {
-    const u = r.url();
-    if (/^(data|blob|about):/.test(u)) return;
-    let o;
-    try {
-      o = new URL(u).origin;
-    } catch {
-      o = u;
-    }
-    if (o !== ORIGIN) problems.push({ kind: 'request to another origin', page: page.url(), detail: `${who}: ${r.method()} ${u}` });
-  });
-  page.on('response', async (r) => {
-    const req = r.request();
-    const u = r.url();
-    if (r.status() >= 400 && !expectedBad.has(u)) {
-      problems.push({ kind: 'failed request', page: page.url(), detail: `${who}: ${req.method()} ${u}: HTTP ${r.status()}` });
-    }
-    if (req.resourceType() === 'document') {
-      const h = await r.allHeaders().catch(() => ({}));
-      docHeaders.push({ url: u, status: r.status(), csp: h['content-security-policy'] || '', nosniff: h['x-content-type-options'] || '' });
-    }
-  });
-  page.on('dialog', async (d) => {
-    problems.push({ kind: 'dialog', page: page.url(), detail: `${who}: a ${d.type()} dialog: ${d.message()}` });
-    await d.dismiss().catch(() => {});
-  });
-}
-
-// ---- helpers on a page ---------------------------------------------------------------------
-
-const count = (page, sel) => page.locator(sel).count();
-const has = async (page, sel) => (await count(page, sel)) > 0;
-// Before acting on an element: a missing one fails the step at once (no wait for a timeout).
-async function need(page, sel) {
-  if (!(await has(page, sel))) throw new Error(`${sel} is not on ${page.url()}`);
-}
-async function fill(page, sel, v) {
-  await need(page, sel);
-  await page.fill(sel, v);
-}
-
-async function expectSel(page, sel, what, timeout = 5000) {
-  try {
-    await page.waitForSelector(sel, { state: 'attached', timeout });
-    return check(true, `${what}: ${sel}`);
-  } catch {
-    return check(false, `${what}: ${sel}`, `not on ${page.url()}`);
-  }
-}
-
-async function goto(page, p, want = 200) {
-  const url = BASE + p;
-  if (want >= 400) expectedBad.add(url);
-  const r = await page.goto(url, { waitUntil: 'load' });
-  const st = r ? r.status() : 0;
-  check(st === want, `GET ${p}: ${want}`, `HTTP ${st}, now at ${page.url()}`);
-  return st;
-}
-
-// Clicks and waits for the navigation (if any) to load.
-async function clickNav(page, sel) {
-  await need(page, sel);
-  const before = page.url();
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load', timeout: 8000 }).catch(() => null),
-    page.locator(sel).first().click(),
-  ]);
-  return before !== page.url();
-}
-
-async function shot(page, name) {
-  const file = path.join(SHOTS, name);
-  try {
-    await page.screenshot({ path: file, fullPage: true, timeout: 10000 });
-    console.log(`screenshot: ${file}`);
-    check(fs.statSync(file).size > 1000, `screenshot ${name} written`);
-  } catch (e) {
-    check(false, `screenshot ${name} written`, e.message.split('\n')[0]);
-  }
-}
+const watch = (page, who) => watchPage(page, who, ORIGIN);
+const goto = (page, p, want = 200) => gotoBase(page, BASE, p, want);
+const shot = (page, name) => shotIn(page, SHOTS, name);
 
 async function langLinks(page, what) {
   check(await has(page, 'a#lang-ja'), `${what}: a#lang-ja`);
@@ -268,10 +121,8 @@ function monotone(xs) {
 
 // ---- logon ----------------------------------------------------------------------------------
 
-async function submitLogin(page, login, password) {
-  await fill(page, 'input#login', login);
-  await fill(page, 'input#password', password);
-  await clickNav(page, 'button#signin');
+async function submitLogin(page, name, password) {
+  await login(page, BASE, name, password);
 }
 
 async function submitPasswordForm(page, current, next) {
@@ -286,39 +137,12 @@ async function submitPasswordForm(page, current, next) {
 
 // ---- the run ---------------------------------------------------------------------------------
 
-let browser;
-const t0 = Date.now();
-const watchdog = setTimeout(async () => {
-  check(false, 'the run ends within its deadline', `${DEADLINE_MS} ms passed`);
-  try {
-    if (browser) await browser.close();
-  } catch {}
-  report();
-  process.exit(1);
-}, DEADLINE_MS);
-
-function report() {
-  console.log(`${oks} ok, ${fails.length} failure(s) in ${Date.now() - t0} ms`);
-  if (fails.length) {
-    console.log('FAILURES:');
-    for (const f of fails) console.log(`  - ${f}`);
-  }
-}
-
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    timeout: 20000,
-  });
-  const ctxOpts = { locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: false };
+  await launch();
 
   // -- the analyst ----------------------------------------------------------------------------
-  const actx = await browser.newContext(ctxOpts);
-  actx.setDefaultTimeout(3000);
-  actx.setDefaultNavigationTimeout(15000);
+  const actx = await newContext();
   const page = await actx.newPage();
   watch(page, 'analyst');
   let analystIn = false;
@@ -335,13 +159,13 @@ async function main() {
 
   await step('logon with a wrong password', async () => {
     // the answer may be a 4xx page: its console message is expected
-    expectedBad.add(BASE + '/login');
+    expected.bad.add(BASE + '/login');
     await submitLogin(page, ANALYST, 'not-the-password-1');
     await expectSel(page, '.error[role=alert]', 'wrong password: an error');
     const t = (await page.locator('.error[role=alert]').first().textContent()) || '';
     check(t.trim().length > 0, 'wrong password: the error says something', short(t));
     check(await has(page, 'form#login-form'), 'wrong password: the login form is shown again');
-    expectedBad.delete(BASE + '/login');
+    expected.bad.delete(BASE + '/login');
   });
 
   await step('logon as the analyst (one-time password, then /password)', async () => {
@@ -357,10 +181,10 @@ async function main() {
       await fill(page, 'form#password-form #current', ANALYST_OTP);
       await fill(page, 'form#password-form #new', NEW_PASSWORD);
       await fill(page, 'form#password-form #confirm', NEW_PASSWORD + 'x');
-      expectedBad.add(BASE + '/password');
+      expected.bad.add(BASE + '/password');
       await clickNav(page, 'form#password-form button, form#password-form [type=submit]');
       check(await has(page, '.error[role=alert]'), 'password: a confirmation that differs is refused with .error[role=alert]', `at ${page.url()}`);
-      expectedBad.delete(BASE + '/password');
+      expected.bad.delete(BASE + '/password');
       if (!(await has(page, 'form#password-form'))) await goto(page, '/password');
       await submitPasswordForm(page, ANALYST_OTP, NEW_PASSWORD);
       p = new URL(page.url()).pathname;
@@ -656,9 +480,7 @@ async function main() {
   });
 
   // -- contractor A ---------------------------------------------------------------------------
-  const cctx = await browser.newContext(ctxOpts);
-  cctx.setDefaultTimeout(3000);
-  cctx.setDefaultNavigationTimeout(15000);
+  const cctx = await newContext();
   const cp = await cctx.newPage();
   watch(cp, 'contractor A');
 
@@ -719,15 +541,15 @@ async function main() {
     await goto(cp, '/my');
     await need(cp, 'input#assessment-file');
     await cp.setInputFiles('input#assessment-file', INVALID_FILE);
-    expectedBad.add(cp.url());
-    expectedBad.add(BASE + '/my');
-    expectedBad.add(BASE + '/my/upload');
+    expected.bad.add(cp.url());
+    expected.bad.add(BASE + '/my');
+    expected.bad.add(BASE + '/my/upload');
     await clickNav(cp, 'button#upload');
     await cp.waitForSelector('.error[role=alert]', { timeout: 15000 }).catch(() => null);
     const t = (await has(cp, '.error[role=alert]')) ? (await cp.locator('.error[role=alert]').first().textContent()) || '' : null;
     check(t !== null, 'upload invalid: .error[role=alert] shown', `at ${cp.url()}`);
     if (t !== null) check(/invalid JSON/i.test(t), 'upload invalid: the error says "invalid JSON"', short(t, 200));
-    expectedBad = new Set();
+    expected.bad.clear();
   });
 
   await step('contractor pages: tokens and keys', async () => {
@@ -744,26 +566,24 @@ async function main() {
     const body = (await cp.locator('body').textContent().catch(() => '')) || '';
     check(!body.includes(B_NAME), "isolation: the 404 page does not name contractor B", short(body, 200));
     check(st === 404, 'isolation: not-found page for another contractor');
-    expectedBad = new Set();
+    expected.bad.clear();
     await goto(cp, `/contractors/${A_ORG}`); // its own page, by the same URL pattern
   });
 
   await step('contractor A: the authority pages are not for contractors', async () => {
     for (const p of ['/overview', '/contractors']) {
-      expectedBad.add(BASE + p);
+      expected.bad.add(BASE + p);
       const r = await cp.goto(BASE + p, { waitUntil: 'load' });
       const st = r ? r.status() : 0;
       const at = new URL(cp.url()).pathname;
       check(st >= 400 || at !== p, `isolation: a contractor gets no ${p}`, `HTTP ${st} at ${cp.url()}`);
       if (st === 200 && at === p) check(!(await has(cp, 'table#contractors tr[data-org-id], #status-counts')), `isolation: ${p} shows a contractor no other contractors`);
     }
-    expectedBad = new Set();
+    expected.bad.clear();
   });
 
   // -- contractor B, whose name is `<script>alert(1)</script> K.K.` -----------------------------
-  const bctx = await browser.newContext(ctxOpts);
-  bctx.setDefaultTimeout(3000);
-  bctx.setDefaultNavigationTimeout(15000);
+  const bctx = await newContext();
   const bp = await bctx.newPage();
   watch(bp, 'contractor B');
 
@@ -780,8 +600,7 @@ async function main() {
   });
 
   // -- a Japanese browser ------------------------------------------------------------------------
-  const jctx = await browser.newContext({ ...ctxOpts, locale: 'ja-JP' });
-  jctx.setDefaultTimeout(3000);
+  const jctx = await newContext({ locale: 'ja-JP' });
   const jp = await jctx.newPage();
   watch(jp, 'ja browser');
   await step('a Japanese browser gets Japanese', async () => {
@@ -791,32 +610,7 @@ async function main() {
   });
 
   // -- after every page ------------------------------------------------------------------------
-  const by = new Map();
-  for (const p of problems) {
-    const k = p.kind;
-    if (!by.has(k)) by.set(k, []);
-    by.get(k).push(`${p.detail} [on ${p.page}]`);
-  }
-  for (const k of ['console error', 'uncaught exception', 'failed request', 'request to another origin', 'dialog']) {
-    const l = by.get(k) || [];
-    check(l.length === 0, `no ${k} on any page`, `${l.length}: ${short(l.slice(0, 5).join(' | '), 900)}`);
-  }
-  const html = docHeaders.filter((d) => d.status < 300);
-  const badCsp = html.filter((d) => !d.csp || /unsafe-inline|unsafe-eval/.test(d.csp) || !/frame-ancestors 'none'/.test(d.csp));
-  check(html.length > 0 && badCsp.length === 0, "every page: CSP without unsafe-inline, with frame-ancestors 'none'", badCsp.slice(0, 2).map((d) => `${d.url}: ${d.csp}`).join(' | '));
-  const badSniff = html.filter((d) => d.nosniff !== 'nosniff');
-  check(badSniff.length === 0, 'every page: X-Content-Type-Options nosniff', badSniff.slice(0, 2).map((d) => d.url).join(' '));
+  checkProblems();
 }
 
-try {
-  await main();
-} catch (e) {
-  check(false, 'the run ran to the end', e && e.stack ? short(e.stack, 800) : String(e));
-} finally {
-  clearTimeout(watchdog);
-  try {
-    if (browser) await browser.close();
-  } catch {}
-}
-report();
-process.exit(fails.length ? 1 : 0);
+await run(main, DEADLINE_MS);

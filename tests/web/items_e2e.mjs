@@ -10,18 +10,13 @@
 // MM_B_ORG, MM_GATED_ID (a gated item of A for B's organization, whose need-to-know group B's
 // user is not in), MM_SCREENSHOTS, MM_DEADLINE_MS.
 
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  env, check, short, step, run, launch, newContext, watch as watchPage, checkProblems, expected,
+  has, need, fill, goto as gotoBase, clickNav, login, shot as shotIn,
+} from './common.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) {
-    console.error(`items_e2e.mjs: the environment variable ${k} is required`);
-    process.exit(2);
-  }
-  return v;
-};
 const BASE = env('MM_URL').replace(/\/$/, '');
 const API = BASE;
 const TOKEN = env('MM_TOKEN');
@@ -31,132 +26,28 @@ const PASSWORD = env('MM_PASSWORD');
 const B_ORG = env('MM_B_ORG');
 const GATED_ID = env('MM_GATED_ID');
 const SHOTS = env('MM_SCREENSHOTS');
-const DEADLINE_MS = Number(process.env.MM_DEADLINE_MS || '120000');
+const DEADLINE_MS = Number(env('MM_DEADLINE_MS', '120000'));
 
-const fails = [];
-let oks = 0;
-function check(cond, name, detail = '') {
-  if (cond) {
-    oks++;
-    console.log(`ok   ${name}`);
-  } else {
-    const msg = detail ? `${name}: ${detail}` : name;
-    fails.push(msg);
-    console.log(`FAIL ${msg}`);
-  }
-  return !!cond;
-}
-const short = (s, n = 300) => (String(s).length <= n ? String(s) : `${String(s).slice(0, n)}...`);
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-  } catch (e) {
-    check(false, `${name} ran to the end`, short(e && e.message ? e.message.split('\n')[0] : e, 400));
-  }
-  console.log(`--   ${name}: ${Date.now() - t0} ms`);
-}
-
-const problems = [];
-const docHeaders = [];
-let expectedBad = new Set();
-let expectConfirm = false;
-function watch(page, who) {
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !(/Failed to load resource/.test(m.text()) && expectedBad.has(m.location() && m.location().url)))
-      problems.push(`${who}: console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${who}: uncaught: ${e.message}`));
-  page.on('dialog', async (d) => {
-    if (expectConfirm && d.type() === 'confirm') {
-      expectConfirm = false; // the data-confirm of a dangerous form: accepted
-      await d.accept().catch(() => {});
-      return;
-    }
-    problems.push(`${who}: a ${d.type()} dialog: ${d.message()}`);
-    await d.dismiss().catch(() => {});
-  });
-  page.on('response', async (r) => {
-    if (r.status() >= 400 && !expectedBad.has(r.url())) problems.push(`${who}: ${r.url()}: HTTP ${r.status()}`);
-    if (r.request().resourceType() === 'document') {
-      const h = await r.allHeaders().catch(() => ({}));
-      docHeaders.push({ url: r.url(), status: r.status(), csp: h['content-security-policy'] || '' });
-    }
-  });
-}
-const has = async (page, sel) => (await page.locator(sel).count()) > 0;
-async function need(page, sel) {
-  if (!(await has(page, sel))) throw new Error(`${sel} is not on ${page.url()}`);
-}
-async function fill(page, sel, v) {
-  await need(page, sel);
-  await page.fill(sel, v);
-}
-async function goto(page, p, want = 200) {
-  const url = BASE + p;
-  if (want >= 400) expectedBad.add(url);
-  const r = await page.goto(url, { waitUntil: 'load' });
-  const st = r ? r.status() : 0;
-  check(st === want, `GET ${p}: ${want}`, `HTTP ${st}, now at ${page.url()}`);
-  return st;
-}
-async function clickNav(page, sel) {
-  await need(page, sel);
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load', timeout: 15000 }).catch(() => null),
-    page.locator(sel).first().click(),
-  ]);
-}
-async function shot(page, name) {
-  const file = path.join(SHOTS, name);
-  try {
-    await page.screenshot({ path: file, fullPage: true, timeout: 15000 });
-    check(fs.statSync(file).size > 1000, `screenshot ${name} written`);
-  } catch (e) {
-    check(false, `screenshot ${name} written`, e.message.split('\n')[0]);
-  }
-}
-async function logon(page, login) {
-  await goto(page, '/login');
-  await fill(page, 'input#login', login);
-  await fill(page, 'input#password', PASSWORD);
-  await clickNav(page, 'button#signin');
-}
-
-let browser;
-const watchdog = setTimeout(async () => {
-  check(false, 'the run ends within its deadline', `${DEADLINE_MS} ms passed`);
-  try {
-    if (browser) await browser.close();
-  } catch {}
-  report();
-  process.exit(1);
-}, DEADLINE_MS);
-function report() {
-  console.log(`${oks} ok, ${fails.length} failure(s)`);
-  if (fails.length) {
-    console.log('FAILURES:');
-    for (const f of fails) console.log(`  - ${f}`);
-  }
+// the shared watch, navigation, logon and screenshots (common.mjs)
+const watch = (page, who) => watchPage(page, who);
+const goto = (page, p, want = 200) => gotoBase(page, BASE, p, want);
+const shot = (page, name) => shotIn(page, SHOTS, name);
+const logon = (page, name) => login(page, BASE, name, PASSWORD);
+// the tests' contexts: 8 s per action, 20 s per navigation
+async function context() {
+  const ctx = await newContext();
+  ctx.setDefaultTimeout(8000);
+  ctx.setDefaultNavigationTimeout(20000);
+  return ctx;
 }
 
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    timeout: 30000,
-  });
-  const opts = { locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: false };
-  const actx = await browser.newContext(opts);
-  actx.setDefaultTimeout(8000);
-  actx.setDefaultNavigationTimeout(20000);
+  await launch();
+  const actx = await context();
   const cp = await actx.newPage();
   watch(cp, 'contractor A');
-  const bctx = await browser.newContext(opts);
-  bctx.setDefaultTimeout(8000);
-  bctx.setDefaultNavigationTimeout(20000);
+  const bctx = await context();
   const bp = await bctx.newPage();
   watch(bp, 'contractor B');
 
@@ -179,12 +70,12 @@ async function main() {
     // a RED item without named users is refused with the API's message, the fields kept
     await fill(cp, 'form#item-form input[name=title]', 'E2E refused');
     await cp.selectOption('form#item-form select[name=tlp]', 'TLP:RED');
-    expectedBad.add(BASE + '/items');
+    expected.bad.add(BASE + '/items');
     await clickNav(cp, 'form#item-form button[type=submit]');
     const err = (await has(cp, '.error[role=alert]')) ? (await cp.locator('.error[role=alert]').first().textContent()) || '' : '';
     check(/\$\.recipients/.test(err), 'items: a RED item without users is refused naming $.recipients', short(err, 200));
     check((await cp.inputValue('form#item-form input[name=title]').catch(() => '')) === 'E2E refused', 'items: the refused form keeps its fields');
-    expectedBad = new Set();
+    expected.bad.clear();
     await fill(cp, 'form#item-form input[name=title]', 'E2E <b>phishing</b> wave');
     await cp.selectOption('form#item-form select[name=tlp]', 'TLP:AMBER+STRICT');
     await fill(cp, 'form#item-form textarea[name=description]', 'seen at two suppliers');
@@ -214,11 +105,11 @@ async function main() {
     check(await has(cp, 'span.tlp[data-tlp=amber]'), 'items: widened to TLP:AMBER', cp.url());
     await cp.selectOption('form#widen-form select[name=tlp]', 'TLP:AMBER');
     await fill(cp, 'form#widen-form input[name=users]', 'no-such-login');
-    expectedBad.add(`${BASE}/items/${itemId}/share`);
+    expected.bad.add(`${BASE}/items/${itemId}/share`);
     await clickNav(cp, 'form#widen-form button[type=submit]');
     const werr = (await has(cp, '.error[role=alert]')) ? (await cp.locator('.error[role=alert]').first().textContent()) || '' : '';
     check(/no such user/.test(werr), 'items: an unknown recipient is refused naming it', short(werr, 200));
-    expectedBad = new Set();
+    expected.bad.clear();
   });
 
   await step('shared items: list, search, label filter, Japanese', async () => {
@@ -245,7 +136,7 @@ async function main() {
     check(r.status === 404, 'items: the authority is no recipient of it (404)', `HTTP ${r.status}`);
     check(!(await has(bp, `table#items tr[data-item-id="${GATED_ID}"]`)), "items: a gated item is not on the list of a user outside its group");
     await goto(bp, `/items/${GATED_ID}`, 404);
-    expectedBad = new Set();
+    expected.bad.clear();
     await goto(cp, `/items/${GATED_ID}`);
     check(await has(cp, '#item-gate'), "items: the gated item's page shows its gate to the user who shared it");
   });
@@ -263,11 +154,11 @@ async function main() {
     check(!(await has(bp, `${sec} form.add-member`)), 'groups: a member who does not manage it has no form');
     await goto(bp, `/items/${GATED_ID}`);
     check(await has(bp, '#item-gate'), 'groups: once in the group, B reads the gated item');
-    expectConfirm = true;
+    expected.confirm = true;
     await clickNav(cp, `${sec} tr[data-login="${B_LOGIN}"] button[data-action=remove]`);
     check(!(await has(cp, `${sec} tr[data-login="${B_LOGIN}"]`)), 'groups: the manager removed B');
     await goto(bp, `/items/${GATED_ID}`, 404);
-    expectedBad = new Set();
+    expected.bad.clear();
     await shot(cp, 'groups.png');
   });
 
@@ -277,11 +168,11 @@ async function main() {
     check(await has(bp, 'form#reshare-form input[name=orgs]'), 'reshare: an AMBER item has the re-share form');
     // A is not B's client: 403, the message shown
     await fill(bp, 'form#reshare-form input[name=orgs]', process.env.MM_A_ORG);
-    expectedBad.add(`${BASE}/items/${AMBER_ID}/reshare`);
+    expected.bad.add(`${BASE}/items/${AMBER_ID}/reshare`);
     await clickNav(bp, 'form#reshare-form button[type=submit]');
     const err = (await has(bp, '.error[role=alert]')) ? (await bp.locator('.error[role=alert]').first().textContent()) || '' : '';
     check(/not a client/.test(err), 'reshare: a non-client is refused with the reason', short(err, 200));
-    expectedBad = new Set();
+    expected.bad.clear();
     await fill(bp, 'form#reshare-form input[name=orgs]', process.env.MM_C_ORG);
     await clickNav(bp, 'form#reshare-form button[type=submit]');
     check(new URL(bp.url()).pathname === `/items/${AMBER_ID}`, 'reshare: back on the item page', bp.url());
@@ -303,16 +194,14 @@ async function main() {
     const bad = path.join(SHOTS, 'not-a-bundle.json');
     fs.writeFileSync(bad, '{"type": "bundle", "objects": [');
     await cp.setInputFiles('form#stix-upload input#stix-file', bad);
-    expectedBad.add(`${BASE}/items/import`);
+    expected.bad.add(`${BASE}/items/import`);
     await clickNav(cp, 'form#stix-upload button#stix-send');
     check(await has(cp, '.error[role=alert]'), 'upload: a broken file is refused with a message');
-    expectedBad = new Set();
+    expected.bad.clear();
   });
 
   await step('communities: an authority-admin manages them; members see theirs', async () => {
-    const rctx = await browser.newContext(opts);
-    rctx.setDefaultTimeout(8000);
-    rctx.setDefaultNavigationTimeout(20000);
+    const rctx = await context();
     const rp = await rctx.newPage();
     watch(rp, 'authority-admin');
     await logon(rp, 'root');
@@ -330,7 +219,7 @@ async function main() {
     check(await has(cp, `section[data-community-id="${cid}"]`) && !(await has(cp, 'form#community-form')), "communities: A sees its community, without the admin's forms");
     await goto(bp, '/communities');
     check(!(await has(bp, `section[data-community-id="${cid}"]`)), 'communities: B does not see a community it is not in');
-    expectConfirm = true;
+    expected.confirm = true;
     await clickNav(rp, `section[data-community-id="${cid}"] li[data-org-id="${process.env.MM_A_ORG}"] button[data-action=remove]`);
     check(!(await has(rp, `section[data-community-id="${cid}"] li[data-org-id]`)), 'communities: A removed');
     await shot(rp, 'communities.png');
@@ -347,12 +236,12 @@ async function main() {
     await cp.selectOption('form#report-form select[name=report_type]', 'initial');
     await fill(cp, 'form#report-form input[name=discovered]', '2026-03-07 23:00');
     await fill(cp, 'form#report-form input[name=company_name]', 'Items A K.K.');
-    expectedBad.add(BASE + '/incidents');
+    expected.bad.add(BASE + '/incidents');
     await clickNav(cp, 'form#report-form button#report-send');
     const err = (await has(cp, '.error[role=alert]')) ? (await cp.locator('.error[role=alert]').first().textContent()) || '' : '';
     check(/\$\.discovered|\$\.company_poc|\$\.narrative/.test(err), 'report: a bad report is refused naming the member', short(err, 200));
     check((await cp.inputValue('form#report-form input[name=company_name]').catch(() => '')) === 'Items A K.K.', 'report: the refused form keeps its fields');
-    expectedBad = new Set();
+    expected.bad.clear();
     const disc = new Date(Date.now() - 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
     await fill(cp, 'form#report-form input[name=discovered]', disc);
     await fill(cp, 'form#report-form input[name=company_poc]', 'CISO, +81 3 0000 0000');
@@ -385,23 +274,10 @@ async function main() {
     await goto(cp, '/incidents');
     check(await has(cp, `table#incidents a[href="/incidents/${reportId}"]`), 'report: the list links the report page');
     await goto(bp, `/incidents/${reportId}`, 404);
-    expectedBad = new Set();
+    expected.bad.clear();
   });
 
-  const badCsp = docHeaders.filter((d) => d.status < 300 && (!d.csp || /unsafe-inline|unsafe-eval/.test(d.csp)));
-  check(docHeaders.length > 0 && badCsp.length === 0, 'every page: CSP without unsafe-inline', badCsp.slice(0, 2).map((d) => d.url).join(' '));
-  check(problems.length === 0, 'no console error, uncaught exception, unexpected failed request or dialog', short(problems.slice(0, 5).join(' | '), 900));
+  checkProblems();
 }
 
-try {
-  await main();
-} catch (e) {
-  check(false, 'the run ran to the end', e && e.stack ? short(e.stack, 800) : String(e));
-} finally {
-  clearTimeout(watchdog);
-  try {
-    if (browser) await browser.close();
-  } catch {}
-}
-report();
-process.exit(fails.length ? 1 : 0);
+await run(main, DEADLINE_MS);
