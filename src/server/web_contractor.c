@@ -301,7 +301,7 @@ static void contractor_render(page *p, http_req *r, const contractor_model *m)
     web_puts(p, "</h2>");
     if (labels && vals && has && lb)
         web_chart_line(p, "score-history", web_tr(p, "contractor.history"), labels, vals, has, n,
-                       web_tr(p, "col.score"));
+                       NULL, web_tr(p, "col.score"));
     if (mixed) {
         web_puts(p, "<p class=\"note\">");
         web_put_tr(p, "contractor.mixed");
