@@ -3,6 +3,13 @@
  * can be sorted in place by clicking a header that is not a server-side sort link. */
 (function () {
   "use strict";
+  // the contractor page's "Print this report" (web_contractor.c): shown only with a script
+  var printButton = document.getElementById("print-report");
+  if (printButton) {
+    printButton.hidden = false;
+    printButton.addEventListener("click", function () { window.print(); });
+  }
+
   document.addEventListener("submit", function (ev) {
     var f = ev.target;
     var msg = f && f.getAttribute && f.getAttribute("data-confirm");

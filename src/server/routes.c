@@ -69,6 +69,7 @@ static const struct query_form {
     {"received_from", Q_DATE, 0, 0},
     {"received_to", Q_DATE, 0, 0},
     {"since", Q_DATE, 0, 0},
+    {"page", Q_INT, 1, 100000},
     {"months", Q_INT, 1, 60},
 };
 
@@ -104,6 +105,7 @@ static const query_choice q_contractors_csv[] = {
 /* the portfolio views (portfolio.c, web_trends.c) */
 static const query_choice q_trends[] = {{"months", NULL}, {0}};
 static const query_choice q_changes[] = {{"since", NULL}, {0}};
+static const query_choice q_paged_page[] = {{"page", NULL}, {0}};
 static const query_choice q_submission[] = {{"body", q_bool}, {0}};
 static const query_choice q_login[] = {{"reason", q_reason}, {0}};
 /* a recognition claim's target scheme (docs/iot.md): scheme ids and pack ids */
@@ -446,7 +448,7 @@ static const route routes[] = {
     {.method = "GET", .pattern = "/contractors/{}/diff", .need = NEED_ORG_READ, .target = T_ORG,
      .flags = ROUTE_HTML, .fn = w_diff},
     {.method = "GET", .pattern = "/requirements/{}", .need = NEED_AUTHORITY_READ,
-     .flags = ROUTE_HTML, .fn = w_requirement},
+     .flags = ROUTE_HTML, .fn = w_requirement, .query = q_paged_page},
     {.method = "GET", .pattern = "/my", .need = NEED_SUBMIT, .target = T_OWN_ORG,
      .flags = ROUTE_HTML, .fn = w_my},
     {.method = "POST", .pattern = "/my/upload", .need = NEED_SUBMIT, .target = T_OWN_ORG,

@@ -24,6 +24,7 @@ Standard library only.
 
 import csv
 import datetime
+import html
 import io
 import os
 import re
@@ -254,12 +255,69 @@ def overdue_counts(rt, sess, items):
     C.check('id="overdue-requirements"' in t, "the requirements with the most overdue milestones")
 
 
+def requirement_paging(rt, sess):
+    r = rt.get("/api/v1/requirements/failures?limit=1000")
+    C.status(r, 200, "GET /api/v1/requirements/failures")
+    fails = r.json["items"] if isinstance(r.json, dict) else r.json
+    top = max(fails, key=lambda f: f["contractors"])
+    n = top["contractors"]
+    C.check(n > 50, "a requirement fails at more than one page of contractors", str(n))
+    seen = []
+    for pg in range(1, (n + 49) // 50 + 1):
+        t = page(sess, "/requirements/%s?page=%d" % (top["requirement"], pg))
+        tab = re.search(r'<table id="failing-contractors".*?</table>', t, re.S).group(0)
+        rows = re.findall(r'<tr data-org-id="([^"]+)"', tab)
+        C.check(len(rows) == min(50, n - 50 * (pg - 1)), "requirement page %d: its rows" % pg, str(len(rows)))
+        info = re.search(r'<span id="page-info">(.*?)</span>', t).group(1)
+        C.check("of %d" % n in info, "page %d says of %d" % (pg, n), info)
+        C.check(('rel="next"' in t) == (pg * 50 < n), "page %d: a next link when more follow" % pg)
+        seen += rows
+    C.check(len(seen) == n and len(set(seen)) == n, "the pages show each of the %d contractors once" % n,
+            "%d seen, %d distinct" % (len(seen), len(set(seen))))
+    page(sess, "/requirements/%s?page=0" % top["requirement"], 400)
+    return {f["requirement"]: f.get("title") for f in fails}
+
+
+def diff_titles(rt, sess, items, titles):
+    for it in items:
+        r = rt.get("/api/v1/organizations/%s/submissions?per_page=100" % it["id"])
+        subs = r.json["items"]
+        pairs = [(a, b) for a in subs for b in subs if a["id"] < b["id"] and a["framework"] == b["framework"]]
+        if not pairs:
+            continue
+        a, b = pairs[0]
+        t = page(sess, "/contractors/%s/diff?a=%s&b=%s" % (it["id"], a["id"], b["id"]))
+        lis = re.findall(r'<ul id="(?:fixed|new-gaps|changed)" class="ids">(.*?)</ul>', t, re.S)
+        items_li = [li for ul in lis for li in re.findall(r"<li>(.*?)</li>", ul, re.S)]
+        if not items_li:
+            continue
+        C.check(all('<span class="req-title" lang="en">' in li for li in items_li),
+                "the diff page names each requirement with its title", items_li[0][:200])
+        named = [(re.search(r'href="/requirements/([^"]+)"', li), re.search(r'lang="en">(.*?)</span>', li))
+                 for li in items_li]
+        known = [(m1.group(1), m2.group(1)) for m1, m2 in named if m1 and m2 and titles.get(m1.group(1))]
+        C.check(all(html.unescape(tt) == titles[rid] for rid, tt in known),
+                "the titles are the catalog's", str(known[:2]))
+        return
+    C.check(False, "a contractor with two comparable submissions and differences")
+
+
+def printable(sess, items):
+    t = page(sess, "/contractors/" + items[0]["id"])
+    C.check('<button type="button" id="print-report" hidden>' in t, "the contractor page has a print button")
+    C.check('<p class="print-only" id="printed-note">' in t, "and a note for the printed page")
+    css = sess.get("/static/app.css")
+    C.status(css, 200, "GET /static/app.css")
+    C.check("@media print" in css.text and ".print-only{display:block" in css.text,
+            "the stylesheet prints the note")
+
+
 def main():
     mm.need_env()
     T = mm.fresh_tmp()
     db = os.path.join(T, "views.db")
     _, otp = mm.admin_init(db, "root")
-    cp = mm.run(["admin", "seed-demo", "--db", mm.db_url(db), "--contractors", "80", "--submissions", "3",
+    cp = mm.run(["admin", "seed-demo", "--db", mm.db_url(db), "--contractors", "400", "--submissions", "2",
                  "--seed", "7"], timeout=300)
     C.check(cp.returncode == 0, "seed-demo", cp.stderr[-500:])
     srv = mm.Server(db, os.path.join(T, "serve.log")).start()
@@ -274,6 +332,9 @@ def main():
         trends(rt, sess, items)
         changes(rt, sess, items)
         overdue_counts(rt, sess, items)
+        titles = requirement_paging(rt, sess)
+        diff_titles(rt, sess, items, titles)
+        printable(sess, items)
         rc = srv.stop()
         C.check(rc == 0, "exit 0 after SIGTERM", "exit %s" % rc)
         C.check("AddressSanitizer" not in srv.log_text(), "no sanitizer report in the log")
