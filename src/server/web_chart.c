@@ -503,7 +503,7 @@ static const char *status_fill(const char *status)
     static const struct {
         const char *status, *fill;
     } fills[] = {
-        {"meets", "#1a7f37"}, {"conditional", "#9a6700"}, {"conditional-expired", "#bc4c00"},
+        {"meets", "#1a7f37"}, {"conditional", "#9a6700"}, {"conditional-expired", "#bf3989"},
         {"stale", "#6639ba"}, {"not-met", "#cf222e"},     {"no-valid-score", "#57606a"}};
     for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++)
         if (strcmp(status, fills[i].status) == 0)
@@ -554,7 +554,8 @@ void web_chart_stacked(page *p, const char *id, const char *title, const char *c
             web_attr(p, series_titles[k]);
             web_printf(p, ": %ld</title></rect>", c);
         }
-        if (n <= 12 || i % ((n + 11) / 12) == 0 || i == n - 1)
+        /* at most six labels under the bars: "2026-01" is wider than a bar of twelve */
+        if (n <= 6 || i % ((n + 5) / 6) == 0)
             text_at(p, x + bw / 2, H - B + 18, "middle", "axis", labels[i]);
     }
     for (size_t k = 0; k < ns; k++) { /* the legend */
