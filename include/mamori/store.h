@@ -201,9 +201,10 @@ int mm_store_contractor_sectors(mm_store *s, json_t **out) __attribute__((warn_u
 typedef struct mm_trend_month {
     const char *before, *stale_before, *expired_before;
 } mm_trend_month;
-/* For each month, in one read snapshot, each contractor's latest submission received before
- * it, counted: [[{"framework", "status", "score": int|null, "count"}, ...] per month].
- * MM_EUSAGE for a date that is not YYYY-MM-DD. */
+/* For each month (in order), each contractor's latest submission received before it, in one
+ * statement: [{"800-171r2": {"contractors": N, "statuses": {status: N, ...}, "scores":
+ * [[score, N], ...] ascending}, "800-171r3": {...}} per month]; a status the store does not
+ * know counts as "unknown". MM_EUSAGE for a date that is not YYYY-MM-DD. */
 int mm_store_portfolio_trend(mm_store *s, json_t **out, const mm_trend_month *months, size_t n)
     __attribute__((warn_unused_result));
 
@@ -213,7 +214,7 @@ int mm_store_portfolio_trend(mm_store *s, json_t **out, const mm_trend_month *mo
  * "status", "score", "prev_status", "prev_score", "prev_framework"}] newest first (at most
  * limit, 1..1000), "conditional_expired": [{"org_id", "org_name", "received"}] (a latest
  * Rev 2 "conditional" received in [expired_from, expired_before), i.e. whose 180 days ran out
- * since the day; at most limit)}. */
+ * since the day; the first limit by received), "conditional_expired_total": their count}. */
 int mm_store_changes_since(mm_store *s, json_t **out, const char *since, const char *expired_from,
                            const char *expired_before, int64_t limit)
     __attribute__((warn_unused_result));

@@ -18,7 +18,7 @@ static void three_years_before(char out[11], const char *day)
         memcpy(out + 4, "-02-28", 7);
 }
 
-/* The median of a histogram of scores (sorted ascending: [{"score", "count"}]) of n scores. */
+/* The median of n scores given as [[score, count], ...] ascending. */
 static double median_of(const json_t *hist, long long n)
 {
     long long seen = 0, lo_rank = (n - 1) / 2, hi_rank = n / 2;
@@ -28,8 +28,8 @@ static double median_of(const json_t *hist, long long n)
     json_t *it;
     json_array_foreach(hist, i, it)
     {
-        long long c = json_integer_value(json_object_get(it, "count"));
-        double v = (double)json_integer_value(json_object_get(it, "score"));
+        long long c = json_integer_value(json_array_get(it, 1));
+        double v = (double)json_integer_value(json_array_get(it, 0));
         if (!have_lo && lo_rank < seen + c) {
             lo = v;
             have_lo = true;
@@ -43,48 +43,23 @@ static double median_of(const json_t *hist, long long n)
     return (lo + hi) / 2;
 }
 
-/* One month's rows of mm_store_portfolio_trend as {framework: {...}}. */
-static json_t *month_frameworks(const json_t *rows)
+/* One month of mm_store_portfolio_trend with each framework's "scored" and "median_score"
+ * in place of its scores. */
+static json_t *month_frameworks(json_t *month)
 {
     json_t *fws = json_object();
     for (size_t f = 0; fws && f < 2; f++) {
-        json_t *statuses = json_object(), *hist = json_array();
-        long long total = 0, scored = 0;
+        json_t *fw = json_object_get(month, frameworks[f]);
+        json_t *scores = json_object_get(fw, "scores");
+        long long scored = 0;
         size_t i;
         json_t *it;
-        json_array_foreach(rows, i, it)
-        {
-            if (!mm_streq(json_string_value(json_object_get(it, "framework")), frameworks[f]))
-                continue;
-            const char *st = json_string_value(json_object_get(it, "status"));
-            long long c = json_integer_value(json_object_get(it, "count"));
-            json_t *prev = json_object_get(statuses, st ? st : "none");
-            json_object_set_new(statuses, st ? st : "none",
-                                json_integer(json_integer_value(prev) + c));
-            total += c;
-            if (json_is_integer(json_object_get(it, "score"))) {
-                scored += c;
-                json_array_append(hist, it); /* the store sorts by score within a status */
-            }
-        }
-        /* sorted by score across the statuses */
-        json_t *sorted = json_array();
-        while (json_array_size(hist) > 0) {
-            size_t best = 0;
-            for (size_t k = 1; k < json_array_size(hist); k++)
-                if (json_integer_value(json_object_get(json_array_get(hist, k), "score")) <
-                    json_integer_value(json_object_get(json_array_get(hist, best), "score")))
-                    best = k;
-            json_array_append(sorted, json_array_get(hist, best));
-            json_array_remove(hist, best);
-        }
-        json_t *med = scored ? json_real(median_of(sorted, scored)) : json_null();
-        json_decref(hist);
-        json_decref(sorted);
-        if (json_object_set_new(fws, frameworks[f],
-                                json_pack("{s:I,s:o,s:I,s:o}", "contractors", (json_int_t)total,
-                                          "statuses", statuses, "scored", (json_int_t)scored,
-                                          "median_score", med))) {
+        json_array_foreach(scores, i, it) scored += json_integer_value(json_array_get(it, 1));
+        json_t *o =
+            json_pack("{s:O,s:O,s:I,s:o}", "contractors", json_object_get(fw, "contractors"),
+                      "statuses", json_object_get(fw, "statuses"), "scored", (json_int_t)scored,
+                      "median_score", scored ? json_real(median_of(scores, scored)) : json_null());
+        if (!o || json_object_set_new(fws, frameworks[f], o)) {
             json_decref(fws);
             fws = NULL;
         }

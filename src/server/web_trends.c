@@ -198,7 +198,8 @@ static void changes_render(page *p, const json_t *c)
               (long long)json_integer_value(json_object_get(c, "new_submissions")));
     put_count(p, "count-changed", "changes.changed",
               (long long)json_integer_value(json_object_get(c, "status_changes")));
-    put_count(p, "count-expired", "changes.expired", (long long)json_array_size(exp));
+    put_count(p, "count-expired", "changes.expired",
+              (long long)json_integer_value(json_object_get(c, "conditional_expired_total")));
     put_count(p, "count-incidents", "changes.incidents", (long long)json_array_size(inc));
     web_puts(p, "</ul>\n<h2>");
     web_put_tr(p, "changes.submissions");

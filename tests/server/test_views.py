@@ -229,7 +229,19 @@ def changes(rt, sess, items):
     C.check([s["id"] for s in j["submissions"]] ==
             [s["id"] for s, _ in sorted(new, key=lambda x: (x[0]["received"], x[0]["id"]), reverse=True)][:200]
             or len(j["submissions"]) == min(200, len(new)), "the newest first")
+    # the conditional statuses that ran out since the day: every latest Rev 2 conditional
+    # received in [since - 180, today - 180)
+    d0 = (datetime.date.fromisoformat(since) - datetime.timedelta(days=180)).isoformat()
+    d1 = (datetime.date.today() - datetime.timedelta(days=180)).isoformat()
+    exp = [it for it in items if (it.get("latest") or {}).get("framework") == "800-171r2"
+           and it["latest"].get("status") in ("conditional", "conditional-expired")
+           and d0 <= it["latest"]["received"][:10] < d1]
+    C.check(j["conditional_expired_total"] == len(exp) and len(j["conditional_expired"]) == min(200, len(exp)),
+            "the conditional statuses expired since %s: %d" % (since, len(exp)),
+            "%s vs %d" % (j["conditional_expired_total"], len(exp)))
     t = page(sess, "/changes?since=" + since)
+    m = re.search(r'<li id="count-expired" data-count="(\d+)">', t)
+    C.check(m and int(m.group(1)) == len(exp), "the page counts every expired status")
     m = re.search(r'<li id="count-new" data-count="(\d+)">', t)
     C.check(m and int(m.group(1)) == len(new), "the page's count of new submissions")
     m = re.search(r'<li id="count-changed" data-count="(\d+)">', t)
