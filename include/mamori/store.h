@@ -177,6 +177,7 @@ typedef struct mm_org_query {
     /* the supply graph's active edges: "prime" (has a supplier) or "supplier" (has a
      * customer); supplier_of: only the direct active suppliers of this organization */
     const char *supply, *supplier_of;
+    bool no_total; /* skip the count (a streamed export's pages): "total" is then 0 */
 } mm_org_query;
 /* {"total": N (matching, before paging), "items": [org object as mm_store_get_org plus
  * "latest": null | {"id", "received", "framework", "score": int|null, "status",

@@ -160,7 +160,8 @@ void h_contractors_export(http_req *r, reply *out)
     x->q = (mm_org_query){.kind = "contractor",
                           .sort = sort && sort[0] ? sort : "name",
                           .desc = mm_streq(order, "desc"),
-                          .limit = EXPORT_PAGE};
+                          .limit = EXPORT_PAGE,
+                          .no_total = true};
     list_filter_query(&f, &x->r, &x->q); /* the dates point into x->r */
     const char **v[] = {
         &x->q.q,           &x->q.status,        &x->q.affirmation, &x->q.framework,

@@ -294,7 +294,7 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
     int64_t total = 0;
     bool own = !s->in_tx;
     rc = own ? s->drv->begin(s->db, MM_TX_READ) : MM_OK;
-    if (rc == MM_OK)
+    if (rc == MM_OK && !q->no_total)
         rc = mm_db_int(s, &total, ORG_COUNT_SQL, NPARAMS(p), p);
     if (rc == MM_OK)
         rc = mm_db_rows(s, &rows, NULL, sql, NPARAMS(p), p);
