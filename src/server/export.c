@@ -14,19 +14,17 @@ void contractors_csv_header(mm_buf *b)
 {
     mm_buf_puts(b, "id,name,identifiers,parent_id,status,score,framework,assessed,received,"
                    "affirmed_by,last_affirmed,affirmation_due_by,affirmation_due,"
-                   "affirmation_overdue,overdue\r\n");
+                   "affirmation_overdue\r\n");
 }
 
 void contractors_csv_row(mm_buf *b, const json_t *it)
 {
     json_t *l = json_object_get(it, "latest");
     char *ids = json_dumps(json_object_get(it, "identifiers"), JSON_COMPACT | JSON_SORT_KEYS);
-    char score[24] = "", overdue[24];
+    char score[24] = "";
     if (json_is_integer(json_object_get(l, "score")))
         snprintf(score, sizeof score, "%lld",
                  (long long)json_integer_value(json_object_get(l, "score")));
-    snprintf(overdue, sizeof overdue, "%lld",
-             (long long)json_integer_value(json_object_get(it, "overdue")));
     const char *cols[] = {
         json_string_value(json_object_get(it, "id")),
         json_string_value(json_object_get(it, "name")),
@@ -42,7 +40,6 @@ void contractors_csv_row(mm_buf *b, const json_t *it)
         json_string_value(json_object_get(it, "affirmation_due_by")),
         json_is_true(json_object_get(it, "affirmation_due")) ? "true" : "false",
         json_is_true(json_object_get(it, "affirmation_overdue")) ? "true" : "false",
-        overdue,
     };
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         if (c)

@@ -151,7 +151,8 @@ def csv_export(rt, link, total):
     rows = list(csv.reader(io.StringIO(r.text)))
     C.check(len(rows) - 1 == all_total, "the unfiltered CSV has all %d contractors" % all_total,
             str(len(rows) - 1))
-    C.check(rows[0][0] == "id" and rows[0][-1] == "overdue", "the CSV header", str(rows[0]))
+    C.check(rows[0][0] == "id" and rows[0][-1] == "affirmation_overdue", "the CSV header: ?format=csv's",
+            str(rows[0]))
     # a name that starts like a formula and one with a right-to-left override
     for name in ("=HYPERLINK(\"http://x\")", "Acme \u202egnp.exe"):
         mm.create_org(rt, name)
