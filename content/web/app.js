@@ -4,6 +4,13 @@
  * Enter or Space). */
 (function () {
   "use strict";
+  // the contractor page's "Print this report" (web_contractor.c): shown only with a script
+  var printButton = document.getElementById("print-report");
+  if (printButton) {
+    printButton.hidden = false;
+    printButton.addEventListener("click", function () { window.print(); });
+  }
+
   document.addEventListener("submit", function (ev) {
     var f = ev.target;
     var msg = f && f.getAttribute && f.getAttribute("data-confirm");

@@ -178,6 +178,18 @@ typedef struct mm_org_query {
      * scale; 0: by the raw score */
     int64_t score_max_r2, score_max_r3;
     int64_t offset, limit; /* limit 1..1000 */
+    /* the analyst's filters (docs/dashboard.md "Filters"); NULL / false: no filter */
+    const char *sector; /* the identifiers' "sector" ("unknown" for none), as the list shows */
+    /* the latest score as a whole percentage of its framework's maximum (score_max_r2 /
+     * score_max_r3, both needed), inclusive; contractors without a score are left out */
+    bool score_min_set, score_max_set;
+    int64_t score_min, score_max;
+    /* YYYY-MM-DD, inclusive: the latest assessment's date, the latest submission's day */
+    const char *assessed_from, *assessed_to, *received_from, *received_to;
+    /* the supply graph's active edges: "prime" (has a supplier) or "supplier" (has a
+     * customer); supplier_of: only the direct active suppliers of this organization */
+    const char *supply, *supplier_of;
+    bool no_total; /* skip the count (a streamed export's pages): "total" is then 0 */
 } mm_org_query;
 /* {"total": N (matching, before paging), "items": [org object as mm_store_get_org plus
  * "latest": null | {"id", "received", "framework", "score": int|null, "status",
@@ -189,6 +201,44 @@ typedef struct mm_org_query {
  * organizations without a submission have status "none"]}. */
 int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
     __attribute__((warn_unused_result));
+
+/* ---- the analyst's views (views.c; docs/dashboard.md) ------------------------------------ */
+
+/* The sectors of the contractors as the list shows them (the identifiers' "sector",
+ * "unknown" for none), distinct and sorted: a new JSON array of strings. */
+int mm_store_contractor_sectors(mm_store *s, json_t **out) __attribute__((warn_unused_result));
+
+/* One month of the portfolio trend: the state as of the end of the day before `before`
+ * (YYYY-MM-DD, exclusive), its statuses read with that day's cut-offs (mm_org_query's
+ * stale_before and expired_before). */
+typedef struct mm_trend_month {
+    const char *before, *stale_before, *expired_before;
+} mm_trend_month;
+/* For each month (in order), each contractor's latest submission received before it, in one
+ * statement: [{"800-171r2": {"contractors": N, "statuses": {status: N, ...}, "scores":
+ * [[score, N], ...] ascending}, "800-171r3": {...}} per month]; a status the store does not
+ * know counts as "unknown". MM_EUSAGE for a date that is not YYYY-MM-DD. */
+int mm_store_portfolio_trend(mm_store *s, json_t **out, const mm_trend_month *months, size_t n)
+    __attribute__((warn_unused_result));
+
+/* What changed since a day (YYYY-MM-DD): {"new_submissions": N, "status_changes": N (a
+ * submission whose stored status differs from the one before it of its organization),
+ * "organizations": N, "submissions": [{"id", "org_id", "org_name", "received", "framework",
+ * "status", "score", "prev_status", "prev_score", "prev_framework"}] newest first (at most
+ * limit, 1..1000), "conditional_expired": [{"org_id", "org_name", "received"}] (a latest
+ * Rev 2 "conditional" received in [expired_from, expired_before), i.e. whose 180 days ran out
+ * since the day; the first limit by received), "conditional_expired_total": their count}. */
+int mm_store_changes_since(mm_store *s, json_t **out, const char *since, const char *expired_from,
+                           const char *expired_before, int64_t limit)
+    __attribute__((warn_unused_result));
+
+/* The contractors' overdue milestones (as mm_store_overdue_milestones: their latest
+ * submission's, due before today, not completed) counted: {"milestones", "contractors",
+ * "by_age": [due on or after ages[0], in [ages[1], ages[0]), in [ages[2], ages[1]), before
+ * ages[2]] (the caller's cut-offs, e.g. today - 30, - 90, - 180 days), "requirements": the
+ * top (1..100) [{"framework", "requirement", "milestones", "contractors"}] by milestones}. */
+int mm_store_overdue_counts(mm_store *s, json_t **out, const char *today, const char *const ages[3],
+                            int64_t top) __attribute__((warn_unused_result));
 
 /* Users. mm_store_get_user_by_id as mm_store_get_user. */
 int mm_store_get_user_by_id(mm_store *s, mm_user **out, int64_t id)

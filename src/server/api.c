@@ -12,8 +12,10 @@
 #include "mamori/submit.h"
 #include "server/bodies.h"
 #include "server/cache.h"
+#include "server/export.h"
 #include "server/form.h"
 #include "server/internal.h"
+#include "server/list_filter.h"
 #include "server/web.h"
 #include "util/util.h"
 
@@ -444,43 +446,10 @@ static bool wants_csv(http_req *r)
 static void contractors_csv(json_t *items, reply *out)
 {
     mm_buf b = {0};
-    mm_buf_puts(&b, "id,name,identifiers,parent_id,status,score,framework,assessed,received,"
-                    "affirmed_by,last_affirmed,affirmation_due_by,affirmation_due,"
-                    "affirmation_overdue\r\n");
+    contractors_csv_header(&b);
     size_t i;
     json_t *it;
-    json_array_foreach(items, i, it)
-    {
-        json_t *l = json_object_get(it, "latest");
-        char *ids = json_dumps(json_object_get(it, "identifiers"), JSON_COMPACT | JSON_SORT_KEYS);
-        char score[24] = "";
-        if (json_is_integer(json_object_get(l, "score")))
-            snprintf(score, sizeof score, "%lld",
-                     (long long)json_integer_value(json_object_get(l, "score")));
-        const char *cols[] = {
-            json_string_value(json_object_get(it, "id")),
-            json_string_value(json_object_get(it, "name")),
-            ids,
-            json_string_value(json_object_get(it, "parent_id")),
-            json_is_object(l) ? json_string_value(json_object_get(l, "status")) : "none",
-            score,
-            json_string_value(json_object_get(l, "framework")),
-            json_string_value(json_object_get(l, "assessed")),
-            json_string_value(json_object_get(l, "received")),
-            json_string_value(json_object_get(l, "affirmed_by")),
-            json_string_value(json_object_get(it, "last_affirmed")),
-            json_string_value(json_object_get(it, "affirmation_due_by")),
-            json_is_true(json_object_get(it, "affirmation_due")) ? "true" : "false",
-            json_is_true(json_object_get(it, "affirmation_overdue")) ? "true" : "false",
-        };
-        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-            if (c)
-                mm_buf_putc(&b, ',');
-            mm_buf_put_csv(&b, cols[c] ? cols[c] : "");
-        }
-        mm_buf_puts(&b, "\r\n");
-        free(ids);
-    }
+    json_array_foreach(items, i, it) contractors_csv_row(&b, it);
     const char *t = mm_buf_cstr(&b);
     out->status = t ? 200 : 500;
     out->text = t ? strdup(t) : NULL;
@@ -495,73 +464,18 @@ static void h_contractors(http_req *r, reply *out)
     long long page_no, per_page;
     if (!paging(r, out, &page_no, &per_page))
         return;
-    static const char *const sorts[] = {"name", "score", "status", "assessed", "received"};
-    static const char *const statuses[] = {"meets",   "conditional",    "conditional-expired",
-                                           "not-met", "no-valid-score", "stale",
-                                           "none"};
+    /* routes.c checked every value (q_contractors_api); an empty value is the same as none */
     const char *sort = req_query(r, "sort"), *order = req_query(r, "order");
-    const char *status = req_query(r, "status");
-    /* an empty value is the same as none (the dashboard's links and forms send them) */
-    sort = sort && sort[0] ? sort : NULL;
-    order = order && order[0] ? order : NULL;
-    status = status && status[0] ? status : NULL;
-    const char *affirmation = req_query(r, "affirmation");
-    affirmation = affirmation && affirmation[0] ? affirmation : NULL;
-    bool ok = true;
-    if (affirmation && strcmp(affirmation, "due") != 0 && strcmp(affirmation, "overdue") != 0) {
-        reply_error(out, 400, "bad_request", "?affirmation: expected due or overdue");
-        return;
-    }
-    if (sort) {
-        ok = false;
-        for (size_t i = 0; i < 5; i++)
-            ok = ok || strcmp(sort, sorts[i]) == 0;
-    }
-    if (!ok) {
-        reply_error(out, 400, "bad_request",
-                    "?sort: expected name, score, status, assessed or received");
-        return;
-    }
-    if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
-        reply_error(out, 400, "bad_request", "?order: expected asc or desc");
-        return;
-    }
-    if (status) {
-        ok = false;
-        for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
-            ok = ok || strcmp(status, statuses[i]) == 0;
-        if (!ok) {
-            reply_error(out, 400, "bad_request",
-                        "?status: expected meets, conditional, conditional-expired, not-met, "
-                        "no-valid-score, stale or none");
-            return;
-        }
-    }
-    const char *q = req_query(r, "q");
-    if (q && strlen(q) > 200) {
-        reply_error(out, 400, "bad_request", "?q: at most 200 characters");
-        return;
-    }
+    list_filter f;
+    list_filter_read(&f, r);
     bool csv = wants_csv(r);
-    const char *fw = req_query(r, "framework"); /* checked by the route (q_framework) */
     mm_org_query qq = {.kind = "contractor",
                        .parent_id = req_query(r, "parent"),
-                       .status = status,
-                       .q = q && q[0] ? q : NULL,
-                       .sort = sort ? sort : "name",
-                       .desc = order && strcmp(order, "desc") == 0,
-                       .stale_before = r->stale_before,
-                       .expired_before = r->cmmc_expired_before,
-                       .affirmation = affirmation,
-                       .affirm_overdue_before = r->affirm_overdue_before,
-                       .affirm_due_by = r->affirm_due_by,
-                       .framework = fw && fw[0] ? fw : NULL,
-                       .overdue_before = r->today,
-                       .overdue_only = mm_streq(req_query(r, "overdue"), "1"),
-                       .score_max_r2 = r->srv->r2->sprs_base,
-                       .score_max_r3 = (int64_t)mm_catalog_active_count(r->srv->r3),
+                       .sort = sort && sort[0] ? sort : "name",
+                       .desc = mm_streq(order, "desc"),
                        .offset = (page_no - 1) * per_page,
                        .limit = per_page};
+    list_filter_query(&f, r, &qq);
     json_t *res = NULL;
     int rc = mm_store_list_orgs(r->st, &res, &qq);
     if (rc) {
@@ -669,9 +583,11 @@ static void cached_view(http_req *r, reply *out, const char *route, const char *
 
 void h_contractors_cached(http_req *r, reply *out)
 {
-    static const char *const params[] = {"page",        "per_page",  "sort",    "order",
-                                         "status",      "q",         "parent",  "format",
-                                         "affirmation", "framework", "overdue", NULL};
+    static const char *const params[] = {
+        "page",          "per_page",    "sort",        "order",     "status",        "q",
+        "parent",        "format",      "affirmation", "framework", "overdue",       "sector",
+        "supply",        "supplier_of", "score_min",   "score_max", "assessed_from", "assessed_to",
+        "received_from", "received_to", NULL};
     /* CSV chosen by the Accept header (no ?format) gets a key of its own */
     const char *f = req_query(r, "format");
     bool accept_csv = !(f && f[0]) && wants_csv(r);

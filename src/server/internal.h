@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "mamori/assess.h"
 #include "mamori/catalog.h"
@@ -191,6 +192,11 @@ typedef struct reply {
      * WWW-Authenticate: Basic on a 401 */
     char taxii_first[28], taxii_last[28];
     bool www_basic;
+    /* a body streamed in chunks (export.c) when there is no text or json: libmicrohttpd
+     * calls stream_read (MHD_ContentReaderCallback) until it ends, then stream_free(cls) */
+    ssize_t (*stream_read)(void *cls, uint64_t pos, char *buf, size_t max);
+    void (*stream_free)(void *cls);
+    void *stream_cls;
 } reply;
 
 typedef struct http_req {

@@ -10,9 +10,11 @@
 
 #include "server/bodies.h"
 #include "server/cache.h"
+#include "server/export.h"
 #include "server/form.h"
 #include "server/federation.h"
 #include "server/internal.h"
+#include "server/portfolio.h"
 #include "server/products.h"
 #include "server/taxii.h"
 #include "server/supply.h"
@@ -37,12 +39,39 @@ enum route_flag {
     ROUTE_TAXII = 1 << 3,
 };
 
-/* An enumerated query parameter and its allowed values (NULL-terminated). Any other value
- * answers 400 naming the parameter and the values; an empty value is the same as none. */
+/* A query parameter: enumerated (its allowed values, NULL-terminated), or of a form (values
+ * NULL: its row in query_forms). Any other value answers 400 naming the parameter and what
+ * it takes; an empty value is the same as none. */
 typedef struct query_choice {
     const char *name;
     const char *const *values;
 } query_choice;
+
+/* The forms of the parameters that are not enumerated, by name (the same on every route). */
+typedef enum query_kind {
+    Q_DATE, /* YYYY-MM-DD */
+    Q_INT,  /* a whole number from min to max */
+    Q_TEXT, /* any text of at most max bytes */
+} query_kind;
+static const struct query_form {
+    const char *name;
+    query_kind kind;
+    long long min, max;
+} query_forms[] = {
+    {"q", Q_TEXT, 0, 200},
+    {"sector", Q_TEXT, 0, 100},
+    {"supplier_of", Q_TEXT, 0, 64},
+    /* whole percentages of a framework's maximum: SPRS goes down to -203 of 110 */
+    {"score_min", Q_INT, -300, 100},
+    {"score_max", Q_INT, -300, 100},
+    {"assessed_from", Q_DATE, 0, 0},
+    {"assessed_to", Q_DATE, 0, 0},
+    {"received_from", Q_DATE, 0, 0},
+    {"received_to", Q_DATE, 0, 0},
+    {"since", Q_DATE, 0, 0},
+    {"page", Q_INT, 1, 100000},
+    {"months", Q_INT, 1, 60},
+};
 
 static const char *const q_format[] = {"json", "csv", NULL};
 static const char *const q_status[] = {
@@ -57,21 +86,26 @@ static const char *const q_framework[] = {"800-171r2", "800-171r3", NULL};
 static const char *const q_reason[] = {"idle", "ended", NULL};
 static const char *const q_lang[] = {"ja", "en", NULL};
 
-static const query_choice q_contractors_api[] = {{"format", q_format},
-                                                 {"status", q_status},
-                                                 {"sort", q_sort_api},
-                                                 {"order", q_order},
-                                                 {"affirmation", q_affirmation},
-                                                 {"framework", q_framework},
-                                                 {"overdue", q_bool},
-                                                 {0}};
-static const query_choice q_contractors_page[] = {{"status", q_status},
-                                                  {"sort", q_sort_page},
-                                                  {"order", q_order},
-                                                  {"affirmation", q_affirmation},
-                                                  {"framework", q_framework},
-                                                  {"overdue", q_bool},
-                                                  {0}};
+/* the contractor list's filters (list_filter.c), the same on the page, the API and the CSV */
+static const char *const q_supply[] = {"prime", "supplier", NULL};
+#define Q_LIST_FILTERS                                                                             \
+    {"status", q_status}, {"affirmation", q_affirmation}, {"framework", q_framework},              \
+        {"overdue", q_bool}, {"supply", q_supply}, {"sector", NULL}, {"supplier_of", NULL},        \
+        {"q", NULL}, {"score_min", NULL}, {"score_max", NULL}, {"assessed_from", NULL},            \
+        {"assessed_to", NULL}, {"received_from", NULL},                                            \
+    {                                                                                              \
+        "received_to", NULL                                                                        \
+    }
+static const query_choice q_contractors_api[] = {
+    {"format", q_format}, {"sort", q_sort_api}, {"order", q_order}, Q_LIST_FILTERS, {0}};
+static const query_choice q_contractors_page[] = {
+    {"sort", q_sort_page}, {"order", q_order}, Q_LIST_FILTERS, {0}};
+static const query_choice q_contractors_csv[] = {
+    {"sort", q_sort_api}, {"order", q_order}, Q_LIST_FILTERS, {0}};
+/* the portfolio views (portfolio.c, web_trends.c) */
+static const query_choice q_trends[] = {{"months", NULL}, {0}};
+static const query_choice q_changes[] = {{"since", NULL}, {0}};
+static const query_choice q_paged_page[] = {{"page", NULL}, {0}};
 static const query_choice q_submission[] = {{"body", q_bool}, {0}};
 static const query_choice q_login[] = {{"reason", q_reason}, {0}};
 /* a recognition claim's target scheme (docs/iot.md): scheme ids and pack ids */
@@ -137,6 +171,12 @@ static const route routes[] = {
     {.method = "DELETE", .pattern = "/api/v1/tokens/{}", .need = NEED_SELF, .fn = h_tokens_revoke},
     {.method = "GET", .pattern = "/api/v1/contractors", .need = NEED_AUTHORITY_READ,
      .fn = h_contractors_cached, .query = q_contractors_api},
+    {.method = "GET", .pattern = "/api/v1/contractors.csv", .need = NEED_AUTHORITY_READ,
+     .fn = h_contractors_export, .query = q_contractors_csv},
+    {.method = "GET", .pattern = "/api/v1/trends", .need = NEED_AUTHORITY_READ, .fn = h_trends,
+     .query = q_trends},
+    {.method = "GET", .pattern = "/api/v1/changes", .need = NEED_AUTHORITY_READ, .fn = h_changes,
+     .query = q_changes},
     {.method = "POST", .pattern = "/api/v1/organizations", .need = NEED_AUTHORITY_ADMIN,
      .body = body_org, .fn = h_org_create},
     {.method = "GET", .pattern = "/api/v1/organizations/{}", .need = NEED_ORG_SUMMARY,
@@ -399,12 +439,16 @@ static const route routes[] = {
      .fn = w_contractors, .query = q_contractors_page},
     {.method = "GET", .pattern = "/overdue", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_overdue},
+    {.method = "GET", .pattern = "/trends", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
+     .fn = w_trends, .query = q_trends},
+    {.method = "GET", .pattern = "/changes", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
+     .fn = w_changes, .query = q_changes},
     {.method = "GET", .pattern = "/contractors/{}", .need = NEED_ORG_SUMMARY, .target = T_ORG,
      .flags = ROUTE_HTML, .fn = w_contractor},
     {.method = "GET", .pattern = "/contractors/{}/diff", .need = NEED_ORG_READ, .target = T_ORG,
      .flags = ROUTE_HTML, .fn = w_diff},
     {.method = "GET", .pattern = "/requirements/{}", .need = NEED_AUTHORITY_READ,
-     .flags = ROUTE_HTML, .fn = w_requirement},
+     .flags = ROUTE_HTML, .fn = w_requirement, .query = q_paged_page},
     {.method = "GET", .pattern = "/my", .need = NEED_SUBMIT, .target = T_OWN_ORG,
      .flags = ROUTE_HTML, .fn = w_my},
     {.method = "POST", .pattern = "/my/upload", .need = NEED_SUBMIT, .target = T_OWN_ORG,
@@ -542,6 +586,48 @@ static bool read_form(http_req *r, reply *out)
     return true;
 }
 
+/* A query parameter of a form (a date, a number, a text) checked: true when it has it,
+ * otherwise a 400 naming the parameter and the form (a page for a page) and false. */
+static bool query_form_ok(http_req *r, reply *out, const query_choice *c, const char *v, bool html)
+{
+    const struct query_form *fc = NULL;
+    for (size_t i = 0; i < sizeof query_forms / sizeof query_forms[0]; i++)
+        if (strcmp(query_forms[i].name, c->name) == 0)
+            fc = &query_forms[i];
+    if (!fc) { /* a route names a parameter with neither values nor form: the table's bug */
+        reply_error(out, 500, "internal", "?%s: no form for this parameter", c->name);
+        return false;
+    }
+    char form[80];
+    bool ok = true;
+    if (fc->kind == Q_DATE) {
+        ok = mm_is_date(v);
+        snprintf(form, sizeof form, "YYYY-MM-DD");
+    } else if (fc->kind == Q_INT) {
+        char *end = NULL;
+        long long n = strtoll(v, &end, 10);
+        ok = end != v && !*end && strlen(v) < 12 && n >= fc->min && n <= fc->max;
+        snprintf(form, sizeof form, "%lld..%lld", fc->min, fc->max);
+    } else {
+        ok = strlen(v) <= (size_t)fc->max;
+        snprintf(form, sizeof form, "<= %lld bytes", fc->max);
+    }
+    if (ok)
+        return true;
+    char shown[44];
+    snprintf(shown, sizeof shown, "%.40s", v);
+    if (html) {
+        page lp;
+        web_page_init(&lp, r, out);
+        char m[400];
+        web_trf_plain(&lp, m, sizeof m, "error.query_form", c->name, shown, form);
+        web_error_page_text(r, out, 400, m, NULL);
+    } else {
+        reply_error(out, 400, "bad_request", "?%s=%s: expected %s", c->name, shown, form);
+    }
+    return false;
+}
+
 /* One enumerated query parameter checked: true when absent, empty or allowed; otherwise a
  * 400 naming the parameter and its values (a page for a page) and false. */
 static bool query_ok(http_req *r, reply *out, const query_choice *c, bool html)
@@ -549,6 +635,8 @@ static bool query_ok(http_req *r, reply *out, const query_choice *c, bool html)
     const char *v = req_query(r, c->name);
     if (!v || !v[0])
         return true;
+    if (!c->values)
+        return query_form_ok(r, out, c, v, html);
     char all[200] = "";
     for (const char *const *a = c->values; *a; a++) {
         if (strcmp(v, *a) == 0)

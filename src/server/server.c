@@ -102,7 +102,11 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
     json_decref(rp->json);
     rp->json = NULL;
     unsigned status = rp->status ? rp->status : 500;
-    if (!text && !shared) {
+    void *stream = !text && !shared ? rp->stream_cls : NULL;
+    if (rp->stream_cls && !stream && rp->stream_free) /* a body of its own wins */
+        rp->stream_free(rp->stream_cls);
+    rp->stream_cls = NULL;
+    if (!text && !shared && !stream) {
         status = MHD_HTTP_INTERNAL_SERVER_ERROR;
         ctype = "application/json; charset=utf-8";
         text = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}");
@@ -110,13 +114,18 @@ static enum MHD_Result queue(struct MHD_Connection *conn, mm_server *srv, reques
             return MHD_NO;
     }
     /* a shared text is sent as it is and released when libmicrohttpd is done with it */
+    /* a stream is read in chunks of at most 64 KiB, sent chunked (its length is unknown) */
     struct MHD_Response *resp =
-        shared ? MHD_create_response_from_buffer_with_free_callback_cls(shared->len, shared->text,
-                                                                        shared_done, shared)
-               : MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        stream   ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, rp->stream_read,
+                                                     stream, rp->stream_free)
+        : shared ? MHD_create_response_from_buffer_with_free_callback_cls(shared->len, shared->text,
+                                                                          shared_done, shared)
+                 : MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(text);
         mm_shared_unref(shared);
+        if (stream && rp->stream_free)
+            rp->stream_free(stream);
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", ctype);

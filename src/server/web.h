@@ -110,8 +110,15 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
                        size_t nrows, const char *const *cols, size_t ncols, const double *rate,
                        const long *n);
 /* A line chart of values over labels (x evenly spaced). has[i] false: no value. */
+/* label_head: the table's first column's head (NULL: "Submission"). */
 void web_chart_line(page *p, const char *id, const char *title, const char *const *labels,
-                    const double *values, const bool *has, size_t n, const char *value_head);
+                    const double *values, const bool *has, size_t n, const char *label_head,
+                    const char *value_head);
+/* Stacked bars of counts over labels: counts[k * n + i] of series k (a status, which picks
+ * its colour) at label i; a legend of series_titles; the table's first column label_head. */
+void web_chart_stacked(page *p, const char *id, const char *title, const char *const *labels,
+                       size_t n, const char *const *series, const char *const *series_titles,
+                       size_t ns, const long *counts, const char *label_head);
 /* Horizontal bars met/total per row. */
 void web_chart_bars(page *p, const char *id, const char *title, const char *const *labels,
                     const long *met, const long *total, size_t n);
@@ -164,6 +171,8 @@ void w_group_member_add(http_req *r, reply *out);
 void w_group_member_remove(http_req *r, reply *out);
 void w_contractors(http_req *r, reply *out);
 void w_overdue(http_req *r, reply *out);
+void w_trends(http_req *r, reply *out);  /* web_trends.c */
+void w_changes(http_req *r, reply *out); /* web_trends.c */
 void w_contractor(http_req *r, reply *out);
 void w_diff(http_req *r, reply *out);
 void w_requirement(http_req *r, reply *out);

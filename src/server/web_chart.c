@@ -288,7 +288,8 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
 }
 
 void web_chart_line(page *p, const char *id, const char *title, const char *const *labels,
-                    const double *values, const bool *has, size_t n, const char *value_head)
+                    const double *values, const bool *has, size_t n, const char *label_head,
+                    const char *value_head)
 {
     const int W = 720, H = 240, L = 50, R = 50, T = 20, B = 50;
     double lo = 0, hi = 1;
@@ -344,7 +345,10 @@ void web_chart_line(page *p, const char *id, const char *title, const char *cons
     }
     table_open(p);
     web_puts(p, "<thead><tr><th>");
-    web_put_tr(p, "chart.submission");
+    if (label_head)
+        web_esc(p, label_head);
+    else
+        web_put_tr(p, "chart.submission");
     web_puts(p, "</th><th class=\"num\">");
     web_esc(p, value_head);
     web_puts(p, "</th></tr></thead><tbody>");
@@ -496,6 +500,97 @@ void web_chart_timeline(page *p, const char *id, const char *title, const timeli
         web_puts(p, "</td><td>");
         web_user(p, items[i].description);
         web_puts(p, "</td></tr>");
+    }
+    web_puts(p, "</tbody>");
+    fig_close(p);
+}
+
+/* ---- the portfolio trend (web_trends.c) ---------------------------------------------------- */
+
+/* the colour of a status's part of a bar (at least 3:1 against white, WCAG 1.4.11) */
+static const char *status_fill(const char *status)
+{
+    static const struct {
+        const char *status, *fill;
+    } fills[] = {
+        {"meets", "#1a7f37"}, {"conditional", "#9a6700"}, {"conditional-expired", "#bf3989"},
+        {"stale", "#6639ba"}, {"not-met", "#cf222e"},     {"no-valid-score", "#57606a"}};
+    for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++)
+        if (strcmp(status, fills[i].status) == 0)
+            return fills[i].fill;
+    return "#8c959f";
+}
+
+void web_chart_stacked(page *p, const char *id, const char *title, const char *const *labels,
+                       size_t n, const char *const *series, const char *const *series_titles,
+                       size_t ns, const long *counts, const char *label_head)
+{
+    const int W = 720, L = 50, R = 190, T = 16, B = 40, H = 260;
+    long max = 1;
+    for (size_t i = 0; i < n; i++) {
+        long t = 0;
+        for (size_t k = 0; k < ns; k++)
+            t += counts[k * n + i];
+        if (t > max)
+            max = t;
+    }
+    char desc[200], a0[24];
+    snprintf(a0, sizeof a0, "%zu", n);
+    web_trf_plain(p, desc, sizeof desc, "chart.stacked_desc", a0, NULL, NULL);
+    fig_open(p, id, title, W, H, desc);
+    double pw = W - L - R, ph = H - T - B, bw = pw / (double)(n ? n : 1);
+    for (int g = 0; g <= 4; g++) {
+        double y = T + ph - ph * g / 4.0;
+        web_printf(p, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eef1f4\"/>", L,
+                   y, W - R, y);
+        char t[24];
+        snprintf(t, sizeof t, "%ld", (long)((double)max * g / 4.0 + 0.5));
+        text_at(p, L - 6, y + 4, "end", "axis", t);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double x = L + bw * (double)i, y = T + ph;
+        for (size_t k = 0; k < ns; k++) {
+            long c = counts[k * n + i];
+            if (c <= 0)
+                continue;
+            double h = ph * (double)c / (double)max;
+            y -= h;
+            web_printf(p,
+                       "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                       "fill=\"%s\"><title>",
+                       x + 2, y, bw - 4 > 1 ? bw - 4 : 1, h, status_fill(series[k]));
+            web_attr(p, labels[i]);
+            web_puts(p, " ");
+            web_attr(p, series_titles[k]);
+            web_printf(p, ": %ld</title></rect>", c);
+        }
+        /* at most six labels under the bars: "2026-01" is wider than a bar of twelve */
+        if (n <= 6 || i % ((n + 5) / 6) == 0)
+            text_at(p, x + bw / 2, H - B + 18, "middle", "axis", labels[i]);
+    }
+    for (size_t k = 0; k < ns; k++) { /* the legend */
+        double y = T + 18.0 * (double)k;
+        web_printf(p, "<rect x=\"%d\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>",
+                   W - R + 12, y, status_fill(series[k]));
+        text_at(p, W - R + 30, y + 10, "start", "axis", series_titles[k]);
+    }
+    table_open(p);
+    web_puts(p, "<thead><tr><th scope=\"col\">");
+    web_esc(p, label_head);
+    web_puts(p, "</th>");
+    for (size_t k = 0; k < ns; k++) {
+        web_puts(p, "<th scope=\"col\" class=\"num\">");
+        web_esc(p, series_titles[k]);
+        web_puts(p, "</th>");
+    }
+    web_puts(p, "</tr></thead><tbody>");
+    for (size_t i = 0; i < n; i++) {
+        web_puts(p, "<tr><th scope=\"row\">");
+        web_esc(p, labels[i]);
+        web_puts(p, "</th>");
+        for (size_t k = 0; k < ns; k++)
+            web_printf(p, "<td class=\"num\">%ld</td>", counts[k * n + i]);
+        web_puts(p, "</tr>");
     }
     web_puts(p, "</tbody>");
     fig_close(p);

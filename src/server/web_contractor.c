@@ -86,7 +86,13 @@ static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
 {
     web_puts(p, "<h1>");
     web_user(p, web_sval(org, "name"));
-    web_puts(p, "</h1>\n<dl class=\"meta\"><dt>");
+    /* the printable report (docs/dashboard.md "Printing"): the button is the script's (it
+     * shows it), the browser's print works the same without; the note is printed only */
+    web_puts(p, "</h1>\n<p class=\"print-only\" id=\"printed-note\">");
+    web_put_trf(p, "contractor.printed", p->r->now, p->r->today, NULL);
+    web_puts(p, "</p><p><button type=\"button\" id=\"print-report\" hidden>");
+    web_put_tr(p, "contractors.print");
+    web_puts(p, "</button></p>\n<dl class=\"meta\"><dt>");
     web_put_tr(p, "col.status");
     web_puts(p, "</dt><dd id=\"org-status\">");
     web_badge(p, web_sval(latest_row, "status"));
@@ -297,7 +303,7 @@ static void contractor_render(page *p, http_req *r, const contractor_model *m)
     web_puts(p, "</h2>");
     if (labels && vals && has && lb)
         web_chart_line(p, "score-history", web_tr(p, "contractor.history"), labels, vals, has, n,
-                       web_tr(p, "col.score"));
+                       NULL, web_tr(p, "col.score"));
     if (mixed) {
         web_puts(p, "<p class=\"note\">");
         web_put_tr(p, "contractor.mixed");
@@ -431,7 +437,24 @@ void w_contractor(http_req *r, reply *out)
     contractor_model_free(&m);
 }
 
-static void put_id_list(page *p, const char *id, const json_t *arr, bool links)
+/* A gap's status in the reader's language (a value the catalog does not know, escaped). */
+static void put_gap_status(page *p, const char *st)
+{
+    static const char *const known[] = {"not-met", "partial", "not-assessed"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (mm_streq(st, known[i])) {
+            char key[32];
+            snprintf(key, sizeof key, "gap.%s", known[i]);
+            web_put_tr(p, key);
+            return;
+        }
+    web_esc(p, st ? st : "");
+}
+
+/* A list of requirement ids (or {"requirement", "from", "to"} changes), each with its title
+ * from cat (NIST's English, marked so) and its gap statuses translated. */
+static void put_id_list(page *p, const char *id, const json_t *arr, bool links,
+                        const mm_catalog *cat)
 {
     web_printf(p, "<ul id=\"%s\" class=\"ids\">", id);
     size_t i;
@@ -439,13 +462,19 @@ static void put_id_list(page *p, const char *id, const json_t *arr, bool links)
     json_array_foreach(arr, i, v)
     {
         const char *s = json_is_string(v) ? json_string_value(v) : web_sval(v, "requirement");
+        const mm_requirement *req = cat && s ? mm_catalog_requirement(cat, s) : NULL;
         web_puts(p, "<li>");
         web_put_req_link(p, s, links);
+        if (req) {
+            web_puts(p, " <span class=\"req-title\" lang=\"en\">");
+            web_esc(p, req->title);
+            web_puts(p, "</span>");
+        }
         if (!json_is_string(v)) {
             web_puts(p, ": ");
-            web_esc(p, web_sval(v, "from"));
+            put_gap_status(p, web_sval(v, "from"));
             web_puts(p, " → ");
-            web_esc(p, web_sval(v, "to"));
+            put_gap_status(p, web_sval(v, "to"));
         }
         web_puts(p, "</li>");
     }
@@ -455,6 +484,13 @@ static void put_id_list(page *p, const char *id, const json_t *arr, bool links)
         web_puts(p, "</li>");
     }
     web_puts(p, "</ul>");
+}
+
+/* The catalog of a submission's framework (NULL for one the server does not know). */
+static const mm_catalog *catalog_of(const http_req *r, const json_t *sub)
+{
+    const char *fw = web_sval(sub, "framework");
+    return mm_streq(fw, "800-171r2") ? r->srv->r2 : mm_streq(fw, "800-171r3") ? r->srv->r3 : NULL;
 }
 
 /* Two submissions of one organization, older first, and what changed between them. */
@@ -559,15 +595,17 @@ static void diff_render(page *p, http_req *r, const diff_model *m)
         web_puts(p, "<h2>");
         web_put_tr(p, "diff.fixed");
         web_puts(p, "</h2>");
-        put_id_list(p, "fixed", json_object_get(d, "fixed"), r->who.authority);
+        put_id_list(p, "fixed", json_object_get(d, "fixed"), r->who.authority, catalog_of(r, sa));
         web_puts(p, "<h2>");
         web_put_tr(p, "diff.new_gaps");
         web_puts(p, "</h2>");
-        put_id_list(p, "new-gaps", json_object_get(d, "new_gaps"), r->who.authority);
+        put_id_list(p, "new-gaps", json_object_get(d, "new_gaps"), r->who.authority,
+                    catalog_of(r, sb));
         web_puts(p, "<h2>");
         web_put_tr(p, "diff.changed");
         web_puts(p, "</h2>");
-        put_id_list(p, "changed", json_object_get(d, "changed"), r->who.authority);
+        put_id_list(p, "changed", json_object_get(d, "changed"), r->who.authority,
+                    catalog_of(r, sb));
     }
 }
 

@@ -11,97 +11,46 @@
 #include "server/bodies.h"
 #include "server/cache.h"
 #include "server/form.h"
+#include "server/list_filter.h"
 #include "server/web.h"
 #include "server/web_parts.h"
 
 /* ---- the contractor list --------------------------------------------------------------------- */
 
-static bool one_of(const char *v, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v, list[i]) == 0)
-            return true;
-    return false;
-}
-
-/* Appends "&name=value" (value URL-encoded) to a query under construction. */
-static void qappend(char *q, size_t size, const char *name, const char *value)
-{
-    if (!value || !value[0])
-        return;
-    size_t l = strlen(q);
-    snprintf(q + l, size - l, "%s%s=", q[0] ? "&" : "", name);
-    mm_url_encode(q, size, value);
-}
-
 /* What the list shows: the query as understood, and one page of contractors. */
 typedef struct contractors_model {
-    const char *q, *status, *sort; /* borrowed from the request */
-    const char *affirmation;       /* "due", "overdue" or NULL */
-    const char *framework;         /* "800-171r2", "800-171r3" or NULL */
-    bool overdue;                  /* only contractors with overdue milestones */
-    int64_t max_r2, max_r3;        /* each framework's maximum score */
+    list_filter f;          /* borrowed from the request (routes.c checked each value) */
+    const char *sort;       /* borrowed from the request, or "name" */
+    int64_t max_r2, max_r3; /* each framework's maximum score */
     bool desc;
     long long page_no, total, pages;
-    json_t *res; /* mm_store_list_orgs */
+    json_t *res;     /* mm_store_list_orgs */
+    json_t *sectors; /* mm_store_contractor_sectors: the sector filter's choices */
 } contractors_model;
 
-/* The query of the request, checked, and its page: MM_OK or the store's code. */
+/* The query of the request and its page: MM_OK or the store's code. */
 static int contractors_model_make(contractors_model *m, http_req *r)
 {
-    static const char *const sorts[] = {"name", "score", "status", "assessed"};
-    const char *q = req_query(r, "q"), *status = req_query(r, "status");
     const char *sort = req_query(r, "sort"), *order = req_query(r, "order");
     const char *pg = req_query(r, "page");
-    if (q && strlen(q) > 200)
-        q = NULL;
-    if (status && !one_of(status, web_status_names, NSTATUS))
-        status = NULL;
-    static const char *const affs[] = {"due", "overdue"};
-    const char *aff = req_query(r, "affirmation");
-    if (aff && !one_of(aff, affs, 2))
-        aff = NULL;
-    static const char *const fws[] = {"800-171r2", "800-171r3"};
-    const char *fw = req_query(r, "framework");
-    if (fw && !one_of(fw, fws, 2))
-        fw = NULL;
-    const char *od = req_query(r, "overdue");
-    bool overdue = od && strcmp(od, "1") == 0;
-    int64_t max_r2 = r->srv->r2->sprs_base, max_r3 = (int64_t)mm_catalog_active_count(r->srv->r3);
-    if (!sort || !one_of(sort, sorts, 4))
-        sort = "name";
-    bool desc = order && strcmp(order, "desc") == 0;
     long long page_no = pg ? strtoll(pg, NULL, 10) : 1;
     if (page_no < 1 || page_no > 100000)
         page_no = 1;
+    *m = (contractors_model){.sort = sort && sort[0] ? sort : "name",
+                             .desc = mm_streq(order, "desc"),
+                             .page_no = page_no};
+    list_filter_read(&m->f, r);
     mm_org_query qq = {.kind = "contractor",
-                       .status = status,
-                       .q = q && q[0] ? q : NULL,
-                       .sort = sort,
-                       .desc = desc,
-                       .stale_before = r->stale_before,
-                       .expired_before = r->cmmc_expired_before,
-                       .affirmation = aff,
-                       .affirm_overdue_before = r->affirm_overdue_before,
-                       .affirm_due_by = r->affirm_due_by,
-                       .framework = fw,
-                       .overdue_before = r->today,
-                       .overdue_only = overdue,
-                       .score_max_r2 = max_r2,
-                       .score_max_r3 = max_r3,
+                       .sort = m->sort,
+                       .desc = m->desc,
                        .offset = (page_no - 1) * PER_PAGE,
                        .limit = PER_PAGE};
-    *m = (contractors_model){.q = q,
-                             .status = status,
-                             .affirmation = aff,
-                             .framework = fw,
-                             .overdue = overdue,
-                             .max_r2 = max_r2,
-                             .max_r3 = max_r3,
-                             .sort = sort,
-                             .desc = desc,
-                             .page_no = page_no};
+    list_filter_query(&m->f, r, &qq);
+    m->max_r2 = qq.score_max_r2;
+    m->max_r3 = qq.score_max_r3;
     int rc = mm_store_list_orgs(r->st, &m->res, &qq);
+    if (rc == MM_OK)
+        rc = mm_store_contractor_sectors(r->st, &m->sectors);
     if (rc)
         return rc;
     size_t i;
@@ -112,9 +61,77 @@ static int contractors_model_make(contractors_model *m, http_req *r)
     return MM_OK;
 }
 
+/* A labelled input of the filter form: type "date", "number" (score percentages) or "text". */
+static void put_input(page *p, const char *name, const char *type, const char *label_key,
+                      const char *value)
+{
+    web_printf(p, "<label for=\"f-%s\">", name);
+    web_put_tr(p, label_key);
+    web_printf(p, "</label><input id=\"f-%s\" name=\"%s\" type=\"%s\"", name, name, type);
+    if (strcmp(type, "number") == 0)
+        web_puts(p, " min=\"-300\" max=\"100\" step=\"1\"");
+    else if (strcmp(type, "text") == 0)
+        web_puts(p, " maxlength=\"64\" dir=\"auto\"");
+    web_puts(p, " value=\"");
+    web_attr(p, value ? value : "");
+    web_puts(p, "\">");
+}
+
+/* The filters beyond the first row: sector, score range, dates, the supply graph. Open when
+ * one of them is set. */
+static void put_more_filters(page *p, const contractors_model *m)
+{
+    const list_filter *f = &m->f;
+    bool open = f->sector || f->score_min || f->score_max || f->assessed_from || f->assessed_to ||
+                f->received_from || f->received_to || f->supply || f->supplier_of;
+    web_printf(p, "<details id=\"more-filters\" class=\"filters-more\"%s><summary>",
+               open ? " open" : "");
+    web_put_tr(p, "contractors.more_filters");
+    web_puts(p, "</summary><label for=\"f-sector\">");
+    web_put_tr(p, "col.sector");
+    web_puts(p, "</label><select id=\"f-sector\" name=\"sector\"><option value=\"\">");
+    web_put_tr(p, "contractors.any_sector");
+    web_puts(p, "</option>");
+    size_t i;
+    json_t *it;
+    json_array_foreach(m->sectors, i, it)
+    {
+        const char *sec = json_string_value(it);
+        web_puts(p, "<option value=\"");
+        web_attr(p, sec);
+        web_printf(p, "\"%s>", mm_streq(f->sector, sec) ? " selected" : "");
+        web_user(p, sec);
+        web_puts(p, "</option>");
+    }
+    web_puts(p, "</select>");
+    put_input(p, "score_min", "number", "contractors.score_min", f->score_min);
+    put_input(p, "score_max", "number", "contractors.score_max", f->score_max);
+    put_input(p, "assessed_from", "date", "contractors.assessed_from", f->assessed_from);
+    put_input(p, "assessed_to", "date", "contractors.assessed_to", f->assessed_to);
+    put_input(p, "received_from", "date", "contractors.received_from", f->received_from);
+    put_input(p, "received_to", "date", "contractors.received_to", f->received_to);
+    web_puts(p, "<label for=\"f-supply\">");
+    web_put_tr(p, "contractors.supply");
+    web_puts(p, "</label><select id=\"f-supply\" name=\"supply\"><option value=\"\">");
+    web_put_tr(p, "contractors.any_supply");
+    web_puts(p, "</option>");
+    static const char *const roles[] = {"prime", "supplier"};
+    for (int k = 0; k < 2; k++) {
+        char key[40];
+        snprintf(key, sizeof key, "contractors.supply_%s", roles[k]);
+        web_printf(p, "<option value=\"%s\"%s>", roles[k],
+                   mm_streq(f->supply, roles[k]) ? " selected" : "");
+        web_put_tr(p, key);
+        web_puts(p, "</option>");
+    }
+    web_puts(p, "</select>");
+    put_input(p, "supplier_of", "text", "contractors.supplier_of", f->supplier_of);
+    web_puts(p, "</details>");
+}
+
 static void contractors_render(page *p, const contractors_model *m)
 {
-    const char *q = m->q, *status = m->status, *sort = m->sort;
+    const char *q = m->f.q, *status = m->f.status, *sort = m->sort;
     bool desc = m->desc;
     long long page_no = m->page_no, total = m->total, pages = m->pages;
     const json_t *res = m->res;
@@ -149,7 +166,7 @@ static void contractors_render(page *p, const contractors_model *m)
         char key[40];
         snprintf(key, sizeof key, "affirmation.%s", affs[a]);
         web_printf(p, "<option value=\"%s\"%s>", affs[a],
-                   mm_streq(m->affirmation, affs[a]) ? " selected" : "");
+                   mm_streq(m->f.affirmation, affs[a]) ? " selected" : "");
         web_put_tr(p, key);
         web_puts(p, "</option>");
     }
@@ -161,13 +178,14 @@ static void contractors_render(page *p, const contractors_model *m)
     static const char *const fws[] = {"800-171r2", "800-171r3"};
     for (int f = 0; f < 2; f++)
         web_printf(p, "<option value=\"%s\"%s>%s</option>", fws[f],
-                   mm_streq(m->framework, fws[f]) ? " selected" : "", web_fw_label(fws[f]));
+                   mm_streq(m->f.framework, fws[f]) ? " selected" : "", web_fw_label(fws[f]));
     web_printf(p,
                "</select><label class=\"check\"><input type=\"checkbox\" id=\"overdue-only\" "
                "name=\"overdue\" value=\"1\"%s> ",
-               m->overdue ? " checked" : "");
+               m->f.overdue ? " checked" : "");
     web_put_tr(p, "contractors.overdue_only");
     web_puts(p, "</label>");
+    put_more_filters(p, m);
     web_printf(p,
                "<input type=\"hidden\" name=\"sort\" value=\"%s\">"
                "<input type=\"hidden\" name=\"order\" value=\"%s\"><button type=\"submit\">",
@@ -175,15 +193,11 @@ static void contractors_render(page *p, const contractors_model *m)
     web_put_tr(p, "contractors.apply");
     web_puts(p, "</button></form>\n");
     /* the current view's query (without page), for sort links, paging and the CSV */
-    char base[700] = "";
-    qappend(base, sizeof base, "q", q);
-    qappend(base, sizeof base, "status", status);
-    qappend(base, sizeof base, "affirmation", m->affirmation);
-    qappend(base, sizeof base, "framework", m->framework);
-    qappend(base, sizeof base, "overdue", m->overdue ? "1" : NULL);
-    char csv[900];
-    snprintf(csv, sizeof csv, "/api/v1/contractors?format=csv&per_page=1000%s%s&sort=%s&order=%s",
-             base[0] ? "&" : "", base, sort, desc ? "desc" : "asc");
+    char base[1600] = "";
+    (void)list_filter_url(&m->f, base, sizeof base); /* routes.c bounds every value */
+    char csv[1800];
+    snprintf(csv, sizeof csv, "/api/v1/contractors.csv?%s%ssort=%s&order=%s", base,
+             base[0] ? "&" : "", sort, desc ? "desc" : "asc");
     web_puts(p, "<p class=\"toolbar\"><span id=\"result-count\">");
     char tot[24];
     snprintf(tot, sizeof tot, "%lld", total);
@@ -252,7 +266,7 @@ static void contractors_render(page *p, const contractors_model *m)
     web_puts(p, "</tbody></table>\n<nav class=\"pagination\" aria-label=\"");
     web_put_tr(p, "contractors.pages");
     web_puts(p, "\">");
-    char view[800];
+    char view[1700];
     snprintf(view, sizeof view, "%s%ssort=%s&order=%s", base, base[0] ? "&" : "", sort,
              desc ? "desc" : "asc");
     if (page_no > 1) {
@@ -283,6 +297,7 @@ void w_contractors(http_req *r, reply *out)
     contractors_model m = {0};
     if (contractors_model_make(&m, r) != MM_OK) {
         json_decref(m.res);
+        json_decref(m.sectors);
         web_error_page(r, out, 503, "error.busy");
         return;
     }
@@ -291,5 +306,6 @@ void w_contractors(http_req *r, reply *out)
     p.title = web_tr(&p, "contractors.title");
     contractors_render(&p, &m);
     json_decref(m.res);
+    json_decref(m.sectors);
     web_page_finish(&p, out, 200);
 }

@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/portfolio.h"
 #include "server/web.h"
 #include "server/web_parts.h"
 
 /* One page of the list: the page asked for and mm_store_overdue_milestones' answer. */
 typedef struct overdue_model {
     long long page_no, total, pages;
-    json_t *od; /* {"total", "items"} */
+    json_t *od;  /* {"total", "items"} */
+    json_t *odc; /* portfolio_overdue_counts */
 } overdue_model;
 
 void web_overdue_table(page *p, const json_t *items)
@@ -44,6 +46,51 @@ void web_overdue_table(page *p, const json_t *items)
     web_puts(p, "</tbody></table>");
 }
 
+void web_overdue_counts(page *p, const json_t *c)
+{
+    char n[24];
+    long long nc = (long long)json_integer_value(json_object_get(c, "contractors"));
+    snprintf(n, sizeof n, "%lld", nc);
+    web_printf(p, "<p id=\"overdue-contractors\" data-count=\"%lld\">", nc);
+    web_puts(p, "<a href=\"/contractors?overdue=1&amp;sort=name\">");
+    web_put_trf(p, "overview.overdue_contractors", n, NULL, NULL);
+    web_puts(p, "</a></p>\n<div class=\"charts two\"><div class=\"table-scroll\">"
+                "<table class=\"data\" id=\"overdue-ages\"><caption>");
+    web_put_tr(p, "overview.overdue_counts");
+    web_puts(p, "</caption><thead><tr>");
+    web_th(p, "overview.overdue_age", NULL);
+    web_th(p, "col.milestones", "num");
+    web_puts(p, "</tr></thead><tbody>");
+    const json_t *ages = json_object_get(c, "ages"), *by = json_object_get(c, "by_age");
+    for (size_t i = 0; i < json_array_size(by); i++) {
+        web_puts(p, "<tr><th scope=\"row\">");
+        web_esc(p, json_string_value(json_array_get(ages, i)));
+        web_printf(p, "</th><td class=\"num\">%lld</td></tr>",
+                   (long long)json_integer_value(json_array_get(by, i)));
+    }
+    web_puts(p, "</tbody></table></div>\n<div class=\"table-scroll\"><table class=\"data\" "
+                "id=\"overdue-requirements\"><caption>");
+    web_put_tr(p, "overview.overdue_requirements");
+    web_puts(p, "</caption><thead><tr>");
+    web_th(p, "col.requirement", NULL);
+    web_th(p, "col.framework", NULL);
+    web_th(p, "col.milestones", "num");
+    web_th(p, "col.contractors", "num");
+    web_puts(p, "</tr></thead><tbody>");
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(c, "requirements"), i, it)
+    {
+        web_puts(p, "<tr><td>");
+        web_put_req_link(p, web_sval(it, "requirement"), true);
+        web_printf(p, "</td><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
+                   web_fw_label(web_sval(it, "framework")),
+                   (long long)json_integer_value(json_object_get(it, "milestones")),
+                   (long long)json_integer_value(json_object_get(it, "contractors")));
+    }
+    web_puts(p, "</tbody></table></div></div>\n");
+}
+
 /* The page asked for (?page=N, 1 when absent or out of range) and its rows: MM_OK or the
  * store's code. */
 static int overdue_model_make(overdue_model *m, http_req *r)
@@ -55,6 +102,8 @@ static int overdue_model_make(overdue_model *m, http_req *r)
     *m = (overdue_model){.page_no = page_no};
     int rc =
         mm_store_overdue_milestones(r->st, &m->od, r->today, (page_no - 1) * PER_PAGE, PER_PAGE);
+    if (rc == MM_OK)
+        rc = portfolio_overdue_counts(r, &m->odc);
     if (rc)
         return rc;
     m->total = json_integer_value(json_object_get(m->od, "total"));
@@ -73,6 +122,7 @@ static void overdue_render(page *p, const overdue_model *m)
     web_puts(p, " <a href=\"/contractors?overdue=1&amp;sort=name\">");
     web_put_tr(p, "overdue.by_contractor");
     web_puts(p, "</a></p>\n");
+    web_overdue_counts(p, m->odc);
     web_overdue_table(p, json_object_get(m->od, "items"));
     web_puts(p, "\n<nav class=\"pagination\" aria-label=\"");
     web_put_tr(p, "contractors.pages");
@@ -101,6 +151,7 @@ void w_overdue(http_req *r, reply *out)
     overdue_model m;
     if (overdue_model_make(&m, r) != MM_OK) {
         json_decref(m.od);
+        json_decref(m.odc);
         web_error_page(r, out, 503, "error.busy");
         return;
     }
@@ -109,5 +160,6 @@ void w_overdue(http_req *r, reply *out)
     p.title = web_tr(&p, "overdue.title");
     overdue_render(&p, &m);
     json_decref(m.od);
+    json_decref(m.odc);
     web_page_finish(&p, out, 200);
 }

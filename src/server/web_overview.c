@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/portfolio.h"
 #include "server/web.h"
 #include "server/web_parts.h"
 
@@ -38,6 +39,7 @@ typedef struct overview_model {
     json_t *held;  /* the summaries read, kept until the page is done */
     json_t *fails; /* mm_store_failure_counts */
     json_t *od;    /* mm_store_overdue_milestones */
+    json_t *odc;   /* portfolio_overdue_counts */
 } overview_model;
 
 static void overview_model_free(overview_model *m)
@@ -47,6 +49,7 @@ static void overview_model_free(overview_model *m)
     json_decref(m->held);
     json_decref(m->fails);
     json_decref(m->od);
+    json_decref(m->odc);
     memset(m, 0, sizeof *m);
 }
 
@@ -126,6 +129,8 @@ static int overview_model_make(overview_model *m, http_req *r)
         rc = mm_store_failure_counts(r->st, &m->fails, 15);
     if (rc == MM_OK)
         rc = mm_store_overdue_milestones(r->st, &m->od, r->today, 0, 20);
+    if (rc == MM_OK)
+        rc = portfolio_overdue_counts(r, &m->odc);
     if (rc) {
         overview_model_free(m);
         return rc;
@@ -281,6 +286,7 @@ static void overview_render(page *p, http_req *r, const overview_model *m)
         web_put_trf(p, "overview.overdue_total", n, NULL, NULL);
         web_puts(p, "</p>");
     }
+    web_overdue_counts(p, m->odc);
     web_overdue_table(p, json_object_get(m->od, "items"));
     web_puts(p, "<p><a id=\"all-overdue\" href=\"/overdue\">");
     web_put_tr(p, "overview.all_overdue");

@@ -50,5 +50,9 @@ void web_page_keep(page *p, const char *key, int64_t version);
 /* The overdue milestones table (id "overdue") of mm_store_overdue_milestones' items: the
  * overview's oldest and the /overdue page (web_overdue.c). */
 void web_overdue_table(page *p, const json_t *items);
+/* The overdue counts of portfolio_overdue_counts: how many contractors (id
+ * "overdue-contractors"), by age (table "overdue-ages"), the top requirements (table
+ * "overdue-requirements"); on the overview and /overdue. */
+void web_overdue_counts(page *p, const json_t *c);
 
 #endif

@@ -24,8 +24,9 @@ typedef struct requirement_model {
     const char *fw;
     json_t *all; /* every contractor */
     long assessed, failing, detailed;
-    json_t *fails;  /* [{"id", "name", "gap", "on_poam", "status"}] */
-    long *obj_fail; /* per objective: how many fail it */
+    long long page_no, pages; /* the page of the failing contractors shown (PER_PAGE rows) */
+    json_t *fails;            /* [{"id", "name", "gap", "on_poam", "status"}] */
+    long *obj_fail;           /* per objective: how many fail it */
 } requirement_model;
 
 static void requirement_model_free(requirement_model *m)
@@ -92,7 +93,42 @@ static int requirement_model_make(requirement_model *m, http_req *r)
         }
         json_decref(sub);
     }
+    long long n = (long long)json_array_size(m->fails);
+    m->pages = n ? (n + PER_PAGE - 1) / PER_PAGE : 1;
+    if (m->page_no > m->pages)
+        m->page_no = m->pages;
     return MM_OK;
+}
+
+/* The failing contractors' pages: "Contractors a–b of n", previous and next. */
+static void requirement_pages(page *p, const requirement_model *m)
+{
+    long long n = (long long)json_array_size(m->fails);
+    long long first = n ? (m->page_no - 1) * PER_PAGE + 1 : 0;
+    long long last = m->page_no * PER_PAGE < n ? m->page_no * PER_PAGE : n;
+    char a0[24], a1[24], a2[24];
+    snprintf(a0, sizeof a0, "%lld", first);
+    snprintf(a1, sizeof a1, "%lld", last);
+    snprintf(a2, sizeof a2, "%lld", n);
+    web_puts(p, "<nav class=\"pagination\" aria-label=\"");
+    web_put_tr(p, "contractors.pages");
+    web_puts(p, "\">");
+    if (m->page_no > 1) {
+        web_printf(p, "<a rel=\"prev\" href=\"/requirements/%s?page=%lld\">", m->req->id,
+                   m->page_no - 1);
+        web_put_tr(p, "contractors.prev");
+        web_puts(p, "</a> ");
+    }
+    web_puts(p, "<span id=\"page-info\">");
+    web_put_trf(p, "requirement.page_info", a0, a1, a2);
+    web_puts(p, "</span>");
+    if (m->page_no < m->pages) {
+        web_printf(p, " <a rel=\"next\" href=\"/requirements/%s?page=%lld\">", m->req->id,
+                   m->page_no + 1);
+        web_put_tr(p, "contractors.next");
+        web_puts(p, "</a>");
+    }
+    web_puts(p, "</nav>\n");
 }
 
 static void requirement_render(page *p, const requirement_model *m)
@@ -124,6 +160,8 @@ static void requirement_render(page *p, const requirement_model *m)
     web_puts(p, "</tr></thead><tbody>");
     json_array_foreach(m->fails, i, it)
     {
+        if ((long long)i < (m->page_no - 1) * PER_PAGE || (long long)i >= m->page_no * PER_PAGE)
+            continue;
         web_printf(p, "<tr data-org-id=\"%s\"><td><a href=\"/contractors/%s\">", web_sval(it, "id"),
                    web_sval(it, "id"));
         web_user(p, web_sval(it, "name"));
@@ -138,7 +176,9 @@ static void requirement_render(page *p, const requirement_model *m)
         web_badge(p, web_sval(it, "status"));
         web_puts(p, "</td></tr>");
     }
-    web_puts(p, "</tbody></table></section>\n<section><h2>");
+    web_puts(p, "</tbody></table>");
+    requirement_pages(p, m);
+    web_puts(p, "</section>\n<section><h2>");
     web_put_tr(p, "requirement.objectives");
     web_puts(p, "</h2><p class=\"note\" id=\"objectives-note\">");
     char d0[24], d1[24];
@@ -185,12 +225,14 @@ void w_requirement(http_req *r, reply *out)
         return;
     }
     m.fw = mm_framework_name(m.cat->framework);
+    const char *pg = req_query(r, "page"); /* 1..100000 (routes.c) */
+    m.page_no = pg && pg[0] ? strtoll(pg, NULL, 10) : 1;
     page p;
     web_page_init(&p, r, out);
     p.title = m.req->id;
     char ckey[96], what[48];
     int64_t cver = -1;
-    snprintf(what, sizeof what, "requirement:%s", m.req->id);
+    snprintf(what, sizeof what, "requirement:%s:%lld", m.req->id, m.page_no);
     if (web_page_cached(&p, r, ckey, sizeof ckey, what, &cver)) {
         web_page_finish(&p, out, 200);
         return;

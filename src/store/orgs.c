@@ -121,7 +121,19 @@ static const char *const org_statuses[] = {
     "  WHERE ($2 IS NULL OR o.kind = $2) AND ($3 IS NULL OR o.parent_id = $3)"                     \
     "    AND ($4 IS NULL OR {INSTR}(lower(o.name), lower($4)) > 0"                                 \
     "         OR {INSTR}(lower(o.identifiers), lower($4)) > 0)"                                    \
-    "    AND ($13 IS NULL OR o.latest_framework = $13)),"                                          \
+    "    AND ($13 IS NULL OR o.latest_framework = $13)"                                            \
+    "    AND ($17 IS NULL OR coalesce(nullif({JSON_TEXT:o.identifiers:sector}, ''), 'unknown')"    \
+    "         = $17)"                                                                              \
+    "    AND ($18 IS NULL OR o.latest_assessed >= $18)"                                            \
+    "    AND ($19 IS NULL OR o.latest_assessed <= $19)"                                            \
+    "    AND ($20 IS NULL OR substr(o.latest_received, 1, 10) >= $20)"                             \
+    "    AND ($21 IS NULL OR substr(o.latest_received, 1, 10) <= $21)"                             \
+    "    AND ($22 IS NULL OR ($22 = 'prime' AND EXISTS (SELECT 1 FROM supply_edges e"              \
+    "          WHERE e.customer_id = o.id AND e.state = 'active'))"                                \
+    "         OR ($22 = 'supplier' AND EXISTS (SELECT 1 FROM supply_edges e"                       \
+    "          WHERE e.supplier_id = o.id AND e.state = 'active')))"                               \
+    "    AND ($23 IS NULL OR EXISTS (SELECT 1 FROM supply_edges e WHERE e.supplier_id = o.id"      \
+    "          AND e.customer_id = $23 AND e.state = 'active'))),"                                 \
     " m AS (SELECT *, CASE cstatus WHEN 'meets' THEN 0 WHEN 'conditional' THEN 1"                  \
     "   WHEN 'conditional-expired' THEN 2 WHEN 'stale' THEN 3 WHEN 'not-met' THEN 4"               \
     "   WHEN 'no-valid-score' THEN 5 ELSE 6 END"                                                   \
@@ -130,7 +142,9 @@ static const char *const org_statuses[] = {
     "   (($9 = 'overdue' AND coalesce(l_last_affirmed, substr(l_received, 1, 10)) < $10) OR"       \
     "    ($9 = 'due' AND coalesce(l_last_affirmed, substr(l_received, 1, 10)) >= $10 AND"          \
     "     coalesce(l_last_affirmed, substr(l_received, 1, 10)) <= $11))))"                         \
-    "   AND (CAST($16 AS {INT64}) = 0 OR l_overdue > 0))"
+    "   AND (CAST($16 AS {INT64}) = 0 OR l_overdue > 0)"                                           \
+    "   AND (CAST($24 AS {INT64}) IS NULL OR l_norm * 100 >= CAST($24 AS {INT64}))"                \
+    "   AND (CAST($25 AS {INT64}) IS NULL OR l_norm * 100 <= CAST($25 AS {INT64})))"
 /* the count, and the page (with 0 where the count goes: mm_db_paged's rows); two statements
  * in one read snapshot: in one, SQLite materialized m (10,000 rows) or joined the two at
  * twice their cost. The count names $6 and $7 (the page's limit and offset) only so that
@@ -163,6 +177,31 @@ static json_t *org_item(const json_t *row)
     if (!ok)
         json_decref(o);
     return ok ? o : NULL;
+}
+
+/* The analyst's filters of the list checked: MM_OK or MM_EUSAGE with the message. */
+static int filters_ok(const mm_org_query *q, bool norm)
+{
+    const struct {
+        const char *name, *v;
+    } dates[] = {{"assessed_from", q->assessed_from},
+                 {"assessed_to", q->assessed_to},
+                 {"received_from", q->received_from},
+                 {"received_to", q->received_to}};
+    for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++)
+        if (dates[i].v && !mm_is_date(dates[i].v)) {
+            mm_error_set("organization list: %s '%s' is not YYYY-MM-DD", dates[i].name, dates[i].v);
+            return MM_EUSAGE;
+        }
+    if (q->supply && !mm_streq(q->supply, "prime") && !mm_streq(q->supply, "supplier")) {
+        mm_error_set("organization list: supply '%s' is not prime or supplier", q->supply);
+        return MM_EUSAGE;
+    }
+    if ((q->score_min_set || q->score_max_set) && !norm) {
+        mm_error_set("organization list: a score range needs each framework's maximum");
+        return MM_EUSAGE;
+    }
+    return MM_OK;
 }
 
 int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
@@ -221,6 +260,9 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
         return MM_EUSAGE;
     }
     bool norm = q->score_max_r2 > 0 && q->score_max_r3 > 0;
+    rc = filters_ok(q, norm);
+    if (rc)
+        return rc;
     char sql[sizeof(ORG_PAGE_SQL) + 64];
     snprintf(sql, sizeof(sql), ORG_PAGE_SQL, order);
     const mm_param p[] = {P_TEXT(q->stale_before),
@@ -238,12 +280,21 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
                           P_TEXT(q->framework),
                           norm ? P_INT(q->score_max_r2) : P_NULL,
                           norm ? P_INT(q->score_max_r3) : P_NULL,
-                          P_INT(q->overdue_only ? 1 : 0)};
+                          P_INT(q->overdue_only ? 1 : 0),
+                          P_TEXT(q->sector),
+                          P_TEXT(q->assessed_from),
+                          P_TEXT(q->assessed_to),
+                          P_TEXT(q->received_from),
+                          P_TEXT(q->received_to),
+                          P_TEXT(q->supply),
+                          P_TEXT(q->supplier_of),
+                          q->score_min_set ? P_INT(q->score_min) : P_NULL,
+                          q->score_max_set ? P_INT(q->score_max) : P_NULL};
     json_t *rows = NULL;
     int64_t total = 0;
     bool own = !s->in_tx;
     rc = own ? s->drv->begin(s->db, MM_TX_READ) : MM_OK;
-    if (rc == MM_OK)
+    if (rc == MM_OK && !q->no_total)
         rc = mm_db_int(s, &total, ORG_COUNT_SQL, NPARAMS(p), p);
     if (rc == MM_OK)
         rc = mm_db_rows(s, &rows, NULL, sql, NPARAMS(p), p);

@@ -88,6 +88,8 @@ static const mm_word pg_words[] = {
      " EXCEPTION WHEN others THEN RETURN false; END $$;"},
     {"ISSUED", "(SELECT seq FROM audit_log_issued)"},
     {"INSTR", "strpos"},
+    /* {JSON_TEXT:column:key}: a JSON object column's member as text (views.c, orgs.c) */
+    {"JSON_TEXT", "(@::jsonb ->> '#')"},
     {NULL, NULL},
 };
 

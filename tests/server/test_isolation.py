@@ -61,6 +61,11 @@ ENDPOINTS = [
     ("GET", "/api/v1/submissions/{id}/receipt", "the submitting organization only"),
     ("GET", "/api/v1/requirements/failures", "authority-read"),
     ("GET", "/api/v1/poam/overdue", "authority-read"),
+    # the analyst's views (issue 18, docs/dashboard.md): the whole filtered list as CSV, the
+    # portfolio trend, what changed since a day
+    ("GET", "/api/v1/contractors.csv", "authority-read"),
+    ("GET", "/api/v1/trends", "authority-read"),
+    ("GET", "/api/v1/changes", "authority-read"),
     ("GET", "/api/v1/products", "authority-read"),
     ("GET", "/api/v1/organizations/{org}/products", "org: read"),
     ("POST", "/api/v1/organizations/{org}/products", "org: admin (contractor-admin)"),
@@ -116,7 +121,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/plans/{id}/deadline", "authority-admin"),
     ("GET", "/api/v1/plans/{id}/screening", "authority-read"),
 ]
-N_ENDPOINTS = 87
+N_ENDPOINTS = 90
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -688,6 +693,12 @@ def make_rows():
     add("GET", "/api/v1/requirements/failures", ["-"], lambda s, t: client(s).get("/api/v1/requirements/failures"),
         lambda s, t: authority_rule(s, False, 200))
     add("GET", "/api/v1/poam/overdue", ["-"], lambda s, t: client(s).get("/api/v1/poam/overdue"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/contractors.csv", ["-"], lambda s, t: client(s).get("/api/v1/contractors.csv"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/trends", ["-"], lambda s, t: client(s).get("/api/v1/trends?months=2"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/changes", ["-"], lambda s, t: client(s).get("/api/v1/changes"),
         lambda s, t: authority_rule(s, False, 200))
 
     # clearances, the policy table, need-to-know groups (schema 10; docs/sharing.md)

@@ -230,7 +230,7 @@ def run(T, srv, otp):
             "filter q=Beta shows Beta Works only")
     m = re.search(r'id="csv-export" href="([^"]+)"', f.text)
     href = m.group(1).replace("&amp;", "&") if m else ""
-    C.check(href.startswith("/api/v1/contractors?format=csv") and "q=Beta" in href and "status=none" in href
+    C.check(href.startswith("/api/v1/contractors.csv?") and "q=Beta" in href and "status=none" in href
             and "order=desc" in href, "CSV link keeps the view", href)
     csv = b.get(href)
     C.check(csv.status == 200 and "Beta Works" in csv.text and "Sub One" not in csv.text, "the CSV is the current view",

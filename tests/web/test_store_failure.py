@@ -83,6 +83,9 @@ def main():
         ("/map", root_cookie, ["org_profiles"], 'id="map"'),
         # installation plans (docs/screening.md): the authority's list
         ("/plans", root_cookie, ["install_plans"], 'id="plans"'),
+        # the analyst's views (issue 18): the trend, what changed
+        ("/trends", root_cookie, ["submissions"], 'id="trend-table-800-171r2"'),
+        ("/changes", root_cookie, ["submissions"], 'id="changes"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
