@@ -12,6 +12,9 @@ not installable here). Read from github.com/oasis-open/cti-python-stix2 at commi
                             definition there is refused; created_by_ref has valid_types
                             'identity'; Indicator._check_object_constraints: valid_until after
                             valid_from
+  stix2/v21/common.py       ExtensionDefinition: its _properties (no extensions of its own);
+                            required: created_by_ref (an identity), name, schema, version,
+                            extension_types
   stix2/v21/common.py       MarkingDefinition: definition_type and definition, or extensions;
                             TLP 1.0 definitions only under their official ids and created time
                             (stix2/markings/utils.py check_tlp_marking)
@@ -38,6 +41,10 @@ PROPS = {
                            "pattern_version", "valid_from", "valid_until", "kill_chain_phases"],
     "note": COMMON + ["abstract", "content", "authors", "object_refs"],
     "report": COMMON + ["name", "description", "report_types", "published", "object_refs"],
+    "extension-definition": ["type", "spec_version", "id", "created_by_ref", "created", "modified",
+                             "name", "description", "schema", "version", "extension_types",
+                             "extension_properties", "revoked", "labels", "external_references",
+                             "object_marking_refs", "granular_markings"],
     "marking-definition": ["type", "spec_version", "id", "created_by_ref", "created",
                            "definition_type", "name", "definition", "external_references",
                            "object_marking_refs", "granular_markings", "extensions"],
@@ -45,6 +52,7 @@ PROPS = {
 REQUIRED = {
     "identity": ["name"], "incident": ["name"], "indicator": ["pattern", "pattern_type"],
     "note": ["content", "object_refs"], "report": ["name", "published", "object_refs"],
+    "extension-definition": ["created_by_ref", "name", "schema", "version", "extension_types"],
 }
 # mamori's own: what a reader needs to act on an indicator
 REQUIRED_MAMORI = {"indicator": ["name", "description", "valid_from"]}
