@@ -223,15 +223,18 @@ static json_t *sector_summary(const json_t *sector, const json_t *ops, const jso
     json_int_t without = json_integer_value(json_object_get(sc, "without_valid")) +
                          json_integer_value(json_object_get(mc, "without_valid"));
     json_t *out =
-        info ? json_pack("{s:O, s:O?, s:O?, s:O?, s:O?, s:I, s:I, s:I, s:I, s:I, s:s?, s:o, s:o,"
-                         " s:o, s:{s:I, s:s?}}",
+        info ? json_pack("{s:O, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:I, s:I, s:I, s:I, s:I, s:s?,"
+                         " s:o, s:o, s:o, s:{s:I, s:s?}}",
                          "key", json_object_get(info, "key"), "label_ja",
-                         json_object_get(info, "label_ja"), "label_en",
+                         json_object_get(info, "label_ja"), "label_ja_verified",
+                         json_object_get(info, "label_ja_verified"), "label_en",
                          json_object_get(info, "label_en"), "label_en_verified",
                          json_object_get(info, "label_en_verified"), "ministry",
-                         json_object_get(info, "ministry"), "operators", n_ops, "plans", n_plans,
-                         "plans_open", n_open, "due_soon", soon, "overdue", overdue, "next_due",
-                         next_due, "suppliers", sc, "maintainers", mc, "share_without_valid",
+                         json_object_get(info, "ministry"), "ministry_verified",
+                         json_object_get(info, "ministry_verified"), "operators", n_ops, "plans",
+                         n_plans, "plans_open", n_open, "due_soon", soon, "overdue", overdue,
+                         "next_due", next_due, "suppliers", sc, "maintainers", mc,
+                         "share_without_valid",
                          parties ? json_real((double)without / (double)parties) : json_null(),
                          "incidents", "count", inc, "last", last_inc)
              : NULL;

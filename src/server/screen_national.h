@@ -22,7 +22,8 @@
  *   sector a key of the list: {"as_of", ..., "sector": summary, "operators": [...],
  *   "plans": [...]}, the operators and plans of that sector (of operator_id alone when not
  *   NULL), each plan with its parties.
- * A summary: {"key", "label_ja", "label_en", "label_en_verified", "ministry", "operators",
+ * A summary: {"key", "label_ja", "label_ja_verified", "label_en", "label_en_verified",
+ * "ministry", "ministry_verified", "operators",
  * "plans", "plans_open", "due_soon", "overdue", "next_due", "suppliers": {"total",
  * "without_valid", "unknown"}, "maintainers": {...}, "share_without_valid", "incidents":
  * {"count", "last"}}. MM_ENOTFOUND for a sector not on the list; else the store's code. */
@@ -58,5 +59,8 @@ void w_sector_operator(http_req *r, reply *out);
 void w_sector_plan(http_req *r, reply *out);
 /* The overview's section of plans near their deadline (due: national_due_plans'). */
 void sectors_due_section(page *p, const json_t *due);
+/* An operator's own plans and their states on /my (plans: mm_store_plan_list's of its
+ * organization; nothing when there are none). */
+void sectors_my_plans(page *p, const json_t *plans);
 
 #endif

@@ -23,6 +23,14 @@ static long long nv(const json_t *o, const char *a, const char *b)
     return (long long)json_integer_value(b ? json_object_get(v, b) : v);
 }
 
+/* The data's own mark on a value it does not verify. */
+static void not_verified(page *p)
+{
+    web_puts(p, " <span class=\"unverified\">(");
+    web_put_tr(p, "sectors.not_verified");
+    web_puts(p, ")</span>");
+}
+
 /* The sector's name as the data gives it: the English label (marked "not verified" where the
  * data marks it so), the Japanese one beside it, else the key. */
 static void sector_name(page *p, const json_t *s)
@@ -34,11 +42,9 @@ static void sector_name(page *p, const json_t *s)
         web_esc(p, ja);
         web_puts(p, "</span>");
     }
-    if (en && !json_is_true(json_object_get(s, "label_en_verified"))) {
-        web_puts(p, " <span class=\"unverified\">(");
-        web_put_tr(p, "sectors.not_verified");
-        web_puts(p, ")</span>");
-    }
+    if ((en && !json_is_true(json_object_get(s, "label_en_verified"))) ||
+        (ja && !json_is_true(json_object_get(s, "label_ja_verified"))))
+        not_verified(p);
 }
 
 static void head_row(page *p, const char *const *cols, size_t n)
@@ -129,6 +135,8 @@ static void sectors_render(page *p, const json_t *pic)
         sector_name(p, s);
         web_puts(p, "</a></th><td>");
         web_esc(p, sv(s, "ministry") ? sv(s, "ministry") : "–");
+        if (sv(s, "ministry") && !json_is_true(json_object_get(s, "ministry_verified")))
+            not_verified(p);
         web_printf(p, "</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%lld</td><td>",
                    nv(s, "operators", NULL), nv(s, "plans_open", NULL), nv(s, "due_soon", NULL),
                    nv(s, "overdue", NULL));
@@ -471,4 +479,41 @@ void sectors_due_section(page *p, const json_t *due)
         web_printf(p, "</td><td>%lld</td></tr>", left);
     }
     web_puts(p, "</tbody></table></div></section>");
+}
+
+/* ---- /my: an operator's own plans ---------------------------------------------------------- */
+
+void sectors_my_plans(page *p, const json_t *plans)
+{
+    if (json_array_size(plans) == 0)
+        return;
+    web_puts(p, "<section><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" "
+                "aria-labelledby=\"my-plans-h\"><h2 id=\"my-plans-h\">");
+    web_put_tr(p, "my.plans");
+    web_puts(p, "</h2><table id=\"my-plans\" class=\"data\">");
+    static const char *const cols[] = {"plans.filed", "plans.sector", "plans.state", "plans.due"};
+    head_row(p, cols, sizeof cols / sizeof cols[0]);
+    size_t i;
+    json_t *pl;
+    json_array_foreach(plans, i, pl)
+    {
+        char day[11];
+        snprintf(day, sizeof day, "%.10s", sv(pl, "filed") ? sv(pl, "filed") : "");
+        web_puts(p, "<tr data-plan=\"");
+        web_attr(p, sv(pl, "id"));
+        web_puts(p, "\" data-state=\"");
+        web_attr(p, sv(pl, "state"));
+        web_puts(p, "\"><td>");
+        web_esc(p, day);
+        web_puts(p, "</td><td>");
+        web_esc(p, sv(pl, "sector"));
+        web_puts(p, "</td><td>");
+        web_esc(p, sv(pl, "state"));
+        web_puts(p, "</td><td>");
+        web_esc(p, sv(pl, "due"));
+        web_puts(p, "</td></tr>");
+    }
+    web_puts(p, "</tbody></table></div><p><a id=\"my-plans-all\" href=\"/plans\">");
+    web_put_tr(p, "plans.title");
+    web_puts(p, "</a></p></section>");
 }

@@ -191,6 +191,13 @@ def main():
         C.check(r.status == 200 and 'data-plan="%s" data-state="under-examination" data-due-soon="1"' % p1 in r.text
                 and 'data-plan="%s" data-state="withdrawn"' % p3 in r.text and p2 not in r.text,
                 "the operator sees its plans' states", r.text[-800:])
+        r = page(adm[r1], "/my")
+        C.check(r.status == 200 and 'id="my-plans"' in r.text and
+                'data-plan="%s" data-state="under-examination"' % p1 in r.text and p2 not in r.text,
+                "and on its own /my page", r.text[-800:])
+        r = page(adm[s1], "/my")
+        C.check(r.status == 200 and 'id="my-plans"' not in r.text and p1 not in r.text,
+                "the supplier named in the plans sees none of them on /my", r.text[-400:])
 
         # ---- the shareable aggregate ----
         names = [n for n in org] + [o for o in org.values()] + [p1, p2, p3, p4, "Boards Ltd", "Vendor X",
