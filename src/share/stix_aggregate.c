@@ -91,8 +91,8 @@ int mm_stix_aggregate_report(json_t **out, const json_t *aggregate, mm_tlp t,
         "type", "report", "spec_version", "2.1", "id", report, "created_by_ref", author, "created",
         created, "modified", created, "name", name, "description",
         "Aggregate counts per essential-infrastructure sector; counts under 5 are \"<5\"; no "
-        "organization or plan is named. The counts are in the extension " MM_STIX_AGGREGATE_EXT_NAME
-        ".",
+        "organization or plan is named. The counts are in this report's property extension, "
+        "whose extension-definition is in the bundle.",
         "published", created, "report_types", "threat-report", "object_refs", author, mamori,
         "object_marking_refs", mark, "extensions", ext, extension);
     if (!objects)

@@ -18,6 +18,9 @@ not installable here). Read from github.com/oasis-open/cti-python-stix2 at commi
   stix2/v21/common.py       MarkingDefinition: definition_type and definition, or extensions;
                             TLP 1.0 definitions only under their official ids and created time
                             (stix2/markings/utils.py check_tlp_marking)
+  stix2/properties.py       ExtensionsProperty.clean: an extension not registered with the
+                            library is accepted only under an "extension-definition--" id
+                            (its content is then not checked); any other key is custom content
   stix2/properties.py       _check_uuid: a 2.1 id's UUID is of the RFC 4122 variant (any
                             version; 2.0 asks for version 4); TimestampProperty
                             precision='millisecond', precision_constraint='min'
@@ -121,6 +124,9 @@ def check(path):
         for p in ("created", "modified", "published", "valid_from", "valid_until"):
             if p in o and not TIME.match(o[p]):
                 no(w + "." + p, "%r: not a UTC timestamp with millisecond precision" % o[p])
+        for key in o.get("extensions", {}) if isinstance(o.get("extensions"), dict) else []:
+            if not key.startswith("extension-definition--"):
+                no(w + ".extensions", "%r: an unregistered extension that is not an extension-definition" % key)
         for i, r in enumerate(o.get("object_marking_refs", [])):
             ref_ok("%s.object_marking_refs[%d]" % (w, i), r, "marking-definition")
         if t != "marking-definition":
