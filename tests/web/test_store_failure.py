@@ -83,6 +83,8 @@ def main():
         ("/map", root_cookie, ["org_profiles"], 'id="map"'),
         # installation plans (docs/screening.md): the authority's list
         ("/plans", root_cookie, ["install_plans"], 'id="plans"'),
+        # the national picture (docs/screening.md): its sectors' operators
+        ("/sectors", root_cookie, ["org_sectors"], 'id="sectors"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
