@@ -155,8 +155,8 @@ static json_t *plan_entry(http_req *r, json_t *standings, const json_t *row, con
 static void tally_party(json_t *seen, const json_t *p)
 {
     char key[600];
-    const char *org = sv(p, "org");
-    snprintf(key, sizeof key, "%s:%.500s", org ? "org" : "name", org ? org : sv(p, "name"));
+    const char *org = sv(p, "org"), *name = sv(p, "name");
+    snprintf(key, sizeof key, "%s:%.500s", org ? "org" : "name", org ? org : name ? name : "");
     bool valid = json_is_true(json_object_get(p, "valid"));
     json_t *was = json_object_get(seen, key);
     if (!was)

@@ -10,6 +10,7 @@
 
 #include "server/screen_national.h"
 #include "server/web.h"
+#include "server/web_parts.h"
 #include "util/util.h"
 
 static const char *sv(const json_t *o, const char *k)
@@ -179,17 +180,27 @@ static void sectors_render(page *p, const json_t *pic)
 
 void w_sectors(http_req *r, reply *out)
 {
-    json_t *pic = NULL;
-    if (national_picture(r, NULL, NULL, &pic) != MM_OK) {
-        json_decref(pic);
-        web_error_page(r, out, 503, "error.busy");
-        return;
-    }
     page p;
     web_page_init(&p, r, out);
     p.title = web_tr(&p, "sectors.title");
+    /* the same for every authority reader: kept in the view cache under the store's version
+     * (and today, the language) */
+    char ckey[96];
+    int64_t cver = -1;
+    if (web_page_cached(&p, r, ckey, sizeof ckey, "sectors", &cver)) {
+        web_page_finish(&p, out, 200);
+        return;
+    }
+    json_t *pic = NULL;
+    if (national_picture(r, NULL, NULL, &pic) != MM_OK) {
+        json_decref(pic);
+        mm_buf_free(&p.b);
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
     sectors_render(&p, pic);
     json_decref(pic);
+    web_page_keep(&p, ckey, cver);
     web_page_finish(&p, out, 200);
 }
 
@@ -365,7 +376,9 @@ void w_sector_operator(http_req *r, reply *out)
     web_user(&p, sv(op, "name"));
     web_puts(&p, "</h1><p id=\"designation\">");
     web_put_trf(&p, "sectors.designation", sv(op, "designated"), sv(op, "ministry"), NULL);
-    web_printf(&p, " <a href=\"/contractors/%s\">", r->param[1]);
+    web_puts(&p, " <a href=\"/contractors/");
+    web_attr(&p, sv(op, "org_id"));
+    web_puts(&p, "\">");
     web_put_tr(&p, "sectors.organization_page");
     web_puts(&p, "</a></p>");
     plans_table(&p, s, json_object_get(v, "plans"));
