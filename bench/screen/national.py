@@ -52,8 +52,7 @@ def main():
             times = []
             for _ in range(runs):
                 t = time.monotonic()
-                r = client.get(path, headers={"Accept": "text/html"} if path == "/sectors" else None) \
-                    if path == "/sectors" else client.get(path)
+                r = client.get(path, headers={"Accept": "text/html"}) if path == "/sectors" else client.get(path)
                 times.append((time.monotonic() - t) * 1000)
                 if r.status != 200:
                     print("FAIL %s: %d %s" % (path, r.status, r.text[:200]))
