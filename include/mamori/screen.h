@@ -94,4 +94,24 @@ int mm_store_plan_move(mm_store *s, const char *id, const char *to, const char *
 int mm_store_plan_clock(mm_store *s, const char *id, const char *due, const char *reason,
                         const char *by, const char *now) __attribute__((warn_unused_result));
 
+/* ---- the national picture (src/store/screen_national.c; docs/screening.md) --------------- */
+
+/* The designated operators (a designation recorded) of sector (NULL: every sector), by
+ * sector and name: [{"org_id", "name", "sector", "designated", "ministry"}]. */
+int mm_store_national_operators(mm_store *s, json_t **out, const char *sector)
+    __attribute__((warn_unused_result));
+/* The plans of sector and operator_id (each NULL: any), by sector and deadline, with their
+ * bodies: [{"id", "operator_id", "sector", "state", "filed", "due", "plan"}]. */
+int mm_store_national_plans(mm_store *s, json_t **out, const char *sector, const char *operator_id)
+    __attribute__((warn_unused_result));
+/* What the store holds on an organization named in a plan: {"org_id", "name", "kind",
+ * "status", "framework", "assessed", "received"} (its latest submission's; nulls without
+ * one); MM_ENOTFOUND when there is no such organization. */
+int mm_store_org_standing(mm_store *s, json_t **out, const char *org_id)
+    __attribute__((warn_unused_result));
+/* Incident reports since (a date or time, compared with "reported") of every organization
+ * with a recorded sector, per organization: [{"org_id", "sector", "count", "last"}]. */
+int mm_store_national_incidents(mm_store *s, json_t **out, const char *since)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -224,6 +224,19 @@ typedef struct mm_stix_import {
     const char *format; /* "stix-2.1", or "stix-2.0 (upgraded to stix-2.1)": static text */
 } mm_stix_import;
 
+/* The national aggregate of critical infrastructure (docs/sharing.md "The national
+ * aggregate") as a STIX 2.1 bundle: the TLP 2.0 marking t, the author's identity (author_key
+ * names it stably, author_name is its name; created_by_ref of the report), mamori's identity
+ * and the extension-definition of the aggregate (created by mamori), and one report whose
+ * property extension holds the aggregate (a JSON object of counts: its keys as they are).
+ * now: an RFC 3339 time, the report's created and published. Pure. */
+int mm_stix_aggregate_report(json_t **out, const json_t *aggregate, mm_tlp t,
+                             const char *author_key, const char *author_name, const char *now)
+    __attribute__((warn_unused_result));
+/* The name (for a version-5 UUID) of that extension-definition's id: docs/sharing.md gives
+ * the id. */
+#define MM_STIX_AGGREGATE_EXT_NAME "mamori:stix:extension-definition:national-aggregate:1.0"
+
 /* Parses a STIX 2.1 bundle (outside input: tests/fuzz/fuzz_stix.c) into items, one per
  * `report` or `note`, without storing anything. Markings: TLP 2.0 (the extension's
  * marking-definition ids) or TLP 1.0 (WHITE is taken as CLEAR); an object that carries

@@ -106,6 +106,9 @@ int cmd_crosswalk(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+/* mamori screen national (cmd_screen_national.c): the shareable aggregate from a server. */
+int screen_national(const char *server, const char *format, const char *tlp, const char *out,
+                    const char *cacert, const char *timeout, const char *token);
 
 extern const mm_command cli_admin_commands[];
 extern const size_t cli_admin_ncommands;

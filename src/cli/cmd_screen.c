@@ -22,6 +22,8 @@ static const char usage_text[] =
     "                               [--token TOKEN] [--content DIR]\n"
     "       mamori screen sectors [--equipment KEY] [--content DIR]\n"
     "       mamori screen sectors --db URL [--apply] [--content DIR]\n"
+    "       mamori screen national --server URL [--format json|stix] [--tlp LABEL]\n"
+    "                              [-o FILE] [--cacert FILE] [--timeout S] [--token TOKEN]\n"
     "\n"
     "  Critical infrastructure under Japan's Economic Security Promotion Act (Chapter III).\n"
     "  PLAN.json: checks an installation plan (導入等計画書) against the sector list and\n"
@@ -35,6 +37,10 @@ static const char usage_text[] =
     "    --db URL         report every free-text sector the database holds: the list key it\n"
     "                     matches exactly, or unknown (nothing is dropped or guessed)\n"
     "    --apply          with --db: record the exact matches as the organizations' sectors\n"
+    "  national: the national picture's shareable aggregate (the authority's token): counts\n"
+    "    per sector only, under 5 as \"<5\", no organization or plan named\n"
+    "    --format json|stix  JSON (default), or a STIX 2.1 bundle with one report\n"
+    "    --tlp LABEL      with stix, required: clear, green, amber, amber-strict or red\n"
     "  Exit 0 on success, 1 when --db finds sector text that matches no sector, 2 for usage\n"
     "  and input errors.\n";
 
@@ -172,7 +178,7 @@ static int report_db(const char *db, bool apply, const json_t *sectors)
 
 int cmd_screen(int argc, char **argv)
 {
-    const char *content = NULL, *equipment = NULL, *db = NULL;
+    const char *content = NULL, *equipment = NULL, *db = NULL, *format = NULL, *tlp = NULL;
     bool apply = false;
     server_opts so = {0};
     const cli_option opts[] = {
@@ -185,6 +191,8 @@ int cmd_screen(int argc, char **argv)
         {.name = "equipment", .takes_value = true, .value = &equipment},
         {.name = "db", .takes_value = true, .value = &db},
         {.name = "apply", .flag = &apply},
+        {.name = "format", .takes_value = true, .value = &format},
+        {.name = "tlp", .takes_value = true, .value = &tlp},
         {0},
     };
     cli_args a;
@@ -193,6 +201,12 @@ int cmd_screen(int argc, char **argv)
     if (a.help) {
         fputs(usage_text, stdout);
         return MM_EXIT_OK;
+    }
+    if (a.npos == 1 && strcmp(a.pos[0], "national") == 0 && !content && !equipment && !db && !apply)
+        return screen_national(so.server, format, tlp, so.out, so.cacert, so.timeout, so.token);
+    if (format || tlp) {
+        cli_error("screen: --format and --tlp are for 'mamori screen national'");
+        return MM_EXIT_USAGE;
     }
     bool sectors_cmd = a.npos == 1 && strcmp(a.pos[0], "sectors") == 0;
     if (a.npos != 1 || (!sectors_cmd && (equipment || db || apply)) ||

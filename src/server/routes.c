@@ -19,6 +19,7 @@
 #include "server/taxii.h"
 #include "server/supply.h"
 #include "server/screen.h"
+#include "server/screen_national.h"
 #include "server/web.h"
 
 /* ---- the route table ----------------------------------------------------------------- */
@@ -132,6 +133,10 @@ static const char *const q_map_status[] = {"meets",          "conditional", "not
 static const query_choice q_supply_map[] = {
     {"format", q_map_format}, {"group", q_map_group}, {"status", q_map_status}, {0}};
 static const query_choice q_map_page[] = {{"group", q_map_group}, {"status", q_map_status}, {0}};
+/* the national aggregate of critical infrastructure (screen_national_api.c) */
+static const char *const q_national_format[] = {"json", "stix", NULL};
+static const query_choice q_national_aggregate[] = {
+    {"format", q_national_format}, {"tlp", q_tlp_filter}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -369,6 +374,13 @@ static const route routes[] = {
      .body = body_plan_deadline, .fn = h_plan_deadline},
     {.method = "GET", .pattern = "/api/v1/plans/{}/screening", .need = NEED_AUTHORITY_READ,
      .fn = h_plan_screening},
+    /* the national picture and its shareable aggregate (screen_national*.c) */
+    {.method = "GET", .pattern = "/api/v1/national", .need = NEED_AUTHORITY_READ,
+     .fn = h_national},
+    {.method = "GET", .pattern = "/api/v1/national/aggregate", .need = NEED_AUTHORITY_READ,
+     .fn = h_national_aggregate, .query = q_national_aggregate},
+    {.method = "GET", .pattern = "/api/v1/national/sectors/{}", .need = NEED_AUTHORITY_READ,
+     .fn = h_national_sector},
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
@@ -433,6 +445,15 @@ static const route routes[] = {
      .fn = w_notifications},
     /* installation plans (web_plans.c, docs/screening.md) */
     {.method = "GET", .pattern = "/plans", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_plans},
+    /* the national picture's drill-down (web_sectors.c) */
+    {.method = "GET", .pattern = "/sectors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
+     .fn = w_sectors},
+    {.method = "GET", .pattern = "/sectors/{}", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
+     .fn = w_sector},
+    {.method = "GET", .pattern = "/sectors/{}/operators/{}", .need = NEED_AUTHORITY_READ,
+     .flags = ROUTE_HTML, .fn = w_sector_operator},
+    {.method = "GET", .pattern = "/sectors/{}/plans/{}", .need = NEED_AUTHORITY_READ,
+     .flags = ROUTE_HTML, .fn = w_sector_plan},
     {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
      .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,

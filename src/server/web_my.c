@@ -12,6 +12,8 @@
 #include "server/bodies.h"
 #include "server/cache.h"
 #include "server/form.h"
+#include "mamori/screen.h"
+#include "server/screen_national.h"
 #include "server/web.h"
 #include "server/web_parts.h"
 #include "util/json.h"
@@ -185,7 +187,10 @@ static void my_render(page *p, http_req *r, const my_model *m, mm_buf *upload)
 static void my_page(http_req *r, reply *out, page *p, unsigned status)
 {
     my_model m;
+    json_t *plans = NULL; /* its installation plans and their states (web_sectors.c) */
     int rc = my_model_make(&m, r);
+    if (rc == MM_OK && (rc = mm_store_plan_list(r->st, &plans, r->who.org_id)) != MM_OK)
+        my_model_free(&m);
     if (rc != MM_OK) {
         mm_buf_free(&p->b);
         web_error_page(r, out, rc == MM_ENOTFOUND ? 404 : 503,
@@ -197,6 +202,8 @@ static void my_page(http_req *r, reply *out, page *p, unsigned status)
     mm_buf upload = p->b; /* the upload's result, if any, goes after the heading */
     p->b = (mm_buf){0};
     my_render(p, r, &m, &upload);
+    sectors_my_plans(p, plans);
+    json_decref(plans);
     mm_buf_free(&upload);
     my_model_free(&m);
     web_page_finish(p, out, status);

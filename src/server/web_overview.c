@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "server/portfolio.h"
+#include "server/screen_national.h"
 #include "server/web.h"
 #include "server/web_parts.h"
 
@@ -337,12 +338,21 @@ void w_overview(http_req *r, reply *out)
         return;
     }
     overview_model m;
+    json_t *due = NULL; /* plans near their examination deadline (web_sectors.c) */
     if (overview_model_make(&m, r) != MM_OK) {
         mm_buf_free(&p.b);
         web_error_page(r, out, 503, "error.busy");
         return;
     }
+    if (national_due_plans(r, &due) != MM_OK) {
+        overview_model_free(&m);
+        mm_buf_free(&p.b);
+        web_error_page(r, out, 503, "error.busy");
+        return;
+    }
     overview_render(&p, r, &m);
+    sectors_due_section(&p, due);
+    json_decref(due);
     overview_model_free(&m);
     web_page_keep(&p, ckey, cver);
     web_page_finish(&p, out, 200);

@@ -440,6 +440,8 @@ static void put_header(page *p, mm_buf *h)
             web_put_tr(&hp, "nav.contractors");
             web_puts(&hp, "</a><a href=\"/trends\">");
             web_put_tr(&hp, "nav.trends");
+            web_puts(&hp, "</a><a href=\"/sectors\">");
+            web_put_tr(&hp, "nav.sectors");
             web_puts(&hp, "</a>");
         } else {
             web_puts(&hp, "<a href=\"/my\">");

@@ -140,7 +140,7 @@ static int pattern_of(const char *type)
     return -1;
 }
 
-static json_t *marking_definition(mm_tlp t)
+json_t *stix_marking_definition(mm_tlp t)
 {
     json_t *ext = json_pack("{s:{s:s,s:s}}", TLP2_EXT, "extension_type", "property-extension",
                             "tlp_2_0", tlp2_values[t]);
@@ -509,7 +509,8 @@ int mm_stix_export(json_t **out, const json_t *items)
     json_t *v;
     size_t at = 0;
     for (int t = 0; t < 5; t++)
-        if (ctx.used[t] && json_array_insert_new(ctx.objects, at++, marking_definition((mm_tlp)t)))
+        if (ctx.used[t] &&
+            json_array_insert_new(ctx.objects, at++, stix_marking_definition((mm_tlp)t)))
             goto done;
     json_object_foreach(ctx.markings, k, v)
     {

@@ -5,6 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
+#include "mamori/share.h"
+
 #define TLP2_EXT     "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 #define TLP2_CREATED "2022-10-01T00:00:00.000Z"
 #define INCIDENT_EXT "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
@@ -24,6 +28,9 @@ typedef struct stix_pattern {
 } stix_pattern;
 extern const stix_pattern stix_patterns[];
 extern const size_t stix_npatterns;
+
+/* The official TLP 2.0 marking-definition of label t (a new reference; NULL out of memory). */
+json_t *stix_marking_definition(mm_tlp t);
 
 /* Sets the error message and returns rc. */
 int stix_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

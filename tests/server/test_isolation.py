@@ -120,8 +120,12 @@ ENDPOINTS = [
     ("POST", "/api/v1/plans/{id}/state", "authority-admin"),
     ("POST", "/api/v1/plans/{id}/deadline", "authority-admin"),
     ("GET", "/api/v1/plans/{id}/screening", "authority-read"),
+    # the national picture and its shareable aggregate (docs/screening.md, docs/sharing.md)
+    ("GET", "/api/v1/national", "authority-read"),
+    ("GET", "/api/v1/national/aggregate", "authority-read"),
+    ("GET", "/api/v1/national/sectors/{key}", "authority-read"),
 ]
-N_ENDPOINTS = 90
+N_ENDPOINTS = 93
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -445,6 +449,15 @@ def content_ok(method, path, sname, target, resp):
     if path == "/api/v1/organizations/{org}/plans/{id}":
         if (j or {}).get("operator_id") != org or (j or {}).get("id") != W.plan.get(target):
             return "plan of %s, want %s's" % ((j or {}).get("operator_id"), org)
+    if path == "/api/v1/national/sectors/{key}":
+        ids = {p.get("id") for p in (j or {}).get("plans", [])}
+        if W.plan["A"] not in ids:
+            return "the railway drill-down misses A's plan: %s" % sorted(ids)
+    if path == "/api/v1/national/aggregate":
+        text = json.dumps(j)
+        named = [x for x in list(W.org.values()) + list(W.plan.values()) if x and x in text]
+        if named or "<5" not in text:
+            return "the aggregate names an organization or plan, or shows a small count: %s" % named
     if path == "/api/v1/plans/{id}/screening":
         sup = ((j or {}).get("parties") or [{}])[0]
         if sup.get("org") != W.org["C"] or sup.get("known") is not True:
@@ -926,6 +939,14 @@ def make_rows():
     add("POST", "/api/v1/plans/{id}/deadline", ["-"], deadline, lambda s, t: authority_rule(s, True, 200))
     add("GET", "/api/v1/plans/{id}/screening", ["-"],
         lambda s, t: client(s).get("/api/v1/plans/%s/screening" % W.plan["A"]),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/national", ["-"], lambda s, t: client(s).get("/api/v1/national"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/national/aggregate", ["-"],
+        lambda s, t: client(s).get("/api/v1/national/aggregate?format=stix&tlp=amber"),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/national/sectors/{key}", ["-"],
+        lambda s, t: client(s).get("/api/v1/national/sectors/railway"),
         lambda s, t: authority_rule(s, False, 200))
 
     # last: they change the caller's credentials

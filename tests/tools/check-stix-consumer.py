@@ -12,9 +12,15 @@ not installable here). Read from github.com/oasis-open/cti-python-stix2 at commi
                             definition there is refused; created_by_ref has valid_types
                             'identity'; Indicator._check_object_constraints: valid_until after
                             valid_from
+  stix2/v21/common.py       ExtensionDefinition: its _properties (no extensions of its own);
+                            required: created_by_ref (an identity), name, schema, version,
+                            extension_types
   stix2/v21/common.py       MarkingDefinition: definition_type and definition, or extensions;
                             TLP 1.0 definitions only under their official ids and created time
                             (stix2/markings/utils.py check_tlp_marking)
+  stix2/properties.py       ExtensionsProperty.clean: an extension not registered with the
+                            library is accepted only under an "extension-definition--" id
+                            (its content is then not checked); any other key is custom content
   stix2/properties.py       _check_uuid: a 2.1 id's UUID is of the RFC 4122 variant (any
                             version; 2.0 asks for version 4); TimestampProperty
                             precision='millisecond', precision_constraint='min'
@@ -38,6 +44,10 @@ PROPS = {
                            "pattern_version", "valid_from", "valid_until", "kill_chain_phases"],
     "note": COMMON + ["abstract", "content", "authors", "object_refs"],
     "report": COMMON + ["name", "description", "report_types", "published", "object_refs"],
+    "extension-definition": ["type", "spec_version", "id", "created_by_ref", "created", "modified",
+                             "name", "description", "schema", "version", "extension_types",
+                             "extension_properties", "revoked", "labels", "external_references",
+                             "object_marking_refs", "granular_markings"],
     "marking-definition": ["type", "spec_version", "id", "created_by_ref", "created",
                            "definition_type", "name", "definition", "external_references",
                            "object_marking_refs", "granular_markings", "extensions"],
@@ -45,6 +55,7 @@ PROPS = {
 REQUIRED = {
     "identity": ["name"], "incident": ["name"], "indicator": ["pattern", "pattern_type"],
     "note": ["content", "object_refs"], "report": ["name", "published", "object_refs"],
+    "extension-definition": ["created_by_ref", "name", "schema", "version", "extension_types"],
 }
 # mamori's own: what a reader needs to act on an indicator
 REQUIRED_MAMORI = {"indicator": ["name", "description", "valid_from"]}
@@ -113,6 +124,9 @@ def check(path):
         for p in ("created", "modified", "published", "valid_from", "valid_until"):
             if p in o and not TIME.match(o[p]):
                 no(w + "." + p, "%r: not a UTC timestamp with millisecond precision" % o[p])
+        for key in o.get("extensions", {}) if isinstance(o.get("extensions"), dict) else []:
+            if not key.startswith("extension-definition--"):
+                no(w + ".extensions", "%r: an unregistered extension that is not an extension-definition" % key)
         for i, r in enumerate(o.get("object_marking_refs", [])):
             ref_ok("%s.object_marking_refs[%d]" % (w, i), r, "marking-definition")
         if t != "marking-definition":

@@ -9,8 +9,9 @@
 // (incident, note, grouping, location, opinion are missing: such an object matches both
 // core.json and cyber-observable-core.json in its "custom object" branch and is refused). The
 // bundle is therefore checked against an in-memory copy of bundle.json whose list also names
-// the sdos/ schemas it omits; the files are not changed, and each object is still checked
-// against its own type's schema as well.
+// the sdos/ schemas it omits and the extension-definition SMO (common/extension-definition.json,
+// missing too); the files are not changed, and each object is still checked against its own
+// type's schema as well.
 //
 // SCHEMA_DIR is tests/schemas/stix (a copy: see its PROVENANCE.md). Prints "ok FILE" or
 // "invalid FILE" and one line per error. Exit: 0 all valid, 1 one is not, 2 usage or an
@@ -70,7 +71,9 @@ function schemaFor(type) {
 // bundle.json with the SDOs it omits added to its list (see above)
 const bundleSchema = JSON.parse(JSON.stringify(load(join(dir, 'common', 'bundle.json'))));
 const listed = bundleSchema.properties.objects.items.anyOf[0].oneOf;
-for (const f of Object.keys(byFile).filter((k) => k.startsWith('sdos/'))) {
+// and the extension-definition SMO (STIX 2.1 section 7.3), also missing from that list
+for (const f of Object.keys(byFile).filter((k) => k.startsWith('sdos/') ||
+                                            k === 'common/extension-definition.json')) {
     const ref = `../${f}`;
     if (!listed.some((r) => r.$ref === ref)) listed.push({ $ref: ref });
 }

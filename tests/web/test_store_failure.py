@@ -86,6 +86,8 @@ def main():
         # the analyst's views (issue 18): the trend, what changed
         ("/trends", root_cookie, ["submissions"], 'id="trend-table-800-171r2"'),
         ("/changes", root_cookie, ["submissions"], 'id="changes"'),
+        # the national picture (docs/screening.md): its sectors' operators
+        ("/sectors", root_cookie, ["org_sectors"], 'id="sectors"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
