@@ -106,6 +106,10 @@ int cmd_crosswalk(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+/* mamori screen report | verify | designate (cmd_screen_report.c) */
+int cmd_screen_report(int argc, char **argv);
+int cmd_screen_verify(int argc, char **argv);
+int cmd_screen_designate(int argc, char **argv);
 
 extern const mm_command cli_admin_commands[];
 extern const size_t cli_admin_ncommands;

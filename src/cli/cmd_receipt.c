@@ -175,7 +175,7 @@ static int receipt_get(int argc, char **argv)
     struct curl_slist *headers = NULL;
     mm_buf url = MM_BUF_INIT;
     cli_response r = CLI_RESPONSE_INIT;
-    cli_http h = {NULL, cacert, timeout};
+    cli_http h = {NULL, cacert, timeout, NULL};
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
     char key_id[17], why[CLI_MESSAGE_MAX + 4], sid[64], msg[CLI_MESSAGE_MAX + 4];
     long status = 0;

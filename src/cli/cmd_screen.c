@@ -22,6 +22,10 @@ static const char usage_text[] =
     "                               [--token TOKEN] [--content DIR]\n"
     "       mamori screen sectors [--equipment KEY] [--content DIR]\n"
     "       mamori screen sectors --db URL [--apply] [--content DIR]\n"
+    "       mamori screen report PLAN-ID --server URL ... (mamori screen report --help)\n"
+    "       mamori screen verify REPORT --server-key SERVER-KEY.json\n"
+    "       mamori screen designate ORG --sector KEY [--designated DATE --ministry M]\n"
+    "                               --server URL\n"
     "\n"
     "  Critical infrastructure under Japan's Economic Security Promotion Act (Chapter III).\n"
     "  PLAN.json: checks an installation plan (導入等計画書) against the sector list and\n"
@@ -172,6 +176,16 @@ static int report_db(const char *db, bool apply, const json_t *sectors)
 
 int cmd_screen(int argc, char **argv)
 {
+    /* report, verify, designate: cmd_screen_report.c */
+    static const struct {
+        const char *word;
+        int (*run)(int, char **);
+    } words[] = {{"report", cmd_screen_report},
+                 {"verify", cmd_screen_verify},
+                 {"designate", cmd_screen_designate}};
+    for (size_t i = 0; argc >= 2 && i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(argv[1], words[i].word) == 0)
+            return words[i].run(argc - 1, argv + 1);
     const char *content = NULL, *equipment = NULL, *db = NULL;
     bool apply = false;
     server_opts so = {0};

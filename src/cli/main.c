@@ -45,15 +45,18 @@ static const mm_command catalog_words[] = {{"list", cmd_catalog, NULL},
                                            {"search", cmd_catalog, NULL},
                                            {"export", cmd_catalog, NULL}};
 static const mm_command assess_words[] = {{"init", cmd_assess, NULL}};
+static const mm_command screen_words[] = {{"sectors", cmd_screen, NULL},
+                                          {"report", cmd_screen_report, NULL},
+                                          {"verify", cmd_screen_verify, NULL},
+                                          {"designate", cmd_screen_designate, NULL}};
 #define GROUP(n, t)                                                                                \
     {                                                                                              \
         n, t, sizeof t / sizeof t[0]                                                               \
     }
 static const mm_command_group groups[] = {
-    GROUP("audit", audit_words),
-    GROUP("incident", incident_words),
-    GROUP("catalog", catalog_words),
-    GROUP("assess", assess_words),
+    GROUP("audit", audit_words),     GROUP("incident", incident_words),
+    GROUP("catalog", catalog_words), GROUP("assess", assess_words),
+    GROUP("screen", screen_words),
 };
 
 const mm_command *cli_commands(size_t *n)

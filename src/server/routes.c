@@ -14,6 +14,7 @@
 #include "server/federation.h"
 #include "server/internal.h"
 #include "server/products.h"
+#include "server/screen_report.h"
 #include "server/taxii.h"
 #include "server/supply.h"
 #include "server/screen.h"
@@ -98,6 +99,9 @@ static const char *const q_map_status[] = {"meets",          "conditional", "not
 static const query_choice q_supply_map[] = {
     {"format", q_map_format}, {"group", q_map_group}, {"status", q_map_status}, {0}};
 static const query_choice q_map_page[] = {{"group", q_map_group}, {"status", q_map_status}, {0}};
+/* the screening report (screen_report.c) */
+static const char *const q_report_format[] = {"json", "html", NULL};
+static const query_choice q_screen_report[] = {{"format", q_report_format}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -329,6 +333,11 @@ static const route routes[] = {
      .body = body_plan_deadline, .fn = h_plan_deadline},
     {.method = "GET", .pattern = "/api/v1/plans/{}/screening", .need = NEED_AUTHORITY_READ,
      .fn = h_plan_screening},
+    /* the signed screening report (screen_report.c) */
+    {.method = "GET", .pattern = "/api/v1/plans/{}/report", .need = NEED_AUTHORITY_READ,
+     .fn = h_plan_report, .query = q_screen_report},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/plans/{}/report",
+     .need = NEED_ORG_READ, .target = T_ORG, .fn = h_org_plan_report, .query = q_screen_report},
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
@@ -393,6 +402,8 @@ static const route routes[] = {
      .fn = w_notifications},
     /* installation plans (web_plans.c, docs/screening.md) */
     {.method = "GET", .pattern = "/plans", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_plans},
+    {.method = "GET", .pattern = "/plans/{}", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_plan},
     {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
      .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
