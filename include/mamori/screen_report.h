@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mamori/store.h"
+
 #define MM_SCREEN_REPORT_KIND "mamori-screening-report"
 /* The largest signed report (JSON or HTML) the verifier reads. */
 #define MM_SCREEN_REPORT_MAX_BYTES (8u << 20)
@@ -48,5 +50,12 @@ int mm_screen_report_verify(bool *valid, json_t **report_out, const char *doc, s
  * input gives the same bytes. */
 int mm_screen_report_html(char **out, const char *signed_doc, size_t len)
     __attribute__((warn_unused_result));
+
+/* ---- the store (src/store/screen_report.c) --------------------------------------------- */
+
+/* Every organization with a recorded sector: [{"org_id", "name", "sector", "designated",
+ * "ministry", "recorded", "recorded_by"}] by sector and name (designated and ministry null
+ * for an organization that is not a designated operator). */
+int mm_store_designations(mm_store *s, json_t **out) __attribute__((warn_unused_result));
 
 #endif

@@ -39,5 +39,8 @@ void h_plan_report(http_req *r, reply *out);
 void h_org_plan_report(http_req *r, reply *out);
 /* the dashboard's page of one plan (screen_report_web.c) */
 void w_plan(http_req *r, reply *out);
+/* the designations page and its form (web_designations.c) */
+void w_designations(http_req *r, reply *out);
+void w_designation_set(http_req *r, reply *out);
 
 #endif

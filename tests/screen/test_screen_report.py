@@ -16,8 +16,10 @@ import base64
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
+import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "incident"))
@@ -252,10 +254,35 @@ def main():
         r = opadm.session.get("/plans/%s?lang=ja" % pid, headers={"Accept": "text/html"})
         C.check(r.status == 200 and "スクリーニング報告" in r.text and 'data-rule="R3"' in r.text,
                 "/plans/{id} in Japanese for the operator", r.text[-400:])
+        r = root_s.get("/plans", headers={"Accept": "text/html"})
+        C.check(r.status == 200 and 'href="/plans/%s"' % pid in r.text, "/plans links each plan's report", r.text[-400:])
+
+        # ---- the designations page and its form ----
+        r = root_s.get("/designations", headers={"Accept": "text/html"})
+        m = re.search(r'name="csrf" value="([^"]+)"', r.text)
+        C.check(r.status == 200 and 'data-org="%s" data-designated="1"' % op in r.text and m and
+                'id="designation-form"' in r.text, "/designations: the operator, and the form", r.text[-600:])
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"}
+
+        def post(fields):
+            f = dict(fields, csrf=m.group(1) if m else "")
+            return root_s.post("/designations", urllib.parse.urlencode(f), headers=form)
+        r = post({"org": mnt, "sector": "railway", "designated": "2025-01-10"})
+        C.check(r.status == 400 and "ministry" in r.text and 'data-org="%s"' % mnt not in r.text,
+                "the form: a date without its ministry is refused, nothing recorded", r.text[-500:])
+        r = post({"org": mnt, "sector": "railway", "designated": "2025-01-10", "ministry": "MLIT"})
+        C.check(r.status == 303, "the form: the authority-admin designates", "%d %s" % (r.status, r.text[-300:]))
+        r = root_s.get("/designations?lang=ja", headers={"Accept": "text/html"})
+        C.check('data-org="%s" data-designated="1"' % mnt in r.text and "指定事業者" in r.text,
+                "the designation is listed (Japanese)", r.text[-500:])
+        r = opadm.session.get("/designations", headers={"Accept": "text/html"})
+        C.check(r.status == 403, "/designations: not for an operator", str(r.status))
         r = root_s.get("/plans/%s?months=999" % pid, headers={"Accept": "text/html"})
         C.check(r.status == 400 and "months" in r.text, "/plans/{id}: a bad window is a 400 page", r.text[-300:])
     finally:
         C.check(srv.stop() == 0, "the server stops")
+    n = mm.db_ro(db).execute("SELECT count(*) FROM audit_log WHERE action = 'organization.sector'").fetchone()[0]
+    C.check(n == 2, "two designations audited (the CLI's and the form's)", str(n))
     acts = [r[0] for r in mm.db_ro(db).execute("SELECT action FROM audit_log WHERE action = 'plan.report'").fetchall()]
     C.check(len(acts) >= 4, "every signed report is in the audit log", str(acts))
     C.check(mm.audit_verify(db).returncode == 0, "the audit log verifies")
