@@ -219,6 +219,21 @@ def main():
         C.check(orep.get("reader", {}).get("authority") is False, "the reader is named", json.dumps(orep.get("reader")))
         cp = cli(opadm.token, ["screen", "report", pid, "--server", srv.url, "-o", os.path.join(T, "op.json")])
         C.check(cp.returncode == 0, "screen report with an operator's token", cp.stderr)
+        # the supplier withdraws its consent: the operator's next report withholds it at once
+        mm.expect(supadm.put("/api/v1/organizations/%s/supply-consent/%s" % (sup, op),
+                             {"see_status": False, "pass_up": False}), 200, "the supplier withdraws consent")
+        r = opadm.get("/api/v1/organizations/%s/plans/%s/report" % (op, pid))
+        w = (r.json or {}).get("screening_report", {})
+        ws = party(w, "$.supplier")
+        f = findings(w, "$.supplier", "R3")
+        C.check(r.status == 200 and ws.get("status_visible") is False and "incidents" not in ws and
+                "assessment" not in ws and f and f[0]["severity"] == "medium" and
+                not findings(w, "$.supplier", "R4"),
+                "a non-consenting supplier: status and incidents withheld from the operator (R3)",
+                json.dumps(ws)[:300])
+        r = root.get("/api/v1/plans/%s/report" % pid)
+        C.check((party((r.json or {}).get("screening_report", {}), "$.supplier").get("incidents") or {}).get("count") == 2,
+                "the authority still sees them", r.text[:200])
 
         # ---- isolation ----
         for who, path, want in [
