@@ -24,6 +24,15 @@ static void cell(mm_buf *b, const char *s)
     mm_buf_puts(b, "</td>");
 }
 
+/* Text that comes from users (names, contracts): isolated in <bdi>, so that bidirectional
+ * controls in it cannot reorder the text around it. */
+static void ucell(mm_buf *b, const char *s)
+{
+    mm_buf_puts(b, "<td><bdi>");
+    mm_buf_put_html(b, s);
+    mm_buf_puts(b, "</bdi></td>");
+}
+
 static void evidence(mm_buf *b, const json_t *ev)
 {
     size_t i;
@@ -42,8 +51,9 @@ static void evidence(mm_buf *b, const json_t *ev)
                 mm_buf_puts(b, "; ");
             first = false;
             mm_buf_put_html(b, k);
-            mm_buf_puts(b, ": ");
+            mm_buf_puts(b, ": <bdi>");
             mm_buf_put_html(b, json_is_string(v) ? json_string_value(v) : t ? t : "");
+            mm_buf_puts(b, "</bdi>");
             free(t);
         }
         mm_buf_puts(b, "</li>");
@@ -65,9 +75,10 @@ static void parties(mm_buf *b, const json_t *rep)
         mm_buf_puts(b, "<tr>");
         cell(b, sv(p, "role"));
         cell(b, sv(p, "path"));
-        mm_buf_puts(b, "<td>");
+        mm_buf_puts(b, "<td><bdi>");
         mm_buf_put_html(b,
                         *sv(p, "organization_name") ? sv(p, "organization_name") : sv(p, "name"));
+        mm_buf_puts(b, "</bdi>");
         if (*sv(p, "org")) {
             mm_buf_puts(b, " (");
             mm_buf_put_html(b, sv(p, "org"));
@@ -174,8 +185,8 @@ int mm_screen_report_html(char **out, const char *signed_doc, size_t len)
         cell(&b, sv(f, "severity"));
         cell(&b, sv(f, "rule"));
         cell(&b, sv(f, "role"));
-        cell(&b, *sv(f, "organization_name") ? sv(f, "organization_name") : sv(f, "party"));
-        cell(&b, sv(f, "what"));
+        ucell(&b, *sv(f, "organization_name") ? sv(f, "organization_name") : sv(f, "party"));
+        ucell(&b, sv(f, "what"));
         evidence(&b, json_object_get(f, "evidence"));
         mm_buf_puts(&b, "</tr>");
     }
