@@ -109,6 +109,10 @@ int cmd_screen(int argc, char **argv);
 /* mamori screen national (cmd_screen_national.c): the shareable aggregate from a server. */
 int screen_national(const char *server, const char *format, const char *tlp, const char *out,
                     const char *cacert, const char *timeout, const char *token);
+/* mamori screen report | verify | designate (cmd_screen_report.c) */
+int cmd_screen_report(int argc, char **argv);
+int cmd_screen_verify(int argc, char **argv);
+int cmd_screen_designate(int argc, char **argv);
 
 extern const mm_command cli_admin_commands[];
 extern const size_t cli_admin_ncommands;

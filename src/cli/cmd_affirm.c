@@ -130,7 +130,7 @@ int cmd_affirm(int argc, char **argv)
     struct curl_slist *headers = NULL;
     mm_buf url = MM_BUF_INIT;
     cli_response r = CLI_RESPONSE_INIT;
-    cli_http h = {NULL, cacert, timeout};
+    cli_http h = {NULL, cacert, timeout, NULL};
     bool curl_started = false;
     long status = 0;
     char msg[CLI_MESSAGE_MAX + 4], sub[65] = "";

@@ -24,6 +24,10 @@ static const char usage_text[] =
     "       mamori screen sectors --db URL [--apply] [--content DIR]\n"
     "       mamori screen national --server URL [--format json|stix] [--tlp LABEL]\n"
     "                              [-o FILE] [--cacert FILE] [--timeout S] [--token TOKEN]\n"
+    "       mamori screen report PLAN-ID --server URL ... (mamori screen report --help)\n"
+    "       mamori screen verify REPORT --server-key SERVER-KEY.json\n"
+    "       mamori screen designate ORG --sector KEY [--designated DATE --ministry M]\n"
+    "                               --server URL\n"
     "\n"
     "  Critical infrastructure under Japan's Economic Security Promotion Act (Chapter III).\n"
     "  PLAN.json: checks an installation plan (導入等計画書) against the sector list and\n"
@@ -178,6 +182,16 @@ static int report_db(const char *db, bool apply, const json_t *sectors)
 
 int cmd_screen(int argc, char **argv)
 {
+    /* report, verify, designate: cmd_screen_report.c */
+    static const struct {
+        const char *word;
+        int (*run)(int, char **);
+    } words[] = {{"report", cmd_screen_report},
+                 {"verify", cmd_screen_verify},
+                 {"designate", cmd_screen_designate}};
+    for (size_t i = 0; argc >= 2 && i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(argv[1], words[i].word) == 0)
+            return words[i].run(argc - 1, argv + 1);
     const char *content = NULL, *equipment = NULL, *db = NULL, *format = NULL, *tlp = NULL;
     bool apply = false;
     server_opts so = {0};

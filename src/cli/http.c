@@ -53,6 +53,8 @@ int cli_http_do(cli_http *h, const char *url, struct curl_slist *headers, const 
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+        if (h->method)
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, h->method);
     }
     CURLcode cc = curl_easy_perform(c);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);

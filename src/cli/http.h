@@ -26,6 +26,7 @@ typedef struct cli_http {
     CURL *curl;
     const char *cacert; /* CA certificates file, or NULL for the system's */
     long timeout;       /* seconds, for each request */
+    const char *method; /* another method than GET / POST ("PUT"), or NULL */
 } cli_http;
 
 /* Performs a request on url (a POST of body when body is not NULL) and fills *status and

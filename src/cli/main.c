@@ -46,7 +46,10 @@ static const mm_command catalog_words[] = {{"list", cmd_catalog, NULL},
                                            {"export", cmd_catalog, NULL}};
 static const mm_command assess_words[] = {{"init", cmd_assess, NULL}};
 static const mm_command screen_words[] = {{"sectors", cmd_screen, NULL},
-                                          {"national", cmd_screen, NULL}};
+                                          {"national", cmd_screen, NULL},
+                                          {"report", cmd_screen_report, NULL},
+                                          {"verify", cmd_screen_verify, NULL},
+                                          {"designate", cmd_screen_designate, NULL}};
 #define GROUP(n, t)                                                                                \
     {                                                                                              \
         n, t, sizeof t / sizeof t[0]                                                               \

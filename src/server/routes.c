@@ -16,6 +16,7 @@
 #include "server/internal.h"
 #include "server/portfolio.h"
 #include "server/products.h"
+#include "server/screen_report.h"
 #include "server/taxii.h"
 #include "server/supply.h"
 #include "server/screen.h"
@@ -137,6 +138,9 @@ static const query_choice q_map_page[] = {{"group", q_map_group}, {"status", q_m
 static const char *const q_national_format[] = {"json", "stix", NULL};
 static const query_choice q_national_aggregate[] = {
     {"format", q_national_format}, {"tlp", q_tlp_filter}, {0}};
+/* the screening report (screen_report.c) */
+static const char *const q_report_format[] = {"json", "html", NULL};
+static const query_choice q_screen_report[] = {{"format", q_report_format}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -381,6 +385,11 @@ static const route routes[] = {
      .fn = h_national_aggregate, .query = q_national_aggregate},
     {.method = "GET", .pattern = "/api/v1/national/sectors/{}", .need = NEED_AUTHORITY_READ,
      .fn = h_national_sector},
+    /* the signed screening report (screen_report.c) */
+    {.method = "GET", .pattern = "/api/v1/plans/{}/report", .need = NEED_AUTHORITY_READ,
+     .fn = h_plan_report, .query = q_screen_report},
+    {.method = "GET", .pattern = "/api/v1/organizations/{}/plans/{}/report",
+     .need = NEED_ORG_READ, .target = T_ORG, .fn = h_org_plan_report, .query = q_screen_report},
     {.method = "GET", .pattern = "/static/{}", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = w_static},
     {.method = "GET", .pattern = "/", .need = NEED_SELF, .flags = ROUTE_HTML | ROUTE_ONE_TIME_OK,
@@ -454,6 +463,12 @@ static const route routes[] = {
      .flags = ROUTE_HTML, .fn = w_sector_operator},
     {.method = "GET", .pattern = "/sectors/{}/plans/{}", .need = NEED_AUTHORITY_READ,
      .flags = ROUTE_HTML, .fn = w_sector_plan},
+    {.method = "GET", .pattern = "/plans/{}", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_plan},
+    {.method = "GET", .pattern = "/designations", .need = NEED_AUTHORITY_READ,
+     .flags = ROUTE_HTML, .fn = w_designations},
+    {.method = "POST", .pattern = "/designations", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_designation_set},
     {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
      .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,

@@ -9,6 +9,7 @@
 #include "mamori/screen.h"
 #include "server/bodies.h"
 #include "server/internal.h"
+#include "server/supply.h"
 
 extern const body_field body_org_sector[], body_plan_state[], body_plan_deadline[],
     body_plan_withdraw[];
@@ -55,5 +56,11 @@ void h_plan_screening(http_req *r, reply *out);
 
 /* the dashboard's page (web_plans.c) */
 void w_plans(http_req *r, reply *out);
+
+/* seed-demo (seed_screen.c): designated operators in the sectors whose ministry the data
+ * gives, and their installation plans in every state, over the demo's organizations (in the
+ * caller's transaction, audited). */
+int seed_screen(mm_store *st, const seed_supply_org *orgs, unsigned n, unsigned long long seed,
+                const char *now);
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "mamori/submit.h"
 #include "server/internal.h"
+#include "server/screen.h"
 #include "server/supply.h"
 
 #define ACTOR "cli:seed-demo"
@@ -835,6 +836,8 @@ int mm_seed_demo(const char *db_url, const mm_seed_options *o)
                                      .parent = run.cs[i].parent};
     if (rc == MM_OK)
         rc = seed_supply(st, sorgs, o->contractors, o->seed, now_str);
+    if (rc == MM_OK) /* operators and installation plans (seed_screen.c) */
+        rc = seed_screen(st, sorgs, o->contractors, o->seed, now_str);
     free(sorgs);
     rc = mm_audited_commit(st, rc, NULL, NULL, NULL, NULL);
     if (rc)

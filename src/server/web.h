@@ -149,6 +149,11 @@ void w_frameworks(http_req *r, reply *out);
 /* A submission's status in the frameworks the authority shows (web_frameworks.c): a JSON
  * array in *out (new reference); MM_OK or the store's code. */
 int framework_status(json_t **out, http_req *r, const char *submission_id);
+/* The same for exactly the frameworks ids (pack ids; a framework no crosswalk relates to the
+ * assessed one is {"framework", "title", "crosswalk": null}); the assessed framework itself is
+ * left out (screen_report.c). */
+int framework_status_in(json_t **out, http_req *r, const char *submission_id,
+                        const char *const *ids, size_t nids);
 /* Its section on a contractor's page (nothing for an empty array); from: the assessed
  * framework's id. */
 void framework_status_render(page *p, const json_t *status, const char *from);

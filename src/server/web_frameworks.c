@@ -55,7 +55,34 @@ static json_t *one_status(const mm_server *srv, const mm_result *res, const mm_p
 
 /* The latest submission's status in each framework the authority shows, as a JSON array
  * (new reference) in *out; [] when there is no submission. MM_OK, or the store's code. */
+static bool selected(const mm_server *srv, const char *id, const char *const *ids, size_t n)
+{
+    if (!ids)
+        return shown(srv, id);
+    for (size_t i = 0; i < n; i++)
+        if (mm_streq(ids[i], id))
+            return true;
+    return false;
+}
+
+static int status_in(json_t **out, http_req *r, const char *submission_id, const char *const *ids,
+                     size_t nids);
+
 int framework_status(json_t **out, http_req *r, const char *submission_id)
+{
+    return status_in(out, r, submission_id, NULL, 0);
+}
+
+int framework_status_in(json_t **out, http_req *r, const char *submission_id,
+                        const char *const *ids, size_t nids)
+{
+    return status_in(out, r, submission_id, ids ? ids : (const char *const[]){""}, nids);
+}
+
+/* ids NULL: the frameworks of --frameworks-shown (without a selection, those a crosswalk
+ * reaches); else exactly ids, with or without a crosswalk. */
+static int status_in(json_t **out, http_req *r, const char *submission_id, const char *const *ids,
+                     size_t nids)
 {
     mm_server *srv = r->srv;
     *out = json_array();
@@ -94,13 +121,13 @@ int framework_status(json_t **out, http_req *r, const char *submission_id)
         prc == MM_OK ? mm_frameworks_pack(srv->frameworks, mm_framework_name(fw)) : NULL;
     for (size_t i = 0; src && rc == MM_OK && i < mm_frameworks_npacks(srv->frameworks); i++) {
         const mm_pack *tgt = mm_frameworks_pack_at(srv->frameworks, i);
-        if (tgt == src || !shown(srv, tgt->id))
+        if (tgt == src || !selected(srv, tgt->id, ids, nids))
             continue;
         json_t *o = one_status(srv, res, src, tgt, &rc);
         if (rc == MM_OK && !o)
             rc = MM_ENOMEM;
         /* without a selection, only the frameworks a crosswalk reaches */
-        if (o && !srv->nshown && json_is_null(json_object_get(o, "crosswalk"))) {
+        if (o && !ids && !srv->nshown && json_is_null(json_object_get(o, "crosswalk"))) {
             json_decref(o);
             continue;
         }

@@ -62,10 +62,12 @@ void w_plans(http_req *r, reply *out)
         web_esc(&p, json_string_value(json_object_get(it, "id")));
         web_puts(&p, "\" data-state=\"");
         web_esc(&p, state);
-        web_printf(&p, "\" data-due-soon=\"%d\"%s><td>", soon ? 1 : 0,
+        web_printf(&p, "\" data-due-soon=\"%d\"%s><td><a href=\"/plans/", soon ? 1 : 0,
                    soon ? " class=\"due-soon\"" : "");
+        web_attr(&p, json_string_value(json_object_get(it, "id"))); /* its screening report */
+        web_puts(&p, "\">");
         web_time(&p, json_string_value(json_object_get(it, "filed")));
-        web_puts(&p, "</td><td>");
+        web_puts(&p, "</a></td><td>");
         web_esc(&p, json_string_value(json_object_get(it, "operator_id")));
         web_puts(&p, "</td><td>");
         web_esc(&p, json_string_value(json_object_get(it, "sector")));

@@ -124,8 +124,10 @@ ENDPOINTS = [
     ("GET", "/api/v1/national", "authority-read"),
     ("GET", "/api/v1/national/aggregate", "authority-read"),
     ("GET", "/api/v1/national/sectors/{key}", "authority-read"),
+    ("GET", "/api/v1/plans/{id}/report", "authority-read"),
+    ("GET", "/api/v1/organizations/{org}/plans/{id}/report", "org: read"),
 ]
-N_ENDPOINTS = 93
+N_ENDPOINTS = 95
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -462,6 +464,15 @@ def content_ok(method, path, sname, target, resp):
         sup = ((j or {}).get("parties") or [{}])[0]
         if sup.get("org") != W.org["C"] or sup.get("known") is not True:
             return "the screening view does not show A's plan's supplier C: %s" % json.dumps(j)[:300]
+    if path in ("/api/v1/plans/{id}/report", "/api/v1/organizations/{org}/plans/{id}/report"):
+        rep = (j or {}).get("screening_report") or {}
+        want = W.plan.get(target) if path.startswith("/api/v1/organizations") else W.plan["A"]
+        if rep.get("plan", {}).get("id") != want or not (j or {}).get("signature"):
+            return "not the signed report of the plan asked for: %s" % json.dumps(j)[:300]
+        # an operator reads its own plans' reports; C, named in A's plan, never reaches one
+        reader = rep.get("reader", {}).get("org_id")
+        if subj(sname)[1] not in ("AUTH",) and reader != W.org.get(subj(sname)[1]):
+            return "a report read as someone else: %s" % reader
     if path == "/api/v1/contractors":
         items = (j or {}).get("items", [])
         if any(i.get("kind") != "contractor" for i in items):
@@ -948,6 +959,20 @@ def make_rows():
     add("GET", "/api/v1/national/sectors/{key}", ["-"],
         lambda s, t: client(s).get("/api/v1/national/sectors/railway"),
         lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/plans/{id}/report", ["-"],
+        lambda s, t: client(s).get("/api/v1/plans/%s/report?months=1" % W.plan["A"]),
+        lambda s, t: authority_rule(s, False, 200))
+    add("GET", "/api/v1/organizations/{org}/plans/{id}/report", ORG_TARGETS,
+        lambda s, t: client(s).get("/api/v1/organizations/%s/plans/%s/report" % (W.org.get(t, NX),
+                                                                                  W.plan.get(t, NX))),
+        lambda s, t: plan_rule("read", s, t, 200))
+
+    def report_cross(s, t):
+        own = subj(s)[1] or "A"
+        other = "C" if own != "C" else "A"
+        return client(s).get("/api/v1/organizations/%s/plans/%s/report" % (W.org[own], W.plan[other]))
+    add("GET", "/api/v1/organizations/{org}/plans/{id}/report", ["own-path-other-plan"], report_cross,
+        lambda s, t: 401 if subj(s)[1] is None else 404)
 
     # last: they change the caller's credentials
     def post_password(s, t):

@@ -103,6 +103,19 @@ n=$(sql "$DB" "select count(*) from submissions where assessed < '2023-11-18'")
 n=$(sql "$DB" "select count(*) from audit_log where action = 'submission.create'")
 [ "$n" = 90 ] && ok "an audit record per submission" || no "submission.create records: $n"
 
+# critical infrastructure (seed_screen.c): designated operators, plans in every state
+n=$(sql "$DB" "select count(*) from org_sectors where designated is not null and ministry is not null")
+[ "$n" -ge 3 ] && ok "$n designated operators" || no "designated operators: $n"
+n=$(sql "$DB" "select count(distinct state) from install_plans")
+[ "$n" = 7 ] && ok "installation plans in all 7 states" || no "plan states: $(sql "$DB" "select state, count(*) from install_plans group by 1")"
+n=$(sql "$DB" "select count(*) from install_plans p join org_sectors s on s.org_id = p.operator_id and s.sector = p.sector")
+m=$(sql "$DB" "select count(*) from install_plans")
+[ "$n" = "$m" ] && ok "every plan is filed by a designated operator of its sector" || no "plans of operators not designated: $n of $m"
+n=$(sql "$DB" "select count(*) from install_plans where plan like '%\"name\"%'")
+[ "$n" -ge 1 ] && ok "$n plans name outside parties" || no "no plan names an outside party"
+n=$(sql "$DB" "select count(*) from audit_log where action like 'plan.%'")
+[ "$n" -ge "$m" ] && ok "audit records of the plans" || no "plan.* records: $n"
+
 "$MAMORI" audit verify --db "$DB" >"$T/audit.out" 2>&1 && ok "audit verify" || no "audit verify: $(cat "$T/audit.out")"
 
 if "$MAMORI" admin seed-demo --db "$DB" --contractors 2 >/dev/null 2>"$T/err"; then
@@ -167,6 +180,12 @@ print("     statuses of the latest:", sorted(st))
 EOF
 status=$(curl -s -m 10 -b "$T/jar" -o "$T/fail.json" -w '%{http_code}' "$URL/api/v1/requirements/failures")
 [ "$status" = 200 ] && grep -q '"requirement"' "$T/fail.json" && ok "failures: 200 with rows" || no "failures: $status $(head -c 300 "$T/fail.json")"
+
+# a seeded plan's screening report
+plan=$(sql "$DB" "select id from install_plans order by id limit 1")
+status=$(curl -s -m 30 -b "$T/jar" -o "$T/report.json" -w '%{http_code}' "$URL/api/v1/plans/$plan/report")
+[ "$status" = 200 ] && grep -q '"findings"' "$T/report.json" && ok "a seeded plan's signed screening report" ||
+    no "report: $status $(head -c 300 "$T/report.json")"
 
 if [ "$fails" -eq 0 ]; then
     echo "test_seed: all passed"

@@ -452,6 +452,19 @@ async function main() {
     check((await page.locator('script').evaluateAll((ss) => ss.filter((s) => /alert\(1\)/.test(s.textContent)).length)) === 0, 'xss: no script element holds alert(1)');
   });
 
+  await step('installation plans and a screening report', async () => {
+    await goto(page, '/plans');
+    await need(page, 'table#plans tbody tr a');
+    const href = await page.locator('table#plans tbody tr a').first().getAttribute('href');
+    await goto(page, href);
+    await need(page, 'table#findings');
+    check(await has(page, 'form#report-options label[for=months]'), 'screening report: its form is labelled');
+    check(await has(page, 'a#download-json') && await has(page, 'a#download-html'), 'screening report: the signed downloads');
+    await goto(page, '/designations');
+    await need(page, 'table#designations tbody tr[data-designated="1"]');
+    check(!(await has(page, 'form#designation-form')), 'designations: no form for an analyst (authority-admins only)');
+  });
+
   await step('language switch', async () => {
     await goto(page, '/overview');
     check((await page.getAttribute('html', 'lang')) === 'en', 'lang: an en-US browser gets html[lang=en]', await page.getAttribute('html', 'lang'));

@@ -60,6 +60,14 @@ def main():
     mm.expect(mm.submit(alice, signed), 201, "a submission")
     mm.expect(alice.post("/api/v1/organizations/%s/products" % org["id"], {"name": "Cam", "model": "C-1"}),
               201, "a product")
+    # a designated operator's installation plan (docs/screening.md)
+    mm.expect(root.put("/api/v1/organizations/%s/sector" % org["id"],
+                       {"sector": "railway", "designated": "2024-05-17", "ministry": "MLIT"}), 200, "designated")
+    r = mm.expect(alice.post("/api/v1/organizations/%s/plans" % org["id"],
+                             {"operator": org["id"], "sector": "railway",
+                              "equipment": {"category": "railway.1", "model": "IXL-1"},
+                              "supplier": {"name": "Outside Signal Works"}}), 201, "a plan")
+    pid = r.json["id"]
     # the cookies of a signed-in authority user and contractor user
     root_cookie = root.cookie
     alice_cookie = alice.session.cookie
@@ -88,6 +96,9 @@ def main():
         ("/changes", root_cookie, ["submissions"], 'id="changes"'),
         # the national picture (docs/screening.md): its sectors' operators
         ("/sectors", root_cookie, ["org_sectors"], 'id="sectors"'),
+        # a plan's screening report, and the designations
+        ("/plans/%s" % pid, root_cookie, ["install_plan_events"], 'id="findings"'),
+        ("/designations", root_cookie, ["org_sectors"], 'id="designations"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
