@@ -115,14 +115,19 @@ int supply_set_consent(http_req *r, const char *supplier_id, const char *custome
     return rc ? store_fail(f, rc) : MM_OK;
 }
 
-int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,
-                json_t **out)
+int supply_view_page(http_req *r, const char *org_id, const mm_supply_page *q, json_t **out)
 {
     mm_supply_dates d = {.today = r->today,
                          .sprs_before = r->stale_before,
                          .cmmc_expired_before = r->cmmc_expired_before};
-    return mm_supply_view(r->st, out, org_id, r->who.authority, handles, check, supply_clauses(),
-                          &d);
+    return mm_supply_view_page(r->st, out, org_id, r->who.authority, q, supply_clauses(), &d);
+}
+
+int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,
+                json_t **out)
+{
+    const mm_supply_page q = {.handles = handles, .check = check};
+    return supply_view_page(r, org_id, &q, out);
 }
 
 int supply_alert_status(mm_store *st, const char *org_id, const char *before, const char *now)

@@ -54,6 +54,8 @@ int seed_supply(mm_store *st, const seed_supply_org *orgs, unsigned n, unsigned 
  * check (may be NULL) keep only edges that carry it / have it. */
 int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,
                 json_t **out);
+/* One page of it (mm_supply_view_page): adds "total" and "offset". */
+int supply_view_page(http_req *r, const char *org_id, const mm_supply_page *q, json_t **out);
 
 /* The alliance map as the caller may see it (the authority: the whole; a contractor: its
  * neighbourhood), filtered and grouped (mm_supply_map_view). */

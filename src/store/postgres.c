@@ -88,6 +88,7 @@ static const mm_word pg_words[] = {
      " EXCEPTION WHEN others THEN RETURN false; END $$;"},
     {"ISSUED", "(SELECT seq FROM audit_log_issued)"},
     {"INSTR", "strpos"},
+    {"JSON_TEXT", "((@)::jsonb #>> string_to_array('#', '.'))"},
     {NULL, NULL},
 };
 
