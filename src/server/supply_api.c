@@ -312,7 +312,7 @@ void h_supply_map(http_req *r, reply *out)
                        .country = query_text(r, "country"),
                        .status = query_text(r, "status"),
                        .group = query_text(r, "group"),
-                       .max_nodes = 300};
+                       .max_nodes = SUPPLY_MAP_MAX_NODES};
     json_t *view = NULL;
     int rc = supply_map(r, &f, &view);
     if (rc) {
