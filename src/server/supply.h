@@ -76,6 +76,8 @@ void w_map(http_req *r, reply *out);
 
 /* The notifications page and the header's unread badge (web_notifications.c). */
 void w_notifications(http_req *r, reply *out);
+/* an organization's suppliers at every tier with their checks, paged (web_suppliers.c) */
+void w_suppliers(http_req *r, reply *out);
 
 /* ---- handlers (supply_api.c) ------------------------------------------------------------ */
 

@@ -624,6 +624,31 @@ def far_and_pages():
                  "suppliers%s: 400" % q)
     C.check(p2 not in json.dumps(view(W.adm["S"], "S")), "S's own view still names no customer of S")
 
+    # the dashboard page of the same view: the contractor's own, the authority's, paged
+    url = "/contractors/%s/suppliers" % W.org["P1"]
+    page = W.adm["P1"].session.get(url)
+    C.status(page, 200, "P1's suppliers page")
+    rows = re.findall(r'<tr data-edge="([^"]+)"', page.text)
+    C.check(rows == [i["id"] for i in view(W.adm["P1"], "P1")["items"]][:50],
+            "the page lists P1's own view, in order", str(rows))
+    C.check('id="nav-suppliers"' in page.text and "/contractors/%s\"" % W.org["S"] not in page.text,
+            "the nav links to it; a contractor gets no link to a supplier's page", page.text[:200])
+    for who in ("S", "P2"):
+        C.status(W.adm[who].session.get(url), 404, "%s cannot open P1's suppliers page: 404" % who)
+    page = W.adm["S"].session.get("/contractors/%s/suppliers" % W.org["S"])
+    C.check(page.status == 200 and W.org["P1"] not in page.text and W.org["P2"] not in page.text
+            and "Org P2" not in page.text,
+            "S's own page names none of its customers' other suppliers", page.text[:200])
+    page = W.root.get(url + "?handles=cui")
+    C.check(page.status == 200 and "/contractors/%s\"" % W.org["U"] in page.text,
+            "the authority sees every tier below P1, with links", page.text[:200])
+    page = W.adm["P1"].session.get(url + "?check=bogus")
+    C.status(page, 400, "an unknown check on the page: 400")
+    page = W.adm["P1"].session.get(url + "?page=0")
+    C.status(page, 400, "page 0: 400")
+    page = W.adm["P1"].session.get(url, headers={"Accept-Language": "ja"})
+    C.check(page.status == 200 and "フローダウン確認" in page.text, "the page in Japanese", page.text[:200])
+
 
 def main():
     T = mm.fresh_tmp()
