@@ -271,6 +271,11 @@ int mm_supply_map_view(json_t **out, const json_t *map, const mm_map_filter *f)
  * "country", or NULL for both). */
 int mm_supply_map_view_groups(json_t **out, const json_t *groups, const char *by)
     __attribute__((warn_unused_result));
+/* A version of what the map shows: the id of the last audit record other than a sign-in, a
+ * token, a password change or a notification read (every change of stored data is audited in
+ * its transaction, docs/store.md), so a drawing kept under it stays valid while users only
+ * sign in. */
+int mm_store_map_version(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
 /* The view as GraphML (malloc'd), or NULL when out of memory. */
 char *mm_supply_map_graphml(const json_t *view);
 /* The view drawn by Graphviz (neato) as an <svg> element (malloc'd in *out). */

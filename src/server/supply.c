@@ -210,11 +210,11 @@ int supply_map(http_req *r, const mm_map_filter *f, json_t **view)
     return map_build(r->st, r->who.authority, r->who.org_id, f, view);
 }
 
-/* ---- the authority's map, drawn once per store version ---------------------------------- */
+/* ---- the authority's map, drawn once per version of what it shows ----------------------- */
 
 /* Laying out the authority's map takes Graphviz from half a second to seconds at 10,000
  * organizations; the drawing depends only on the filter and the stored data, so it is kept per
- * filter under the store's version (docs/supply-chain.md, "The alliance map"). One build at a
+ * filter under mm_store_map_version (docs/supply-chain.md, "The alliance map"). One build at a
  * time: a request that arrives while the same drawing is being built (the warm-up at the
  * server's start, or another request) waits for it and takes the result. */
 #define MAP_SLOTS 8
@@ -288,7 +288,7 @@ void supply_map_warm(mm_store *st)
     json_t *view = NULL;
     char *svg = NULL;
     const mm_map_filter f = {.max_nodes = SUPPLY_MAP_MAX_NODES};
-    int rc = mm_store_audit_head(st, &version);
+    int rc = mm_store_map_version(st, &version);
     /* only a map dense enough to be grouped is slow to draw: a small one is left alone */
     json_t *groups = NULL;
     json_int_t orgs = 0;

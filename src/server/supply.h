@@ -63,7 +63,7 @@ int supply_map(http_req *r, const mm_map_filter *f, json_t **view);
 /* The map's nodes above which the authority's whole is grouped (the page and the API). */
 #define SUPPLY_MAP_MAX_NODES 300
 /* The map as supply_map gives it and its Graphviz drawing (*svg NULL when it has no node),
- * both the caller's. The authority's is kept per filter at the store's version (version < 0:
+ * both the caller's. The authority's is kept per filter at version (mm_store_map_version; < 0:
  * not kept) and built once: a request for a drawing being built waits for it. */
 int supply_map_drawn(mm_store *st, int64_t version, bool authority, const char *org_id,
                      const mm_map_filter *f, json_t **view, char **svg)

@@ -31,9 +31,10 @@ static int map_model_make(map_model *m, http_req *r)
                            .status = q(r, "status"),
                            .group = q(r, "group"),
                            .max_nodes = SUPPLY_MAP_MAX_NODES};
-    /* the authority's drawing is kept per filter at the store's version (supply.c) */
+    /* the authority's drawing is kept per filter at the map's version (supply.c): a
+     * sign-in does not draw it again */
     int64_t version = -1;
-    if (req_store_version(r, &version) != MM_OK)
+    if (!r->who.authority || mm_store_map_version(r->st, &version) != MM_OK)
         version = -1;
     return supply_map_drawn(r->st, version, r->who.authority, r->who.org_id, &m->f, &m->view,
                             &m->svg);

@@ -755,6 +755,19 @@ int mm_store_read_notification(mm_store *s, const char *org_id, int64_t id, cons
 
 /* ---- the alliance map --------------------------------------------------------------------- */
 
+/* the last audit record of a change that may show on the map: not a sign-in, a token, a
+ * password or a notification read (which every session makes); read backwards from the end */
+int mm_store_map_version(mm_store *s, int64_t *out)
+{
+    *out = 0;
+    return mm_db_int(s, out,
+                     "SELECT coalesce((SELECT id FROM audit_log WHERE action NOT LIKE 'logon.%'"
+                     " AND action NOT LIKE 'logout%' AND action NOT LIKE 'token.%'"
+                     " AND action NOT LIKE 'password.%' AND action NOT LIKE 'session.%'"
+                     " AND action <> 'notification.read' ORDER BY id DESC LIMIT 1), 0)",
+                     0, NULL);
+}
+
 static const char map_nodes_all[] =
     "SELECT o.id, o.name, pr.sector, pr.country, o.latest_status FROM organizations o"
     " LEFT JOIN org_profiles pr ON pr.org_id = o.id WHERE o.kind = 'contractor' ORDER BY o.id";
