@@ -233,6 +233,10 @@ int mm_supply_view(mm_store *s, json_t **out, const char *org_id, bool all, cons
 typedef struct mm_supply_page {
     const char *handles, *check; /* keep only edges carrying / answering it (NULL: all) */
     int64_t offset, limit;
+    /* the store's version the caller read (its audit head, mm_store_audit_head): the checked
+     * tree is kept under it, with the reader and today, and reused for the next pages and
+     * filters; 0 or less (a caller that knows no version): read afresh, not kept */
+    int64_t version;
 } mm_supply_page;
 int mm_supply_view_page(mm_store *s, json_t **out, const char *org_id, bool all,
                         const mm_supply_page *q, const mm_clause_catalog *c,
@@ -272,9 +276,9 @@ int mm_supply_map_view(json_t **out, const json_t *map, const mm_map_filter *f)
 int mm_supply_map_view_groups(json_t **out, const json_t *groups, const char *by)
     __attribute__((warn_unused_result));
 /* A version of what the map shows: the id of the last audit record other than a sign-in, a
- * token, a password change or a notification read (every change of stored data is audited in
- * its transaction, docs/store.md), so a drawing kept under it stays valid while users only
- * sign in. */
+ * token, a password change, a user account's change or a notification read (every change of stored
+ * data is audited in its transaction, docs/store.md), so a drawing kept under it stays valid while
+ * users only sign in. */
 int mm_store_map_version(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
 /* The view as GraphML (malloc'd), or NULL when out of memory. */
 char *mm_supply_map_graphml(const json_t *view);

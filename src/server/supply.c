@@ -120,7 +120,11 @@ int supply_view_page(http_req *r, const char *org_id, const mm_supply_page *q, j
     mm_supply_dates d = {.today = r->today,
                          .sprs_before = r->stale_before,
                          .cmmc_expired_before = r->cmmc_expired_before};
-    return mm_supply_view_page(r->st, out, org_id, r->who.authority, q, supply_clauses(), &d);
+    /* the checked tree is kept under the store's version for the next pages (view.c) */
+    mm_supply_page kq = *q;
+    if (req_store_version(r, &kq.version) != MM_OK)
+        kq.version = 0;
+    return mm_supply_view_page(r->st, out, org_id, r->who.authority, &kq, supply_clauses(), &d);
 }
 
 int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,

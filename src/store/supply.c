@@ -756,7 +756,7 @@ int mm_store_read_notification(mm_store *s, const char *org_id, int64_t id, cons
 /* ---- the alliance map --------------------------------------------------------------------- */
 
 /* the last audit record of a change that may show on the map: not a sign-in, a token, a
- * password or a notification read (which every session makes); read backwards from the end */
+ * password, a user account or a notification read; read backwards from the end */
 int mm_store_map_version(mm_store *s, int64_t *out)
 {
     *out = 0;
@@ -764,7 +764,8 @@ int mm_store_map_version(mm_store *s, int64_t *out)
                      "SELECT coalesce((SELECT id FROM audit_log WHERE action NOT LIKE 'logon.%'"
                      " AND action NOT LIKE 'logout%' AND action NOT LIKE 'token.%'"
                      " AND action NOT LIKE 'password.%' AND action NOT LIKE 'session.%'"
-                     " AND action <> 'notification.read' ORDER BY id DESC LIMIT 1), 0)",
+                     " AND action NOT LIKE 'user.%' AND action <> 'notification.read'"
+                     " ORDER BY id DESC LIMIT 1), 0)",
                      0, NULL);
 }
 

@@ -5,6 +5,9 @@
  * chain's queries"), and a request shows one page of it: the edges are read from the store's
  * row callback into an arena (no JSON), tiered and checked there, counted and filtered, and
  * JSON is built for the page's items only. */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +22,8 @@ static int oom(void)
 
 typedef struct vrow {
     const char *v[MM_SUPPLY_TREE_CELLS];
-    int tier; /* 0: not reached */
-    const char *check;
+    int tier;          /* 0: not reached */
+    const char *check; /* the worst answer (a fixed text), or NULL: not checked */
 } vrow;
 
 typedef struct vctx {
@@ -110,30 +113,63 @@ static bool carries(const json_t *handles, const char *h)
     return false;
 }
 
-typedef struct view {
+/* The checked tree of one reader at one version of the store: every edge with its tier and
+ * check, immutable once built, shared by the requests for its pages (refs). */
+typedef struct tree {
     vctx t;
     arrays arr;
-    size_t *kept;
-    size_t nkept;
-    json_t *counts;
-} view;
+    const json_t **handles; /* each row's handles array (in arr) */
+    json_t *statements;
+    int refs;
+    /* the key: a tree is reused only for the same reader, version and day */
+    char org[128], today[11];
+    bool all;
+    int64_t version;
+} tree;
 
-/* Checks every edge, keeps those the filters keep and counts their answers. */
-static int check_all(view *w, bool all, const mm_supply_page *q, const mm_clause_catalog *c,
-                     const json_t *statements, const mm_supply_dates *d)
+static void tree_free(tree *w)
 {
-    w->kept = malloc((w->t.n ? w->t.n : 1) * sizeof *w->kept);
-    if (!w->kept || !w->counts)
+    if (!w)
+        return;
+    json_decref(w->statements);
+    json_decref(w->arr.held);
+    mm_map_free(&w->arr.m);
+    free(w->handles);
+    free(w->t.rows);
+    mm_arena_free(w->t.a);
+    free(w);
+}
+
+/* Reads, tiers and checks every edge below org_id as the reader sees it. */
+static int tree_build(tree **out, mm_store *s, const char *org_id, bool all,
+                      const mm_clause_catalog *c, const mm_supply_dates *d)
+{
+    *out = NULL;
+    tree *w = calloc(1, sizeof *w);
+    if (!w)
         return oom();
-    size_t counts[8] = {0};
-    static const char *const names[] = {"ok",         "missing",  "expired",    "not-met",
-                                        "no-consent", "unstated", "not-checked"};
-    for (size_t i = 0; i < w->t.n; i++) {
+    w->t.a = mm_arena_new();
+    w->arr = (arrays){.m = MM_MAP_INIT, .held = json_array()};
+    w->refs = 1;
+    int rc = w->t.a && w->arr.held ? MM_OK : oom();
+    if (rc == MM_OK)
+        rc = mm_store_supply_tree_each(s, org_id, all, take_row, &w->t);
+    if (rc == MM_OK && mm_arena_failed(w->t.a))
+        rc = oom();
+    if (rc == MM_OK)
+        rc = mm_store_clause_statements(s, &w->statements);
+    if (rc == MM_OK)
+        rc = tiers(w->t.rows, w->t.n, org_id);
+    if (rc == MM_OK && !(w->handles = calloc(w->t.n ? w->t.n : 1, sizeof *w->handles)))
+        rc = oom();
+    for (size_t i = 0; rc == MM_OK && i < w->t.n; i++) {
         vrow *r = &w->t.rows[i];
         const char *const *v = r->v;
         const json_t *clauses = array_of(&w->arr, v[5]), *handles = array_of(&w->arr, v[6]);
-        if ((v[5] && !clauses) || (v[6] && !handles))
-            return oom();
+        if ((v[5] && !clauses) || (v[6] && !handles)) {
+            rc = oom();
+            break;
+        }
         bool visible = all || v[10];
         mm_supply_latest l = {.framework = v[11],
                               .status = v[12],
@@ -141,45 +177,82 @@ static int check_all(view *w, bool all, const mm_supply_page *q, const mm_clause
                               .assessed = v[14],
                               .received = v[15],
                               .cmmc_level1 = v[16]};
-        r->check = mm_supply_check(clauses, handles, visible, visible ? &l : NULL, c, statements, d,
-                                   NULL, NULL);
-        if ((q->handles && !carries(handles, q->handles)) ||
-            (q->check && !mm_streq(r->check, q->check)))
-            continue;
-        w->kept[w->nkept++] = i;
-        const char *key = r->check ? r->check : "not-checked";
-        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-            if (strcmp(key, names[k]) == 0)
-                counts[k]++;
+        r->check = mm_supply_check(clauses, handles, visible, visible ? &l : NULL, c, w->statements,
+                                   d, NULL, NULL);
+        w->handles[i] = handles;
     }
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (counts[k] &&
-            json_object_set_new(w->counts, names[k], json_integer((json_int_t)counts[k])))
-            return oom();
+    if (rc) {
+        tree_free(w);
+        return rc;
+    }
+    *out = w;
     return MM_OK;
 }
 
-/* The page's items, each built as mm_store_supply_tree's with its tier and checks. */
-static int page_items(view *w, json_t *items, bool all, const mm_supply_page *q,
-                      const mm_clause_catalog *c, const json_t *statements,
-                      const mm_supply_dates *d)
+/* ---- the trees kept per version --------------------------------------------------------- */
+
+/* A reader paging through a tree of thousands of edges asks for the same tree once a page:
+ * it is kept (8 trees, the oldest replaced) while the store's version is the one it was read
+ * at. The caller gives the version (mm_supply_page.version; 0 or less: not kept). */
+#define TREES 8
+static tree *trees[TREES];
+static unsigned trees_next;
+static pthread_mutex_t trees_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void tree_release(tree *w)
 {
-    size_t from = (size_t)q->offset, to = w->nkept;
-    if (q->limit > 0 && from + (size_t)q->limit < to)
-        to = from + (size_t)q->limit;
-    for (size_t k = from; k < to; k++) {
-        const vrow *r = &w->t.rows[w->kept[k]];
-        json_t *it = mm_supply_tree_item(r->v, all);
-        if (!it)
-            return oom();
-        if (r->tier)
-            json_object_set_new(it, "tier", json_integer(r->tier));
-        mm_supply_check_edge(it, c, statements, d);
-        if (json_array_append_new(items, it))
-            return oom();
+    if (!w)
+        return;
+    pthread_mutex_lock(&trees_lock);
+    bool last = --w->refs == 0;
+    pthread_mutex_unlock(&trees_lock);
+    if (last)
+        tree_free(w);
+}
+
+static bool tree_is(const tree *w, const char *org_id, bool all, int64_t version, const char *today)
+{
+    return w && w->version == version && w->all == all && strcmp(w->org, org_id) == 0 &&
+           strcmp(w->today, today ? today : "") == 0;
+}
+
+static int tree_get(tree **out, mm_store *s, const char *org_id, bool all, int64_t version,
+                    const mm_clause_catalog *c, const mm_supply_dates *d)
+{
+    *out = NULL;
+    bool keep = version > 0 && strlen(org_id) < sizeof trees[0]->org &&
+                (!d->today || strlen(d->today) < sizeof trees[0]->today);
+    if (keep) {
+        pthread_mutex_lock(&trees_lock);
+        for (unsigned i = 0; i < TREES && !*out; i++)
+            if (tree_is(trees[i], org_id, all, version, d->today)) {
+                trees[i]->refs++;
+                *out = trees[i];
+            }
+        pthread_mutex_unlock(&trees_lock);
+        if (*out)
+            return MM_OK;
     }
+    int rc = tree_build(out, s, org_id, all, c, d);
+    if (rc || !keep)
+        return rc;
+    tree *w = *out;
+    snprintf(w->org, sizeof w->org, "%s", org_id);
+    snprintf(w->today, sizeof w->today, "%s", d->today ? d->today : "");
+    w->all = all;
+    w->version = version;
+    pthread_mutex_lock(&trees_lock);
+    tree *old = trees[trees_next % TREES];
+    trees[trees_next++ % TREES] = w;
+    w->refs++;
+    bool free_old = old && --old->refs == 0;
+    pthread_mutex_unlock(&trees_lock);
+    if (free_old)
+        tree_free(old);
     return MM_OK;
 }
+
+/* ---- one page ---------------------------------------------------------------------------- */
 
 int mm_supply_view_page(mm_store *s, json_t **out, const char *org_id, bool all,
                         const mm_supply_page *q, const mm_clause_catalog *c,
@@ -190,41 +263,53 @@ int mm_supply_view_page(mm_store *s, json_t **out, const char *org_id, bool all,
         mm_error_set("supply view: offset and limit must not be negative");
         return MM_EINVALID;
     }
-    view w = {.t = {.a = mm_arena_new()},
-              .arr = {.m = MM_MAP_INIT, .held = json_array()},
-              .counts = json_object()};
-    json_t *statements = NULL, *items = json_array();
-    int rc = w.t.a && w.arr.held && items ? MM_OK : oom();
-    if (rc == MM_OK)
-        rc = mm_store_supply_tree_each(s, org_id, all, take_row, &w.t);
-    if (rc == MM_OK && mm_arena_failed(w.t.a))
+    tree *w = NULL;
+    int rc = tree_get(&w, s, org_id, all, q->version, c, d);
+    if (rc)
+        return rc;
+    /* the edges the filters keep, counted per answer; JSON for the page's items only */
+    static const char *const names[] = {"ok",         "missing",  "expired",    "not-met",
+                                        "no-consent", "unstated", "not-checked"};
+    size_t counts[sizeof names / sizeof names[0]] = {0}, kept = 0;
+    size_t from = (size_t)q->offset, to = q->limit > 0 ? from + (size_t)q->limit : SIZE_MAX;
+    json_t *items = json_array(), *cnt = json_object();
+    if (!items || !cnt)
         rc = oom();
-    if (rc == MM_OK)
-        rc = mm_store_clause_statements(s, &statements);
-    if (rc == MM_OK)
-        rc = tiers(w.t.rows, w.t.n, org_id);
-    if (rc == MM_OK)
-        rc = check_all(&w, all, q, c, statements, d);
-    if (rc == MM_OK)
-        rc = page_items(&w, items, all, q, c, statements, d);
-    if (rc == MM_OK && !(*out = json_pack("{s:s, s:I, s:I, s:O, s:O}", "org_id", org_id, "total",
-                                          (json_int_t)w.nkept, "offset", (json_int_t)q->offset,
-                                          "items", items, "counts", w.counts)))
+    for (size_t i = 0; rc == MM_OK && i < w->t.n; i++) {
+        const vrow *r = &w->t.rows[i];
+        if ((q->handles && !carries(w->handles[i], q->handles)) ||
+            (q->check && !mm_streq(r->check, q->check)))
+            continue;
+        const char *key = r->check ? r->check : "not-checked";
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (strcmp(key, names[k]) == 0)
+                counts[k]++;
+        if (kept++ < from || kept > to)
+            continue;
+        json_t *it = mm_supply_tree_item(r->v, all);
+        if (it && r->tier)
+            json_object_set_new(it, "tier", json_integer(r->tier));
+        if (it)
+            mm_supply_check_edge(it, c, w->statements, d);
+        if (!it || json_array_append_new(items, it))
+            rc = oom();
+    }
+    for (size_t k = 0; rc == MM_OK && k < sizeof names / sizeof names[0]; k++)
+        if (counts[k] && json_object_set_new(cnt, names[k], json_integer((json_int_t)counts[k])))
+            rc = oom();
+    if (rc == MM_OK &&
+        !(*out = json_pack("{s:s, s:I, s:I, s:O, s:O}", "org_id", org_id, "total", (json_int_t)kept,
+                           "offset", (json_int_t)q->offset, "items", items, "counts", cnt)))
         rc = oom();
     json_decref(items);
-    json_decref(w.counts);
-    json_decref(statements);
-    json_decref(w.arr.held);
-    mm_map_free(&w.arr.m);
-    free(w.kept);
-    free(w.t.rows);
-    mm_arena_free(w.t.a);
+    json_decref(cnt);
+    tree_release(w);
     return rc;
 }
 
 int mm_supply_view(mm_store *s, json_t **out, const char *org_id, bool all, const char *handles,
                    const char *check, const mm_clause_catalog *c, const mm_supply_dates *d)
 {
-    const mm_supply_page q = {.handles = handles, .check = check};
+    const mm_supply_page q = {.handles = handles, .check = check, .version = 0};
     return mm_supply_view_page(s, out, org_id, all, &q, c, d);
 }
