@@ -88,7 +88,8 @@ static const mm_word pg_words[] = {
      " EXCEPTION WHEN others THEN RETURN false; END $$;"},
     {"ISSUED", "(SELECT seq FROM audit_log_issued)"},
     {"INSTR", "strpos"},
-    {"JSON_TEXT", "((@)::jsonb #>> string_to_array('#', '.'))"},
+    /* the function, not the #>> operator: "#" is the word's second argument */
+    {"JSON_TEXT", "jsonb_extract_path_text((@)::jsonb, VARIADIC string_to_array('#', '.'))"},
     {NULL, NULL},
 };
 
