@@ -74,11 +74,25 @@ int mm_store_supply_consent(mm_store *s, const char *supplier_id, const char *cu
 /* The supply edges below org_id that the reader may see, as {"items": [edge...]} with each
  * edge {"id", "supplier_id", "supplier_name", "customer_id", "contract", "clauses",
  * "handles", "tier_hint", "since", "until", "status_visible", "latest": {"framework",
- * "status", "score", "assessed", "received"} or null when not visible}. all: the authority
+ * "status", "score", "assessed", "received", "cmmc_level1"} or null when not visible}
+ * ("cmmc_level1": the latest submission's CMMC Level 1 status on edges carrying FAR
+ * 52.204-21, else null). all: the authority
  * (every active edge below org_id); else org_id's own view: its direct suppliers, and below a
  * supplier only edges where every link from org_id down granted consent with pass_up. */
 int mm_store_supply_tree(mm_store *s, json_t **out, const char *org_id, bool all)
     __attribute__((warn_unused_result));
+/* The same edges one row at a time, without JSON: row(ctx, n, cells, lengths) gets the
+ * MM_SUPPLY_TREE_CELLS cells id, supplier_id, supplier_name, customer_id, contract, clauses,
+ * handles (JSON array texts), tier_hint, since, until, consent (non-NULL when the supplier
+ * consented towards the edge's customer), latest framework, status, score, assessed,
+ * received, and the latest submission's CMMC Level 1 status (only on edges carrying FAR
+ * 52.204-21), ordered by customer, supplier name and edge id; a non-zero return stops. */
+#define MM_SUPPLY_TREE_CELLS 17
+typedef int (*mm_supply_row_fn)(void *ctx, int n, const char *const *v, const size_t *len);
+int mm_store_supply_tree_each(mm_store *s, const char *org_id, bool all, mm_supply_row_fn row,
+                              void *ctx) __attribute__((warn_unused_result));
+/* One item of mm_store_supply_tree from those cells (all: the status is visible). */
+json_t *mm_supply_tree_item(const char *const *v, bool all);
 /* Edges where org_id is the supplier, any state: {"items": [{"id", "customer_id",
  * "customer_name", "contract", "clauses", "handles", "state", "since", "until",
  * "consent": bool, "pass_up": bool}]}. */
@@ -181,8 +195,25 @@ typedef struct mm_supply_dates {
     const char *cmmc_expired_before; /* a conditional status received before this expired */
 } mm_supply_dates;
 
+/* The latest status of a supplier as a check reads it (NULL fields: none). */
+typedef struct mm_supply_latest {
+    const char *framework, *status, *assessed, *received;
+    const char *cmmc_level1; /* the latest submission's CMMC Level 1 status, or NULL */
+    bool has_score;
+} mm_supply_latest;
+typedef void (*mm_supply_check_fn)(void *ctx, const char *clause, const char *answer,
+                                   const char *why);
+/* The flow-down check of one edge (clauses and handles: JSON arrays of strings; visible:
+ * the reader may see the supplier's status l): the worst answer, or NULL when nothing is
+ * checked; each (may be NULL) gets each clause's answer and a fixed text saying why.
+ * Clauses are checked on edges carrying CUI or MOD-protected information, FAR 52.204-21
+ * (rule cmmc-level1-far) on edges carrying FCI. */
+const char *mm_supply_check(const json_t *clauses, const json_t *handles, bool visible,
+                            const mm_supply_latest *l, const mm_clause_catalog *c,
+                            const json_t *statements, const mm_supply_dates *d,
+                            mm_supply_check_fn each, void *ctx);
 /* Adds "check" ("ok", "missing", "expired", "not-met", "no-consent", "unstated", or null
- * when the edge carries neither CUI nor MOD-protected information) and "checks"
+ * when nothing on the edge is checked: mm_supply_check) and "checks"
  * ([{"clause", "check", "why"}]) to edge (an item of mm_store_supply_tree). statements:
  * the result of mm_store_clause_statements (may be NULL). The worst answer wins, in the
  * order no-consent, not-met, expired, missing, unstated, ok. */
@@ -195,6 +226,21 @@ void mm_supply_check_edge(json_t *edge, const mm_clause_catalog *c, const json_t
 int mm_supply_view(mm_store *s, json_t **out, const char *org_id, bool all, const char *handles,
                    const char *check, const mm_clause_catalog *c, const mm_supply_dates *d)
     __attribute__((warn_unused_result));
+/* One page of that view: items offset .. offset + limit - 1 of the edges kept (limit 0: all
+ * of them), in the order customer, supplier name, edge id; adds "total" (the edges kept) and
+ * "offset". The edges are read without building JSON (mm_store_supply_tree_each); only the
+ * page's items are built. */
+typedef struct mm_supply_page {
+    const char *handles, *check; /* keep only edges carrying / answering it (NULL: all) */
+    int64_t offset, limit;
+    /* the store's version the caller read (its audit head, mm_store_audit_head): the checked
+     * tree is kept under it, with the reader and today, and reused for the next pages and
+     * filters; 0 or less (a caller that knows no version): read afresh, not kept */
+    int64_t version;
+} mm_supply_page;
+int mm_supply_view_page(mm_store *s, json_t **out, const char *org_id, bool all,
+                        const mm_supply_page *q, const mm_clause_catalog *c,
+                        const mm_supply_dates *d) __attribute__((warn_unused_result));
 
 /* The body of a new supply edge, parsed and checked (clause ids against c, handles, dates).
  * Strings are borrowed from doc; clauses and handles are compact JSON texts (malloc'd). */
@@ -229,6 +275,11 @@ int mm_supply_map_view(json_t **out, const json_t *map, const mm_map_filter *f)
  * "country", or NULL for both). */
 int mm_supply_map_view_groups(json_t **out, const json_t *groups, const char *by)
     __attribute__((warn_unused_result));
+/* A version of what the map shows: the id of the last audit record other than a sign-in, a
+ * token, a password change, a user account's change or a notification read (every change of stored
+ * data is audited in its transaction, docs/store.md), so a drawing kept under it stays valid while
+ * users only sign in. */
+int mm_store_map_version(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
 /* The view as GraphML (malloc'd), or NULL when out of memory. */
 char *mm_supply_map_graphml(const json_t *view);
 /* The view drawn by Graphviz (neato) as an <svg> element (malloc'd in *out). */

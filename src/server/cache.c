@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "server/cache.h"
+#include "server/supply.h"
 #include "server/web.h"
 
 #define ENTRIES   64
@@ -374,6 +375,10 @@ static void *warm_main(void *arg)
     mm_server *srv = arg;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* the authority's alliance map first: its layout is the slowest first page (supply.c) */
+    mm_store *map_st = mm_pool_get(srv);
+    supply_map_warm(map_st);
+    mm_pool_put(srv, map_st);
     long n = 0;
     for (int64_t off = 0; !atomic_load(&srv->warm_stop) && n < CACHE_MAX; off += 1000) {
         mm_store *st = mm_pool_get(srv);

@@ -483,6 +483,9 @@ static const route routes[] = {
      .flags = ROUTE_HTML, .fn = w_contractor},
     {.method = "GET", .pattern = "/contractors/{}/diff", .need = NEED_ORG_READ, .target = T_ORG,
      .flags = ROUTE_HTML, .fn = w_diff},
+    /* an organization's suppliers at every tier (web_suppliers.c): as its API, one page */
+    {.method = "GET", .pattern = "/contractors/{}/suppliers", .need = NEED_ORG_READ,
+     .target = T_ORG, .flags = ROUTE_HTML, .fn = w_suppliers, .query = q_suppliers},
     {.method = "GET", .pattern = "/requirements/{}", .need = NEED_AUTHORITY_READ,
      .flags = ROUTE_HTML, .fn = w_requirement, .query = q_paged_page},
     {.method = "GET", .pattern = "/my", .need = NEED_SUBMIT, .target = T_OWN_ORG,

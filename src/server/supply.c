@@ -115,14 +115,23 @@ int supply_set_consent(http_req *r, const char *supplier_id, const char *custome
     return rc ? store_fail(f, rc) : MM_OK;
 }
 
-int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,
-                json_t **out)
+int supply_view_page(http_req *r, const char *org_id, const mm_supply_page *q, json_t **out)
 {
     mm_supply_dates d = {.today = r->today,
                          .sprs_before = r->stale_before,
                          .cmmc_expired_before = r->cmmc_expired_before};
-    return mm_supply_view(r->st, out, org_id, r->who.authority, handles, check, supply_clauses(),
-                          &d);
+    /* the checked tree is kept under the store's version for the next pages (view.c) */
+    mm_supply_page kq = *q;
+    if (req_store_version(r, &kq.version) != MM_OK)
+        kq.version = 0;
+    return mm_supply_view_page(r->st, out, org_id, r->who.authority, &kq, supply_clauses(), &d);
+}
+
+int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,
+                json_t **out)
+{
+    const mm_supply_page q = {.handles = handles, .check = check};
+    return supply_view_page(r, org_id, &q, out);
 }
 
 int supply_alert_status(mm_store *st, const char *org_id, const char *before, const char *now)
@@ -166,16 +175,17 @@ int supply_alert_incident(mm_store *st, const char *org_id, const char *report_n
     return rc;
 }
 
-int supply_map(http_req *r, const mm_map_filter *f, json_t **view)
+static int map_build(mm_store *st, bool authority, const char *org_id, const mm_map_filter *f,
+                     json_t **view)
 {
     *view = NULL;
     json_t *map = NULL;
     int rc = MM_OK;
     /* the authority's whole: grouped in the database unless asked for organizations, or when
      * the filter leaves few enough to draw one by one */
-    if (r->who.authority && !mm_streq(f->group, "none")) {
+    if (authority && !mm_streq(f->group, "none")) {
         const char *by = f->group; /* sector, country, or NULL: both */
-        rc = mm_store_supply_map_groups(r->st, &map, by, f->sector, f->country, f->status);
+        rc = mm_store_supply_map_groups(st, &map, by, f->sector, f->country, f->status);
         json_int_t orgs = 0;
         size_t i;
         json_t *n;
@@ -192,9 +202,116 @@ int supply_map(http_req *r, const mm_map_filter *f, json_t **view)
         map = NULL;
     }
     if (rc == MM_OK)
-        rc = mm_store_supply_map(r->st, &map, r->who.authority ? NULL : r->who.org_id);
+        rc = mm_store_supply_map(st, &map, authority ? NULL : org_id);
     if (rc == MM_OK)
         rc = mm_supply_map_view(view, map, f);
     json_decref(map);
     return rc;
+}
+
+int supply_map(http_req *r, const mm_map_filter *f, json_t **view)
+{
+    return map_build(r->st, r->who.authority, r->who.org_id, f, view);
+}
+
+/* ---- the authority's map, drawn once per version of what it shows ----------------------- */
+
+/* Laying out the authority's map takes Graphviz from half a second to seconds at 10,000
+ * organizations; the drawing depends only on the filter and the stored data, so it is kept per
+ * filter under mm_store_map_version (docs/supply-chain.md, "The alliance map"). One build at a
+ * time: a request that arrives while the same drawing is being built (the warm-up at the
+ * server's start, or another request) waits for it and takes the result. */
+#define MAP_SLOTS 8
+
+typedef struct map_slot {
+    char key[600];
+    int64_t version;
+    json_t *view;
+    char *svg;
+} map_slot;
+
+static map_slot map_slots[MAP_SLOTS];
+static unsigned map_next;
+static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool map_key(char *key, size_t size, const mm_map_filter *f)
+{
+    int n = snprintf(key, size, "%s\x1f%s\x1f%s\x1f%s\x1f%zu", f->group ? f->group : "",
+                     f->sector ? f->sector : "", f->country ? f->country : "",
+                     f->status ? f->status : "", f->max_nodes);
+    return n > 0 && (size_t)n < size;
+}
+
+static int map_draw(mm_store *st, bool authority, const char *org_id, const mm_map_filter *f,
+                    json_t **view, char **svg)
+{
+    int rc = map_build(st, authority, org_id, f, view);
+    if (rc == MM_OK && json_array_size(json_object_get(*view, "nodes")) > 0)
+        rc = mm_supply_map_svg(svg, *view);
+    return rc;
+}
+
+int supply_map_drawn(mm_store *st, int64_t version, bool authority, const char *org_id,
+                     const mm_map_filter *f, json_t **view, char **svg)
+{
+    *view = NULL;
+    *svg = NULL;
+    char key[600];
+    if (!authority || version < 0 || !map_key(key, sizeof key, f))
+        return map_draw(st, authority, org_id, f, view, svg);
+    pthread_mutex_lock(&map_lock);
+    for (unsigned i = 0; i < MAP_SLOTS; i++) {
+        map_slot *m = &map_slots[i];
+        if (m->view && m->version == version && strcmp(m->key, key) == 0) {
+            *view = json_incref(m->view);
+            *svg = m->svg ? strdup(m->svg) : NULL;
+            bool ok = !m->svg || *svg;
+            pthread_mutex_unlock(&map_lock);
+            return ok ? MM_OK : MM_ENOMEM;
+        }
+    }
+    /* built under the lock: the other requests for a drawing wait for this one */
+    int rc = map_draw(st, authority, NULL, f, view, svg);
+    char *copy = rc == MM_OK && *svg ? strdup(*svg) : NULL;
+    if (rc == MM_OK && (copy || !*svg)) {
+        map_slot *m = &map_slots[map_next++ % MAP_SLOTS];
+        json_decref(m->view);
+        free(m->svg);
+        snprintf(m->key, sizeof m->key, "%s", key);
+        m->version = version;
+        m->view = json_incref(*view);
+        m->svg = copy;
+    }
+    pthread_mutex_unlock(&map_lock);
+    return rc;
+}
+
+void supply_map_warm(mm_store *st)
+{
+    int64_t version = 0;
+    json_t *view = NULL;
+    char *svg = NULL;
+    const mm_map_filter f = {.max_nodes = SUPPLY_MAP_MAX_NODES};
+    int rc = mm_store_map_version(st, &version);
+    /* only a map dense enough to be grouped is slow to draw: a small one is left alone */
+    json_t *groups = NULL;
+    json_int_t orgs = 0;
+    size_t i;
+    json_t *n;
+    if (rc == MM_OK)
+        rc = mm_store_supply_map_groups(st, &groups, "sector", NULL, NULL, NULL);
+    json_array_foreach(json_object_get(groups, "nodes"), i, n)
+    {
+        orgs += json_integer_value(json_object_get(n, "organizations"));
+    }
+    json_decref(groups);
+    if (rc == MM_OK && orgs <= SUPPLY_MAP_MAX_NODES)
+        return;
+    if (rc == MM_OK)
+        rc = supply_map_drawn(st, version, true, NULL, &f, &view, &svg);
+    if (rc)
+        mm_server_log_json("warn", "the alliance map was not drawn ahead",
+                           json_pack("{s:s}", "error", mm_error_last()));
+    json_decref(view);
+    free(svg);
 }

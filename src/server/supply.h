@@ -54,15 +54,30 @@ int seed_supply(mm_store *st, const seed_supply_org *orgs, unsigned n, unsigned 
  * check (may be NULL) keep only edges that carry it / have it. */
 int supply_view(http_req *r, const char *org_id, const char *handles, const char *check,
                 json_t **out);
+/* One page of it (mm_supply_view_page): adds "total" and "offset". */
+int supply_view_page(http_req *r, const char *org_id, const mm_supply_page *q, json_t **out);
 
 /* The alliance map as the caller may see it (the authority: the whole; a contractor: its
  * neighbourhood), filtered and grouped (mm_supply_map_view). */
 int supply_map(http_req *r, const mm_map_filter *f, json_t **view);
+/* The map's nodes above which the authority's whole is grouped (the page and the API). */
+#define SUPPLY_MAP_MAX_NODES 300
+/* The map as supply_map gives it and its Graphviz drawing (*svg NULL when it has no node),
+ * both the caller's. The authority's is kept per filter at version (mm_store_map_version; < 0:
+ * not kept) and built once: a request for a drawing being built waits for it. */
+int supply_map_drawn(mm_store *st, int64_t version, bool authority, const char *org_id,
+                     const mm_map_filter *f, json_t **view, char **svg)
+    __attribute__((warn_unused_result));
+/* Draws the authority's unfiltered map at the store's current version (the server's warm-up
+ * thread, at start), so that the first /map after a start finds it drawn. */
+void supply_map_warm(mm_store *st);
 /* The dashboard's map page (web_map.c). */
 void w_map(http_req *r, reply *out);
 
 /* The notifications page and the header's unread badge (web_notifications.c). */
 void w_notifications(http_req *r, reply *out);
+/* an organization's suppliers at every tier with their checks, paged (web_suppliers.c) */
+void w_suppliers(http_req *r, reply *out);
 
 /* ---- handlers (supply_api.c) ------------------------------------------------------------ */
 

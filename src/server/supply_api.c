@@ -2,9 +2,11 @@
  * Handlers are adapters: they read the request, call supply.c or the store, and answer. The
  * route's need has decided who may call; what the caller sees of other organizations is
  * decided by the store's visibility rules (consent along every link). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/form.h"
 #include "server/supply.h"
 #include "util/util.h"
 
@@ -103,14 +105,41 @@ void h_suppliers_create(http_req *r, reply *out)
     reply_json(out, 201, edge);
 }
 
+/* The path of the next page of the suppliers' view, or JSON null on the last page. */
+static json_t *suppliers_next(const http_req *r, const mm_supply_page *q, long long page,
+                              long long per, json_int_t total)
+{
+    char org[512] = "", url[768];
+    if (page * per >= total || !mm_url_encode(org, sizeof org, r->param[0]))
+        return json_null();
+    /* handles and check are among the route's query choices: no encoding needed */
+    snprintf(url, sizeof url, "/api/v1/organizations/%s/suppliers?page=%lld&per_page=%lld%s%s%s%s",
+             org, page + 1, per, q->handles ? "&handles=" : "", q->handles ? q->handles : "",
+             q->check ? "&check=" : "", q->check ? q->check : "");
+    return json_string(url);
+}
+
 void h_suppliers_list(http_req *r, reply *out)
 {
+    long long page = query_num(r, out, "page", 1, 1, 1000000);
+    long long per = page < 0 ? -1 : query_num(r, out, "per_page", 100, 1, 1000);
+    if (page < 0 || per < 0)
+        return;
+    const mm_supply_page q = {.handles = query_text(r, "handles"),
+                              .check = query_text(r, "check"),
+                              .offset = (page - 1) * per,
+                              .limit = per};
     json_t *v = NULL;
-    int rc = supply_view(r, r->param[0], query_text(r, "handles"), query_text(r, "check"), &v);
+    int rc = supply_view_page(r, r->param[0], &q, &v);
     if (rc) {
         reply_store_error(out, rc);
         return;
     }
+    json_int_t total = json_integer_value(json_object_get(v, "total"));
+    json_object_del(v, "offset");
+    json_object_set_new(v, "page", json_integer(page));
+    json_object_set_new(v, "per_page", json_integer(per));
+    json_object_set_new(v, "next", suppliers_next(r, &q, page, per, total));
     reply_json(out, 200, v);
 }
 
@@ -125,10 +154,12 @@ void h_customers_list(http_req *r, reply *out)
     reply_json(out, 200, v);
 }
 
-void h_supply_confirm(http_req *r, reply *out)
+/* A party's action on one edge (confirm, end), answered with the edge as it is now. */
+static void edge_action(http_req *r, reply *out,
+                        int (*act)(http_req *, const char *, const char *, act_fail *))
 {
     act_fail f = {0};
-    if (supply_confirm(r, r->param[0], r->param[1], &f)) {
+    if (act(r, r->param[0], r->param[1], &f)) {
         reply_fail(out, &f);
         return;
     }
@@ -141,20 +172,14 @@ void h_supply_confirm(http_req *r, reply *out)
     reply_json(out, 200, e);
 }
 
+void h_supply_confirm(http_req *r, reply *out)
+{
+    edge_action(r, out, supply_confirm);
+}
+
 void h_supply_end(http_req *r, reply *out)
 {
-    act_fail f = {0};
-    if (supply_end(r, r->param[0], r->param[1], &f)) {
-        reply_fail(out, &f);
-        return;
-    }
-    json_t *e = NULL;
-    int rc = mm_store_supply_get(r->st, &e, r->param[1]);
-    if (rc) {
-        reply_store_error(out, rc);
-        return;
-    }
-    reply_json(out, 200, e);
+    edge_action(r, out, supply_end);
 }
 
 void h_supply_consent(http_req *r, reply *out)
@@ -287,7 +312,7 @@ void h_supply_map(http_req *r, reply *out)
                        .country = query_text(r, "country"),
                        .status = query_text(r, "status"),
                        .group = query_text(r, "group"),
-                       .max_nodes = 300};
+                       .max_nodes = SUPPLY_MAP_MAX_NODES};
     json_t *view = NULL;
     int rc = supply_map(r, &f, &view);
     if (rc) {

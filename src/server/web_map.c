@@ -30,11 +30,14 @@ static int map_model_make(map_model *m, http_req *r)
                            .country = q(r, "country"),
                            .status = q(r, "status"),
                            .group = q(r, "group"),
-                           .max_nodes = 300};
-    int rc = supply_map(r, &m->f, &m->view);
-    if (rc == MM_OK && json_array_size(json_object_get(m->view, "nodes")) > 0)
-        rc = mm_supply_map_svg(&m->svg, m->view);
-    return rc;
+                           .max_nodes = SUPPLY_MAP_MAX_NODES};
+    /* the authority's drawing is kept per filter at the map's version (supply.c): a
+     * sign-in does not draw it again */
+    int64_t version = -1;
+    if (!r->who.authority || mm_store_map_version(r->st, &version) != MM_OK)
+        version = -1;
+    return supply_map_drawn(r->st, version, r->who.authority, r->who.org_id, &m->f, &m->view,
+                            &m->svg);
 }
 
 static void text_input(page *p, const char *name, const char *label, const char *value)

@@ -448,6 +448,9 @@ static void put_header(page *p, mm_buf *h)
             web_put_tr(&hp, "nav.my");
             web_printf(&hp, "</a><a href=\"/contractors/%s\">", w->org_id);
             web_put_tr(&hp, "nav.my_org");
+            web_printf(&hp, "</a><a href=\"/contractors/%s/suppliers\" id=\"nav-suppliers\">",
+                       w->org_id);
+            web_put_tr(&hp, "nav.suppliers");
             web_puts(&hp, "</a><a href=\"/my/keys\">");
             web_put_tr(&hp, "nav.keys");
             web_puts(&hp, "</a>");

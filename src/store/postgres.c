@@ -88,8 +88,9 @@ static const mm_word pg_words[] = {
      " EXCEPTION WHEN others THEN RETURN false; END $$;"},
     {"ISSUED", "(SELECT seq FROM audit_log_issued)"},
     {"INSTR", "strpos"},
-    /* {JSON_TEXT:column:key}: a JSON object column's member as text (views.c, orgs.c) */
-    {"JSON_TEXT", "(@::jsonb ->> '#')"},
+    /* {JSON_TEXT:expr:a.b}: the text at that path of the JSON text expr, or NULL (views.c,
+     * orgs.c, supply.c); the function, not the #>> operator: "#" is the second argument */
+    {"JSON_TEXT", "jsonb_extract_path_text((@)::jsonb, VARIADIC string_to_array('#', '.'))"},
     {NULL, NULL},
 };
 

@@ -58,7 +58,7 @@ static const mm_word sq_words[] = {
     {"PG_ARRAY_FUNCTION", ""},
     {"ISSUED", "(SELECT seq FROM sqlite_sequence WHERE name = 'audit_log')"},
     {"INSTR", "instr"},
-    /* {JSON_TEXT:column:key}: a JSON object column's member as text (views.c, orgs.c) */
+    /* {JSON_TEXT:expr:a.b}: the text at that path of the JSON text expr, or NULL */
     {"JSON_TEXT", "json_extract(@, '$.#')"},
     {NULL, NULL},
 };

@@ -253,11 +253,17 @@ int mm_store_supply_consent(mm_store *s, const char *supplier_id, const char *cu
  * the reader's own direct edges and, below a passing supplier, the edges whose supplier
  * consented with pass_up (the authority: every active edge below). Rows are a set and no
  * cycle is stored, so the walk ends. */
-#define TREE_SELECT                                                                                \
+/* CONSENT: the consent column and its join (the authority's view needs neither: every
+ * status is visible to it, and 7,000 lookups of the pair are a fifth of the query) */
+#define TREE_SELECT(CONSENT_COL, CONSENT_JOIN)                                                     \
     "SELECT e.id, e.supplier_id, o.name, e.customer_id, e.contract, e.clauses, e.handles,"         \
-    " e.tier_hint, e.since, e.until, c.id, o.latest_framework, o.latest_status, o.latest_score,"   \
-    " o.latest_assessed, o.latest_received"                                                        \
-    " FROM v CROSS JOIN supply_edges e JOIN organizations o ON o.id = e.supplier_id"               \
+    " e.tier_hint, e.since, e.until, " CONSENT_COL ", o.latest_framework, o.latest_status,"        \
+    " o.latest_score, o.latest_assessed, o.latest_received,"                                       \
+    " CASE WHEN {INSTR}(e.clauses, '\"far-52.204-21\"') > 0 THEN (SELECT"                          \
+    "  {JSON_TEXT:sb.summary:cmmc_level1.status} FROM submissions sb"                              \
+    "  WHERE sb.id = o.latest_submission) END"                                                     \
+    " FROM v CROSS JOIN supply_edges e JOIN organizations o ON o.id = e.supplier_id" CONSENT_JOIN
+#define CONSENT_JOIN                                                                               \
     " LEFT JOIN supply_consent c ON c.supplier_id = e.supplier_id"                                 \
     "  AND c.customer_id = e.customer_id"
 
@@ -271,19 +277,19 @@ static const char tree_contractor_sql[] =
     " UNION"
     " SELECT e.supplier_id, 1 FROM v JOIN supply_edges e ON e.customer_id = v.org_id"
     " JOIN supply_consent c ON c.supplier_id = e.supplier_id AND c.customer_id = e.customer_id"
-    " WHERE e.state = 'active' AND c.pass_up = 1) " TREE_SELECT
-    " WHERE e.customer_id = v.org_id AND e.state = 'active'"
-    " AND (e.customer_id = $1 OR c.pass_up = 1)"
-    " ORDER BY e.customer_id, o.name, e.id";
+    " WHERE e.state = 'active' AND c.pass_up = 1) " TREE_SELECT(
+        "c.id", CONSENT_JOIN) " WHERE e.customer_id = v.org_id AND e.state = 'active'"
+                              " AND (e.customer_id = $1 OR c.pass_up = 1)"
+                              " ORDER BY e.customer_id, o.name, e.id";
 
 static const char tree_all_sql[] =
     "WITH RECURSIVE v(org_id) AS ("
     " SELECT id FROM organizations WHERE id = $1"
     " UNION"
     " SELECT e.supplier_id FROM v JOIN supply_edges e ON e.customer_id = v.org_id"
-    " WHERE e.state = 'active') " TREE_SELECT
-    " WHERE e.customer_id = v.org_id AND e.state = 'active'"
-    " ORDER BY e.customer_id, o.name, e.id";
+    " WHERE e.state = 'active') " TREE_SELECT(
+        "NULL", "") " WHERE e.customer_id = v.org_id AND e.state = 'active'"
+                    " ORDER BY e.customer_id, o.name, e.id";
 
 /* The JSON arrays of clause and handle lists: few distinct texts among many edges, so each
  * text is parsed once per query (the map owns copies of its keys). */
@@ -337,7 +343,7 @@ static json_t *int_or_null(const char *v)
     return v ? json_integer(strtoll(v, NULL, 10)) : json_null();
 }
 
-/* One edge row of TREE_SELECT (its 16 cells in v) as the reader sees it. */
+/* One edge row of TREE_SELECT (its MM_SUPPLY_TREE_CELLS cells in v) as the reader sees it. */
 static json_t *tree_item_cells(const char *const *v, bool all, array_cache *cache)
 {
     static const char *const keys[] = {"id", "supplier_id", "supplier_name", "customer_id",
@@ -355,6 +361,7 @@ static json_t *tree_item_cells(const char *const *v, bool all, array_cache *cach
         mm_put(latest, "score", int_or_null(v[13]), &ok);
         mm_put(latest, "assessed", text_or_null(v[14]), &ok);
         mm_put(latest, "received", text_or_null(v[15]), &ok);
+        mm_put(latest, "cmmc_level1", text_or_null(v[16]), &ok);
     }
     mm_put(o, "clauses", cached_array(cache, v[5]), &ok);
     mm_put(o, "handles", cached_array(cache, v[6]), &ok);
@@ -370,10 +377,15 @@ static json_t *tree_item_cells(const char *const *v, bool all, array_cache *cach
     return o;
 }
 
-/* the same from a row of mm_db_rows, its cells from first */
+json_t *mm_supply_tree_item(const char *const *v, bool all)
+{
+    return tree_item_cells(v, all, NULL);
+}
+
+/* the same from a row of mm_db_rows, its first 16 cells from first (no Level 1 result) */
 static json_t *tree_item(const json_t *row, size_t first, bool all)
 {
-    const char *v[16];
+    const char *v[MM_SUPPLY_TREE_CELLS] = {NULL};
     for (size_t i = 0; i < 16; i++)
         v[i] = mm_cell(row, first + i);
     return tree_item_cells(v, all, NULL);
@@ -390,7 +402,7 @@ static int tree_row(void *ctx, int n, const char *const *v, const size_t *len)
 {
     (void)len;
     tree_ctx *t = ctx;
-    json_t *it = n >= 16 ? tree_item_cells(v, t->all, &t->cache) : NULL;
+    json_t *it = n >= MM_SUPPLY_TREE_CELLS ? tree_item_cells(v, t->all, &t->cache) : NULL;
     if (!it || json_array_append_new(t->items, it))
         return mm_oom();
     return MM_OK;
@@ -420,6 +432,20 @@ int mm_store_supply_tree(mm_store *s, json_t **out, const char *org_id, bool all
     const mm_param p[] = {P_TEXT(org_id)};
     if (rc == MM_OK)
         rc = tree_rows(s, out, all ? tree_all_sql : tree_contractor_sql, 1, p, all);
+    return rc;
+}
+
+int mm_store_supply_tree_each(mm_store *s, const char *org_id, bool all, mm_supply_row_fn row,
+                              void *ctx)
+{
+    json_t *org = NULL;
+    int rc = mm_need(org_id, "supply tree: organization id");
+    if (rc == MM_OK)
+        rc = mm_store_get_org(s, &org, org_id);
+    json_decref(org);
+    const mm_param p[] = {P_TEXT(org_id)};
+    if (rc == MM_OK)
+        rc = mm_db_exec(s, all ? tree_all_sql : tree_contractor_sql, 1, p, row, ctx, NULL);
     return rc;
 }
 
@@ -510,11 +536,15 @@ int mm_store_supply_national(mm_store *s, json_t **out, const mm_supply_query *q
     json_t *rows = NULL;
     rc = mm_db_rows(s, &rows, NULL,
                     /* f: the matching edges, narrow (id and sort key); counted, and one
-                     * page of it sorted before the page's columns are joined */
-                    "WITH f AS (SELECT e.id, o.name AS sname FROM supply_edges e"
-                    "  JOIN organizations o ON o.id = e.supplier_id"
-                    "  LEFT JOIN org_profiles pr ON pr.org_id = e.supplier_id"
-                    "  WHERE e.state = 'active'"
+                     * page of it sorted before the page's columns are joined. The suppliers
+                     * first ("CROSS JOIN" keeps SQLite's order): a sector or country filter
+                     * reads org_profiles_sector, then each supplier's edges by
+                     * supply_edges_supplier, rather than every edge with two lookups each
+                     * (docs/benchmarks.md) */
+                    "WITH f AS (SELECT e.id, o.name AS sname FROM organizations o"
+                    "  LEFT JOIN org_profiles pr ON pr.org_id = o.id"
+                    "  CROSS JOIN supply_edges e"
+                    "  WHERE e.supplier_id = o.id AND e.state = 'active'"
                     "  AND ($1 IS NULL OR pr.sector = $1) AND ($2 IS NULL OR pr.country = $2)"
                     "  AND ($3 IS NULL OR {INSTR}(e.clauses, $3) > 0)"
                     "  AND ($4 IS NULL OR coalesce(o.latest_status, 'none') = $4)"
@@ -724,6 +754,20 @@ int mm_store_read_notification(mm_store *s, const char *org_id, int64_t id, cons
 }
 
 /* ---- the alliance map --------------------------------------------------------------------- */
+
+/* the last audit record of a change that may show on the map: not a sign-in, a token, a
+ * password, a user account or a notification read; read backwards from the end */
+int mm_store_map_version(mm_store *s, int64_t *out)
+{
+    *out = 0;
+    return mm_db_int(s, out,
+                     "SELECT coalesce((SELECT id FROM audit_log WHERE action NOT LIKE 'logon.%'"
+                     " AND action NOT LIKE 'logout%' AND action NOT LIKE 'token.%'"
+                     " AND action NOT LIKE 'password.%' AND action NOT LIKE 'session.%'"
+                     " AND action NOT LIKE 'user.%' AND action <> 'notification.read'"
+                     " ORDER BY id DESC LIMIT 1), 0)",
+                     0, NULL);
+}
 
 static const char map_nodes_all[] =
     "SELECT o.id, o.name, pr.sector, pr.country, o.latest_status FROM organizations o"

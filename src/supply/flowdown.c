@@ -15,7 +15,7 @@ struct mm_clause_catalog {
 };
 
 static const char *const check_rules[] = {"sp800-171-implemented", "sprs-current", "cmmc-level2",
-                                          "authority-stated"};
+                                          "cmmc-level1-far", "authority-stated"};
 
 static bool known_rule(const char *r)
 {
@@ -158,11 +158,9 @@ static bool has(const json_t *arr, const char *v)
 }
 
 /* The status date of the latest submission: assessed, else the day it was received. */
-static void status_date(char out[11], const json_t *latest)
+static void status_date(char out[11], const mm_supply_latest *l)
 {
-    const char *d = json_string_value(json_object_get(latest, "assessed"));
-    if (!d)
-        d = json_string_value(json_object_get(latest, "received"));
+    const char *d = l->assessed ? l->assessed : l->received;
     out[0] = '\0';
     if (d && strlen(d) >= 10) {
         memcpy(out, d, 10);
@@ -170,15 +168,36 @@ static void status_date(char out[11], const json_t *latest)
     }
 }
 
+/* FAR 52.204-21 (b)(1)'s 15 basic safeguarding requirements, read through the 17 SP 800-171
+ * Rev 2 requirements CMMC Level 1 maps them to (content/catalogs/sp800-171r2.json
+ * far_52_204_21; 32 CFR 170.15): the evaluator's Level 1 result of the latest submission. */
+static const char *far_rule(const mm_supply_latest *l, const char **why)
+{
+    if (!mm_streq(l->framework, "800-171r2")) {
+        *why = "the FAR 52.204-21 requirements are read from the 17 SP 800-171 Rev 2 "
+               "requirements they map to; the latest submission is not Rev 2";
+        return "missing";
+    }
+    if (mm_streq(l->cmmc_level1, "final")) {
+        *why = "the 17 Rev 2 requirements the 15 FAR 52.204-21 (b)(1) items map to are met "
+               "(CMMC Level 1)";
+        return "ok";
+    }
+    if (mm_streq(l->cmmc_level1, "not-eligible")) {
+        *why = "a Rev 2 requirement that a FAR 52.204-21 (b)(1) item maps to is not met";
+        return "not-met";
+    }
+    *why = "the latest submission has no result for the FAR 52.204-21 requirements";
+    return "missing";
+}
+
 /* One rule against the latest status; *why is a fixed text. */
-static const char *apply_rule(const char *rule, const json_t *latest, const mm_supply_dates *d,
+static const char *apply_rule(const char *rule, const mm_supply_latest *l, const mm_supply_dates *d,
                               const char **why)
 {
-    const char *status = json_string_value(json_object_get(latest, "status"));
-    const char *fw = json_string_value(json_object_get(latest, "framework"));
-    const char *received = json_string_value(json_object_get(latest, "received"));
+    const char *status = l->status, *fw = l->framework, *received = l->received;
     char date[11];
-    status_date(date, latest);
+    status_date(date, l);
     bool stale = date[0] && d->sprs_before && strcmp(date, d->sprs_before) < 0;
     bool cond_expired = mm_streq(fw, "800-171r2") && mm_streq(status, "conditional") && received &&
                         d->cmmc_expired_before && strncmp(received, d->cmmc_expired_before, 10) < 0;
@@ -186,8 +205,10 @@ static const char *apply_rule(const char *rule, const json_t *latest, const mm_s
         *why = "no submission from the supplier";
         return "missing";
     }
+    if (strcmp(rule, "cmmc-level1-far") == 0)
+        return far_rule(l, why);
     if (strcmp(rule, "sprs-current") == 0) {
-        if (json_is_null(json_object_get(latest, "score")) || !json_object_get(latest, "score")) {
+        if (!l->has_score) {
             *why = "the latest submission has no SPRS score";
             return "missing";
         }
@@ -232,25 +253,30 @@ static const json_t *statement_of(const json_t *statements, const char *clause)
     return NULL;
 }
 
-void mm_supply_check_edge(json_t *edge, const mm_clause_catalog *c, const json_t *statements,
-                          const mm_supply_dates *d)
+const char *mm_supply_check(const json_t *clauses, const json_t *handles, bool visible,
+                            const mm_supply_latest *l, const mm_clause_catalog *c,
+                            const json_t *statements, const mm_supply_dates *d,
+                            mm_supply_check_fn each, void *ctx)
 {
-    const json_t *handles = json_object_get(edge, "handles");
-    bool checked = has(handles, "cui") || has(handles, "mod-protected");
-    json_t *checks = json_array();
+    bool protected_info = has(handles, "cui") || has(handles, "mod-protected");
+    bool fci = has(handles, "fci");
+    const mm_supply_latest none = {0};
     const char *worst = NULL;
-    bool visible = json_is_true(json_object_get(edge, "status_visible"));
-    const json_t *latest = json_object_get(edge, "latest");
+    bool checked = false;
     size_t i;
     json_t *cl;
-    json_array_foreach(checked ? json_object_get(edge, "clauses") : NULL, i, cl)
+    json_array_foreach(protected_info || fci ? clauses : NULL, i, cl)
     {
         const char *id = json_string_value(cl);
         const json_t *clause = c ? mm_clause_find(c, id) : NULL;
         const char *rule = json_string_value(json_object_get(clause, "check"));
         const char *why = NULL, *answer = NULL;
-        if (!rule)
-            continue; /* a clause without a check on a supply edge (FAR 52.204-21) */
+        /* FAR 52.204-21 on an edge carrying FCI; the other clauses on an edge carrying CUI
+         * or MOD-protected information (a clause with no check: nothing to answer) */
+        bool far = mm_streq(rule, "cmmc-level1-far");
+        if (!rule || (far ? !fci : !protected_info))
+            continue;
+        checked = true;
         if (strcmp(rule, "authority-stated") == 0) {
             const json_t *st = statement_of(statements, id);
             rule = json_string_value(json_object_get(st, "check_rule"));
@@ -266,14 +292,41 @@ void mm_supply_check_edge(json_t *edge, const mm_clause_catalog *c, const json_t
             why = "the supplier has not consented to show its status to this customer";
         }
         if (!answer)
-            answer = apply_rule(rule, latest, d, &why);
-        json_array_append_new(
-            checks, json_pack("{s:s, s:s, s:s}", "clause", id, "check", answer, "why", why));
+            answer = apply_rule(rule, l ? l : &none, d, &why);
+        if (each)
+            each(ctx, id, answer, why);
         if (!worst || rank(answer) < rank(worst))
             worst = answer;
     }
-    if (checked && !worst && !visible)
+    if (protected_info && !checked && !visible)
         worst = "no-consent";
+    return worst;
+}
+
+static void add_check(void *ctx, const char *clause, const char *answer, const char *why)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:s, s:s, s:s}", "clause", clause, "check", answer, "why", why));
+}
+
+void mm_supply_check_edge(json_t *edge, const mm_clause_catalog *c, const json_t *statements,
+                          const mm_supply_dates *d)
+{
+    const json_t *latest = json_object_get(edge, "latest");
+    const json_t *score = json_object_get(latest, "score");
+    mm_supply_latest l = {
+        .framework = json_string_value(json_object_get(latest, "framework")),
+        .status = json_string_value(json_object_get(latest, "status")),
+        .assessed = json_string_value(json_object_get(latest, "assessed")),
+        .received = json_string_value(json_object_get(latest, "received")),
+        .cmmc_level1 = json_string_value(json_object_get(latest, "cmmc_level1")),
+        .has_score = score && !json_is_null(score),
+    };
+    json_t *checks = json_array();
+    const char *worst =
+        mm_supply_check(json_object_get(edge, "clauses"), json_object_get(edge, "handles"),
+                        json_is_true(json_object_get(edge, "status_visible")), &l, c, statements, d,
+                        checks ? add_check : NULL, checks);
     json_object_set_new(edge, "check", worst ? json_string(worst) : json_null());
     json_object_set_new(edge, "checks", checks ? checks : json_array());
 }

@@ -365,6 +365,69 @@ static void set(void *obj, const char *name, const char *value)
     agsafeset(obj, (char *)name, (char *)value, (char *)"");
 }
 
+/* The grouped picture's supply links: one edge per unordered pair of groups (arrows at both
+ * ends when supply runs both ways), its width and opacity by the edges it stands for relative
+ * to the heaviest pair, the counts each way in its tooltip: the heavy flows stand out and the
+ * light ones fade instead of a hairball of equal lines. */
+static void group_supply_links(Agraph_t *g, const json_t *view)
+{
+    json_t *pairs = json_object();
+    double max = 1;
+    size_t i;
+    json_t *n;
+    json_array_foreach(json_object_get(view, "links"), i, n)
+    {
+        const char *a = sv(n, "source"), *b = sv(n, "target");
+        json_int_t edges = json_integer_value(json_object_get(n, "edges"));
+        if (!pairs || !a || !b || mm_streq(sv(n, "kind"), "sharing") || strcmp(a, b) == 0 ||
+            edges <= 0)
+            continue;
+        char key[600];
+        bool fwd = strcmp(a, b) < 0;
+        snprintf(key, sizeof key, "%s\x1f%s", fwd ? a : b, fwd ? b : a);
+        json_t *pr = json_object_get(pairs, key);
+        if (!pr) {
+            pr = json_pack("{s:s, s:s, s:I, s:I}", "a", fwd ? a : b, "b", fwd ? b : a, "ab",
+                           (json_int_t)0, "ba", (json_int_t)0);
+            if (!pr || json_object_set_new(pairs, key, pr))
+                continue;
+        }
+        const char *k = fwd ? "ab" : "ba";
+        json_object_set_new(pr, k,
+                            json_integer(json_integer_value(json_object_get(pr, k)) + edges));
+        double sum = (double)(json_integer_value(json_object_get(pr, "ab")) +
+                              json_integer_value(json_object_get(pr, "ba")));
+        if (sum > max)
+            max = sum;
+    }
+    const char *key;
+    json_t *pr;
+    json_object_foreach(pairs, key, pr)
+    {
+        json_int_t ab = json_integer_value(json_object_get(pr, "ab")),
+                   ba = json_integer_value(json_object_get(pr, "ba"));
+        /* drawn from the heavier side's supplier towards its customer */
+        const char *a = sv(pr, ab >= ba ? "a" : "b"), *b = sv(pr, ab >= ba ? "b" : "a");
+        Agnode_t *na = agnode(g, (char *)a, 0), *nb = agnode(g, (char *)b, 0);
+        if (!na || !nb)
+            continue;
+        Agedge_t *e = agedge(g, na, nb, NULL, 1);
+        double w = (double)(ab + ba) / max;
+        char v[64];
+        snprintf(v, sizeof v, "%.2f", 0.4 + 5.6 * w);
+        set(e, "penwidth", v);
+        snprintf(v, sizeof v, "#4a5568%02x", 0x30 + (int)(0xcf * w));
+        set(e, "color", v);
+        set(e, "arrowsize", "0.5");
+        if (ab && ba)
+            set(e, "dir", "both");
+        snprintf(v, sizeof v, "%lld / %lld", (long long)(ab >= ba ? ab : ba),
+                 (long long)(ab >= ba ? ba : ab));
+        set(e, "tooltip", v);
+    }
+    json_decref(pairs);
+}
+
 int mm_supply_map_svg(char **out, const json_t *view)
 {
     *out = NULL;
@@ -434,8 +497,12 @@ int mm_supply_map_svg(char **out, const json_t *view)
             snprintf(idattr, sizeof idattr, "node-%zu", i);
             set(v, "id", idattr);
         }
+        if (grouped)
+            group_supply_links(g, view);
         json_array_foreach(json_object_get(view, "links"), i, n)
         {
+            if (grouped && !mm_streq(sv(n, "kind"), "sharing"))
+                continue; /* group_supply_links */
             Agnode_t *a = agnode(g, (char *)sv(n, "source"), 0),
                      *b = agnode(g, (char *)sv(n, "target"), 0);
             if (!a || !b || a == b)

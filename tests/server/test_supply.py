@@ -585,6 +585,71 @@ def seed_demo(T):
     C.check(cp.returncode == 0, "seed-demo's audit chain verifies", cp.stdout + cp.stderr)
 
 
+def far_and_pages():
+    """FAR 52.204-21 on edges carrying FCI, read through CMMC Level 1; the view in pages"""
+    p2 = W.org["P2"]
+    v = edges_by_supplier(view(W.rt, "P2"))
+    t = next(e for e in v["T"] if e["handles"] == ["fci"])
+    C.check(t["check"] == "missing" and "not Rev 2" in t["checks"][0]["why"],
+            "T (Rev 3) on FAR 52.204-21: missing, the FAR items are read through Rev 2", json.dumps(t))
+    link("P2", "S", contract="FAR-1", handles=["fci"], clauses=["far-52.204-21"])
+    l1 = ((W.rt.get("/api/v1/organizations/%s" % W.org["S"]).json or {}).get("cmmc_level1") or {}).get("status")
+    C.check(l1 in ("final", "not-eligible"), "S's latest Rev 2 submission has a CMMC Level 1 result", str(l1))
+    e = next(e for e in edges_by_supplier(view(W.rt, "P2"))["S"] if e["contract"] == "FAR-1")
+    want = "ok" if l1 == "final" else "not-met"
+    C.check(e["check"] == want and e["latest"]["cmmc_level1"] == l1,
+            "S on FAR 52.204-21 (Level 1 %s): %s" % (l1, want), json.dumps(e))
+    C.check([c["clause"] for c in e["checks"]] == ["far-52.204-21"], "one check, FAR 52.204-21's",
+            json.dumps(e["checks"]))
+    q = view(W.rt, "P2", "?handles=fci")
+    C.check({i["supplier_id"] for i in q["items"]} == {W.org["S"], W.org["T"]} and q["total"] == 2,
+            "the FCI edges below P2: S's and T's", json.dumps(q)[:400])
+    # pages: every edge once, in order, and "next" says where the next page is
+    whole = view(W.rt, "P1")
+    C.check(whole["total"] == len(whole["items"]) >= 3 and whole["next"] is None and whole["per_page"] == 100,
+            "one page holds P1's tree: total, no next page", json.dumps(whole)[:300])
+    got, url, pages = [], "/api/v1/organizations/%s/suppliers?per_page=1" % W.org["P1"], 0
+    while url and pages < 10:
+        r = W.rt.get(url)
+        mm.expect(r, 200, "a page of P1's suppliers")
+        C.check(len(r.json["items"]) == 1 and r.json["total"] == whole["total"],
+                "page %d: one item of %d" % (pages + 1, whole["total"]), json.dumps(r.json)[:300])
+        got += [i["id"] for i in r.json["items"]]
+        url, pages = r.json["next"], pages + 1
+    C.check(got == [i["id"] for i in whole["items"]], "following next gives every edge once, in order",
+            str(got))
+    C.check(view(W.rt, "P1", "?page=9&per_page=50")["items"] == [], "a page past the end is empty")
+    for q in ("?per_page=0", "?page=0", "?per_page=1001", "?page=x"):
+        C.status(W.rt.get("/api/v1/organizations/%s/suppliers%s" % (W.org["P1"], q)), 400,
+                 "suppliers%s: 400" % q)
+    C.check(p2 not in json.dumps(view(W.adm["S"], "S")), "S's own view still names no customer of S")
+
+    # the dashboard page of the same view: the contractor's own, the authority's, paged
+    url = "/contractors/%s/suppliers" % W.org["P1"]
+    page = W.adm["P1"].session.get(url)
+    C.status(page, 200, "P1's suppliers page")
+    rows = re.findall(r'<tr data-edge="([^"]+)"', page.text)
+    C.check(rows == [i["id"] for i in view(W.adm["P1"], "P1")["items"]][:50],
+            "the page lists P1's own view, in order", str(rows))
+    C.check('id="nav-suppliers"' in page.text and "/contractors/%s\"" % W.org["S"] not in page.text,
+            "the nav links to it; a contractor gets no link to a supplier's page", page.text[:200])
+    for who in ("S", "P2"):
+        C.status(W.adm[who].session.get(url), 404, "%s cannot open P1's suppliers page: 404" % who)
+    page = W.adm["S"].session.get("/contractors/%s/suppliers" % W.org["S"])
+    C.check(page.status == 200 and W.org["P1"] not in page.text and W.org["P2"] not in page.text
+            and "Org P2" not in page.text,
+            "S's own page names none of its customers' other suppliers", page.text[:200])
+    page = W.root.get(url + "?handles=cui")
+    C.check(page.status == 200 and "/contractors/%s\"" % W.org["U"] in page.text,
+            "the authority sees every tier below P1, with links", page.text[:200])
+    page = W.adm["P1"].session.get(url + "?check=bogus")
+    C.status(page, 400, "an unknown check on the page: 400")
+    page = W.adm["P1"].session.get(url + "?page=0")
+    C.status(page, 400, "page 0: 400")
+    page = W.adm["P1"].session.get(url, headers={"Accept-Language": "ja"})
+    C.check(page.status == 200 and "フローダウン確認" in page.text, "the page in Japanese", page.text[:200])
+
+
 def main():
     T = mm.fresh_tmp()
     db = os.path.join(T, "mamori.db")
@@ -606,6 +671,7 @@ def main():
         alliance_map(T)
         audited(db)
         cli(db)
+        far_and_pages()
         seed_demo(T)
     finally:
         srv.stop()

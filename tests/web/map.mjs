@@ -3,7 +3,8 @@
 //
 // Env: MM_URL, MM_ROOT_LOGIN, MM_ROOT_PASSWORD (the authority), MM_C_LOGIN, MM_C_PASSWORD,
 // MM_C_ORG (a contractor-admin of a seeded prime), MM_SCREENSHOT (the PNG of the map at
-// 10,000 organizations), MM_DEADLINE_MS.
+// 10,000 organizations), MM_DEADLINE_MS. The prime's suppliers page (/contractors/{org}/suppliers)
+// is checked here too: its tree in the seeded network is many pages long.
 //
 // Every check prints "ok   name" or "FAIL name: detail"; exit 1 when any failed.
 
@@ -150,6 +151,49 @@ try {
     .map((a) => a.getAttribute('href') || a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || ''));
   check(links.every((h) => !h.startsWith('/contractors/')), 'no link to another organization\'s page',
     links.join(' '));
+
+  // the prime's suppliers at every tier, with their checks, one page of 50 at a time
+  const cerrors = [];
+  cp.on('pageerror', (e) => cerrors.push(String(e)));
+  cp.on('console', (m) => { if (m.type() === 'error') cerrors.push(m.text()); });
+  await cp.click('a#nav-suppliers');
+  await cp.waitForLoadState('load');
+  const sup = async (pg) => pg.evaluate(() => {
+    const s = document.getElementById('suppliers-summary');
+    return s && {
+      total: Number(s.dataset.total),
+      shown: Number(s.dataset.shown),
+      rows: Array.from(document.querySelectorAll('#suppliers tbody tr')).map((r) => r.dataset.edge),
+      next: !!document.getElementById('suppliers-next'),
+      supplierLinks: document.querySelectorAll('#suppliers a[href^="/contractors/"]').length,
+    };
+  });
+  let sp = await sup(cp);
+  check(cp.url().endsWith(`/contractors/${env('MM_C_ORG')}/suppliers`) && sp && sp.total > 0 &&
+    sp.rows.length === Math.min(50, sp.total), 'the prime\'s suppliers page: its first page',
+    `${cp.url()} ${JSON.stringify(sp && { ...sp, rows: sp.rows.length })}`);
+  check(sp && sp.supplierLinks === 0, 'a contractor gets no link to its suppliers\' pages',
+    String(sp && sp.supplierLinks));
+  if (sp && sp.next) {
+    const first = sp.rows;
+    await Promise.all([cp.waitForNavigation({ waitUntil: 'load' }), cp.click('a#suppliers-next')]);
+    sp = await sup(cp);
+    check(sp && sp.rows.length > 0 && sp.rows.every((id) => !first.includes(id)),
+      'the next page shows the following edges', JSON.stringify(sp && sp.rows.slice(0, 3)));
+  }
+  await cp.selectOption('#suppliers-filter select[name=check]', 'no-consent');
+  await Promise.all([cp.waitForNavigation({ waitUntil: 'load' }), cp.click('#suppliers-filter button')]);
+  const checks = await cp.evaluate(() => Array.from(document.querySelectorAll('#suppliers tbody tr'))
+    .map((r) => r.dataset.check));
+  check(cp.url().includes('check=no-consent') && checks.every((c) => c === 'no-consent'),
+    'the check filter keeps the edges that answer it', checks.slice(0, 5).join(' '));
+  check(cerrors.length === 0, 'no script or CSP error on the suppliers page', cerrors.join(' | '));
+  const j = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1200, height: 900 } });
+  const jp = await j.newPage();
+  await login(jp, env('MM_C_LOGIN'), env('MM_C_PASSWORD'));
+  await jp.goto(`${BASE}/contractors/${env('MM_C_ORG')}/suppliers`, { waitUntil: 'load' });
+  const jt = await jp.evaluate(() => document.querySelector('#suppliers thead').textContent);
+  check(jt.includes('フローダウン確認') && jt.includes('階層'), 'the suppliers page in Japanese', jt);
 } catch (e) {
   check(false, 'the run', String(e && e.stack || e));
 } finally {
