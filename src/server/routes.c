@@ -11,6 +11,7 @@
 #include "server/bodies.h"
 #include "server/cache.h"
 #include "server/form.h"
+#include "server/notify.h"
 #include "server/federation.h"
 #include "server/internal.h"
 #include "server/products.h"
@@ -307,6 +308,15 @@ static const route routes[] = {
      .fn = h_notifications_list, .query = q_notifications},
     {.method = "POST", .pattern = "/api/v1/notifications/{}/read", .need = NEED_SELF,
      .fn = h_notification_read},
+    /* notifications delivered (notify_api.c, docs/notifications.md) */
+    {.method = "GET", .pattern = "/api/v1/notify/preferences", .need = NEED_SELF,
+     .fn = h_notify_prefs_get},
+    {.method = "PUT", .pattern = "/api/v1/notify/preferences", .need = NEED_SELF,
+     .flags = ROUTE_RAW_BODY, .fn = h_notify_prefs_put},
+    {.method = "GET", .pattern = "/api/v1/notify/deliveries", .need = NEED_SELF,
+     .fn = h_notify_deliveries},
+    {.method = "POST", .pattern = "/api/v1/notify/run", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_notify_run},
     {.method = "GET", .pattern = "/api/v1/supply/map", .need = NEED_SELF, .fn = h_supply_map,
      .query = q_supply_map},
     /* critical infrastructure: sectors, designations, installation plans (screen.c,
@@ -391,6 +401,12 @@ static const route routes[] = {
     /* the alliance map (web_map.c, docs/supply-chain.md) */
     {.method = "GET", .pattern = "/notifications", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_notifications},
+    {.method = "POST", .pattern = "/notifications/read", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_notifications_read},
+    {.method = "GET", .pattern = "/notifications/preferences", .need = NEED_SELF,
+     .flags = ROUTE_HTML, .fn = w_notify_prefs},
+    {.method = "POST", .pattern = "/notifications/preferences", .need = NEED_SELF,
+     .flags = ROUTE_HTML, .fn = w_notify_prefs_post},
     /* installation plans (web_plans.c, docs/screening.md) */
     {.method = "GET", .pattern = "/plans", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_plans},
     {.method = "GET", .pattern = "/map", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_map,
