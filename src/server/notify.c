@@ -192,6 +192,33 @@ static int record(sweep *w, const char *kind, const char *cause, const json_t *i
     return rc;
 }
 
+int notify_status_drop(mm_store *st, const char *org_id, const char *before, const char *after,
+                       const char *now)
+{
+    json_t *auth = NULL, *org = NULL;
+    int rc = mm_store_notify_authorities(st, &auth);
+    if (rc == MM_OK)
+        rc = mm_store_get_org(st, &org, org_id);
+    const char *sub = json_string_value(json_object_get(org, "latest_submission"));
+    if (rc == MM_OK && !sub) {
+        json_decref(org);
+        json_decref(auth);
+        return MM_OK;
+    }
+    char cause[120];
+    snprintf(cause, sizeof cause, "status-drop:%s", sub ? sub : "");
+    json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s}", "org_id", org_id, "org_name",
+                           str(org, "name"), "submission_id", sub ? sub : "", "before", before,
+                           "status", after);
+    sweep w = {.st = st, .authorities = json_object_get(auth, "items"), .now = now};
+    if (rc == MM_OK)
+        rc = it ? record(&w, "status-drop", cause, it, before, after) : MM_ENOMEM;
+    json_decref(it);
+    json_decref(org);
+    json_decref(auth);
+    return rc;
+}
+
 static int scan(sweep *w, mm_notify_scan which, const char *a, const char *b, json_t **items)
 {
     json_t *o = NULL;
@@ -207,21 +234,16 @@ static int sweep_all(sweep *w, const char *today, long long now_unix)
     size_t i;
     char since[21], bound[21], lo[11], hi[11], date[11];
     long t = mm_date_days(today);
-    /* new submissions, and a status drop against the one before */
+    /* new submissions (a status drop is recorded by the submission itself: notify_status_drop) */
     mm_time_rfc3339(since, now_unix - NEW_WINDOW_DAYS * DAY_S);
     int rc = scan(w, MM_NOTIFY_SCAN_SUBMISSIONS, since, NULL, &items);
     json_array_foreach(items, i, it)
     {
         if (rc)
             break;
-        const char *id = str(it, "submission_id"), *st = str(it, "status");
-        char what[120], cause[120];
-        snprintf(what, sizeof what, "%s, %s", str(it, "framework"), st);
+        char what[120];
+        snprintf(what, sizeof what, "%s, %s", str(it, "framework"), str(it, "status"));
         rc = record(w, "submission", str(it, "cause"), it, what, NULL);
-        if (rc == MM_OK && mm_supply_status_worse(str(it, "before"), st)) {
-            snprintf(cause, sizeof cause, "status-drop:%s", id);
-            rc = record(w, "status-drop", cause, it, str(it, "before"), st);
-        }
     }
     json_decref(items);
     /* a conditional status that expires within 30 days: received in [today - 180, today -

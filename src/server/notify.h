@@ -14,6 +14,13 @@ void notify_start(mm_server *srv);
 void notify_stop(mm_server *srv);
 void notify_free(mm_server *srv);
 
+/* A status drop of org_id's latest submission (before -> after, worse), recorded in the
+ * submission's transaction for the authorities and the organization itself, once per
+ * submission (cause "status-drop:ID"); the supply chain's customers hear of it through
+ * supply_alert_status. */
+int notify_status_drop(mm_store *st, const char *org_id, const char *before, const char *after,
+                       const char *now) __attribute__((warn_unused_result));
+
 /* One round now, under the round's lock: the sweep, the deliveries planned, the due outbox
  * rows sent: {"recorded", "planned", "sent", "failed"}; a store failure in "error". On st (a
  * request's connection), or NULL: one from the pool. */

@@ -140,7 +140,7 @@ static const mm_dump_column clause_statements[] = {
 static const mm_dump_column org_profiles[] = {TEXT("org_id"), TEXTN("sector"), TEXTN("country")};
 static const mm_dump_column notifications[] = {
     INT("id"), TEXT("recipient_org"), TEXT("kind"), TEXT("subject"), TEXT("detail"),
-    TEXT("created"), TEXTN("read")};
+    TEXT("created"), TEXTN("read"), TEXTN("cause"), TEXTN("fanned")};
 /* schema 16: sectors, designations, installation plans (src/store/screen.c) */
 static const mm_dump_column org_sectors[] = {
     TEXT("org_id"), TEXT("sector"), TEXTN("designated"), TEXTN("ministry"), TEXT("recorded"),
@@ -151,6 +151,16 @@ static const mm_dump_column install_plans[] = {
 static const mm_dump_column install_plan_events[] = {
     INT("id"), TEXT("plan_id"), TEXT("at"), TEXT("by_user"), TEXTN("from_state"),
     TEXT("to_state"), TEXT("due"), TEXTN("reason")};
+/* schema 17: notifications delivered (src/store/notify.c) */
+static const mm_dump_column notify_prefs[] = {
+    INT("user_id"), TEXT("events"), TEXT("channels"), TEXTN("email"), TEXT("lang"),
+    TEXT("digest"), TEXTN("webhook_url"), TEXTN("webhook_secret"), TEXT("updated")};
+static const mm_dump_column notify_outbox[] = {
+    INT("id"), INT("notification_id"), INT("user_id"), TEXT("channel"), TEXT("digest"),
+    TEXT("state"), INT("attempts"), TEXT("next_attempt"), TEXTN("lease_until"), TEXT("created"),
+    TEXTN("sent")};
+static const mm_dump_column notify_attempts[] = {
+    INT("id"), INT("outbox_id"), TEXT("at"), INT("ok"), TEXT("result")};
 /* clang-format on */
 
 const mm_dump_table mm_dump_tables[] = {
@@ -188,7 +198,10 @@ const mm_dump_table mm_dump_tables[] = {
     {"notifications", "id", notifications, NCOLS(notifications), true, false},
     {"org_sectors", "org_id", org_sectors, NCOLS(org_sectors), false, false},
     {"install_plans", "id", install_plans, NCOLS(install_plans), false, false},
-    {"install_plan_events", "id", install_plan_events, NCOLS(install_plan_events), true, false}};
+    {"install_plan_events", "id", install_plan_events, NCOLS(install_plan_events), true, false},
+    {"notify_prefs", "user_id", notify_prefs, NCOLS(notify_prefs), false, false},
+    {"notify_outbox", "id", notify_outbox, NCOLS(notify_outbox), true, false},
+    {"notify_attempts", "id", notify_attempts, NCOLS(notify_attempts), true, false}};
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);
 
 _Static_assert(NCOLS(mm_dump_tables) <= MM_DUMP_MAX_TABLES, "MM_DUMP_MAX_TABLES");

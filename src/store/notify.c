@@ -296,7 +296,7 @@ int mm_store_notify_claim(mm_store *s, json_t **out, const char *now, const char
         json_t *row = NULL;
         if (w == MM_OK)
             w = mm_db_row(s, &row, "the outbox row is gone", claim_row, 1, q);
-        json_t *it = w == MM_OK ? mm_row_object(row, 0, keys, "ssiiisssss") : NULL;
+        json_t *it = w == MM_OK ? mm_row_object(row, 0, keys, "issiisssss") : NULL;
         json_t *n = w == MM_OK ? mm_row_object(row, 10, nkeys, "isssoss") : NULL;
         if (w == MM_OK &&
             (!it || !n || json_object_set_new(it, "notification", n) ||
