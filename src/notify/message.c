@@ -11,7 +11,7 @@
 #include "util/util.h"
 
 const char *const mm_notify_kinds[MM_NOTIFY_NKINDS] = {
-    "submission",        "status-drop",  "conditional-expiring", "milestone-overdue",
+    "submission",        "status-drop",     "conditional-expiring", "milestone-overdue",
     "incident-deadline", "affirmation-due", "supply-alert",
 };
 
@@ -107,6 +107,8 @@ int mm_notify_header(char **out, const char *name, const char *value)
             size_t n = 0;
             while (i + n < len) {
                 size_t c = utf8_len(s[i + n]);
+                if (c > len - i - n)
+                    c = len - i - n; /* a cut sequence at the end of the value */
                 if (n + c > 45)
                     break;
                 n += c;

@@ -63,8 +63,8 @@ int mm_notify_smtp_send(const mm_notify_smtp *relay, const char *from, const cha
     curl_easy_setopt(c, CURLOPT_URL, relay->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     /* STARTTLS whenever the relay offers it; required when asked */
-    curl_easy_setopt(c, CURLOPT_USE_SSL, relay->require_tls ? (long)CURLUSESSL_ALL
-                                                            : (long)CURLUSESSL_TRY);
+    curl_easy_setopt(c, CURLOPT_USE_SSL,
+                     relay->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, fromb);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);

@@ -65,8 +65,7 @@ int notify_load(mm_server *srv, const mm_server_config *cfg)
     n->url = dup_or_null(cfg->notify_url);
     if (n->smtp_url && strncmp(n->smtp_url, "smtp://", 7) != 0 &&
         strncmp(n->smtp_url, "smtps://", 8) != 0) {
-        mm_error_set("notify-smtp %s: expected smtp://HOST:PORT or smtps://HOST:PORT",
-                     n->smtp_url);
+        mm_error_set("notify-smtp %s: expected smtp://HOST:PORT or smtps://HOST:PORT", n->smtp_url);
         return MM_EUSAGE;
     }
     if (n->smtp_url && !mm_notify_address_ok(n->from)) {
@@ -85,7 +84,8 @@ int notify_load(mm_server *srv, const mm_server_config *cfg)
     }
     if (cfg->notify_webhooks) {
         char *copy = strdup(cfg->notify_webhooks), *save = NULL;
-        for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
+        for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
+             t = strtok_r(NULL, ",", &save)) {
             while (*t == ' ')
                 t++;
             if (strncmp(t, "http://", 7) != 0 && strncmp(t, "https://", 8) != 0) {
@@ -147,8 +147,8 @@ typedef struct sweep {
 
 /* one event for the authorities and the organization concerned: detail gets org_id, org_name
  * and args (what the subject's template fills in, docs/notifications.md) */
-static int record(sweep *w, const char *kind, const char *cause, const json_t *it,
-                  const char *a1, const char *a2)
+static int record(sweep *w, const char *kind, const char *cause, const json_t *it, const char *a1,
+                  const char *a2)
 {
     const char *org = str(it, "org_id"), *name = str(it, "org_name");
     char subject[600];
@@ -207,9 +207,9 @@ int notify_status_drop(mm_store *st, const char *org_id, const char *before, con
     }
     char cause[120];
     snprintf(cause, sizeof cause, "status-drop:%s", sub ? sub : "");
-    json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s}", "org_id", org_id, "org_name",
-                           str(org, "name"), "submission_id", sub ? sub : "", "before", before,
-                           "status", after);
+    json_t *it =
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "org_id", org_id, "org_name", str(org, "name"),
+                  "submission_id", sub ? sub : "", "before", before, "status", after);
     sweep w = {.st = st, .authorities = json_object_get(auth, "items"), .now = now};
     if (rc == MM_OK)
         rc = it ? record(&w, "status-drop", cause, it, before, after) : MM_ENOMEM;
@@ -416,14 +416,15 @@ static int send_webhook(const json_t *it, char *err, size_t errsize)
     const json_t *n = json_object_get(it, "notification");
     const char *cause = json_string_value(json_object_get(n, "cause"));
     char id[80];
-    snprintf(id, sizeof id, "ntf-%lld-u%lld", (long long)json_integer_value(json_object_get(n, "id")),
+    snprintf(id, sizeof id, "ntf-%lld-u%lld",
+             (long long)json_integer_value(json_object_get(n, "id")),
              (long long)json_integer_value(json_object_get(it, "user_id")));
-    json_t *body = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:I}", "id", id, "type",
-        mm_notify_kind_of(str(n, "kind"), cause), "kind", str(n, "kind"), "created",
-        str(n, "created"), "subject", str(n, "subject"), "detail", json_object_get(n, "detail"),
-        "organization", str(n, "recipient_org"), "user", str(it, "login"), "attempt",
-        (json_int_t)(json_integer_value(json_object_get(it, "attempts")) + 1));
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:I}", "id", id, "type",
+                             mm_notify_kind_of(str(n, "kind"), cause), "kind", str(n, "kind"),
+                             "created", str(n, "created"), "subject", str(n, "subject"), "detail",
+                             json_object_get(n, "detail"), "organization", str(n, "recipient_org"),
+                             "user", str(it, "login"), "attempt",
+                             (json_int_t)(json_integer_value(json_object_get(it, "attempts")) + 1));
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     if (!text) {
@@ -439,8 +440,8 @@ static int send_webhook(const json_t *it, char *err, size_t errsize)
     return rc;
 }
 
-static void note_attempt(mm_server *srv, mm_store *st, const json_t *it, int rc,
-                         const char *result, json_t *sum)
+static void note_attempt(mm_server *srv, mm_store *st, const json_t *it, int rc, const char *result,
+                         json_t *sum)
 {
     struct mm_notifier *nf = srv->notifier;
     long long now = (long long)time(NULL);
@@ -451,9 +452,9 @@ static void note_attempt(mm_server *srv, mm_store *st, const json_t *it, int rc,
     int64_t id = json_integer_value(json_object_get(it, "id"));
     int w = mm_store_notify_attempt(st, id, rc == MM_OK, result, at, next);
     if (w)
-        mm_server_log_json("error", "notify: the attempt is not recorded",
-                           json_pack("{s:I, s:s}", "outbox", (json_int_t)id, "error",
-                                     mm_error_last()));
+        mm_server_log_json(
+            "error", "notify: the attempt is not recorded",
+            json_pack("{s:I, s:s}", "outbox", (json_int_t)id, "error", mm_error_last()));
     const char *k = rc == MM_OK ? "sent" : "failed";
     json_object_set_new(sum, k, json_integer(json_integer_value(json_object_get(sum, k)) + 1));
     if (rc != MM_OK)
@@ -530,8 +531,8 @@ static int deliver(mm_server *srv, mm_store *st, json_t *sum)
 json_t *notify_run(mm_server *srv, mm_store *given)
 {
     struct mm_notifier *nf = srv->notifier;
-    json_t *sum = json_pack("{s:i, s:i, s:i, s:i}", "recorded", 0, "planned", 0, "sent", 0,
-                            "failed", 0);
+    json_t *sum =
+        json_pack("{s:i, s:i, s:i, s:i}", "recorded", 0, "planned", 0, "sent", 0, "failed", 0);
     if (!nf || !sum)
         return sum;
     pthread_mutex_lock(&nf->round_lock);

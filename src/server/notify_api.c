@@ -17,8 +17,7 @@ static int check_names(const json_t *v, const char *member, const char *const *l
                        act_fail *f)
 {
     if (!json_is_array(v))
-        return act_failed(f, ACT_INVALID, MM_EINVALID, "$.%s: expected an array of names",
-                          member);
+        return act_failed(f, ACT_INVALID, MM_EINVALID, "$.%s: expected an array of names", member);
     size_t i;
     json_t *e;
     json_array_foreach(v, i, e)
@@ -38,8 +37,8 @@ static int check_names(const json_t *v, const char *member, const char *const *l
         }
         for (size_t k = 0; k < i; k++)
             if (json_equal(json_array_get(v, k), e))
-                return act_failed(f, ACT_INVALID, MM_EINVALID, "$.%s[%zu]: '%s' twice", member,
-                                  i, s);
+                return act_failed(f, ACT_INVALID, MM_EINVALID, "$.%s[%zu]: '%s' twice", member, i,
+                                  s);
     }
     return MM_OK;
 }
@@ -59,8 +58,7 @@ static bool has(const json_t *arr, const char *s)
 /* a webhook URL: http(s), printable ASCII without spaces, at most 500 bytes */
 static bool url_ok(const char *u)
 {
-    if (!u || strlen(u) > 500 ||
-        (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0))
+    if (!u || strlen(u) > 500 || (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0))
         return false;
     for (const unsigned char *c = (const unsigned char *)u; *c; c++)
         if (*c <= ' ' || *c >= 0x7f)
@@ -74,7 +72,7 @@ int notify_prefs_update(http_req *r, const json_t *changes, bool rotate, json_t 
     *out = NULL;
     if (secret_out && secret_size)
         secret_out[0] = '\0';
-    static const char *const known[] = {"events", "channels", "email",        "lang",
+    static const char *const known[] = {"events", "channels",    "email",        "lang",
                                         "digest", "webhook_url", "rotate_secret"};
     if (!json_is_object(changes))
         return act_failed(f, ACT_INVALID, MM_EINVALID, "$: expected a JSON object");
@@ -107,7 +105,8 @@ int notify_prefs_update(http_req *r, const json_t *changes, bool rotate, json_t 
     if (rot && !json_is_boolean(rot))
         rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.rotate_secret: expected true or false");
     rotate = rotate || json_is_true(rot);
-    const json_t *events = json_object_get(cur, "events"), *channels = json_object_get(cur, "channels");
+    const json_t *events = json_object_get(cur, "events"),
+                 *channels = json_object_get(cur, "channels");
     const char *email = json_string_value(json_object_get(cur, "email"));
     const char *lang = json_string_value(json_object_get(cur, "lang"));
     const char *digest = json_string_value(json_object_get(cur, "digest"));
@@ -136,8 +135,7 @@ int notify_prefs_update(http_req *r, const json_t *changes, bool rotate, json_t 
     if (rc == MM_OK && has(channels, "email") && !email)
         rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.channels: \"email\" needs $.email");
     if (rc == MM_OK && has(channels, "webhook") && !url)
-        rc = act_failed(f, ACT_INVALID, MM_EINVALID,
-                        "$.channels: \"webhook\" needs $.webhook_url");
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.channels: \"webhook\" needs $.webhook_url");
     /* a new secret for a new URL, on request, or when there is none */
     char secret[80] = "";
     bool fresh = url && (rotate || !had_secret || !mm_streq(url, old_url_copy));

@@ -52,7 +52,9 @@ static void notes_render(page *p, const notes_model *m, const char *done)
         web_puts(p, "</p>");
     }
     if (unread > 0) {
-        web_puts(p, "<form method=\"post\" action=\"/notifications/read\" id=\"notifications-read-all\">");
+        web_puts(
+            p,
+            "<form method=\"post\" action=\"/notifications/read\" id=\"notifications-read-all\">");
         web_csrf_field(p);
         web_puts(p, "<input type=\"hidden\" name=\"all\" value=\"1\"><button type=\"submit\">");
         web_put_tr(p, "notifications.read_all");

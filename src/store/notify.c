@@ -24,9 +24,9 @@ static const char scan_submissions[] =
     " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.recipient_org = o.id"
     "  AND n.cause = 'submission:' || s.id)"
     " ORDER BY s.received, s.id LIMIT $2";
-static const char *const keys_submissions[] = {"cause",     "org_id", "org_name", "submission_id",
-                                               "framework", "status", "received", "before",
-                                               NULL};
+static const char *const keys_submissions[] = {"cause",         "org_id",    "org_name",
+                                               "submission_id", "framework", "status",
+                                               "received",      "before",    NULL};
 
 static const char scan_conditional[] =
     "SELECT 'conditional-expiring:' || o.latest_submission, o.id, o.name, o.latest_submission,"
@@ -37,8 +37,8 @@ static const char scan_conditional[] =
     " AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.recipient_org = o.id"
     "  AND n.cause = 'conditional-expiring:' || o.latest_submission)"
     " ORDER BY o.id LIMIT $3";
-static const char *const keys_conditional[] = {"cause", "org_id", "org_name", "submission_id",
-                                               "status_date", NULL};
+static const char *const keys_conditional[] = {"cause",         "org_id",      "org_name",
+                                               "submission_id", "status_date", NULL};
 
 static const char scan_overdue[] =
     "SELECT 'milestone-overdue:' || m.id, o.id, o.name, m.submission_id, m.requirement,"
@@ -114,9 +114,9 @@ int mm_store_notify_authorities(mm_store *s, json_t **out)
 {
     *out = NULL;
     json_t *rows = NULL;
-    int rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT id FROM organizations WHERE kind = 'authority' ORDER BY id", 0,
-                        NULL);
+    int rc =
+        mm_db_rows(s, &rows, NULL,
+                   "SELECT id FROM organizations WHERE kind = 'authority' ORDER BY id", 0, NULL);
     json_t *ids = rc == MM_OK ? json_array() : NULL;
     size_t i;
     json_t *row;
@@ -206,8 +206,9 @@ static int plan_one(mm_store *s, const json_t *n, const char *now, const char *d
             const char *due = strcmp(dg, "hourly") == 0  ? digest_hour
                               : strcmp(dg, "daily") == 0 ? digest_day
                                                          : now;
-            const mm_param p[] = {P_INT(nid), P_INT(mm_cell_i64(u, 0)), P_TEXT(ch),
-                                  P_TEXT(dg), P_TEXT(due),              P_TEXT(now)};
+            const mm_param p[] = {P_INT(nid),  P_INT(mm_cell_i64(u, 0)),
+                                  P_TEXT(ch),  P_TEXT(dg),
+                                  P_TEXT(due), P_TEXT(now)};
             int64_t w = 0;
             rc = mm_db_exec(s,
                             "INSERT INTO notify_outbox (notification_id, user_id, channel, digest,"
@@ -273,14 +274,15 @@ int mm_store_notify_claim(mm_store *s, json_t **out, const char *now, const char
         return rc;
     const mm_param p[] = {P_TEXT(now), P_INT(limit)};
     json_t *ids = NULL, *items = json_array();
-    int w = items ? mm_db_rows(s, &ids, NULL,
-                               "SELECT id FROM notify_outbox WHERE state = 'pending'"
-                               " AND next_attempt <= $1 AND (lease_until IS NULL OR lease_until < $1)"
-                               " ORDER BY next_attempt, id LIMIT $2",
-                               NPARAMS(p), p)
-                  : mm_oom();
-    static const char *const keys[] = {"id",          "channel",       "digest", "attempts",
-                                       "user_id",     "login",         "email",  "lang",
+    int w = items
+                ? mm_db_rows(s, &ids, NULL,
+                             "SELECT id FROM notify_outbox WHERE state = 'pending'"
+                             " AND next_attempt <= $1 AND (lease_until IS NULL OR lease_until < $1)"
+                             " ORDER BY next_attempt, id LIMIT $2",
+                             NPARAMS(p), p)
+                : mm_oom();
+    static const char *const keys[] = {"id",          "channel",        "digest", "attempts",
+                                       "user_id",     "login",          "email",  "lang",
                                        "webhook_url", "webhook_secret", NULL};
     static const char *const nkeys[] = {"id",     "kind",    "cause",         "subject",
                                         "detail", "created", "recipient_org", NULL};
@@ -291,16 +293,15 @@ int mm_store_notify_claim(mm_store *s, json_t **out, const char *now, const char
         if (w)
             break;
         const mm_param q[] = {P_INT(mm_cell_i64(idrow, 0)), P_TEXT(lease_until)};
-        w = mm_db_exec(s, "UPDATE notify_outbox SET lease_until = $2 WHERE id = $1", NPARAMS(q),
-                       q, NULL, NULL, NULL);
+        w = mm_db_exec(s, "UPDATE notify_outbox SET lease_until = $2 WHERE id = $1", NPARAMS(q), q,
+                       NULL, NULL, NULL);
         json_t *row = NULL;
         if (w == MM_OK)
             w = mm_db_row(s, &row, "the outbox row is gone", claim_row, 1, q);
         json_t *it = w == MM_OK ? mm_row_object(row, 0, keys, "issiisssss") : NULL;
         json_t *n = w == MM_OK ? mm_row_object(row, 10, nkeys, "isssoss") : NULL;
-        if (w == MM_OK &&
-            (!it || !n || json_object_set_new(it, "notification", n) ||
-             json_array_append_new(items, it))) {
+        if (w == MM_OK && (!it || !n || json_object_set_new(it, "notification", n) ||
+                           json_array_append_new(items, it))) {
             w = mm_oom();
         }
         json_decref(row);
@@ -354,9 +355,8 @@ int mm_store_notify_prefs_get(mm_store *s, json_t **out, int64_t user_id)
         return rc;
     json_t *row = json_array_get(rows, 0);
     if (row) {
-        static const char *const keys[] = {"events",      "channels",           "email",
-                                           "lang",        "digest",             "webhook_url",
-                                           "secret_set",  "updated",            NULL};
+        static const char *const keys[] = {"events",      "channels",   "email",   "lang", "digest",
+                                           "webhook_url", "secret_set", "updated", NULL};
         *out = mm_row_object(row, 0, keys, "aassssis");
         if (*out) {
             json_t *set = json_object_get(*out, "secret_set");
@@ -425,7 +425,8 @@ int mm_store_notify_prefs_put(mm_store *s, int64_t user_id, const char *events_j
     return mm_db_tx_end(s, w);
 }
 
-/* ---- reading ----------------------------------------------------------------------------------- */
+/* ---- reading -----------------------------------------------------------------------------------
+ */
 
 int mm_store_notify_deliveries(mm_store *s, json_t **out, int64_t user_id, int64_t offset,
                                int64_t limit)
@@ -438,10 +439,9 @@ int mm_store_notify_deliveries(mm_store *s, json_t **out, int64_t user_id, int64
     int64_t total = 0;
     rc = mm_db_int(s, &total, "SELECT count(*) FROM notify_outbox WHERE user_id = $1", 1, p);
     json_t *items = NULL;
-    static const char *const keys[] = {"id",           "notification_id", "kind",  "cause",
-                                       "subject",      "channel",         "digest", "state",
-                                       "attempts",     "next_attempt",    "created", "sent",
-                                       NULL};
+    static const char *const keys[] = {
+        "id",    "notification_id", "kind",         "cause",   "subject", "channel", "digest",
+        "state", "attempts",        "next_attempt", "created", "sent",    NULL};
     if (rc == MM_OK)
         rc = mm_db_objects(s, &items,
                            "SELECT o.id, o.notification_id, n.kind, n.cause, n.subject, o.channel,"
@@ -456,10 +456,10 @@ int mm_store_notify_deliveries(mm_store *s, json_t **out, int64_t user_id, int64
         if (rc)
             break;
         json_t *cause = json_object_get(it, "cause");
-        json_object_set_new(it, "class",
-                            json_string(mm_notify_kind_of(
-                                json_string_value(json_object_get(it, "kind")),
-                                json_string_value(cause))));
+        json_object_set_new(
+            it, "class",
+            json_string(mm_notify_kind_of(json_string_value(json_object_get(it, "kind")),
+                                          json_string_value(cause))));
         json_object_del(it, "cause");
         const mm_param q[] = {P_INT(json_integer_value(json_object_get(it, "id")))};
         json_t *tries = NULL;
@@ -471,7 +471,8 @@ int mm_store_notify_deliveries(mm_store *s, json_t **out, int64_t user_id, int64
         if (rc == MM_OK && json_object_set_new(it, "tries", tries))
             rc = mm_oom();
     }
-    if (rc == MM_OK && !(*out = json_pack("{s:I, s:o}", "total", (json_int_t)total, "items", items)))
+    if (rc == MM_OK &&
+        !(*out = json_pack("{s:I, s:o}", "total", (json_int_t)total, "items", items)))
         rc = mm_oom();
     else if (rc)
         json_decref(items);
@@ -490,9 +491,12 @@ int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, const js
     /* the kinds chosen, as the SQL tests them: a cause-less row is a supply-chain alert */
     bool supply = !kinds || json_has(kinds, "supply-alert");
     char *kinds_text = kinds ? json_dumps(kinds, JSON_COMPACT) : NULL;
-    const mm_param p[] = {P_TEXT(org_id), P_INT(unread_only ? 1 : 0),
-                          kinds_text ? P_TEXT(kinds_text) : P_NULL, P_INT(supply ? 1 : 0),
-                          P_INT(limit), P_INT(offset)};
+    const mm_param p[] = {P_TEXT(org_id),
+                          P_INT(unread_only ? 1 : 0),
+                          kinds_text ? P_TEXT(kinds_text) : P_NULL,
+                          P_INT(supply ? 1 : 0),
+                          P_INT(limit),
+                          P_INT(offset)};
     /* a kind is in the chosen list when its quoted name is in the list's JSON text */
     static const char where[] = " WHERE recipient_org = $1 AND ($2 = 0 OR read IS NULL)"
                                 " AND (($3 IS NULL) OR (cause IS NULL AND $4 = 1) OR"
@@ -511,8 +515,8 @@ int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, const js
     free(kinds_text);
     if (rc)
         return rc;
-    static const char *const keys[] = {"id",      "kind", "cause", "subject", "detail",
-                                       "created", "read", NULL};
+    static const char *const keys[] = {"id",     "kind",    "cause", "subject",
+                                       "detail", "created", "read",  NULL};
     json_t *items = json_array();
     int64_t total = 0, unread = 0;
     size_t i;

@@ -83,6 +83,9 @@ def main():
         ("/map", root_cookie, ["org_profiles"], 'id="map"'),
         # installation plans (docs/screening.md): the authority's list
         ("/plans", root_cookie, ["install_plans"], 'id="plans"'),
+        # notifications delivered (docs/notifications.md): the list and the preferences
+        ("/notifications", alice_cookie, ["notify_prefs"], 'id="notifications"'),
+        ("/notifications/preferences", alice_cookie, ["notify_prefs"], 'id="notify-prefs"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
