@@ -272,9 +272,12 @@ static int sweep_all(sweep *w, const char *today, long long now_unix)
     }
     json_decref(items);
     items = NULL;
-    /* incident reports whose evidence preservation ends within 7 days */
-    mm_time_rfc3339(since, now_unix);
-    mm_time_rfc3339(bound, now_unix + INCIDENT_NOTICE_DAYS * DAY_S);
+    /* incident reports whose evidence preservation ends within 7 days of today (00:00 UTC:
+     * the server's "today", so that --today moves it as it moves the other dates) */
+    mm_date_format(date, t);
+    snprintf(since, sizeof since, "%sT00:00:00Z", date);
+    mm_date_format(date, t + INCIDENT_NOTICE_DAYS);
+    snprintf(bound, sizeof bound, "%sT00:00:00Z", date);
     if (rc == MM_OK)
         rc = scan(w, MM_NOTIFY_SCAN_INCIDENT, since, bound, &items);
     json_array_foreach(items, i, it)

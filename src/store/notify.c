@@ -409,13 +409,29 @@ int mm_store_notify_prefs_put(mm_store *s, int64_t user_id, const char *events_j
         return rc;
     int64_t have = 0;
     int w = mm_db_int(s, &have, "SELECT count(*) FROM notify_prefs WHERE user_id = $1", 1, p);
+    /* the webhook: none (its secret goes too), a URL with a new secret, or a URL keeping the
+     * secret stored (each its own text: no parameter is typed by a NULL) */
+    const char *sql = !webhook_url ? "UPDATE notify_prefs SET events = $2, channels = $3,"
+                                     " email = $4, lang = $5, digest = $6, webhook_url = NULL,"
+                                     " webhook_secret = NULL, updated = $9 WHERE user_id = $1"
+                      : webhook_secret
+                          ? "UPDATE notify_prefs SET events = $2, channels = $3, email = $4,"
+                            " lang = $5, digest = $6, webhook_url = $7, webhook_secret = $8,"
+                            " updated = $9 WHERE user_id = $1"
+                          : "UPDATE notify_prefs SET events = $2, channels = $3, email = $4,"
+                            " lang = $5, digest = $6, webhook_url = $7, updated = $9"
+                            " WHERE user_id = $1";
+    const mm_param q[] = {P_INT(user_id),
+                          P_TEXT(events_json),
+                          P_TEXT(channels_json),
+                          email ? P_TEXT(email) : P_NULL,
+                          P_TEXT(lang),
+                          P_TEXT(digest),
+                          P_TEXT(webhook_url ? webhook_url : ""),
+                          P_TEXT(webhook_secret ? webhook_secret : ""),
+                          P_TEXT(now)};
     if (w == MM_OK && have)
-        w = mm_db_exec(s,
-                       "UPDATE notify_prefs SET events = $2, channels = $3, email = $4, lang = $5,"
-                       " digest = $6, webhook_url = $7,"
-                       " webhook_secret = CASE WHEN $7 IS NULL THEN NULL"
-                       "  ELSE coalesce($8, webhook_secret) END, updated = $9 WHERE user_id = $1",
-                       NPARAMS(p), p, NULL, NULL, NULL);
+        w = mm_db_exec(s, sql, NPARAMS(q), q, NULL, NULL, NULL);
     else if (w == MM_OK)
         w = mm_db_exec(s,
                        "INSERT INTO notify_prefs (user_id, events, channels, email, lang, digest,"

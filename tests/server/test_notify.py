@@ -278,6 +278,21 @@ def relay_down(srv, T):
     submit("A", worse_r2(T), T)  # conditional -> not-met: a status drop
     submit("B", mm.EXAMPLE_R3, T)
     W.c_sub = submit("C", mm.EXAMPLE_R2, T)
+    # C files an incident report: its evidence preservation ends 90 days later
+    with open(os.path.join(mm.SRC, "tests", "fixtures", "incident", "initial.json")) as f:
+        rep = json.load(f)
+    rep.pop("$schema", None)
+    rep.pop("time_zone", None)
+    rep["discovered"] = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)) \
+        .replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    mm.expect(W.adm["C"].post("/api/v1/incidents", rep), 201, "C files an incident report")
+    # adm-a changes its mind twice (an update of its stored preferences, nothing else changes)
+    mm.expect(W.adm["A"].put("/api/v1/notify/preferences", {"lang": "ja", "digest": "hourly"}), 200,
+              "adm-a's preferences again")
+    r = W.adm["A"].put("/api/v1/notify/preferences", {"lang": "en", "digest": "none"})
+    C.check(r.status == 200 and r.json.get("lang") == "en" and r.json.get("email") == "adm-a@a.test"
+            and r.json.get("channels") == ["dashboard", "email"] and r.json.get("webhook_url") is None,
+            "a change keeps the members it does not name", json.dumps(r.json))
     s1 = run_round()
     # 4 submissions, each for its organization and the authority (the status drop was recorded
     # by the submission itself, in its transaction)
@@ -319,6 +334,61 @@ def relay_down(srv, T):
             and "Org B" not in page.body, "the notifications page: A's own events", "")
 
 
+def restart(srv, today):
+    srv.stop()
+    srv.extra = [a for a in srv.extra if not a.startswith("--today")]
+    srv.extra += ["--today=" + today.isoformat()]
+    srv.start()
+
+
+def drain():
+    """rounds until nothing due is pending (the retry delay is 1 s, doubled per failure)"""
+    deadline = time.monotonic() + 90
+    pending = []
+    while time.monotonic() < deadline:
+        run_round()
+        pending = [i for c in (W.ana, W.adm["A"], W.adm["B"]) for i in deliveries(c)
+                   if i["state"] == "pending"]
+        if not pending:
+            break
+        time.sleep(0.5)
+    return pending
+
+
+def later_days(srv, received):
+    """the incident's preservation deadline and the annual affirmation: each recorded once, for
+    the authority and the organization, and mailed once"""
+    before = len(W.sink.all())
+    # 85 days after the report: its preservation (90 days) ends within 7 days
+    restart(srv, received + datetime.timedelta(days=85))
+    C.check(not drain(), "incident deadline: delivered", "")
+    ana = {i["class"]: i for i in deliveries(W.ana)}
+    C.check("incident-deadline" in ana and ana["incident-deadline"]["state"] == "sent"
+            and "Org C" in ana["incident-deadline"]["subject"],
+            "the analyst is told of C's incident preservation deadline", json.dumps(ana.get("incident-deadline")))
+    mine = W.adm["C"].get("/api/v1/notifications").json.get("items", [])
+    C.check(any(i["kind"] == "incident-deadline" for i in mine),
+            "C (the reporter) has the incident deadline", str([i["kind"] for i in mine]))
+    C.check(not any(i["class"] == "incident-deadline" for c in (W.adm["A"], W.adm["B"])
+                    for i in deliveries(c)), "A and B hear nothing of C's incident", "")
+    # 340 days after: the annual affirmation is due within 30 days, for each contractor
+    restart(srv, received + datetime.timedelta(days=340))
+    C.check(not drain(), "affirmation due: delivered", "")
+    due = [i for i in deliveries(W.ana) if i["class"] == "affirmation-due"]
+    C.check(sorted((i["subject"].split(":")[0], i["channel"]) for i in due)
+            == [(o, ch) for o in ("Org A", "Org B", "Org C") for ch in ("email", "webhook")]
+            and all(i["state"] == "sent" for i in due),
+            "the analyst is told of each contractor's affirmation due", json.dumps(due)[:400])
+    a_due = [i for i in deliveries(W.adm["A"]) if i["class"] == "affirmation-due"]
+    C.check(len(a_due) == 1 and "Org A" in a_due[0]["subject"], "adm-a: its own affirmation due, once",
+            json.dumps(a_due))
+    run_round()
+    mails = W.sink.all()
+    ids = [email.message_from_bytes(m[2])["Message-ID"] for m in mails]
+    C.check(len(ids) == len(set(ids)) and len(mails) > before,
+            "the later events arrived, none twice (%d mails in all)" % len(mails), "")
+
+
 def relay_up(srv, T):
     # a restart keeps the outbox; with "today" 160 days after C's submission, its conditional
     # status is 20 days from expiry and its milestones are overdue
@@ -326,7 +396,6 @@ def relay_up(srv, T):
     received = datetime.date.fromisoformat(latest["received"][:10])
     today = received + datetime.timedelta(days=160)
     srv.stop()
-    srv.extra = [a for a in srv.extra if not a.startswith("--today")]
     srv.extra += ["--today=" + today.isoformat()]
     W.sink = SmtpSink(W.smtp_port)
     W.sink.start()
@@ -337,15 +406,7 @@ def relay_up(srv, T):
     before = {i["id"]: i["attempts"] for i in deliveries(W.ana)}
     C.check(before and all(v >= 1 for v in before.values()),
             "after a restart the outbox is still there", json.dumps(before))
-    # rounds until nothing due is pending (the retry delay is 1 s, doubled per failure)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        run_round()
-        pending = [i for c in (W.ana, W.adm["A"], W.adm["B"]) for i in deliveries(c)
-                   if i["state"] == "pending"]
-        if not pending:
-            break
-        time.sleep(0.5)
+    pending = drain()
     C.check(not pending, "relay up: every delivery sent", json.dumps(pending)[:500])
     run_round()
     run_round()
@@ -419,6 +480,7 @@ def relay_up(srv, T):
     C.check(retried and all(not i["tries"][0]["ok"] and i["tries"][-1]["ok"] for i in retried),
             "the attempts: failures first, then the one that went through", json.dumps(retried[:1]))
     # the secret is never logged
+    later_days(srv, received)
     log = srv.log_text(0)
     C.check(all(s not in log for s in W.secret.values()), "no webhook secret in the log", "")
 
