@@ -139,10 +139,17 @@ int mm_store_notify_fanout(mm_store *s, const char *now, const char *digest_hour
 /* Leases at most limit pending outbox rows due at now (their lease ended or none) until
  * lease_until, in one write transaction, and returns them with what delivery needs:
  * {"items": [{"id", "channel", "digest", "attempts", "user_id", "login", "email", "lang",
- * "webhook_url", "webhook_secret", "notification": {"id", "kind", "cause", "subject",
- * "detail", "created", "recipient_org"}}]}. The secret is the caller's to keep from logs. */
+ * "webhook_url", "webhook_secret", "active" (1: enabled, not deleted), "notification": {"id",
+ * "kind", "cause", "subject", "detail", "created", "recipient_org"}}]}. The secret is the caller's
+ * to keep from logs. */
 int mm_store_notify_claim(mm_store *s, json_t **out, const char *now, const char *lease_until,
                           int64_t limit) __attribute__((warn_unused_result));
+
+/* Gives up outbox row id for good (state "dropped"), recording why as a failed attempt: its
+ * user is disabled or deleted, or no longer has the address or URL. Its own write
+ * transaction. */
+int mm_store_notify_drop(mm_store *s, int64_t id, const char *reason, const char *at)
+    __attribute__((warn_unused_result));
 
 /* Records one attempt of outbox row id (at, ok, result) and its outcome: sent at `at`, or
  * pending again from next_attempt, the lease ended. Its own write transaction. */

@@ -466,6 +466,32 @@ static void note_attempt(mm_server *srv, mm_store *st, const json_t *it, int rc,
                                      str(it, "channel"), "result", result));
 }
 
+/* why a claimed row is given up for good, or NULL: the user is no longer there to receive it,
+ * or took away the address or URL after it was planned */
+static const char *drop_reason(const json_t *it)
+{
+    if (json_integer_value(json_object_get(it, "active")) != 1)
+        return "not sent: the user is disabled or deleted";
+    if (mm_streq(str(it, "channel"), "email") && !*str(it, "email"))
+        return "not sent: the user has no email address now";
+    if (mm_streq(str(it, "channel"), "webhook") && !*str(it, "webhook_url"))
+        return "not sent: the user has no webhook URL now";
+    return NULL;
+}
+
+static void drop(mm_store *st, const json_t *it, const char *reason, json_t *sum)
+{
+    char at[21];
+    mm_time_rfc3339(at, (long long)time(NULL));
+    int64_t id = json_integer_value(json_object_get(it, "id"));
+    if (mm_store_notify_drop(st, id, reason, at) != MM_OK)
+        mm_server_log_json("error", "notify: the drop is not recorded",
+                           json_pack("{s:I, s:s}", "outbox", (json_int_t)id, "error",
+                                     mm_error_last()));
+    json_object_set_new(sum, "dropped",
+                        json_integer(json_integer_value(json_object_get(sum, "dropped")) + 1));
+}
+
 static int deliver(mm_server *srv, mm_store *st, json_t *sum)
 {
     struct mm_notifier *nf = srv->notifier;
@@ -486,10 +512,19 @@ static int deliver(mm_server *srv, mm_store *st, json_t *sum)
         json_t *digests = json_object(); /* user id -> [items] */
         size_t i;
         json_t *it;
+        bool relay_failed = false; /* once the relay fails, the round's other mail waits */
         json_array_foreach(items, i, it)
         {
             char err[300] = "";
-            if (mm_streq(str(it, "channel"), "webhook")) {
+            const char *why = drop_reason(it);
+            if (atomic_load(&nf->stop))
+                break; /* the rest keep their lease and go in a later round */
+            if (why) {
+                drop(st, it, why, sum);
+            } else if (mm_streq(str(it, "channel"), "email") && relay_failed) {
+                note_attempt(srv, st, it, MM_EIO,
+                             "not tried: the relay failed earlier in this round", sum);
+            } else if (mm_streq(str(it, "channel"), "webhook")) {
                 int r = send_webhook(it, err, sizeof err);
                 note_attempt(srv, st, it, r, err, sum);
             } else if (!mm_streq(str(it, "digest"), "none")) {
@@ -504,6 +539,7 @@ static int deliver(mm_server *srv, mm_store *st, json_t *sum)
                 json_t *one = json_pack("[O]", it);
                 int r = send_mail(nf, one, err, sizeof err);
                 json_decref(one);
+                relay_failed = r != MM_OK;
                 note_attempt(srv, st, it, r, err, sum);
             }
         }
@@ -512,7 +548,11 @@ static int deliver(mm_server *srv, mm_store *st, json_t *sum)
         json_object_foreach(digests, uid, list)
         {
             char err[300] = "";
-            int r = send_mail(nf, list, err, sizeof err);
+            int r = relay_failed || atomic_load(&nf->stop) ? MM_EIO
+                                                           : send_mail(nf, list, err, sizeof err);
+            if (r != MM_OK && !err[0])
+                snprintf(err, sizeof err, "not tried: the relay failed earlier in this round");
+            relay_failed = r != MM_OK;
             json_array_foreach(list, i, it)
             {
                 note_attempt(srv, st, it, r, err, sum);
@@ -535,7 +575,8 @@ json_t *notify_run(mm_server *srv, mm_store *given)
 {
     struct mm_notifier *nf = srv->notifier;
     json_t *sum =
-        json_pack("{s:i, s:i, s:i, s:i}", "recorded", 0, "planned", 0, "sent", 0, "failed", 0);
+        json_pack("{s:i, s:i, s:i, s:i, s:i}", "recorded", 0, "planned", 0, "sent", 0, "failed", 0,
+                  "dropped", 0);
     if (!nf || !sum)
         return sum;
     pthread_mutex_lock(&nf->round_lock);

@@ -259,8 +259,9 @@ int mm_store_notify_fanout(mm_store *s, const char *now, const char *digest_hour
 
 static const char claim_row[] =
     "SELECT o.id, o.channel, o.digest, o.attempts, o.user_id, u.login, p.email, p.lang,"
-    " p.webhook_url, p.webhook_secret, n.id, n.kind, n.cause, n.subject, n.detail, n.created,"
-    " n.recipient_org"
+    " p.webhook_url, p.webhook_secret,"
+    " CASE WHEN u.disabled = $2 AND u.deleted IS NULL THEN 1 ELSE 0 END,"
+    " n.id, n.kind, n.cause, n.subject, n.detail, n.created, n.recipient_org"
     " FROM notify_outbox o JOIN users u ON u.id = o.user_id"
     " JOIN notifications n ON n.id = o.notification_id"
     " LEFT JOIN notify_prefs p ON p.user_id = o.user_id WHERE o.id = $1";
@@ -283,7 +284,7 @@ int mm_store_notify_claim(mm_store *s, json_t **out, const char *now, const char
                 : mm_oom();
     static const char *const keys[] = {"id",          "channel",        "digest", "attempts",
                                        "user_id",     "login",          "email",  "lang",
-                                       "webhook_url", "webhook_secret", NULL};
+                                       "webhook_url", "webhook_secret", "active", NULL};
     static const char *const nkeys[] = {"id",     "kind",    "cause",         "subject",
                                         "detail", "created", "recipient_org", NULL};
     size_t i;
@@ -292,14 +293,15 @@ int mm_store_notify_claim(mm_store *s, json_t **out, const char *now, const char
     {
         if (w)
             break;
-        const mm_param q[] = {P_INT(mm_cell_i64(idrow, 0)), P_TEXT(lease_until)};
-        w = mm_db_exec(s, "UPDATE notify_outbox SET lease_until = $2 WHERE id = $1", NPARAMS(q), q,
-                       NULL, NULL, NULL);
+        const mm_param q[] = {P_INT(mm_cell_i64(idrow, 0)), P_TEXT(lease_until), P_BOOL(false)};
+        w = mm_db_exec(s, "UPDATE notify_outbox SET lease_until = $2 WHERE id = $1", 2, q, NULL,
+                       NULL, NULL);
         json_t *row = NULL;
+        const mm_param q3[] = {q[0], q[2]};
         if (w == MM_OK)
-            w = mm_db_row(s, &row, "the outbox row is gone", claim_row, 1, q);
-        json_t *it = w == MM_OK ? mm_row_object(row, 0, keys, "issiisssss") : NULL;
-        json_t *n = w == MM_OK ? mm_row_object(row, 10, nkeys, "isssoss") : NULL;
+            w = mm_db_row(s, &row, "the outbox row is gone", claim_row, NPARAMS(q3), q3);
+        json_t *it = w == MM_OK ? mm_row_object(row, 0, keys, "issiisssssi") : NULL;
+        json_t *n = w == MM_OK ? mm_row_object(row, 11, nkeys, "isssoss") : NULL;
         if (w == MM_OK && (!it || !n || json_object_set_new(it, "notification", n) ||
                            json_array_append_new(items, it))) {
             w = mm_oom();
@@ -313,6 +315,24 @@ int mm_store_notify_claim(mm_store *s, json_t **out, const char *now, const char
     else if (rc)
         json_decref(items);
     return rc;
+}
+
+int mm_store_notify_drop(mm_store *s, int64_t id, const char *reason, const char *at)
+{
+    int rc = mm_db_tx_begin(s);
+    if (rc)
+        return rc;
+    const mm_param a[] = {P_INT(id), P_TEXT(at), P_TEXT(reason)};
+    int w = mm_db_exec(s,
+                       "INSERT INTO notify_attempts (outbox_id, at, ok, result)"
+                       " VALUES ($1, $2, 0, $3)",
+                       NPARAMS(a), a, NULL, NULL, NULL);
+    if (w == MM_OK)
+        w = mm_db_change(s, "no such outbox row",
+                         "UPDATE notify_outbox SET attempts = attempts + 1, lease_until = NULL,"
+                         " state = 'dropped' WHERE id = $1",
+                         1, a);
+    return mm_db_tx_end(s, w);
 }
 
 int mm_store_notify_attempt(mm_store *s, int64_t id, bool ok, const char *result, const char *at,

@@ -551,7 +551,7 @@ static const char *const migration17[] = {
     "  user_id {INT64} NOT NULL REFERENCES users(id),"
     "  channel {T} NOT NULL CHECK (channel IN ('email', 'webhook')),"
     "  digest {T} NOT NULL CHECK (digest IN ('none', 'hourly', 'daily')),"
-    "  state {T} NOT NULL CHECK (state IN ('pending', 'sent')),"
+    "  state {T} NOT NULL CHECK (state IN ('pending', 'sent', 'dropped')),"
     "  attempts INTEGER NOT NULL DEFAULT 0,"
     "  next_attempt {T} NOT NULL,"
     "  lease_until {T},"

@@ -271,6 +271,9 @@ def preferences(srv):
                                  "events": ["submission", "status-drop"]})
     # a daily digest: planned for the next day, not sent in this test's rounds
     choose(W.adm["C"], "adm-c", {"channels": ["email"], "email": "adm-c@c.test", "digest": "daily"})
+    # a user of A who chose mail and is disabled before the relay comes back
+    W.gone = mm.make_user(W.srv, W.rt, W.org["A"], "gone-a", "contractor-member")
+    choose(W.gone, "gone-a", {"channels": ["email"], "email": "gone-a@a.test"})
 
 
 def relay_down(srv, T):
@@ -310,6 +313,12 @@ def relay_down(srv, T):
                               for i in items),
                 "relay down: %s's deliveries pending, each attempt recorded with its result" % login,
                 json.dumps(items)[:600])
+    gone = deliveries(W.gone)
+    C.check(gone and all(i["state"] == "pending" for i in gone), "gone-a's mail waits too", "")
+    users = W.rt.get("/api/v1/organizations/%s/users" % W.org["A"]).json["items"]
+    W.gone_id = next(u["id"] for u in users if u["login"] == "gone-a")
+    mm.expect(W.rt.post("/api/v1/organizations/%s/users/%s/disable" % (W.org["A"], W.gone_id)), 200,
+              "disable gone-a")
     kinds_a = {i["class"] for i in deliveries(W.adm["A"])}
     C.check(kinds_a == {"submission", "status-drop"} and
             all(i["channel"] == "email" for i in deliveries(W.adm["A"])),
@@ -480,6 +489,16 @@ def relay_up(srv, T):
     C.check(retried and all(not i["tries"][0]["ok"] and i["tries"][-1]["ok"] for i in retried),
             "the attempts: failures first, then the one that went through", json.dumps(retried[:1]))
     # the secret is never logged
+    # the disabled user's deliveries were given up, with why, and nothing reached it
+    con = mm.db_ro(W.db)
+    try:
+        rows = con.execute("SELECT o.state, a.result FROM notify_outbox o JOIN notify_attempts a"
+                           " ON a.outbox_id = o.id WHERE o.user_id = ? ORDER BY a.id", (W.gone_id,)).fetchall()
+    finally:
+        con.close()
+    C.check(rows and all(r[0] == "dropped" for r in rows) and "disabled" in rows[-1][1]
+            and not any("gone-a@a.test" in " ".join(m[1]) for m in mails),
+            "a disabled user's mail is dropped, never sent", str(rows[-3:]))
     later_days(srv, received)
     log = srv.log_text(0)
     C.check(all(s not in log for s in W.secret.values()), "no webhook secret in the log", "")
@@ -491,11 +510,13 @@ def main():
     log = os.path.join(T, "serve.log")
     W.smtp_port, W.hook_port = free_port(), free_port()  # nothing listens there yet: both down
     W.hook_secrets, W.sink, W.recv = {}, None, None
+    W.db = db
     _, otp = mm.admin_init(db, "root")
     srv = mm.Server(db, log, ["--notify-smtp", "smtp://127.0.0.1:%d" % W.smtp_port,
                               "--notify-from", "mamori@authority.test", "--notify-interval", "3600",
                               "--notify-retry", "1",
                               "--notify-webhooks", "http://127.0.0.1:%d/hook/" % W.hook_port]).start()
+    W.srv = srv
     try:
         root = mm.activate(srv, "root", otp)
         W.rt = mm.token_client(srv, root, "root")
