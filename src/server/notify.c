@@ -485,9 +485,9 @@ static void drop(mm_store *st, const json_t *it, const char *reason, json_t *sum
     mm_time_rfc3339(at, (long long)time(NULL));
     int64_t id = json_integer_value(json_object_get(it, "id"));
     if (mm_store_notify_drop(st, id, reason, at) != MM_OK)
-        mm_server_log_json("error", "notify: the drop is not recorded",
-                           json_pack("{s:I, s:s}", "outbox", (json_int_t)id, "error",
-                                     mm_error_last()));
+        mm_server_log_json(
+            "error", "notify: the drop is not recorded",
+            json_pack("{s:I, s:s}", "outbox", (json_int_t)id, "error", mm_error_last()));
     json_object_set_new(sum, "dropped",
                         json_integer(json_integer_value(json_object_get(sum, "dropped")) + 1));
 }
@@ -574,9 +574,8 @@ static int deliver(mm_server *srv, mm_store *st, json_t *sum)
 json_t *notify_run(mm_server *srv, mm_store *given)
 {
     struct mm_notifier *nf = srv->notifier;
-    json_t *sum =
-        json_pack("{s:i, s:i, s:i, s:i, s:i}", "recorded", 0, "planned", 0, "sent", 0, "failed", 0,
-                  "dropped", 0);
+    json_t *sum = json_pack("{s:i, s:i, s:i, s:i, s:i}", "recorded", 0, "planned", 0, "sent", 0,
+                            "failed", 0, "dropped", 0);
     if (!nf || !sum)
         return sum;
     pthread_mutex_lock(&nf->round_lock);
