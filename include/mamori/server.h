@@ -50,6 +50,16 @@ typedef struct mm_server_config {
     /* a peers file (docs/taxii.md "Federation"): other authorities' TAXII 2.1 servers to pull
      * from and push to; NULL: none */
     const char *peers;
+    /* notifications delivered (docs/notifications.md, docs/operations.md "Notifications"):
+     * the SMTP relay's URL (smtp://HOST:PORT, STARTTLS when offered; smtps://), NULL: no
+     * email; the sender address; the relay's user and a file holding its password; STARTTLS
+     * required rather than tried; seconds between rounds (0: 60); the first retry's delay in
+     * seconds, doubled on each failure up to 6 hours (0: 60); comma-separated URL prefixes a
+     * webhook may begin with (NULL: no webhooks); the dashboard's public URL, for links */
+    const char *notify_smtp, *notify_from, *notify_smtp_user, *notify_smtp_password_file;
+    bool notify_smtp_require_tls;
+    unsigned notify_interval, notify_retry;
+    const char *notify_webhooks, *notify_url;
 } mm_server_config;
 
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */

@@ -54,7 +54,17 @@ static const char usage_text[] =
     "                         shown in, projected from its latest submission (default: every\n"
     "                         framework a crosswalk relates to the assessed one)\n"
     "  --peers FILE           other authorities' TAXII 2.1 servers to pull from and push to\n"
-    "                         (docs/taxii.md, \"Federation\")\n";
+    "                         (docs/taxii.md, \"Federation\")\n"
+    "  --notify-smtp URL      the SMTP relay for notification mail: smtp://HOST:PORT (STARTTLS\n"
+    "                         when offered) or smtps://HOST:PORT (docs/notifications.md)\n"
+    "  --notify-from ADDR     the sender address of notification mail\n"
+    "  --notify-smtp-user U   the relay's user name ...\n"
+    "  --notify-smtp-password-file FILE  ... and a file holding its password\n"
+    "  --notify-smtp-tls try|require  STARTTLS tried (default) or required\n"
+    "  --notify-interval S    seconds between notification rounds (default 60)\n"
+    "  --notify-retry S       the first retry's delay, doubled each time up to 6 h (default 60)\n"
+    "  --notify-webhooks L    comma-separated URL prefixes webhooks may go to (default: none)\n"
+    "  --notify-url URL       the dashboard's public URL, for links in mail\n";
 
 /* A whole decimal number in [min, max], or -1 after printing why not. */
 static int parse_count(unsigned long long *out, const char *flag, const char *text,
@@ -93,6 +103,15 @@ static const char *const names[] = {
     "frameworks",
     "frameworks-shown",
     "peers",
+    "notify-smtp",
+    "notify-from",
+    "notify-smtp-user",
+    "notify-smtp-password-file",
+    "notify-smtp-tls",
+    "notify-interval",
+    "notify-retry",
+    "notify-webhooks",
+    "notify-url",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -127,7 +146,7 @@ static int read_config(const char *path, const char **vals, json_t **keep)
         if (i == NNAMES) {
             cli_error("%s: %s: unknown option (known: db, listen, threads, max-body, tls-cert, "
                       "tls-key, profile, lockout-*, idle-timeout, session-lifetime, db-pool, "
-                      "incident-hours, today, frameworks, frameworks-shown, peers)",
+                      "incident-hours, today, frameworks, frameworks-shown, peers, notify-*)",
                       path, where);
             json_decref(j);
             return MM_EXIT_USAGE;
@@ -260,6 +279,27 @@ static int serve(const char **vals, const char **flags, const char *config)
     cfg.frameworks = vals[15];
     cfg.frameworks_shown = vals[16];
     cfg.peers = vals[17];
+    cfg.notify_smtp = vals[18];
+    cfg.notify_from = vals[19];
+    cfg.notify_smtp_user = vals[20];
+    cfg.notify_smtp_password_file = vals[21];
+    if (vals[22] && strcmp(vals[22], "try") != 0 && strcmp(vals[22], "require") != 0) {
+        cli_error("--notify-smtp-tls %s: expected try or require", vals[22]);
+        return MM_EXIT_USAGE;
+    }
+    cfg.notify_smtp_require_tls = vals[22] && strcmp(vals[22], "require") == 0;
+    if (vals[23]) {
+        if (parse_count(&n, "--notify-interval", vals[23], 1, 86400))
+            return MM_EXIT_USAGE;
+        cfg.notify_interval = (unsigned)n;
+    }
+    if (vals[24]) {
+        if (parse_count(&n, "--notify-retry", vals[24], 1, 21600))
+            return MM_EXIT_USAGE;
+        cfg.notify_retry = (unsigned)n;
+    }
+    cfg.notify_webhooks = vals[25];
+    cfg.notify_url = vals[26];
 
     /* Block the stop signals before any thread starts, so every thread inherits the mask
      * and only sigwait() below sees them; no work happens in a signal handler. */

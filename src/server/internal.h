@@ -135,7 +135,8 @@ struct mm_server {
     struct mm_frameworks *frameworks;
     char **shown;
     size_t nshown;
-    mm_federation *fed; /* --peers: federation with other authorities, or NULL */
+    mm_federation *fed;           /* --peers: federation with other authorities, or NULL */
+    struct mm_notifier *notifier; /* notifications delivered (notify.c) */
     /* what a TLS reload (mm_server_reload_tls) starts the daemon again with */
     unsigned mhd_flags, threads, timeout_s, max_connections;
     server_metrics metrics;

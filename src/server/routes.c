@@ -12,6 +12,7 @@
 #include "server/cache.h"
 #include "server/export.h"
 #include "server/form.h"
+#include "server/notify.h"
 #include "server/federation.h"
 #include "server/internal.h"
 #include "server/portfolio.h"
@@ -356,6 +357,15 @@ static const route routes[] = {
      .fn = h_notifications_list, .query = q_notifications},
     {.method = "POST", .pattern = "/api/v1/notifications/{}/read", .need = NEED_SELF,
      .fn = h_notification_read},
+    /* notifications delivered (notify_api.c, docs/notifications.md) */
+    {.method = "GET", .pattern = "/api/v1/notify/preferences", .need = NEED_SELF,
+     .fn = h_notify_prefs_get},
+    {.method = "PUT", .pattern = "/api/v1/notify/preferences", .need = NEED_SELF,
+     .flags = ROUTE_RAW_BODY, .fn = h_notify_prefs_put},
+    {.method = "GET", .pattern = "/api/v1/notify/deliveries", .need = NEED_SELF,
+     .fn = h_notify_deliveries},
+    {.method = "POST", .pattern = "/api/v1/notify/run", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_notify_run},
     {.method = "GET", .pattern = "/api/v1/supply/map", .need = NEED_SELF, .fn = h_supply_map,
      .query = q_supply_map},
     /* critical infrastructure: sectors, designations, installation plans (screen.c,
@@ -452,6 +462,12 @@ static const route routes[] = {
     /* the alliance map (web_map.c, docs/supply-chain.md) */
     {.method = "GET", .pattern = "/notifications", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_notifications},
+    {.method = "POST", .pattern = "/notifications/read", .need = NEED_SELF, .flags = ROUTE_HTML,
+     .fn = w_notifications_read},
+    {.method = "GET", .pattern = "/notifications/preferences", .need = NEED_SELF,
+     .flags = ROUTE_HTML, .fn = w_notify_prefs},
+    {.method = "POST", .pattern = "/notifications/preferences", .need = NEED_SELF,
+     .flags = ROUTE_HTML, .fn = w_notify_prefs_post},
     /* installation plans (web_plans.c, docs/screening.md) */
     {.method = "GET", .pattern = "/plans", .need = NEED_SELF, .flags = ROUTE_HTML, .fn = w_plans},
     /* the national picture's drill-down (web_sectors.c) */

@@ -27,6 +27,7 @@
 #include "mamori/incident.h"
 #include "mamori/framework.h"
 #include "server/federation.h"
+#include "server/notify.h"
 #include "server/internal.h"
 #include "server/taxii.h"
 #include "util/util.h"
@@ -442,6 +443,7 @@ bad:
 static void free_server(mm_server *srv)
 {
     federation_free(srv);
+    notify_free(srv);
     json_decref(srv->retired_keys);
     mm_version_watch_stop(srv->watch);
     commit_group_free(srv->group);
@@ -623,6 +625,8 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
     rc = prepare(srv, cfg);
     if (rc == MM_OK)
         rc = federation_load(srv, cfg->peers);
+    if (rc == MM_OK)
+        rc = notify_load(srv, cfg);
     if (rc) {
         free(cert);
         free(key);
@@ -668,6 +672,7 @@ int mm_server_start(mm_server **out, const mm_server_config *cfg)
                                  srv->tls, "server_key_id", srv->server_key_id));
     web_warm_start(srv);
     federation_start(srv);
+    notify_start(srv);
     *out = srv;
     return MM_OK;
 }
@@ -769,5 +774,6 @@ void mm_server_stop(mm_server *srv)
     MHD_stop_daemon(srv->daemon); /* closes idle keep-alive connections, joins threads */
     web_warm_stop(srv);
     federation_stop(srv);
+    notify_stop(srv);
     free_server(srv);
 }

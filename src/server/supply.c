@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/notify.h"
 #include "server/supply.h"
 #include "util/util.h"
 
@@ -153,6 +154,9 @@ int supply_alert_status(mm_store *st, const char *org_id, const char *before, co
     if (rc == MM_OK)
         rc = mm_store_notify_up(st, org_id, "status-drop", subject, detail ? detail : "{}", now,
                                 NULL);
+    /* the authorities and the organization itself (docs/notifications.md) */
+    if (rc == MM_OK)
+        rc = notify_status_drop(st, org_id, before, after, now);
     free(detail);
     return rc;
 }

@@ -30,6 +30,8 @@ void web_page_finish(page *p, reply *out, unsigned status);
 /* The string key in the page's language (English when missing; the key when missing in
  * both). */
 const char *web_tr(const page *p, const char *key);
+/* The same for a language ("ja", else English) outside a page (a notification's mail). */
+const char *web_tr_lang(const char *lang, const char *key);
 /* The string, escaped; {0}, {1}, {2} replaced by the escaped args (NULL: nothing). */
 void web_put_tr(page *p, const char *key);
 void web_put_trf(page *p, const char *key, const char *a0, const char *a1, const char *a2);

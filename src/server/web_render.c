@@ -48,15 +48,20 @@ static void load_all(void)
                       "<title>{{title}}</title></head><body>{{main}}</body></html>";
 }
 
-const char *web_tr(const page *p, const char *key)
+const char *web_tr_lang(const char *lang, const char *key)
 {
     pthread_once(&strings_once, load_all);
     const char *s = NULL;
-    if (p && strcmp(p->lang, "ja") == 0)
+    if (lang && strcmp(lang, "ja") == 0)
         s = json_string_value(json_object_get(strings_ja, key));
     if (!s)
         s = json_string_value(json_object_get(strings_en, key));
     return s ? s : key;
+}
+
+const char *web_tr(const page *p, const char *key)
+{
+    return web_tr_lang(p ? p->lang : NULL, key);
 }
 
 /* s escaped for HTML, with each bidirectional control shown as "<U+202E>" (escaped) */

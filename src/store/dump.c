@@ -142,7 +142,7 @@ const mm_dump_table mm_dump_tables[] = {
     {"org_profiles", "org_id", COLS(TEXT("org_id"), TEXTN("sector"), TEXTN("country")), false},
     {"notifications", "id", COLS(
         INT("id"), TEXT("recipient_org"), TEXT("kind"), TEXT("subject"), TEXT("detail"),
-        TEXT("created"), TEXTN("read")), true},
+        TEXT("created"), TEXTN("read"), TEXTN("cause"), TEXTN("fanned")), true},
     /* schema 16: sectors, designations, installation plans (screen.c) */
     {"org_sectors", "org_id", COLS(
         TEXT("org_id"), TEXT("sector"), TEXTN("designated"), TEXTN("ministry"), TEXT("recorded"),
@@ -153,6 +153,16 @@ const mm_dump_table mm_dump_tables[] = {
     {"install_plan_events", "id", COLS(
         INT("id"), TEXT("plan_id"), TEXT("at"), TEXT("by_user"), TEXTN("from_state"),
         TEXT("to_state"), TEXT("due"), TEXTN("reason")), true},
+    /* schema 17: notifications delivered (src/store/notify.c) */
+    {"notify_prefs", "user_id", COLS(
+        INT("user_id"), TEXT("events"), TEXT("channels"), TEXTN("email"), TEXT("lang"),
+        TEXT("digest"), TEXTN("webhook_url"), TEXTN("webhook_secret"), TEXT("updated")), false},
+    {"notify_outbox", "id", COLS(
+        INT("id"), INT("notification_id"), INT("user_id"), TEXT("channel"), TEXT("digest"),
+        TEXT("state"), INT("attempts"), TEXT("next_attempt"), TEXTN("lease_until"), TEXT("created"),
+        TEXTN("sent")), true},
+    {"notify_attempts", "id", COLS(
+        INT("id"), INT("outbox_id"), TEXT("at"), INT("ok"), TEXT("result")), true},
 };
 /* clang-format on */
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);

@@ -14,6 +14,52 @@
 #include "store/driver.h"
 
 /* clang-format off */
+/* 17: notifications delivered (issue 18; src/store/notify.c, docs/notifications.md): a
+ * notification's cause (one record per recipient and cause: what the periodic sweep writes is
+ * idempotent) and when its deliveries were planned (fanned); each user's choices; the outbox
+ * of email and webhook deliveries and every attempt. The notifications already there are
+ * marked planned, so upgrading sends nothing old. */
+static const char *const migration17[] = {
+    "ALTER TABLE notifications ADD COLUMN cause {T};"
+    "ALTER TABLE notifications ADD COLUMN fanned {T};"
+    "UPDATE notifications SET fanned = created;"
+    "CREATE UNIQUE INDEX notifications_cause ON notifications(recipient_org, cause);"
+    "CREATE INDEX notifications_fanned ON notifications(fanned, id);"
+    "CREATE TABLE notify_prefs ("
+    "  user_id {INT64} PRIMARY KEY REFERENCES users(id),"
+    "  events {T} NOT NULL CHECK ({ARRAY:events}),"
+    "  channels {T} NOT NULL CHECK ({ARRAY:channels}),"
+    "  email {T},"
+    "  lang {T} NOT NULL CHECK (lang IN ('en', 'ja')),"
+    "  digest {T} NOT NULL CHECK (digest IN ('none', 'hourly', 'daily')),"
+    "  webhook_url {T},"
+    "  webhook_secret {T},"
+    "  updated {T} NOT NULL);"
+    "CREATE TABLE notify_outbox ("
+    "  id {ID},"
+    "  notification_id {INT64} NOT NULL REFERENCES notifications(id),"
+    "  user_id {INT64} NOT NULL REFERENCES users(id),"
+    "  channel {T} NOT NULL CHECK (channel IN ('email', 'webhook')),"
+    "  digest {T} NOT NULL CHECK (digest IN ('none', 'hourly', 'daily')),"
+    "  state {T} NOT NULL CHECK (state IN ('pending', 'sent', 'dropped')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt {T} NOT NULL,"
+    "  lease_until {T},"
+    "  created {T} NOT NULL,"
+    "  sent {T},"
+    "  UNIQUE (notification_id, user_id, channel));"
+    "CREATE INDEX notify_outbox_due ON notify_outbox(state, next_attempt);"
+    "CREATE INDEX notify_outbox_user ON notify_outbox(user_id, id);"
+    "CREATE TABLE notify_attempts ("
+    "  id {ID},"
+    "  outbox_id {INT64} NOT NULL REFERENCES notify_outbox(id),"
+    "  at {T} NOT NULL,"
+    "  ok INTEGER NOT NULL CHECK (ok IN (0, 1)),"
+    "  result {T} NOT NULL);"
+    "CREATE INDEX notify_attempts_outbox ON notify_attempts(outbox_id, id);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     /* 1: the first schema */
     (const char *const[]){
@@ -513,6 +559,9 @@ static const char *const *const migrations[] = {
         "  reason {T});"
         "CREATE INDEX install_plan_events_plan ON install_plan_events(plan_id, id);",
         NULL},
+    /* 17: notifications delivered: causes, preferences, the outbox and its attempts
+     * (migration17 above; issue 18) */
+    migration17,
 };
 /* clang-format on */
 

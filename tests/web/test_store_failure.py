@@ -99,6 +99,9 @@ def main():
         # a plan's screening report, and the designations
         ("/plans/%s" % pid, root_cookie, ["install_plan_events"], 'id="findings"'),
         ("/designations", root_cookie, ["org_sectors"], 'id="designations"'),
+        # notifications delivered (docs/notifications.md): the list and the preferences
+        ("/notifications", alice_cookie, ["notify_prefs"], 'id="notifications"'),
+        ("/notifications/preferences", alice_cookie, ["notify_prefs"], 'id="notify-prefs"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
