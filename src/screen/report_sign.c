@@ -16,91 +16,20 @@
 #include "util/json.h"
 #include "util/util.h"
 
+static const mm_server_doc report_doc = {.member = "screening_report",
+                                         .kind = MM_SCREEN_REPORT_KIND,
+                                         .what = "screening report",
+                                         .desc = "screening report"};
+
 int mm_screen_report_sign(char **out, json_t *report, const unsigned char secret_key[64])
 {
-    *out = NULL;
-    if (mm_submit_init_sodium())
-        return MM_ERROR;
-    if (!json_is_object(report) ||
-        !mm_streq(json_string_value(json_object_get(report, "kind")), MM_SCREEN_REPORT_KIND)) {
-        mm_error_set("screening report: not a \"%s\" object", MM_SCREEN_REPORT_KIND);
-        return MM_EINVALID;
-    }
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-    char kid[17];
-    crypto_sign_ed25519_sk_to_pk(pk, secret_key);
-    mm_key_id(kid, pk);
-    if (json_object_set_new(report, "server_key_id", json_string(kid)))
-        return MM_ENOMEM;
-    int rc = MM_ENOMEM;
-    char *canon = NULL, *sig64 = NULL;
-    json_t *doc = NULL;
-    if (!(canon = mm_submit_canonical_bytes(report)))
-        goto done;
-    crypto_sign_detached(sig, NULL, (const unsigned char *)canon, strlen(canon), secret_key);
-    if (!(sig64 = mm_submit_b64(sig, sizeof sig)))
-        goto done;
-    doc = json_pack("{s:O, s:s}", "screening_report", report, "signature", sig64);
-    if (!doc || !(*out = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS)))
-        goto done;
-    rc = MM_OK;
-done:
-    free(canon);
-    free(sig64);
-    json_decref(doc);
-    return rc;
+    return mm_server_doc_sign(out, &report_doc, report, secret_key);
 }
 
 static int verify_json(bool *valid, json_t **report_out, const char *doc, size_t len,
                        const unsigned char public_key[32])
 {
-    static const char *const members[] = {"screening_report", "signature"};
-    json_t *root;
-    if (mm_json_load(&root, doc, len, "screening report", 0))
-        return MM_EPARSE;
-    int rc = MM_EINVALID;
-    char *canon = NULL;
-    const json_t *rep = json_object_get(root, "screening_report");
-    const char *sig64 = json_string_value(json_object_get(root, "signature"));
-    const json_t *version = json_object_get(rep, "version");
-    const char *server_kid = json_string_value(json_object_get(rep, "server_key_id"));
-    if (!mm_submit_has_exactly(root, members, 2) || !sig64) {
-        mm_error_set("screening report: not a signed screening report (members "
-                     "screening_report, signature)");
-        goto done;
-    }
-    if (!json_is_object(rep) ||
-        !mm_streq(json_string_value(json_object_get(rep, "kind")), MM_SCREEN_REPORT_KIND) ||
-        !json_is_integer(version) || json_integer_value(version) != 1 || !server_kid) {
-        mm_error_set("screening report: $.screening_report: not a version 1 \"%s\" with a "
-                     "server_key_id",
-                     MM_SCREEN_REPORT_KIND);
-        goto done;
-    }
-    rc = MM_OK; /* well-formed: from here on, valid or not */
-    char kid[17];
-    mm_key_id(kid, public_key);
-    unsigned char sig[crypto_sign_BYTES];
-    if (strcmp(server_kid, kid) != 0) {
-        mm_error_set("screening report: signed by server key %.16s, not by key %s", server_kid,
-                     kid);
-    } else if (!mm_submit_unb64(sig, sizeof sig, sig64)) {
-        mm_error_set("screening report: the signature is not base64 of %d bytes",
-                     crypto_sign_BYTES);
-    } else if (!(canon = mm_submit_canonical_bytes(rep))) {
-        rc = MM_ENOMEM;
-    } else if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, strlen(canon),
-                                           public_key) != 0) {
-        mm_error_set("screening report: the signature does not match (changed after signing)");
-    } else {
-        *valid = true;
-        if (report_out)
-            *report_out = json_incref((json_t *)rep);
-    }
-done:
-    free(canon);
-    json_decref(root);
-    return rc;
+    return mm_server_doc_verify(valid, report_out, &report_doc, doc, len, public_key);
 }
 
 /* The first needle (n bytes) in hay (len bytes), or NULL. */

@@ -53,4 +53,24 @@ int mm_submit_signature_check(mm_verify_status *status, const char *sig64, const
 /* True when s is 64 lowercase hex digits. */
 bool mm_submit_is_hex64(const char *s);
 
+/* A document the server signs with its receipt key (docs/signing.md): {"<member>": object,
+ * "signature": base64} where the object has "kind", "version": 1 and "server_key_id", and the
+ * signature is over its canonical bytes. Recognition claims and screening reports are two;
+ * what names the document in messages ("recognition"), desc in "not a signed <desc>". */
+typedef struct mm_server_doc {
+    const char *member, *kind, *what, *desc;
+} mm_server_doc;
+
+/* Sets obj's server_key_id to secret_key's and writes the signed document (indented, sorted)
+ * into *out (malloc'd). MM_EINVALID when obj is not an object of d->kind; MM_ENOMEM. */
+int mm_server_doc_sign(char **out, const mm_server_doc *d, json_t *obj,
+                       const unsigned char secret_key[64]);
+
+/* Checks a signed document of len bytes against public_key: MM_OK with *valid set once it is
+ * well formed (*obj_out, when asked, a reference to the signed object when valid; the reason
+ * in mm_error_last otherwise); MM_EPARSE or MM_EINVALID when it is not such a document. The
+ * caller checks the size limit first. */
+int mm_server_doc_verify(bool *valid, json_t **obj_out, const mm_server_doc *d, const char *doc,
+                         size_t len, const unsigned char public_key[32]);
+
 #endif
