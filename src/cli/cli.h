@@ -106,9 +106,10 @@ int cmd_crosswalk(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
-/* mamori screen national (cmd_screen_national.c): the shareable aggregate from a server. */
-int screen_national(const char *server, const char *format, const char *tlp, const char *out,
-                    const char *cacert, const char *timeout, const char *token);
+/* mamori screen national (cmd_screen_national.c): the shareable aggregate from a server
+ * (so: the --server, --cacert, --timeout, --token and -o options given). */
+struct cli_server_opts;
+int screen_national(const struct cli_server_opts *so, const char *format, const char *tlp);
 /* mamori screen report | verify | designate (cmd_screen_report.c) */
 int cmd_screen_report(int argc, char **argv);
 int cmd_screen_verify(int argc, char **argv);

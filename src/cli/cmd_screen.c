@@ -11,6 +11,7 @@
 #include "cli/args.h"
 #include "cli/http.h"
 #include "cli/cli.h"
+#include "cli/server_opts.h"
 #include "mamori/screen.h"
 #include "mamori/store.h"
 #include "util/json.h"
@@ -48,12 +49,8 @@ static const char usage_text[] =
     "  Exit 0 on success, 1 when --db finds sector text that matches no sector, 2 for usage\n"
     "  and input errors.\n";
 
-typedef struct server_opts {
-    const char *server, *out, *cacert, *timeout, *token;
-} server_opts;
-
 /* POSTs the checked plan to its operator's plans on the server. */
-static int file_plan(const json_t *plan, const server_opts *o)
+static int file_plan(const json_t *plan, const cli_server_opts *o)
 {
     const char *op = json_string_value(json_object_get(plan, "operator"));
     if (!cli_api_id_ok(op)) {
@@ -71,7 +68,7 @@ static int file_plan(const json_t *plan, const server_opts *o)
     if (ex == MM_EXIT_OK)
         ex = cli_api_call(&a, path, text, 201, &r);
     free(text);
-    if (ex == MM_EXIT_OK && cli_write_answer(&r, o->out)) {
+    if (ex == MM_EXIT_OK && cli_write_answer(&r, o->output)) {
         cli_error("screen: %s", mm_error_last());
         ex = MM_EXIT_USAGE;
     }
@@ -80,7 +77,7 @@ static int file_plan(const json_t *plan, const server_opts *o)
     return ex;
 }
 
-static int check_plan(const char *path, const json_t *sectors, const server_opts *o)
+static int check_plan(const char *path, const json_t *sectors, const cli_server_opts *o)
 {
     char *text = NULL;
     size_t len = 0;
@@ -194,13 +191,9 @@ int cmd_screen(int argc, char **argv)
             return words[i].run(argc - 1, argv + 1);
     const char *content = NULL, *equipment = NULL, *db = NULL, *format = NULL, *tlp = NULL;
     bool apply = false;
-    server_opts so = {0};
+    cli_server_opts so = {0};
     const cli_option opts[] = {
-        {.name = "server", .takes_value = true, .value = &so.server},
-        {.name = "output", .takes_value = true, .value = &so.out, .short_name = 'o'},
-        {.name = "cacert", .takes_value = true, .value = &so.cacert},
-        {.name = "timeout", .takes_value = true, .value = &so.timeout},
-        {.name = "token", .takes_value = true, .value = &so.token},
+        CLI_CONNECT_OUTPUT_OPTIONS(&so),
         {.name = "content", .takes_value = true, .value = &content},
         {.name = "equipment", .takes_value = true, .value = &equipment},
         {.name = "db", .takes_value = true, .value = &db},
@@ -210,21 +203,18 @@ int cmd_screen(int argc, char **argv)
         {0},
     };
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0)
-        return MM_EXIT_USAGE;
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
     if (a.npos == 1 && strcmp(a.pos[0], "national") == 0 && !content && !equipment && !db && !apply)
-        return screen_national(so.server, format, tlp, so.out, so.cacert, so.timeout, so.token);
+        return screen_national(&so, format, tlp);
     if (format || tlp) {
         cli_error("screen: --format and --tlp are for 'mamori screen national'");
         return MM_EXIT_USAGE;
     }
     bool sectors_cmd = a.npos == 1 && strcmp(a.pos[0], "sectors") == 0;
     if (a.npos != 1 || (!sectors_cmd && (equipment || db || apply)) ||
-        (sectors_cmd && (so.server || so.out)) || (apply && !db) || (equipment && db)) {
+        (sectors_cmd && (so.server || so.output)) || (apply && !db) || (equipment && db)) {
         cli_error("screen: expected one PLAN.json, or sectors [--equipment KEY | --db URL "
                   "[--apply]] (mamori screen --help)");
         return MM_EXIT_USAGE;
@@ -233,9 +223,9 @@ int cmd_screen(int argc, char **argv)
     int rc = mm_sectors_load(&sectors, cli_content_dir(content));
     if (rc)
         return cli_fail(rc);
-    int ex = !sectors_cmd ? check_plan(a.pos[0], sectors, &so)
-             : db         ? report_db(db, apply, sectors)
-                          : list_sectors(sectors, equipment);
+    ex = !sectors_cmd ? check_plan(a.pos[0], sectors, &so)
+         : db         ? report_db(db, apply, sectors)
+                      : list_sectors(sectors, equipment);
     json_decref(sectors);
     return ex;
 }

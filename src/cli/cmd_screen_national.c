@@ -8,6 +8,7 @@
 #include "cli/api_client.h"
 #include "cli/cli.h"
 #include "cli/http.h"
+#include "cli/server_opts.h"
 #include "util/util.h"
 
 static bool one_of(const char *v, const char *const *list)
@@ -18,12 +19,11 @@ static bool one_of(const char *v, const char *const *list)
     return false;
 }
 
-int screen_national(const char *server, const char *format, const char *tlp, const char *out,
-                    const char *cacert, const char *timeout, const char *token)
+int screen_national(const cli_server_opts *so, const char *format, const char *tlp)
 {
     static const char *const formats[] = {"json", "stix", NULL};
     static const char *const labels[] = {"clear", "green", "amber", "amber-strict", "red", NULL};
-    if (!server) {
+    if (!so->server) {
         cli_error("screen national: --server URL is required (the aggregate is the server's)");
         return MM_EXIT_USAGE;
     }
@@ -54,10 +54,10 @@ int screen_national(const char *server, const char *format, const char *tlp, con
         snprintf(path, sizeof path, "/api/v1/national/aggregate?format=json");
     cli_api a;
     cli_response r = CLI_RESPONSE_INIT;
-    int ex = cli_api_open(&a, "screen national", server, token, cacert, timeout);
+    int ex = cli_api_open(&a, "screen national", so->server, so->token, so->cacert, so->timeout);
     if (ex == MM_EXIT_OK)
         ex = cli_api_call(&a, path, NULL, 200, &r);
-    if (ex == MM_EXIT_OK && cli_write_answer(&r, out)) {
+    if (ex == MM_EXIT_OK && cli_write_answer(&r, so->output)) {
         cli_error("screen national: %s", mm_error_last());
         ex = MM_EXIT_USAGE;
     }

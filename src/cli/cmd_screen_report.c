@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/http.h"
 #include "cli/receipt.h"
+#include "cli/server_opts.h"
 #include "mamori/screen_report.h"
 #include "mamori/submit.h"
 #include "util/json.h"
@@ -74,21 +75,16 @@ int cmd_screen_verify(int argc, char **argv)
         {.name = NULL},
     };
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
-        return MM_EXIT_USAGE;
-    }
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
     if (a.npos != 1 || !server_key) {
         cli_error("screen verify: REPORT and --server-key FILE are required");
         return MM_EXIT_USAGE;
     }
     unsigned char pub[MM_KEY_PUBLIC_BYTES];
     char key_id[17];
-    int ex = cli_server_key(pub, key_id, NULL, NULL, server_key);
+    ex = cli_server_key(pub, key_id, NULL, NULL, server_key);
     if (ex != MM_EXIT_OK)
         return ex;
     char *text = NULL;
@@ -116,14 +112,10 @@ static void put_query(mm_buf *b, const char *s)
 
 int cmd_screen_report(int argc, char **argv)
 {
-    const char *server = NULL, *out = NULL, *cacert = NULL, *timeout = NULL, *token = NULL,
-               *org = NULL, *frameworks = NULL, *months = NULL, *format = NULL;
+    const char *org = NULL, *frameworks = NULL, *months = NULL, *format = NULL;
+    cli_server_opts so = {0};
     const cli_option opts[] = {
-        {.name = "server", .takes_value = true, .value = &server},
-        {.name = "output", .takes_value = true, .value = &out, .short_name = 'o'},
-        {.name = "cacert", .takes_value = true, .value = &cacert},
-        {.name = "timeout", .takes_value = true, .value = &timeout},
-        {.name = "token", .takes_value = true, .value = &token},
+        CLI_CONNECT_OUTPUT_OPTIONS(&so),
         {.name = "org", .takes_value = true, .value = &org},
         {.name = "frameworks", .takes_value = true, .value = &frameworks},
         {.name = "months", .takes_value = true, .value = &months},
@@ -131,14 +123,9 @@ int cmd_screen_report(int argc, char **argv)
         {.name = NULL},
     };
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
-        return MM_EXIT_USAGE;
-    }
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
     if (a.npos != 1 || !cli_api_id_ok(a.pos[0])) {
         cli_error("screen report: one PLAN-ID is required (mamori screen --help)");
         return MM_EXIT_USAGE;
@@ -149,7 +136,7 @@ int cmd_screen_report(int argc, char **argv)
     }
     cli_api c;
     cli_response r = CLI_RESPONSE_INIT, kr = CLI_RESPONSE_INIT;
-    int ex = cli_api_open(&c, "screen report", server, token, cacert, timeout);
+    ex = cli_api_open(&c, "screen report", so.server, so.token, so.cacert, so.timeout);
     char who[64] = "";
     json_t *me = NULL;
     bool authority = false;
@@ -198,7 +185,7 @@ int cmd_screen_report(int argc, char **argv)
             ex = MM_EXIT_USAGE;
         }
     }
-    if (ex == MM_EXIT_OK && cli_write_answer(&r, out)) {
+    if (ex == MM_EXIT_OK && cli_write_answer(&r, so.output)) {
         cli_error("screen report: %s", mm_error_last());
         ex = MM_EXIT_USAGE;
     }
@@ -211,27 +198,19 @@ int cmd_screen_report(int argc, char **argv)
 
 int cmd_screen_designate(int argc, char **argv)
 {
-    const char *server = NULL, *cacert = NULL, *timeout = NULL, *token = NULL, *sector = NULL,
-               *designated = NULL, *ministry = NULL;
+    const char *sector = NULL, *designated = NULL, *ministry = NULL;
+    cli_server_opts so = {0};
     const cli_option opts[] = {
-        {.name = "server", .takes_value = true, .value = &server},
-        {.name = "cacert", .takes_value = true, .value = &cacert},
-        {.name = "timeout", .takes_value = true, .value = &timeout},
-        {.name = "token", .takes_value = true, .value = &token},
+        CLI_CONNECT_OPTIONS(&so),
         {.name = "sector", .takes_value = true, .value = &sector},
         {.name = "designated", .takes_value = true, .value = &designated},
         {.name = "ministry", .takes_value = true, .value = &ministry},
         {.name = NULL},
     };
     cli_args a;
-    if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
-        return MM_EXIT_USAGE;
-    }
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return MM_EXIT_OK;
-    }
+    int ex = cli_parse_or_usage(&a, argc, argv, opts, usage_text);
+    if (ex >= 0)
+        return ex;
     if (a.npos != 1 || !cli_api_id_ok(a.pos[0]) || !sector) {
         cli_error("screen designate: ORG and --sector KEY are required (mamori screen --help)");
         return MM_EXIT_USAGE;
@@ -254,7 +233,7 @@ int cmd_screen_designate(int argc, char **argv)
     snprintf(path, sizeof path, "/api/v1/organizations/%s/sector", a.pos[0]);
     cli_api c;
     cli_response r = CLI_RESPONSE_INIT;
-    int ex = cli_api_open(&c, "screen designate", server, token, cacert, timeout);
+    ex = cli_api_open(&c, "screen designate", so.server, so.token, so.cacert, so.timeout);
     c.h.method = "PUT";
     if (ex == MM_EXIT_OK)
         ex = cli_api_call(&c, path, text, 200, &r);
