@@ -60,7 +60,7 @@ static void notes_render(page *p, const notes_model *m, const char *done)
         web_put_tr(p, "notifications.read_all");
         web_puts(p, "</button></form>");
     }
-    web_puts(p, "<div class=\"scroll\"><table id=\"notifications\" class=\"data\"><thead><tr>"
+    web_puts(p, "<table id=\"notifications\" class=\"data\"><thead><tr>"
                 "<th scope=\"col\">");
     web_put_tr(p, "notifications.created");
     web_puts(p, "</th><th scope=\"col\">");
@@ -101,7 +101,7 @@ static void notes_render(page *p, const notes_model *m, const char *done)
         }
         web_puts(p, "</td></tr>");
     }
-    web_puts(p, "</tbody></table></div>");
+    web_puts(p, "</tbody></table>");
 }
 
 static void notes_page(http_req *r, reply *out, const char *done)

@@ -54,7 +54,7 @@ void web_overdue_counts(page *p, const json_t *c)
     web_printf(p, "<p id=\"overdue-contractors\" data-count=\"%lld\">", nc);
     web_puts(p, "<a href=\"/contractors?overdue=1&amp;sort=name\">");
     web_put_trf(p, "overview.overdue_contractors", n, NULL, NULL);
-    web_puts(p, "</a></p>\n<div class=\"charts two\"><div class=\"table-scroll\">"
+    web_puts(p, "</a></p>\n<div class=\"charts two\">"
                 "<table class=\"data\" id=\"overdue-ages\"><caption>");
     web_put_tr(p, "overview.overdue_counts");
     web_puts(p, "</caption><thead><tr>");
@@ -68,7 +68,7 @@ void web_overdue_counts(page *p, const json_t *c)
         web_printf(p, "</th><td class=\"num\">%lld</td></tr>",
                    (long long)json_integer_value(json_array_get(by, i)));
     }
-    web_puts(p, "</tbody></table></div>\n<div class=\"table-scroll\"><table class=\"data\" "
+    web_puts(p, "</tbody></table>\n<table class=\"data\" "
                 "id=\"overdue-requirements\"><caption>");
     web_put_tr(p, "overview.overdue_requirements");
     web_puts(p, "</caption><thead><tr>");
@@ -88,7 +88,7 @@ void web_overdue_counts(page *p, const json_t *c)
                    (long long)json_integer_value(json_object_get(it, "milestones")),
                    (long long)json_integer_value(json_object_get(it, "contractors")));
     }
-    web_puts(p, "</tbody></table></div></div>\n");
+    web_puts(p, "</tbody></table></div>\n");
 }
 
 /* The page asked for (?page=N, 1 when absent or out of range) and its rows: MM_OK or the

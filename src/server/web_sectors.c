@@ -59,11 +59,10 @@ static void head_row(page *p, const char *const *cols, size_t n)
     web_puts(p, "</tr></thead><tbody>");
 }
 
-/* A table in a region that scrolls sideways on a narrow screen (focusable, named). */
+/* A table under its heading (the layout puts the table in a region that scrolls sideways on a
+ * narrow screen, named by that heading: put_main in web_render.c). */
 static void table_open(page *p, const char *id, const char *label_key)
 {
-    web_printf(
-        p, "<div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-labelledby=\"%s-h\">", id);
     web_printf(p, "<h2 id=\"%s-h\">", id);
     web_put_tr(p, label_key);
     web_printf(p, "</h2><table id=\"%s\" class=\"data\">", id);
@@ -71,7 +70,7 @@ static void table_open(page *p, const char *id, const char *label_key)
 
 static void table_close(page *p)
 {
-    web_puts(p, "</tbody></table></div>");
+    web_puts(p, "</tbody></table>");
 }
 
 static void crumbs(page *p, const json_t *sector, const char *op_id, const char *op_name)
@@ -463,9 +462,7 @@ void sectors_due_section(page *p, const json_t *due)
         web_puts(p, "</p></section>");
         return;
     }
-    web_puts(p, "<div class=\"scroll-x\" tabindex=\"0\" role=\"region\" aria-label=\"");
-    web_attr(p, web_tr(p, "overview.plans_due"));
-    web_puts(p, "\"><table id=\"plans-due\" class=\"data\">");
+    web_puts(p, "<table id=\"plans-due\" class=\"data\">");
     static const char *const cols[] = {"plans.operator", "plans.sector", "plans.state", "plans.due",
                                        "plans.days_left"};
     head_row(p, cols, sizeof cols / sizeof cols[0]);
@@ -491,7 +488,7 @@ void sectors_due_section(page *p, const json_t *due)
         web_esc(p, sv(pl, "due"));
         web_printf(p, "</td><td>%lld</td></tr>", left);
     }
-    web_puts(p, "</tbody></table></div></section>");
+    web_puts(p, "</tbody></table></section>");
 }
 
 /* ---- /my: an operator's own plans ---------------------------------------------------------- */
@@ -500,8 +497,7 @@ void sectors_my_plans(page *p, const json_t *plans)
 {
     if (json_array_size(plans) == 0)
         return;
-    web_puts(p, "<section><div class=\"scroll-x\" tabindex=\"0\" role=\"region\" "
-                "aria-labelledby=\"my-plans-h\"><h2 id=\"my-plans-h\">");
+    web_puts(p, "<section><h2 id=\"my-plans-h\">");
     web_put_tr(p, "my.plans");
     web_puts(p, "</h2><table id=\"my-plans\" class=\"data\">");
     static const char *const cols[] = {"plans.filed", "plans.sector", "plans.state", "plans.due"};
@@ -526,7 +522,7 @@ void sectors_my_plans(page *p, const json_t *plans)
         web_esc(p, sv(pl, "due"));
         web_puts(p, "</td></tr>");
     }
-    web_puts(p, "</tbody></table></div><p><a id=\"my-plans-all\" href=\"/plans\">");
+    web_puts(p, "</tbody></table><p><a id=\"my-plans-all\" href=\"/plans\">");
     web_put_tr(p, "plans.title");
     web_puts(p, "</a></p></section>");
 }

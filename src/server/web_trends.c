@@ -92,7 +92,7 @@ static void trends_framework(page *p, const json_t *months, const char *fw)
                    web_tr(p, "trends.median"));
     web_puts(p, "</div>");
     /* the table of every number, always shown (the charts' alternative) */
-    web_printf(p, "<div class=\"table-scroll\"><table class=\"data\" id=\"trend-table-%s\">", fw);
+    web_printf(p, "<table class=\"data\" id=\"trend-table-%s\">", fw);
     web_puts(p, "<caption>");
     web_esc(p, web_fw_label(fw));
     web_puts(p, "</caption><thead><tr>");
@@ -116,7 +116,7 @@ static void trends_framework(page *p, const json_t *months, const char *fw)
         else
             web_puts(p, "<td class=\"num muted\">–</td></tr>");
     }
-    web_puts(p, "</tbody></table></div>");
+    web_puts(p, "</tbody></table>");
 done:
     web_puts(p, "</section>\n");
     free(labels);
@@ -203,8 +203,7 @@ static void changes_render(page *p, const json_t *c)
     put_count(p, "count-incidents", "changes.incidents", (long long)json_array_size(inc));
     web_puts(p, "</ul>\n<h2>");
     web_put_tr(p, "changes.submissions");
-    web_puts(p,
-             "</h2><div class=\"table-scroll\"><table class=\"data\" id=\"changes\"><thead><tr>");
+    web_puts(p, "</h2><table class=\"data\" id=\"changes\"><thead><tr>");
     web_th(p, "col.received", NULL);
     web_th(p, "col.contractor", NULL);
     web_th(p, "col.framework", NULL);
@@ -240,7 +239,7 @@ static void changes_render(page *p, const json_t *c)
             web_puts(p, "–");
         web_puts(p, "</td></tr>");
     }
-    web_puts(p, "</tbody></table></div>\n");
+    web_puts(p, "</tbody></table>\n");
     long long listed = (long long)json_array_size(json_object_get(c, "submissions"));
     if (listed < json_integer_value(json_object_get(c, "new_submissions"))) {
         char a[24];

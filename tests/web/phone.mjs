@@ -26,7 +26,8 @@ const ROLES = [
   {
     who: 'authority', login: env('MM_ROOT_LOGIN'),
     pages: ['/overview', '/contractors', `/contractors/${PRIME}`, `/contractors/${PRIME}/diff?${env('MM_DIFF')}`,
-      `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', ...common,
+      `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', '/trends', '/changes',
+      '/sectors', ...common,
       ['/contractors/no-such-contractor', 404]],
   },
   {
@@ -46,6 +47,7 @@ async function visitAll(ctx, page, lang, pages, who) {
         await goto(page, BASE, p, want);
         check((await page.getAttribute('html', 'lang')) === lang, `${what}: html[lang=${lang}]`);
         await noHorizontalScroll(page, what);
+        await oneScrollRegion(page, what);
         await chartText(page, what);
         await axe(page, what);
         if (width === WIDTHS[0]) await times(page, lang, what);
@@ -54,6 +56,30 @@ async function visitAll(ctx, page, lang, pages, who) {
       expected.bad.clear();
     }
   }
+}
+
+// Each table of the page's main part scrolls inside exactly one region, the layout's div.scroll
+// (role=region; a tab stop while it has something to scroll, app.js): no page adds a wrapper of
+// its own around it (a region, or a box whose class names scrolling), and no div.scroll sits
+// inside another region. A chart's figure (it scrolls its drawing) is not such a wrapper.
+async function oneScrollRegion(page, what) {
+  const bad = await page.evaluate(() => {
+    const name = (e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ').join('.') : ''}`;
+    const region = (e) => e.getAttribute('role') === 'region' || Array.from(e.classList).some((c) => /scroll/.test(c));
+    const out = [];
+    for (const t of document.querySelectorAll('main table')) {
+      const around = [];
+      for (let e = t.parentElement; e && e.tagName !== 'MAIN'; e = e.parentElement) if (region(e)) around.push(name(e));
+      if (around.length !== 1 || !t.parentElement.matches('div.scroll[role=region]'))
+        out.push(`${name(t)} in ${around.length}: ${around.join(' < ')}`);
+    }
+    for (const d of document.querySelectorAll('main div.scroll')) {
+      const outer = d.parentElement.closest('[role=region], [class*=scroll]');
+      if (outer) out.push(`${name(d)} inside ${name(outer)}`);
+    }
+    return out;
+  });
+  check(bad.length === 0, `${what}: each table in exactly one scroll region (div.scroll)`, bad.slice(0, 3).join('; '));
 }
 
 // The charts' text as drawn (its font size times the SVG's scale) is 10 px or more: a chart
