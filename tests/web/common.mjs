@@ -1,9 +1,10 @@
-// What the dashboard's browser tests share (e2e.mjs, items_e2e.mjs, phone.mjs): the results
-// ("ok   name" / "FAIL name: detail"), steps, polling, the watch on each page (console errors,
-// uncaught exceptions, failed requests, dialogs, the documents' headers), navigation, logon,
-// screenshots, the browser (Debian's /usr/bin/chromium driven by playwright-core), and the
-// two checks every page gets at every width: no horizontal scroll (WCAG 1.4.10) and axe-core
-// (node_modules/axe-core, injected through the DevTools protocol, so the pages' CSP stays on).
+// What the dashboard's browser tests share (e2e.mjs, items_e2e.mjs, phone.mjs, views.mjs,
+// map.mjs, sectors.mjs): the results ("ok   name" / "FAIL name: detail"), steps, polling, the
+// watch on each page (console errors, uncaught exceptions, failed requests, dialogs, the
+// documents' headers), navigation, logon, screenshots, the browser (Debian's /usr/bin/chromium
+// driven by playwright-core), and the two checks every page gets at every width: no horizontal
+// scroll (WCAG 1.4.10) and axe-core (node_modules/axe-core, injected through the DevTools
+// protocol, so the pages' CSP stays on).
 
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';

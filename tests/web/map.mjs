@@ -6,38 +6,13 @@
 // 10,000 organizations), MM_DEADLINE_MS. The prime's suppliers page (/contractors/{org}/suppliers)
 // is checked here too: its tree in the seeded network is many pages long.
 //
-// Every check prints "ok   name" or "FAIL name: detail"; exit 1 when any failed.
+// Every check prints "ok   name" or "FAIL name: detail"; exit 1 when any failed (common.mjs).
 
-import { chromium } from 'playwright-core';
+import { env, check, run, launch, newContext, watch, checkProblems, login } from './common.mjs';
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) {
-    console.error(`map.mjs: the environment variable ${k} is required`);
-    process.exit(2);
-  }
-  return v;
-};
 const BASE = env('MM_URL').replace(/\/$/, '');
-const DEADLINE_MS = Number(process.env.MM_DEADLINE_MS || '150000');
-let oks = 0;
-const fails = [];
-function check(ok, name, detail = '') {
-  if (ok) {
-    oks++;
-    console.log(`ok   ${name}`);
-  } else {
-    fails.push(`${name}: ${detail}`);
-    console.log(`FAIL ${name}: ${detail}`);
-  }
-}
-
-async function login(page, login, password) {
-  await page.goto(BASE + '/login', { waitUntil: 'load' });
-  await page.fill('input#login', login);
-  await page.fill('input#password', password);
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('button#signin')]);
-}
+const ORIGIN = new URL(BASE).origin;
+const DEADLINE_MS = Number(env('MM_DEADLINE_MS', '150000'));
 
 async function summary(page) {
   return page.evaluate(() => {
@@ -53,27 +28,20 @@ async function summary(page) {
   });
 }
 
-const watchdog = setTimeout(() => {
-  check(false, 'the run ends within its deadline', `${DEADLINE_MS} ms`);
-  process.exit(1);
-}, DEADLINE_MS);
-
-let browser;
-try {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    timeout: 20000,
-  });
-  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
+// A context at the viewport given, with this test's timeouts (the map of 10,000 is slow to draw).
+async function context(viewport, locale = 'en-US') {
+  const ctx = await newContext({ locale, viewport });
   ctx.setDefaultTimeout(10000);
   ctx.setDefaultNavigationTimeout(30000);
+  return ctx;
+}
+
+async function main() {
+  await launch();
+  const ctx = await context({ width: 1400, height: 1000 });
   const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await login(page, env('MM_ROOT_LOGIN'), env('MM_ROOT_PASSWORD'));
+  watch(page, 'authority', ORIGIN);
+  await login(page, BASE, env('MM_ROOT_LOGIN'), env('MM_ROOT_PASSWORD'));
 
   // the whole, at 10,000 organizations: grouped, drawn within 2 s. The first map after the
   // server starts also loads Graphviz's plugins (gvContext): timed and printed apart.
@@ -92,7 +60,6 @@ try {
   check(ms < 2000, 'the map of 10,000 organizations is loaded and drawn within 2 s', `${ms} ms`);
   console.log(`map: ${ms} ms for ${s && s.organizations} organizations in ${s && s.nodes} groups`);
   await page.screenshot({ path: env('MM_SCREENSHOT'), fullPage: false });
-  check(errors.length === 0, 'no script or CSP error on the page', errors.join(' | '));
 
   // zoom with the wheel, and back with 0
   const box = await page.locator('#map').boundingBox();
@@ -139,10 +106,10 @@ try {
   check(orgLink && orgLink.startsWith('/contractors/'), 'an organization links to its page', String(orgLink));
 
   // a contractor: its neighbourhood only
-  const c = await browser.newContext({ locale: 'en-US', viewport: { width: 1200, height: 900 } });
-  c.setDefaultNavigationTimeout(30000);
+  const c = await context({ width: 1200, height: 900 });
   const cp = await c.newPage();
-  await login(cp, env('MM_C_LOGIN'), env('MM_C_PASSWORD'));
+  watch(cp, 'contractor', ORIGIN);
+  await login(cp, BASE, env('MM_C_LOGIN'), env('MM_C_PASSWORD'));
   await cp.goto(BASE + '/map', { waitUntil: 'load' });
   const cs = await summary(cp);
   check(cs && cs.organizations > 1 && cs.organizations < 200 && cs.grouped === '',
@@ -153,9 +120,6 @@ try {
     links.join(' '));
 
   // the prime's suppliers at every tier, with their checks, one page of 50 at a time
-  const cerrors = [];
-  cp.on('pageerror', (e) => cerrors.push(String(e)));
-  cp.on('console', (m) => { if (m.type() === 'error') cerrors.push(m.text()); });
   await cp.click('a#nav-suppliers');
   await cp.waitForLoadState('load');
   const sup = async (pg) => pg.evaluate(() => {
@@ -187,18 +151,14 @@ try {
     .map((r) => r.dataset.check));
   check(cp.url().includes('check=no-consent') && checks.every((c) => c === 'no-consent'),
     'the check filter keeps the edges that answer it', checks.slice(0, 5).join(' '));
-  check(cerrors.length === 0, 'no script or CSP error on the suppliers page', cerrors.join(' | '));
-  const j = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1200, height: 900 } });
+  const j = await context({ width: 1200, height: 900 }, 'ja-JP');
   const jp = await j.newPage();
-  await login(jp, env('MM_C_LOGIN'), env('MM_C_PASSWORD'));
+  watch(jp, 'contractor ja', ORIGIN);
+  await login(jp, BASE, env('MM_C_LOGIN'), env('MM_C_PASSWORD'));
   await jp.goto(`${BASE}/contractors/${env('MM_C_ORG')}/suppliers`, { waitUntil: 'load' });
   const jt = await jp.evaluate(() => document.querySelector('#suppliers thead').textContent);
   check(jt.includes('フローダウン確認') && jt.includes('階層'), 'the suppliers page in Japanese', jt);
-} catch (e) {
-  check(false, 'the run', String(e && e.stack || e));
-} finally {
-  clearTimeout(watchdog);
-  if (browser) await browser.close();
-  console.log(`${oks} ok, ${fails.length} failure(s)`);
-  process.exit(fails.length ? 1 : 0);
+  checkProblems(); // no script or CSP error, failed request or dialog on any page
 }
+
+await run(main, DEADLINE_MS);
