@@ -49,6 +49,10 @@ bool mm_plan_transition_ok(const char *from, const char *to);
 /* The default examination period in days (the data: "examination_period": {"days": 30}). */
 #define MM_PLAN_EXAM_DAYS 30
 
+/* The largest plan file `mamori screen` reads and the largest plan the server files (POST
+ * .../plans: 413 past it); a plan is a page of JSON, so 1 MiB leaves room for any real one. */
+#define MM_PLAN_MAX_BYTES (1u << 20)
+
 /* Checks an installation plan (docs/screening.md "The plan file") against the sector list:
  * operator, sector (a key of the list), equipment (category from the sector's list when the
  * data has one, else none; product, model, version), supplier, component_suppliers[],

@@ -81,7 +81,7 @@ static int check_plan(const char *path, const json_t *sectors, const cli_server_
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = mm_file_read(&text, &len, path, 1u << 20);
+    int rc = mm_file_read(&text, &len, path, MM_PLAN_MAX_BYTES);
     if (rc)
         return cli_fail(rc);
     json_t *plan = NULL;

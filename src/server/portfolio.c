@@ -122,8 +122,12 @@ int portfolio_trend(http_req *r, int months, json_t **out)
 int portfolio_changes(http_req *r, const char *since, json_t **out)
 {
     *out = NULL;
+    /* the conditional statuses that ran out since the day were received 180 days before it;
+     * nothing is older than the first day a date can be (a since of 1900-01-01 is allowed) */
     char expired_from[11];
-    mm_date_format(expired_from, mm_date_days(since) - MM_CMMC_CLOSEOUT_DAYS);
+    long from = mm_date_days(since) - MM_CMMC_CLOSEOUT_DAYS;
+    mm_date_format(expired_from,
+                   from < mm_date_days(MM_DATE_MIN) ? mm_date_days(MM_DATE_MIN) : from);
     json_t *ch = NULL, *incidents = NULL;
     int rc = mm_store_changes_since(r->st, &ch, since, expired_from, r->cmmc_expired_before,
                                     PORTFOLIO_CHANGES_MAX);

@@ -657,7 +657,7 @@ static bool query_form_ok(http_req *r, reply *out, const query_choice *c, const 
     bool ok = true;
     if (fc->kind == Q_DATE) {
         ok = mm_is_date(v);
-        snprintf(form, sizeof form, "YYYY-MM-DD");
+        snprintf(form, sizeof form, "YYYY-MM-DD, " MM_DATE_MIN "..");
     } else if (fc->kind == Q_INT) {
         char *end = NULL;
         long long n = strtoll(v, &end, 10);

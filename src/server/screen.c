@@ -156,6 +156,11 @@ int screen_plan_file(http_req *r, const char *org_id, json_t **out, act_fail *f)
     json_decref(org);
     if (rc)
         return store_failed(f, rc);
+    if (r->body_len > MM_PLAN_MAX_BYTES)
+        return act_failed(f, ACT_TOO_BIG, MM_ETOOBIG,
+                          "body: %zu bytes is larger than the limit of %u bytes for an "
+                          "installation plan: nothing filed",
+                          r->body_len, MM_PLAN_MAX_BYTES);
     json_t *plan = NULL;
     rc = mm_json_load(&plan, r->body ? r->body : "", r->body_len, "body", 0);
     if (rc == MM_OK)

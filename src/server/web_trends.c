@@ -280,7 +280,7 @@ void w_changes(http_req *r, reply *out)
         page lp;
         web_page_init(&lp, r, out);
         char m[300];
-        web_trf_plain(&lp, m, sizeof m, "changes.future", r->today, NULL, NULL);
+        web_trf_plain(&lp, m, sizeof m, "changes.future", r->today, v, NULL);
         mm_buf_free(&lp.b);
         web_error_page_text(r, out, 400, m, NULL);
         return;

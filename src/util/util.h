@@ -102,7 +102,9 @@ void mm_uuid_v5(char out[37], const char *name);
 /* ---- strings --------------------------------------------------------------------------- */
 
 bool mm_streq(const char *a, const char *b); /* NULL-safe */
-/* True when s is a calendar date YYYY-MM-DD. */
+/* The first day mm_is_date takes. */
+#define MM_DATE_MIN "1900-01-01"
+/* True when s is a calendar date YYYY-MM-DD, MM_DATE_MIN or later. */
 bool mm_is_date(const char *s);
 /* Days since 1970-01-01 of a YYYY-MM-DD date (s must pass mm_is_date). */
 long mm_date_days(const char *s);

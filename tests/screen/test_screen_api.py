@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import mmserver as mm  # noqa: E402
 
 C = mm.Checker()
+JSON = {"Content-Type": "application/json"}
 
 
 def cli(token, args):
@@ -113,6 +114,36 @@ def main():
         C.check(r.status == 422 and "not a designated operator" in r.text,
                 "an operator that is not designated cannot file", r.text[:300])
         C.check(plan_count(db) == n, "no refused plan is stored")
+
+        # ---- a plan file cut short mid-JSON, and one over the size limit (1 MiB): the CLI
+        # names the file and where, exit 2, nothing sent; the API answers 400 / 413 ----
+        text = json.dumps(plan, indent=1)
+        cut = text[: len(text) // 2]
+        cutpath = os.path.join(T, "cut.json")
+        with open(cutpath, "w") as f:
+            f.write(cut)
+        cp = cli(opadm.token, ["screen", cutpath, "--server", srv.url])
+        where = "%s:%d:" % (cutpath, cut.count("\n") + 1)
+        C.check(cp.returncode == 2 and cp.stderr.startswith("mamori: " + where) and "invalid JSON" in cp.stderr
+                and not cp.stdout, "a plan cut short: exit 2, the file and the line where it stops", cp.stderr)
+        r = opadm.post("/api/v1/organizations/%s/plans" % op, cut.encode(), headers=JSON)
+        C.check(r.status == 400 and (r.error_message() or "").startswith("body:%d:" % (cut.count("\n") + 1))
+                and "invalid JSON" in (r.error_message() or ""),
+                "the API: 400 naming the line of the body where it stops", "%d %s" % (r.status, r.text[:300]))
+        big = json.dumps(dict(plan, note="x" * (1 << 20)))
+        bigpath = os.path.join(T, "big.json")
+        with open(bigpath, "w") as f:
+            f.write(big)
+        cp = cli(opadm.token, ["screen", bigpath, "--server", srv.url])
+        C.check(cp.returncode == 2 and "mamori: %s: %d bytes is larger than the limit of 1048576 bytes"
+                % (bigpath, len(big)) in cp.stderr and not cp.stdout,
+                "a plan file over 1 MiB: exit 2, the file and the limit named", cp.stderr)
+        r = opadm.post("/api/v1/organizations/%s/plans" % op, big.encode(), headers=JSON)
+        C.check(r.status == 413 and "1048576" in (r.error_message() or "")
+                and (r.json or {}).get("error", {}).get("code") == "payload_too_large",
+                "the API: 413 for a plan over 1 MiB", "%d %s" % (r.status, r.text[:300]))
+        C.check(plan_count(db) == n, "neither the cut nor the big plan is stored",
+                "%d plans, %d before" % (plan_count(db), n))
 
         # ---- who reads it ----
         r = opadm.get("/api/v1/organizations/%s/plans/%s" % (op, pid))

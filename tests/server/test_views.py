@@ -30,6 +30,7 @@ import os
 import re
 import statistics
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,6 +39,7 @@ import mmserver as mm  # noqa: E402
 C = mm.Checker()
 MAX = {"800-171r2": 110, "800-171r3": 97}
 HTML = {"Accept": "text/html"}
+LIMIT_MS = 10000  # an allowed extreme of ?months= or ?since= answers within this (ASan build, loaded machine)
 
 
 def page(c, path, want=200):
@@ -203,6 +205,21 @@ def trends(rt, sess, items):
         C.check('id="fig-trend-status-%s"' % fw in t and 'id="fig-trend-median-%s"' % fw in t,
                 "the %s charts" % fw)
     page(sess, "/trends?months=99", 400)
+    # the allowed extreme (60 months, routes.c) answers in reasonable time; one past it is a
+    # 400 naming the parameter, on the API and the page
+    for path in ("/api/v1/trends?months=60", "/trends?months=60"):
+        t0 = time.monotonic()
+        r = (rt if path.startswith("/api") else sess).get(path, headers=HTML)
+        ms = (time.monotonic() - t0) * 1000
+        C.check(r.status == 200 and ms < LIMIT_MS, "%s: 200 within %d ms" % (path, LIMIT_MS),
+                "%d in %.0f ms" % (r.status, ms))
+        print("     %s: %.0f ms" % (path, ms))
+    r = rt.get("/api/v1/trends?months=60")
+    C.check(r.status == 200 and len(r.json["months"]) == 60, "60 months", str(len((r.json or {}).get("months", []))))
+    r = sess.get("/trends?months=61", headers=HTML)
+    err = re.search(r'<div class="error" role="alert">(.*?)</div>', r.text, re.S)
+    C.check(r.status == 400 and err and "?months=61" in err.group(1), "/trends?months=61: a 400 page naming months",
+            "%d %s" % (r.status, err and err.group(1)))
 
 
 def changes(rt, sess, items):
@@ -251,6 +268,28 @@ def changes(rt, sess, items):
     C.status(rt.get("/api/v1/changes?since=" + future), 400, "a day after today: 400")
     page(sess, "/changes?since=" + future, 400)
     page(sess, "/changes?since=2026-02-30", 400)
+    # the extremes: the oldest day a date may be (1900-01-01, mm_is_date) and today answer 200
+    # in reasonable time; the day before 1900 and tomorrow are a 400 naming since
+    today = datetime.date.today()
+    for day in ("1900-01-01", today.isoformat()):
+        for path in ("/api/v1/changes?since=" + day, "/changes?since=" + day):
+            t0 = time.monotonic()
+            r = (rt if path.startswith("/api") else sess).get(path, headers=HTML)
+            ms = (time.monotonic() - t0) * 1000
+            C.check(r.status == 200 and ms < LIMIT_MS, "%s: 200 within %d ms" % (path, LIMIT_MS),
+                    "%d in %.0f ms" % (r.status, ms))
+            print("     %s: %.0f ms" % (path, ms))
+    r = rt.get("/api/v1/changes?since=1900-01-01")
+    C.check(r.status == 200 and r.json["new_submissions"] == sum(1 for _ in subs),
+            "since 1900: every submission", "%s vs %d" % ((r.json or {}).get("new_submissions"), len(subs)))
+    for day in ("1899-12-31", (today + datetime.timedelta(days=1)).isoformat()):
+        r = rt.get("/api/v1/changes?since=" + day)
+        C.check(r.status == 400 and (r.error_message() or "").startswith("?since=%s: " % day),
+                "?since=%s: 400 naming since" % day, "%d %s" % (r.status, r.text[:200]))
+        r = sess.get("/changes?since=" + day, headers=HTML)
+        err = re.search(r'<div class="error" role="alert">(.*?)</div>', r.text, re.S)
+        C.check(r.status == 400 and err and "?since=" + day in err.group(1),
+                "/changes?since=%s: a 400 page naming since" % day, "%d %s" % (r.status, err and err.group(1)))
 
 
 def overdue_counts(rt, sess, items):
