@@ -9,17 +9,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "mamori/error.h"
 #include "mamori/screen.h"
 #include "mamori/store.h"
+#include "screen_fixture.h"
 
 static json_t *sectors;
 
@@ -185,48 +184,13 @@ static void test_plan_transitions(void **state)
 
 /* ---- the store, on SQLite or PostgreSQL ------------------------------------------------- */
 
-static const char *pg_url;
-static char db_path[128];
-
 static mm_store *open_store(void)
 {
-    if (pg_url) {
-        PGconn *c = PQconnectdb(pg_url);
-        assert_int_equal(PQstatus(c), CONNECTION_OK);
-        PQclear(PQexec(c, "SET client_min_messages = warning"));
-        PGresult *r = PQexec(c, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-        assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-        PQclear(r);
-        PQfinish(c);
-    } else {
-        snprintf(db_path, sizeof db_path, "/tmp/mm-test-screen-%ld.db", (long)getpid());
-        unlink(db_path);
-    }
-    mm_store *s = NULL;
-    assert_int_equal(mm_store_open(&s, pg_url ? pg_url : db_path), MM_OK);
-    const char *orgs[][3] = {{"auth", "authority", "{}"},
-                             {"op1", "contractor", "{\"sector\":\"railway\"}"},
-                             {"op2", "contractor", "{\"sector\":\"aerospace\"}"},
-                             {"sup1", "contractor", "{}"}};
-    for (size_t i = 0; i < 4; i++) {
-        mm_org o = {
-            .id = orgs[i][0], .kind = orgs[i][1], .name = orgs[i][0], .identifiers = orgs[i][2]};
-        assert_int_equal(mm_store_create_org(s, &o), MM_OK);
-    }
-    return s;
-}
-
-static void close_store(mm_store *s)
-{
-    mm_store_free(s);
-    if (!pg_url) {
-        char p[160];
-        unlink(db_path);
-        snprintf(p, sizeof p, "%s-wal", db_path);
-        unlink(p);
-        snprintf(p, sizeof p, "%s-shm", db_path);
-        unlink(p);
-    }
+    static const screen_fixture_org orgs[] = {{"auth", "authority", "{}"},
+                                              {"op1", "contractor", "{\"sector\":\"railway\"}"},
+                                              {"op2", "contractor", "{\"sector\":\"aerospace\"}"},
+                                              {"sup1", "contractor", "{}"}};
+    return screen_fixture_open("screen", orgs, sizeof orgs / sizeof orgs[0]);
 }
 
 static void test_store_sectors(void **state)
@@ -271,7 +235,7 @@ static void test_store_sectors(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(texts, 0), "sector")),
                         "railway");
     json_decref(texts);
-    close_store(s);
+    screen_fixture_close(s);
 }
 
 static void test_store_plans(void **state)
@@ -344,14 +308,12 @@ static void test_store_plans(void **state)
     assert_string_equal(json_string_value(json_object_get(shorter, "to")), "extended");
     json_decref(got);
     assert_int_equal(mm_store_plan_get(s, &got, "nope"), MM_ENOTFOUND);
-    close_store(s);
+    screen_fixture_close(s);
 }
 
 int main(void)
 {
-    const char *u = getenv("MM_TEST_DB");
-    if (u && strncmp(u, "postgresql://", 13) == 0)
-        pg_url = u;
+    screen_fixture_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sector_list),
         cmocka_unit_test(test_sector_match_exact),

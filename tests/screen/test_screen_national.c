@@ -8,11 +8,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -20,47 +18,15 @@
 #include "mamori/screen.h"
 #include "mamori/share.h"
 #include "mamori/store.h"
-
-static const char *pg_url;
-static char db_path[128];
+#include "screen_fixture.h"
 
 static mm_store *open_store(void)
 {
-    if (pg_url) {
-        PGconn *c = PQconnectdb(pg_url);
-        assert_int_equal(PQstatus(c), CONNECTION_OK);
-        PQclear(PQexec(c, "SET client_min_messages = warning"));
-        PGresult *r = PQexec(c, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-        assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-        PQclear(r);
-        PQfinish(c);
-    } else {
-        snprintf(db_path, sizeof db_path, "/tmp/mm-test-national-%ld.db", (long)getpid());
-        unlink(db_path);
-    }
-    mm_store *s = NULL;
-    assert_int_equal(mm_store_open(&s, pg_url ? pg_url : db_path), MM_OK);
-    static const char *const orgs[][2] = {{"auth", "authority"},    {"rail-b", "contractor"},
-                                          {"rail-a", "contractor"}, {"water", "contractor"},
-                                          {"sup", "contractor"},    {"plain", "contractor"}};
-    for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++) {
-        mm_org o = {.id = orgs[i][0], .kind = orgs[i][1], .name = orgs[i][0], .identifiers = "{}"};
-        assert_int_equal(mm_store_create_org(s, &o), MM_OK);
-    }
-    return s;
-}
-
-static void close_store(mm_store *s)
-{
-    mm_store_free(s);
-    if (!pg_url) {
-        char p[160];
-        unlink(db_path);
-        snprintf(p, sizeof p, "%s-wal", db_path);
-        unlink(p);
-        snprintf(p, sizeof p, "%s-shm", db_path);
-        unlink(p);
-    }
+    static const screen_fixture_org orgs[] = {
+        {"auth", "authority", "{}"},    {"rail-b", "contractor", "{}"},
+        {"rail-a", "contractor", "{}"}, {"water", "contractor", "{}"},
+        {"sup", "contractor", "{}"},    {"plain", "contractor", "{}"}};
+    return screen_fixture_open("national", orgs, sizeof orgs / sizeof orgs[0]);
 }
 
 static const char *sv(const json_t *o, const char *k)
@@ -137,7 +103,7 @@ static void test_store_national(void **state)
     json_decref(inc);
     assert_int_equal(mm_store_national_incidents(s, &inc, NULL), MM_EINVALID);
     assert_null(inc);
-    close_store(s);
+    screen_fixture_close(s);
 }
 
 static const json_t *object_of(const json_t *bundle, const char *type)
@@ -208,9 +174,7 @@ static void test_stix_aggregate(void **state)
 
 int main(void)
 {
-    const char *u = getenv("MM_TEST_DB");
-    if (u && strncmp(u, "postgresql://", 13) == 0)
-        pg_url = u;
+    screen_fixture_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_national),
         cmocka_unit_test(test_stix_aggregate),
