@@ -104,6 +104,9 @@ void mm_uuid_v5(char out[37], const char *name);
 bool mm_streq(const char *a, const char *b); /* NULL-safe */
 /* True when s is a calendar date YYYY-MM-DD. */
 bool mm_is_date(const char *s);
+/* True when s is exactly n characters, each a digit or a capital letter A-Z (digits_only:
+ * digits alone): the shape of a CAGE code, a UEI, a corporate number. */
+bool mm_is_code(const char *s, size_t n, bool digits_only);
 /* Days since 1970-01-01 of a YYYY-MM-DD date (s must pass mm_is_date). */
 long mm_date_days(const char *s);
 /* Formats t (UTC) as RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
