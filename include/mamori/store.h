@@ -553,6 +553,10 @@ int mm_store_create_community(mm_store *s, const char *id, const char *name,
  * community (org_id NULL) or only those org_id is a member of. */
 int mm_store_list_communities(mm_store *s, json_t **out, const char *org_id)
     __attribute__((warn_unused_result));
+/* Renames community id (name NULL: kept) and sets its description (NULL: kept).
+ * MM_ENOTFOUND for an unknown community, MM_ECONFLICT when another has the name. */
+int mm_store_update_community(mm_store *s, const char *id, const char *name,
+                              const char *description) __attribute__((warn_unused_result));
 /* One community as in the list. MM_ENOTFOUND. */
 int mm_store_get_community(mm_store *s, json_t **out, const char *id)
     __attribute__((warn_unused_result));

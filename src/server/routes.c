@@ -23,6 +23,7 @@
 #include "server/supply.h"
 #include "server/screen.h"
 #include "server/screen_national.h"
+#include "server/share_core.h"
 #include "server/web.h"
 
 /* ---- the route table ----------------------------------------------------------------- */
@@ -249,6 +250,8 @@ static const route routes[] = {
      .body = body_community, .fn = h_communities_create},
     {.method = "GET", .pattern = "/api/v1/communities", .need = NEED_SELF,
      .fn = h_communities_list},
+    {.method = "PUT", .pattern = "/api/v1/communities/{}", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_community_update, .fn = h_community_update},
     {.method = "POST", .pattern = "/api/v1/communities/{}/members", .need = NEED_AUTHORITY_ADMIN,
      .body = body_member, .fn = h_community_member_add},
     {.method = "DELETE", .pattern = "/api/v1/communities/{}/members/{}",
@@ -455,6 +458,8 @@ static const route routes[] = {
      .fn = w_communities},
     {.method = "POST", .pattern = "/communities", .need = NEED_AUTHORITY_ADMIN,
      .flags = ROUTE_HTML, .fn = w_community_create},
+    {.method = "POST", .pattern = "/communities/{}", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_community_update},
     {.method = "POST", .pattern = "/communities/{}/members", .need = NEED_AUTHORITY_ADMIN,
      .flags = ROUTE_HTML, .fn = w_community_member_add},
     {.method = "POST", .pattern = "/communities/{}/members/{}/remove",

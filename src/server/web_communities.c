@@ -62,7 +62,28 @@ static void communities_render(page *p, const json_t *list, const char *ok, cons
         web_user(p, web_sval(c, "name"));
         web_puts(p, "</h2><p>");
         web_user(p, web_sval(c, "description"));
-        web_puts(p, "</p><ul class=\"members\">");
+        web_puts(p, "</p>");
+        if (admin) {
+            web_puts(p, "<details class=\"community-edit\"><summary>");
+            web_put_tr(p, "communities.edit");
+            web_puts(p, "</summary><form method=\"post\" class=\"community-edit-form\" "
+                        "action=\"/communities/");
+            web_attr(p, id);
+            web_puts(p, "\">");
+            web_csrf_field(p);
+            web_puts(p, "<label>");
+            web_put_tr(p, "communities.name");
+            web_puts(p, " <input type=\"text\" name=\"name\" value=\"");
+            web_attr(p, web_sval(c, "name"));
+            web_puts(p, "\"></label> <label>");
+            web_put_tr(p, "communities.description");
+            web_puts(p, " <input type=\"text\" name=\"description\" value=\"");
+            web_attr(p, web_sval(c, "description") ? web_sval(c, "description") : "");
+            web_puts(p, "\"></label> <button type=\"submit\">");
+            web_put_tr(p, "communities.save");
+            web_puts(p, "</button></form></details>");
+        }
+        web_puts(p, "<ul class=\"members\">");
         size_t k;
         json_t *m;
         json_array_foreach(json_object_get(c, "members"), k, m)
@@ -154,6 +175,22 @@ void w_community_create(http_req *r, reply *out)
                          !name || !name[0] ? "$.name: give the community a name" : msg)
             : community_create(r, name, desc, id, &f);
     answer(r, out, rc, &f, "communities.created");
+}
+
+void w_community_update(http_req *r, reply *out)
+{
+    const char *name = r->form ? mm_form_value(r->form, "name") : NULL;
+    const char *desc = r->form ? mm_form_value(r->form, "description") : NULL;
+    char msg[200];
+    act_fail f = {0};
+    int rc = !name || !name[0]
+                 ? act_failed(&f, ACT_INVALID, MM_EINVALID, "$.name: give the community a name")
+             : mm_body_check_value(body_community_update, "name", name, msg, sizeof msg) != 0 ||
+                     mm_body_check_value(body_community_update, "description", desc, msg,
+                                         sizeof msg) != 0
+                 ? act_failed(&f, ACT_INVALID, MM_EINVALID, "%s", msg)
+                 : community_update(r, r->param[0], name, desc ? desc : "", &f);
+    answer(r, out, rc, &f, "communities.updated");
 }
 
 void w_community_member_add(http_req *r, reply *out)

@@ -124,6 +124,30 @@ def run(srv, rt, auth_org):
              "the consent form without csrf: 403")
     C.status(sadm.post("/organizations/%s/supply-consent/%s" % (sub, prime), {"see_status": "1"}, csrf=False),
              403, "the supply consent form without csrf: 403")
+    # a community: renaming it is the authority-admin's
+    comm = rt.post("/api/v1/communities", {"name": "Castings", "description": "d"}).json["id"]
+    C.status(ana.post("/communities/%s" % comm, {"name": "Renamed", "description": ""}, page=ana.get("/communities")),
+             403, "an analyst posting the community rename gets 403")
+    C.status(sadm.post("/communities/%s" % comm, {"name": "Renamed", "description": ""}, page=token_page),
+             403, "a contractor posting the community rename gets 403")
+    C.status(adm.post("/communities/%s" % comm, {"name": "Renamed", "description": ""}, csrf=False), 403,
+             "the community rename without csrf: 403")
+    C.status(sub_adm.put("/api/v1/communities/%s" % comm, {"name": "Renamed"}), 403,
+             "the API's rename: a contractor gets 403")
+    cm = [c for c in rt.get("/api/v1/communities").json["items"] if c["id"] == comm]
+    C.check(cm and cm[0]["name"] == "Castings" and cm[0]["description"] == "d", "the community is unchanged", str(cm))
+    r = adm.post("/communities/%s" % comm, {"name": "Castings and forgings", "description": "metal parts"},
+                 page=adm.get("/communities"))
+    C.status(r, 200, "an authority-admin renames the community")
+    cm = [c for c in rt.get("/api/v1/communities").json["items"] if c["id"] == comm]
+    C.check(cm and cm[0]["name"] == "Castings and forgings" and cm[0]["description"] == "metal parts",
+            "the API shows the new name and description", str(cm))
+    rt.post("/api/v1/communities", {"name": "Taken"})
+    r = rt.put("/api/v1/communities/%s" % comm, {"name": "Taken"})
+    C.status(r, 409, "the API's rename to a name taken: 409")
+    C.status(rt.put("/api/v1/communities/00000000-0000-4000-8000-000000000000", {"name": "X"}), 404,
+             "the API's rename of an unknown community: 404")
+
     after = org_of(rt, sub)
     C.check(after == before, "the refused posts changed nothing", "%r\n%r" % (before, after))
     C.check(audit_count(rt, sub) == n_audit, "the refused posts wrote no audit record")

@@ -126,9 +126,20 @@ run(async () => {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), sec.locator('form.add-member button').click()]);
     check(await page.locator(`section.community:has-text("Valve makers") li[data-org-id="${id}"]`).count() === 1,
       'the page lists the new member');
-    const cs = await api(page, '/api/v1/communities');
+    let cs = await api(page, '/api/v1/communities');
     const c = (cs.items || cs).find((x) => x.name === 'Valve makers');
     check(c && c.members.includes(id), 'the API shows the member', JSON.stringify(c));
+    // renamed and described again
+    const edit = page.locator('section.community:has-text("Valve makers") details.community-edit');
+    await edit.locator('summary').click();
+    await edit.locator('input[name=name]').fill('Valve and pump makers');
+    await edit.locator('input[name=description]').fill('Valves and pumps for railways');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), edit.locator('button[type=submit]').click()]);
+    check(await page.locator('#community-result').count() === 1, 'the page says the community was changed');
+    cs = await api(page, '/api/v1/communities');
+    const c2 = (cs.items || cs).find((x) => x.id === (c && c.id));
+    check(c2 && c2.name === 'Valve and pump makers' && c2.description === 'Valves and pumps for railways'
+      && c2.members.includes(id), 'the API shows the new name and description, the members kept', JSON.stringify(c2));
   });
 
   await step('the authority reads a consent page (read only)', async () => {
