@@ -18,7 +18,32 @@ static bool is_admin(const http_req *r)
     return r->who.authority && strcmp(r->who.role, "authority-admin") == 0;
 }
 
-static void communities_render(page *p, const json_t *list, const char *ok, const char *err)
+/* The members' names (id -> name) for the authority, which may read every organization; NULL
+ * for anyone else, who sees the members' ids as before. */
+static json_t *member_names(http_req *r, const json_t *list)
+{
+    if (!r->who.authority)
+        return NULL;
+    json_t *names = json_object();
+    size_t i, k;
+    json_t *c, *m;
+    json_array_foreach(list, i, c)
+    {
+        json_array_foreach(json_object_get(c, "members"), k, m)
+        {
+            const char *id = json_string_value(m);
+            json_t *o = NULL;
+            if (!id || json_object_get(names, id) || mm_store_get_org(r->st, &o, id) != MM_OK)
+                continue;
+            json_object_set(names, id, json_object_get(o, "name"));
+            json_decref(o);
+        }
+    }
+    return names;
+}
+
+static void communities_render(page *p, const json_t *list, const json_t *names, const char *ok,
+                               const char *err)
 {
     http_req *r = p->r;
     bool admin = is_admin(r);
@@ -91,7 +116,15 @@ static void communities_render(page *p, const json_t *list, const char *ok, cons
             web_puts(p, "<li data-org-id=\"");
             web_attr(p, json_string_value(m));
             web_puts(p, "\">");
-            web_esc(p, json_string_value(m));
+            const char *name = json_string_value(json_object_get(names, json_string_value(m)));
+            if (name) {
+                web_user(p, name);
+                web_puts(p, " <code class=\"org-id\">");
+                web_esc(p, json_string_value(m));
+                web_puts(p, "</code>");
+            } else {
+                web_esc(p, json_string_value(m));
+            }
             if (admin) {
                 web_puts(p, " <form method=\"post\" class=\"inline\" action=\"/communities/");
                 web_attr(p, id);
@@ -136,7 +169,9 @@ static void communities_page(http_req *r, reply *out, const char *ok, const char
     web_page_init(&p, r, out);
     p.title = web_tr(&p, "communities.title");
     p.self = "/communities";
-    communities_render(&p, list, ok, err);
+    json_t *names = member_names(r, list);
+    communities_render(&p, list, names, ok, err);
+    json_decref(names);
     json_decref(list);
     web_page_finish(&p, out, status);
 }

@@ -304,6 +304,13 @@ static void form_render(page *p, const org_form *f)
         web_puts(p, "</a>");
     }
     web_puts(p, "</p>");
+    if (f->id) {
+        web_puts(p, "<p class=\"note\">");
+        web_put_tr(p, "orgs.id");
+        web_puts(p, " <code id=\"org-id\">");
+        web_esc(p, f->id);
+        web_puts(p, "</code></p>");
+    }
     if (f->saved) {
         web_puts(p, "<p class=\"ok\" role=\"status\" id=\"org-result\">");
         web_put_tr(p, "orgs.saved");

@@ -188,6 +188,17 @@ def run(srv, rt, auth_org):
     C.status(rt.put("/api/v1/organizations/00000000-0000-4000-8000-000000000000", {"name": "X"}), 404,
              "the API: an unknown organization 404")
 
+    # ---- the list: searched and paged ------------------------------------------------------------
+    for i in range(55):
+        mm.create_org(rt, "Paged Works %02d" % i)
+    r = adm.get("/organizations?q=paged+works")
+    C.check(r.text.count("<tr data-org-id=") == 50, "the first page: 50 rows", str(r.text.count("<tr data-org-id=")))
+    C.check('rel="next" href="/organizations?page=2&amp;q=paged%20works"' in r.text, "the next page keeps the search")
+    C.check(">55 organizations<" in r.text, "the count of the search", mm.short(r.text, 100))
+    r = adm.get("/organizations?page=2&q=paged+works")
+    C.check(r.text.count("<tr data-org-id=") == 5 and "Paged Works 54" in r.text, "the second page: the last 5")
+    C.status(adm.get("/organizations?page=0"), 400, "a page number out of range: 400")
+
     # ---- the create form --------------------------------------------------------------------
     page = adm.get("/organizations/new")
     r = adm.post("/organizations", {"name": "New Co.", "cage": "ABCDEF", "uei": "", "corporate_number": "",

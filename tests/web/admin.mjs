@@ -70,6 +70,7 @@ run(async () => {
     check(m, 'created: on its edit form, saved', page.url());
     check(await page.locator('#org-result').count() === 1, 'the page says it was saved');
     id = m && m[1];
+    check(await text(page, '#org-id') === id, 'the form shows the organization id', await text(page, '#org-id'));
     const o = await api(page, `/api/v1/organizations/${id}`);
     check(o.name === 'Asahi Valve K.K.' && o.identifiers.cage === '5AV01' && o.kind === 'contractor',
       'the API shows the new organization', JSON.stringify(o));
@@ -126,6 +127,8 @@ run(async () => {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), sec.locator('form.add-member button').click()]);
     check(await page.locator(`section.community:has-text("Valve makers") li[data-org-id="${id}"]`).count() === 1,
       'the page lists the new member');
+    check((await text(page, `section.community:has-text("Valve makers") li[data-org-id="${id}"]`)).includes('Asahi Valve K.K.'),
+      'the authority sees the member by its name');
     let cs = await api(page, '/api/v1/communities');
     const c = (cs.items || cs).find((x) => x.name === 'Valve makers');
     check(c && c.members.includes(id), 'the API shows the member', JSON.stringify(c));
