@@ -145,6 +145,11 @@ void mm_audit_hash(char out[65], int64_t id, const char *prev_hash, const char *
 /* The organization as {"id", "kind", "name", "identifiers": {...}, "parent_id": id|null,
  * "prime_consent": bool, "created", "latest_submission": id|null}. */
 int mm_store_get_org(mm_store *s, json_t **out, const char *id) __attribute__((warn_unused_result));
+/* Renames organization id (name NULL: kept) and replaces its identifiers with the JSON object
+ * text identifiers (NULL: kept). MM_ENOTFOUND for an unknown organization, MM_EINVALID for an
+ * empty name or identifiers that are not a JSON object. */
+int mm_store_update_org(mm_store *s, const char *id, const char *name, const char *identifiers)
+    __attribute__((warn_unused_result));
 /* A subcontractor's consent that its prime may see its summary status. */
 int mm_store_set_org_consent(mm_store *s, const char *id, bool consent)
     __attribute__((warn_unused_result));
@@ -548,6 +553,10 @@ int mm_store_create_community(mm_store *s, const char *id, const char *name,
  * community (org_id NULL) or only those org_id is a member of. */
 int mm_store_list_communities(mm_store *s, json_t **out, const char *org_id)
     __attribute__((warn_unused_result));
+/* Renames community id (name NULL: kept) and sets its description (NULL: kept).
+ * MM_ENOTFOUND for an unknown community, MM_ECONFLICT when another has the name. */
+int mm_store_update_community(mm_store *s, const char *id, const char *name,
+                              const char *description) __attribute__((warn_unused_result));
 /* One community as in the list. MM_ENOTFOUND. */
 int mm_store_get_community(mm_store *s, json_t **out, const char *id)
     __attribute__((warn_unused_result));

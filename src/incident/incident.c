@@ -160,16 +160,6 @@ static bool clean(const char *s, bool multiline)
     return true;
 }
 
-static bool all_alnum_upper(const char *s, size_t n)
-{
-    if (strlen(s) != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-            return false;
-    return true;
-}
-
 /* A string member: absent and null give NULL; "" counts as absent. */
 static int get_str(const parser *p, const json_t *doc, const char *key, kind k, bool required,
                    const char **out)
@@ -195,9 +185,9 @@ static int get_str(const parser *p, const json_t *doc, const char *key, kind k, 
     if (!clean(s, k == K_LONG))
         return fail(p, path, "must not contain control characters%s",
                     k == K_LONG ? " (other than newlines and tabs)" : "");
-    if (k == K_CAGE && !all_alnum_upper(s, 5))
+    if (k == K_CAGE && !mm_is_code(s, 5, false))
         return fail(p, path, "a CAGE code is 5 characters, digits and capital letters: \"%s\"", s);
-    if (k == K_UEI && !all_alnum_upper(s, 12))
+    if (k == K_UEI && !mm_is_code(s, 12, false))
         return fail(p, path, "a UEI is 12 characters, digits and capital letters: \"%s\"", s);
     if (k == K_NUMBER)
         for (const char *c = s; *c; c++)

@@ -16,6 +16,7 @@
 #include "server/form.h"
 #include "server/internal.h"
 #include "server/list_filter.h"
+#include "server/org_admin.h"
 #include "server/web.h"
 #include "util/util.h"
 
@@ -105,52 +106,22 @@ static void latest_of(http_req *r, json_t *o)
 
 void h_org_create(http_req *r, reply *out)
 {
-    const char *name = json_string_value(json_object_get(r->json, "name"));
     const char *kind = json_string_value(json_object_get(r->json, "kind"));
-    const char *parent = json_string_value(json_object_get(r->json, "parent_id"));
-    json_t *ids = json_object_get(r->json, "identifiers");
-    if (!name || !name[0]) {
-        reply_error(out, 400, "bad_request", "$.name: must not be empty");
-        return;
-    }
-    if (!kind)
-        kind = "contractor";
-    if (strcmp(kind, "contractor") != 0) {
+    if (kind && strcmp(kind, "contractor") != 0) {
         reply_error(out, 400, "bad_request",
                     "$.kind: only contractors can be created (there is one authority)");
         return;
     }
-    char *ids_text = ids ? json_dumps(ids, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char id[37];
-    mm_store_new_id(id);
-    if (parent) {
-        json_t *p = NULL;
-        int prc = mm_store_get_org(r->st, &p, parent);
-        const char *pk = prc == MM_OK ? json_string_value(json_object_get(p, "kind")) : NULL;
-        bool ok = pk && strcmp(pk, "contractor") == 0;
-        json_decref(p);
-        if (!ok) {
-            free(ids_text);
-            reply_error(out, 400, "bad_request", "$.parent_id: no such contractor");
-            return;
-        }
-    }
-    mm_org org = {
-        .id = id, .kind = kind, .name = name, .identifiers = ids_text, .parent_id = parent};
-    int rc = mm_store_begin(r->st);
-    if (rc == MM_OK)
-        rc = mm_store_create_org(r->st, &org);
-    rc = mm_audited_commit(r->st, rc, r->who.login, "organization.create", id,
-                           json_pack("{s:s,s:s}", "name", name, "kind", kind));
-    free(ids_text);
-    if (rc) {
-        reply_store_error(out, rc);
-        return;
-    }
+    act_fail f = {0};
     json_t *o = NULL;
-    rc = mm_store_get_org(r->st, &o, id);
+    int rc = org_create(r, json_string_value(json_object_get(r->json, "name")),
+                        json_object_get(r->json, "identifiers"),
+                        json_string_value(json_object_get(r->json, "parent_id")), id, NULL, &f);
+    if (rc == MM_OK && (rc = mm_store_get_org(r->st, &o, id)) != MM_OK)
+        rc = act_failed(&f, ACT_STORE, rc, "%s", mm_error_last());
     if (rc) {
-        reply_store_error(out, rc);
+        reply_fail(out, &f);
         return;
     }
     reply_json(out, 201, o);
@@ -214,13 +185,9 @@ void h_org_subs(http_req *r, reply *out)
 void h_org_consent(http_req *r, reply *out)
 {
     bool c = json_is_true(json_object_get(r->json, "prime_may_see_status"));
-    int rc = mm_store_begin(r->st);
-    if (rc == MM_OK)
-        rc = mm_store_set_org_consent(r->st, r->param[0], c);
-    rc = mm_audited_commit(r->st, rc, r->who.login, "organization.consent", r->param[0],
-                           json_pack("{s:b}", "prime_may_see_status", c));
-    if (rc) {
-        reply_store_error(out, rc);
+    act_fail f = {0};
+    if (org_set_prime_consent(r, r->param[0], c, &f)) {
+        reply_fail(out, &f);
         return;
     }
     reply_json(out, 200, json_pack("{s:s,s:b}", "id", r->param[0], "prime_may_see_status", c));

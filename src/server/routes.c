@@ -13,6 +13,7 @@
 #include "server/export.h"
 #include "server/form.h"
 #include "server/notify.h"
+#include "server/org_admin.h"
 #include "server/federation.h"
 #include "server/internal.h"
 #include "server/portfolio.h"
@@ -22,6 +23,7 @@
 #include "server/supply.h"
 #include "server/screen.h"
 #include "server/screen_national.h"
+#include "server/share_core.h"
 #include "server/web.h"
 
 /* ---- the route table ----------------------------------------------------------------- */
@@ -119,6 +121,9 @@ static const query_choice q_as[] = {{"as", q_as_values}, {0}};
 /* the shared items' list (web_items.c): the label filter */
 static const char *const q_tlp_filter[] = {"clear", "green", "amber", "amber-strict", "red", NULL};
 static const query_choice q_items_page[] = {{"tlp", q_tlp_filter}, {0}};
+/* the organizations' list and form (web_orgs.c) */
+static const query_choice q_orgs_page[] = {{"q", NULL}, {"page", NULL}, {0}};
+static const query_choice q_org_edit[] = {{"saved", q_bool}, {0}};
 /* the supply chain (supply_api.c) */
 static const char *const q_handles[] = {"cui", "fci", "mod-protected", "none", NULL};
 static const char *const q_check[] = {"ok",         "missing",  "expired", "not-met",
@@ -191,6 +196,8 @@ static const route routes[] = {
      .body = body_org, .fn = h_org_create},
     {.method = "GET", .pattern = "/api/v1/organizations/{}", .need = NEED_ORG_SUMMARY,
      .target = T_ORG, .fn = h_org_get},
+    {.method = "PUT", .pattern = "/api/v1/organizations/{}", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_org_update, .fn = h_org_update},
     {.method = "GET", .pattern = "/api/v1/organizations/{}/subcontractors", .need = NEED_ORG_READ,
      .target = T_ORG, .fn = h_org_subs},
     {.method = "PUT", .pattern = "/api/v1/organizations/{}/consent", .need = NEED_ORG_ADMIN,
@@ -243,6 +250,8 @@ static const route routes[] = {
      .body = body_community, .fn = h_communities_create},
     {.method = "GET", .pattern = "/api/v1/communities", .need = NEED_SELF,
      .fn = h_communities_list},
+    {.method = "PUT", .pattern = "/api/v1/communities/{}", .need = NEED_AUTHORITY_ADMIN,
+     .body = body_community_update, .fn = h_community_update},
     {.method = "POST", .pattern = "/api/v1/communities/{}/members", .need = NEED_AUTHORITY_ADMIN,
      .body = body_member, .fn = h_community_member_add},
     {.method = "DELETE", .pattern = "/api/v1/communities/{}/members/{}",
@@ -449,6 +458,8 @@ static const route routes[] = {
      .fn = w_communities},
     {.method = "POST", .pattern = "/communities", .need = NEED_AUTHORITY_ADMIN,
      .flags = ROUTE_HTML, .fn = w_community_create},
+    {.method = "POST", .pattern = "/communities/{}", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_community_update},
     {.method = "POST", .pattern = "/communities/{}/members", .need = NEED_AUTHORITY_ADMIN,
      .flags = ROUTE_HTML, .fn = w_community_member_add},
     {.method = "POST", .pattern = "/communities/{}/members/{}/remove",
@@ -525,6 +536,25 @@ static const route routes[] = {
      .flags = ROUTE_HTML, .fn = w_users},
     {.method = "POST", .pattern = "/users/{}/{}/{}", .need = NEED_ORG_USERS, .target = T_ORG,
      .flags = ROUTE_HTML, .fn = w_user_action},
+    /* the administration of organizations (web_orgs.c; authority-admins, as the API's) and an
+     * organization's consents (web_consent.c: read by the API's readers of its customers,
+     * changed by its contractor-admin) */
+    {.method = "GET", .pattern = "/organizations", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_orgs, .query = q_orgs_page},
+    {.method = "GET", .pattern = "/organizations/new", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_org_new},
+    {.method = "POST", .pattern = "/organizations", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_org_create},
+    {.method = "GET", .pattern = "/organizations/{}/edit", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_org_edit, .query = q_org_edit},
+    {.method = "POST", .pattern = "/organizations/{}", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_org_save},
+    {.method = "GET", .pattern = "/organizations/{}/consent", .need = NEED_ORG_READ,
+     .target = T_ORG, .flags = ROUTE_HTML, .fn = w_consent},
+    {.method = "POST", .pattern = "/organizations/{}/consent", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .flags = ROUTE_HTML, .fn = w_consent_prime},
+    {.method = "POST", .pattern = "/organizations/{}/supply-consent/{}", .need = NEED_ORG_ADMIN,
+     .target = T_ORG, .flags = ROUTE_HTML, .fn = w_consent_supply},
     /* IoT products (web_products.c): a manufacturer's own, or every one for the authority */
     {.method = "GET", .pattern = "/products", .need = NEED_SELF, .flags = ROUTE_HTML,
      .fn = w_products},

@@ -85,6 +85,50 @@ int community_member(http_req *r, const char *community, const char *org, bool a
     return MM_OK;
 }
 
+const body_field body_community_update[] = {
+    {"name", BODY_STRING, false, 1, 100},
+    {"description", BODY_STRING, false, 0, 2000},
+    {NULL, 0, false, 0, 0},
+};
+
+int community_update(http_req *r, const char *id, const char *name, const char *desc, act_fail *f)
+{
+    json_t *c = NULL;
+    if (mm_store_get_community(r->st, &c, id) != MM_OK)
+        return act_failed(f, ACT_NOT_FOUND, MM_ENOTFOUND, "no such community");
+    json_decref(c);
+    if (name && !name[0])
+        return act_failed(f, ACT_INVALID, MM_EINVALID, "$.name: give the community a name");
+    int rc = mm_store_begin(r->st);
+    if (rc == MM_OK)
+        rc = mm_store_update_community(r->st, id, name, desc);
+    rc = mm_audited_commit(r->st, rc, r->who.login, "community.update", id,
+                           json_pack("{s:s?, s:s?}", "name", name, "description", desc));
+    if (rc == MM_ECONFLICT)
+        return act_failed(f, ACT_CONFLICT, rc, "$.name: a community named '%.100s' exists already",
+                          name);
+    if (rc)
+        return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
+    return MM_OK;
+}
+
+void h_community_update(http_req *r, reply *out)
+{
+    act_fail f = {0};
+    json_t *c = NULL;
+    if (community_update(r, r->param[0], json_string_value(json_object_get(r->json, "name")),
+                         json_string_value(json_object_get(r->json, "description")), &f)) {
+        reply_fail(out, &f);
+        return;
+    }
+    int rc = mm_store_get_community(r->st, &c, r->param[0]);
+    if (rc) {
+        reply_store_error(out, rc);
+        return;
+    }
+    reply_json(out, 200, c);
+}
+
 void h_community_member_add(http_req *r, reply *out)
 {
     const char *org = json_string_value(json_object_get(r->json, "org_id"));

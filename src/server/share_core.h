@@ -5,6 +5,7 @@
 #define MAMORI_SERVER_SHARE_CORE_H
 
 #include "mamori/share.h"
+#include "server/bodies.h"
 #include "server/internal.h"
 
 /* What every decision of a request needs: the organizations (id, kind, parent) and the
@@ -97,6 +98,11 @@ int share_import_items(http_req *r, const mm_stix_import *imp, const mm_tlp *flo
  * ACT_INVALID no such organization; ACT_CONFLICT already a member), each audited. */
 int community_create(http_req *r, const char *name, const char *desc, char id[37], act_fail *f);
 int community_member(http_req *r, const char *community, const char *org, bool add, act_fail *f);
+/* Renames community id (name NULL: kept) and sets its description (NULL: kept), audited as
+ * community.update: ACT_CONFLICT for a name taken, ACT_NOT_FOUND "no such community". */
+int community_update(http_req *r, const char *id, const char *name, const char *desc, act_fail *f);
+void h_community_update(http_req *r, reply *out);
+extern const body_field body_community_update[];
 int share_item_create(http_req *r, const mm_share_item_body *b, char id[37], act_fail *f);
 /* The domain action of re-sharing (share_merge.c; POST /api/v1/items/{id}/reshare and the
  * item page's form): orgs (a JSON array of ids, checked by the caller to be strings) are the

@@ -18,7 +18,32 @@ static bool is_admin(const http_req *r)
     return r->who.authority && strcmp(r->who.role, "authority-admin") == 0;
 }
 
-static void communities_render(page *p, const json_t *list, const char *ok, const char *err)
+/* The members' names (id -> name) for the authority, which may read every organization; NULL
+ * for anyone else, who sees the members' ids as before. */
+static json_t *member_names(http_req *r, const json_t *list)
+{
+    if (!r->who.authority)
+        return NULL;
+    json_t *names = json_object();
+    size_t i, k;
+    json_t *c, *m;
+    json_array_foreach(list, i, c)
+    {
+        json_array_foreach(json_object_get(c, "members"), k, m)
+        {
+            const char *id = json_string_value(m);
+            json_t *o = NULL;
+            if (!id || json_object_get(names, id) || mm_store_get_org(r->st, &o, id) != MM_OK)
+                continue;
+            json_object_set(names, id, json_object_get(o, "name"));
+            json_decref(o);
+        }
+    }
+    return names;
+}
+
+static void communities_render(page *p, const json_t *list, const json_t *names, const char *ok,
+                               const char *err)
 {
     http_req *r = p->r;
     bool admin = is_admin(r);
@@ -62,7 +87,28 @@ static void communities_render(page *p, const json_t *list, const char *ok, cons
         web_user(p, web_sval(c, "name"));
         web_puts(p, "</h2><p>");
         web_user(p, web_sval(c, "description"));
-        web_puts(p, "</p><ul class=\"members\">");
+        web_puts(p, "</p>");
+        if (admin) {
+            web_puts(p, "<details class=\"community-edit\"><summary>");
+            web_put_tr(p, "communities.edit");
+            web_puts(p, "</summary><form method=\"post\" class=\"community-edit-form\" "
+                        "action=\"/communities/");
+            web_attr(p, id);
+            web_puts(p, "\">");
+            web_csrf_field(p);
+            web_puts(p, "<label>");
+            web_put_tr(p, "communities.name");
+            web_puts(p, " <input type=\"text\" name=\"name\" value=\"");
+            web_attr(p, web_sval(c, "name"));
+            web_puts(p, "\"></label> <label>");
+            web_put_tr(p, "communities.description");
+            web_puts(p, " <input type=\"text\" name=\"description\" value=\"");
+            web_attr(p, web_sval(c, "description") ? web_sval(c, "description") : "");
+            web_puts(p, "\"></label> <button type=\"submit\">");
+            web_put_tr(p, "communities.save");
+            web_puts(p, "</button></form></details>");
+        }
+        web_puts(p, "<ul class=\"members\">");
         size_t k;
         json_t *m;
         json_array_foreach(json_object_get(c, "members"), k, m)
@@ -70,7 +116,15 @@ static void communities_render(page *p, const json_t *list, const char *ok, cons
             web_puts(p, "<li data-org-id=\"");
             web_attr(p, json_string_value(m));
             web_puts(p, "\">");
-            web_esc(p, json_string_value(m));
+            const char *name = json_string_value(json_object_get(names, json_string_value(m)));
+            if (name) {
+                web_user(p, name);
+                web_puts(p, " <code class=\"org-id\">");
+                web_esc(p, json_string_value(m));
+                web_puts(p, "</code>");
+            } else {
+                web_esc(p, json_string_value(m));
+            }
             if (admin) {
                 web_puts(p, " <form method=\"post\" class=\"inline\" action=\"/communities/");
                 web_attr(p, id);
@@ -115,7 +169,9 @@ static void communities_page(http_req *r, reply *out, const char *ok, const char
     web_page_init(&p, r, out);
     p.title = web_tr(&p, "communities.title");
     p.self = "/communities";
-    communities_render(&p, list, ok, err);
+    json_t *names = member_names(r, list);
+    communities_render(&p, list, names, ok, err);
+    json_decref(names);
     json_decref(list);
     web_page_finish(&p, out, status);
 }
@@ -154,6 +210,22 @@ void w_community_create(http_req *r, reply *out)
                          !name || !name[0] ? "$.name: give the community a name" : msg)
             : community_create(r, name, desc, id, &f);
     answer(r, out, rc, &f, "communities.created");
+}
+
+void w_community_update(http_req *r, reply *out)
+{
+    const char *name = r->form ? mm_form_value(r->form, "name") : NULL;
+    const char *desc = r->form ? mm_form_value(r->form, "description") : NULL;
+    char msg[200];
+    act_fail f = {0};
+    int rc = !name || !name[0]
+                 ? act_failed(&f, ACT_INVALID, MM_EINVALID, "$.name: give the community a name")
+             : mm_body_check_value(body_community_update, "name", name, msg, sizeof msg) != 0 ||
+                     mm_body_check_value(body_community_update, "description", desc, msg,
+                                         sizeof msg) != 0
+                 ? act_failed(&f, ACT_INVALID, MM_EINVALID, "%s", msg)
+                 : community_update(r, r->param[0], name, desc ? desc : "", &f);
+    answer(r, out, rc, &f, "communities.updated");
 }
 
 void w_community_member_add(http_req *r, reply *out)

@@ -458,6 +458,14 @@ static void put_header(page *p, mm_buf *h)
             web_put_tr(&hp, "nav.suppliers");
             web_puts(&hp, "</a><a href=\"/my/keys\">");
             web_put_tr(&hp, "nav.keys");
+            web_printf(&hp, "</a><a href=\"/organizations/%s/consent\" id=\"nav-consent\">",
+                       w->org_id);
+            web_put_tr(&hp, "nav.consent");
+            web_puts(&hp, "</a>");
+        }
+        if (strcmp(w->role, "authority-admin") == 0) {
+            web_puts(&hp, "<a href=\"/organizations\" id=\"nav-organizations\">");
+            web_put_tr(&hp, "nav.organizations");
             web_puts(&hp, "</a>");
         }
         if (strcmp(w->role, "authority-admin") == 0 || strcmp(w->role, "contractor-admin") == 0) {

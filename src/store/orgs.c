@@ -63,6 +63,27 @@ int mm_store_get_org(mm_store *s, json_t **out, const char *id)
     return rc;
 }
 
+int mm_store_update_org(mm_store *s, const char *id, const char *name, const char *identifiers)
+{
+    if (name && !name[0]) {
+        mm_error_set("organization %s: the name must not be empty", id ? id : "");
+        return MM_EINVALID;
+    }
+    if (identifiers && !mm_json_object_text(identifiers)) {
+        mm_error_set("organization %s: identifiers must be a JSON object", id ? id : "");
+        return MM_EINVALID;
+    }
+    char notfound[160];
+    snprintf(notfound, sizeof(notfound), "no organization '%s'", id ? id : "");
+    const mm_param p[] = {P_TEXT(id), P_TEXT(name), P_TEXT(identifiers)};
+    int rc = mm_need(id, "organization id");
+    return rc ? rc
+              : mm_db_change(s, notfound,
+                             "UPDATE organizations SET name = coalesce($2, name),"
+                             " identifiers = coalesce($3, identifiers) WHERE id = $1",
+                             3, p);
+}
+
 int mm_store_set_org_consent(mm_store *s, const char *id, bool consent)
 {
     char notfound[160];

@@ -25,6 +25,25 @@ int mm_store_create_community(mm_store *s, const char *id, const char *name,
         4, v, NULL, "a community named '%.100s' exists already", name);
 }
 
+int mm_store_update_community(mm_store *s, const char *id, const char *name,
+                              const char *description)
+{
+    if (!mm_nonempty(id) || (name && !name[0])) {
+        mm_error_set("a community needs an id and a name");
+        return MM_EINVALID;
+    }
+    char notfound[160];
+    snprintf(notfound, sizeof notfound, "no community '%.64s'", id);
+    const mm_param v[] = {P_TEXT(id), P_TEXT(name), P_TEXT(description)};
+    int rc = mm_db_change(s, notfound,
+                          "UPDATE communities SET name = coalesce($2, name),"
+                          " description = coalesce($3, description) WHERE id = $1",
+                          3, v);
+    if (rc == MM_ECONFLICT)
+        mm_error_set("a community named '%.100s' exists already", name ? name : "");
+    return rc;
+}
+
 static json_t *member_org(const json_t *row)
 {
     return mm_cell_text(row, 4);

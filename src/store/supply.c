@@ -470,7 +470,7 @@ int mm_store_supply_customers(mm_store *s, json_t **out, const char *org_id)
                            " LEFT JOIN supply_consent c ON c.supplier_id = e.supplier_id"
                            "  AND c.customer_id = e.customer_id"
                            " WHERE e.supplier_id = $1 ORDER BY o.name, e.contract, e.id",
-                           1, p, keys, "ssssaassssbb");
+                           1, p, keys, "ssssaasssbb");
     if (rc == MM_OK && !(*out = json_pack("{s:o}", "items", items)))
         rc = mm_oom();
     return rc;

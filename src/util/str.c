@@ -15,6 +15,16 @@ static bool leap(long y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+bool mm_is_code(const char *s, size_t n, bool digits_only)
+{
+    if (!s || strlen(s) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (!digits_only && s[i] >= 'A' && s[i] <= 'Z')))
+            return false;
+    return true;
+}
+
 bool mm_is_date(const char *s)
 {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')

@@ -106,6 +106,9 @@ bool mm_streq(const char *a, const char *b); /* NULL-safe */
 #define MM_DATE_MIN "1900-01-01"
 /* True when s is a calendar date YYYY-MM-DD, MM_DATE_MIN or later. */
 bool mm_is_date(const char *s);
+/* True when s is exactly n characters, each a digit or a capital letter A-Z (digits_only:
+ * digits alone): the shape of a CAGE code, a UEI, a corporate number. */
+bool mm_is_code(const char *s, size_t n, bool digits_only);
 /* Days since 1970-01-01 of a YYYY-MM-DD date (s must pass mm_is_date). */
 long mm_date_days(const char *s);
 /* Formats t (UTC) as RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */

@@ -40,6 +40,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/contractors", "authority-read"),
     ("POST", "/api/v1/organizations", "authority-admin"),
     ("GET", "/api/v1/organizations/{org}", "org: summary"),
+    ("PUT", "/api/v1/organizations/{org}", "authority-admin"),
     ("GET", "/api/v1/organizations/{org}/subcontractors", "org: read"),
     ("PUT", "/api/v1/organizations/{org}/consent", "org: admin (contractor-admin)"),
     ("GET", "/api/v1/organizations/{org}/users", "org: users"),
@@ -132,7 +133,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/plans/{id}/report", "authority-read"),
     ("GET", "/api/v1/organizations/{org}/plans/{id}/report", "org: read"),
 ]
-N_ENDPOINTS = 99
+N_ENDPOINTS = 100
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -551,6 +552,11 @@ def make_rows():
 
     add("GET", "/api/v1/organizations/{org}", ORG_TARGETS, do_get("/api/v1/organizations/{org}"),
         lambda s, t: org_rule("summary", s, t, 200))
+    # renaming nothing: the organization's own name again, an identifier it lacks removed
+    add("PUT", "/api/v1/organizations/{org}", ORG_TARGETS,
+        lambda s, t: client(s).put("/api/v1/organizations/%s" % W.org.get(t, NX),
+                                   {"identifiers": {"uei": ""}}),
+        lambda s, t: authority_rule(s, True, 404 if t == "NX" else 200))
     add("GET", "/api/v1/organizations/{org}/subcontractors", ORG_TARGETS,
         do_get("/api/v1/organizations/{org}/subcontractors"), lambda s, t: org_rule("read", s, t, 200))
     add("PUT", "/api/v1/organizations/{org}/consent", ORG_TARGETS,

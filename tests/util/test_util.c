@@ -280,6 +280,23 @@ static void test_uuid_v5(void **state)
     assert_string_not_equal(a, c);
 }
 
+/* ---- codes: CAGE, UEI, corporate number ---------------------------------------------------- */
+
+static void test_is_code(void **state)
+{
+    (void)state;
+    assert_true(mm_is_code("1ABC2", 5, false));
+    assert_false(mm_is_code("1abc2", 5, false)); /* capital letters only */
+    assert_false(mm_is_code("1ABC", 5, false));
+    assert_false(mm_is_code("1ABC23", 5, false));
+    assert_false(mm_is_code("1AB-2", 5, false));
+    assert_true(mm_is_code("JX4MZ1KT5Q87", 12, false));
+    assert_true(mm_is_code("4010401099999", 13, true));
+    assert_false(mm_is_code("401040109999A", 13, true)); /* digits only */
+    assert_false(mm_is_code("", 1, true));
+    assert_false(mm_is_code(NULL, 5, false));
+}
+
 /* ---- dates ------------------------------------------------------------------------------- */
 
 static void test_is_date(void **state)
@@ -519,6 +536,7 @@ static void test_file_write_atomic(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_is_code),
         cmocka_unit_test(test_buf_append),
         cmocka_unit_test(test_buf_printf),
         cmocka_unit_test(test_buf_html),

@@ -28,11 +28,13 @@ const ROLES = [
     pages: ['/overview', '/contractors', `/contractors/${PRIME}`, `/contractors/${PRIME}/diff?${env('MM_DIFF')}`,
       `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', '/trends', '/changes',
       '/sectors', ...common,
+      '/organizations', '/organizations/new', `/organizations/${PRIME}/edit`, `/organizations/${PRIME}/consent`,
       ['/contractors/no-such-contractor', 404]],
   },
   {
     who: 'contractor', login: env('MM_A_LOGIN'),
-    pages: ['/my', `/contractors/${A_ORG}`, '/my/keys', '/incidents/new', `/items/${env('MM_ITEM')}`, ...common],
+    pages: ['/my', `/contractors/${A_ORG}`, '/my/keys', '/incidents/new', `/items/${env('MM_ITEM')}`, ...common,
+      `/organizations/${A_ORG}/consent`],
   },
 ];
 const SHOT_PAGES = { '/overview': 'overview', '/contractors': 'contractors', [`/contractors/${PRIME}`]: 'contractor' };

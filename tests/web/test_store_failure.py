@@ -102,6 +102,10 @@ def main():
         # notifications delivered (docs/notifications.md): the list and the preferences
         ("/notifications", alice_cookie, ["notify_prefs"], 'id="notifications"'),
         ("/notifications/preferences", alice_cookie, ["notify_prefs"], 'id="notify-prefs"'),
+        # the administration pages (docs/dashboard.md): the organizations, the form, consent
+        ("/organizations", root_cookie, ["organizations.latest_status"], 'id="orgs"'),
+        ("/organizations/%s/edit" % oid, root_cookie, ["org_profiles"], 'id="org-form"'),
+        ("/organizations/%s/consent" % oid, alice_cookie, ["supply_edges"], 'id="prime-consent"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it

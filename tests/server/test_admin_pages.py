@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""The administration pages of `mamori serve` (docs/dashboard.md "Administration"): the
+organizations' list and forms for authority-admins, and an organization's consent page.
+What this holds to: a form refused field by field (400, the stored organization unchanged),
+the page and the API doing the same action (PUT /api/v1/organizations/{org} and the edit form
+change the same row, each with its audit record), and the forbidden cases: an analyst or a
+contractor posting the administration forms gets 403 and changes nothing, a contractor
+reading another organization's consent page gets 404, a form without its CSRF field is
+refused (403) and changes nothing.
+
+Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mmserver as mm  # noqa: E402
+from test_web import Browser  # noqa: E402
+
+C = mm.Checker()
+
+
+def org_of(rt, oid):
+    r = rt.get("/api/v1/organizations/%s" % oid)
+    mm.expect(r, 200, "GET the organization")
+    return r.json
+
+
+def audit_count(rt, oid):
+    """the audit records about oid, read from the store's audit table"""
+    con = mm.db_ro(rt.db)
+    try:
+        return con.execute("SELECT count(*) FROM audit_log WHERE object = ?", (oid,)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def browser(srv, login, lang=None):
+    b = Browser(srv, lang)
+    r = b.login(login, mm.GOOD_PASSWORD)
+    C.check(r.status == 303, "%s logs on through the form" % login, str(r.status))
+    return b
+
+
+def main():
+    T = mm.fresh_tmp()
+    db = os.path.join(T, "mamori.db")
+    auth_org, otp = mm.admin_init(db, "root")
+    srv = mm.Server(db, os.path.join(T, "serve.log"), ["--threads", "4"]).start()
+    try:
+        rt = mm.activate(srv, "root", otp)
+        rt.db = db
+        run(srv, rt, auth_org)
+        rc = srv.stop()
+        C.check(rc == 0, "exit 0 after SIGTERM", "exit %s" % rc)
+        C.check("AddressSanitizer" not in srv.log_text(), "no sanitizer report in the log")
+    finally:
+        srv.kill()
+    C.finish()
+
+
+def run(srv, rt, auth_org):
+    prime = mm.create_org(rt, "Prime K.K.", identifiers={"cage": "1PR17"})["id"]
+    sub = mm.create_org(rt, "Sub K.K.", parent_id=prime, identifiers={"cage": "2SB55", "sector": "metal"})["id"]
+    other = mm.create_org(rt, "Other K.K.")["id"]
+    mm.make_user(srv, rt, auth_org, "ana", "authority-analyst")
+    mm.make_user(srv, rt, auth_org, "adm2", "authority-admin")
+    sub_adm = mm.make_user(srv, rt, sub, "sub-adm", "contractor-admin")
+    mm.make_user(srv, rt, sub, "sub-mem", "contractor-member")
+    prime_adm = mm.make_user(srv, rt, prime, "prime-adm", "contractor-admin")
+    mm.make_user(srv, rt, other, "oth-adm", "contractor-admin")
+    # a supply edge sub -> prime, so that sub has a customer to consent to
+    r = prime_adm.post("/api/v1/organizations/%s/suppliers" % prime,
+                       {"supplier_id": sub, "contract": "C-1", "clauses": ["dfars-252.204-7012"],
+                        "handles": ["cui"]})
+    mm.expect(r, 201, "an edge sub -> prime")
+
+    adm = browser(srv, "adm2")
+    ana = browser(srv, "ana")
+    sadm = browser(srv, "sub-adm")
+    smem = browser(srv, "sub-mem")
+    oadm = browser(srv, "oth-adm")
+
+    # ---- who sees the pages -------------------------------------------------------------
+    r = adm.get("/organizations?q=2SB55")
+    C.status(r, 200, "an authority-admin gets /organizations")
+    C.check(sub in r.text and prime not in r.text, "the search by CAGE code finds the one organization")
+    C.check('id="nav-organizations"' in r.text, "the menu links Organizations for an authority-admin")
+    for b, who in ((ana, "an analyst"), (sadm, "a contractor-admin")):
+        for path in ("/organizations", "/organizations/new", "/organizations/%s/edit" % sub):
+            C.status(b.get(path), 403, "%s gets 403 for GET %s" % (who, path))
+        C.check('id="nav-organizations"' not in b.get("/communities").text,
+                "no Organizations link in the menu of %s" % who)
+
+    # ---- the forbidden posts: nothing changes ---------------------------------------------
+    before = org_of(rt, sub)
+    n_audit = audit_count(rt, sub)
+    token_page = sadm.get("/organizations/%s/consent" % sub)
+    edit = {"name": "Hijacked", "cage": "9ZZ99", "uei": "", "corporate_number": "", "sector": ""}
+    for b, page, who in ((sadm, token_page, "a contractor-admin"), (ana, ana.get("/communities"), "an analyst")):
+        C.status(b.post("/organizations/%s" % sub, edit, page=page), 403,
+                 "%s posting the edit form gets 403" % who)
+        C.status(b.post("/organizations", {"name": "Made by %s" % who}, page=page), 403,
+                 "%s posting the create form gets 403" % who)
+    # a contractor posting another organization's consent: 404 (as the API), its own as a member: 403
+    C.status(oadm.post("/organizations/%s/consent" % sub, {"prime_may_see_status": "1"},
+                       page=oadm.get("/my/tokens")), 404,
+             "another contractor's admin posting the consent form gets 404")
+    C.status(oadm.get("/organizations/%s/consent" % sub), 404,
+             "another contractor reading the consent page gets 404")
+    C.status(smem.post("/organizations/%s/consent" % sub, {"prime_may_see_status": "1"},
+                       page=smem.get("/organizations/%s/consent" % sub)), 403,
+             "a contractor-member posting the consent form gets 403")
+    C.status(adm.post("/organizations/%s/consent" % sub, {"prime_may_see_status": "1"},
+                      page=adm.get("/organizations")), 403,
+             "the authority posting the consent form gets 403 (the organization decides)")
+    # the admin's own forms without the CSRF field, or with a wrong one
+    C.status(adm.post("/organizations/%s" % sub, edit, csrf=False), 403, "the edit form without csrf: 403")
+    C.status(adm.post("/organizations/%s" % sub, edit, csrf="0" * 64), 403, "the edit form with a wrong csrf: 403")
+    C.status(adm.post("/organizations", {"name": "No CSRF K.K."}, csrf=False), 403, "the create form without csrf: 403")
+    C.status(sadm.post("/organizations/%s/consent" % sub, {"prime_may_see_status": "1"}, csrf=False), 403,
+             "the consent form without csrf: 403")
+    C.status(sadm.post("/organizations/%s/supply-consent/%s" % (sub, prime), {"see_status": "1"}, csrf=False),
+             403, "the supply consent form without csrf: 403")
+    # a community: renaming it is the authority-admin's
+    comm = rt.post("/api/v1/communities", {"name": "Castings", "description": "d"}).json["id"]
+    C.status(ana.post("/communities/%s" % comm, {"name": "Renamed", "description": ""}, page=ana.get("/communities")),
+             403, "an analyst posting the community rename gets 403")
+    C.status(sadm.post("/communities/%s" % comm, {"name": "Renamed", "description": ""}, page=token_page),
+             403, "a contractor posting the community rename gets 403")
+    C.status(adm.post("/communities/%s" % comm, {"name": "Renamed", "description": ""}, csrf=False), 403,
+             "the community rename without csrf: 403")
+    C.status(sub_adm.put("/api/v1/communities/%s" % comm, {"name": "Renamed"}), 403,
+             "the API's rename: a contractor gets 403")
+    cm = [c for c in rt.get("/api/v1/communities").json["items"] if c["id"] == comm]
+    C.check(cm and cm[0]["name"] == "Castings" and cm[0]["description"] == "d", "the community is unchanged", str(cm))
+    r = adm.post("/communities/%s" % comm, {"name": "Castings and forgings", "description": "metal parts"},
+                 page=adm.get("/communities"))
+    C.status(r, 200, "an authority-admin renames the community")
+    cm = [c for c in rt.get("/api/v1/communities").json["items"] if c["id"] == comm]
+    C.check(cm and cm[0]["name"] == "Castings and forgings" and cm[0]["description"] == "metal parts",
+            "the API shows the new name and description", str(cm))
+    rt.post("/api/v1/communities", {"name": "Taken"})
+    r = rt.put("/api/v1/communities/%s" % comm, {"name": "Taken"})
+    C.status(r, 409, "the API's rename to a name taken: 409")
+    C.status(rt.put("/api/v1/communities/00000000-0000-4000-8000-000000000000", {"name": "X"}), 404,
+             "the API's rename of an unknown community: 404")
+
+    after = org_of(rt, sub)
+    C.check(after == before, "the refused posts changed nothing", "%r\n%r" % (before, after))
+    C.check(audit_count(rt, sub) == n_audit, "the refused posts wrote no audit record")
+    names = [o["name"] for o in rt.get("/api/v1/contractors?q=K.K.&per_page=100").json["items"]]
+    C.check(not any(n.startswith(("Made by", "No CSRF")) for n in names), "no organization was created", str(names))
+
+    # ---- the edit form: per-field errors, data intact ----------------------------------------
+    page = adm.get("/organizations/%s/edit" % sub)
+    C.status(page, 200, "the edit form")
+    C.check('id="legacy-sector"' in page.text and "metal" in page.text,
+            "the identifiers' free-text sector is shown as a legacy note")
+    bad = {"name": "", "cage": "12ab", "uei": "TOO-SHORT", "corporate_number": "12345", "sector": "no-such"}
+    r = adm.post("/organizations/%s" % sub, bad, page=page)
+    C.status(r, 400, "a bad form: 400")
+    for f in ("name", "cage", "uei", "corporate_number", "sector"):
+        C.check('id="err-%s"' % f in r.text and bool(re.search(r'id="f-%s"[^>]*aria-invalid="true"' % f, r.text)),
+                "the message beside the field %s" % f)
+    C.check('value="12ab"' in r.text, "the form keeps what was typed")
+    C.check(org_of(rt, sub) == before, "the refused form changed nothing")
+    r = adm.post("/organizations/%s" % sub, {"name": "Sub Renamed K.K.", "cage": "3SB77", "uei": "JX4MZ1KT5Q87",
+                                             "corporate_number": "4010401099999", "sector": "railway"}, page=page)
+    C.check(r.status == 303 and r.header("Location", "").endswith("/edit?saved=1"), "a good form: 303 to the form",
+            "%s %s" % (r.status, r.header("Location")))
+    o = org_of(rt, sub)
+    C.check(o["name"] == "Sub Renamed K.K." and o["identifiers"] == {
+        "cage": "3SB77", "uei": "JX4MZ1KT5Q87", "corporate-number": "4010401099999", "sector": "metal"},
+        "the API shows the new name and identifiers, the other keys kept", str(o))
+    page = adm.get("/organizations/%s/edit" % sub)
+    C.check(re.search(r'<option value="railway" selected>', page.text), "the form shows the sector chosen")
+    # the API's action: the same function
+    r = rt.put("/api/v1/organizations/%s" % sub, {"identifiers": {"uei": "", "cage": "bad"}})
+    C.check(r.status == 400 and "$.identifiers.cage" in (r.error_message() or ""), "the API refuses a bad CAGE code, naming it",
+            "%s %s" % (r.status, r.text[:200]))
+    r = rt.put("/api/v1/organizations/%s" % sub, {"identifiers": {"uei": ""}})
+    C.status(r, 200, "PUT /api/v1/organizations/{org} removes an identifier")
+    C.check("uei" not in r.json["identifiers"] and r.json["identifiers"]["cage"] == "3SB77", "only that one")
+    C.status(sub_adm.put("/api/v1/organizations/%s" % sub, {"name": "X"}), 403, "the API: a contractor gets 403")
+    C.status(rt.put("/api/v1/organizations/00000000-0000-4000-8000-000000000000", {"name": "X"}), 404,
+             "the API: an unknown organization 404")
+
+    # ---- the list: searched and paged ------------------------------------------------------------
+    for i in range(55):
+        mm.create_org(rt, "Paged Works %02d" % i)
+    r = adm.get("/organizations?q=paged+works")
+    C.check(r.text.count("<tr data-org-id=") == 50, "the first page: 50 rows", str(r.text.count("<tr data-org-id=")))
+    C.check('rel="next" href="/organizations?page=2&amp;q=paged%20works"' in r.text, "the next page keeps the search")
+    C.check(">55 organizations<" in r.text, "the count of the search", mm.short(r.text, 100))
+    r = adm.get("/organizations?page=2&q=paged+works")
+    C.check(r.text.count("<tr data-org-id=") == 5 and "Paged Works 54" in r.text, "the second page: the last 5")
+    C.status(adm.get("/organizations?page=0"), 400, "a page number out of range: 400")
+
+    # ---- the create form --------------------------------------------------------------------
+    page = adm.get("/organizations/new")
+    r = adm.post("/organizations", {"name": "New Co.", "cage": "ABCDEF", "uei": "", "corporate_number": "",
+                                    "sector": ""}, page=page)
+    C.status(r, 400, "the create form with a bad CAGE code: 400")
+    C.check('id="err-cage"' in r.text, "the message beside the CAGE code")
+    r = adm.post("/organizations", {"name": "New Co.", "cage": "4NC01", "uei": "", "corporate_number": "",
+                                    "sector": "electricity"}, page=page)
+    C.status(r, 303, "the create form: 303")
+    m = re.search(r"/organizations/([0-9a-f-]{36})/edit", r.header("Location", ""))
+    C.check(m, "to the new organization's form")
+    if m:
+        o = org_of(rt, m.group(1))
+        C.check(o["name"] == "New Co." and o["identifiers"] == {"cage": "4NC01"} and o["kind"] == "contractor",
+                "the API shows the new organization", str(o))
+
+    # ---- the consent page ---------------------------------------------------------------------
+    r = ana.get("/organizations/%s/consent" % sub)
+    C.status(r, 200, "an analyst reads the consent page")
+    C.check('id="consent-readonly"' in r.text and "<form" not in r.text.split("<main", 1)[-1].split("</main>")[0],
+            "read only for the authority: no form")
+    page = sadm.get("/organizations/%s/consent" % sub)
+    C.check('id="nav-consent"' in page.text, "the menu links Consent for a contractor")
+    C.check('id="prime-consent-form"' in page.text, "the contractor-admin gets the forms")
+    r = sadm.post("/organizations/%s/consent" % sub, {"prime_may_see_status": "1"}, page=page)
+    C.status(r, 200, "granting the prime's consent")
+    C.check(org_of(rt, sub)["prime_consent"] is True, "the API shows the prime's consent")
+    r = sadm.post("/organizations/%s/supply-consent/%s" % (sub, prime), {"see_status": "1", "pass_up": "1"}, page=r)
+    C.status(r, 200, "granting the customer's consent")
+    cu = rt.get("/api/v1/organizations/%s/customers" % sub).json["items"]
+    C.check(cu and cu[0]["consent"] is True and cu[0]["pass_up"] is True, "the API shows the consent with pass_up", str(cu))
+    r = sadm.post("/organizations/%s/supply-consent/%s" % (sub, prime), {"see_status": "0"}, page=r)
+    C.status(r, 200, "withdrawing it")
+    cu = rt.get("/api/v1/organizations/%s/customers" % sub).json["items"]
+    C.check(cu and cu[0]["consent"] is False, "the API shows it withdrawn", str(cu))
+    C.status(sadm.post("/organizations/%s/supply-consent/%s" % (sub, other), {"see_status": "1"}, page=r), 404,
+             "a consent towards an organization that is no customer: 404")
+
+
+if __name__ == "__main__":
+    main()
