@@ -8,12 +8,14 @@
 #include "cli/args.h"
 #include "cli/assess_as.h"
 #include "cli/cli.h"
+#include "i18n/i18n.h"
 #include "mamori/report.h"
 #include "util/util.h"
 
 static const char usage_text[] =
     "usage: mamori assess FILE [--scan RESULTS.json]... [--odp PROFILE.json] [--format FORMAT]\n"
     "                          [-o OUT | --oscal-dir DIR] [--fail-on-gaps] [--no-bom]\n"
+    "                          [--lang en|ja]\n"
     "       mamori assess FILE --as FRAMEWORK [--frameworks DIR] [--format text|json]\n"
     "       mamori assess init --framework 800-171r3|800-171r2 [--odp PROFILE.json] [-o OUT]\n"
     "\n"
@@ -35,6 +37,8 @@ static const char usage_text[] =
     "  --scan RESULTS    host scan results (mamori scan --format json); repeat for several\n"
     "                    hosts: objectives the rules cover are decided by the scans\n"
     "  --fail-on-gaps    exit 1 when any requirement is not met\n"
+    "  --lang en|ja      the language of the text and html reports; default from LC_ALL,\n"
+    "                    LC_MESSAGES or LANG (ja_JP.UTF-8: Japanese), else English\n"
     "  --content DIR     read catalogs from DIR/catalogs instead of the embedded copies\n"
     "\n"
     "exit: 0 success, 1 gaps (with --fail-on-gaps), 2 usage or invalid input\n";
@@ -135,7 +139,7 @@ static int write_oscal_dir(const char *dir, const mm_result *res, const mm_repor
 int cmd_assess(int argc, char **argv)
 {
     const char *fw_name = NULL, *format = NULL, *odp = NULL, *content = NULL, *out = NULL,
-               *oscal_dir = NULL, *as_fw = NULL, *frameworks = NULL;
+               *oscal_dir = NULL, *as_fw = NULL, *frameworks = NULL, *lang = NULL;
     bool fail_on_gaps = false, no_bom = false;
     const char *scans[CLI_MAX_MULTI];
     size_t nscans = 0;
@@ -151,6 +155,7 @@ int cmd_assess(int argc, char **argv)
         {.name = "oscal-dir", .takes_value = true, .value = &oscal_dir},
         {.name = "as", .takes_value = true, .value = &as_fw},
         {.name = "frameworks", .takes_value = true, .value = &frameworks},
+        {.name = "lang", .takes_value = true, .value = &lang},
         {.name = NULL},
     };
     cli_args a;
@@ -175,6 +180,10 @@ int cmd_assess(int argc, char **argv)
     }
     if (as_fw && oscal_dir) {
         cli_error("--as shows the assessment in another framework: it takes no --oscal-dir");
+        return MM_EXIT_USAGE;
+    }
+    if (lang && !mm_i18n_known(lang)) {
+        cli_error("--lang %s: expected en or ja", lang);
         return MM_EXIT_USAGE;
     }
     mm_report_format fmt;
@@ -239,6 +248,7 @@ int cmd_assess(int argc, char **argv)
         .now = cli_now(),
         .tool_version = MM_VERSION,
         .no_bom = no_bom,
+        .lang = lang ? lang : mm_i18n_env_lang(),
     };
     if (!rc && !oscal_dir)
         rc = mm_report_render(&report, &rlen, res, fmt, &ro);
