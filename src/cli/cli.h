@@ -21,6 +21,10 @@ typedef struct mm_command {
     const char *help;
 } mm_command;
 
+/* c's one-line help in the language of the environment (mm_i18n_env_lang): the catalog's
+ * "cli.cmd.NAME" in Japanese, else c->help (English, the table's own). */
+const char *cli_help(const mm_command *c);
+
 /* The subcommand table (main.c), for `mamori completion`. */
 const mm_command *cli_commands(size_t *n);
 

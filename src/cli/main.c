@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "i18n/i18n.h"
 
 static const mm_command commands[] = {
     {"catalog", cmd_catalog, "list, show and search SP 800-171 Rev 3 and Rev 2 requirements"},
@@ -218,12 +219,24 @@ int cmd_version(int argc, char **argv)
     return MM_EXIT_OK;
 }
 
+const char *cli_help(const mm_command *c)
+{
+    const char *lang = mm_i18n_env_lang();
+    if (strcmp(lang, "en") == 0)
+        return c->help;
+    char key[64];
+    snprintf(key, sizeof key, "cli.cmd.%s", c->name);
+    const char *s = mm_i18n_tr(lang, key);
+    return strcmp(s, key) == 0 ? c->help : s;
+}
+
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: mamori <command> [options]\n\ncommands:\n");
+    const char *lang = mm_i18n_env_lang();
+    fputs(mm_i18n_tr(lang, "cli.usage"), out);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nRun 'mamori <command> --help' for a command's options.\n");
+        fprintf(out, "  %-10s %s\n", commands[i].name, cli_help(&commands[i]));
+    fputs(mm_i18n_tr(lang, "cli.usage_more"), out);
 }
 
 int main(int argc, char **argv)
