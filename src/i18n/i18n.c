@@ -140,8 +140,8 @@ const char *mm_i18n_date(char *out, size_t size, const char *lang, const char *i
     if (!size)
         return out;
     const char *s = iso ? iso : "";
-    bool date = strlen(s) >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
-                s[7] == '-' && digits(s + 8, 2);
+    bool date = strlen(s) >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
+                digits(s + 8, 2);
     if (!date || !lang || strcmp(lang, "ja") != 0) {
         snprintf(out, size, "%s", s);
         return out;

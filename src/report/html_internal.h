@@ -13,7 +13,8 @@ extern const char *const mm_report_html_css[];
  * <bdi>, so it cannot reorder what stands around it. */
 void mm_html_esc(mm_buf *b, const char *s);
 /* The string key in lang (mm_i18n_put), escaped, {0}..{3} filled with the escaped args. */
-void mm_html_tr4(mm_buf *b, const char *lang, const char *key, const char *a0, const char *a1, const char *a2, const char *a3);
+void mm_html_tr4(mm_buf *b, const char *lang, const char *key, const char *a0, const char *a1,
+                 const char *a2, const char *a3);
 /* The same without arguments. */
 void mm_html_tr(mm_buf *b, const char *lang, const char *key);
 /* Around text that stays English (NIST's titles and text, the evaluator's reasons): a

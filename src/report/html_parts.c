@@ -122,7 +122,7 @@ void mm_html_esc(mm_buf *b, const char *s)
 
 /* The string key in lang, escaped, with {0}..{3} filled (escaped; NULL: nothing). */
 void mm_html_tr4(mm_buf *b, const char *lang, const char *key, const char *a0, const char *a1,
-                const char *a2, const char *a3)
+                 const char *a2, const char *a3)
 {
     mm_i18n_put(b, lang, true, key, a0, a1, a2, a3);
 }
