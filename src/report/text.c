@@ -153,9 +153,12 @@ static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
         put(b, lang, "txt.not_assessed", mm_report_num(n0, (long long)r->requirements_not_assessed),
             NULL, NULL, NULL);
     mm_buf_printf(b, "\n%s", s->bold);
-    put_padded(b, mm_i18n_tr(lang, "txt.objectives_met"),
-               columns(mm_i18n_tr(lang, "txt.requirements_met")));
-    mm_buf_printf(b, "%s %zu / %zu", s->off, r->objectives_met, r->objectives_total);
+    /* the numbers under the requirements' (the padding after the bold label) */
+    const char *om = mm_i18n_tr(lang, "txt.objectives_met");
+    mm_buf_printf(b, "%s%s", om, s->off);
+    for (size_t n = columns(om); n < columns(mm_i18n_tr(lang, "txt.requirements_met")); n++)
+        mm_buf_putc(b, ' ');
+    mm_buf_printf(b, " %zu / %zu", r->objectives_met, r->objectives_total);
     if (r->objectives_not_assessed)
         put(b, lang, "txt.not_assessed", mm_report_num(n0, (long long)r->objectives_not_assessed),
             NULL, NULL, NULL);
