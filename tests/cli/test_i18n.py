@@ -80,9 +80,10 @@ def catalog_tests():
     # every key the C code names, in both languages (the CLI's catalog or the dashboard's)
     used = set()
     for f in ("src/report/text.c", "src/report/html.c", "src/report/html_parts.c",
-              "src/cli/main.c", "src/report/json.c", "src/report/report_internal.h"):
+              "src/cli/main.c", "src/report/json.c", "src/report/report_internal.h",
+              "src/check/scan_report.c"):
         text = open(os.path.join(SRC, f), encoding="utf-8").read()
-        used |= set(re.findall(r'"((?:txt|htm|rpt|cli|col|gap|chart|cmmc|status|requirement)'
+        used |= set(re.findall(r'"((?:txt|htm|rpt|cli|scan|col|gap|chart|cmmc|status|requirement)'
                                r'\.[a-z0-9_.-]*[a-z0-9_])"', text))
     # keys the code builds from a prefix and a machine word of the assessment
     for prefix, words in (("txt.status.", ("met", "not-met", "partial", "not-applicable",
@@ -90,7 +91,8 @@ def catalog_tests():
                           ("txt.poam.", ("open", "closed", "risk-accepted")),
                           ("txt.milestone.", ("planned", "in-progress", "completed")),
                           ("txt.cmmc.", ("final", "conditional", "conditional-expired",
-                                         "not-eligible"))):
+                                         "not-eligible")),
+                          ("scan.status.", ("pass", "fail", "error", "not-applicable"))):
         used |= {prefix + w for w in words}
     check(len(used) > 100, "the code names the catalog's keys (%d found)" % len(used))
     lacking = sorted(k for k in used if k not in both_en or k not in both_ja)
@@ -227,6 +229,29 @@ def help_tests():
     check("--lang en|ja" in assess, "assess --help documents --lang")
 
 
+def scan_tests():
+    root = "tests/fixtures/roots/debian-hardened"
+    def ms(t):  # the time a scan takes and its start differ from run to run
+        return re.sub(r"\d+ ms", "N ms", re.sub(r"Started [^,]*", "Started T", t))
+    en_t, en_h = out(["scan", "--root", root]), out(["scan", "--root", root, "--format", "html"])
+    check(en_t.startswith("mamori scan of ") and '<html lang="en">' in en_h,
+          "scan: English by default")
+    for loc in ({"LANG": "C"}, {"LANG": "en_US.UTF-8"}, {"LANG": "it_IT.UTF-8"}):
+        check(ms(out(["scan", "--root", root], **loc)) == ms(en_t) and
+              ms(out(["scan", "--root", root, "--format", "html"], **loc)) == ms(en_h),
+              "scan %s: the English text and HTML" % loc)
+    ja_t = out(["scan", "--root", root], LANG="ja_JP.UTF-8")
+    ja_h = out(["scan", "--root", root, "--format", "html"], LANG="ja_JP.UTF-8")
+    check(re.search(r"^  \d+ルール、\d+ ms: 合格 \d+、不合格 \d+、エラー \d+、該当なし \d+$", ja_t,
+                    re.M) is not None, "scan text: the counts in Japanese")
+    check(ja_h.startswith('<!DOCTYPE html>\n<html lang="ja">') and "<h1>mamori スキャン: " in ja_h
+          and "<th>状況</th><th>ルール</th>" in ja_h, "scan html: Japanese page and headings")
+    check('<strong lang="en">' in ja_h, "scan html: the rules' English titles marked lang=\"en\"")
+    p = Balance()
+    p.feed(ja_h)
+    check(not p.problems and not p.stack, "scan html in Japanese balanced")
+
+
 def summary_tests():
     shutil.rmtree(TMP, ignore_errors=True)
     os.makedirs(TMP)
@@ -256,6 +281,7 @@ def main():
     html_tests()
     text_tests()
     help_tests()
+    scan_tests()
     summary_tests()
     if failures:
         sys.exit("%d failures" % len(failures))
