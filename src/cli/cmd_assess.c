@@ -52,14 +52,14 @@ static int write_output(const char *out, const char *data, size_t len)
 static int init(const char *fw_name, const char *odp, const char *content, const char *out)
 {
     if (!fw_name) {
-        cli_error("assess init needs --framework 800-171r3 or --framework 800-171r2");
+        cli_error_tr("cli.err.init_framework", NULL, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     mm_framework fw;
     if (mm_framework_parse(&fw, fw_name))
         return cli_fail(MM_EINVALID);
     if (odp && fw != MM_FW_R3) {
-        cli_error("--odp applies to 800-171r3 only: Rev 2 has no ODPs");
+        cli_error_tr("cli.err.odp_r2", NULL, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     mm_catalog *cat = NULL;
@@ -101,7 +101,7 @@ static int write_oscal_dir(const char *dir, const mm_result *res, const mm_repor
                 {MM_REPORT_OSCAL_AR, MM_OSCAL_AR_FILE},
                 {MM_REPORT_OSCAL_POAM, MM_OSCAL_POAM_FILE}};
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cli_error("%s: cannot create the folder: %s", dir, strerror(errno));
+        cli_error_tr("cli.err.mkdir", dir, strerror(errno), NULL);
         return MM_EXIT_USAGE;
     }
     const mm_catalog *cat = res->assessment->catalog;
@@ -170,20 +170,20 @@ int cmd_assess(int argc, char **argv)
     if (a.npos == 1 && strcmp(a.pos[0], "init") == 0)
         return init(fw_name, odp, content, out);
     if (a.npos != 1) {
-        cli_error(a.npos ? "assess takes one assessment file" : "assess needs an assessment file");
+        cli_error_tr(a.npos ? "cli.err.assess_one" : "cli.err.assess_none", NULL, NULL, NULL);
         fputs(usage_text, stderr);
         return MM_EXIT_USAGE;
     }
     if (oscal_dir && (format || out)) {
-        cli_error("--oscal-dir writes every OSCAL document: it takes no --format or -o");
+        cli_error_tr("cli.err.oscal_dir", NULL, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     if (as_fw && oscal_dir) {
-        cli_error("--as shows the assessment in another framework: it takes no --oscal-dir");
+        cli_error_tr("cli.err.as_oscal", NULL, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     if (lang && !mm_i18n_known(lang)) {
-        cli_error("--lang %s: expected en or ja", lang);
+        cli_error_tr("cli.err.lang", lang, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     mm_report_format fmt;
@@ -213,13 +213,13 @@ int cmd_assess(int argc, char **argv)
             goto done;
         }
         if (want != fw) {
-            cli_error("%s: $.framework: the file is for %s but --framework asks for %s", path,
-                      mm_framework_name(fw), mm_framework_name(want));
+            cli_error_tr("cli.err.framework_mismatch", path, mm_framework_name(fw),
+                         mm_framework_name(want));
             goto done;
         }
     }
     if (odp && fw != MM_FW_R3) {
-        cli_error("--odp applies to 800-171r3 only: Rev 2 has no ODPs");
+        cli_error_tr("cli.err.odp_r2", NULL, NULL, NULL);
         goto done;
     }
     rc = mm_catalog_load(&cat, fw, cli_content_dir(content));

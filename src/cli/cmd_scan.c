@@ -68,7 +68,7 @@ int cmd_scan(int argc, char **argv)
         return MM_EXIT_OK;
     }
     if (a.npos) {
-        cli_error("scan takes no arguments (did you mean --root %s?)", a.pos[0]);
+        cli_error_tr("cli.err.scan_args", a.pos[0], NULL, NULL);
         return MM_EXIT_USAGE;
     }
     int fmt = !strcmp(format, "text")   ? 0
@@ -76,11 +76,11 @@ int cmd_scan(int argc, char **argv)
               : !strcmp(format, "html") ? 2
                                         : -1;
     if (fmt < 0) {
-        cli_error("unknown format '%s': expected text, json or html", format);
+        cli_error_tr("cli.err.scan_format", format, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     if (lang && !mm_i18n_known(lang)) {
-        cli_error("--lang %s: expected en or ja", lang);
+        cli_error_tr("cli.err.lang", lang, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     if (!lang)
@@ -90,7 +90,7 @@ int cmd_scan(int argc, char **argv)
         char *end;
         long j = strtol(jobs_s, &end, 10);
         if (*end || j < 1 || j > 64) {
-            cli_error("--jobs must be a number from 1 to 64, not '%s'", jobs_s);
+            cli_error_tr("cli.err.jobs", jobs_s, NULL, NULL);
             return MM_EXIT_USAGE;
         }
         jobs = (int)j;

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "i18n/i18n.h"
+#include "util/util.h"
 
 static const mm_command commands[] = {
     {"catalog", cmd_catalog, "list, show and search SP 800-171 Rev 3 and Rev 2 requirements"},
@@ -103,6 +104,14 @@ void cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+void cli_error_tr(const char *key, const char *a0, const char *a1, const char *a2)
+{
+    mm_buf b = MM_BUF_INIT;
+    mm_i18n_put(&b, mm_i18n_env_lang(), false, key, a0, a1, a2, NULL);
+    cli_error("%s", mm_buf_cstr(&b));
+    mm_buf_free(&b);
 }
 
 int cli_fail(int rc)

@@ -81,7 +81,7 @@ def catalog_tests():
     used = set()
     for f in ("src/report/text.c", "src/report/html.c", "src/report/html_parts.c",
               "src/cli/main.c", "src/report/json.c", "src/report/report_internal.h",
-              "src/check/scan_report.c"):
+              "src/check/scan_report.c", "src/cli/cmd_assess.c", "src/cli/cmd_scan.c"):
         text = open(os.path.join(SRC, f), encoding="utf-8").read()
         used |= set(re.findall(r'"((?:txt|htm|rpt|cli|scan|col|gap|chart|cmmc|status|requirement)'
                                r'\.[a-z0-9_.-]*[a-z0-9_])"', text))
@@ -229,6 +229,25 @@ def help_tests():
     check("--lang en|ja" in assess, "assess --help documents --lang")
 
 
+def error_tests():
+    cases = [(["assess"], "assess needs an assessment file", "assess には評価ファイルが必要です"),
+             (["assess", "examples/short-r2.json", "--framework", "800-171r3"],
+              "examples/short-r2.json: $.framework: the file is for 800-171r2 but --framework "
+              "asks for 800-171r3",
+              "examples/short-r2.json: $.framework: ファイルは 800-171r2 用ですが、"
+              "--framework は 800-171r3 を指定しています"),
+             (["scan", "--jobs", "99"], "--jobs must be a number from 1 to 64, not '99'",
+              "--jobs には 1〜64 の数を指定してください（'99' は使えません）")]
+    for args, en, ja in cases:
+        for loc in ({}, {"LANG": "C"}, {"LANG": "pt_BR.UTF-8"}):
+            p = run(args, **loc)
+            check(p.returncode == 2 and p.stderr.decode().startswith("mamori: " + en + "\n"),
+                  "%s %s: the English message" % (" ".join(args), loc))
+        p = run(args, LANG="ja_JP.UTF-8")
+        check(p.returncode == 2 and p.stderr.decode().startswith("mamori: " + ja + "\n"),
+              "%s: the Japanese message, where first" % " ".join(args))
+
+
 def scan_tests():
     root = "tests/fixtures/roots/debian-hardened"
     def ms(t):  # the time a scan takes and its start differ from run to run
@@ -281,6 +300,7 @@ def main():
     html_tests()
     text_tests()
     help_tests()
+    error_tests()
     scan_tests()
     summary_tests()
     if failures:
