@@ -165,13 +165,13 @@ static void header(mm_buf *b, const mm_result *r, const char *rev, bool r2, cons
     mm_buf_put_html(b, mm_i18n_tr(lang, "htm.contents"));
     mm_buf_puts(b, "\">");
     toc(b, lang, "summary", "htm.summary");
-    toc(b, lang, "families", "htm.families");
+    toc(b, lang, "families", "rpt.families");
     toc(b, lang, "gaps", "col.gaps");
     toc(b, lang, "poam", "col.poam");
     if (r->nconflicts)
         toc(b, lang, "odp-conflicts", "htm.odp_conflicts");
     if (r->nwarnings)
-        toc(b, lang, "warnings", "htm.warnings");
+        toc(b, lang, "warnings", "rpt.warnings");
     mm_buf_puts(b, "</nav>\n</header>\n");
 }
 
@@ -332,7 +332,7 @@ static void summary(mm_buf *b, const mm_result *r, bool r2, const char *lang)
     }
     if (r->nno_plan) {
         mm_buf_printf(b, "<div class=\"callout %s\" id=\"no-plan\"><strong>", r2 ? "bad" : "warn");
-        mm_html_tr(b, lang, "htm.no_plan");
+        mm_html_tr(b, lang, "rpt.no_plan");
         mm_buf_puts(b, "</strong> ");
         for (size_t k = 0; k < r->nno_plan; k++) {
             mm_buf_puts(b, k ? ", " : "");
@@ -614,7 +614,7 @@ static void gap(mm_buf *b, const mm_result *r, size_t i, bool r2, const char *la
         scan) {
         mm_buf_puts(b, "<dl class=\"facts\">\n");
         mm_html_dt_dd(b, lang, "htm.implementation", ra->implementation);
-        mm_html_dt_dd(b, lang, "htm.host_scans", scan);
+        mm_html_dt_dd(b, lang, "rpt.host_scans", scan);
         mm_html_dt_dd(b, lang, "htm.justification", ra->justification);
         mm_html_dt_dd(b, lang, "htm.notes", ra->notes);
         mm_html_dt_dd(b, lang, "htm.responsible", ra->responsible);

@@ -47,14 +47,24 @@ static void put_padded(mm_buf *b, const char *s, size_t width)
         mm_buf_putc(b, ' ');
 }
 
-/* A machine word of the assessment ("not-met", "open", "in-progress") in lang: the string
- * prefix.word, or the word itself when the catalog has none. */
+/* A machine word of the assessment ("not-met", "open", "in-progress") as the text report
+ * shows it: the word itself in English; in another language the string prefix+word (the
+ * dashboard's "gap.", "milestone.", "cmmc.status." where it has them), or the word when
+ * the catalog has none. */
 static const char *word(const char *lang, const char *prefix, const char *w)
 {
+    if (strcmp(lang, "en") == 0 || !w)
+        return w ? w : "";
     char key[64];
-    snprintf(key, sizeof key, "%s%s", prefix, w ? w : "");
+    snprintf(key, sizeof key, "%s%s", prefix, w);
     const char *s = mm_i18n_tr(lang, key);
-    return strcmp(s, key) == 0 ? (w ? w : "") : s;
+    return strcmp(s, key) == 0 ? w : s;
+}
+
+/* "not eligible" (a CMMC status, as the text report has always written it) in lang */
+static const char *not_eligible(const char *lang)
+{
+    return strcmp(lang, "en") ? mm_i18n_tr(lang, "cmmc.status.not-eligible") : "not eligible";
 }
 
 static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
@@ -107,16 +117,16 @@ static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
         mm_buf_puts(b, s->bold);
         put(b, lang, "txt.cmmc1", NULL, NULL, NULL, NULL);
         mm_buf_printf(b, "%s %s", s->off, r->cmmc1 == MM_CMMC_FINAL ? s->green : s->red);
-        put(b, lang, r->cmmc1 == MM_CMMC_FINAL ? "txt.final" : "txt.not_eligible", NULL, NULL, NULL,
-            NULL);
+        mm_buf_puts(b, r->cmmc1 == MM_CMMC_FINAL ? word(lang, "cmmc.status.", "final")
+                                                 : not_eligible(lang));
         mm_buf_printf(b, "%s  (", s->off);
         put(b, lang, "txt.cmmc1_basis", NULL, NULL, NULL, NULL);
         mm_buf_puts(b, ")\n");
         for (size_t i = 0; i < r->ncmmc1_reasons; i++)
             mm_buf_printf(b, "  - %s\n", r->cmmc1_reasons[i]);
         const char *cm = r->cmmc == MM_CMMC_NOT_ELIGIBLE
-                             ? mm_i18n_tr(lang, "txt.cmmc.none")
-                             : word(lang, "txt.cmmc.", mm_cmmc_level2_status_name(&r->cmmc2));
+                             ? not_eligible(lang)
+                             : word(lang, "cmmc.status.", mm_cmmc_level2_status_name(&r->cmmc2));
         bool good = r->cmmc != MM_CMMC_NOT_ELIGIBLE && !r->cmmc2.expired;
         mm_buf_puts(b, s->bold);
         put(b, lang, "txt.cmmc2", NULL, NULL, NULL, NULL);
@@ -136,7 +146,7 @@ static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
     }
     if (r->nno_plan) {
         mm_buf_puts(b, s->bold);
-        put(b, lang, "txt.no_plan", NULL, NULL, NULL, NULL);
+        put(b, lang, "rpt.no_plan", NULL, NULL, NULL, NULL);
         mm_buf_puts(b, s->off);
         for (size_t k = 0; k < r->nno_plan && k < 12; k++)
             mm_buf_printf(b, " %s", cat->requirements[r->no_plan[k]].id);
@@ -163,7 +173,7 @@ static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
         put(b, lang, "txt.not_assessed", mm_report_num(n0, (long long)r->objectives_not_assessed),
             NULL, NULL, NULL);
     mm_buf_puts(b, "\n\n");
-    put(b, lang, "txt.families", NULL, NULL, NULL, NULL);
+    put(b, lang, "rpt.families", NULL, NULL, NULL, NULL);
     mm_buf_putc(b, '\n');
     for (size_t i = 0; i < cat->nfamilies; i++) {
         const mm_family_result *fr = &r->families[i];
@@ -188,7 +198,7 @@ static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
             const mm_requirement *q = &cat->requirements[i];
             const mm_requirement_result *rr = &r->requirements[i];
             const char *col = rr->status == MM_STATUS_NOT_ASSESSED ? s->yellow : s->red;
-            const char *st = word(lang, "txt.status.", mm_status_name(rr->status));
+            const char *st = word(lang, "gap.", mm_status_name(rr->status));
             mm_buf_printf(b, "  %s%-*s%s ", s->bold, r2 ? 8 : 9, q->id, s->off);
             if (r2) {
                 snprintf(n1, sizeof n1, "%2d", rr->points_lost);
@@ -229,14 +239,14 @@ static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
             for (size_t m = 0; m < it->nmilestones; m++) {
                 const mm_milestone *ml = &it->milestones[m];
                 mm_buf_printf(b, "           %s ", mm_i18n_date(d0, sizeof d0, lang, ml->due));
-                put_padded(b, word(lang, "txt.milestone.", ml->status), 11);
+                put_padded(b, word(lang, "milestone.", ml->status), 11);
                 mm_buf_printf(b, " %s\n", ml->description);
             }
         }
     }
     if (a->nscan_hosts) {
         mm_buf_printf(b, "\n%s", s->bold);
-        put(b, lang, "txt.host_scans", NULL, NULL, NULL, NULL);
+        put(b, lang, "rpt.host_scans", NULL, NULL, NULL, NULL);
         mm_buf_printf(b, "%s: ", s->off);
         for (size_t i = 0; i < a->nscan_hosts; i++)
             mm_buf_printf(b, "%s%s", i ? ", " : "", a->scan_hosts[i]);
@@ -249,7 +259,7 @@ static int text_body(mm_buf *b, const mm_result *r, const mm_report_options *o)
     }
     if (r->nwarnings) {
         mm_buf_printf(b, "\n%s", s->yellow);
-        put(b, lang, "txt.warnings", NULL, NULL, NULL, NULL);
+        put(b, lang, "rpt.warnings", NULL, NULL, NULL, NULL);
         mm_buf_printf(b, "%s\n", s->off);
         for (size_t i = 0; i < r->nwarnings; i++)
             mm_buf_printf(b, "  - %s\n", r->warnings[i]);

@@ -85,13 +85,12 @@ def catalog_tests():
         text = open(os.path.join(SRC, f), encoding="utf-8").read()
         used |= set(re.findall(r'"((?:txt|htm|rpt|cli|scan|col|gap|chart|cmmc|status|requirement)'
                                r'\.[a-z0-9_.-]*[a-z0-9_])"', text))
-    # keys the code builds from a prefix and a machine word of the assessment
-    for prefix, words in (("txt.status.", ("met", "not-met", "partial", "not-applicable",
-                                           "not-assessed")),
+    # keys the code builds from a prefix and a machine word of the assessment or the scan
+    for prefix, words in (("gap.", ("not-met", "partial", "not-assessed")),
+                          ("milestone.", ("planned", "in-progress", "completed")),
+                          ("cmmc.status.", ("final", "conditional", "conditional-expired",
+                                            "not-eligible")),
                           ("txt.poam.", ("open", "closed", "risk-accepted")),
-                          ("txt.milestone.", ("planned", "in-progress", "completed")),
-                          ("txt.cmmc.", ("final", "conditional", "conditional-expired",
-                                         "not-eligible")),
                           ("scan.status.", ("pass", "fail", "error", "not-applicable"))):
         used |= {prefix + w for w in words}
     check(len(used) > 100, "the code names the catalog's keys (%d found)" % len(used))
