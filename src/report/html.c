@@ -155,9 +155,9 @@ static void header(mm_buf *b, const mm_result *r, const char *rev, bool r2, cons
     mm_html_dt_dd(b, lang, "htm.affirming_official", a->affirming_official);
     mm_buf_puts(b, "<dt>");
     mm_html_tr(b, lang, "col.framework");
-    mm_buf_printf(b, "</dt><dd>%s</dd>\n",
-                  r2 ? "NIST SP 800-171 Rev 2 with SP 800-171A (June 2018)"
-                     : "NIST SP 800-171 Rev 3 with SP 800-171A Rev 3");
+    mm_buf_puts(b, "</dt><dd>");
+    mm_html_tr(b, lang, r2 ? "htm.framework_r2" : "htm.framework_r3");
+    mm_buf_puts(b, "</dd>\n");
     if (!r2)
         mm_html_dt_dd(b, lang, "htm.odp_profile",
                       r->profile ? r->profile->name : mm_i18n_tr(lang, "htm.none"));
