@@ -6,6 +6,9 @@
 # usage: scripts/gen-man.sh MAMORI SOURCE_DIR OUT_DIR
 set -eu
 mamori=$1 src=$2 out=$3
+# the man pages are English, whatever the language of the shell that builds them
+LC_ALL=C
+export LC_ALL
 mkdir -p "$out"
 cmds=$(mktemp)
 trap 'rm -f "$cmds"' EXIT

@@ -32,11 +32,39 @@ S="--scan $OUT/scan.json"
 "$M" assess "$R2" $S --format json -o "$OUT/result-r2.json"
 "$M" assess "$R2" $S --format html -o "$OUT/report-r2.html"
 
-# the summary: a line is taken from the reports only where it says what the files say
+# the summary: a line is taken from the reports only where it says what the files say. The
+# reports are in the language mamori picks (LC_ALL, then LC_MESSAGES, then LANG; ja_JP* is
+# Japanese): so is the summary, whose report labels are content/i18n's txt.* strings.
+lang=en
+for v in "${LC_ALL:-}" "${LC_MESSAGES:-}" "${LANG:-}"; do
+    if [ -n "$v" ]; then
+        case $v in ja | ja_* | ja.* | ja@*) lang=ja ;; esac
+        break
+    fi
+done
 line() { grep -m1 "$1" "$2" | sed 's/^ *//'; }
-echo "mamori run: the example organization $(sed -n 's/^NIST SP 800-171 Rev 3 assessment of //p' "$OUT/assessment-r3.txt" | head -1)"
+if [ $lang = ja ]; then
+    org=$(sed -n 's/ の NIST SP 800-171 Rev 3 評価$//p' "$OUT/assessment-r3.txt" | head -1)
+    echo "mamori run: 例の組織 $org"
+else
+    echo "mamori run: the example organization $(sed -n 's/^NIST SP 800-171 Rev 3 assessment of //p' "$OUT/assessment-r3.txt" | head -1)"
+fi
 echo "  $(head -1 "$OUT/scan.txt" | sed 's/^mamori //')"
 echo "  $(sed -n 2p "$OUT/scan.txt" | sed 's/^ *//')"
+if [ $lang = ja ]; then
+    echo "  技術的な回答はホストスキャンで決まります（失敗したルールの要件は未実施）。対策していないマシンではスコアが低くなります。"
+    echo "Rev 3（$R3、DoD ODP プロファイル）:"
+    echo "  $(line '^達成した要件:' "$OUT/assessment-r3.txt")"
+    echo "  $(line '^達成した評価目標:' "$OUT/assessment-r3.txt")"
+    echo "Rev 2（$R2）:"
+    echo "  $(line '^SPRSスコア:' "$OUT/assessment-r2.txt")"
+    echo "  $(line '^CMMC レベル2' "$OUT/assessment-r2.txt")"
+    echo "報告書の出力先 $OUT/:"
+    echo "  scan.txt scan.json scan.html: ホストスキャン（ルールごと、対処方法付き）"
+    echo "  assessment-r3.txt result.json report.html ssp.json poam.json assessment-results.json poam.csv: Rev 3"
+    echo "  assessment-r2.txt result-r2.json report-r2.html: Rev 2"
+    exit 0
+fi
 echo "  The host scan drives the technical answers (a failed rule makes its requirements not met), so an unhardened machine scores low."
 echo "Rev 3 ($R3, DoD ODP profile):"
 echo "  $(line '^Requirements met:' "$OUT/assessment-r3.txt")"

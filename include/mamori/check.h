@@ -121,9 +121,13 @@ void mm_scan_free(mm_scan *s);
  * "remediation"}], ...}. */
 int mm_scan_to_json(char **out, const mm_scan *s, const char *tool_version)
     __attribute__((warn_unused_result));
-/* Terminal text (colour optional) and a self-contained HTML page. */
-int mm_scan_to_text(char **out, const mm_scan *s, bool color) __attribute__((warn_unused_result));
-int mm_scan_to_html(char **out, const mm_scan *s) __attribute__((warn_unused_result));
+/* Terminal text (colour optional) and a self-contained HTML page, in lang ("ja" for
+ * Japanese headings and labels; NULL or "en": English). Rule titles, messages and fixes are
+ * the rules' own English. */
+int mm_scan_to_text(char **out, const mm_scan *s, bool color, const char *lang)
+    __attribute__((warn_unused_result));
+int mm_scan_to_html(char **out, const mm_scan *s, const char *lang)
+    __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

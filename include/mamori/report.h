@@ -42,6 +42,8 @@ typedef struct mm_report_options {
     bool no_bom;              /* csv-poam: leave out the UTF-8 byte order mark it starts with
                                  by default (Excel on Japanese Windows reads UTF-8 CSV
                                  without one as Shift_JIS) */
+    const char *lang;         /* text and html: "ja" for Japanese; NULL or "en": English.
+                                 NIST's requirement text stays English either way */
 } mm_report_options;
 
 /* Renders r in fmt into a malloc'd, NUL-terminated buffer (*out, *len); the caller frees

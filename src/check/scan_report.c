@@ -1,10 +1,12 @@
 /* The scan's outputs: JSON (the input of `mamori assess --scan`), terminal text, HTML. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "check/check_internal.h"
+#include "i18n/i18n.h"
 #include "mamori/error.h"
 
 static json_t *strs(const char *const *v, size_t n)
@@ -93,28 +95,51 @@ static const char *status_color(mm_check_status st)
                                   : "\033[2m";
 }
 
-int mm_scan_to_text(char **out, const mm_scan *s, bool color)
+/* The string key in lang with {0}..{3}: plain text (html false) or escaped for HTML. */
+static void put(mm_buf *b, const char *lang, bool html, const char *key, const char *a0,
+                const char *a1, const char *a2, const char *a3)
+{
+    mm_i18n_put(b, lang, html, key, a0, a1, a2, a3);
+}
+
+static const char *num(char out[24], size_t n)
+{
+    snprintf(out, 24, "%zu", n);
+    return out;
+}
+
+int mm_scan_to_text(char **out, const mm_scan *s, bool color, const char *lang)
 {
     mm_buf b = MM_BUF_INIT;
     const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
-    mm_buf_printf(&b, "%smamori scan%s of %s (%s)%s%s\n", bold, off, s->host, s->root,
-                  s->os ? "  " : "", s->os ? s->os : "");
-    mm_buf_printf(&b, "  %zu rules in %.0f ms: %zu pass, %zu fail, %zu error, %zu not applicable\n",
-                  s->nresults, s->duration_ms, s->counts[MM_CHECK_PASS], s->counts[MM_CHECK_FAIL],
-                  s->counts[MM_CHECK_ERROR], s->counts[MM_CHECK_NOT_APPLICABLE]);
-    if (s->profile)
-        mm_buf_printf(&b, "  ODP profile: %s\n", s->profile);
+    char n0[24], n1[24], n2[24], n3[24], n4[24], ms[32];
+    mm_buf_printf(&b, "%smamori scan%s ", bold, off);
+    put(&b, lang, false, "scan.of", s->host, s->root, NULL, NULL);
+    mm_buf_printf(&b, "%s%s\n", s->os ? "  " : "", s->os ? s->os : "");
+    snprintf(ms, sizeof ms, "%.0f", s->duration_ms);
+    mm_buf_puts(&b, "  ");
+    put(&b, lang, false, "scan.counts", num(n0, s->nresults), ms, NULL, NULL);
+    put(&b, lang, false, "scan.statuses", num(n1, s->counts[MM_CHECK_PASS]),
+        num(n2, s->counts[MM_CHECK_FAIL]), num(n3, s->counts[MM_CHECK_ERROR]),
+        num(n4, s->counts[MM_CHECK_NOT_APPLICABLE]));
+    mm_buf_putc(&b, '\n');
+    if (s->profile) {
+        put(&b, lang, false, "txt.odp_profile", s->profile, NULL, NULL, NULL);
+        mm_buf_putc(&b, '\n');
+    }
     for (int pass = 0; pass < 3; pass++) {
         mm_check_status want = pass == 0   ? MM_CHECK_FAIL
                                : pass == 1 ? MM_CHECK_ERROR
                                            : MM_CHECK_PASS;
         if (!s->counts[want])
             continue;
-        mm_buf_printf(&b, "\n%s%s%s\n", bold,
-                      pass == 0   ? "Failed"
-                      : pass == 1 ? "Could not be checked"
-                                  : "Passed",
-                      off);
+        mm_buf_printf(&b, "\n%s", bold);
+        put(&b, lang, false,
+            pass == 0   ? "scan.failed"
+            : pass == 1 ? "scan.error"
+                        : "scan.passed",
+            NULL, NULL, NULL, NULL);
+        mm_buf_printf(&b, "%s\n", off);
         for (size_t i = 0; i < s->nresults; i++) {
             const mm_rule_result *r = &s->results[i];
             if (r->status != want)
@@ -129,8 +154,11 @@ int mm_scan_to_text(char **out, const mm_scan *s, bool color)
                     if (e->source && e->line)
                         mm_buf_printf(&b, "        at %s:%d\n", e->source, e->line);
                 }
-                if (want == MM_CHECK_FAIL && r->rule->remediation)
-                    mm_buf_printf(&b, "        fix: %s\n", r->rule->remediation);
+                if (want == MM_CHECK_FAIL && r->rule->remediation) {
+                    mm_buf_puts(&b, "        ");
+                    put(&b, lang, false, "scan.fix", r->rule->remediation, NULL, NULL, NULL);
+                    mm_buf_putc(&b, '\n');
+                }
             }
         }
     }
@@ -142,18 +170,28 @@ int mm_scan_to_text(char **out, const mm_scan *s, bool color)
     return MM_OK;
 }
 
-static void html_row(mm_buf *b, const mm_rule_result *r)
+static void html_row(mm_buf *b, const mm_rule_result *r, const char *lang)
 {
     const char *st = mm_check_status_name(r->status);
-    mm_buf_printf(b, "<tr><td class=\"%s\">%s</td><td><strong>", st, st);
+    /* the rules' own text is English: marked so in a page of another language */
+    const char *en = strcmp(lang ? lang : "en", "ja") == 0 ? " lang=\"en\"" : "";
+    char key[48];
+    snprintf(key, sizeof key, "scan.status.%s", st);
+    mm_buf_printf(b, "<tr><td class=\"%s\">", st);
+    put(b, lang, true, key, NULL, NULL, NULL, NULL);
+    mm_buf_printf(b, "</td><td><strong%s>", en);
     mm_buf_put_html(b, r->rule->title);
     mm_buf_puts(b, "</strong><br><code>");
     mm_buf_put_html(b, r->rule->id);
-    mm_buf_puts(b, "</code><br>");
+    mm_buf_printf(b, "</code><br>%s", *en ? "<span lang=\"en\">" : "");
     mm_buf_put_html(b, r->message);
+    mm_buf_puts(b, *en ? "</span>" : "");
     if (r->status == MM_CHECK_FAIL && r->rule->remediation) {
-        mm_buf_puts(b, "<br><em>Fix:</em> ");
+        mm_buf_puts(b, "<br><em>");
+        put(b, lang, true, "scan.fix_html", NULL, NULL, NULL, NULL);
+        mm_buf_printf(b, "</em> %s", *en ? "<span lang=\"en\">" : "");
         mm_buf_put_html(b, r->rule->remediation);
+        mm_buf_puts(b, *en ? "</span>" : "");
     }
     mm_buf_puts(b, "</td><td>");
     for (size_t k = 0; k < r->rule->nrequirements; k++) {
@@ -175,24 +213,27 @@ static void html_row(mm_buf *b, const mm_rule_result *r)
         mm_buf_puts(b, "</code> ");
         mm_buf_put_html(b, e->key);
         mm_buf_puts(b, " = ");
-        mm_buf_put_html(b, e->observed ? e->observed : "(absent)");
-        if (e->expected) {
-            mm_buf_puts(b, " (expected ");
-            mm_buf_put_html(b, e->expected);
-            mm_buf_puts(b, ")");
-        }
+        if (e->observed)
+            mm_buf_put_html(b, e->observed);
+        else
+            put(b, lang, true, "scan.absent", NULL, NULL, NULL, NULL);
+        if (e->expected)
+            put(b, lang, true, "scan.expected", e->expected, NULL, NULL, NULL);
         mm_buf_puts(b, "<br>");
     }
     mm_buf_puts(b, "</td></tr>\n");
 }
 
-int mm_scan_to_html(char **out, const mm_scan *s)
+int mm_scan_to_html(char **out, const mm_scan *s, const char *lang)
 {
     mm_buf b = MM_BUF_INIT;
-    mm_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                    "style-src 'unsafe-inline'\">\n<title>mamori scan of ");
-    mm_buf_put_html(&b, s->host);
+    char n0[24], n1[24], n2[24], n3[24], n4[24], ms[32];
+    mm_buf_printf(&b,
+                  "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                  "style-src 'unsafe-inline'\">\n<title>",
+                  strcmp(lang ? lang : "en", "ja") == 0 ? "ja" : "en");
+    put(&b, lang, true, "scan.title", s->host, NULL, NULL, NULL);
     mm_buf_puts(&b, "</title>\n<style>\nbody{font:14px/1.45 system-ui,sans-serif;margin:2em auto;"
                     "max-width:70em;color:#1f2328;padding:0 1em}\ntable{border-collapse:collapse;"
                     "width:100%}\nth,td{text-align:left;padding:.35em .5em;border-bottom:1px solid "
@@ -200,30 +241,43 @@ int mm_scan_to_html(char **out, const mm_scan *s)
                     "color:#cf222e;"
                     "font-weight:600}.error{color:#9a6700}.not-applicable{color:#6e7781}\n"
                     "code{font-size:12px}\n@media print{tr{break-inside:avoid}}\n</style>\n"
-                    "</head>\n<body>\n<h1>mamori scan of ");
-    mm_buf_put_html(&b, s->host);
-    mm_buf_puts(&b, "</h1>\n<p>Root <code>");
+                    "</head>\n<body>\n<h1>");
+    put(&b, lang, true, "scan.title", s->host, NULL, NULL, NULL);
+    mm_buf_puts(&b, "</h1>\n<p>");
+    put(&b, lang, true, "scan.root", NULL, NULL, NULL, NULL);
+    mm_buf_puts(&b, " <code>");
     mm_buf_put_html(&b, s->root);
     mm_buf_puts(&b, "</code>");
     if (s->os) {
         mm_buf_puts(&b, ", ");
         mm_buf_put_html(&b, s->os);
     }
-    mm_buf_printf(&b,
-                  ". Started %s, %.0f ms. %zu rules: <span class=\"pass\">%zu pass</span>, "
-                  "<span class=\"fail\">%zu fail</span>, <span class=\"error\">%zu "
-                  "error</span>, %zu not applicable.</p>\n",
-                  s->started, s->duration_ms, s->nresults, s->counts[0], s->counts[1], s->counts[2],
-                  s->counts[3]);
-    mm_buf_puts(&b, "<table>\n<thead><tr><th>Status</th><th>Rule</th><th>Rev 3</th><th>Rev "
-                    "2</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+    snprintf(ms, sizeof ms, "%.0f", s->duration_ms);
+    char started[64];
+    put(&b, lang, true, "scan.started", mm_i18n_date(started, sizeof started, lang, s->started), ms,
+        num(n0, s->nresults), NULL);
+    mm_buf_puts(&b, " <span class=\"pass\">");
+    put(&b, lang, true, "scan.n_pass", num(n1, s->counts[0]), NULL, NULL, NULL);
+    mm_buf_puts(&b, "</span>, <span class=\"fail\">");
+    put(&b, lang, true, "scan.n_fail", num(n2, s->counts[1]), NULL, NULL, NULL);
+    mm_buf_puts(&b, "</span>, <span class=\"error\">");
+    put(&b, lang, true, "scan.n_error", num(n3, s->counts[2]), NULL, NULL, NULL);
+    mm_buf_puts(&b, "</span>, ");
+    put(&b, lang, true, "scan.n_not_applicable", num(n4, s->counts[3]), NULL, NULL, NULL);
+    mm_buf_puts(&b, "</p>\n<table>\n<thead><tr><th>");
+    put(&b, lang, true, "col.status", NULL, NULL, NULL, NULL);
+    mm_buf_puts(&b, "</th><th>");
+    put(&b, lang, true, "scan.rule", NULL, NULL, NULL, NULL);
+    mm_buf_puts(&b, "</th><th>Rev 3</th><th>Rev 2</th><th>");
+    put(&b, lang, true, "htm.evidence", NULL, NULL, NULL, NULL);
+    mm_buf_puts(&b, "</th></tr></thead>\n<tbody>\n");
     /* failures first, then errors, passes, not applicable; rule id order within each */
     static const mm_check_status order[] = {MM_CHECK_FAIL, MM_CHECK_ERROR, MM_CHECK_PASS,
                                             MM_CHECK_NOT_APPLICABLE};
     for (size_t k = 0; k < 4; k++)
         for (size_t i = 0; i < s->nresults; i++)
             if (s->results[i].status == order[k])
-                html_row(&b, &s->results[i]);
+                html_row(&b, &s->results[i], lang);
     mm_buf_puts(&b, "</tbody>\n</table>\n</body>\n</html>\n");
     if (b.failed || !b.data) {
         mm_buf_free(&b);

@@ -21,6 +21,10 @@ typedef struct mm_command {
     const char *help;
 } mm_command;
 
+/* c's one-line help in the language of the environment (mm_i18n_env_lang): the catalog's
+ * "cli.cmd.NAME" in Japanese, else c->help (English, the table's own). */
+const char *cli_help(const mm_command *c);
+
 /* The subcommand table (main.c), for `mamori completion`. */
 const mm_command *cli_commands(size_t *n);
 
@@ -41,6 +45,9 @@ int cli_dispatch(int argc, char **argv, const char *group, const mm_command *sub
 
 /* Prints "mamori: <message>" to stderr (message from printf format). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cli_error for the catalog's string key (content/i18n, "cli.err.*") in the language of the
+ * environment, {0}..{2} filled with a0..a2 (a file:where: prefix stays as it is). */
+void cli_error_tr(const char *key, const char *a0, const char *a1, const char *a2);
 /* Prints "mamori: <mm_error_last()>" and returns the exit code for rc. */
 int cli_fail(int rc);
 /* mamori admin clearance (cmd_clearance.c): argv[0] is "clearance". */

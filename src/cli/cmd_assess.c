@@ -8,12 +8,14 @@
 #include "cli/args.h"
 #include "cli/assess_as.h"
 #include "cli/cli.h"
+#include "i18n/i18n.h"
 #include "mamori/report.h"
 #include "util/util.h"
 
 static const char usage_text[] =
     "usage: mamori assess FILE [--scan RESULTS.json]... [--odp PROFILE.json] [--format FORMAT]\n"
     "                          [-o OUT | --oscal-dir DIR] [--fail-on-gaps] [--no-bom]\n"
+    "                          [--lang en|ja]\n"
     "       mamori assess FILE --as FRAMEWORK [--frameworks DIR] [--format text|json]\n"
     "       mamori assess init --framework 800-171r3|800-171r2 [--odp PROFILE.json] [-o OUT]\n"
     "\n"
@@ -35,6 +37,8 @@ static const char usage_text[] =
     "  --scan RESULTS    host scan results (mamori scan --format json); repeat for several\n"
     "                    hosts: objectives the rules cover are decided by the scans\n"
     "  --fail-on-gaps    exit 1 when any requirement is not met\n"
+    "  --lang en|ja      the language of the text and html reports; default from LC_ALL,\n"
+    "                    LC_MESSAGES or LANG (ja_JP.UTF-8: Japanese), else English\n"
     "  --content DIR     read catalogs from DIR/catalogs instead of the embedded copies\n"
     "\n"
     "exit: 0 success, 1 gaps (with --fail-on-gaps), 2 usage or invalid input\n";
@@ -48,14 +52,14 @@ static int write_output(const char *out, const char *data, size_t len)
 static int init(const char *fw_name, const char *odp, const char *content, const char *out)
 {
     if (!fw_name) {
-        cli_error("assess init needs --framework 800-171r3 or --framework 800-171r2");
+        cli_error_tr("cli.err.init_framework", NULL, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     mm_framework fw;
     if (mm_framework_parse(&fw, fw_name))
         return cli_fail(MM_EINVALID);
     if (odp && fw != MM_FW_R3) {
-        cli_error("--odp applies to 800-171r3 only: Rev 2 has no ODPs");
+        cli_error_tr("cli.err.odp_r2", NULL, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     mm_catalog *cat = NULL;
@@ -97,7 +101,7 @@ static int write_oscal_dir(const char *dir, const mm_result *res, const mm_repor
                 {MM_REPORT_OSCAL_AR, MM_OSCAL_AR_FILE},
                 {MM_REPORT_OSCAL_POAM, MM_OSCAL_POAM_FILE}};
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cli_error("%s: cannot create the folder: %s", dir, strerror(errno));
+        cli_error_tr("cli.err.mkdir", dir, strerror(errno), NULL);
         return MM_EXIT_USAGE;
     }
     const mm_catalog *cat = res->assessment->catalog;
@@ -135,7 +139,7 @@ static int write_oscal_dir(const char *dir, const mm_result *res, const mm_repor
 int cmd_assess(int argc, char **argv)
 {
     const char *fw_name = NULL, *format = NULL, *odp = NULL, *content = NULL, *out = NULL,
-               *oscal_dir = NULL, *as_fw = NULL, *frameworks = NULL;
+               *oscal_dir = NULL, *as_fw = NULL, *frameworks = NULL, *lang = NULL;
     bool fail_on_gaps = false, no_bom = false;
     const char *scans[CLI_MAX_MULTI];
     size_t nscans = 0;
@@ -151,6 +155,7 @@ int cmd_assess(int argc, char **argv)
         {.name = "oscal-dir", .takes_value = true, .value = &oscal_dir},
         {.name = "as", .takes_value = true, .value = &as_fw},
         {.name = "frameworks", .takes_value = true, .value = &frameworks},
+        {.name = "lang", .takes_value = true, .value = &lang},
         {.name = NULL},
     };
     cli_args a;
@@ -165,16 +170,20 @@ int cmd_assess(int argc, char **argv)
     if (a.npos == 1 && strcmp(a.pos[0], "init") == 0)
         return init(fw_name, odp, content, out);
     if (a.npos != 1) {
-        cli_error(a.npos ? "assess takes one assessment file" : "assess needs an assessment file");
+        cli_error_tr(a.npos ? "cli.err.assess_one" : "cli.err.assess_none", NULL, NULL, NULL);
         fputs(usage_text, stderr);
         return MM_EXIT_USAGE;
     }
     if (oscal_dir && (format || out)) {
-        cli_error("--oscal-dir writes every OSCAL document: it takes no --format or -o");
+        cli_error_tr("cli.err.oscal_dir", NULL, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     if (as_fw && oscal_dir) {
-        cli_error("--as shows the assessment in another framework: it takes no --oscal-dir");
+        cli_error_tr("cli.err.as_oscal", NULL, NULL, NULL);
+        return MM_EXIT_USAGE;
+    }
+    if (lang && !mm_i18n_known(lang)) {
+        cli_error_tr("cli.err.lang", lang, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     mm_report_format fmt;
@@ -204,13 +213,13 @@ int cmd_assess(int argc, char **argv)
             goto done;
         }
         if (want != fw) {
-            cli_error("%s: $.framework: the file is for %s but --framework asks for %s", path,
-                      mm_framework_name(fw), mm_framework_name(want));
+            cli_error_tr("cli.err.framework_mismatch", path, mm_framework_name(fw),
+                         mm_framework_name(want));
             goto done;
         }
     }
     if (odp && fw != MM_FW_R3) {
-        cli_error("--odp applies to 800-171r3 only: Rev 2 has no ODPs");
+        cli_error_tr("cli.err.odp_r2", NULL, NULL, NULL);
         goto done;
     }
     rc = mm_catalog_load(&cat, fw, cli_content_dir(content));
@@ -239,6 +248,7 @@ int cmd_assess(int argc, char **argv)
         .now = cli_now(),
         .tool_version = MM_VERSION,
         .no_bom = no_bom,
+        .lang = lang ? lang : mm_i18n_env_lang(),
     };
     if (!rc && !oscal_dir)
         rc = mm_report_render(&report, &rlen, res, fmt, &ro);

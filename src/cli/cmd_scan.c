@@ -6,12 +6,13 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "i18n/i18n.h"
 #include "mamori/check.h"
 #include "util/util.h"
 
 static const char usage_text[] =
     "usage: mamori scan [--root DIR] [--rules DIR] [--odp PROFILE.json] [--format text|json|html]\n"
-    "                   [-o OUT] [--jobs N] [--deep] [--fail-on-fail]\n"
+    "                   [-o OUT] [--jobs N] [--deep] [--fail-on-fail] [--lang en|ja]\n"
     "\n"
     "  --root DIR        scan the system under DIR (a mounted image, an unpacked container);\n"
     "                    default / (the running system, with its runtime state)\n"
@@ -22,6 +23,8 @@ static const char usage_text[] =
     "  --jobs N          worker threads (default: 1)\n"
     "  --deep            also run whole-filesystem rules (world-writable, unowned, set-uid)\n"
     "  --fail-on-fail    exit 1 when any rule fails\n"
+    "  --lang en|ja      the language of the text and html output's headings and labels;\n"
+    "                    default from LC_ALL, LC_MESSAGES or LANG (rules stay English)\n"
     "\n"
     "Read-only: nothing is written under the root and nothing is executed.\n"
     "exit: 0 success, 1 failed rules (with --fail-on-fail), 2 usage or invalid input\n";
@@ -40,7 +43,7 @@ static void progress(void *ctx, size_t done, size_t total)
 int cmd_scan(int argc, char **argv)
 {
     const char *root = "/", *rules = NULL, *odp = NULL, *format = "text", *out = NULL;
-    const char *jobs_s = NULL, *content = NULL;
+    const char *jobs_s = NULL, *content = NULL, *lang = NULL;
     bool deep = false, fail_on_fail = false;
     const cli_option opts[] = {
         {.name = "root", .takes_value = true, .value = &root},
@@ -52,6 +55,7 @@ int cmd_scan(int argc, char **argv)
         {.name = "content", .takes_value = true, .value = &content},
         {.name = "deep", .flag = &deep},
         {.name = "fail-on-fail", .flag = &fail_on_fail},
+        {.name = "lang", .takes_value = true, .value = &lang},
         {.name = NULL},
     };
     cli_args a;
@@ -64,7 +68,7 @@ int cmd_scan(int argc, char **argv)
         return MM_EXIT_OK;
     }
     if (a.npos) {
-        cli_error("scan takes no arguments (did you mean --root %s?)", a.pos[0]);
+        cli_error_tr("cli.err.scan_args", a.pos[0], NULL, NULL);
         return MM_EXIT_USAGE;
     }
     int fmt = !strcmp(format, "text")   ? 0
@@ -72,15 +76,21 @@ int cmd_scan(int argc, char **argv)
               : !strcmp(format, "html") ? 2
                                         : -1;
     if (fmt < 0) {
-        cli_error("unknown format '%s': expected text, json or html", format);
+        cli_error_tr("cli.err.scan_format", format, NULL, NULL);
         return MM_EXIT_USAGE;
     }
+    if (lang && !mm_i18n_known(lang)) {
+        cli_error_tr("cli.err.lang", lang, NULL, NULL);
+        return MM_EXIT_USAGE;
+    }
+    if (!lang)
+        lang = mm_i18n_env_lang();
     int jobs = 1;
     if (jobs_s) {
         char *end;
         long j = strtol(jobs_s, &end, 10);
         if (*end || j < 1 || j > 64) {
-            cli_error("--jobs must be a number from 1 to 64, not '%s'", jobs_s);
+            cli_error_tr("cli.err.jobs", jobs_s, NULL, NULL);
             return MM_EXIT_USAGE;
         }
         jobs = (int)j;
@@ -119,8 +129,8 @@ int cmd_scan(int argc, char **argv)
     rc = mm_scan_run(&scan, rs, &so);
     if (!rc)
         rc = fmt == 1   ? mm_scan_to_json(&text, scan, MM_VERSION)
-             : fmt == 2 ? mm_scan_to_html(&text, scan)
-                        : mm_scan_to_text(&text, scan, !out && cli_use_color(stdout));
+             : fmt == 2 ? mm_scan_to_html(&text, scan, lang)
+                        : mm_scan_to_text(&text, scan, !out && cli_use_color(stdout), lang);
     if (rc) {
         code = cli_fail(rc);
         goto done;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "i18n/i18n.h"
+#include "util/util.h"
 
 static const mm_command commands[] = {
     {"catalog", cmd_catalog, "list, show and search SP 800-171 Rev 3 and Rev 2 requirements"},
@@ -102,6 +104,14 @@ void cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+void cli_error_tr(const char *key, const char *a0, const char *a1, const char *a2)
+{
+    mm_buf b = MM_BUF_INIT;
+    mm_i18n_put(&b, mm_i18n_env_lang(), false, key, a0, a1, a2, NULL);
+    cli_error("%s", mm_buf_cstr(&b));
+    mm_buf_free(&b);
 }
 
 int cli_fail(int rc)
@@ -218,12 +228,24 @@ int cmd_version(int argc, char **argv)
     return MM_EXIT_OK;
 }
 
+const char *cli_help(const mm_command *c)
+{
+    const char *lang = mm_i18n_env_lang();
+    if (strcmp(lang, "en") == 0)
+        return c->help;
+    char key[64];
+    snprintf(key, sizeof key, "cli.cmd.%s", c->name);
+    const char *s = mm_i18n_tr(lang, key);
+    return strcmp(s, key) == 0 ? c->help : s;
+}
+
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: mamori <command> [options]\n\ncommands:\n");
+    const char *lang = mm_i18n_env_lang();
+    fputs(mm_i18n_tr(lang, "cli.usage"), out);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nRun 'mamori <command> --help' for a command's options.\n");
+        fprintf(out, "  %-10s %s\n", commands[i].name, cli_help(&commands[i]));
+    fputs(mm_i18n_tr(lang, "cli.usage_more"), out);
 }
 
 int main(int argc, char **argv)

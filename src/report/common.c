@@ -1,18 +1,13 @@
 /* mamori reports: what every renderer shares (report_internal.h): the timestamp, ODP-filled
  * text and scan citations. Kept apart from report.c, the dispatch to the renderers, so that
  * no renderer and report.c call each other. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mamori/catalog.h"
 #include "report/report_internal.h"
 #include "util/util.h"
-
-/* Shown wherever a Rev 3 result stands next to CMMC (content/catalogs/cmmc-status-sources.json). */
-const char mm_report_dfars_note[] =
-    "Contracts under DFARS 252.204-7012 are assessed against NIST SP 800-171 Rev 2 under the "
-    "DoD class deviation 2024-O0013 (2 May 2024), and CMMC (32 CFR 170) against Rev 2: this "
-    "Rev 3 result gives no SPRS score and no CMMC status.";
 
 void mm_report_timestamp(char out[21], const mm_result *r, const mm_report_options *o)
 {
@@ -23,6 +18,17 @@ void mm_report_timestamp(char out[21], const mm_result *r, const mm_report_optio
         return;
     }
     mm_time_rfc3339(out, o ? o->now : 0);
+}
+
+const char *mm_report_lang(const mm_report_options *o)
+{
+    return o && o->lang && strcmp(o->lang, "ja") == 0 ? "ja" : "en";
+}
+
+const char *mm_report_num(char out[24], long long n)
+{
+    snprintf(out, 24, "%lld", n);
+    return out;
 }
 
 char *mm_report_render_text(const mm_result *r, const char *text)

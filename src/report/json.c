@@ -157,7 +157,8 @@ int mm_report_json(mm_buf *b, const mm_result *r, const mm_report_options *o)
     } else {
         json_object_set_new(root, "cmmc_level1", json_null());
         json_object_set_new(root, "cmmc_level2", json_null());
-        json_object_set_new(root, "dfars_note", json_string(mm_report_dfars_note));
+        json_object_set_new(root, "dfars_note",
+                            json_string(mm_i18n_tr("en", MM_REPORT_DFARS_NOTE)));
     }
     json_t *plan = json_object();
     const mm_requirement *pq = NULL;

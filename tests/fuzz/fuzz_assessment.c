@@ -34,6 +34,8 @@ static void render_all(const mm_result *res, const uint8_t *data, size_t size)
         .color = size > 0 && (data[size - 1] & 1),
         .now = 1767225600, /* 2026-01-01T00:00:00Z */
         .tool_version = "fuzz",
+        /* half the inputs in Japanese: the catalog's {0} filled with hostile text */
+        .lang = size > 0 && (data[size - 1] & 2) ? "ja" : "en",
     };
     for (int f = MM_REPORT_TEXT; f <= MM_REPORT_SPRS_CSV; f++) {
         char *out = NULL;
