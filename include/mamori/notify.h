@@ -204,9 +204,10 @@ int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, int64_t 
     __attribute__((warn_unused_result));
 
 /* The header's count: org_id's notifications of the kinds user_id chose (its notify_prefs;
- * all without) that user_id has not read. One statement over the rows after the user's mark. */
-int mm_store_notify_unread(mm_store *s, int64_t *count, const char *org_id, int64_t user_id)
-    __attribute__((warn_unused_result));
+ * all without) that user_id has not read, counted up to cap (cap means "cap or more"). One
+ * statement over the rows after the user's mark, reading at most cap unread rows. */
+int mm_store_notify_unread(mm_store *s, int64_t *count, const char *org_id, int64_t user_id,
+                           int64_t cap) __attribute__((warn_unused_result));
 
 /* Marks org_id's notification id read for user_id at now (again: no change); MM_ENOTFOUND when
  * it is not org_id's. */

@@ -414,20 +414,24 @@ void web_time_text(page *p, const char *iso)
 /* The header's bell (docs/notifications.md "Read marks", docs/dashboard.md): a link to
  * /notifications whose accessible name carries the caller's own unread count (the kinds it
  * chose), an icon hidden from assistive technology and a visible badge when some are unread.
- * One indexed statement a page (mm_store_notify_unread); best effort: a page does not fail for
- * its count (the link stays, without one). */
+ * One indexed statement a page (mm_store_notify_unread), counting up to BELL_CAP ("99+");
+ * best effort: a page does not fail for its count (the link stays, without one). */
+#define BELL_CAP 100
+
 static void put_bell(page *p)
 {
     const principal *w = &p->r->who;
     int64_t unread = 0;
-    bool known =
-        w->org_id[0] && mm_store_notify_unread(p->r->st, &unread, w->org_id, w->user_id) == MM_OK;
+    bool known = w->org_id[0] && mm_store_notify_unread(p->r->st, &unread, w->org_id, w->user_id,
+                                                        BELL_CAP) == MM_OK;
+    bool many = unread >= BELL_CAP;
     char num[24];
-    snprintf(num, sizeof num, "%lld", (long long)unread);
+    snprintf(num, sizeof num, "%lld", (long long)(many ? BELL_CAP - 1 : unread));
     web_puts(p, "<a href=\"/notifications\" id=\"nav-notifications\" class=\"bell\"");
     if (known) {
         web_puts(p, " aria-label=\"");
-        web_put_trf(p, "nav.notifications_unread", num, NULL, NULL);
+        web_put_trf(p, many ? "nav.notifications_many" : "nav.notifications_unread", num, NULL,
+                    NULL);
         web_puts(p, "\"");
     }
     /* a bell (24 x 24 outline), drawn in the link's colour */
@@ -440,8 +444,8 @@ static void put_bell(page *p)
     if (known && unread > 0)
         web_printf(p,
                    " <span id=\"notification-badge\" class=\"count\" data-unread=\"%lld\""
-                   " aria-hidden=\"true\">%lld</span>",
-                   (long long)unread, (long long)unread);
+                   " aria-hidden=\"true\">%s%s</span>",
+                   (long long)unread, num, many ? "+" : "");
     web_puts(p, "</a>");
 }
 

@@ -612,23 +612,27 @@ int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, int64_t 
     return rc;
 }
 
-int mm_store_notify_unread(mm_store *s, int64_t *count, const char *org_id, int64_t user_id)
+int mm_store_notify_unread(mm_store *s, int64_t *count, const char *org_id, int64_t user_id,
+                           int64_t cap)
 {
     *count = 0;
     int rc = mm_need(org_id, "notifications: organization id");
-    const mm_param p[] = {P_TEXT(org_id), P_INT(user_id)};
+    const mm_param p[] = {P_TEXT(org_id), P_INT(user_id), P_INT(cap)};
     /* one statement: the range after the user's mark on notifications_org_id, a primary-key
-     * probe of notification_reads per row in it, the kinds of its preferences (all without) */
+     * probe of notification_reads per row in it, the kinds of its preferences (all without);
+     * it stops at cap unread, so it reads at most cap rows and those read one by one since the
+     * mark (docs/notifications.md "Read marks") */
     return rc ? rc
               : mm_db_int(s, count,
-                          "SELECT count(*) FROM notifications n WHERE n.recipient_org = $1"
+                          "SELECT count(*) FROM (SELECT 1 FROM notifications n"
+                          " WHERE n.recipient_org = $1"
                           " AND n.id > coalesce((SELECT m.upto FROM notification_read_marks m"
                           "  WHERE m.user_id = $2), 0)"
                           " AND NOT EXISTS (SELECT 1 FROM notification_reads r WHERE r.user_id = $2"
                           "  AND r.notification_id = n.id)"
                           " AND coalesce({INSTR}((SELECT f.events FROM notify_prefs f"
                           "  WHERE f.user_id = $2), '\"' || CASE WHEN n.cause IS NULL"
-                          "  THEN 'supply-alert' ELSE n.kind END || '\"'), 1) > 0",
+                          "  THEN 'supply-alert' ELSE n.kind END || '\"'), 1) > 0 LIMIT $3) c",
                           NPARAMS(p), p);
 }
 
