@@ -552,7 +552,7 @@ int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, int64_t 
     char *kinds_text = kinds ? json_dumps(kinds, JSON_COMPACT) : NULL;
     const mm_param p[] = {P_TEXT(org_id),
                           P_INT(unread_only ? 1 : 0),
-                          kinds_text ? P_TEXT(kinds_text) : P_NULL,
+                          P_TEXT(kinds_text ? kinds_text : ""),
                           P_INT(supply ? 1 : 0),
                           P_INT(limit),
                           P_INT(offset),
@@ -560,12 +560,13 @@ int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, int64_t 
                           P_INT(user_id),
                           P_TEXT(mark_at)};
     /* read by this user: up to its mark, or one by one (notification_reads); a kind is in the
-     * chosen list when its quoted name is in the list's JSON text */
+     * chosen list when its quoted name is in the list's JSON text ("": every kind; a text, not
+     * a NULL, so that PostgreSQL knows the parameter's type) */
     static const char from[] =
         " FROM notifications n LEFT JOIN notification_reads r ON r.user_id = $8"
         "  AND r.notification_id = n.id"
         " WHERE n.recipient_org = $1 AND ($2 = 0 OR (n.id > $7 AND r.at IS NULL))"
-        " AND (($3 IS NULL) OR (n.cause IS NULL AND $4 = 1) OR"
+        " AND ($3 = '' OR (n.cause IS NULL AND $4 = 1) OR"
         "  (n.cause IS NOT NULL AND {INSTR}($3, '\"' || n.kind || '\"') > 0))";
     char sql[1800];
     snprintf(sql, sizeof sql,
