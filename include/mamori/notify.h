@@ -85,6 +85,8 @@ typedef struct mm_notify_smtp {
     const char *user;     /* NULL: no AUTH */
     const char *password; /* never logged */
     bool require_tls;     /* STARTTLS required, not only tried */
+    const char *cacert;   /* the CA certificates (PEM file) to check the relay's against; NULL:
+                           * the system's */
     long timeout_s;
 } mm_notify_smtp;
 
@@ -100,6 +102,18 @@ int mm_notify_smtp_send(const mm_notify_smtp *relay, const char *from, const cha
 int mm_notify_webhook_post(const char *url, const char *secret, const char *event_id,
                            const char *body, long timeout_s, char *err, size_t errsize)
     __attribute__((warn_unused_result));
+
+/* ---- where webhooks may go (src/notify/url.c) ------------------------------------------- */
+
+/* Checks a webhook URL against the operator's prefixes, each compared as the parts libcurl's
+ * URL parser finds (scheme, host, port: case-insensitive, the port defaulted; the path under
+ * the prefix's at a "/" boundary), never as text. 0: allowed; 1: well formed but under no
+ * prefix; -1: refused whatever the prefixes (not http(s), user information, a backslash, an encoded
+ * ".", "/" or "\" in the path). *why (when why is not NULL) gets a static reason for 1 and -1. */
+int mm_notify_url_check(const char *url, const char *const *prefixes, size_t n, const char **why);
+
+/* Whether prefix is an acceptable notify-webhooks prefix (as a URL above), *why if not. */
+bool mm_notify_prefix_ok(const char *prefix, const char **why);
 
 /* ---- the store (src/store/notify.c) ---------------------------------------------------- */
 
@@ -181,16 +195,29 @@ int mm_store_notify_prefs_put(mm_store *s, int64_t user_id, const char *events_j
 int mm_store_notify_deliveries(mm_store *s, json_t **out, int64_t user_id, int64_t offset,
                                int64_t limit) __attribute__((warn_unused_result));
 
-/* The user's organization's notifications filtered by the user's chosen kinds (all kinds when
- * kinds is NULL): as mm_store_list_notifications, each item with its "class" (the kind the
- * choice names). */
-int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, const json_t *kinds,
-                         bool unread_only, int64_t offset, int64_t limit)
+/* The notifications of org_id filtered by the user's chosen kinds (all kinds when kinds is
+ * NULL), read or not for user_id (docs/notifications.md "Read marks"): {"unread", "total",
+ * "items": [{"id", "kind", "class" (the kind the choice names), "subject", "detail",
+ * "created", "read" (when this user read it, or null)}]}, newest first, one page. */
+int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, int64_t user_id,
+                         const json_t *kinds, bool unread_only, int64_t offset, int64_t limit)
     __attribute__((warn_unused_result));
 
-/* Marks every unread notification of org_id read at now; *count: how many. */
-int mm_store_notify_read_all(mm_store *s, const char *org_id, const char *now, int64_t *count)
-    __attribute__((warn_unused_result));
+/* The header's count: org_id's notifications of the kinds user_id chose (its notify_prefs;
+ * all without) that user_id has not read, counted up to cap (cap means "cap or more"). One
+ * statement over the rows after the user's mark, reading at most cap unread rows. */
+int mm_store_notify_unread(mm_store *s, int64_t *count, const char *org_id, int64_t user_id,
+                           int64_t cap) __attribute__((warn_unused_result));
+
+/* Marks org_id's notification id read for user_id at now (again: no change); MM_ENOTFOUND when
+ * it is not org_id's. */
+int mm_store_notify_read(mm_store *s, const char *org_id, int64_t user_id, int64_t id,
+                         const char *now) __attribute__((warn_unused_result));
+
+/* Marks every notification of org_id read for user_id at now (its mark moves to the newest);
+ * *count: how many were unread for it. */
+int mm_store_notify_read_all(mm_store *s, const char *org_id, int64_t user_id, const char *now,
+                             int64_t *count) __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

@@ -55,11 +55,13 @@ typedef struct mm_server_config {
      * email; the sender address; the relay's user and a file holding its password; STARTTLS
      * required rather than tried; seconds between rounds (0: 60); the first retry's delay in
      * seconds, doubled on each failure up to 6 hours (0: 60); comma-separated URL prefixes a
-     * webhook may begin with (NULL: no webhooks); the dashboard's public URL, for links */
+     * webhook may begin with (NULL: no webhooks); the dashboard's public URL, for links; the
+     * CA certificates (a PEM file) the relay's certificate is checked against (NULL: the
+     * system's) */
     const char *notify_smtp, *notify_from, *notify_smtp_user, *notify_smtp_password_file;
     bool notify_smtp_require_tls;
     unsigned notify_interval, notify_retry;
-    const char *notify_webhooks, *notify_url;
+    const char *notify_webhooks, *notify_url, *notify_smtp_cacert;
 } mm_server_config;
 
 /* The defaults: 127.0.0.1:8171, 4 threads, 16 MiB bodies, 30 s, 256 connections. */

@@ -162,13 +162,7 @@ int mm_store_latest_status(mm_store *s, const char *org_id, char out[32])
 /* True when status after is worse than before (meets < conditional < not-met =
  * no-valid-score); a first status ("" before) is not a drop. */
 bool mm_supply_status_worse(const char *before, const char *after);
-/* {"unread", "total", "items": [{"id", "kind", "subject", "detail", "created", "read"}]},
- * newest first, one page. */
-int mm_store_list_notifications(mm_store *s, json_t **out, const char *org_id, bool unread_only,
-                                int64_t offset, int64_t limit) __attribute__((warn_unused_result));
-/* Marks org_id's notification id read (MM_ENOTFOUND when not its own). */
-int mm_store_read_notification(mm_store *s, const char *org_id, int64_t id, const char *now)
-    __attribute__((warn_unused_result));
+/* (the notifications read and marked read: include/mamori/notify.h) */
 
 /* ---- the domain (src/supply/) ------------------------------------------------------------ */
 

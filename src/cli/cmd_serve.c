@@ -64,7 +64,9 @@ static const char usage_text[] =
     "  --notify-interval S    seconds between notification rounds (default 60)\n"
     "  --notify-retry S       the first retry's delay, doubled each time up to 6 h (default 60)\n"
     "  --notify-webhooks L    comma-separated URL prefixes webhooks may go to (default: none)\n"
-    "  --notify-url URL       the dashboard's public URL, for links in mail\n";
+    "  --notify-url URL       the dashboard's public URL, for links in mail\n"
+    "  --notify-smtp-cacert FILE  the CA certificates (PEM) the relay's certificate is checked\n"
+    "                         against (default: the system's)\n";
 
 /* A whole decimal number in [min, max], or -1 after printing why not. */
 static int parse_count(unsigned long long *out, const char *flag, const char *text,
@@ -112,6 +114,7 @@ static const char *const names[] = {
     "notify-retry",
     "notify-webhooks",
     "notify-url",
+    "notify-smtp-cacert",
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -300,6 +303,7 @@ static int serve(const char **vals, const char **flags, const char *config)
     }
     cfg.notify_webhooks = vals[25];
     cfg.notify_url = vals[26];
+    cfg.notify_smtp_cacert = vals[27];
 
     /* Block the stop signals before any thread starts, so every thread inherits the mask
      * and only sigwait() below sees them; no work happens in a signal handler. */

@@ -65,6 +65,11 @@ int mm_notify_smtp_send(const mm_notify_smtp *relay, const char *from, const cha
     /* STARTTLS whenever the relay offers it; required when asked */
     curl_easy_setopt(c, CURLOPT_USE_SSL,
                      relay->require_tls ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+    /* the relay's certificate and name are always checked (libcurl's defaults, said here) */
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (relay->cacert)
+        curl_easy_setopt(c, CURLOPT_CAINFO, relay->cacert);
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, fromb);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);

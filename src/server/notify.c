@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -32,7 +33,8 @@
 
 struct mm_notifier {
     mm_notify_smtp smtp;
-    char *smtp_url, *from, *user, *password, *url;
+    char *smtp_url, *from, *user, *password, *url, *cacert;
+    long long clock_offset; /* MAMORI_TEST_NOTIFY_OFFSET: tests only */
     char **prefixes;
     size_t nprefixes;
     unsigned interval, retry;
@@ -42,6 +44,12 @@ struct mm_notifier {
     pthread_mutex_t round_lock, wait_lock;
     pthread_cond_t wake;
 };
+
+/* the rounds' clock: now, plus the tests' offset */
+static long long clock_now(const struct mm_notifier *nf)
+{
+    return (long long)time(NULL) + nf->clock_offset;
+}
 
 static char *dup_or_null(const char *s)
 {
@@ -63,6 +71,24 @@ int notify_load(mm_server *srv, const mm_server_config *cfg)
     n->from = dup_or_null(cfg->notify_from);
     n->user = dup_or_null(cfg->notify_smtp_user);
     n->url = dup_or_null(cfg->notify_url);
+    n->cacert = dup_or_null(cfg->notify_smtp_cacert);
+    /* for tests only (docs/notifications.md "Tests"): seconds added to the rounds' clock, so
+     * that a test reaches a digest's hour without waiting for it */
+    const char *offset = getenv("MAMORI_TEST_NOTIFY_OFFSET");
+    if (offset && *offset) {
+        char *end = NULL;
+        n->clock_offset = strtoll(offset, &end, 10);
+        if (*end || n->clock_offset < 0 || n->clock_offset > 366 * DAY_S) {
+            mm_error_set("MAMORI_TEST_NOTIFY_OFFSET %s: expected seconds from 0 to a year", offset);
+            return MM_EUSAGE;
+        }
+        mm_server_log_json("warn", "notify: the rounds' clock is moved (a test's setting)",
+                           json_pack("{s:I}", "seconds", (json_int_t)n->clock_offset));
+    }
+    if (n->cacert && access(n->cacert, R_OK) != 0) {
+        mm_error_set("notify-smtp-cacert %s: not a readable file", n->cacert);
+        return MM_EUSAGE;
+    }
     if (n->smtp_url && strncmp(n->smtp_url, "smtp://", 7) != 0 &&
         strncmp(n->smtp_url, "smtps://", 8) != 0) {
         mm_error_set("notify-smtp %s: expected smtp://HOST:PORT or smtps://HOST:PORT", n->smtp_url);
@@ -88,8 +114,9 @@ int notify_load(mm_server *srv, const mm_server_config *cfg)
              t = strtok_r(NULL, ",", &save)) {
             while (*t == ' ')
                 t++;
-            if (strncmp(t, "http://", 7) != 0 && strncmp(t, "https://", 8) != 0) {
-                mm_error_set("notify-webhooks: '%s' is not an http:// or https:// prefix", t);
+            const char *why = NULL;
+            if (!mm_notify_prefix_ok(t, &why)) {
+                mm_error_set("notify-webhooks: '%s': %s", t, why);
                 free(copy);
                 return MM_EUSAGE;
             }
@@ -110,17 +137,16 @@ int notify_load(mm_server *srv, const mm_server_config *cfg)
                                .user = n->user,
                                .password = n->password,
                                .require_tls = cfg->notify_smtp_require_tls,
+                               .cacert = n->cacert,
                                .timeout_s = 10};
     return MM_OK;
 }
 
-bool notify_webhook_allowed(const mm_server *srv, const char *url)
+int notify_webhook_check(const mm_server *srv, const char *url, const char **why)
 {
     const struct mm_notifier *n = srv->notifier;
-    for (size_t i = 0; n && url && i < n->nprefixes; i++)
-        if (strncmp(url, n->prefixes[i], strlen(n->prefixes[i])) == 0)
-            return true;
-    return false;
+    return mm_notify_url_check(url, n ? (const char *const *)n->prefixes : NULL,
+                               n ? n->nprefixes : 0, why);
 }
 
 /* ---- the sweep -------------------------------------------------------------------------- */
@@ -447,7 +473,7 @@ static void note_attempt(mm_server *srv, mm_store *st, const json_t *it, int rc,
                          json_t *sum)
 {
     struct mm_notifier *nf = srv->notifier;
-    long long now = (long long)time(NULL);
+    long long now = clock_now(nf);
     char at[21], next[21];
     mm_time_rfc3339(at, now);
     long long attempts = json_integer_value(json_object_get(it, "attempts"));
@@ -479,10 +505,11 @@ static const char *drop_reason(const json_t *it)
     return NULL;
 }
 
-static void drop(mm_store *st, const json_t *it, const char *reason, json_t *sum)
+static void drop(const struct mm_notifier *nf, mm_store *st, const json_t *it, const char *reason,
+                 json_t *sum)
 {
     char at[21];
-    mm_time_rfc3339(at, (long long)time(NULL));
+    mm_time_rfc3339(at, clock_now(nf));
     int64_t id = json_integer_value(json_object_get(it, "id"));
     if (mm_store_notify_drop(st, id, reason, at) != MM_OK)
         mm_server_log_json(
@@ -496,7 +523,7 @@ static int deliver(mm_server *srv, mm_store *st, json_t *sum)
 {
     struct mm_notifier *nf = srv->notifier;
     for (int batch = 0; batch < 20 && !atomic_load(&nf->stop); batch++) {
-        long long now = (long long)time(NULL);
+        long long now = clock_now(nf);
         char at[21], lease[21];
         mm_time_rfc3339(at, now);
         mm_time_rfc3339(lease, now + LEASE_S);
@@ -517,10 +544,15 @@ static int deliver(mm_server *srv, mm_store *st, json_t *sum)
         {
             char err[300] = "";
             const char *why = drop_reason(it);
+            /* the operator may have narrowed notify-webhooks since the URL was set */
+            if (!why && mm_streq(str(it, "channel"), "webhook") &&
+                mm_notify_url_check(str(it, "webhook_url"), (const char *const *)nf->prefixes,
+                                    nf->nprefixes, NULL) != 0)
+                why = "not sent: the URL is not under a notify-webhooks prefix now";
             if (atomic_load(&nf->stop))
                 break; /* the rest keep their lease and go in a later round */
             if (why) {
-                drop(st, it, why, sum);
+                drop(nf, st, it, why, sum);
             } else if (mm_streq(str(it, "channel"), "email") && relay_failed) {
                 note_attempt(srv, st, it, MM_EIO,
                              "not tried: the relay failed earlier in this round", sum);
@@ -580,7 +612,7 @@ json_t *notify_run(mm_server *srv, mm_store *given)
         return sum;
     pthread_mutex_lock(&nf->round_lock);
     mm_store *st = given ? given : mm_pool_get(srv);
-    long long now = (long long)time(NULL);
+    long long now = clock_now(nf);
     char at[21], today[11], hour[21], day[21];
     mm_time_rfc3339(at, now);
     if (srv->today[0])
@@ -677,6 +709,7 @@ void notify_free(mm_server *srv)
     free(nf->from);
     free(nf->user);
     free(nf->url);
+    free(nf->cacert);
     for (size_t i = 0; i < nf->nprefixes; i++)
         free(nf->prefixes[i]);
     free(nf->prefixes);

@@ -26,9 +26,10 @@ int notify_status_drop(mm_store *st, const char *org_id, const char *before, con
  * request's connection), or NULL: one from the pool. */
 json_t *notify_run(mm_server *srv, mm_store *st);
 
-/* True when url may be a webhook's: it begins with one of the configured notify-webhooks
- * prefixes (none configured: no webhook may be set). */
-bool notify_webhook_allowed(const mm_server *srv, const char *url);
+/* Whether url may be a webhook's (mm_notify_url_check against the configured notify-webhooks
+ * prefixes; none configured: no webhook may be set): 0 allowed, 1 under no prefix, -1 refused
+ * whatever the prefixes; *why a static reason. */
+int notify_webhook_check(const mm_server *srv, const char *url, const char **why);
 
 /* A user's new preferences: prefs is the current ones (mm_store_notify_prefs_get) with the
  * changes laid over them; each value checked (msg names the JSON path). A new webhook URL, or

@@ -128,7 +128,11 @@ int notify_prefs_update(http_req *r, const json_t *changes, bool rotate, json_t 
         rc = act_failed(f, ACT_INVALID, MM_EINVALID,
                         "$.webhook_url: expected an http:// or https:// URL (at most 500 "
                         "characters, no spaces) or null");
-    if (rc == MM_OK && url && !notify_webhook_allowed(r->srv, url))
+    const char *why = NULL;
+    int where = rc == MM_OK && url ? notify_webhook_check(r->srv, url, &why) : 0;
+    if (where < 0)
+        rc = act_failed(f, ACT_INVALID, MM_EINVALID, "$.webhook_url: %s", why);
+    else if (where > 0)
         rc = act_failed(f, ACT_UNPROCESSABLE, MM_EINVALID,
                         "$.webhook_url: this server sends webhooks only to the URLs its operator "
                         "allowed (notify-webhooks, docs/operations.md)");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mamori/notify.h"
 #include "server/form.h"
 #include "server/supply.h"
 #include "util/util.h"
@@ -276,8 +277,8 @@ void h_notifications_list(http_req *r, reply *out)
         return;
     const char *unread = req_query(r, "unread");
     json_t *v = NULL;
-    int rc = mm_store_list_notifications(r->st, &v, r->who.org_id, mm_streq(unread, "1"),
-                                         (page - 1) * per, per);
+    int rc = mm_store_notify_list(r->st, &v, r->who.org_id, r->who.user_id, NULL,
+                                  mm_streq(unread, "1"), (page - 1) * per, per);
     if (rc) {
         reply_store_error(out, rc);
         return;
@@ -295,7 +296,7 @@ void h_notification_read(http_req *r, reply *out)
     }
     int rc = mm_store_begin(r->st);
     if (rc == MM_OK)
-        rc = mm_store_read_notification(r->st, r->who.org_id, id, r->now);
+        rc = mm_store_notify_read(r->st, r->who.org_id, r->who.user_id, id, r->now);
     rc = mm_audited_commit(r->st, rc, r->who.login, "notification.read", r->param[0], NULL);
     if (rc) {
         reply_store_error(out, rc);

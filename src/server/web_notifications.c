@@ -1,7 +1,8 @@
 /* mamori serve: the dashboard's notifications page (docs/notifications.md, docs/dashboard.md):
  * the caller's organization's notifications of the kinds the user chose, newest first, the
- * unread ones marked, each with a form to mark it read and one for all; the header's bell
- * counts the unread (web_render.c). POST /notifications/read marks one (field id) or all. */
+ * ones this user has not read marked (read marks are each user's own), each with a form to mark it
+ * read and one for all; the header's bell counts the unread (web_render.c). POST
+ * /notifications/read marks one (field id) or all. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -22,8 +23,8 @@ static int notes_model_make(notes_model *m, http_req *r)
     json_t *prefs = NULL;
     int rc = mm_store_notify_prefs_get(r->st, &prefs, r->who.user_id);
     if (rc == MM_OK)
-        rc = mm_store_notify_list(r->st, &m->list, r->who.org_id, json_object_get(prefs, "events"),
-                                  false, 0, 100);
+        rc = mm_store_notify_list(r->st, &m->list, r->who.org_id, r->who.user_id,
+                                  json_object_get(prefs, "events"), false, 0, 100);
     json_decref(prefs);
     return rc;
 }
@@ -137,9 +138,9 @@ void w_notifications_read(http_req *r, reply *out)
     int rc = mm_store_begin(r->st);
     int64_t count = 0;
     if (rc == MM_OK && all)
-        rc = mm_store_notify_read_all(r->st, r->who.org_id, r->now, &count);
+        rc = mm_store_notify_read_all(r->st, r->who.org_id, r->who.user_id, r->now, &count);
     else if (rc == MM_OK)
-        rc = mm_store_read_notification(r->st, r->who.org_id, n, r->now);
+        rc = mm_store_notify_read(r->st, r->who.org_id, r->who.user_id, n, r->now);
     rc = mm_audited_commit(r->st, rc, r->who.login, "notification.read", all ? "all" : id, NULL);
     if (rc == MM_ENOTFOUND) {
         web_error_page(r, out, 404, "error.not_found");

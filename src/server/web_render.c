@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "mamori/catalog.h"
+#include "mamori/notify.h"
 #include "mamori/supply.h"
 #include "server/web.h"
 
@@ -410,23 +411,42 @@ void web_time_text(page *p, const char *iso)
 
 /* ---- the layout ------------------------------------------------------------------------ */
 
-/* The badge of the caller's organization's unread notifications (docs/supply-chain.md):
- * nothing when there are none; best effort, a page does not fail for its badge. */
-static void put_notifications_badge(page *p)
+/* The header's bell (docs/notifications.md "Read marks", docs/dashboard.md): a link to
+ * /notifications whose accessible name carries the caller's own unread count (the kinds it
+ * chose), an icon hidden from assistive technology and a visible badge when some are unread.
+ * One indexed statement a page (mm_store_notify_unread), counting up to BELL_CAP ("99+");
+ * best effort: a page does not fail for its count (the link stays, without one). */
+#define BELL_CAP 100
+
+static void put_bell(page *p)
 {
-    json_t *v = NULL;
     const principal *w = &p->r->who;
-    if (!w->org_id[0] ||
-        mm_store_list_notifications(p->r->st, &v, w->org_id, true, 0, 1) != MM_OK) {
-        json_decref(v);
-        return;
+    int64_t unread = 0;
+    bool known = w->org_id[0] && mm_store_notify_unread(p->r->st, &unread, w->org_id, w->user_id,
+                                                        BELL_CAP) == MM_OK;
+    bool many = unread >= BELL_CAP;
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)(many ? BELL_CAP - 1 : unread));
+    web_puts(p, "<a href=\"/notifications\" id=\"nav-notifications\" class=\"bell\"");
+    if (known) {
+        web_puts(p, " aria-label=\"");
+        web_put_trf(p, many ? "nav.notifications_many" : "nav.notifications_unread", num, NULL,
+                    NULL);
+        web_puts(p, "\"");
     }
-    long long unread = (long long)json_integer_value(json_object_get(v, "unread"));
-    json_decref(v);
-    if (unread > 0)
-        web_printf(
-            p, " <span id=\"notification-badge\" class=\"count\" data-unread=\"%lld\">%lld</span>",
-            unread, unread);
+    /* a bell (24 x 24 outline), drawn in the link's colour */
+    web_puts(p,
+             "><svg aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 24 24\" width=\"16\""
+             " height=\"16\"><path d=\"M12 2a6 6 0 0 0-6 6v3.6L4.3 15.2A1 1 0 0 0 5.2 17h13.6"
+             "a1 1 0 0 0 .9-1.8L18 11.6V8a6 6 0 0 0-6-6zm0 2a4 4 0 0 1 4 4v4.1l1.1 2.9H6.9L8 12.1V8"
+             "a4 4 0 0 1 4-4zm-2.5 14a2.5 2.5 0 0 0 5 0z\"/></svg>");
+    web_put_tr(p, "nav.notifications");
+    if (known && unread > 0)
+        web_printf(p,
+                   " <span id=\"notification-badge\" class=\"count\" data-unread=\"%lld\""
+                   " aria-hidden=\"true\">%s%s</span>",
+                   (long long)unread, num, many ? "+" : "");
+    web_puts(p, "</a>");
 }
 
 static void put_header(page *p, mm_buf *h)
@@ -488,10 +508,9 @@ static void put_header(page *p, mm_buf *h)
         web_put_tr(&hp, "nav.communities");
         web_puts(&hp, "</a><a href=\"/map\">");
         web_put_tr(&hp, "nav.map");
-        web_puts(&hp, "</a><a href=\"/notifications\" id=\"nav-notifications\">");
-        web_put_tr(&hp, "nav.notifications");
-        put_notifications_badge(&hp);
-        web_puts(&hp, "</a><a href=\"/my/tokens\">");
+        web_puts(&hp, "</a>");
+        put_bell(&hp);
+        web_puts(&hp, "<a href=\"/my/tokens\">");
         web_put_tr(&hp, "nav.tokens");
         web_puts(&hp, "</a>");
     }

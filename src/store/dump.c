@@ -163,6 +163,10 @@ const mm_dump_table mm_dump_tables[] = {
         TEXTN("sent")), true},
     {"notify_attempts", "id", COLS(
         INT("id"), INT("outbox_id"), TEXT("at"), INT("ok"), TEXT("result")), true},
+    /* schema 18: read marks per user (notify.c) */
+    {"notification_reads", "user_id, notification_id", COLS(
+        INT("user_id"), INT("notification_id"), TEXT("at")), false},
+    {"notification_read_marks", "user_id", COLS(INT("user_id"), INT("upto"), TEXT("at")), false},
 };
 /* clang-format on */
 const size_t mm_dump_ntables = NCOLS(mm_dump_tables);

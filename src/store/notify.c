@@ -1,4 +1,4 @@
-/* mamori store: notifications delivered (schema 17; include/mamori/notify.h,
+/* mamori store: notifications delivered (schemas 17 and 18; include/mamori/notify.h,
  * docs/notifications.md): the sweep's candidates and its idempotent records, each user's
  * preferences, the outbox of email and webhook deliveries and every attempt. One SQL text for
  * both databases, every value a typed parameter. */
@@ -515,13 +515,36 @@ int mm_store_notify_deliveries(mm_store *s, json_t **out, int64_t user_id, int64
     return rc;
 }
 
-int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, const json_t *kinds,
-                         bool unread_only, int64_t offset, int64_t limit)
+/* a user's high-water mark: every notification of its organization up to *upto is read, at
+ * at (0 and "" when the user has none) */
+static int read_mark(mm_store *s, int64_t user_id, int64_t *upto, char at[32])
+{
+    *upto = 0;
+    at[0] = '\0';
+    const mm_param p[] = {P_INT(user_id)};
+    json_t *rows = NULL;
+    int rc = mm_db_rows(s, &rows, NULL,
+                        "SELECT upto, at FROM notification_read_marks WHERE user_id = $1", 1, p);
+    json_t *row = json_array_get(rows, 0);
+    if (rc == MM_OK && row) {
+        *upto = mm_cell_i64(row, 0);
+        mm_cell_copy(at, 32, row, 1);
+    }
+    json_decref(rows);
+    return rc;
+}
+
+int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, int64_t user_id,
+                         const json_t *kinds, bool unread_only, int64_t offset, int64_t limit)
 {
     *out = NULL;
     int rc = mm_need(org_id, "notifications: organization id");
     if (rc == MM_OK)
         rc = mm_check_page("notifications", offset, limit);
+    int64_t upto = 0;
+    char mark_at[32];
+    if (rc == MM_OK)
+        rc = read_mark(s, user_id, &upto, mark_at);
     if (rc)
         return rc;
     /* the kinds chosen, as the SQL tests them: a cause-less row is a supply-chain alert */
@@ -529,23 +552,32 @@ int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, const js
     char *kinds_text = kinds ? json_dumps(kinds, JSON_COMPACT) : NULL;
     const mm_param p[] = {P_TEXT(org_id),
                           P_INT(unread_only ? 1 : 0),
-                          kinds_text ? P_TEXT(kinds_text) : P_NULL,
+                          P_TEXT(kinds_text ? kinds_text : ""),
                           P_INT(supply ? 1 : 0),
                           P_INT(limit),
-                          P_INT(offset)};
-    /* a kind is in the chosen list when its quoted name is in the list's JSON text */
-    static const char where[] = " WHERE recipient_org = $1 AND ($2 = 0 OR read IS NULL)"
-                                " AND (($3 IS NULL) OR (cause IS NULL AND $4 = 1) OR"
-                                "  (cause IS NOT NULL AND {INSTR}($3, '\"' || kind || '\"') > 0))";
-    char sql[1400];
+                          P_INT(offset),
+                          P_INT(upto),
+                          P_INT(user_id),
+                          P_TEXT(mark_at)};
+    /* read by this user: up to its mark, or one by one (notification_reads); a kind is in the
+     * chosen list when its quoted name is in the list's JSON text ("": every kind; a text, not
+     * a NULL, so that PostgreSQL knows the parameter's type) */
+    static const char from[] =
+        " FROM notifications n LEFT JOIN notification_reads r ON r.user_id = $8"
+        "  AND r.notification_id = n.id"
+        " WHERE n.recipient_org = $1 AND ($2 = 0 OR (n.id > $7 AND r.at IS NULL))"
+        " AND ($3 = '' OR (n.cause IS NULL AND $4 = 1) OR"
+        "  (n.cause IS NOT NULL AND {INSTR}($3, '\"' || n.kind || '\"') > 0))";
+    char sql[1800];
     snprintf(sql, sizeof sql,
              "SELECT t.total, t.unread, p.* FROM"
-             " (SELECT count(*) AS total, sum(CASE WHEN read IS NULL THEN 1 ELSE 0 END) AS unread"
-             "  FROM notifications%s) t"
-             " LEFT JOIN (SELECT id, kind, cause, subject, detail, created, read"
-             "  FROM notifications%s ORDER BY created DESC, id DESC LIMIT $5 OFFSET $6) p ON true"
+             " (SELECT count(*) AS total,"
+             "  sum(CASE WHEN n.id > $7 AND r.at IS NULL THEN 1 ELSE 0 END) AS unread%s) t"
+             " LEFT JOIN (SELECT n.id, n.kind, n.cause, n.subject, n.detail, n.created,"
+             "  coalesce(r.at, CASE WHEN n.id <= $7 THEN $9 ELSE NULL END) AS read%s"
+             "  ORDER BY n.created DESC, n.id DESC LIMIT $5 OFFSET $6) p ON true"
              " ORDER BY p.created DESC, p.id DESC",
-             where, where);
+             from, from);
     json_t *rows = NULL;
     rc = mm_db_rows(s, &rows, NULL, sql, NPARAMS(p), p);
     free(kinds_text);
@@ -581,14 +613,83 @@ int mm_store_notify_list(mm_store *s, json_t **out, const char *org_id, const js
     return rc;
 }
 
-int mm_store_notify_read_all(mm_store *s, const char *org_id, const char *now, int64_t *count)
+int mm_store_notify_unread(mm_store *s, int64_t *count, const char *org_id, int64_t user_id,
+                           int64_t cap)
 {
     *count = 0;
-    const mm_param p[] = {P_TEXT(org_id), P_TEXT(now)};
     int rc = mm_need(org_id, "notifications: organization id");
+    const mm_param p[] = {P_TEXT(org_id), P_INT(user_id), P_INT(cap)};
+    /* one statement: the range after the user's mark on notifications_org_id, a primary-key
+     * probe of notification_reads per row in it, the kinds of its preferences (all without);
+     * it stops at cap unread, so it reads at most cap rows and those read one by one since the
+     * mark (docs/notifications.md "Read marks") */
     return rc ? rc
-              : mm_db_exec(s,
-                           "UPDATE notifications SET read = $2 WHERE recipient_org = $1"
-                           " AND read IS NULL",
-                           NPARAMS(p), p, NULL, NULL, count);
+              : mm_db_int(s, count,
+                          "SELECT count(*) FROM (SELECT 1 FROM notifications n"
+                          " WHERE n.recipient_org = $1"
+                          " AND n.id > coalesce((SELECT m.upto FROM notification_read_marks m"
+                          "  WHERE m.user_id = $2), 0)"
+                          " AND NOT EXISTS (SELECT 1 FROM notification_reads r WHERE r.user_id = $2"
+                          "  AND r.notification_id = n.id)"
+                          " AND coalesce({INSTR}((SELECT f.events FROM notify_prefs f"
+                          "  WHERE f.user_id = $2), '\"' || CASE WHEN n.cause IS NULL"
+                          "  THEN 'supply-alert' ELSE n.kind END || '\"'), 1) > 0 LIMIT $3) c",
+                          NPARAMS(p), p);
+}
+
+int mm_store_notify_read(mm_store *s, const char *org_id, int64_t user_id, int64_t id,
+                         const char *now)
+{
+    int64_t mine = 0;
+    const mm_param p[] = {P_INT(id), P_TEXT(org_id), P_INT(user_id), P_TEXT(now)};
+    int rc = mm_need(org_id, "notification: organization id");
+    if (rc == MM_OK)
+        rc = mm_db_int(s, &mine,
+                       "SELECT count(*) FROM notifications WHERE id = $1 AND recipient_org = $2", 2,
+                       p);
+    if (rc == MM_OK && !mine) {
+        mm_error_set("no such notification");
+        rc = MM_ENOTFOUND;
+    }
+    if (rc == MM_OK)
+        rc = mm_db_exec(s,
+                        "INSERT INTO notification_reads (user_id, notification_id, at)"
+                        " SELECT $3, $1, $4 WHERE $1 > coalesce((SELECT m.upto FROM"
+                        " notification_read_marks m WHERE m.user_id = $3), 0) AND NOT EXISTS"
+                        " (SELECT 1 FROM notification_reads r WHERE r.user_id = $3"
+                        "  AND r.notification_id = $1)",
+                        NPARAMS(p), p, NULL, NULL, NULL);
+    return rc;
+}
+
+int mm_store_notify_read_all(mm_store *s, const char *org_id, int64_t user_id, const char *now,
+                             int64_t *count)
+{
+    *count = 0;
+    const mm_param p[] = {P_TEXT(org_id), P_INT(user_id), P_TEXT(now)};
+    int rc = mm_need(org_id, "notifications: organization id");
+    /* how many were unread (every kind), then the mark moves to the newest, and the marks one
+     * by one under it go (the mark covers them) */
+    if (rc == MM_OK)
+        rc = mm_db_int(s, count,
+                       "SELECT count(*) FROM notifications n WHERE n.recipient_org = $1"
+                       " AND n.id > coalesce((SELECT m.upto FROM notification_read_marks m"
+                       "  WHERE m.user_id = $2), 0)"
+                       " AND NOT EXISTS (SELECT 1 FROM notification_reads r"
+                       "  WHERE r.user_id = $2 AND r.notification_id = n.id)",
+                       2, p);
+    if (rc == MM_OK)
+        rc = mm_db_exec(s,
+                        "INSERT INTO notification_read_marks (user_id, upto, at)"
+                        " SELECT $2, coalesce(max(id), 0), $3 FROM notifications"
+                        " WHERE recipient_org = $1"
+                        " ON CONFLICT (user_id) DO UPDATE SET upto = excluded.upto,"
+                        " at = excluded.at",
+                        NPARAMS(p), p, NULL, NULL, NULL);
+    if (rc == MM_OK)
+        rc = mm_db_exec(s,
+                        "DELETE FROM notification_reads WHERE user_id = $2 AND notification_id <="
+                        " (SELECT m.upto FROM notification_read_marks m WHERE m.user_id = $2)",
+                        NPARAMS(p), p, NULL, NULL, NULL);
+    return rc;
 }

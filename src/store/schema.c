@@ -60,6 +60,29 @@ static const char *const migration17[] = {
     NULL,
 };
 
+/* 18: read marks per user (issue 18; src/store/notify.c, docs/notifications.md): a user's
+ * notifications read one by one (notification_reads), and each user's high-water mark (every
+ * notification of its organization with an id up to upto is read, "mark all read"), so that
+ * the header's unread count reads only the rows after the mark. The read marks of the
+ * organization (notifications.read, no longer written) become read for each user the
+ * organization has now, so nothing read turns unread. */
+static const char *const migration18[] = {
+    "CREATE TABLE notification_reads ("
+    "  user_id {INT64} NOT NULL REFERENCES users(id),"
+    "  notification_id {INT64} NOT NULL REFERENCES notifications(id),"
+    "  at {T} NOT NULL,"
+    "  PRIMARY KEY (user_id, notification_id));"
+    "CREATE TABLE notification_read_marks ("
+    "  user_id {INT64} PRIMARY KEY REFERENCES users(id),"
+    "  upto {INT64} NOT NULL,"
+    "  at {T} NOT NULL);"
+    "INSERT INTO notification_reads (user_id, notification_id, at)"
+    "  SELECT u.id, n.id, n.read FROM notifications n JOIN users u ON u.org_id = n.recipient_org"
+    "  WHERE n.read IS NOT NULL;"
+    "CREATE INDEX notifications_org_id ON notifications(recipient_org, id);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     /* 1: the first schema */
     (const char *const[]){
@@ -562,6 +585,8 @@ static const char *const *const migrations[] = {
     /* 17: notifications delivered: causes, preferences, the outbox and its attempts
      * (migration17 above; issue 18) */
     migration17,
+    /* 18: read marks per user (migration18 above; issue 18) */
+    migration18,
 };
 /* clang-format on */
 

@@ -695,64 +695,6 @@ int mm_store_latest_status(mm_store *s, const char *org_id, char out[32])
     return rc;
 }
 
-int mm_store_list_notifications(mm_store *s, json_t **out, const char *org_id, bool unread_only,
-                                int64_t offset, int64_t limit)
-{
-    *out = NULL;
-    int rc = mm_need(org_id, "notifications: organization id");
-    if (rc == MM_OK)
-        rc = mm_check_page("notifications", offset, limit);
-    const mm_param p[] = {P_TEXT(org_id), P_INT(unread_only ? 1 : 0), P_INT(limit), P_INT(offset)};
-    json_t *rows = NULL;
-    if (rc == MM_OK)
-        rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT t.total, t.unread, p.* FROM"
-                        " (SELECT count(*) AS total,"
-                        "  sum(CASE WHEN read IS NULL THEN 1 ELSE 0 END) AS unread"
-                        "  FROM notifications WHERE recipient_org = $1"
-                        "  AND ($2 = 0 OR read IS NULL)) t"
-                        " LEFT JOIN (SELECT id, kind, subject, detail, created, read"
-                        "  FROM notifications WHERE recipient_org = $1 AND ($2 = 0 OR read IS NULL)"
-                        "  ORDER BY created DESC, id DESC LIMIT $3 OFFSET $4) p ON true"
-                        " ORDER BY p.created DESC, p.id DESC",
-                        NPARAMS(p), p);
-    if (rc)
-        return rc;
-    static const char *const keys[] = {"id", "kind", "subject", "detail", "created", "read", NULL};
-    json_t *items = json_array();
-    int64_t total = 0, unread = 0;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        total = mm_cell_i64(row, 0);
-        unread = mm_cell_i64(row, 1);
-        if (!mm_cell(row, 2))
-            continue;
-        json_t *it = mm_row_object(row, 2, keys, "issoss");
-        if (!items || !it || json_array_append_new(items, it))
-            rc = mm_oom();
-    }
-    json_decref(rows);
-    if (rc == MM_OK && !(*out = json_pack("{s:I, s:I, s:o}", "unread", (json_int_t)unread, "total",
-                                          (json_int_t)total, "items", items)))
-        return mm_oom();
-    if (rc)
-        json_decref(items);
-    return rc;
-}
-
-int mm_store_read_notification(mm_store *s, const char *org_id, int64_t id, const char *now)
-{
-    const mm_param p[] = {P_INT(id), P_TEXT(org_id), P_TEXT(now)};
-    int rc = mm_need(org_id, "notification: organization id");
-    return rc ? rc
-              : mm_db_change(s, "no such notification",
-                             "UPDATE notifications SET read = coalesce(read, $3)"
-                             " WHERE id = $1 AND recipient_org = $2",
-                             NPARAMS(p), p);
-}
-
 /* ---- the alliance map --------------------------------------------------------------------- */
 
 /* the last audit record of a change that may show on the map: not a sign-in, a token, a

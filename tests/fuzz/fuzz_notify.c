@@ -4,7 +4,8 @@
  * Mamori-Signature header to check. Every header line must carry no CR or LF other than a fold
  * (CRLF then a space) and no line over 78 characters where the value is ASCII words of at most
  * 60; a message must keep its headers apart from its body; a signature never verifies with a
- * wrong secret.
+ * wrong secret; a webhook URL (src/notify/url.c) allowed under a prefix has no backslash and
+ * is at most 500 bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,6 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mm_notify_verify(v, "whsec_fuzz", body, 2, 0, 0) &&
         mm_notify_verify(v, "whsec_other", body, 2, 0, 0))
         abort(); /* one signature, two secrets */
+    const char *const prefixes[] = {"https://hooks.example/in", "http://127.0.0.1:8080/"};
+    if (mm_notify_url_check(v, prefixes, 2, NULL) == 0 && (strchr(v, '\\') || size > 500))
+        abort(); /* what the checker allows, it has checked */
     free(v);
     return 0;
 }

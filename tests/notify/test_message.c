@@ -163,6 +163,59 @@ static void test_sign_verify(void **state)
     assert_int_equal(mm_notify_sign(sig, "", 1, body, strlen(body)), MM_EINVALID);
 }
 
+/* webhook URLs against the operator's prefixes: parts, not text (src/notify/url.c) */
+static void test_url_check(void **state)
+{
+    (void)state;
+    const char *const pre[] = {"https://allowed.example/hooks", "http://127.0.0.1:8080/"};
+    static const struct {
+        const char *url;
+        int want;
+    } cases[] = {
+        {"https://allowed.example/hooks", 0},
+        {"https://allowed.example/hooks/a?x=1", 0},
+        {"HTTPS://ALLOWED.EXAMPLE/hooks/a", 0},     /* scheme and host: any case */
+        {"https://allowed.example:443/hooks/a", 0}, /* the default port */
+        {"http://127.0.0.1:8080/x", 0},
+        {"https://allowed.example/hooksevil", 1}, /* a path prefix without its boundary */
+        {"https://allowed.example/other", 1},
+        {"https://allowed.example/hooks/../admin", 1},     /* dot segments resolved first */
+        {"https://allowed.example.evil.example/hooks", 1}, /* a host prefix */
+        {"https://allowed.example:8443/hooks", 1},         /* another port */
+        {"http://allowed.example/hooks", 1},               /* another scheme */
+        {"https://evil.example/hooks", 1},
+        {"http://127.0.0.2:8080/", 1},
+        {"http://2130706433:8080/", 0},     /* 127.0.0.1 as a number: libcurl sends it there */
+        {"http://0x7f000002:8080/", 1},     /* 127.0.0.2 in hex */
+        {"https://93.184.216.34/hooks", 1}, /* an IP literal for a prefix's host name */
+        {"http://[::1]:8080/", 1},
+        {"https://allowed.example@evil.example/hooks", -1},  /* user information */
+        {"https://allowed.example/hooks/@evil.example/", 0}, /* "@" in the path only */
+        {"https://u:p@allowed.example/hooks", -1},
+        {"https://allowed%2eexample/hooks", 0}, /* libcurl decodes the host: allowed.example */
+        {"https://allowed.example%2eevil.example/hooks", 1},  /* decoded: another host */
+        {"https://allowed.example%40evil.example/hooks", -1}, /* libcurl refuses the host */
+        {"https://allowed.example/hooks/%2e%2e/admin", -1},
+        {"https://allowed.example/hooks%2F..%2Fadmin", -1},
+        {"https://allowed.example\\@evil.example/hooks", -1},
+        {"ftp://allowed.example/hooks", -1},
+        {"https://allowed.example/hooks x", -1},
+        {"not a url", -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *why = NULL;
+        int got = mm_notify_url_check(cases[i].url, pre, 2, &why);
+        if (got != cases[i].want)
+            fail_msg("%s: %d, expected %d (%s)", cases[i].url, got, cases[i].want, why ? why : "");
+        assert_true(got == 0 ? why == NULL : why != NULL);
+    }
+    assert_int_equal(mm_notify_url_check("https://allowed.example/hooks", NULL, 0, NULL), 1);
+    const char *why = NULL;
+    assert_true(mm_notify_prefix_ok("https://hooks.example.go.jp/", &why));
+    assert_false(mm_notify_prefix_ok("https://user@hooks.example.go.jp/", &why));
+    assert_false(mm_notify_prefix_ok("hooks.example.go.jp", &why));
+}
+
 static void test_kinds(void **state)
 {
     (void)state;
@@ -182,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_header_ascii),   cmocka_unit_test(test_header_japanese),
         cmocka_unit_test(test_header_no_crlf), cmocka_unit_test(test_mail),
         cmocka_unit_test(test_sign_verify),    cmocka_unit_test(test_kinds),
+        cmocka_unit_test(test_url_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
