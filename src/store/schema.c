@@ -562,6 +562,11 @@ static const char *const *const migrations[] = {
     /* 17: notifications delivered: causes, preferences, the outbox and its attempts
      * (migration17 above; issue 18) */
     migration17,
+    /* 18: the audit log read by action and by actor, newest first (GET /api/v1/audit,
+     * src/store/audit.c mm_store_audit_list; docs/store.md "Reading the audit log") */
+    (const char *const[]){"CREATE INDEX audit_log_action ON audit_log(action, id);"
+                          "CREATE INDEX audit_log_actor ON audit_log(actor, id);",
+                          NULL},
 };
 /* clang-format on */
 
