@@ -26,7 +26,8 @@ const ROLES = [
   {
     who: 'authority', login: env('MM_ROOT_LOGIN'),
     pages: ['/overview', '/contractors', `/contractors/${PRIME}`, `/contractors/${PRIME}/diff?${env('MM_DIFF')}`,
-      `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', ...common,
+      `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', '/audit',
+      '/audit?action=logon.success', ...common,
       ['/contractors/no-such-contractor', 404]],
   },
   {
