@@ -102,6 +102,8 @@ def main():
         # notifications delivered (docs/notifications.md): the list and the preferences
         ("/notifications", alice_cookie, ["notify_prefs"], 'id="notifications"'),
         ("/notifications/preferences", alice_cookie, ["notify_prefs"], 'id="notify-prefs"'),
+        # the audit log (docs/dashboard.md): its rows are joined to their actors' users
+        ("/audit", root_cookie, ["users.deleted_login"], 'id="audit"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
