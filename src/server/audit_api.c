@@ -106,9 +106,9 @@ void audit_filter_read(http_req *r, mm_audit_filter *f)
     };
 }
 
-int audit_page(http_req *r, const mm_audit_filter *f, json_t **out)
+int audit_page(mm_store *st, const mm_audit_filter *f, json_t **out)
 {
-    int rc = mm_store_audit_list(r->st, out, f);
+    int rc = mm_store_audit_list(st, out, f);
     if (rc)
         return rc;
     /* a shared item's title is its contents: whoever may not read the item (TLP, the
@@ -140,7 +140,7 @@ void h_audit_list(http_req *r, reply *out)
     mm_audit_filter f;
     audit_filter_read(r, &f);
     json_t *page = NULL;
-    int rc = audit_page(r, &f, &page);
+    int rc = audit_page(r->st, &f, &page);
     if (rc == MM_EINVALID) {
         reply_error(out, 400, "bad_request", "?%s", mm_error_last());
         return;

@@ -376,10 +376,10 @@ extern const char *const audit_actions[];
 /* The filter of a request's query (?actor, ?action, ?org, ?from, ?to, ?before, ?after,
  * ?limit: checked by the route table's query forms), borrowed from r. */
 void audit_filter_read(http_req *r, mm_audit_filter *f);
-/* A page of the log for f (mm_store_audit_list), shared items' titles left out of the
+/* A page of the log for f (mm_store_audit_list) read on st, shared items' titles left out of the
  * details (they stay under the items' TLP rules). MM_EINVALID with a message naming the
  * parameter, or the store's code. */
-int audit_page(http_req *r, const mm_audit_filter *f, json_t **out);
+int audit_page(mm_store *st, const mm_audit_filter *f, json_t **out);
 /* Verifies the whole chain with mm_store_audit_verify (the CLI's `mamori audit verify`), one
  * walk at a time per process: false (nothing done) while another runs. */
 bool audit_verify_run(http_req *r, mm_audit_report *rep, int *rc);

@@ -160,6 +160,8 @@ static const query_choice q_audit[] = {{"actor", NULL},
                                        {"after", NULL},
                                        {"limit", NULL},
                                        {0}};
+static const query_choice q_audit_csv[] = {
+    {"actor", NULL}, {"action", audit_actions}, {"org", NULL}, {"from", NULL}, {"to", NULL}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -186,6 +188,8 @@ static const route routes[] = {
      .query = q_audit},
     {.method = "POST", .pattern = "/api/v1/audit/verify", .need = NEED_AUTHORITY_ADMIN,
      .fn = h_audit_verify},
+    {.method = "GET", .pattern = "/api/v1/audit.csv", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_audit_export, .query = q_audit_csv},
     {.method = "GET", .pattern = "/api/v1/version", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = h_version},
     {.method = "GET", .pattern = "/api/v1/server-key", .need = NEED_NONE,

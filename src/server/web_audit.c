@@ -229,6 +229,19 @@ static void audit_render(page *p, const audit_model *m)
     web_puts(p, "</p>\n");
     put_verify(p, m, query);
     put_filters(p, &m->f);
+    /* the CSV: every record of the filters, without the page's size */
+    mm_audit_filter all = m->f;
+    all.limit = 0;
+    char csv[1200];
+    filter_url(&all, csv, sizeof csv);
+    web_puts(p, "<p class=\"toolbar\"><a id=\"audit-csv\" href=\"/api/v1/audit.csv");
+    if (csv[0]) {
+        web_puts(p, "?");
+        web_attr(p, csv);
+    }
+    web_puts(p, "\" download>");
+    web_put_tr(p, "audit.csv");
+    web_puts(p, "</a></p>\n");
     put_records(p, json_object_get(m->page, "items"));
     put_paging(p, m->page, query);
 }
@@ -243,7 +256,7 @@ static void audit_answer(http_req *r, reply *out, bool verify)
         m.busy = !audit_verify_run(r, &m.rep, &rc);
     m.verified = verify && !m.busy;
     if (rc == MM_OK)
-        rc = audit_page(r, &m.f, &m.page);
+        rc = audit_page(r->st, &m.f, &m.page);
     if (rc == MM_EINVALID) { /* the dispatch checked each value: from after to is left */
         page lp;
         web_page_init(&lp, r, out);

@@ -131,9 +131,36 @@ def filters(root, db, org_a, org_b):
                 "?%s: 400 naming ?%s" % (q[:40], name), "%d %s" % (r.status, r.text[:200]))
 
 
+def csv_export(root, db, org_a):
+    import csv
+    import io
+    everything = db_records(db)
+    C.check(len(everything) > 200, "more records than one page of the CSV", str(len(everything)))
+    r = root.get("/api/v1/audit.csv")
+    C.check(r.status == 200 and r.header("Content-Type", "").startswith("text/csv"), "GET /api/v1/audit.csv",
+            "%d %s" % (r.status, r.header("Content-Type")))
+    rows = list(csv.reader(io.StringIO(r.text)))
+    C.check(rows and rows[0] == ["id", "ts", "actor", "action", "org_id", "org_name", "object", "detail"],
+            "the CSV's header", str(rows[:1]))
+    C.check([int(x[0]) for x in rows[1:]] == [e[0] for e in everything],
+            "the CSV: every record once, newest first, across its pages (%d)" % len(everything),
+            "%d rows" % (len(rows) - 1))
+    r = root.get("/api/v1/audit.csv?org=%s&action=logon.failure" % org_a)
+    rows = list(csv.reader(io.StringIO(r.text)))
+    want = [e[0] for e in everything if e[1] in ("au-alice", "au-bob") and e[2] == "logon.failure"]
+    C.check(r.status == 200 and [int(x[0]) for x in rows[1:]] == want and want,
+            "the CSV of ?org=A&action=logon.failure: those records", str(rows[:3]))
+    C.check(all(x[5] == "Audit A Corp" and x[3] == "logon.failure" for x in rows[1:]), "its organization and action columns")
+    for q, name in (("action=nope", "action"), ("from=2026-13-01", "from"), ("from=2026-12-02&to=2026-12-01", "from")):
+        r = root.get("/api/v1/audit.csv?" + q)
+        C.check(r.status == 400 and ("?" + name) in r.error_message(), "the CSV with ?%s: 400 naming ?%s" % (q, name),
+                "%d %s" % (r.status, r.text[:200]))
+
+
 def access(srv, root, alice, carol, analyst, org_a):
     for who, c in (("a contractor-admin", alice), ("a contractor-member", carol), ("an analyst", analyst)):
-        for path in ("/api/v1/audit", "/api/v1/audit?org=" + org_a, "/api/v1/audit?actor=au-alice"):
+        for path in ("/api/v1/audit", "/api/v1/audit?org=" + org_a, "/api/v1/audit?actor=au-alice",
+                     "/api/v1/audit.csv", "/api/v1/audit.csv?org=" + org_a):
             C.status(c.get(path), 403, "%s: GET %s is 403" % (who, path))
         C.status(c.post("/api/v1/audit/verify"), 403, "%s: POST /api/v1/audit/verify is 403" % who)
     r = mm.request(srv.port, "GET", "/api/v1/audit")
@@ -199,6 +226,10 @@ def page(srv, db, tamper_id=None):
     r = b.get("/audit?lang=en")
     C.status(r, 200, "GET /audit")
     C.check('id="nav-audit"' in r.text, "the navigation links to /audit for an authority-admin")
+    C.check('id="audit-csv" href="/api/v1/audit.csv"' in r.text, "the page links to the CSV")
+    m = re.search(r'id="audit-csv" href="([^"]+)"', b.get("/audit?action=logon.failure&limit=5").text)
+    C.check(bool(m) and m.group(1) == "/api/v1/audit.csv?action=logon.failure",
+            "the CSV link keeps the filters, not the page size", m.group(1) if m else "")
     C.check('<table id="audit"' in r.text and "<time" in r.text and 'id="audit-filter"' in r.text
             and 'method="get" action="/audit"' in r.text, "the filters and the table with <time>", mm.short(r.text, 400))
     rows = re.findall(r'<tr data-id="(\d+)">', r.text)
@@ -265,11 +296,12 @@ def main():
         for who in ("au-alice", "au-carol", "au-bob"):
             mm.request(srv.port, "POST", "/api/v1/session", {"login": who, "password": "not the password!"})
         mm.new_token(alice, "audit-test")
-        for i in range(25):  # more than a page of the dashboard's 50
+        for i in range(200):  # more than a page of the dashboard (50) and of the CSV (200)
             mm.new_token(root, "audit-%d" % i)
         access(srv, root, alice, carol, analyst, org_a)
         redaction(root, alice)
         filters(root, db, org_a, org_b)
+        csv_export(root, db, org_a)
         verify_api(root, db, None)
         page(srv, db)
         contractor_page(srv)

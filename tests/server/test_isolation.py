@@ -30,6 +30,7 @@ ENDPOINTS = [
     ("GET", "/metrics", "authority-read"),
     ("GET", "/api/v1/audit", "authority-admin"),
     ("POST", "/api/v1/audit/verify", "authority-admin"),
+    ("GET", "/api/v1/audit.csv", "authority-admin"),
     ("GET", "/api/v1/version", "nothing"),
     ("GET", "/api/v1/server-key", "nothing"),
     ("POST", "/api/v1/session", "nothing"),
@@ -134,7 +135,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/plans/{id}/report", "authority-read"),
     ("GET", "/api/v1/organizations/{org}/plans/{id}/report", "org: read"),
 ]
-N_ENDPOINTS = 101
+N_ENDPOINTS = 102
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -516,6 +517,8 @@ def make_rows():
     add("GET", "/api/v1/audit", ["-"], lambda s, t: client(s).get("/api/v1/audit"),
         lambda s, t: authority_rule(s, True, 200))
     add("POST", "/api/v1/audit/verify", ["-"], lambda s, t: client(s).post("/api/v1/audit/verify"),
+        lambda s, t: authority_rule(s, True, 200))
+    add("GET", "/api/v1/audit.csv", ["-"], lambda s, t: client(s).get("/api/v1/audit.csv"),
         lambda s, t: authority_rule(s, True, 200))
     add("GET", "/api/v1/version", ["-"], lambda s, t: client(s).get("/api/v1/version"), lambda s, t: 200)
     add("GET", "/api/v1/server-key", ["-"], lambda s, t: client(s).get("/api/v1/server-key"), lambda s, t: 200)
