@@ -159,7 +159,7 @@ static void put_records(page *p, const json_t *items)
         web_printf(p, "<tr data-id=\"%lld\"><td>",
                    (long long)json_integer_value(json_object_get(it, "id")));
         web_time(p, web_sval(it, "ts"));
-        char href[200] = "/audit?actor=";
+        char href[400] = "/audit?actor=";
         (void)mm_url_encode(href, sizeof href, actor);
         web_puts(p, "</td><td><a href=\"");
         web_attr(p, href);
