@@ -4,7 +4,8 @@
 
     MAMORI=build/mamori MM_SOURCE_DIR=. MM_TMP=/tmp/bench-audit python3 bench/audit/list.py [-n N] [-r REPEAT]
 
-Makes a fresh SQLite database (admin init, 20 organizations with one user each through the
+Makes a fresh database (SQLite; PostgreSQL with MM_TEST_DB_URL, e.g. under
+scripts/pg-test.sh run STATE MM_TEST_DB_URL ...) (admin init, 20 organizations with one user each through the
 API), appends N records (default 100,000) straight to audit_log as a year of activity, each
 hashed and chained as mm_store_audit_append does (so `audit verify` passes: it is timed too),
 then asks the running server for filtered pages and prints, per query, the median and the
@@ -17,6 +18,7 @@ import hashlib
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 
@@ -42,9 +44,11 @@ def record_hash(rid, prev, ts, actor, action, obj, detail):
 
 
 def fill(db, n, logins):
-    import sqlite3
-    con = sqlite3.connect(db)
-    rid, prev = con.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    con = mm.db_ro(db)
+    try:
+        rid, prev = con.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
     names = [a for a, _ in ACTIONS]
     weights = [w for _, w in ACTIONS]
     rnd = random.Random(7)
@@ -60,8 +64,19 @@ def fill(db, n, logins):
         h = record_hash(rid, prev, ts, actor, action, obj, detail)
         rows.append((rid, prev, h, ts, actor, action, obj, detail))
         prev = h
-    con.executemany("INSERT INTO audit_log (id, prev_hash, hash, ts, actor, action, object, detail)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    cols = "audit_log (id, prev_hash, hash, ts, actor, action, object, detail)"
+    if mm.on_pg():
+        # one COPY (no value holds a tab or a backslash); then the statistics autovacuum would
+        # gather on a live database
+        data = "".join("\t".join(str(c) for c in r) + "\n" for r in rows)
+        url = mm.db_url(db)
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c",
+                        "COPY %s FROM STDIN" % cols], input=data.encode(), check=True, timeout=600)
+        mm._psql(url, "ANALYZE audit_log")
+        return
+    import sqlite3
+    con = sqlite3.connect(db)
+    con.executemany("INSERT INTO %s VALUES (?, ?, ?, ?, ?, ?, ?, ?)" % cols, rows)
     con.commit()
     con.close()
 
