@@ -119,6 +119,13 @@ def filters(root, db, org_a, org_b):
     r = root.get("/api/v1/audit?limit=200")
     C.check(r.status == 200 and len(r.json["items"]) == min(200, len(everything)), "?limit=200: the largest page")
 
+    # every action written so far can be filtered on (a new action missing from the server's
+    # list would be a 400 here)
+    for action in sorted({e[2] for e in everything}):
+        r = root.get("/api/v1/audit?limit=1&action=" + urllib.parse.quote(action))
+        C.check(r.status == 200 and r.json["items"] and r.json["items"][0]["action"] == action,
+                "?action=%s: a known action" % action, r.text[:200])
+
     # every bad parameter: 400 naming it
     for q, name in (("limit=0", "limit"), ("limit=201", "limit"), ("limit=ten", "limit"),
                     ("before=0", "before"), ("before=x", "before"), ("after=-1", "after"),
