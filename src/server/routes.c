@@ -724,15 +724,20 @@ static bool query_ok(http_req *r, reply *out, const query_choice *c, bool html)
     if (!c->values)
         return query_form_ok(r, out, c, v, html);
     char all[200] = "";
+    bool cut = false; /* a long list (the audit log's actions): its start, then "..." */
     for (const char *const *a = c->values; *a; a++) {
         if (strcmp(v, *a) == 0)
             return true;
-        if (strlen(all) + strlen(*a) + 3 < sizeof all) {
+        if (!cut && strlen(all) + strlen(*a) + 3 < sizeof all - 5) {
             if (all[0])
                 strcat(all, ", ");
             strcat(all, *a);
+        } else {
+            cut = true;
         }
     }
+    if (cut)
+        strcat(all, ", ...");
     char shown[44];
     snprintf(shown, sizeof shown, "%.40s", v);
     if (html) {
