@@ -112,6 +112,28 @@ int mm_store_audit_append_many(mm_store *s, int64_t *first_id, const mm_audit_re
 /* Walks the whole chain and fills *out; returns MM_OK whether or not it is intact (look at
  * out->bad_id), an error only when the log cannot be read. */
 int mm_store_audit_verify(mm_store *s, mm_audit_report *out) __attribute__((warn_unused_result));
+/* A page of the audit log, newest first (docs/store.md, "Reading the audit log"). Every
+ * member may be NULL / 0 for "any". */
+#define MM_AUDIT_PAGE     50  /* the page size when limit is 0 */
+#define MM_AUDIT_PAGE_MAX 200 /* the largest page */
+typedef struct mm_audit_filter {
+    const char *actor;  /* the actor, exactly (a login, "system", "cli:...") */
+    const char *action; /* the action, exactly ("logon.failure") */
+    const char *org_id; /* records whose actor is, or was before its deletion, a user of it */
+    const char *from;   /* YYYY-MM-DD: records of that UTC day or later */
+    const char *to;     /* YYYY-MM-DD: records of that UTC day or earlier */
+    int64_t before;     /* ids below it (the next page); 0: from the newest */
+    int64_t after;      /* ids above it, the nearest ones (the previous page); 0: none */
+    int64_t limit;      /* 1..MM_AUDIT_PAGE_MAX; 0: MM_AUDIT_PAGE */
+} mm_audit_filter;
+/* The records matching f, newest first, in *out (the caller's): {"items": [{"id", "ts",
+ * "actor", "action", "object", "detail" (an object), "org_id", "org_name" (the actor's
+ * organization, or null)}], "older": the id to pass as before for the next page or null,
+ * "newer": the id to pass as after for the previous page or null}. MM_EINVALID naming the
+ * member for a bad filter (a date that is not one, from after to, before and after both,
+ * a limit out of range). */
+int mm_store_audit_list(mm_store *s, json_t **out, const mm_audit_filter *f)
+    __attribute__((warn_unused_result));
 /* The id of the last audit record (0 when none). Every change of stored data appends one,
  * in the same transaction, so this is a version of the whole store: answers computed from
  * the store can be cached until it moves (on every backend, across server instances). */

@@ -368,6 +368,22 @@ int mm_audited_commit(mm_store *st, int rc, const char *actor, const char *actio
 int mm_audit_note(mm_store *st, const char *actor, const char *action, const char *object,
                   json_t *detail);
 
+/* ---- reading and verifying the audit log (audit_api.c; docs/api.md "The audit log") ---- */
+
+/* The actions the server and the CLI write to the audit log (NULL-terminated): the values of
+ * ?action= on GET /api/v1/audit and /audit. */
+extern const char *const audit_actions[];
+/* The filter of a request's query (?actor, ?action, ?org, ?from, ?to, ?before, ?after,
+ * ?limit: checked by the route table's query forms), borrowed from r. */
+void audit_filter_read(http_req *r, mm_audit_filter *f);
+/* A page of the log for f (mm_store_audit_list) read on st, shared items' titles left out of the
+ * details (they stay under the items' TLP rules). MM_EINVALID with a message naming the
+ * parameter, or the store's code. */
+int audit_page(mm_store *st, const mm_audit_filter *f, json_t **out);
+/* Verifies the whole chain with mm_store_audit_verify (the CLI's `mamori audit verify`), one
+ * walk at a time per process: false (nothing done) while another runs. */
+bool audit_verify_run(http_req *r, mm_audit_report *rep, int *rc);
+
 /* ---- the API's handlers (api*.c, share_api.c, incident_api.c), named in the route table -- */
 
 void h_login(http_req *r, reply *out);
@@ -406,6 +422,8 @@ void h_overdue_cached(http_req *r, reply *out);
 void h_healthz(http_req *r, reply *out);
 void h_readyz(http_req *r, reply *out);
 void h_metrics(http_req *r, reply *out);
+void h_audit_list(http_req *r, reply *out);   /* audit_api.c */
+void h_audit_verify(http_req *r, reply *out); /* audit_api.c */
 void h_version(http_req *r, reply *out);
 void h_server_key(http_req *r, reply *out);
 

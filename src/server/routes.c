@@ -76,6 +76,14 @@ static const struct query_form {
     {"since", Q_DATE, 0, 0},
     {"page", Q_INT, 1, 100000},
     {"months", Q_INT, 1, 60},
+    /* the audit log (audit_api.c): an actor's login, an organization's id, ids */
+    {"actor", Q_TEXT, 0, 100},
+    {"org", Q_TEXT, 0, 64},
+    {"from", Q_DATE, 0, 0},
+    {"to", Q_DATE, 0, 0},
+    {"before", Q_INT, 1, 99999999999},
+    {"after", Q_INT, 1, 99999999999},
+    {"limit", Q_INT, 1, MM_AUDIT_PAGE_MAX},
 };
 
 static const char *const q_format[] = {"json", "csv", NULL};
@@ -147,6 +155,18 @@ static const query_choice q_national_aggregate[] = {
 /* the screening report (screen_report.c) */
 static const char *const q_report_format[] = {"json", "html", NULL};
 static const query_choice q_screen_report[] = {{"format", q_report_format}, {0}};
+/* the audit log (audit_api.c, web_audit.c): the same filters on the API and the page */
+static const query_choice q_audit[] = {{"actor", NULL},
+                                       {"action", audit_actions},
+                                       {"org", NULL},
+                                       {"from", NULL},
+                                       {"to", NULL},
+                                       {"before", NULL},
+                                       {"after", NULL},
+                                       {"limit", NULL},
+                                       {0}};
+static const query_choice q_audit_csv[] = {
+    {"actor", NULL}, {"action", audit_actions}, {"org", NULL}, {"from", NULL}, {"to", NULL}, {0}};
 /* every page: the language switch */
 static const query_choice q_page[] = {{"lang", q_lang}, {0}};
 
@@ -168,6 +188,13 @@ static const route routes[] = {
     {.method = "GET", .pattern = "/readyz", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = h_readyz},
     {.method = "GET", .pattern = "/metrics", .need = NEED_AUTHORITY_READ, .fn = h_metrics},
+    /* the audit log read and verified (audit_api.c, docs/api.md "The audit log") */
+    {.method = "GET", .pattern = "/api/v1/audit", .need = NEED_AUTHORITY_ADMIN, .fn = h_audit_list,
+     .query = q_audit},
+    {.method = "POST", .pattern = "/api/v1/audit/verify", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_audit_verify},
+    {.method = "GET", .pattern = "/api/v1/audit.csv", .need = NEED_AUTHORITY_ADMIN,
+     .fn = h_audit_export, .query = q_audit_csv},
     {.method = "GET", .pattern = "/api/v1/version", .need = NEED_NONE, .flags = ROUTE_ONE_TIME_OK,
      .fn = h_version},
     {.method = "GET", .pattern = "/api/v1/server-key", .need = NEED_NONE,
@@ -500,6 +527,10 @@ static const route routes[] = {
      .query = q_map_page},
     {.method = "GET", .pattern = "/contractors", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_contractors, .query = q_contractors_page},
+    {.method = "GET", .pattern = "/audit", .need = NEED_AUTHORITY_ADMIN, .flags = ROUTE_HTML,
+     .fn = w_audit, .query = q_audit},
+    {.method = "POST", .pattern = "/audit/verify", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_audit_verify},
     {.method = "GET", .pattern = "/overdue", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
      .fn = w_overdue},
     {.method = "GET", .pattern = "/trends", .need = NEED_AUTHORITY_READ, .flags = ROUTE_HTML,
@@ -723,15 +754,20 @@ static bool query_ok(http_req *r, reply *out, const query_choice *c, bool html)
     if (!c->values)
         return query_form_ok(r, out, c, v, html);
     char all[200] = "";
+    bool cut = false; /* a long list (the audit log's actions): its start, then "..." */
     for (const char *const *a = c->values; *a; a++) {
         if (strcmp(v, *a) == 0)
             return true;
-        if (strlen(all) + strlen(*a) + 3 < sizeof all) {
+        if (!cut && strlen(all) + strlen(*a) + 3 < sizeof all - 5) {
             if (all[0])
                 strcat(all, ", ");
             strcat(all, *a);
+        } else {
+            cut = true;
         }
     }
+    if (cut)
+        strcat(all, ", ...");
     char shown[44];
     snprintf(shown, sizeof shown, "%.40s", v);
     if (html) {

@@ -179,8 +179,10 @@ void w_group_member_add(http_req *r, reply *out);
 void w_group_member_remove(http_req *r, reply *out);
 void w_contractors(http_req *r, reply *out);
 void w_overdue(http_req *r, reply *out);
-void w_trends(http_req *r, reply *out);  /* web_trends.c */
-void w_changes(http_req *r, reply *out); /* web_trends.c */
+void w_audit(http_req *r, reply *out);        /* web_audit.c */
+void w_audit_verify(http_req *r, reply *out); /* web_audit.c */
+void w_trends(http_req *r, reply *out);       /* web_trends.c */
+void w_changes(http_req *r, reply *out);      /* web_trends.c */
 void w_contractor(http_req *r, reply *out);
 void w_diff(http_req *r, reply *out);
 void w_requirement(http_req *r, reply *out);

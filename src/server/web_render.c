@@ -493,6 +493,11 @@ static void put_header(page *p, mm_buf *h)
             web_put_tr(&hp, "nav.users");
             web_puts(&hp, "</a>");
         }
+        if (w->authority && strcmp(w->role, "authority-admin") == 0) {
+            web_puts(&hp, "<a href=\"/audit\" id=\"nav-audit\">");
+            web_put_tr(&hp, "nav.audit");
+            web_puts(&hp, "</a>");
+        }
         web_puts(&hp, "<a href=\"/products\">");
         web_put_tr(&hp, "nav.products");
         web_puts(&hp, "</a>");

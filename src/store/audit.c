@@ -8,6 +8,7 @@
 
 #include "mamori/store.h"
 #include "store/driver.h"
+#include "util/util.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -244,4 +245,169 @@ int mm_store_audit_verify(mm_store *s, mm_audit_report *out)
     if (own)
         s->drv->rollback(s->db);
     return rc;
+}
+
+/* ---- reading the log: a filtered page, newest first -------------------------------------- */
+
+/* Appends frag to sql, each '?' of it written as the parameter's number ($n + 1), and
+ * param as that parameter. */
+static void add_cond(char *sql, size_t size, mm_param *p, int *n, const char *frag, mm_param param)
+{
+    p[(*n)++] = param;
+    size_t len = strlen(sql);
+    for (const char *c = frag; *c && len + 12 < size; c++) {
+        if (*c == '?')
+            len += (size_t)snprintf(sql + len, size - len, "$%d", *n);
+        else
+            sql[len++] = *c;
+    }
+    sql[len] = '\0';
+}
+
+/* The conditions of f (and the page's edge: " AND id < ?" with edge_id) as "AND ..."
+ * fragments over audit_log's columns, their parameters appended to p from *n on. to_end:
+ * the end of f->to's day, kept alive by the caller. */
+static void audit_where(char *sql, size_t size, mm_param *p, int *n, const mm_audit_filter *f,
+                        const char *to_end, const char *edge, int64_t edge_id)
+{
+    if (f->actor)
+        add_cond(sql, size, p, n, " AND actor = ?", P_TEXT(f->actor));
+    if (f->action)
+        add_cond(sql, size, p, n, " AND action = ?", P_TEXT(f->action));
+    /* the organization's users, and those deleted (their login kept in deleted_login) */
+    if (f->org_id)
+        add_cond(sql, size, p, n,
+                 " AND actor IN (SELECT login FROM users WHERE org_id = ? UNION"
+                 " SELECT deleted_login FROM users WHERE org_id = ? AND deleted_login IS NOT NULL)",
+                 P_TEXT(f->org_id));
+    /* ts is RFC 3339 UTC text ("2026-11-23T14:09:00Z"): it sorts as it reads */
+    if (f->from)
+        add_cond(sql, size, p, n, " AND ts >= ?", P_TEXT(f->from));
+    if (f->to)
+        add_cond(sql, size, p, n, " AND ts <= ?", P_TEXT(to_end));
+    if (edge)
+        add_cond(sql, size, p, n, edge, P_INT(edge_id));
+}
+
+static int audit_check_filter(const mm_audit_filter *f)
+{
+    if (f->from && !mm_is_date(f->from)) {
+        mm_error_set("from: '%.40s' is not a date YYYY-MM-DD", f->from);
+        return MM_EINVALID;
+    }
+    if (f->to && !mm_is_date(f->to)) {
+        mm_error_set("to: '%.40s' is not a date YYYY-MM-DD", f->to);
+        return MM_EINVALID;
+    }
+    if (f->from && f->to && strcmp(f->from, f->to) > 0) {
+        mm_error_set("from: %s is after to (%s)", f->from, f->to);
+        return MM_EINVALID;
+    }
+    if (f->before < 0 || f->after < 0 || (f->before && f->after)) {
+        mm_error_set("before, after: one page edge at most, a positive record id");
+        return MM_EINVALID;
+    }
+    if (f->limit < 0 || f->limit > MM_AUDIT_PAGE_MAX) {
+        mm_error_set("limit: %lld is not from 1 to %d", (long long)f->limit, MM_AUDIT_PAGE_MAX);
+        return MM_EINVALID;
+    }
+    return MM_OK;
+}
+
+/* Whether a record matching f lies beyond edge_id (edge: " AND id < ?" or " AND id > ..."). */
+static int audit_beyond(mm_store *s, json_t *page, const char *key, const mm_audit_filter *f,
+                        const char *to_end, const char *edge, int64_t edge_id)
+{
+    char sql[900] = "SELECT count(*) FROM (SELECT id FROM audit_log WHERE 1 = 1";
+    mm_param p[8];
+    int n = 0;
+    audit_where(sql, sizeof sql, p, &n, f, to_end, edge, edge_id);
+    strcat(sql, " LIMIT 1) x");
+    int64_t any = 0;
+    int rc = mm_db_int(s, &any, sql, n, p);
+    if (rc == MM_OK && any && json_object_set_new(page, key, json_integer(edge_id)) != 0)
+        rc = mm_oom();
+    return rc;
+}
+
+int mm_store_audit_list(mm_store *s, json_t **out, const mm_audit_filter *f)
+{
+    *out = NULL;
+    int rc = audit_check_filter(f);
+    if (rc)
+        return rc;
+    int64_t limit = f->limit ? f->limit : MM_AUDIT_PAGE;
+    char to_end[40] = "";
+    if (f->to)
+        snprintf(to_end, sizeof to_end, "%sT23:59:59Z", f->to);
+    /* the previous page is the nearest records above after: read upwards, shown downwards */
+    bool up = f->after > 0;
+    char sql[1400] = "SELECT a.id, a.ts, a.actor, a.action, a.object, a.detail, o.id, o.name"
+                     " FROM (SELECT id, ts, actor, action, object, detail FROM audit_log"
+                     " WHERE 1 = 1";
+    mm_param p[8];
+    int n = 0;
+    audit_where(sql, sizeof sql, p, &n, f, to_end,
+                up          ? " AND id > ?"
+                : f->before ? " AND id < ?"
+                            : NULL,
+                up ? f->after : f->before);
+    p[n++] = P_INT(limit + 1);
+    size_t len = strlen(sql);
+    snprintf(sql + len, sizeof sql - len,
+             " ORDER BY id %s LIMIT $%d) a LEFT JOIN organizations o ON o.id = coalesce("
+             "(SELECT u.org_id FROM users u WHERE u.login = a.actor),"
+             " (SELECT min(u.org_id) FROM users u WHERE u.deleted_login = a.actor))"
+             " ORDER BY a.id DESC",
+             up ? "ASC" : "DESC", n);
+    json_t *rows = NULL;
+    rc = mm_db_rows(s, &rows, NULL, sql, n, p);
+    if (rc)
+        return rc;
+    /* one more than the page was read: it tells whether the page has a next one that way */
+    size_t total = json_array_size(rows);
+    bool more = (int64_t)total > limit;
+    size_t first = up && more ? 1 : 0, last = more && !up ? total - 1 : total;
+    static const char *const keys[] = {"id",     "ts",     "actor",    "action", "object",
+                                       "detail", "org_id", "org_name", NULL};
+    json_t *items = json_array(), *page = json_object();
+    if (!items || !page || json_object_set_new(page, "items", items) != 0)
+        rc = mm_oom();
+    for (size_t i = first; rc == MM_OK && i < last; i++)
+        if (json_array_append_new(items,
+                                  mm_row_object(json_array_get(rows, i), 0, keys, "isssssss")) != 0)
+            rc = mm_oom();
+    /* "detail" is JSON text: parsed for the reader */
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        json_t *d = json_loads(json_string_value(json_object_get(it, "detail")), 0, NULL);
+        if (rc == MM_OK && json_object_set_new(it, "detail", d ? d : json_object()) != 0)
+            rc = mm_oom();
+    }
+    json_decref(rows);
+    size_t shown = json_array_size(items);
+    if (rc == MM_OK && json_object_set_new(page, "older", json_null()) != 0)
+        rc = mm_oom();
+    if (rc == MM_OK && json_object_set_new(page, "newer", json_null()) != 0)
+        rc = mm_oom();
+    int64_t top = shown ? json_integer_value(json_object_get(json_array_get(items, 0), "id")) : 0;
+    int64_t bottom =
+        shown ? json_integer_value(json_object_get(json_array_get(items, shown - 1), "id")) : 0;
+    /* the side read knows from its extra row; the other side is asked */
+    if (rc == MM_OK && shown && up && more)
+        rc = json_object_set_new(page, "newer", json_integer(top)) ? mm_oom() : MM_OK;
+    if (rc == MM_OK && shown && !up && more)
+        rc = json_object_set_new(page, "older", json_integer(bottom)) ? mm_oom() : MM_OK;
+    if (rc == MM_OK && shown && up)
+        rc = audit_beyond(s, page, "older", f, to_end, " AND id < ?", bottom);
+    if (rc == MM_OK && shown && !up && f->before)
+        rc = audit_beyond(s, page, "newer", f, to_end, " AND id > ?", top);
+    if (rc) {
+        json_decref(page);
+        return rc;
+    }
+    *out = page;
+    return MM_OK;
 }

@@ -587,6 +587,11 @@ static const char *const *const migrations[] = {
     migration17,
     /* 18: read marks per user (migration18 above; issue 18) */
     migration18,
+    /* 19: the audit log read by action and by actor, newest first (GET /api/v1/audit,
+     * src/store/audit.c mm_store_audit_list; docs/store.md "Reading the audit log") */
+    (const char *const[]){"CREATE INDEX audit_log_action ON audit_log(action, id);"
+                          "CREATE INDEX audit_log_actor ON audit_log(actor, id);",
+                          NULL},
 };
 /* clang-format on */
 

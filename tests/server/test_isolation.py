@@ -28,6 +28,9 @@ ENDPOINTS = [
     ("GET", "/healthz", "nothing"),
     ("GET", "/readyz", "nothing"),
     ("GET", "/metrics", "authority-read"),
+    ("GET", "/api/v1/audit", "authority-admin"),
+    ("POST", "/api/v1/audit/verify", "authority-admin"),
+    ("GET", "/api/v1/audit.csv", "authority-admin"),
     ("GET", "/api/v1/version", "nothing"),
     ("GET", "/api/v1/server-key", "nothing"),
     ("POST", "/api/v1/session", "nothing"),
@@ -133,7 +136,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/plans/{id}/report", "authority-read"),
     ("GET", "/api/v1/organizations/{org}/plans/{id}/report", "org: read"),
 ]
-N_ENDPOINTS = 100
+N_ENDPOINTS = 103
 
 # Subjects: (name, organization, role). None: anonymous.
 SUBJECTS = [
@@ -511,6 +514,13 @@ def make_rows():
     add("GET", "/readyz", ["-"], lambda s, t: client(s).get("/readyz"), lambda s, t: 200)
     add("GET", "/metrics", ["-"], lambda s, t: client(s).get("/metrics"),
         lambda s, t: authority_rule(s, False, 200))
+    # the audit log names every organization's users: the authority-admin's alone
+    add("GET", "/api/v1/audit", ["-"], lambda s, t: client(s).get("/api/v1/audit"),
+        lambda s, t: authority_rule(s, True, 200))
+    add("POST", "/api/v1/audit/verify", ["-"], lambda s, t: client(s).post("/api/v1/audit/verify"),
+        lambda s, t: authority_rule(s, True, 200))
+    add("GET", "/api/v1/audit.csv", ["-"], lambda s, t: client(s).get("/api/v1/audit.csv"),
+        lambda s, t: authority_rule(s, True, 200))
     add("GET", "/api/v1/version", ["-"], lambda s, t: client(s).get("/api/v1/version"), lambda s, t: 200)
     add("GET", "/api/v1/server-key", ["-"], lambda s, t: client(s).get("/api/v1/server-key"), lambda s, t: 200)
     add("POST", "/api/v1/session", ["-"], lambda s, t: mm.request(

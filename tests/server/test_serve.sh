@@ -78,7 +78,7 @@ header_has 'X-Content-Type-Options: nosniff' "healthz nosniff"
 header_has 'Cache-Control: no-store' "healthz no-store"
 
 get "GET /readyz" 200 /readyz
-body_is '{"status":"ready","schema":18}' "readyz body"
+body_is '{"status":"ready","schema":19}' "readyz body"
 
 get "GET /api/v1/version" 200 /api/v1/version
 ver=$("$MAMORI" version | sed 's/^mamori //')

@@ -377,7 +377,8 @@ def cli(C):
 
 
 def back_to_14(con):
-    """Undoes migrations 18 (read marks per user), 17 (notifications delivered), 16 (installation plans) and 15
+    """Undoes migrations 19 (the audit log's indexes), 18 (read marks per user), 17
+    (notifications delivered), 16 (installation plans) and 15
     (org_country's rows moved) as far as a schema-14 database differs: their tables and columns
     gone, their versions unrecorded."""
     con.execute("DROP INDEX notifications_org_id")
@@ -388,7 +389,9 @@ def back_to_14(con):
     con.execute("DROP INDEX notifications_fanned")
     con.execute("ALTER TABLE notifications DROP COLUMN cause")
     con.execute("ALTER TABLE notifications DROP COLUMN fanned")
-    con.execute("DELETE FROM schema_version WHERE version IN (15, 16, 17, 18)")
+    con.execute("DROP INDEX audit_log_action")
+    con.execute("DROP INDEX audit_log_actor")
+    con.execute("DELETE FROM schema_version WHERE version IN (15, 16, 17, 18, 19)")
 
 
 def country_migration(C):
@@ -406,7 +409,7 @@ def country_migration(C):
     con.commit()
     con.close()
     cp = mm.run(["admin", "migrate", "--db", mm.db_url(db)])
-    C.check(cp.returncode == 0 and "14 -> 18" in cp.stdout, "admin migrate: 14 -> 17", cp.stdout + cp.stderr)
+    C.check(cp.returncode == 0 and "14 -> 19" in cp.stdout, "admin migrate: 14 -> 19", cp.stdout + cp.stderr)
     con = mm.db_rw(db)
     row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (auth,)).fetchone()
     C.check(row is not None and tuple(row) == (None, "JP"), "migration 15: the gates' country in a new profile",
@@ -420,7 +423,7 @@ def country_migration(C):
     con.commit()
     con.close()
     cp = mm.run(["admin", "migrate", "--db", mm.db_url(db)])
-    C.check(cp.returncode == 0 and "14 -> 18" in cp.stdout, "admin migrate again: 14 -> 17", cp.stdout + cp.stderr)
+    C.check(cp.returncode == 0 and "14 -> 19" in cp.stdout, "admin migrate again: 14 -> 19", cp.stdout + cp.stderr)
     con = mm.db_ro(db)
     row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (auth,)).fetchone()
     tables = [x[0] for x in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]

@@ -244,7 +244,7 @@ def main():
     lines = read_lines(d1)
     head, trail = json.loads(lines[0]), json.loads(lines[-2])
     C.check(head.get("kind") == "mamori-dump" and head.get("version") == 1 and
-            head.get("schema") == 18 and "sessions" not in head.get("tables", []),
+            head.get("schema") == 19 and "sessions" not in head.get("tables", []),
             "the header (sessions are not in a dump)", lines[0][:300])
     C.check(trail.get("sha256") == hashlib.sha256(b"".join(l + b"\n" for l in lines[:-2]))
             .hexdigest(), "the trailer's sha256 is that of every line before it")

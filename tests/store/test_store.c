@@ -437,6 +437,110 @@ static void test_audit_many(void **state)
     assert_int_equal(r.bad_id, 0);
 }
 
+/* The ids of a page of mm_store_audit_list (newest first) into ids; its count. */
+static size_t audit_ids(mm_store *s, const mm_audit_filter *f, int64_t *ids, int64_t *older,
+                        int64_t *newer)
+{
+    json_t *page = NULL;
+    assert_int_equal(mm_store_audit_list(s, &page, f), MM_OK);
+    json_t *items = json_object_get(page, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        ids[i] = json_integer_value(json_object_get(json_array_get(items, i), "id"));
+    *older = json_integer_value(json_object_get(page, "older")); /* 0 for null */
+    *newer = json_integer_value(json_object_get(page, "newer"));
+    size_t n = json_array_size(items);
+    json_decref(page);
+    return n;
+}
+
+/* A filtered page of the audit log, newest first: by actor, action, organization (a deleted
+ * user's records too), with keyset pages both ways; bad filters refused, naming the member. */
+static void test_audit_list(void **state)
+{
+    fixture *f = *state;
+    add_org(f->s, "org-a", "contractor", NULL);
+    add_org(f->s, "org-b", "contractor", NULL);
+    char hash[128];
+    assert_int_equal(mm_password_hash(hash, "correct horse"), MM_OK);
+    mm_user ua = {
+        .org_id = "org-a", .login = "ua", .role = "contractor-admin", .password_hash = hash};
+    mm_user ux = {
+        .org_id = "org-a", .login = "ux", .role = "contractor-member", .password_hash = hash};
+    mm_user ub = {
+        .org_id = "org-b", .login = "ub", .role = "contractor-admin", .password_hash = hash};
+    int64_t ux_id = 0;
+    assert_int_equal(mm_store_create_user(f->s, NULL, &ua), MM_OK);
+    assert_int_equal(mm_store_create_user(f->s, &ux_id, &ux), MM_OK);
+    assert_int_equal(mm_store_create_user(f->s, NULL, &ub), MM_OK);
+    /* ids 1..30: ua, ub, ux in turn; every third of ua's a "t.rare" */
+    for (int i = 1; i <= 30; i++) {
+        const char *who = i % 3 == 1 ? "ua" : i % 3 == 2 ? "ub" : "ux";
+        assert_int_equal(
+            mm_store_audit_append(f->s, NULL, who, i % 9 == 1 ? "t.rare" : "t.common", "obj", NULL),
+            MM_OK);
+    }
+    /* ux deleted: its records stay org-a's through deleted_login */
+    assert_int_equal(
+        mm_store_delete_user(f->s, ux_id, "2026-12-01T00:00:00Z", "2027-03-01T00:00:00Z"), MM_OK);
+    int64_t ids[64], older = 0, newer = 0;
+    size_t n = audit_ids(f->s, &(mm_audit_filter){.limit = 4}, ids, &older, &newer);
+    assert_int_equal(n, 4);
+    assert_int_equal(ids[0], 30);
+    assert_int_equal(ids[3], 27);
+    assert_int_equal(older, 27);
+    assert_int_equal(newer, 0);
+    n = audit_ids(f->s, &(mm_audit_filter){.limit = 4, .before = 27}, ids, &older, &newer);
+    assert_int_equal(n, 4);
+    assert_int_equal(ids[0], 26);
+    assert_int_equal(newer, 26);
+    /* back: the nearest 4 above 26 */
+    n = audit_ids(f->s, &(mm_audit_filter){.limit = 4, .after = 26}, ids, &older, &newer);
+    assert_int_equal(n, 4);
+    assert_int_equal(ids[0], 30);
+    assert_int_equal(ids[3], 27);
+    assert_int_equal(older, 27);
+    assert_int_equal(newer, 0);
+    n = audit_ids(f->s, &(mm_audit_filter){.action = "t.rare"}, ids, &older, &newer);
+    assert_int_equal(n, 4); /* 1, 10, 19, 28 */
+    assert_int_equal(ids[0], 28);
+    assert_int_equal(ids[3], 1);
+    assert_int_equal(older, 0);
+    n = audit_ids(f->s, &(mm_audit_filter){.actor = "ub"}, ids, &older, &newer);
+    assert_int_equal(n, 10);
+    assert_int_equal(ids[9], 2);
+    n = audit_ids(f->s, &(mm_audit_filter){.org_id = "org-a", .limit = 200}, ids, &older, &newer);
+    assert_int_equal(n, 20); /* ua's and the deleted ux's */
+    assert_int_equal(ids[0], 30);
+    n = audit_ids(f->s, &(mm_audit_filter){.org_id = "org-a", .action = "t.rare", .limit = 1}, ids,
+                  &older, &newer);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], 28);
+    assert_int_equal(older, 28);
+    n = audit_ids(f->s, &(mm_audit_filter){.from = "2000-01-01", .to = "2000-01-31"}, ids, &older,
+                  &newer);
+    assert_int_equal(n, 0);
+    n = audit_ids(f->s, &(mm_audit_filter){.from = "2000-01-01", .to = "2999-12-31", .limit = 200},
+                  ids, &older, &newer);
+    assert_int_equal(n, 30);
+    json_t *page = NULL;
+    assert_int_equal(mm_store_audit_list(f->s, &page, &(mm_audit_filter){.limit = 1}), MM_OK);
+    json_t *it = json_array_get(json_object_get(page, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(it, "org_id")), "org-a"); /* ux: 30 */
+    assert_true(json_is_object(json_object_get(it, "detail")));
+    json_decref(page);
+    const mm_audit_filter bad[] = {{.from = "2026-02-30"},
+                                   {.to = "tomorrow"},
+                                   {.from = "2026-12-02", .to = "2026-12-01"},
+                                   {.before = 5, .after = 2},
+                                   {.limit = MM_AUDIT_PAGE_MAX + 1},
+                                   {.before = -1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        page = NULL;
+        assert_int_equal(mm_store_audit_list(f->s, &page, &bad[i]), MM_EINVALID);
+        assert_null(page);
+    }
+}
+
 /* Two connections (two servers on one database) appending at once still form one chain. */
 typedef struct appender {
     const char *url;
@@ -2352,6 +2456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_intact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_concurrent, setup, teardown),
         cmocka_unit_test(test_audit_hash_encoding),
         cmocka_unit_test_setup_teardown(test_triggers, setup, teardown),

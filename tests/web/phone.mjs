@@ -29,6 +29,8 @@ const ROLES = [
       `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', '/trends', '/changes',
       '/sectors', ...common,
       '/organizations', '/organizations/new', `/organizations/${PRIME}/edit`, `/organizations/${PRIME}/consent`,
+      `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', '/audit',
+      '/audit?action=logon.success', ...common,
       ['/contractors/no-such-contractor', 404]],
   },
   {

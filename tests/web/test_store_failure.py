@@ -106,6 +106,8 @@ def main():
         ("/organizations", root_cookie, ["organizations.latest_status"], 'id="orgs"'),
         ("/organizations/%s/edit" % oid, root_cookie, ["org_profiles"], 'id="org-form"'),
         ("/organizations/%s/consent" % oid, alice_cookie, ["supply_edges"], 'id="prime-consent"'),
+        # the audit log (docs/dashboard.md): its rows are joined to their actors' users
+        ("/audit", root_cookie, ["users.deleted_login"], 'id="audit"'),
     ]
     for path, cookie, tables, marker in pages:
         # renamed while the server is stopped: every connection of its pool then sees it
