@@ -48,11 +48,25 @@ int mm_store_create_user(mm_store *s, int64_t *out_id, const mm_user *user)
     const mm_param p[] = {P_TEXT(user->org_id), P_TEXT(user->login),
                           P_TEXT(user->role),   P_TEXT(user->password_hash),
                           P_TEXT(ts),           P_BOOL(user->must_change)};
-    rc = mm_db_insert(s, out_id,
+    int64_t id = 0;
+    rc = mm_db_insert(s, &id,
                       "INSERT INTO users (org_id, login, role, password_hash, created, must_change)"
                       " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                       NPARAMS(p), p, NULL, NULL);
-    return rc == MM_ENOTFOUND || rc == MM_ECONFLICT ? MM_EINVALID : rc;
+    if (rc == MM_ENOTFOUND || rc == MM_ECONFLICT)
+        return MM_EINVALID;
+    if (out_id)
+        *out_id = id;
+    /* a new user starts with its organization's earlier notifications read: the bell counts
+     * what happens from now on, not years of history (docs/notifications.md "Read marks") */
+    const mm_param m[] = {P_INT(id), P_TEXT(ts), P_TEXT(user->org_id)};
+    if (rc == MM_OK)
+        rc = mm_db_exec(s,
+                        "INSERT INTO notification_read_marks (user_id, upto, at)"
+                        " SELECT $1, max(id), $2 FROM notifications WHERE recipient_org = $3"
+                        " HAVING max(id) IS NOT NULL",
+                        NPARAMS(m), m, NULL, NULL, NULL);
+    return rc;
 }
 
 void mm_user_free(mm_user *u)

@@ -336,6 +336,16 @@ def reads(srv, T):
     new = notes(W.mem)["total"] - a0["total"]
     C.check(new >= 1 and notes(W.mem)["unread"] == new and notes(W.adm["A"])["unread"] == n - 1 + new,
             "a new notification after the mark is unread for both", str(new))
+    # a user added now starts with the history read (its bell counts from now on), sees it all
+    late = mm.make_user(srv, W.rt, W.org["A"], "late-a", "contractor-member")
+    l0 = notes(late)
+    C.check(l0["unread"] == 0 and l0["total"] == notes(W.mem)["total"] and bell(late)[1] is None,
+            "a user added later: the history listed, none of it unread, no badge", json.dumps(l0)[:300])
+    submit("A", mm.EXAMPLE_R3, T)
+    run_round()
+    l1 = notes(late)
+    C.check(l1["unread"] == l1["total"] - l0["total"] >= 1,
+            "a user added later: what happens after it was added is unread", json.dumps(l1)[:300])
     W.first = first
 
 
@@ -350,7 +360,10 @@ def migration(srv):
         con.execute("DROP TABLE notification_read_marks")
         con.execute("DROP TABLE notification_reads")
         con.execute("UPDATE notifications SET read = '2026-12-01T00:00:00Z' WHERE id = ?", (nid,))
-        con.execute("DELETE FROM schema_version WHERE version = 18")
+        # migration 19 (the audit log's indexes) is undone too: a database at 17 has neither
+        con.execute("DROP INDEX audit_log_action")
+        con.execute("DROP INDEX audit_log_actor")
+        con.execute("DELETE FROM schema_version WHERE version IN (18, 19)")
         # 120 old notifications for C (planned already: nothing is mailed), for the bell's cap
         for i in range(120):
             con.execute("INSERT INTO notifications (recipient_org, kind, subject, detail, created, cause,"
@@ -360,7 +373,7 @@ def migration(srv):
     finally:
         con.close()
     cp = mm.run(["admin", "migrate", "--db", mm.db_url(W.db)])
-    C.check(cp.returncode == 0 and "17 -> 18" in cp.stdout, "admin migrate: 17 -> 18", cp.stdout + cp.stderr)
+    C.check(cp.returncode == 0 and "17 -> 19" in cp.stdout, "admin migrate: 17 -> 19", cp.stdout + cp.stderr)
     con = mm.db_ro(W.db)
     try:
         rows = con.execute("SELECT u.login FROM notification_reads r JOIN users u ON u.id = r.user_id"
@@ -369,7 +382,7 @@ def migration(srv):
                              (nid,)).fetchone()[0]
     finally:
         con.close()
-    C.check([r[0] for r in rows] == ["adm-a", "mem-a"] and others == 0,
+    C.check([r[0] for r in rows] == ["adm-a", "late-a", "mem-a"] and others == 0,
             "migration 18: the organization's read mark is each of its users' (and nobody else's)",
             "%s %s" % (rows, others))
     srv.start()

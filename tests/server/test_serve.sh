@@ -82,7 +82,7 @@ body_is '{"status":"ready","schema":19}' "readyz body"
 
 get "GET /api/v1/version" 200 /api/v1/version
 ver=$("$MAMORI" version | sed 's/^mamori //')
-body_is "{\"mamori\":\"$ver\",\"schema\":18}" "version body"
+body_is "{\"mamori\":\"$ver\",\"schema\":19}" "version body"
 
 get "GET /nope" 404 /nope
 body_is '{"error":{"code":"not_found","message":"no such resource"}}' "404 body"

@@ -336,7 +336,7 @@ def main():
     # ---- admin migrate --db ----
     fresh = os.path.join(T, "fresh.db")
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
-    C.check(cp.returncode == 0 and "0 -> 18" in cp.stdout, "admin migrate --db on a new database",
+    C.check(cp.returncode == 0 and "0 -> 19" in cp.stdout, "admin migrate --db on a new database",
             cp.stdout + cp.stderr)
     cp = mm.run(["admin", "migrate", "--db", sq(fresh)])
     C.check(cp.returncode == 0 and "up to date" in cp.stdout, "admin migrate --db again",
@@ -346,7 +346,7 @@ def main():
     if mm.on_pg():
         pg = mm.db_url(os.path.join(T, "pg.db"))  # a fresh, empty PostgreSQL database
         cp = mm.run(["admin", "migrate", "--db", pg])
-        C.check(cp.returncode == 0 and "0 -> 18" in cp.stdout, "admin migrate --db on PostgreSQL",
+        C.check(cp.returncode == 0 and "0 -> 19" in cp.stdout, "admin migrate --db on PostgreSQL",
                 cp.stdout + cp.stderr)
         cp = mm.run(["admin", "migrate", "--from", sq(src), "--to", pg])
         C.check(cp.returncode == 0 and "chain intact" in cp.stdout,
