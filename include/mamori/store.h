@@ -207,6 +207,10 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
 /* The sectors of the contractors as the list shows them (the identifiers' "sector",
  * "unknown" for none), distinct and sorted: a new JSON array of strings. */
 int mm_store_contractor_sectors(mm_store *s, json_t **out) __attribute__((warn_unused_result));
+/* How many contractor organizations there are (one count over an index). Organizations are
+ * never deleted and their kind and identifiers never change after they are created, so the
+ * sectors above can only change when this number does: the server caches them by it. */
+int mm_store_contractor_count(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
 
 /* One month of the portfolio trend: the state as of the end of the day before `before`
  * (YYYY-MM-DD, exclusive), its statuses read with that day's cut-offs (mm_org_query's

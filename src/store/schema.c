@@ -562,6 +562,11 @@ static const char *const *const migrations[] = {
     /* 17: notifications delivered: causes, preferences, the outbox and its attempts
      * (migration17 above; issue 18) */
     migration17,
+    /* 18: the contractor list's default order (orgs.c: kind, then lower(name), then id) read
+     * from an index, so that its first page needs no sort of every organization */
+    (const char *const[]){
+        "CREATE INDEX organizations_kind_lname ON organizations(kind, lower(name), id);",
+        NULL},
 };
 /* clang-format on */
 
