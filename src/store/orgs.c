@@ -158,7 +158,7 @@ static void sql_add(list_sql *b, const char *frag, const mm_param *ps, int np)
 #define ORG_ABASE "coalesce(" ORG_LAST_AFFIRMED("l_id") ", substr(l_received, 1, 10))"
 
 /* c: the organizations that pass the filters on their own row (FROM ... ) c */
-static void org_list_c(list_sql *b, const mm_org_query *q, bool norm)
+static void org_list_c(list_sql *b, const mm_org_query *q, bool norm, bool scan)
 {
     sql_add(b,
             "(SELECT o.id, o.kind, o.name, o.identifiers, o.parent_id, o.prime_consent,"
@@ -186,7 +186,7 @@ static void org_list_c(list_sql *b, const mm_org_query *q, bool norm)
         sql_add(b, "CAST(NULL AS {INT64}) AS l_norm", NULL, 0);
     sql_add(b, " FROM organizations o WHERE 1 = 1", NULL, 0);
     if (q->kind)
-        SQL_ADD(b, " AND o.kind = ?", P_TEXT(q->kind));
+        SQL_ADD(b, scan ? " AND o.kind || '' = ?" : " AND o.kind = ?", P_TEXT(q->kind));
     if (q->parent_id)
         SQL_ADD(b, " AND o.parent_id = ?", P_TEXT(q->parent_id));
     if (q->q && q->q[0])
@@ -242,7 +242,7 @@ static void org_list_c(list_sql *b, const mm_org_query *q, bool norm)
 static void org_list_count(list_sql *b, const mm_org_query *q, bool norm)
 {
     sql_add(b, "SELECT count(*) FROM ", NULL, 0);
-    org_list_c(b, q, norm);
+    org_list_c(b, q, norm, false);
 }
 
 /* The page: (0 where the count goes, mm_db_paged's rows; the columns of org_item). */
@@ -258,7 +258,10 @@ static void org_list_page(list_sql *b, const mm_org_query *q, bool norm, const c
             " WHEN 'conditional-expired' THEN 2 WHEN 'stale' THEN 3 WHEN 'not-met' THEN 4"
             " WHEN 'no-valid-score' THEN 5 ELSE 6 END AS status_rank FROM ",
             NULL, 0);
-    org_list_c(b, q, norm);
+    /* a sort other than by name reads every matching row before the first: in one pass over
+     * the table (kind || '' keeps SQLite from walking the kind index and going back to the
+     * table for each row, a third more instructions; bench_list) */
+    org_list_c(b, q, norm, !mm_streq(q->sort ? q->sort : "name", "name"));
     sql_add(b, " ORDER BY ", NULL, 0);
     sql_add(b, order, NULL, 0);
     SQL_ADD(b, " LIMIT ? OFFSET ?) p ORDER BY ", P_INT(q->limit), P_INT(q->offset));
