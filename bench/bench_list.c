@@ -7,7 +7,7 @@
  * Seeds ORGS contractors (default 10,000) with SUBMISSIONS submissions each (default 20) in
  * bulk SQL (not timed; no signatures: the list reads the rows alone), the latest copied onto
  * each organization's row as mm_store_insert_submission keeps it, two milestones on every
- * latest submission and an affirmation on a third of them; then times each case RUNS times
+ * latest submission and an affirmation on a tenth of them; then times each case RUNS times
  * (default 21) as the server asks it (mm_store_list_orgs with the request's dates and both
  * frameworks' maxima; the sector choices with mm_store_contractor_sectors) and prints the
  * median, min and max of the wall clock and of this process's CPU time, in ms.
