@@ -413,9 +413,10 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     echo
     echo "A submission's signature verification and scoring run before its transaction, in parallel"
     echo "in every worker of every instance; each instance writes the submissions that arrive together"
-    echo "in one transaction (group commit); all their rows go in without the write lock, which is taken"
-    echo "(\`pg_advisory_xact_lock\`) for each one's organization's latest (two statements each), one"
-    echo "append of their audit records and the commit with its WAL flush, so that part is serialised"
+    echo "in one transaction (group commit); all their rows go in without the write lock, and each one's"
+    echo "organization's latest is read; the lock (\`pg_advisory_xact_lock\`) is then taken for each"
+    echo "one's latest (one statement while it is still the one read, else two), one append of their"
+    echo "audit records and the commit with its WAL flush, so that part is serialised"
     if [ "$POST_ORGS" -le 1 ]; then
         echo "across instances; here every submission is the same organization's (one row updated by all,"
         echo "\`BENCH_POST_ORGS=1\`), and on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU"
