@@ -151,3 +151,48 @@ text = pat.sub(lambda m: sec, text) if pat.search(text) else text.rstrip("\n") +
 open(out, "w").write(text)
 EOF
 }
+
+# bench_post_keys BIN DIR N: N signing keys for POSTing contractors (DIR/poster.key, made for
+# "Benchmark Poster K.K.", then DIR/poster-1.key for "Benchmark Poster 1 K.K." ...); prints
+# their public key files, one a line, for bench/server/api_setup.py
+bench_post_keys() {
+    _n=0
+    while [ "$_n" -lt "$3" ]; do
+        if [ "$_n" -eq 0 ]; then
+            _k="$2/poster.key" _o="Benchmark Poster K.K."
+        else
+            _k="$2/poster-$_n.key" _o="Benchmark Poster $_n K.K."
+        fi
+        "$1" keygen --org "$_o" -o "$_k" >/dev/null
+        echo "$_k.pub"
+        _n=$((_n + 1))
+    done
+}
+
+# bench_post_bodies BUILD DIR N TOTAL OUT TOKENS: TOTAL distinct signed documents in OUT for
+# bench/server/post.lua, one a line. N = 1: the documents alone, signed with DIR/poster.key
+# and sent with $TOKEN (the benchmark's old mode: every submission one organization's). N > 1:
+# "TOKEN DOCUMENT" lines, the N organizations of bench_post_keys (TOKENS: their tokens in the
+# same order, separated by spaces) in turn, so that the writes spread over N rows as they do
+# when many contractors submit
+bench_post_bodies() {
+    if [ "$3" -le 1 ]; then
+        "$1/bench_ingest" --write-bodies "$5" --key "$2/poster.key" -n "$4" 2>/dev/null
+        return
+    fi
+    _per=$((($4 + $3 - 1) / $3))
+    _n=0
+    _files=""
+    for _t in $6; do
+        if [ "$_n" -eq 0 ]; then _k="$2/poster.key"; else _k="$2/poster-$_n.key"; fi
+        "$1/bench_ingest" --write-bodies "$2/bodies-org$_n" --key "$_k" -n "$_per" 2>/dev/null
+        awk -v t="$_t" '{ print t " " $0 }' "$2/bodies-org$_n" >"$2/bodies-org$_n.t"
+        rm -f "$2/bodies-org$_n"
+        _files="$_files $2/bodies-org$_n.t"
+        _n=$((_n + 1))
+    done
+    # shellcheck disable=SC2086
+    paste -d '\n' $_files | head -n "$4" >"$5"
+    # shellcheck disable=SC2086
+    rm -f $_files
+}

@@ -1,7 +1,9 @@
 -- wrk script for bench/server/run.sh: POST /api/v1/submissions, each request a different
 -- pre-signed submission (a replay would be refused with 409), and a count of the answers
 -- by status. Env: BODIES (one signed document per line), TOKEN (a contractor's API token).
--- Each wrk thread takes its own share of the lines (line i goes to thread i mod threads).
+-- A line may also be "TOKEN DOCUMENT" (bench_post_bodies in lib.sh: many organizations, each
+-- document sent with its own organization's token); a line that begins with "{" is sent with
+-- TOKEN. Each wrk thread takes its own share of the lines (line i goes to thread i mod threads).
 local threads = {}
 local nthreads = 0
 
@@ -26,7 +28,7 @@ function init(args)
     other = 0
     exhausted = 0
     headers = {}
-    headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+    headers["Authorization"] = "Bearer " .. (os.getenv("TOKEN") or "")
     headers["Content-Type"] = "application/json"
 end
 
@@ -37,6 +39,11 @@ function request()
         b = bodies[1] -- out of fresh bodies: a replay, answered 409 and not counted
     else
         next_body = next_body + 1
+    end
+    if string.sub(b, 1, 1) ~= "{" then
+        local sp = string.find(b, " ", 1, true)
+        headers["Authorization"] = "Bearer " .. string.sub(b, 1, sp - 1)
+        b = string.sub(b, sp + 1)
     end
     return wrk.format("POST", "/api/v1/submissions", headers, b)
 end

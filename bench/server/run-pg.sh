@@ -17,13 +17,16 @@
 #     and PostgreSQL's major version; each run works on a copy of the cluster's directory;
 # (d) starts two `mamori serve --db postgresql://...` (BENCH_SERVE_THREADS, default 4, each;
 #     --db-pool at its default, threads + 1) on free loopback ports, and makes an
-#     authority-analyst token and a contractor that can submit (bench/server/api_setup.py);
+#     authority-analyst token and BENCH_POST_ORGS (32) contractors that can submit, each with
+#     its own key and token (bench/server/api_setup.py);
 # (e) runs wrk (BENCH_DURATION s, default 10; BENCH_RUNS runs, default 3, medians) against the
 #     three read endpoints of run.sh: one instance (2 threads, 32 connections), both instances
 #     at once (two wrk, one per instance, 1 thread and 16 connections each: req/s summed, the
 #     worse p50 and p99), and nginx on the same bytes (as run.sh), alternately;
 # (f) submissions per second over HTTP (wrk POSTing distinct pre-signed documents,
-#     bench/server/post.lua; only 201s count): one instance and both at once, alternately,
+#     bench/server/post.lua; only 201s count), the BENCH_POST_ORGS contractors' in turn
+#     (BENCH_POST_ORGS=1: every one the same contractor's, as before, so that every write
+#     updates one row): one instance and both at once, alternately,
 #     with the CPU time of the servers and of PostgreSQL per submission;
 # (g) `mamori audit verify --db URL` and a count of the submissions (seeded + every 201);
 # then writes the section between <!-- server-bench-pg:begin --> and <!-- server-bench-pg:end -->
@@ -42,6 +45,7 @@ RUNS=${BENCH_RUNS:-3}
 GET_RUNS=${BENCH_GET_RUNS:-$RUNS}
 SERVE_THREADS=${BENCH_SERVE_THREADS:-4}
 POST_BODIES=${BENCH_POST_BODIES:-60000}
+POST_ORGS=${BENCH_POST_ORGS:-32}
 SHARED_BUFFERS=${BENCH_PG_SHARED_BUFFERS:-256MB}
 OUT=${BENCH_OUT:-docs/benchmarks.md}
 WRK_THREADS=2
@@ -190,8 +194,9 @@ for n in 1 2; do
     bench_wait_http "http://127.0.0.1:$p/readyz" "$pid" "$tmp/serve$n.log" "mamori serve ($n)"
     eval "URL$n=http://127.0.0.1:$p"
 done
-"$BIN" keygen --org "Benchmark Poster K.K." -o "$tmp/poster.key" >/dev/null
-python3 bench/server/api_setup.py "$URL1" "$admin_pw" "$tmp/poster.key.pub" >"$tmp/setup.env"
+# shellcheck disable=SC2046
+python3 bench/server/api_setup.py "$URL1" "$admin_pw" $(bench_post_keys "$BIN" "$tmp" "$POST_ORGS") \
+    >"$tmp/setup.env"
 . "$tmp/setup.env"
 AUTH="Authorization: Bearer $ANALYST_TOKEN"
 sub_id=$(curl -sf -H "$AUTH" "$URL1/api/v1/contractors?page=1&per_page=1&sort=received&order=desc" |
@@ -262,8 +267,8 @@ load1=$(bench_loadavg)
 # with the CPU time (user + system, /proc/PID/stat) of both servers and of every PostgreSQL
 # process of the cluster over each run: the CPU a submission cost, whatever the load of other
 # work did to the wall clock
-echo "bench/server: signing $POST_BODIES submissions for POST" >&2
-"$BUILD/bench_ingest" --write-bodies "$tmp/bodies" --key "$tmp/poster.key" -n "$POST_BODIES" 2>/dev/null
+echo "bench/server: signing $POST_BODIES submissions of $POST_ORGS contractors for POST" >&2
+bench_post_bodies "$BUILD" "$tmp" "$POST_ORGS" "$POST_BODIES" "$tmp/bodies" "$POSTER_TOKENS"
 per=$((POST_BODIES / (2 * RUNS)))
 export TOKEN="$POSTER_TOKEN" # post.lua's environment
 chunk() { sed -n "$((($1 - 1) * per + 1)),$(($1 * per))p" "$tmp/bodies"; }
@@ -408,11 +413,18 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     echo
     echo "A submission's signature verification and scoring run before its transaction, in parallel"
     echo "in every worker of every instance; each instance writes the submissions that arrive together"
-    echo "in one transaction (group commit); all their rows go in without the write lock, which is taken"
-    echo "(\`pg_advisory_xact_lock\`) for each one's organization's latest (two statements each), one"
-    echo "append of their audit records and the commit with its WAL flush, so that part is serialised"
-    echo "across instances; here every submission is the same organization's (one row updated by all),"
-    echo "and on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU for a second instance to add."
+    echo "in one transaction (group commit); all their rows go in without the write lock, and each one's"
+    echo "organization's latest is read; the lock (\`pg_advisory_xact_lock\`) is then taken for each"
+    echo "one's latest (one statement while it is still the one read, else two), one append of their"
+    echo "audit records and the commit with its WAL flush, so that part is serialised"
+    if [ "$POST_ORGS" -le 1 ]; then
+        echo "across instances; here every submission is the same organization's (one row updated by all,"
+        echo "\`BENCH_POST_ORGS=1\`), and on $(nproc) CPUs shared with wrk and PostgreSQL there is little CPU"
+        echo "for a second instance to add."
+    else
+        echo "across instances. The documents are $POST_ORGS contractors' in turn (\`BENCH_POST_ORGS\`), each"
+        echo "sent with its own contractor's token, so the latest-submission updates spread over $POST_ORGS rows."
+    fi
     echo
     echo "After the POSTs: \`mamori audit verify --db postgresql://...\` exit $verify_rc:"
     echo
@@ -427,7 +439,7 @@ pcol() { awk -v s="$1" -v c="$2" '$1 == s { print $c }' "$tmp/post" | bench_medi
     echo "Reproduce: \`make bench\` (all benchmarks) or \`BUILD=build bench/server/run-pg.sh\`; the seeded"
     echo "cluster is cached in \`BUILD/bench-pg/\` (the first run seeds it). Knobs: \`BENCH_CONTRACTORS\`,"
     echo "\`BENCH_SUBMISSIONS\`, \`BENCH_SEED\`, \`BENCH_DURATION\`, \`BENCH_RUNS\`, \`BENCH_GET_RUNS\`, \`BENCH_SERVE_THREADS\`,"
-    echo "\`BENCH_POST_BODIES\`, \`BENCH_PG_SHARED_BUFFERS\`, \`BENCH_NO_BUILD=1\`, \`BENCH_SEED_ONLY=1\`."
+    echo "\`BENCH_POST_BODIES\`, \`BENCH_POST_ORGS\`, \`BENCH_PG_SHARED_BUFFERS\`, \`BENCH_NO_BUILD=1\`, \`BENCH_SEED_ONLY=1\`."
     echo "On 2 CPUs, two instances compete with each other, wrk and PostgreSQL for the same cores:"
     echo "the two-instance rows show that nothing breaks or serialises on reads, not how it scales."
     echo "<!-- server-bench-pg:end -->"

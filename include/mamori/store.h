@@ -234,6 +234,10 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
 /* The sectors of the contractors as the list shows them (the identifiers' "sector",
  * "unknown" for none), distinct and sorted: a new JSON array of strings. */
 int mm_store_contractor_sectors(mm_store *s, json_t **out) __attribute__((warn_unused_result));
+/* How many contractor organizations there are (one count over an index). Organizations are
+ * never deleted and their kind and identifiers never change after they are created, so the
+ * sectors above can only change when this number does: the server caches them by it. */
+int mm_store_contractor_count(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
 
 /* One month of the portfolio trend: the state as of the end of the day before `before`
  * (YYYY-MM-DD, exclusive), its statuses read with that day's cut-offs (mm_org_query's
@@ -423,6 +427,22 @@ int mm_store_insert_submission_rows(mm_store *s, const mm_submission_rec *rec)
     __attribute__((warn_unused_result));
 int mm_store_submission_latest(mm_store *s, const mm_submission_rec *rec, char before[32],
                                char after[32]) __attribute__((warn_unused_result));
+/* What the group commit read of an organization's latest before it takes the write lock
+ * (mm_store_latest_seen, one statement, no lock): its latest submission's id and status
+ * ("" when none). */
+typedef struct mm_latest_seen {
+    char id[64], status[32];
+    bool ok; /* read */
+} mm_latest_seen;
+int mm_store_latest_seen(mm_store *s, const char *org_id, mm_latest_seen *out)
+    __attribute__((warn_unused_result));
+/* As mm_store_submission_latest, but with what was seen before the lock: when the
+ * organization's latest is still seen->id, one statement under the write lock instead of
+ * two (before is seen->status); otherwise (another submission became its latest since, or
+ * this one is older, or seen was not read) the two of mm_store_submission_latest. */
+int mm_store_submission_latest_seen(mm_store *s, const mm_submission_rec *rec,
+                                    const mm_latest_seen *seen, char before[32], char after[32])
+    __attribute__((warn_unused_result));
 /* One verified annual affirmation (32 CFR 170.22), as the server stores it. All borrowed. */
 typedef struct mm_affirmation_rec {
     const char *id; /* a UUID chosen by the caller */

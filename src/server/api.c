@@ -15,6 +15,7 @@
 #include "server/export.h"
 #include "server/form.h"
 #include "server/internal.h"
+#include "server/screen_national.h"
 #include "server/list_filter.h"
 #include "server/org_admin.h"
 #include "server/web.h"
@@ -571,6 +572,26 @@ void h_overdue_cached(http_req *r, reply *out)
 {
     static const char *const params[] = {"page", "per_page", NULL};
     cached_view(r, out, "overdue", params, h_overdue);
+}
+
+/* The national picture (screen_national.c): one query per party organization, so it is kept
+ * like the other authority views until the store changes; it depends on the stored data and
+ * the day alone, never on which authority reader asks. */
+void h_national_cached(http_req *r, reply *out)
+{
+    static const char *const params[] = {NULL};
+    cached_view(r, out, "national", params, h_national);
+}
+
+void h_national_sector_cached(http_req *r, reply *out)
+{
+    static const char *const params[] = {NULL};
+    char route[160];
+    if (snprintf(route, sizeof route, "national/%s", r->param[0]) >= (int)sizeof route) {
+        h_national_sector(r, out);
+        return;
+    }
+    cached_view(r, out, route, params, h_national_sector);
 }
 
 /* ---- public -------------------------------------------------------------------------- */

@@ -60,19 +60,23 @@ static int collect(const json_t *summary, mm_gap_rec **gaps, size_t *ngaps, mm_m
    links the chain:
    1. without the lock (mm_store_begin_late): every submission's rows, each under a savepoint
       of its own (a replay or a bad row fails that one only);
-   2. under the lock (taken by the first mm_store_submission_latest): in order, each one's
-      organization's latest and the alert of a worse status (supply.c), as if they had come
-      one by one (two statements each, three with an alert: every round trip to PostgreSQL
-      here is time the other instances wait);
-   3. their audit records, in order, with one read of the chain's head and one INSERT
+   2. still without the lock (PostgreSQL): each one's organization's latest as it is now
+      (mm_store_latest_seen: its id and status, one statement each);
+   3. under the lock (taken by the first mm_store_submission_latest_seen): in order, each
+      one's organization's latest and the alert of a worse status (supply.c), as if they had
+      come one by one: one statement each while the latest is still the one seen in step 2
+      (the usual case when many organizations submit), else two (read, then update), three
+      with an alert: every round trip to PostgreSQL here is time the other instances wait;
+   4. their audit records, in order, with one read of the chain's head and one INSERT
       (mm_store_audit_append_many), then one commit.
-   A failure in step 2 or 3, or of the commit, fails every submission of the batch (none is
+   A failure in step 2, 3 or 4, or of the commit, fails every submission of the batch (none is
    stored). */
 
 typedef struct commit_slot {
     const mm_submission_rec *rec;
     const char *actor;
-    json_t *detail; /* the audit record's (borrowed) */
+    json_t *detail;      /* the audit record's (borrowed) */
+    mm_latest_seen seen; /* its organization's latest before the lock (step 2) */
     int rc;
     char msg[600]; /* the error message when rc != MM_OK */
     bool done;
@@ -150,18 +154,22 @@ static void write_batch(mm_store *st, commit_slot *batch)
         else
             stored++;
     }
-    /* 2. under the lock: each one's latest, and the customers up the chain alerted of a
+    /* 2. each one's organization's latest as it is, still without the lock */
+    for (commit_slot *c = batch; rc == MM_OK && c; c = c->next)
+        if (c->rc == MM_OK)
+            rc = mm_store_latest_seen(st, c->rec->org_id, &c->seen);
+    /* 3. under the lock: each one's latest, and the customers up the chain alerted of a
      * worse status, in this transaction */
     for (commit_slot *c = batch; rc == MM_OK && c; c = c->next) {
         if (c->rc)
             continue;
         char before[32] = "", after[32] = "";
-        rc = mm_store_submission_latest(st, c->rec, before, after);
+        rc = mm_store_submission_latest_seen(st, c->rec, &c->seen, before, after);
         /* (supply_alert_status reads the status after again: only when it dropped) */
         if (rc == MM_OK && mm_supply_status_worse(before, after))
             rc = supply_alert_status(st, c->rec->org_id, before, c->rec->received);
     }
-    /* 3. the audit records and the commit */
+    /* 4. the audit records and the commit */
     if (rc == MM_OK && stored)
         rc = audit_batch(st, batch, stored);
     if (rc == MM_OK && stored)

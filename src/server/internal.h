@@ -419,6 +419,8 @@ void h_sub_diff(http_req *r, reply *out);
 void h_contractors_cached(http_req *r, reply *out);
 void h_failures_cached(http_req *r, reply *out);
 void h_overdue_cached(http_req *r, reply *out);
+void h_national_cached(http_req *r, reply *out);
+void h_national_sector_cached(http_req *r, reply *out);
 void h_healthz(http_req *r, reply *out);
 void h_readyz(http_req *r, reply *out);
 void h_metrics(http_req *r, reply *out);

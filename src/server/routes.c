@@ -426,11 +426,11 @@ static const route routes[] = {
      .fn = h_plan_screening},
     /* the national picture and its shareable aggregate (screen_national*.c) */
     {.method = "GET", .pattern = "/api/v1/national", .need = NEED_AUTHORITY_READ,
-     .fn = h_national},
+     .fn = h_national_cached},
     {.method = "GET", .pattern = "/api/v1/national/aggregate", .need = NEED_AUTHORITY_READ,
      .fn = h_national_aggregate, .query = q_national_aggregate},
     {.method = "GET", .pattern = "/api/v1/national/sectors/{}", .need = NEED_AUTHORITY_READ,
-     .fn = h_national_sector},
+     .fn = h_national_sector_cached},
     /* the signed screening report (screen_report.c) */
     {.method = "GET", .pattern = "/api/v1/plans/{}/report", .need = NEED_AUTHORITY_READ,
      .fn = h_plan_report, .query = q_screen_report},

@@ -30,6 +30,10 @@ typedef struct mm_param {
 #define P_NULL     ((mm_param){MM_P_NULL, NULL, 0})
 #define NPARAMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* the sector the contractor list shows and filters on (orgs.c, views.c): the identifiers'
+ * "sector" of organization o, "unknown" when none (web_sector_of) */
+#define MM_SECTOR_SQL "coalesce(nullif({JSON_TEXT:o.identifiers:sector}, ''), 'unknown')"
+
 /* One result row: n cells, v[i] the text of cell i (NULL for SQL NULL; integers in decimal,
  * booleans "1"/"0" on SQLite and "t"/"f" on PostgreSQL: read them with mm_cell_bool), len[i]
  * its length. Borrowed for the call; a non-zero return stops the statement and is returned. */

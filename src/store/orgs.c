@@ -1,6 +1,7 @@
 /* Organizations: creation, one organization, the prime's consent, and the authority's
  * contractor list (one statement: the matching rows, their count and the page). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mamori/store.h"
@@ -112,68 +113,181 @@ static const struct {
 static const char *const org_statuses[] = {
     "meets", "conditional", "conditional-expired", "not-met", "no-valid-score", "stale", "none"};
 
-/* the matching rows (m); the latest submission's columns are its copy on the organization's
- * row (migration 9), no join */
-#define ORG_LIST_SQL                                                                               \
-    "WITH c AS ("                                                                                  \
-    "  SELECT " ORG_COLS ","                                                                       \
-    "    o.latest_submission AS l_id, o.latest_received AS l_received,"                            \
-    "    o.latest_framework AS l_framework, o.latest_score AS l_score,"                            \
-    "    o.latest_status AS l_status, o.latest_assessed AS l_assessed,"                            \
-    "    o.latest_affirmed_by AS l_affirmed_by,"                                                   \
-    "    CASE WHEN o.latest_submission IS NULL THEN 'none'"                                        \
-    "         WHEN $1 IS NOT NULL AND coalesce(o.latest_assessed,"                                 \
-    "              substr(o.latest_received, 1, 10)) < $1 THEN 'stale'"                            \
-    "         WHEN $8 IS NOT NULL AND o.latest_framework = '800-171r2'"                            \
-    "              AND o.latest_status = 'conditional'"                                            \
-    "              AND substr(o.latest_received, 1, 10) < $8 THEN 'conditional-expired'"           \
-    "         ELSE o.latest_status END AS cstatus,"                                                \
-    "    (SELECT max(a.affirmed_on) FROM affirmations a"                                           \
-    "      WHERE a.submission_id = o.latest_submission) AS l_last_affirmed,"                       \
-    "    (SELECT count(*) FROM submission_milestones sm"                                           \
-    "      WHERE sm.submission_id = o.latest_submission AND $12 IS NOT NULL"                       \
-    "        AND sm.due < $12 AND sm.status <> 'completed') AS l_overdue,"                         \
-    "    CASE WHEN o.latest_score IS NULL OR CAST($14 AS {INT64}) IS NULL"                         \
-    "              OR CAST($15 AS {INT64}) IS NULL THEN NULL"                                      \
-    "         WHEN o.latest_framework = '800-171r2'"                                               \
-    "         THEN (o.latest_score * 1.0) / CAST($14 AS {INT64})"                                  \
-    "         ELSE (o.latest_score * 1.0) / CAST($15 AS {INT64}) END AS l_norm"                    \
-    "  FROM organizations o"                                                                       \
-    "  WHERE ($2 IS NULL OR o.kind = $2) AND ($3 IS NULL OR o.parent_id = $3)"                     \
-    "    AND ($4 IS NULL OR {INSTR}(lower(o.name), lower($4)) > 0"                                 \
-    "         OR {INSTR}(lower(o.identifiers), lower($4)) > 0)"                                    \
-    "    AND ($13 IS NULL OR o.latest_framework = $13)"                                            \
-    "    AND ($17 IS NULL OR coalesce(nullif({JSON_TEXT:o.identifiers:sector}, ''), 'unknown')"    \
-    "         = $17)"                                                                              \
-    "    AND ($18 IS NULL OR o.latest_assessed >= $18)"                                            \
-    "    AND ($19 IS NULL OR o.latest_assessed <= $19)"                                            \
-    "    AND ($20 IS NULL OR substr(o.latest_received, 1, 10) >= $20)"                             \
-    "    AND ($21 IS NULL OR substr(o.latest_received, 1, 10) <= $21)"                             \
-    "    AND ($22 IS NULL OR ($22 = 'prime' AND EXISTS (SELECT 1 FROM supply_edges e"              \
-    "          WHERE e.customer_id = o.id AND e.state = 'active'))"                                \
-    "         OR ($22 = 'supplier' AND EXISTS (SELECT 1 FROM supply_edges e"                       \
-    "          WHERE e.supplier_id = o.id AND e.state = 'active')))"                               \
-    "    AND ($23 IS NULL OR EXISTS (SELECT 1 FROM supply_edges e WHERE e.supplier_id = o.id"      \
-    "          AND e.customer_id = $23 AND e.state = 'active'))),"                                 \
-    " m AS (SELECT *, CASE cstatus WHEN 'meets' THEN 0 WHEN 'conditional' THEN 1"                  \
-    "   WHEN 'conditional-expired' THEN 2 WHEN 'stale' THEN 3 WHEN 'not-met' THEN 4"               \
-    "   WHEN 'no-valid-score' THEN 5 ELSE 6 END"                                                   \
-    "   AS status_rank, coalesce(l_last_affirmed, substr(l_received, 1, 10)) AS abase"             \
-    "   FROM c WHERE ($5 IS NULL OR cstatus = $5) AND ($9 IS NULL OR (l_id IS NOT NULL AND"        \
-    "   (($9 = 'overdue' AND coalesce(l_last_affirmed, substr(l_received, 1, 10)) < $10) OR"       \
-    "    ($9 = 'due' AND coalesce(l_last_affirmed, substr(l_received, 1, 10)) >= $10 AND"          \
-    "     coalesce(l_last_affirmed, substr(l_received, 1, 10)) <= $11))))"                         \
-    "   AND (CAST($16 AS {INT64}) = 0 OR l_overdue > 0)"                                           \
-    "   AND (CAST($24 AS {INT64}) IS NULL OR l_norm * 100 >= CAST($24 AS {INT64}))"                \
-    "   AND (CAST($25 AS {INT64}) IS NULL OR l_norm * 100 <= CAST($25 AS {INT64})))"
-/* the count, and the page (with 0 where the count goes: mm_db_paged's rows); two statements
- * in one read snapshot: in one, SQLite materialized m (10,000 rows) or joined the two at
- * twice their cost. The count names $6 and $7 (the page's limit and offset) only so that
- * both statements take the same parameters. */
-#define ORG_COUNT_SQL                                                                              \
-    ORG_LIST_SQL " SELECT count(*) FROM m WHERE CAST($6 AS {INT64}) IS NOT NULL"                   \
-                 " OR CAST($7 AS {INT64}) IS NOT NULL"
-#define ORG_PAGE_SQL ORG_LIST_SQL " SELECT 0, m.* FROM m ORDER BY %s LIMIT $6 OFFSET $7"
+/* The list is built from the fixed fragments below, only those of the filters that are set:
+ * each '?' of a fragment becomes the next parameter ($1, $2, ...), so no value is ever in the
+ * text and a filter that is off costs nothing (migration 18's index on (kind, lower(name), id)
+ * then gives the default order without a sort). Three levels: c, the organizations that pass
+ * the filters on their own row, with their derived status and normalized score; m, those
+ * that pass the filters on what is derived, ordered and cut to the page; then the page's
+ * rows with the last affirmation and the overdue milestones of their latest submission (two
+ * look-ups for each of the page's rows only). */
+#define ORG_LIST_MAX_PARAMS 32
+typedef struct list_sql {
+    char text[6144];
+    size_t len;
+    mm_param p[ORG_LIST_MAX_PARAMS];
+    int n;
+    bool over; /* the text or the parameters did not fit (a bug: the fragments are fixed) */
+} list_sql;
+
+static void sql_add(list_sql *b, const char *frag, const mm_param *ps, int np)
+{
+    int k = 0;
+    for (const char *c = frag; *c && !b->over; c++) {
+        char num[8];
+        const char *put = c;
+        size_t n = 1;
+        if (*c == '?') {
+            if (k >= np || b->n >= ORG_LIST_MAX_PARAMS) {
+                b->over = true;
+                break;
+            }
+            b->p[b->n++] = ps[k++];
+            n = (size_t)snprintf(num, sizeof num, "$%d", b->n);
+            put = num;
+        }
+        if (b->len + n >= sizeof b->text) {
+            b->over = true;
+            break;
+        }
+        memcpy(b->text + b->len, put, n);
+        b->len += n;
+        b->text[b->len] = '\0';
+    }
+    if (k != np)
+        b->over = true;
+}
+#define SQL_ADD(b, frag, ...)                                                                      \
+    sql_add(b, frag, (const mm_param[]){__VA_ARGS__},                                              \
+            (int)(sizeof((const mm_param[]){__VA_ARGS__}) / sizeof(mm_param)))
+
+#define ORG_LATEST_COLS                                                                            \
+    "o.latest_submission AS l_id, o.latest_received AS l_received,"                                \
+    " o.latest_framework AS l_framework, o.latest_score AS l_score,"                               \
+    " o.latest_status AS l_status, o.latest_assessed AS l_assessed,"                               \
+    " o.latest_affirmed_by AS l_affirmed_by"
+/* the page's columns, as org_item reads them after the count's cell */
+#define ORG_PAGE_COLS                                                                              \
+    "p.id, p.kind, p.name, p.identifiers, p.parent_id, p.prime_consent, p.created,"                \
+    " p.latest_submission, p.l_id, p.l_received, p.l_framework, p.l_score, p.l_status,"            \
+    " p.l_assessed, p.l_affirmed_by, p.cstatus"
+#define ORG_LAST_AFFIRMED(id)                                                                      \
+    "(SELECT max(a.affirmed_on) FROM affirmations a WHERE a.submission_id = " id ")"
+#define ORG_OVERDUE(id, what)                                                                      \
+    "(SELECT " what " FROM submission_milestones sm WHERE sm.submission_id = " id                  \
+    " AND sm.due < ? AND sm.status <> 'completed')"
+#define ORG_ABASE "coalesce(" ORG_LAST_AFFIRMED("l_id") ", substr(l_received, 1, 10))"
+
+/* c: the organizations that pass the filters on their own row (FROM ... ) c */
+static void org_list_c(list_sql *b, const mm_org_query *q, bool norm, bool scan)
+{
+    sql_add(b,
+            "(SELECT o.id, o.kind, o.name, o.identifiers, o.parent_id, o.prime_consent,"
+            " o.created, o.latest_submission, " ORG_LATEST_COLS ","
+            " CASE WHEN o.latest_submission IS NULL THEN 'none'",
+            NULL, 0);
+    if (q->stale_before)
+        SQL_ADD(b,
+                " WHEN coalesce(o.latest_assessed, substr(o.latest_received, 1, 10)) < ?"
+                " THEN 'stale'",
+                P_TEXT(q->stale_before));
+    if (q->expired_before)
+        SQL_ADD(b,
+                " WHEN o.latest_framework = '800-171r2' AND o.latest_status = 'conditional'"
+                " AND substr(o.latest_received, 1, 10) < ? THEN 'conditional-expired'",
+                P_TEXT(q->expired_before));
+    sql_add(b, " ELSE o.latest_status END AS cstatus, ", NULL, 0);
+    if (norm)
+        SQL_ADD(b,
+                "CASE WHEN o.latest_score IS NULL THEN NULL"
+                " WHEN o.latest_framework = '800-171r2' THEN (o.latest_score * 1.0) / ?"
+                " ELSE (o.latest_score * 1.0) / ? END AS l_norm",
+                P_INT(q->score_max_r2), P_INT(q->score_max_r3));
+    else
+        sql_add(b, "CAST(NULL AS {INT64}) AS l_norm", NULL, 0);
+    sql_add(b, " FROM organizations o WHERE 1 = 1", NULL, 0);
+    if (q->kind)
+        SQL_ADD(b, scan ? " AND o.kind || '' = ?" : " AND o.kind = ?", P_TEXT(q->kind));
+    if (q->parent_id)
+        SQL_ADD(b, " AND o.parent_id = ?", P_TEXT(q->parent_id));
+    if (q->q && q->q[0])
+        SQL_ADD(b,
+                " AND ({INSTR}(lower(o.name), lower(?)) > 0"
+                " OR {INSTR}(lower(o.identifiers), lower(?)) > 0)",
+                P_TEXT(q->q), P_TEXT(q->q));
+    if (q->framework)
+        SQL_ADD(b, " AND o.latest_framework = ?", P_TEXT(q->framework));
+    if (q->sector)
+        SQL_ADD(b, " AND " MM_SECTOR_SQL " = ?", P_TEXT(q->sector));
+    if (q->assessed_from)
+        SQL_ADD(b, " AND o.latest_assessed >= ?", P_TEXT(q->assessed_from));
+    if (q->assessed_to)
+        SQL_ADD(b, " AND o.latest_assessed <= ?", P_TEXT(q->assessed_to));
+    if (q->received_from)
+        SQL_ADD(b, " AND substr(o.latest_received, 1, 10) >= ?", P_TEXT(q->received_from));
+    if (q->received_to)
+        SQL_ADD(b, " AND substr(o.latest_received, 1, 10) <= ?", P_TEXT(q->received_to));
+    if (mm_streq(q->supply, "prime"))
+        sql_add(b,
+                " AND EXISTS (SELECT 1 FROM supply_edges e WHERE e.customer_id = o.id"
+                " AND e.state = 'active')",
+                NULL, 0);
+    else if (mm_streq(q->supply, "supplier"))
+        sql_add(b,
+                " AND EXISTS (SELECT 1 FROM supply_edges e WHERE e.supplier_id = o.id"
+                " AND e.state = 'active')",
+                NULL, 0);
+    if (q->supplier_of)
+        SQL_ADD(b,
+                " AND EXISTS (SELECT 1 FROM supply_edges e WHERE e.supplier_id = o.id"
+                " AND e.customer_id = ? AND e.state = 'active')",
+                P_TEXT(q->supplier_of));
+    sql_add(b, ") c WHERE 1 = 1", NULL, 0);
+    /* the filters on what is derived */
+    if (q->status)
+        SQL_ADD(b, " AND cstatus = ?", P_TEXT(q->status));
+    if (mm_streq(q->affirmation, "overdue"))
+        SQL_ADD(b, " AND l_id IS NOT NULL AND " ORG_ABASE " < ?", P_TEXT(q->affirm_overdue_before));
+    else if (mm_streq(q->affirmation, "due"))
+        SQL_ADD(b, " AND l_id IS NOT NULL AND " ORG_ABASE " >= ? AND " ORG_ABASE " <= ?",
+                P_TEXT(q->affirm_overdue_before), P_TEXT(q->affirm_due_by));
+    if (q->overdue_only)
+        SQL_ADD(b, " AND EXISTS " ORG_OVERDUE("l_id", "1"), P_TEXT(q->overdue_before));
+    if (q->score_min_set)
+        SQL_ADD(b, " AND l_norm * 100 >= ?", P_INT(q->score_min));
+    if (q->score_max_set)
+        SQL_ADD(b, " AND l_norm * 100 <= ?", P_INT(q->score_max));
+}
+
+/* The count of the matching organizations. */
+static void org_list_count(list_sql *b, const mm_org_query *q, bool norm)
+{
+    sql_add(b, "SELECT count(*) FROM ", NULL, 0);
+    org_list_c(b, q, norm, false);
+}
+
+/* The page: (0 where the count goes, mm_db_paged's rows; the columns of org_item). */
+static void org_list_page(list_sql *b, const mm_org_query *q, bool norm, const char *order)
+{
+    sql_add(b, "SELECT 0, " ORG_PAGE_COLS ", " ORG_LAST_AFFIRMED("p.l_id") ", ", NULL, 0);
+    if (q->overdue_before)
+        SQL_ADD(b, ORG_OVERDUE("p.l_id", "count(*)"), P_TEXT(q->overdue_before));
+    else
+        sql_add(b, "0", NULL, 0);
+    sql_add(b,
+            " FROM (SELECT c.*, CASE cstatus WHEN 'meets' THEN 0 WHEN 'conditional' THEN 1"
+            " WHEN 'conditional-expired' THEN 2 WHEN 'stale' THEN 3 WHEN 'not-met' THEN 4"
+            " WHEN 'no-valid-score' THEN 5 ELSE 6 END AS status_rank FROM ",
+            NULL, 0);
+    /* a sort other than by name reads every matching row before the first: in one pass over
+     * the table (kind || '' keeps SQLite from walking the kind index and going back to the
+     * table for each row, a third more instructions; bench_list) */
+    org_list_c(b, q, norm, !mm_streq(q->sort ? q->sort : "name", "name"));
+    sql_add(b, " ORDER BY ", NULL, 0);
+    sql_add(b, order, NULL, 0);
+    SQL_ADD(b, " LIMIT ? OFFSET ?) p ORDER BY ", P_INT(q->limit), P_INT(q->offset));
+    sql_add(b, order, NULL, 0);
+}
 
 static json_t *org_item(const json_t *row)
 {
@@ -284,41 +398,33 @@ int mm_store_list_orgs(mm_store *s, json_t **out, const mm_org_query *q)
     rc = filters_ok(q, norm);
     if (rc)
         return rc;
-    char sql[sizeof(ORG_PAGE_SQL) + 64];
-    snprintf(sql, sizeof(sql), ORG_PAGE_SQL, order);
-    const mm_param p[] = {P_TEXT(q->stale_before),
-                          P_TEXT(q->kind),
-                          P_TEXT(q->parent_id),
-                          P_TEXT(q->q && q->q[0] ? q->q : NULL),
-                          P_TEXT(q->status),
-                          P_INT(q->limit),
-                          P_INT(q->offset),
-                          P_TEXT(q->expired_before),
-                          P_TEXT(q->affirmation),
-                          P_TEXT(q->affirm_overdue_before),
-                          P_TEXT(q->affirm_due_by),
-                          P_TEXT(q->overdue_before),
-                          P_TEXT(q->framework),
-                          norm ? P_INT(q->score_max_r2) : P_NULL,
-                          norm ? P_INT(q->score_max_r3) : P_NULL,
-                          P_INT(q->overdue_only ? 1 : 0),
-                          P_TEXT(q->sector),
-                          P_TEXT(q->assessed_from),
-                          P_TEXT(q->assessed_to),
-                          P_TEXT(q->received_from),
-                          P_TEXT(q->received_to),
-                          P_TEXT(q->supply),
-                          P_TEXT(q->supplier_of),
-                          q->score_min_set ? P_INT(q->score_min) : P_NULL,
-                          q->score_max_set ? P_INT(q->score_max) : P_NULL};
+    /* large: not on a server thread's stack */
+    list_sql *cb = malloc(sizeof *cb), *pb = malloc(sizeof *pb);
+    if (!cb || !pb) {
+        free(cb);
+        free(pb);
+        return mm_oom();
+    }
+    *cb = (list_sql){0};
+    *pb = (list_sql){0};
+    org_list_count(cb, q, norm);
+    org_list_page(pb, q, norm, order);
+    if (cb->over || pb->over) {
+        free(cb);
+        free(pb);
+        mm_error_set("organization list: the statement does not fit its buffer");
+        return MM_EUSAGE;
+    }
     json_t *rows = NULL;
     int64_t total = 0;
     bool own = !s->in_tx;
     rc = own ? s->drv->begin(s->db, MM_TX_READ) : MM_OK;
     if (rc == MM_OK && !q->no_total)
-        rc = mm_db_int(s, &total, ORG_COUNT_SQL, NPARAMS(p), p);
+        rc = mm_db_int(s, &total, cb->text, cb->n, cb->p);
     if (rc == MM_OK)
-        rc = mm_db_rows(s, &rows, NULL, sql, NPARAMS(p), p);
+        rc = mm_db_rows(s, &rows, NULL, pb->text, pb->n, pb->p);
+    free(cb);
+    free(pb);
     if (own && rc == MM_OK)
         rc = s->drv->commit(s->db);
     else if (own)

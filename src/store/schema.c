@@ -592,6 +592,11 @@ static const char *const *const migrations[] = {
     (const char *const[]){"CREATE INDEX audit_log_action ON audit_log(action, id);"
                           "CREATE INDEX audit_log_actor ON audit_log(actor, id);",
                           NULL},
+    /* 20: the contractor list's default order (orgs.c: kind, then lower(name), then id) read
+     * from an index, so that its first page needs no sort of every organization */
+    (const char *const[]){
+        "CREATE INDEX organizations_kind_lname ON organizations(kind, lower(name), id);",
+        NULL},
 };
 /* clang-format on */
 

@@ -206,7 +206,8 @@ static void status_date(char own[11], const mm_submission_rec *r)
  * date is compared in the UPDATE: under mm_store_begin_late two submissions of one
  * organization may get here at once, and PostgreSQL re-reads the row for the WHERE once the
  * first has committed, so the later-dated one wins whatever the order. */
-static int update_latest(mm_store *s, const mm_submission_rec *r, bool *updated)
+static int update_latest(mm_store *s, const mm_submission_rec *r, const char *seen_id,
+                         bool *updated)
 {
     char own[11];
     status_date(own, r);
@@ -218,20 +219,26 @@ static int update_latest(mm_store *s, const mm_submission_rec *r, bool *updated)
                            P_TEXT(r->status),
                            P_TEXT(mm_nonempty(r->assessed) ? r->assessed : NULL),
                            P_TEXT(r->affirmed_by),
-                           P_TEXT(own)};
+                           P_TEXT(own),
+                           P_TEXT(seen_id ? seen_id : "")};
     /* under mm_store_begin_late: the audit lock first, so that the organization's row is
      * locked only by the one writer that holds it (another instance's transaction would
      * otherwise wait for this row, lock-free, while this one waits for the audit lock) */
     int rc = s->in_tx && s->drv->lock ? s->drv->lock(s->db) : MM_OK;
     int64_t changed = 0;
+#define LATEST_UPDATE                                                                              \
+    "UPDATE organizations SET latest_submission = $1, latest_received = $3,"                       \
+    " latest_framework = $4, latest_score = $5, latest_status = $6,"                               \
+    " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2"                                 \
+    " AND coalesce(coalesce(latest_assessed, substr(latest_received, 1, 10)), '') <= $9"
+    /* seen_id: only while the latest is still the one seen (its status then is the one seen:
+     * this statement is the only one that sets them, all together) */
     if (rc == MM_OK)
         rc = mm_db_rows(s, NULL, &changed,
-                        "UPDATE organizations SET latest_submission = $1, latest_received = $3,"
-                        " latest_framework = $4, latest_score = $5, latest_status = $6,"
-                        " latest_assessed = $7, latest_affirmed_by = $8 WHERE id = $2"
-                        " AND coalesce(coalesce(latest_assessed, substr(latest_received, 1, 10)),"
-                        " '') <= $9",
+                        seen_id ? LATEST_UPDATE " AND coalesce(latest_submission, '') = $10"
+                                : LATEST_UPDATE " AND $10 IS NOT NULL",
                         NPARAMS(lp), lp);
+#undef LATEST_UPDATE
     if (updated)
         *updated = rc == MM_OK && changed > 0;
     return rc;
@@ -295,7 +302,7 @@ static int insert_rows(mm_store *s, const mm_submission_rec *r, bool set_latest)
     if (rc == MM_OK)
         rc = insert_milestones(s, r);
     if (rc == MM_OK && set_latest && newest)
-        rc = update_latest(s, r, NULL);
+        rc = update_latest(s, r, NULL, NULL);
     return rc;
 }
 
@@ -330,12 +337,50 @@ int mm_store_submission_latest(mm_store *s, const mm_submission_rec *rec, char b
     bool updated = false;
     int rc = mm_store_latest_status(s, rec->org_id, before);
     if (rc == MM_OK)
-        rc = update_latest(s, rec, &updated);
+        rc = update_latest(s, rec, NULL, &updated);
     s->depth--;
     /* under the write lock nobody else changes the row: unchanged, the status is before's */
     if (rc == MM_OK)
         snprintf(after, 32, "%s", updated ? rec->status : before);
     return rc;
+}
+
+int mm_store_latest_seen(mm_store *s, const char *org_id, mm_latest_seen *out)
+{
+    *out = (mm_latest_seen){0};
+    if (!s->drv->lock)
+        return MM_OK; /* SQLite: the write lock is taken at BEGIN, nothing to gain */
+    json_t *row = NULL;
+    const mm_param p[] = {P_TEXT(org_id)};
+    int rc = mm_db_row(s, &row, "no such organization",
+                       "SELECT coalesce(latest_submission, ''), coalesce(latest_status, '')"
+                       " FROM organizations WHERE id = $1",
+                       1, p);
+    if (rc == MM_OK) {
+        mm_cell_copy(out->id, sizeof out->id, row, 0);
+        mm_cell_copy(out->status, sizeof out->status, row, 1);
+        out->ok = strlen(mm_cell(row, 0) ? mm_cell(row, 0) : "") < sizeof out->id;
+    }
+    json_decref(row);
+    return rc;
+}
+
+int mm_store_submission_latest_seen(mm_store *s, const mm_submission_rec *rec,
+                                    const mm_latest_seen *seen, char before[32], char after[32])
+{
+    if (!seen || !seen->ok || !s->in_tx)
+        return mm_store_submission_latest(s, rec, before, after);
+    before[0] = after[0] = '\0';
+    s->depth++; /* no savepoint: as mm_store_submission_latest */
+    bool updated = false;
+    int rc = update_latest(s, rec, seen->id, &updated);
+    s->depth--;
+    if (rc == MM_OK && updated) {
+        snprintf(before, 32, "%s", seen->status);
+        snprintf(after, 32, "%s", rec->status ? rec->status : "");
+        return MM_OK;
+    }
+    return rc ? rc : mm_store_submission_latest(s, rec, before, after);
 }
 
 #define SUB_COLS                                                                                   \

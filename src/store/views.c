@@ -10,15 +10,12 @@
 #include "store/driver.h"
 #include "util/util.h"
 
-/* the sector the list shows: the identifiers' "sector", "unknown" when none (web_sector_of) */
-#define SECTOR_SQL "coalesce(nullif({JSON_TEXT:o.identifiers:sector}, ''), 'unknown')"
-
 int mm_store_contractor_sectors(mm_store *s, json_t **out)
 {
     *out = NULL;
     json_t *rows = NULL;
     int rc = mm_db_rows(s, &rows, NULL,
-                        "SELECT DISTINCT " SECTOR_SQL " AS sector FROM organizations o"
+                        "SELECT DISTINCT " MM_SECTOR_SQL " AS sector FROM organizations o"
                         " WHERE o.kind = 'contractor' ORDER BY sector",
                         0, NULL);
     if (rc)
@@ -34,6 +31,12 @@ int mm_store_contractor_sectors(mm_store *s, json_t **out)
         return mm_oom();
     *out = a;
     return MM_OK;
+}
+
+int mm_store_contractor_count(mm_store *s, int64_t *out)
+{
+    return mm_db_int(s, out, "SELECT count(*) FROM organizations WHERE kind = 'contractor'", 0,
+                     NULL);
 }
 
 /* The portfolio trend in one pass over the contractors' submissions (ordered by organization

@@ -360,10 +360,12 @@ def migration(srv):
         con.execute("DROP TABLE notification_read_marks")
         con.execute("DROP TABLE notification_reads")
         con.execute("UPDATE notifications SET read = '2026-12-01T00:00:00Z' WHERE id = ?", (nid,))
-        # migration 19 (the audit log's indexes) is undone too: a database at 17 has neither
+        # migrations 19 and 20 (the audit log's and the contractor list's indexes) are undone
+        # too: a database at 17 has neither
         con.execute("DROP INDEX audit_log_action")
         con.execute("DROP INDEX audit_log_actor")
-        con.execute("DELETE FROM schema_version WHERE version IN (18, 19)")
+        con.execute("DROP INDEX organizations_kind_lname")
+        con.execute("DELETE FROM schema_version WHERE version IN (18, 19, 20)")
         # 120 old notifications for C (planned already: nothing is mailed), for the bell's cap
         for i in range(120):
             con.execute("INSERT INTO notifications (recipient_org, kind, subject, detail, created, cause,"
@@ -373,7 +375,7 @@ def migration(srv):
     finally:
         con.close()
     cp = mm.run(["admin", "migrate", "--db", mm.db_url(W.db)])
-    C.check(cp.returncode == 0 and "17 -> 19" in cp.stdout, "admin migrate: 17 -> 19", cp.stdout + cp.stderr)
+    C.check(cp.returncode == 0 and "17 -> 20" in cp.stdout, "admin migrate: 17 -> 20", cp.stdout + cp.stderr)
     con = mm.db_ro(W.db)
     try:
         rows = con.execute("SELECT u.login FROM notification_reads r JOIN users u ON u.id = r.user_id"

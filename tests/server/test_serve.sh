@@ -78,11 +78,11 @@ header_has 'X-Content-Type-Options: nosniff' "healthz nosniff"
 header_has 'Cache-Control: no-store' "healthz no-store"
 
 get "GET /readyz" 200 /readyz
-body_is '{"status":"ready","schema":19}' "readyz body"
+body_is '{"status":"ready","schema":20}' "readyz body"
 
 get "GET /api/v1/version" 200 /api/v1/version
 ver=$("$MAMORI" version | sed 's/^mamori //')
-body_is "{\"mamori\":\"$ver\",\"schema\":19}" "version body"
+body_is "{\"mamori\":\"$ver\",\"schema\":20}" "version body"
 
 get "GET /nope" 404 /nope
 body_is '{"error":{"code":"not_found","message":"no such resource"}}' "404 body"

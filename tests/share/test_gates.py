@@ -377,7 +377,7 @@ def cli(C):
 
 
 def back_to_14(con):
-    """Undoes migrations 19 (the audit log's indexes), 18 (read marks per user), 17
+    """Undoes migrations 20 (the contractor list's index), 19 (the audit log's indexes), 18 (read marks per user), 17
     (notifications delivered), 16 (installation plans) and 15
     (org_country's rows moved) as far as a schema-14 database differs: their tables and columns
     gone, their versions unrecorded."""
@@ -385,13 +385,14 @@ def back_to_14(con):
     for t in ("notification_read_marks", "notification_reads", "notify_attempts", "notify_outbox", "notify_prefs",
               "install_plan_events", "install_plans", "org_sectors"):
         con.execute("DROP TABLE %s" % t)
+    con.execute("DROP INDEX organizations_kind_lname")
     con.execute("DROP INDEX notifications_cause")
     con.execute("DROP INDEX notifications_fanned")
     con.execute("ALTER TABLE notifications DROP COLUMN cause")
     con.execute("ALTER TABLE notifications DROP COLUMN fanned")
     con.execute("DROP INDEX audit_log_action")
     con.execute("DROP INDEX audit_log_actor")
-    con.execute("DELETE FROM schema_version WHERE version IN (15, 16, 17, 18, 19)")
+    con.execute("DELETE FROM schema_version WHERE version IN (15, 16, 17, 18, 19, 20)")
 
 
 def country_migration(C):
@@ -409,7 +410,7 @@ def country_migration(C):
     con.commit()
     con.close()
     cp = mm.run(["admin", "migrate", "--db", mm.db_url(db)])
-    C.check(cp.returncode == 0 and "14 -> 19" in cp.stdout, "admin migrate: 14 -> 19", cp.stdout + cp.stderr)
+    C.check(cp.returncode == 0 and "14 -> 20" in cp.stdout, "admin migrate: 14 -> 20", cp.stdout + cp.stderr)
     con = mm.db_rw(db)
     row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (auth,)).fetchone()
     C.check(row is not None and tuple(row) == (None, "JP"), "migration 15: the gates' country in a new profile",
@@ -423,7 +424,7 @@ def country_migration(C):
     con.commit()
     con.close()
     cp = mm.run(["admin", "migrate", "--db", mm.db_url(db)])
-    C.check(cp.returncode == 0 and "14 -> 19" in cp.stdout, "admin migrate again: 14 -> 19", cp.stdout + cp.stderr)
+    C.check(cp.returncode == 0 and "14 -> 20" in cp.stdout, "admin migrate again: 14 -> 20", cp.stdout + cp.stderr)
     con = mm.db_ro(db)
     row = con.execute("SELECT sector, country FROM org_profiles WHERE org_id = ?", (auth,)).fetchone()
     tables = [x[0] for x in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
