@@ -86,7 +86,7 @@ bool mm_i18n_known(const char *lang)
 /* s[0..n) of a catalog string, written as esc says */
 static void put_text(mm_buf *b, const char *s, size_t n, mm_i18n_esc esc)
 {
-    if (esc == MM_I18N_PLAIN) {
+    if (esc == MM_I18N_PLAIN || esc == MM_I18N_MARKUP) {
         mm_buf_put(b, s, n);
         return;
     }
@@ -113,7 +113,7 @@ static void put_arg(mm_buf *b, const char *a, mm_i18n_esc esc)
 {
     if (!a)
         return;
-    if (esc == MM_I18N_PLAIN) {
+    if (esc == MM_I18N_PLAIN || esc == MM_I18N_MARKUP) {
         mm_buf_puts(b, a);
         return;
     }

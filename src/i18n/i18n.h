@@ -43,6 +43,9 @@ typedef enum mm_i18n_esc {
      * arg's bidirectional controls shown as "<U+202E>", since no element can isolate them
      * in an attribute */
     MM_I18N_ATTR,
+    /* HTML already: a key whose text is markup (an entity such as &ldquo;), args that are
+     * HTML the caller built and escaped (a <span lang="en">): all appended as they are */
+    MM_I18N_MARKUP,
 } mm_i18n_esc;
 
 /* Appends the string key in lang with {0}..{3} replaced by args[0..3] (NULL or a missing

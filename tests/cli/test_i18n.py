@@ -81,7 +81,8 @@ def catalog_tests():
     used = set()
     for f in ("src/report/text.c", "src/report/html.c", "src/report/html_parts.c",
               "src/cli/main.c", "src/report/json.c", "src/report/report_internal.h",
-              "src/check/scan_report.c", "src/cli/cmd_assess.c", "src/cli/cmd_scan.c"):
+              "src/check/scan_report.c", "src/cli/cmd_assess.c", "src/cli/cmd_scan.c",
+              "src/report/html_compare.c", "src/cli/cmd_crosswalk.c"):
         text = open(os.path.join(SRC, f), encoding="utf-8").read()
         used |= set(re.findall(r'"((?:txt|htm|rpt|cli|scan|col|gap|chart|cmmc|status|requirement)'
                                r'\.[a-z0-9_.-]*[a-z0-9_])"', text))
@@ -91,7 +92,9 @@ def catalog_tests():
                           ("cmmc.status.", ("final", "conditional", "conditional-expired",
                                             "not-eligible")),
                           ("txt.poam.", ("open", "closed", "risk-accepted")),
-                          ("scan.status.", ("pass", "fail", "error", "not-applicable"))):
+                          ("scan.status.", ("pass", "fail", "error", "not-applicable")),
+                          ("htm.cmp.rel.", ("equivalent", "subset", "superset", "intersects",
+                                            "no-relationship", "unknown"))):
         used |= {prefix + w for w in words}
     check(len(used) > 100, "the code names the catalog's keys (%d found)" % len(used))
     lacking = sorted(k for k in used if k not in both_en or k not in both_ja)
@@ -270,6 +273,42 @@ def scan_tests():
     check(not p.problems and not p.stack, "scan html in Japanese balanced")
 
 
+def compare_tests():
+    """mamori crosswalk A B --format html (and the dashboard's /frameworks): the page's words in
+    Japanese, the frameworks' own words as published and marked with their language."""
+    args = ["crosswalk", "800-171r2", "800-171r3", "--format", "html"]
+    en = out(args)
+    check(en.startswith('<!DOCTYPE html>\n<html lang="en">') and
+          "<h1>800-171r2 and 800-171r3 side by side</h1>" in en and
+          "<th>Criterion</th><th>Title and text</th><th>Published relation</th>" in en and
+          "lang=" not in en.split("</head>")[1], "crosswalk html: English by default, unmarked")
+    for loc in ({"LANG": "C"}, {"LANG": "en_US.UTF-8"}):
+        check(out(args, **loc) == en, "crosswalk html %s: the English" % loc)
+    check(out(args + ["--lang", "en"], LANG="ja_JP.UTF-8") == en, "crosswalk --lang en: English")
+    ja = out(args, LANG="ja_JP.UTF-8")
+    check(out(args + ["--lang", "ja"], LANG="C") == ja, "crosswalk --lang ja: as LANG=ja")
+    check(ja.startswith('<!DOCTYPE html>\n<html lang="ja">') and
+          "<h1>800-171r2 と 800-171r3 の対照</h1>" in ja and
+          "<th>項目</th><th>タイトルと本文</th><th>公表された対応関係</th>" in ja,
+          "crosswalk html: Japanese page, title and headings")
+    heads = re.findall(r"<h2>([^<]*)</h2>", ja)
+    check(len(heads) == 3 and all(re.search("[\u3040-\u30ff\u4e00-\u9fff]", h) for h in heads),
+          "crosswalk html: every heading in Japanese %s" % heads)
+    check('<td class="rel">交差<div class="src">出典: <span lang="en">NIST SP 800-171' in ja,
+          "crosswalk html: the relation in Japanese, the citation English and marked")
+    check("<span lang=\"en\">Limit system access to authorized users, processes acting on "
+          "behalf of authorized users, and devices" in ja, "crosswalk html: NIST text English, "
+          "marked lang=\"en\"")
+    p = Balance()
+    p.feed(ja)
+    check(not p.problems and not p.stack and p.en > 100, "crosswalk html in Japanese balanced")
+    # JC-STAR's Japanese text: marked lang="ja" on the English page, unmarked on the Japanese
+    jc = ["crosswalk", "jc-star-star1", "uk-psti", "--format", "html"]
+    check('<span lang="ja">IP通信を介した' in out(jc) and
+          "<br>IP通信を介した" in out(jc, LANG="ja_JP.UTF-8"),
+          "crosswalk html: a criterion's own language (text-language) marked where it differs")
+
+
 def summary_tests():
     shutil.rmtree(TMP, ignore_errors=True)
     os.makedirs(TMP)
@@ -297,6 +336,7 @@ def main():
             sys.exit("needs the environment variable " + v)
     catalog_tests()
     html_tests()
+    compare_tests()
     text_tests()
     help_tests()
     error_tests()
