@@ -129,6 +129,11 @@ static void test_put_esc(void **state)
     assert_string_equal(mm_buf_cstr(&b), "it's <a\xe2\x80\xae"
                                          "b>");
     mm_buf_reset(&b);
+    /* markup: a key whose text is HTML, args the caller escaped */
+    mm_i18n_put_esc(&b, "en", MM_I18N_MARKUP, "htm.cmp.through_html", "<span lang=\"en\">T</span>",
+                    NULL, NULL, NULL);
+    assert_string_equal(mm_buf_cstr(&b), ", through &ldquo;<span lang=\"en\">T</span>&rdquo;. ");
+    mm_buf_reset(&b);
     /* a dashboard string in both languages, through the one lookup */
     mm_i18n_put_esc(&b, "ja", MM_I18N_HTML, "affirmation.due", "2026-03-01", NULL, NULL, NULL);
     assert_string_equal(mm_buf_cstr(&b), "2026-03-01までに提出");
