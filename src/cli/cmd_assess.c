@@ -160,18 +160,18 @@ int cmd_assess(int argc, char **argv)
     };
     cli_args a;
     if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     if (a.help) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (a.npos == 1 && strcmp(a.pos[0], "init") == 0)
         return init(fw_name, odp, content, out);
     if (a.npos != 1) {
         cli_error_tr(a.npos ? "cli.err.assess_one" : "cli.err.assess_none", NULL, NULL, NULL);
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     if (oscal_dir && (format || out)) {

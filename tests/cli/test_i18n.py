@@ -60,7 +60,8 @@ def catalog_tests():
             if l and " " not in l.split("\t")[0]]
     cmd_keys = {"cli.cmd." + c for c in cmds}
     missing_ja = sorted(k for k in en if k not in ja)
-    missing_en = sorted(k for k in ja if k not in en and k not in cmd_keys)
+    missing_en = sorted(k for k in ja if k not in en and k not in cmd_keys and
+                        not k.startswith("cli.help."))
     check(not missing_ja, "every key of content/i18n/en.json is in ja.json; missing: %s"
           % missing_ja)
     check(not missing_en, "every key of content/i18n/ja.json is in en.json (or is a command's "
@@ -229,6 +230,43 @@ def help_tests():
     check("'mamori <コマンド> --help'" in ja, "--help: the closing line in Japanese")
     assess = out(["assess", "--help"], LANG="ja_JP.UTF-8")
     check("--lang en|ja" in assess, "assess --help documents --lang")
+
+    # a command's whole --help (cli.help.WORDS, Japanese only: the English is the command's
+    # usage text): Japanese under a Japanese locale, every option and usage word kept; the
+    # English the same bytes under any other locale, and on stderr after a usage error too
+    ja_cat = load("content/i18n/ja.json")
+    translated = {"cli.help.assess": ["assess"], "cli.help.scan": ["scan"],
+                  "cli.help.sign": ["sign"], "cli.help.verify": ["verify"],
+                  "cli.help.keygen": ["keygen"], "cli.help.submit": ["submit"],
+                  "cli.help.affirm": ["affirm"], "cli.help.receipt.verify": ["receipt"],
+                  "cli.help.crosswalk": ["crosswalk"]}
+    stale = sorted(k for k in ja_cat if k.startswith("cli.help.") and k not in translated)
+    check(not stale, "every cli.help key is a translated command's (tested here): %s" % stale)
+    for key, cmd in translated.items():
+        en_h = out(cmd + ["--help"], LANG="C")
+        check(en_h.startswith("usage: mamori " + cmd[0]) and
+              out(cmd + ["--help"], LANG="en_US.UTF-8") == en_h and out(cmd + ["--help"]) == en_h,
+              "%s --help: English outside a Japanese locale" % cmd[0])
+        ja_h = out(cmd + ["--help"], LANG="ja_JP.UTF-8")
+        check(ja_h == ja_cat.get(key) and ja_h.startswith("使い方: mamori " + cmd[0]),
+              "%s --help: the Japanese of %s" % (cmd[0], key))
+        lines = [l for l in ja_h.split("\n")[1:] if l.strip()]
+        check(sum(bool(re.search("[\u3040-\u30ff\u4e00-\u9fff]", l)) for l in lines) >=
+              len(lines) // 2, "%s --help: mostly Japanese" % cmd[0])
+        opts = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", en_h))
+        missing = sorted(o for o in opts if o not in ja_h)
+        check(len(opts) >= 2 and not missing, "%s --help in Japanese keeps every option: %s"
+              % (cmd[0], missing))
+        en_usage = en_h.split("\n\n")[0].split("\n")
+        ja_usage = ja_h.split("\n\n")[0].split("\n")
+        check([l.strip() for l in ja_usage[1:]] == [l.strip() for l in en_usage[1:]] and
+              ja_usage[0][len("使い方: "):] == en_usage[0][len("usage: "):],
+              "%s --help in Japanese: the usage lines as in English" % cmd[0])
+    p = run(["scan", "--no-such-option"], LANG="ja_JP.UTF-8")
+    check(p.returncode == 2 and "使い方: mamori scan" in p.stderr.decode(),
+          "a usage error prints the Japanese usage on stderr")
+    check(out(["admin", "--help"], LANG="ja_JP.UTF-8") == out(["admin", "--help"], LANG="C"),
+          "a command without a translation keeps its English --help")
 
 
 def error_tests():
