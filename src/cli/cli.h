@@ -21,7 +21,7 @@ typedef struct mm_command {
     const char *help;
 } mm_command;
 
-/* c's one-line help in the language of the environment (mm_i18n_env_lang): the catalog's
+/* c's one-line help in the language of messages (cli_lang): the catalog's
  * "cli.cmd.NAME" in Japanese, else c->help (English, the table's own). */
 const char *cli_help(const mm_command *c);
 

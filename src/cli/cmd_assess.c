@@ -163,6 +163,7 @@ int cmd_assess(int argc, char **argv)
         cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
+    cli_set_lang(lang); /* its messages, and --help, in the language asked (a known one) */
     if (a.help) {
         cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
@@ -248,7 +249,7 @@ int cmd_assess(int argc, char **argv)
         .now = cli_now(),
         .tool_version = MM_VERSION,
         .no_bom = no_bom,
-        .lang = lang ? lang : mm_i18n_env_lang(),
+        .lang = cli_lang(),
     };
     if (!rc && !oscal_dir)
         rc = mm_report_render(&report, &rlen, res, fmt, &ro);

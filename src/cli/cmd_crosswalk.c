@@ -170,6 +170,7 @@ int cmd_crosswalk(int argc, char **argv)
         cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
+    cli_set_lang(lang); /* its messages, and --help, in the language asked (a known one) */
     if (a.help) {
         cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
@@ -225,7 +226,7 @@ int cmd_crosswalk(int argc, char **argv)
         char *html = NULL;
         size_t hlen;
         rc = mm_report_compare_html(&html, &hlen, cmp, false,
-                                    &(mm_report_options){.lang = lang ? lang : mm_i18n_env_lang()});
+                                    &(mm_report_options){.lang = cli_lang()});
         if (rc)
             code = cli_fail(rc);
         else

@@ -288,6 +288,33 @@ def error_tests():
               "%s: the Japanese message, where first" % " ".join(args))
 
 
+def lang_option_tests():
+    """--lang is the language of the command's own messages and --help, not only its reports."""
+    cases = [(["assess", "examples/short-r2.json", "--framework", "800-171r3"],
+              "examples/short-r2.json: $.framework: the file is for 800-171r2 but --framework "
+              "asks for 800-171r3",
+              "examples/short-r2.json: $.framework: ファイルは 800-171r2 用ですが、"
+              "--framework は 800-171r3 を指定しています"),
+             (["assess"], "assess needs an assessment file", "assess には評価ファイルが必要です"),
+             (["scan", "--jobs", "99"], "--jobs must be a number from 1 to 64, not '99'",
+              "--jobs には 1〜64 の数を指定してください（'99' は使えません）")]
+    for args, en, ja in cases:
+        p = run(args + ["--lang", "ja"], LANG="C")
+        check(p.returncode == 2 and p.stderr.decode().startswith("mamori: " + ja + "\n"),
+              "%s --lang ja (LANG=C): the Japanese message" % " ".join(args))
+        p = run(args + ["--lang", "en"], LANG="ja_JP.UTF-8")
+        check(p.returncode == 2 and p.stderr.decode().startswith("mamori: " + en + "\n"),
+              "%s --lang en (LANG=ja): the English message" % " ".join(args))
+    for cmd in ("assess", "scan", "crosswalk"):
+        check(out([cmd, "--help", "--lang", "ja"], LANG="C") ==
+              out([cmd, "--help"], LANG="ja_JP.UTF-8"), cmd + " --help --lang ja: the Japanese")
+        check(out([cmd, "--help", "--lang", "en"], LANG="ja_JP.UTF-8") ==
+              out([cmd, "--help"], LANG="C"), cmd + " --help --lang en: the English")
+    p = run(["assess", "--lang", "fr", "examples/short-r2.json"], LANG="ja_JP.UTF-8")
+    check(p.returncode == 2 and p.stderr.decode().startswith("mamori: --lang fr: en または ja"),
+          "an unknown --lang: the message in the environment's language")
+
+
 def scan_tests():
     root = "tests/fixtures/roots/debian-hardened"
     def ms(t):  # the time a scan takes and its start differ from run to run
@@ -375,6 +402,7 @@ def main():
     catalog_tests()
     html_tests()
     compare_tests()
+    lang_option_tests()
     text_tests()
     help_tests()
     error_tests()
