@@ -42,6 +42,9 @@ typedef struct mm_criterion {
     const char *parent;      /* id of the control it enhances, or NULL */
     const char *modal;       /* "shall" / "should" where the pack says so (prop "modal"), or NULL */
     bool withdrawn;          /* prop status=withdrawn */
+    const char *title_lang;  /* the language of the title where the pack says (prop
+                              * title-language, "ja"), NULL otherwise: English */
+    const char *text_lang;   /* the same for the text (prop text-language) */
 } mm_criterion;
 
 typedef struct mm_pack {

@@ -71,11 +71,13 @@ int mm_report_oscal_profile(char **out, size_t *len, const mm_catalog *cat,
 
 /* Two frameworks side by side (include/mamori/framework.h's mm_compare) as HTML: the
  * criteria with no counterpart first, then each relation with its type and source. A whole
- * page, or with fragment only its sections (for the dashboard). *out is malloc'd; *len
- * (when not NULL) its length. Errors: MM_ENOMEM. */
+ * page, or with fragment only its sections (for the dashboard). Its headings and labels in
+ * opts->lang (NULL opts: English); the frameworks' titles and text, the crosswalk's title,
+ * citations and remarks stay as published, marked with their language. *out is malloc'd;
+ * *len (when not NULL) its length. Errors: MM_ENOMEM. */
 struct mm_compare;
-int mm_report_compare_html(char **out, size_t *len, const struct mm_compare *cmp, bool fragment)
-    __attribute__((warn_unused_result));
+int mm_report_compare_html(char **out, size_t *len, const struct mm_compare *cmp, bool fragment,
+                           const mm_report_options *opts) __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

@@ -92,6 +92,16 @@ static bool good_id(const char *s)
     return true;
 }
 
+/* A language tag as HTML's lang takes it (BCP 47: "ja", "en-GB"): letters, digits and '-',
+ * starting with a letter, at most 35 characters. */
+static bool good_lang(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 35 || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return false;
+    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+}
+
 /* ---- reading an OSCAL catalog ------------------------------------------------------- */
 
 typedef struct reader {
@@ -271,7 +281,7 @@ static int read_control(reader *r, const json_t *ctl, const char *path, const ch
                         const char *group_title, const char *parent, int depth)
 {
     mm_arena *a = r->pack->priv->arena;
-    const char *oid, *title, *label, *sort, *status, *modal;
+    const char *oid, *title, *label, *sort, *status, *modal, *title_lang, *text_lang;
     int rc;
     if (!json_is_object(ctl))
         return mm_json_fail(r->name, path, "expected a control (an object), found %s",
@@ -282,10 +292,15 @@ static int read_control(reader *r, const json_t *ctl, const char *path, const ch
         (rc = mm_oscal_prop(&sort, ctl, "sort-id", r->name, path)) ||
         (rc = mm_oscal_prop(&status, ctl, "status", r->name, path)) ||
         (rc = mm_oscal_prop(&modal, ctl, "modal", r->name, path)) ||
+        (rc = mm_oscal_prop(&title_lang, ctl, "title-language", r->name, path)) ||
+        (rc = mm_oscal_prop(&text_lang, ctl, "text-language", r->name, path)) ||
         (rc = check_parts(ctl, r->name, path, 0)))
         return rc;
     /* the id people write: a label without spaces ("AC-2(13)"), else the sort-id
      * ("03.01.01"), else the OSCAL id */
+    if ((title_lang && !good_lang(title_lang)) || (text_lang && !good_lang(text_lang)))
+        return mm_json_fail(r->name, path,
+                            "title-language and text-language must be language tags (\"ja\")");
     const char *id = label && good_id(label) ? label : sort && good_id(sort) ? sort : oid;
     char idp[PATH_SIZE];
     mm_json_path_key(idp, sizeof(idp), path, "id");
@@ -305,6 +320,8 @@ static int read_control(reader *r, const json_t *ctl, const char *path, const ch
     c->parent = parent;
     c->modal = modal ? mm_arena_strdup(a, modal) : NULL;
     c->withdrawn = mm_streq(status, "withdrawn");
+    c->title_lang = title_lang ? mm_arena_strdup(a, title_lang) : NULL;
+    c->text_lang = text_lang ? mm_arena_strdup(a, text_lang) : NULL;
     size_t i;
     json_t *part;
     json_array_foreach(json_object_get(ctl, "parts"), i, part)

@@ -21,7 +21,7 @@ typedef struct mm_command {
     const char *help;
 } mm_command;
 
-/* c's one-line help in the language of the environment (mm_i18n_env_lang): the catalog's
+/* c's one-line help in the language of messages (cli_lang): the catalog's
  * "cli.cmd.NAME" in Japanese, else c->help (English, the table's own). */
 const char *cli_help(const mm_command *c);
 
@@ -43,10 +43,21 @@ const mm_command_group *cli_command_groups(size_t *n);
 int cli_dispatch(int argc, char **argv, const char *group, const mm_command *subs, size_t n,
                  const char *usage);
 
+/* The language of the command line's messages: the one a command's --lang set
+ * (cli_set_lang), else the environment's (mm_i18n_env_lang). */
+const char *cli_lang(void);
+/* Makes lang ("en", "ja"; anything else: none) the language of the messages that follow
+ * (a command with --lang calls it once its options are read). */
+void cli_set_lang(const char *lang);
+/* Prints a command's usage text to f: in Japanese (cli_lang) the catalog's
+ * "cli.help.WORDS" when ja.json has it, WORDS being the command words that start usage's
+ * first line after "usage: mamori ", joined by '.' ("cli.help.assess",
+ * "cli.help.receipt.verify"); otherwise usage itself, the English. */
+void cli_usage(FILE *f, const char *usage);
 /* Prints "mamori: <message>" to stderr (message from printf format). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* cli_error for the catalog's string key (content/i18n, "cli.err.*") in the language of the
- * environment, {0}..{2} filled with a0..a2 (a file:where: prefix stays as it is). */
+/* cli_error for the catalog's string key (content/i18n, "cli.err.*") in cli_lang(),
+ * {0}..{2} filled with a0..a2 (a file:where: prefix stays as it is). */
 void cli_error_tr(const char *key, const char *a0, const char *a1, const char *a2);
 /* Prints "mamori: <mm_error_last()>" and returns the exit code for rc. */
 int cli_fail(int rc);

@@ -160,18 +160,19 @@ int cmd_assess(int argc, char **argv)
     };
     cli_args a;
     if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
+    cli_set_lang(lang); /* its messages, and --help, in the language asked (a known one) */
     if (a.help) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (a.npos == 1 && strcmp(a.pos[0], "init") == 0)
         return init(fw_name, odp, content, out);
     if (a.npos != 1) {
         cli_error_tr(a.npos ? "cli.err.assess_one" : "cli.err.assess_none", NULL, NULL, NULL);
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     if (oscal_dir && (format || out)) {
@@ -248,7 +249,7 @@ int cmd_assess(int argc, char **argv)
         .now = cli_now(),
         .tool_version = MM_VERSION,
         .no_bom = no_bom,
-        .lang = lang ? lang : mm_i18n_env_lang(),
+        .lang = cli_lang(),
     };
     if (!rc && !oscal_dir)
         rc = mm_report_render(&report, &rlen, res, fmt, &ro);

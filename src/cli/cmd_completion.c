@@ -269,11 +269,11 @@ int cmd_completion(int argc, char **argv)
         return MM_EXIT_OK;
     }
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (argc >= 2)
         cli_error("completion: unknown shell '%s' (bash, zsh or commands)", argv[1]);
-    fputs(usage_text, stderr);
+    cli_usage(stderr, usage_text);
     return MM_EXIT_USAGE;
 }

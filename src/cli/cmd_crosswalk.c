@@ -8,11 +8,13 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "i18n/i18n.h"
 #include "mamori/framework.h"
 #include "mamori/report.h"
 
 static const char usage_text[] =
     "usage: mamori crosswalk A B [--format text|json|html|oscal] [--frameworks DIR]\n"
+    "                            [--lang en|ja]\n"
     "       mamori crosswalk --list [--frameworks DIR]\n"
     "\n"
     "  Lists, for each criterion of framework A, what covers it in framework B (the relation:\n"
@@ -24,7 +26,10 @@ static const char usage_text[] =
     "  --format F        text (default), json, html (the two side by side, no-counterpart\n"
     "                    rows first), or oscal (an OSCAL 1.2 mapping collection)\n"
     "  --frameworks DIR  also load the packs and crosswalks of DIR (and DIR/crosswalks)\n"
-    "  --list            list the loaded frameworks and crosswalks\n";
+    "  --list            list the loaded frameworks and crosswalks\n"
+    "  --lang en|ja      the language of the html output's headings and labels (the\n"
+    "                    frameworks' text stays as published); default from LC_ALL,\n"
+    "                    LC_MESSAGES, LANG\n";
 
 /* The first line of s, cut to max bytes on a UTF-8 boundary, into out. */
 static void first_line(char *out, size_t size, const char *s, size_t max)
@@ -151,26 +156,32 @@ static void print_list(const mm_frameworks *set)
 
 int cmd_crosswalk(int argc, char **argv)
 {
-    const char *format = "text", *dir = NULL;
+    const char *format = "text", *dir = NULL, *lang = NULL;
     bool list = false;
     const cli_option opts[] = {
         {.name = "format", .takes_value = true, .value = &format},
         {.name = "frameworks", .takes_value = true, .value = &dir},
         {.name = "list", .flag = &list},
+        {.name = "lang", .takes_value = true, .value = &lang},
         {.name = NULL},
     };
     cli_args a;
     if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
+    cli_set_lang(lang); /* its messages, and --help, in the language asked (a known one) */
     if (a.help) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "html") != 0 &&
         strcmp(format, "oscal") != 0) {
         cli_error("crosswalk: unknown --format '%s': expected text, json, html or oscal", format);
+        return MM_EXIT_USAGE;
+    }
+    if (lang && !mm_i18n_known(lang)) {
+        cli_error_tr("cli.err.lang", lang, NULL, NULL);
         return MM_EXIT_USAGE;
     }
     if (list ? a.npos != 0 : a.npos != 2) {
@@ -214,7 +225,8 @@ int cmd_crosswalk(int argc, char **argv)
     if (strcmp(format, "html") == 0) {
         char *html = NULL;
         size_t hlen;
-        rc = mm_report_compare_html(&html, &hlen, cmp, false);
+        rc = mm_report_compare_html(&html, &hlen, cmp, false,
+                                    &(mm_report_options){.lang = cli_lang()});
         if (rc)
             code = cli_fail(rc);
         else

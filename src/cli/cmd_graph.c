@@ -52,11 +52,11 @@ static int parse(graph_opts *g, int argc, char **argv, size_t npos, const char *
         {.name = NULL},
     };
     if (cli_parse_args(&g->a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     if (g->a.help) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return -1;
     }
     if (g->a.npos != npos) {

@@ -250,16 +250,16 @@ static int incident_report(int argc, char **argv)
     };
     cli_args a;
     if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     if (a.help) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (a.npos != 1) {
         cli_error("incident report: one FILE is required");
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     int hours = MM_INCIDENT_DEFAULT_HOURS, soon = MM_INCIDENT_DUE_SOON_HOURS;

@@ -149,13 +149,13 @@ int cmd_product(int argc, char **argv)
     for (size_t i = 0; sub && i < sizeof subs / sizeof subs[0]; i++)
         known |= strcmp(sub, subs[i]) == 0;
     if (sub && (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (!known) {
         if (sub)
             cli_error("unknown product command '%s' (see 'mamori product --help')", sub);
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     opts o = {0};
@@ -181,11 +181,11 @@ int cmd_product(int argc, char **argv)
     };
     cli_args a;
     if (cli_parse_args(&a, argc - 1, argv + 1, table) != 0) {
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     if (a.help) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     return run(sub, &a, &o);

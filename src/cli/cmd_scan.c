@@ -60,11 +60,12 @@ int cmd_scan(int argc, char **argv)
     };
     cli_args a;
     if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
+    cli_set_lang(lang); /* its messages, and --help, in the language asked (a known one) */
     if (a.help) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (a.npos) {
@@ -83,8 +84,7 @@ int cmd_scan(int argc, char **argv)
         cli_error_tr("cli.err.lang", lang, NULL, NULL);
         return MM_EXIT_USAGE;
     }
-    if (!lang)
-        lang = mm_i18n_env_lang();
+    lang = cli_lang();
     int jobs = 1;
     if (jobs_s) {
         char *end;

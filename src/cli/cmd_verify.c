@@ -29,11 +29,11 @@ int cmd_verify(int argc, char **argv)
     };
     cli_args a;
     if (cli_parse_args(&a, argc, argv, opts) != 0) {
-        fputs(usage_text, stderr);
+        cli_usage(stderr, usage_text);
         return MM_EXIT_USAGE;
     }
     if (a.help) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (a.npos != 1 || !pubfile) {

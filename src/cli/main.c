@@ -87,12 +87,12 @@ int cli_dispatch(int argc, char **argv, const char *group, const mm_command *sub
         if (strcmp(argv[1], subs[i].name) == 0)
             return subs[i].run(argc - 1, argv + 1);
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
+        cli_usage(stdout, usage_text);
         return MM_EXIT_OK;
     }
     if (argc >= 2)
         cli_error("unknown %s command '%s' (see 'mamori %s --help')", group, argv[1], group);
-    fputs(usage_text, stderr);
+    cli_usage(stderr, usage_text);
     return MM_EXIT_USAGE;
 }
 
@@ -106,10 +106,52 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+static const char *lang_override;
+
+void cli_set_lang(const char *lang)
+{
+    lang_override = mm_i18n_known(lang) ? lang : NULL;
+}
+
+const char *cli_lang(void)
+{
+    return lang_override ? lang_override : mm_i18n_env_lang();
+}
+
+void cli_usage(FILE *f, const char *usage)
+{
+    const char *lang = cli_lang();
+    if (strcmp(lang, "en") != 0 && strncmp(usage, "usage: mamori ", 14) == 0) {
+        /* "cli.help." and the command words of the first line, joined by '.' */
+        char key[64] = "cli.help.";
+        size_t k = strlen(key), k0 = k;
+        for (const char *w = usage + 14; *w >= 'a' && *w <= 'z';) {
+            size_t n = strspn(w, "abcdefghijklmnopqrstuvwxyz-");
+            if (w[n] != ' ' && w[n] != '\n')
+                break; /* "ASSESSMENT.json", "bash|zsh": no command word */
+            if (k + 1 + n >= sizeof key)
+                break;
+            if (k > k0)
+                key[k++] = '.';
+            memcpy(key + k, w, n);
+            k += n;
+            key[k] = '\0';
+            w += n;
+            w += strspn(w, " ");
+        }
+        const char *s = mm_i18n_tr(lang, key);
+        if (strcmp(s, key) != 0) {
+            fputs(s, f);
+            return;
+        }
+    }
+    fputs(usage, f);
+}
+
 void cli_error_tr(const char *key, const char *a0, const char *a1, const char *a2)
 {
     mm_buf b = MM_BUF_INIT;
-    mm_i18n_put(&b, mm_i18n_env_lang(), false, key, a0, a1, a2, NULL);
+    mm_i18n_put(&b, cli_lang(), false, key, a0, a1, a2, NULL);
     cli_error("%s", mm_buf_cstr(&b));
     mm_buf_free(&b);
 }
@@ -211,12 +253,12 @@ int cli_subcommand(int argc, char **argv, const char *group, const char *sub,
     if (argc >= 2 && strcmp(argv[1], sub) == 0)
         return fn(argc - 1, argv + 1);
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage, stdout);
+        cli_usage(stdout, usage);
         return MM_EXIT_OK;
     }
     if (argc >= 2)
         cli_error("unknown %s command '%s' (see 'mamori %s --help')", group, argv[1], group);
-    fputs(usage, stderr);
+    cli_usage(stderr, usage);
     return MM_EXIT_USAGE;
 }
 
@@ -230,7 +272,7 @@ int cmd_version(int argc, char **argv)
 
 const char *cli_help(const mm_command *c)
 {
-    const char *lang = mm_i18n_env_lang();
+    const char *lang = cli_lang();
     if (strcmp(lang, "en") == 0)
         return c->help;
     char key[64];

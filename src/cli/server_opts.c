@@ -8,11 +8,11 @@ int cli_parse_or_usage(cli_args *a, int argc, char **argv, const cli_option *opt
                        const char *usage)
 {
     if (cli_parse_args(a, argc, argv, opts) != 0) {
-        fputs(usage, stderr);
+        cli_usage(stderr, usage);
         return MM_EXIT_USAGE;
     }
     if (a->help) {
-        fputs(usage, stdout);
+        cli_usage(stdout, usage);
         return MM_EXIT_OK;
     }
     return -1;

@@ -83,16 +83,22 @@ bool mm_i18n_known(const char *lang)
     return lang && (strcmp(lang, "en") == 0 || strcmp(lang, "ja") == 0);
 }
 
-/* s[0..n) escaped for element content: &, <, > (quotes are text there). */
-static void put_text(mm_buf *b, const char *s, size_t n, bool html)
+/* s[0..n) of a catalog string, written as esc says */
+static void put_text(mm_buf *b, const char *s, size_t n, mm_i18n_esc esc)
 {
-    if (!html) {
+    if (esc == MM_I18N_PLAIN || esc == MM_I18N_MARKUP) {
         mm_buf_put(b, s, n);
         return;
     }
+    bool quotes = esc != MM_I18N_TEXT;
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *rep = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;" : 0;
+        const char *rep = s[i] == '&'              ? "&amp;"
+                          : s[i] == '<'            ? "&lt;"
+                          : s[i] == '>'            ? "&gt;"
+                          : quotes && s[i] == '"'  ? "&quot;"
+                          : quotes && s[i] == '\'' ? "&#39;"
+                                                   : NULL;
         if (!rep)
             continue;
         mm_buf_put(b, s + run, i - run);
@@ -102,29 +108,51 @@ static void put_text(mm_buf *b, const char *s, size_t n, bool html)
     mm_buf_put(b, s + run, n - run);
 }
 
-void mm_i18n_put(mm_buf *b, const char *lang, bool html, const char *key, const char *a0,
-                 const char *a1, const char *a2, const char *a3)
+/* one argument, written as esc says */
+static void put_arg(mm_buf *b, const char *a, mm_i18n_esc esc)
+{
+    if (!a)
+        return;
+    if (esc == MM_I18N_PLAIN || esc == MM_I18N_MARKUP) {
+        mm_buf_puts(b, a);
+        return;
+    }
+    if (!mm_has_bidi(a)) {
+        mm_buf_put_html(b, a);
+        return;
+    }
+    if (esc == MM_I18N_ATTR) {
+        mm_buf t = MM_BUF_INIT;
+        mm_buf_put_bidi_safe(&t, a);
+        mm_buf_put_html(b, mm_buf_cstr(&t));
+        mm_buf_free(&t);
+        return;
+    }
+    mm_buf_puts(b, "<bdi>");
+    mm_buf_put_html(b, a);
+    mm_buf_puts(b, "</bdi>");
+}
+
+void mm_i18n_put_esc(mm_buf *b, const char *lang, mm_i18n_esc esc, const char *key, const char *a0,
+                     const char *a1, const char *a2, const char *a3)
 {
     const char *args[4] = {a0, a1, a2, a3};
     const char *s = mm_i18n_tr(lang, key), *run = s;
     for (const char *c = s; *c; c++) {
         if (c[0] != '{' || c[1] < '0' || c[1] > '3' || c[2] != '}')
             continue;
-        put_text(b, run, (size_t)(c - run), html);
-        const char *a = args[c[1] - '0'];
-        bool iso = html && a && mm_has_bidi(a);
-        if (iso)
-            mm_buf_puts(b, "<bdi>");
-        if (html)
-            mm_buf_put_html(b, a);
-        else if (a)
-            mm_buf_puts(b, a);
-        if (iso)
-            mm_buf_puts(b, "</bdi>");
+        put_text(b, run, (size_t)(c - run), esc);
+        put_arg(b, args[c[1] - '0'], esc);
         c += 2;
         run = c + 1;
     }
-    put_text(b, run, strlen(run), html);
+    put_text(b, run, strlen(run), esc);
+}
+
+void mm_i18n_put(mm_buf *b, const char *lang, bool html, const char *key, const char *a0,
+                 const char *a1, const char *a2, const char *a3)
+{
+    mm_i18n_put_esc(b, lang, html ? MM_I18N_TEXT : MM_I18N_PLAIN, key, a0, a1, a2, a3);
 }
 
 static bool digits(const char *s, size_t n)

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "i18n/i18n.h"
 #include "mamori/supply.h"
 #include "server/notify.h"
 #include "server/web.h"
@@ -180,19 +181,10 @@ static int record(sweep *w, const char *kind, const char *cause, const json_t *i
     char subject[600];
     char key[80];
     snprintf(key, sizeof key, "notify.subject.%s", kind);
-    const char *t = web_tr_lang("en", key);
-    const char *args[3] = {name, a1, a2};
-    size_t o = 0;
-    for (; *t && o + 1 < sizeof subject; t++) {
-        if (t[0] == '{' && t[1] >= '0' && t[1] <= '2' && t[2] == '}') {
-            for (const char *a = args[t[1] - '0']; a && *a && o + 1 < sizeof subject; a++)
-                subject[o++] = *a;
-            t += 2;
-            continue;
-        }
-        subject[o++] = *t;
-    }
-    subject[o] = '\0';
+    mm_buf sb = MM_BUF_INIT;
+    mm_i18n_put_esc(&sb, "en", MM_I18N_PLAIN, key, name, a1, a2, NULL);
+    snprintf(subject, sizeof subject, "%s", mm_buf_cstr(&sb));
+    mm_buf_free(&sb);
     json_t *d = json_deep_copy(it);
     json_object_del(d, "cause");
     json_object_set_new(d, "args", json_pack("[sss]", name, a1 ? a1 : "", a2 ? a2 : ""));
@@ -336,16 +328,10 @@ static int sweep_all(sweep *w, const char *today, long long now_unix)
 /* t in the template of key for lang, {0}..{2} from args */
 static void fill(mm_buf *b, const char *lang, const char *key, const json_t *args)
 {
-    const char *t = web_tr_lang(lang, key);
-    for (; *t; t++) {
-        if (t[0] == '{' && t[1] >= '0' && t[1] <= '2' && t[2] == '}') {
-            const char *a = json_string_value(json_array_get(args, (size_t)(t[1] - '0')));
-            mm_buf_puts(b, a ? a : "");
-            t += 2;
-            continue;
-        }
-        mm_buf_putc(b, *t);
-    }
+    const char *a[3];
+    for (size_t i = 0; i < 3; i++)
+        a[i] = json_string_value(json_array_get(args, i));
+    mm_i18n_put_esc(b, lang, MM_I18N_PLAIN, key, a[0], a[1], a[2], NULL);
 }
 
 /* the subject of one notification in the user's language */

@@ -32,10 +32,15 @@ void web_page_finish(page *p, reply *out, unsigned status);
 const char *web_tr(const page *p, const char *key);
 /* The same for a language ("ja", else English) outside a page (a notification's mail). */
 const char *web_tr_lang(const char *lang, const char *key);
-/* The string, escaped; {0}, {1}, {2} replaced by the escaped args (NULL: nothing). */
+/* The string as element content, escaped (quotes too); {0}, {1}, {2} replaced by the escaped
+ * args (NULL: nothing), an arg with a bidirectional control isolated in <bdi>
+ * (mm_i18n_put_esc, MM_I18N_HTML). */
 void web_put_tr(page *p, const char *key);
 void web_put_trf(page *p, const char *key, const char *a0, const char *a1, const char *a2);
-/* The same as plain text (not escaped) into out. */
+/* The same inside a double-quoted attribute value (aria-label, data-confirm): no <bdi>, an
+ * arg's bidirectional controls shown as "<U+202E>" as web_attr does (MM_I18N_ATTR). */
+void web_put_tr_attr(page *p, const char *key, const char *a0, const char *a1, const char *a2);
+/* The same as plain text (not escaped) into out (size bytes, truncated). */
 void web_trf_plain(const page *p, char *out, size_t size, const char *key, const char *a0,
                    const char *a1, const char *a2);
 /* Escaped text for element content; text holding a bidirectional control is isolated in

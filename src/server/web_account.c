@@ -37,7 +37,7 @@ static void put_state_revoke(page *p, const char *kind, long long id, bool revok
         snprintf(key, sizeof key, "%s.confirm_revoke", kind);
         web_printf(p, "<form method=\"post\" action=\"/my/%s/%lld/revoke\" data-confirm=\"", kind,
                    id);
-        web_put_tr(p, key);
+        web_put_tr_attr(p, key, NULL, NULL, NULL);
         web_puts(p, "\">");
         web_csrf_field(p);
         web_puts(p, "<button type=\"submit\" class=\"danger\">");

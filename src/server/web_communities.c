@@ -131,7 +131,7 @@ static void communities_render(page *p, const json_t *list, const json_t *names,
                 web_puts(p, "/members/");
                 web_attr(p, json_string_value(m));
                 web_puts(p, "/remove\" data-confirm=\"");
-                web_put_tr(p, "communities.confirm_remove");
+                web_put_tr_attr(p, "communities.confirm_remove", NULL, NULL, NULL);
                 web_puts(p, "\">");
                 web_csrf_field(p);
                 web_puts(p, "<button type=\"submit\" class=\"danger\" data-action=\"remove\">");

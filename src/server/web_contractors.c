@@ -189,7 +189,7 @@ static void contractors_render(page *p, const contractors_model *m)
     static const char *const affs[] = {"due", "overdue"};
     for (int a = 0; a < 2; a++) {
         char key[40];
-        snprintf(key, sizeof key, "affirmation.%s", affs[a]);
+        snprintf(key, sizeof key, "affirmation.state.%s", affs[a]);
         web_printf(p, "<option value=\"%s\"%s>", affs[a],
                    mm_streq(m->f.affirmation, affs[a]) ? " selected" : "");
         web_put_tr(p, key);
@@ -289,7 +289,7 @@ static void contractors_render(page *p, const contractors_model *m)
         web_puts(p, "</td></tr>\n");
     }
     web_puts(p, "</tbody></table>\n<nav class=\"pagination\" aria-label=\"");
-    web_put_tr(p, "contractors.pages");
+    web_put_tr_attr(p, "contractors.pages", NULL, NULL, NULL);
     web_puts(p, "\">");
     char view[1700];
     snprintf(view, sizeof view, "%s%ssort=%s&order=%s", base, base[0] ? "&" : "", sort,

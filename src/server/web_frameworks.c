@@ -209,13 +209,16 @@ void w_frameworks(http_req *r, reply *out)
     mm_crosswalk *cw = NULL;
     mm_compare *cmp = NULL;
     char *html = NULL;
+    page p;
+    web_page_init(&p, r, out); /* the side by side is written in the viewer's language */
     if (a && *a && b && *b) {
         const mm_pack *pa = mm_frameworks_pack(set, a), *pb = mm_frameworks_pack(set, b);
         int rc = pa && pb ? mm_frameworks_crosswalk(&cw, set, pa->id, pb->id) : MM_ENOTFOUND;
         if (rc == MM_OK)
             rc = mm_compare_build(&cmp, pa, pb, cw);
         if (rc == MM_OK)
-            rc = mm_report_compare_html(&html, NULL, cmp, true);
+            rc = mm_report_compare_html(&html, NULL, cmp, true,
+                                        &(mm_report_options){.lang = p.lang});
         if (rc) {
             mm_compare_free(cmp);
             mm_crosswalk_free(cw);
@@ -226,8 +229,6 @@ void w_frameworks(http_req *r, reply *out)
             return;
         }
     }
-    page p;
-    web_page_init(&p, r, out);
     p.title = web_tr(&p, "frameworks.title");
     web_puts(&p, "<h1>");
     web_put_tr(&p, "frameworks.title");

@@ -69,7 +69,7 @@ static void groups_render(page *p, const json_t *groups, const char *ok, const c
                 web_puts(p, "/members/");
                 web_attr(p, web_sval(m, "login"));
                 web_puts(p, "/remove\" data-confirm=\"");
-                web_put_tr(p, "groups.confirm_remove");
+                web_put_tr_attr(p, "groups.confirm_remove", NULL, NULL, NULL);
                 web_puts(p, "\">");
                 web_csrf_field(p);
                 web_puts(p, "<button type=\"submit\" class=\"danger\" data-action=\"remove\">");

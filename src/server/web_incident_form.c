@@ -83,7 +83,7 @@ static void form_render(page *p, const http_req *r, const char *err)
     web_put_tr(p, "report.file");
     web_puts(p, "</legend><p><input type=\"file\" id=\"report-file\" name=\"report_file\" "
                 "aria-label=\"");
-    web_put_tr(p, "report.file");
+    web_put_tr_attr(p, "report.file", NULL, NULL, NULL);
     web_puts(p, "\" accept=\"application/json,.json\"></p></fieldset><fieldset><legend>");
     web_put_tr(p, "report.fields");
     web_puts(p, "</legend>");

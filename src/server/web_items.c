@@ -475,7 +475,7 @@ static void form_render(page *p, const http_req *r, const char *err)
                 "enctype=\"multipart/form-data\">");
     web_csrf_field(p);
     web_puts(p, "<p><input type=\"file\" id=\"stix-file\" name=\"bundle\" aria-label=\"");
-    web_put_tr(p, "items.upload");
+    web_put_tr_attr(p, "items.upload", NULL, NULL, NULL);
     web_puts(p, "\" accept=\"application/json,.json\"></p><p><label>");
     web_put_tr(p, "items.upload_default");
     web_puts(p, " <select name=\"default\"><option value=\"\">");

@@ -58,7 +58,7 @@ static void put_q(page *p, const char *q)
 static void put_pager(page *p, const orgs_model *m)
 {
     web_puts(p, "<nav class=\"pagination\" aria-label=\"");
-    web_put_tr(p, "contractors.pages");
+    web_put_tr_attr(p, "contractors.pages", NULL, NULL, NULL);
     web_puts(p, "\">");
     for (int dir = -1; dir <= 1; dir += 2) {
         long long to = m->page_no + dir;

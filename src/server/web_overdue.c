@@ -125,7 +125,7 @@ static void overdue_render(page *p, const overdue_model *m)
     web_overdue_counts(p, m->odc);
     web_overdue_table(p, json_object_get(m->od, "items"));
     web_puts(p, "\n<nav class=\"pagination\" aria-label=\"");
-    web_put_tr(p, "contractors.pages");
+    web_put_tr_attr(p, "contractors.pages", NULL, NULL, NULL);
     web_puts(p, "\">");
     if (m->page_no > 1) {
         web_printf(p, "<a rel=\"prev\" href=\"/overdue?page=%lld\">", m->page_no - 1);

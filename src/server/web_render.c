@@ -13,6 +13,7 @@
 
 #include <microhttpd.h>
 
+#include "i18n/i18n.h"
 #include "mamori/catalog.h"
 #include "mamori/notify.h"
 #include "mamori/supply.h"
@@ -20,28 +21,11 @@
 
 /* ---- strings ------------------------------------------------------------------------ */
 
-static pthread_once_t strings_once = PTHREAD_ONCE_INIT;
-static json_t *strings_en, *strings_ja;
+static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
 static const char *layout_html;
 
-static json_t *load_strings(const char *name)
+static void load_layout(void)
 {
-    size_t len = 0;
-    const char *data = mm_content_embedded(name, &len);
-    json_t *j = data ? json_loadb(data, len, 0, NULL) : NULL;
-    if (!json_is_object(j)) {
-        json_decref(j);
-        mm_server_log_json("error", "dashboard strings do not load",
-                           json_pack("{s:s}", "file", name));
-        return json_object();
-    }
-    return j;
-}
-
-static void load_all(void)
-{
-    strings_en = load_strings("web/i18n/en.json");
-    strings_ja = load_strings("web/i18n/ja.json");
     size_t len = 0;
     layout_html = mm_content_embedded("web/layout.html", &len);
     if (!layout_html)
@@ -49,15 +33,11 @@ static void load_all(void)
                       "<title>{{title}}</title></head><body>{{main}}</body></html>";
 }
 
+/* The strings are src/i18n's: its catalog holds the dashboard's content/web/i18n too (under
+ * the CLI's own keys, which no page names), and its substitution fills {0}..{2} here. */
 const char *web_tr_lang(const char *lang, const char *key)
 {
-    pthread_once(&strings_once, load_all);
-    const char *s = NULL;
-    if (lang && strcmp(lang, "ja") == 0)
-        s = json_string_value(json_object_get(strings_ja, key));
-    if (!s)
-        s = json_string_value(json_object_get(strings_en, key));
-    return s ? s : key;
+    return mm_i18n_tr(lang, key);
 }
 
 const char *web_tr(const page *p, const char *key)
@@ -156,55 +136,28 @@ void web_printf(page *p, const char *fmt, ...)
     va_end(ap);
 }
 
-/* s with {0}..{2} replaced, all escaped, appended to b. */
-static void put_subst(mm_buf *b, const char *s, const char *const args[3])
-{
-    const char *run = s;
-    for (const char *c = s; *c; c++) {
-        if (c[0] == '{' && c[1] >= '0' && c[1] <= '2' && c[2] == '}') {
-            char *part = strndup(run, (size_t)(c - run));
-            mm_buf_put_html(b, part ? part : "");
-            free(part);
-            const char *a = args[c[1] - '0'];
-            bool iso = mm_has_bidi(a);
-            mm_buf_puts(b, iso ? "<bdi>" : "");
-            mm_buf_put_html(b, a ? a : "");
-            mm_buf_puts(b, iso ? "</bdi>" : "");
-            c += 2;
-            run = c + 1;
-        }
-    }
-    mm_buf_put_html(b, run);
-}
-
 void web_trf_plain(const page *p, char *out, size_t size, const char *key, const char *a0,
                    const char *a1, const char *a2)
 {
-    const char *args[3] = {a0, a1, a2};
-    const char *s = web_tr(p, key);
-    size_t o = 0;
-    for (; *s && o + 1 < size; s++) {
-        if (s[0] == '{' && s[1] >= '0' && s[1] <= '2' && s[2] == '}') {
-            const char *a = args[s[1] - '0'];
-            for (; a && *a && o + 1 < size; a++)
-                out[o++] = *a;
-            s += 2;
-            continue;
-        }
-        out[o++] = *s;
-    }
-    out[o] = '\0';
+    mm_buf t = MM_BUF_INIT;
+    mm_i18n_put_esc(&t, p ? p->lang : NULL, MM_I18N_PLAIN, key, a0, a1, a2, NULL);
+    snprintf(out, size, "%s", mm_buf_cstr(&t));
+    mm_buf_free(&t);
 }
 
 void web_put_tr(page *p, const char *key)
 {
-    mm_buf_put_html(&p->b, web_tr(p, key));
+    mm_i18n_put_esc(&p->b, p->lang, MM_I18N_HTML, key, NULL, NULL, NULL, NULL);
 }
 
 void web_put_trf(page *p, const char *key, const char *a0, const char *a1, const char *a2)
 {
-    const char *args[3] = {a0, a1, a2};
-    put_subst(&p->b, web_tr(p, key), args);
+    mm_i18n_put_esc(&p->b, p->lang, MM_I18N_HTML, key, a0, a1, a2, NULL);
+}
+
+void web_put_tr_attr(page *p, const char *key, const char *a0, const char *a1, const char *a2)
+{
+    mm_i18n_put_esc(&p->b, p->lang, MM_I18N_ATTR, key, a0, a1, a2, NULL);
 }
 
 const char *const web_status_names[] = {
@@ -430,8 +383,8 @@ static void put_bell(page *p)
     web_puts(p, "<a href=\"/notifications\" id=\"nav-notifications\" class=\"bell\"");
     if (known) {
         web_puts(p, " aria-label=\"");
-        web_put_trf(p, many ? "nav.notifications_many" : "nav.notifications_unread", num, NULL,
-                    NULL);
+        web_put_tr_attr(p, many ? "nav.notifications_many" : "nav.notifications_unread", num, NULL,
+                        NULL);
         web_puts(p, "\"");
     }
     /* a bell (24 x 24 outline), drawn in the link's colour */
@@ -455,7 +408,7 @@ static void put_header(page *p, mm_buf *h)
     hp.b = (mm_buf){0};
     const principal *w = &p->r->who;
     web_puts(&hp, "<nav class=\"main-nav\" aria-label=\"");
-    web_put_tr(&hp, "nav.label");
+    web_put_tr_attr(&hp, "nav.label", NULL, NULL, NULL);
     web_puts(&hp, "\">");
     if (w->authenticated && !w->must_change) {
         if (w->authority) {
@@ -608,7 +561,7 @@ static void put_main(mm_buf *o, const page *p, const char *m)
 
 void web_page_finish(page *p, reply *out, unsigned status)
 {
-    pthread_once(&strings_once, load_all);
+    pthread_once(&layout_once, load_layout);
     mm_buf head = {0}, foot = {0};
     put_header(p, &head);
     {

@@ -111,7 +111,7 @@ static void requirement_pages(page *p, const requirement_model *m)
     snprintf(a1, sizeof a1, "%lld", last);
     snprintf(a2, sizeof a2, "%lld", n);
     web_puts(p, "<nav class=\"pagination\" aria-label=\"");
-    web_put_tr(p, "contractors.pages");
+    web_put_tr_attr(p, "contractors.pages", NULL, NULL, NULL);
     web_puts(p, "\">");
     if (m->page_no > 1) {
         web_printf(p, "<a rel=\"prev\" href=\"/requirements/%s?page=%lld\">", m->req->id,

@@ -20,7 +20,7 @@ static void put_action(page *p, const char *org, long long id, const char *verb,
     if (danger) {
         snprintf(key, sizeof key, "users.confirm_%s", verb);
         web_puts(p, " data-confirm=\"");
-        web_put_tr(p, key);
+        web_put_tr_attr(p, key, NULL, NULL, NULL);
         web_puts(p, "\"");
     }
     web_puts(p, ">");

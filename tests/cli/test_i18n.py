@@ -60,7 +60,8 @@ def catalog_tests():
             if l and " " not in l.split("\t")[0]]
     cmd_keys = {"cli.cmd." + c for c in cmds}
     missing_ja = sorted(k for k in en if k not in ja)
-    missing_en = sorted(k for k in ja if k not in en and k not in cmd_keys)
+    missing_en = sorted(k for k in ja if k not in en and k not in cmd_keys and
+                        not k.startswith("cli.help."))
     check(not missing_ja, "every key of content/i18n/en.json is in ja.json; missing: %s"
           % missing_ja)
     check(not missing_en, "every key of content/i18n/ja.json is in en.json (or is a command's "
@@ -81,7 +82,8 @@ def catalog_tests():
     used = set()
     for f in ("src/report/text.c", "src/report/html.c", "src/report/html_parts.c",
               "src/cli/main.c", "src/report/json.c", "src/report/report_internal.h",
-              "src/check/scan_report.c", "src/cli/cmd_assess.c", "src/cli/cmd_scan.c"):
+              "src/check/scan_report.c", "src/cli/cmd_assess.c", "src/cli/cmd_scan.c",
+              "src/report/html_compare.c", "src/cli/cmd_crosswalk.c"):
         text = open(os.path.join(SRC, f), encoding="utf-8").read()
         used |= set(re.findall(r'"((?:txt|htm|rpt|cli|scan|col|gap|chart|cmmc|status|requirement)'
                                r'\.[a-z0-9_.-]*[a-z0-9_])"', text))
@@ -91,7 +93,9 @@ def catalog_tests():
                           ("cmmc.status.", ("final", "conditional", "conditional-expired",
                                             "not-eligible")),
                           ("txt.poam.", ("open", "closed", "risk-accepted")),
-                          ("scan.status.", ("pass", "fail", "error", "not-applicable"))):
+                          ("scan.status.", ("pass", "fail", "error", "not-applicable")),
+                          ("htm.cmp.rel.", ("equivalent", "subset", "superset", "intersects",
+                                            "no-relationship", "unknown"))):
         used |= {prefix + w for w in words}
     check(len(used) > 100, "the code names the catalog's keys (%d found)" % len(used))
     lacking = sorted(k for k in used if k not in both_en or k not in both_ja)
@@ -227,6 +231,43 @@ def help_tests():
     assess = out(["assess", "--help"], LANG="ja_JP.UTF-8")
     check("--lang en|ja" in assess, "assess --help documents --lang")
 
+    # a command's whole --help (cli.help.WORDS, Japanese only: the English is the command's
+    # usage text): Japanese under a Japanese locale, every option and usage word kept; the
+    # English the same bytes under any other locale, and on stderr after a usage error too
+    ja_cat = load("content/i18n/ja.json")
+    translated = {"cli.help.assess": ["assess"], "cli.help.scan": ["scan"],
+                  "cli.help.sign": ["sign"], "cli.help.verify": ["verify"],
+                  "cli.help.keygen": ["keygen"], "cli.help.submit": ["submit"],
+                  "cli.help.affirm": ["affirm"], "cli.help.receipt.verify": ["receipt"],
+                  "cli.help.crosswalk": ["crosswalk"]}
+    stale = sorted(k for k in ja_cat if k.startswith("cli.help.") and k not in translated)
+    check(not stale, "every cli.help key is a translated command's (tested here): %s" % stale)
+    for key, cmd in translated.items():
+        en_h = out(cmd + ["--help"], LANG="C")
+        check(en_h.startswith("usage: mamori " + cmd[0]) and
+              out(cmd + ["--help"], LANG="en_US.UTF-8") == en_h and out(cmd + ["--help"]) == en_h,
+              "%s --help: English outside a Japanese locale" % cmd[0])
+        ja_h = out(cmd + ["--help"], LANG="ja_JP.UTF-8")
+        check(ja_h == ja_cat.get(key) and ja_h.startswith("使い方: mamori " + cmd[0]),
+              "%s --help: the Japanese of %s" % (cmd[0], key))
+        lines = [l for l in ja_h.split("\n")[1:] if l.strip()]
+        check(sum(bool(re.search("[\u3040-\u30ff\u4e00-\u9fff]", l)) for l in lines) >=
+              len(lines) // 2, "%s --help: mostly Japanese" % cmd[0])
+        opts = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", en_h))
+        missing = sorted(o for o in opts if o not in ja_h)
+        check(len(opts) >= 2 and not missing, "%s --help in Japanese keeps every option: %s"
+              % (cmd[0], missing))
+        en_usage = en_h.split("\n\n")[0].split("\n")
+        ja_usage = ja_h.split("\n\n")[0].split("\n")
+        check([l.strip() for l in ja_usage[1:]] == [l.strip() for l in en_usage[1:]] and
+              ja_usage[0][len("使い方: "):] == en_usage[0][len("usage: "):],
+              "%s --help in Japanese: the usage lines as in English" % cmd[0])
+    p = run(["scan", "--no-such-option"], LANG="ja_JP.UTF-8")
+    check(p.returncode == 2 and "使い方: mamori scan" in p.stderr.decode(),
+          "a usage error prints the Japanese usage on stderr")
+    check(out(["admin", "--help"], LANG="ja_JP.UTF-8") == out(["admin", "--help"], LANG="C"),
+          "a command without a translation keeps its English --help")
+
 
 def error_tests():
     cases = [(["assess"], "assess needs an assessment file", "assess には評価ファイルが必要です"),
@@ -245,6 +286,33 @@ def error_tests():
         p = run(args, LANG="ja_JP.UTF-8")
         check(p.returncode == 2 and p.stderr.decode().startswith("mamori: " + ja + "\n"),
               "%s: the Japanese message, where first" % " ".join(args))
+
+
+def lang_option_tests():
+    """--lang is the language of the command's own messages and --help, not only its reports."""
+    cases = [(["assess", "examples/short-r2.json", "--framework", "800-171r3"],
+              "examples/short-r2.json: $.framework: the file is for 800-171r2 but --framework "
+              "asks for 800-171r3",
+              "examples/short-r2.json: $.framework: ファイルは 800-171r2 用ですが、"
+              "--framework は 800-171r3 を指定しています"),
+             (["assess"], "assess needs an assessment file", "assess には評価ファイルが必要です"),
+             (["scan", "--jobs", "99"], "--jobs must be a number from 1 to 64, not '99'",
+              "--jobs には 1〜64 の数を指定してください（'99' は使えません）")]
+    for args, en, ja in cases:
+        p = run(args + ["--lang", "ja"], LANG="C")
+        check(p.returncode == 2 and p.stderr.decode().startswith("mamori: " + ja + "\n"),
+              "%s --lang ja (LANG=C): the Japanese message" % " ".join(args))
+        p = run(args + ["--lang", "en"], LANG="ja_JP.UTF-8")
+        check(p.returncode == 2 and p.stderr.decode().startswith("mamori: " + en + "\n"),
+              "%s --lang en (LANG=ja): the English message" % " ".join(args))
+    for cmd in ("assess", "scan", "crosswalk"):
+        check(out([cmd, "--help", "--lang", "ja"], LANG="C") ==
+              out([cmd, "--help"], LANG="ja_JP.UTF-8"), cmd + " --help --lang ja: the Japanese")
+        check(out([cmd, "--help", "--lang", "en"], LANG="ja_JP.UTF-8") ==
+              out([cmd, "--help"], LANG="C"), cmd + " --help --lang en: the English")
+    p = run(["assess", "--lang", "fr", "examples/short-r2.json"], LANG="ja_JP.UTF-8")
+    check(p.returncode == 2 and p.stderr.decode().startswith("mamori: --lang fr: en または ja"),
+          "an unknown --lang: the message in the environment's language")
 
 
 def scan_tests():
@@ -268,6 +336,42 @@ def scan_tests():
     p = Balance()
     p.feed(ja_h)
     check(not p.problems and not p.stack, "scan html in Japanese balanced")
+
+
+def compare_tests():
+    """mamori crosswalk A B --format html (and the dashboard's /frameworks): the page's words in
+    Japanese, the frameworks' own words as published and marked with their language."""
+    args = ["crosswalk", "800-171r2", "800-171r3", "--format", "html"]
+    en = out(args)
+    check(en.startswith('<!DOCTYPE html>\n<html lang="en">') and
+          "<h1>800-171r2 and 800-171r3 side by side</h1>" in en and
+          "<th>Criterion</th><th>Title and text</th><th>Published relation</th>" in en and
+          "lang=" not in en.split("</head>")[1], "crosswalk html: English by default, unmarked")
+    for loc in ({"LANG": "C"}, {"LANG": "en_US.UTF-8"}):
+        check(out(args, **loc) == en, "crosswalk html %s: the English" % loc)
+    check(out(args + ["--lang", "en"], LANG="ja_JP.UTF-8") == en, "crosswalk --lang en: English")
+    ja = out(args, LANG="ja_JP.UTF-8")
+    check(out(args + ["--lang", "ja"], LANG="C") == ja, "crosswalk --lang ja: as LANG=ja")
+    check(ja.startswith('<!DOCTYPE html>\n<html lang="ja">') and
+          "<h1>800-171r2 と 800-171r3 の対照</h1>" in ja and
+          "<th>項目</th><th>タイトルと本文</th><th>公表された対応関係</th>" in ja,
+          "crosswalk html: Japanese page, title and headings")
+    heads = re.findall(r"<h2>([^<]*)</h2>", ja)
+    check(len(heads) == 3 and all(re.search("[\u3040-\u30ff\u4e00-\u9fff]", h) for h in heads),
+          "crosswalk html: every heading in Japanese %s" % heads)
+    check('<td class="rel">交差<div class="src">出典: <span lang="en">NIST SP 800-171' in ja,
+          "crosswalk html: the relation in Japanese, the citation English and marked")
+    check("<span lang=\"en\">Limit system access to authorized users, processes acting on "
+          "behalf of authorized users, and devices" in ja, "crosswalk html: NIST text English, "
+          "marked lang=\"en\"")
+    p = Balance()
+    p.feed(ja)
+    check(not p.problems and not p.stack and p.en > 100, "crosswalk html in Japanese balanced")
+    # JC-STAR's Japanese text: marked lang="ja" on the English page, unmarked on the Japanese
+    jc = ["crosswalk", "jc-star-star1", "uk-psti", "--format", "html"]
+    check('<span lang="ja">IP通信を介した' in out(jc) and
+          "<br>IP通信を介した" in out(jc, LANG="ja_JP.UTF-8"),
+          "crosswalk html: a criterion's own language (text-language) marked where it differs")
 
 
 def summary_tests():
@@ -297,6 +401,8 @@ def main():
             sys.exit("needs the environment variable " + v)
     catalog_tests()
     html_tests()
+    compare_tests()
+    lang_option_tests()
     text_tests()
     help_tests()
     error_tests()

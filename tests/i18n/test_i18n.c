@@ -105,6 +105,42 @@ static void test_put(void **state)
     mm_buf_free(&b);
 }
 
+/* The dashboard's two forms (src/server/web_render.c): element content with the quotes of
+ * the text escaped as its pages always had them, and a double-quoted attribute value, where
+ * <bdi> cannot stand and a bidirectional control is shown instead. */
+static void test_put_esc(void **state)
+{
+    (void)state;
+    mm_buf b = MM_BUF_INIT;
+    const char *rlo = "a\xe2\x80\xae"
+                      "b";
+    mm_i18n_put_esc(&b, "en", MM_I18N_HTML, "it's \"{0}\" & <{1}>", "x'y", rlo, NULL, NULL);
+    assert_string_equal(mm_buf_cstr(&b), "it&#39;s &quot;x&#39;y&quot; &amp; &lt;<bdi>a\xe2\x80\xae"
+                                         "b</bdi>&gt;");
+    mm_buf_reset(&b);
+    mm_i18n_put_esc(&b, "en", MM_I18N_ATTR, "it's \"{0}\" [{1}]", "x<y", rlo, NULL, NULL);
+    assert_string_equal(mm_buf_cstr(&b), "it&#39;s &quot;x&lt;y&quot; [a&lt;U+202E&gt;b]");
+    mm_buf_reset(&b);
+    /* the report's form (MM_I18N_TEXT) is mm_i18n_put's html; PLAIN leaves everything */
+    mm_i18n_put_esc(&b, "en", MM_I18N_TEXT, "it's {0}", "\"", NULL, NULL, NULL);
+    assert_string_equal(mm_buf_cstr(&b), "it's &quot;");
+    mm_buf_reset(&b);
+    mm_i18n_put_esc(&b, "en", MM_I18N_PLAIN, "it's <{0}>", rlo, NULL, NULL, NULL);
+    assert_string_equal(mm_buf_cstr(&b), "it's <a\xe2\x80\xae"
+                                         "b>");
+    mm_buf_reset(&b);
+    /* markup: a key whose text is HTML, args the caller escaped */
+    mm_i18n_put_esc(&b, "en", MM_I18N_MARKUP, "htm.cmp.through_html", "<span lang=\"en\">T</span>",
+                    NULL, NULL, NULL);
+    assert_string_equal(mm_buf_cstr(&b), ", through &ldquo;<span lang=\"en\">T</span>&rdquo;. ");
+    mm_buf_reset(&b);
+    /* a dashboard string in both languages, through the one lookup */
+    mm_i18n_put_esc(&b, "ja", MM_I18N_HTML, "affirmation.due", "2026-03-01", NULL, NULL, NULL);
+    assert_string_equal(mm_buf_cstr(&b), "2026-03-01までに提出");
+    assert_false(b.failed);
+    mm_buf_free(&b);
+}
+
 static void test_date(void **state)
 {
     (void)state;
@@ -126,7 +162,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_locale_lang), cmocka_unit_test(test_env_lang),
         cmocka_unit_test(test_lookup),      cmocka_unit_test(test_put),
-        cmocka_unit_test(test_date),
+        cmocka_unit_test(test_put_esc),     cmocka_unit_test(test_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,6 +129,18 @@ def main():
         C.check(len(rows) == 118 and all("Source: NIST SP 800-171 Rev 3 OSCAL catalog" in x
                                          for x in rows),
                 "/frameworks: each of the 118 relations with its type and source", str(len(rows)))
+        # in the viewer's language: the side by side's headings too; NIST's words stay English
+        r = a.get("/frameworks?a=800-171r2&b=800-171r3&lang=ja", headers=HTML)
+        h = r.text
+        C.check(r.status == 200 and "800-171r2: 800-171r3 に対応のない項目（110 件中 6 件）" in h and
+                "<h2>対応関係（118 件）</h2>" in h and
+                '出典: <span lang="en">NIST SP 800-171 Rev 3 OSCAL catalog' in h and
+                "no counterpart" not in h and "Source:" not in h,
+                "/frameworks?lang=ja: the side by side in Japanese, sources English and marked",
+                "%s %s" % (r.status, mm.short(h)))
+        r = a.get("/frameworks?a=800-171r2&b=800-171r3&lang=en", headers=HTML)
+        C.check(r.status == 200 and "no counterpart in 800-171r3 (6 of 110)" in r.text,
+                "/frameworks?lang=en: back in English", str(r.status))
         r = root.get("/frameworks?a=test-std&b=800-53r5", headers=HTML)
         C.check(r.status == 404, "/frameworks for two frameworks no crosswalk relates: 404",
                 str(r.status))
