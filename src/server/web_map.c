@@ -40,24 +40,6 @@ static int map_model_make(map_model *m, http_req *r)
                             &m->svg);
 }
 
-static void text_input(page *p, const char *name, const char *label, const char *value)
-{
-    web_printf(p, "<label>%s <input type=\"text\" name=\"%s\" size=\"12\" value=\"",
-               web_tr(p, label), name);
-    web_attr(p, value ? value : "");
-    web_puts(p, "\"></label> ");
-}
-
-static void select_input(page *p, const char *name, const char *label, const char *const *opts,
-                         const char *value)
-{
-    web_printf(p, "<label>%s <select name=\"%s\"><option value=\"\">-</option>", web_tr(p, label),
-               name);
-    for (; *opts; opts++)
-        web_printf(p, "<option%s>%s</option>", mm_streq(*opts, value) ? " selected" : "", *opts);
-    web_puts(p, "</select></label> ");
-}
-
 static void map_render(page *p, const map_model *m)
 {
     static const char *const groups[] = {"none", "sector", "country", NULL};
@@ -69,10 +51,10 @@ static void map_render(page *p, const map_model *m)
     web_put_tr(p, m->view && json_is_string(json_object_get(m->view, "scope")) ? "map.note.own"
                                                                                : "map.note.all");
     web_puts(p, "</p><form id=\"map-filter\" method=\"get\" action=\"/map\">");
-    text_input(p, "sector", "map.sector", m->f.sector);
-    text_input(p, "country", "map.country", m->f.country);
-    select_input(p, "status", "map.status", statuses, m->f.status);
-    select_input(p, "group", "map.group", groups, m->f.group);
+    web_text_input(p, "sector", "map.sector", m->f.sector);
+    web_text_input(p, "country", "map.country", m->f.country);
+    web_select_input(p, "status", "map.status", statuses, m->f.status);
+    web_select_input(p, "group", "map.group", groups, m->f.group);
     web_puts(p, "<button type=\"submit\">");
     web_put_tr(p, "map.apply");
     web_puts(p, "</button></form>");

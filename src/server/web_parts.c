@@ -26,6 +26,29 @@ const char *web_home_of(const principal *w)
     return w->authority ? "/overview" : "/my";
 }
 
+void web_text_input(page *p, const char *name, const char *label, const char *value)
+{
+    web_puts(p, "<label>");
+    web_put_tr(p, label);
+    web_printf(p, " <input type=\"text\" name=\"%s\" size=\"12\" value=\"", name);
+    web_attr(p, value ? value : "");
+    web_puts(p, "\"></label> ");
+}
+
+void web_select_input(page *p, const char *name, const char *label, const char *const *opts,
+                      const char *value)
+{
+    web_puts(p, "<label>");
+    web_put_tr(p, label);
+    web_printf(p, " <select name=\"%s\"><option value=\"\">-</option>", name);
+    for (; *opts; opts++) {
+        web_printf(p, "<option%s>", mm_streq(*opts, value) ? " selected" : "");
+        web_esc(p, *opts);
+        web_puts(p, "</option>");
+    }
+    web_puts(p, "</select></label> ");
+}
+
 /* ---- static files ------------------------------------------------------------------------ */
 
 void w_static(http_req *r, reply *out)

@@ -15,6 +15,13 @@ const char *web_sval(const json_t *o, const char *k);
 /* Where a signed-in user starts: /overview (the authority) or /my. */
 const char *web_home_of(const principal *w);
 
+/* A filter form's <label>LABEL <input type="text"></label> and <label>LABEL <select></label>
+ * (a "-" option for none, then opts, value selected): the label from the catalog, every text
+ * escaped (web_map.c, web_suppliers.c). */
+void web_text_input(page *p, const char *name, const char *label, const char *value);
+void web_select_input(page *p, const char *name, const char *label, const char *const *opts,
+                      const char *value);
+
 /* The organization's sector identifier, or NULL. */
 const char *web_sector_of(const json_t *org);
 /* The name of a sector identifier in p's language (content/web/i18n "sector.ID"), or the

@@ -10,6 +10,7 @@
 
 #include "server/supply.h"
 #include "server/web.h"
+#include "server/web_parts.h"
 
 #define PER_PAGE 50
 
@@ -17,16 +18,6 @@ static const char *q(http_req *r, const char *name)
 {
     const char *v = req_query(r, name);
     return v && *v ? v : NULL;
-}
-
-static void select_input(page *p, const char *name, const char *label, const char *const *opts,
-                         const char *value)
-{
-    web_printf(p, "<label>%s <select name=\"%s\"><option value=\"\">-</option>", web_tr(p, label),
-               name);
-    for (; *opts; opts++)
-        web_printf(p, "<option%s>%s</option>", mm_streq(*opts, value) ? " selected" : "", *opts);
-    web_puts(p, "</select></label> ");
 }
 
 /* a link to page n of this view with the same filters */
@@ -120,8 +111,8 @@ static void suppliers_render(page *p, http_req *r, const json_t *org, const json
     web_puts(p, "</p><form id=\"suppliers-filter\" method=\"get\" action=\"/contractors/");
     web_attr(p, id);
     web_puts(p, "/suppliers\">");
-    select_input(p, "handles", "suppliers.handles", handles, fh);
-    select_input(p, "check", "suppliers.check", checks, fc);
+    web_select_input(p, "handles", "suppliers.handles", handles, fh);
+    web_select_input(p, "check", "suppliers.check", checks, fc);
     web_puts(p, "<button type=\"submit\">");
     web_put_tr(p, "map.apply");
     web_puts(p, "</button></form>");
