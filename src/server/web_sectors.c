@@ -480,7 +480,7 @@ void sectors_due_section(page *p, const json_t *due)
         web_puts(p, "/plans/");
         web_attr(p, sv(pl, "id"));
         web_puts(p, "\">");
-        web_esc(p, sv(pl, "operator_id"));
+        web_user(p, sv(pl, "operator_name") ? sv(pl, "operator_name") : sv(pl, "operator_id"));
         web_puts(p, "</a></th><td>");
         web_esc(p, sv(pl, "sector"));
         web_puts(p, "</td><td>");

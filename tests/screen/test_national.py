@@ -190,6 +190,8 @@ def main():
         due = r.text[r.text.find('id="plans-due"'):]
         C.check("<td>Under examination</td>" in due and "<td>under-examination</td>" not in due,
                 "the overview names the plan's state, not its key", due[:1200])
+        C.check("<bdi>Hokuto Rail KK</bdi></a>" in due and ">%s</a>" % r1 not in due,
+                "the overview names the plan's operator, not its id", due[:1200])
         r = page(root_s, "/overview?lang=ja")
         due = r.text[r.text.find('id="plans-due"'):]
         C.check("<td>審査中</td>" in due and "under-examination</td>" not in due,
