@@ -334,19 +334,39 @@ static void fill(mm_buf *b, const char *lang, const char *key, const json_t *arg
     mm_i18n_put_esc(b, lang, MM_I18N_PLAIN, key, a[0], a[1], a[2], NULL);
 }
 
+void notify_subject(mm_buf *b, const char *lang, const char *klass, const json_t *detail,
+                    const char *stored)
+{
+    char key[80];
+    snprintf(key, sizeof key, "notify.subject.%s", klass ? klass : "");
+    const json_t *args = json_object_get(detail, "args");
+    json_t *own = NULL;
+    if (!json_is_array(args)) {
+        args = own = json_pack("[s]", stored ? stored : "");
+    } else if (mm_streq(klass, "status-drop")) {
+        /* the statuses before and after as the reader's labels ("status.not-met") */
+        own = json_deep_copy(args);
+        for (size_t i = 1; own && i < 3; i++) {
+            const char *st = json_string_value(json_array_get(own, i));
+            char sk[80];
+            snprintf(sk, sizeof sk, "status.%s", st ? st : "");
+            const char *label = web_tr_lang(lang, sk);
+            if (st && label != sk)
+                json_array_set_new(own, i, json_string(label));
+        }
+        if (own)
+            args = own;
+    }
+    fill(b, lang, key, args);
+    json_decref(own);
+}
+
 /* the subject of one notification in the user's language */
 static void put_subject(mm_buf *b, const char *lang, const json_t *n)
 {
     const char *kind = str(n, "kind"), *cause = json_string_value(json_object_get(n, "cause"));
-    const char *klass = mm_notify_kind_of(kind, cause);
-    char key[80];
-    snprintf(key, sizeof key, "notify.subject.%s", klass);
-    json_t *args = json_object_get(json_object_get(n, "detail"), "args");
-    json_t *own = NULL;
-    if (!json_is_array(args))
-        args = own = json_pack("[s]", str(n, "subject"));
-    fill(b, lang, key, args);
-    json_decref(own);
+    notify_subject(b, lang, mm_notify_kind_of(kind, cause), json_object_get(n, "detail"),
+                   str(n, "subject"));
 }
 
 static long long backoff(const struct mm_notifier *nf, long long attempts)

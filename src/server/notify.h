@@ -4,6 +4,7 @@
 
 #include "mamori/notify.h"
 #include "server/internal.h"
+#include "util/util.h"
 
 /* Keeps the configuration's notify-* values in srv->notifier (the SMTP password read from its
  * file): MM_EUSAGE or the file's error, with the key named. */
@@ -37,6 +38,12 @@ int notify_webhook_check(const mm_server *srv, const char *url, const char **why
  * "notify.preferences" on "user:ID" (never the secret). */
 int notify_prefs_update(http_req *r, const json_t *changes, bool rotate, json_t **out,
                         char *secret_out, size_t secret_size, act_fail *f);
+
+/* The subject of a notification of class klass (mm_notify_kind_of) in lang: its template
+ * "notify.subject.KLASS" filled from detail's "args" (a status drop's statuses as the
+ * reader's labels); a notification without args shows the stored subject in the template. */
+void notify_subject(mm_buf *b, const char *lang, const char *klass, const json_t *detail,
+                    const char *stored);
 
 /* The API (notify_api.c) */
 void h_notify_prefs_get(http_req *r, reply *out);

@@ -400,6 +400,10 @@ int national_due_plans(http_req *r, json_t **out)
         if (left > NATIONAL_DUE_SOON_DAYS)
             continue;
         json_object_set_new(p, "days_left", json_integer(left));
+        json_t *op = NULL; /* the operator's name, for the overview (few plans are near) */
+        if (mm_store_get_org(r->st, &op, sv(p, "operator_id")) == MM_OK)
+            json_object_set(p, "operator_name", json_object_get(op, "name"));
+        json_decref(op);
         /* soonest first: insert before the first with more days left */
         size_t at = 0;
         while (at < json_array_size(due) &&

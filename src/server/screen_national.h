@@ -45,7 +45,7 @@ int national_aggregate_stix(http_req *r, const char *tlp, json_t **out);
 
 /* The open plans (submitted, under examination, extended) whose examination deadline is at
  * most NATIONAL_DUE_SOON_DAYS away or past, soonest first: mm_store_plan_list's rows with
- * "days_left" (for the overview). */
+ * "days_left" and the operator's "operator_name" (for the overview). */
 int national_due_plans(http_req *r, json_t **out);
 
 void h_national(http_req *r, reply *out);

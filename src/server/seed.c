@@ -581,6 +581,7 @@ typedef struct seed_run {
     ingest_ctx ctx;
     gen g2, g3;
     long long today; /* days */
+    long long now;   /* seconds: no submission is received after it */
     _Atomic unsigned next_contractor;
     _Atomic unsigned long long done;
     _Atomic bool failed;
@@ -646,6 +647,9 @@ static int seed_contractor(seed_run *run, mm_store *st, unsigned i)
             affirmed = run->today;
         date_str(signed_on, affirmed);
         long long received = affirmed * DAY + 8 * 3600 + below(&r, 10 * 3600);
+        /* affirmed today: received by now, not later today (a second apart, in order) */
+        if (received > run->now - (long long)(o->submissions - 1 - k))
+            received = run->now - (long long)(o->submissions - 1 - k);
         time_str(now, received);
         char *comma = strchr(official, ',');
         if (comma)
@@ -767,6 +771,7 @@ int mm_seed_demo(const char *db_url, const mm_seed_options *o)
     unsigned char server_pk[32], server_sk[64];
     long long now = o->now ? o->now : (long long)time(NULL);
     run.today = now / DAY;
+    run.now = now;
     char now_str[32];
     time_str(now_str, now);
 

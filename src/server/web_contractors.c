@@ -266,7 +266,7 @@ static void contractors_render(page *p, const contractors_model *m)
         web_user(p, web_sval(it, "name"));
         web_puts(p, "</a></td><td>");
         web_user(p, web_sval(json_object_get(it, "identifiers"), "cage"));
-        web_puts(p, "</td><td>");
+        web_puts(p, "</td><td class=\"sector\">");
         web_user(p, web_sector_label(p, web_sector_of(it)));
         web_puts(p, "</td><td>");
         web_badge(p, web_sval(it, "status"));
@@ -276,7 +276,7 @@ static void contractors_render(page *p, const contractors_model *m)
         if (json_is_integer(json_object_get(l, "score")))
             web_printf(p, " <span class=\"muted\">/ %lld</span>",
                        (long long)(mm_streq(fw, "800-171r2") ? m->max_r2 : m->max_r3));
-        web_printf(p, "</td><td>%s</td><td>", web_fw_label(fw));
+        web_printf(p, "</td><td>%s</td><td class=\"date\">", web_fw_label(fw));
         web_esc(p, web_sval(l, "assessed"));
         web_puts(p, "</td><td>");
         web_put_affirmation(p, it);

@@ -88,7 +88,11 @@ static void notes_render(page *p, const notes_model *m, const char *done)
         snprintf(key, sizeof key, "notify.kind.%s", klass ? klass : "");
         web_put_tr(p, key);
         web_puts(p, "</td><td>");
-        web_user(p, json_string_value(json_object_get(it, "subject")));
+        mm_buf subject = MM_BUF_INIT;
+        notify_subject(&subject, p->lang, klass, json_object_get(it, "detail"),
+                       json_string_value(json_object_get(it, "subject")));
+        web_user(p, mm_buf_cstr(&subject));
+        mm_buf_free(&subject);
         web_puts(p, "</td><td>");
         if (is_unread) {
             web_puts(p, "<form method=\"post\" action=\"/notifications/read\">");

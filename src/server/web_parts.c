@@ -94,6 +94,14 @@ const char *web_sector_label(const page *p, const char *id)
     return t == key ? id : t;
 }
 
+const char *web_plan_state_label(const page *p, const char *state)
+{
+    char key[96];
+    snprintf(key, sizeof key, "plans.state.%s", state ? state : "");
+    const char *t = web_tr(p, key);
+    return t == key ? (state ? state : "") : t;
+}
+
 void web_put_identifier(page *p, const char *key, const char *value)
 {
     bool sector = mm_streq(key, "sector");

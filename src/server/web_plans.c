@@ -7,6 +7,7 @@
 
 #include "server/screen.h"
 #include "server/web.h"
+#include "server/web_parts.h"
 #include "util/util.h"
 
 #define DUE_SOON_DAYS 7
@@ -72,7 +73,7 @@ void w_plans(http_req *r, reply *out)
         web_puts(&p, "</td><td>");
         web_esc(&p, json_string_value(json_object_get(it, "sector")));
         web_puts(&p, "</td><td>");
-        web_esc(&p, state);
+        web_esc(&p, web_plan_state_label(&p, state));
         web_puts(&p, "</td><td>");
         web_esc(&p, due);
         web_puts(&p, "</td><td>");

@@ -205,7 +205,10 @@ static void requirement_render(page *p, const requirement_model *m)
         web_puts(p, "<tr><td>");
         web_esc(p, req->objectives[o].id);
         web_puts(p, "</td><td>");
-        web_esc(p, req->objectives[o].text);
+        /* NIST's words, marked English, each parameter as "[Assignment: ...]" */
+        char *text = mm_catalog_render(m->cat, req->objectives[o].text, NULL, NULL, "", "");
+        web_en(p, text ? text : req->objectives[o].text);
+        free(text);
         web_printf(p, "</td><td class=\"num\">%ld</td></tr>", obj_fail ? obj_fail[o] : 0);
     }
     web_puts(p, "</tbody></table></section>\n");

@@ -244,7 +244,7 @@ static void plans_table(page *p, const json_t *sector, const json_t *plans)
         web_puts(p, "\">");
         web_user(p, sv(pl, "operator_name") ? sv(pl, "operator_name") : sv(pl, "operator_id"));
         web_puts(p, "</a></td><td>");
-        web_esc(p, sv(pl, "state"));
+        web_esc(p, web_plan_state_label(p, sv(pl, "state")));
         web_puts(p, "</td><td>");
         char day[11];
         snprintf(day, sizeof day, "%.10s", sv(pl, "filed") ? sv(pl, "filed") : "");
@@ -407,7 +407,8 @@ void w_sector_plan(http_req *r, reply *out)
     web_puts(&p, "</h1><p id=\"plan-clock\" data-state=\"");
     web_attr(&p, sv(pl, "state"));
     web_puts(&p, "\">");
-    web_put_trf(&p, "sectors.clock", sv(pl, "state"), sv(pl, "due"), NULL);
+    web_put_trf(&p, "sectors.clock", web_plan_state_label(&p, sv(pl, "state")), sv(pl, "due"),
+                NULL);
     web_puts(&p, "</p>");
     table_open(&p, "plan-parties", "sectors.parties");
     static const char *const cols[] = {"sectors.role", "sectors.party", "sectors.status",
@@ -479,11 +480,11 @@ void sectors_due_section(page *p, const json_t *due)
         web_puts(p, "/plans/");
         web_attr(p, sv(pl, "id"));
         web_puts(p, "\">");
-        web_esc(p, sv(pl, "operator_id"));
+        web_user(p, sv(pl, "operator_name") ? sv(pl, "operator_name") : sv(pl, "operator_id"));
         web_puts(p, "</a></th><td>");
         web_esc(p, sv(pl, "sector"));
         web_puts(p, "</td><td>");
-        web_esc(p, sv(pl, "state"));
+        web_esc(p, web_plan_state_label(p, sv(pl, "state")));
         web_puts(p, "</td><td>");
         web_esc(p, sv(pl, "due"));
         web_printf(p, "</td><td>%lld</td></tr>", left);
@@ -517,7 +518,7 @@ void sectors_my_plans(page *p, const json_t *plans)
         web_puts(p, "</td><td>");
         web_esc(p, sv(pl, "sector"));
         web_puts(p, "</td><td>");
-        web_esc(p, sv(pl, "state"));
+        web_esc(p, web_plan_state_label(p, sv(pl, "state")));
         web_puts(p, "</td><td>");
         web_esc(p, sv(pl, "due"));
         web_puts(p, "</td></tr>");

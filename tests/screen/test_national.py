@@ -187,10 +187,22 @@ def main():
         r = page(root_s, "/overview")
         C.check(r.status == 200 and 'id="plans-due"' in r.text and 'data-plan="%s"' % p1 in r.text and
                 'data-plan="%s"' % p2 not in r.text, "the overview lists the plan near its deadline", r.text[-1200:])
+        due = r.text[r.text.find('id="plans-due"'):]
+        C.check("<td>Under examination</td>" in due and "<td>under-examination</td>" not in due,
+                "the overview names the plan's state, not its key", due[:1200])
+        C.check("<bdi>Hokuto Rail KK</bdi></a>" in due and ">%s</a>" % r1 not in due,
+                "the overview names the plan's operator, not its id", due[:1200])
+        r = page(root_s, "/overview?lang=ja")
+        due = r.text[r.text.find('id="plans-due"'):]
+        C.check("<td>審査中</td>" in due and "under-examination</td>" not in due,
+                "the overview in Japanese: the plan's state in Japanese", due[:1200])
         r = page(adm[r1], "/plans")
         C.check(r.status == 200 and 'data-plan="%s" data-state="under-examination" data-due-soon="1"' % p1 in r.text
                 and 'data-plan="%s" data-state="withdrawn"' % p3 in r.text and p2 not in r.text,
                 "the operator sees its plans' states", r.text[-800:])
+        r = page(adm[r1], "/plans?lang=ja")
+        C.check(r.status == 200 and "<td>審査中</td>" in r.text and "<td>取下げ</td>" in r.text,
+                "/plans in Japanese: the states in Japanese", r.text[-800:])
         r = page(adm[r1], "/my")
         C.check(r.status == 200 and 'id="my-plans"' in r.text and
                 'data-plan="%s" data-state="under-examination"' % p1 in r.text and p2 not in r.text,

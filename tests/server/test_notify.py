@@ -341,6 +341,14 @@ def relay_down(srv, T):
     page = W.adm["A"].session.get("/notifications")
     C.check(page.status == 200 and 'data-kind="status-drop"' in page.body
             and "Org B" not in page.body, "the notifications page: A's own events", "")
+    # in the reader's language, the statuses as the reader's labels (not the stored English)
+    ja = W.adm["A"].session.get("/notifications?lang=ja").body
+    C.check("状態の悪化 条件付き -&gt; 不適合" in ja and "status conditional" not in ja,
+            "the notifications page in Japanese: the status drop in Japanese",
+            mm.short(ja[ja.find('data-kind="status-drop"'):][:300]))
+    en = W.adm["A"].session.get("/notifications?lang=en").body
+    C.check("status Conditional -&gt; Not met" in en, "the notifications page in English: the statuses' labels",
+            mm.short(en[en.find('data-kind="status-drop"'):][:300]))
 
 
 def restart(srv, today):

@@ -33,7 +33,7 @@ newdb() {
         echo "$T/$1.db"
     fi
 }
-for n in seed empty b c; do
+for n in seed empty b c d; do
     url=$(newdb $n) || {
         no "a fresh test database $n"
         exit 1
@@ -102,6 +102,19 @@ n=$(sql "$DB" "select count(*) from submissions where assessed < '2023-11-18'")
 [ "$n" -ge 1 ] && ok "$n assessments older than three years" || no "no old assessments"
 n=$(sql "$DB" "select count(*) from audit_log where action = 'submission.create'")
 [ "$n" = 90 ] && ok "an audit record per submission" || no "submission.create records: $n"
+
+# seeded early in the day (SOURCE_DATE_EPOCH 2026-11-20 00:30 UTC): a contractor affirmed that
+# day is received by then, not later that day (seed 7 has such contractors)
+"$MAMORI" admin init --db "$db_d" >/dev/null 2>"$T/err" || no "admin init d: $(cat "$T/err")"
+if SOURCE_DATE_EPOCH=1795134600 "$MAMORI" admin seed-demo --db "$db_d" --contractors 100 \
+    --submissions 2 --seed 7 >/dev/null 2>"$T/err"; then
+    n=$(sql "$db_d" "select count(*) from submissions where received > '2026-11-20T00:30:00Z'")
+    today=$(sql "$db_d" "select count(*) from submissions where received >= '2026-11-20T00:00:00Z'")
+    [ "$n" = 0 ] && [ "$today" -ge 1 ] && ok "no submission received after the seed's now ($today today)" ||
+        no "submissions received after the seed's now: $n (today: $today)"
+else
+    no "seed-demo at 00:30 UTC: $(cat "$T/err")"
+fi
 
 # critical infrastructure (seed_screen.c): designated operators, plans in every state
 n=$(sql "$DB" "select count(*) from org_sectors where designated is not null and ministry is not null")

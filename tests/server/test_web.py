@@ -252,6 +252,14 @@ def run(T, srv, otp):
                                          rq.text.split('id="failing-objectives"', 1)[-1])]
     C.check(counts and counts[0] >= 1 and counts == sorted(counts, reverse=True),
             "failing objectives of 03.03.05 counted, most first", counts)
+    # on a Japanese page NIST's determination statements stay English, marked so (lang="en")
+    rq = b.get("/requirements/03.03.05?lang=ja").text.split('id="failing-objectives"', 1)[-1]
+    cells = re.findall(r'<td>(A\.03\.03\.05[^<]*)</td><td>(.*?)</td>', rq)
+    C.check(cells and all(t.startswith('<span lang="en">') for _, t in cells),
+            "the objectives' statements are marked lang=en on a Japanese page", mm.short(cells))
+    # and their parameters are written as the publication prints them, not as OSCAL's template
+    C.check(cells and "{{" not in rq and any("[Assignment: " in t for _, t in cells),
+            "the objectives' parameters shown as [Assignment: ...]", mm.short(cells))
     C.check('data-detail="objectives"' in cp.text, "the contractor page lists a gap's objectives not met")
     C.status(b.get("/requirements/99.99.99"), 404, "unknown requirement: 404")
     r = b.get("/my")
