@@ -11,6 +11,7 @@ refused (403) and changes nothing.
 Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
 """
 
+import json
 import os
 import re
 import sys
@@ -33,6 +34,43 @@ def audit_count(rt, oid):
     con = mm.db_ro(rt.db)
     try:
         return con.execute("SELECT count(*) FROM audit_log WHERE object = ?", (oid,)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def audit_details(rt, oid, action):
+    """the details (parsed) of the audit records of action about oid, oldest first"""
+    con = mm.db_ro(rt.db)
+    try:
+        rows = con.execute("SELECT detail FROM audit_log WHERE object = ? AND action = ? ORDER BY id",
+                           (oid, action)).fetchall()
+        return [json.loads(d) for (d,) in rows]
+    finally:
+        con.close()
+
+
+def sector_of(rt, oid):
+    con = mm.db_ro(rt.db)
+    try:
+        row = con.execute("SELECT sector FROM org_sectors WHERE org_id = ?", (oid,)).fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def refuse_sector(db, key):
+    """A rule of the stored data that refuses sector key: a store failure the form cannot see."""
+    if mm.on_pg():
+        sqls = ["ALTER TABLE org_sectors ADD CONSTRAINT sector_refused CHECK (sector <> '%s')" % key]
+    else:
+        sqls = ["CREATE TRIGGER sector_refused_%s BEFORE %s ON org_sectors WHEN NEW.sector = '%s'"
+                " BEGIN SELECT RAISE(ABORT, 'sector_refused: the test refuses %s'); END" % (op, op, key, key)
+                for op in ("INSERT", "UPDATE")]
+    con = mm.db_rw(db)
+    try:
+        for sql in sqls:
+            con.execute(sql)
+        con.commit()
     finally:
         con.close()
 
@@ -187,6 +225,32 @@ def run(srv, rt, auth_org):
     C.status(sub_adm.put("/api/v1/organizations/%s" % sub, {"name": "X"}), 403, "the API: a contractor gets 403")
     C.status(rt.put("/api/v1/organizations/00000000-0000-4000-8000-000000000000", {"name": "X"}), 404,
              "the API: an unknown organization 404")
+
+    # ---- one edit, one transaction, audited once with what changed ------------------------
+    refuse_sector(rt.db, "water")
+    before, n_audit = org_of(rt, sub), audit_count(rt, sub)
+    C.check(sector_of(rt, sub) == "railway", "the sector before", str(sector_of(rt, sub)))
+    page = adm.get("/organizations/%s/edit" % sub)
+    r = adm.post("/organizations/%s" % sub, {"name": "Half Saved K.K.", "cage": "5HS01", "uei": "",
+                                             "corporate_number": "", "sector": "water"}, page=page)
+    C.check(r.status >= 400 and "Half Saved" not in r.header("Location", ""),
+            "a sector the store refuses: the edit fails", "%s" % r.status)
+    C.check(org_of(rt, sub) == before, "a failing sector write leaves name and identifiers unchanged",
+            "%r\n%r" % (before, org_of(rt, sub)))
+    C.check(sector_of(rt, sub) == "railway", "and the sector", str(sector_of(rt, sub)))
+    C.check(audit_count(rt, sub) == n_audit, "and writes no audit record")
+    edit = {"name": "Sub Edited K.K.", "cage": "6SE02", "uei": "", "corporate_number": "", "sector": "gas"}
+    r = adm.post("/organizations/%s" % sub, edit, page=page)
+    C.check(r.status == 303 and r.header("Location", "").endswith("/edit?saved=1"), "name, CAGE code and sector: saved",
+            "%s %s" % (r.status, r.header("Location")))
+    o = org_of(rt, sub)
+    C.check(o["name"] == "Sub Edited K.K." and o["identifiers"]["cage"] == "6SE02" and sector_of(rt, sub) == "gas",
+            "all three written", str(o))
+    C.check(audit_count(rt, sub) == n_audit + 1, "one audit record for the edit",
+            "%d -> %d" % (n_audit, audit_count(rt, sub)))
+    last = audit_details(rt, sub, "organization.update")[-1]
+    C.check(last == {"changed": {"name": "Sub Edited K.K.", "cage": "6SE02", "corporate-number": "", "sector": "gas"}},
+            "it names what changed, the sector with the rest", str(last))
 
     # ---- the list: searched and paged ------------------------------------------------------------
     for i in range(55):
