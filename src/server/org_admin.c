@@ -185,6 +185,14 @@ int org_update(http_req *r, const char *id, const char *name, const json_t *ids,
     rc = mm_store_begin(r->st);
     if (rc == MM_OK)
         rc = edit_diff(r, id, name, ids, sector, &merged, changed, &sec);
+    if (rc == MM_OK && json_object_size(changed) == 0) {
+        /* nothing differs: nothing written, no audit record */
+        mm_store_rollback(r->st);
+        json_decref(changed);
+        json_decref(merged);
+        json_decref(sec);
+        return MM_OK;
+    }
     bool org_row =
         rc == MM_OK && (json_object_size(changed) > 1 || !json_object_get(changed, "sector"));
     if (org_row && !(text = json_dumps(merged, JSON_COMPACT | JSON_SORT_KEYS))) {

@@ -50,8 +50,8 @@ int org_create(http_req *r, const char *name, const json_t *identifiers, const c
  * identifiers by ids (NULL: none; a string member sets that identifier, "" removes it, keys
  * not named are kept) and its ESPA sector (NULL: kept; a new sector keeps the designation
  * recorded). Either all of it is written or none. Audited once as organization.update with
- * what changed ({"changed": {"name": ..., "cage": ..., "sector": ...}}); *did is true when
- * written.
+ * what changed ({"changed": {"name": ..., "cage": ..., "sector": ...}}); an edit that changes
+ * nothing writes nothing, no audit record either, and leaves *did false (true when written).
  * ACT_INVALID as org_create; ACT_STORE with MM_ENOTFOUND for an unknown organization, or the
  * store's failure (nothing written). */
 int org_update(http_req *r, const char *id, const char *name, const json_t *ids, const char *sector,

@@ -170,7 +170,7 @@ typedef struct org_form {
     const char *sector;                      /* the ESPA sector's key, or NULL */
     const char *legacy_profile, *legacy_ids; /* the free-text sectors of before, or NULL */
     const char *err;                         /* a message not about one field */
-    bool saved;
+    bool saved, unchanged;                   /* after a post: written, or nothing to write */
     org_problems pr;
     json_t *keep[3]; /* what the strings above point into */
 } org_form;
@@ -315,6 +315,10 @@ static void form_render(page *p, const org_form *f)
         web_puts(p, "<p class=\"ok\" role=\"status\" id=\"org-result\">");
         web_put_tr(p, "orgs.saved");
         web_puts(p, "</p>");
+    } else if (f->unchanged) {
+        web_puts(p, "<p class=\"note\" role=\"status\" id=\"org-result\">");
+        web_put_tr(p, "orgs.unchanged");
+        web_puts(p, "</p>");
     }
     if (f->err)
         web_error_box(p, f->err);
@@ -364,6 +368,7 @@ void w_org_edit(http_req *r, reply *out)
     int rc = form_load(&f, r, r->param[0]);
     const char *sv = req_query(r, "saved");
     f.saved = mm_streq(sv, "1");
+    f.unchanged = mm_streq(sv, "0");
     if (rc)
         web_error_page(r, out, rc == MM_ENOTFOUND ? 404 : 503,
                        rc == MM_ENOTFOUND ? "error.not_found" : "error.busy");

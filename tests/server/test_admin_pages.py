@@ -251,6 +251,25 @@ def run(srv, rt, auth_org):
     last = audit_details(rt, sub, "organization.update")[-1]
     C.check(last == {"changed": {"name": "Sub Edited K.K.", "cage": "6SE02", "corporate-number": "", "sector": "gas"}},
             "it names what changed, the sector with the rest", str(last))
+    # ---- an edit that changes nothing writes nothing -----------------------------------------
+    n_audit = audit_count(rt, sub)
+    r = adm.post("/organizations/%s" % sub, edit, page=adm.get("/organizations/%s/edit" % sub))
+    C.check(r.status == 303 and r.header("Location", "").endswith("/edit?saved=0"), "the same form again: 303",
+            "%s %s" % (r.status, r.header("Location")))
+    page = adm.get(r.header("Location", "/"))
+    C.check('id="org-result"' in page.text and "No changes" in page.text and "Saved." not in page.text,
+            "the page says No changes")
+    C.check(audit_count(rt, sub) == n_audit, "no audit record for an edit that changes nothing",
+            "%d -> %d" % (n_audit, audit_count(rt, sub)))
+    o = org_of(rt, sub)
+    r = rt.put("/api/v1/organizations/%s" % sub, {"name": o["name"], "identifiers": {"cage": "6SE02", "uei": ""}})
+    same = r.json and all(r.json.get(k) == o[k] for k in ("id", "name", "identifiers", "parent_id"))
+    C.check(r.status == 200 and same, "the API: the same name and identifiers, 200 with the organization unchanged",
+            "%s %s" % (r.status, r.text[:200]))
+    C.check(audit_count(rt, sub) == n_audit, "and no audit record")
+    r = rt.put("/api/v1/organizations/%s" % sub, {"name": "Sub K.K."})
+    C.check(r.status == 200 and audit_details(rt, sub, "organization.update")[-1] == {"changed": {"name": "Sub K.K."}},
+            "a rename through the API: one record naming it")
 
     # ---- the list: searched and paged ------------------------------------------------------------
     for i in range(55):
