@@ -298,6 +298,47 @@ def run(srv, rt, auth_org):
         C.check(o["name"] == "New Co." and o["identifiers"] == {"cage": "4NC01"} and o["kind"] == "contractor",
                 "the API shows the new organization", str(o))
 
+    # ---- the community's member picker: found by name or identifier, no JavaScript ---------
+    pk = rt.post("/api/v1/communities", {"name": "Picker test"}).json["id"]
+    mm.expect(rt.post("/api/v1/communities/%s/members" % pk, {"org_id": prime}), 201, "prime is a member")
+    page = adm.get("/communities")
+    C.check('action="/communities/%s/add"' % pk in page.text and 'name="org_id"' not in page.text,
+            "the communities page has a search form per community, no field for a typed id")
+    for b, who in ((ana, "an analyst"), (sadm, "a contractor-admin")):
+        C.status(b.get("/communities/%s/add?q=K.K." % pk), 403, "%s gets 403 for the picker" % who)
+    C.status(adm.get("/communities/00000000-0000-4000-8000-000000000000/add?q=x"), 404, "an unknown community: 404")
+    r = adm.get("/communities/%s/add" % pk)
+    C.status(r, 200, "the picker without a search")
+    C.check('id="member-q"' in r.text and 'id="member-candidates"' not in r.text, "a search field, no list yet")
+    r = adm.get("/communities/%s/add?q=k.k." % pk)
+    rows = re.findall(r'<tr data-org-id="([0-9a-f-]{36})"', r.text)
+    C.check(sub in rows and other in rows and prime not in rows,
+            "a search by a part of the name lists the organizations, not the current member", str(rows))
+    C.check(len(re.findall(r'<form method="post" class="add-candidate"', r.text)) == len(rows)
+            and r.text.count('name="csrf"') >= len(rows), "an Add form with its CSRF field per organization")
+    r = adm.get("/communities/%s/add?q=6se02" % pk)
+    rows = re.findall(r'<tr data-org-id="([0-9a-f-]{36})"', r.text)
+    C.check(rows == [sub], "a search by CAGE code finds the one organization", str(rows))
+    r = adm.get("/communities/%s/add?q=%s" % (pk, other))
+    C.check(re.findall(r'<tr data-org-id="([0-9a-f-]{36})"', r.text) == [other], "a search by id finds it")
+    r = adm.get("/communities/%s/add?q=Prime" % pk)
+    C.check('id="no-candidates"' in r.text, "the member only: none to add", mm.short(r.text, 200))
+    C.status(adm.post("/communities/%s/members" % pk, {"org_id": sub, "q": "6se02"}, csrf=False), 403,
+             "the Add form without csrf: 403")
+    C.status(ana.post("/communities/%s/members" % pk, {"org_id": sub, "q": "6se02"}, page=ana.get("/communities")),
+             403, "an analyst posting the Add form: 403")
+    members = lambda: [c for c in rt.get("/api/v1/communities").json["items"] if c["id"] == pk][0]["members"]
+    C.check(sorted(members()) == [prime], "nothing was added", str(members()))
+    page = adm.get("/communities/%s/add?q=6se02" % pk)
+    r = adm.post("/communities/%s/members" % pk, {"org_id": sub, "q": "6se02"}, page=page)
+    C.status(r, 200, "Add: 200")
+    C.check('id="community-result"' in r.text and 'id="no-candidates"' in r.text and 'value="6se02"' in r.text,
+            "the picker again, the search kept, the new member no longer listed")
+    C.check(sorted(members()) == sorted([prime, sub]), "the API shows the new member", str(members()))
+    r = adm.post("/communities/%s/members" % pk, {"org_id": sub, "q": "6se02"}, page=page)
+    C.check(r.status == 409 and 'role="alert"' in r.text, "added twice: 409 on the picker, with the message",
+            str(r.status))
+
     # ---- the consent page ---------------------------------------------------------------------
     r = ana.get("/organizations/%s/consent" % sub)
     C.status(r, 200, "an analyst reads the consent page")
