@@ -214,7 +214,7 @@ typedef struct picker {
     const char *q;      /* the search, or NULL */
     json_t *community;  /* mm_store_get_community */
     json_t *candidates; /* organizations matching q that are not members, at most PICK_MAX */
-    long long more;     /* matches not shown (beyond PICK_MAX) */
+    bool more;          /* more match than shown: refine the search */
 } picker;
 
 static bool is_member(const json_t *community, const char *org)
@@ -239,25 +239,23 @@ static int picker_make(picker *k, http_req *r, const char *community_id, const c
         found = json_pack("{s:[O],s:i}", "items", one, "total", 1);
     } else {
         size_t members = json_array_size(json_object_get(k->community, "members"));
-        mm_org_query oq = {.q = k->q, .sort = "name", .limit = (int64_t)(PICK_MAX + members)};
+        mm_org_query oq = {.q = k->q, .sort = "name", .limit = (int64_t)(PICK_MAX + members + 1)};
         rc = mm_store_list_orgs(r->st, &found, &oq);
     }
     json_decref(one);
-    long long total = json_integer_value(json_object_get(found, "total")), shown = 0;
-    size_t i;
+    size_t i, shown = 0;
     json_t *o;
     json_array_foreach(json_object_get(found, "items"), i, o)
     {
-        if (is_member(k->community, web_sval(o, "id"))) {
-            total--;
+        if (is_member(k->community, web_sval(o, "id")))
             continue;
+        if (shown == PICK_MAX) {
+            k->more = true; /* one more that is no member */
+            break;
         }
-        if (shown < PICK_MAX) {
-            json_array_append(k->candidates, o);
-            shown++;
-        }
+        json_array_append(k->candidates, o);
+        shown++;
     }
-    k->more = total > shown ? total - shown : 0;
     json_decref(found);
     return rc;
 }
@@ -333,11 +331,9 @@ static void picker_render(page *p, const picker *k, const char *ok, const char *
         web_puts(p, "</button></form></td></tr>");
     }
     web_puts(p, "</tbody></table>");
-    if (k->more > 0) {
-        char n[24];
-        snprintf(n, sizeof n, "%lld", k->more);
+    if (k->more) {
         web_puts(p, "<p id=\"candidates-more\" class=\"note\">");
-        web_put_trf(p, "communities.more", n, NULL, NULL);
+        web_put_tr(p, "communities.more");
         web_puts(p, "</p>");
     }
 }

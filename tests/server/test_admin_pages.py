@@ -316,6 +316,10 @@ def run(srv, rt, auth_org):
             "a search by a part of the name lists the organizations, not the current member", str(rows))
     C.check(len(re.findall(r'<form method="post" class="add-candidate"', r.text)) == len(rows)
             and r.text.count('name="csrf"') >= len(rows), "an Add form with its CSRF field per organization")
+    C.check('id="candidates-more"' not in r.text, "all found are shown: no note of more")
+    r = adm.get("/communities/%s/add?q=paged+works" % pk)
+    C.check(r.text.count("<tr data-org-id=") == 20 and 'id="candidates-more"' in r.text,
+            "55 found: the first 20 by name and a note to refine the search", str(r.text.count("<tr data-org-id=")))
     r = adm.get("/communities/%s/add?q=6se02" % pk)
     rows = re.findall(r'<tr data-org-id="([0-9a-f-]{36})"', r.text)
     C.check(rows == [sub], "a search by CAGE code finds the one organization", str(rows))
