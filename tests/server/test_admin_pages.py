@@ -251,6 +251,9 @@ def run(srv, rt, auth_org):
     last = audit_details(rt, sub, "organization.update")[-1]
     C.check(last == {"changed": {"name": "Sub Edited K.K.", "cage": "6SE02", "corporate-number": "", "sector": "gas"}},
             "it names what changed, the sector with the rest", str(last))
+    r = rt.get("/api/v1/audit?action=organization.update")
+    C.check(r.status == 200 and any(i.get("object") == sub for i in (r.json or {}).get("items", [])),
+            "the audit log's API filters by organization.update", "%s %s" % (r.status, r.text[:200]))
     # ---- an edit that changes nothing writes nothing -----------------------------------------
     n_audit = audit_count(rt, sub)
     r = adm.post("/organizations/%s" % sub, edit, page=adm.get("/organizations/%s/edit" % sub))
