@@ -116,9 +116,10 @@ void h_org_create(http_req *r, reply *out)
     char id[37];
     act_fail f = {0};
     json_t *o = NULL;
-    int rc = org_create(r, json_string_value(json_object_get(r->json, "name")),
-                        json_object_get(r->json, "identifiers"),
-                        json_string_value(json_object_get(r->json, "parent_id")), id, NULL, &f);
+    int rc =
+        org_create(r, json_string_value(json_object_get(r->json, "name")),
+                   json_object_get(r->json, "identifiers"),
+                   json_string_value(json_object_get(r->json, "parent_id")), NULL, id, NULL, &f);
     if (rc == MM_OK && (rc = mm_store_get_org(r->st, &o, id)) != MM_OK)
         rc = act_failed(&f, ACT_STORE, rc, "%s", mm_error_last());
     if (rc) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "server/org_admin.h"
+#include "server/screen.h"
 #include "util/util.h"
 
 const org_scheme org_schemes[ORG_NSCHEMES] = {
@@ -74,10 +75,24 @@ static int store_fail(act_fail *f, int rc)
     return act_failed(f, ACT_STORE, rc, "%s", mm_error_last());
 }
 
+/* sector (NULL: none) must be a key of the ESPA list: ACT_INVALID with pr->sector set. */
+static int sector_check(const char *sector, org_problems *pr, act_fail *f)
+{
+    if (!sector || mm_sector_find(screen_sectors(), sector))
+        return MM_OK;
+    if (pr)
+        pr->sector = "orgs.err_sector";
+    return act_failed(f, ACT_INVALID, MM_EINVALID,
+                      "$.sector: '%.60s' is not a sector of the list (GET /api/v1/sectors)",
+                      sector);
+}
+
 int org_create(http_req *r, const char *name, const json_t *identifiers, const char *parent_id,
-               char id[37], org_problems *pr, act_fail *f)
+               const char *sector, char id[37], org_problems *pr, act_fail *f)
 {
     int rc = org_check(name, identifiers, false, pr, f);
+    if (rc == MM_OK)
+        rc = sector_check(sector, pr, f);
     if (rc)
         return rc;
     if (parent_id) {
@@ -107,57 +122,96 @@ int org_create(http_req *r, const char *name, const json_t *identifiers, const c
     rc = mm_store_begin(r->st);
     if (rc == MM_OK)
         rc = mm_store_create_org(r->st, &org);
-    rc = mm_audited_commit(r->st, rc, r->who.login, "organization.create", id,
-                           json_pack("{s:s,s:s}", "name", name, "kind", "contractor"));
+    if (rc == MM_OK && sector)
+        rc = mm_store_org_sector_set(r->st, id, sector, NULL, NULL, r->who.login, r->now);
+    rc = mm_audited_commit(
+        r->st, rc, r->who.login, "organization.create", id,
+        json_pack("{s:s,s:s,s:s?}", "name", name, "kind", "contractor", "sector", sector));
     free(ids_text);
     return rc ? store_fail(f, rc) : MM_OK;
 }
 
-int org_update(http_req *r, const char *id, const char *name, const json_t *ids, org_problems *pr,
-               act_fail *f)
+/* What the edit changes, read in the transaction: the identifiers merged into *merged, each
+ * changed member (name, an identifier's key, sector) into changed. */
+static int edit_diff(http_req *r, const char *id, const char *name, const json_t *ids,
+                     const char *sector, json_t **merged, json_t *changed, json_t **sec_row)
 {
-    int rc = org_check(name, ids, true, pr, f);
-    if (rc)
-        return rc;
     json_t *org = NULL;
-    rc = mm_store_begin(r->st);
-    if (rc == MM_OK)
-        rc = mm_store_get_org(r->st, &org, id);
-    json_t *merged = rc == MM_OK ? json_deep_copy(json_object_get(org, "identifiers")) : NULL;
-    if (rc == MM_OK && !json_is_object(merged)) {
-        json_decref(merged);
-        merged = json_object();
+    int rc = mm_store_get_org(r->st, &org, id);
+    if (rc == MM_OK && sector && (rc = mm_store_org_sector_get(r->st, sec_row, id)) == MM_ENOTFOUND)
+        rc = MM_OK;
+    if (rc) {
+        json_decref(org);
+        return rc;
     }
+    *merged = json_deep_copy(json_object_get(org, "identifiers"));
+    if (!json_is_object(*merged)) {
+        json_decref(*merged);
+        *merged = json_object();
+    }
+    if (name && !mm_streq(name, json_string_value(json_object_get(org, "name"))))
+        json_object_set_new(changed, "name", json_string(name));
     const char *key;
     json_t *v;
-    json_t *changed = json_object();
-    if (rc == MM_OK && name && !mm_streq(name, json_string_value(json_object_get(org, "name"))))
-        json_object_set_new(changed, "name", json_string(name));
     json_object_foreach((json_t *)ids, key, v)
     {
-        if (rc != MM_OK)
-            break;
         bool none = !json_string_value(v)[0];
-        if (json_equal(json_object_get(merged, key), v) || (none && !json_object_get(merged, key)))
+        if (json_equal(json_object_get(*merged, key), v) ||
+            (none && !json_object_get(*merged, key)))
             continue;
         if (none)
-            json_object_del(merged, key);
+            json_object_del(*merged, key);
         else
-            json_object_set(merged, key, v);
+            json_object_set(*merged, key, v);
         json_object_set(changed, key, v);
     }
-    char *text = rc == MM_OK ? json_dumps(merged, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    if (rc == MM_OK && !text) {
+    if (sector && !mm_streq(sector, json_string_value(json_object_get(*sec_row, "sector"))))
+        json_object_set_new(changed, "sector", json_string(sector));
+    json_decref(org);
+    return MM_OK;
+}
+
+int org_update(http_req *r, const char *id, const char *name, const json_t *ids, const char *sector,
+               bool *did, org_problems *pr, act_fail *f)
+{
+    *did = false;
+    int rc = org_check(name, ids, true, pr, f);
+    if (rc == MM_OK)
+        rc = sector_check(sector, pr, f);
+    if (rc)
+        return rc;
+    json_t *merged = NULL, *sec = NULL, *changed = json_object();
+    char *text = NULL;
+    rc = mm_store_begin(r->st);
+    if (rc == MM_OK)
+        rc = edit_diff(r, id, name, ids, sector, &merged, changed, &sec);
+    if (rc == MM_OK && json_object_size(changed) == 0) {
+        /* nothing differs: nothing written, no audit record */
+        mm_store_rollback(r->st);
+        json_decref(changed);
+        json_decref(merged);
+        json_decref(sec);
+        return MM_OK;
+    }
+    bool org_row =
+        rc == MM_OK && (json_object_size(changed) > 1 || !json_object_get(changed, "sector"));
+    if (org_row && !(text = json_dumps(merged, JSON_COMPACT | JSON_SORT_KEYS))) {
         mm_error_set("out of memory");
         rc = MM_ENOMEM;
     }
-    if (rc == MM_OK)
+    if (org_row && rc == MM_OK)
         rc = mm_store_update_org(r->st, id, name, text);
+    /* a new sector keeps the designation recorded (the designations page changes it) */
+    if (rc == MM_OK && json_object_get(changed, "sector"))
+        rc = mm_store_org_sector_set(
+            r->st, id, sector, json_string_value(json_object_get(sec, "designated")),
+            json_string_value(json_object_get(sec, "ministry")), r->who.login, r->now);
     rc = mm_audited_commit(r->st, rc, r->who.login, "organization.update", id,
                            json_pack("{s:o}", "changed", changed));
     free(text);
     json_decref(merged);
-    json_decref(org);
+    json_decref(sec);
+    *did = rc == MM_OK;
     return rc ? store_fail(f, rc) : MM_OK;
 }
 
@@ -175,8 +229,9 @@ void h_org_update(http_req *r, reply *out)
 {
     act_fail f = {0};
     json_t *o = NULL;
+    bool did;
     int rc = org_update(r, r->param[0], json_string_value(json_object_get(r->json, "name")),
-                        json_object_get(r->json, "identifiers"), NULL, &f);
+                        json_object_get(r->json, "identifiers"), NULL, &did, NULL, &f);
     if (rc == MM_OK && (rc = mm_store_get_org(r->st, &o, r->param[0])) != MM_OK)
         rc = store_fail(&f, rc);
     if (rc) {

@@ -38,18 +38,24 @@ int org_check(const char *name, const json_t *ids, bool update, org_problems *pr
     __attribute__((warn_unused_result));
 
 /* Creates a contractor named name with identifiers (a JSON object of strings, borrowed, ""
- * members left out; NULL: none) and
- * parent_id (NULL: none), audited as organization.create; id gets its id. ACT_INVALID naming
- * the member ("$.identifiers.cage: ...") with pr (may be NULL) filled field by field. */
+ * members left out; NULL: none), parent_id (NULL: none) and ESPA sector (a key of the
+ * sector list, NULL: none), in one transaction audited as organization.create; id gets its
+ * id. ACT_INVALID naming the member ("$.identifiers.cage: ...", "$.sector: ...") with pr (may
+ * be NULL) filled field by field. */
 int org_create(http_req *r, const char *name, const json_t *identifiers, const char *parent_id,
-               char id[37], org_problems *pr, act_fail *f) __attribute__((warn_unused_result));
+               const char *sector, char id[37], org_problems *pr, act_fail *f)
+    __attribute__((warn_unused_result));
 
-/* Renames organization id (name NULL: kept) and changes its identifiers by ids (NULL: none):
- * a string member sets that identifier, "" removes it, keys not named are kept.
- * Audited as organization.update (what changed). ACT_INVALID as org_create; ACT_STORE with
- * MM_ENOTFOUND for an unknown organization. */
-int org_update(http_req *r, const char *id, const char *name, const json_t *ids, org_problems *pr,
-               act_fail *f) __attribute__((warn_unused_result));
+/* Edits organization id in one transaction: renames it (name NULL: kept), changes its
+ * identifiers by ids (NULL: none; a string member sets that identifier, "" removes it, keys
+ * not named are kept) and its ESPA sector (NULL: kept; a new sector keeps the designation
+ * recorded). Either all of it is written or none. Audited once as organization.update with
+ * what changed ({"changed": {"name": ..., "cage": ..., "sector": ...}}); an edit that changes
+ * nothing writes nothing, no audit record either, and leaves *did false (true when written).
+ * ACT_INVALID as org_create; ACT_STORE with MM_ENOTFOUND for an unknown organization, or the
+ * store's failure (nothing written). */
+int org_update(http_req *r, const char *id, const char *name, const json_t *ids, const char *sector,
+               bool *did, org_problems *pr, act_fail *f) __attribute__((warn_unused_result));
 
 /* A subcontractor's consent that its prime may see its summary status (PUT
  * .../consent and the consent page), audited as organization.consent. */

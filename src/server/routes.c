@@ -132,6 +132,8 @@ static const query_choice q_items_page[] = {{"tlp", q_tlp_filter}, {0}};
 /* the organizations' list and form (web_orgs.c) */
 static const query_choice q_orgs_page[] = {{"q", NULL}, {"page", NULL}, {0}};
 static const query_choice q_org_edit[] = {{"saved", q_bool}, {0}};
+/* the community's member picker (web_communities.c) */
+static const query_choice q_search_page[] = {{"q", NULL}, {0}};
 /* the supply chain (supply_api.c) */
 static const char *const q_handles[] = {"cui", "fci", "mod-protected", "none", NULL};
 static const char *const q_check[] = {"ok",         "missing",  "expired", "not-met",
@@ -487,6 +489,8 @@ static const route routes[] = {
      .flags = ROUTE_HTML, .fn = w_community_create},
     {.method = "POST", .pattern = "/communities/{}", .need = NEED_AUTHORITY_ADMIN,
      .flags = ROUTE_HTML, .fn = w_community_update},
+    {.method = "GET", .pattern = "/communities/{}/add", .need = NEED_AUTHORITY_ADMIN,
+     .flags = ROUTE_HTML, .fn = w_community_picker, .query = q_search_page},
     {.method = "POST", .pattern = "/communities/{}/members", .need = NEED_AUTHORITY_ADMIN,
      .flags = ROUTE_HTML, .fn = w_community_member_add},
     {.method = "POST", .pattern = "/communities/{}/members/{}/remove",

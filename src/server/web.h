@@ -179,6 +179,7 @@ void w_communities(http_req *r, reply *out);
 void w_community_create(http_req *r, reply *out);
 void w_community_update(http_req *r, reply *out);
 void w_community_member_add(http_req *r, reply *out);
+void w_community_picker(http_req *r, reply *out);
 void w_community_member_remove(http_req *r, reply *out);
 void w_group_member_add(http_req *r, reply *out);
 void w_group_member_remove(http_req *r, reply *out);

@@ -2,13 +2,15 @@
  * audience of TLP:GREEN items, managed by authority-admins. Everyone signed in sees the
  * communities of their organization (the authority every one); authority-admins create
  * communities and add and remove member organizations, through the API's actions
- * (community_create, community_member: audited). */
+ * (community_create, community_member: audited); a member is picked from the organizations
+ * found by name or identifier (/communities/{id}/add, without JavaScript). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "server/bodies.h"
 #include "server/form.h"
+#include "server/org_admin.h"
 #include "server/share_core.h"
 #include "server/web.h"
 #include "server/web_parts.h"
@@ -40,6 +42,39 @@ static json_t *member_names(http_req *r, const json_t *list)
         }
     }
     return names;
+}
+
+/* The GET form that finds organizations to add to community id (the picker's page answers
+ * it); with unique (the /communities page of several communities) the ids of its input and
+ * hint end in "-" and the community's id. */
+static void put_member_search(page *p, const char *id, const char *q, bool unique)
+{
+    const char *suffix = unique ? id : "";
+    const char *dash = unique ? "-" : "";
+    web_puts(p, "<form method=\"get\" class=\"member-search\" role=\"search\" "
+                "action=\"/communities/");
+    web_attr(p, id);
+    web_puts(p, "/add\"><label for=\"member-q");
+    web_puts(p, dash);
+    web_attr(p, suffix);
+    web_puts(p, "\">");
+    web_put_tr(p, "communities.find_org");
+    web_puts(p, "</label> <input type=\"search\" name=\"q\" id=\"member-q");
+    web_puts(p, dash);
+    web_attr(p, suffix);
+    web_puts(p, "\" value=\"");
+    web_attr(p, q ? q : "");
+    web_puts(p, "\" aria-describedby=\"member-q-hint");
+    web_puts(p, dash);
+    web_attr(p, suffix);
+    web_puts(p, "\"> <button type=\"submit\">");
+    web_put_tr(p, "communities.find");
+    web_puts(p, "</button> <span class=\"note\" id=\"member-q-hint");
+    web_puts(p, dash);
+    web_attr(p, suffix);
+    web_puts(p, "\">");
+    web_put_tr(p, "communities.find_hint");
+    web_puts(p, "</span></form>");
 }
 
 static void communities_render(page *p, const json_t *list, const json_t *names, const char *ok,
@@ -141,18 +176,8 @@ static void communities_render(page *p, const json_t *list, const json_t *names,
             web_puts(p, "</li>");
         }
         web_puts(p, "</ul>");
-        if (admin) {
-            web_puts(p, "<form method=\"post\" class=\"add-member\" action=\"/communities/");
-            web_attr(p, id);
-            web_puts(p, "/members\">");
-            web_csrf_field(p);
-            web_puts(p, "<label>");
-            web_put_tr(p, "communities.org");
-            web_puts(p, " <input type=\"text\" name=\"org_id\"></label> <button "
-                        "type=\"submit\">");
-            web_put_tr(p, "groups.add");
-            web_puts(p, "</button></form>");
-        }
+        if (admin)
+            put_member_search(p, id, NULL, true);
         web_puts(p, "</section>");
     }
 }
@@ -179,6 +204,162 @@ static void communities_page(http_req *r, reply *out, const char *ok, const char
 void w_communities(http_req *r, reply *out)
 {
     communities_page(r, out, NULL, NULL, 200);
+}
+
+/* ---- the member picker: organizations found by name or identifier, not yet members ---- */
+
+#define PICK_MAX 20 /* the candidates shown; more: refine the search */
+
+typedef struct picker {
+    const char *q;      /* the search, or NULL */
+    json_t *community;  /* mm_store_get_community */
+    json_t *candidates; /* organizations matching q that are not members, at most PICK_MAX */
+    bool more;          /* more match than shown: refine the search */
+} picker;
+
+static bool is_member(const json_t *community, const char *org)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(community, "members"), i,
+                       m) if (mm_streq(json_string_value(m), org)) return true;
+    return false;
+}
+
+/* The community and the organizations found by q: by a part of the name or of an
+ * identifier, or by the organization's id (what /organizations/{org}/edit shows). */
+static int picker_make(picker *k, http_req *r, const char *community_id, const char *q)
+{
+    *k = (picker){.q = q && q[0] ? q : NULL, .candidates = json_array()};
+    int rc = mm_store_get_community(r->st, &k->community, community_id);
+    if (rc || !k->q)
+        return rc;
+    json_t *one = NULL, *found = NULL;
+    if (mm_store_get_org(r->st, &one, k->q) == MM_OK) {
+        found = json_pack("{s:[O],s:i}", "items", one, "total", 1);
+    } else {
+        size_t members = json_array_size(json_object_get(k->community, "members"));
+        mm_org_query oq = {.q = k->q, .sort = "name", .limit = (int64_t)(PICK_MAX + members + 1)};
+        rc = mm_store_list_orgs(r->st, &found, &oq);
+    }
+    json_decref(one);
+    size_t i, shown = 0;
+    json_t *o;
+    json_array_foreach(json_object_get(found, "items"), i, o)
+    {
+        if (is_member(k->community, web_sval(o, "id")))
+            continue;
+        if (shown == PICK_MAX) {
+            k->more = true; /* one more that is no member */
+            break;
+        }
+        json_array_append(k->candidates, o);
+        shown++;
+    }
+    json_decref(found);
+    return rc;
+}
+
+static void picker_free(picker *k)
+{
+    json_decref(k->community);
+    json_decref(k->candidates);
+}
+
+static void picker_render(page *p, const picker *k, const char *ok, const char *err)
+{
+    const char *id = web_sval(k->community, "id");
+    web_puts(p, "<h1>");
+    web_put_trf(p, "communities.add_title", web_sval(k->community, "name"), NULL, NULL);
+    web_puts(p, "</h1><p><a href=\"/communities\">");
+    web_put_tr(p, "communities.back");
+    web_puts(p, "</a></p>");
+    if (err)
+        web_error_box(p, err);
+    if (ok) {
+        web_puts(p, "<p class=\"ok\" role=\"status\" id=\"community-result\">");
+        web_put_tr(p, ok);
+        web_puts(p, "</p>");
+    }
+    put_member_search(p, id, k->q, false);
+    if (!k->q)
+        return;
+    if (json_array_size(k->candidates) == 0) {
+        web_puts(p, "<p id=\"no-candidates\" class=\"muted\" role=\"status\">");
+        web_put_tr(p, "communities.no_candidates");
+        web_puts(p, "</p>");
+        return;
+    }
+    web_puts(p, "<table id=\"member-candidates\" class=\"data\"><caption>");
+    web_put_tr(p, "communities.candidates");
+    web_puts(p, "</caption><thead><tr>");
+    web_th(p, "orgs.name", NULL);
+    for (size_t s = 0; s < ORG_NSCHEMES; s++)
+        web_th(p, org_schemes[s].label, NULL);
+    web_th(p, "orgs.actions", NULL);
+    web_puts(p, "</tr></thead><tbody>");
+    size_t i;
+    json_t *o;
+    json_array_foreach(k->candidates, i, o)
+    {
+        const char *org = web_sval(o, "id");
+        const json_t *ids = json_object_get(o, "identifiers");
+        web_puts(p, "<tr data-org-id=\"");
+        web_attr(p, org);
+        web_puts(p, "\"><td id=\"cand-");
+        web_attr(p, org);
+        web_puts(p, "\">");
+        web_user(p, web_sval(o, "name"));
+        web_puts(p, "</td>");
+        for (size_t s = 0; s < ORG_NSCHEMES; s++) {
+            web_printf(p, "<td data-key=\"%s\">", org_schemes[s].key);
+            web_user(p, web_sval(ids, org_schemes[s].key));
+            web_puts(p, "</td>");
+        }
+        web_puts(p, "<td><form method=\"post\" class=\"add-candidate\" action=\"/communities/");
+        web_attr(p, id);
+        web_puts(p, "/members\">");
+        web_csrf_field(p);
+        web_puts(p, "<input type=\"hidden\" name=\"org_id\" value=\"");
+        web_attr(p, org);
+        web_puts(p, "\"><input type=\"hidden\" name=\"q\" value=\"");
+        web_attr(p, k->q);
+        web_puts(p, "\"><button type=\"submit\" aria-describedby=\"cand-");
+        web_attr(p, org);
+        web_puts(p, "\">");
+        web_put_tr(p, "groups.add");
+        web_puts(p, "</button></form></td></tr>");
+    }
+    web_puts(p, "</tbody></table>");
+    if (k->more) {
+        web_puts(p, "<p id=\"candidates-more\" class=\"note\">");
+        web_put_tr(p, "communities.more");
+        web_puts(p, "</p>");
+    }
+}
+
+static void picker_page(http_req *r, reply *out, const char *community_id, const char *q,
+                        const char *ok, const char *err, unsigned status)
+{
+    picker k;
+    int rc = picker_make(&k, r, community_id, q);
+    if (rc) {
+        web_error_page(r, out, rc == MM_ENOTFOUND ? 404 : 503,
+                       rc == MM_ENOTFOUND ? "error.not_found" : "error.busy");
+        picker_free(&k);
+        return;
+    }
+    page p;
+    web_page_init(&p, r, out);
+    p.title = web_tr(&p, "communities.add");
+    picker_render(&p, &k, ok, err);
+    picker_free(&k);
+    web_page_finish(&p, out, status);
+}
+
+void w_community_picker(http_req *r, reply *out)
+{
+    picker_page(r, out, r->param[0], req_query(r, "q"), NULL, NULL, 200);
 }
 
 static void answer(http_req *r, reply *out, int rc, const act_fail *f, const char *ok)
@@ -231,11 +412,21 @@ void w_community_update(http_req *r, reply *out)
 void w_community_member_add(http_req *r, reply *out)
 {
     const char *org = r->form ? mm_form_value(r->form, "org_id") : NULL;
+    const char *q = r->form ? mm_form_value(r->form, "q") : NULL;
     act_fail f = {0};
     int rc = org && org[0]
                  ? community_member(r, r->param[0], org, true, &f)
                  : act_failed(&f, ACT_INVALID, MM_EINVALID, "$.org_id: name an organization");
-    answer(r, out, rc, &f, "communities.added");
+    if (!q || (rc && ((f.kind == ACT_NOT_FOUND && strcmp(f.msg, "no such community") == 0) ||
+                      f.kind == ACT_STORE)))
+        answer(r, out, rc, &f, "communities.added"); /* the API's form, or a page of error */
+    else if (rc)
+        picker_page(r, out, r->param[0], q, NULL, f.msg,
+                    f.kind == ACT_CONFLICT    ? 409
+                    : f.kind == ACT_NOT_FOUND ? 404
+                                              : 400);
+    else
+        picker_page(r, out, r->param[0], q, "communities.added", NULL, 200);
 }
 
 void w_community_member_remove(http_req *r, reply *out)

@@ -1,9 +1,9 @@
 /* mamori serve: the administration of organizations on the dashboard (docs/dashboard.md):
  * /organizations, the contractors found by name or identifier, a page at a time; the forms
  * to create one and to change its name, identifiers and sector. Authority-admins only (the
- * routes' need, as the API's). The actions are org_admin.c's (org_create, org_update) and
- * screen.c's (screen_sector_set), each audited; a refused form is drawn again with a message
- * beside each field it names (400) and nothing written. */
+ * routes' need, as the API's). The actions are org_admin.c's (org_create, org_update: name,
+ * identifiers and sector in one audited transaction); a refused form is drawn again with a
+ * message beside each field it names (400) and nothing written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,7 +170,7 @@ typedef struct org_form {
     const char *sector;                      /* the ESPA sector's key, or NULL */
     const char *legacy_profile, *legacy_ids; /* the free-text sectors of before, or NULL */
     const char *err;                         /* a message not about one field */
-    bool saved;
+    bool saved, unchanged;                   /* after a post: written, or nothing to write */
     org_problems pr;
     json_t *keep[3]; /* what the strings above point into */
 } org_form;
@@ -315,6 +315,10 @@ static void form_render(page *p, const org_form *f)
         web_puts(p, "<p class=\"ok\" role=\"status\" id=\"org-result\">");
         web_put_tr(p, "orgs.saved");
         web_puts(p, "</p>");
+    } else if (f->unchanged) {
+        web_puts(p, "<p class=\"note\" role=\"status\" id=\"org-result\">");
+        web_put_tr(p, "orgs.unchanged");
+        web_puts(p, "</p>");
     }
     if (f->err)
         web_error_box(p, f->err);
@@ -362,7 +366,9 @@ void w_org_edit(http_req *r, reply *out)
 {
     org_form f;
     int rc = form_load(&f, r, r->param[0]);
-    f.saved = mm_streq(req_query(r, "saved"), "1");
+    const char *sv = req_query(r, "saved");
+    f.saved = mm_streq(sv, "1");
+    f.unchanged = mm_streq(sv, "0");
     if (rc)
         web_error_page(r, out, rc == MM_ENOTFOUND ? 404 : 503,
                        rc == MM_ENOTFOUND ? "error.not_found" : "error.busy");
@@ -416,10 +422,11 @@ static void refused(http_req *r, reply *out, org_form *f, const act_fail *fail)
     }
 }
 
-static void saved(reply *out, const char *id)
+/* to the edit page, saying "Saved" or "No changes" */
+static void saved(reply *out, const char *id, bool did)
 {
     char loc[128];
-    snprintf(loc, sizeof loc, "/organizations/%s/edit?saved=1", id);
+    snprintf(loc, sizeof loc, "/organizations/%s/edit?saved=%d", id, did ? 1 : 0);
     web_redirect(out, loc);
 }
 
@@ -434,16 +441,12 @@ void w_org_create(http_req *r, reply *out)
     }
     char id[37];
     act_fail fail = {0};
-    json_t *row = NULL;
-    int rc = org_create(r, f.name, ids, NULL, id, &f.pr, &fail);
+    int rc = org_create(r, f.name, ids, NULL, f.sector, id, &f.pr, &fail);
     json_decref(ids);
-    if (rc == MM_OK && f.sector)
-        rc = screen_sector_set(r, id, f.sector, NULL, NULL, &row, &fail);
-    json_decref(row);
     if (rc)
         refused(r, out, &f, &fail);
     else
-        saved(out, id);
+        saved(out, id, true);
 }
 
 void w_org_save(http_req *r, reply *out)
@@ -456,9 +459,6 @@ void w_org_save(http_req *r, reply *out)
         form_free(&f);
         return;
     }
-    const char *was = f.sector;
-    const char *designated = web_sval(f.keep[1], "designated");
-    const char *ministry = web_sval(f.keep[1], "ministry");
     json_t *ids = NULL;
     if (!form_read(&f, r, &ids)) {
         form_page(r, out, &f, 400);
@@ -467,16 +467,12 @@ void w_org_save(http_req *r, reply *out)
         return;
     }
     act_fail fail = {0};
-    json_t *row = NULL;
-    rc = org_update(r, f.id, f.name, ids, &f.pr, &fail);
-    /* a new sector keeps the designation recorded (the designations page changes it) */
-    if (rc == MM_OK && f.sector && !mm_streq(f.sector, was))
-        rc = screen_sector_set(r, f.id, f.sector, designated, ministry, &row, &fail);
-    json_decref(row);
+    bool did;
+    rc = org_update(r, f.id, f.name, ids, field(r, "sector"), &did, &f.pr, &fail);
     json_decref(ids);
     if (rc)
         refused(r, out, &f, &fail);
     else
-        saved(out, f.id);
+        saved(out, f.id, did);
     form_free(&f);
 }

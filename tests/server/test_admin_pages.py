@@ -11,6 +11,7 @@ refused (403) and changes nothing.
 Env: MAMORI, MM_SOURCE_DIR, MM_TMP. Standard library only.
 """
 
+import json
 import os
 import re
 import sys
@@ -33,6 +34,43 @@ def audit_count(rt, oid):
     con = mm.db_ro(rt.db)
     try:
         return con.execute("SELECT count(*) FROM audit_log WHERE object = ?", (oid,)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def audit_details(rt, oid, action):
+    """the details (parsed) of the audit records of action about oid, oldest first"""
+    con = mm.db_ro(rt.db)
+    try:
+        rows = con.execute("SELECT detail FROM audit_log WHERE object = ? AND action = ? ORDER BY id",
+                           (oid, action)).fetchall()
+        return [json.loads(d) for (d,) in rows]
+    finally:
+        con.close()
+
+
+def sector_of(rt, oid):
+    con = mm.db_ro(rt.db)
+    try:
+        row = con.execute("SELECT sector FROM org_sectors WHERE org_id = ?", (oid,)).fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def refuse_sector(db, key):
+    """A rule of the stored data that refuses sector key: a store failure the form cannot see."""
+    if mm.on_pg():
+        sqls = ["ALTER TABLE org_sectors ADD CONSTRAINT sector_refused CHECK (sector <> '%s')" % key]
+    else:
+        sqls = ["CREATE TRIGGER sector_refused_%s BEFORE %s ON org_sectors WHEN NEW.sector = '%s'"
+                " BEGIN SELECT RAISE(ABORT, 'sector_refused: the test refuses %s'); END" % (op, op, key, key)
+                for op in ("INSERT", "UPDATE")]
+    con = mm.db_rw(db)
+    try:
+        for sql in sqls:
+            con.execute(sql)
+        con.commit()
     finally:
         con.close()
 
@@ -188,6 +226,54 @@ def run(srv, rt, auth_org):
     C.status(rt.put("/api/v1/organizations/00000000-0000-4000-8000-000000000000", {"name": "X"}), 404,
              "the API: an unknown organization 404")
 
+    # ---- one edit, one transaction, audited once with what changed ------------------------
+    refuse_sector(rt.db, "water")
+    before, n_audit = org_of(rt, sub), audit_count(rt, sub)
+    C.check(sector_of(rt, sub) == "railway", "the sector before", str(sector_of(rt, sub)))
+    page = adm.get("/organizations/%s/edit" % sub)
+    r = adm.post("/organizations/%s" % sub, {"name": "Half Saved K.K.", "cage": "5HS01", "uei": "",
+                                             "corporate_number": "", "sector": "water"}, page=page)
+    C.check(r.status >= 400 and "Half Saved" not in r.header("Location", ""),
+            "a sector the store refuses: the edit fails", "%s" % r.status)
+    C.check(org_of(rt, sub) == before, "a failing sector write leaves name and identifiers unchanged",
+            "%r\n%r" % (before, org_of(rt, sub)))
+    C.check(sector_of(rt, sub) == "railway", "and the sector", str(sector_of(rt, sub)))
+    C.check(audit_count(rt, sub) == n_audit, "and writes no audit record")
+    edit = {"name": "Sub Edited K.K.", "cage": "6SE02", "uei": "", "corporate_number": "", "sector": "gas"}
+    r = adm.post("/organizations/%s" % sub, edit, page=page)
+    C.check(r.status == 303 and r.header("Location", "").endswith("/edit?saved=1"), "name, CAGE code and sector: saved",
+            "%s %s" % (r.status, r.header("Location")))
+    o = org_of(rt, sub)
+    C.check(o["name"] == "Sub Edited K.K." and o["identifiers"]["cage"] == "6SE02" and sector_of(rt, sub) == "gas",
+            "all three written", str(o))
+    C.check(audit_count(rt, sub) == n_audit + 1, "one audit record for the edit",
+            "%d -> %d" % (n_audit, audit_count(rt, sub)))
+    last = audit_details(rt, sub, "organization.update")[-1]
+    C.check(last == {"changed": {"name": "Sub Edited K.K.", "cage": "6SE02", "corporate-number": "", "sector": "gas"}},
+            "it names what changed, the sector with the rest", str(last))
+    r = rt.get("/api/v1/audit?action=organization.update")
+    C.check(r.status == 200 and any(i.get("object") == sub for i in (r.json or {}).get("items", [])),
+            "the audit log's API filters by organization.update", "%s %s" % (r.status, r.text[:200]))
+    # ---- an edit that changes nothing writes nothing -----------------------------------------
+    n_audit = audit_count(rt, sub)
+    r = adm.post("/organizations/%s" % sub, edit, page=adm.get("/organizations/%s/edit" % sub))
+    C.check(r.status == 303 and r.header("Location", "").endswith("/edit?saved=0"), "the same form again: 303",
+            "%s %s" % (r.status, r.header("Location")))
+    page = adm.get(r.header("Location", "/"))
+    C.check('id="org-result"' in page.text and "No changes" in page.text and "Saved." not in page.text,
+            "the page says No changes")
+    C.check(audit_count(rt, sub) == n_audit, "no audit record for an edit that changes nothing",
+            "%d -> %d" % (n_audit, audit_count(rt, sub)))
+    o = org_of(rt, sub)
+    r = rt.put("/api/v1/organizations/%s" % sub, {"name": o["name"], "identifiers": {"cage": "6SE02", "uei": ""}})
+    same = r.json and all(r.json.get(k) == o[k] for k in ("id", "name", "identifiers", "parent_id"))
+    C.check(r.status == 200 and same, "the API: the same name and identifiers, 200 with the organization unchanged",
+            "%s %s" % (r.status, r.text[:200]))
+    C.check(audit_count(rt, sub) == n_audit, "and no audit record")
+    r = rt.put("/api/v1/organizations/%s" % sub, {"name": "Sub K.K."})
+    C.check(r.status == 200 and audit_details(rt, sub, "organization.update")[-1] == {"changed": {"name": "Sub K.K."}},
+            "a rename through the API: one record naming it")
+
     # ---- the list: searched and paged ------------------------------------------------------------
     for i in range(55):
         mm.create_org(rt, "Paged Works %02d" % i)
@@ -214,6 +300,51 @@ def run(srv, rt, auth_org):
         o = org_of(rt, m.group(1))
         C.check(o["name"] == "New Co." and o["identifiers"] == {"cage": "4NC01"} and o["kind"] == "contractor",
                 "the API shows the new organization", str(o))
+
+    # ---- the community's member picker: found by name or identifier, no JavaScript ---------
+    pk = rt.post("/api/v1/communities", {"name": "Picker test"}).json["id"]
+    mm.expect(rt.post("/api/v1/communities/%s/members" % pk, {"org_id": prime}), 201, "prime is a member")
+    page = adm.get("/communities")
+    C.check('action="/communities/%s/add"' % pk in page.text and 'name="org_id"' not in page.text,
+            "the communities page has a search form per community, no field for a typed id")
+    for b, who in ((ana, "an analyst"), (sadm, "a contractor-admin")):
+        C.status(b.get("/communities/%s/add?q=K.K." % pk), 403, "%s gets 403 for the picker" % who)
+    C.status(adm.get("/communities/00000000-0000-4000-8000-000000000000/add?q=x"), 404, "an unknown community: 404")
+    r = adm.get("/communities/%s/add" % pk)
+    C.status(r, 200, "the picker without a search")
+    C.check('id="member-q"' in r.text and 'id="member-candidates"' not in r.text, "a search field, no list yet")
+    r = adm.get("/communities/%s/add?q=k.k." % pk)
+    rows = re.findall(r'<tr data-org-id="([0-9a-f-]{36})"', r.text)
+    C.check(sub in rows and other in rows and prime not in rows,
+            "a search by a part of the name lists the organizations, not the current member", str(rows))
+    C.check(len(re.findall(r'<form method="post" class="add-candidate"', r.text)) == len(rows)
+            and r.text.count('name="csrf"') >= len(rows), "an Add form with its CSRF field per organization")
+    C.check('id="candidates-more"' not in r.text, "all found are shown: no note of more")
+    r = adm.get("/communities/%s/add?q=paged+works" % pk)
+    C.check(r.text.count("<tr data-org-id=") == 20 and 'id="candidates-more"' in r.text,
+            "55 found: the first 20 by name and a note to refine the search", str(r.text.count("<tr data-org-id=")))
+    r = adm.get("/communities/%s/add?q=6se02" % pk)
+    rows = re.findall(r'<tr data-org-id="([0-9a-f-]{36})"', r.text)
+    C.check(rows == [sub], "a search by CAGE code finds the one organization", str(rows))
+    r = adm.get("/communities/%s/add?q=%s" % (pk, other))
+    C.check(re.findall(r'<tr data-org-id="([0-9a-f-]{36})"', r.text) == [other], "a search by id finds it")
+    r = adm.get("/communities/%s/add?q=Prime" % pk)
+    C.check('id="no-candidates"' in r.text, "the member only: none to add", mm.short(r.text, 200))
+    C.status(adm.post("/communities/%s/members" % pk, {"org_id": sub, "q": "6se02"}, csrf=False), 403,
+             "the Add form without csrf: 403")
+    C.status(ana.post("/communities/%s/members" % pk, {"org_id": sub, "q": "6se02"}, page=ana.get("/communities")),
+             403, "an analyst posting the Add form: 403")
+    members = lambda: [c for c in rt.get("/api/v1/communities").json["items"] if c["id"] == pk][0]["members"]
+    C.check(sorted(members()) == [prime], "nothing was added", str(members()))
+    page = adm.get("/communities/%s/add?q=6se02" % pk)
+    r = adm.post("/communities/%s/members" % pk, {"org_id": sub, "q": "6se02"}, page=page)
+    C.status(r, 200, "Add: 200")
+    C.check('id="community-result"' in r.text and 'id="no-candidates"' in r.text and 'value="6se02"' in r.text,
+            "the picker again, the search kept, the new member no longer listed")
+    C.check(sorted(members()) == sorted([prime, sub]), "the API shows the new member", str(members()))
+    r = adm.post("/communities/%s/members" % pk, {"org_id": sub, "q": "6se02"}, page=page)
+    C.check(r.status == 409 and 'role="alert"' in r.text, "added twice: 409 on the picker, with the message",
+            str(r.status))
 
     # ---- the consent page ---------------------------------------------------------------------
     r = ana.get("/organizations/%s/consent" % sub)

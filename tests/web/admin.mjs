@@ -2,7 +2,8 @@
 // organization form, /communities, /organizations/{org}/consent): an authority-admin creates
 // an organization through the form, sees a bad CAGE code refused beside its field with the
 // stored organization unchanged, edits its identifiers and sector, finds it by identifier,
-// creates a community and adds it as a member; the subcontractor's admin grants and
+// creates a community and adds it as a member through the picker (searched by name, added
+// by its button, by keyboard); the subcontractor's admin grants and
 // withdraws its consents, which the authority then reads (read only). After each action the
 // API (GET with the same session) shows what the page said. Every new page, and the refused
 // form, in English and Japanese: axe-core clean (WCAG 2.2 AA) and no horizontal scroll at
@@ -55,6 +56,7 @@ run(async () => {
   const page = await ctx.newPage();
   watch(page, 'admin', BASE);
   let id = null;
+  let picker = null;
 
   await step('the authority-admin creates an organization through the form', async () => {
     await login(page, BASE, env('MM_ROOT_LOGIN'), PASSWORD);
@@ -123,8 +125,24 @@ run(async () => {
     await submit(page, 'form#community-form');
     check(await page.locator('#community-result').count() === 1, 'the community is created');
     const sec = page.locator('section.community', { hasText: 'Valve makers' });
-    await sec.locator('form.add-member input[name=org_id]').fill(id);
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), sec.locator('form.add-member button').click()]);
+    // the member picker: searched by a part of the name, the organization added by its button
+    await sec.locator('form.member-search input[name=q]').fill('valve');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), sec.locator('form.member-search button').click()]);
+    check(/\/communities\/[0-9a-f-]{36}\/add\?q=valve$/.test(page.url()), 'the search is a GET to the picker', page.url());
+    check(await page.locator('table#member-candidates tbody tr').count() === 1
+      && await page.locator(`tr[data-org-id="${id}"]`).count() === 1, 'the picker lists the one organization found');
+    picker = new URL(page.url()).pathname;
+    await axe(page, 'the picker with results en');
+    await noHorizontalScroll(page, 'the picker with results');
+    // by keyboard: the Add button is reached by Tab and pressed with Enter
+    const add = page.locator(`tr[data-org-id="${id}"] form.add-candidate button`);
+    await add.focus();
+    check(await add.evaluate((b) => b === document.activeElement), 'the Add button takes the focus');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+    check(await page.locator('#community-result').count() === 1, 'the picker says the organization was added');
+    check(await page.locator(`tr[data-org-id="${id}"]`).count() === 0 && await page.locator('#no-candidates').count() === 1,
+      'the new member is no longer offered');
+    await goto(page, BASE, '/communities');
     check(await page.locator(`section.community:has-text("Valve makers") li[data-org-id="${id}"]`).count() === 1,
       'the page lists the new member');
     check((await text(page, `section.community:has-text("Valve makers") li[data-org-id="${id}"]`)).includes('Asahi Valve K.K.'),
@@ -157,6 +175,7 @@ run(async () => {
     await bothLanguages(page, `/organizations/${id}/edit`, 'the edit form');
     await bothLanguages(page, `/organizations/${SUB}/consent`, 'the consent page (authority)');
     await bothLanguages(page, '/communities', '/communities');
+    await bothLanguages(page, `${picker}?q=k.k.`, 'the member picker');
   });
 
   const sctx = await newContext();

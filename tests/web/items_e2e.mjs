@@ -212,8 +212,12 @@ async function main() {
     const sec = rp.locator('section.community', { hasText: 'E2E ISAC' });
     check((await sec.count()) === 1, 'communities: the new community is listed');
     const cid = await sec.first().getAttribute('data-community-id');
-    await fill(rp, `section[data-community-id="${cid}"] form.add-member input[name=org_id]`, process.env.MM_A_ORG);
-    await clickNav(rp, `section[data-community-id="${cid}"] form.add-member button[type=submit]`);
+    // the member picker, found by its id
+    await fill(rp, `section[data-community-id="${cid}"] form.member-search input[name=q]`, process.env.MM_A_ORG);
+    await clickNav(rp, `section[data-community-id="${cid}"] form.member-search button[type=submit]`);
+    await clickNav(rp, `tr[data-org-id="${process.env.MM_A_ORG}"] form.add-candidate button[type=submit]`);
+    check(await has(rp, '#community-result'), 'communities: the picker says A was added', rp.url());
+    await goto(rp, '/communities');
     check(await has(rp, `section[data-community-id="${cid}"] li[data-org-id="${process.env.MM_A_ORG}"]`), 'communities: A is a member');
     await goto(cp, '/communities');
     check(await has(cp, `section[data-community-id="${cid}"]`) && !(await has(cp, 'form#community-form')), "communities: A sees its community, without the admin's forms");

@@ -5,7 +5,7 @@
 // tests/web/test_phone.py; the shared pieces are in common.mjs.
 //
 // Env: MM_URL, MM_ROOT_LOGIN, MM_A_LOGIN, MM_PASSWORD, MM_A_ORG, MM_PRIME_ORG, MM_DIFF (the
-// diff page's query), MM_REQUIREMENT, MM_INCIDENT, MM_ITEM, MM_SCREENSHOTS, MM_DEADLINE_MS.
+// diff page's query), MM_REQUIREMENT, MM_INCIDENT, MM_COMMUNITY (a community: its member picker), MM_ITEM, MM_SCREENSHOTS, MM_DEADLINE_MS.
 
 import {
   env, check, step, run, launch, newContext, watch, checkProblems, goto, login, shot,
@@ -29,6 +29,7 @@ const ROLES = [
       `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', '/trends', '/changes',
       '/sectors', ...common,
       '/organizations', '/organizations/new', `/organizations/${PRIME}/edit`, `/organizations/${PRIME}/consent`,
+      `/communities/${env('MM_COMMUNITY')}/add?q=K.K.`,
       `/requirements/${encodeURIComponent(env('MM_REQUIREMENT'))}`, '/overdue', '/audit',
       '/audit?action=logon.success', ...common,
       ['/contractors/no-such-contractor', 404]],

@@ -92,6 +92,7 @@ def main():
         prime = sorted(parents.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         subs = rt.get("/api/v1/organizations/%s/submissions?per_page=10" % prime).json["items"]
         req = rt.get("/api/v1/requirements/failures?limit=1").json["items"][0]["requirement"]
+        community = mm.expect(rt.post("/api/v1/communities", {"name": "Phone ISAC"}), 201, "a community").json["id"]
 
         env = dict(os.environ)
         env.update({
@@ -103,6 +104,7 @@ def main():
             "MM_PRIME_ORG": prime,
             "MM_DIFF": "a=%s&b=%s" % (subs[-1]["id"], subs[0]["id"]),
             "MM_REQUIREMENT": req,
+            "MM_COMMUNITY": community,
             "MM_INCIDENT": str(inc["id"]),
             "MM_ITEM": str(item.get("id") or item.get("item", {}).get("id")),
             "MM_SCREENSHOTS": shots,
