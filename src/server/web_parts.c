@@ -86,20 +86,28 @@ const char *web_sector_of(const json_t *org)
     return s && s[0] ? s : "unknown";
 }
 
-const char *web_sector_label(const page *p, const char *id)
+/* The catalog's label of PREFIX.ID in the page's language, else FALLBACK. */
+static const char *label_of(const page *p, const char *prefix, const char *id, const char *fallback)
 {
     char key[96];
-    snprintf(key, sizeof key, "sector.%s", id ? id : "");
+    snprintf(key, sizeof key, "%s.%s", prefix, id ? id : "");
     const char *t = web_tr(p, key);
-    return t == key ? id : t;
+    return t == key ? fallback : t;
+}
+
+const char *web_sector_label(const page *p, const char *id)
+{
+    return label_of(p, "sector", id, id);
+}
+
+const char *web_espa_sector_label(const page *p, const char *key)
+{
+    return label_of(p, "espa_sector", key, key ? key : "");
 }
 
 const char *web_plan_state_label(const page *p, const char *state)
 {
-    char key[96];
-    snprintf(key, sizeof key, "plans.state.%s", state ? state : "");
-    const char *t = web_tr(p, key);
-    return t == key ? (state ? state : "") : t;
+    return label_of(p, "plans.state", state, state ? state : "");
 }
 
 void web_put_identifier(page *p, const char *key, const char *value)

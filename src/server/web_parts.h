@@ -27,6 +27,9 @@ const char *web_sector_of(const json_t *org);
 /* The name of a sector identifier in p's language (content/web/i18n "sector.ID"), or the
  * identifier itself when the catalog has no name for it. */
 const char *web_sector_label(const page *p, const char *id);
+/* An ESPA sector (content/screening/espa-sectors.json) by its key: its short name in the page's
+ * language (i18n "espa_sector.KEY"), else the key. */
+const char *web_espa_sector_label(const page *p, const char *key);
 /* An installation plan's state (docs/screening.md "States") in the page's language
  * ("plans.state.under-examination"); an unknown one as it is. */
 const char *web_plan_state_label(const page *p, const char *state);
