@@ -2,6 +2,7 @@
  * the status names, scores, requirement links, table heads, the gaps table and the page cache
  * of the authority's aggregate pages. */
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "server/bodies.h"
 #include "server/cache.h"
 #include "server/form.h"
+#include "server/internal.h"
 #include "server/web.h"
 #include "server/web_parts.h"
 
@@ -167,16 +169,19 @@ void web_th(page *p, const char *key, const char *cls)
 
 /* The contents of the authority's aggregate pages depend only on the stored data, the
  * language and the day, never on who reads them (no forms inside): they are kept in the view
- * cache under the store's version (cache.h) and rebuilt only after a change. */
+ * cache under the data's version (mm_store_data_version: a logon or an audited read does not
+ * move it, any other write does, on whichever instance) and rebuilt only after a change.
+ * Counted in /metrics (mamori_page_cache_total). */
 bool web_page_cached(page *p, http_req *r, char *key, size_t size, const char *what,
                      int64_t *version)
 {
     snprintf(key, size, "page:%s\x1f%s\x1f%s", what, p->lang, r->today);
-    if (mm_store_audit_head(r->st, version) != MM_OK) {
+    if (mm_store_data_version(r->st, version) != MM_OK) {
         *version = -1;
         return false;
     }
     char *hit = mm_view_cache_text(key, *version);
+    atomic_fetch_add(&r->srv->metrics.page_cache[hit ? 0 : 1], 1);
     if (!hit)
         return false;
     mm_buf_puts(&p->b, hit);
