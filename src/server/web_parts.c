@@ -136,6 +136,19 @@ void web_put_score(page *p, const json_t *latest)
         web_puts(p, "<span class=\"muted\">–</span>");
 }
 
+void web_put_score_of(page *p, const json_t *latest, bool with_fw)
+{
+    web_put_score(p, latest);
+    const char *fw = web_sval(latest, "framework");
+    const mm_server *srv = p->r->srv;
+    if (json_is_integer(json_object_get(latest, "score")))
+        web_printf(p, " <span class=\"muted\">/ %lld</span>",
+                   mm_streq(fw, "800-171r2") ? (long long)srv->r2->sprs_base
+                                             : (long long)mm_catalog_active_count(srv->r3));
+    if (with_fw && fw)
+        web_printf(p, " <span class=\"muted\">(%s)</span>", web_fw_label(fw));
+}
+
 const char *web_fw_label(const char *fw)
 {
     /* a no-break space: "Rev" and its number never part at a line's end */

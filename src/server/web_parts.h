@@ -38,6 +38,9 @@ const char *web_plan_state_label(const page *p, const char *state);
 void web_put_identifier(page *p, const char *key, const char *value);
 /* The score of a latest submission (or a dash). */
 void web_put_score(page *p, const json_t *latest);
+/* The score out of its framework's maximum, "92 / 97" (the maximum muted), and with_fw its
+ * framework's label after it, "(Rev 3)"; a dash when there is no score. */
+void web_put_score_of(page *p, const json_t *latest, bool with_fw);
 /* "Rev 2" / "Rev 3" for a framework name. */
 const char *web_fw_label(const char *fw);
 /* A requirement id, linked to /requirements/{id} when link. */
