@@ -138,6 +138,13 @@ int mm_store_audit_list(mm_store *s, json_t **out, const mm_audit_filter *f)
  * in the same transaction, so this is a version of the whole store: answers computed from
  * the store can be cached until it moves (on every backend, across server instances). */
 int mm_store_audit_head(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
+/* The id of the last audit record of a change of the data (0 when none): as
+ * mm_store_audit_head, but not moved by the records of sessions and reads that change no
+ * data a page aggregates (logons, logouts, expired sessions, reads and refused reads of
+ * items, notifications marked read, password changes and refusals, lockouts, tokens, keys,
+ * notification preferences). The version of the authority's aggregate pages (web_page_cached):
+ * kept across logons and audited reads, moved by every other write, on every instance. */
+int mm_store_data_version(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
 /* As mm_store_begin, but on PostgreSQL the write lock (which serialises writers across
  * instances) is taken only when the transaction appends its audit record, so its other
  * writes run in parallel with other writers'. Only for writes that need no lock of their

@@ -84,6 +84,7 @@ typedef struct server_metrics {
     _Atomic unsigned long long buckets[MM_METRICS_BUCKETS]; /* durations, not cumulative */
     _Atomic unsigned long long count, sum_us;
     _Atomic unsigned long long submissions[3]; /* POST /api/v1/submissions: 201, 4xx, other */
+    _Atomic unsigned long long page_cache[2];  /* web_page_cached: hits, misses */
     long long started;                         /* Unix time */
 } server_metrics;
 

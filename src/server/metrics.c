@@ -81,6 +81,14 @@ void h_metrics(http_req *r, reply *out)
     for (size_t i = 0; i < 3; i++)
         mm_buf_printf(&b, "mamori_submissions_total{result=\"%s\"} %llu\n", res[i],
                       (unsigned long long)atomic_load(&m->submissions[i]));
+    mm_buf_printf(&b,
+                  "# HELP mamori_page_cache_total The authority's aggregate pages answered "
+                  "from the cache (hit) or built (miss).\n"
+                  "# TYPE mamori_page_cache_total counter\n"
+                  "mamori_page_cache_total{result=\"hit\"} %llu\n"
+                  "mamori_page_cache_total{result=\"miss\"} %llu\n",
+                  (unsigned long long)atomic_load(&m->page_cache[0]),
+                  (unsigned long long)atomic_load(&m->page_cache[1]));
     pthread_mutex_lock(&srv->pool.lock);
     size_t idle = srv->pool.nfree, waiting = srv->pool.waiting, size = srv->pool.size;
     pthread_mutex_unlock(&srv->pool.lock);

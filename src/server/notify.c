@@ -18,6 +18,7 @@
 #include "mamori/supply.h"
 #include "server/notify.h"
 #include "server/web.h"
+#include "server/web_parts.h"
 #include "util/util.h"
 
 #define DAY_S         86400LL
@@ -179,15 +180,14 @@ static int record(sweep *w, const char *kind, const char *cause, const json_t *i
 {
     const char *org = str(it, "org_id"), *name = str(it, "org_name");
     char subject[600];
-    char key[80];
-    snprintf(key, sizeof key, "notify.subject.%s", kind);
-    mm_buf sb = MM_BUF_INIT;
-    mm_i18n_put_esc(&sb, "en", MM_I18N_PLAIN, key, name, a1, a2, NULL);
-    snprintf(subject, sizeof subject, "%s", mm_buf_cstr(&sb));
-    mm_buf_free(&sb);
     json_t *d = json_deep_copy(it);
     json_object_del(d, "cause");
     json_object_set_new(d, "args", json_pack("[sss]", name, a1 ? a1 : "", a2 ? a2 : ""));
+    /* the stored subject: English, with the labels the reader's one has (notify_subject) */
+    mm_buf sb = MM_BUF_INIT;
+    notify_subject(&sb, "en", mm_notify_kind_of(kind, cause), d, NULL);
+    snprintf(subject, sizeof subject, "%s", mm_buf_cstr(&sb));
+    mm_buf_free(&sb);
     char *detail = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!detail)
@@ -259,9 +259,7 @@ static int sweep_all(sweep *w, const char *today, long long now_unix)
     {
         if (rc)
             break;
-        char what[120];
-        snprintf(what, sizeof what, "%s, %s", str(it, "framework"), str(it, "status"));
-        rc = record(w, "submission", str(it, "cause"), it, what, NULL);
+        rc = record(w, "submission", str(it, "cause"), it, str(it, "framework"), str(it, "status"));
     }
     json_decref(items);
     /* a conditional status that expires within 30 days: received in [today - 180, today -
@@ -343,10 +341,27 @@ void notify_subject(mm_buf *b, const char *lang, const char *klass, const json_t
     json_t *own = NULL;
     if (!json_is_array(args)) {
         args = own = json_pack("[s]", stored ? stored : "");
-    } else if (mm_streq(klass, "status-drop")) {
-        /* the statuses before and after as the reader's labels ("status.not-met") */
+    } else if (mm_streq(klass, "status-drop") || mm_streq(klass, "submission")) {
+        /* the statuses as the reader's labels ("status.not-met"); a submission's framework as
+         * its label ("Rev 3"), split from its status where an older record kept them in one
+         * argument ("800-171r3, met") */
         own = json_deep_copy(args);
-        for (size_t i = 1; own && i < 3; i++) {
+        const char *one = json_string_value(json_array_get(own, 1));
+        const char *comma = one ? strstr(one, ", ") : NULL;
+        const char *two = json_string_value(json_array_get(own, 2));
+        if (own && mm_streq(klass, "submission") && comma && (!two || !*two)) {
+            json_array_set_new(own, 2, json_string(comma + 2));
+            json_array_set_new(own, 1, json_stringn(one, (size_t)(comma - one)));
+        }
+        const char *fw = json_string_value(json_array_get(own, 1));
+        if (mm_streq(klass, "submission") && fw && !mm_streq(web_fw_label(fw), "–")) {
+            char label[32]; /* "Rev 3": the page's no-break space a plain one in a subject */
+            const char *l = web_fw_label(fw), *nbsp = strstr(l, "\xc2\xa0");
+            snprintf(label, sizeof label, "%.*s %s", nbsp ? (int)(nbsp - l) : (int)strlen(l), l,
+                     nbsp ? nbsp + 2 : "");
+            json_array_set_new(own, 1, json_string(label));
+        }
+        for (size_t i = mm_streq(klass, "submission") ? 2 : 1; own && i < 3; i++) {
             const char *st = json_string_value(json_array_get(own, i));
             char sk[80];
             snprintf(sk, sizeof sk, "status.%s", st ? st : "");

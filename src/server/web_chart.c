@@ -152,6 +152,12 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* The class (0..4) of v among the quintile breaks brk[0..3]. */
+/* a rate (0..1) as the whole percent a cell shows (its "%.0f" of v * 100) */
+static double pct(double v)
+{
+    return rint(v * 100);
+}
+
 static int heat_class_of(double v, const double brk[4])
 {
     int k = 0;
@@ -169,12 +175,14 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
     if (W < LW + 5 * 90 + 20)
         W = LW + 5 * 90 + 20;
     /* the scale is fitted to the data: the breaks are the cells' quintiles, so each colour
-     * holds about a fifth of the cells however narrow their spread */
+     * holds about a fifth of the cells however narrow their spread. Cells are classed by the
+     * whole percent they show (pct), so that the legend's ranges of whole percents do not
+     * overlap and each shown value is in exactly one of them. */
     size_t nv = 0;
     double *sorted = malloc((nrows * ncols + 1) * sizeof *sorted);
     for (size_t i = 0; sorted && i < nrows * ncols; i++)
         if (rate[i] >= 0)
-            sorted[nv++] = rate[i];
+            sorted[nv++] = pct(rate[i]);
     double brk[4] = {2, 2, 2, 2}, lo = 0, hi = 0;
     if (sorted && nv > 0) {
         qsort(sorted, nv, sizeof *sorted, cmp_double);
@@ -218,7 +226,7 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
         for (size_t c = 0; c < ncols; c++) {
             double v = rate[rr * ncols + c];
             double x = LW + CW * (double)c;
-            int k = v >= 0 ? heat_class_of(v, brk) : -1;
+            int k = v >= 0 ? heat_class_of(pct(v), brk) : -1;
             web_printf(p,
                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"%s\" "
                        "stroke=\"#fff\" data-class=\"%d\"><title>",
@@ -241,13 +249,21 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
     double ly = TH + CH * (double)nrows + 14;
     web_puts(p, "<g id=\"heatmap-legend\">");
     for (int k = 0; k < 5 && nv > 0; k++) {
-        double from = k == 0 ? lo : brk[k - 1], to = k == 4 ? hi : brk[k];
+        /* whole percents from..to, both shown ones; an empty class (tied breaks) says so */
+        double from = k == 0 ? lo : brk[k - 1], to = k == 4 ? hi : brk[k] - 1;
         double x = LW + 90.0 * k;
         web_printf(p,
                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"14\" fill=\"%s\" "
                    "data-class=\"%d\"></rect>"
-                   "<text class=\"axis legend\" x=\"%.1f\" y=\"%.1f\">%.0f–%.0f%%</text>",
-                   x, ly, heat_class[k].fill, k, x + 22, ly + 11, from * 100, to * 100);
+                   "<text class=\"axis legend\" x=\"%.1f\" y=\"%.1f\">",
+                   x, ly, heat_class[k].fill, k, x + 22, ly + 11);
+        if (from > to)
+            web_puts(p, "–");
+        else if (from == to)
+            web_printf(p, "%.0f%%", from);
+        else
+            web_printf(p, "%.0f–%.0f%%", from, to);
+        web_puts(p, "</text>");
     }
     web_puts(p, "</g>");
     table_open(p);
@@ -278,8 +294,8 @@ void web_chart_heatmap(page *p, const char *id, const char *title, const char *c
     fig_close(p);
     if (nv > 0) {
         char l0[24], l1[24];
-        snprintf(l0, sizeof l0, "%.0f", lo * 100);
-        snprintf(l1, sizeof l1, "%.0f", hi * 100);
+        snprintf(l0, sizeof l0, "%.0f", lo);
+        snprintf(l1, sizeof l1, "%.0f", hi);
         web_puts(p, "<p class=\"note\" id=\"heatmap-scale\">");
         web_put_trf(p, "chart.heatmap_legend", l0, l1, NULL);
         web_puts(p, "</p>");

@@ -99,7 +99,7 @@ static void put_org_head(page *p, const json_t *org, const json_t *latest_row)
     web_puts(p, "</dd><dt>");
     web_put_tr(p, "col.score");
     web_puts(p, "</dt><dd id=\"org-score\">");
-    web_put_score(p, latest_row);
+    web_put_score_of(p, latest_row, true);
     web_puts(p, "</dd>");
     json_t *ids = json_object_get(org, "identifiers");
     const char *k;

@@ -19,9 +19,8 @@
 
 /* What the list shows: the query as understood, and one page of contractors. */
 typedef struct contractors_model {
-    list_filter f;          /* borrowed from the request (routes.c checked each value) */
-    const char *sort;       /* borrowed from the request, or "name" */
-    int64_t max_r2, max_r3; /* each framework's maximum score */
+    list_filter f;    /* borrowed from the request (routes.c checked each value) */
+    const char *sort; /* borrowed from the request, or "name" */
     bool desc;
     long long page_no, total, pages;
     json_t *res;     /* mm_store_list_orgs */
@@ -71,8 +70,6 @@ static int contractors_model_make(contractors_model *m, http_req *r)
                        .offset = (page_no - 1) * PER_PAGE,
                        .limit = PER_PAGE};
     list_filter_query(&m->f, r, &qq);
-    m->max_r2 = qq.score_max_r2;
-    m->max_r3 = qq.score_max_r3;
     int rc = mm_store_list_orgs(r->st, &m->res, &qq);
     if (rc == MM_OK)
         rc = contractor_sectors(r, &m->sectors);
@@ -271,12 +268,9 @@ static void contractors_render(page *p, const contractors_model *m)
         web_puts(p, "</td><td>");
         web_badge(p, web_sval(it, "status"));
         web_puts(p, "</td><td class=\"num\">");
-        web_put_score(p, l);
-        const char *fw = web_sval(l, "framework");
-        if (json_is_integer(json_object_get(l, "score")))
-            web_printf(p, " <span class=\"muted\">/ %lld</span>",
-                       (long long)(mm_streq(fw, "800-171r2") ? m->max_r2 : m->max_r3));
-        web_printf(p, "</td><td>%s</td><td class=\"date\">", web_fw_label(fw));
+        web_put_score_of(p, l, false);
+        web_printf(p, "</td><td>%s</td><td class=\"date\">",
+                   web_fw_label(web_sval(l, "framework")));
         web_esc(p, web_sval(l, "assessed"));
         web_puts(p, "</td><td>");
         web_put_affirmation(p, it);

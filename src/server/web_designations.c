@@ -12,6 +12,7 @@
 #include "server/screen.h"
 #include "server/screen_report.h"
 #include "server/web.h"
+#include "server/web_parts.h"
 #include "util/util.h"
 
 static const char *sv(const json_t *o, const char *k)
@@ -37,17 +38,11 @@ static void put_form(page *p)
     json_t *s;
     json_array_foreach(json_object_get(screen_sectors(), "sectors"), i, s)
     {
-        json_t *sum = mm_sector_summary(s);
         web_puts(p, "<option value=\"");
-        web_attr(p, sv(sum, "key"));
+        web_attr(p, sv(s, "key"));
         web_puts(p, "\">");
-        web_esc(p, sv(sum, "key"));
-        if (sv(sum, "label_ja")) {
-            web_puts(p, " ");
-            web_esc(p, sv(sum, "label_ja"));
-        }
+        web_esc(p, web_espa_sector_label(p, sv(s, "key")));
         web_puts(p, "</option>");
-        json_decref(sum);
     }
     web_puts(p, "</select> <label for=\"d-date\">");
     web_put_tr(p, "designations.designated");
@@ -105,7 +100,7 @@ static void designations_page(http_req *r, reply *out, const char *err, unsigned
         web_printf(&p, "\" data-designated=\"%d\"><td>", sv(d, "designated") != NULL);
         web_user(&p, sv(d, "name"));
         web_puts(&p, "</td><td>");
-        web_esc(&p, sv(d, "sector"));
+        web_esc(&p, web_espa_sector_label(&p, sv(d, "sector")));
         web_puts(&p, "</td><td>");
         web_esc(&p, sv(d, "designated"));
         web_puts(&p, "</td><td>");

@@ -251,18 +251,12 @@ static void put_sector(page *p, const org_form *f)
     json_t *s;
     json_array_foreach(json_object_get(screen_sectors(), "sectors"), i, s)
     {
-        json_t *sum = mm_sector_summary(s);
-        const char *key = web_sval(sum, "key");
+        const char *key = web_sval(s, "key");
         web_puts(p, "<option value=\"");
         web_attr(p, key);
         web_printf(p, "\"%s>", mm_streq(key, f->sector) ? " selected" : "");
-        web_esc(p, key);
-        if (web_sval(sum, "label_ja")) {
-            web_puts(p, " ");
-            web_esc(p, web_sval(sum, "label_ja"));
-        }
+        web_esc(p, web_espa_sector_label(p, key));
         web_puts(p, "</option>");
-        json_decref(sum);
     }
     web_puts(p, "</select>");
     if (f->pr.sector) {

@@ -2,6 +2,7 @@
  * the status names, scores, requirement links, table heads, the gaps table and the page cache
  * of the authority's aggregate pages. */
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "server/bodies.h"
 #include "server/cache.h"
 #include "server/form.h"
+#include "server/internal.h"
 #include "server/web.h"
 #include "server/web_parts.h"
 
@@ -86,20 +88,28 @@ const char *web_sector_of(const json_t *org)
     return s && s[0] ? s : "unknown";
 }
 
-const char *web_sector_label(const page *p, const char *id)
+/* The catalog's label of PREFIX.ID in the page's language, else FALLBACK. */
+static const char *label_of(const page *p, const char *prefix, const char *id, const char *fallback)
 {
     char key[96];
-    snprintf(key, sizeof key, "sector.%s", id ? id : "");
+    snprintf(key, sizeof key, "%s.%s", prefix, id ? id : "");
     const char *t = web_tr(p, key);
-    return t == key ? id : t;
+    return t == key ? fallback : t;
+}
+
+const char *web_sector_label(const page *p, const char *id)
+{
+    return label_of(p, "sector", id, id);
+}
+
+const char *web_espa_sector_label(const page *p, const char *key)
+{
+    return label_of(p, "espa_sector", key, key ? key : "");
 }
 
 const char *web_plan_state_label(const page *p, const char *state)
 {
-    char key[96];
-    snprintf(key, sizeof key, "plans.state.%s", state ? state : "");
-    const char *t = web_tr(p, key);
-    return t == key ? (state ? state : "") : t;
+    return label_of(p, "plans.state", state, state ? state : "");
 }
 
 void web_put_identifier(page *p, const char *key, const char *value)
@@ -124,6 +134,19 @@ void web_put_score(page *p, const json_t *latest)
         web_printf(p, "%lld", (long long)json_integer_value(sc));
     else
         web_puts(p, "<span class=\"muted\">–</span>");
+}
+
+void web_put_score_of(page *p, const json_t *latest, bool with_fw)
+{
+    web_put_score(p, latest);
+    const char *fw = web_sval(latest, "framework");
+    const mm_server *srv = p->r->srv;
+    if (json_is_integer(json_object_get(latest, "score")))
+        web_printf(p, " <span class=\"muted\">/ %lld</span>",
+                   mm_streq(fw, "800-171r2") ? (long long)srv->r2->sprs_base
+                                             : (long long)mm_catalog_active_count(srv->r3));
+    if (with_fw && fw)
+        web_printf(p, " <span class=\"muted\">(%s)</span>", web_fw_label(fw));
 }
 
 const char *web_fw_label(const char *fw)
@@ -159,16 +182,19 @@ void web_th(page *p, const char *key, const char *cls)
 
 /* The contents of the authority's aggregate pages depend only on the stored data, the
  * language and the day, never on who reads them (no forms inside): they are kept in the view
- * cache under the store's version (cache.h) and rebuilt only after a change. */
+ * cache under the data's version (mm_store_data_version: a logon or an audited read does not
+ * move it, any other write does, on whichever instance) and rebuilt only after a change.
+ * Counted in /metrics (mamori_page_cache_total). */
 bool web_page_cached(page *p, http_req *r, char *key, size_t size, const char *what,
                      int64_t *version)
 {
     snprintf(key, size, "page:%s\x1f%s\x1f%s", what, p->lang, r->today);
-    if (mm_store_audit_head(r->st, version) != MM_OK) {
+    if (mm_store_data_version(r->st, version) != MM_OK) {
         *version = -1;
         return false;
     }
     char *hit = mm_view_cache_text(key, *version);
+    atomic_fetch_add(&r->srv->metrics.page_cache[hit ? 0 : 1], 1);
     if (!hit)
         return false;
     mm_buf_puts(&p->b, hit);

@@ -27,6 +27,9 @@ const char *web_sector_of(const json_t *org);
 /* The name of a sector identifier in p's language (content/web/i18n "sector.ID"), or the
  * identifier itself when the catalog has no name for it. */
 const char *web_sector_label(const page *p, const char *id);
+/* An ESPA sector (content/screening/espa-sectors.json) by its key: its short name in the page's
+ * language (i18n "espa_sector.KEY"), else the key. */
+const char *web_espa_sector_label(const page *p, const char *key);
 /* An installation plan's state (docs/screening.md "States") in the page's language
  * ("plans.state.under-examination"); an unknown one as it is. */
 const char *web_plan_state_label(const page *p, const char *state);
@@ -35,6 +38,9 @@ const char *web_plan_state_label(const page *p, const char *state);
 void web_put_identifier(page *p, const char *key, const char *value);
 /* The score of a latest submission (or a dash). */
 void web_put_score(page *p, const json_t *latest);
+/* The score out of its framework's maximum, "92 / 97" (the maximum muted), and with_fw its
+ * framework's label after it, "(Rev 3)"; a dash when there is no score. */
+void web_put_score_of(page *p, const json_t *latest, bool with_fw);
 /* "Rev 2" / "Rev 3" for a framework name. */
 const char *web_fw_label(const char *fw);
 /* A requirement id, linked to /requirements/{id} when link. */

@@ -32,20 +32,10 @@ static void not_verified(page *p)
     web_puts(p, ")</span>");
 }
 
-/* The sector's name as the data gives it: the English label (marked "not verified" where the
- * data marks it so), the Japanese one beside it, else the key. */
+/* The sector's name in the page's language, as every page names it (web_espa_sector_label). */
 static void sector_name(page *p, const json_t *s)
 {
-    const char *en = sv(s, "label_en"), *ja = sv(s, "label_ja");
-    web_esc(p, en ? en : sv(s, "key"));
-    if (ja) {
-        web_puts(p, " <span lang=\"ja\">");
-        web_esc(p, ja);
-        web_puts(p, "</span>");
-    }
-    if ((en && !json_is_true(json_object_get(s, "label_en_verified"))) ||
-        (ja && !json_is_true(json_object_get(s, "label_ja_verified"))))
-        not_verified(p);
+    web_esc(p, web_espa_sector_label(p, sv(s, "key")));
 }
 
 static void head_row(page *p, const char *const *cols, size_t n)
@@ -82,7 +72,7 @@ static void crumbs(page *p, const json_t *sector, const char *op_id, const char 
         web_puts(p, " &#8250; <a href=\"/sectors/");
         web_attr(p, sv(sector, "key"));
         web_puts(p, "\">");
-        web_esc(p, sv(sector, "label_en") ? sv(sector, "label_en") : sv(sector, "key"));
+        web_esc(p, web_espa_sector_label(p, sv(sector, "key")));
         web_puts(p, "</a>");
     }
     if (op_id) {
@@ -482,7 +472,7 @@ void sectors_due_section(page *p, const json_t *due)
         web_puts(p, "\">");
         web_user(p, sv(pl, "operator_name") ? sv(pl, "operator_name") : sv(pl, "operator_id"));
         web_puts(p, "</a></th><td>");
-        web_esc(p, sv(pl, "sector"));
+        web_esc(p, web_espa_sector_label(p, sv(pl, "sector")));
         web_puts(p, "</td><td>");
         web_esc(p, web_plan_state_label(p, sv(pl, "state")));
         web_puts(p, "</td><td>");
@@ -516,7 +506,7 @@ void sectors_my_plans(page *p, const json_t *plans)
         web_puts(p, "\"><td>");
         web_esc(p, day);
         web_puts(p, "</td><td>");
-        web_esc(p, sv(pl, "sector"));
+        web_esc(p, web_espa_sector_label(p, sv(pl, "sector")));
         web_puts(p, "</td><td>");
         web_esc(p, web_plan_state_label(p, sv(pl, "state")));
         web_puts(p, "</td><td>");

@@ -148,6 +148,25 @@ int mm_store_audit_head(mm_store *s, int64_t *out)
     return mm_db_int(s, out, "SELECT coalesce(max(id), 0) FROM audit_log", 0, NULL);
 }
 
+int mm_store_data_version(mm_store *s, int64_t *out)
+{
+    /* newest first on the primary key, stopping at the first record that is a change: the
+     * records skipped are those since the last change */
+    int rc = mm_db_int(s, out,
+                       "SELECT id FROM audit_log WHERE action NOT IN ('logon.success', "
+                       "'logon.failure', 'logon.refused-locked', 'logout', 'session.expired', "
+                       "'item.read', 'item.refused', 'notification.read', 'password.change', "
+                       "'password.change-refused', 'password.refused-locked', 'account.locked', "
+                       "'token.create', 'token.revoke', 'key.register', 'key.revoke', "
+                       "'notify.preferences') ORDER BY id DESC LIMIT 1",
+                       0, NULL);
+    if (rc == MM_ENOTFOUND) {
+        *out = 0;
+        rc = MM_OK;
+    }
+    return rc;
+}
+
 int mm_store_begin_late(mm_store *s)
 {
     if (!s->drv->lock)

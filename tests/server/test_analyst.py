@@ -207,6 +207,20 @@ def heatmap(sess):
     C.check(all(max(by[a]) <= min(by[b]) for a, b in zip(ks, ks[1:])), "classes are ordered by value")
     legend = re.search(r'<g id="heatmap-legend">(.*?)</g>', fig, re.S)
     C.check(legend and len(re.findall(r"data-class=", legend.group(1))) == 5, "a legend of five classes")
+    # the classes' ranges of whole percents: disjoint, rising, and each cell's shown value in
+    # its own class's range only (they once read "88–95%", "95–96%"), in both languages
+    for lang in ("en", "ja"):
+        lt = page(sess, "/overview?lang=" + lang)
+        lg = re.search(r'<g id="heatmap-legend">(.*?)</g>', lt, re.S)
+        ranges = []
+        for k, text in re.findall(r'data-class="(\d)"></rect><text [^>]*>([^<]*)</text>', lg.group(1) if lg else ""):
+            m = re.fullmatch(r"(\d+)(?:–(\d+))?%", text)
+            ranges.append((int(k), int(m.group(1)), int(m.group(2) or m.group(1))) if m else (int(k), None, text))
+        ok = len(ranges) == 5 and all(r[1] is not None and r[1] <= r[2] for r in ranges) \
+            and all(a[2] < b[1] for a, b in zip(ranges, ranges[1:]))
+        C.check(ok, "%s: the legend's classes are disjoint ranges of whole percents, rising" % lang, str(ranges))
+        bad = [(k, v) for _, k, v, _ in cells if ok and not ranges[int(k)][1] <= int(v) <= ranges[int(k)][2]]
+        C.check(ok and not bad, "%s: every cell's value is in its class's range" % lang, str(bad[:5]))
     note = re.search(r'<p class="note" id="heatmap-scale">(.*?)</p>', t, re.S)
     C.check(note and "%d%%" % values[0] in note.group(1) and "%d%%" % values[-1] in note.group(1),
             "the legend's note gives the cells' real minimum and maximum",

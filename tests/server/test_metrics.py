@@ -18,6 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mmserver as mm  # noqa: E402
+from test_web import Browser  # noqa: E402
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"'
                     r'(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*)?\})? (-?[0-9.e+-]+|\+Inf|NaN)$')
@@ -120,6 +121,33 @@ def main():
     c.check(buckets and buckets[-1][1] == after.get(("mamori_http_request_duration_seconds_count",
                                                       "")), "+Inf equals _count")
     c.check(after.get(("mamori_db_pool_connections", ""), 0) >= 1, "the pool's size")
+
+    # the overview's cache: kept across logons and audited reads, built again after a write
+    def page_cache():
+        m, _ = parse(scraper.get("/metrics").text, c)
+        return m.get(("mamori_page_cache_total", 'result="hit"'), 0), \
+            m.get(("mamori_page_cache_total", 'result="miss"'), 0)
+
+    root = Browser(srv)
+    root.login("root", mm.GOOD_PASSWORD)
+    c.status(root.get("/overview"), 200, "the overview")
+    hit0, miss0 = page_cache()
+    for i in range(3):
+        b = Browser(srv)
+        c.check(b.login("kadmin", mm.GOOD_PASSWORD).status == 303, "a contractor logs on (%d)" % i)
+        mm.logon(srv, "prometheus", mm.GOOD_PASSWORD)
+        c.status(root.get("/overview"), 200, "the overview after the logons (%d)" % i)
+    hit1, miss1 = page_cache()
+    c.check(miss1 == miss0 and hit1 == hit0 + 3, "logons do not rebuild the overview: 3 hits, no miss",
+            "hits %s -> %s, misses %s -> %s" % (hit0, hit1, miss0, miss1))
+    signed = mm.sign(mm.EXAMPLE_R3, os.path.join(tmp, "k.json"), os.path.join(tmp, "s2.json"), date="2026-11-21")
+    c.status(mm.submit(contractor, signed), 201, "a new submission")
+    hit2, miss2 = page_cache()
+    page = root.get("/overview")
+    hit3, miss3 = page_cache()
+    c.check(miss3 == miss2 + 1 and hit3 == hit2, "a new submission: the next overview is built again",
+            "hits %s -> %s, misses %s -> %s" % (hit2, hit3, miss2, miss3))
+    c.status(page, 200, "the overview after the submission")
     srv.stop()
     c.finish()
 

@@ -27,6 +27,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -349,6 +350,17 @@ def relay_down(srv, T):
     en = W.adm["A"].session.get("/notifications?lang=en").body
     C.check("status Conditional -&gt; Not met" in en, "the notifications page in English: the statuses' labels",
             mm.short(en[en.find('data-kind="status-drop"'):][:300]))
+    # a new submission's framework and status as labels too (not "800-171r3, no-valid-score")
+    labels = {}
+    for lang in ("en", "ja"):
+        with open(os.path.join(mm.SRC, "content", "web", "i18n", "%s.json" % lang), encoding="utf-8") as f:
+            labels[lang] = {v for k, v in json.load(f).items() if k.startswith("status.")}
+    subs_en = re.findall(r"new submission \((Rev [23]), ([^)]*)\)", en)
+    subs_ja = re.findall(r"新しい提出 \((Rev [23])、([^)]*)\)", ja)
+    C.check(subs_en and all(s in labels["en"] for _, s in subs_en) and "800-171r" not in en,
+            "the notifications page in English: a new submission as 'Rev 3, <status label>'", str(subs_en))
+    C.check(subs_ja and all(s in labels["ja"] for _, s in subs_ja) and "800-171r" not in ja,
+            "the notifications page in Japanese: a new submission's status in Japanese", str(subs_ja))
 
 
 def restart(srv, today):

@@ -243,6 +243,15 @@ def run(T, srv, otp):
         C.check(sel in cp.text, "contractor page has %s" % sel)
     C.check(EVIL not in cp.text and "<h1><bdi>&lt;script&gt;alert(1)&lt;/script&gt; K.K.</bdi></h1>" in cp.text,
             "the <script> name is escaped on /contractors/{id}")
+    # the score as the list gives it, out of its maximum, and its framework: "92 / 97 (Rev 3)"
+    row = re.search(r'<tr[^>]*data-org-id="%s".*?</tr>' % a["id"], b.get("/contractors").text, re.S)
+    ls = row and re.search(r'<td class="num">(-?\d+) <span class="muted">/ (\d+)</span></td><td>Rev\xa03</td>',
+                           row.group(0))
+    sc = re.search(r'<dd id="org-score">(-?\d+) <span class="muted">/ (\d+)</span> '
+                   r'<span class="muted">\(Rev\xa03\)</span></dd>', cp.text)
+    C.check(ls and sc and ls.groups() == sc.groups() and int(sc.group(2)) > 0,
+            "the contractor page's score as the list's: out of the maximum, with the framework",
+            "%s %s" % (ls and ls.groups(), mm.short(cp.text[cp.text.find('id="org-score"'):][:200])))
     rq = b.get("/requirements/03.01.01")
     for sel in ('id="met-count"', 'id="failing-contractors"', 'id="failing-objectives"'):
         C.check(sel in rq.text, "requirement page has %s" % sel)

@@ -16,6 +16,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "server"))
 import mmserver as mm  # noqa: E402
+from test_web import Browser  # noqa: E402
 
 
 def main():
@@ -43,6 +44,20 @@ def main():
                                 "equipment": {"category": "railway.1", "model": "IXL-3"},
                                 "supplier": {"org": sup},
                                 "maintainers": [{"name": "Remote Ops KK", "scope": "remote"}]}), 201, "file")
+        # the sector by its label in the page's language on every page that names it, not its key
+        bad = []
+        for lang, label in (("ja", "鉄道"), ("en", "Railway")):
+            b = Browser(srv, lang)
+            b.login("root", mm.GOOD_PASSWORD)
+            for path in ("/plans", "/overview", "/sectors", "/designations"):
+                t = b.get(path).text
+                # (the overview lists a plan only near its deadline: there, only no key)
+                if (">%s<" % label not in t and path != "/overview") or ">railway<" in t:
+                    bad.append("%s %s" % (lang, path))
+        if bad:
+            print("FAIL the railway sector shown by its key or without its label on: %s" % ", ".join(bad))
+            return 1
+        print("ok the sector by its label (ja, en) on /plans, /overview, /sectors, /designations")
         env = dict(os.environ, MM_URL=srv.url, MM_ROOT_LOGIN="root", MM_ROOT_PASSWORD=mm.GOOD_PASSWORD,
                    MM_OPERATOR=op, MM_PLAN=r.json["id"], MM_SUPPLIER=sup, MM_SCREENSHOT_DIR=T,
                    NODE_PATH=os.path.join(src, "node_modules"))
