@@ -100,7 +100,7 @@ static void designations_page(http_req *r, reply *out, const char *err, unsigned
         web_printf(&p, "\" data-designated=\"%d\"><td>", sv(d, "designated") != NULL);
         web_user(&p, sv(d, "name"));
         web_puts(&p, "</td><td>");
-        web_esc(&p, web_espa_sector_label(&p, sv(d, "sector")));
+        web_put_espa_sector(&p, sv(d, "sector"));
         web_puts(&p, "</td><td>");
         web_esc(&p, sv(d, "designated"));
         web_puts(&p, "</td><td>");

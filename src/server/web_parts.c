@@ -15,6 +15,7 @@
 #include "server/cache.h"
 #include "server/form.h"
 #include "server/internal.h"
+#include "server/screen.h"
 #include "server/web.h"
 #include "server/web_parts.h"
 
@@ -102,9 +103,58 @@ const char *web_sector_label(const page *p, const char *id)
     return label_of(p, "sector", id, id);
 }
 
+/* The ESPA sector's name as the data gives it (content/screening/espa-sectors.json), never one
+ * it does not: on a Japanese page its Japanese label (the Act's, or a secondary source's) where
+ * the data has one, else the English label of a secondary source; on an English page that
+ * English label, else the Japanese one; the key when the data has neither. *lang is the
+ * label's language, *verified whether the data verified it. */
+static const char *espa_label(const char *page_lang, const char *key, const char **lang,
+                              bool *verified)
+{
+    *lang = page_lang;
+    *verified = false;
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(screen_sectors(), "sectors"), i, s)
+    {
+        if (!mm_streq(web_sval(s, "key"), key))
+            continue;
+        const char *ja = web_sval(s, "label_ja"), *en = web_sval(s, "label_en_secondary");
+        bool ja_verified = ja != NULL;
+        if (!ja)
+            ja = web_sval(s, "label_ja_secondary");
+        if (ja && (mm_streq(page_lang, "ja") || !en)) {
+            *lang = "ja";
+            *verified = ja_verified;
+            return ja;
+        }
+        if (en) {
+            *lang = "en";
+            return en;
+        }
+    }
+    return key ? key : "";
+}
+
 const char *web_espa_sector_label(const page *p, const char *key)
 {
-    return label_of(p, "espa_sector", key, key ? key : "");
+    const char *lang;
+    bool verified;
+    return espa_label(p->lang, key, &lang, &verified);
+}
+
+bool web_put_espa_sector(page *p, const char *key)
+{
+    const char *lang;
+    bool verified;
+    const char *label = espa_label(p->lang, key, &lang, &verified);
+    bool other = !mm_streq(lang, p->lang);
+    if (other)
+        web_printf(p, "<span lang=\"%s\">", lang);
+    web_esc(p, label);
+    if (other)
+        web_puts(p, "</span>");
+    return verified;
 }
 
 const char *web_plan_state_label(const page *p, const char *state)

@@ -27,9 +27,12 @@ const char *web_sector_of(const json_t *org);
 /* The name of a sector identifier in p's language (content/web/i18n "sector.ID"), or the
  * identifier itself when the catalog has no name for it. */
 const char *web_sector_label(const page *p, const char *id);
-/* An ESPA sector (content/screening/espa-sectors.json) by its key: its short name in the page's
- * language (i18n "espa_sector.KEY"), else the key. */
+/* An ESPA sector (content/screening/espa-sectors.json) by its key: its name as the data gives
+ * it, in the page's language where the data has one (web_parts.c espa_label), else the key;
+ * as text (an <option>), or put escaped and, in the other language, in <span lang>; put
+ * answers whether the data verified the name shown. */
 const char *web_espa_sector_label(const page *p, const char *key);
+bool web_put_espa_sector(page *p, const char *key);
 /* An installation plan's state (docs/screening.md "States") in the page's language
  * ("plans.state.under-examination"); an unknown one as it is. */
 const char *web_plan_state_label(const page *p, const char *state);

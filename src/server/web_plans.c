@@ -71,7 +71,7 @@ void w_plans(http_req *r, reply *out)
         web_puts(&p, "</a></td><td>");
         web_esc(&p, json_string_value(json_object_get(it, "operator_id")));
         web_puts(&p, "</td><td>");
-        web_esc(&p, web_espa_sector_label(&p, json_string_value(json_object_get(it, "sector"))));
+        web_put_espa_sector(&p, json_string_value(json_object_get(it, "sector")));
         web_puts(&p, "</td><td>");
         web_esc(&p, web_plan_state_label(&p, state));
         web_puts(&p, "</td><td>");

@@ -32,10 +32,12 @@ static void not_verified(page *p)
     web_puts(p, ")</span>");
 }
 
-/* The sector's name in the page's language, as every page names it (web_espa_sector_label). */
+/* The sector's name as the data gives it (web_put_espa_sector), marked "not verified" where
+ * the data does not verify it. */
 static void sector_name(page *p, const json_t *s)
 {
-    web_esc(p, web_espa_sector_label(p, sv(s, "key")));
+    if (!web_put_espa_sector(p, sv(s, "key")))
+        not_verified(p);
 }
 
 static void head_row(page *p, const char *const *cols, size_t n)
@@ -72,7 +74,7 @@ static void crumbs(page *p, const json_t *sector, const char *op_id, const char 
         web_puts(p, " &#8250; <a href=\"/sectors/");
         web_attr(p, sv(sector, "key"));
         web_puts(p, "\">");
-        web_esc(p, web_espa_sector_label(p, sv(sector, "key")));
+        web_put_espa_sector(p, sv(sector, "key"));
         web_puts(p, "</a>");
     }
     if (op_id) {
@@ -472,7 +474,7 @@ void sectors_due_section(page *p, const json_t *due)
         web_puts(p, "\">");
         web_user(p, sv(pl, "operator_name") ? sv(pl, "operator_name") : sv(pl, "operator_id"));
         web_puts(p, "</a></th><td>");
-        web_esc(p, web_espa_sector_label(p, sv(pl, "sector")));
+        web_put_espa_sector(p, sv(pl, "sector"));
         web_puts(p, "</td><td>");
         web_esc(p, web_plan_state_label(p, sv(pl, "state")));
         web_puts(p, "</td><td>");
@@ -506,7 +508,7 @@ void sectors_my_plans(page *p, const json_t *plans)
         web_puts(p, "\"><td>");
         web_esc(p, day);
         web_puts(p, "</td><td>");
-        web_esc(p, web_espa_sector_label(p, sv(pl, "sector")));
+        web_put_espa_sector(p, sv(pl, "sector"));
         web_puts(p, "</td><td>");
         web_esc(p, web_plan_state_label(p, sv(pl, "state")));
         web_puts(p, "</td><td>");

@@ -46,13 +46,17 @@ def main():
                                 "maintainers": [{"name": "Remote Ops KK", "scope": "remote"}]}), 201, "file")
         # the sector by its label in the page's language on every page that names it, not its key
         bad = []
-        for lang, label in (("ja", "鉄道"), ("en", "Railway")):
+        # (railway: the data has an English label of a secondary source and no Japanese one, so
+        # both languages show that, marked lang="en" on a Japanese page; mamori makes none up)
+        for lang, label in (("ja", "railroad transport / Railroad"), ("en", "railroad transport / Railroad")):
             b = Browser(srv, lang)
             b.login("root", mm.GOOD_PASSWORD)
             for path in ("/plans", "/overview", "/sectors", "/designations"):
                 t = b.get(path).text
                 # (the overview lists a plan only near its deadline: there, only no key)
-                if (">%s<" % label not in t and path != "/overview") or ">railway<" in t:
+                # (on /sectors the name is followed by the data's "not verified" mark)
+                shown = (">%s<" % label) in t or (">%s <span class=\"unverified\">" % label) in t
+                if (not shown and path != "/overview") or ">railway<" in t:
                     bad.append("%s %s" % (lang, path))
         if bad:
             print("FAIL the railway sector shown by its key or without its label on: %s" % ", ".join(bad))
