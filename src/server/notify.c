@@ -18,7 +18,6 @@
 #include "mamori/supply.h"
 #include "server/notify.h"
 #include "server/web.h"
-#include "server/web_parts.h"
 #include "util/util.h"
 
 #define DAY_S         86400LL

@@ -63,6 +63,8 @@ void web_role(page *p, const char *role);
 /* Escaped for an attribute value (or SVG text, the <title>): bidirectional controls are
  * shown as "<U+202E>", since no element can isolate them there. */
 void web_attr(page *p, const char *s);
+/* "Rev 2" / "Rev 3" for a framework name. */
+const char *web_fw_label(const char *fw);
 /* User-supplied text (a name, a login, a title, a narrative) as the content of an element:
  * escaped and isolated in <bdi>, so that bidirectional controls in it (a U+202E "Trojan
  * Source" name) cannot reorder the text around it. Every page puts user data through this;

@@ -199,16 +199,6 @@ void web_put_score_of(page *p, const json_t *latest, bool with_fw)
         web_printf(p, " <span class=\"muted\">(%s)</span>", web_fw_label(fw));
 }
 
-const char *web_fw_label(const char *fw)
-{
-    /* a no-break space: "Rev" and its number never part at a line's end */
-    return mm_streq(fw, "800-171r2")   ? "Rev\xc2\xa0"
-                                         "2"
-           : mm_streq(fw, "800-171r3") ? "Rev\xc2\xa0"
-                                         "3"
-                                       : "–";
-}
-
 void web_put_req_link(page *p, const char *req, bool link)
 {
     if (link) {

@@ -44,8 +44,6 @@ void web_put_score(page *p, const json_t *latest);
 /* The score out of its framework's maximum, "92 / 97" (the maximum muted), and with_fw its
  * framework's label after it, "(Rev 3)"; a dash when there is no score. */
 void web_put_score_of(page *p, const json_t *latest, bool with_fw);
-/* "Rev 2" / "Rev 3" for a framework name. */
-const char *web_fw_label(const char *fw);
 /* A requirement id, linked to /requirements/{id} when link. */
 void web_put_req_link(page *p, const char *req, bool link);
 /* <th scope="col" class="cls">the string key</th> */

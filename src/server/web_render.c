@@ -111,6 +111,16 @@ void web_role(page *p, const char *role)
     web_esc(p, role ? role : "");
 }
 
+const char *web_fw_label(const char *fw)
+{
+    /* a no-break space: "Rev" and its number never part at a line's end */
+    return mm_streq(fw, "800-171r2")   ? "Rev\xc2\xa0"
+                                         "2"
+           : mm_streq(fw, "800-171r3") ? "Rev\xc2\xa0"
+                                         "3"
+                                       : "–";
+}
+
 void web_attr(page *p, const char *s)
 {
     put_html_bidi_visible(&p->b, s);
