@@ -77,7 +77,8 @@ run(async () => {
     check(o.name === 'Asahi Valve K.K.' && o.identifiers.cage === '5AV01' && o.kind === 'contractor',
       'the API shows the new organization', JSON.stringify(o));
     await goto(page, BASE, '/designations');
-    check((await text(page, `tr[data-org="${id}"]`)).includes('railway'), 'its sector is recorded (railway)');
+    // the sector by the name the data gives it (content/screening/espa-sectors.json)
+    check((await text(page, `tr[data-org="${id}"]`)).includes('railroad transport / Railroad'), 'its sector is recorded (railway)');
   });
 
   await step('a bad CAGE code is refused beside its field, nothing stored', async () => {
@@ -112,7 +113,7 @@ run(async () => {
       'the API shows the new identifiers', JSON.stringify(o.identifiers));
     check(await page.locator('#f-sector option[value="electricity"]').evaluate((o) => o.selected), 'the form shows the new sector');
     await goto(page, BASE, '/designations');
-    check((await text(page, `tr[data-org="${id}"]`)).includes('electricity'), 'the sector recorded is electricity');
+    check((await text(page, `tr[data-org="${id}"]`)).includes('power supply / Electricity'), 'the sector recorded is electricity');
     await goto(page, BASE, '/organizations?q=6AV02');
     check(await page.locator('table#orgs tbody tr').count() === 1 && await page.locator(`tr[data-org-id="${id}"]`).count() === 1,
       'the list finds it by its new CAGE code');
