@@ -145,6 +145,10 @@ int mm_store_audit_head(mm_store *s, int64_t *out) __attribute__((warn_unused_re
  * notification preferences). The version of the authority's aggregate pages (web_page_cached):
  * kept across logons and audited reads, moved by every other write, on every instance. */
 int mm_store_data_version(mm_store *s, int64_t *out) __attribute__((warn_unused_result));
+/* The id of the newest audit record of action (0 when none): one look-up on the
+ * (action, id) index, for caches that depend on one kind of change. */
+int mm_store_audit_last_of(mm_store *s, const char *action, int64_t *out)
+    __attribute__((warn_unused_result));
 /* As mm_store_begin, but on PostgreSQL the write lock (which serialises writers across
  * instances) is taken only when the transaction appends its audit record, so its other
  * writes run in parallel with other writers'. Only for writes that need no lock of their

@@ -132,10 +132,14 @@ int org_create(http_req *r, const char *name, const json_t *identifiers, const c
 }
 
 /* What the edit changes, read in the transaction: the identifiers merged into *merged, each
- * changed member (name, an identifier's key, sector) into changed. */
+ * changed member (name, an identifier's key, sector: the ESPA sector, *espa then true) into
+ * changed; an identifier keyed "sector" (free text, docs/dashboard.md "Sectors") is named
+ * "identifiers.sector" there, so that it is never taken for the ESPA sector. */
 static int edit_diff(http_req *r, const char *id, const char *name, const json_t *ids,
-                     const char *sector, json_t **merged, json_t *changed, json_t **sec_row)
+                     const char *sector, json_t **merged, json_t *changed, json_t **sec_row,
+                     bool *espa)
 {
+    *espa = false;
     json_t *org = NULL;
     int rc = mm_store_get_org(r->st, &org, id);
     if (rc == MM_OK && sector && (rc = mm_store_org_sector_get(r->st, sec_row, id)) == MM_ENOTFOUND)
@@ -163,10 +167,12 @@ static int edit_diff(http_req *r, const char *id, const char *name, const json_t
             json_object_del(*merged, key);
         else
             json_object_set(*merged, key, v);
-        json_object_set(changed, key, v);
+        json_object_set(changed, mm_streq(key, "sector") ? "identifiers.sector" : key, v);
     }
-    if (sector && !mm_streq(sector, json_string_value(json_object_get(*sec_row, "sector"))))
+    if (sector && !mm_streq(sector, json_string_value(json_object_get(*sec_row, "sector")))) {
         json_object_set_new(changed, "sector", json_string(sector));
+        *espa = true;
+    }
     json_decref(org);
     return MM_OK;
 }
@@ -182,9 +188,10 @@ int org_update(http_req *r, const char *id, const char *name, const json_t *ids,
         return rc;
     json_t *merged = NULL, *sec = NULL, *changed = json_object();
     char *text = NULL;
+    bool espa = false;
     rc = mm_store_begin(r->st);
     if (rc == MM_OK)
-        rc = edit_diff(r, id, name, ids, sector, &merged, changed, &sec);
+        rc = edit_diff(r, id, name, ids, sector, &merged, changed, &sec, &espa);
     if (rc == MM_OK && json_object_size(changed) == 0) {
         /* nothing differs: nothing written, no audit record */
         mm_store_rollback(r->st);
@@ -193,8 +200,7 @@ int org_update(http_req *r, const char *id, const char *name, const json_t *ids,
         json_decref(sec);
         return MM_OK;
     }
-    bool org_row =
-        rc == MM_OK && (json_object_size(changed) > 1 || !json_object_get(changed, "sector"));
+    bool org_row = rc == MM_OK && json_object_size(changed) > (espa ? 1u : 0u);
     if (org_row && !(text = json_dumps(merged, JSON_COMPACT | JSON_SORT_KEYS))) {
         mm_error_set("out of memory");
         rc = MM_ENOMEM;
@@ -202,7 +208,7 @@ int org_update(http_req *r, const char *id, const char *name, const json_t *ids,
     if (org_row && rc == MM_OK)
         rc = mm_store_update_org(r->st, id, name, text);
     /* a new sector keeps the designation recorded (the designations page changes it) */
-    if (rc == MM_OK && json_object_get(changed, "sector"))
+    if (rc == MM_OK && espa)
         rc = mm_store_org_sector_set(
             r->st, id, sector, json_string_value(json_object_get(sec, "designated")),
             json_string_value(json_object_get(sec, "ministry")), r->who.login, r->now);

@@ -27,17 +27,20 @@ typedef struct contractors_model {
     json_t *sectors; /* mm_store_contractor_sectors: the sector filter's choices */
 } contractors_model;
 
-/* The sector filter's choices: kept in the view cache by the number of contractors, which
- * is the only thing that can change them (mm_store_contractor_count), so a load costs one
- * count over an index instead of reading every contractor's identifiers (docs/benchmarks.md). */
+/* The sector filter's choices: kept in the view cache by the number of contractors and the
+ * newest edit of an organization (its identifiers hold the sector: organization.update), the
+ * only things that change them, so a load costs a count and a look-up over indexes instead of
+ * reading every contractor's identifiers (docs/benchmarks.md). */
 static int contractor_sectors(http_req *r, json_t **out)
 {
-    int64_t n = 0;
+    int64_t n = 0, edited = 0;
     int rc = mm_store_contractor_count(r->st, &n);
+    if (rc == MM_OK)
+        rc = mm_store_audit_last_of(r->st, "organization.update", &edited);
     if (rc)
         return rc;
-    char key[48];
-    snprintf(key, sizeof key, "contractor-sectors:%lld", (long long)n);
+    char key[64];
+    snprintf(key, sizeof key, "contractor-sectors:%lld:%lld", (long long)n, (long long)edited);
     char *text = mm_view_cache_text(key, 0);
     *out = text ? json_loads(text, 0, NULL) : NULL;
     free(text);

@@ -167,6 +167,12 @@ int mm_store_data_version(mm_store *s, int64_t *out)
     return rc;
 }
 
+int mm_store_audit_last_of(mm_store *s, const char *action, int64_t *out)
+{
+    const mm_param p[] = {P_TEXT(action)};
+    return mm_db_int(s, out, "SELECT coalesce(max(id), 0) FROM audit_log WHERE action = $1", 1, p);
+}
+
 int mm_store_begin_late(mm_store *s)
 {
     if (!s->drv->lock)

@@ -244,6 +244,16 @@ def run(srv, rt, auth_org):
     r = rt.put("/api/v1/organizations/%s" % sub, {"identifiers": {"uei": ""}})
     C.status(r, 200, "PUT /api/v1/organizations/{org} removes an identifier")
     C.check("uei" not in r.json["identifiers"] and r.json["identifiers"]["cage"] == "3SB77", "only that one")
+    # the list's sector filter offers the sector an edit gave (its choices are cached until the
+    # contractors or their identifiers change)
+    sector_opts = lambda: re.findall(r'<select[^>]*name="sector".*?</select>', adm.get("/contractors").text, re.S)
+    C.check(sector_opts() and 'value="forging"' not in sector_opts()[0], "the sector filter before the edit")
+    C.status(rt.put("/api/v1/organizations/%s" % sub, {"identifiers": {"sector": "forging"}}), 200,
+             "PUT sets the identifiers' sector")
+    C.check(sector_opts() and 'value="forging"' in sector_opts()[0],
+            "the contractor list's sector filter offers the edited sector at once", str(sector_opts())[:300])
+    C.status(rt.put("/api/v1/organizations/%s" % sub, {"identifiers": {"sector": "metal"}}), 200,
+             "and back")
     C.status(sub_adm.put("/api/v1/organizations/%s" % sub, {"name": "X"}), 403, "the API: a contractor gets 403")
     C.status(rt.put("/api/v1/organizations/00000000-0000-4000-8000-000000000000", {"name": "X"}), 404,
              "the API: an unknown organization 404")
