@@ -30,7 +30,6 @@ import email.policy
 import json
 import os
 import re
-import socket
 import ssl
 import subprocess
 import sys
@@ -44,16 +43,9 @@ import mmserver as mm  # noqa: E402
 C = mm.Checker()
 
 
-class W:
-    pass
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+# the notification tests' shared state and helpers (free_port, submit, worse_r2, run_round):
+# test_notify.py's, one copy
+from test_notify import W, free_port, run_round, submit, worse_r2  # noqa: E402
 
 
 # ---- an SMTP sink on loopback that may offer STARTTLS ------------------------------------
@@ -192,35 +184,6 @@ def make_server_cert(T, ca):
 
 
 # ---- helpers ------------------------------------------------------------------------------
-
-def submit(name, path, T):
-    k = os.path.join(T, "k-" + name)
-    if name not in W.key:
-        pub, _ = mm.keygen("Org " + name, k)
-        mm.expect(mm.register_key(W.adm[name], W.org[name], pub), 201, "key of %s" % name)
-        W.key[name] = k
-    W.n = getattr(W, "n", 0) + 1
-    a = mm.variant(path, os.path.join(T, "a-%s-%d.json" % (name, W.n)), "%s %d" % (name, W.n))
-    r = mm.submit(W.adm[name], mm.sign(a, k, os.path.join(T, "s-%s-%d.json" % (name, W.n))))
-    mm.expect(r, 201, "submission of %s" % name)
-    return r.json
-
-
-def worse_r2(T):
-    with open(mm.EXAMPLE_R2) as f:
-        a = json.load(f)
-    a["requirements"]["3.1.1"] = "not-met"
-    path = os.path.join(T, "worse.json")
-    with open(path, "w") as f:
-        json.dump(a, f)
-    return path
-
-
-def run_round():
-    r = W.rt.post("/api/v1/notify/run")
-    mm.expect(r, 200, "POST /api/v1/notify/run")
-    return r.json
-
 
 def deliveries(client):
     r = client.get("/api/v1/notify/deliveries?per_page=1000")
